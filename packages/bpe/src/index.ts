@@ -1,0 +1,15 @@
+/**
+ * @lxmls/bpe: GPT-2 byte-level BPE with the vocabulary bundled, as in the LxMLS Transformer Day, Exercise 1.
+ *
+ * @packageDocumentation
+ */
+
+export { bytesToUnicode, GPT2_BYTE_ORDER } from './bytes-to-unicode.js';
+export type { EncodeOptions, EncodePart, EncoderOptions, EncodeWork } from './encoder.js';
+export { Encoder } from './encoder.js';
+export type { BpeErrorCode, BpeErrorDetails } from './errors.js';
+export { LxmlsBpeError } from './errors.js';
+export { decode, encode } from './functions.js';
+export { getEncoder } from './gpt2.js';
+export { GPT2_PATTERN, preTokenize } from './pretokenize.js';
+export { BPETokenizer } from './tokenizer.js';
