@@ -315,8 +315,9 @@ export class Encoder {
    * ```ts
    * import { getEncoder } from '@lxmls/bpe';
    * const encoder = getEncoder();
-   * console.log(JSON.stringify(encoder.decode([12520]))); // → " \ufffd"
-   * console.log(encoder.decode([12520, 97, 245])); // → " 🤗"
+   * // 12520 is a space and the first two bytes of 🤗: they decode to U+FFFD
+   * console.log(encoder.decode([12520]) === ' \ufffd'); // → true
+   * console.log(JSON.stringify(encoder.decode([12520, 97, 245]))); // → " 🤗"
    * ```
    */
   decode(ids: Iterable<number> | ArrayLike<number>): string {

@@ -1,0 +1,77 @@
+/**
+ * Finds the `@example` blocks of the TSDoc comments in `packages/* /src` and turns each into a runnable
+ * script whose `console.log` output can be checked against its `// → expected` comments.
+ *
+ * Why: examples are documentation, and documentation that is not run goes stale (tinygrad runs its
+ * docstrings the same way). The test in examples.test.ts runs every block this finds.
+ */
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** One fenced ```ts block of an `@example` tag. */
+export interface Example {
+  /** `packages/bpe/src/encoder.ts:123`: where the block starts. */
+  where: string;
+  /** The code, with the leading ` * ` of the comment removed. */
+  code: string;
+  /** The text after `// →` on each line that has one, in order. */
+  expected: string[];
+}
+
+/** All `.ts` source files under `dir`, tests excluded. */
+export function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name === 'dist' || name === '__fixtures__' || name === 'generated') continue;
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) out.push(path);
+  }
+  return out.sort();
+}
+
+/** The examples of one file. */
+export function extractExamples(path: string, root: string): Example[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const examples: Example[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*\*\s*@example\b/.test(lines[i]!)) continue;
+    let j = i + 1;
+    while (j < lines.length && !/^\s*\*\s*```ts\s*$/.test(lines[j]!)) {
+      if (/^\s*\*\s*@\w+/.test(lines[j]!) || /\*\//.test(lines[j]!)) break;
+      j++;
+    }
+    if (j >= lines.length || !/```ts/.test(lines[j]!)) continue;
+    const start = j;
+    const body: string[] = [];
+    for (j = start + 1; j < lines.length && !/^\s*\*\s*```\s*$/.test(lines[j]!); j++) {
+      body.push(lines[j]!.replace(/^\s*\* ?/, ''));
+    }
+    const expected = body.flatMap((line) => {
+      const m = /\/\/ → (.*)$/.exec(line);
+      return m ? [m[1]!] : [];
+    });
+    examples.push({ where: `${relative(root, path)}:${start + 1}`, code: body.join('\n'), expected });
+  }
+  return examples;
+}
+
+/**
+ * Rewrites `import { a, b as c } from 'x'` into `const { a, b: c } = modules['x'];` so the block can run
+ * as the body of an async function with the modules passed in.
+ */
+export function toFunctionBody(code: string): string {
+  return code.replace(
+    /^import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)';?$/gm,
+    (_, typeOnly: string | undefined, names: string, from: string) =>
+      typeOnly
+        ? ''
+        : `const {${names
+            .split(',')
+            .map((n) => n.trim())
+            .filter((n) => n && !n.startsWith('type '))
+            .map((n) => n.replace(/\s+as\s+/, ': '))
+            .join(', ')}} = __modules[${JSON.stringify(from)}];`,
+  );
+}
