@@ -2,14 +2,16 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatWithOptions } from 'node:util';
-import ts from 'typescript';
 import * as bpe from '@lxmls/bpe';
+import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 import { extractExamples, sourceFiles, toFunctionBody } from './examples.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const modules: Record<string, unknown> = { '@lxmls/bpe': bpe };
-const packages = Object.keys(modules).map((name) => join(root, 'packages', name.replace('@lxmls/', ''), 'src'));
+const packages = Object.keys(modules).map((name) =>
+  join(root, 'packages', name.replace('@lxmls/', ''), 'src'),
+);
 const examples = packages.flatMap((dir) => sourceFiles(dir).flatMap((file) => extractExamples(file, root)));
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
   ...args: string[]
@@ -25,9 +27,15 @@ describe('TSDoc @example blocks', () => {
 
   test.each(examples.map((e) => [e.where, e] as const))('%s', async (_, example) => {
     const printed: string[] = [];
-    const console = { log: (...args: unknown[]) => printed.push(formatWithOptions({ colors: false }, ...args)) };
+    const console = {
+      log: (...args: unknown[]) => printed.push(formatWithOptions({ colors: false }, ...args)),
+    };
     const js = ts.transpileModule(example.code, {
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true },
+      compilerOptions: {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        verbatimModuleSyntax: true,
+      },
     }).outputText;
     const run = new AsyncFunction('__modules', 'console', toFunctionBody(js));
     await run(modules, console);

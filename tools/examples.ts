@@ -24,7 +24,8 @@ export function sourceFiles(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (name === 'node_modules' || name === 'dist' || name === '__fixtures__' || name === 'generated') continue;
+    if (name === 'node_modules' || name === 'dist' || name === '__fixtures__' || name === 'generated')
+      continue;
     if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
     else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) out.push(path);
   }

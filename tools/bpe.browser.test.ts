@@ -1,0 +1,90 @@
+// @lxmls/bpe in a real browser: headless Chromium loads the built package as plain ES modules from a local
+// server and encodes the reference strings, so the package is proven to need no Node API and no bundler.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { findChromium, launchChromium, serveStatic } from './browser.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const chromiumPath = findChromium();
+// CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
+if (chromiumPath === undefined && process.env.CI)
+  throw new Error('CI must install chromium for the browser tests');
+
+describe.skipIf(chromiumPath === undefined)('@lxmls/bpe in headless Chromium', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+
+  beforeAll(async () => {
+    server = await serveStatic(root, { '/bpe.html': PAGE });
+    browser = await launchChromium(chromiumPath!);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.server.close();
+  });
+
+  test('encode/decode give the tiktoken ids of the 40 reference strings', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/bpe.html`);
+    await page.waitForFunction(() => 'result' in window, undefined, { timeout: 30_000 });
+    const result = await page.evaluate(() => (window as unknown as { result: PageResult }).result);
+    expect(result.error).toBeUndefined();
+    expect(result.userAgent).toMatch(/HeadlessChrome|Chrome/);
+    expect(result.count).toBe(40);
+    expect(result.failures).toEqual([]);
+    expect(result.merged).toEqual([
+      'Your',
+      'Ġdrawing',
+      'Ġis',
+      'Ġcharming',
+      'ly',
+      'Ġan',
+      'ach',
+      'ron',
+      'istic',
+      '.',
+    ]);
+    const foreign = server.requests.filter(
+      (path) => !/^\/(packages\/bpe\/|bpe\.html$|favicon\.ico$)/.test(path),
+    );
+    expect(foreign).toEqual([]);
+    await page.close();
+  });
+});
+
+interface PageResult {
+  count: number;
+  failures: string[];
+  merged: string[];
+  userAgent: string;
+  error?: string;
+}
+
+/** The test page: imports the built package as a browser would and checks it against the fixture. */
+const PAGE = `<!doctype html>
+<title>@lxmls/bpe</title>
+<script type="module">
+try {
+  const bpe = await import('/packages/bpe/dist/index.js');
+  const cases = await (await fetch('/packages/bpe/src/__fixtures__/bpe-reference.json')).json();
+  const failures = [];
+  for (const c of cases) {
+    const ids = bpe.encode(c.text);
+    if (JSON.stringify(ids) !== JSON.stringify(c.tiktoken)) failures.push('encode ' + JSON.stringify(c.text));
+    if (bpe.decode(ids) !== c.text) failures.push('decode ' + JSON.stringify(c.text));
+  }
+  const work = bpe.getEncoder().encodeAndShowWork('Your drawing is charmingly anachronistic.');
+  window.result = {
+    count: cases.length,
+    failures,
+    merged: work.parts.flatMap((part) => part.tokenMerged),
+    userAgent: navigator.userAgent,
+  };
+} catch (error) {
+  window.result = { error: String(error), failures: [], merged: [], count: 0, userAgent: navigator.userAgent };
+}
+</script>
+`;

@@ -1,0 +1,86 @@
+// The package graph of DESIGN.md, enforced: every @lxmls/* edge of every package.json (and every import of
+// @lxmls/* in a package's source) must be an allowed one, and zero-dependency packages must stay so.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { sourceFiles } from './examples.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** DESIGN.md "Layout": the allowed @lxmls/* edges of each published package. */
+const ALLOWED: Record<string, string[]> = {
+  bpe: [],
+  'weather-data': [],
+  viz: [],
+  tensor: [],
+  'backend-wasm': ['tensor'],
+  'backend-tfjs': ['tensor'],
+  nn: ['tensor'],
+  attention: ['nn', 'tensor'],
+  gpt: ['attention', 'nn', 'tensor', 'bpe'],
+  onnx: ['gpt'],
+  trainer: ['tensor', 'nn'],
+};
+/** Packages with no runtime dependency at all. */
+const ZERO_DEPENDENCIES = ['bpe', 'weather-data'];
+
+interface Manifest {
+  name: string;
+  private?: boolean;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+const packages = readdirSync(join(root, 'packages')).filter((dir) =>
+  existsSync(join(root, 'packages', dir, 'package.json')),
+);
+const manifest = (dir: string): Manifest =>
+  JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+const runtimeDeps = (m: Manifest) => ({
+  ...m.dependencies,
+  ...m.peerDependencies,
+  ...m.optionalDependencies,
+});
+
+describe('package graph', () => {
+  test.each(packages)('packages/%s is a known package named @lxmls/<dir>', (dir) => {
+    expect(Object.keys(ALLOWED)).toContain(dir);
+    expect(manifest(dir).name).toBe(`@lxmls/${dir}`);
+  });
+
+  test.each(packages)('packages/%s depends only on allowed @lxmls packages', (dir) => {
+    const edges = Object.keys(runtimeDeps(manifest(dir)))
+      .filter((name) => name.startsWith('@lxmls/'))
+      .map((name) => name.slice('@lxmls/'.length));
+    for (const edge of edges) expect(ALLOWED[dir], `@lxmls/${dir} → @lxmls/${edge}`).toContain(edge);
+  });
+
+  test.each(packages)('packages/%s imports only the @lxmls packages it declares', (dir) => {
+    const declared = Object.keys(runtimeDeps(manifest(dir)));
+    for (const file of sourceFiles(join(root, 'packages', dir, 'src'))) {
+      const source = readFileSync(file, 'utf8');
+      // Statements only: TSDoc examples in comments import the package itself.
+      for (const m of source.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+'(@lxmls\/[\w-]+)[^']*'/gm)) {
+        expect(declared, `${file} imports ${m[1]}`).toContain(m[1]);
+      }
+    }
+  });
+
+  test.each(ZERO_DEPENDENCIES.filter((dir) => packages.includes(dir)))(
+    'packages/%s has no runtime dependency',
+    (dir) => {
+      expect(runtimeDeps(manifest(dir))).toEqual({});
+    },
+  );
+
+  test.each(packages)('packages/%s is ESM with types first in its exports', (dir) => {
+    const m = manifest(dir) as Manifest & { type?: string; exports?: Record<string, unknown> };
+    expect(m.type).toBe('module');
+    const main = m.exports?.['.'] as Record<string, string>;
+    const keys = Object.keys(main).filter((key) => key !== '@lxmls/source');
+    expect(keys[0]).toBe('types');
+    expect(main['@lxmls/source']).toBe('./src/index.ts');
+  });
+});
