@@ -8,6 +8,7 @@
  */
 
 import { charToByte, translateBytes } from './bytes-to-unicode.js';
+import { ChunkCache, type ChunkIds, hashRange } from './chunk-cache.js';
 import { describe, LxmlsBpeError } from './errors.js';
 import { MergeTable } from './merge-table.js';
 import { forEachChunk } from './pretokenize.js';
@@ -58,8 +59,6 @@ export interface EncodeWork {
   parts: EncodePart[];
 }
 
-type CacheEntry = number | Int32Array;
-
 /**
  * A byte-level BPE encoder over one vocabulary.
  *
@@ -84,8 +83,7 @@ export class Encoder {
   readonly vocabulary: BpeVocabulary;
   private readonly table: MergeTable;
   private readonly byteToId: Int32Array;
-  private readonly cacheSize: number;
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: ChunkCache;
   /** For each id, the merge that makes it (rank), or -1; built on first use. */
   private mergeOf: Int32Array | undefined;
   private idBytes: (Uint8Array | undefined)[] = [];
@@ -103,7 +101,7 @@ export class Encoder {
     this.specialTokens = vocabulary.specialTokens;
     this.byteToId = vocabulary.byteToId;
     this.table = new MergeTable(vocabulary.mergeLeft, vocabulary.mergeRight, vocabulary.mergeResult);
-    this.cacheSize = options.cacheSize ?? 100_000;
+    this.cache = new ChunkCache(options.cacheSize ?? 100_000);
   }
 
   /**
@@ -170,12 +168,11 @@ export class Encoder {
           return;
         }
       }
-      const chunk = text.slice(start, end);
-      let ids = cache.get(chunk);
+      const h = hashRange(text, start, end);
+      let ids = cache.get(text, start, end, h);
       if (ids === undefined) {
         ids = this.mergeChunk(text, start, end);
-        if (cache.size >= this.cacheSize) cache.clear();
-        cache.set(chunk, ids);
+        cache.set(text.slice(start, end), h, ids);
       }
       if (typeof ids === 'number') out.push(ids);
       else for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
@@ -183,7 +180,7 @@ export class Encoder {
   }
 
   /** Runs BPE on the bytes of `text[start, end)`. */
-  private mergeChunk(text: string, start: number, end: number): CacheEntry {
+  private mergeChunk(text: string, start: number, end: number): ChunkIds {
     const maxBytes = (end - start) * 3;
     if (this.scratchBytes.length < maxBytes) this.growScratch(maxBytes);
     const bytes = this.scratchBytes;
