@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { BPETokenizer, Encoder, encode, decode, getEncoder, LxmlsBpeError } from './index.js';
+import { BPETokenizer, decode, Encoder, encode, getEncoder, LxmlsBpeError } from './index.js';
 
 interface ReferenceCase {
   text: string;
@@ -42,12 +42,18 @@ describe('the 40 reference strings of bpe-reference.json', () => {
 const golden: [string, number[]][] = [
   [
     "Hello!! I'm Andrej Karpathy. It's 2022. w00t :D 🤗",
-    [15496, 3228, 314, 1101, 10948, 73, 509, 5117, 10036, 13, 632, 338, 33160, 13, 266, 405, 83, 1058, 35, 12520, 97, 245],
+    [
+      15496, 3228, 314, 1101, 10948, 73, 509, 5117, 10036, 13, 632, 338, 33160, 13, 266, 405, 83, 1058, 35,
+      12520, 97, 245,
+    ],
   ],
   ['Your drawing is charmingly anachronistic.', [7120, 8263, 318, 23332, 306, 281, 620, 1313, 2569, 13]],
   ['running is very cool', [20270, 318, 845, 3608]],
   ['very cool!', [548, 3608, 0]],
-  ['I like to circumnavigate the globe every year', [40, 588, 284, 2498, 4182, 615, 10055, 262, 13342, 790, 614]],
+  [
+    'I like to circumnavigate the globe every year',
+    [40, 588, 284, 2498, 4182, 615, 10055, 262, 13342, 790, 614],
+  ],
   [
     'I like to cirkumnavigate the globe every year',
     [40, 588, 284, 10774, 74, 4182, 615, 10055, 262, 13342, 790, 614],
@@ -60,8 +66,14 @@ const golden: [string, number[]][] = [
   ['Alan Turing, the', [36235, 39141, 11, 262]],
   ['Ramon Astudillo, the', [49, 16487, 8304, 463, 16111, 11, 262]],
   ['Hello, my name is', [15496, 11, 616, 1438, 318]],
-  ['Hello!!!!!!!!!? 🤗, my dog is a little', [15496, 13896, 50184, 30, 12520, 97, 245, 11, 616, 3290, 318, 257, 1310]],
-  ['  multiple   spaces\n\nnewline\ttab  ', [220, 3294, 220, 220, 9029, 198, 198, 3605, 1370, 197, 8658, 220, 220]],
+  [
+    'Hello!!!!!!!!!? 🤗, my dog is a little',
+    [15496, 13896, 50184, 30, 12520, 97, 245, 11, 616, 3290, 318, 257, 1310],
+  ],
+  [
+    '  multiple   spaces\n\nnewline\ttab  ',
+    [220, 3294, 220, 220, 9029, 198, 198, 3605, 1370, 197, 8658, 220, 220],
+  ],
   ["I'M DON'T you're", [40, 6, 44, 23917, 6, 51, 345, 821]],
 ];
 
@@ -107,7 +119,16 @@ describe('notebook cells of Exercise 1 (BPE)', () => {
   test('In[6]-In[7]: merged tokens of "Your drawing is charmingly anachronistic."', () => {
     const tokens = new BPETokenizer().encoder.encodeAndShowWork('Your drawing is charmingly anachronistic.');
     expect(tokens.parts.flatMap((x) => x.tokenMerged)).toEqual([
-      'Your', 'Ġdrawing', 'Ġis', 'Ġcharming', 'ly', 'Ġan', 'ach', 'ron', 'istic', '.',
+      'Your',
+      'Ġdrawing',
+      'Ġis',
+      'Ġcharming',
+      'ly',
+      'Ġan',
+      'ach',
+      'ron',
+      'istic',
+      '.',
     ]);
   });
 
@@ -118,10 +139,31 @@ describe('notebook cells of Exercise 1 (BPE)', () => {
 
   test('In[10]-In[11]: a typo changes the split', () => {
     expect(merged('I like to circumnavigate the globe every year')).toEqual([
-      'I', 'Ġlike', 'Ġto', 'Ġcirc', 'umn', 'av', 'igate', 'Ġthe', 'Ġglobe', 'Ġevery', 'Ġyear',
+      'I',
+      'Ġlike',
+      'Ġto',
+      'Ġcirc',
+      'umn',
+      'av',
+      'igate',
+      'Ġthe',
+      'Ġglobe',
+      'Ġevery',
+      'Ġyear',
     ]);
     expect(merged('I like to cirkumnavigate the globe every year')).toEqual([
-      'I', 'Ġlike', 'Ġto', 'Ġcir', 'k', 'umn', 'av', 'igate', 'Ġthe', 'Ġglobe', 'Ġevery', 'Ġyear',
+      'I',
+      'Ġlike',
+      'Ġto',
+      'Ġcir',
+      'k',
+      'umn',
+      'av',
+      'igate',
+      'Ġthe',
+      'Ġglobe',
+      'Ġevery',
+      'Ġyear',
     ]);
   });
 
@@ -136,7 +178,23 @@ describe('encodeAndShowWork(text)', () => {
   test('returns the parts of the Karpathy sentence as bpe.py prints them', () => {
     const work = encoder.encodeAndShowWork("Hello!! I'm Andrej Karpathy. It's 2022. w00t :D 🤗");
     expect(work.tokens).toEqual([
-      'Hello', '!!', ' I', "'m", ' Andrej', ' Karpathy', '.', ' It', "'s", ' 2022', '.', ' w', '00', 't', ' :', 'D', ' 🤗',
+      'Hello',
+      '!!',
+      ' I',
+      "'m",
+      ' Andrej',
+      ' Karpathy',
+      '.',
+      ' It',
+      "'s",
+      ' 2022',
+      '.',
+      ' w',
+      '00',
+      't',
+      ' :',
+      'D',
+      ' 🤗',
     ]);
     expect(work.parts[4]).toEqual({
       token: ' Andrej',
@@ -154,7 +212,13 @@ describe('encodeAndShowWork(text)', () => {
   test('has exactly the keys of the Python dicts, in order', () => {
     const work = encoder.encodeAndShowWork('hi');
     expect(Object.keys(work)).toEqual(['bpeIdx', 'tokens', 'parts']);
-    expect(Object.keys(work.parts[0]!)).toEqual(['token', 'tokenBytes', 'tokenTranslated', 'tokenMerged', 'tokenIx']);
+    expect(Object.keys(work.parts[0]!)).toEqual([
+      'token',
+      'tokenBytes',
+      'tokenTranslated',
+      'tokenMerged',
+      'tokenIx',
+    ]);
   });
 
   test("encodeAndShowWork('') is empty", () => {
@@ -219,12 +283,16 @@ describe('byte-level edge cases', () => {
 describe('special tokens', () => {
   test('allowedSpecial maps <|endoftext|> to 50256', () => {
     expect(encode('a<|endoftext|>b', { allowedSpecial: 'all' })).toEqual([64, 50256, 65]);
-    expect(encode('<|endoftext|><|endoftext|>', { allowedSpecial: ['<|endoftext|>'] })).toEqual([50256, 50256]);
+    expect(encode('<|endoftext|><|endoftext|>', { allowedSpecial: ['<|endoftext|>'] })).toEqual([
+      50256, 50256,
+    ]);
     expect(encode('a<|endoftext|>b', { allowedSpecial: [] })).toEqual(encode('a<|endoftext|>b'));
   });
 
   test('an unknown special token is an error naming it', () => {
-    expect(() => encode('x', { allowedSpecial: ['<|im_start|>'] })).toThrow(/allowedSpecial.*<\|im_start\|>/s);
+    expect(() => encode('x', { allowedSpecial: ['<|im_start|>'] })).toThrow(
+      /allowedSpecial.*<\|im_start\|>/s,
+    );
   });
 });
 
@@ -246,7 +314,11 @@ describe('bad input', () => {
   });
 
   test.each([
-    [[15496, 50257], 'UNKNOWN_TOKEN', /ids\[1\].*Expected an integer in \[0, 50257\), received number 50257\./],
+    [
+      [15496, 50257],
+      'UNKNOWN_TOKEN',
+      /ids\[1\].*Expected an integer in \[0, 50257\), received number 50257\./,
+    ],
     [[-1], 'UNKNOWN_TOKEN', /ids\[0\].*received number -1/],
     [[1, 2, 3.5], 'INVALID_ARGUMENT', /ids\[2\].*received number 3\.5/],
     [[Number.NaN], 'INVALID_ARGUMENT', /ids\[0\].*received number NaN/],
@@ -261,7 +333,9 @@ describe('bad input', () => {
   });
 
   test('decode(42) says ids must be a list', () => {
-    expect(() => decode(42 as unknown as number[])).toThrow(/ids must be a list of token ids.*received number 42/);
+    expect(() => decode(42 as unknown as number[])).toThrow(
+      /ids must be a list of token ids.*received number 42/,
+    );
   });
 
   test('bpe() of a character that stands for no byte is an error', () => {

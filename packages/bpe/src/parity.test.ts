@@ -13,10 +13,51 @@ const peer = (text: string) => Array.from(tiktoken.encode_ordinary(text));
 /** Pieces that exercise every branch of the pre-tokenizer: contractions, Python-only whitespace, scripts, emoji. */
 const piece = fc.oneof(
   fc.constantFrom(
-    "'s", "'t", "'re", "'ve", "'m", "'ll", "'d", "'S", "'", ' ', '  ', '\n', '\r\n', '\t', '\u0085', '\u00a0',
-    '\u2028', '\u3000', '\ufeff', '\u200b', '\u180e', '\u001c', 'the', ' world', 'Ωμέγα', 'добрый', '日本語',
-    '한국어', 'مرحبا', '१२३', '٣', 'Ⅻ', '½', '🤗', '👨‍👩‍👧‍👦', '👍🏽', 'é', 'e\u0301', '<|endoftext|>', '$', '...',
-    '2022', 'x²', '\u0000', '\u007f',
+    "'s",
+    "'t",
+    "'re",
+    "'ve",
+    "'m",
+    "'ll",
+    "'d",
+    "'S",
+    "'",
+    ' ',
+    '  ',
+    '\n',
+    '\r\n',
+    '\t',
+    '\u0085',
+    '\u00a0',
+    '\u2028',
+    '\u3000',
+    '\ufeff',
+    '\u200b',
+    '\u180e',
+    '\u001c',
+    'the',
+    ' world',
+    'Ωμέγα',
+    'добрый',
+    '日本語',
+    '한국어',
+    'مرحبا',
+    '१२३',
+    '٣',
+    'Ⅻ',
+    '½',
+    '🤗',
+    '👨‍👩‍👧‍👦',
+    '👍🏽',
+    'é',
+    'e\u0301',
+    '<|endoftext|>',
+    '$',
+    '...',
+    '2022',
+    'x²',
+    '\u0000',
+    '\u007f',
   ),
   fc.string({ unit: 'binary', maxLength: 6 }),
   fc.string({ unit: 'grapheme-ascii', maxLength: 8 }),
@@ -86,9 +127,15 @@ describe('round trip', () => {
 describe('preTokenize(text) against GPT2_PATTERN', () => {
   test('the scanner cuts exactly where the regex does', () => {
     const withSurrogates = fc
-      .array(fc.oneof(piece, fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c))), {
-        maxLength: 24,
-      })
+      .array(
+        fc.oneof(
+          piece,
+          fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+        ),
+        {
+          maxLength: 24,
+        },
+      )
       .map((p) => p.join(''));
     fc.assert(
       fc.property(fc.oneof(text, withSurrogates), (s) => {

@@ -1,0 +1,111 @@
+/**
+ * `lxmls tokenize`: GPT-2 BPE tokens and ids of a text, printed as the notebook prints them, as JSON, or
+ * streamed over JSON Lines.
+ *
+ * Follows Exercise 1 of the Transformer Day notebook (`tokenizer.encoder.encode_and_show_work(sentence)`) and
+ * the `__main__` demo of `lxmls/transformers/bpe.py` for `--show-work`.
+ */
+
+import type { EncodeOptions } from '@lxmls/bpe';
+import { getEncoder } from '@lxmls/bpe';
+import type { ParsedArgs } from '../args.js';
+import { exclusive, flag, value } from '../args.js';
+import { partRepr } from '../bpe-format.js';
+import type { Command, CommandContext } from '../command.js';
+import { CliError } from '../errors.js';
+import { mapLines, readAllText } from '../io.js';
+import { atLine, parseJsonLine } from '../json-lines.js';
+import { pyRepr } from '../python-repr.js';
+
+const USAGE = `Usage: lxmls tokenize [options] [TEXT...]
+
+Encodes TEXT with GPT-2's byte-level BPE (the course's BPETokenizer) and prints, as Python prints lists:
+  ['Your', 'Ġdrawing', 'Ġis', ...]    the merged tokens (Ġ stands for a space, Ċ for a newline)
+  [7120, 8263, 318, ...]              their ids
+Several TEXT arguments are joined with single spaces. Without TEXT, all of stdin is read, exactly as it is
+(a trailing newline included).
+
+Options:
+  --show-work              Before the two lines, print each chunk's steps as one Python dict per line, as
+                           bpe.py's demo does:
+                           {'token': 'Hello', 'token_bytes': b'Hello', 'token_translated': 'Hello',
+                            'token_merged': ['Hello'], 'token_ix': [15496]}   (on one line)
+  --json                   Print one line of JSON instead: {"ids":[...],"tokens":[...]}
+                             ids     the token ids (integers in [0, 50257))
+                             tokens  the merged token strings as in encoder.json (e.g. "Ġdrawing")
+  --jsonl                  Stream JSON Lines: read stdin line by line, each line a JSON string, and write
+                           for each the JSON array of its ids, e.g. "hi" -> [5303]. A malformed line stops
+                           the run with exit code 2; the output of the earlier lines is kept.
+  --allowed-special LIST   Recognise special tokens in the text: "all", or a comma separated list such as
+                           "<|endoftext|>". By default they are plain text, as in the Python toolkit.
+  -h, --help               Show this help.
+
+Examples:
+  lxmls tokenize "Your drawing is charmingly anachronistic."
+  lxmls tokenize --show-work "Hello!! I'm Andrej Karpathy."
+  echo '"hi"' | lxmls tokenize --jsonl`;
+
+/**
+ * `lxmls tokenize`: see its usage text (`lxmls help tokenize`).
+ *
+ * @example
+ * ```ts
+ * import { tokenizeCommand } from './commands/tokenize.js';
+ * console.log(tokenizeCommand.options.map((option) => option.name)); // → [ 'show-work', 'json', 'jsonl', 'allowed-special' ]
+ * ```
+ */
+export const tokenizeCommand: Command = {
+  name: 'tokenize',
+  summary: 'GPT-2 BPE: print the tokens and ids of TEXT (or of stdin)',
+  usage: USAGE,
+  options: [
+    { name: 'show-work' },
+    { name: 'json' },
+    { name: 'jsonl' },
+    { name: 'allowed-special', value: 'LIST' },
+  ],
+  run: tokenize,
+};
+
+async function tokenize(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
+  exclusive(args, ['json', 'show-work', 'jsonl']);
+  exclusive(args, ['show-work', 'allowed-special']);
+  const encoder = getEncoder();
+  const options = encodeOptions(value(args, 'allowed-special'));
+  encoder.encode('', options); // reports an unknown special token before any input is read
+
+  if (flag(args, 'jsonl')) {
+    if (args.positionals.length > 0)
+      throw new CliError('--jsonl reads JSON lines from stdin; it takes no TEXT');
+    await mapLines(io.stdin, out, (line, n) => {
+      const text = parseJsonLine(line, n, 'string');
+      return JSON.stringify(atLine(n, () => encoder.encode(text, options)));
+    });
+    return 0;
+  }
+
+  let text: string;
+  if (args.positionals.length > 0) text = args.positionals.join(' ');
+  else if (io.isTTY) throw new CliError('missing TEXT: pass it as an argument or pipe text into stdin');
+  else text = await readAllText(io.stdin);
+
+  if (flag(args, 'show-work')) {
+    const work = encoder.encodeAndShowWork(text);
+    for (const part of work.parts) await out.write(`${partRepr(part)}\n`);
+    const tokens = work.parts.flatMap((part) => part.tokenMerged);
+    await out.write(`${pyRepr(tokens)}\n${pyRepr(work.bpeIdx)}\n`);
+    return 0;
+  }
+  const ids = encoder.encode(text, options);
+  const tokens = ids.map((id) => encoder.idToToken(id));
+  if (flag(args, 'json')) await out.write(`${JSON.stringify({ ids, tokens })}\n`);
+  else await out.write(`${pyRepr(tokens)}\n${pyRepr(ids)}\n`);
+  return 0;
+}
+
+/** `--allowed-special all` or `a,b` → `EncodeOptions`. */
+function encodeOptions(allowed: string | undefined): EncodeOptions | undefined {
+  if (allowed === undefined) return undefined;
+  if (allowed === 'all') return { allowedSpecial: 'all' };
+  return { allowedSpecial: allowed.split(',').filter((token) => token !== '') };
+}

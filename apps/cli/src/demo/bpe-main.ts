@@ -1,0 +1,58 @@
+/**
+ * The `__main__` demo of `lxmls/transformers/bpe.py` (= minGPT's `mingpt/bpe.py`): every intermediate step of
+ * encoding one sentence, printed line for line as the Python script prints it (spec §1.9).
+ */
+
+import { getEncoder } from '@lxmls/bpe';
+import { partRepr } from '../bpe-format.js';
+import { pyRepr } from '../python-repr.js';
+import type { DemoCell, DemoSection } from './section.js';
+
+/** The sentence of the Python demo. */
+const TEXT = "Hello!! I'm Andrej Karpathy. It's 2022. w00t :D 🤗";
+
+/**
+ * The lines `python lxmls/transformers/bpe.py` prints.
+ *
+ * @remarks Python: the `if __name__ == '__main__':` block of bpe.py.
+ * @param text - The text to encode; the Python demo's sentence by default.
+ * @returns The printed lines.
+ * @example
+ * ```ts
+ * import { bpeMainLines } from './demo/bpe-main.js';
+ * const lines = [...bpeMainLines()];
+ * console.log(lines[0], '/', lines.at(-2)); // → Original text is: / [15496, 3228, 314, 1101, 10948, 73, 509, 5117, 10036, 13, 632, 338, 33160, 13, 266, 405, 83, 1058, 35, 12520, 97, 245]
+ * ```
+ */
+export function* bpeMainLines(text: string = TEXT): Generator<string> {
+  const work = getEncoder().encodeAndShowWork(text);
+  yield 'Original text is:';
+  yield text;
+  yield 'First the text gets pre-tokenized, broken up into chunks, the outcome is:';
+  yield pyRepr(work.tokens);
+  yield 'Then we iterate over each chunk and process them in turn...';
+  for (const part of work.parts) yield partRepr(part);
+  yield 'and the final outcome is concatenating and flattening all the token_ix:';
+  yield pyRepr(work.bpeIdx);
+  yield 'ready to feed into a Transformer!';
+}
+
+function bpeMainCells(): DemoCell[] {
+  return [{ prompt: '$', code: ['python lxmls/transformers/bpe.py'], run: () => bpeMainLines() }];
+}
+
+/**
+ * bpe.py's own demo, run as a script.
+ *
+ * @example
+ * ```ts
+ * import { bpeMainSection } from './demo/bpe-main.js';
+ * console.log(bpeMainSection.id); // → bpe
+ * ```
+ */
+export const bpeMainSection: DemoSection = {
+  id: 'bpe',
+  title: 'bpe.py: the __main__ demo',
+  source: 'lxmls/transformers/bpe.py (= minGPT mingpt/bpe.py), every step of encoding one sentence',
+  cells: bpeMainCells,
+};

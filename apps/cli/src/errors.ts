@@ -1,0 +1,114 @@
+/**
+ * The errors of the `lxmls` command line, and how each becomes an exit code and one line on stderr.
+ *
+ * Exit codes: 0 success, 1 an unexpected internal error, 2 bad input (a usage error, a malformed input line,
+ * an invalid argument reported by a library). Messages never carry a stack trace.
+ */
+
+import { LxmlsBpeError } from '@lxmls/bpe';
+
+/**
+ * Bad input to the command line: an unknown command or option, a missing value, a malformed line.
+ *
+ * @example
+ * ```ts
+ * import { CliError } from './errors.js';
+ * const error = new CliError('unknown option --jsno');
+ * console.log(error.exitCode, error.message); // → 2 unknown option --jsno
+ * ```
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  /** The exit code to end with: 2 unless said otherwise. */
+  readonly exitCode: number;
+
+  /**
+   * @param message - One line: what was wrong, and what was expected.
+   * @param exitCode - The process exit code; 2 (bad input) by default.
+   */
+  constructor(message: string, exitCode = 2) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * Thrown when stdout was closed by its reader (for example `lxmls ... | head -1`): the command stops quietly.
+ *
+ * @example
+ * ```ts
+ * import { OutputClosedError } from './errors.js';
+ * console.log(new OutputClosedError().name); // → OutputClosedError
+ * ```
+ */
+export class OutputClosedError extends Error {
+  override readonly name = 'OutputClosedError';
+}
+
+/** What `main` does with an error: the exit code and the one line to print (none for a closed output). */
+export interface ErrorReport {
+  /** The process exit code. */
+  exitCode: number;
+  /** The message, without the `lxmls cmd: ` prefix, on one line; `undefined` to print nothing. */
+  line: string | undefined;
+}
+
+/**
+ * Classifies any thrown value: {@link CliError} and the input errors of the libraries (`INVALID_ARGUMENT`,
+ * `UNKNOWN_TOKEN`) exit with 2; a closed stdout exits with 0 and prints nothing; anything else is an internal
+ * error and exits with 1.
+ *
+ * @param error - What was thrown.
+ * @returns The exit code and the line to print.
+ * @example
+ * ```ts
+ * import { reportError } from './errors.js';
+ * console.log(reportError(new TypeError('oops'))); // → { exitCode: 1, line: 'internal error: TypeError: oops' }
+ * ```
+ */
+export function reportError(error: unknown): ErrorReport {
+  if (error instanceof OutputClosedError) return { exitCode: 0, line: undefined };
+  if (error instanceof CliError) return { exitCode: error.exitCode, line: oneLine(error.message) };
+  if (isLibraryInputError(error)) return { exitCode: 2, line: oneLine(error.message) };
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { exitCode: 1, line: `internal error: ${oneLine(text)}` };
+}
+
+/**
+ * Whether an error is a library's report of bad input (`INVALID_ARGUMENT`, `UNKNOWN_TOKEN`), as opposed to a
+ * failure inside the library.
+ *
+ * @param error - What was thrown.
+ * @returns True for an input error of @lxmls/bpe.
+ * @example
+ * ```ts
+ * import { decode } from '@lxmls/bpe';
+ * import { isLibraryInputError } from './errors.js';
+ * try {
+ *   decode([-1]);
+ * } catch (e) {
+ *   console.log(isLibraryInputError(e)); // → true
+ * }
+ * ```
+ */
+export function isLibraryInputError(error: unknown): error is LxmlsBpeError {
+  return (
+    LxmlsBpeError.isInstance(error) && (error.code === 'INVALID_ARGUMENT' || error.code === 'UNKNOWN_TOKEN')
+  );
+}
+
+/**
+ * Folds a message onto one line (newlines become spaces) and cuts it to 500 characters.
+ *
+ * @param text - Any text.
+ * @returns The text on one line.
+ * @example
+ * ```ts
+ * import { oneLine } from './errors.js';
+ * console.log(oneLine('a\nb')); // → a b
+ * ```
+ */
+export function oneLine(text: string): string {
+  const folded = text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return folded.length <= 500 ? folded : `${folded.slice(0, 497)}...`;
+}
