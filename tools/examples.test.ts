@@ -5,14 +5,18 @@ import { formatWithOptions } from 'node:util';
 import * as bpe from '@lxmls/bpe';
 import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
-import { extractExamples, sourceFiles, toFunctionBody } from './examples.js';
+import { extractExamples, extractMarkdownExamples, sourceFiles, toFunctionBody } from './examples.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const modules: Record<string, unknown> = { '@lxmls/bpe': bpe };
 const packages = Object.keys(modules).map((name) =>
   join(root, 'packages', name.replace('@lxmls/', ''), 'src'),
 );
-const examples = packages.flatMap((dir) => sourceFiles(dir).flatMap((file) => extractExamples(file, root)));
+const readmes = [join(root, 'README.md'), ...packages.map((dir) => join(dir, '..', 'README.md'))];
+const examples = [
+  ...packages.flatMap((dir) => sourceFiles(dir).flatMap((file) => extractExamples(file, root))),
+  ...readmes.flatMap((file) => extractMarkdownExamples(file, root)),
+];
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
   ...args: string[]
 ) => (...values: unknown[]) => Promise<void>;
@@ -20,7 +24,7 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
 /** Node's console.log formatting, with runs of whitespace folded so multi-line inspect output compares. */
 const fold = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-describe('TSDoc @example blocks', () => {
+describe('TSDoc @example blocks and README examples', () => {
   test('there are examples to run', () => {
     expect(examples.length).toBeGreaterThan(10);
   });

@@ -76,3 +76,21 @@ export function toFunctionBody(code: string): string {
             .join(', ')}} = __modules[${JSON.stringify(from)}];`,
   );
 }
+
+/** The ```ts blocks of a Markdown file (a README), with their `// →` comments, which may stand on their own line. */
+export function extractMarkdownExamples(path: string, root: string): Example[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const examples: Example[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== '```ts') continue;
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length && lines[i] !== '```'; i++) body.push(lines[i]!);
+    const expected = body.flatMap((line) => {
+      const m = /\/\/ → (.*)$/.exec(line);
+      return m ? [m[1]!] : [];
+    });
+    examples.push({ where: `${relative(root, path)}:${start + 1}`, code: body.join('\n'), expected });
+  }
+  return examples;
+}
