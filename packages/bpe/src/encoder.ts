@@ -9,7 +9,7 @@
 
 import { charToByte, translateBytes } from './bytes-to-unicode.js';
 import { ChunkCache, type ChunkIds, hashRange } from './chunk-cache.js';
-import { describe, LxmlsBpeError } from './errors.js';
+import { describe, expectString, LxmlsBpeError } from './errors.js';
 import { MergeTable } from './merge-table.js';
 import { forEachChunk } from './pretokenize.js';
 import { decodeUtf8, decodeUtf8Strict, encodeUtf8, encodeUtf8Into } from './utf8.js';
@@ -121,14 +121,7 @@ export class Encoder {
    * ```
    */
   encode(text: string, options?: EncodeOptions): number[] {
-    if (typeof text !== 'string') {
-      throw new LxmlsBpeError('INVALID_ARGUMENT', 'text must be a string', {
-        fn: 'Encoder.encode',
-        argument: 'text',
-        expected: 'a string',
-        received: describe(text),
-      });
-    }
+    expectString(text, 'Encoder.encode');
     const out: number[] = [];
     const allowed = options?.allowedSpecial === undefined ? undefined : this.allowed(options.allowedSpecial);
     if (allowed === undefined || allowed.length === 0) {
@@ -233,14 +226,7 @@ export class Encoder {
    * ```
    */
   encodeAndShowWork(text: string): EncodeWork {
-    if (typeof text !== 'string') {
-      throw new LxmlsBpeError('INVALID_ARGUMENT', 'text must be a string', {
-        fn: 'Encoder.encodeAndShowWork',
-        argument: 'text',
-        expected: 'a string',
-        received: describe(text),
-      });
-    }
+    expectString(text, 'Encoder.encodeAndShowWork');
     const bpeIdx: number[] = [];
     const tokens: string[] = [];
     const parts: EncodePart[] = [];

@@ -90,3 +90,14 @@ export function describe(value: unknown): string {
 function truncate(text: string): string {
   return text.length <= 200 ? text : `${text.slice(0, 197)}...`;
 }
+
+/** Throws `INVALID_ARGUMENT` unless `value` is a string: `[@lxmls/bpe] fn: argument must be a string. ...` */
+export function expectString(value: unknown, fn: string, argument = 'text'): asserts value is string {
+  if (typeof value === 'string') return;
+  throw new LxmlsBpeError('INVALID_ARGUMENT', `${argument} must be a string`, {
+    fn,
+    argument,
+    expected: 'a string',
+    received: describe(value),
+  });
+}

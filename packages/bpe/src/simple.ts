@@ -6,7 +6,7 @@
  * vocabulary is huge and still misses rare words; a character vocabulary is tiny but makes sequences long.
  */
 
-import { describe, LxmlsBpeError } from './errors.js';
+import { describe, expectString, LxmlsBpeError } from './errors.js';
 
 /**
  * Python's whitespace for `str.split()` and `str.isspace()`: the 29 code points below. It is not JavaScript's
@@ -34,14 +34,7 @@ const PYTHON_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u202
  * ```
  */
 export function wordTokenize(text: string): string[] {
-  if (typeof text !== 'string') {
-    throw new LxmlsBpeError('INVALID_ARGUMENT', 'text must be a string', {
-      fn: 'wordTokenize',
-      argument: 'text',
-      expected: 'a string',
-      received: describe(text),
-    });
-  }
+  expectString(text, 'wordTokenize');
   return splitPythonWhitespace(text);
 }
 
@@ -81,14 +74,7 @@ export interface CharTokenizeOptions {
  * ```
  */
 export function charTokenize(text: string, options: CharTokenizeOptions = {}): string[] {
-  if (typeof text !== 'string') {
-    throw new LxmlsBpeError('INVALID_ARGUMENT', 'text must be a string', {
-      fn: 'charTokenize',
-      argument: 'text',
-      expected: 'a string',
-      received: describe(text),
-    });
-  }
+  expectString(text, 'charTokenize');
   const dropped = new Set<string>();
   const drop = options.drop;
   if (drop !== undefined) {
