@@ -309,7 +309,8 @@ export class Encoder {
     let pending: number[] | undefined; // ids whose bytes are not UTF-8 on their own
     for (let i = 0; i < list.length; i++) {
       const id = list[i]!;
-      const piece = this.idText[id] ?? this.textOf(id);
+      const known = this.idText[id];
+      const piece = known === undefined ? this.textOf(id) : known; // null: not UTF-8 on its own
       if (piece !== null && pending === undefined) {
         text += piece;
       } else if (piece !== null) {
