@@ -49,26 +49,7 @@ export function encodeUtf8(text: string): Uint8Array {
 }
 
 const replacingDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
-const strictDecoder = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
-
 /** Decodes bytes as Python's `bytes.decode('utf-8', errors='replace')`. */
 export function decodeUtf8(bytes: Uint8Array): string {
   return replacingDecoder.decode(bytes);
-}
-
-/** Decodes bytes that must be valid UTF-8 on their own; returns `undefined` if they are not. */
-export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return String.fromCharCode(...bytes);
-  try {
-    return strictDecoder.decode(bytes);
-  } catch {
-    return undefined;
-  }
 }
