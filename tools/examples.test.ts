@@ -1,48 +1,59 @@
-// Runs every `@example` of the published packages and checks each `console.log` against its `// →` comment.
+// Runs every `@example` of the packages and of apps/cli, and the ```ts blocks of the READMEs, and checks each
+// `console.log` against its `// →` comment.
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatWithOptions } from 'node:util';
 import * as bpe from '@lxmls/bpe';
-import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
-import { extractExamples, extractMarkdownExamples, sourceFiles, toFunctionBody } from './examples.js';
+import {
+  type Example,
+  extractExamples,
+  extractMarkdownExamples,
+  runExample,
+  sourceFiles,
+} from './examples.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The published packages, as the examples import them. */
 const modules: Record<string, unknown> = { '@lxmls/bpe': bpe };
-const packages = Object.keys(modules).map((name) =>
-  join(root, 'packages', name.replace('@lxmls/', ''), 'src'),
+const packageDirs = readdirSync(join(root, 'packages')).filter((dir) =>
+  Object.hasOwn(modules, `@lxmls/${dir}`),
 );
-const readmes = [join(root, 'README.md'), ...packages.map((dir) => join(dir, '..', 'README.md'))];
-const examples = [
-  ...packages.flatMap((dir) => sourceFiles(dir).flatMap((file) => extractExamples(file, root))),
-  ...readmes.flatMap((file) => extractMarkdownExamples(file, root)),
+const cli = join(root, 'apps', 'cli', 'src');
+const readmes = [
+  join(root, 'README.md'),
+  ...packageDirs.map((dir) => join(root, 'packages', dir, 'README.md')),
 ];
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
-  ...args: string[]
-) => (...values: unknown[]) => Promise<void>;
 
-/** Node's console.log formatting, with runs of whitespace folded so multi-line inspect output compares. */
+const examples: [string, Example, string][] = [
+  ...packageDirs.flatMap((dir) =>
+    sourceFiles(join(root, 'packages', dir, 'src')).flatMap((f) => extractExamples(f, root)),
+  ),
+  ...readmes.filter((file) => existsSync(file)).flatMap((file) => extractMarkdownExamples(file, root)),
+].map((e) => [e.where, e, root]);
+// The CLI's examples import its modules by paths relative to apps/cli/src.
+examples.push(
+  ...sourceFiles(cli)
+    .flatMap((f) => extractExamples(f, root))
+    .map((e) => [e.where, e, cli] as [string, Example, string]),
+);
+
+/** Runs of whitespace folded, so that Node's multi-line formatting of long arrays compares. */
 const fold = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 describe('TSDoc @example blocks and README examples', () => {
   test('there are examples to run', () => {
-    expect(examples.length).toBeGreaterThan(10);
+    expect(examples.length).toBeGreaterThan(40);
   });
 
-  test.each(examples.map((e) => [e.where, e] as const))('%s', async (_, example) => {
-    const printed: string[] = [];
-    const console = {
-      log: (...args: unknown[]) => printed.push(formatWithOptions({ colors: false }, ...args)),
-    };
-    const js = ts.transpileModule(example.code, {
-      compilerOptions: {
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.ESNext,
-        verbatimModuleSyntax: true,
-      },
-    }).outputText;
-    const run = new AsyncFunction('__modules', 'console', toFunctionBody(js));
-    await run(modules, console);
+  test.each(examples)('%s', async (_, example, base) => {
+    const load = (specifier: string) =>
+      specifier.startsWith('./')
+        ? import(/* @vite-ignore */ join(base, specifier))
+        : specifier in modules
+          ? Promise.resolve(modules[specifier])
+          : import(/* @vite-ignore */ specifier);
+    const printed = await runExample(example, load);
     expect(example.expected.length, 'every example shows its output with `// →`').toBeGreaterThan(0);
     expect(printed.map(fold)).toEqual(example.expected.map(fold));
   });

@@ -8,6 +8,8 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { formatWithOptions } from 'node:util';
+import ts from 'typescript';
 
 /** One fenced ```ts block of an `@example` tag. */
 export interface Example {
@@ -59,22 +61,44 @@ export function extractExamples(path: string, root: string): Example[] {
 }
 
 /**
- * Rewrites `import { a, b as c } from 'x'` into `const { a, b: c } = modules['x'];` so the block can run
- * as the body of an async function with the modules passed in.
+ * Runs one example and returns what it printed, one string per `console.log` call.
+ *
+ * The TypeScript is transpiled to JavaScript, each `import { a, b as c } from 'x'` becomes
+ * `const { a, b: c } = modules['x']` with the module obtained from `load('x')`, and the code runs as the body
+ * of an async function with a `console` that records Node's formatting of its arguments.
  */
-export function toFunctionBody(code: string): string {
-  return code.replace(
-    /^import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)';?$/gm,
-    (_, typeOnly: string | undefined, names: string, from: string) =>
-      typeOnly
-        ? ''
-        : `const {${names
-            .split(',')
-            .map((n) => n.trim())
-            .filter((n) => n && !n.startsWith('type '))
-            .map((n) => n.replace(/\s+as\s+/, ': '))
-            .join(', ')}} = __modules[${JSON.stringify(from)}];`,
+export async function runExample(
+  example: Example,
+  load: (specifier: string) => Promise<unknown>,
+): Promise<string[]> {
+  const js = ts
+    .transpileModule(example.code, {
+      compilerOptions: {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        verbatimModuleSyntax: true,
+      },
+    })
+    .outputText.replace(/^export \{\};?$/gm, ''); // left by a type-only import
+  const modules: Record<string, unknown> = {};
+  const body = js.replace(
+    /^import\s*\{([^}]*)\}\s*from\s*'([^']+)';?$/gm,
+    (_, names: string, from: string) => {
+      modules[from] = undefined;
+      const bindings = names.split(',').map((name) => name.trim().replace(/\s+as\s+/, ': '));
+      return `const {${bindings.filter(Boolean).join(', ')}} = __modules[${JSON.stringify(from)}];`;
+    },
   );
+  for (const specifier of Object.keys(modules)) modules[specifier] = await load(specifier);
+  const printed: string[] = [];
+  const console = {
+    log: (...args: unknown[]) => printed.push(formatWithOptions({ colors: false }, ...args)),
+  };
+  const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+    ...args: string[]
+  ) => (...values: unknown[]) => Promise<void>;
+  await new AsyncFunction('__modules', 'console', body)(modules, console);
+  return printed;
 }
 
 /** The ```ts blocks of a Markdown file (a README), with their `// →` comments, which may stand on their own line. */
