@@ -1,0 +1,286 @@
+// Matrix multiplication kernels of @lxmls/backend-wasm, in AssemblyScript with SIMD128 (f32x4 mul + add).
+//
+// Follows ../shared/reference/wasm-kernels.md ("What made the wasm kernel fast"): pack B one column panel of
+// 16 floats at a time into a contiguous K×16 scratch, then sweep the rows with a 2×16 register-blocked
+// micro-kernel (8 accumulators + 4 B vectors + 2 A broadcasts + 1 temporary = 15 of V8's 15 XMM registers),
+// the k loop innermost, not unrolled, ending on a pointer compare. Row tails use a 1×16 kernel; the column
+// tail is packed into a zero-padded panel of ⌈w/4⌉ vectors and stored lane by lane. One call covers all the
+// batches (attention's 192 small products, as outer × inner = batch × heads with their own strides), and
+// transposes are strides: A(i, k) lives at a + rowA·i + sa·k, B(k, j) at b + 4·(k·sBk + j·sBj), so nn, nt,
+// tn and tt share one driver.
+//
+// Memory: every pointer is a byte offset into the imported memory; rows are ld floats apart. The kernel
+// writes only C and the packing scratch (K·16 floats), never reads past the end of A or B.
+
+/** Stores `v` at `p`, adding to what is there when `acc`. */
+@inline
+function put(p: usize, v: v128, acc: bool): void {
+  if (acc) v = f32x4.add(v, v128.load(p));
+  v128.store(p, v);
+}
+
+/** Stores the first `lanes` (0..4) lanes of `v` at `p`, adding to what is there when `acc`. */
+@inline
+function putPartial(p: usize, v: v128, lanes: i32, acc: bool): void {
+  if (lanes >= 4) {
+    put(p, v, acc);
+    return;
+  }
+  if (lanes <= 0) return;
+  let x0 = f32x4.extract_lane(v, 0);
+  if (acc) x0 += load<f32>(p);
+  store<f32>(p, x0);
+  if (lanes > 1) {
+    let x1 = f32x4.extract_lane(v, 1);
+    if (acc) x1 += load<f32>(p, 4);
+    store<f32>(p, x1, 4);
+  }
+  if (lanes > 2) {
+    let x2 = f32x4.extract_lane(v, 2);
+    if (acc) x2 += load<f32>(p, 8);
+    store<f32>(p, x2, 8);
+  }
+}
+
+/**
+ * Two rows × NV vectors (NV ≤ 4 is a compile-time constant after inlining). `pb` walks the packed panel
+ * (row stride NV·16 bytes) up to `pbEnd`; `pa0`/`pa1` walk rows i and i+1 of A by `sa` bytes per k.
+ * Stores `w` columns (the panel width) into C rows `pc0`/`pc1`.
+ */
+@inline
+function kern2(
+  NV: i32,
+  pa0: usize,
+  pa1: usize,
+  sa: usize,
+  pb: usize,
+  pbEnd: usize,
+  pc0: usize,
+  pc1: usize,
+  w: i32,
+  acc: bool,
+): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c02 = f32x4.splat(0);
+  let c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c12 = f32x4.splat(0);
+  let c13 = f32x4.splat(0);
+  const step: usize = <usize>(NV * 16);
+  while (pb < pbEnd) {
+    const b0 = v128.load(pb);
+    const a0 = v128.load32_splat(pa0);
+    const a1 = v128.load32_splat(pa1);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+    if (NV > 1) {
+      const b1 = v128.load(pb, 16);
+      c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+      c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    }
+    if (NV > 2) {
+      const b2 = v128.load(pb, 32);
+      c02 = f32x4.add(c02, f32x4.mul(a0, b2));
+      c12 = f32x4.add(c12, f32x4.mul(a1, b2));
+    }
+    if (NV > 3) {
+      const b3 = v128.load(pb, 48);
+      c03 = f32x4.add(c03, f32x4.mul(a0, b3));
+      c13 = f32x4.add(c13, f32x4.mul(a1, b3));
+    }
+    pa0 += sa;
+    pa1 += sa;
+    pb += step;
+  }
+  if (w == NV * 4) {
+    put(pc0, c00, acc);
+    put(pc1, c10, acc);
+    if (NV > 1) {
+      put(pc0 + 16, c01, acc);
+      put(pc1 + 16, c11, acc);
+    }
+    if (NV > 2) {
+      put(pc0 + 32, c02, acc);
+      put(pc1 + 32, c12, acc);
+    }
+    if (NV > 3) {
+      put(pc0 + 48, c03, acc);
+      put(pc1 + 48, c13, acc);
+    }
+  } else {
+    putPartial(pc0, c00, w, acc);
+    putPartial(pc1, c10, w, acc);
+    if (NV > 1) {
+      putPartial(pc0 + 16, c01, w - 4, acc);
+      putPartial(pc1 + 16, c11, w - 4, acc);
+    }
+    if (NV > 2) {
+      putPartial(pc0 + 32, c02, w - 8, acc);
+      putPartial(pc1 + 32, c12, w - 8, acc);
+    }
+    if (NV > 3) {
+      putPartial(pc0 + 48, c03, w - 12, acc);
+      putPartial(pc1 + 48, c13, w - 12, acc);
+    }
+  }
+}
+
+/** One row × NV vectors: the M tail of {@link kern2}. */
+@inline
+function kern1(NV: i32, pa0: usize, sa: usize, pb: usize, pbEnd: usize, pc0: usize, w: i32, acc: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c02 = f32x4.splat(0);
+  let c03 = f32x4.splat(0);
+  const step: usize = <usize>(NV * 16);
+  while (pb < pbEnd) {
+    const a0 = v128.load32_splat(pa0);
+    c00 = f32x4.add(c00, f32x4.mul(a0, v128.load(pb)));
+    if (NV > 1) c01 = f32x4.add(c01, f32x4.mul(a0, v128.load(pb, 16)));
+    if (NV > 2) c02 = f32x4.add(c02, f32x4.mul(a0, v128.load(pb, 32)));
+    if (NV > 3) c03 = f32x4.add(c03, f32x4.mul(a0, v128.load(pb, 48)));
+    pa0 += sa;
+    pb += step;
+  }
+  putPartial(pc0, c00, w, acc);
+  if (NV > 1) putPartial(pc0 + 16, c01, w - 4, acc);
+  if (NV > 2) putPartial(pc0 + 32, c02, w - 8, acc);
+  if (NV > 3) putPartial(pc0 + 48, c03, w - 12, acc);
+}
+
+/** Sweeps all M rows of C against one packed panel of NV vectors. */
+@inline
+function sweep(
+  NV: i32,
+  a: usize,
+  sAi: usize,
+  sa: usize,
+  M: i32,
+  K: i32,
+  panel: usize,
+  c: usize,
+  ldc: usize,
+  w: i32,
+  acc: bool,
+): void {
+  const pbEnd = panel + <usize>K * <usize>(NV * 16);
+  let i = 0;
+  for (; i + 2 <= M; i += 2) {
+    const pa0 = a + <usize>i * sAi;
+    const pc0 = c + <usize>i * ldc;
+    kern2(NV, pa0, pa0 + sAi, sa, panel, pbEnd, pc0, pc0 + ldc, w, acc);
+  }
+  if (i < M) kern1(NV, a + <usize>i * sAi, sa, panel, pbEnd, c + <usize>i * ldc, w, acc);
+}
+
+/**
+ * Packs columns j0..j0+w of B (K rows) into `dst` as K rows of pw floats (pw = 4·⌈w/4⌉), zero-padded.
+ * Strides are in floats.
+ */
+function packPanel(b: usize, sBk: i32, sBj: i32, K: i32, j0: i32, w: i32, pw: i32, dst: usize): void {
+  if (sBj == 1 && w == 16) {
+    // nn, full panel: one 64-byte row copy per k.
+    let src = b + (<usize>j0 << 2);
+    const sk = <usize>sBk << 2;
+    let d = dst;
+    const end = dst + (<usize>K << 6);
+    while (d < end) {
+      v128.store(d, v128.load(src));
+      v128.store(d, v128.load(src, 16), 16);
+      v128.store(d, v128.load(src, 32), 32);
+      v128.store(d, v128.load(src, 48), 48);
+      src += sk;
+      d += 64;
+    }
+    return;
+  }
+  if (sBk == 1) {
+    // nt: each packed column is a contiguous row of the stored B.
+    for (let jj = 0; jj < pw; jj++) {
+      const d = dst + (<usize>jj << 2);
+      const stride = <usize>pw << 2;
+      if (jj < w) {
+        const src = b + ((<usize>(j0 + jj) * <usize>sBj) << 2);
+        for (let k = 0; k < K; k++) store<f32>(d + <usize>k * stride, load<f32>(src + (<usize>k << 2)));
+      } else {
+        for (let k = 0; k < K; k++) store<f32>(d + <usize>k * stride, 0);
+      }
+    }
+    return;
+  }
+  for (let k = 0; k < K; k++) {
+    const src = b + ((<usize>k * <usize>sBk + <usize>j0 * <usize>sBj) << 2);
+    const d = dst + ((<usize>k * <usize>pw) << 2);
+    let jj = 0;
+    for (; jj < w; jj++) store<f32>(d + (<usize>jj << 2), load<f32>(src + ((<usize>jj * <usize>sBj) << 2)));
+    for (; jj < pw; jj++) store<f32>(d + (<usize>jj << 2), 0);
+  }
+}
+
+/**
+ * C[t] (+)= op(A[t]) · op(B[t]) for every batch index t = (outer, inner), row-major f32.
+ *
+ * - transA = 0: A[t] is M×K; 1: A[t] is stored K×M (Aᵀ·B).
+ * - transB = 0: B[t] is K×N; 1: B[t] is stored N×K (A·Bᵀ).
+ * - lda / ldb / ldc: floats between consecutive stored rows of A, B, C (≥ their stored widths), so a head
+ *   can be read straight out of a (B, T, 3C) projection.
+ * - outer × inner batches; A[t] starts at a + 4·(o·sAo + i·sAi), likewise B and C (a stride of 0
+ *   broadcasts one matrix).
+ * - accumulate = 1 adds into C (beta = 1); 0 overwrites it.
+ * - scratch: at least 16·K floats for the packed B panel.
+ */
+export function matmul(
+  a: usize,
+  b: usize,
+  c: usize,
+  M: i32,
+  K: i32,
+  N: i32,
+  transA: i32,
+  transB: i32,
+  lda: i32,
+  ldb: i32,
+  ldc: i32,
+  outer: i32,
+  sAo: i32,
+  sBo: i32,
+  sCo: i32,
+  inner: i32,
+  sAi: i32,
+  sBi: i32,
+  sCi: i32,
+  accumulate: i32,
+  scratch: usize,
+): void {
+  const acc = accumulate != 0;
+  // A(i, k) at a + rowA·i + sa·k (bytes); B(k, j) at b + 4·(k·sBk + j·sBj).
+  const rowA: usize = transA != 0 ? 4 : <usize>lda << 2;
+  const sa: usize = transA != 0 ? <usize>lda << 2 : 4;
+  const sBk = transB != 0 ? 1 : ldb;
+  const sBj = transB != 0 ? ldb : 1;
+  const ldcb: usize = <usize>ldc << 2;
+  for (let o = 0; o < outer; o++) {
+    for (let t = 0; t < inner; t++) {
+      const at = a + ((<usize>o * <usize>sAo + <usize>t * <usize>sAi) << 2);
+      const bt = b + ((<usize>o * <usize>sBo + <usize>t * <usize>sBi) << 2);
+      const ct = c + ((<usize>o * <usize>sCo + <usize>t * <usize>sCi) << 2);
+      let j0 = 0;
+      for (; j0 + 16 <= N; j0 += 16) {
+        packPanel(bt, sBk, sBj, K, j0, 16, 16, scratch);
+        sweep(4, at, rowA, sa, M, K, scratch, ct + (<usize>j0 << 2), ldcb, 16, acc);
+      }
+      const w = N - j0;
+      if (w > 0) {
+        const nv = (w + 3) >> 2;
+        packPanel(bt, sBk, sBj, K, j0, w, nv << 2, scratch);
+        const cj = ct + (<usize>j0 << 2);
+        if (nv == 1) sweep(1, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc);
+        else if (nv == 2) sweep(2, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc);
+        else if (nv == 3) sweep(3, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc);
+        else sweep(4, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc);
+      }
+    }
+  }
+}

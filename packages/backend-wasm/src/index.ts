@@ -1,0 +1,19 @@
+/**
+ * @lxmls/backend-wasm: SIMD WebAssembly kernels (AssemblyScript, compiled at build time and embedded), the
+ * kernel layer of the default CPU backend of @lxmls/tensor (DESIGN.md "Compute").
+ *
+ * @packageDocumentation
+ */
+
+export { Allocator } from './allocator.js';
+export type { BackendWasmErrorCode, BackendWasmErrorDetails } from './errors.js';
+export { LxmlsBackendWasmError } from './errors.js';
+export type {
+  AdamWOptions,
+  CrossEntropyResult,
+  MatmulOptions,
+  Ptr,
+  WasmKernels,
+  WasmKernelsOptions,
+} from './kernels.js';
+export { createWasmKernels, createWasmKernelsSync, hasWasmSimd } from './kernels.js';
