@@ -12,6 +12,7 @@ import { ChunkCache, type ChunkIds, hashRange } from './chunk-cache.js';
 import { describe, expectString, LxmlsBpeError } from './errors.js';
 import { MergeTable } from './merge-table.js';
 import { forEachChunk } from './pretokenize.js';
+import { TokenBytes } from './token-bytes.js';
 import { decodeUtf8, encodeUtf8, encodeUtf8Into } from './utf8.js';
 import type { BpeVocabulary } from './vocabulary.js';
 
@@ -84,13 +85,7 @@ export class Encoder {
   private readonly table: MergeTable;
   private readonly byteToId: Int32Array;
   private readonly cache: ChunkCache;
-  /** For each id, the merge that makes it (rank), or -1; built on first use. */
-  private mergeOf: Int32Array | undefined;
-  private idBytes: (Uint8Array | undefined)[] = [];
-  /** How many ids have been decoded; past a threshold {@link Encoder.tokenTable} is built. */
-  private decodedIds = 0;
-  /** The bytes of every token in one buffer, built once many ids have been decoded. */
-  private bytesTable: { offsets: Int32Array; bytes: Uint8Array } | undefined;
+  private readonly bytes: TokenBytes;
   private scratchBytes = new Uint8Array(256);
   private scratchIds = new Int32Array(256);
   private scratchRanks = new Int32Array(256);
@@ -104,6 +99,7 @@ export class Encoder {
     this.byteToId = vocabulary.byteToId;
     this.table = new MergeTable(vocabulary.mergeLeft, vocabulary.mergeRight, vocabulary.mergeResult);
     this.cache = new ChunkCache(options.cacheSize ?? 100_000);
+    this.bytes = new TokenBytes(vocabulary);
   }
 
   /**
@@ -307,7 +303,7 @@ export class Encoder {
    */
   decode(ids: Iterable<number> | ArrayLike<number>): string {
     // One copy of the tokens' bytes, then one native UTF-8 decode: faster than joining per-token strings.
-    return decodeUtf8(this.bytesOfIds(this.checkIds(ids, 'Encoder.decode')));
+    return decodeUtf8(this.bytes.concat(this.checkIds(ids, 'Encoder.decode')));
   }
 
   /**
@@ -323,7 +319,7 @@ export class Encoder {
    * ```
    */
   decodeBytes(ids: Iterable<number> | ArrayLike<number>): Uint8Array {
-    return this.bytesOfIds(this.checkIds(ids, 'Encoder.decodeBytes'));
+    return this.bytes.concat(this.checkIds(ids, 'Encoder.decodeBytes'));
   }
 
   /** @internal Checks ids and returns them as an array-like. */
@@ -357,126 +353,6 @@ export class Encoder {
     return list;
   }
 
-  private bytesOfIds(ids: ArrayLike<number>): Uint8Array {
-    // Small decodes (a token at a time, during generation) use the bytes of each token, built on first use;
-    // once enough ids have gone through, one flat table of all tokens pays off (about 20 ms to build).
-    this.decodedIds += ids.length;
-    if (this.bytesTable === undefined && this.decodedIds < 16_384) {
-      const parts = Array.from(ids as ArrayLike<number>, (id) => this.bytesOf(id));
-      const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-      let at = 0;
-      for (const part of parts) {
-        out.set(part, at);
-        at += part.length;
-      }
-      return out;
-    }
-    const { offsets, bytes } = this.tokenTable();
-    let total = 0;
-    for (let i = 0; i < ids.length; i++) total += offsets[ids[i]! + 1]! - offsets[ids[i]!]!;
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      for (let j = offsets[id]!, end = offsets[id + 1]!; j < end; j++) out[at++] = bytes[j]!;
-    }
-    return out;
-  }
-
-  /**
-   * The bytes of every token in one buffer: token `id` is
-   * `bytes[offsets[id], offsets[id + 1])`. One flat buffer makes decoding several times faster than one small
-   * array per token.
-   */
-  private tokenTable(): { offsets: Int32Array; bytes: Uint8Array } {
-    if (this.bytesTable !== undefined) return this.bytesTable;
-    const n = this.vocabSize;
-    const { mergeLeft, mergeRight, mergeResult } = this.vocabulary;
-    // Lengths: a byte token is 1 byte, a merge the sum of its parts. Merges come after their parts in rank
-    // order (true of every trained vocabulary); any other token is measured on its own.
-    const lengths = new Int32Array(n).fill(-1);
-    for (let b = 0; b < 256; b++) lengths[this.byteToId[b]!] = 1;
-    for (let r = 0; r < mergeResult.length; r++) {
-      const left = lengths[mergeLeft[r]!]!;
-      const right = lengths[mergeRight[r]!]!;
-      if (left > 0 && right > 0 && lengths[mergeResult[r]!] === -1) lengths[mergeResult[r]!] = left + right;
-    }
-    for (let id = 0; id < n; id++) if (lengths[id] === -1) lengths[id] = this.bytesOf(id).length;
-    const offsets = new Int32Array(n + 1);
-    for (let id = 0; id < n; id++) offsets[id + 1] = offsets[id]! + lengths[id]!;
-    // Bytes: each merge copies its two parts, already in the buffer.
-    const bytes = new Uint8Array(offsets[n]!);
-    const filled = new Uint8Array(n);
-    for (let b = 0; b < 256; b++) {
-      bytes[offsets[this.byteToId[b]!]!] = b;
-      filled[this.byteToId[b]!] = 1;
-    }
-    for (let r = 0; r < mergeResult.length; r++) {
-      const result = mergeResult[r]!;
-      const left = mergeLeft[r]!;
-      const right = mergeRight[r]!;
-      if (filled[result] === 1 || filled[left] === 0 || filled[right] === 0) continue;
-      let at = offsets[result]!;
-      for (let j = offsets[left]!, end = offsets[left + 1]!; j < end; j++) bytes[at++] = bytes[j]!;
-      for (let j = offsets[right]!, end = offsets[right + 1]!; j < end; j++) bytes[at++] = bytes[j]!;
-      filled[result] = 1;
-    }
-    for (let id = 0; id < n; id++) if (filled[id] === 0) bytes.set(this.bytesOf(id), offsets[id]!);
-    this.bytesTable = { offsets, bytes };
-    return this.bytesTable;
-  }
-
-  /** The bytes of one token: a byte, a merge of two tokens, a special token's UTF-8, or its listed string. */
-  private bytesOf(id: number): Uint8Array {
-    const table = this.bytesTable;
-    if (table !== undefined) return table.bytes.subarray(table.offsets[id], table.offsets[id + 1]);
-    const known = this.idBytes[id];
-    if (known !== undefined) return known;
-    const vocabulary = this.vocabulary;
-    let bytes: Uint8Array;
-    const listed = vocabulary.tokens?.[id];
-    const rank = this.mergeIndex()[id]!;
-    if (rank >= 0) {
-      const left = this.bytesOf(vocabulary.mergeLeft[rank]!);
-      const right = this.bytesOf(vocabulary.mergeRight[rank]!);
-      bytes = new Uint8Array(left.length + right.length);
-      bytes.set(left);
-      bytes.set(right, left.length);
-    } else if (rank === -2) {
-      bytes = Uint8Array.of(this.byteOfId(id));
-    } else if (listed !== undefined && this.specialContent(id) === undefined) {
-      bytes = new Uint8Array(listed.length);
-      for (let i = 0; i < listed.length; i++) bytes[i] = this.charToByteChecked(listed, i, 'Encoder.decode');
-    } else {
-      bytes = encodeUtf8(this.specialContent(id) ?? '');
-    }
-    this.idBytes[id] = bytes;
-    return bytes;
-  }
-
-  /** For each id: its merge rank, -2 for a byte token, -1 otherwise. */
-  private mergeIndex(): Int32Array {
-    if (this.mergeOf !== undefined) return this.mergeOf;
-    const index = new Int32Array(this.vocabSize).fill(-1);
-    for (let b = 0; b < 256; b++) index[this.byteToId[b]!] = -2;
-    const result = this.vocabulary.mergeResult;
-    for (let r = result.length - 1; r >= 0; r--) index[result[r]!] = r;
-    this.mergeOf = index;
-    return index;
-  }
-
-  private byteOfId(id: number): number {
-    for (let b = 0; b < 256; b++) if (this.byteToId[b] === id) return b;
-    return 0;
-  }
-
-  private specialById: Map<number, string> | undefined;
-
-  private specialContent(id: number): string | undefined {
-    this.specialById ??= new Map([...this.specialTokens].map(([content, special]) => [special, content]));
-    return this.specialById.get(id);
-  }
-
   /**
    * The vocabulary string of a token id, in GPT-2's printable byte form (`Ġthe`).
    *
@@ -493,7 +369,7 @@ export class Encoder {
     this.checkIds([id], 'Encoder.idToToken');
     const listed = this.vocabulary.tokens?.[id];
     if (listed !== undefined) return listed;
-    return this.specialContent(id) ?? translateBytes(this.bytesOf(id));
+    return this.bytes.special(id) ?? translateBytes(this.bytes.of(id));
   }
 
   /**
