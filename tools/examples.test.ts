@@ -3,7 +3,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as backendWasm from '@lxmls/backend-wasm';
 import * as bpe from '@lxmls/bpe';
+import * as weatherData from '@lxmls/weather-data';
 import { describe, expect, test } from 'vitest';
 import {
   type Example,
@@ -15,7 +17,11 @@ import {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The published packages, as the examples import them. */
-const modules: Record<string, unknown> = { '@lxmls/bpe': bpe };
+const modules: Record<string, unknown> = {
+  '@lxmls/backend-wasm': backendWasm,
+  '@lxmls/bpe': bpe,
+  '@lxmls/weather-data': weatherData,
+};
 const packageDirs = readdirSync(join(root, 'packages')).filter((dir) =>
   Object.hasOwn(modules, `@lxmls/${dir}`),
 );
