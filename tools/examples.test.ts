@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as backendWasm from '@lxmls/backend-wasm';
 import * as bpe from '@lxmls/bpe';
+import * as tensor from '@lxmls/tensor';
+import * as tensorTesting from '@lxmls/tensor/testing';
 import * as weatherData from '@lxmls/weather-data';
 import { describe, expect, test } from 'vitest';
 import {
@@ -20,6 +22,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const modules: Record<string, unknown> = {
   '@lxmls/backend-wasm': backendWasm,
   '@lxmls/bpe': bpe,
+  '@lxmls/tensor': tensor,
+  '@lxmls/tensor/testing': tensorTesting,
   '@lxmls/weather-data': weatherData,
 };
 const packageDirs = readdirSync(join(root, 'packages')).filter((dir) =>
@@ -48,6 +52,13 @@ examples.push(
 const fold = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 describe('TSDoc @example blocks and README examples', () => {
+  test('every package under packages/ has its examples run here', () => {
+    const all = readdirSync(join(root, 'packages')).filter((dir) =>
+      existsSync(join(root, 'packages', dir, 'package.json')),
+    );
+    expect(packageDirs).toEqual(all);
+  });
+
   test('there are examples to run', () => {
     expect(examples.length).toBeGreaterThan(40);
   });

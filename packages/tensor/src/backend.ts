@@ -1,0 +1,344 @@
+/**
+ * The Backend (kernel) interface: everything a compute engine must provide for @lxmls/tensor to run on it.
+ *
+ * Follows tinygrad's small device abstraction and tfjs's `KernelBackend`: the Tensor, the tape and every
+ * gradient formula live in the core; a backend only owns memory and runs kernels. Storage is an opaque
+ * per-backend handle (`Float32Array`/`Int32Array` for `js`, an offset into WebAssembly memory for `wasm`, a
+ * `tf.Tensor` for `tfjs`), so kernels take storage handles and plain numbers (shapes, sizes, flags) and write
+ * into an output storage that the core allocated with {@link Backend.alloc}. Every tensor is contiguous and
+ * row-major; there are no strides, so a kernel never has to handle a view.
+ *
+ * The `js` backend (`backends/js.ts`) is the definition of every kernel below; the conformance suite in
+ * `@lxmls/tensor/testing` checks any other backend against it.
+ */
+
+/** Element types: 32-bit floats and 32-bit signed integers (indices, targets, masks). */
+export type DType = 'float32' | 'int32';
+
+/** A typed array holding the elements of one tensor, row-major. */
+export type TypedArray = Float32Array | Int32Array;
+
+/**
+ * What a backend can do, as data, so that the core can check it up front (tfjs/vercel-ai style) and fail with
+ * a clear message instead of halfway through a training step.
+ */
+export interface BackendCapabilities {
+  /** The backward kernels exist and are exact enough to train with (false for an inference-only backend). */
+  gradients: boolean;
+  /** Can store and compute in float16 (not used by the core yet). */
+  float16: boolean;
+  /** Kernels are queued asynchronously (GPU): `read` still works but stalls; prefer `readAsync`. */
+  async: boolean;
+  /** Implements the optional {@link Backend.attention} / {@link Backend.attentionBackward} fused kernels. */
+  fusedAttention: boolean;
+}
+
+/** Binary elementwise ops. `eq` and `gt` give 1 or 0 (in the output dtype). */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'eq' | 'gt';
+
+/** Unary elementwise ops. */
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'tanh' | 'sqrt' | 'relu';
+
+/** Reductions over a set of axes. */
+export type ReduceOp = 'sum' | 'max';
+
+/**
+ * The kernel interface. `S` is the backend's storage handle type; the core sees it as `unknown`.
+ *
+ * Conventions for every kernel:
+ * - `out`-style arguments were allocated by the core with `alloc(size, dtype)` (zero-filled) and have exactly
+ *   the size the kernel writes; kernels never allocate tensors the core can see.
+ * - Shapes are plain `number[]`, row-major; `rows × cols` means a tensor viewed as a matrix whose last axis
+ *   has `cols` elements.
+ * - Reductions accumulate in float64 in the reference backend; others may use float32 with pairwise/blocked
+ *   sums as long as they pass the conformance tolerances.
+ * - Random kernels take a 32-bit `seed` and derive the `i`-th uniform number from `(seed, i)` with
+ *   {@link uniformAt}'s counter-based hash, so every backend produces the same mask and the same samples.
+ */
+export interface Backend<S = unknown> {
+  /** Registry name, e.g. `js`, `wasm`, `tfjs-webgl`. */
+  readonly name: string;
+  /** What this backend supports. */
+  readonly capabilities: BackendCapabilities;
+
+  // ---- memory -------------------------------------------------------------------------------------------
+  /** Allocates zero-filled storage for `size` elements of `dtype`. */
+  alloc(size: number, dtype: DType): S;
+  /** Releases storage; the core calls it exactly once per `alloc`. */
+  free(storage: S): void;
+  /** A synchronous copy of the elements (a fresh array the caller may keep). */
+  read(storage: S): TypedArray;
+  /** Optional asynchronous read for GPU backends. */
+  readAsync?(storage: S): Promise<TypedArray>;
+  /** Overwrites the elements of `storage` with `data` (same length and dtype). */
+  write(storage: S, data: TypedArray): void;
+  /** `out[i] = x[i]` for `i < size`. */
+  copy(x: S, out: S, size: number): void;
+  /** `out[i] = x[i]` converting dtype; float32 → int32 truncates toward zero. */
+  cast(x: S, out: S, size: number, to: DType): void;
+
+  // ---- elementwise --------------------------------------------------------------------------------------
+  /**
+   * `out = op(a, b)` with broadcasting. `aShape`, `bShape` and `outShape` have the same rank; every axis of
+   * `a` and `b` is either the size of `out`'s axis or 1 (then that operand is repeated along it).
+   */
+  binary(
+    op: BinaryOp,
+    a: S,
+    aShape: readonly number[],
+    b: S,
+    bShape: readonly number[],
+    out: S,
+    outShape: readonly number[],
+  ): void;
+  /** `out[i] = op(x[i])` for `i < size`. `relu(x) = max(x, 0)`. */
+  unary(op: UnaryOp, x: S, out: S, size: number): void;
+
+  // ---- linear algebra -----------------------------------------------------------------------------------
+  /**
+   * Batched matrix product `out[b] = op(A[b]) @ op(B[b])`, `op(X) = Xᵀ` when its flag is set.
+   *
+   * Shapes: `a` is `(batchA, M, K)`, or `(batchA, K, M)` when `transA`; `b` is `(batchB, K, N)`, or
+   * `(batchB, N, K)` when `transB`; `out` is `(max(batchA, batchB), M, N)`. A batch of 1 broadcasts.
+   */
+  matmul(
+    a: S,
+    b: S,
+    out: S,
+    batchA: number,
+    batchB: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+  ): void;
+
+  // ---- reductions ---------------------------------------------------------------------------------------
+  /**
+   * Sum or max over `axes` of `x` (shape `shape`), keeping the reduced axes as size 1: `out` has
+   * `shape` with every axis in `axes` set to 1. Max propagates NaN. Also the gradient of broadcasting:
+   * summing a gradient over its broadcast axes.
+   */
+  reduce(op: ReduceOp, x: S, shape: readonly number[], axes: readonly number[], out: S): void;
+  /**
+   * Index of the largest element along the middle axis of `x` viewed as `(outer, n, inner)`, into int32
+   * `out` of shape `(outer, inner)`. Ties give the first index.
+   */
+  argmax(x: S, out: S, outer: number, n: number, inner: number): void;
+  /**
+   * The `k` largest values of each row of `x` `(rows, cols)`, sorted descending (ties: lower index first),
+   * into `values` (float32) and `indices` (int32), both `(rows, k)`.
+   */
+  topk(x: S, values: S, indices: S, rows: number, cols: number, k: number): void;
+
+  // ---- softmax family -----------------------------------------------------------------------------------
+  /** `y[r, j] = exp(x[r, j] - max_r) / Σ_j' exp(x[r, j'] - max_r)` over each row of `(rows, cols)`. */
+  softmax(x: S, out: S, rows: number, cols: number): void;
+  /** `y[r, j] = x[r, j] - max_r - log Σ_j' exp(x[r, j'] - max_r)`. */
+  logSoftmax(x: S, out: S, rows: number, cols: number): void;
+  /** Given `y = softmax(x)`: `dx[r, j] = y[r, j] · (dy[r, j] - Σ_j' dy[r, j'] · y[r, j'])`. */
+  softmaxBackward(y: S, dy: S, dx: S, rows: number, cols: number): void;
+  /** Given `y = logSoftmax(x)`: `dx[r, j] = dy[r, j] - exp(y[r, j]) · Σ_j' dy[r, j']`. */
+  logSoftmaxBackward(y: S, dy: S, dx: S, rows: number, cols: number): void;
+  /**
+   * Mean cross-entropy of `logits` `(n, c)` against int32 `targets` `(n)`, skipping rows whose target is
+   * `ignoreIndex`: `out[0] = Σ_kept (logsumexp(x_r) - x[r, t_r]) / #kept` (NaN when nothing is kept, as in
+   * PyTorch). A target outside `[0, c)` other than `ignoreIndex` is an error.
+   */
+  crossEntropy(logits: S, targets: S, out: S, n: number, c: number, ignoreIndex: number): void;
+  /**
+   * Gradient of {@link Backend.crossEntropy} (fused with the softmax): for kept rows
+   * `dlogits[r, j] = dloss[0] · (softmax(x_r)[j] - [j = t_r]) / #kept`, and 0 for ignored rows.
+   */
+  crossEntropyBackward(
+    logits: S,
+    targets: S,
+    dloss: S,
+    dlogits: S,
+    n: number,
+    c: number,
+    ignoreIndex: number,
+  ): void;
+
+  // ---- normalisation and activations --------------------------------------------------------------------
+  /**
+   * Layer normalisation of each row of `x` `(rows, cols)` (PyTorch: biased variance):
+   * `mean_r = Σ_j x/cols`, `rstd_r = 1/sqrt(Σ_j (x - mean_r)²/cols + eps)`,
+   * `out = (x - mean_r) · rstd_r · weight + bias`. `weight`/`bias` `(cols)` may be null (1 and 0). Saves
+   * `mean` and `rstd` `(rows)` for the backward.
+   */
+  layerNorm(
+    x: S,
+    weight: S | null,
+    bias: S | null,
+    out: S,
+    mean: S,
+    rstd: S,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void;
+  /**
+   * Backward of {@link Backend.layerNorm}. With `x̂ = (x - mean)·rstd` and `g = dy · weight`:
+   * `dx = rstd · (g - mean_j(g) - x̂ · mean_j(g · x̂))`, `dweight = Σ_rows dy · x̂`, `dbias = Σ_rows dy`.
+   * `dweight`/`dbias` are null when not needed.
+   */
+  layerNormBackward(
+    dy: S,
+    x: S,
+    weight: S | null,
+    mean: S,
+    rstd: S,
+    dx: S,
+    dweight: S | null,
+    dbias: S | null,
+    rows: number,
+    cols: number,
+  ): void;
+  /** NewGELU, the tanh form: `0.5 · x · (1 + tanh(sqrt(2/π) · (x + 0.044715 · x³)))`. */
+  gelu(x: S, out: S, size: number): void;
+  /** `dx = dy · gelu'(x)`, with `u = sqrt(2/π)(x + 0.044715x³)`, `t = tanh(u)`: `gelu' = 0.5(1 + t) + 0.5x(1 - t²)·sqrt(2/π)(1 + 3·0.044715x²)`. */
+  geluBackward(x: S, dy: S, dx: S, size: number): void;
+
+  // ---- indexing -----------------------------------------------------------------------------------------
+  /** Embedding lookup: `out[i, :] = table[ids[i], :]`; `table` `(numRows, dim)`, int32 `ids` `(numIds)`. Out-of-range ids are an error. */
+  gather(table: S, ids: S, out: S, numIds: number, numRows: number, dim: number): void;
+  /** Backward of gather: `dtable[ids[i], :] += dy[i, :]` (a repeated id accumulates). `dtable` starts at zero. */
+  scatterAdd(dy: S, ids: S, dtable: S, numIds: number, numRows: number, dim: number): void;
+  /** `out = mask ≠ 0 ? value : x`; `mask` (any dtype) broadcasts to `shape` (same rank, axes equal or 1). */
+  maskedFill(
+    x: S,
+    shape: readonly number[],
+    mask: S,
+    maskShape: readonly number[],
+    value: number,
+    out: S,
+  ): void;
+  /** Transposition: `out` has shape `shape[perm[0]], shape[perm[1]], …` and `out[i] = x[i permuted back]`. */
+  permute(x: S, shape: readonly number[], perm: readonly number[], out: S): void;
+  /** Copies the block `[begin, begin + sizes)` of `x` (shape `shape`) into `out` (shape `sizes`). */
+  slice(x: S, shape: readonly number[], begin: readonly number[], sizes: readonly number[], out: S): void;
+  /** The inverse of slice: writes `src` (shape `sizes`) into the block `[begin, begin + sizes)` of `out` (shape `shape`), leaving the rest. */
+  sliceAssign(
+    src: S,
+    sizes: readonly number[],
+    out: S,
+    shape: readonly number[],
+    begin: readonly number[],
+  ): void;
+
+  // ---- randomness ---------------------------------------------------------------------------------------
+  /**
+   * Inverted dropout: keeps element `i` when `uniformAt(seed, i) >= p`, scaling it by `1/(1 - p)`, else 0.
+   * Calling it again with the same seed on `dy` is its backward.
+   */
+  dropout(x: S, out: S, size: number, p: number, seed: number): void;
+  /**
+   * Draws `numSamples` indices per row of non-negative weights `probs` `(rows, cols)` (not necessarily
+   * normalised), with replacement, into int32 `out` `(rows, numSamples)`: sample `s` of row `r` is the first
+   * `j` whose cumulative weight exceeds `uniformAt(seed, r · numSamples + s) · total_r`.
+   */
+  multinomial(probs: S, out: S, rows: number, cols: number, numSamples: number, seed: number): void;
+
+  // ---- optimiser ----------------------------------------------------------------------------------------
+  /**
+   * One AdamW step in place, PyTorch semantics (decoupled weight decay), for `size` elements, at step `t ≥ 1`:
+   * `p *= 1 - lr·wd; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
+   *  p -= (lr / (1 - β1ᵗ)) · m / (sqrt(v) / sqrt(1 - β2ᵗ) + eps)`.
+   */
+  adamw(
+    param: S,
+    grad: S,
+    m: S,
+    v: S,
+    size: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    step: number,
+  ): void;
+
+  // ---- optional fused kernels (capabilities.fusedAttention) ---------------------------------------------
+  /**
+   * Optional fused scaled dot-product attention over `bh` independent heads:
+   * `out[h] = softmax(q[h] @ k[h]ᵀ · scale + causalMask) @ v[h]`, with `q` `(bh, tq, d)`, `k`, `v` `(bh, tk, d)`,
+   * `out` `(bh, tq, d)`; saves the row log-sum-exp `lse` `(bh, tq)` for the backward. When `causal`, query `i`
+   * sees keys `j ≤ i + (tk - tq)`.
+   */
+  attention?(
+    q: S,
+    k: S,
+    v: S,
+    out: S,
+    lse: S,
+    bh: number,
+    tq: number,
+    tk: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void;
+  /** Optional backward of {@link Backend.attention}: `dq`, `dk`, `dv` from `dout`, recomputing the weights from `lse`. */
+  attentionBackward?(
+    q: S,
+    k: S,
+    v: S,
+    out: S,
+    lse: S,
+    dout: S,
+    dq: S,
+    dk: S,
+    dv: S,
+    bh: number,
+    tq: number,
+    tk: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void;
+
+  /** Releases everything the backend holds (workers, WebAssembly memory). Optional. */
+  dispose?(): void;
+}
+
+/**
+ * One 32-bit integer mixer round ("lowbias32", Chris Wellons): a bijection on `[0, 2³²)` with good avalanche.
+ *
+ * @param x - A 32-bit integer.
+ * @returns The mixed value, in `[0, 2³²)`.
+ * @example
+ * ```ts
+ * import { mix32 } from '@lxmls/tensor';
+ * console.log(mix32(1) !== mix32(2), mix32(0)); // → true 0
+ * ```
+ */
+export function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x21f0aaad);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x735a2d97);
+  x ^= x >>> 15;
+  return x >>> 0;
+}
+
+/**
+ * The counter-based uniform number every random kernel uses: `mix32(mix32(i) ^ seed) / 2³²`, in `[0, 1)`.
+ *
+ * Being a pure function of `(seed, i)`, it lets every backend (and every thread or GPU lane) produce exactly
+ * the same dropout mask and samples without sharing a generator.
+ *
+ * @param seed - A 32-bit seed, drawn by the core from a {@link RandomGenerator}.
+ * @param i - The element index.
+ * @returns A number in `[0, 1)` with 32 random bits.
+ * @example
+ * ```ts
+ * import { uniformAt } from '@lxmls/tensor';
+ * console.log(uniformAt(42, 0) === uniformAt(42, 0), uniformAt(42, 0) < 1); // → true true
+ * ```
+ */
+export function uniformAt(seed: number, i: number): number {
+  return mix32((mix32(i >>> 0) ^ seed) >>> 0) / 4294967296;
+}

@@ -1,0 +1,724 @@
+/**
+ * The `js` reference backend: plain TypeScript loops over Float32Array / Int32Array.
+ *
+ * This file is the DEFINITION of every kernel of the {@link Backend} interface (as tinygrad's `ops_python.py`
+ * is the definition of its uops): it favours clarity over speed, accumulates sums in float64 (JavaScript
+ * numbers), and the conformance suite compares every other backend with it. Semantics follow PyTorch.
+ */
+
+import type {
+  Backend,
+  BackendCapabilities,
+  BinaryOp,
+  DType,
+  ReduceOp,
+  TypedArray,
+  UnaryOp,
+} from '../backend.js';
+import { uniformAt } from '../backend.js';
+import { LxmlsTensorError } from '../errors.js';
+import { sizeOf, stridesOf } from '../shape.js';
+
+const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: (a, b) => a ** b,
+  maximum: Math.max, // NaN propagates, as in torch.maximum
+  eq: (a, b) => (a === b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+};
+
+const UNARY: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  tanh: Math.tanh,
+  sqrt: Math.sqrt,
+  relu: (x) => Math.max(x, 0),
+};
+
+const GELU_C = Math.sqrt(2 / Math.PI); // sqrt(2/π) of NewGELU
+
+/**
+ * For each flat index of `outShape`, the flat index of an operand of shape `shape` (same rank) broadcast to it:
+ * the operand's stride is 0 along the axes where it has size 1.
+ */
+function broadcastIndex(shape: readonly number[], outShape: readonly number[]): Int32Array {
+  const n = sizeOf(outShape);
+  const rank = outShape.length;
+  const strides = stridesOf(shape).map((s, i) => (shape[i] === 1 ? 0 : s));
+  const index = new Int32Array(n);
+  const counter = new Array<number>(rank).fill(0); // the multi-index of output element i
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    index[i] = offset;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      counter[ax]!++;
+      offset += strides[ax]!;
+      if (counter[ax]! < outShape[ax]!) break;
+      offset -= strides[ax]! * counter[ax]!;
+      counter[ax] = 0;
+    }
+  }
+  return index;
+}
+
+/**
+ * The `js` reference backend: every kernel of {@link Backend} as plain loops over Float32Array/Int32Array.
+ * Storage handles are the typed arrays themselves. Capabilities: gradients and fused attention.
+ *
+ * @example
+ * ```ts
+ * import { JsBackend } from '@lxmls/tensor';
+ * const js = new JsBackend();
+ * const out = js.alloc(2, 'float32');
+ * js.binary('add', new Float32Array([1, 2]), [2], new Float32Array([10]), [1], out, [2]);
+ * console.log(js.read(out)); // → Float32Array(2) [ 11, 12 ]
+ * ```
+ */
+export class JsBackend implements Backend<TypedArray> {
+  readonly name: string = 'js';
+  readonly capabilities: BackendCapabilities = {
+    gradients: true,
+    float16: false,
+    async: false,
+    fusedAttention: true,
+  };
+
+  alloc(size: number, dtype: DType): TypedArray {
+    return dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+  }
+  free(_storage: TypedArray): void {
+    // garbage collected
+  }
+  read(storage: TypedArray): TypedArray {
+    return storage.slice();
+  }
+  write(storage: TypedArray, data: TypedArray): void {
+    storage.set(data);
+  }
+  copy(x: TypedArray, out: TypedArray, size: number): void {
+    for (let i = 0; i < size; i++) out[i] = x[i]!;
+  }
+  cast(x: TypedArray, out: TypedArray, size: number, _to: DType): void {
+    for (let i = 0; i < size; i++) out[i] = x[i]!; // Int32Array assignment truncates toward zero
+  }
+
+  binary(
+    op: BinaryOp,
+    a: TypedArray,
+    aShape: readonly number[],
+    b: TypedArray,
+    bShape: readonly number[],
+    out: TypedArray,
+    outShape: readonly number[],
+  ): void {
+    const f = BINARY[op];
+    const n = out.length;
+    if (a.length === n && b.length === n) {
+      for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!);
+      return;
+    }
+    const ia = broadcastIndex(aShape, outShape);
+    const ib = broadcastIndex(bShape, outShape);
+    for (let i = 0; i < n; i++) out[i] = f(a[ia[i]!]!, b[ib[i]!]!);
+  }
+
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray, size: number): void {
+    const f = UNARY[op];
+    for (let i = 0; i < size; i++) out[i] = f(x[i]!);
+  }
+
+  matmul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    batchA: number,
+    batchB: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+  ): void {
+    const batch = Math.max(batchA, batchB);
+    // Copy op(A) as rows (M, K) and op(B)ᵀ as rows (N, K), so every output element is a dot product of two
+    // contiguous rows: out[i, j] = Σ_p A[i, p] · B[p, j], accumulated in float64 (a JavaScript number).
+    const aRows = new Float32Array(m * k);
+    const bRows = new Float32Array(n * k);
+    for (let bt = 0; bt < batch; bt++) {
+      const aOff = (batchA === 1 ? 0 : bt) * m * k;
+      const bOff = (batchB === 1 ? 0 : bt) * k * n;
+      if (bt === 0 || batchA !== 1) {
+        for (let i = 0; i < m; i++)
+          for (let p = 0; p < k; p++) aRows[i * k + p] = a[aOff + (transA ? p * m + i : i * k + p)]!;
+      }
+      if (bt === 0 || batchB !== 1) {
+        for (let j = 0; j < n; j++)
+          for (let p = 0; p < k; p++) bRows[j * k + p] = b[bOff + (transB ? j * k + p : p * n + j)]!;
+      }
+      const oOff = bt * m * n;
+      for (let i = 0; i < m; i++) {
+        const ai = i * k;
+        for (let j = 0; j < n; j++) {
+          const bj = j * k;
+          let dot = 0;
+          for (let p = 0; p < k; p++) dot += aRows[ai + p]! * bRows[bj + p]!;
+          out[oOff + i * n + j] = dot;
+        }
+      }
+    }
+  }
+
+  reduce(
+    op: ReduceOp,
+    x: Float32Array,
+    shape: readonly number[],
+    axes: readonly number[],
+    out: Float32Array,
+  ): void {
+    const outShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const index = broadcastIndex(outShape, shape); // input element i → output element index[i]
+    const acc = new Float64Array(out.length).fill(op === 'sum' ? 0 : Number.NEGATIVE_INFINITY);
+    for (let i = 0; i < x.length; i++) {
+      const o = index[i]!;
+      const v = x[i]!;
+      if (op === 'sum') acc[o]! += v;
+      else if (v > acc[o]! || Number.isNaN(v)) acc[o] = v; // max, NaN wins
+    }
+    for (let o = 0; o < out.length; o++) out[o] = acc[o]!;
+  }
+
+  argmax(x: Float32Array, out: Int32Array, outer: number, n: number, inner: number): void {
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        let best = 0;
+        let bestValue = x[o * n * inner + j]!;
+        for (let i = 1; i < n; i++) {
+          const v = x[(o * n + i) * inner + j]!;
+          if (v > bestValue || (Number.isNaN(v) && !Number.isNaN(bestValue))) {
+            best = i;
+            bestValue = v;
+          }
+        }
+        out[o * inner + j] = best;
+      }
+    }
+  }
+
+  topk(
+    x: Float32Array,
+    values: Float32Array,
+    indices: Int32Array,
+    rows: number,
+    cols: number,
+    k: number,
+  ): void {
+    const order = Array.from({ length: cols }, (_, j) => j);
+    for (let r = 0; r < rows; r++) {
+      const row = x.subarray(r * cols, (r + 1) * cols);
+      order.sort((i, j) => row[j]! - row[i]! || i - j); // descending, ties by index
+      for (let t = 0; t < k; t++) {
+        values[r * k + t] = row[order[t]!]!;
+        indices[r * k + t] = order[t]!;
+      }
+    }
+  }
+
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < cols; j++) max = Math.max(max, x[o + j]!);
+      let sum = 0;
+      for (let j = 0; j < cols; j++) sum += Math.exp(x[o + j]! - max);
+      for (let j = 0; j < cols; j++) out[o + j] = Math.exp(x[o + j]! - max) / sum;
+    }
+  }
+
+  logSoftmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < cols; j++) max = Math.max(max, x[o + j]!);
+      let sum = 0;
+      for (let j = 0; j < cols; j++) sum += Math.exp(x[o + j]! - max);
+      const lse = max + Math.log(sum);
+      for (let j = 0; j < cols; j++) out[o + j] = x[o + j]! - lse;
+    }
+  }
+
+  softmaxBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number): void {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let dot = 0; // Σ_j dy_j y_j
+      for (let j = 0; j < cols; j++) dot += dy[o + j]! * y[o + j]!;
+      for (let j = 0; j < cols; j++) dx[o + j] = y[o + j]! * (dy[o + j]! - dot);
+    }
+  }
+
+  logSoftmaxBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number): void {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let sum = 0; // Σ_j dy_j
+      for (let j = 0; j < cols; j++) sum += dy[o + j]!;
+      for (let j = 0; j < cols; j++) dx[o + j] = dy[o + j]! - Math.exp(y[o + j]!) * sum;
+    }
+  }
+
+  /** Row `r`'s log-sum-exp, computed stably. */
+  private logSumExp(x: Float32Array, o: number, cols: number): number {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < cols; j++) max = Math.max(max, x[o + j]!);
+    let sum = 0;
+    for (let j = 0; j < cols; j++) sum += Math.exp(x[o + j]! - max);
+    return max + Math.log(sum);
+  }
+
+  private checkTarget(t: number, c: number, ignoreIndex: number, r: number): boolean {
+    if (t === ignoreIndex) return false;
+    if (t < 0 || t >= c) {
+      throw new LxmlsTensorError('INVALID_ARGUMENT', `targets[${r}] is not a class index`, {
+        fn: 'crossEntropy',
+        argument: 'targets',
+        expected: `an integer in [0, ${c}) or the ignore index ${ignoreIndex}`,
+        received: String(t),
+      });
+    }
+    return true;
+  }
+
+  crossEntropy(
+    logits: Float32Array,
+    targets: Int32Array,
+    out: Float32Array,
+    n: number,
+    c: number,
+    ignoreIndex: number,
+  ): void {
+    let total = 0;
+    let kept = 0;
+    for (let r = 0; r < n; r++) {
+      const t = targets[r]!;
+      if (!this.checkTarget(t, c, ignoreIndex, r)) continue;
+      total += this.logSumExp(logits, r * c, c) - logits[r * c + t]!; // -log softmax(x_r)[t]
+      kept++;
+    }
+    out[0] = total / kept; // 0/0 = NaN when every target is ignored, as in PyTorch
+  }
+
+  crossEntropyBackward(
+    logits: Float32Array,
+    targets: Int32Array,
+    dloss: Float32Array,
+    dlogits: Float32Array,
+    n: number,
+    c: number,
+    ignoreIndex: number,
+  ): void {
+    let kept = 0;
+    for (let r = 0; r < n; r++) if (this.checkTarget(targets[r]!, c, ignoreIndex, r)) kept++;
+    const g = dloss[0]! / kept;
+    for (let r = 0; r < n; r++) {
+      const t = targets[r]!;
+      const o = r * c;
+      if (t === ignoreIndex) {
+        for (let j = 0; j < c; j++) dlogits[o + j] = 0;
+        continue;
+      }
+      const lse = this.logSumExp(logits, o, c);
+      for (let j = 0; j < c; j++) dlogits[o + j] = g * (Math.exp(logits[o + j]! - lse) - (j === t ? 1 : 0));
+    }
+  }
+
+  layerNorm(
+    x: Float32Array,
+    weight: Float32Array | null,
+    bias: Float32Array | null,
+    out: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let sum = 0;
+      for (let j = 0; j < cols; j++) sum += x[o + j]!;
+      const mu = sum / cols;
+      let sq = 0;
+      for (let j = 0; j < cols; j++) sq += (x[o + j]! - mu) ** 2;
+      const rs = 1 / Math.sqrt(sq / cols + eps); // biased variance, as PyTorch
+      mean[r] = mu;
+      rstd[r] = rs;
+      for (let j = 0; j < cols; j++) {
+        const xhat = (x[o + j]! - mu) * rs;
+        out[o + j] = xhat * (weight ? weight[j]! : 1) + (bias ? bias[j]! : 0);
+      }
+    }
+  }
+
+  layerNormBackward(
+    dy: Float32Array,
+    x: Float32Array,
+    weight: Float32Array | null,
+    mean: Float32Array,
+    rstd: Float32Array,
+    dx: Float32Array,
+    dweight: Float32Array | null,
+    dbias: Float32Array | null,
+    rows: number,
+    cols: number,
+  ): void {
+    const dw = new Float64Array(cols);
+    const db = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      const mu = mean[r]!;
+      const rs = rstd[r]!;
+      let meanG = 0; // mean_j(g), g = dy · weight
+      let meanGX = 0; // mean_j(g · x̂)
+      for (let j = 0; j < cols; j++) {
+        const xhat = (x[o + j]! - mu) * rs;
+        const g = dy[o + j]! * (weight ? weight[j]! : 1);
+        meanG += g;
+        meanGX += g * xhat;
+        dw[j]! += dy[o + j]! * xhat;
+        db[j]! += dy[o + j]!;
+      }
+      meanG /= cols;
+      meanGX /= cols;
+      for (let j = 0; j < cols; j++) {
+        const xhat = (x[o + j]! - mu) * rs;
+        const g = dy[o + j]! * (weight ? weight[j]! : 1);
+        dx[o + j] = rs * (g - meanG - xhat * meanGX);
+      }
+    }
+    if (dweight) for (let j = 0; j < cols; j++) dweight[j] = dw[j]!;
+    if (dbias) for (let j = 0; j < cols; j++) dbias[j] = db[j]!;
+  }
+
+  gelu(x: Float32Array, out: Float32Array, size: number): void {
+    for (let i = 0; i < size; i++) {
+      const v = x[i]!;
+      out[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
+    }
+  }
+
+  geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, size: number): void {
+    for (let i = 0; i < size; i++) {
+      const v = x[i]!;
+      const t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+      const du = GELU_C * (1 + 3 * 0.044715 * v * v); // du/dx
+      dx[i] = dy[i]! * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du);
+    }
+  }
+
+  private checkId(id: number, numRows: number, i: number, fn: string): void {
+    if (id < 0 || id >= numRows) {
+      throw new LxmlsTensorError('INVALID_ARGUMENT', `ids[${i}] is out of range`, {
+        fn,
+        argument: 'ids',
+        expected: `an integer in [0, ${numRows})`,
+        received: String(id),
+      });
+    }
+  }
+
+  gather(
+    table: Float32Array,
+    ids: Int32Array,
+    out: Float32Array,
+    numIds: number,
+    numRows: number,
+    dim: number,
+  ): void {
+    for (let i = 0; i < numIds; i++) {
+      const id = ids[i]!;
+      this.checkId(id, numRows, i, 'gather');
+      for (let j = 0; j < dim; j++) out[i * dim + j] = table[id * dim + j]!;
+    }
+  }
+
+  scatterAdd(
+    dy: Float32Array,
+    ids: Int32Array,
+    dtable: Float32Array,
+    numIds: number,
+    numRows: number,
+    dim: number,
+  ): void {
+    const acc = new Float64Array(numRows * dim);
+    for (let i = 0; i < numIds; i++) {
+      const id = ids[i]!;
+      this.checkId(id, numRows, i, 'gather');
+      for (let j = 0; j < dim; j++) acc[id * dim + j]! += dy[i * dim + j]!;
+    }
+    for (let i = 0; i < acc.length; i++) dtable[i] = dtable[i]! + acc[i]!;
+  }
+
+  maskedFill(
+    x: TypedArray,
+    shape: readonly number[],
+    mask: TypedArray,
+    maskShape: readonly number[],
+    value: number,
+    out: TypedArray,
+  ): void {
+    const im = broadcastIndex(maskShape, shape);
+    for (let i = 0; i < out.length; i++) out[i] = mask[im[i]!] !== 0 ? value : x[i]!;
+  }
+
+  permute(x: TypedArray, shape: readonly number[], perm: readonly number[], out: TypedArray): void {
+    const inStrides = stridesOf(shape);
+    const outShape = perm.map((p) => shape[p]!);
+    const strides = perm.map((p) => inStrides[p]!); // input stride of each output axis
+    const n = sizeOf(outShape);
+    const rank = outShape.length;
+    const counter = new Array<number>(rank).fill(0);
+    let offset = 0;
+    for (let i = 0; i < n; i++) {
+      out[i] = x[offset]!;
+      for (let ax = rank - 1; ax >= 0; ax--) {
+        counter[ax]!++;
+        offset += strides[ax]!;
+        if (counter[ax]! < outShape[ax]!) break;
+        offset -= strides[ax]! * counter[ax]!;
+        counter[ax] = 0;
+      }
+    }
+  }
+
+  /** Visits the block `[begin, begin + sizes)` of a tensor of shape `shape`: `visit(blockIndex, fullIndex)`. */
+  private walkBlock(
+    shape: readonly number[],
+    begin: readonly number[],
+    sizes: readonly number[],
+    visit: (blockIndex: number, fullIndex: number) => void,
+  ): void {
+    const strides = stridesOf(shape);
+    const rank = shape.length;
+    const n = sizeOf(sizes);
+    const counter = new Array<number>(rank).fill(0);
+    let offset = begin.reduce((s, b, ax) => s + b * strides[ax]!, 0);
+    for (let i = 0; i < n; i++) {
+      visit(i, offset);
+      for (let ax = rank - 1; ax >= 0; ax--) {
+        counter[ax]!++;
+        offset += strides[ax]!;
+        if (counter[ax]! < sizes[ax]!) break;
+        offset -= strides[ax]! * counter[ax]!;
+        counter[ax] = 0;
+      }
+    }
+  }
+
+  slice(
+    x: TypedArray,
+    shape: readonly number[],
+    begin: readonly number[],
+    sizes: readonly number[],
+    out: TypedArray,
+  ): void {
+    this.walkBlock(shape, begin, sizes, (i, full) => {
+      out[i] = x[full]!;
+    });
+  }
+
+  sliceAssign(
+    src: TypedArray,
+    sizes: readonly number[],
+    out: TypedArray,
+    shape: readonly number[],
+    begin: readonly number[],
+  ): void {
+    this.walkBlock(shape, begin, sizes, (i, full) => {
+      out[full] = src[i]!;
+    });
+  }
+
+  dropout(x: Float32Array, out: Float32Array, size: number, p: number, seed: number): void {
+    const scale = p < 1 ? 1 / (1 - p) : 0;
+    for (let i = 0; i < size; i++) out[i] = uniformAt(seed, i) >= p ? x[i]! * scale : 0;
+  }
+
+  multinomial(
+    probs: Float32Array,
+    out: Int32Array,
+    rows: number,
+    cols: number,
+    numSamples: number,
+    seed: number,
+  ): void {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let total = 0;
+      for (let j = 0; j < cols; j++) total += probs[o + j]!;
+      for (let s = 0; s < numSamples; s++) {
+        const u = uniformAt(seed, r * numSamples + s) * total;
+        let cum = 0;
+        let pick = cols - 1;
+        for (let j = 0; j < cols; j++) {
+          cum += probs[o + j]!;
+          if (cum > u && probs[o + j]! > 0) {
+            pick = j;
+            break;
+          }
+        }
+        while (pick > 0 && !(probs[o + pick]! > 0)) pick--; // rounding at the end: last non-zero weight
+        out[r * numSamples + s] = pick;
+      }
+    }
+  }
+
+  adamw(
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    size: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    step: number,
+  ): void {
+    const bc1 = 1 - beta1 ** step; // bias corrections
+    const bc2 = 1 - beta2 ** step;
+    const stepSize = lr / bc1;
+    const sqrtBc2 = Math.sqrt(bc2);
+    for (let i = 0; i < size; i++) {
+      const g = grad[i]!;
+      const p = param[i]! * (1 - lr * weightDecay); // decoupled weight decay
+      const mi = beta1 * m[i]! + (1 - beta1) * g;
+      const vi = beta2 * v[i]! + (1 - beta2) * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      param[i] = p - (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + eps);
+    }
+  }
+
+  attention(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    out: Float32Array,
+    lse: Float32Array,
+    bh: number,
+    tq: number,
+    tk: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void {
+    const s = new Float64Array(tk); // one row of scores
+    for (let h = 0; h < bh; h++) {
+      const qo = h * tq * d;
+      const ko = h * tk * d;
+      for (let i = 0; i < tq; i++) {
+        const end = keyEnd(i, tq, tk, causal);
+        let max = Number.NEGATIVE_INFINITY;
+        for (let j = 0; j < end; j++) {
+          let dot = 0;
+          for (let c = 0; c < d; c++) dot += q[qo + i * d + c]! * k[ko + j * d + c]!;
+          s[j] = dot * scale; // s_ij = scale · q_i · k_j
+          max = Math.max(max, s[j]!);
+        }
+        let sum = 0;
+        for (let j = 0; j < end; j++) {
+          s[j] = Math.exp(s[j]! - max); // unnormalised weights
+          sum += s[j]!;
+        }
+        for (let c = 0; c < d; c++) {
+          let acc = 0;
+          for (let j = 0; j < end; j++) acc += s[j]! * v[ko + j * d + c]!;
+          out[qo + i * d + c] = acc / sum; // out_i = Σ_j p_ij v_j
+        }
+        lse[h * tq + i] = max + Math.log(sum); // log Σ_j exp(s_ij), to recompute p_ij in the backward
+      }
+    }
+  }
+
+  attentionBackward(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    out: Float32Array,
+    lse: Float32Array,
+    dout: Float32Array,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    bh: number,
+    tq: number,
+    tk: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void {
+    // With p_ij = exp(s_ij - lse_i): dv_j = Σ_i p_ij do_i; dp_ij = do_i · v_j; D_i = Σ_j p_ij dp_ij = do_i · out_i;
+    // ds_ij = p_ij (dp_ij - D_i); dq_i = scale Σ_j ds_ij k_j; dk_j = scale Σ_i ds_ij q_i.
+    const dkAcc = new Float64Array(tk * d);
+    const dvAcc = new Float64Array(tk * d);
+    for (let h = 0; h < bh; h++) {
+      const qo = h * tq * d;
+      const ko = h * tk * d;
+      dkAcc.fill(0);
+      dvAcc.fill(0);
+      for (let i = 0; i < tq; i++) {
+        const end = keyEnd(i, tq, tk, causal);
+        let bigD = 0;
+        for (let c = 0; c < d; c++) bigD += dout[qo + i * d + c]! * out[qo + i * d + c]!;
+        const dqRow = new Float64Array(d);
+        for (let j = 0; j < end; j++) {
+          let dot = 0;
+          let dp = 0;
+          for (let c = 0; c < d; c++) {
+            dot += q[qo + i * d + c]! * k[ko + j * d + c]!;
+            dp += dout[qo + i * d + c]! * v[ko + j * d + c]!;
+          }
+          const p = Math.exp(dot * scale - lse[h * tq + i]!);
+          const ds = p * (dp - bigD);
+          for (let c = 0; c < d; c++) {
+            dvAcc[j * d + c]! += p * dout[qo + i * d + c]!;
+            dqRow[c]! += ds * k[ko + j * d + c]!;
+            dkAcc[j * d + c]! += ds * q[qo + i * d + c]!;
+          }
+        }
+        for (let c = 0; c < d; c++) dq[qo + i * d + c] = dqRow[c]! * scale;
+      }
+      for (let x = 0; x < tk * d; x++) {
+        dk[ko + x] = dkAcc[x]! * scale;
+        dv[ko + x] = dvAcc[x]!;
+      }
+    }
+  }
+}
+
+/**
+ * Query `i`'s allowed keys `[0, end)` under the causal rule of {@link Backend.attention}: `j ≤ i + (tk - tq)`.
+ */
+function keyEnd(i: number, tq: number, tk: number, causal: boolean): number {
+  return causal ? Math.min(tk, Math.max(0, i + tk - tq + 1)) : tk;
+}
+
+/**
+ * Creates the `js` reference backend (registered by default under the name `js`).
+ *
+ * @returns A new {@link JsBackend}.
+ * @example
+ * ```ts
+ * import { createJsBackend } from '@lxmls/tensor';
+ * const js = createJsBackend();
+ * const out = js.alloc(3, 'float32');
+ * js.softmax(new Float32Array([1, 2, 3]), out, 1, 3);
+ * console.log(Array.from(js.read(out), (p) => p.toFixed(4))); // → [ '0.0900', '0.2447', '0.6652' ]
+ * ```
+ */
+export function createJsBackend(): JsBackend {
+  return new JsBackend();
+}

@@ -1,0 +1,95 @@
+import { describe, expect, test } from 'vitest';
+import {
+  type Backend,
+  createJsBackend,
+  maskedFill,
+  matmul,
+  RandomGenerator,
+  randn,
+  scaledDotProductAttention,
+  softmax,
+  type Tensor,
+  tensor,
+  tidy,
+  withBackend,
+} from '../index.js';
+import { expectClose } from '../testing/index.js';
+
+/** The js backend with the fused kernels switched off: scaledDotProductAttention composes matmul/softmax. */
+function unfused(): Backend {
+  const b = createJsBackend();
+  return Object.assign(b, { capabilities: { ...b.capabilities, fusedAttention: false } });
+}
+
+function run(backend: Backend, causal: boolean, tq: number, tk: number) {
+  return withBackend(backend, () =>
+    tidy(() => {
+      const g = new RandomGenerator(tq * 10 + tk);
+      const [q, k, v] = [
+        randn([2, 3, tq, 4], g),
+        randn([2, 3, tk, 4], g),
+        randn([2, 3, tk, 4], g),
+      ] as Tensor[];
+      for (const t of [q, k, v]) t!.requiresGrad = true;
+      const out = scaledDotProductAttention(q!, k!, v!, { causal });
+      out
+        .mul(randn(out.shape as number[], g))
+        .sum()
+        .backward();
+      const result = [out.data(), q!.grad!.data(), k!.grad!.data(), v!.grad!.data()];
+      for (const t of [q, k, v]) t!.zeroGrad();
+      return result;
+    }),
+  );
+}
+
+describe('scaledDotProductAttention', () => {
+  test.each([
+    [false, 5, 5],
+    [true, 5, 5],
+    [true, 2, 6],
+  ])(
+    'scaledDotProductAttention(q, k, v, { causal: %s }) Tq %i Tk %i: fused kernel equals the composed ops',
+    (causal, tq, tk) => {
+      const fused = run(createJsBackend(), causal, tq, tk);
+      const composed = run(unfused(), causal, tq, tk);
+      fused.forEach((values, i) => {
+        expectClose(values, composed[i]!, 1e-5, 1e-4, ['out', 'dq', 'dk', 'dv'][i]!);
+      });
+    },
+  );
+
+  test('scaledDotProductAttention equals minGPT written out: softmax(mask(q kᵀ / √d)) v', () => {
+    const g = new RandomGenerator(1);
+    const [q, k, v] = [randn([1, 3, 2], g), randn([1, 3, 2], g), randn([1, 3, 2], g)] as [
+      Tensor,
+      Tensor,
+      Tensor,
+    ];
+    const above = tensor(
+      [
+        [0, 1, 1],
+        [0, 0, 1],
+        [0, 0, 0],
+      ],
+      undefined,
+      'int32',
+    );
+    const att = softmax(
+      maskedFill(matmul(q, k, { transposeB: true }).mul(1 / Math.sqrt(2)), above, -Infinity),
+    );
+    expectClose(
+      scaledDotProductAttention(q, k, v, { causal: true }).data(),
+      matmul(att, v).data(),
+      1e-6,
+      1e-5,
+      'out',
+    );
+  });
+
+  test('scaledDotProductAttention(q, k, v) names the three shapes on a mismatch', () => {
+    expect(() => scaledDotProductAttention(randn([2, 3]), randn([2, 4]), randn([2, 4]))).toThrow(
+      'Expected q (…, Tq, d), k and v (…, Tk, d), received (2, 3), (2, 4) and (2, 4).',
+    );
+  });
+});
