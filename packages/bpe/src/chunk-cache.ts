@@ -29,12 +29,19 @@ export class ChunkCache {
 
   constructor(limit: number) {
     this.limit = Math.max(1, limit);
-    let capacity = 1024;
-    while (capacity < Math.min(this.limit, 1 << 20) * 2) capacity *= 2;
+    this.mask = 0;
+    this.keys = [];
+    this.hashes = new Int32Array(0);
+    this.values = [];
+    this.allocate(1024); // small at first, so that creating an encoder costs nothing; grows with use
+  }
+
+  private allocate(capacity: number): void {
     this.mask = capacity - 1;
     this.keys = new Array<string | undefined>(capacity);
     this.hashes = new Int32Array(capacity);
-    this.values = new Array<ChunkIds>(capacity).fill(0);
+    this.values = new Array<ChunkIds>(capacity);
+    this.count = 0;
   }
 
   /** The ids of `text[start, end)` whose hash is `h`, or `undefined`. */
@@ -52,6 +59,7 @@ export class ChunkCache {
   /** Stores the ids of `key` (whose hash is `h`). */
   set(key: string, h: number, ids: ChunkIds): void {
     if (this.count >= this.limit) this.clear();
+    else if (this.count * 2 >= this.mask) this.grow(); // keep the table at most half full
     let slot = h & this.mask;
     while (this.keys[slot] !== undefined) slot = (slot + 1) & this.mask;
     this.keys[slot] = key;
@@ -60,15 +68,20 @@ export class ChunkCache {
     this.count++;
   }
 
+  private grow(): void {
+    const { keys, hashes, values } = this;
+    this.allocate(keys.length * 2);
+    for (let i = 0; i < keys.length; i++)
+      if (keys[i] !== undefined) this.set(keys[i]!, hashes[i]!, values[i]!);
+  }
+
   /** Number of cached chunks. */
   get size(): number {
     return this.count;
   }
 
   clear(): void {
-    this.keys.fill(undefined);
-    this.values.fill(0);
-    this.count = 0;
+    this.allocate(1024);
   }
 }
 

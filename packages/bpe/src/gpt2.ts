@@ -6,7 +6,7 @@
  */
 
 import { Encoder } from './encoder.js';
-import { GPT2_MERGES_BASE64 } from './generated/gpt2-merges.js';
+import { GPT2_MERGES } from './generated/gpt2-merges.js';
 import { regularVocabulary } from './vocabulary.js';
 
 let shared: Encoder | undefined;
@@ -29,36 +29,12 @@ export function getEncoder(): Encoder {
 }
 
 function gpt2Vocabulary() {
-  const bytes = decodeBase64(GPT2_MERGES_BASE64);
-  const count = bytes.length / 4;
+  const count = GPT2_MERGES.length / 2;
   const left = new Int32Array(count);
   const right = new Int32Array(count);
   for (let r = 0; r < count; r++) {
-    left[r] = bytes[4 * r]! | (bytes[4 * r + 1]! << 8);
-    right[r] = bytes[4 * r + 2]! | (bytes[4 * r + 3]! << 8);
+    left[r] = GPT2_MERGES.charCodeAt(2 * r);
+    right[r] = GPT2_MERGES.charCodeAt(2 * r + 1);
   }
   return regularVocabulary(left, right, ['<|endoftext|>']);
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Standard base64 to bytes, in plain code so that it runs the same in every JavaScript engine. */
-function decodeBase64(text: string): Uint8Array {
-  const value = new Uint8Array(128);
-  for (let i = 0; i < 64; i++) value[BASE64.charCodeAt(i)] = i;
-  let end = text.length;
-  while (text.charCodeAt(end - 1) === 61) end--; // '='
-  const out = new Uint8Array(Math.floor((end * 3) / 4));
-  let at = 0;
-  for (let i = 0; i < end; i += 4) {
-    const n =
-      (value[text.charCodeAt(i)]! << 18) |
-      (value[text.charCodeAt(i + 1)]! << 12) |
-      ((i + 2 < end ? value[text.charCodeAt(i + 2)]! : 0) << 6) |
-      (i + 3 < end ? value[text.charCodeAt(i + 3)]! : 0);
-    out[at++] = n >> 16;
-    if (at < out.length) out[at++] = (n >> 8) & 255;
-    if (at < out.length) out[at++] = n & 255;
-  }
-  return out;
 }
