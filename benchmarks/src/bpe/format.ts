@@ -67,7 +67,8 @@ export function formatReport(report: Report): string {
       `timed reps (at least ${report.plan.minReps}, then until ${report.plan.budgetMs} ms) after a warm-up rep. ` +
       '"encode 1 call": the whole corpus in one call; "encode ~1 kB": the corpus cut into ~1 kB pieces at line ' +
       'ends, one call each (like the many short texts of gpt-tokenizer\'s harness); "decode": the ids of the ' +
-      'whole corpus back to a string in one call. All with <|endoftext|> as ordinary text (encode_ordinary).',
+      'whole corpus back to a string in one call, the string flattened inside the timing (V8 builds `+=` ' +
+      'strings lazily). All with <|endoftext|> as ordinary text (encode_ordinary).',
   );
   out.push('');
   out.push(
