@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { OptionSpec } from './args.js';
 import { flag, parseArgs } from './args.js';
 import type { Command } from './command.js';
+import { benchCommand } from './commands/bench.js';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
 import { tokenizeCommand } from './commands/tokenize.js';
@@ -25,10 +26,10 @@ export type { Io } from './io.js';
  * @example
  * ```ts
  * import { COMMANDS } from './main.js';
- * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo' ]
+ * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'bench' ]
  * ```
  */
-export const COMMANDS: readonly Command[] = [tokenizeCommand, decodeCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [tokenizeCommand, decodeCommand, demoCommand, benchCommand];
 
 const HELP: OptionSpec = { name: 'help', short: 'h' };
 const VERSION: OptionSpec = { name: 'version', short: 'V' };

@@ -19,6 +19,19 @@ export {
   softmax,
   softmaxBackward,
 } from './fused';
+export {
+  binary4,
+  gather,
+  geluBackwardFast,
+  geluFast,
+  gemvKN,
+  rowReduce,
+  scaledSoftmax,
+  scatterAdd,
+  softmaxBackwardScaled,
+  strided4,
+  unary,
+} from './backend';
 export { matmul } from './matmul';
 
 /** The first byte after the module's static data: the JS allocator starts at or above it. */

@@ -6,6 +6,8 @@
  */
 
 export { Allocator } from './allocator.js';
+export type { WasmBackendOptions } from './backend.js';
+export { createWasmBackend, registerWasmBackend, WasmBackend, WasmStorage } from './backend.js';
 export type { BackendWasmErrorCode, BackendWasmErrorDetails } from './errors.js';
 export { LxmlsBackendWasmError } from './errors.js';
 export type {

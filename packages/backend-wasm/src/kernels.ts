@@ -137,8 +137,8 @@ export interface CrossEntropyResult {
   loss: number;
 }
 
-/** The exports of the .wasm (see assembly/*.ts for each formula). */
-interface Exports {
+/** @internal The exports of the .wasm (see assembly/*.ts for each formula); used by src/backend.ts. */
+export interface KernelExports {
   heapBase(): number;
   matmul(...args: number[]): void;
   add(a: number, b: number, out: number, n: number): void;
@@ -154,7 +154,19 @@ interface Exports {
   crossEntropyForward(...args: number[]): void;
   crossEntropyBackward(...args: number[]): void;
   adamw(...args: number[]): void;
+  strided4(...args: number[]): void;
+  binary4(...args: number[]): void;
+  unary(op: number, x: number, out: number, n: number): void;
+  rowReduce(x: number, out: number, rows: number, cols: number, op: number): void;
+  gather(table: number, ids: number, out: number, numIds: number, dim: number): void;
+  scatterAdd(dy: number, ids: number, dtable: number, numIds: number, dim: number): void;
+  scaledSoftmax(...args: number[]): void;
+  softmaxBackwardScaled(p: number, dp: number, ds: number, rows: number, cols: number, scale: number): void;
+  geluFast(x: number, y: number, n: number): void;
+  geluBackwardFast(x: number, dy: number, dx: number, n: number): void;
+  gemvKN(a: number, b: number, y: number, k: number, n: number, ldb: number): void;
 }
+type Exports = KernelExports;
 
 /**
  * The SIMD kernels over one WebAssembly memory. Create with {@link createWasmKernels}.
@@ -355,6 +367,16 @@ export function createWasmKernelsSync(options: WasmKernelsOptions = {}): WasmKer
   cachedModule ??= new WebAssembly.Module(kernelBytes());
   const instance = new WebAssembly.Instance(cachedModule, { env: { memory } });
   return wrap(instance.exports as unknown as Exports, memory);
+}
+
+/**
+ * @internal The compiled module, compiled synchronously once per process (for src/backend.ts).
+ * Throws `NO_SIMD` where WebAssembly SIMD is missing.
+ */
+export function kernelModuleSync(fn: string): WebAssembly.Module {
+  requireSimd(fn);
+  cachedModule ??= new WebAssembly.Module(kernelBytes());
+  return cachedModule;
 }
 
 function wrap(w: Exports, memory: WebAssembly.Memory): WasmKernels {

@@ -1,0 +1,107 @@
+// `lxmls bench`: JSON fields, the human table, and exit code 2 with one line for bad arguments.
+
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../testing.js';
+
+describe('lxmls bench', () => {
+  test('train-step --json prints one line with the fields named in --help', async () => {
+    const { code, stdout } = await runCli([
+      'bench',
+      'train-step',
+      '--batch-size',
+      '2',
+      '--steps',
+      '2',
+      '--warmup',
+      '1',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const record = JSON.parse(stdout) as Record<string, unknown>;
+    expect(Object.keys(record).sort()).toEqual(
+      [
+        'backend',
+        'batchSize',
+        'bench',
+        'blockSize',
+        'cores',
+        'cpu',
+        'lossFirst',
+        'lossLast',
+        'maxMs',
+        'medianMs',
+        'minMs',
+        'model',
+        'node',
+        'steps',
+        'warmup',
+      ].sort(),
+    );
+    expect(record).toMatchObject({
+      bench: 'train-step',
+      model: 'gpt-nano',
+      backend: 'wasm',
+      batchSize: 2,
+      steps: 2,
+    });
+    expect(record.medianMs).toBeGreaterThan(0);
+  });
+
+  test('train-step gives the same first loss on wasm and js', async () => {
+    const losses = [];
+    for (const backend of ['wasm', 'js']) {
+      const { stdout } = await runCli([
+        'bench',
+        'train-step',
+        '--backend',
+        backend,
+        '--batch-size',
+        '2',
+        '--steps',
+        '1',
+        '--warmup',
+        '0',
+        '--json',
+      ]);
+      losses.push((JSON.parse(stdout) as { lossFirst: number }).lossFirst);
+    }
+    expect(losses[0]).toBeCloseTo(losses[1]!, 4);
+  });
+
+  test('kernels --shapes nano --json lists every gpt-nano shape with its GFLOP/s', async () => {
+    const { code, stdout } = await runCli(['bench', 'kernels', '--shapes', 'nano', '--json']);
+    expect(code).toBe(0);
+    const record = JSON.parse(stdout) as {
+      bench: string;
+      backend: string;
+      results: { name: string; gflops: number }[];
+    };
+    expect(record.bench).toBe('kernels');
+    expect(record.results.map((r) => r.name)).toContain('nano qkv');
+    expect(record.results.every((r) => r.gflops > 0 && r.name.startsWith('nano'))).toBe(true);
+  });
+
+  test('kernels prints a table by default', async () => {
+    const { code, stdout } = await runCli(['bench', 'kernels', '--backend', 'js', '--shapes', 'nano']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('GFLOP/s');
+    expect(stdout).toContain('machine:');
+  });
+
+  test.each([
+    [['bench'], 'missing'],
+    [['bench', 'nope'], 'unknown benchmark'],
+    [['bench', 'kernels', '--backend', 'cuda'], 'available backends are'],
+    [['bench', 'train-step', '--model', 'gpt2'], 'unknown model'],
+    [['bench', 'train-step', '--batch-size', '0'], '--batch-size must be'],
+    [['bench', 'kernels', '--steps', '3'], 'does not apply'],
+    [['bench', 'kernels', '--shapes', 'big'], '--shapes must be'],
+  ])('%j exits with 2 and one line', async (argv, text) => {
+    const { code, stdout, stderr } = await runCli(argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(text);
+  });
+});

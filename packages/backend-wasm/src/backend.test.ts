@@ -1,0 +1,58 @@
+// The `wasm` backend against the conformance suite of @lxmls/tensor (forward values and gradients against the
+// `js` reference backend and finite differences), plus the memory discipline of a long tidy'd training loop.
+
+import {
+  adamwUpdate,
+  crossEntropy,
+  gelu,
+  layerNorm,
+  matmul,
+  memory,
+  randn,
+  scaledDotProductAttention,
+  type Tensor,
+  tensor,
+  tidy,
+  withBackend,
+  zerosLike,
+} from '@lxmls/tensor';
+import { describeBackend } from '@lxmls/tensor/testing';
+import { expect, test } from 'vitest';
+import { createWasmBackend } from './backend.js';
+
+describeBackend('wasm', () => createWasmBackend());
+
+test('1,000 tidy training steps keep memory() and the allocator flat', () => {
+  const wasm = createWasmBackend();
+  withBackend(wasm, () => {
+    const params = [randn([6, 8]), randn([8, 5]), randn([8]), randn([8])];
+    for (const p of params) p.requiresGrad = true;
+    const [w1, w2, g, b] = params as [Tensor, Tensor, Tensor, Tensor];
+    const state = params.map((p) => [zerosLike(p), zerosLike(p)] as const);
+    const x = randn([2, 4, 6]);
+    const targets = tensor([0, 1, 2, -1, 4, 3, 2, 1], [2, 4], 'int32');
+    const counts: [number, number, number][] = [];
+    for (let step = 1; step <= 1000; step++) {
+      tidy(() => {
+        const h = layerNorm(gelu(matmul(x, w1)), g, b); // (2, 4, 8)
+        const a = scaledDotProductAttention(
+          h.reshape([2, 1, 4, 8]),
+          h.reshape([2, 1, 4, 8]),
+          h.reshape([2, 1, 4, 8]),
+          { causal: true },
+        );
+        const logits = matmul(a.reshape([2, 4, 8]), w2); // (2, 4, 5)
+        crossEntropy(logits, targets).backward();
+      });
+      params.forEach((p, i) => {
+        adamwUpdate(p, p.grad!, state[i]![0], state[i]![1], { lr: 1e-3, step });
+        p.zeroGrad();
+      });
+      if (step === 10 || step % 250 === 0) {
+        const m = memory();
+        counts.push([m.numTensors, m.numBytes, wasm.allocator.bytesInUse]);
+      }
+    }
+    for (const c of counts) expect(c).toEqual(counts[0]);
+  });
+});

@@ -1,0 +1,1090 @@
+/**
+ * The `wasm` backend of @lxmls/tensor: every kernel of its `Backend` interface on the SIMD WebAssembly
+ * kernels of this package, over one `WebAssembly.Memory`.
+ *
+ * Follows DESIGN.md "Compute" and the `js` reference backend (packages/tensor/src/backends/js.ts), which
+ * defines each kernel. Storage is a {@link WasmStorage}: an allocation of the package's {@link Allocator}
+ * (16-byte aligned, zero-filled on `alloc`, returned to the free list on `free`, so a tidy'd training loop
+ * reuses the same blocks every step). The hot kernels run in WebAssembly (assembly/*.ts): matmul in every
+ * layout with batches and broadcast weights, broadcasting binary ops and unary ops, permute / slice /
+ * sliceAssign as strided copies, sums over coalesced axes, softmax, layerNorm, GELU, cross-entropy, embedding
+ * gather / scatter-add, AdamW and fused attention. The rare ones (argmax, topk, maskedFill, logSoftmax,
+ * int32 arithmetic, dropout and multinomial, which must draw `uniformAt` exactly as `js` does) are TypeScript
+ * loops over Float32Array / Int32Array views of the same memory (views are re-created after the memory grows).
+ */
+
+import type {
+  Backend,
+  BackendCapabilities,
+  BinaryOp,
+  DType,
+  ReduceOp,
+  TypedArray,
+  UnaryOp,
+} from '@lxmls/tensor';
+import { LxmlsTensorError, registerBackend, uniformAt } from '@lxmls/tensor';
+import { Allocator } from './allocator.js';
+import { type KernelExports, kernelModuleSync } from './kernels.js';
+
+/**
+ * The storage handle of the `wasm` backend: one allocation in the backend's WebAssembly memory.
+ *
+ * @example
+ * ```ts
+ * import { createWasmBackend } from '@lxmls/backend-wasm';
+ * const wasm = createWasmBackend();
+ * const s = wasm.alloc(3, 'float32');
+ * console.log(s.size, s.dtype, s.ptr % 16); // → 3 float32 0
+ * wasm.free(s);
+ * ```
+ */
+export class WasmStorage {
+  /** Byte offset of the first element in the memory (16-byte aligned). */
+  readonly ptr: number;
+  /** Number of elements. */
+  readonly size: number;
+  /** Element type (4 bytes each). */
+  readonly dtype: DType;
+
+  /**
+   * @param ptr - Byte offset of the first element in the memory (16-byte aligned).
+   * @param size - Number of elements.
+   * @param dtype - Element type.
+   */
+  constructor(ptr: number, size: number, dtype: DType) {
+    this.ptr = ptr;
+    this.size = size;
+    this.dtype = dtype;
+  }
+}
+
+/**
+ * Options of {@link createWasmBackend}.
+ *
+ * @example
+ * ```ts
+ * import { createWasmBackend } from '@lxmls/backend-wasm';
+ * const wasm = createWasmBackend({ initialPages: 32 });
+ * console.log(wasm.memory.buffer.byteLength); // → 2097152
+ * ```
+ */
+export interface WasmBackendOptions {
+  /** Initial size of the memory in 64 KiB pages (default 256, i.e. 16 MiB); it grows on demand. */
+  initialPages?: number;
+  /** Largest size of the memory in pages (default 65536, i.e. 4 GiB). */
+  maximumPages?: number;
+}
+
+const BINARY_CODE: Record<BinaryOp, number> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  pow: 5,
+  eq: 6,
+  gt: 7,
+};
+const BINARY_JS: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: (a, b) => a ** b,
+  maximum: Math.max,
+  eq: (a, b) => (a === b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+};
+const UNARY_CODE: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, tanh: 3, sqrt: 4, relu: 5 };
+const UNARY_JS: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  tanh: Math.tanh,
+  sqrt: Math.sqrt,
+  relu: (x) => Math.max(x, 0),
+};
+
+/** Row-major strides of a shape. */
+function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/**
+ * Drops axes of size 1 and merges neighbouring axes that every operand walks contiguously (stride of the
+ * outer axis = stride of the inner one × its size), so most shapes become 1 to 3 axes.
+ */
+function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): [number[], number[][]] {
+  const dims: number[] = [];
+  const out: number[][] = strides.map(() => []);
+  for (let ax = 0; ax < shape.length; ax++) {
+    const n = shape[ax]!;
+    if (n === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && strides.every((s, k) => out[k]![last] === s[ax]! * n)) {
+      dims[last]! *= n;
+      for (let k = 0; k < strides.length; k++) out[k]![last] = strides[k]![ax]!;
+    } else {
+      dims.push(n);
+      for (let k = 0; k < strides.length; k++) out[k]!.push(strides[k]![ax]!);
+    }
+  }
+  return [dims, out];
+}
+
+/**
+ * Calls `fn` with 4-axis blocks covering `dims` (padded with leading size-1 axes; more than 4 axes are
+ * walked here, the innermost 4 per call), passing each operand's element offset and its 4 strides.
+ */
+function forBlocks4(
+  dims: readonly number[],
+  strides: readonly (readonly number[])[],
+  fn: (offsets: number[], n: number[], s: number[][]) => void,
+): void {
+  const rank = dims.length;
+  const pad = Math.max(0, 4 - rank);
+  const lead = Math.max(0, rank - 4);
+  const n = [...new Array<number>(pad).fill(1), ...dims.slice(lead)];
+  const s = strides.map((st) => [...new Array<number>(pad).fill(0), ...st.slice(lead)]);
+  const offsets = strides.map(() => 0);
+  if (lead === 0) {
+    fn(offsets, n, s);
+    return;
+  }
+  const counter = new Array<number>(lead).fill(0);
+  const total = sizeOf(dims.slice(0, lead));
+  for (let i = 0; i < total; i++) {
+    fn(offsets, n, s);
+    for (let ax = lead - 1; ax >= 0; ax--) {
+      counter[ax]!++;
+      for (let k = 0; k < strides.length; k++) offsets[k]! += strides[k]![ax]!;
+      if (counter[ax]! < dims[ax]!) break;
+      for (let k = 0; k < strides.length; k++) offsets[k]! -= strides[k]![ax]! * counter[ax]!;
+      counter[ax] = 0;
+    }
+  }
+}
+
+/** For each flat index of `outShape`, the flat index of an operand of shape `shape` broadcast to it. */
+function broadcastIndex(shape: readonly number[], outShape: readonly number[]): Int32Array {
+  const n = sizeOf(outShape);
+  const rank = outShape.length;
+  const strides = stridesOf(shape).map((s, i) => (shape[i] === 1 ? 0 : s));
+  const index = new Int32Array(n);
+  const counter = new Array<number>(rank).fill(0);
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    index[i] = offset;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      counter[ax]!++;
+      offset += strides[ax]!;
+      if (counter[ax]! < outShape[ax]!) break;
+      offset -= strides[ax]! * counter[ax]!;
+      counter[ax] = 0;
+    }
+  }
+  return index;
+}
+
+/** Strides of an operand broadcast to `outShape` (0 along its size-1 axes). */
+function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  return stridesOf(shape).map((s, i) => (shape[i] === 1 && outShape[i] !== 1 ? 0 : s));
+}
+
+/**
+ * The `wasm` backend: the {@link Backend} interface of @lxmls/tensor on this package's SIMD kernels.
+ * Create it with {@link createWasmBackend}.
+ *
+ * @example
+ * ```ts
+ * import { createWasmBackend } from '@lxmls/backend-wasm';
+ * import { tensor, withBackend } from '@lxmls/tensor';
+ * const wasm = createWasmBackend();
+ * const y = withBackend(wasm, () => tensor([[1, 2], [3, 4]]).matmul(tensor([[1], [1]])).toArray());
+ * console.log(y); // → [ [ 3 ], [ 7 ] ]
+ * ```
+ */
+export class WasmBackend implements Backend<WasmStorage> {
+  readonly name: string = 'wasm';
+  readonly capabilities: BackendCapabilities = {
+    gradients: true,
+    float16: false,
+    async: false,
+    fusedAttention: true,
+  };
+  /** The memory every storage lives in. */
+  readonly memory: WebAssembly.Memory;
+  /** The allocator of that memory: `allocator.bytesInUse` is what the live storages (and scratch) hold. */
+  readonly allocator: Allocator;
+  private readonly w: KernelExports;
+  private buffer: ArrayBuffer | null = null;
+  private f32v = new Float32Array(0);
+  private i32v = new Int32Array(0);
+  private scratch = 0; // the packed B panel of matmul: 16·K floats
+  private scratchFloats = 0;
+  private ones = 0; // `cols` ones and zeros for layerNorm without affine parameters
+  private zeros = 0;
+  private unitFloats = 0;
+  private ceOut = 0; // the two f64 that crossEntropyForward writes
+
+  /** Use {@link createWasmBackend}. */
+  constructor(options: WasmBackendOptions = {}) {
+    const module = kernelModuleSync('createWasmBackend');
+    const initial = options.initialPages ?? 256;
+    const maximum = options.maximumPages ?? 65536;
+    if (!(Number.isInteger(initial) && Number.isInteger(maximum) && initial >= 1 && maximum >= initial)) {
+      throw new LxmlsTensorError('INVALID_ARGUMENT', 'memory pages out of range', {
+        fn: 'createWasmBackend',
+        argument: 'options',
+        expected: '1 ≤ initialPages ≤ maximumPages ≤ 65536 (integers)',
+        received: `initialPages ${initial}, maximumPages ${maximum}`,
+      });
+    }
+    this.memory = new WebAssembly.Memory({ initial, maximum: Math.min(maximum, 65536) });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.w = instance.exports as unknown as KernelExports;
+    this.allocator = new Allocator(this.memory, this.w.heapBase());
+    this.ensureScratch(64);
+    this.ceOut = this.allocator.alloc(16);
+  }
+
+  // ---- views and scratch --------------------------------------------------------------------------------
+
+  private get F(): Float32Array {
+    if (this.memory.buffer !== this.buffer) this.refresh();
+    return this.f32v;
+  }
+  private get I(): Int32Array {
+    if (this.memory.buffer !== this.buffer) this.refresh();
+    return this.i32v;
+  }
+  private refresh(): void {
+    this.buffer = this.memory.buffer;
+    this.f32v = new Float32Array(this.buffer);
+    this.i32v = new Int32Array(this.buffer);
+  }
+  /** A view of `s` in its dtype (valid until the next allocation). */
+  private view(s: WasmStorage): TypedArray {
+    const at = s.ptr >> 2;
+    return s.dtype === 'int32' ? this.I.subarray(at, at + s.size) : this.F.subarray(at, at + s.size);
+  }
+  private ensureScratch(k: number): void {
+    if (16 * k <= this.scratchFloats) return;
+    if (this.scratch) this.allocator.free(this.scratch);
+    this.scratchFloats = 16 * Math.max(k, 64);
+    this.scratch = this.allocator.alloc(this.scratchFloats * 4);
+  }
+  private ensureUnits(cols: number): void {
+    if (cols <= this.unitFloats) return;
+    if (this.ones) {
+      this.allocator.free(this.ones);
+      this.allocator.free(this.zeros);
+    }
+    this.unitFloats = Math.max(cols, 64);
+    this.ones = this.allocator.alloc(this.unitFloats * 4);
+    this.zeros = this.allocator.alloc(this.unitFloats * 4);
+    this.F.fill(1, this.ones >> 2, (this.ones >> 2) + this.unitFloats);
+    this.F.fill(0, this.zeros >> 2, (this.zeros >> 2) + this.unitFloats);
+  }
+  /** A temporary buffer of `floats` floats (uninitialised); free it with `this.allocator.free`. */
+  private temp(floats: number): number {
+    return this.allocator.alloc(Math.max(floats, 1) * 4);
+  }
+
+  // ---- memory -------------------------------------------------------------------------------------------
+
+  alloc(size: number, dtype: DType): WasmStorage {
+    const ptr = this.allocator.alloc(Math.max(size, 1) * 4);
+    this.F.fill(0, ptr >> 2, (ptr >> 2) + size);
+    return new WasmStorage(ptr, size, dtype);
+  }
+  free(storage: WasmStorage): void {
+    this.allocator.free(storage.ptr);
+  }
+  read(storage: WasmStorage): TypedArray {
+    return this.view(storage).slice();
+  }
+  write(storage: WasmStorage, data: TypedArray): void {
+    this.view(storage).set(data);
+  }
+  copy(x: WasmStorage, out: WasmStorage, size: number): void {
+    this.I.copyWithin(out.ptr >> 2, x.ptr >> 2, (x.ptr >> 2) + size);
+  }
+  cast(x: WasmStorage, out: WasmStorage, size: number, to: DType): void {
+    if (x.dtype === to) {
+      this.copy(x, out, size);
+      return;
+    }
+    const src = this.view(x);
+    const dst = this.view(out);
+    for (let i = 0; i < size; i++) dst[i] = src[i]!; // Int32Array assignment truncates toward zero
+  }
+
+  // ---- elementwise --------------------------------------------------------------------------------------
+
+  binary(
+    op: BinaryOp,
+    a: WasmStorage,
+    aShape: readonly number[],
+    b: WasmStorage,
+    bShape: readonly number[],
+    out: WasmStorage,
+    outShape: readonly number[],
+  ): void {
+    const n = out.size;
+    if (n === 0) return;
+    if (out.dtype === 'int32' || a.dtype === 'int32') {
+      const f = BINARY_JS[op];
+      const va = this.view(a);
+      const vb = this.view(b);
+      const vo = this.view(out);
+      const ia = broadcastIndex(aShape, outShape);
+      const ib = broadcastIndex(bShape, outShape);
+      for (let i = 0; i < n; i++) vo[i] = f(va[ia[i]!]!, vb[ib[i]!]!);
+      return;
+    }
+    const code = BINARY_CODE[op];
+    const [dims, st] = coalesce(outShape, [
+      broadcastStrides(aShape, outShape),
+      broadcastStrides(bShape, outShape),
+      stridesOf(outShape),
+    ]);
+    const w = this.w;
+    forBlocks4(dims, st, (o, d, s) => {
+      const sa = s[0]!;
+      const sb = s[1]!;
+      w.binary4(
+        code,
+        a.ptr + 4 * o[0]!,
+        b.ptr + 4 * o[1]!,
+        out.ptr + 4 * o[2]!,
+        d[0]!,
+        d[1]!,
+        d[2]!,
+        d[3]!,
+        sa[0]!,
+        sa[1]!,
+        sa[2]!,
+        sa[3]!,
+        sb[0]!,
+        sb[1]!,
+        sb[2]!,
+        sb[3]!,
+      );
+    });
+  }
+
+  unary(op: UnaryOp, x: WasmStorage, out: WasmStorage, size: number): void {
+    if (x.dtype === 'int32') {
+      const f = UNARY_JS[op];
+      const vx = this.view(x);
+      const vo = this.view(out);
+      for (let i = 0; i < size; i++) vo[i] = f(vx[i]!);
+      return;
+    }
+    this.w.unary(UNARY_CODE[op], x.ptr, out.ptr, size);
+  }
+
+  // ---- linear algebra -----------------------------------------------------------------------------------
+
+  matmul(
+    a: WasmStorage,
+    b: WasmStorage,
+    out: WasmStorage,
+    batchA: number,
+    batchB: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+  ): void {
+    const batch = Math.max(batchA, batchB);
+    if (batch === 0 || m === 0 || n === 0) return;
+    if (m === 1 && batch === 1 && !transB) {
+      // inference on one token: y = a·B streams B once instead of packing it panel by panel
+      this.w.gemvKN(a.ptr, b.ptr, out.ptr, k, n, n);
+      return;
+    }
+    this.ensureScratch(k);
+    this.w.matmul(
+      a.ptr,
+      b.ptr,
+      out.ptr,
+      m,
+      k,
+      n,
+      transA ? 1 : 0,
+      transB ? 1 : 0,
+      transA ? m : k, // lda: floats per stored row of A
+      transB ? k : n, // ldb
+      n, // ldc
+      batch,
+      batchA === 1 ? 0 : m * k, // a batch of 1 broadcasts
+      batchB === 1 ? 0 : k * n,
+      m * n,
+      1,
+      0,
+      0,
+      0,
+      0,
+      this.scratch,
+    );
+  }
+
+  // ---- reductions ---------------------------------------------------------------------------------------
+
+  reduce(
+    op: ReduceOp,
+    x: WasmStorage,
+    shape: readonly number[],
+    axes: readonly number[],
+    out: WasmStorage,
+  ): void {
+    const size = sizeOf(shape);
+    if (size === 0) {
+      if (op === 'max') this.F.fill(Number.NEGATIVE_INFINITY, out.ptr >> 2, (out.ptr >> 2) + out.size);
+      return;
+    }
+    // Groups of neighbouring axes that are all kept or all reduced: [n, reduced?].
+    const groups: [number, boolean][] = [];
+    for (let ax = 0; ax < shape.length; ax++) {
+      const n = shape[ax]!;
+      if (n === 1) continue;
+      const reduced = axes.includes(ax);
+      const last = groups[groups.length - 1];
+      if (last && last[1] === reduced) last[0] *= n;
+      else groups.push([n, reduced]);
+    }
+    const pattern = groups.map((g) => (g[1] ? 'R' : 'K')).join('');
+    const w = this.w;
+    const code = op === 'sum' ? 0 : 1;
+    if (pattern === '' || pattern === 'K') {
+      this.copy(x, out, size);
+    } else if (pattern === 'R') {
+      w.rowReduce(x.ptr, out.ptr, 1, size, code);
+    } else if (pattern === 'KR') {
+      w.rowReduce(x.ptr, out.ptr, groups[0]![0], groups[1]![0], code);
+    } else if (op === 'sum' && (pattern === 'RK' || pattern === 'KRK')) {
+      const [outer, r, inner] =
+        pattern === 'RK' ? [1, groups[0]![0], groups[1]![0]] : groups.map((g) => g[0]);
+      for (let o = 0; o < outer!; o++)
+        w.colSum(x.ptr + 4 * o * r! * inner!, out.ptr + 4 * o * inner!, r!, inner!, 0);
+    } else {
+      this.reduceGeneric(op, x, shape, axes, out);
+    }
+  }
+
+  /** Any reduction, as the `js` backend computes it (float64 accumulators). */
+  private reduceGeneric(
+    op: ReduceOp,
+    x: WasmStorage,
+    shape: readonly number[],
+    axes: readonly number[],
+    out: WasmStorage,
+  ): void {
+    const outShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const index = broadcastIndex(outShape, shape);
+    const acc = new Float64Array(out.size).fill(op === 'sum' ? 0 : Number.NEGATIVE_INFINITY);
+    const vx = this.view(x);
+    for (let i = 0; i < vx.length; i++) {
+      const o = index[i]!;
+      const v = vx[i]!;
+      if (op === 'sum') acc[o]! += v;
+      else if (v > acc[o]! || Number.isNaN(v)) acc[o] = v;
+    }
+    this.view(out).set(acc);
+  }
+
+  argmax(x: WasmStorage, out: WasmStorage, outer: number, n: number, inner: number): void {
+    const vx = this.view(x);
+    const vo = this.view(out);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        let best = 0;
+        let bestValue = vx[o * n * inner + j]!;
+        for (let i = 1; i < n; i++) {
+          const v = vx[(o * n + i) * inner + j]!;
+          if (v > bestValue || (Number.isNaN(v) && !Number.isNaN(bestValue))) {
+            best = i;
+            bestValue = v;
+          }
+        }
+        vo[o * inner + j] = best;
+      }
+    }
+  }
+
+  topk(
+    x: WasmStorage,
+    values: WasmStorage,
+    indices: WasmStorage,
+    rows: number,
+    cols: number,
+    k: number,
+  ): void {
+    const vx = this.view(x);
+    const vv = this.view(values);
+    const vi = this.view(indices);
+    const order = Array.from({ length: cols }, (_, j) => j);
+    for (let r = 0; r < rows; r++) {
+      const row = vx.subarray(r * cols, (r + 1) * cols);
+      order.sort((i, j) => row[j]! - row[i]! || i - j); // descending, ties by index
+      for (let t = 0; t < k; t++) {
+        vv[r * k + t] = row[order[t]!]!;
+        vi[r * k + t] = order[t]!;
+      }
+    }
+  }
+
+  // ---- softmax family -----------------------------------------------------------------------------------
+
+  softmax(x: WasmStorage, out: WasmStorage, rows: number, cols: number): void {
+    this.w.softmax(x.ptr, out.ptr, rows, cols, 0);
+  }
+
+  logSoftmax(x: WasmStorage, out: WasmStorage, rows: number, cols: number): void {
+    const vx = this.view(x);
+    const vo = this.view(out);
+    for (let r = 0; r < rows; r++) {
+      const lse = logSumExp(vx, r * cols, cols);
+      for (let j = 0; j < cols; j++) vo[r * cols + j] = vx[r * cols + j]! - lse;
+    }
+  }
+
+  softmaxBackward(y: WasmStorage, dy: WasmStorage, dx: WasmStorage, rows: number, cols: number): void {
+    this.w.softmaxBackward(y.ptr, dy.ptr, dx.ptr, rows, cols, 0);
+  }
+
+  logSoftmaxBackward(y: WasmStorage, dy: WasmStorage, dx: WasmStorage, rows: number, cols: number): void {
+    const vy = this.view(y);
+    const vd = this.view(dy);
+    const vo = this.view(dx);
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let sum = 0;
+      for (let j = 0; j < cols; j++) sum += vd[o + j]!;
+      for (let j = 0; j < cols; j++) vo[o + j] = vd[o + j]! - Math.exp(vy[o + j]!) * sum;
+    }
+  }
+
+  /** Checks every target (as `js` does) and returns how many rows are kept. */
+  private keptTargets(targets: WasmStorage, n: number, c: number, ignoreIndex: number): number {
+    const t = this.view(targets);
+    let kept = 0;
+    for (let r = 0; r < n; r++) {
+      const v = t[r]!;
+      if (v === ignoreIndex) continue;
+      if (!(v >= 0 && v < c)) {
+        throw new LxmlsTensorError('INVALID_ARGUMENT', `targets[${r}] is not a class index`, {
+          fn: 'crossEntropy',
+          argument: 'targets',
+          expected: `an integer in [0, ${c}) or the ignore index ${ignoreIndex}`,
+          received: String(v),
+        });
+      }
+      kept++;
+    }
+    return kept;
+  }
+
+  crossEntropy(
+    logits: WasmStorage,
+    targets: WasmStorage,
+    out: WasmStorage,
+    n: number,
+    c: number,
+    ignoreIndex: number,
+  ): void {
+    const kept = this.keptTargets(targets, n, c, ignoreIndex);
+    if (ignoreIndex !== -1) {
+      const vl = this.view(logits);
+      const vt = this.view(targets);
+      let total = 0;
+      for (let r = 0; r < n; r++) {
+        const t = vt[r]!;
+        if (t !== ignoreIndex) total += logSumExp(vl, r * c, c) - vl[r * c + t]!;
+      }
+      this.view(out)[0] = total / kept;
+      return;
+    }
+    const probs = this.temp(n * c);
+    this.w.crossEntropyForward(logits.ptr, targets.ptr, probs, this.ceOut, n, c);
+    this.allocator.free(probs);
+    const lossSum = new Float64Array(this.memory.buffer, this.ceOut, 1)[0]!;
+    this.F[out.ptr >> 2] = lossSum / kept; // 0/0 = NaN when every target is ignored, as in PyTorch
+  }
+
+  crossEntropyBackward(
+    logits: WasmStorage,
+    targets: WasmStorage,
+    dloss: WasmStorage,
+    dlogits: WasmStorage,
+    n: number,
+    c: number,
+    ignoreIndex: number,
+  ): void {
+    const kept = this.keptTargets(targets, n, c, ignoreIndex);
+    const g = this.F[dloss.ptr >> 2]! / kept;
+    if (ignoreIndex !== -1) {
+      const vl = this.view(logits);
+      const vt = this.view(targets);
+      const vd = this.view(dlogits);
+      for (let r = 0; r < n; r++) {
+        const t = vt[r]!;
+        const o = r * c;
+        if (t === ignoreIndex) {
+          vd.fill(0, o, o + c);
+          continue;
+        }
+        const lse = logSumExp(vl, o, c);
+        for (let j = 0; j < c; j++) vd[o + j] = g * (Math.exp(vl[o + j]! - lse) - (j === t ? 1 : 0));
+      }
+      return;
+    }
+    const probs = this.temp(n * c);
+    this.w.crossEntropyForward(logits.ptr, targets.ptr, probs, this.ceOut, n, c);
+    this.w.crossEntropyBackward(probs, targets.ptr, dlogits.ptr, n, c, g);
+    this.allocator.free(probs);
+  }
+
+  // ---- normalisation and activations --------------------------------------------------------------------
+
+  layerNorm(
+    x: WasmStorage,
+    weight: WasmStorage | null,
+    bias: WasmStorage | null,
+    out: WasmStorage,
+    mean: WasmStorage,
+    rstd: WasmStorage,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void {
+    if (rows === 0 || cols === 0) return;
+    if (!weight || !bias) this.ensureUnits(cols);
+    const w = weight ? weight.ptr : this.ones;
+    const b = bias ? bias.ptr : this.zeros;
+    this.w.layerNormForward(x.ptr, w, b, out.ptr, mean.ptr, rstd.ptr, rows, cols, eps);
+  }
+
+  layerNormBackward(
+    dy: WasmStorage,
+    x: WasmStorage,
+    weight: WasmStorage | null,
+    mean: WasmStorage,
+    rstd: WasmStorage,
+    dx: WasmStorage,
+    dweight: WasmStorage | null,
+    dbias: WasmStorage | null,
+    rows: number,
+    cols: number,
+  ): void {
+    if (cols === 0) return;
+    if (!weight) this.ensureUnits(cols);
+    const dw = dweight ? dweight.ptr : this.temp(cols);
+    const db = dbias ? dbias.ptr : this.temp(cols);
+    const w = weight ? weight.ptr : this.ones;
+    this.w.layerNormBackward(dy.ptr, x.ptr, w, mean.ptr, rstd.ptr, dx.ptr, dw, db, rows, cols, 0);
+    if (!dweight) this.allocator.free(dw);
+    if (!dbias) this.allocator.free(db);
+  }
+
+  gelu(x: WasmStorage, out: WasmStorage, size: number): void {
+    this.w.geluFast(x.ptr, out.ptr, size);
+  }
+
+  geluBackward(x: WasmStorage, dy: WasmStorage, dx: WasmStorage, size: number): void {
+    this.w.geluBackwardFast(x.ptr, dy.ptr, dx.ptr, size);
+  }
+
+  // ---- indexing -----------------------------------------------------------------------------------------
+
+  private checkIds(ids: WasmStorage, numIds: number, numRows: number): void {
+    const v = this.view(ids);
+    for (let i = 0; i < numIds; i++) {
+      const id = v[i]!;
+      if (id < 0 || id >= numRows) {
+        throw new LxmlsTensorError('INVALID_ARGUMENT', `ids[${i}] is out of range`, {
+          fn: 'gather',
+          argument: 'ids',
+          expected: `an integer in [0, ${numRows})`,
+          received: String(id),
+        });
+      }
+    }
+  }
+
+  gather(
+    table: WasmStorage,
+    ids: WasmStorage,
+    out: WasmStorage,
+    numIds: number,
+    numRows: number,
+    dim: number,
+  ): void {
+    this.checkIds(ids, numIds, numRows);
+    this.w.gather(table.ptr, ids.ptr, out.ptr, numIds, dim);
+  }
+
+  scatterAdd(
+    dy: WasmStorage,
+    ids: WasmStorage,
+    dtable: WasmStorage,
+    numIds: number,
+    numRows: number,
+    dim: number,
+  ): void {
+    this.checkIds(ids, numIds, numRows);
+    this.w.scatterAdd(dy.ptr, ids.ptr, dtable.ptr, numIds, dim);
+  }
+
+  maskedFill(
+    x: WasmStorage,
+    shape: readonly number[],
+    mask: WasmStorage,
+    maskShape: readonly number[],
+    value: number,
+    out: WasmStorage,
+  ): void {
+    const vx = this.view(x);
+    const vm = this.view(mask);
+    const vo = this.view(out);
+    const n = vo.length;
+    const im = broadcastIndex(maskShape, shape);
+    for (let i = 0; i < n; i++) vo[i] = vm[im[i]!] !== 0 ? value : vx[i]!;
+  }
+
+  /** dst[block] = src[block] for 4-byte elements, over `dims` with element strides and base offsets. */
+  private stridedCopy(
+    src: number,
+    dst: number,
+    dims: readonly number[],
+    srcStrides: readonly number[],
+    dstStrides: readonly number[],
+  ): void {
+    if (sizeOf(dims) === 0) return;
+    const [d, st] = coalesce(dims, [srcStrides, dstStrides]);
+    const w = this.w;
+    forBlocks4(d, st, (o, n, s) => {
+      const ss = s[0]!;
+      const ds = s[1]!;
+      w.strided4(
+        src + 4 * o[0]!,
+        dst + 4 * o[1]!,
+        n[0]!,
+        n[1]!,
+        n[2]!,
+        n[3]!,
+        ss[0]!,
+        ss[1]!,
+        ss[2]!,
+        ss[3]!,
+        ds[0]!,
+        ds[1]!,
+        ds[2]!,
+        ds[3]!,
+      );
+    });
+  }
+
+  permute(x: WasmStorage, shape: readonly number[], perm: readonly number[], out: WasmStorage): void {
+    const inStrides = stridesOf(shape);
+    const outShape = perm.map((p) => shape[p]!);
+    this.stridedCopy(
+      x.ptr,
+      out.ptr,
+      outShape,
+      perm.map((p) => inStrides[p]!),
+      stridesOf(outShape),
+    );
+  }
+
+  slice(
+    x: WasmStorage,
+    shape: readonly number[],
+    begin: readonly number[],
+    sizes: readonly number[],
+    out: WasmStorage,
+  ): void {
+    const strides = stridesOf(shape);
+    const base = begin.reduce((s, b, ax) => s + b * strides[ax]!, 0);
+    this.stridedCopy(x.ptr + 4 * base, out.ptr, sizes, strides, stridesOf(sizes));
+  }
+
+  sliceAssign(
+    src: WasmStorage,
+    sizes: readonly number[],
+    out: WasmStorage,
+    shape: readonly number[],
+    begin: readonly number[],
+  ): void {
+    const strides = stridesOf(shape);
+    const base = begin.reduce((s, b, ax) => s + b * strides[ax]!, 0);
+    this.stridedCopy(src.ptr, out.ptr + 4 * base, sizes, stridesOf(sizes), strides);
+  }
+
+  // ---- randomness ---------------------------------------------------------------------------------------
+
+  dropout(x: WasmStorage, out: WasmStorage, size: number, p: number, seed: number): void {
+    const vx = this.view(x);
+    const vo = this.view(out);
+    const scale = p < 1 ? 1 / (1 - p) : 0;
+    for (let i = 0; i < size; i++) vo[i] = uniformAt(seed, i) >= p ? vx[i]! * scale : 0;
+  }
+
+  multinomial(
+    probs: WasmStorage,
+    out: WasmStorage,
+    rows: number,
+    cols: number,
+    numSamples: number,
+    seed: number,
+  ): void {
+    const vp = this.view(probs);
+    const vo = this.view(out);
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let total = 0;
+      for (let j = 0; j < cols; j++) total += vp[o + j]!;
+      for (let s = 0; s < numSamples; s++) {
+        const u = uniformAt(seed, r * numSamples + s) * total;
+        let cum = 0;
+        let pick = cols - 1;
+        for (let j = 0; j < cols; j++) {
+          cum += vp[o + j]!;
+          if (cum > u && vp[o + j]! > 0) {
+            pick = j;
+            break;
+          }
+        }
+        while (pick > 0 && !(vp[o + pick]! > 0)) pick--; // rounding at the end: last non-zero weight
+        vo[r * numSamples + s] = pick;
+      }
+    }
+  }
+
+  // ---- optimiser ----------------------------------------------------------------------------------------
+
+  adamw(
+    param: WasmStorage,
+    grad: WasmStorage,
+    m: WasmStorage,
+    v: WasmStorage,
+    size: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    step: number,
+  ): void {
+    const stepSize = lr / (1 - beta1 ** step);
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+    this.w.adamw(
+      param.ptr,
+      grad.ptr,
+      m.ptr,
+      v.ptr,
+      size,
+      1 - lr * weightDecay,
+      beta1,
+      beta2,
+      eps,
+      stepSize,
+      bc2Sqrt,
+    );
+  }
+
+  // ---- fused attention ----------------------------------------------------------------------------------
+
+  /** scores (bh, tq, tk) = q kᵀ, then p = softmax(scale · scores, causal) in place, saving lse when given. */
+  private attentionWeights(
+    q: WasmStorage,
+    k: WasmStorage,
+    p: number,
+    lse: number,
+    bh: number,
+    tq: number,
+    tk: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void {
+    this.ensureScratch(d);
+    // (bh, tq, d) @ (bh, tk, d)ᵀ → (bh, tq, tk)
+    this.w.matmul(
+      q.ptr,
+      k.ptr,
+      p,
+      tq,
+      d,
+      tk,
+      0,
+      1,
+      d,
+      d,
+      tk,
+      bh,
+      tq * d,
+      tk * d,
+      tq * tk,
+      1,
+      0,
+      0,
+      0,
+      0,
+      this.scratch,
+    );
+    this.w.scaledSoftmax(p, p, lse, bh, tq, tk, scale, causal ? 1 : 0);
+  }
+
+  attention(
+    q: WasmStorage,
+    k: WasmStorage,
+    v: WasmStorage,
+    out: WasmStorage,
+    lse: WasmStorage,
+    bh: number,
+    tq: number,
+    tk: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void {
+    if (bh === 0 || tq === 0) return;
+    const p = this.temp(bh * tq * tk); // (bh, tq, tk) attention weights
+    this.attentionWeights(q, k, p, lse.ptr, bh, tq, tk, d, scale, causal);
+    this.ensureScratch(tk);
+    // (bh, tq, tk) @ (bh, tk, d) → (bh, tq, d)
+    this.w.matmul(
+      p,
+      v.ptr,
+      out.ptr,
+      tq,
+      tk,
+      d,
+      0,
+      0,
+      tk,
+      d,
+      d,
+      bh,
+      tq * tk,
+      tk * d,
+      tq * d,
+      1,
+      0,
+      0,
+      0,
+      0,
+      this.scratch,
+    );
+    this.allocator.free(p);
+  }
+
+  attentionBackward(
+    q: WasmStorage,
+    k: WasmStorage,
+    v: WasmStorage,
+    _out: WasmStorage,
+    _lse: WasmStorage,
+    dout: WasmStorage,
+    dq: WasmStorage,
+    dk: WasmStorage,
+    dv: WasmStorage,
+    bh: number,
+    tq: number,
+    tk: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void {
+    if (bh === 0) return;
+    const n = bh * tq * tk;
+    const p = this.temp(n); // (bh, tq, tk) the weights, recomputed
+    const ds = this.temp(n); // (bh, tq, tk) dp, then ds in place
+    this.attentionWeights(q, k, p, 0, bh, tq, tk, d, scale, causal);
+    this.ensureScratch(Math.max(tq, tk, d));
+    const w = this.w;
+    const s = this.scratch;
+    // dv = pᵀ @ dout: (bh, tk, tq) @ (bh, tq, d) → (bh, tk, d)
+    w.matmul(p, dout.ptr, dv.ptr, tk, tq, d, 1, 0, tk, d, d, bh, tq * tk, tq * d, tk * d, 1, 0, 0, 0, 0, s);
+    // dp = dout @ vᵀ: (bh, tq, d) @ (bh, tk, d)ᵀ → (bh, tq, tk)
+    w.matmul(dout.ptr, v.ptr, ds, tq, d, tk, 0, 1, d, d, tk, bh, tq * d, tk * d, tq * tk, 1, 0, 0, 0, 0, s);
+    // ds = scale · p · (dp − Σ_j p·dp): the softmax backward (masked weights are 0, so their ds is 0)
+    w.softmaxBackwardScaled(p, ds, ds, bh * tq, tk, scale);
+    // dq = ds @ k: (bh, tq, tk) @ (bh, tk, d) → (bh, tq, d)
+    w.matmul(ds, k.ptr, dq.ptr, tq, tk, d, 0, 0, tk, d, d, bh, tq * tk, tk * d, tq * d, 1, 0, 0, 0, 0, s);
+    // dk = dsᵀ @ q: (bh, tk, tq) @ (bh, tq, d) → (bh, tk, d)
+    w.matmul(ds, q.ptr, dk.ptr, tk, tq, d, 1, 0, tk, d, d, bh, tq * tk, tq * d, tk * d, 1, 0, 0, 0, 0, s);
+    this.allocator.free(p);
+    this.allocator.free(ds);
+  }
+
+  /** Nothing to release: the memory is garbage collected with the backend. */
+  dispose(): void {}
+}
+
+/** Row `o`'s log-sum-exp over `cols` values, computed stably in float64. */
+function logSumExp(x: TypedArray, o: number, cols: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < cols; j++) max = Math.max(max, x[o + j]!);
+  let sum = 0;
+  for (let j = 0; j < cols; j++) sum += Math.exp(x[o + j]! - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * Creates the `wasm` backend: compiles the embedded SIMD module (synchronously, once per process) and
+ * instantiates it over a new memory. Use it with `withBackend`, or register it with
+ * {@link registerWasmBackend} (or `import '@lxmls/backend-wasm/register'`) to make it the default.
+ *
+ * @param options - Memory sizes.
+ * @returns A new {@link WasmBackend}.
+ * @throws {@link LxmlsBackendWasmError} `NO_SIMD` where WebAssembly SIMD is missing.
+ * @example
+ * ```ts
+ * import { createWasmBackend } from '@lxmls/backend-wasm';
+ * import { gelu, tensor, withBackend } from '@lxmls/tensor';
+ * const wasm = createWasmBackend();
+ * const y = withBackend(wasm, () => gelu(tensor([-1, 0, 2])).toArray());
+ * console.log(y.map((v) => v.toFixed(4))); // → [ '-0.1588', '0.0000', '1.9546' ]
+ * ```
+ */
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  return new WasmBackend(options);
+}
+
+/**
+ * Registers the `wasm` backend with @lxmls/tensor's registry under the name `wasm`, with a priority above
+ * `js` (1), so every op runs on it unless `setBackend` chose another. Where WebAssembly SIMD is missing its
+ * factory throws and `getBackend()` falls back to `js`. `import '@lxmls/backend-wasm/register'` does the same.
+ *
+ * @param priority - Registry priority (default 10; `js` has 1).
+ * @param options - Memory sizes, passed to {@link createWasmBackend}.
+ * @returns Nothing.
+ * @example
+ * ```ts
+ * import { registerWasmBackend } from '@lxmls/backend-wasm';
+ * import { getBackend, listBackends, setBackend } from '@lxmls/tensor';
+ * registerWasmBackend();
+ * await setBackend('wasm');
+ * console.log(listBackends()[0], getBackend().name); // → wasm wasm
+ * ```
+ */
+export function registerWasmBackend(priority = 10, options: WasmBackendOptions = {}): void {
+  registerBackend('wasm', () => createWasmBackend(options), priority);
+}
