@@ -3,6 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as backendTfjs from '@lxmls/backend-tfjs';
 import * as backendWasm from '@lxmls/backend-wasm';
 import * as bpe from '@lxmls/bpe';
 import * as tensor from '@lxmls/tensor';
@@ -20,6 +21,7 @@ import {
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The published packages, as the examples import them. */
 const modules: Record<string, unknown> = {
+  '@lxmls/backend-tfjs': backendTfjs,
   '@lxmls/backend-wasm': backendWasm,
   '@lxmls/bpe': bpe,
   '@lxmls/tensor': tensor,
