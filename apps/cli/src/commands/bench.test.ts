@@ -4,6 +4,22 @@ import { describe, expect, test } from 'vitest';
 import { runCli } from '../testing.js';
 
 describe('lxmls bench', () => {
+  test('train-step --compare tfjs-cpu times both backends in one run, from the same loss', async () => {
+    const argv = ['bench', 'train-step', '--backend', 'wasm', '--compare', 'tfjs-cpu', '--batch-size', '2'];
+    const { code, stdout } = await runCli([...argv, '--steps', '1', '--warmup', '0', '--json']);
+    expect(code).toBe(0);
+    const record = JSON.parse(stdout) as {
+      backend: string;
+      lossFirst: number;
+      compare: { backend: string; lossFirst: number; medianMs: number };
+      speedup: number;
+    };
+    expect(record.backend).toBe('wasm');
+    expect(record.compare.backend).toBe('tfjs-cpu');
+    expect(record.compare.lossFirst).toBeCloseTo(record.lossFirst, 4);
+    expect(record.speedup).toBeGreaterThan(0);
+  });
+
   test('train-step --json prints one line with the fields named in --help', async () => {
     const { code, stdout } = await runCli([
       'bench',

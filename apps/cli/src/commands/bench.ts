@@ -7,6 +7,7 @@
  * backends" (targets: ≤ 12 ms per step on the default CPU backend) and reference/wasm-kernels.md (method).
  */
 
+import { registerTfjsBackends } from '@lxmls/backend-tfjs';
 import { registerWasmBackend } from '@lxmls/backend-wasm';
 import { type Backend, getBackend, listBackends, setBackend } from '@lxmls/tensor';
 import type { ParsedArgs } from '../args.js';
@@ -19,7 +20,7 @@ import { CliError } from '../errors.js';
 
 const USAGE = `Usage: lxmls bench kernels [--backend B] [--shapes nano|gpt2|all] [--json]
        lxmls bench train-step [--model gpt-nano] [--batch-size 64] [--steps 20] [--warmup 3]
-                              [--backend B] [--json]
+                              [--backend B] [--compare B2] [--json]
 
 Measures a tensor backend on this machine.
 
@@ -32,8 +33,10 @@ Measures a tensor backend on this machine.
                --steps steps, the --warmup first steps excluded.
 
 Options:
-  --backend B        A registered backend (default: the highest-priority one, wasm). An unknown name lists
-                     the available ones.
+  --backend B        A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
+                     tfjs-cpu. An unknown name lists the available ones.
+  --compare B2       train-step: also time the same step on backend B2 in the same run (e.g. tfjs-wasm)
+                     and print how many times faster B is.
   --shapes SET       kernels: nano, gpt2 or all (default all).
   --model NAME       train-step: the model (only gpt-nano).
   --batch-size N     train-step: sequences per step (default 64).
@@ -43,11 +46,14 @@ Options:
                      kernels: {"bench":"kernels","backend","cpu","cores","node","results":[{"name","batch",
                      "m","k","n","transA","transB","mflop","ms","gflops"}]}
                      train-step: {"bench":"train-step","model","backend","batchSize","blockSize","steps",
-                     "warmup","medianMs","minMs","maxMs","lossFirst","lossLast","cpu","cores","node"}
+                     "warmup","medianMs","minMs","maxMs","lossFirst","lossLast","cpu","cores","node"}, with
+                     --compare also "compare":{"backend","medianMs","minMs","maxMs","lossFirst","lossLast"}
+                     and "speedup" (B2's median over B's).
   -h, --help         Show this help.
 
 Examples:
   lxmls bench train-step --backend wasm
+  lxmls bench train-step --backend wasm --compare tfjs-wasm
   lxmls bench kernels --backend js --shapes nano --json`;
 
 /**
@@ -65,6 +71,7 @@ export const benchCommand: Command = {
   usage: USAGE,
   options: [
     { name: 'backend', value: 'B' },
+    { name: 'compare', value: 'B2' },
     { name: 'shapes', value: 'SET' },
     { name: 'model', value: 'NAME' },
     { name: 'batch-size', value: 'N' },
@@ -77,7 +84,7 @@ export const benchCommand: Command = {
 
 const ONLY: Record<string, readonly string[]> = {
   kernels: ['backend', 'shapes', 'json'],
-  'train-step': ['backend', 'model', 'batch-size', 'steps', 'warmup', 'json'],
+  'train-step': ['backend', 'compare', 'model', 'batch-size', 'steps', 'warmup', 'json'],
 };
 
 async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number> {
@@ -113,6 +120,14 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
   const steps = count(args, 'steps', 20, 1);
   const warmup = count(args, 'warmup', 3, 0);
   const result = trainStep(batchSize, steps, warmup);
+  const compareName = value(args, 'compare');
+  let compare: ({ backend: string } & TrainStepResult) | undefined;
+  if (compareName !== undefined) {
+    const other = await chooseBackend(compareName);
+    compare = { backend: other.name, ...trainStep(batchSize, steps, warmup) };
+    await setBackend(backend.name);
+  }
+  const speedup = compare === undefined ? undefined : compare.medianMs / result.medianMs;
   const record = {
     bench: 'train-step',
     model,
@@ -123,6 +138,7 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
     warmup,
     ...result,
     ...machine,
+    ...(compare === undefined ? {} : { compare, speedup }),
   };
   if (json) {
     await out.write(`${JSON.stringify(record)}\n`);
@@ -133,14 +149,18 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
     `gpt-nano training step (batch ${batchSize} × ${c.blockSize} tokens, ${c.nLayer} layers, ${c.nHead} heads, ${c.nEmbd} dims, vocab ${c.vocabSize}) on backend ${backend.name}\n` +
       `  ${result.medianMs.toFixed(2)} ms per step: median of ${steps} steps (min ${result.minMs.toFixed(2)}, max ${result.maxMs.toFixed(2)}), after ${warmup} warm-up steps\n` +
       `  loss ${result.lossFirst.toFixed(4)} → ${result.lossLast.toFixed(4)}\n` +
+      (compare === undefined
+        ? ''
+        : `  ${compare.medianMs.toFixed(2)} ms per step on ${compare.backend} in the same run (loss ${compare.lossFirst.toFixed(4)} → ${compare.lossLast.toFixed(4)}): ${backend.name} is ${speedup!.toFixed(2)}× as fast\n`) +
       `  machine: ${machineLine(machine)}\n`,
   );
   return 0;
 }
 
-/** Registers `wasm` (once) and makes `name` (or the highest-priority backend) current. */
+/** Registers `wasm` and the Node tfjs engines (once) and makes `name` (or the highest-priority one) current. */
 async function chooseBackend(name: string | undefined): Promise<Backend> {
   if (!listBackends().includes('wasm')) registerWasmBackend();
+  if (!listBackends().includes('tfjs-wasm')) registerTfjsBackends({ engines: ['wasm', 'cpu'] });
   const available = listBackends();
   const chosen = name ?? available[0]!;
   if (!available.includes(chosen)) {
