@@ -8,6 +8,7 @@ import * as backendWasm from '@lxmls/backend-wasm';
 import * as bpe from '@lxmls/bpe';
 import * as tensor from '@lxmls/tensor';
 import * as tensorTesting from '@lxmls/tensor/testing';
+import * as viz from '@lxmls/viz';
 import * as weatherData from '@lxmls/weather-data';
 import { describe, expect, test } from 'vitest';
 import {
@@ -26,6 +27,7 @@ const modules: Record<string, unknown> = {
   '@lxmls/bpe': bpe,
   '@lxmls/tensor': tensor,
   '@lxmls/tensor/testing': tensorTesting,
+  '@lxmls/viz': viz,
   '@lxmls/weather-data': weatherData,
 };
 const packageDirs = readdirSync(join(root, 'packages')).filter((dir) =>

@@ -1,4 +1,7 @@
 // Tests of `lxmls tokenize`, run in-process through main() with in-memory streams.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../testing.js';
@@ -108,5 +111,44 @@ describe('lxmls tokenize', () => {
     ],
   ])('lxmls %j fails with exit code 2 and one line', async (argv, message) => {
     expect(await runCli(argv)).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });
+  });
+
+  test('lxmls tokenize --show-work --html FILE writes the BPE view and prints exactly what --show-work prints', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lxmls-cli-'));
+    try {
+      const file = join(dir, 'bpe.html');
+      const plain = await runCli(['tokenize', '--show-work', KARPATHY]);
+      const withHtml = await runCli(['tokenize', '--show-work', '--html', file, KARPATHY]);
+      expect(withHtml).toEqual(plain);
+      const html = readFileSync(file, 'utf8');
+      expect(html.startsWith('<!doctype html>')).toBe(true);
+      expect(html).not.toMatch(/https?:\/\//);
+      expect(html).toContain('"ids":[509,5117,10036]');
+      expect(readdirSync(dir)).toEqual(['bpe.html']); // no temporary file left
+      const alone = await runCli(['tokenize', `--html=${file}`, 'hi']);
+      expect(alone).toEqual({ code: 0, stdout: "['hi']\n[5303]\n", stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('lxmls tokenize --html into a missing directory exits 2 with one line and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lxmls-cli-'));
+    try {
+      const file = join(dir, 'missing', 'bpe.html');
+      const { code, stdout, stderr } = await runCli(['tokenize', '--show-work', '--html', file, 'hi']);
+      expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+      expect(stderr).toMatch(
+        new RegExp(
+          `^lxmls tokenize: cannot write --html file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ENOENT[^\n]*\n$`,
+        ),
+      );
+      expect(existsSync(join(dir, 'missing'))).toBe(false);
+      expect((await runCli(['tokenize', '--json', '--html', file, 'x'])).stderr).toBe(
+        'lxmls tokenize: options --html and --json cannot be used together\n',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

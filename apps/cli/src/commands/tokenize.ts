@@ -8,6 +8,7 @@
 
 import type { EncodeOptions } from '@lxmls/bpe';
 import { getEncoder } from '@lxmls/bpe';
+import { toHtml } from '@lxmls/viz';
 import type { ParsedArgs } from '../args.js';
 import { exclusive, flag, value } from '../args.js';
 import { partRepr } from '../bpe-format.js';
@@ -16,6 +17,7 @@ import { CliError } from '../errors.js';
 import { mapLines, readAllText } from '../io.js';
 import { atLine, parseJsonLine } from '../json-lines.js';
 import { pyRepr } from '../python-repr.js';
+import { writeFileAtomic } from '../write-file.js';
 
 const USAGE = `Usage: lxmls tokenize [options] [TEXT...]
 
@@ -36,6 +38,9 @@ Options:
   --jsonl                  Stream JSON Lines: read stdin line by line, each line a JSON string, and write
                            for each the JSON array of its ids, e.g. "hi" -> [5303]. A malformed line stops
                            the run with exit code 2; the output of the earlier lines is kept.
+  --html FILE              Also write the --show-work trace as a self-contained HTML page (coloured tokens
+                           with their ids, then each chunk's bytes and merges; no network needed to view
+                           it). What is printed does not change.
   --allowed-special LIST   Recognise special tokens in the text: "all", or a comma separated list such as
                            "<|endoftext|>". By default they are plain text, as in the Python toolkit.
   -h, --help               Show this help.
@@ -43,6 +48,7 @@ Options:
 Examples:
   lxmls tokenize "Your drawing is charmingly anachronistic."
   lxmls tokenize --show-work "Hello!! I'm Andrej Karpathy."
+  lxmls tokenize --show-work --html bpe.html "Your drawing is charmingly anachronistic."
   echo '"hi"' | lxmls tokenize --jsonl`;
 
 /**
@@ -51,7 +57,7 @@ Examples:
  * @example
  * ```ts
  * import { tokenizeCommand } from './commands/tokenize.js';
- * console.log(tokenizeCommand.options.map((option) => option.name)); // → [ 'show-work', 'json', 'jsonl', 'allowed-special' ]
+ * console.log(tokenizeCommand.options.map((option) => option.name)); // → [ 'show-work', 'json', 'jsonl', 'html', 'allowed-special' ]
  * ```
  */
 export const tokenizeCommand: Command = {
@@ -62,6 +68,7 @@ export const tokenizeCommand: Command = {
     { name: 'show-work' },
     { name: 'json' },
     { name: 'jsonl' },
+    { name: 'html', value: 'FILE' },
     { name: 'allowed-special', value: 'LIST' },
   ],
   run: tokenize,
@@ -70,6 +77,11 @@ export const tokenizeCommand: Command = {
 async function tokenize(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
   exclusive(args, ['json', 'show-work', 'jsonl']);
   exclusive(args, ['show-work', 'allowed-special']);
+  exclusive(args, ['html', 'json']);
+  exclusive(args, ['html', 'jsonl']);
+  exclusive(args, ['html', 'allowed-special']);
+  const html = value(args, 'html');
+  if (html === '') throw new CliError('--html needs a file name (--html FILE)');
   const encoder = getEncoder();
   const options = encodeOptions(value(args, 'allowed-special'));
   encoder.encode('', options); // reports an unknown special token before any input is read
@@ -89,6 +101,11 @@ async function tokenize(args: ParsedArgs, { io, out }: CommandContext): Promise<
   else if (io.isTTY) throw new CliError('missing TEXT: pass it as an argument or pipe text into stdin');
   else text = await readAllText(io.stdin);
 
+  if (html !== undefined) {
+    const work = encoder.encodeAndShowWork(text);
+    const title = `GPT-2 BPE: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
+    await writeFileAtomic(html, toHtml('bpe', work, { title, pageTitle: title }), '--html');
+  }
   if (flag(args, 'show-work')) {
     const work = encoder.encodeAndShowWork(text);
     for (const part of work.parts) await out.write(`${partRepr(part)}\n`);

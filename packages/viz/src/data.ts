@@ -1,0 +1,310 @@
+/**
+ * The data the views take, and its validation: plain arrays, so the package works for any model and knows
+ * nothing about tensors (bertviz's `head_view.py` does the same with `.tolist()`).
+ *
+ * Attention is indexed `attention[layer][head][query][key]`: what Hugging Face returns with
+ * `output_attentions=True` once the batch axis is dropped, and what `@lxmls/attention` can return. Each head
+ * may also be one flat typed array of `query × key` weights, row-major. Everything is checked once, at the
+ * public boundary, with errors that name the layer, head and row at fault; the renderers then trust it.
+ */
+
+import { describe, LxmlsVizError } from './errors.js';
+import { prettifyTokens } from './prettify.js';
+import type { AttentionModel, BpePartModel, LossModel, LossPoint } from './runtime/types.js';
+
+export type { LossPoint } from './runtime/types.js';
+
+/** One head: `[query][key]` rows (arrays or typed arrays), or one flat typed array of `query × key` weights. */
+export type HeadAttention = ArrayLike<number> | readonly ArrayLike<number>[];
+
+/** Attention weights indexed `[layer][head][query][key]`. */
+export type Attention = readonly (readonly HeadAttention[])[];
+
+/** What the head and model views take. */
+export interface AttentionData {
+  /** The tokens, one per query row (and per key column for self-attention). */
+  tokens: readonly string[];
+  /** The weights, `attention[layer][head][query][key]`. */
+  attention: Attention;
+  /** Cross-attention (encoder–decoder): the key tokens, when they differ from `tokens`. */
+  keyTokens?: readonly string[];
+}
+
+/** One chunk of a BPE trace: the shape of `@lxmls/bpe`'s `EncodePart`. */
+export interface BpeWorkPart {
+  /** The chunk of text. */
+  token: string;
+  /** Its UTF-8 bytes. */
+  tokenBytes: ArrayLike<number>;
+  /** The bytes as printable stand-ins (`Ġ` for a space). */
+  tokenTranslated: string;
+  /** The tokens left after merging. */
+  tokenMerged: readonly string[];
+  /** Their ids. */
+  tokenIx: readonly number[];
+}
+
+/** What the BPE view takes: the result of `@lxmls/bpe`'s `encodeAndShowWork` (other fields are ignored). */
+export interface BpeWork {
+  /** The chunks of the pre-tokenizer (not needed: each part has its own). */
+  tokens?: readonly string[];
+  /** One entry per chunk. */
+  parts: readonly BpeWorkPart[];
+}
+
+/** What the loss chart takes. */
+export interface LossData {
+  /** The points so far, in step order. May be empty. */
+  points: readonly LossPoint[];
+  /** The Bayes-optimal loss, drawn as a dashed line (0.2502 for the weather task). */
+  bayesLoss?: number;
+}
+
+const fail =
+  (fn: string, code: 'INVALID_ARGUMENT' | 'SHAPE_MISMATCH' | 'NON_FINITE' | 'EMPTY_INPUT') =>
+  (what: string, argument: string, expected: string, received: string): never => {
+    throw new LxmlsVizError(code, what, { fn, argument, expected, received });
+  };
+
+const isArrayLike = (value: unknown): value is ArrayLike<unknown> =>
+  Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+
+function checkTokens(fn: string, tokens: unknown, name: string): string[] {
+  if (!Array.isArray(tokens)) {
+    fail(fn, 'INVALID_ARGUMENT')(
+      `${name} must be an array of strings`,
+      name,
+      'an array of strings',
+      describe(tokens),
+    );
+  }
+  const list = tokens as unknown[];
+  if (list.length === 0) {
+    fail(fn, 'EMPTY_INPUT')(`${name} is empty`, name, 'at least one token', 'an empty array');
+  }
+  list.forEach((t, i) => {
+    if (typeof t !== 'string') {
+      fail(fn, 'INVALID_ARGUMENT')(`${name}[${i}] is not a string`, `${name}[${i}]`, 'a string', describe(t));
+    }
+  });
+  return list as string[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Checks attention data and flattens each head into a `Float32Array`.
+ *
+ * @internal
+ */
+export function normalizeAttention(fn: string, data: unknown, prettify: boolean): AttentionModel {
+  if (typeof data !== 'object' || data === null) {
+    fail(fn, 'INVALID_ARGUMENT')('data must be an object', 'data', '{ tokens, attention }', describe(data));
+  }
+  const d = data as Partial<AttentionData>;
+  const tokens = checkTokens(fn, d.tokens, 'tokens');
+  const keyTokens = d.keyTokens === undefined ? tokens : checkTokens(fn, d.keyTokens, 'keyTokens');
+  const q = tokens.length;
+  const k = keyTokens.length;
+  const attention = d.attention as unknown;
+  const shape = fail(fn, 'SHAPE_MISMATCH');
+  if (!Array.isArray(attention)) {
+    fail(fn, 'INVALID_ARGUMENT')(
+      'attention must be an array indexed [layer][head][query][key]',
+      'attention',
+      'an array of layers',
+      describe(attention),
+    );
+  }
+  const layers = attention as unknown[];
+  if (layers.length === 0)
+    shape('attention has no layers', 'attention', 'at least one layer', 'an empty array');
+  let heads = -1;
+  const weights: Float32Array[] = [];
+  layers.forEach((layer, l) => {
+    if (!Array.isArray(layer)) {
+      shape(
+        `attention[${l}] is not an array of heads`,
+        `attention[${l}]`,
+        'an array of heads',
+        describe(layer),
+      );
+    }
+    const hs = layer as unknown[];
+    if (heads === -1) heads = hs.length;
+    if (hs.length === 0)
+      shape(`attention[${l}] has no heads`, `attention[${l}]`, 'at least one head', 'an empty array');
+    if (hs.length !== heads) {
+      shape(
+        `attention[${l}] has ${plural(hs.length, 'head')}, but attention[0] has ${heads}`,
+        `attention[${l}]`,
+        `${plural(heads, 'head')} in every layer`,
+        String(hs.length),
+      );
+    }
+    hs.forEach((head, h) => {
+      const at = `attention[${l}][${h}]`;
+      const out = new Float32Array(q * k);
+      const check = (v: unknown, i: number, j: number) => {
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          fail(fn, 'NON_FINITE')(
+            `${at}[${i}][${j}] is not a finite number`,
+            `${at}[${i}][${j}]`,
+            'a finite weight',
+            describe(v),
+          );
+        }
+        out[i * k + j] = v as number;
+      };
+      if (!isArrayLike(head)) {
+        shape(`${at} is not an array of rows`, at, `${q} rows of ${k} weights`, describe(head));
+      }
+      const rows = head as ArrayLike<unknown>;
+      const flat = ArrayBuffer.isView(rows) || (rows.length > 0 && typeof rows[0] === 'number');
+      if (flat) {
+        if (rows.length !== q * k) {
+          shape(
+            `${at} is a flat array of ${plural(rows.length, 'weight')}`,
+            at,
+            `${q} × ${k} = ${q * k} weights (query × key, row-major)`,
+            String(rows.length),
+          );
+        }
+        for (let i = 0; i < q; i++) for (let j = 0; j < k; j++) check(rows[i * k + j], i, j);
+      } else {
+        if (rows.length !== q) {
+          shape(
+            `${at} has ${plural(rows.length, 'row')}`,
+            at,
+            `${plural(q, 'row')} (one per query token)`,
+            String(rows.length),
+          );
+        }
+        for (let i = 0; i < q; i++) {
+          const row = rows[i];
+          if (!isArrayLike(row) || row.length !== k) {
+            shape(
+              isArrayLike(row)
+                ? `${at}[${i}] has ${plural(row.length, 'weight')}`
+                : `${at}[${i}] is not an array`,
+              `${at}[${i}]`,
+              `${plural(k, 'weight')} (one per key token)`,
+              isArrayLike(row) ? String(row.length) : describe(row),
+            );
+          }
+          const r = row as ArrayLike<unknown>;
+          for (let j = 0; j < k; j++) check(r[j], i, j);
+        }
+      }
+      weights.push(out);
+    });
+  });
+  return {
+    tokens: prettify ? prettifyTokens(tokens) : [...tokens],
+    keyTokens: prettify ? prettifyTokens(keyTokens) : [...keyTokens],
+    layers: layers.length,
+    heads,
+    weights,
+  };
+}
+
+/**
+ * Checks a BPE trace (the shape of `encodeAndShowWork`'s result).
+ *
+ * @internal
+ */
+export function normalizeBpe(fn: string, data: unknown): BpePartModel[] {
+  const bad = fail(fn, 'INVALID_ARGUMENT');
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as BpeWork).parts)) {
+    bad(
+      'data must be a BPE trace',
+      'data',
+      '{ parts: [{ token, tokenBytes, tokenTranslated, tokenMerged, tokenIx }] }',
+      describe(data),
+    );
+  }
+  return (data as BpeWork).parts.map((part, i) => {
+    const at = `parts[${i}]`;
+    if (typeof part !== 'object' || part === null)
+      bad(`${at} is not an object`, at, 'an object', describe(part));
+    if (typeof part.token !== 'string')
+      bad(`${at}.token is not a string`, `${at}.token`, 'a string', describe(part.token));
+    if (!isArrayLike(part.tokenBytes)) {
+      bad(
+        `${at}.tokenBytes is not an array of bytes`,
+        `${at}.tokenBytes`,
+        'a Uint8Array or number[]',
+        describe(part.tokenBytes),
+      );
+    }
+    if (
+      !Array.isArray(part.tokenMerged) ||
+      !Array.isArray(part.tokenIx) ||
+      part.tokenMerged.length !== part.tokenIx.length
+    ) {
+      bad(
+        `${at}.tokenMerged and ${at}.tokenIx do not match`,
+        `${at}.tokenIx`,
+        'two arrays of the same length (one id per merged token)',
+        `${describe(part.tokenMerged)} and ${describe(part.tokenIx)}`,
+      );
+    }
+    const merged = part.tokenMerged.map(String);
+    return {
+      token: part.token,
+      bytes: Array.from(part.tokenBytes, Number),
+      translated: typeof part.tokenTranslated === 'string' ? part.tokenTranslated : '',
+      merged,
+      display: prettifyTokens(merged),
+      ids: part.tokenIx.map(Number),
+    };
+  });
+}
+
+/**
+ * Checks loss points.
+ *
+ * @internal
+ */
+export function normalizeLoss(fn: string, data: unknown): LossModel {
+  const bad = fail(fn, 'INVALID_ARGUMENT');
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as LossData).points)) {
+    bad(
+      'data must be { points, bayesLoss? }',
+      'data',
+      '{ points: [{ step, loss }], bayesLoss? }',
+      describe(data),
+    );
+  }
+  const d = data as LossData;
+  const points = d.points.map((p, i) => checkPoint(fn, p, `points[${i}]`));
+  if (d.bayesLoss !== undefined && !Number.isFinite(d.bayesLoss)) {
+    fail(fn, 'NON_FINITE')(
+      'bayesLoss is not a finite number',
+      'bayesLoss',
+      'a finite number',
+      describe(d.bayesLoss),
+    );
+  }
+  return { points, bayesLoss: d.bayesLoss };
+}
+
+/**
+ * Checks one loss point.
+ *
+ * @internal
+ */
+export function checkPoint(fn: string, point: unknown, name: string): LossPoint {
+  const p = point as LossPoint;
+  if (typeof p !== 'object' || p === null || !Number.isFinite(p.step) || !Number.isFinite(p.loss)) {
+    fail(fn, typeof p === 'object' && p !== null ? 'NON_FINITE' : 'INVALID_ARGUMENT')(
+      `${name} is not a point with a finite step and loss`,
+      name,
+      '{ step: number, loss: number }, both finite',
+      typeof p === 'object' && p !== null
+        ? `{ step: ${String(p.step)}, loss: ${String(p.loss)} }`
+        : describe(p),
+    );
+  }
+  return { step: p.step, loss: p.loss };
+}

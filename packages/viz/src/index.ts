@@ -1,0 +1,33 @@
+/**
+ * @lxmls/viz: attention views in the manner of bertviz (head view, model view), a BPE-merge view and a
+ * training loss chart, for any model: they take plain arrays, `attention[layer][head][query][key]`, and
+ * token strings. Live DOM renderers for browsers, `toSvg` without a DOM (Node), and `toHtml` for one
+ * self-contained offline page. Zero dependencies, no CDN.
+ */
+
+export type {
+  Attention,
+  AttentionData,
+  BpeWork,
+  BpeWorkPart,
+  HeadAttention,
+  LossData,
+  LossPoint,
+} from './data.js';
+export type { HeadViewHandle, HeadViewState, LossChartHandle, ModelViewHandle, ViewHandle } from './dom.js';
+export { bpeView, headView, lossChart, modelView } from './dom.js';
+export type { VizErrorCode, VizErrorDetails } from './errors.js';
+export { LxmlsVizError } from './errors.js';
+export type { HtmlOptions } from './html.js';
+export { toHtml } from './html.js';
+export type {
+  BpeViewOptions,
+  HeadViewOptions,
+  LossChartOptions,
+  ModelViewOptions,
+  Theme,
+} from './options.js';
+export type { ViewName, Views } from './prepare.js';
+export type { PrettifyOptions } from './prettify.js';
+export { prettifyTokens } from './prettify.js';
+export { toSvg } from './svg.js';

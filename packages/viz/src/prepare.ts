@@ -1,0 +1,67 @@
+/**
+ * One validation path for every entry point: a view name, its data and options become the normalized data
+ * and the resolved options that the renderer in `runtime/` draws.
+ */
+
+import type { AttentionData, BpeWork, LossData } from './data.js';
+import { normalizeAttention, normalizeBpe, normalizeLoss } from './data.js';
+import { describe, LxmlsVizError } from './errors.js';
+import type { BpeViewOptions, HeadViewOptions, LossChartOptions, ModelViewOptions } from './options.js';
+import { resolveBpe, resolveHead, resolveLoss, resolveModel } from './options.js';
+import type { AttentionModel, BpePartModel, LossModel } from './runtime/types.js';
+
+/** The views, with the data and the options each takes. */
+export interface Views {
+  /** bertviz's head view: token-to-token lines of one layer. */
+  head: { data: AttentionData; options: HeadViewOptions };
+  /** bertviz's model view: every layer × head as a thumbnail. */
+  model: { data: AttentionData; options: ModelViewOptions };
+  /** The `encodeAndShowWork` trace as coloured tokens. */
+  bpe: { data: BpeWork; options: BpeViewOptions };
+  /** A training loss curve with the Bayes-optimal line. */
+  loss: { data: LossData; options: LossChartOptions };
+}
+
+/** The name of a view. */
+export type ViewName = keyof Views;
+
+/** @internal */
+export type Prepared =
+  | { view: 'head'; data: AttentionModel; options: ReturnType<typeof resolveHead> }
+  | { view: 'model'; data: AttentionModel; options: ReturnType<typeof resolveModel> }
+  | { view: 'bpe'; data: BpePartModel[]; options: ReturnType<typeof resolveBpe> }
+  | { view: 'loss'; data: LossModel; options: ReturnType<typeof resolveLoss> };
+
+/** @internal */
+export function prepare(fn: string, view: unknown, data: unknown, options: unknown): Prepared {
+  const o = (options ?? {}) as Record<string, unknown>;
+  if (typeof o !== 'object') {
+    throw new LxmlsVizError('INVALID_ARGUMENT', 'options must be an object', {
+      fn,
+      argument: 'options',
+      expected: 'an object or undefined',
+      received: describe(options),
+    });
+  }
+  switch (view) {
+    case 'head': {
+      const model = normalizeAttention(fn, data, o.prettify !== false);
+      return { view, data: model, options: resolveHead(fn, model, o as HeadViewOptions) };
+    }
+    case 'model': {
+      const model = normalizeAttention(fn, data, o.prettify !== false);
+      return { view, data: model, options: resolveModel(fn, model, o as ModelViewOptions) };
+    }
+    case 'bpe':
+      return { view, data: normalizeBpe(fn, data), options: resolveBpe(fn, o as BpeViewOptions) };
+    case 'loss':
+      return { view, data: normalizeLoss(fn, data), options: resolveLoss(fn, o as LossChartOptions) };
+    default:
+      throw new LxmlsVizError('UNKNOWN_VIEW', 'unknown view', {
+        fn,
+        argument: 'view',
+        expected: "'head', 'model', 'bpe' or 'loss'",
+        received: describe(view),
+      });
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The common part of the renderer: escaping, number formatting, text-width estimates, the light and dark
+ * palettes, one colour per head (d3's category10, hand-copied, as bertviz uses), and the shared CSS.
+ *
+ * Self-contained on purpose (see `runtime/types.ts`): no imports at run time, no outer variables.
+ */
+
+import type { Lib, Theme } from './types.js';
+
+/** Adds the common helpers to `lib`. */
+export function commonPart(lib: Lib): void {
+  const CATEGORY10 = [
+    '#1f77b4',
+    '#ff7f0e',
+    '#2ca02c',
+    '#d62728',
+    '#9467bd',
+    '#8c564b',
+    '#e377c2',
+    '#7f7f7f',
+    '#bcbd22',
+    '#17becf',
+  ];
+
+  lib.esc = (text: string) =>
+    text.replace(/[&<>"']/g, (c) =>
+      c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;',
+    );
+
+  lib.fmt = (value: number, digits = 3) => {
+    if (value === 0) return '0';
+    const text = value.toFixed(digits);
+    return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+  };
+
+  // Monospace text: about 0.6 em per character; wide characters (CJK, emoji) about 1.2 em.
+  lib.textWidth = (text: string, fontSize: number) => {
+    let em = 0;
+    for (const ch of text) {
+      const code = ch.codePointAt(0) ?? 0;
+      em += code >= 0x1100 && !(code >= 0x2000 && code < 0x2e80) ? 1.2 : 0.6;
+    }
+    return em * fontSize;
+  };
+
+  lib.palette = (theme: Theme) =>
+    theme === 'dark'
+      ? { bg: '#1e1e1e', fg: '#e8e8e8', muted: '#9a9a9a', grid: '#3a3a3a', accent: '#4ea1ff' }
+      : { bg: '#ffffff', fg: '#1f1f1f', muted: '#666666', grid: '#e2e2e2', accent: '#1f6feb' };
+
+  // category10 as bertviz for up to 10 heads; beyond, evenly spaced hues so that no two heads share a colour.
+  lib.headColor = (head: number, heads: number) =>
+    heads <= 10 ? CATEGORY10[head]! : `hsl(${Math.round((head * 360) / heads)}, 70%, 48%)`;
+
+  // Pastel fills for token boxes, cycling so that neighbours always differ.
+  lib.tokenColor = (index: number, theme: Theme) => {
+    const hue = (index * 137.508) % 360;
+    return theme === 'dark' ? `hsl(${hue.toFixed(1)}, 45%, 32%)` : `hsl(${hue.toFixed(1)}, 75%, 86%)`;
+  };
+
+  lib.svgOpen = (width: number, height: number, theme: Theme, cls: string) => {
+    const p = lib.palette(theme);
+    return (
+      `<svg class="lx-svg ${cls}" data-theme="${theme}" ` +
+      `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+      `font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace">` +
+      `<rect class="lx-bg" width="100%" height="100%" fill="${p.bg}"/>`
+    );
+  };
+
+  lib.css = () =>
+    [
+      '.lx-viz{font:13px system-ui,sans-serif;display:inline-block;padding:8px;border-radius:6px}',
+      '.lx-viz[data-theme="light"]{background:#fff;color:#1f1f1f}',
+      '.lx-viz[data-theme="dark"]{background:#1e1e1e;color:#e8e8e8}',
+      '.lx-controls{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin-bottom:6px}',
+      '.lx-viz select,.lx-viz .lx-back{font:inherit;color:inherit;background:transparent;border:1px solid #888;border-radius:4px;padding:1px 4px}',
+      '.lx-viz select option{color:#000}',
+      '.lx-head-toggle{width:18px;height:18px;border:2px solid transparent;border-radius:3px;cursor:pointer;padding:0}',
+      '.lx-head-toggle[aria-pressed="false"]{opacity:.25}',
+      '.lx-head-toggle:focus-visible,.lx-thumb:focus-visible{outline:2px solid #4ea1ff;outline-offset:2px}',
+      '.lx-stage{position:relative}',
+      '.lx-stage canvas.lx-lines{position:absolute;top:0;pointer-events:none}',
+      '.lx-token{cursor:default}',
+      '.lx-stage[data-focus] .lx-token{opacity:.45}',
+      '.lx-stage[data-focus] .lx-token.lx-focused{opacity:1;font-weight:bold}',
+      '.lx-model-grid{display:grid;gap:4px;align-items:center}',
+      '.lx-thumb{cursor:pointer;image-rendering:pixelated;border:1px solid #8884;display:block}',
+      '.lx-label{font-size:11px;opacity:.7;text-align:center}',
+      '.lx-detail{margin-top:10px}',
+    ].join('\n');
+
+  lib.ensureStyle = (root: HTMLElement) => {
+    const style = root.ownerDocument.createElement('style');
+    style.className = 'lx-style';
+    style.textContent = lib.css();
+    root.appendChild(style);
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * The model view, after bertviz's `model_view`: every layer × head of a model at once, as small heatmaps
+ * (rows = queries, columns = keys, opacity = weight divided by the head's largest weight). Clicking a
+ * thumbnail (or pressing Enter or Space on it) opens that layer and head in a head view below the grid.
+ *
+ * `modelSvg` writes an SVG string (no DOM); long inputs are max-pooled to at most `maxCells` cells per side,
+ * so the SVG stays small. `mountModel` draws each thumbnail on a `<canvas>` at full resolution instead.
+ *
+ * Self-contained on purpose (see `runtime/types.ts`).
+ */
+
+import type { AttentionModel, Lib, ModelRenderOptions } from './types.js';
+
+/** Adds `modelSvg` and `mountModel` to `lib`. */
+export function modelPart(lib: Lib): void {
+  lib.modelSvg = (model: AttentionModel, options: ModelRenderOptions) => {
+    const p = lib.palette(options.theme);
+    const S = options.thumbnailSize;
+    const gap = 6;
+    const labelW = 64;
+    const top = (options.title ? 28 : 6) + 18;
+    const q = model.tokens.length;
+    const k = model.keyTokens.length;
+    const rows = Math.min(q, options.maxCells);
+    const cols = Math.min(k, options.maxCells);
+    const width = labelW + model.heads * (S + gap) + 4;
+    const height = top + model.layers * (S + gap) + 4;
+    const out: string[] = [lib.svgOpen(width, height, options.theme, 'lx-model-svg')];
+    if (options.title) {
+      out.push(
+        `<text x="8" y="18" font-size="14" font-weight="bold" fill="${p.fg}">${lib.esc(options.title)}</text>`,
+      );
+    }
+    for (let h = 0; h < model.heads; h++) {
+      out.push(
+        `<text x="${labelW + h * (S + gap) + S / 2}" y="${top - 6}" font-size="11" text-anchor="middle" fill="${p.muted}">head ${h}</text>`,
+      );
+    }
+    const cw = S / cols;
+    const ch = S / rows;
+    for (let l = 0; l < model.layers; l++) {
+      const y0 = top + l * (S + gap);
+      out.push(
+        `<text x="${labelW - 8}" y="${y0 + S / 2}" font-size="11" text-anchor="end" dominant-baseline="central" fill="${p.muted}">layer ${l}</text>`,
+      );
+      for (let h = 0; h < model.heads; h++) {
+        const w = model.weights[l * model.heads + h]!;
+        const color = lib.headColor(h, model.heads);
+        const x0 = labelW + h * (S + gap);
+        out.push(
+          `<g class="lx-thumb" data-layer="${l}" data-head="${h}" transform="translate(${x0},${y0})"><title>layer ${l}, head ${h}</title>` +
+            `<rect width="${S}" height="${S}" fill="${p.bg}" stroke="${p.grid}"/>`,
+        );
+        // Max-pool blocks of weights into rows × cols cells, so a peak is never averaged away.
+        const cells = new Float32Array(rows * cols);
+        let max = 0;
+        for (let i = 0; i < q; i++) {
+          const r = Math.floor((i * rows) / q);
+          for (let j = 0; j < k; j++) {
+            const c = Math.floor((j * cols) / k);
+            const v = w[i * k + j]!;
+            if (v > cells[r * cols + c]!) cells[r * cols + c] = v;
+            if (v > max) max = v;
+          }
+        }
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < cols; c++) {
+            const v = cells[r * cols + c]!;
+            if (!(v > 0)) continue;
+            out.push(
+              `<rect class="lx-cell" x="${lib.fmt(c * cw, 2)}" y="${lib.fmt(r * ch, 2)}" width="${lib.fmt(cw, 2)}" ` +
+                `height="${lib.fmt(ch, 2)}" fill="${color}" fill-opacity="${lib.fmt(v / max)}"/>`,
+            );
+          }
+        }
+        out.push('</g>');
+      }
+    }
+    out.push('</svg>');
+    return out.join('');
+  };
+
+  lib.mountModel = (
+    element: HTMLElement,
+    initialModel: AttentionModel,
+    initialOptions: ModelRenderOptions,
+  ) => {
+    const doc = element.ownerDocument;
+    let model = initialModel;
+    let options = initialOptions;
+    let head: ReturnType<Lib['mountHead']> | null = null;
+    let opened: { layer: number; head: number } | null = null;
+
+    const root = doc.createElement('div');
+    root.className = 'lx-viz lx-model-view';
+    element.appendChild(root);
+    lib.ensureStyle(root);
+    const grid = doc.createElement('div');
+    grid.className = 'lx-model-grid';
+    const detail = doc.createElement('div');
+    detail.className = 'lx-detail';
+    root.appendChild(grid);
+    root.appendChild(detail);
+
+    const rgb = (ctx: CanvasRenderingContext2D, color: string) => {
+      ctx.fillStyle = color; // the browser normalises any CSS colour to #rrggbb
+      const hex = String(ctx.fillStyle);
+      return [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16) || 0);
+    };
+
+    const open = (layer: number, h: number) => {
+      head?.destroy();
+      opened = { layer, head: h };
+      for (const t of grid.querySelectorAll('.lx-thumb')) {
+        const el = t as HTMLElement;
+        el.setAttribute(
+          'aria-pressed',
+          String(Number(el.dataset.layer) === layer && Number(el.dataset.head) === h),
+        );
+      }
+      head = lib.mountHead(detail, model, { ...options.head, theme: options.theme, layer, heads: [h] });
+      return head;
+    };
+
+    const draw = () => {
+      root.dataset.theme = options.theme;
+      grid.textContent = '';
+      grid.style.gridTemplateColumns = `auto repeat(${model.heads}, ${options.thumbnailSize}px)`;
+      const q = model.tokens.length;
+      const k = model.keyTokens.length;
+      const cell = (text: string) => {
+        const div = doc.createElement('div');
+        div.className = 'lx-label';
+        div.textContent = text;
+        grid.appendChild(div);
+      };
+      cell('');
+      for (let h = 0; h < model.heads; h++) cell(`head ${h}`);
+      for (let l = 0; l < model.layers; l++) {
+        cell(`layer ${l}`);
+        for (let h = 0; h < model.heads; h++) {
+          const canvas = doc.createElement('canvas');
+          canvas.className = 'lx-thumb';
+          canvas.width = k;
+          canvas.height = q;
+          canvas.style.width = `${options.thumbnailSize}px`;
+          canvas.style.height = `${options.thumbnailSize}px`;
+          canvas.style.background = lib.palette(options.theme).bg;
+          canvas.dataset.layer = String(l);
+          canvas.dataset.head = String(h);
+          canvas.tabIndex = 0;
+          canvas.setAttribute('role', 'button');
+          canvas.setAttribute('aria-label', `layer ${l}, head ${h}: open in the head view`);
+          const ctx = canvas.getContext('2d');
+          if (ctx) {
+            const [r, g, b] = rgb(ctx, lib.headColor(h, model.heads));
+            const w = model.weights[l * model.heads + h]!;
+            let max = 0;
+            for (let i = 0; i < w.length; i++) if (w[i]! > max) max = w[i]!;
+            const image = ctx.createImageData(k, q);
+            const px = image.data;
+            for (let i = 0; i < w.length; i++) {
+              px[4 * i] = r!;
+              px[4 * i + 1] = g!;
+              px[4 * i + 2] = b!;
+              px[4 * i + 3] = max > 0 ? Math.round((255 * Math.max(0, w[i]!)) / max) : 0;
+            }
+            ctx.putImageData(image, 0, 0);
+          }
+          canvas.addEventListener('click', () => open(l, h));
+          canvas.addEventListener('keydown', (event) => {
+            if (event.key === 'Enter' || event.key === ' ') {
+              event.preventDefault();
+              open(l, h);
+            }
+          });
+          grid.appendChild(canvas);
+        }
+      }
+      if (opened) open(opened.layer, opened.head);
+    };
+    draw();
+
+    return {
+      element: root,
+      update(data: unknown, next: unknown) {
+        if (data) {
+          model = data as AttentionModel;
+          opened = null;
+          head?.destroy();
+          head = null;
+        }
+        if (next) options = next as ModelRenderOptions;
+        draw();
+      },
+      destroy() {
+        head?.destroy();
+        root.remove();
+      },
+      open,
+      headView() {
+        return head;
+      },
+    };
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The entry point of a page written by `toHtml`: decodes the embedded data (attention weights travel as
+ * base64 of float32 or uint8 values, far smaller than JSON numbers) and mounts the requested view.
+ *
+ * Self-contained on purpose (see `runtime/types.ts`).
+ */
+
+import type { AttentionModel, Lib } from './types.js';
+
+/** Adds `decodeWeights` and `mount` to `lib`. */
+export function mountPart(lib: Lib): void {
+  lib.decodeWeights = (base64: string, kind: 'float32' | 'uint8', count: number, size: number) => {
+    const binary = atob(base64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    let all: Float32Array;
+    if (kind === 'float32') all = new Float32Array(bytes.buffer, 0, count * size);
+    else {
+      all = new Float32Array(bytes.length);
+      for (let i = 0; i < bytes.length; i++) all[i] = bytes[i]! / 255;
+    }
+    const out: Float32Array[] = [];
+    for (let i = 0; i < count; i++) out.push(all.subarray(i * size, (i + 1) * size));
+    return out;
+  };
+
+  lib.mount = (view: string, element: HTMLElement, data: unknown, options: unknown) => {
+    if (view === 'bpe') return lib.mountBpe(element, data as never, options as never);
+    if (view === 'loss') return lib.mountLoss(element, data as never, options as never);
+    const d = data as Omit<AttentionModel, 'weights'> & { encoding: 'float32' | 'uint8'; weights: string };
+    const model: AttentionModel = {
+      tokens: d.tokens,
+      keyTokens: d.keyTokens,
+      layers: d.layers,
+      heads: d.heads,
+      weights: lib.decodeWeights(
+        d.weights,
+        d.encoding,
+        d.layers * d.heads,
+        d.tokens.length * d.keyTokens.length,
+      ),
+    };
+    if (view === 'model') return lib.mountModel(element, model, options as never);
+    return lib.mountHead(element, model, options as never);
+  };
+}

@@ -1,0 +1,283 @@
+// @lxmls/viz in a real browser: headless Chromium loads the built package as plain ES modules from a local
+// server and drives the live views (clicks, keyboard, hovers); the toHtml export is opened from file:// and
+// must make no network request; screenshots must not be blank; 512 tokens × 12 layers × 12 heads must render.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { findChromium, launchChromium, serveStatic } from './browser.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const chromiumPath = findChromium();
+// CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
+if (chromiumPath === undefined && process.env.CI)
+  throw new Error('CI must install chromium for the browser tests');
+
+/** The page: imports the built package and a seeded fixture maker into `window`. */
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>@lxmls/viz</title>
+<body style="margin:0;background:#fff">
+<div id="a"></div><div id="b"></div>
+<script type="module">
+window.viz = await import('/packages/viz/dist/index.js');
+window.fixture = (layers, heads, n, seed = 7, flat = false) => {
+  let s = seed;
+  const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
+  return Array.from({ length: layers }, () => Array.from({ length: heads }, () => {
+    const w = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) {
+      let total = 0;
+      for (let j = 0; j < n; j++) total += (w[i * n + j] = Math.exp(6 * rnd()));
+      for (let j = 0; j < n; j++) w[i * n + j] /= total;
+    }
+    return flat ? w : Array.from({ length: n }, (_, i) => Array.from(w.subarray(i * n, (i + 1) * n)));
+  }));
+};
+window.TOKENS = ['The', 'Ġcat', 'Ġsat', 'Ġon', 'Ġmat'];
+window.ready = true;
+</script>`;
+
+/** The test page's globals (the package, the fixture maker, views); loosely typed on purpose. */
+// biome-ignore lint/suspicious/noExplicitAny: the page's globals are whatever the page script put there
+type Win = Record<string, any>;
+
+/** Lines that are drawn: neither their head group nor a focus rule hides them. */
+const visibleLines = (page: Page, scope = 'body') =>
+  page.evaluate(
+    (sel) =>
+      Array.from(document.querySelectorAll(`${sel} .lx-line`)).filter(
+        (line) => getComputedStyle(line).display !== 'none' && !line.closest('[display="none"]'),
+      ).length,
+    scope,
+  );
+
+/** Pixels of a PNG that differ from its top-left pixel (the background), counted in the browser. */
+const inkPixels = (page: Page, png: Buffer) =>
+  page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, img.width, img.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i]! - d[0]!) + Math.abs(d[i + 1]! - d[1]!) + Math.abs(d[i + 2]! - d[2]!) > 30) ink++;
+    }
+    return ink;
+  }, png.toString('base64'));
+
+describe.skipIf(chromiumPath === undefined)('@lxmls/viz in headless Chromium', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    server = await serveStatic(root, { '/viz.html': PAGE });
+    browser = await launchChromium(chromiumPath!);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.server.close();
+  });
+
+  const open = async () => {
+    page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/viz.html`);
+    await page.waitForFunction(() => 'ready' in window, undefined, { timeout: 30_000 });
+  };
+
+  test('headView(el, 2 layers × 3 heads × 5 tokens, { layer: 1 }) draws 75 lines; clicks and keys toggle heads', async () => {
+    await open();
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view = w.viz.headView(
+        document.getElementById('a'),
+        { tokens: w.TOKENS, attention: w.fixture(2, 3, 5) },
+        { layer: 1 },
+      );
+    });
+    expect(await visibleLines(page)).toBe(3 * 5 * 5);
+    expect(await page.locator('.lx-layer').inputValue()).toBe('1');
+
+    await page.click('.lx-head-toggle[data-head="1"]');
+    expect(await visibleLines(page)).toBe(2 * 5 * 5);
+    expect(await page.getAttribute('.lx-head-toggle[data-head="1"]', 'aria-pressed')).toBe('false');
+    await page.focus('.lx-head-toggle[data-head="1"]');
+    await page.keyboard.press('Enter');
+    expect(await visibleLines(page)).toBe(3 * 5 * 5);
+    await page.keyboard.press('Space');
+    expect(await visibleLines(page)).toBe(2 * 5 * 5);
+    await page.keyboard.press('Space');
+
+    await page.selectOption('.lx-layer', '0');
+    expect(await page.evaluate(() => (window as never as Win).view.state.layer)).toBe(0);
+    expect(await visibleLines(page)).toBe(3 * 5 * 5);
+    expect(errors).toEqual([]);
+  });
+
+  test('hovering a token shows only its lines, leaving shows all again', async () => {
+    const opacity = () =>
+      page.evaluate(
+        () => getComputedStyle(document.querySelector('.lx-token[data-side="q"][data-i="0"]')!).opacity,
+      );
+    expect(await opacity()).toBe('1');
+    await page.hover('.lx-token[data-side="q"][data-i="2"]');
+    expect(await visibleLines(page)).toBe(3 * 5); // one query row per head
+    expect(await opacity()).toBe('0.45');
+    await page.hover('.lx-token[data-side="k"][data-i="4"]');
+    expect(await visibleLines(page)).toBe(3 * 5); // one key column per head
+    await page.mouse.move(990, 790);
+    expect(await visibleLines(page)).toBe(3 * 5 * 5);
+    expect(await opacity()).toBe('1');
+  });
+
+  test('a screenshot of the head view is not blank, in light and dark themes', async () => {
+    const light = await page.locator('.lx-head-view').screenshot();
+    expect(await inkPixels(page, light)).toBeGreaterThan(500);
+    await page.evaluate(() => (window as never as Win).view.update(undefined, { theme: 'dark' }));
+    const dark = await page.locator('.lx-head-view').screenshot();
+    expect(await inkPixels(page, dark)).toBeGreaterThan(500);
+  });
+
+  test('modelView(el, data) shows 6 thumbnails; clicking one opens that layer and head in the head view', async () => {
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view.destroy();
+      w.model = w.viz.modelView(document.getElementById('b'), {
+        tokens: w.TOKENS,
+        attention: w.fixture(2, 3, 5),
+      });
+    });
+    expect(await page.locator('canvas.lx-thumb').count()).toBe(6);
+    expect(await page.locator('.lx-detail .lx-head-view').count()).toBe(0);
+    await page.click('canvas.lx-thumb[data-layer="1"][data-head="2"]');
+    expect(await page.locator('.lx-detail .lx-layer').inputValue()).toBe('1');
+    expect(await visibleLines(page, '.lx-detail')).toBe(5 * 5);
+    expect(await page.getAttribute('.lx-detail .lx-head-toggle[data-head="2"]', 'aria-pressed')).toBe('true');
+    await page.focus('canvas.lx-thumb[data-layer="0"][data-head="0"]');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('.lx-detail .lx-layer').inputValue()).toBe('0');
+    const shot = await page.locator('.lx-model-view').screenshot();
+    expect(await inkPixels(page, shot)).toBeGreaterThan(500);
+  });
+
+  test('lossChart(el).push(point) redraws with the new points and the Bayes-optimal line', async () => {
+    const result = await page.evaluate(async () => {
+      const w = window as never as Win;
+      w.model.destroy();
+      const chart = w.viz.lossChart(document.getElementById('a'), { points: [], bayesLoss: 0.2502 });
+      for (let step = 0; step < 50; step++) chart.push({ step, loss: 0.25 + 1 / (step + 1) });
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const line = document.querySelector('.lx-loss-line')!.getAttribute('points')!;
+      return {
+        size: chart.size,
+        points: line.split(' ').length,
+        bayes: document.querySelectorAll('.lx-bayes').length,
+      };
+    });
+    expect(result).toEqual({ size: 50, points: 50, bayes: 1 });
+  });
+
+  test('toHtml(head) opened from file:// works with no network request', async () => {
+    const html = await page.evaluate(() => {
+      const w = window as never as Win;
+      return w.viz.toHtml(
+        'head',
+        { tokens: w.TOKENS, attention: w.fixture(2, 3, 5) },
+        { layer: 1 },
+      ) as string;
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'lxmls-viz-'));
+    try {
+      const file = join(dir, 'head.html');
+      writeFileSync(file, html);
+      const url = pathToFileURL(file).href;
+      const offline = await browser.newPage();
+      const requests: string[] = [];
+      const pageErrors: string[] = [];
+      offline.on('request', (r) => requests.push(r.url()));
+      offline.on('pageerror', (e) => pageErrors.push(String(e)));
+      offline.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+      await offline.goto(url);
+      await offline.waitForSelector('.lx-line', { state: 'attached' });
+      expect(await visibleLines(offline)).toBe(75);
+      await offline.click('.lx-head-toggle[data-head="0"]');
+      expect(await visibleLines(offline)).toBe(50);
+      expect(requests.filter((r) => r !== url)).toEqual([]);
+      expect(pageErrors).toEqual([]);
+      expect(await inkPixels(page, await offline.locator('.lx-head-view').screenshot())).toBeGreaterThan(500);
+      await offline.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('headView with 512 tokens × 12 layers × 12 heads draws on a canvas and reacts to hover', async () => {
+    const result = await page.evaluate(async () => {
+      const w = window as never as Win;
+      const tokens = Array.from({ length: 512 }, (_, i) => `t${i}`);
+      const attention = w.fixture(12, 12, 512, 11, true);
+      const el = document.getElementById('b')!;
+      const t0 = performance.now();
+      const view = w.viz.headView(el, { tokens, attention });
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const mountMs = performance.now() - t0;
+      const canvas = el.querySelector('canvas.lx-lines') as HTMLCanvasElement;
+      const ink = () => {
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+        return n;
+      };
+      const all = ink(); // the first slices: the strongest lines are drawn first
+      const t1 = performance.now();
+      view.focusToken('q', 100);
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const hoverMs = performance.now() - t1;
+      const focused = ink();
+      const t2 = performance.now();
+      view.setLayer(5);
+      const layerMs = performance.now() - t2;
+      const layer = view.state.layer;
+      view.destroy(); // also stops the remaining paint slices
+      const t3 = performance.now();
+      const model = w.viz.modelView(document.getElementById('a'), { tokens, attention });
+      const modelMs = performance.now() - t3;
+      const thumbs = document.querySelectorAll('canvas.lx-thumb').length;
+      model.destroy();
+      return {
+        renderer: view.state.renderer,
+        layer,
+        all,
+        focused,
+        thumbs,
+        mountMs,
+        hoverMs,
+        layerMs,
+        modelMs,
+      };
+    });
+    expect(result.renderer).toBe('canvas');
+    expect(result.thumbs).toBe(144);
+    expect(result.layer).toBe(5);
+    expect(result.all).toBeGreaterThan(0);
+    expect(result.focused).toBeGreaterThan(0);
+    expect(result.focused).not.toBe(result.all);
+    // Timings are printed, never asserted: benchmarks live in packages/viz/bench/render.mjs.
+    console.log(
+      `512 tokens × 12 × 12 in Chromium: head view ${result.mountMs.toFixed(0)} ms, hover ${result.hoverMs.toFixed(0)} ms, ` +
+        `layer switch ${result.layerMs.toFixed(0)} ms, model view ${result.modelMs.toFixed(0)} ms`,
+    );
+    expect(errors).toEqual([]);
+  }, 180_000);
+});
