@@ -6,6 +6,8 @@
 // every kernel; here the loops run on f32 with SIMD128 where the innermost axis is contiguous. Shapes arrive
 // coalesced to 4 axes (n0 outermost … n3 innermost) with per-operand strides in elements (0 = broadcast).
 
+import { madd } from './matmul';
+
 // ---------------------------------------------------------------------------------------------- copies
 
 /**
@@ -319,6 +321,10 @@ export function scatterAdd(dy: usize, ids: usize, dtable: usize, numIds: i32, di
  * skip). A row that sees no key gets zeros and lse −∞. s and p may be the same buffer.
  */
 export function scaledSoftmax(s: usize, p: usize, lse: usize, bh: i32, tq: i32, tk: i32, scale: f32, causal: i32): void {
+  // Three passes so that the exponentials, the costly part (a scalar Mathf.exp was ~0.3 ms per call for
+  // 192 heads of 11×11), run four lanes at a time over the whole buffer rather than row by row:
+  // (1) per row, z = scale·s − max over the visible keys, into p; (2) p = e^z over all rows × tk elements
+  // with SIMD; (3) per row, normalise the visible part, zero the masked part, write lse.
   const ld: usize = <usize>tk << 2;
   const rows = bh * tq;
   for (let r = 0; r < rows; r++) {
@@ -328,20 +334,30 @@ export function scaledSoftmax(s: usize, p: usize, lse: usize, bh: i32, tq: i32, 
     const pr = p + <usize>r * ld;
     let mx: f32 = -Infinity;
     for (let j = 0; j < len; j++) mx = max(mx, load<f32>(sr + (<usize>j << 2)) * scale);
-    let sum: f32 = 0;
-    for (let j = 0; j < len; j++) {
+    if (len == 0) mx = 0; // no visible key: any finite shift, the row is zeroed below
+    if (lse != 0) store<f32>(lse + (<usize>r << 2), mx); // completed with log Σ e^z in pass 3
+    for (let j = 0; j < tk; j++) {
       const o = <usize>j << 2;
-      const e = Mathf.exp(load<f32>(sr + o) * scale - mx);
-      store<f32>(pr + o, e);
-      sum += e;
+      store<f32>(pr + o, load<f32>(sr + o) * scale - mx); // ≤ 0 on the visible keys
     }
+  }
+  expInPlace(p, rows * tk);
+  for (let r = 0; r < rows; r++) {
+    const i = r % tq;
+    const len = causal != 0 ? min(tk, max(0, i + tk - tq + 1)) : tk;
+    const pr = p + <usize>r * ld;
+    let sum: f32 = 0;
+    for (let j = 0; j < len; j++) sum += load<f32>(pr + (<usize>j << 2));
     const inv: f32 = len > 0 ? 1 / sum : 0;
     for (let j = 0; j < len; j++) {
       const o = <usize>j << 2;
       store<f32>(pr + o, load<f32>(pr + o) * inv);
     }
     for (let j = max(len, 0); j < tk; j++) store<f32>(pr + (<usize>j << 2), 0);
-    if (lse != 0) store<f32>(lse + (<usize>r << 2), len > 0 ? mx + Mathf.log(sum) : -Infinity);
+    if (lse != 0) {
+      const at = lse + (<usize>r << 2); // holds the row max from pass 1
+      store<f32>(at, len > 0 ? load<f32>(at) + Mathf.log(sum) : -Infinity);
+    }
   }
 }
 
@@ -363,39 +379,129 @@ export function softmaxBackwardScaled(p: usize, dp: usize, ds: usize, rows: i32,
 
 // ---------------------------------------------------------------------------------------------- GELU (SIMD)
 
-/** e^x for four lanes: x = n·ln2 + r, 2ⁿ from the exponent bits, e^r by a degree-6 polynomial (|rel err| < 2e-7). */
+// V8 (TurboFan, Node 20) re-materialises every `f32x4.splat(constant)` inside a loop with a 64-bit
+// immediate move, a GPR→XMM move and a shuffle (two port-5 µops each): with the 14 constants of the GELU
+// that was most of its time (0.8 ms for 704×192 elements). Loading the constants from static memory once,
+// before the loop, lets the register allocator keep them in XMM registers (or reload them from the stack
+// with plain loads), which halves the time.
+const GELU_CONSTS = memory.data<f32>([
+  -87.0, // 0: exp input clamp, low
+  88.0, // 1: exp input clamp, high
+  1.4426950408889634, // 2: log2(e)
+  0.693145751953125, // 3: ln 2, high part
+  1.428606765330187e-6, // 4: ln 2, low part
+  1.0 / 720.0, // 5..8: e^r polynomial coefficients
+  1.0 / 120.0,
+  1.0 / 24.0,
+  1.0 / 6.0,
+  0.5, // 9
+  1.0, // 10
+  0.7978845608028654, // 11: √(2/π)
+  0.044715, // 12
+  -2.0, // 13
+  0.134145, // 14: 3·0.044715
+  2.0, // 15
+]);
+
+/** Constant `i` of GELU_CONSTS, splatted (a `vbroadcastss` load). */
 @inline
-function exp4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.4426950408889634)));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693145751953125))), f32x4.mul(n, f32x4.splat(1.428606765330187e-6)));
-  let p = f32x4.splat(1.0 / 720.0);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(p, scale);
+function gc(i: i32): v128 {
+  return v128.load32_splat(GELU_CONSTS + (<usize>i << 2));
 }
 
-/** s = σ(2u) = 1 / (1 + e^{−2u}) with u = √(2/π)(x + 0.044715x³), so NewGELU(x) = x·s and tanh(u) = 2s − 1. */
+/**
+ * s = σ(2u) = 1 / (1 + e^{−2u}) with u = √(2/π)(x + 0.044715x³), so NewGELU(x) = x·s and tanh(u) = 2s − 1.
+ * e^z: z = n·ln2 + r, 2ⁿ from the exponent bits, e^r by a degree-6 polynomial (|rel err| < 2e-7); the
+ * clamp uses pmin/pmax (one instruction each; NaN still propagates because x is the first operand).
+ * Every constant arrives as a parameter so that the callers can hoist them out of their loops.
+ */
 @inline
-function geluSigmoid4(x: v128): v128 {
-  const x2 = f32x4.mul(x, x);
-  const u = f32x4.mul(f32x4.splat(0.7978845608028654), f32x4.add(x, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(x2, x))));
-  const e = exp4(f32x4.mul(u, f32x4.splat(-2.0)));
-  return f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
+function geluSigmoid4(
+  x: v128,
+  lo: v128,
+  hi: v128,
+  log2e: v128,
+  ln2hi: v128,
+  ln2lo: v128,
+  p6: v128,
+  p5: v128,
+  p4: v128,
+  p3: v128,
+  half: v128,
+  one: v128,
+  s: v128,
+  c: v128,
+  m2: v128,
+): v128 {
+  const u = f32x4.mul(s, f32x4.add(x, f32x4.mul(c, f32x4.mul(f32x4.mul(x, x), x))));
+  const z = f32x4.pmin(f32x4.pmax(f32x4.mul(u, m2), lo), hi);
+  const n = f32x4.nearest(f32x4.mul(z, log2e));
+  const r = f32x4.sub(f32x4.sub(z, f32x4.mul(n, ln2hi)), f32x4.mul(n, ln2lo));
+  let p = madd(p6, r, p5);
+  p = madd(p, r, p4);
+  p = madd(p, r, p3);
+  p = madd(p, r, half);
+  p = madd(p, r, one);
+  p = madd(p, r, one);
+  const e = f32x4.mul(p, i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23));
+  return f32x4.div(one, f32x4.add(one, e));
+}
+
+/** x[i] = e^{x[i]} for n floats in place: the exp of geluSigmoid4, four lanes at a time (tail: Mathf.exp). */
+function expInPlace(x: usize, n: i32): void {
+  const lo = gc(0);
+  const hi = gc(1);
+  const log2e = gc(2);
+  const ln2hi = gc(3);
+  const ln2lo = gc(4);
+  const p6 = gc(5);
+  const p5 = gc(6);
+  const p4 = gc(7);
+  const p3 = gc(8);
+  const half = gc(9);
+  const one = gc(10);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const z = f32x4.pmin(f32x4.pmax(v128.load(x + o), lo), hi);
+    const k = f32x4.nearest(f32x4.mul(z, log2e));
+    const r = f32x4.sub(f32x4.sub(z, f32x4.mul(k, ln2hi)), f32x4.mul(k, ln2lo));
+    let p = madd(p6, r, p5);
+    p = madd(p, r, p4);
+    p = madd(p, r, p3);
+    p = madd(p, r, half);
+    p = madd(p, r, one);
+    p = madd(p, r, one);
+    v128.store(x + o, f32x4.mul(p, i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(x + o, Mathf.exp(load<f32>(x + o)));
+  }
 }
 
 /** NewGELU, y = x · σ(2u) (= 0.5·x·(1 + tanh u)), four lanes at a time; the tail uses the scalar formula. */
 export function geluFast(x: usize, y: usize, n: i32): void {
+  const lo = gc(0);
+  const hi = gc(1);
+  const log2e = gc(2);
+  const ln2hi = gc(3);
+  const ln2lo = gc(4);
+  const p6 = gc(5);
+  const p5 = gc(6);
+  const p4 = gc(7);
+  const p3 = gc(8);
+  const half = gc(9);
+  const one = gc(10);
+  const s = gc(11);
+  const c = gc(12);
+  const m2 = gc(13);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const v = v128.load(x + o);
-    v128.store(y + o, f32x4.mul(v, geluSigmoid4(v)));
+    const sg = geluSigmoid4(v, lo, hi, log2e, ln2hi, ln2lo, p6, p5, p4, p3, half, one, s, c, m2);
+    v128.store(y + o, f32x4.mul(v, sg));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
@@ -407,23 +513,38 @@ export function geluFast(x: usize, y: usize, n: i32): void {
 
 /** dx = dy · gelu'(x) = dy · (s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715x²)), s = σ(2u). */
 export function geluBackwardFast(x: usize, dy: usize, dx: usize, n: i32): void {
+  const lo = gc(0);
+  const hi = gc(1);
+  const log2e = gc(2);
+  const ln2hi = gc(3);
+  const ln2lo = gc(4);
+  const p6 = gc(5);
+  const p5 = gc(6);
+  const p4 = gc(7);
+  const p3 = gc(8);
+  const half = gc(9);
+  const one = gc(10);
+  const s = gc(11);
+  const c = gc(12);
+  const m2 = gc(13);
+  const c3 = gc(14);
+  const two = gc(15);
   let i = 0;
-  const one = f32x4.splat(1.0);
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const v = v128.load(x + o);
-    const s = geluSigmoid4(v);
-    const du = f32x4.mul(f32x4.splat(0.7978845608028654), f32x4.add(one, f32x4.mul(f32x4.splat(0.134145), f32x4.mul(v, v))));
-    const d = f32x4.add(s, f32x4.mul(f32x4.mul(f32x4.mul(f32x4.splat(2.0), v), f32x4.mul(s, f32x4.sub(one, s))), du));
+    const sg = geluSigmoid4(v, lo, hi, log2e, ln2hi, ln2lo, p6, p5, p4, p3, half, one, s, c, m2);
+    const du = f32x4.mul(s, f32x4.add(one, f32x4.mul(c3, f32x4.mul(v, v))));
+    const d = f32x4.add(sg, f32x4.mul(f32x4.mul(f32x4.mul(two, v), f32x4.mul(sg, f32x4.sub(one, sg))), du));
     v128.store(dx + o, f32x4.mul(v128.load(dy + o), d));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const v = load<f32>(x + o);
     const u: f32 = 0.7978845608028654 * (v + 0.044715 * v * v * v);
-    const s: f32 = 1 / (1 + Mathf.exp(-2 * u));
+    const sv: f32 = 1 / (1 + Mathf.exp(-2 * u));
     const du: f32 = 0.7978845608028654 * (1 + 0.134145 * v * v);
-    store<f32>(dx + o, load<f32>(dy + o) * (s + 2 * v * s * (1 - s) * du));
+    store<f32>(dx + o, load<f32>(dy + o) * (sv + 2 * v * sv * (1 - sv) * du));
   }
 }
 

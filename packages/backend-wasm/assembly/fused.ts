@@ -169,15 +169,37 @@ export function layerNormBackward(
     memory.fill(dbeta, 0, ld);
   }
   const inv: f32 = 1 / <f32>cols;
+  const cv = cols & ~3; // columns done four at a time; the rest (cols % 4) one at a time
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * ld;
     const dyr = dy + <usize>r * ld;
     const dxr = dx + <usize>r * ld;
     const mu = load<f32>(mean + (<usize>r << 2));
     const rs = load<f32>(rstd + (<usize>r << 2));
-    let sg: f32 = 0;
-    let sgx: f32 = 0;
-    for (let j = 0; j < cols; j++) {
+    const mu4 = f32x4.splat(mu);
+    const rs4 = f32x4.splat(rs);
+    // pass 1: Σ g and Σ g·x̂ for the row, and the dgamma / dbeta sums (SIMD over the columns)
+    let sg4 = f32x4.splat(0);
+    let sgx4 = f32x4.splat(0);
+    let j = 0;
+    for (; j < cv; j += 4) {
+      const o = <usize>j << 2;
+      const h = f32x4.mul(f32x4.sub(v128.load(xr + o), mu4), rs4);
+      const d = v128.load(dyr + o);
+      const g = f32x4.mul(d, v128.load(gamma + o));
+      sg4 = f32x4.add(sg4, g);
+      sgx4 = f32x4.add(sgx4, f32x4.mul(g, h));
+      v128.store(dgamma + o, f32x4.add(v128.load(dgamma + o), f32x4.mul(d, h)));
+      v128.store(dbeta + o, f32x4.add(v128.load(dbeta + o), d));
+    }
+    let sg: f32 =
+      f32x4.extract_lane(sg4, 0) + f32x4.extract_lane(sg4, 1) + f32x4.extract_lane(sg4, 2) + f32x4.extract_lane(sg4, 3);
+    let sgx: f32 =
+      f32x4.extract_lane(sgx4, 0) +
+      f32x4.extract_lane(sgx4, 1) +
+      f32x4.extract_lane(sgx4, 2) +
+      f32x4.extract_lane(sgx4, 3);
+    for (; j < cols; j++) {
       const o = <usize>j << 2;
       const h = (load<f32>(xr + o) - mu) * rs;
       const d = load<f32>(dyr + o);
@@ -189,7 +211,17 @@ export function layerNormBackward(
     }
     const mg = sg * inv;
     const mgx = sgx * inv;
-    for (let j = 0; j < cols; j++) {
+    // pass 2: dx = rstd · (g − mean(g) − x̂ · mean(g·x̂))
+    const mg4 = f32x4.splat(mg);
+    const mgx4 = f32x4.splat(mgx);
+    j = 0;
+    for (; j < cv; j += 4) {
+      const o = <usize>j << 2;
+      const h = f32x4.mul(f32x4.sub(v128.load(xr + o), mu4), rs4);
+      const g = f32x4.mul(v128.load(dyr + o), v128.load(gamma + o));
+      v128.store(dxr + o, f32x4.mul(rs4, f32x4.sub(f32x4.sub(g, mg4), f32x4.mul(h, mgx4))));
+    }
+    for (; j < cols; j++) {
       const o = <usize>j << 2;
       const h = (load<f32>(xr + o) - mu) * rs;
       const g = load<f32>(dyr + o) * load<f32>(gamma + o);

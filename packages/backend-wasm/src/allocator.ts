@@ -16,6 +16,18 @@ const PAGE = 65536;
 
 const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 
+/** Options of {@link Allocator}. */
+export interface AllocatorOptions {
+  /**
+   * Keep freed blocks in per-size LIFO lists and hand them out again for the same size in O(1), without
+   * merging (default false). A training step allocates the same sizes in the same order every step, so
+   * after the first step every allocation is a cache hit, and the most recently freed block (likely still in
+   * the CPU cache) is reused first. A request that misses returns every cached block to the first-fit free
+   * list (merging neighbours) before searching it, so cached blocks never make the memory grow.
+   */
+  sizeCache?: boolean;
+}
+
 /**
  * A first-fit free-list allocator over a WebAssembly memory. Pointers are byte offsets.
  *
@@ -41,12 +53,16 @@ export class Allocator {
   private readonly starts: number[] = [];
   /** Free blocks as [start, size], sorted by start, never adjacent to each other or to `top`. */
   private readonly freeList: Array<[number, number]> = [];
+  /** With `sizeCache`: freed blocks not yet merged, by aligned size (LIFO stacks of starts). */
+  private readonly cache: Map<number, number[]> | null;
+  private cachedBlocks = 0;
 
   /** Hands out bytes of `memory` from `base` (rounded up to 16) on. */
-  constructor(memory: WebAssembly.Memory, base: number) {
+  constructor(memory: WebAssembly.Memory, base: number, options: AllocatorOptions = {}) {
     this.memory = memory;
     this.base = alignUp(base);
     this.top = this.base;
+    this.cache = options.sizeCache ? new Map() : null;
   }
 
   /** Bytes in live blocks. */
@@ -64,6 +80,16 @@ export class Allocator {
   /** A 16-byte aligned block of at least `bytes` bytes (at least 16); grows the memory if needed. */
   alloc(bytes: number): number {
     const size = alignUp(Math.max(bytes, ALIGN));
+    if (this.cache !== null && this.cachedBlocks > 0) {
+      const stack = this.cache.get(size);
+      if (stack !== undefined && stack.length > 0) {
+        const ptr = stack.pop()!;
+        this.cachedBlocks--;
+        this.track(ptr, size);
+        return ptr;
+      }
+      this.flushCache(); // a miss: merge the cached blocks so first-fit can use them
+    }
     for (let i = 0; i < this.freeList.length; i++) {
       const block = this.freeList[i]!;
       if (block[1] < size) continue;
@@ -111,6 +137,29 @@ export class Allocator {
     }
     this.live.delete(ptr);
     this.starts.splice(this.indexOf(ptr), 1);
+    if (this.cache !== null) {
+      const stack = this.cache.get(size);
+      if (stack === undefined) this.cache.set(size, [ptr]);
+      else stack.push(ptr);
+      this.cachedBlocks++;
+      return;
+    }
+    this.release(ptr, size);
+  }
+
+  /** Returns every block of the size cache to the merging free list. */
+  flushCache(): void {
+    if (this.cache === null || this.cachedBlocks === 0) return;
+    const blocks: Array<[number, number]> = [];
+    for (const [size, stack] of this.cache) for (const ptr of stack) blocks.push([ptr, size]);
+    this.cache.clear();
+    this.cachedBlocks = 0;
+    blocks.sort((a, b) => b[0] - a[0]); // from the top down, so the bump pointer can shrink at once
+    for (const [ptr, size] of blocks) this.release(ptr, size);
+  }
+
+  /** Puts `[ptr, ptr + size)` into the sorted free list, merging it with its neighbours and the top. */
+  private release(ptr: number, size: number): void {
     // Insert into the sorted free list, merging with neighbours.
     let lo = 0;
     let hi = this.freeList.length;

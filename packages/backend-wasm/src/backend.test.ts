@@ -3,11 +3,14 @@
 
 import {
   adamwUpdate,
+  type Backend,
+  createJsBackend,
   crossEntropy,
   gelu,
   layerNorm,
   matmul,
   memory,
+  RandomGenerator,
   randn,
   scaledDotProductAttention,
   type Tensor,
@@ -16,11 +19,15 @@ import {
   withBackend,
   zerosLike,
 } from '@lxmls/tensor';
-import { describeBackend } from '@lxmls/tensor/testing';
+import { describeBackend, expectClose } from '@lxmls/tensor/testing';
 import { expect, test } from 'vitest';
 import { createWasmBackend } from './backend.js';
 
 describeBackend('wasm', () => createWasmBackend());
+// Outputs come from allocUninit (no zero-fill): with NaN there, a kernel that skips an element fails.
+describeBackend('wasm, uninitialised outputs poisoned with NaN', () =>
+  createWasmBackend({ poisonUninit: true }),
+);
 
 test('1,000 tidy training steps keep memory() and the allocator flat', () => {
   const wasm = createWasmBackend();
@@ -55,4 +62,21 @@ test('1,000 tidy training steps keep memory() and the allocator flat', () => {
     }
     for (const c of counts) expect(c).toEqual(counts[0]);
   });
+});
+
+test.each([
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+])('matmul with K = 600 (three K slices, the last partial) transA %s transB %s equals js', (ta, tb) => {
+  const g = () => new RandomGenerator(11); // the same inputs on both backends
+  const run = (backend: Backend) =>
+    withBackend(backend, () => {
+      const r = g();
+      const a = randn(ta ? [2, 600, 5] : [2, 5, 600], r); // a batch of 2
+      const b = randn(tb ? [7, 600] : [600, 7], r); // one weight, broadcast
+      return matmul(a, b, { transposeA: ta, transposeB: tb }).data();
+    });
+  expectClose(run(createWasmBackend()), run(createJsBackend()), 1e-3, 1e-4, 'out');
 });

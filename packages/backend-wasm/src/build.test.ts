@@ -16,8 +16,11 @@ try {
 
 interface BuildScript {
   GENERATED: string;
-  compileKernels(): Promise<Uint8Array>;
+  GENERATED_RELAXED: string;
+  ASC_FLAGS_RELAXED: string[];
+  compileKernels(flags?: string[]): Promise<Uint8Array>;
   renderModule(bytes: Uint8Array): string;
+  renderRelaxedModule(bytes: Uint8Array): string;
 }
 
 describe.skipIf(!hasAsc)('build-wasm', () => {
@@ -27,5 +30,11 @@ describe.skipIf(!hasAsc)('build-wasm', () => {
     const second = await script.compileKernels();
     expect(Buffer.from(second).equals(Buffer.from(first))).toBe(true);
     expect(readFileSync(script.GENERATED, 'utf8')).toBe(script.renderModule(first));
+  });
+
+  test('build-wasm rebuilds the checked-in relaxed-SIMD kernels-relaxed-wasm.ts byte for byte', async () => {
+    const script = (await import(new URL('../scripts/build-wasm.mjs', import.meta.url).href)) as BuildScript;
+    const bytes = await script.compileKernels(script.ASC_FLAGS_RELAXED);
+    expect(readFileSync(script.GENERATED_RELAXED, 'utf8')).toBe(script.renderRelaxedModule(bytes));
   });
 });

@@ -18,4 +18,4 @@ export type {
   WasmKernels,
   WasmKernelsOptions,
 } from './kernels.js';
-export { createWasmKernels, createWasmKernelsSync, hasWasmSimd } from './kernels.js';
+export { createWasmKernels, createWasmKernelsSync, hasWasmRelaxedSimd, hasWasmSimd } from './kernels.js';

@@ -12,6 +12,7 @@
 
 import { Allocator } from './allocator.js';
 import { expectSize, LxmlsBackendWasmError } from './errors.js';
+import { KERNELS_RELAXED_WASM_BASE64 } from './generated/kernels-relaxed-wasm.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 
 /**
@@ -286,12 +287,37 @@ export function hasWasmSimd(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
 }
 
-/** The embedded .wasm bytes (decoded from base64 with `atob`, available in Node ≥ 16 and browsers). */
-function kernelBytes(): Uint8Array<ArrayBuffer> {
-  const text = atob(KERNELS_WASM_BASE64);
+/** Decodes base64 with `atob` (available in Node ≥ 16 and browsers). */
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
+}
+
+let relaxedBytes: Uint8Array<ArrayBuffer> | undefined;
+
+/**
+ * True when this engine accepts the relaxed-SIMD build of the kernels (fused multiply-add in the matmul):
+ * Chrome ≥ 114, Node ≥ 22, or Node 20 started with `--experimental-wasm-relaxed-simd`. Checked with
+ * `WebAssembly.validate` on the module itself each call (cheap), so a flag set at run time is seen.
+ *
+ * @example
+ * ```ts
+ * import { hasWasmRelaxedSimd } from '@lxmls/backend-wasm';
+ * console.log(typeof hasWasmRelaxedSimd()); // → boolean
+ * ```
+ */
+export function hasWasmRelaxedSimd(): boolean {
+  if (!hasWasmSimd()) return false;
+  relaxedBytes ??= decode(KERNELS_RELAXED_WASM_BASE64);
+  return WebAssembly.validate(relaxedBytes);
+}
+
+/** The embedded .wasm bytes: the relaxed-SIMD build where the engine runs it (and `relaxed` allows), else the plain one. */
+function kernelBytes(relaxed = true): Uint8Array<ArrayBuffer> {
+  if (relaxed && hasWasmRelaxedSimd()) return relaxedBytes!;
+  return decode(KERNELS_WASM_BASE64);
 }
 
 function requireSimd(fn: string): void {
@@ -322,7 +348,9 @@ function makeMemory(fn: string, options: WasmKernelsOptions): WebAssembly.Memory
   return new WebAssembly.Memory({ initial, maximum });
 }
 
-let cachedModule: WebAssembly.Module | undefined;
+let cachedModule: WebAssembly.Module | undefined; // createWasmKernels*
+let cachedPlainModule: WebAssembly.Module | undefined; // the backend, plain SIMD build
+let cachedRelaxedModule: WebAssembly.Module | undefined; // the backend, relaxed-SIMD build
 
 /**
  * Compiles (once per process) and instantiates the SIMD kernels over a new memory.
@@ -370,13 +398,21 @@ export function createWasmKernelsSync(options: WasmKernelsOptions = {}): WasmKer
 }
 
 /**
- * @internal The compiled module, compiled synchronously once per process (for src/backend.ts).
- * Throws `NO_SIMD` where WebAssembly SIMD is missing.
+ * @internal The compiled module (for src/backend.ts), compiled synchronously once per process and build:
+ * the relaxed-SIMD build when `relaxed` and the engine accepts it, else the plain one. Throws `NO_SIMD`
+ * where WebAssembly SIMD is missing.
  */
-export function kernelModuleSync(fn: string): WebAssembly.Module {
+export function kernelModuleSync(
+  fn: string,
+  relaxed = true,
+): { module: WebAssembly.Module; relaxed: boolean } {
   requireSimd(fn);
-  cachedModule ??= new WebAssembly.Module(kernelBytes());
-  return cachedModule;
+  if (relaxed && hasWasmRelaxedSimd()) {
+    cachedRelaxedModule ??= new WebAssembly.Module(relaxedBytes!);
+    return { module: cachedRelaxedModule, relaxed: true };
+  }
+  cachedPlainModule ??= new WebAssembly.Module(decode(KERNELS_WASM_BASE64));
+  return { module: cachedPlainModule, relaxed: false };
 }
 
 function wrap(w: Exports, memory: WebAssembly.Memory): WasmKernels {

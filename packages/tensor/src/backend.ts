@@ -64,6 +64,16 @@ export interface Backend<S = unknown> {
   // ---- memory -------------------------------------------------------------------------------------------
   /** Allocates zero-filled storage for `size` elements of `dtype`. */
   alloc(size: number, dtype: DType): S;
+  /**
+   * Optional: allocates storage for `size` elements of `dtype` whose contents are unspecified (not
+   * zero-filled), freed with {@link Backend.free} like any other. The core uses it only for the output of a
+   * kernel that overwrites every element (matmul, elementwise, softmax, layerNorm, copies…), never for the
+   * accumulating ones (`scatterAdd`'s `dtable`, `sliceAssign` into a gradient). A backend that implements it
+   * promises that each such kernel writes its whole output, even in edge cases (an empty reduced axis, a
+   * fully masked attention row). Skipping the zero-fill saves a write of every activation and gradient
+   * (about 30 MB per gpt-nano step). Without it the core calls `alloc`.
+   */
+  allocUninit?(size: number, dtype: DType): S;
   /** Releases storage; the core calls it exactly once per `alloc`. */
   free(storage: S): void;
   /** A synchronous copy of the elements (a fresh array the caller may keep). */
@@ -295,6 +305,40 @@ export interface Backend<S = unknown> {
     bh: number,
     tq: number,
     tk: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void;
+
+  /**
+   * Optional fused self-attention reading its heads straight out of a packed `qkv` projection, so no split
+   * or head transpose is ever copied (minGPT's `CausalSelfAttention` between `c_attn` and `c_proj`):
+   * `qkv` is `(batch, t, 3·heads·d)` with head `h`'s query at columns `h·d …`, its key at `heads·d + h·d …`
+   * and its value at `2·heads·d + h·d …`; `out` is `(batch, t, heads·d)` with head `h` at columns `h·d …`
+   * (heads already merged); `lse` `(batch·heads, t)` as in {@link Backend.attention}. Same values as
+   * `attention` on the split and transposed heads. Used only together with {@link Backend.attentionPackedBackward}.
+   */
+  attentionPacked?(
+    qkv: S,
+    out: S,
+    lse: S,
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void;
+  /** Optional backward of {@link Backend.attentionPacked}: writes every element of `dqkv` (the layout of `qkv`). */
+  attentionPackedBackward?(
+    qkv: S,
+    out: S,
+    lse: S,
+    dout: S,
+    dqkv: S,
+    batch: number,
+    t: number,
+    heads: number,
     d: number,
     scale: number,
     causal: boolean,

@@ -64,6 +64,7 @@ export {
   relu,
   reshape,
   scaledDotProductAttention,
+  selfAttention,
   slice,
   softmax,
   split,

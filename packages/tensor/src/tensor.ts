@@ -485,6 +485,19 @@ export function empty(backend: Backend, shape: readonly number[], dtype: DType):
   return new Tensor(ref, shape, dtype);
 }
 
+/**
+ * @internal Allocates a tensor for the output of a kernel that writes every element: uninitialised storage
+ * where the backend offers {@link Backend.allocUninit} (no zero-fill), else zero-filled like {@link empty}.
+ * Use {@link empty} instead whenever the kernel accumulates into its output or leaves parts of it untouched.
+ */
+export function output(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
+  const size = sizeOf(shape);
+  const storage = backend.allocUninit ? backend.allocUninit(size, dtype) : backend.alloc(size, dtype);
+  const ref: DataRef = { backend, storage, bytes: size * 4, refCount: 1 };
+  countBytes(ref.bytes);
+  return new Tensor(ref, shape, dtype);
+}
+
 /** @internal The backend shared by `tensors` (checks they are live and on one backend). */
 export function backendOf(fn: string, ...tensors: Tensor[]): Backend {
   const first = tensors[0];

@@ -21,14 +21,11 @@ import {
   ones,
   RandomGenerator,
   randn,
-  reshape,
-  scaledDotProductAttention,
+  selfAttention,
   slice,
-  split,
   type Tensor,
   tensor,
   tidy,
-  transpose,
   zeros,
   zerosLike,
 } from '@lxmls/tensor';
@@ -152,19 +149,17 @@ export class GptTrainer {
 
   /** The logits `(B, T, V)` of token ids `(B, T)`. */
   forward(idx: Tensor): Tensor {
-    const [B, T] = idx.shape as [number, number];
+    const T = idx.shape[1]!;
     const { nHead: nh, nEmbd: C } = this.config;
-    const hs = C / nh;
     const pos = T === this.config.blockSize ? this.wpe : slice(this.wpe, [0, 0], [T, C]); // (T, C)
     let x = add(embedding(idx, this.wte), pos); // (B, T, C)
     const linear = (h: Tensor, [w, b]: [Tensor, Tensor]) => add(matmul(h, w), b);
-    const heads = (t: Tensor) => transpose(reshape(t, [B, T, nh, hs]), 1, 2); // (B, nh, T, hs)
     for (const block of this.blocks) {
       // x = x + attn(ln_1(x))
       const qkv = linear(layerNorm(x, ...block.ln1), block.attn); // (B, T, 3C)
-      const [q, k, v] = split(qkv, [C, C, C], -1).map(heads) as [Tensor, Tensor, Tensor]; // (B, nh, T, hs)
-      const y = scaledDotProductAttention(q, k, v, { causal: true }); // (B, nh, T, hs)
-      const merged = reshape(transpose(y, 1, 2), [B, T, C]); // (B, T, C)
+      // split into q, k, v, into nh heads of hs, attend causally and merge the heads: one op, so a backend
+      // with the packed attention kernels reads the heads in place instead of copying them out
+      const merged = selfAttention(qkv, nh, { causal: true }); // (B, T, C)
       x = add(x, linear(merged, block.proj)); // (B, T, C)
       // x = x + mlp(ln_2(x))
       const h = gelu(linear(layerNorm(x, ...block.ln2), block.fc)); // (B, T, 4C)

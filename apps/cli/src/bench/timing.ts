@@ -5,6 +5,7 @@
  * back to back for at least a minimum time, and report the median per-call time.
  */
 
+import './relaxed-simd.js'; // before any backend compiles its WebAssembly
 import { cpus } from 'node:os';
 
 /** The machine a benchmark ran on. */

@@ -697,6 +697,89 @@ export class JsBackend implements Backend<TypedArray> {
       }
     }
   }
+
+  attentionPacked(
+    qkv: Float32Array,
+    out: Float32Array,
+    lse: Float32Array,
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void {
+    // the definition: split the heads out of qkv, attend as `attention` does, merge the heads into out
+    const [q, k, v] = [0, 1, 2].map((part) => unpackHeads(qkv, part, 3, batch, t, heads, d));
+    const o = new Float32Array(batch * heads * t * d);
+    this.attention(q!, k!, v!, o, lse, batch * heads, t, t, d, scale, causal);
+    packHeads(o, out, 0, 1, batch, t, heads, d);
+  }
+
+  attentionPackedBackward(
+    qkv: Float32Array,
+    out: Float32Array,
+    lse: Float32Array,
+    dout: Float32Array,
+    dqkv: Float32Array,
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void {
+    const [q, k, v] = [0, 1, 2].map((part) => unpackHeads(qkv, part, 3, batch, t, heads, d));
+    const o = unpackHeads(out, 0, 1, batch, t, heads, d);
+    const dO = unpackHeads(dout, 0, 1, batch, t, heads, d);
+    const grads = [0, 1, 2].map(() => new Float32Array(batch * heads * t * d));
+    const [dq, dk, dv] = grads as [Float32Array, Float32Array, Float32Array];
+    this.attentionBackward(q!, k!, v!, o, lse, dO, dq, dk, dv, batch * heads, t, t, d, scale, causal);
+    grads.forEach((g, part) => {
+      packHeads(g, dqkv, part, 3, batch, t, heads, d);
+    });
+  }
+}
+
+/**
+ * Part `part` of `parts` of a packed `(batch, t, parts·heads·d)` tensor as `(batch, heads, t, d)` (contiguous).
+ */
+function unpackHeads(
+  x: Float32Array,
+  part: number,
+  parts: number,
+  batch: number,
+  t: number,
+  heads: number,
+  d: number,
+): Float32Array {
+  const c = heads * d;
+  const y = new Float32Array(batch * heads * t * d);
+  for (let b = 0; b < batch; b++)
+    for (let h = 0; h < heads; h++)
+      for (let i = 0; i < t; i++)
+        for (let e = 0; e < d; e++)
+          y[((b * heads + h) * t + i) * d + e] = x[(b * t + i) * parts * c + part * c + h * d + e]!;
+  return y;
+}
+
+/** The inverse of {@link unpackHeads}: writes `(batch, heads, t, d)` `y` into part `part` of packed `x`. */
+function packHeads(
+  y: Float32Array,
+  x: Float32Array,
+  part: number,
+  parts: number,
+  batch: number,
+  t: number,
+  heads: number,
+  d: number,
+): void {
+  const c = heads * d;
+  for (let b = 0; b < batch; b++)
+    for (let h = 0; h < heads; h++)
+      for (let i = 0; i < t; i++)
+        for (let e = 0; e < d; e++)
+          x[(b * t + i) * parts * c + part * c + h * d + e] = y[((b * heads + h) * t + i) * d + e]!;
 }
 
 /**

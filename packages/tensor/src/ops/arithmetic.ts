@@ -9,7 +9,7 @@
 import type { BinaryOp } from '../backend.js';
 import { LxmlsTensorError } from '../errors.js';
 import { broadcastShapes, padShape, sameShape } from '../shape.js';
-import { backendOf, empty, record, Tensor } from '../tensor.js';
+import { backendOf, empty, output, record, Tensor } from '../tensor.js';
 import { reshape } from './shape.js';
 
 /** @internal Runs a binary kernel with broadcasting; a plain number becomes a scalar of the other's dtype. */
@@ -42,7 +42,7 @@ export function binaryForward(fn: string, op: BinaryOp, a: Tensor | number, b: T
     });
   }
   const shape = broadcastShapes(fn, x.shape, y.shape);
-  const out = empty(backend, shape, x.dtype);
+  const out = output(backend, shape, x.dtype);
   const rank = shape.length;
   backend.binary(
     op,
@@ -74,7 +74,7 @@ export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
   const padded = padShape(shape, g.shape.length);
   const axes = padded.flatMap((d, i) => (d === 1 && g.shape[i] !== 1 ? [i] : []));
   const backend = backendOf('unbroadcast', g);
-  const summed = empty(backend, padded, g.dtype); // (…, 1, …): reduced axes kept as 1
+  const summed = output(backend, padded, g.dtype); // (…, 1, …): reduced axes kept as 1
   backend.reduce('sum', g.storage('unbroadcast'), g.shape, axes, summed.storage('unbroadcast'));
   const out = reshape(summed, shape);
   summed.dispose();
@@ -226,7 +226,7 @@ function neg(x: Tensor): Tensor {
 function logOf(a: Tensor | number): Tensor | number {
   if (!(a instanceof Tensor)) return Math.log(a);
   const backend = backendOf('log', a);
-  const out = empty(backend, a.shape, a.dtype);
+  const out = output(backend, a.shape, a.dtype);
   backend.unary('log', a.storage('log'), out.storage('log'), a.size);
   return out;
 }

@@ -7,6 +7,7 @@ import {
   RandomGenerator,
   randn,
   scaledDotProductAttention,
+  selfAttention,
   softmax,
   type Tensor,
   tensor,
@@ -91,5 +92,46 @@ describe('scaledDotProductAttention', () => {
     expect(() => scaledDotProductAttention(randn([2, 3]), randn([2, 4]), randn([2, 4]))).toThrow(
       'Expected q (…, Tq, d), k and v (…, Tk, d), received (2, 3), (2, 4) and (2, 4).',
     );
+  });
+});
+
+/** The js backend without the packed kernels: selfAttention splits, transposes and calls the fused kernel. */
+function unpacked(): Backend {
+  const b = createJsBackend();
+  return Object.assign(b, { attentionPacked: undefined, attentionPackedBackward: undefined });
+}
+
+function runPacked(backend: Backend, causal: boolean) {
+  return withBackend(backend, () =>
+    tidy(() => {
+      const g = new RandomGenerator(causal ? 7 : 8);
+      const qkv = randn([2, 5, 3 * 3 * 4], g); // (B, T, 3C), 3 heads of 4
+      qkv.requiresGrad = true;
+      const out = selfAttention(qkv, 3, { causal });
+      out
+        .mul(randn(out.shape as number[], g))
+        .sum()
+        .backward();
+      const result = [out.data(), qkv.grad!.data()];
+      qkv.zeroGrad();
+      return result;
+    }),
+  );
+}
+
+describe('selfAttention', () => {
+  test.each([false, true])(
+    'selfAttention(qkv, 3, { causal: %s }): the packed kernels equal split + transposes + attention',
+    (causal) => {
+      const packed = runPacked(createJsBackend(), causal);
+      const composed = runPacked(unpacked(), causal);
+      packed.forEach((values, i) => {
+        expectClose(values, composed[i]!, 1e-5, 1e-4, ['out', 'dqkv'][i]!);
+      });
+    },
+  );
+
+  test('selfAttention names the shape and nHead on a mismatch', () => {
+    expect(() => selfAttention(randn([1, 2, 10]), 2)).toThrow('with nHead 2');
   });
 });

@@ -10,11 +10,13 @@
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
 import { sameShape, sizeOf } from '../shape.js';
-import { backendOf, empty, expectDtype, record, type Tensor } from '../tensor.js';
+import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
 import { mul } from './arithmetic.js';
 import { tensor } from './creation.js';
 import { maskedFill } from './masked-fill.js';
 import { matmul } from './matmul.js';
+import { permute, reshape } from './shape.js';
+import { split } from './slice.js';
 import { softmax } from './softmax.js';
 
 /** Options of {@link scaledDotProductAttention}. */
@@ -83,14 +85,14 @@ export function scaledDotProductAttention(
   }
 
   const bh = sizeOf(q.shape.slice(0, -2));
-  const out = empty(backend, q.shape, 'float32'); // (…, Tq, d)
-  const lse = empty(backend, [bh, tq], 'float32'); // (…, Tq) saved log-sum-exp of each score row
+  const out = output(backend, q.shape, 'float32'); // (…, Tq, d)
+  const lse = output(backend, [bh, tq], 'float32'); // (…, Tq) saved log-sum-exp of each score row
   const s = (t: Tensor) => t.storage('scaledDotProductAttention');
   backend.attention(s(q), s(k), s(v), s(out), s(lse), bh, tq, tk, d, scale, causal);
   return record('scaledDotProductAttention', out, [q, k, v], (g) => {
-    const dq = empty(backend, q.shape, 'float32');
-    const dk = empty(backend, k.shape, 'float32');
-    const dv = empty(backend, v.shape, 'float32');
+    const dq = output(backend, q.shape, 'float32');
+    const dk = output(backend, k.shape, 'float32');
+    const dv = output(backend, v.shape, 'float32');
     backend.attentionBackward!(
       s(q),
       s(k),
@@ -109,5 +111,62 @@ export function scaledDotProductAttention(
       causal,
     );
     return [dq, dk, dv];
+  });
+}
+
+/**
+ * Multi-head self-attention on a packed projection, the core of minGPT's `CausalSelfAttention`: splits
+ * `qkv` `(B, T, 3C)` into queries, keys and values, each into `nHead` heads of `C / nHead`, attends, and
+ * merges the heads back into `(B, T, C)`, ready for the output projection. Equal to
+ *
+ * ```
+ * const [q, k, v] = split(qkv, [C, C, C], -1).map((t) => transpose(reshape(t, [B, T, nh, hs]), 1, 2));
+ * reshape(transpose(scaledDotProductAttention(q, k, v, options), 1, 2), [B, T, C]);
+ * ```
+ *
+ * and computed that way on a backend without the optional `attentionPacked` kernels. With them (wasm, js)
+ * the heads are read and written in place with strides: no split, no transposes, and a single `(B, T, 3C)`
+ * gradient instead of three slices summed.
+ *
+ * @param qkv - The packed projection, float32 `(B, T, 3C)`.
+ * @param nHead - The number of heads; must divide C.
+ * @param options - `causal` (default false), `scale` (default `1/√(C/nHead)`).
+ * @returns The attended values with the heads merged, `(B, T, C)`.
+ * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` when the last axis is not 3·nHead·hs.
+ * @example
+ * ```ts
+ * import { selfAttention, tensor } from '@lxmls/tensor';
+ * const qkv = tensor([[[1, 0, 1, 0, 5, 6], [0, 1, 0, 1, 7, 8]]]); // (1, 2, 3·2): one head of 2
+ * console.log(selfAttention(qkv, 1, { causal: true }).toArray()[0][0]); // → [ 5, 6 ]
+ * ```
+ */
+export function selfAttention(qkv: Tensor, nHead: number, options: AttentionOptions = {}): Tensor {
+  const backend = backendOf('selfAttention', qkv);
+  expectDtype('selfAttention', qkv, 'float32', 'qkv');
+  const [b, t, c3] = qkv.shape as [number, number, number];
+  const c = c3 / 3;
+  const hs = c / nHead;
+  if (qkv.shape.length !== 3 || !Number.isInteger(nHead) || nHead < 1 || !Number.isInteger(hs)) {
+    throw new LxmlsTensorError('SHAPE_MISMATCH', 'qkv must be (B, T, 3C) with C a multiple of nHead', {
+      fn: 'selfAttention',
+      expected: `(B, T, 3·${nHead}·head size)`,
+      received: `${formatShape(qkv.shape)} with nHead ${nHead}`,
+    });
+  }
+  const { causal = false, scale = 1 / Math.sqrt(hs) } = options;
+  if (!backend.capabilities.fusedAttention || !backend.attentionPacked || !backend.attentionPackedBackward) {
+    const heads = (x: Tensor) => permute(reshape(x, [b, t, nHead, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
+    const [q, k, v] = split(qkv, [c, c, c], -1).map(heads) as [Tensor, Tensor, Tensor];
+    const y = scaledDotProductAttention(q, k, v, { causal, scale }); // (B, nh, T, hs)
+    return reshape(permute(y, [0, 2, 1, 3]), [b, t, c]);
+  }
+  const out = output(backend, [b, t, c], 'float32'); // (B, T, C), heads merged
+  const lse = output(backend, [b * nHead, t], 'float32'); // saved log-sum-exp of each score row
+  const s = (x: Tensor) => x.storage('selfAttention');
+  backend.attentionPacked(s(qkv), s(out), s(lse), b, t, nHead, hs, scale, causal);
+  return record('selfAttention', out, [qkv], (g) => {
+    const dqkv = output(backend, qkv.shape, 'float32'); // (B, T, 3C), every element written
+    backend.attentionPackedBackward!(s(qkv), s(out), s(lse), s(g), s(dqkv), b, t, nHead, hs, scale, causal);
+    return [dqkv];
   });
 }

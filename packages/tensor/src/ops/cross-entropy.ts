@@ -8,7 +8,7 @@
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
 import { sameShape } from '../shape.js';
-import { backendOf, empty, expectDtype, record, type Tensor } from '../tensor.js';
+import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
 
 /** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions {
@@ -50,7 +50,7 @@ export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntr
   }
   const c = logits.shape[logits.shape.length - 1]!;
   const n = targets.size;
-  const loss = empty(backend, [], 'float32'); // ()
+  const loss = output(backend, [], 'float32'); // ()
   backend.crossEntropy(
     logits.storage('crossEntropy'),
     targets.storage('crossEntropy'),
@@ -60,7 +60,7 @@ export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntr
     ignoreIndex,
   );
   return record('crossEntropy', loss, [logits, targets], (g) => {
-    const dlogits = empty(backend, logits.shape, 'float32'); // (…, C)
+    const dlogits = output(backend, logits.shape, 'float32'); // (…, C)
     backend.crossEntropyBackward(
       logits.storage('crossEntropy'),
       targets.storage('crossEntropy'),

@@ -4,7 +4,7 @@
  */
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
-import { backendOf, empty, expectDtype, record, type Tensor } from '../tensor.js';
+import { backendOf, empty, expectDtype, output, record, type Tensor } from '../tensor.js';
 
 /**
  * Gathers rows of `table` `(V, D)` at int32 `ids` of any shape: the result is `(…ids.shape, D)`.
@@ -32,7 +32,7 @@ export function gather(table: Tensor, ids: Tensor): Tensor {
     });
   }
   const [v, d] = table.shape as [number, number];
-  const y = empty(backend, [...ids.shape, d], 'float32'); // (…ids, D)
+  const y = output(backend, [...ids.shape, d], 'float32'); // (…ids, D)
   backend.gather(table.storage('gather'), ids.storage('gather'), y.storage('gather'), ids.size, v, d);
   return record('gather', y, [table, ids], (g) => {
     const dtable = empty(backend, table.shape, 'float32'); // (V, D) zeros

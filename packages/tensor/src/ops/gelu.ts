@@ -6,7 +6,7 @@
  * gelu'(x) = 0.5(1 + t) + 0.5·x·(1 - t²)·√(2/π)(1 + 3·0.044715·x²).
  */
 
-import { backendOf, empty, expectDtype, record, type Tensor } from '../tensor.js';
+import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
 
 /**
  * The GELU activation (tanh form), elementwise.
@@ -23,10 +23,10 @@ import { backendOf, empty, expectDtype, record, type Tensor } from '../tensor.js
 export function gelu(x: Tensor): Tensor {
   const backend = backendOf('gelu', x);
   expectDtype('gelu', x, 'float32');
-  const y = empty(backend, x.shape, 'float32'); // same shape as x
+  const y = output(backend, x.shape, 'float32'); // same shape as x
   backend.gelu(x.storage('gelu'), y.storage('gelu'), x.size);
   return record('gelu', y, [x], (g) => {
-    const dx = empty(backend, x.shape, 'float32');
+    const dx = output(backend, x.shape, 'float32');
     backend.geluBackward(x.storage('gelu'), g.storage('gelu'), dx.storage('gelu'), x.size);
     return [dx];
   });

@@ -1,7 +1,7 @@
 // The ops, one concept per file, re-exported for tensor.ts (methods) and index.ts (the public API).
 export { type AdamWOptions, adamwUpdate } from './adamw.js';
 export { add, binaryForward, div, maximum, mul, pow, sub, unbroadcast } from './arithmetic.js';
-export { type AttentionOptions, scaledDotProductAttention } from './attention.js';
+export { type AttentionOptions, scaledDotProductAttention, selfAttention } from './attention.js';
 export {
   arange,
   fromArray,

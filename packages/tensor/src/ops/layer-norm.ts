@@ -9,7 +9,7 @@
  */
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
-import { backendOf, empty, expectDtype, record, type Tensor } from '../tensor.js';
+import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
 
 /**
  * Normalises each vector along the last axis to mean 0 and variance 1, then scales by `weight` and shifts
@@ -49,9 +49,9 @@ export function layerNorm(
     }
   }
   const rows = cols === 0 ? 0 : x.size / cols;
-  const y = empty(backend, x.shape, 'float32'); // (…, C)
-  const mean = empty(backend, [rows], 'float32'); // (rows), saved for the backward
-  const rstd = empty(backend, [rows], 'float32'); // (rows), 1/√(σ²+ε)
+  const y = output(backend, x.shape, 'float32'); // (…, C)
+  const mean = output(backend, [rows], 'float32'); // (rows), saved for the backward
+  const rstd = output(backend, [rows], 'float32'); // (rows), 1/√(σ²+ε)
   const s = (t: Tensor | null) => (t ? t.storage('layerNorm') : null);
   backend.layerNorm(
     x.storage('layerNorm'),
@@ -65,9 +65,9 @@ export function layerNorm(
     eps,
   );
   return record('layerNorm', y, [x, weight, bias], (g, needs) => {
-    const dx = empty(backend, x.shape, 'float32');
-    const dw = needs[1] ? empty(backend, [cols], 'float32') : null;
-    const db = needs[2] ? empty(backend, [cols], 'float32') : null;
+    const dx = output(backend, x.shape, 'float32');
+    const dw = needs[1] ? output(backend, [cols], 'float32') : null;
+    const db = needs[2] ? output(backend, [cols], 'float32') : null;
     backend.layerNormBackward(
       g.storage('layerNorm'),
       x.storage('layerNorm'),

@@ -9,7 +9,7 @@
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
 import { sameShape, sizeOf } from '../shape.js';
-import { backendOf, empty, expectDtype, record, type Tensor } from '../tensor.js';
+import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
 import { unbroadcast } from './arithmetic.js';
 import { reshape } from './shape.js';
 
@@ -74,7 +74,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
   const batchShape =
     batchA !== 1 ? batchShapeA : batchShapeB.length >= batchShapeA.length ? batchShapeB : batchShapeA;
-  const out = empty(backend, [...batchShape, m, n], 'float32'); // (…, M, N)
+  const out = output(backend, [...batchShape, m, n], 'float32'); // (…, M, N)
   if (batchB === 1 && !transposeA) {
     // (batch·M, K) @ (K, N): fold a's batch into its rows, one big matrix product
     backend.matmul(

@@ -8,7 +8,7 @@
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
-import { backendOf, empty, expectDtype, record, type Tensor } from '../tensor.js';
+import { backendOf, empty, expectDtype, output, record, type Tensor } from '../tensor.js';
 import { binaryForward, div, mul } from './arithmetic.js';
 import { broadcastTo, reshape } from './shape.js';
 
@@ -22,7 +22,7 @@ function resolveAxes(fn: string, x: Tensor, axes: number | readonly number[] | u
 function reduceForward(fn: string, op: 'sum' | 'max', x: Tensor, axes: number[], keepdim: boolean): Tensor {
   const backend = backendOf(fn, x);
   const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d)); // reduced axes as 1
-  const out = empty(backend, keptShape, x.dtype);
+  const out = output(backend, keptShape, x.dtype);
   backend.reduce(op, x.storage(fn), x.shape, axes, out.storage(fn));
   if (keepdim) return out;
   const y = reshape(

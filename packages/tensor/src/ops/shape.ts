@@ -5,7 +5,7 @@
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
 import { broadcastShapes, normalizeAxis, padShape, sameShape, sizeOf } from '../shape.js';
-import { backendOf, empty, record, type Tensor } from '../tensor.js';
+import { backendOf, empty, output, record, type Tensor } from '../tensor.js';
 import { unbroadcast } from './arithmetic.js';
 
 /**
@@ -63,7 +63,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
       received: `[${perm.join(', ')}]`,
     });
   }
-  const y = empty(
+  const y = output(
     backend,
     p.map((a) => x.shape[a]!),
     x.dtype,
@@ -119,7 +119,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
     });
   }
   const zero = empty(backend, padShape([], shape.length), x.dtype);
-  const y = empty(backend, shape, x.dtype);
+  const y = output(backend, shape, x.dtype);
   backend.binary(
     'add',
     x.storage('broadcastTo'),

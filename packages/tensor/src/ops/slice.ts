@@ -5,7 +5,7 @@
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
-import { backendOf, empty, record, type Tensor } from '../tensor.js';
+import { backendOf, empty, output, record, type Tensor } from '../tensor.js';
 
 /**
  * The block of `x` that starts at `begin` and has `size` elements along each axis (tfjs `slice`). A negative
@@ -42,7 +42,7 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
       received: `begin [${begin.join(', ')}], size [${(size ?? []).join(', ')}]`,
     });
   }
-  const y = empty(backend, s, x.dtype);
+  const y = output(backend, s, x.dtype);
   backend.slice(x.storage('slice'), x.shape, b, s, y.storage('slice'));
   return record('slice', y, [x], (g) => {
     // the gradient of the elements outside the block is 0
@@ -95,7 +95,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   }
   const shape = [...first.shape];
   shape[ax] = tensors.reduce((n, t) => n + t.shape[ax]!, 0);
-  const y = empty(backend, shape, first.dtype);
+  const y = output(backend, shape, first.dtype);
   const offsets: number[] = [];
   let offset = 0;
   for (const t of tensors) {

@@ -7,7 +7,7 @@
  */
 
 import { normalizeAxis } from '../shape.js';
-import { backendOf, empty, expectDtype, record, type Tensor } from '../tensor.js';
+import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
 import { transpose } from './shape.js';
 
 function lastAxisOp(fn: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Tensor {
@@ -23,10 +23,10 @@ function lastAxisOp(fn: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Tens
   expectDtype(fn, x, 'float32');
   const cols = rank === 0 ? 1 : x.shape[rank - 1]!;
   const rows = cols === 0 ? 0 : x.size / cols;
-  const y = empty(backend, x.shape, 'float32'); // same shape as x
+  const y = output(backend, x.shape, 'float32'); // same shape as x
   backend[fn](x.storage(fn), y.storage(fn), rows, cols);
   return record(fn, y, [x], (g) => {
-    const dx = empty(backend, x.shape, 'float32');
+    const dx = output(backend, x.shape, 'float32');
     if (fn === 'softmax') backend.softmaxBackward(y.storage(fn), g.storage(fn), dx.storage(fn), rows, cols);
     else backend.logSoftmaxBackward(y.storage(fn), g.storage(fn), dx.storage(fn), rows, cols);
     return [dx];

@@ -4,13 +4,13 @@
  */
 
 import type { DType, UnaryOp } from '../backend.js';
-import { backendOf, empty, expectDtype, record, type Tensor } from '../tensor.js';
+import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
 import { binaryForward, div, mul, sub } from './arithmetic.js';
 
 function unaryForward(op: UnaryOp, x: Tensor): Tensor {
   const backend = backendOf(op, x);
   if (op !== 'neg' && op !== 'relu') expectDtype(op, x, 'float32');
-  const y = empty(backend, x.shape, x.dtype); // same shape as x
+  const y = output(backend, x.shape, x.dtype); // same shape as x
   backend.unary(op, x.storage(op), y.storage(op), x.size);
   return y;
 }
@@ -124,7 +124,7 @@ export function relu(x: Tensor): Tensor {
  */
 export function clone(x: Tensor): Tensor {
   const backend = backendOf('clone', x);
-  const y = empty(backend, x.shape, x.dtype);
+  const y = output(backend, x.shape, x.dtype);
   backend.copy(x.storage('clone'), y.storage('clone'), x.size);
   return record('clone', y, [x], (g) => [clone(g)]);
 }
@@ -143,7 +143,7 @@ export function clone(x: Tensor): Tensor {
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   const backend = backendOf('cast', x);
-  const y = empty(backend, x.shape, dtype);
+  const y = output(backend, x.shape, dtype);
   backend.cast(x.storage('cast'), y.storage('cast'), x.size, dtype);
   return y;
 }

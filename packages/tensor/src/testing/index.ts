@@ -227,6 +227,26 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     inputs: [T([1, 2, 3]), T([1, 4, 3]), T([1, 4, 3])],
     fn: ([q, k, v]) => ops.scaledDotProductAttention(q!, k!, v!, { causal: true }),
   },
+  {
+    name: 'selfAttention(qkv, 2, { causal: true }) (2, 4, 3·2·3)',
+    inputs: [T([2, 4, 18])],
+    fn: ([qkv]) => ops.selfAttention(qkv!, 2, { causal: true }),
+  },
+  {
+    name: 'selfAttention(qkv, 2, { causal: true }) (2, 7, 3·2·8), head size a multiple of 4',
+    inputs: [T([2, 7, 48])],
+    fn: ([qkv]) => ops.selfAttention(qkv!, 2, { causal: true }),
+  },
+  {
+    name: 'selfAttention(qkv, 1) (1, 6, 3·1·4), not causal',
+    inputs: [T([1, 6, 12])],
+    fn: ([qkv]) => ops.selfAttention(qkv!, 1),
+  },
+  {
+    name: 'selfAttention(qkv, 3, { scale: 0.6 }) (1, 5, 3·3·2)',
+    inputs: [T([1, 5, 18])],
+    fn: ([qkv]) => ops.selfAttention(qkv!, 3, { scale: 0.6 }),
+  },
   { name: 'clone(x)', inputs: [T([3])], fn: ([x]) => ops.clone(x!) },
   { name: 'argmax(x, 1)', inputs: [T([3, 5, 2])], fn: ([x]) => ops.argmax(x!, 1), grad: false },
   { name: 'argmax(x)', inputs: [T([3, 5])], fn: ([x]) => ops.argmax(x!), grad: false },
