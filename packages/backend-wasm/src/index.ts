@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export type { AllocatorOptions } from './allocator.js';
 export { Allocator } from './allocator.js';
 export type { WasmBackendOptions } from './backend.js';
 export { createWasmBackend, registerWasmBackend, WasmBackend, WasmStorage } from './backend.js';
