@@ -1,7 +1,7 @@
 // Compiles the AssemblyScript kernels (assembly/index.ts) to WebAssembly and writes
 // src/generated/kernels-wasm.ts: the .wasm as base64, so the package ships it with no file to fetch at run time.
 //
-// Flags follow ../shared/reference/wasm-kernels.md: -O3 --noAssert --runtime stub --importMemory --enable simd.
+// Flags follow the shared reference notes wasm-kernels.md: -O3 --noAssert --runtime stub --importMemory --enable simd.
 // The output is deterministic (same source, same compiler → same bytes); src/build.test.ts rebuilds in memory
 // and compares with the checked-in file, so the generated module cannot go stale.
 //
