@@ -22,7 +22,7 @@ import type {
   TypedArray,
   UnaryOp,
 } from '@lxmls/tensor';
-import { LxmlsTensorError, registerBackend, uniformAt } from '@lxmls/tensor';
+import { createJsBackend, LxmlsTensorError, registerBackend } from '@lxmls/tensor';
 import { Allocator } from './allocator.js';
 import { type KernelExports, kernelModuleSync } from './kernels.js';
 
@@ -252,6 +252,11 @@ export class WasmBackend implements Backend<WasmStorage> {
   private unitFloats = 0;
   private ceOut = 0; // the two f64 that crossEntropyForward writes
   private readonly poison: boolean;
+  /**
+   * The `js` reference backend, run on views of this memory for the kernels that are rare or CPU-bound
+   * anyway (argmax, topk, logSoftmax, maskedFill, dropout, multinomial): one definition, identical results.
+   */
+  private readonly reference: Backend<TypedArray> = createJsBackend();
 
   /** Use {@link createWasmBackend}. */
   constructor(options: WasmBackendOptions = {}) {
@@ -549,22 +554,7 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   argmax(x: WasmStorage, out: WasmStorage, outer: number, n: number, inner: number): void {
-    const vx = this.view(x);
-    const vo = this.view(out);
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < inner; j++) {
-        let best = 0;
-        let bestValue = vx[o * n * inner + j]!;
-        for (let i = 1; i < n; i++) {
-          const v = vx[(o * n + i) * inner + j]!;
-          if (v > bestValue || (Number.isNaN(v) && !Number.isNaN(bestValue))) {
-            best = i;
-            bestValue = v;
-          }
-        }
-        vo[o * inner + j] = best;
-      }
-    }
+    this.reference.argmax(this.view(x), this.view(out), outer, n, inner);
   }
 
   topk(
@@ -575,18 +565,7 @@ export class WasmBackend implements Backend<WasmStorage> {
     cols: number,
     k: number,
   ): void {
-    const vx = this.view(x);
-    const vv = this.view(values);
-    const vi = this.view(indices);
-    const order = Array.from({ length: cols }, (_, j) => j);
-    for (let r = 0; r < rows; r++) {
-      const row = vx.subarray(r * cols, (r + 1) * cols);
-      order.sort((i, j) => row[j]! - row[i]! || i - j); // descending, ties by index
-      for (let t = 0; t < k; t++) {
-        vv[r * k + t] = row[order[t]!]!;
-        vi[r * k + t] = order[t]!;
-      }
-    }
+    this.reference.topk(this.view(x), this.view(values), this.view(indices), rows, cols, k);
   }
 
   // ---- softmax family -----------------------------------------------------------------------------------
@@ -596,12 +575,7 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   logSoftmax(x: WasmStorage, out: WasmStorage, rows: number, cols: number): void {
-    const vx = this.view(x);
-    const vo = this.view(out);
-    for (let r = 0; r < rows; r++) {
-      const lse = logSumExp(vx, r * cols, cols);
-      for (let j = 0; j < cols; j++) vo[r * cols + j] = vx[r * cols + j]! - lse;
-    }
+    this.reference.logSoftmax(this.view(x), this.view(out), rows, cols);
   }
 
   softmaxBackward(y: WasmStorage, dy: WasmStorage, dx: WasmStorage, rows: number, cols: number): void {
@@ -609,15 +583,7 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   logSoftmaxBackward(y: WasmStorage, dy: WasmStorage, dx: WasmStorage, rows: number, cols: number): void {
-    const vy = this.view(y);
-    const vd = this.view(dy);
-    const vo = this.view(dx);
-    for (let r = 0; r < rows; r++) {
-      const o = r * cols;
-      let sum = 0;
-      for (let j = 0; j < cols; j++) sum += vd[o + j]!;
-      for (let j = 0; j < cols; j++) vo[o + j] = vd[o + j]! - Math.exp(vy[o + j]!) * sum;
-    }
+    this.reference.logSoftmaxBackward(this.view(y), this.view(dy), this.view(dx), rows, cols);
   }
 
   /** Checks every target (as `js` does) and returns how many rows are kept. */
@@ -799,12 +765,7 @@ export class WasmBackend implements Backend<WasmStorage> {
     value: number,
     out: WasmStorage,
   ): void {
-    const vx = this.view(x);
-    const vm = this.view(mask);
-    const vo = this.view(out);
-    const n = vo.length;
-    const im = broadcastIndex(maskShape, shape);
-    for (let i = 0; i < n; i++) vo[i] = vm[im[i]!] !== 0 ? value : vx[i]!;
+    this.reference.maskedFill(this.view(x), shape, this.view(mask), maskShape, value, this.view(out));
   }
 
   /** dst[block] = src[block] for 4-byte elements, over `dims` with element strides and base offsets. */
@@ -879,10 +840,7 @@ export class WasmBackend implements Backend<WasmStorage> {
   // ---- randomness ---------------------------------------------------------------------------------------
 
   dropout(x: WasmStorage, out: WasmStorage, size: number, p: number, seed: number): void {
-    const vx = this.view(x);
-    const vo = this.view(out);
-    const scale = p < 1 ? 1 / (1 - p) : 0;
-    for (let i = 0; i < size; i++) vo[i] = uniformAt(seed, i) >= p ? vx[i]! * scale : 0;
+    this.reference.dropout(this.view(x), this.view(out), size, p, seed);
   }
 
   multinomial(
@@ -893,27 +851,7 @@ export class WasmBackend implements Backend<WasmStorage> {
     numSamples: number,
     seed: number,
   ): void {
-    const vp = this.view(probs);
-    const vo = this.view(out);
-    for (let r = 0; r < rows; r++) {
-      const o = r * cols;
-      let total = 0;
-      for (let j = 0; j < cols; j++) total += vp[o + j]!;
-      for (let s = 0; s < numSamples; s++) {
-        const u = uniformAt(seed, r * numSamples + s) * total;
-        let cum = 0;
-        let pick = cols - 1;
-        for (let j = 0; j < cols; j++) {
-          cum += vp[o + j]!;
-          if (cum > u && vp[o + j]! > 0) {
-            pick = j;
-            break;
-          }
-        }
-        while (pick > 0 && !(vp[o + pick]! > 0)) pick--; // rounding at the end: last non-zero weight
-        vo[r * numSamples + s] = pick;
-      }
-    }
+    this.reference.multinomial(this.view(probs), this.view(out), rows, cols, numSamples, seed);
   }
 
   // ---- optimiser ----------------------------------------------------------------------------------------
