@@ -18,9 +18,12 @@ import type {
   TypedArray,
   UnaryOp,
 } from '@lxmls/tensor';
-import { LxmlsTensorError, uniformAt } from '@lxmls/tensor';
+import { createJsBackend, LxmlsTensorError, uniformAt } from '@lxmls/tensor';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { TfjsEngine, TfModule } from './load.js';
+
+/** The `js` reference backend, for the kernels that run on the CPU anyway. */
+const REFERENCE: Backend<TypedArray> = createJsBackend();
 
 const GELU_C = Math.sqrt(2 / Math.PI); // sqrt(2/π) of NewGELU
 
@@ -614,28 +617,9 @@ export class TfjsBackend implements Backend<TfStorage> {
     seed: number,
   ): void {
     // Sampling needs the weights on the CPU anyway (a sample is an index the caller reads): read them and
-    // apply the js definition, float64 cumulative sums included, so the samples are identical to js's.
-    const p = this.read(probs);
+    // run the js definition itself, float64 cumulative sums included, so the samples are identical to js's.
     const picks = new Int32Array(rows * numSamples);
-    for (let r = 0; r < rows; r++) {
-      const o = r * cols;
-      let total = 0;
-      for (let j = 0; j < cols; j++) total += p[o + j]!;
-      for (let s = 0; s < numSamples; s++) {
-        const u = uniformAt(seed, r * numSamples + s) * total;
-        let cum = 0;
-        let pick = cols - 1;
-        for (let j = 0; j < cols; j++) {
-          cum += p[o + j]!;
-          if (cum > u && p[o + j]! > 0) {
-            pick = j;
-            break;
-          }
-        }
-        while (pick > 0 && !(p[o + pick]! > 0)) pick--; // rounding at the end: last non-zero weight
-        picks[r * numSamples + s] = pick;
-      }
-    }
+    REFERENCE.multinomial(this.read(probs), picks, rows, cols, numSamples, seed);
     this.write(out, picks);
   }
 
