@@ -3,11 +3,16 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as attention from '@lxmls/attention';
 import * as backendTfjs from '@lxmls/backend-tfjs';
 import * as backendWasm from '@lxmls/backend-wasm';
+import * as bert from '@lxmls/bert';
 import * as bpe from '@lxmls/bpe';
+import * as gpt from '@lxmls/gpt';
+import * as nn from '@lxmls/nn';
 import * as tensor from '@lxmls/tensor';
 import * as tensorTesting from '@lxmls/tensor/testing';
+import * as trainer from '@lxmls/trainer';
 import * as viz from '@lxmls/viz';
 import * as weatherData from '@lxmls/weather-data';
 import { describe, expect, test } from 'vitest';
@@ -22,11 +27,16 @@ import {
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The published packages, as the examples import them. */
 const modules: Record<string, unknown> = {
+  '@lxmls/attention': attention,
   '@lxmls/backend-tfjs': backendTfjs,
   '@lxmls/backend-wasm': backendWasm,
+  '@lxmls/bert': bert,
   '@lxmls/bpe': bpe,
+  '@lxmls/gpt': gpt,
+  '@lxmls/nn': nn,
   '@lxmls/tensor': tensor,
   '@lxmls/tensor/testing': tensorTesting,
+  '@lxmls/trainer': trainer,
   '@lxmls/viz': viz,
   '@lxmls/weather-data': weatherData,
 };

@@ -273,6 +273,47 @@ export class Tensor implements Tracked {
   }
 
   /**
+   * Overwrites the elements in place with `source` (PyTorch `tensor.copy_(source)` under `no_grad`): the
+   * tensor keeps its identity, so an optimizer holding it sees the new values. Used to load checkpoints.
+   *
+   * @param source - A typed array of the same dtype and size, or a tensor of the same shape and dtype.
+   * @returns This tensor.
+   * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` or `DTYPE_MISMATCH` naming both sides.
+   * @example
+   * ```ts
+   * import { tensor, zeros } from '@lxmls/tensor';
+   * const w = zeros([2]);
+   * w.copyFrom(Float32Array.of(3, 4));
+   * console.log(w.toArray()); // → [ 3, 4 ]
+   * ```
+   */
+  copyFrom(source: TypedArray | Tensor): this {
+    this.assertLive('copyFrom');
+    const isTensor = source instanceof Tensor;
+    const dtype: DType = isTensor ? source.dtype : source instanceof Int32Array ? 'int32' : 'float32';
+    if (dtype !== this.dtype) {
+      throw new LxmlsTensorError('DTYPE_MISMATCH', 'source has another dtype than the tensor', {
+        fn: 'copyFrom',
+        argument: 'source',
+        expected: this.dtype,
+        received: dtype,
+      });
+    }
+    if (isTensor ? !sameShape(source.shape, this.shape) : source.length !== this.size) {
+      throw new LxmlsTensorError('SHAPE_MISMATCH', 'source has another size than the tensor', {
+        fn: 'copyFrom',
+        argument: 'source',
+        expected: `shape ${formatShape(this.shape)} (${this.size} elements)`,
+        received: isTensor ? `shape ${formatShape(source.shape)}` : `${source.length} elements`,
+      });
+    }
+    const backend = this.ref.backend;
+    if (isTensor && source.backend === backend) backend.copy(source.storage('copyFrom'), this.ref.storage, this.size);
+    else backend.write(this.ref.storage, isTensor ? source.data() : source);
+    return this;
+  }
+
+  /**
    * A tensor with the same storage and no tape history: gradients stop here (PyTorch `detach()`).
    *
    * @returns A new leaf tensor sharing the storage.
