@@ -9,7 +9,7 @@
 
 import { registerTfjsBackends } from '@lxmls/backend-tfjs';
 import { registerWasmBackend } from '@lxmls/backend-wasm';
-import { type Backend, getBackend, listBackends, setBackend } from '@lxmls/tensor';
+import { type Backend, getBackend, listBackends, memory, setBackend } from '@lxmls/tensor';
 import type { ParsedArgs } from '../args.js';
 import { flag, value } from '../args.js';
 import { GPT_NANO, GptTrainer } from '../bench/gpt-nano-step.js';
@@ -46,7 +46,9 @@ Options:
                      kernels: {"bench":"kernels","backend","cpu","cores","node","results":[{"name","batch",
                      "m","k","n","transA","transB","mflop","ms","gflops"}]}
                      train-step: {"bench":"train-step","model","backend","batchSize","blockSize","steps",
-                     "warmup","medianMs","minMs","maxMs","lossFirst","lossLast","cpu","cores","node"}, with
+                     "warmup","medianMs","minMs","maxMs","lossFirst","lossLast","memory":{"tensorsFirst","tensorsLast",
+                     "bytesFirst","bytesLast","rssEarlyMb" (after 10% of the steps),"rssLastMb"},"cpu","cores",
+                     "node"}, with
                      --compare also "compare":{"backend","medianMs","minMs","maxMs","lossFirst","lossLast"}
                      and "speedup" (B2's median over B's).
   -h, --help         Show this help.
@@ -149,6 +151,7 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
     `gpt-nano training step (batch ${batchSize} × ${c.blockSize} tokens, ${c.nLayer} layers, ${c.nHead} heads, ${c.nEmbd} dims, vocab ${c.vocabSize}) on backend ${backend.name}\n` +
       `  ${result.medianMs.toFixed(2)} ms per step: median of ${steps} steps (min ${result.minMs.toFixed(2)}, max ${result.maxMs.toFixed(2)}), after ${warmup} warm-up steps\n` +
       `  loss ${result.lossFirst.toFixed(4)} → ${result.lossLast.toFixed(4)}\n` +
+      `  memory after step 1 → after step ${warmup + steps}: ${memoryLine(result.memory)}\n` +
       (compare === undefined
         ? ''
         : `  ${compare.medianMs.toFixed(2)} ms per step on ${compare.backend} in the same run (loss ${compare.lossFirst.toFixed(4)} → ${compare.lossLast.toFixed(4)}): ${backend.name} is ${speedup!.toFixed(2)}× as fast\n`) +
@@ -189,6 +192,15 @@ interface TrainStepResult {
   maxMs: number;
   lossFirst: number;
   lossLast: number;
+  /** Live tensors and backend bytes after the first step and after the last one, and the process RSS. */
+  memory: {
+    tensorsFirst: number;
+    tensorsLast: number;
+    bytesFirst: number;
+    bytesLast: number;
+    rssEarlyMb: number;
+    rssLastMb: number;
+  };
 }
 
 /** Trains gpt-nano on random batches on the current backend and times each step. */
@@ -198,14 +210,22 @@ function trainStep(batchSize: number, steps: number, warmup: number): TrainStepR
   const times: number[] = [];
   let lossFirst = Number.NaN;
   let lossLast = Number.NaN;
+  const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+  let first = { ...memory(), rss: 0 };
+  const early = Math.max(0, Math.floor((warmup + steps) / 10) - 1); // RSS once the JS heap has warmed up
   for (let s = 0; s < warmup + steps; s++) {
     const t0 = performance.now();
     const loss = gpt.step(idx, targets);
     const ms = performance.now() - t0;
-    if (s === 0) lossFirst = loss;
+    if (s === 0) {
+      lossFirst = loss;
+      first = { ...memory(), rss: 0 };
+    }
+    if (s === early) first.rss = rssMb();
     lossLast = loss;
     if (s >= warmup) times.push(ms);
   }
+  const last = { ...memory(), rss: rssMb() };
   gpt.dispose();
   idx.dispose();
   targets.dispose();
@@ -215,7 +235,20 @@ function trainStep(batchSize: number, steps: number, warmup: number): TrainStepR
     maxMs: Math.max(...times),
     lossFirst,
     lossLast,
+    memory: {
+      tensorsFirst: first.numTensors,
+      tensorsLast: last.numTensors,
+      bytesFirst: first.numBytes,
+      bytesLast: last.numBytes,
+      rssEarlyMb: first.rss,
+      rssLastMb: last.rss,
+    },
   };
+}
+
+function memoryLine(m: TrainStepResult['memory']): string {
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(2);
+  return `${m.tensorsFirst} → ${m.tensorsLast} live tensors, ${mb(m.bytesFirst)} → ${mb(m.bytesLast)} MB of tensor storage, process RSS after 10% of the steps ${m.rssEarlyMb} → ${m.rssLastMb} MB`;
 }
 
 function machineLine(m: MachineInfo): string {
