@@ -19,3 +19,12 @@ export {
   type ParamGroup,
   type StateDict,
 } from './module.js';
+export {
+  type ReadSafetensorsOptions,
+  readSafetensors,
+  readSafetensorsHeader,
+  type SafetensorsEntry,
+  type SafetensorsHeader,
+  type WriteSafetensorsOptions,
+  writeSafetensors,
+} from './safetensors.js';

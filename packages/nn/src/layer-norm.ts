@@ -4,8 +4,8 @@
  */
 
 import { layerNorm, ones, type Tensor, zeros } from '@lxmls/tensor';
-import { expectInteger } from './errors.js';
-import { Module } from './module.js';
+import { expectInteger, LxmlsNnError } from './errors.js';
+import { Module, pyFloat } from './module.js';
 
 /**
  * Normalises the last axis to mean 0 and variance 1, then scales by `weight` and shifts by `bias`.
@@ -36,6 +36,14 @@ export class LayerNorm extends Module {
   ) {
     super();
     expectInteger('LayerNorm', 'normalizedShape', normalizedShape);
+    if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) {
+      throw new LxmlsNnError('INVALID_ARGUMENT', 'eps must be a finite non-negative number', {
+        fn: 'LayerNorm',
+        argument: 'eps',
+        expected: 'a number ≥ 0 such as 1e-5',
+        received: String(eps),
+      });
+    }
     this.weight = this.registerParameter('weight', ones([normalizedShape]));
     this.bias = this.registerParameter('bias', zeros([normalizedShape]));
   }
@@ -51,7 +59,6 @@ export class LayerNorm extends Module {
   }
 
   protected override extraRepr(): string {
-    const eps = this.eps === 1e-5 ? '1e-05' : String(this.eps);
-    return `(${this.normalizedShape},), eps=${eps}, elementwise_affine=True`;
+    return `(${this.normalizedShape},), eps=${pyFloat(this.eps)}, elementwise_affine=True`;
   }
 }

@@ -130,10 +130,14 @@ export abstract class Module {
    * @returns The pairs, in PyTorch's `named_modules` order.
    */
   namedModules(prefix = ''): [string, Module][] {
+    const seen = new Set<Module>();
+    return this.#walk(prefix).filter(([, m]) => !seen.has(m) && seen.add(m));
+  }
+
+  /** Every `[path, module]` of the tree, a module reached twice listed twice (what `state_dict` visits). */
+  #walk(prefix: string): [string, Module][] {
     const out: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.#children) {
-      out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
-    }
+    for (const [name, child] of this.#children) out.push(...child.#walk(prefix ? `${prefix}.${name}` : name));
     return out;
   }
 
@@ -144,15 +148,19 @@ export abstract class Module {
 
   /**
    * Every `[name, parameter]` of the tree, in PyTorch's `named_parameters` order (each module's own parameters,
-   * then its children's).
+   * then its children's). A tensor registered twice (tied weights) is listed once, under its first name, as
+   * PyTorch does, so an optimizer updates it once.
    *
    * @param prefix - Prepended to every name.
    * @returns The pairs.
    */
   namedParameters(prefix = ''): [string, Tensor][] {
-    return this.namedModules(prefix).flatMap(([path, m]) =>
-      [...m.#parameters].map(([name, p]): [string, Tensor] => [path ? `${path}.${name}` : name, p]),
-    );
+    const seen = new Set<Tensor>();
+    return this.namedModules(prefix)
+      .flatMap(([path, m]) =>
+        [...m.#parameters].map(([name, p]): [string, Tensor] => [path ? `${path}.${name}` : name, p]),
+      )
+      .filter(([, p]) => !seen.has(p) && seen.add(p));
   }
 
   /** Every parameter of the tree, in {@link Module.namedParameters} order. */
@@ -161,15 +169,18 @@ export abstract class Module {
   }
 
   /**
-   * Every `[name, buffer]` of the tree, persistent or not.
+   * Every `[name, buffer]` of the tree, persistent or not (a tensor registered twice is listed once).
    *
    * @param prefix - Prepended to every name.
    * @returns The pairs.
    */
   namedBuffers(prefix = ''): [string, Tensor][] {
-    return this.namedModules(prefix).flatMap(([path, m]) =>
-      [...m.#buffers].map(([name, b]): [string, Tensor] => [path ? `${path}.${name}` : name, b.tensor]),
-    );
+    const seen = new Set<Tensor>();
+    return this.namedModules(prefix)
+      .flatMap(([path, m]) =>
+        [...m.#buffers].map(([name, b]): [string, Tensor] => [path ? `${path}.${name}` : name, b.tensor]),
+      )
+      .filter(([, b]) => !seen.has(b) && seen.add(b));
   }
 
   /** The own (not inherited) parameters of this module, as `[name, parameter]`. */
@@ -189,13 +200,13 @@ export abstract class Module {
   /**
    * The state dict: parameters and persistent buffers under their PyTorch names, module by module (own
    * parameters, own buffers, then the children), as `torch.nn.Module.state_dict()` orders them. The tensors
-   * are the module's own (not copies).
+   * are the module's own (not copies); tied weights appear under each of their names, as in PyTorch.
    *
    * @returns An insertion-ordered Map.
    */
   stateDict(): Map<string, Tensor> {
     const out = new Map<string, Tensor>();
-    for (const [path, m] of this.namedModules()) {
+    for (const [path, m] of this.#walk('')) {
       const key = (name: string) => (path ? `${path}.${name}` : name);
       for (const [name, p] of m.#parameters) out.set(key(name), p);
       for (const [name, b] of m.#buffers) if (b.persistent) out.set(key(name), b.tensor);
@@ -205,7 +216,9 @@ export abstract class Module {
 
   /**
    * Copies every tensor of `state` into the parameter or buffer of the same name, in place (PyTorch
-   * `load_state_dict`). Shapes must match exactly; dtypes must match.
+   * `load_state_dict`): the module's tensors keep their identity, so an optimizer holding them sees the new
+   * values. Every shape is checked before anything is copied; a value of another dtype is converted (as
+   * PyTorch's `copy_` does).
    *
    * @param state - A Map or object from names to tensors.
    * @param options - `strict` (default true): missing or unexpected keys throw.
@@ -240,6 +253,14 @@ export abstract class Module {
     for (const [key, target] of own) {
       const value = source.get(key);
       if (value === undefined) continue;
+      if (typeof value !== 'object' || value === null || !Array.isArray(value.shape)) {
+        throw new LxmlsNnError('INVALID_ARGUMENT', `${key} is not a tensor`, {
+          fn,
+          argument: key,
+          expected: 'a Tensor',
+          received: String(value),
+        });
+      }
       if (
         value.shape.length !== target.shape.length ||
         value.shape.some((d: number, i: number) => d !== target.shape[i])
@@ -251,8 +272,19 @@ export abstract class Module {
           received: `shape ${shapeText(value.shape)}`,
         });
       }
-      noGrad(() => target.copyFrom(value.dtype === target.dtype ? value : value.cast(target.dtype)));
     }
+    noGrad(() => {
+      for (const [key, target] of own) {
+        const value = source.get(key);
+        if (value === undefined) continue;
+        if (value.dtype === target.dtype) target.copyFrom(value);
+        else {
+          const converted = value.cast(target.dtype);
+          target.copyFrom(converted);
+          converted.dispose();
+        }
+      }
+    });
     return { missingKeys, unexpectedKeys };
   }
 
@@ -313,13 +345,38 @@ export abstract class Module {
    * @returns e.g. `Linear(in_features=2, out_features=3, bias=True)`.
    */
   toString(): string {
-    const children = [...this.#children].map(([name, child]) => {
-      const lines = child.toString().split('\n');
-      return `  (${name}): ${lines.join('\n  ')}`;
-    });
-    const head = `${this.constructor.name}(${this.extraRepr()}`;
-    return children.length === 0 ? `${head})` : `${head}\n${children.join('\n')}\n)`;
+    const extra = this.extraRepr();
+    const extraLines = extra === '' ? [] : extra.split('\n');
+    const childLines = [...this.#children].map(([name, child]) => indent(`(${name}): ${child.toString()}`));
+    return reprBlock(this.constructor.name, extraLines, childLines);
   }
+}
+
+/** PyTorch's `_addindent(s, 2)`: every line but the first indented by two spaces. */
+function indent(text: string): string {
+  return text.split('\n').join('\n  ');
+}
+
+/** PyTorch's `Module.__repr__` layout: `Name(extra)` on one line, or the lines indented between parentheses. */
+function reprBlock(name: string, extraLines: readonly string[], childLines: readonly string[]): string {
+  if (childLines.length === 0 && extraLines.length <= 1) return `${name}(${extraLines[0] ?? ''})`;
+  return `${name}(\n  ${[...extraLines, ...childLines].join('\n  ')}\n)`;
+}
+
+/**
+ * Python's `repr(float)`: `0.5`, `1.0`, `1e-05`, `1e+16`, as PyTorch prints `eps` and `p`.
+ *
+ * @param x - The number.
+ * @returns Its Python spelling.
+ */
+export function pyFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mantissa, exp] = x.toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  if (e >= -4 && e < 16) return Number.isInteger(x) ? `${x}.0` : String(x);
+  return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
 }
 
 /**
@@ -349,7 +406,7 @@ export class ModuleList<M extends Module = Module> extends Module implements Ite
 
   /** The item at `index` (negative counts from the end). */
   at(index: number): M {
-    const m = this.#items.at(index);
+    const m = Number.isInteger(index) ? this.#items.at(index) : undefined;
     if (m === undefined) {
       throw new LxmlsNnError('INVALID_ARGUMENT', 'index is out of range', {
         fn: 'ModuleList.at',
@@ -368,6 +425,25 @@ export class ModuleList<M extends Module = Module> extends Module implements Ite
 
   [Symbol.iterator](): Iterator<M> {
     return this.#items[Symbol.iterator]();
+  }
+
+  /**
+   * PyTorch's `ModuleList` repr, which folds runs of equal items: `(0-2): 3 x Block(…)`.
+   *
+   * @returns The repr.
+   */
+  override toString(): string {
+    const runs: { start: number; end: number; text: string }[] = [];
+    this.#items.forEach((m, i) => {
+      const text = m.toString();
+      const last = runs.at(-1);
+      if (last?.text === text) last.end = i;
+      else runs.push({ start: i, end: i, text });
+    });
+    const lines = runs.map(({ start, end, text }) =>
+      indent(start === end ? `(${start}): ${text}` : `(${start}-${end}): ${end - start + 1} x ${text}`),
+    );
+    return reprBlock(this.constructor.name, [], lines);
   }
 }
 
