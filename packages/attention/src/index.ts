@@ -1,1 +1,29 @@
-export {};
+/**
+ * @lxmls/attention: attention as the LxMLS course teaches it — crossAttention (Exercise 2.1),
+ * scaledDotProductAttention with masks, CausalSelfAttention (the exercise form) and
+ * PretrainedCausalSelfAttention (the fused GPT-2 form) with a KV cache, and MultiHeadAttention for encoders.
+ * Every export is listed here.
+ */
+
+export { CausalSelfAttention } from './causal-self-attention.js';
+export type {
+  AttentionModuleOptions,
+  CausalForwardOptions,
+  CausalSelfAttentionConfig,
+} from './config.js';
+export { copyAttentionWeights, exerciseToFused, fusedToExercise } from './convert.js';
+export { crossAttention } from './cross-attention.js';
+export { type AttentionErrorCode, type AttentionErrorDetails, LxmlsAttentionError } from './errors.js';
+export { KVCache } from './kv-cache.js';
+export { causalMask, paddingMask } from './masks.js';
+export {
+  MultiHeadAttention,
+  type MultiHeadAttentionOptions,
+  type MultiHeadForwardOptions,
+} from './multi-head-attention.js';
+export { PretrainedCausalSelfAttention } from './pretrained-attention.js';
+export {
+  type AttentionOutput,
+  type ScaledDotProductAttentionOptions,
+  scaledDotProductAttention,
+} from './scaled-dot-product.js';

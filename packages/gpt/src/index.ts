@@ -1,1 +1,34 @@
-export {};
+/**
+ * @lxmls/gpt: the course GPT (minGPT / LxMLS toolkit) — config and model-type table, the model with its
+ * forward pass and loss, initialisation, generation with a KV cache, and the prompting helpers.
+ * Every export is listed here.
+ */
+
+export { Block, type BlockOutput } from './block.js';
+export * from './checkpoint/index.js';
+export {
+  type FormatConfigOptions,
+  formatConfig,
+  type GPTConfig,
+  getDefaultConfig,
+  MODEL_TYPES,
+  type ModelType,
+  type ModelTypeSizes,
+  pythonFloat,
+  type ResolvedGPTConfig,
+  resolveConfig,
+} from './config.js';
+export { type GptErrorCode, type GptErrorDetails, LxmlsGptError } from './errors.js';
+export { type GenerateOptions, generate } from './generate.js';
+export { initGPTWeights, lcgInit } from './init.js';
+export { GPTCache } from './kv-cache.js';
+export { GPT, type GPTForwardOptions, type GPTOptions, type GPTOutput } from './model.js';
+export {
+  END_OF_TEXT,
+  formatSamples,
+  type GenBatchOptions,
+  genBatch,
+  type PromptOptions,
+  prompt,
+  promptTopK,
+} from './prompt.js';

@@ -1,0 +1,136 @@
+/**
+ * PretrainedCausalSelfAttention: minGPT's causal self-attention with one fused projection `c_attn`
+ * (C → 3C, split into q, k, v), the layout of OpenAI's GPT-2 checkpoints. The GPT uses it when
+ * `config.pretrained` is true, so Hugging Face GPT-2 weights load by name.
+ *
+ * Follows `lxmls/transformers/pretrained_attention.py` (minGPT's `CausalSelfAttention` unchanged).
+ * Shapes: B batch, T new positions, C = nEmbd channels, nh heads of hs = C / nh channels each.
+ */
+
+import { Dropout, Linear, Module } from '@lxmls/nn';
+import {
+  maskedFill,
+  matmul,
+  permute,
+  reshape,
+  selfAttention,
+  slice,
+  softmax,
+  split,
+  sub,
+  type Tensor,
+} from '@lxmls/tensor';
+import { trilBuffer } from './causal-self-attention.js';
+import {
+  type AttentionModuleOptions,
+  type CausalForwardOptions,
+  type CausalSelfAttentionConfig,
+  checkConfig,
+  checkLength,
+} from './config.js';
+import type { AttentionOutput } from './scaled-dot-product.js';
+
+/**
+ * Multi-head causal self-attention with the fused `c_attn` projection (minGPT / GPT-2 layout).
+ *
+ * Parts, in minGPT's order: `c_attn` (`Linear(C, 3C)`, output split as q, k, v), `c_proj` (`Linear(C, C)`),
+ * `attn_dropout`, `resid_dropout`, and the persistent buffer `bias` `(1, 1, blockSize, blockSize)`.
+ * Mathematically identical to {@link CausalSelfAttention} when `c_attn` holds `[Wq; Wk; Wv]` (see
+ * {@link copyAttentionWeights}).
+ *
+ * @remarks Python: `lxmls.transformers.pretrained_attention.PretrainedCausalSelfAttention` (minGPT `CausalSelfAttention`).
+ * @example
+ * ```ts
+ * import { PretrainedCausalSelfAttention } from '@lxmls/attention';
+ * import { RandomGenerator, randn } from '@lxmls/tensor';
+ * const attn = new PretrainedCausalSelfAttention({ nEmbd: 8, nHead: 2, blockSize: 4 }, { generator: new RandomGenerator(0) });
+ * console.log(attn.namedParameters().map(([n, p]) => `${n} ${p.shape}`)); // → [ 'c_attn.weight 24,8', 'c_attn.bias 24', 'c_proj.weight 8,8', 'c_proj.bias 8' ]
+ * console.log(attn.forward(randn([2, 3, 8], new RandomGenerator(1))).output.shape); // → [ 2, 3, 8 ]
+ * ```
+ */
+export class PretrainedCausalSelfAttention extends Module {
+  /** C, the width of the input and output. */
+  readonly nEmbd: number;
+  /** nh, the number of heads. */
+  readonly nHead: number;
+  /** The side of the causal mask buffer. */
+  readonly blockSize: number;
+  readonly cAttn: Linear;
+  readonly cProj: Linear;
+  readonly attnDropout: Dropout;
+  readonly residDropout: Dropout;
+  /** The causal mask: 1 where query i may attend to key j (j ≤ i), `(1, 1, blockSize, blockSize)`. */
+  readonly bias: Tensor;
+
+  /**
+   * @param config - `nEmbd`, `nHead` (must divide nEmbd), `blockSize`, `attnPdrop`, `residPdrop`.
+   * @param options - `generator` (dropout masks and default initialisation), `initGenerator` (initialisation only).
+   * @throws {@link LxmlsAttentionError} `INVALID_ARGUMENT` when nHead does not divide nEmbd.
+   */
+  constructor(config: CausalSelfAttentionConfig, options: AttentionModuleOptions = {}) {
+    super();
+    const {
+      nEmbd: C,
+      nHead,
+      blockSize,
+      attnPdrop,
+      residPdrop,
+    } = checkConfig('PretrainedCausalSelfAttention', config);
+    const { generator, initGenerator = generator } = options;
+    const init = { generator: initGenerator };
+    const drop = generator ? { generator } : {}; // no generator: the global one at each call
+    this.nEmbd = C;
+    this.nHead = nHead;
+    this.blockSize = blockSize;
+    // key, query, value projections for all heads, but in a batch
+    this.cAttn = this.registerModule('c_attn', new Linear(C, 3 * C, init));
+    // output projection
+    this.cProj = this.registerModule('c_proj', new Linear(C, C, init));
+    // regularisation
+    this.attnDropout = this.registerModule('attn_dropout', new Dropout(attnPdrop, drop));
+    this.residDropout = this.registerModule('resid_dropout', new Dropout(residPdrop, drop));
+    // causal mask to ensure that attention is only applied to the left in the input sequence
+    this.bias = this.registerBuffer('bias', trilBuffer(blockSize));
+  }
+
+  /**
+   * Attends each position to itself and the positions before it (and to a cache's past positions).
+   *
+   * @param x - float32 `(B, T, C)`.
+   * @param options - `cache` (a {@link KVCache} of this layer), `returnWeights`.
+   * @returns `{ output (B, T, C), weights (B, nh, T, Tpast + T) | null }`.
+   * @throws {@link LxmlsAttentionError} `SEQUENCE_TOO_LONG` past blockSize positions.
+   */
+  forward(x: Tensor, options: CausalForwardOptions = {}): AttentionOutput {
+    const { cache, returnWeights = false } = options;
+    const [B, T, C] = x.shape as [number, number, number];
+    const nh = this.nHead;
+    const hs = C / nh;
+    const past = cache ? cache.length : 0;
+    checkLength('PretrainedCausalSelfAttention.forward', past, T, this.blockSize);
+
+    // calculate query, key, values for all heads in batch
+    const qkv = this.cAttn.forward(x); // (B, T, 3C), in the order q, k, v
+    let y: Tensor; // (B, T, C)
+    let weights: Tensor | null = null;
+    if (!cache && !returnWeights && !(this.training && this.attnDropout.p > 0)) {
+      // the fused kernel reads the heads of q, k, v in place: no split, no transposes
+      y = selfAttention(qkv, nh, { causal: true }); // (B, T, C)
+    } else {
+      const heads = (t: Tensor) => permute(reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
+      const [q, k0, v0] = split(qkv, [C, C, C], -1).map(heads) as [Tensor, Tensor, Tensor]; // (B, nh, T, hs)
+      const { k, v } = cache ? cache.append(k0, v0) : { k: k0, v: v0 }; // (B, nh, Tk = Tpast + T, hs)
+      const Tk = past + T;
+      // causal self-attention; self-attend: (B, nh, T, hs) x (B, nh, hs, Tk) -> (B, nh, T, Tk)
+      const att = matmul(q, k, { transposeB: true }).mul(1 / Math.sqrt(hs)); // (B, nh, T, Tk)
+      const mask = slice(this.bias, [0, 0, past, 0], [1, 1, T, Tk]); // (1, 1, T, Tk)
+      weights = softmax(maskedFill(att, sub(1, mask), Number.NEGATIVE_INFINITY), -1); // (B, nh, T, Tk)
+      weights = this.attnDropout.forward(weights); // (B, nh, T, Tk)
+      // (B, nh, T, Tk) x (B, nh, Tk, hs) -> (B, nh, T, hs), then re-assemble the heads side by side
+      y = reshape(permute(matmul(weights, v), [0, 2, 1, 3]), [B, T, C]); // (B, T, C)
+    }
+    // output projection
+    const output = this.residDropout.forward(this.cProj.forward(y)); // (B, T, C)
+    return { output, weights: returnWeights ? weights : null };
+  }
+}

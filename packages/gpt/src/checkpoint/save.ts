@@ -1,0 +1,141 @@
+/**
+ * Saving the course GPT as a Hugging Face GPT-2 checkpoint: `config.json` + `model.safetensors`, the layout
+ * transformers' `GPT2LMHeadModel.from_pretrained(dir)` loads and {@link loadCheckpoint} reads back.
+ *
+ * {@link toHuggingFaceFiles} makes the two files as bytes (anywhere, browsers included);
+ * {@link saveHuggingFace} writes them into a folder in Node, each through a temporary file and a rename, so
+ * a crash never leaves a half-written file.
+ */
+
+import type { StateDict } from '@lxmls/nn';
+import { writeSafetensors } from '@lxmls/nn';
+import type { Tensor } from '@lxmls/tensor';
+import { LxmlsGptError } from '../errors.js';
+import { type CheckpointConfig, gptConfigToHfConfig } from './hf-config.js';
+import { checkHfTensorShapes, type MinGptStateDictToHfOptions, minGptStateDictToHf } from './hf-weights.js';
+import { isNode, nodePath, writeFileAtomic } from './runtime.js';
+import { CONFIG_FILE, WEIGHTS_FILE } from './source.js';
+
+/** Options of {@link toHuggingFaceFiles} and {@link saveHuggingFace}. */
+export interface SaveHuggingFaceOptions extends MinGptStateDictToHfOptions {
+  /** Extra `__metadata__` strings of `model.safetensors` (`format: 'pt'`, which transformers needs, is always set). */
+  metadata?: Readonly<Record<string, string>>;
+}
+
+/** The two files of a Hugging Face checkpoint, as {@link toHuggingFaceFiles} makes them. */
+export interface HuggingFaceFiles {
+  /** The text of `config.json` (2-space indented, keys sorted, a final newline, as transformers writes it). */
+  'config.json': string;
+  /** The bytes of `model.safetensors`. */
+  'model.safetensors': Uint8Array;
+}
+
+/** The config fields {@link toHuggingFaceFiles} reads. */
+export type SaveConfig = Pick<
+  CheckpointConfig,
+  'nLayer' | 'nHead' | 'nEmbd' | 'vocabSize' | 'blockSize' | 'embdPdrop' | 'residPdrop' | 'attnPdrop'
+>;
+
+/**
+ * Makes the two files of a Hugging Face GPT-2 checkpoint from a course config and state dict, in memory.
+ *
+ * The weights get GPT-2's names and Conv1D orientation ({@link minGptStateDictToHf}); `lm_head.weight` is
+ * left out and `tie_word_embeddings` set to true when it equals `wte` bitwise (the default `'auto'`), else
+ * written with `tie_word_embeddings: false`. The state dict must fit the config.
+ *
+ * @param config - The course config (its sizes and dropouts).
+ * @param stateDict - The course state dict, e.g. `gpt.stateDict()` (either attention layout).
+ * @param options - `tieWordEmbeddings` (`'auto'`, `true`, `false`) and extra safetensors `metadata`.
+ * @returns `{ 'config.json': string, 'model.safetensors': Uint8Array }`.
+ * @throws {@link LxmlsGptError} `INVALID_CONFIG` (a bad config), `INVALID_ARGUMENT` (a key that is not a GPT
+ *   parameter), `CHECKPOINT_MISMATCH` (a tensor whose shape does not fit the config).
+ * @example
+ * ```ts
+ * import { loadCheckpoint, toHuggingFaceFiles } from '@lxmls/gpt';
+ * const { config, stateDict } = await loadCheckpoint('packages/gpt/src/__fixtures__/tiny-gpt2');
+ * const files = toHuggingFaceFiles(config, stateDict);
+ * console.log(JSON.parse(files['config.json']).tie_word_embeddings, files['model.safetensors'].byteLength); // → true 10005152
+ * for (const t of stateDict.values()) t.dispose();
+ * ```
+ */
+export function toHuggingFaceFiles(
+  config: SaveConfig,
+  stateDict: StateDict,
+  options: SaveHuggingFaceOptions = {},
+): HuggingFaceFiles {
+  const fn = 'toHuggingFaceFiles';
+  gptConfigToHfConfig(config); // the config is checked before any tensor is made
+  const inputs = new Set<Tensor>(stateDict instanceof Map ? stateDict.values() : Object.values(stateDict));
+  const { tensors, tieWordEmbeddings } = minGptStateDictToHf(stateDict, options);
+  try {
+    checkHfTensorShapes(tensors, config, fn);
+    const hfConfig = gptConfigToHfConfig(config, { tieWordEmbeddings });
+    return {
+      [CONFIG_FILE]: `${JSON.stringify(hfConfig, null, 2)}\n`,
+      [WEIGHTS_FILE]: writeSafetensors(tensors, { ...options.metadata, format: 'pt' }),
+    } as HuggingFaceFiles;
+  } finally {
+    for (const t of tensors.values()) if (!inputs.has(t)) t.dispose(); // the transposed copies
+  }
+}
+
+/**
+ * Saves a course GPT as a Hugging Face GPT-2 checkpoint folder (`config.json` + `model.safetensors`), which
+ * transformers' `GPT2LMHeadModel.from_pretrained(dir)` and {@link loadCheckpoint} load. Node only.
+ *
+ * The folder is created if needed; each file is written to a temporary name and renamed, so an existing
+ * checkpoint is replaced whole or not at all (the weights first, then the config).
+ *
+ * @param dir - The folder.
+ * @param config - The course config.
+ * @param stateDict - The course state dict, e.g. `gpt.stateDict()`.
+ * @param options - As {@link toHuggingFaceFiles}.
+ * @returns The paths of the two files written.
+ * @throws {@link LxmlsGptError} as {@link toHuggingFaceFiles}; `INVALID_ARGUMENT` outside Node (use
+ *   {@link toHuggingFaceFiles} there). File-system errors (permissions, a full disk) are passed on.
+ * @example
+ * ```ts
+ * import { loadCheckpoint, saveHuggingFace } from '@lxmls/gpt';
+ * import { mkdtemp, readdir, rm } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * const { config, stateDict } = await loadCheckpoint('packages/gpt/src/__fixtures__/tiny-gpt2');
+ * const dir = join(await mkdtemp(join(tmpdir(), 'lxmls-')), 'my-gpt');
+ * await saveHuggingFace(dir, config, stateDict);
+ * console.log((await readdir(dir)).sort()); // → [ 'config.json', 'model.safetensors' ]
+ * const again = await loadCheckpoint(dir);
+ * console.log(again.stateDict.get('lm_head.weight')?.shape); // → [ 50257, 48 ]
+ * await rm(join(dir, '..'), { recursive: true });
+ * ```
+ */
+export async function saveHuggingFace(
+  dir: string,
+  config: SaveConfig,
+  stateDict: StateDict,
+  options: SaveHuggingFaceOptions = {},
+): Promise<{ configPath: string; weightsPath: string }> {
+  const fn = 'saveHuggingFace';
+  if (!isNode()) {
+    throw new LxmlsGptError('INVALID_ARGUMENT', 'saving to a folder needs Node', {
+      fn,
+      expected: 'a Node runtime with a file system',
+      received: 'a browser',
+      hint: 'In a browser, make the bytes with toHuggingFaceFiles and offer them as downloads.',
+    });
+  }
+  if (typeof dir !== 'string' || dir === '') {
+    throw new LxmlsGptError('INVALID_ARGUMENT', 'dir must be a folder path', {
+      fn,
+      argument: 'dir',
+      expected: 'a non-empty string',
+      received: dir === '' ? 'an empty string' : typeof dir,
+    });
+  }
+  const files = toHuggingFaceFiles(config, stateDict, options);
+  const { join } = await nodePath();
+  const configPath = join(dir, CONFIG_FILE);
+  const weightsPath = join(dir, WEIGHTS_FILE);
+  await writeFileAtomic(weightsPath, files[WEIGHTS_FILE]);
+  await writeFileAtomic(configPath, files[CONFIG_FILE]);
+  return { configPath, weightsPath };
+}

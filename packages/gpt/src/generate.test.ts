@@ -1,0 +1,147 @@
+import { memory, RandomGenerator, tensor } from '@lxmls/tensor';
+import { describe, expect, test } from 'vitest';
+import { getDefaultConfig } from './config.js';
+import { LxmlsGptError } from './errors.js';
+import { generate, pickNext } from './generate.js';
+import { GPT } from './model.js';
+
+const ids = (rows: number[][]) => tensor(rows, undefined, 'int32');
+const model = new GPT(
+  { ...getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 },
+  { init: 'lcg' },
+).eval();
+const X11 = [1, 4, 4, 4, 3, 2, 6, 7, 7, 7, 7];
+
+describe('generate(model, idx, maxNewTokens, options): golden values C (spec §8)', () => {
+  test.each([true, false])(
+    'generate greedy [[1,4,4,4,3,2]] + 6 → [1,4,4,4,3,2,7,7,7,6,6,6] (useCache %s)',
+    (useCache) => {
+      expect(generate(model, ids([[1, 4, 4, 4, 3, 2]]), 6, { useCache }).toArray()).toEqual([
+        [1, 4, 4, 4, 3, 2, 7, 7, 7, 6, 6, 6],
+      ]);
+    },
+  );
+
+  test.each([true, false])('generate greedy on a batch of two rows (useCache %s)', (useCache) => {
+    const out = generate(
+      model,
+      ids([
+        [1, 4, 4, 4, 3, 2],
+        [0, 0, 2, 4, 2, 1],
+      ]),
+      6,
+      { useCache },
+    ).toArray() as number[][];
+    expect(out[0]).toEqual([1, 4, 4, 4, 3, 2, 7, 7, 7, 6, 6, 6]);
+    expect(out[1]).toEqual([0, 0, 2, 4, 2, 1, 6, 7, 6, 6, 6, 6]);
+  });
+
+  test.each([true, false])(
+    'generate crops the context to the last blockSize tokens: 11 tokens + 3 → …,7,7,7 (useCache %s)',
+    (useCache) => {
+      expect((generate(model, ids([X11]), 3, { useCache }).toArray() as number[][])[0]).toEqual([
+        ...X11,
+        7,
+        7,
+        7,
+      ]);
+    },
+  );
+
+  test('generate with the cache equals generate without it across the blockSize boundary (greedy)', () => {
+    const start = ids([
+      [1, 4],
+      [3, 3],
+    ]);
+    const a = generate(model, start, 20, { useCache: true }).toArray();
+    const b = generate(model, start, 20, { useCache: false }).toArray();
+    expect(a).toEqual(b);
+  });
+
+  test('generate with temperature 0.5 and topK 3, greedy, gives the greedy result', () => {
+    const out = generate(model, ids([[1, 4, 4, 4, 3, 2]]), 6, { temperature: 0.5, topK: 3 });
+    expect(out.toArray()).toEqual([[1, 4, 4, 4, 3, 2, 7, 7, 7, 6, 6, 6]]);
+  });
+
+  test('generate with maxNewTokens ≤ 0 returns the input itself', () => {
+    const x = ids([[1, 2]]);
+    expect(generate(model, x, 0)).toBe(x);
+    expect(generate(model, x, -3)).toBe(x);
+  });
+
+  test('generate with doSample: the same seed gives the same tokens, cache or not', () => {
+    const x = ids([[1, 4, 4]]);
+    const a = generate(model, x, 15, { doSample: true, seed: 7 }).toArray();
+    expect(generate(model, x, 15, { doSample: true, generator: new RandomGenerator(7) }).toArray()).toEqual(
+      a,
+    );
+    expect(generate(model, x, 15, { doSample: true, seed: 7, useCache: false }).toArray()).toEqual(a);
+    const others = [1, 2, 3].map((seed) =>
+      JSON.stringify(generate(model, x, 15, { doSample: true, seed }).toArray()),
+    );
+    expect(others.some((o) => o !== JSON.stringify(a))).toBe(true);
+  });
+
+  test('generate calls onToken once per step with the new token of each row', () => {
+    const seen: [number[], number][] = [];
+    const out = generate(model, ids([[1, 4, 4, 4, 3, 2]]), 3, { onToken: (t, step) => seen.push([t, step]) });
+    expect(seen).toEqual([
+      [[7], 0],
+      [[7], 1],
+      [[7], 2],
+    ]);
+    expect(out.shape).toEqual([1, 9]);
+  });
+
+  test.each([true, false])(
+    'generate keeps memory flat: only the result outlives it (useCache %s)',
+    (useCache) => {
+      const x = ids([[1, 4]]);
+      generate(model, x, 12, { useCache }).dispose();
+      const before = memory();
+      generate(model, x, 12, { useCache }).dispose();
+      expect(memory()).toEqual(before);
+    },
+  );
+
+  test.each([
+    [
+      'topK above the vocabulary size',
+      { topK: 9 },
+      'Expected an integer in [1, 8] (the vocabulary size), received topK 9 with vocabulary size 8.',
+    ],
+    ['temperature 0', { temperature: 0 }, 'temperature is out of range'],
+    ['topP 0', { topP: 0 }, 'topP is out of range'],
+  ])('generate with %s throws INVALID_ARGUMENT', (_, options, message) => {
+    const call = () => generate(model, ids([[1]]), 1, options);
+    expect(call).toThrow(LxmlsGptError);
+    expect(call).toThrow(message);
+  });
+});
+
+describe('pickNext(logits, options)', () => {
+  const g = new RandomGenerator(0);
+  test('pickNext greedy takes the first maximum', () => {
+    expect(
+      pickNext(tensor([[1, 3, 3, 0]]), { doSample: false, topK: null, topP: null, generator: g }),
+    ).toEqual([1]);
+  });
+
+  test('pickNext topK keeps the ties at the k-th value (strictly smaller logits become -inf)', () => {
+    // k = 2: the 2nd largest is 2, shared by ids 1 and 2, so ids 0, 1 and 2 all stay; id 3 never appears
+    const seen = new Set<number>();
+    for (let i = 0; i < 300; i++) {
+      seen.add(pickNext(tensor([[3, 2, 2, 1.9]]), { doSample: true, topK: 2, topP: null, generator: g })[0]!);
+    }
+    expect([...seen].sort()).toEqual([0, 1, 2]);
+  });
+
+  test('pickNext topP keeps the smallest set reaching p', () => {
+    // probabilities ≈ [0.64, 0.24, 0.09, 0.03]: p = 0.8 keeps ids 0 and 1 only
+    const logits = tensor([[Math.log(0.64), Math.log(0.24), Math.log(0.09), Math.log(0.03)]]);
+    const seen = new Set<number>();
+    for (let i = 0; i < 300; i++)
+      seen.add(pickNext(logits, { doSample: true, topK: null, topP: 0.8, generator: g })[0]!);
+    expect([...seen].sort()).toEqual([0, 1]);
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * Autoregressive generation: take a conditioning sequence of token ids and complete it one token at a time,
+ * feeding each prediction back in. Greedy (argmax) or sampled, with temperature, top-k and top-p (nucleus)
+ * filtering, a seeded random source, a per-token callback for streaming, and a KV cache.
+ *
+ * Follows `lxmls/transformers/model.py` `GPT.generate` (minGPT's). Additions: top-p (Holtzman et al. 2019),
+ * `onToken`, and the cache (Hugging Face's `past_key_values`); with greedy decoding the cached path gives the
+ * same tokens as the recomputing path. Runs under `noGrad`, each step in a `tidy`: memory stays flat.
+ */
+
+import {
+  argmax,
+  getGenerator,
+  multinomial,
+  noGrad,
+  RandomGenerator,
+  slice,
+  softmax,
+  type Tensor,
+  tensor,
+  tidy,
+  topk,
+} from '@lxmls/tensor';
+import { LxmlsGptError } from './errors.js';
+import { GPTCache } from './kv-cache.js';
+import type { GPT } from './model.js';
+
+/** Options of {@link generate}. */
+export interface GenerateOptions {
+  /** Divides the logits before the softmax (default 1); below 1 sharpens, above 1 flattens. */
+  temperature?: number;
+  /** Sample from the distribution (true) or take the most likely token (false, the default). */
+  doSample?: boolean;
+  /** Keep only the k most likely tokens (ties at the k-th value are kept); null/undefined: all. */
+  topK?: number | null;
+  /** Keep the smallest set of most likely tokens whose probability reaches p (nucleus sampling); default off. */
+  topP?: number | null;
+  /** The random source of sampling; defaults to `new RandomGenerator(seed)` if `seed` is set, else the global one. */
+  generator?: RandomGenerator;
+  /** A seed for a fresh generator (ignored when `generator` is given). */
+  seed?: number;
+  /** Called after each step with the new token of every row, e.g. to stream text. */
+  onToken?: (tokens: number[], step: number) => void;
+  /** Reuse the keys and values of past positions (default true); the tokens are the same either way. */
+  useCache?: boolean;
+}
+
+/**
+ * Completes each row of `idx` with `maxNewTokens` tokens.
+ *
+ * At each step the context is cropped to its last `blockSize` tokens, the logits of the last position are
+ * divided by `temperature`, filtered by `topK` (every logit strictly below the k-th largest becomes -inf) and
+ * `topP`, turned into probabilities, and a token is sampled (`doSample`) or the first most likely is taken.
+ * Like the toolkit, it does not switch the model to eval mode: call `model.eval()` first to turn dropout off.
+ *
+ * @param model - The GPT.
+ * @param idx - Token ids, int32 `(B, T)`.
+ * @param maxNewTokens - How many tokens to add; `≤ 0` returns `idx` itself.
+ * @param options - `temperature`, `doSample`, `topK`, `topP`, `generator`, `seed`, `onToken`, `useCache`.
+ * @returns int32 `(B, T + maxNewTokens)`: the input followed by the new tokens.
+ * @throws {@link LxmlsGptError} `INVALID_ARGUMENT` for a topK above the vocabulary size, a temperature ≤ 0,
+ *   a topP outside (0, 1], or ids that are not int32 `(B, T)`.
+ * @remarks Python: `GPT.generate(idx, max_new_tokens, temperature=1.0, do_sample=False, top_k=None)`.
+ * @example
+ * ```ts
+ * import { GPT, generate } from '@lxmls/gpt';
+ * import { tensor } from '@lxmls/tensor';
+ * const model = new GPT({ ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 }, { init: 'lcg' }).eval();
+ * const out = generate(model, tensor([[1, 4, 4, 4, 3, 2]], undefined, 'int32'), 6);
+ * console.log(out.toArray()); // → [ [ 1, 4, 4, 4, 3, 2, 7, 7, 7, 6, 6, 6 ] ]
+ * ```
+ */
+export function generate(
+  model: GPT,
+  idx: Tensor,
+  maxNewTokens: number,
+  options: GenerateOptions = {},
+): Tensor {
+  const fn = 'generate';
+  const { temperature = 1, doSample = false, topK = null, topP = null, onToken, useCache = true } = options;
+  const V = model.config.vocabSize;
+  const invalid = (argument: string, expected: string, received: string) =>
+    new LxmlsGptError('INVALID_ARGUMENT', `${argument} is out of range`, {
+      fn,
+      argument,
+      expected,
+      received,
+    });
+  if (idx.dtype !== 'int32' || idx.shape.length !== 2 || idx.shape[1] === 0) {
+    throw new LxmlsGptError('INVALID_ARGUMENT', 'idx must be int32 token ids (B, T)', {
+      fn,
+      argument: 'idx',
+      expected: 'int32 (B, T) with T ≥ 1',
+      received: `${idx.dtype} (${idx.shape.join(', ')})`,
+    });
+  }
+  if (!Number.isInteger(maxNewTokens)) throw invalid('maxNewTokens', 'an integer', String(maxNewTokens));
+  if (!(temperature > 0)) throw invalid('temperature', 'a number > 0', String(temperature));
+  if (topK !== null && !(Number.isInteger(topK) && topK >= 1 && topK <= V)) {
+    throw invalid(
+      'topK',
+      `an integer in [1, ${V}] (the vocabulary size)`,
+      `topK ${topK} with vocabulary size ${V}`,
+    );
+  }
+  if (topP !== null && !(topP > 0 && topP <= 1)) throw invalid('topP', 'a number in (0, 1]', String(topP));
+  if (maxNewTokens <= 0) return idx;
+  const generator =
+    options.generator ?? (options.seed !== undefined ? new RandomGenerator(options.seed) : getGenerator());
+
+  const [B, T] = idx.shape as [number, number];
+  const all = idx.data();
+  const rows = Array.from({ length: B }, (_, b) => Array.from(all.subarray(b * T, (b + 1) * T)));
+  const blockSize = model.blockSize;
+  const cache = useCache ? new GPTCache(model.config.nLayer) : null;
+  try {
+    noGrad(() => {
+      for (let step = 0; step < maxNewTokens; step++) {
+        const next = tidy(() => {
+          const total = rows[0]!.length;
+          // the cache holds positions 0..total-2 while the context still fits; once it slides past blockSize
+          // every position shifts (learned absolute position embeddings), so the cache is dropped
+          const cached = cache !== null && total <= blockSize;
+          if (!cached) cache?.reset();
+          const start = cached ? cache.length : Math.max(0, total - blockSize); // if the sequence context is growing too long we must crop it at blockSize
+          const n = total - start;
+          const ids = new Int32Array(B * n);
+          for (const [b, row] of rows.entries()) ids.set(row.slice(start), b * n);
+          // forward the model to get the logits for the index in the sequence
+          const { logits } = model.forward(tensor(ids, [B, n], 'int32'), null, cached ? { cache } : {}); // (B, n, V)
+          // pluck the logits at the final step and scale by desired temperature
+          const last = slice(logits, [0, n - 1, 0], [B, 1, V])
+            .reshape([B, V])
+            .div(temperature); // (B, V)
+          return pickNext(last, { doSample, topK, topP, generator });
+        });
+        // append sampled index to the running sequence and continue
+        for (const [b, row] of rows.entries()) row.push(next[b]!);
+        onToken?.(next, step);
+      }
+    });
+  } finally {
+    cache?.dispose();
+  }
+  return tensor(Int32Array.from(rows.flat()), [B, T + maxNewTokens], 'int32'); // (B, T + maxNewTokens)
+}
+
+/** @internal One decoding step on the last logits `(B, V)`: filter, softmax, sample or argmax. */
+export function pickNext(
+  logits: Tensor,
+  options: { doSample: boolean; topK: number | null; topP: number | null; generator: RandomGenerator },
+): number[] {
+  const { doSample, topK, topP, generator } = options;
+  const [B, V] = logits.shape as [number, number];
+  let filtered = logits; // (B, V)
+  // optionally crop the logits to only the top k options
+  if (topK !== null && topK < V) {
+    const kth = topk(logits, topK).values.data(); // (B, k), descending
+    const data = Float32Array.from(logits.data());
+    for (let b = 0; b < B; b++) {
+      const threshold = kth[b * topK + topK - 1]!;
+      for (let j = b * V; j < (b + 1) * V; j++) if (data[j]! < threshold) data[j] = Number.NEGATIVE_INFINITY;
+    }
+    filtered = tensor(data, [B, V]); // (B, V)
+  }
+  // apply softmax to convert logits to (normalized) probabilities
+  let probs = softmax(filtered, -1); // (B, V)
+  if (topP !== null && topP < 1) probs = nucleus(probs, topP); // (B, V), unnormalised
+  // either sample from the distribution or take the most likely element
+  const next = doSample ? multinomial(probs, 1, { generator }) : argmax(probs, -1); // (B, 1) or (B)
+  return Array.from(next.data());
+}
+
+/** Zeroes every probability outside the smallest top set whose mass reaches `p` (the top token always stays). */
+function nucleus(probs: Tensor, p: number): Tensor {
+  const [B, V] = probs.shape as [number, number];
+  const data = Float32Array.from(probs.data());
+  for (let b = 0; b < B; b++) {
+    const row = data.subarray(b * V, (b + 1) * V);
+    const order = Array.from({ length: V }, (_, j) => j).sort((i, j) => row[j]! - row[i]! || i - j);
+    let mass = 0;
+    let kept = 0;
+    for (; kept < V && (kept === 0 || mass < p); kept++) mass += row[order[kept]!]!;
+    for (let r = kept; r < V; r++) row[order[r]!] = 0;
+  }
+  return tensor(data, [B, V]); // (B, V)
+}
