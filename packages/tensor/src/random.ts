@@ -8,6 +8,8 @@
  * equal random streams.)
  */
 
+import { LxmlsTensorError } from './errors.js';
+
 /** A seedable random number generator: xoshiro128**. */
 export class RandomGenerator {
   private s0 = 0;
@@ -54,6 +56,73 @@ export class RandomGenerator {
     this.s3 = next();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
     this.spare = null;
+  }
+
+  /**
+   * A copy of the generator's state, to save (for example in a training checkpoint) and restore later with
+   * {@link RandomGenerator.setState}: the four 32-bit words of xoshiro128** and, when a
+   * {@link RandomGenerator.normal} call left one, the spare Box–Muller value. Plain numbers, so it goes
+   * through `JSON.stringify` unchanged (a float64 spare round-trips exactly).
+   *
+   * @returns `[s0, s1, s2, s3]` (unsigned 32-bit integers), or `[s0, s1, s2, s3, spare]`.
+   * @remarks Python: `torch.Generator.get_state()` (another generator, so other numbers).
+   * @example
+   * ```ts
+   * import { RandomGenerator } from '@lxmls/tensor';
+   * const g = new RandomGenerator(3);
+   * const saved = g.getState();
+   * const first = [g.uint32(), g.normal()];
+   * g.setState(saved);
+   * console.log(saved.length, g.uint32() === first[0], g.normal() === first[1]); // → 4 true true
+   * ```
+   */
+  getState(): number[] {
+    const words = [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+    return this.spare === null ? words : [...words, this.spare];
+  }
+
+  /**
+   * Restores a state taken by {@link RandomGenerator.getState} (from this or another generator): afterwards
+   * this generator draws exactly the numbers the saved one would have drawn.
+   *
+   * @param state - Four unsigned 32-bit integers, not all zero, optionally followed by a finite spare normal.
+   * @throws {@link LxmlsTensorError} `INVALID_ARGUMENT` for anything else (the generator is left unchanged).
+   * @remarks Python: `torch.Generator.set_state(state)`.
+   * @example
+   * ```ts
+   * import { RandomGenerator } from '@lxmls/tensor';
+   * const a = new RandomGenerator(1);
+   * a.normal(); // leaves a spare normal behind
+   * const b = new RandomGenerator(2);
+   * b.setState(JSON.parse(JSON.stringify(a.getState())));
+   * console.log(a.normal() === b.normal(), a.uint32() === b.uint32()); // → true true
+   * ```
+   */
+  setState(state: readonly number[]): void {
+    const ok =
+      Array.isArray(state) &&
+      (state.length === 4 || state.length === 5) &&
+      state
+        .slice(0, 4)
+        .every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w <= 0xffffffff) &&
+      state.slice(0, 4).some((w) => w !== 0) &&
+      (state.length === 4 || (typeof state[4] === 'number' && Number.isFinite(state[4])));
+    if (!ok) {
+      throw new LxmlsTensorError('INVALID_ARGUMENT', 'state is not a generator state', {
+        fn: 'RandomGenerator.setState',
+        argument: 'state',
+        expected:
+          'an array of 4 unsigned 32-bit integers (not all 0), optionally followed by a finite number',
+        received: Array.isArray(state)
+          ? `[${state.slice(0, 6).join(', ')}${state.length > 6 ? ', …' : ''}]`
+          : typeof state,
+      });
+    }
+    this.s0 = state[0]! | 0;
+    this.s1 = state[1]! | 0;
+    this.s2 = state[2]! | 0;
+    this.s3 = state[3]! | 0;
+    this.spare = state.length === 5 ? state[4]! : null;
   }
 
   /** The next 32 random bits, as an integer in `[0, 2³²)` (xoshiro128**). */

@@ -1,0 +1,75 @@
+/**
+ * Global gradient-norm clipping, as `torch.nn.utils.clip_grad_norm_(params, max_norm)`: the L2 norm of all
+ * gradients together, and every gradient scaled by `min(1, max_norm / (norm + 1e-6))`.
+ *
+ * Follows PyTorch 1.13's `clip_grad_norm_` (float32 arithmetic for the coefficient; no scaling when it is 1).
+ * Backend-neutral and cheap: a few ops on the backend for the norm (all gradients flattened into one
+ * vector, one sum of squares), a single read of one number, and one multiply per gradient only when
+ * clipping happens.
+ */
+
+import { concat, keep, mul, noGrad, reshape, sum, type Tensor, tidy } from '@lxmls/tensor';
+import { describe, LxmlsTrainerError } from './errors.js';
+
+/**
+ * Clips the gradients of `params` in place so that their global L2 norm is at most `maxNorm`, and returns the
+ * norm before clipping. Parameters without a gradient are ignored.
+ *
+ * @param params - The parameters (their `.grad` is replaced by the scaled gradient).
+ * @param maxNorm - The largest norm allowed, > 0 (Infinity only measures).
+ * @returns The total norm of the gradients before clipping (a float32 value, as torch's returned tensor);
+ *   0 when no parameter has a gradient.
+ * @throws {@link LxmlsTrainerError} `INVALID_ARGUMENT` for a `maxNorm` that is not positive or a `params`
+ *   that is not an array.
+ * @remarks Python: `torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)`.
+ * @example
+ * ```ts
+ * import { tensor } from '@lxmls/tensor';
+ * import { clipGradNorm } from '@lxmls/trainer';
+ * const a = tensor([1, 1]);
+ * const b = tensor([1]);
+ * a.requiresGrad = b.requiresGrad = true;
+ * a.mul(3).sum().add(b.mul(4).sum()).backward(); // grads [3, 3] and [4]: norm √34
+ * console.log(clipGradNorm([a, b], 1).toFixed(4)); // → 5.8310
+ * console.log(a.grad!.toArray().map((g) => g.toFixed(4)), b.grad!.item().toFixed(4)); // → [ '0.5145', '0.5145' ] 0.6860
+ * ```
+ */
+export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number {
+  const fn = 'clipGradNorm';
+  if (!Array.isArray(params)) {
+    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'params is not an array', {
+      fn,
+      argument: 'params',
+      expected: 'an array of tensors',
+      received: describe(params),
+    });
+  }
+  if (typeof maxNorm !== 'number' || !(maxNorm > 0)) {
+    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'maxNorm is not positive', {
+      fn,
+      argument: 'maxNorm',
+      expected: 'a number > 0 (Infinity to only measure)',
+      received: describe(maxNorm),
+    });
+  }
+  const grads: Tensor[] = [];
+  for (const p of params) if (p.grad) grads.push(p.grad);
+  if (grads.length === 0) return 0;
+  return noGrad(() =>
+    tidy(() => {
+      // Σ g² over all gradients at once: flat views of every gradient, one concat, one sum of squares, one read
+      const flat = concat(grads.map((g) => reshape(g, [-1]))); // (N,) all gradient elements
+      const totalNorm = Math.fround(Math.sqrt(sum(mul(flat, flat)).item()));
+      const clipCoef = Math.fround(maxNorm / Math.fround(totalNorm + 1e-6));
+      if (clipCoef < 1) {
+        for (const p of params) {
+          const g = p.grad;
+          if (!g) continue;
+          p.grad = keep(mul(g, clipCoef)); // same shape as g
+          g.dispose();
+        }
+      }
+      return totalNorm;
+    }),
+  );
+}
