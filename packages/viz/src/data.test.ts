@@ -84,7 +84,7 @@ describe('attention validation', () => {
     ],
     [
       { theme: 'blue' },
-      "[@lxmls/viz] toSvg: options.theme is out of range. Expected 'light' or 'dark', received string \"blue\".",
+      "[@lxmls/viz] toSvg: options.theme is out of range. Expected 'light', 'dark' or 'auto', received string \"blue\".",
     ],
   ])('toSvg(head, data, %j) names the option', (options, message) => {
     const e = error(() => toSvg('head', { tokens: TOKENS, attention: good }, options as never));
@@ -93,7 +93,7 @@ describe('attention validation', () => {
   });
 
   test('toSvg and toHtml reject an unknown view, a bad BPE trace and a non-finite loss', () => {
-    expect(error(() => toSvg('neuron' as 'head', { tokens: TOKENS, attention: good })).code).toBe(
+    expect(error(() => toSvg('sankey' as 'head', { tokens: TOKENS, attention: good })).code).toBe(
       'UNKNOWN_VIEW',
     );
     const trace = {

@@ -10,7 +10,7 @@
 
 import { describe, LxmlsVizError } from './errors.js';
 import { prettifyTokens } from './prettify.js';
-import type { AttentionModel, BpePartModel, LossModel, LossPoint } from './runtime/types.js';
+import type { AttentionModel, BpePartModel, LossModel, LossPoint, NeuronModel } from './runtime/types.js';
 
 export type { LossPoint } from './runtime/types.js';
 
@@ -27,6 +27,24 @@ export interface AttentionData {
   /** The weights, `attention[layer][head][query][key]`. */
   attention: Attention;
   /** Cross-attention (encoder–decoder): the key tokens, when they differ from `tokens`. */
+  keyTokens?: readonly string[];
+}
+
+/** One head's vectors: `[token][dim]` rows, or one flat typed array of `token × dim` numbers. */
+export type HeadVectors = ArrayLike<number> | readonly ArrayLike<number>[];
+
+/** Query or key vectors indexed `[layer][head][token][dim]`. */
+export type Vectors = readonly (readonly HeadVectors[])[];
+
+/** What the neuron view takes: the query and key vectors of every layer and head. */
+export interface NeuronData {
+  /** The tokens, one per query vector. */
+  tokens: readonly string[];
+  /** Query vectors, `queries[layer][head][token][dim]`. */
+  queries: Vectors;
+  /** Key vectors, `keys[layer][head][token][dim]` (one per key token). */
+  keys: Vectors;
+  /** Cross-attention: the key tokens, when they differ from `tokens`. */
   keyTokens?: readonly string[];
 }
 
@@ -90,6 +108,91 @@ function checkTokens(fn: string, tokens: unknown, name: string): string[] {
   return list as string[];
 }
 
+/** Index of the first non-finite number of `values`, or -1 (NaN and ±Infinity times 0 are NaN, 0 else). */
+function firstNonFinite(values: Float32Array): number {
+  const n = values.length;
+  let x = 0;
+  for (; x + 8 <= n; x += 8) {
+    const z =
+      values[x]! * 0 +
+      values[x + 1]! * 0 +
+      values[x + 2]! * 0 +
+      values[x + 3]! * 0 +
+      values[x + 4]! * 0 +
+      values[x + 5]! * 0 +
+      values[x + 6]! * 0 +
+      values[x + 7]! * 0;
+    if (z !== 0) break;
+  }
+  for (; x < n; x++) if (values[x]! * 0 !== 0) return x;
+  return -1;
+}
+
+/**
+ * Copies `count` numbers of `source` from `from` into `out` at `to`, checking that each is a finite number
+ * (a tight loop: 37 million weights of 512 tokens × 12 layers × 12 heads take tens of milliseconds).
+ */
+function copyFinite(
+  fn: string,
+  source: ArrayLike<unknown>,
+  from: number,
+  count: number,
+  out: Float32Array,
+  to: number,
+  name: (index: number) => string,
+  what = 'a finite weight',
+): void {
+  let bad = -1;
+  if (ArrayBuffer.isView(source)) {
+    const typed = source as unknown as Float64Array;
+    const view = out.subarray(to, to + count);
+    view.set(from === 0 && count === typed.length ? typed : typed.subarray(from, from + count));
+    bad = firstNonFinite(view);
+    // A float64 too large for float32 became Infinity: that is a finite input, but not a weight.
+  } else {
+    for (let x = 0; x < count; x++) {
+      const v = source[from + x];
+      if (typeof v !== 'number' || v - v !== 0) {
+        bad = x;
+        break;
+      }
+      out[to + x] = v;
+    }
+  }
+  if (bad >= 0) {
+    fail(fn, 'NON_FINITE')(
+      `${name(bad)} is not a finite number`,
+      name(bad),
+      what,
+      describe(source[from + bad]),
+    );
+  }
+}
+
+/**
+ * A flat `Float32Array` head of the right length is used as it is, not copied (37 million weights are
+ * 151 MB): do not change it while a view shows it (call `update` after changing it).
+ */
+function flatHead(
+  fn: string,
+  rows: ArrayLike<unknown>,
+  count: number,
+  name: (index: number) => string,
+  what?: string,
+): Float32Array | undefined {
+  if (!(rows instanceof Float32Array) || rows.length !== count) return undefined;
+  const bad = firstNonFinite(rows);
+  if (bad >= 0) {
+    fail(fn, 'NON_FINITE')(
+      `${name(bad)} is not a finite number`,
+      name(bad),
+      what ?? 'a finite weight',
+      describe(rows[bad]),
+    );
+  }
+  return rows;
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
@@ -144,22 +247,16 @@ export function normalizeAttention(fn: string, data: unknown, prettify: boolean)
     }
     hs.forEach((head, h) => {
       const at = `attention[${l}][${h}]`;
-      const out = new Float32Array(q * k);
-      const check = (v: unknown, i: number, j: number) => {
-        if (typeof v !== 'number' || !Number.isFinite(v)) {
-          fail(fn, 'NON_FINITE')(
-            `${at}[${i}][${j}] is not a finite number`,
-            `${at}[${i}][${j}]`,
-            'a finite weight',
-            describe(v),
-          );
-        }
-        out[i * k + j] = v as number;
-      };
       if (!isArrayLike(head)) {
         shape(`${at} is not an array of rows`, at, `${q} rows of ${k} weights`, describe(head));
       }
       const rows = head as ArrayLike<unknown>;
+      const same = flatHead(fn, rows, q * k, (x) => `${at}[${Math.floor(x / k)}][${x % k}]`);
+      if (same) {
+        weights.push(same);
+        return;
+      }
+      const out = new Float32Array(q * k);
       const flat = ArrayBuffer.isView(rows) || (rows.length > 0 && typeof rows[0] === 'number');
       if (flat) {
         if (rows.length !== q * k) {
@@ -170,7 +267,7 @@ export function normalizeAttention(fn: string, data: unknown, prettify: boolean)
             String(rows.length),
           );
         }
-        for (let i = 0; i < q; i++) for (let j = 0; j < k; j++) check(rows[i * k + j], i, j);
+        copyFinite(fn, rows, 0, q * k, out, 0, (x) => `${at}[${Math.floor(x / k)}][${x % k}]`);
       } else {
         if (rows.length !== q) {
           shape(
@@ -192,8 +289,7 @@ export function normalizeAttention(fn: string, data: unknown, prettify: boolean)
               isArrayLike(row) ? String(row.length) : describe(row),
             );
           }
-          const r = row as ArrayLike<unknown>;
-          for (let j = 0; j < k; j++) check(r[j], i, j);
+          copyFinite(fn, row as ArrayLike<unknown>, 0, k, out, i * k, (x) => `${at}[${i}][${x}]`);
         }
       }
       weights.push(out);
@@ -205,6 +301,158 @@ export function normalizeAttention(fn: string, data: unknown, prettify: boolean)
     layers: layers.length,
     heads,
     weights,
+    cross: d.keyTokens !== undefined,
+  };
+}
+
+/** Checks `[layer][head][token][dim]` vectors for `tokens` rows; `like` fixes layers, heads and dim. */
+function normalizeVectors(
+  fn: string,
+  value: unknown,
+  name: string,
+  tokens: number,
+  like?: { layers: number; heads: number; dim: number; of: string },
+): { layers: number; heads: number; dim: number; data: Float32Array[] } {
+  const shape = fail(fn, 'SHAPE_MISMATCH');
+  if (!Array.isArray(value)) {
+    fail(fn, 'INVALID_ARGUMENT')(
+      `${name} must be an array indexed [layer][head][token][dim]`,
+      name,
+      'an array of layers',
+      describe(value),
+    );
+  }
+  const layers = value as unknown[];
+  if (layers.length === 0) shape(`${name} has no layers`, name, 'at least one layer', 'an empty array');
+  if (like && layers.length !== like.layers) {
+    shape(
+      `${name} has ${plural(layers.length, 'layer')}, but ${like.of} has ${like.layers}`,
+      name,
+      plural(like.layers, 'layer'),
+      String(layers.length),
+    );
+  }
+  let heads = like?.heads ?? -1;
+  let dim = like?.dim ?? -1;
+  const data: Float32Array[] = [];
+  layers.forEach((layer, l) => {
+    const at = `${name}[${l}]`;
+    if (!Array.isArray(layer) || layer.length === 0) {
+      shape(`${at} is not an array of heads`, at, 'a non-empty array of heads', describe(layer));
+    }
+    const hs = layer as unknown[];
+    if (heads === -1) heads = hs.length;
+    if (hs.length !== heads) {
+      shape(
+        `${at} has ${plural(hs.length, 'head')}, expected ${heads}`,
+        at,
+        `${plural(heads, 'head')} in every layer${like ? ` (as ${like.of})` : ''}`,
+        String(hs.length),
+      );
+    }
+    hs.forEach((head, h) => {
+      const ah = `${at}[${h}]`;
+      if (!isArrayLike(head))
+        shape(`${ah} is not an array of vectors`, ah, `${tokens} vectors`, describe(head));
+      const rows = head as ArrayLike<unknown>;
+      const flat = ArrayBuffer.isView(rows) || (rows.length > 0 && typeof rows[0] === 'number');
+      if (dim === -1) {
+        dim = flat ? rows.length / tokens : isArrayLike(rows[0]) ? (rows[0] as ArrayLike<unknown>).length : 0;
+        if (!Number.isInteger(dim) || dim <= 0) {
+          shape(
+            `${ah} does not hold one vector per token`,
+            ah,
+            `${tokens} vectors of the same size (one per token)`,
+            flat ? `a flat array of ${rows.length} numbers` : describe(rows[0]),
+          );
+        }
+      }
+      const out = new Float32Array(tokens * dim);
+      if (flat) {
+        if (rows.length !== tokens * dim) {
+          shape(
+            `${ah} is a flat array of ${plural(rows.length, 'number')}`,
+            ah,
+            `${tokens} × ${dim} = ${tokens * dim} numbers (token × dim, row-major)`,
+            String(rows.length),
+          );
+        }
+        copyFinite(
+          fn,
+          rows,
+          0,
+          tokens * dim,
+          out,
+          0,
+          (x) => `${ah}[${Math.floor(x / dim)}][${x % dim}]`,
+          'a finite number',
+        );
+      } else {
+        if (rows.length !== tokens) {
+          shape(
+            `${ah} has ${plural(rows.length, 'vector')}`,
+            ah,
+            `${plural(tokens, 'vector')} (one per token)`,
+            String(rows.length),
+          );
+        }
+        for (let i = 0; i < tokens; i++) {
+          const row = rows[i];
+          if (!isArrayLike(row) || row.length !== dim) {
+            shape(
+              isArrayLike(row)
+                ? `${ah}[${i}] has ${plural(row.length, 'number')}`
+                : `${ah}[${i}] is not an array`,
+              `${ah}[${i}]`,
+              `${plural(dim, 'number')}${like ? ` (the size of ${like.of}'s vectors)` : ''}`,
+              isArrayLike(row) ? String(row.length) : describe(row),
+            );
+          }
+          copyFinite(
+            fn,
+            row as ArrayLike<unknown>,
+            0,
+            dim,
+            out,
+            i * dim,
+            (x) => `${ah}[${i}][${x}]`,
+            'a finite number',
+          );
+        }
+      }
+      data.push(out);
+    });
+  });
+  return { layers: layers.length, heads, dim, data };
+}
+
+/**
+ * Checks neuron-view data (queries and keys) and flattens each head into a `Float32Array`.
+ *
+ * @internal
+ */
+export function normalizeNeuron(fn: string, data: unknown, prettify: boolean): NeuronModel {
+  if (typeof data !== 'object' || data === null) {
+    fail(fn, 'INVALID_ARGUMENT')(
+      'data must be an object',
+      'data',
+      '{ tokens, queries, keys }',
+      describe(data),
+    );
+  }
+  const d = data as Partial<NeuronData>;
+  const tokens = checkTokens(fn, d.tokens, 'tokens');
+  const keyTokens = d.keyTokens === undefined ? tokens : checkTokens(fn, d.keyTokens, 'keyTokens');
+  const queries = normalizeVectors(fn, d.queries, 'queries', tokens.length);
+  const keys = normalizeVectors(fn, d.keys, 'keys', keyTokens.length, { ...queries, of: 'queries' });
+  return {
+    tokens: prettify ? prettifyTokens(tokens) : [...tokens],
+    keyTokens: prettify ? prettifyTokens(keyTokens) : [...keyTokens],
+    layers: queries.layers,
+    heads: queries.heads,
+    dim: queries.dim,
+    queries: queries.data,
+    keys: keys.data,
   };
 }
 

@@ -4,13 +4,20 @@
  * `toSvg` does, then hand it to the renderer in `runtime/` (the same code `toHtml` inlines).
  */
 
-import type { AttentionData, BpeWork, LossData, LossPoint } from './data.js';
+import type { AttentionData, BpeWork, LossData, LossPoint, NeuronData } from './data.js';
 import { checkPoint } from './data.js';
 import { describe, LxmlsVizError } from './errors.js';
-import type { BpeViewOptions, HeadViewOptions, LossChartOptions, ModelViewOptions } from './options.js';
+import type {
+  BpeViewOptions,
+  HeadViewOptions,
+  LossChartOptions,
+  ModelViewOptions,
+  NeuronViewOptions,
+} from './options.js';
+import { checkIndex, resolveHead, resolveModel, resolveNeuron } from './options.js';
 import { prepare } from './prepare.js';
 import { getRuntime } from './runtime/index.js';
-import type { MountedView } from './runtime/types.js';
+import type { AttentionModel, MountedView, NeuronModel, SentenceFilter } from './runtime/types.js';
 
 /** What a head view shows at the moment. */
 export interface HeadViewState {
@@ -22,8 +29,20 @@ export interface HeadViewState {
   focus: { side: 'q' | 'k'; i: number } | null;
   /** How the lines are drawn. */
   renderer: 'svg' | 'canvas';
-  /** Canvas only: true while lines are still being drawn (in slices, strongest first). */
+  /** Canvas only: true while tiles off screen are still being drawn (in slices of about 16 ms). */
   painting: boolean;
+  /** The block of a sentence pair shown (`'all'` without `sentenceBStart`). */
+  sentences: SentenceFilter;
+}
+
+/** What a neuron view shows at the moment. */
+export interface NeuronViewState {
+  /** The layer shown. */
+  layer: number;
+  /** The head shown. */
+  head: number;
+  /** The selected query token. */
+  query: number;
 }
 
 /** The handle of a live view. */
@@ -46,6 +65,20 @@ export interface HeadViewHandle extends ViewHandle<AttentionData, HeadViewOption
   toggleHead(head: number): void;
   /** Focuses one token's lines, as hovering it does (`null` to clear). */
   focusToken(side: 'q' | 'k' | null, index?: number): void;
+  /** With `sentenceBStart`: shows one block of lines (`'a-b'`: sentence A → sentence B), or `'all'`. */
+  setSentences(which: SentenceFilter): void;
+}
+
+/** The handle of {@link neuronView}. */
+export interface NeuronViewHandle extends ViewHandle<NeuronData, NeuronViewOptions> {
+  /** The layer, head and query token now. */
+  readonly state: NeuronViewState;
+  /** Shows another layer. */
+  setLayer(layer: number): void;
+  /** Shows another head. */
+  setHead(head: number): void;
+  /** Selects the query token, as hovering or clicking it does. */
+  selectQuery(index: number): void;
 }
 
 /** The handle of {@link modelView}. */
@@ -78,7 +111,7 @@ function checkElement(fn: string, element: unknown): HTMLElement {
 function wrapHead(
   mounted: MountedView,
   fn: string,
-  initial: { data: AttentionData; options: HeadViewOptions },
+  initial: { data: AttentionData; options: HeadViewOptions; model: AttentionModel },
 ) {
   let current = initial;
   const m = mounted as MountedView & {
@@ -86,6 +119,7 @@ function wrapHead(
     setLayer(layer: number): void;
     toggleHead(head: number): void;
     focusToken(side: 'q' | 'k' | null, i?: number): void;
+    setSentences(which: SentenceFilter): void;
   };
   const handle: HeadViewHandle = {
     element: m.element as HTMLElement,
@@ -93,20 +127,31 @@ function wrapHead(
       return m.state();
     },
     update(data, options) {
-      current = { data: data ?? current.data, options: { ...current.options, ...options } };
-      const p = prepare(fn, 'head', current.data, current.options);
-      m.update(p.data, p.options);
+      const merged = { ...current.options, ...options };
+      // New data is checked in full; new options alone only against the data already checked.
+      const model = data ? prepare(fn, 'head', data, merged).data : current.model;
+      const resolved = resolveHead(fn, model as AttentionModel, merged);
+      current = { data: data ?? current.data, options: merged, model: model as AttentionModel };
+      m.update(data ? model : undefined, resolved);
     },
     destroy: () => m.destroy(),
     setLayer(layer) {
-      const p = prepare(fn, 'head', current.data, { ...current.options, layer });
-      if (p.view === 'head') m.setLayer(p.options.layer);
+      m.setLayer(checkIndex(fn, 'layer', layer, current.model.layers));
     },
     toggleHead(head) {
-      prepare(fn, 'head', current.data, { ...current.options, heads: [head] });
-      m.toggleHead(head);
+      m.toggleHead(checkIndex(fn, 'head', head, current.model.heads));
     },
-    focusToken: (side, index = 0) => m.focusToken(side, index),
+    focusToken(side, index = 0) {
+      if (side !== null) {
+        const n = side === 'q' ? current.model.tokens.length : current.model.keyTokens.length;
+        checkIndex(fn, 'index', index, n);
+      }
+      m.focusToken(side, index);
+    },
+    setSentences(which) {
+      resolveHead(fn, current.model, { ...current.options, sentences: which });
+      m.setSentences(which);
+    },
   };
   return handle;
 }
@@ -114,14 +159,16 @@ function wrapHead(
 /**
  * The head view in a browser (bertviz's `head_view`): queries on the left, keys on the right, one line per
  * (query, key) with opacity = weight in the colour of its head. A selector picks the layer; each head's
- * swatch is a button that toggles it (click, or Enter/Space on the focused swatch); hovering a token shows
- * only its lines. Above 20,000 lines per layer the lines are drawn on a canvas, so 512 tokens × 12 heads
- * stay interactive.
+ * swatch is a button that toggles it (click, or Enter/Space on the focused swatch; Left/Right move between
+ * heads); hovering a token, or Up/Down on the focused picture, shows only its lines. Above 20,000 lines per
+ * layer the lines are drawn on a canvas, in tiles, those on screen first: 512 tokens × 12 heads draw in well
+ * under a second (see the README's measurements) and stay interactive. With `sentenceBStart`, a selector
+ * shows one block of a sentence pair; with `keyTokens`, cross-attention. A PNG button saves the view.
  *
  * @param element - Where to render (the view is appended to it).
  * @param data - `{ tokens, attention, keyTokens? }` with `attention[layer][head][query][key]`.
- * @param options - `layer`, `heads`, `theme`, `renderer`, `minWeight`, `prettify`, …
- * @returns A handle: `state`, `update`, `setLayer`, `toggleHead`, `focusToken`, `destroy`.
+ * @param options - `layer`, `heads`, `theme`, `sentenceBStart`, `sentences`, `renderer`, `minWeight`, …
+ * @returns A handle: `state`, `update`, `setLayer`, `toggleHead`, `focusToken`, `setSentences`, `destroy`.
  * @throws {@link LxmlsVizError} for bad data or options (as {@link toSvg}), or a non-element `element`.
  * @example
  * ```ts
@@ -140,7 +187,11 @@ export function headView(
   const target = checkElement('headView', element);
   const p = prepare('headView', 'head', data, options);
   if (p.view !== 'head') throw new Error('unreachable');
-  return wrapHead(getRuntime().mountHead(target, p.data, p.options), 'headView', { data, options });
+  return wrapHead(getRuntime().mountHead(target, p.data, p.options), 'headView', {
+    data,
+    options,
+    model: p.data,
+  });
 }
 
 /**
@@ -166,29 +217,151 @@ export function modelView(
   options: ModelViewOptions = {},
 ): ModelViewHandle {
   const target = checkElement('modelView', element);
-  let current = { data, options };
   const p = prepare('modelView', 'model', data, options);
   if (p.view !== 'model') throw new Error('unreachable');
+  let current = { data, options, model: p.data };
   const m = getRuntime().mountModel(target, p.data, p.options) as MountedView & {
     open(layer: number, head: number): MountedView;
   };
   return {
     element: m.element as HTMLElement,
     update(nextData, nextOptions) {
-      current = { data: nextData ?? current.data, options: { ...current.options, ...nextOptions } };
-      const q = prepare('modelView', 'model', current.data, current.options);
-      m.update(nextData ? q.data : undefined, q.options);
+      const merged = { ...current.options, ...nextOptions };
+      const model = nextData
+        ? (prepare('modelView', 'model', nextData, merged).data as AttentionModel)
+        : current.model;
+      current = { data: nextData ?? current.data, options: merged, model };
+      m.update(nextData ? model : undefined, resolveModel('modelView', model, merged));
     },
     destroy: () => m.destroy(),
     open(layer, head) {
-      // Validates layer and head with the same messages as headView, before anything is drawn.
-      prepare('modelView', 'head', current.data, { ...current.options.headView, layer, heads: [head] });
+      // Checks layer and head before anything is drawn.
+      checkIndex('modelView', 'layer', layer, current.model.layers);
+      checkIndex('modelView', 'head', head, current.model.heads);
       return wrapHead(m.open(layer, head), 'modelView', {
         data: current.data,
-        options: { layer, heads: [head] },
+        options: { ...current.options.headView, layer, heads: [head] },
+        model: current.model,
       });
     },
   };
+}
+
+/**
+ * The neuron view in a browser (bertviz's `neuron_view`): for one layer and head, the selected query token's
+ * query vector, every key vector, their elementwise products, the scores `q · k × scale` and the softmax
+ * weights. Selectors pick the layer and head; hover or click a query token (or use Up and Down on the focused
+ * view) to select it.
+ *
+ * @param element - Where to render.
+ * @param data - `{ tokens, queries, keys, keyTokens? }` with `queries[layer][head][token][dim]`.
+ * @param options - `layer`, `head`, `query`, `scale`, `causal`, `theme`, …
+ * @returns A handle: `state`, `setLayer`, `setHead`, `selectQuery`, `update`, `destroy`.
+ * @throws {@link LxmlsVizError} for vectors that do not match the tokens or each other, non-finite numbers,
+ *   empty token lists, or options out of range.
+ * @example
+ * ```ts
+ * import { neuronView, toSvg } from '@lxmls/viz';
+ * // In a browser: neuronView(document.body, data, { causal: true }).selectQuery(1);
+ * const q = [[[[1, 0], [0, 1]]]]; // 1 layer × 1 head × 2 tokens × dim 2
+ * const svg = toSvg('neuron', { tokens: ['a', 'b'], queries: q, keys: q }, { query: 1, scale: 1 });
+ * console.log(typeof neuronView, svg.match(/class="lx-weight"/g)?.length); // → function 2
+ * ```
+ */
+export function neuronView(
+  element: HTMLElement,
+  data: NeuronData,
+  options: NeuronViewOptions = {},
+): NeuronViewHandle {
+  const fn = 'neuronView';
+  const target = checkElement(fn, element);
+  const p = prepare(fn, 'neuron', data, options);
+  if (p.view !== 'neuron') throw new Error('unreachable');
+  let current = { data, options, model: p.data };
+  const m = getRuntime().mountNeuron(target, p.data, p.options) as MountedView & {
+    state(): NeuronViewState;
+    setLayer(layer: number): void;
+    setHead(head: number): void;
+    selectQuery(i: number): void;
+  };
+  return {
+    element: m.element as HTMLElement,
+    get state() {
+      return m.state();
+    },
+    update(nextData, nextOptions) {
+      const merged = { ...current.options, ...nextOptions };
+      const model = nextData ? (prepare(fn, 'neuron', nextData, merged).data as NeuronModel) : current.model;
+      current = { data: nextData ?? current.data, options: merged, model };
+      m.update(nextData ? model : undefined, resolveNeuron(fn, model, merged));
+    },
+    destroy: () => m.destroy(),
+    setLayer: (layer) => m.setLayer(checkIndex(fn, 'layer', layer, current.model.layers)),
+    setHead: (head) => m.setHead(checkIndex(fn, 'head', head, current.model.heads)),
+    selectQuery: (index) => m.selectQuery(checkIndex(fn, 'index', index, current.model.tokens.length)),
+  };
+}
+
+/** A view handle or its element. */
+export type ViewLike = HTMLElement | { readonly element: HTMLElement };
+
+function viewElement(fn: string, view: unknown): HTMLElement {
+  const element = (view as { element?: unknown })?.element ?? view;
+  const root = checkElement(fn, element);
+  return ((root.classList.contains('lx-viz') ? root : root.querySelector('.lx-viz')) as HTMLElement) ?? root;
+}
+
+/**
+ * Renders a live view, as it is on screen now (layer, heads, hovered token, theme), to a PNG image: the
+ * view's SVG and canvases are drawn onto one canvas at the device's pixel ratio (the controls are left out).
+ * Browsers only; works offline, and in the pages of {@link toHtml} too.
+ *
+ * @param view - A view handle (from {@link headView}, {@link modelView}, …) or its element.
+ * @returns The PNG as a `Blob` (`image/png`).
+ * @throws {@link LxmlsVizError} when `view` is neither a handle nor an element; the promise rejects with
+ *   code `RENDER_FAILED` if the browser cannot draw or encode the image.
+ * @example
+ * ```ts
+ * import { toPng } from '@lxmls/viz';
+ * // In a browser: const blob = await toPng(headView(el, data)); // image/png
+ * console.log(typeof toPng); // → function
+ * ```
+ */
+export function toPng(view: ViewLike): Promise<Blob> {
+  return renderPng('toPng', viewElement('toPng', view));
+}
+
+function renderPng(fn: string, root: HTMLElement): Promise<Blob> {
+  return getRuntime()
+    .renderPng(root)
+    .catch((cause: unknown) => {
+      throw new LxmlsVizError('RENDER_FAILED', 'the view could not be drawn to a PNG', {
+        fn,
+        received: String(cause),
+        cause,
+      });
+    });
+}
+
+/**
+ * Saves a live view as a PNG file: {@link toPng}, then a download of it (what the views' PNG button does).
+ *
+ * @param view - A view handle or its element.
+ * @param filename - The file's name. @defaultValue `'attention.png'`
+ * @returns The PNG, once the download has been started.
+ * @throws {@link LxmlsVizError} when `view` is neither a handle nor an element.
+ * @example
+ * ```ts
+ * import { downloadPng } from '@lxmls/viz';
+ * // In a browser: await downloadPng(view, 'layer-3.png');
+ * console.log(typeof downloadPng); // → function
+ * ```
+ */
+export async function downloadPng(view: ViewLike, filename = 'attention.png'): Promise<Blob> {
+  const root = viewElement('downloadPng', view);
+  const blob = await renderPng('downloadPng', root);
+  getRuntime().downloadBlob(root.ownerDocument, blob, filename);
+  return blob;
 }
 
 /**

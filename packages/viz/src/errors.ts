@@ -17,7 +17,9 @@ export type VizErrorCode =
   /** An empty token list, where a view needs at least one token. */
   | 'EMPTY_INPUT'
   /** A view name this package does not know. */
-  | 'UNKNOWN_VIEW';
+  | 'UNKNOWN_VIEW'
+  /** The browser could not draw the view to an image (`toPng`): no 2-D canvas, or no PNG encoder. */
+  | 'RENDER_FAILED';
 
 const MARKER = Symbol.for('lxmls.error');
 

@@ -74,6 +74,8 @@ describe('runtimeSource', () => {
       renderer: 'auto',
       minWeight: 0,
       canvasThreshold: 2e4,
+      sentences: 'all',
+      pngButton: true,
     };
     const svg = lib.headSvg(model, options, { lines: true, allHeads: false });
     expect(svg.replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" ')).toBe(

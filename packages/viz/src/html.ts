@@ -9,7 +9,7 @@ import { describe, LxmlsVizError } from './errors.js';
 import type { ViewName, Views } from './prepare.js';
 import { prepare } from './prepare.js';
 import { runtimeSource } from './runtime/index.js';
-import type { AttentionModel } from './runtime/types.js';
+import type { AttentionModel, NeuronModel } from './runtime/types.js';
 
 /** Options of {@link toHtml} besides the view's own. */
 export interface HtmlOptions {
@@ -55,6 +55,19 @@ function encodeModel(model: AttentionModel, precision: 'auto' | 'float32' | 'uin
   return { ...rest, encoding, weights: base64(bytes) };
 }
 
+function encodeVectors(model: NeuronModel) {
+  const join = (parts: Float32Array[]) => {
+    const all = new Float32Array(parts.reduce((n, a) => n + a.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      all.set(part, at);
+      at += part.length;
+    }
+    return base64(new Uint8Array(all.buffer));
+  };
+  return { ...model, queries: join(model.queries), keys: join(model.keys) };
+}
+
 /** JSON safe inside a `<script>` element: no `<` can close it. */
 const scriptJson = (value: unknown) =>
   JSON.stringify(value)
@@ -70,7 +83,7 @@ const escapeHtml = (text: string) =>
  * static host. It runs the same live renderer as {@link headView} / {@link modelView} (layer selector, head
  * toggles, hover), with no network request, no CDN, no Jupyter.
  *
- * @param view - `'head'`, `'model'`, `'bpe'` or `'loss'`.
+ * @param view - `'head'`, `'model'`, `'neuron'`, `'bpe'` or `'loss'`.
  * @param data - The view's data, as for {@link toSvg}.
  * @param options - The view's options, plus `pageTitle` and `precision`.
  * @returns The HTML document.
@@ -101,8 +114,14 @@ export function toHtml<V extends ViewName>(
   const payload =
     p.view === 'head' || p.view === 'model'
       ? { view: p.view, data: encodeModel(p.data, precision), options: p.options }
-      : { view: p.view, data: p.data, options: p.options };
-  const dark = p.options.theme === 'dark';
+      : p.view === 'neuron'
+        ? { view: p.view, data: encodeVectors(p.data), options: p.options }
+        : { view: p.view, data: p.data, options: p.options };
+  const theme = p.options.theme;
+  const scheme =
+    theme === 'auto'
+      ? 'html{color-scheme:light dark}body{margin:16px;background:#f6f6f6}@media (prefers-color-scheme: dark){body{background:#121212}}'
+      : `html{color-scheme:${theme}}body{margin:16px;background:${theme === 'dark' ? '#121212' : '#f6f6f6'}}`;
   const title = o.pageTitle ?? `@lxmls/viz: ${p.view} view`;
   return `<!doctype html>
 <html lang="en">
@@ -112,7 +131,7 @@ export function toHtml<V extends ViewName>(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="@lxmls/viz">
 <title>${escapeHtml(title)}</title>
-<style>html{color-scheme:${dark ? 'dark' : 'light'}}body{margin:16px;background:${dark ? '#121212' : '#f6f6f6'}}</style>
+<style>${scheme}</style>
 </head>
 <body>
 <div id="lx-root"></div>

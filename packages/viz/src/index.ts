@@ -1,5 +1,5 @@
 /**
- * @lxmls/viz: attention views in the manner of bertviz (head view, model view), a BPE-merge view and a
+ * @lxmls/viz: attention views in the manner of bertviz (head view, model view, neuron view), a BPE-merge view and a
  * training loss chart, for any model: they take plain arrays, `attention[layer][head][query][key]`, and
  * token strings. Live DOM renderers for browsers, `toSvg` without a DOM (Node), and `toHtml` for one
  * self-contained offline page. Zero dependencies, no CDN.
@@ -11,11 +11,23 @@ export type {
   BpeWork,
   BpeWorkPart,
   HeadAttention,
+  HeadVectors,
   LossData,
   LossPoint,
+  NeuronData,
+  Vectors,
 } from './data.js';
-export type { HeadViewHandle, HeadViewState, LossChartHandle, ModelViewHandle, ViewHandle } from './dom.js';
-export { bpeView, headView, lossChart, modelView } from './dom.js';
+export type {
+  HeadViewHandle,
+  HeadViewState,
+  LossChartHandle,
+  ModelViewHandle,
+  NeuronViewHandle,
+  NeuronViewState,
+  ViewHandle,
+  ViewLike,
+} from './dom.js';
+export { bpeView, downloadPng, headView, lossChart, modelView, neuronView, toPng } from './dom.js';
 export type { VizErrorCode, VizErrorDetails } from './errors.js';
 export { LxmlsVizError } from './errors.js';
 export type { HtmlOptions } from './html.js';
@@ -25,6 +37,8 @@ export type {
   HeadViewOptions,
   LossChartOptions,
   ModelViewOptions,
+  NeuronViewOptions,
+  SentenceFilter,
   Theme,
 } from './options.js';
 export type { ViewName, Views } from './prepare.js';

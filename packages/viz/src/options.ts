@@ -10,10 +10,13 @@ import type {
   HeadRenderOptions,
   LossRenderOptions,
   ModelRenderOptions,
+  NeuronModel,
+  NeuronRenderOptions,
+  SentenceFilter,
   Theme,
 } from './runtime/types.js';
 
-export type { Theme } from './runtime/types.js';
+export type { SentenceFilter, Theme } from './runtime/types.js';
 
 /** Options of the head view (`headView`, `toSvg('head', …)`, `toHtml('head', …)`). */
 export interface HeadViewOptions {
@@ -21,13 +24,26 @@ export interface HeadViewOptions {
   layer?: number;
   /** The heads shown (others can be toggled on in the browser). @defaultValue every head */
   heads?: readonly number[];
-  /** Colours. @defaultValue `'light'` */
+  /** Colours: `'auto'` follows the reader's system setting in a browser (light in `toSvg`). @defaultValue `'light'` */
   theme?: Theme;
+  /**
+   * A sentence pair (bertviz's `sentence_b_start`): the index of the first token of sentence B. Adds a
+   * selector All / A → A / A → B / B → A / B → B. Self-attention only.
+   */
+  sentenceBStart?: number;
+  /** With `sentenceBStart`: which block of lines to show first. @defaultValue `'all'` */
+  sentences?: SentenceFilter;
+  /** Live view: a button that saves the view as a PNG. @defaultValue `true` */
+  pngButton?: boolean;
   /** How the DOM view draws the lines: `'auto'` picks canvas above `canvasThreshold` lines. @defaultValue `'auto'` */
   renderer?: 'auto' | 'svg' | 'canvas';
   /** Lines with a smaller weight are not drawn (zero weights never are). @defaultValue `0` */
   minWeight?: number;
-  /** Above this many lines (heads × queries × keys of a layer), `'auto'` draws on a canvas. @defaultValue `20000` */
+  /**
+   * Above this many lines (heads × queries × keys of a layer), `'auto'` draws on a canvas. There, lines with a
+   * weight under 1/255 are not drawn: alone, they change no 8-bit colour channel by a full level.
+   * @defaultValue `20000`
+   */
   canvasThreshold?: number;
   /** Pass the tokens through `prettifyTokens` (`Ġ` → `␣`, `##` → `·`). @defaultValue `true` */
   prettify?: boolean;
@@ -37,8 +53,10 @@ export interface HeadViewOptions {
 
 /** Options of the model view (`modelView`, `toSvg('model', …)`, `toHtml('model', …)`). */
 export interface ModelViewOptions {
-  /** Colours. @defaultValue `'light'` */
+  /** Colours (`'auto'`: the reader's system setting). @defaultValue `'light'` */
   theme?: Theme;
+  /** Live view: a button that saves the view as a PNG. @defaultValue `true` */
+  pngButton?: boolean;
   /** Side of one thumbnail in CSS pixels. @defaultValue `72` */
   thumbnailSize?: number;
   /** SVG only: thumbnails of longer inputs are max-pooled to this many cells per side. @defaultValue `48` */
@@ -49,6 +67,28 @@ export interface ModelViewOptions {
   title?: string;
   /** Options of the head view that clicking a thumbnail opens. */
   headView?: Pick<HeadViewOptions, 'renderer' | 'minWeight' | 'canvasThreshold'>;
+}
+
+/** Options of the neuron view (`neuronView`, `toSvg('neuron', …)`, `toHtml('neuron', …)`). */
+export interface NeuronViewOptions {
+  /** The layer shown first. @defaultValue `0` */
+  layer?: number;
+  /** The head shown first. @defaultValue `0` */
+  head?: number;
+  /** The query token selected first (hover or click another, or use the Up and Down keys). @defaultValue `0` */
+  query?: number;
+  /** Scores are `q · k × scale`. @defaultValue `1 / Math.sqrt(dim)`, as in scaled dot-product attention */
+  scale?: number;
+  /** Mask the keys after the query (GPT-style causal self-attention). @defaultValue `false` */
+  causal?: boolean;
+  /** Colours (`'auto'`: the reader's system setting). @defaultValue `'light'` */
+  theme?: Theme;
+  /** Pass the tokens through `prettifyTokens`. @defaultValue `true` */
+  prettify?: boolean;
+  /** A title above the picture (SVG and HTML). */
+  title?: string;
+  /** Live view: a button that saves the view as a PNG. @defaultValue `true` */
+  pngButton?: boolean;
 }
 
 /** Options of the BPE view (`bpeView`, `toSvg('bpe', …)`, `toHtml('bpe', …)`). */
@@ -84,8 +124,21 @@ const bad = (fn: string, argument: string, expected: string, value: unknown): ne
 
 function theme(fn: string, value: unknown): Theme {
   if (value === undefined) return 'light';
-  if (value !== 'light' && value !== 'dark') bad(fn, 'options.theme', "'light' or 'dark'", value);
+  if (value !== 'light' && value !== 'dark' && value !== 'auto')
+    bad(fn, 'options.theme', "'light', 'dark' or 'auto'", value);
   return value as Theme;
+}
+
+function flag(fn: string, name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') bad(fn, name, 'true or false', value);
+  return value as boolean;
+}
+
+/** An index in [0, n): checked, with an error naming the option. @internal */
+export function checkIndex(fn: string, name: string, value: unknown, n: number): number {
+  if (!indexIn(value, n)) bad(fn, name, `an integer in [0, ${n})`, value);
+  return value as number;
 }
 
 function positive(fn: string, name: string, value: unknown, fallback: number): number {
@@ -126,6 +179,20 @@ export function resolveHead(
   const minWeight = options.minWeight ?? 0;
   if (typeof minWeight !== 'number' || !Number.isFinite(minWeight))
     bad(fn, 'options.minWeight', 'a finite number', minWeight);
+  const q = model.tokens.length;
+  const b = options.sentenceBStart;
+  if (b !== undefined) {
+    if (model.cross) {
+      bad(fn, 'options.sentenceBStart', 'no sentenceBStart with keyTokens (cross-attention)', b);
+    }
+    if (!Number.isInteger(b) || b < 1 || b >= q)
+      bad(fn, 'options.sentenceBStart', `an integer in [1, ${q}) (both sentences non-empty)`, b);
+  }
+  const sentences = options.sentences ?? 'all';
+  if (!['all', 'a-a', 'a-b', 'b-a', 'b-b'].includes(sentences as string))
+    bad(fn, 'options.sentences', "'all', 'a-a', 'a-b', 'b-a' or 'b-b'", sentences);
+  if (sentences !== 'all' && b === undefined)
+    bad(fn, 'options.sentences', "'all' unless options.sentenceBStart is set", sentences);
   return {
     layer,
     heads,
@@ -134,6 +201,9 @@ export function resolveHead(
     minWeight,
     canvasThreshold: positive(fn, 'options.canvasThreshold', options.canvasThreshold, 20_000),
     title: title(fn, options.title),
+    sentenceBStart: b,
+    sentences,
+    pngButton: flag(fn, 'options.pngButton', options.pngButton, true),
   };
 }
 
@@ -150,6 +220,28 @@ export function resolveModel(
     maxCells: Math.floor(positive(fn, 'options.maxCells', options.maxCells, 48)),
     title: title(fn, options.title),
     head: resolveHead(fn, model, { ...options.headView, theme: t }),
+    pngButton: flag(fn, 'options.pngButton', options.pngButton, true),
+  };
+}
+
+/** @internal */
+export function resolveNeuron(
+  fn: string,
+  model: NeuronModel,
+  options: NeuronViewOptions = {},
+): NeuronRenderOptions {
+  const scale = options.scale ?? 1 / Math.sqrt(model.dim);
+  if (typeof scale !== 'number' || !Number.isFinite(scale))
+    bad(fn, 'options.scale', 'a finite number', scale);
+  return {
+    layer: checkIndex(fn, 'options.layer', options.layer ?? 0, model.layers),
+    head: checkIndex(fn, 'options.head', options.head ?? 0, model.heads),
+    query: checkIndex(fn, 'options.query', options.query ?? 0, model.tokens.length),
+    theme: theme(fn, options.theme),
+    scale,
+    causal: flag(fn, 'options.causal', options.causal, false),
+    title: title(fn, options.title),
+    pngButton: flag(fn, 'options.pngButton', options.pngButton, true),
   };
 }
 

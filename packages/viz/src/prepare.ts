@@ -3,12 +3,18 @@
  * and the resolved options that the renderer in `runtime/` draws.
  */
 
-import type { AttentionData, BpeWork, LossData } from './data.js';
-import { normalizeAttention, normalizeBpe, normalizeLoss } from './data.js';
+import type { AttentionData, BpeWork, LossData, NeuronData } from './data.js';
+import { normalizeAttention, normalizeBpe, normalizeLoss, normalizeNeuron } from './data.js';
 import { describe, LxmlsVizError } from './errors.js';
-import type { BpeViewOptions, HeadViewOptions, LossChartOptions, ModelViewOptions } from './options.js';
-import { resolveBpe, resolveHead, resolveLoss, resolveModel } from './options.js';
-import type { AttentionModel, BpePartModel, LossModel } from './runtime/types.js';
+import type {
+  BpeViewOptions,
+  HeadViewOptions,
+  LossChartOptions,
+  ModelViewOptions,
+  NeuronViewOptions,
+} from './options.js';
+import { resolveBpe, resolveHead, resolveLoss, resolveModel, resolveNeuron } from './options.js';
+import type { AttentionModel, BpePartModel, LossModel, NeuronModel } from './runtime/types.js';
 
 /** The views, with the data and the options each takes. */
 export interface Views {
@@ -16,6 +22,8 @@ export interface Views {
   head: { data: AttentionData; options: HeadViewOptions };
   /** bertviz's model view: every layer × head as a thumbnail. */
   model: { data: AttentionData; options: ModelViewOptions };
+  /** bertviz's neuron view: queries, keys, their products, scores and softmax for one head. */
+  neuron: { data: NeuronData; options: NeuronViewOptions };
   /** The `encodeAndShowWork` trace as coloured tokens. */
   bpe: { data: BpeWork; options: BpeViewOptions };
   /** A training loss curve with the Bayes-optimal line. */
@@ -29,6 +37,7 @@ export type ViewName = keyof Views;
 export type Prepared =
   | { view: 'head'; data: AttentionModel; options: ReturnType<typeof resolveHead> }
   | { view: 'model'; data: AttentionModel; options: ReturnType<typeof resolveModel> }
+  | { view: 'neuron'; data: NeuronModel; options: ReturnType<typeof resolveNeuron> }
   | { view: 'bpe'; data: BpePartModel[]; options: ReturnType<typeof resolveBpe> }
   | { view: 'loss'; data: LossModel; options: ReturnType<typeof resolveLoss> };
 
@@ -52,6 +61,10 @@ export function prepare(fn: string, view: unknown, data: unknown, options: unkno
       const model = normalizeAttention(fn, data, o.prettify !== false);
       return { view, data: model, options: resolveModel(fn, model, o as ModelViewOptions) };
     }
+    case 'neuron': {
+      const model = normalizeNeuron(fn, data, o.prettify !== false);
+      return { view, data: model, options: resolveNeuron(fn, model, o as NeuronViewOptions) };
+    }
     case 'bpe':
       return { view, data: normalizeBpe(fn, data), options: resolveBpe(fn, o as BpeViewOptions) };
     case 'loss':
@@ -60,7 +73,7 @@ export function prepare(fn: string, view: unknown, data: unknown, options: unkno
       throw new LxmlsVizError('UNKNOWN_VIEW', 'unknown view', {
         fn,
         argument: 'view',
-        expected: "'head', 'model', 'bpe' or 'loss'",
+        expected: "'head', 'model', 'neuron', 'bpe' or 'loss'",
         received: describe(view),
       });
   }

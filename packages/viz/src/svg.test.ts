@@ -120,3 +120,68 @@ describe('toSvg', () => {
     expect(count(toSvg('loss', { points }), 'lx-bayes')).toBe(0);
   });
 });
+
+describe('toSvg head view: sentence pairs, cross-attention, themes', () => {
+  const seven = ['[CLS]', 'a', 'b', '[SEP]', 'c', 'd', '[SEP]'];
+  const pair = fixture(1, 2, 7);
+
+  test.each([
+    ['all', 2 * 7 * 7],
+    ['a-a', 2 * 4 * 4],
+    ['a-b', 2 * 4 * 3],
+    ['b-a', 2 * 3 * 4],
+    ['b-b', 2 * 3 * 3],
+  ] as const)(
+    "toSvg('head', …, { sentenceBStart: 4, sentences: '%s' }) draws %i lines",
+    (sentences, lines) => {
+      const svg = toSvg('head', { tokens: seven, attention: pair }, { sentenceBStart: 4, sentences });
+      expect(count(svg, 'lx-line')).toBe(lines);
+    },
+  );
+
+  test("toSvg('head') dims the tokens outside the chosen block", () => {
+    const svg = toSvg('head', { tokens: seven, attention: pair }, { sentenceBStart: 4, sentences: 'a-b' });
+    expect(svg.match(/class="lx-token lx-dim" data-side="q"/g)).toHaveLength(3);
+    expect(svg.match(/class="lx-token lx-dim" data-side="k"/g)).toHaveLength(4);
+    expect(svg).toContain('layer 0 · A → B · heads');
+  });
+
+  test.each([
+    [
+      { sentenceBStart: 0 },
+      'options.sentenceBStart is out of range. Expected an integer in [1, 7) (both sentences non-empty), received number 0.',
+    ],
+    [
+      { sentenceBStart: 7 },
+      'options.sentenceBStart is out of range. Expected an integer in [1, 7) (both sentences non-empty), received number 7.',
+    ],
+    [
+      { sentences: 'a-b' as const },
+      'options.sentences is out of range. Expected \'all\' unless options.sentenceBStart is set, received string "a-b".',
+    ],
+    [
+      { sentenceBStart: 2, sentences: 'ab' as never },
+      "options.sentences is out of range. Expected 'all', 'a-a', 'a-b', 'b-a' or 'b-b', received string \"ab\".",
+    ],
+  ])('toSvg(head, pair, %j) names the option', (options, message) => {
+    expect(() => toSvg('head', { tokens: seven, attention: pair }, options)).toThrow(
+      `[@lxmls/viz] toSvg: ${message}`,
+    );
+  });
+
+  test("toSvg('head') refuses sentenceBStart with keyTokens (cross-attention has no sentence pair)", () => {
+    expect(() =>
+      toSvg(
+        'head',
+        { tokens: ['x', 'y'], keyTokens: ['p', 'q'], attention: fixture(1, 1, 2) },
+        { sentenceBStart: 1 },
+      ),
+    ).toThrow(
+      'options.sentenceBStart is out of range. Expected no sentenceBStart with keyTokens (cross-attention)',
+    );
+  });
+
+  test("toSvg(…, { theme: 'auto' }) is light without a browser to ask", () => {
+    expect(toSvg('head', { tokens: TOKENS, attention }, { theme: 'auto' })).toContain('fill="#ffffff"');
+  });
+});

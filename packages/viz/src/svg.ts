@@ -13,11 +13,14 @@ import { getRuntime } from './runtime/index.js';
  * - `'head'`: the tokens in two columns and, for each selected head of `options.layer`, one line per
  *   (query, key) pair with a weight above zero, in the head's colour with opacity = weight.
  * - `'model'`: every layer × head as a heatmap thumbnail (max-pooled to `maxCells` per side).
+ * - `'neuron'`: for one head and query token, the query vector, each key vector, their elementwise product,
+ *   the scores q · k × scale and their softmax.
  * - `'bpe'`: an `encodeAndShowWork` trace as coloured token boxes with their ids, then one row per chunk.
  * - `'loss'`: the loss curve, with the Bayes-optimal loss as a dashed line.
  *
  * @param view - Which view.
- * @param data - Its data: `{ tokens, attention }`, an `encodeAndShowWork` result, or `{ points, bayesLoss }`.
+ * @param data - Its data: `{ tokens, attention }`, `{ tokens, queries, keys }`, an `encodeAndShowWork` result,
+ *   or `{ points, bayesLoss }`.
  * @param options - Its options (theme, layer, heads, title, …).
  * @returns The SVG markup, starting with `<svg xmlns=…`.
  * @throws {@link LxmlsVizError} for data that does not match the tokens, non-finite weights, empty token
@@ -44,9 +47,11 @@ export function toSvg<V extends ViewName>(
       ? lib.headSvg(p.data, p.options, { lines: true, allHeads: false })
       : p.view === 'model'
         ? lib.modelSvg(p.data, p.options)
-        : p.view === 'bpe'
-          ? lib.bpeSvg(p.data, p.options)
-          : lib.lossSvg(p.data, p.options);
+        : p.view === 'neuron'
+          ? lib.neuronSvg(p.data, p.options, { legend: true })
+          : p.view === 'bpe'
+            ? lib.bpeSvg(p.data, p.options)
+            : lib.lossSvg(p.data, p.options);
   // The namespace is added here, not in the renderer, so the inlined code of `toHtml` holds no URL at all.
   return svg.replace('<svg ', `<svg xmlns="${SVG_NS}" `);
 }

@@ -43,6 +43,21 @@ export function commonPart(lib: Lib): void {
     return em * fontSize;
   };
 
+  // 'auto' follows the reader's system setting where there is one (a browser), else light.
+  lib.resolveTheme = (theme: Theme) =>
+    theme !== 'auto'
+      ? theme
+      : typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
+        ? 'dark'
+        : 'light';
+
+  lib.watchTheme = (theme: Theme, redraw: () => void) => {
+    if (theme !== 'auto' || typeof matchMedia !== 'function') return () => {};
+    const query = matchMedia('(prefers-color-scheme: dark)');
+    query.addEventListener('change', redraw);
+    return () => query.removeEventListener('change', redraw);
+  };
+
   lib.palette = (theme: Theme) =>
     theme === 'dark'
       ? { bg: '#1e1e1e', fg: '#e8e8e8', muted: '#9a9a9a', grid: '#3a3a3a', accent: '#4ea1ff' }
@@ -74,14 +89,18 @@ export function commonPart(lib: Lib): void {
       '.lx-viz[data-theme="light"]{background:#fff;color:#1f1f1f}',
       '.lx-viz[data-theme="dark"]{background:#1e1e1e;color:#e8e8e8}',
       '.lx-controls{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin-bottom:6px}',
-      '.lx-viz select,.lx-viz .lx-back{font:inherit;color:inherit;background:transparent;border:1px solid #888;border-radius:4px;padding:1px 4px}',
+      '.lx-viz select,.lx-viz .lx-png{font:inherit;color:inherit;background:transparent;border:1px solid #888;border-radius:4px;padding:1px 4px}',
       '.lx-viz select option{color:#000}',
       '.lx-head-toggle{width:18px;height:18px;border:2px solid transparent;border-radius:3px;cursor:pointer;padding:0}',
       '.lx-head-toggle[aria-pressed="false"]{opacity:.25}',
-      '.lx-head-toggle:focus-visible,.lx-thumb:focus-visible{outline:2px solid #4ea1ff;outline-offset:2px}',
+      '.lx-viz :focus-visible{outline:2px solid #4ea1ff;outline-offset:2px}',
+      '.lx-png{cursor:pointer;margin-left:auto}',
       '.lx-stage{position:relative}',
       '.lx-stage canvas.lx-lines{position:absolute;top:0;pointer-events:none}',
       '.lx-token{cursor:default}',
+      '.lx-token.lx-dim{opacity:.3}',
+      '.lx-neuron-token{cursor:pointer}',
+      '.lx-neuron-token.lx-selected{font-weight:bold}',
       '.lx-stage[data-focus] .lx-token{opacity:.45}',
       '.lx-stage[data-focus] .lx-token.lx-focused{opacity:1;font-weight:bold}',
       '.lx-model-grid{display:grid;gap:4px;align-items:center}',

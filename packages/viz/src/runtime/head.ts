@@ -6,13 +6,26 @@
  * `headSvg` writes the picture as an SVG string (no DOM: Node, `toSvg`); `mountHead` turns it into a live view
  * in a browser: a layer selector, heads toggled by click or keyboard (they are buttons), and hovering a token
  * shows only its lines. Above `canvasThreshold` lines (all heads of a layer) the lines go to a `<canvas>`
- * instead: the 8 strongest lines of each query row per head (all lines of a hovered token), in 64 opacity
- * buckets, strongest first and time-sliced, so 512 tokens × 12 heads stay interactive.
+ * instead, drawn by the rasterizer of `runtime/raster.ts` in tiles of 512 pixel rows: the tiles on screen at
+ * once, the others in slices of about 16 ms, so 512 tokens × 12 heads draw in well under a second and stay
+ * interactive. Each head's tiles are kept, so toggling a head or leaving a token only composites again.
+ *
+ * A sentence pair (`sentenceBStart`, as bertviz's `sentence_b_start`) adds a selector that keeps the lines of
+ * one block (A → A, A → B, B → A, B → B). Cross-attention (`keyTokens` differ from `tokens`) needs nothing
+ * special: queries on the left, keys on the right, a rectangular `[query][key]` matrix.
  *
  * Self-contained on purpose (see `runtime/types.ts`).
  */
 
-import type { AttentionModel, HeadRenderOptions, Lib, MountedView } from './types.js';
+import type {
+  AttentionModel,
+  HeadRenderOptions,
+  Lib,
+  LineBlock,
+  LineGeometry,
+  LineSet,
+  MountedView,
+} from './types.js';
 
 /** Adds `headLayout`, `headSvg` and `mountHead` to `lib`. */
 export function headPart(lib: Lib): void {
@@ -40,16 +53,32 @@ export function headPart(lib: Lib): void {
     };
   };
 
+  lib.headBlock = (model: AttentionModel, options: HeadRenderOptions) => {
+    const q = model.tokens.length;
+    const k = model.keyTokens.length;
+    const b = options.sentenceBStart;
+    if (b === undefined || options.sentences === 'all') return { q0: 0, q1: q, k0: 0, k1: k };
+    const [from, to] = options.sentences.split('-');
+    return {
+      q0: from === 'a' ? 0 : b,
+      q1: from === 'a' ? b : q,
+      k0: to === 'a' ? 0 : b,
+      k1: to === 'a' ? b : k,
+    };
+  };
+
   lib.headSvg = (
     model: AttentionModel,
     options: HeadRenderOptions,
     mode: { lines: boolean; allHeads: boolean },
   ) => {
     const L = lib.headLayout(model);
-    const p = lib.palette(options.theme);
+    const theme = lib.resolveTheme(options.theme);
+    const p = lib.palette(theme);
+    const block = lib.headBlock(model, options);
     const legend = !mode.allHeads; // the standalone picture says what it shows; the live view has controls
     const header = legend ? (options.title ? 44 : 24) : 0;
-    const out: string[] = [lib.svgOpen(L.width, L.height + header, options.theme, 'lx-head-svg')];
+    const out: string[] = [lib.svgOpen(L.width, L.height + header, theme, 'lx-head-svg')];
     if (legend) {
       let x = 8;
       if (options.title) {
@@ -58,10 +87,11 @@ export function headPart(lib: Lib): void {
         );
       }
       const y = options.title ? 34 : 14;
-      out.push(
-        `<text x="${x}" y="${y}" font-size="12" fill="${p.muted}">layer ${options.layer} · heads</text>`,
-      );
-      x += 110;
+      const pair =
+        options.sentences === 'all' ? '' : ` · ${options.sentences.replace('-', ' → ').toUpperCase()}`;
+      const what = `layer ${options.layer}${pair} · heads`;
+      out.push(`<text x="${x}" y="${y}" font-size="12" fill="${p.muted}">${what}</text>`);
+      x += lib.textWidth(what, 12) + 12;
       for (const h of options.heads) {
         out.push(
           `<rect class="lx-swatch" x="${x}" y="${y - 10}" width="12" height="12" rx="2" fill="${lib.headColor(h, model.heads)}"/>` +
@@ -72,14 +102,14 @@ export function headPart(lib: Lib): void {
       out.push(`<g transform="translate(0,${header})">`);
     }
     const y = (i: number) => L.top + i * L.rowH + L.rowH / 2;
-    const text = (side: string, i: number, x: number, anchor: string, token: string) =>
-      `<text class="lx-token" data-side="${side}" data-i="${i}" x="${x}" y="${y(i).toFixed(1)}" text-anchor="${anchor}" ` +
-      `dominant-baseline="central" font-size="${L.fontSize}" fill="${p.fg}">${lib.esc(token)}</text>`;
+    const text = (side: string, i: number, x: number, anchor: string, token: string, dim: boolean) =>
+      `<text class="lx-token${dim ? ' lx-dim' : ''}" data-side="${side}" data-i="${i}" x="${x}" y="${y(i).toFixed(1)}" text-anchor="${anchor}" ` +
+      `dominant-baseline="central" font-size="${L.fontSize}" fill="${p.fg}"${dim ? ' opacity="0.3"' : ''}>${lib.esc(token)}</text>`;
     model.tokens.forEach((t, i) => {
-      out.push(text('q', i, L.leftTextX, 'end', t));
+      out.push(text('q', i, L.leftTextX, 'end', t, i < block.q0 || i >= block.q1));
     });
     model.keyTokens.forEach((t, i) => {
-      out.push(text('k', i, L.rightTextX, 'start', t));
+      out.push(text('k', i, L.rightTextX, 'start', t, i < block.k0 || i >= block.k1));
     });
     if (mode.lines) {
       const k = model.keyTokens.length;
@@ -92,9 +122,9 @@ export function headPart(lib: Lib): void {
         out.push(
           `<g class="lx-head" data-head="${h}" stroke="${lib.headColor(h, model.heads)}" stroke-width="${width}"${hidden}>`,
         );
-        for (let q = 0; q < model.tokens.length; q++) {
+        for (let q = block.q0; q < block.q1; q++) {
           const y1 = y(q).toFixed(1);
-          for (let j = 0; j < k; j++) {
+          for (let j = block.k0; j < block.k1; j++) {
             const weight = w[q * k + j]!;
             if (!(weight > 0) || weight < options.minWeight) continue;
             out.push(
@@ -113,12 +143,14 @@ export function headPart(lib: Lib): void {
 
   lib.mountHead = (element: HTMLElement, initialModel: AttentionModel, initialOptions: HeadRenderOptions) => {
     const doc = element.ownerDocument;
+    const win = doc.defaultView;
     let model = initialModel;
     let options = initialOptions;
     let selected = new Set(options.heads);
     let focus: { side: 'q' | 'k'; i: number } | null = null;
     let canvas: HTMLCanvasElement | null = null;
     let renderer: 'svg' | 'canvas' = 'svg';
+    let unwatch = () => {};
     const uid = `lx${Math.random().toString(36).slice(2, 10)}`;
 
     const root = doc.createElement('div');
@@ -128,7 +160,22 @@ export function headPart(lib: Lib): void {
     controls.className = 'lx-controls';
     const stage = doc.createElement('div');
     stage.className = `lx-stage ${uid}`;
+    // The stage takes the keyboard: arrows move the focused token, Left/Right change side, Escape clears.
+    stage.tabIndex = 0;
+    stage.setAttribute('role', 'application');
+    stage.setAttribute(
+      'aria-label',
+      'Attention lines. Up and Down focus a token, Left and Right switch between queries and keys, Escape clears.',
+    );
     const focusStyle = doc.createElement('style');
+
+    const setLayer = (layer: number) => {
+      options = { ...options, layer };
+      const select = controls.querySelector('.lx-layer') as HTMLSelectElement | null;
+      if (select) select.value = String(layer);
+      focus = null;
+      draw();
+    };
 
     const buildControls = () => {
       controls.textContent = '';
@@ -136,15 +183,34 @@ export function headPart(lib: Lib): void {
       label.textContent = 'Layer ';
       const select = doc.createElement('select');
       select.className = 'lx-layer';
+      // A native <select>: Tab reaches it, arrow keys change the layer.
       for (let l = 0; l < model.layers; l++) select.add(new Option(String(l), String(l)));
       select.value = String(options.layer);
-      select.addEventListener('change', () => {
-        options = { ...options, layer: Number(select.value) };
-        focus = null;
-        draw();
-      });
+      select.addEventListener('change', () => setLayer(Number(select.value)));
       label.appendChild(select);
       controls.appendChild(label);
+      if (options.sentenceBStart !== undefined) {
+        const pair = doc.createElement('label');
+        pair.textContent = 'Sentences ';
+        const which = doc.createElement('select');
+        which.className = 'lx-sentences';
+        const names: [string, string][] = [
+          ['all', 'All'],
+          ['a-a', 'Sentence A → Sentence A'],
+          ['a-b', 'Sentence A → Sentence B'],
+          ['b-a', 'Sentence B → Sentence A'],
+          ['b-b', 'Sentence B → Sentence B'],
+        ];
+        for (const [value, text] of names) which.add(new Option(text, value));
+        which.value = options.sentences;
+        which.addEventListener('change', () => {
+          options = { ...options, sentences: which.value as HeadRenderOptions['sentences'] };
+          focus = null;
+          draw();
+        });
+        pair.appendChild(which);
+        controls.appendChild(pair);
+      }
       const heads = doc.createElement('span');
       heads.className = 'lx-heads';
       heads.setAttribute('role', 'group');
@@ -157,11 +223,18 @@ export function headPart(lib: Lib): void {
         button.title = `head ${h}`;
         button.setAttribute('aria-label', `head ${h}`);
         button.style.background = lib.headColor(h, model.heads);
-        // A <button> is focusable and fires `click` on Enter and Space: keyboard access comes for free.
+        // A <button> is focusable and fires `click` on Enter and Space; Left/Right move between the heads.
         button.addEventListener('click', () => toggle(h));
+        button.addEventListener('keydown', (event) => {
+          const to = event.key === 'ArrowRight' ? h + 1 : event.key === 'ArrowLeft' ? h - 1 : -1;
+          if (to < 0 || to >= model.heads) return;
+          event.preventDefault();
+          (heads.children[to] as HTMLElement).focus();
+        });
         heads.appendChild(button);
       }
       controls.appendChild(heads);
+      if (options.pngButton) controls.appendChild(lib.pngButton(root, 'attention-head-view.png'));
     };
 
     const toggle = (h: number) => {
@@ -201,100 +274,142 @@ export function headPart(lib: Lib): void {
       if (renderer === 'canvas') paint();
     };
 
-    // Canvas painting is time-sliced: the strongest lines first, then the rest in slices of ~12 ms, so that
-    // a hover or a click between two slices is handled at once (it cancels the rest and repaints).
+    // Canvas mode. The picture is cut into tiles of TILE pixel rows; each head's alpha tiles are kept for the
+    // unfocused view of the current layer and sentence block, so toggling heads only composites again.
+    const TILE = 512;
+    let geometry: (LineGeometry & { key: string; sy: number }) | null = null;
+    let baseKey = '';
+    const baseSets = new Map<number, LineSet>();
+    const baseTiles = new Map<string, Uint8Array>();
+    let scratch: Float32Array = new Float32Array(0);
     let paintId = 0;
     let painting = false;
+
     const paint = () => {
       const id = ++paintId;
       painting = false;
       if (!canvas) return;
-      const L = lib.headLayout(model);
       const ctx = canvas.getContext('2d');
       if (!ctx) return;
-      const win = doc.defaultView;
-      const ratio = win?.devicePixelRatio || 1;
-      const gap = L.lineX2 - L.lineX1;
-      canvas.width = Math.round(gap * ratio);
-      canvas.height = Math.round(L.height * ratio);
-      canvas.style.width = `${gap}px`;
-      canvas.style.height = `${L.height}px`;
-      canvas.style.left = `${L.lineX1}px`;
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      ctx.clearRect(0, 0, gap, L.height);
-      ctx.lineWidth = Math.max(1, Math.min(2, L.rowH / 8));
+      const L = lib.headLayout(model);
       const q = model.tokens.length;
       const k = model.keyTokens.length;
-      const LEVELS = 64;
-      const TOP = 8;
-      // Bucket the lines by opacity (a weight under 1/128 rounds to nothing), strongest bucket first.
-      const jobs: { color: string; alpha: number; lines: number[] }[] = [];
-      for (const h of selected) {
-        const w = model.weights[options.layer * model.heads + h]!;
-        const buckets: number[][] = [];
-        for (let b = 0; b <= LEVELS; b++) buckets.push([]);
-        const add = (index: number) => {
-          const weight = w[index]!;
-          if (!(weight > 0) || weight < options.minWeight) return;
-          const level = Math.min(LEVELS, Math.round(weight * LEVELS));
-          if (level > 0) buckets[level]!.push(index);
-        };
-        if (focus?.side === 'q') for (let j = 0; j < k; j++) add(focus.i * k + j);
-        else if (focus?.side === 'k') for (let i = 0; i < q; i++) add(i * k + focus.i);
-        else {
-          // Without a focus, only the TOP strongest lines of each query row: at 512 tokens the rest are
-          // faint, and every line is thousands of pixels long for the rasterizer.
-          const top = new Int32Array(TOP);
-          for (let i = 0; i < q; i++) {
-            let n = 0;
-            for (let j = 0; j < k; j++) {
-              const index = i * k + j;
-              if (n < TOP) top[n++] = index;
-              else {
-                let low = 0;
-                for (let m = 1; m < TOP; m++) if (w[top[m]!]! < w[top[low]!]!) low = m;
-                if (w[index]! > w[top[low]!]!) top[low] = index;
-              }
-            }
-            for (let m = 0; m < n; m++) add(top[m]!);
-          }
-        }
-        const color = lib.headColor(h, model.heads);
-        for (let b = 1; b <= LEVELS; b++)
-          if (buckets[b]!.length) jobs.push({ color, alpha: b / LEVELS, lines: buckets[b]! });
+      // Device pixels, with a whole number of them between two tokens (at most 16,000 rows in all).
+      const scale = Math.min(win?.devicePixelRatio || 1, 16_000 / L.height);
+      const step = Math.max(1, Math.round(L.rowH * scale));
+      const sy = step / L.rowH;
+      const cols = Math.max(1, Math.round((L.lineX2 - L.lineX1) * scale));
+      const rows = Math.ceil(L.height * sy);
+      const key = `${q} ${k} ${cols} ${rows} ${step}`;
+      if (geometry?.key !== key) {
+        // Lines as wide as the SVG renderer draws them (1 to 2 pixels), in device pixels.
+        const width = Math.max(1, Math.min(2, L.rowH / 8)) * scale;
+        const g = lib.lineGeometry(q, k, cols, rows, (L.top + L.rowH / 2) * sy, step, width);
+        geometry = { ...g, key, sy };
+        baseKey = '';
       }
-      jobs.sort((a, b) => b.alpha - a.alpha);
-      let job = 0;
-      let line = 0;
-      const slice = () => {
-        if (id !== paintId) return;
-        const t0 = Date.now();
-        while (job < jobs.length && Date.now() - t0 < 12) {
-          const j = jobs[job]!;
-          ctx.globalAlpha = j.alpha;
-          ctx.strokeStyle = j.color;
-          // One short path per line: Skia strokes a path of thousands of crossing segments very slowly.
-          const stop = Math.min(j.lines.length, line + 256);
-          for (; line < stop; line++) {
-            const index = j.lines[line]!;
-            const i = Math.floor(index / k);
-            ctx.beginPath();
-            ctx.moveTo(0, L.top + i * L.rowH + L.rowH / 2);
-            ctx.lineTo(gap, L.top + (index - i * k) * L.rowH + L.rowH / 2);
-            ctx.stroke();
-          }
-          if (line >= j.lines.length) {
-            job++;
-            line = 0;
-          }
+      const g = geometry;
+      if (canvas.width !== cols || canvas.height !== rows) {
+        canvas.width = cols;
+        canvas.height = rows;
+      }
+      canvas.style.width = `${L.lineX2 - L.lineX1}px`;
+      canvas.style.height = `${L.height}px`;
+      canvas.style.left = `${L.lineX1}px`;
+
+      const block = lib.headBlock(model, options);
+      const blockKey = `${options.layer} ${options.minWeight} ${block.q0} ${block.q1} ${block.k0} ${block.k1}`;
+      if (blockKey !== baseKey) {
+        baseKey = blockKey;
+        baseSets.clear();
+        baseTiles.clear();
+      }
+      let lineBlock: LineBlock = block;
+      if (focus?.side === 'q') lineBlock = { ...block, q0: focus.i, q1: Math.min(block.q1, focus.i + 1) };
+      if (focus?.side === 'k') lineBlock = { ...block, k0: focus.i, k1: Math.min(block.k1, focus.i + 1) };
+      if (lineBlock.q0 >= lineBlock.q1 || lineBlock.k0 >= lineBlock.k1)
+        lineBlock = { q0: 0, q1: 0, k0: 0, k1: 0 };
+      const keep = focus === null;
+      const sets = keep ? baseSets : new Map<number, LineSet>();
+      const heads = [...selected].sort((a, b) => a - b);
+      const colors = heads.map((h) => lib.rgb(lib.headColor(h, model.heads)));
+      const tiles = Math.ceil(rows / TILE);
+      const done = new Uint8Array(tiles);
+      if (heads.length === 0) {
+        ctx.clearRect(0, 0, cols, rows);
+        return;
+      }
+
+      // One head's alpha for one tile: kept for the unfocused view, else made afresh.
+      const alphaOf = (head: number, t: number) => {
+        const cached = keep ? baseTiles.get(`${head} ${t}`) : undefined;
+        if (cached) return cached;
+        let set = sets.get(head);
+        if (!set) {
+          set = lib.lineSet(
+            g,
+            model.weights[options.layer * model.heads + head]!,
+            lineBlock,
+            options.minWeight,
+          );
+          sets.set(head, set);
         }
-        painting = job < jobs.length;
-        if (painting) {
-          if (win?.requestAnimationFrame) win.requestAnimationFrame(slice);
-          else setTimeout(slice, 0);
-        }
+        const y0 = t * TILE;
+        const alpha = new Uint8Array(cols * Math.min(TILE, rows - y0));
+        scratch = lib.rasterTile(g, set, y0, Math.min(TILE, rows - y0), alpha, scratch);
+        if (keep) baseTiles.set(`${head} ${t}`, alpha);
+        return alpha;
       };
-      slice();
+      const pending = new Map<number, Uint8Array[]>(); // tiles begun in the background: the heads done
+      const finishTile = (t: number, alphas: Uint8Array[]) => {
+        done[t] = 1;
+        pending.delete(t);
+        const h = Math.min(TILE, rows - t * TILE);
+        const image = ctx.createImageData(cols, h);
+        lib.compositeTile(alphas, colors, image.data);
+        ctx.putImageData(image, 0, t * TILE);
+      };
+      // The tiles on screen now, top first (asked again before each step, so scrolling reorders them), then
+      // the others.
+      const nextTile = () => {
+        const box = canvas!.getBoundingClientRect();
+        const view = win?.innerHeight ?? box.bottom;
+        const top = Math.max(0, Math.floor(((-box.top / (box.height || 1)) * rows) / TILE));
+        const bottom = Math.min(
+          tiles - 1,
+          Math.floor((((view - box.top) / (box.height || 1)) * rows) / TILE),
+        );
+        for (let t = top; t <= bottom; t++) if (!done[t]) return { t, onScreen: true };
+        for (let t = 0; t < tiles; t++) if (!done[t]) return { t, onScreen: false };
+        return null;
+      };
+      // What is on screen is drawn at once (at least the first tile)...
+      for (let next = nextTile(); next && (next.onScreen || !done.includes(1)); next = nextTile()) {
+        finishTile(
+          next.t,
+          heads.map((head) => alphaOf(head, next.t)),
+        );
+      }
+      // ...the rest after the first frame, one head of one tile at a time (about 10 ms each), so that input
+      // is handled between two steps; a new paint (hover, toggle, layer) cancels the rest.
+      const work = () => {
+        if (id !== paintId) return;
+        const start = Date.now();
+        for (let next = nextTile(); next; next = nextTile()) {
+          const alphas = pending.get(next.t) ?? [];
+          pending.set(next.t, alphas);
+          alphas.push(alphaOf(heads[alphas.length]!, next.t));
+          if (alphas.length === heads.length) finishTile(next.t, alphas);
+          if (Date.now() - start > 12) break;
+        }
+        painting = nextTile() !== null;
+        if (painting) setTimeout(work, 0);
+      };
+      painting = nextTile() !== null;
+      if (painting) {
+        if (win?.requestAnimationFrame) win.requestAnimationFrame(() => setTimeout(work, 0));
+        else setTimeout(work, 0);
+      }
     };
 
     const draw = () => {
@@ -303,7 +418,7 @@ export function headPart(lib: Lib): void {
         options.renderer === 'canvas' || (options.renderer === 'auto' && total > options.canvasThreshold)
           ? 'canvas'
           : 'svg';
-      root.dataset.theme = options.theme;
+      root.dataset.theme = lib.resolveTheme(options.theme);
       root.dataset.renderer = renderer;
       stage.innerHTML = lib.headSvg(model, options, { lines: renderer === 'svg', allHeads: true });
       stage.appendChild(focusStyle);
@@ -317,37 +432,60 @@ export function headPart(lib: Lib): void {
       applyFocus();
     };
 
-    stage.addEventListener('mouseover', (event) => {
-      const token = (event.target as Element).closest?.('.lx-token') as SVGTextElement | null;
-      const next = token ? { side: token.dataset.side as 'q' | 'k', i: Number(token.dataset.i) } : null;
+    const setFocus = (next: { side: 'q' | 'k'; i: number } | null) => {
       if (next?.side === focus?.side && next?.i === focus?.i) return;
       focus = next;
       applyFocus();
+    };
+    stage.addEventListener('mouseover', (event) => {
+      const token = (event.target as Element).closest?.('.lx-token') as SVGTextElement | null;
+      setFocus(token ? { side: token.dataset.side as 'q' | 'k', i: Number(token.dataset.i) } : null);
     });
-    stage.addEventListener('mouseleave', () => {
-      if (focus === null) return;
-      focus = null;
-      applyFocus();
+    stage.addEventListener('mouseleave', () => setFocus(null));
+    stage.addEventListener('keydown', (event) => {
+      const side = focus?.side ?? 'q';
+      const n = side === 'q' ? model.tokens.length : model.keyTokens.length;
+      const i = focus?.i ?? -1;
+      let next: { side: 'q' | 'k'; i: number } | null | undefined;
+      if (event.key === 'ArrowDown') next = { side, i: Math.min(n - 1, i + 1) };
+      else if (event.key === 'ArrowUp') next = { side, i: Math.max(0, i - 1) };
+      else if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
+        const to = event.key === 'ArrowLeft' ? 'q' : 'k';
+        const count = to === 'q' ? model.tokens.length : model.keyTokens.length;
+        next = { side: to, i: Math.min(count - 1, Math.max(0, i)) };
+      } else if (event.key === 'Escape') next = null;
+      if (next === undefined) return;
+      event.preventDefault();
+      setFocus(next);
     });
 
     lib.ensureStyle(root);
     root.appendChild(controls);
     root.appendChild(stage);
-    buildControls();
-    draw();
+    const start = () => {
+      unwatch();
+      unwatch = lib.watchTheme(options.theme, draw);
+      buildControls();
+      draw();
+    };
+    start();
 
     const handle: MountedView = {
       element: root,
       update(data: unknown, next: unknown) {
-        if (data) model = data as AttentionModel;
+        if (data) {
+          model = data as AttentionModel;
+          geometry = null;
+        }
         if (next) options = next as HeadRenderOptions;
+        baseKey = '';
         selected = new Set(options.heads);
         focus = null;
-        buildControls();
-        draw();
+        start();
       },
       destroy() {
         paintId++;
+        unwatch();
         root.remove();
       },
       state() {
@@ -357,18 +495,20 @@ export function headPart(lib: Lib): void {
           focus,
           renderer,
           painting,
+          sentences: options.sentences,
         };
       },
-      setLayer(layer: number) {
-        options = { ...options, layer };
-        (controls.querySelector('.lx-layer') as HTMLSelectElement).value = String(layer);
-        focus = null;
-        draw();
-      },
+      setLayer,
       toggleHead: toggle,
       focusToken(side: 'q' | 'k' | null, i = 0) {
-        focus = side === null ? null : { side, i };
-        applyFocus();
+        setFocus(side === null ? null : { side, i });
+      },
+      setSentences(which: HeadRenderOptions['sentences']) {
+        options = { ...options, sentences: which };
+        const select = controls.querySelector('.lx-sentences') as HTMLSelectElement | null;
+        if (select) select.value = which;
+        focus = null;
+        draw();
       },
     };
     return handle;

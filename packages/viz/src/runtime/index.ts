@@ -15,9 +15,22 @@ import { headPart } from './head.js';
 import { lossPart } from './loss.js';
 import { modelPart } from './model.js';
 import { mountPart } from './mount.js';
+import { neuronPart } from './neuron.js';
+import { pngPart } from './png.js';
+import { rasterPart } from './raster.js';
 import type { Lib } from './types.js';
 
-const PARTS: ((lib: Lib) => void)[] = [commonPart, headPart, modelPart, bpePart, lossPart, mountPart];
+const PARTS: ((lib: Lib) => void)[] = [
+  commonPart,
+  rasterPart,
+  headPart,
+  modelPart,
+  neuronPart,
+  bpePart,
+  lossPart,
+  pngPart,
+  mountPart,
+];
 
 let runtime: Lib | undefined;
 

@@ -4,7 +4,9 @@
  * thumbnail (or pressing Enter or Space on it) opens that layer and head in a head view below the grid.
  *
  * `modelSvg` writes an SVG string (no DOM); long inputs are max-pooled to at most `maxCells` cells per side,
- * so the SVG stays small. `mountModel` draws each thumbnail on a `<canvas>` at full resolution instead.
+ * so the SVG stays small. `mountModel` draws each thumbnail on a `<canvas>` of the thumbnail's size in device
+ * pixels, max-pooling longer inputs to it (a peak is never averaged away): 144 thumbnails of 512 × 512
+ * weights read each weight once. Arrow keys move between thumbnails, Enter or Space opens one.
  *
  * Self-contained on purpose (see `runtime/types.ts`).
  */
@@ -14,7 +16,8 @@ import type { AttentionModel, Lib, ModelRenderOptions } from './types.js';
 /** Adds `modelSvg` and `mountModel` to `lib`. */
 export function modelPart(lib: Lib): void {
   lib.modelSvg = (model: AttentionModel, options: ModelRenderOptions) => {
-    const p = lib.palette(options.theme);
+    const theme = lib.resolveTheme(options.theme);
+    const p = lib.palette(theme);
     const S = options.thumbnailSize;
     const gap = 6;
     const labelW = 64;
@@ -25,7 +28,7 @@ export function modelPart(lib: Lib): void {
     const cols = Math.min(k, options.maxCells);
     const width = labelW + model.heads * (S + gap) + 4;
     const height = top + model.layers * (S + gap) + 4;
-    const out: string[] = [lib.svgOpen(width, height, options.theme, 'lx-model-svg')];
+    const out: string[] = [lib.svgOpen(width, height, theme, 'lx-model-svg')];
     if (options.title) {
       out.push(
         `<text x="8" y="18" font-size="14" font-weight="bold" fill="${p.fg}">${lib.esc(options.title)}</text>`,
@@ -95,8 +98,13 @@ export function modelPart(lib: Lib): void {
     root.className = 'lx-viz lx-model-view';
     element.appendChild(root);
     lib.ensureStyle(root);
+    const controls = doc.createElement('div');
+    controls.className = 'lx-controls';
+    root.appendChild(controls);
     const grid = doc.createElement('div');
     grid.className = 'lx-model-grid';
+    grid.setAttribute('role', 'group');
+    grid.setAttribute('aria-label', 'Layers × heads: arrow keys move, Enter opens a head');
     const detail = doc.createElement('div');
     detail.className = 'lx-detail';
     root.appendChild(grid);
@@ -118,16 +126,34 @@ export function modelPart(lib: Lib): void {
           String(Number(el.dataset.layer) === layer && Number(el.dataset.head) === h),
         );
       }
-      head = lib.mountHead(detail, model, { ...options.head, theme: options.theme, layer, heads: [h] });
+      head = lib.mountHead(detail, model, {
+        ...options.head,
+        theme: options.theme,
+        layer,
+        heads: [h],
+        pngButton: options.pngButton,
+      });
       return head;
     };
 
     const draw = () => {
-      root.dataset.theme = options.theme;
+      const theme = lib.resolveTheme(options.theme);
+      root.dataset.theme = theme;
+      controls.textContent = '';
+      if (options.pngButton) controls.appendChild(lib.pngButton(root, 'attention-model-view.png'));
       grid.textContent = '';
       grid.style.gridTemplateColumns = `auto repeat(${model.heads}, ${options.thumbnailSize}px)`;
       const q = model.tokens.length;
       const k = model.keyTokens.length;
+      // Thumbnail pixels: the weights themselves when they fit, else max-pooled blocks of them.
+      const side = Math.max(1, Math.round(options.thumbnailSize * (doc.defaultView?.devicePixelRatio || 1)));
+      const rows = Math.min(q, side);
+      const cols = Math.min(k, side);
+      const rowOf = new Int32Array(q);
+      const colStart = new Int32Array(cols + 1); // cell c pools keys [colStart[c], colStart[c + 1])
+      for (let i = 0; i < q; i++) rowOf[i] = Math.floor((i * rows) / q);
+      for (let c = 0; c <= cols; c++) colStart[c] = Math.ceil((c * k) / cols);
+      const cells = new Float32Array(rows * cols);
       const cell = (text: string) => {
         const div = doc.createElement('div');
         div.className = 'lx-label';
@@ -141,29 +167,42 @@ export function modelPart(lib: Lib): void {
         for (let h = 0; h < model.heads; h++) {
           const canvas = doc.createElement('canvas');
           canvas.className = 'lx-thumb';
-          canvas.width = k;
-          canvas.height = q;
+          canvas.width = cols;
+          canvas.height = rows;
           canvas.style.width = `${options.thumbnailSize}px`;
           canvas.style.height = `${options.thumbnailSize}px`;
-          canvas.style.background = lib.palette(options.theme).bg;
+          canvas.style.background = lib.palette(theme).bg;
           canvas.dataset.layer = String(l);
           canvas.dataset.head = String(h);
-          canvas.tabIndex = 0;
+          // One tab stop for the grid: the open (or first) thumbnail; arrows move within it.
+          canvas.tabIndex = (opened ? opened.layer === l && opened.head === h : l === 0 && h === 0) ? 0 : -1;
           canvas.setAttribute('role', 'button');
           canvas.setAttribute('aria-label', `layer ${l}, head ${h}: open in the head view`);
           const ctx = canvas.getContext('2d');
           if (ctx) {
             const [r, g, b] = rgb(ctx, lib.headColor(h, model.heads));
             const w = model.weights[l * model.heads + h]!;
+            cells.fill(0);
             let max = 0;
-            for (let i = 0; i < w.length; i++) if (w[i]! > max) max = w[i]!;
-            const image = ctx.createImageData(k, q);
+            for (let i = 0; i < q; i++) {
+              const row = rowOf[i]! * cols;
+              const from = i * k;
+              for (let c = 0; c < cols; c++) {
+                let m = cells[row + c]!;
+                for (let j = from + colStart[c]!, end = from + colStart[c + 1]!; j < end; j++) {
+                  if (w[j]! > m) m = w[j]!;
+                }
+                cells[row + c] = m;
+              }
+            }
+            for (let i = 0; i < cells.length; i++) if (cells[i]! > max) max = cells[i]!;
+            const image = ctx.createImageData(cols, rows);
             const px = image.data;
-            for (let i = 0; i < w.length; i++) {
+            for (let i = 0; i < cells.length; i++) {
               px[4 * i] = r!;
               px[4 * i + 1] = g!;
               px[4 * i + 2] = b!;
-              px[4 * i + 3] = max > 0 ? Math.round((255 * Math.max(0, w[i]!)) / max) : 0;
+              px[4 * i + 3] = max > 0 ? Math.round((255 * Math.max(0, cells[i]!)) / max) : 0;
             }
             ctx.putImageData(image, 0, 0);
           }
@@ -172,13 +211,31 @@ export function modelPart(lib: Lib): void {
             if (event.key === 'Enter' || event.key === ' ') {
               event.preventDefault();
               open(l, h);
+              return;
             }
+            const move: Record<string, [number, number]> = {
+              ArrowUp: [-1, 0],
+              ArrowDown: [1, 0],
+              ArrowLeft: [0, -1],
+              ArrowRight: [0, 1],
+            };
+            const by = move[event.key];
+            if (!by) return;
+            event.preventDefault();
+            const to = grid.querySelector<HTMLCanvasElement>(
+              `.lx-thumb[data-layer="${l + by[0]}"][data-head="${h + by[1]}"]`,
+            );
+            if (!to) return;
+            canvas.tabIndex = -1;
+            to.tabIndex = 0;
+            to.focus();
           });
           grid.appendChild(canvas);
         }
       }
       if (opened) open(opened.layer, opened.head);
     };
+    let unwatch = lib.watchTheme(options.theme, () => draw());
     draw();
 
     return {
@@ -191,9 +248,12 @@ export function modelPart(lib: Lib): void {
           head = null;
         }
         if (next) options = next as ModelRenderOptions;
+        unwatch();
+        unwatch = lib.watchTheme(options.theme, () => draw());
         draw();
       },
       destroy() {
+        unwatch();
         head?.destroy();
         root.remove();
       },

@@ -5,7 +5,7 @@
  * Self-contained on purpose (see `runtime/types.ts`).
  */
 
-import type { AttentionModel, Lib } from './types.js';
+import type { AttentionModel, Lib, NeuronModel } from './types.js';
 
 /** Adds `decodeWeights` and `mount` to `lib`. */
 export function mountPart(lib: Lib): void {
@@ -27,12 +27,22 @@ export function mountPart(lib: Lib): void {
   lib.mount = (view: string, element: HTMLElement, data: unknown, options: unknown) => {
     if (view === 'bpe') return lib.mountBpe(element, data as never, options as never);
     if (view === 'loss') return lib.mountLoss(element, data as never, options as never);
+    if (view === 'neuron') {
+      const n = data as Omit<NeuronModel, 'queries' | 'keys'> & { queries: string; keys: string };
+      const model: NeuronModel = {
+        ...n,
+        queries: lib.decodeWeights(n.queries, 'float32', n.layers * n.heads, n.tokens.length * n.dim),
+        keys: lib.decodeWeights(n.keys, 'float32', n.layers * n.heads, n.keyTokens.length * n.dim),
+      };
+      return lib.mountNeuron(element, model, options as never);
+    }
     const d = data as Omit<AttentionModel, 'weights'> & { encoding: 'float32' | 'uint8'; weights: string };
     const model: AttentionModel = {
       tokens: d.tokens,
       keyTokens: d.keyTokens,
       layers: d.layers,
       heads: d.heads,
+      cross: d.cross,
       weights: lib.decodeWeights(
         d.weights,
         d.encoding,

@@ -7,8 +7,11 @@
  * only through the `lib` argument; type-only imports are erased by the compiler and so are allowed.
  */
 
-/** A colour theme. */
-export type Theme = 'light' | 'dark';
+/** A colour theme: `'auto'` follows the reader's system setting (`prefers-color-scheme`) in a browser. */
+export type Theme = 'light' | 'dark' | 'auto';
+
+/** Which lines of a sentence pair the head view shows: all, or one block (`'a-b'`: sentence A → sentence B). */
+export type SentenceFilter = 'all' | 'a-a' | 'a-b' | 'b-a' | 'b-b';
 
 /** Attention after validation: one flat `Float32Array` per (layer, head), row-major `[query][key]`. */
 export interface AttentionModel {
@@ -22,6 +25,8 @@ export interface AttentionModel {
   heads: number;
   /** `weights[layer * heads + head]`, of length `tokens.length * keyTokens.length`. */
   weights: Float32Array[];
+  /** True when the key tokens were given apart (cross-attention). */
+  cross?: boolean;
 }
 
 /** Options of the head view after defaults were applied. */
@@ -33,6 +38,11 @@ export interface HeadRenderOptions {
   minWeight: number;
   canvasThreshold: number;
   title: string | undefined;
+  /** Index of the first token of sentence B (self-attention over a sentence pair), or undefined. */
+  sentenceBStart: number | undefined;
+  sentences: SentenceFilter;
+  /** Show a button that saves the view as a PNG. */
+  pngButton: boolean;
 }
 
 /** Options of the model view after defaults were applied. */
@@ -43,6 +53,36 @@ export interface ModelRenderOptions {
   title: string | undefined;
   /** Options for the head view that a click opens. */
   head: HeadRenderOptions;
+  pngButton: boolean;
+}
+
+/** Queries and keys after validation: one flat `Float32Array` per (layer, head), row-major `[token][dim]`. */
+export interface NeuronModel {
+  tokens: string[];
+  keyTokens: string[];
+  layers: number;
+  heads: number;
+  /** Size of one head's query and key vectors. */
+  dim: number;
+  /** `queries[layer * heads + head]`, of length `tokens.length * dim`. */
+  queries: Float32Array[];
+  /** `keys[layer * heads + head]`, of length `keyTokens.length * dim`. */
+  keys: Float32Array[];
+}
+
+/** Options of the neuron view after defaults were applied. */
+export interface NeuronRenderOptions {
+  layer: number;
+  head: number;
+  /** The selected query token. */
+  query: number;
+  theme: Theme;
+  /** Scores are `q · k × scale`. */
+  scale: number;
+  /** Keys after the query are masked (GPT-style causal attention). */
+  causal: boolean;
+  title: string | undefined;
+  pngButton: boolean;
 }
 
 /** One chunk of a BPE trace, normalized. */
@@ -98,6 +138,55 @@ export interface HeadLayout {
   rightTextX: number;
 }
 
+/** Precomputed per-(diagonal, column) runs of the line rasterizer (`runtime/raster.ts`), in device pixels. */
+export interface LineGeometry {
+  q: number;
+  k: number;
+  /** Pixel columns between the two token columns. */
+  cols: number;
+  /** Pixel rows of the whole picture. */
+  rows: number;
+  /** Integer y of query 0's line start; line i starts at `base + i * step` (plus a shared fraction). */
+  base: number;
+  /** The fraction of a pixel below `base` where line 0 starts. */
+  offset: number;
+  /** Pixels between two tokens (an integer). */
+  step: number;
+  /** Pixels down per column of each diagonal `d` (`j - i = d - (q - 1)`). */
+  slope: Float64Array;
+  /** Half a line's width plus slack, in pixels. */
+  margin: number;
+  /** Rows of slack above and below a tile (the longest run, plus 2). */
+  pad: number;
+  /** Run start and end rows (relative to the line's `base + i * step`) and their split weights, `[c * nd + d]`. */
+  ka: Int32Array;
+  kb: Int32Array;
+  wa0: Float32Array;
+  wa1: Float32Array;
+  wb0: Float32Array;
+  wb1: Float32Array;
+}
+
+/** The drawn lines of one head, ordered by diagonal (`j - i`), then query. */
+export interface LineSet {
+  first: Int32Array;
+  before: Int32Array;
+  /** `ends[d + 1]`: lines before the end of diagonal d. */
+  ends: Int32Array;
+  y: Int32Array;
+  depth: Float32Array;
+  lines: number;
+  block: LineBlock;
+}
+
+/** A block of lines: queries `[q0, q1)` to keys `[k0, k1)`. */
+export interface LineBlock {
+  q0: number;
+  q1: number;
+  k0: number;
+  k1: number;
+}
+
 /** The handle every DOM renderer returns. */
 export interface MountedView {
   update(data: unknown, options: unknown): void;
@@ -116,9 +205,33 @@ export interface Lib {
   tokenColor(index: number, theme: Theme): string;
   svgOpen(width: number, height: number, theme: Theme, cls: string): string;
   css(): string;
+  resolveTheme(theme: Theme): 'light' | 'dark';
+  watchTheme(theme: Theme, redraw: () => void): () => void;
   ensureStyle(root: HTMLElement): void;
+  // line rasterizer
+  lineGeometry(
+    q: number,
+    k: number,
+    cols: number,
+    rows: number,
+    firstY: number,
+    step: number,
+    lineWidth: number,
+  ): LineGeometry;
+  lineSet(g: LineGeometry, weights: Float32Array, block: LineBlock, minWeight: number): LineSet;
+  rasterTile(
+    g: LineGeometry,
+    set: LineSet,
+    y0: number,
+    rows: number,
+    alpha: Uint8Array,
+    scratch: Float32Array,
+  ): Float32Array;
+  compositeTile(alphas: Uint8Array[], colors: number[][], pixels: Uint8ClampedArray): void;
+  rgb(color: string): number[];
   // head view
   headLayout(model: AttentionModel): HeadLayout;
+  headBlock(model: AttentionModel, options: HeadRenderOptions): LineBlock;
   headSvg(
     model: AttentionModel,
     options: HeadRenderOptions,
@@ -134,6 +247,13 @@ export interface Lib {
   // loss chart
   lossSvg(model: LossModel, options: LossRenderOptions): string;
   mountLoss(element: HTMLElement, model: LossModel, options: LossRenderOptions): MountedView;
+  // png
+  renderPng(root: HTMLElement): Promise<Blob>;
+  downloadBlob(doc: Document, blob: Blob, filename: string): void;
+  pngButton(root: HTMLElement, filename: string): HTMLButtonElement;
+  // neuron view
+  neuronSvg(model: NeuronModel, options: NeuronRenderOptions, mode: { legend: boolean }): string;
+  mountNeuron(element: HTMLElement, model: NeuronModel, options: NeuronRenderOptions): MountedView;
   // html
   decodeWeights(base64: string, kind: 'float32' | 'uint8', count: number, size: number): Float32Array[];
   mount(view: string, element: HTMLElement, data: unknown, options: unknown): MountedView;

@@ -1,0 +1,403 @@
+// @lxmls/viz features in a real browser: the neuron view, sentence pairs and cross-attention in the head view,
+// PNG export, themes and keyboard access. Headless Chromium loads the built package from a local server.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { findChromium, launchChromium, serveStatic } from './browser.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const chromiumPath = findChromium();
+if (chromiumPath === undefined && process.env.CI)
+  throw new Error('CI must install chromium for the browser tests');
+
+/** The page: the built package, a seeded attention maker and a seeded vector maker. */
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>@lxmls/viz features</title>
+<body style="margin:0;background:#fff">
+<div id="a"></div>
+<script type="module">
+window.viz = await import('/packages/viz/dist/index.js');
+let s = 5;
+const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
+window.attention = (layers, heads, q, k = q) => Array.from({ length: layers }, () => Array.from({ length: heads }, () =>
+  Array.from({ length: q }, () => { const row = Array.from({ length: k }, () => Math.exp(3 * rnd()) );
+    const t = row.reduce((a, b) => a + b, 0); return row.map((x) => x / t); })));
+window.vectors = (layers, heads, n, dim) => Array.from({ length: layers }, () => Array.from({ length: heads }, () =>
+  Array.from({ length: n }, () => Array.from({ length: dim }, () => (rnd() < 0.5 ? -1 : 1) * (0.1 + 0.9 * rnd())))));
+window.ready = true;
+</script>`;
+
+// biome-ignore lint/suspicious/noExplicitAny: the page's globals are whatever the page script put there
+type Win = Record<string, any>;
+
+/** Lines drawn: neither their head group nor a focus rule hides them. */
+const visibleLines = (page: Page) =>
+  page.evaluate(
+    () =>
+      Array.from(document.querySelectorAll('.lx-line')).filter(
+        (line) => getComputedStyle(line).display !== 'none' && !line.closest('[display="none"]'),
+      ).length,
+  );
+
+/** Pixels of an image that differ from its top-left pixel, counted in the browser. */
+const inkOf = (page: Page, base64: string, type = 'image/png') =>
+  page.evaluate(
+    async ([b64, mime]) => {
+      const img = new Image();
+      img.src = `data:${mime};base64,${b64}`;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const d = ctx.getImageData(0, 0, img.width, img.height).data;
+      let ink = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (Math.abs(d[i]! - d[0]!) + Math.abs(d[i + 1]! - d[1]!) + Math.abs(d[i + 2]! - d[2]!) > 30) ink++;
+      }
+      return ink;
+    },
+    [base64, type] as const,
+  );
+
+describe.skipIf(chromiumPath === undefined)('@lxmls/viz features in headless Chromium', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    server = await serveStatic(root, { '/viz.html': PAGE });
+    browser = await launchChromium(chromiumPath!);
+    page = await browser.newPage({ viewport: { width: 1100, height: 800 }, acceptDownloads: true });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/viz.html`);
+    await page.waitForFunction(() => 'ready' in window, undefined, { timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.server.close();
+  });
+
+  const reset = () =>
+    page.evaluate(() => {
+      const w = window as never as Win;
+      w.view?.destroy();
+      document.getElementById('a')!.textContent = '';
+    });
+
+  test('neuronView(el, 2 layers × 2 heads × 4 tokens × dim 8) draws q, k, q × k, scores and softmax; hover, click and keys select', async () => {
+    await reset();
+    const cells = (cls: string) => page.locator(`.lx-neuron-view .lx-cell.${cls}`).count();
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      const tokens = ['The', 'Ġcat', 'Ġsat', 'Ġdown'];
+      w.view = w.viz.neuronView(document.getElementById('a'), {
+        tokens,
+        queries: w.vectors(2, 2, 4, 8),
+        keys: w.vectors(2, 2, 4, 8),
+      });
+    });
+    expect(await cells('lx-q')).toBe(8);
+    expect(await cells('lx-k')).toBe(4 * 8);
+    expect(await cells('lx-qk')).toBe(4 * 8);
+    expect(await page.locator('.lx-neuron-view .lx-weight').count()).toBe(4);
+    const total = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.lx-weight')).reduce(
+        (a, r) => a + Number(r.getAttribute('data-weight')),
+        0,
+      ),
+    );
+    expect(total).toBeCloseTo(1, 6);
+    await page.hover('.lx-neuron-token[data-i="2"]');
+    expect(await page.evaluate(() => (window as never as Win).view.state.query)).toBe(2);
+    await page.click('.lx-neuron-token[data-i="1"]');
+    expect(await page.evaluate(() => (window as never as Win).view.state.query)).toBe(1);
+    await page.mouse.move(1090, 790);
+    await page.focus('.lx-neuron-view .lx-stage');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => (window as never as Win).view.state.query)).toBe(3);
+    await page.selectOption('.lx-neuron-view .lx-head', '1');
+    await page.selectOption('.lx-neuron-view .lx-layer', '1');
+    expect(await page.evaluate(() => (window as never as Win).view.state)).toEqual({
+      layer: 1,
+      head: 1,
+      query: 3,
+    });
+    expect(await page.locator('.lx-neuron-token.lx-selected').getAttribute('data-i')).toBe('3');
+  });
+
+  test('neuronView with causal: true masks the keys after the query (weight 0)', async () => {
+    const weights = await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view.update(undefined, { causal: true, query: 1 });
+      return Array.from(document.querySelectorAll('.lx-weight'), (r) =>
+        Number(r.getAttribute('data-weight')),
+      );
+    });
+    expect(weights[2]).toBe(0);
+    expect(weights[3]).toBe(0);
+    expect(weights[0]! + weights[1]!).toBeCloseTo(1, 6);
+    expect(await page.locator('.lx-score', { hasText: 'masked' }).count()).toBe(2);
+  });
+
+  test.each([
+    ['queries of the wrong length', { queries: 'short' }, 'SHAPE_MISMATCH', 'queries[0][0] has 3 vectors'],
+    ['keys of another size', { keys: 'dim' }, 'SHAPE_MISMATCH', 'keys[0][0][0] has 5 numbers'],
+    ['a NaN in the keys', { keys: 'nan' }, 'NON_FINITE', 'keys[0][0][1][2] is not a finite number'],
+    ['no tokens', { tokens: [] }, 'EMPTY_INPUT', 'tokens is empty'],
+  ])('neuronView(el, %s) throws a clear error naming the argument', async (_, bad, code, text) => {
+    const e = await page.evaluate((bad) => {
+      const w = window as never as Win;
+      const data: Win = {
+        tokens: ['a', 'b', 'c', 'd'],
+        queries: w.vectors(1, 1, 4, 4),
+        keys: w.vectors(1, 1, 4, 4),
+      };
+      if (bad.queries === 'short') data.queries[0][0].pop();
+      if (bad.keys === 'dim') data.keys[0][0][0].push(1);
+      if (bad.keys === 'nan') data.keys[0][0][1][2] = Number.NaN;
+      if (bad.tokens) data.tokens = bad.tokens;
+      try {
+        w.viz.neuronView(document.getElementById('a'), data);
+        return null;
+      } catch (error) {
+        return { code: (error as Win).code, message: (error as Error).message };
+      }
+    }, bad as Win);
+    expect(e?.code).toBe(code);
+    expect(e?.message).toContain(`[@lxmls/viz] neuronView: ${text}`);
+  });
+
+  test('headView with sentenceBStart: the selector keeps All / A → A / A → B / B → A / B → B lines', async () => {
+    await reset();
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      const tokens = ['[CLS]', 'the', 'cat', '[SEP]', 'it', 'sat', '[SEP]'];
+      w.view = w.viz.headView(
+        document.getElementById('a'),
+        { tokens, attention: w.attention(1, 2, 7) },
+        { sentenceBStart: 4 },
+      );
+    });
+    expect(await visibleLines(page)).toBe(2 * 7 * 7);
+    const options = await page.locator('.lx-sentences option').allTextContents();
+    expect(options).toEqual([
+      'All',
+      'Sentence A → Sentence A',
+      'Sentence A → Sentence B',
+      'Sentence B → Sentence A',
+      'Sentence B → Sentence B',
+    ]);
+    for (const [value, lines] of [
+      ['a-a', 2 * 4 * 4],
+      ['a-b', 2 * 4 * 3],
+      ['b-a', 2 * 3 * 4],
+      ['b-b', 2 * 3 * 3],
+      ['all', 2 * 7 * 7],
+    ] as const) {
+      await page.selectOption('.lx-sentences', value);
+      expect(await visibleLines(page)).toBe(lines);
+    }
+    // The same on the canvas renderer: fewer inked pixels for one block than for all.
+    const ink = await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view.update(undefined, { renderer: 'canvas', sentences: 'all' });
+      const count = () => {
+        const canvas = document.querySelector('canvas.lx-lines') as HTMLCanvasElement;
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+        return n;
+      };
+      const all = count();
+      w.view.setSentences('a-b');
+      return { all, ab: count(), state: w.view.state.sentences };
+    });
+    expect(ink.state).toBe('a-b');
+    expect(ink.ab).toBeGreaterThan(0);
+    expect(ink.ab).toBeLessThan(ink.all);
+  });
+
+  test('headView with keyTokens draws cross-attention: queries left, keys right, a rectangular matrix', async () => {
+    await reset();
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view = w.viz.headView(document.getElementById('a'), {
+        tokens: ['Le', 'chat', 'dort'],
+        keyTokens: ['The', 'cat', 'is', 'asleep'],
+        attention: w.attention(2, 3, 3, 4),
+      });
+    });
+    expect(await page.locator('.lx-token[data-side="q"]').count()).toBe(3);
+    expect(await page.locator('.lx-token[data-side="k"]').count()).toBe(4);
+    expect(await visibleLines(page)).toBe(3 * 3 * 4);
+    await page.hover('.lx-token[data-side="k"][data-i="3"]');
+    expect(await visibleLines(page)).toBe(3 * 3);
+    const e = await page.evaluate(() => {
+      const w = window as never as Win;
+      try {
+        w.viz.headView(document.getElementById('a'), {
+          tokens: ['a', 'b'],
+          keyTokens: ['x'],
+          attention: w.attention(1, 1, 2, 2),
+        });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return null;
+    });
+    expect(e).toBe(
+      '[@lxmls/viz] headView: attention[0][0][0] has 2 weights. Expected 1 weight (one per key token), received 2.',
+    );
+  });
+
+  test('keyboard: Tab reaches the controls, arrows move between heads and focus tokens, Escape clears', async () => {
+    await reset();
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view = w.viz.headView(document.getElementById('a'), {
+        tokens: ['a', 'b', 'c'],
+        attention: w.attention(3, 3, 3),
+      });
+    });
+    await page.focus('.lx-layer');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => (window as never as Win).view.state.layer)).toBe(1);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-head'))).toBe('0');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => (window as never as Win).view.state.heads)).toEqual([0, 2]);
+    await page.focus('.lx-stage');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => (window as never as Win).view.state.focus)).toEqual({ side: 'q', i: 1 });
+    expect(await visibleLines(page)).toBe(2 * 3);
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => (window as never as Win).view.state.focus)).toEqual({ side: 'k', i: 1 });
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => (window as never as Win).view.state.focus)).toBeNull();
+  });
+
+  test('modelView: arrow keys move between thumbnails, Enter opens one', async () => {
+    await reset();
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view = w.viz.modelView(document.getElementById('a'), {
+        tokens: ['a', 'b', 'c'],
+        attention: w.attention(3, 4, 3),
+      });
+    });
+    await page.focus('canvas.lx-thumb[data-layer="0"][data-head="0"]');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('.lx-detail .lx-layer').inputValue()).toBe('2');
+    expect(await page.getAttribute('.lx-detail .lx-head-toggle[data-head="1"]', 'aria-pressed')).toBe('true');
+  });
+
+  test('toPng(view) gives a non-blank PNG of the head, model and neuron views; the PNG button downloads one', async () => {
+    const shots = await page.evaluate(async () => {
+      const w = window as never as Win;
+      const out: { magic: number[]; size: number; base64: string }[] = [];
+      const push = async (view: Win) => {
+        const blob: Blob = await w.viz.toPng(view);
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        let text = '';
+        for (const b of bytes) text += String.fromCharCode(b);
+        out.push({ magic: Array.from(bytes.subarray(0, 8)), size: blob.size, base64: btoa(text) });
+      };
+      await push(w.view); // the model view, with its open head view
+      w.view.destroy();
+      const a = document.getElementById('a')!;
+      const head = w.viz.headView(
+        a,
+        { tokens: ['x', 'y', 'z'], attention: w.attention(1, 2, 3) },
+        { theme: 'dark', renderer: 'canvas' },
+      );
+      await push(head);
+      head.destroy();
+      w.view = w.viz.neuronView(a, {
+        tokens: ['x', 'y'],
+        queries: w.vectors(1, 1, 2, 6),
+        keys: w.vectors(1, 1, 2, 6),
+      });
+      await push(w.view.element);
+      return out;
+    });
+    for (const shot of shots) {
+      expect(shot.magic).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(await inkOf(page, shot.base64)).toBeGreaterThan(300);
+    }
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('.lx-neuron-view .lx-png'),
+    ]);
+    expect(download.suggestedFilename()).toBe('attention-neuron-view.png');
+    expect(errors).toEqual([]);
+  });
+
+  test("theme: 'auto' follows prefers-color-scheme, and changes with it", async () => {
+    await reset();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view = w.viz.headView(
+        document.getElementById('a'),
+        { tokens: ['a', 'b'], attention: w.attention(1, 1, 2) },
+        { theme: 'auto' },
+      );
+    });
+    expect(await page.getAttribute('.lx-head-view', 'data-theme')).toBe('dark');
+    expect(
+      await page.evaluate(() => getComputedStyle(document.querySelector('.lx-head-view')!).backgroundColor),
+    ).toBe('rgb(30, 30, 30)');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForFunction(
+      () => document.querySelector('.lx-head-view')?.getAttribute('data-theme') === 'light',
+    );
+    await page.emulateMedia({ colorScheme: null });
+  });
+
+  test("toHtml('neuron') opened from file:// works with no network request", async () => {
+    const html = await page.evaluate(() => {
+      const w = window as never as Win;
+      return w.viz.toHtml(
+        'neuron',
+        { tokens: ['a', 'b', 'c'], queries: w.vectors(2, 2, 3, 4), keys: w.vectors(2, 2, 3, 4) },
+        { theme: 'auto' },
+      ) as string;
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'lxmls-viz-'));
+    try {
+      const file = join(dir, 'neuron.html');
+      writeFileSync(file, html);
+      const url = pathToFileURL(file).href;
+      const offline = await browser.newPage();
+      const requests: string[] = [];
+      const pageErrors: string[] = [];
+      offline.on('request', (r) => requests.push(r.url()));
+      offline.on('pageerror', (e) => pageErrors.push(String(e)));
+      offline.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+      await offline.goto(url);
+      await offline.waitForSelector('.lx-neuron-view .lx-weight', { state: 'attached' });
+      expect(await offline.locator('.lx-weight').count()).toBe(3);
+      await offline.selectOption('.lx-head', '1');
+      expect(await offline.evaluate(() => (window as never as Win).lxmlsVizView.state().head)).toBe(1);
+      expect(requests.filter((r) => r !== url)).toEqual([]);
+      expect(pageErrors).toEqual([]);
+      await offline.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
