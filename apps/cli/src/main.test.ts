@@ -37,11 +37,11 @@ describe('main', () => {
   test.each([
     [
       ['frobnicate'],
-      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, bench, help (see lxmls --help)',
+      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, bench, generate, info, help (see lxmls --help)',
     ],
     [
       ['help', 'frobnicate'],
-      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, bench, help (see lxmls --help)',
+      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, bench, generate, info, help (see lxmls --help)',
     ],
     [['--versoin'], 'lxmls: unknown option --versoin (did you mean --version?)'],
     [['--help', 'x'], 'lxmls: unexpected argument "x"'],

@@ -13,6 +13,8 @@ import type { Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
+import { generateCommand } from './commands/generate.js';
+import { infoCommand } from './commands/info.js';
 import { tokenizeCommand } from './commands/tokenize.js';
 import { CliError, reportError } from './errors.js';
 import type { Io } from './io.js';
@@ -26,10 +28,17 @@ export type { Io } from './io.js';
  * @example
  * ```ts
  * import { COMMANDS } from './main.js';
- * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'bench' ]
+ * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'bench', 'generate', 'info' ]
  * ```
  */
-export const COMMANDS: readonly Command[] = [tokenizeCommand, decodeCommand, demoCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [
+  tokenizeCommand,
+  decodeCommand,
+  demoCommand,
+  benchCommand,
+  generateCommand,
+  infoCommand,
+];
 
 const HELP: OptionSpec = { name: 'help', short: 'h' };
 const VERSION: OptionSpec = { name: 'version', short: 'V' };

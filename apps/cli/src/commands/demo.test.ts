@@ -72,12 +72,12 @@ describe('lxmls demo', () => {
 
   test('lxmls demo --list lists the sections; an unknown section fails with exit code 2', async () => {
     expect((await runCli(['demo', '--list'])).stdout).toBe(
-      'tokenization\tExercise 1: Tokenization\nbpe\tbpe.py: the __main__ demo\n',
+      'tokenization\tExercise 1: Tokenization\nbpe\tbpe.py: the __main__ demo\nattention\tExercise 2: Attention\n',
     );
     expect(await runCli(['demo', 'gpt'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'lxmls demo: unknown section "gpt". Expected one of: tokenization, bpe\n',
+      stderr: 'lxmls demo: unknown section "gpt". Expected one of: tokenization, bpe, attention\n',
     });
   });
 });

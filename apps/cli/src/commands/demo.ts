@@ -6,6 +6,7 @@
 import type { ParsedArgs } from '../args.js';
 import { flag } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
+import { attentionSection } from '../demo/attention.js';
 import { bpeMainSection } from '../demo/bpe-main.js';
 import type { DemoSection } from '../demo/section.js';
 import { cellHeader } from '../demo/section.js';
@@ -19,10 +20,10 @@ import type { Output } from '../io.js';
  * @example
  * ```ts
  * import { DEMO_SECTIONS } from './commands/demo.js';
- * console.log(DEMO_SECTIONS.map((section) => section.id)); // → [ 'tokenization', 'bpe' ]
+ * console.log(DEMO_SECTIONS.map((section) => section.id)); // → [ 'tokenization', 'bpe', 'attention' ]
  * ```
  */
-export const DEMO_SECTIONS: readonly DemoSection[] = [tokenizationSection, bpeMainSection];
+export const DEMO_SECTIONS: readonly DemoSection[] = [tokenizationSection, bpeMainSection, attentionSection];
 
 const USAGE = `Usage: lxmls demo [options] [SECTION...]
 
@@ -47,7 +48,8 @@ Options:
  */
 export const demoCommand: Command = {
   name: 'demo',
-  summary: "Run the course's exercises as the notebook prints them (Exercise 1: tokenization)",
+  summary:
+    "Run the course's exercises as the notebook prints them (Exercises 1 and 2: tokenization, attention)",
   usage: USAGE,
   options: [{ name: 'list' }],
   run: demo,

@@ -1,0 +1,37 @@
+/**
+ * The tensor backends the command line can run on, shared by `lxmls bench`, `lxmls generate` and `lxmls info`:
+ * `wasm` (@lxmls/backend-wasm, the default), `js` (the reference), and the Node tfjs engines `tfjs-wasm` and
+ * `tfjs-cpu` (@lxmls/backend-tfjs). `--backend B` picks one; an unknown name lists the available ones.
+ */
+
+import { registerTfjsBackends } from '@lxmls/backend-tfjs';
+import { registerWasmBackend } from '@lxmls/backend-wasm';
+import { type Backend, getBackend, listBackends, setBackend } from '@lxmls/tensor';
+import { CliError } from './errors.js';
+
+/**
+ * Registers `wasm` and the Node tfjs engines (once) and makes `name`, or the highest-priority backend (wasm),
+ * the current one.
+ *
+ * @param name - A backend name (`--backend B`), or `undefined` for the default.
+ * @returns The backend now current.
+ * @throws {@link CliError} for a name that is not registered, listing the available ones.
+ * @example
+ * ```ts
+ * import { chooseBackend } from './backends.js';
+ * console.log((await chooseBackend('js')).name); // → js
+ * ```
+ */
+export async function chooseBackend(name: string | undefined): Promise<Backend> {
+  if (!listBackends().includes('wasm')) registerWasmBackend();
+  if (!listBackends().includes('tfjs-wasm')) registerTfjsBackends({ engines: ['wasm', 'cpu'] });
+  const available = listBackends();
+  const chosen = name ?? available[0]!;
+  if (!available.includes(chosen)) {
+    throw new CliError(
+      `unknown backend ${JSON.stringify(chosen)}: available backends are ${available.join(', ')}`,
+    );
+  }
+  await setBackend(chosen);
+  return getBackend();
+}

@@ -1,0 +1,92 @@
+// Tests of `lxmls info`, run in-process through main() on a tiny GPT saved in a temporary folder.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../testing.js';
+import { saveTinyGpt } from '../testing-gpt.js';
+
+let root: string;
+let dir: string;
+
+// The tiny GPT: V = 50257, block 16, C = 16, 2 layers. The toolkit counts model.transformer only:
+// wte V·C + wpe 16·C + per block (2 LayerNorms 4C, c_attn 3C² + 3C, c_proj C² + C, c_fc 4C² + 4C, mlp c_proj 4C² + C)
+// + ln_f 2C.
+const [V, C, L, BLOCK] = [50257, 16, 2, 16];
+const TRANSFORMER = V * C + BLOCK * C + L * (12 * C * C + 13 * C) + 2 * C;
+const TOTAL = TRANSFORMER + V * C; // the lm_head, not tied in the course GPT
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'lxmls-info-'));
+  dir = join(root, 'tiny');
+  (await saveTinyGpt(dir)).dispose();
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('lxmls info', () => {
+  test('info --model DIR prints the parameter line, then the config as print(model_config)', async () => {
+    expect(TRANSFORMER).toBe(810_960);
+    expect(await runCli(['info', '--model', dir])).toEqual({
+      code: 0,
+      stdout: [
+        'number of parameters: 0.81M',
+        'model_type: None',
+        'n_layer: 2',
+        'n_head: 2',
+        'n_embd: 16',
+        'vocab_size: 50257',
+        'block_size: 16',
+        'embd_pdrop: 0.1',
+        'resid_pdrop: 0.1',
+        'attn_pdrop: 0.1',
+        'pretrained: True',
+        '',
+      ].join('\n'),
+      stderr: '',
+    });
+  });
+
+  test('info --json prints one line: the config and both parameter counts', async () => {
+    const { code, stdout } = await runCli(['info', '--model', dir, '--json', '--backend', 'js']);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(stdout)).toEqual({
+      config: {
+        modelType: null,
+        nLayer: L,
+        nHead: 2,
+        nEmbd: C,
+        vocabSize: V,
+        blockSize: BLOCK,
+        embdPdrop: 0.1,
+        residPdrop: 0.1,
+        attnPdrop: 0.1,
+        pretrained: true,
+      },
+      transformerParameters: TRANSFORMER,
+      totalParameters: TOTAL,
+    });
+  });
+
+  test.each([
+    [
+      ['--model', 'gpt3'],
+      'lxmls info: [@lxmls/gpt] resolveSource: the source is not a folder, a URL or a known hub model.',
+    ],
+    [
+      ['--model', './no/such/model'],
+      'lxmls info: [@lxmls/gpt] resolveSource: there is no checkpoint folder at this path.',
+    ],
+    [['--json'], 'lxmls info: missing --model SOURCE: a folder, a URL or a hub id such as gpt2'],
+    [['--model', 'x', 'y'], 'lxmls info: unexpected argument "y"'],
+    [['--model', 'x', '--prompt', 'y'], 'lxmls info: unknown option --prompt'],
+  ])('info %j exits with 2 and one line', async (argv, start) => {
+    const { code, stdout, stderr } = await runCli(['info', ...argv]);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr.startsWith(start)).toBe(true);
+  });
+});
