@@ -144,4 +144,27 @@ describe('pickNext(logits, options)', () => {
       seen.add(pickNext(logits, { doSample: true, topK: null, topP: 0.8, generator: g })[0]!);
     expect([...seen].sort()).toEqual([0, 1]);
   });
+  test('pickNext topP on a large vocabulary samples only from the nucleus of a full sort', () => {
+    const g = new RandomGenerator(3);
+    const V = 5000;
+    const logits = Float32Array.from({ length: V }, () => g.normal());
+    const probs = logits.map((x) => Math.exp(x));
+    const total = probs.reduce((a, b) => a + b, 0);
+    const order = Array.from({ length: V }, (_, j) => j).sort((i, j) => probs[j]! - probs[i]! || i - j);
+    const nucleusSet = new Set<number>();
+    for (let mass = 0, r = 0; r < V && (r === 0 || mass < 0.9); r++) {
+      nucleusSet.add(order[r]!);
+      mass += probs[order[r]!]! / total;
+    }
+    expect(nucleusSet.size).toBeGreaterThan(64); // the search must grow past its first 64 candidates
+    for (let n = 0; n < 300; n++) {
+      const [token] = pickNext(tensor(logits, [1, V]), {
+        doSample: true,
+        topK: null,
+        topP: 0.9,
+        generator: g,
+      });
+      expect(nucleusSet.has(token!)).toBe(true);
+    }
+  });
 });

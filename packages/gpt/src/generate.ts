@@ -171,17 +171,29 @@ export function pickNext(
   return Array.from(next.data());
 }
 
-/** Zeroes every probability outside the smallest top set whose mass reaches `p` (the top token always stays). */
+/**
+ * Zeroes every probability outside the smallest top set whose mass reaches `p` (the top token always stays).
+ * Only the head of each row is sorted: the `k` most likely tokens (64, then 4× more while their mass stays
+ * below `p`), found by `topk`, so a 50,257-token vocabulary is never sorted whole.
+ */
 function nucleus(probs: Tensor, p: number): Tensor {
   const [B, V] = probs.shape as [number, number];
   const data = Float32Array.from(probs.data());
   for (let b = 0; b < B; b++) {
     const row = data.subarray(b * V, (b + 1) * V);
-    const order = Array.from({ length: V }, (_, j) => j).sort((i, j) => row[j]! - row[i]! || i - j);
-    let mass = 0;
-    let kept = 0;
-    for (; kept < V && (kept === 0 || mass < p); kept++) mass += row[order[kept]!]!;
-    for (let r = kept; r < V; r++) row[order[r]!] = 0;
+    const rowTensor = tensor(row, [1, V]); // (1, V)
+    for (let k = Math.min(V, 64); ; k = Math.min(V, 4 * k)) {
+      const top = topk(rowTensor, k); // values and indices (1, k), descending, ties by index
+      const values = top.values.data();
+      let mass = 0;
+      let kept = 0;
+      for (; kept < k && (kept === 0 || mass < p); kept++) mass += values[kept]!;
+      if (mass >= p || k === V) {
+        const keep = new Set(Array.from(top.indices.data().subarray(0, kept)));
+        for (let j = 0; j < V; j++) if (!keep.has(j)) row[j] = 0;
+        break;
+      }
+    }
   }
   return tensor(data, [B, V]); // (B, V)
 }
