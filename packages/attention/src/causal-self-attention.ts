@@ -10,10 +10,10 @@
 
 import { Dropout, Linear, Module } from '@lxmls/nn';
 import {
-  concat,
   maskedFill,
   matmul,
   permute,
+  type RandomGenerator,
   reshape,
   selfAttention,
   slice,
@@ -71,6 +71,8 @@ export class CausalSelfAttention extends Module {
   readonly residDropout: Dropout;
   /** The causal mask: 1 where query i may attend to key j (j ≤ i), `(1, 1, blockSize, blockSize)`. */
   readonly bias: Tensor;
+  /** The random source of the dropout masks, as given to the Dropout modules (none: the global one). */
+  readonly #drop: { generator?: RandomGenerator };
 
   /**
    * @param config - `nEmbd`, `nHead` (a divisor of nEmbd), `blockSize`, `attnPdrop`, `residPdrop`.
@@ -83,6 +85,7 @@ export class CausalSelfAttention extends Module {
     const { generator, initGenerator = generator } = options;
     const init = { generator: initGenerator };
     const drop = generator ? { generator } : {}; // no generator: the global one at each call
+    this.#drop = drop;
     this.hiddenSize = C;
     this.numHeads = nHead;
     this.blockSize = blockSize;
@@ -102,12 +105,13 @@ export class CausalSelfAttention extends Module {
    * Attends each position to itself and the positions before it (and to a cache's past positions).
    *
    * @param x - float32 `(B, T, C)`.
-   * @param options - `cache` (a {@link KVCache} of this layer), `returnWeights`.
-   * @returns `{ output (B, T, C), weights (B, nh, T, Tpast + T) | null }`.
+   * @param options - `cache` (a {@link KVCache} of this layer), `returnWeights`, `returnQueriesKeys`.
+   * @returns `{ output (B, T, C), weights (B, nh, T, Tpast + T) | null }`, and with `returnQueriesKeys`
+   *   `queries (B, nh, T, hs)` and `keys (B, nh, Tpast + T, hs)`.
    * @throws {@link LxmlsAttentionError} `SEQUENCE_TOO_LONG` past blockSize positions.
    */
   forward(x: Tensor, options: CausalForwardOptions = {}): AttentionOutput {
-    const { cache, returnWeights = false } = options;
+    const { cache, returnWeights = false, returnQueriesKeys = false } = options;
     const [B, T, C] = x.shape as [number, number, number];
     const nh = this.numHeads;
     const hs = C / nh; // head size
@@ -121,9 +125,12 @@ export class CausalSelfAttention extends Module {
 
     let y: Tensor; // (B, T, C), the heads side by side
     let weights: Tensor | null = null;
-    if (!cache && !returnWeights && !(this.training && this.attnDropout.p > 0)) {
-      // the fast path: exactly the steps below, in one fused kernel that never stores the (T, T) scores
-      y = selfAttention(concat([q, k, v], -1), nh, { causal: true }); // (B, T, C)
+    let queriesKeys: { queries: Tensor; keys: Tensor } | undefined; // asked for by the neuron view
+    if (!cache && !returnWeights && !returnQueriesKeys) {
+      // the fast path: exactly the steps below (attention dropout included, with the same mask), in one fused
+      // kernel that never stores the (T, T) scores
+      const dropout = this.training ? this.attnDropout.p : 0;
+      y = selfAttention([q, k, v], nh, { causal: true, dropout, ...this.#drop }); // (B, T, C)
     } else {
       // split the channels into nh heads of hs, and move the head axis before the time axis, so that all
       // heads are computed by one batched matrix product
@@ -133,6 +140,7 @@ export class CausalSelfAttention extends Module {
       let value = heads(v); // (B, nh, T, hs)
       if (cache) ({ k: key, v: value } = cache.append(key, value)); // (B, nh, Tk = Tpast + T, hs)
       const Tk = past + T;
+      if (returnQueriesKeys) queriesKeys = { queries: query, keys: key }; // (B, nh, T, hs), (B, nh, Tk, hs)
 
       // Exercise 2.2.2: attention scores q·kᵀ, scaled by √hs (the head size: this is multi-head attention)
       const scores = matmul(query, key, { transposeB: true }).div(Math.sqrt(hs)); // (B, nh, T, Tk)
@@ -150,6 +158,6 @@ export class CausalSelfAttention extends Module {
     }
     // the output projection, then dropout
     const output = this.residDropout.forward(this.outputProj.forward(y)); // (B, T, C)
-    return { output, weights: returnWeights ? weights : null };
+    return { output, weights: returnWeights ? weights : null, ...queriesKeys };
   }
 }

@@ -36,6 +36,8 @@ export interface CausalForwardOptions {
   cache?: KVCache;
   /** Also return the weights `(B, nh, T, Tpast + T)` (default false). */
   returnWeights?: boolean;
+  /** Also return the queries `(B, nh, T, hs)` and keys `(B, nh, Tpast + T, hs)` (default false). */
+  returnQueriesKeys?: boolean;
 }
 
 /** @internal Validates the sizes and returns them with the dropout defaults filled in. */

@@ -12,6 +12,7 @@ import {
   maskedFill,
   matmul,
   permute,
+  type RandomGenerator,
   reshape,
   selfAttention,
   slice,
@@ -61,6 +62,8 @@ export class PretrainedCausalSelfAttention extends Module {
   readonly residDropout: Dropout;
   /** The causal mask: 1 where query i may attend to key j (j ≤ i), `(1, 1, blockSize, blockSize)`. */
   readonly bias: Tensor;
+  /** The random source of the dropout masks, as given to the Dropout modules (none: the global one). */
+  readonly #drop: { generator?: RandomGenerator };
 
   /**
    * @param config - `nEmbd`, `nHead` (must divide nEmbd), `blockSize`, `attnPdrop`, `residPdrop`.
@@ -79,6 +82,7 @@ export class PretrainedCausalSelfAttention extends Module {
     const { generator, initGenerator = generator } = options;
     const init = { generator: initGenerator };
     const drop = generator ? { generator } : {}; // no generator: the global one at each call
+    this.#drop = drop;
     this.nEmbd = C;
     this.nHead = nHead;
     this.blockSize = blockSize;
@@ -97,12 +101,13 @@ export class PretrainedCausalSelfAttention extends Module {
    * Attends each position to itself and the positions before it (and to a cache's past positions).
    *
    * @param x - float32 `(B, T, C)`.
-   * @param options - `cache` (a {@link KVCache} of this layer), `returnWeights`.
-   * @returns `{ output (B, T, C), weights (B, nh, T, Tpast + T) | null }`.
+   * @param options - `cache` (a {@link KVCache} of this layer), `returnWeights`, `returnQueriesKeys`.
+   * @returns `{ output (B, T, C), weights (B, nh, T, Tpast + T) | null }`, and with `returnQueriesKeys`
+   *   `queries (B, nh, T, hs)` and `keys (B, nh, Tpast + T, hs)`.
    * @throws {@link LxmlsAttentionError} `SEQUENCE_TOO_LONG` past blockSize positions.
    */
   forward(x: Tensor, options: CausalForwardOptions = {}): AttentionOutput {
-    const { cache, returnWeights = false } = options;
+    const { cache, returnWeights = false, returnQueriesKeys = false } = options;
     const [B, T, C] = x.shape as [number, number, number];
     const nh = this.nHead;
     const hs = C / nh;
@@ -113,14 +118,18 @@ export class PretrainedCausalSelfAttention extends Module {
     const qkv = this.cAttn.forward(x); // (B, T, 3C), in the order q, k, v
     let y: Tensor; // (B, T, C)
     let weights: Tensor | null = null;
-    if (!cache && !returnWeights && !(this.training && this.attnDropout.p > 0)) {
-      // the fused kernel reads the heads of q, k, v in place: no split, no transposes
-      y = selfAttention(qkv, nh, { causal: true }); // (B, T, C)
+    let queriesKeys: { queries: Tensor; keys: Tensor } | undefined; // asked for by the neuron view
+    if (!cache && !returnWeights && !returnQueriesKeys) {
+      // the fused kernel reads the heads of q, k, v in place: no split, no transposes (attention dropout
+      // included, with the mask the steps below would draw)
+      const dropout = this.training ? this.attnDropout.p : 0;
+      y = selfAttention(qkv, nh, { causal: true, dropout, ...this.#drop }); // (B, T, C)
     } else {
       const heads = (t: Tensor) => permute(reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
       const [q, k0, v0] = split(qkv, [C, C, C], -1).map(heads) as [Tensor, Tensor, Tensor]; // (B, nh, T, hs)
       const { k, v } = cache ? cache.append(k0, v0) : { k: k0, v: v0 }; // (B, nh, Tk = Tpast + T, hs)
       const Tk = past + T;
+      if (returnQueriesKeys) queriesKeys = { queries: q, keys: k }; // (B, nh, T, hs), (B, nh, Tk, hs)
       // causal self-attention; self-attend: (B, nh, T, hs) x (B, nh, hs, Tk) -> (B, nh, T, Tk)
       const att = matmul(q, k, { transposeB: true }).mul(1 / Math.sqrt(hs)); // (B, nh, T, Tk)
       const mask = slice(this.bias, [0, 0, past, 0], [1, 1, T, Tk]); // (1, 1, T, Tk)
@@ -131,6 +140,6 @@ export class PretrainedCausalSelfAttention extends Module {
     }
     // output projection
     const output = this.residDropout.forward(this.cProj.forward(y)); // (B, T, C)
-    return { output, weights: returnWeights ? weights : null };
+    return { output, weights: returnWeights ? weights : null, ...queriesKeys };
   }
 }

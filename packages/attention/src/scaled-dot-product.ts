@@ -29,6 +29,10 @@ export interface AttentionOutput {
   output: Tensor;
   /** The attention weights `(B, nh, Tq, Tk)` (after dropout), or null unless `returnWeights` was set. */
   weights: Tensor | null;
+  /** The queries `(B, nh, Tq, hs)`: from the causal self-attentions, with `returnQueriesKeys`. */
+  queries?: Tensor;
+  /** The keys `(B, nh, Tk, hs)` (cached ones included): from the causal self-attentions, on request. */
+  keys?: Tensor;
 }
 
 /** Options of {@link scaledDotProductAttention}. */

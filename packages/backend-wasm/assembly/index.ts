@@ -23,8 +23,10 @@ export {
   binary4,
   gather,
   geluBackwardFast,
+  geluBackwardFromY,
   geluFast,
   gemvKN,
+  gemvNK,
   rowReduce,
   scaledSoftmax,
   scatterAdd,
@@ -33,6 +35,7 @@ export {
   unary,
 } from './backend';
 export { matmul } from './matmul';
+export { dropout, maskedFill4 } from './random';
 
 /** The first byte after the module's static data: the JS allocator starts at or above it. */
 export function heapBase(): usize {

@@ -71,15 +71,17 @@ function kern2(
   pc1: usize,
   w: i32,
   acc: bool,
+  pbias: usize,
 ): void {
-  let c00 = f32x4.splat(0);
-  let c01 = f32x4.splat(0);
-  let c02 = f32x4.splat(0);
-  let c03 = f32x4.splat(0);
-  let c10 = f32x4.splat(0);
-  let c11 = f32x4.splat(0);
-  let c12 = f32x4.splat(0);
-  let c13 = f32x4.splat(0);
+  // the accumulators start from the bias row of this panel (zeros without a bias)
+  let c00 = v128.load(pbias);
+  let c01 = NV > 1 ? v128.load(pbias, 16) : c00;
+  let c02 = NV > 2 ? v128.load(pbias, 32) : c00;
+  let c03 = NV > 3 ? v128.load(pbias, 48) : c00;
+  let c10 = c00;
+  let c11 = c01;
+  let c12 = c02;
+  let c13 = c03;
   const step: usize = <usize>(NV * 16);
   while (pb < pbEnd) {
     const b0 = v128.load(pb);
@@ -141,11 +143,21 @@ function kern2(
 
 /** One row × NV vectors: the M tail of {@link kern2}. */
 @inline
-function kern1(NV: i32, pa0: usize, sa: usize, pb: usize, pbEnd: usize, pc0: usize, w: i32, acc: bool): void {
-  let c00 = f32x4.splat(0);
-  let c01 = f32x4.splat(0);
-  let c02 = f32x4.splat(0);
-  let c03 = f32x4.splat(0);
+function kern1(
+  NV: i32,
+  pa0: usize,
+  sa: usize,
+  pb: usize,
+  pbEnd: usize,
+  pc0: usize,
+  w: i32,
+  acc: bool,
+  pbias: usize,
+): void {
+  let c00 = v128.load(pbias);
+  let c01 = NV > 1 ? v128.load(pbias, 16) : c00;
+  let c02 = NV > 2 ? v128.load(pbias, 32) : c00;
+  let c03 = NV > 3 ? v128.load(pbias, 48) : c00;
   const step: usize = <usize>(NV * 16);
   while (pb < pbEnd) {
     const a0 = v128.load32_splat(pa0);
@@ -162,7 +174,7 @@ function kern1(NV: i32, pa0: usize, sa: usize, pb: usize, pbEnd: usize, pc0: usi
   if (NV > 3) putPartial(pc0 + 48, c03, w - 12, acc);
 }
 
-/** Sweeps all M rows of C against one packed panel of NV vectors. */
+/** Sweeps all M rows of C against one packed panel of NV vectors; `pbias` is the panel's bias row (NV vectors). */
 @inline
 function sweep(
   NV: i32,
@@ -176,15 +188,16 @@ function sweep(
   ldc: usize,
   w: i32,
   acc: bool,
+  pbias: usize,
 ): void {
   const pbEnd = panel + <usize>K * <usize>(NV * 16);
   let i = 0;
   for (; i + 2 <= M; i += 2) {
     const pa0 = a + <usize>i * sAi;
     const pc0 = c + <usize>i * ldc;
-    kern2(NV, pa0, pa0 + sAi, sa, panel, pbEnd, pc0, pc0 + ldc, w, acc);
+    kern2(NV, pa0, pa0 + sAi, sa, panel, pbEnd, pc0, pc0 + ldc, w, acc, pbias);
   }
-  if (i < M) kern1(NV, a + <usize>i * sAi, sa, panel, pbEnd, c + <usize>i * ldc, w, acc);
+  if (i < M) kern1(NV, a + <usize>i * sAi, sa, panel, pbEnd, c + <usize>i * ldc, w, acc, pbias);
 }
 
 /**
@@ -209,15 +222,36 @@ function packPanel(b: usize, sBk: i32, sBj: i32, K: i32, j0: i32, w: i32, pw: i3
     return;
   }
   if (sBk == 1) {
-    // nt: each packed column is a contiguous row of the stored B.
-    for (let jj = 0; jj < pw; jj++) {
+    // nt: each packed column is a contiguous row of the stored B. Four rows × four k at a time, transposed
+    // with shuffles (rows past w are zeros); the last K % 4 values one by one.
+    const k4 = K & ~3;
+    const stride = <usize>pw << 2;
+    for (let jj = 0; jj < pw; jj += 4) {
+      const r0 = b + ((<usize>(j0 + jj) * <usize>sBj) << 2);
+      const rs = <usize>sBj << 2;
       const d = dst + (<usize>jj << 2);
-      const stride = <usize>pw << 2;
-      if (jj < w) {
-        const src = b + ((<usize>(j0 + jj) * <usize>sBj) << 2);
-        for (let k = 0; k < K; k++) store<f32>(d + <usize>k * stride, load<f32>(src + (<usize>k << 2)));
-      } else {
-        for (let k = 0; k < K; k++) store<f32>(d + <usize>k * stride, 0);
+      for (let k = 0; k < k4; k += 4) {
+        const o = <usize>k << 2;
+        const zero = f32x4.splat(0);
+        const x0 = jj < w ? v128.load(r0 + o) : zero;
+        const x1 = jj + 1 < w ? v128.load(r0 + rs + o) : zero;
+        const x2 = jj + 2 < w ? v128.load(r0 + 2 * rs + o) : zero;
+        const x3 = jj + 3 < w ? v128.load(r0 + 3 * rs + o) : zero;
+        const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+        const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+        const dk = d + <usize>k * stride;
+        v128.store(dk, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+        v128.store(dk + stride, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+        v128.store(dk + 2 * stride, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+        v128.store(dk + 3 * stride, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+      }
+      for (let k = k4; k < K; k++) {
+        for (let r = 0; r < 4; r++) {
+          const v: f32 = jj + r < w ? load<f32>(r0 + <usize>r * rs + (<usize>k << 2)) : 0;
+          store<f32>(d + <usize>k * stride + (<usize>r << 2), v);
+        }
       }
     }
     return;
@@ -231,8 +265,20 @@ function packPanel(b: usize, sBk: i32, sBj: i32, K: i32, j0: i32, w: i32, pw: i3
   }
 }
 
+/** Copies bias[j0 … j0+w) (or zeros when `bias` is 0) into the 16-float row `dst`, zero-padded. */
+@inline
+function packBias(bias: usize, j0: i32, w: i32, dst: usize): void {
+  v128.store(dst, f32x4.splat(0));
+  v128.store(dst, f32x4.splat(0), 16);
+  v128.store(dst, f32x4.splat(0), 32);
+  v128.store(dst, f32x4.splat(0), 48);
+  if (bias == 0) return;
+  const src = bias + (<usize>j0 << 2);
+  for (let j = 0; j < w; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+}
+
 /**
- * C[t] (+)= op(A[t]) · op(B[t]) for every batch index t = (outer, inner), row-major f32.
+ * C[t] (+)= op(A[t]) · op(B[t]) (+ bias) for every batch index t = (outer, inner), row-major f32.
  *
  * - transA = 0: A[t] is M×K; 1: A[t] is stored K×M (Aᵀ·B).
  * - transB = 0: B[t] is K×N; 1: B[t] is stored N×K (A·Bᵀ).
@@ -241,7 +287,9 @@ function packPanel(b: usize, sBk: i32, sBj: i32, K: i32, j0: i32, w: i32, pw: i3
  * - outer × inner batches; A[t] starts at a + 4·(o·sAo + i·sAi), likewise B and C (a stride of 0
  *   broadcasts one matrix).
  * - accumulate = 1 adds into C (beta = 1); 0 overwrites it.
- * - scratch: at least 16·K floats for the packed B panel.
+ * - bias: 0, or N floats added to every row of C (the bias of a linear layer), fused into the
+ *   accumulators' start values.
+ * - scratch: at least 16·K + 16 floats: the packed B panel, then the panel's bias row.
  */
 export function matmul(
   a: usize,
@@ -265,8 +313,10 @@ export function matmul(
   sCi: i32,
   accumulate: i32,
   scratch: usize,
+  bias: usize,
 ): void {
   const acc = accumulate != 0;
+  const pbias = scratch + (<usize>K << 6); // after the packed panel (K × 16 floats)
   // A(i, k) at a + rowA·i + sa·k (bytes); B(k, j) at b + 4·(k·sBk + j·sBj).
   const rowA: usize = transA != 0 ? 4 : <usize>lda << 2;
   const sa: usize = transA != 0 ? <usize>lda << 2 : 4;
@@ -281,17 +331,19 @@ export function matmul(
       let j0 = 0;
       for (; j0 + 16 <= N; j0 += 16) {
         packPanel(bt, sBk, sBj, K, j0, 16, 16, scratch);
-        sweep(4, at, rowA, sa, M, K, scratch, ct + (<usize>j0 << 2), ldcb, 16, acc);
+        packBias(bias, j0, 16, pbias);
+        sweep(4, at, rowA, sa, M, K, scratch, ct + (<usize>j0 << 2), ldcb, 16, acc, pbias);
       }
       const w = N - j0;
       if (w > 0) {
         const nv = (w + 3) >> 2;
         packPanel(bt, sBk, sBj, K, j0, w, nv << 2, scratch);
+        packBias(bias, j0, w, pbias);
         const cj = ct + (<usize>j0 << 2);
-        if (nv == 1) sweep(1, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc);
-        else if (nv == 2) sweep(2, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc);
-        else if (nv == 3) sweep(3, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc);
-        else sweep(4, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc);
+        if (nv == 1) sweep(1, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc, pbias);
+        else if (nv == 2) sweep(2, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc, pbias);
+        else if (nv == 3) sweep(3, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc, pbias);
+        else sweep(4, at, rowA, sa, M, K, scratch, cj, ldcb, w, acc, pbias);
       }
     }
   }

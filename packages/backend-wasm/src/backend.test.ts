@@ -6,8 +6,10 @@ import {
   type Backend,
   createJsBackend,
   crossEntropy,
+  dropout,
   gelu,
   layerNorm,
+  linear,
   matmul,
   memory,
   RandomGenerator,
@@ -79,4 +81,48 @@ test.each([
       return matmul(a, b, { transposeA: ta, transposeB: tb }).data();
     });
   expectClose(run(createWasmBackend()), run(createJsBackend()), 1e-3, 1e-4, 'out');
+});
+
+test.each([
+  [3, 300, 20], // in > 256: the bias starts the first of two K slices only
+  [1, 300, 20], // one row: the GEMV path with a bias
+  [33, 48, 144], // the gpt-nano shapes, with an odd row count
+])('linear(x (%i, %i), weight (%i, in), bias) on wasm matches js', (rows, inF, outF) => {
+  const rng = new RandomGenerator(7);
+  const data = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+  const [x, w, b] = [data(rows * inF), data(outF * inF), data(outF)];
+  const run = (backend: Backend) =>
+    withBackend(backend, () =>
+      tidy(() => linear(tensor(x, [rows, inF]), tensor(w, [outF, inF]), tensor(b, [outF])).data()),
+    );
+  expectClose(run(createWasmBackend()), run(createJsBackend()), 1e-4, 1e-4, 'linear');
+});
+
+test.each([0.1, 0.5, 0.9, 1 - 2 ** -30])(
+  'dropout(x, %f) on wasm keeps exactly the elements js keeps',
+  (p) => {
+    const x = Float32Array.from({ length: 1003 }, (_, i) => (i % 13) - 6.5);
+    const run = (backend: Backend) =>
+      withBackend(backend, () =>
+        tidy(() => dropout(tensor(x), p, { generator: new RandomGenerator(11) }).data()),
+      );
+    expect(Array.from(run(createWasmBackend()))).toEqual(Array.from(run(createJsBackend())));
+  },
+);
+
+test('gelu backward on wasm (σ from the forward output) matches js at 0, tiny, large and ordinary inputs', () => {
+  const x = Float32Array.of(0, 1e-35, -1e-35, -20, 20, -5, 5, 0.3, -0.7, 2.5, -3.25, 1e-8, -1e-8);
+  const run = (backend: Backend) =>
+    withBackend(backend, () =>
+      tidy(() => {
+        const t = tensor(x);
+        t.requiresGrad = true;
+        gelu(t)
+          .mul(tensor(Float32Array.from(x, (_, i) => 1 + i / 10)))
+          .sum()
+          .backward();
+        return t.grad!.data();
+      }),
+    );
+  expectClose(run(createWasmBackend()), run(createJsBackend()), 1e-6, 1e-5, 'dgelu');
 });

@@ -8,9 +8,10 @@
  * reuses the same blocks every step). The hot kernels run in WebAssembly (assembly/*.ts): matmul in every
  * layout with batches and broadcast weights, broadcasting binary ops and unary ops, permute / slice /
  * sliceAssign as strided copies, sums over coalesced axes, softmax, layerNorm, GELU, cross-entropy, embedding
- * gather / scatter-add, AdamW and fused attention. The rare ones (argmax, topk, maskedFill, logSoftmax,
- * int32 arithmetic, dropout and multinomial, which must draw `uniformAt` exactly as `js` does) are TypeScript
- * loops over Float32Array / Int32Array views of the same memory (views are re-created after the memory grows).
+ * gather / scatter-add, AdamW, fused attention, maskedFill and dropout (the same counter-based hash as `js`,
+ * so the same mask). The rare ones (argmax, topk, logSoftmax, int32 arithmetic and multinomial, which must
+ * draw `uniformAt` exactly as `js` does) are TypeScript loops over Float32Array / Int32Array views of the same
+ * memory (views are re-created after the memory grows).
  */
 
 import type {
@@ -115,6 +116,9 @@ const UNARY_JS: Record<UnaryOp, (x: number) => number> = {
   sqrt: Math.sqrt,
   relu: (x) => Math.max(x, 0),
 };
+
+/** Pointers to the queries, keys and values (or to their gradients) of fused attention. */
+type Heads = [q: number, k: number, v: number];
 
 /** Row-major strides of a shape. */
 function stridesOf(shape: readonly number[]): number[] {
@@ -234,6 +238,7 @@ export class WasmBackend implements Backend<WasmStorage> {
     float16: false,
     async: false,
     fusedAttention: true,
+    fusedAttentionDropout: true,
   };
   /** The memory every storage lives in. */
   readonly memory: WebAssembly.Memory;
@@ -245,7 +250,7 @@ export class WasmBackend implements Backend<WasmStorage> {
   private buffer: ArrayBuffer | null = null;
   private f32v = new Float32Array(0);
   private i32v = new Int32Array(0);
-  private scratch = 0; // the packed B panel of matmul: 16·K floats
+  private scratch = 0; // the packed B panel of matmul: 16·K floats, then 16 for the panel's bias
   private scratchFloats = 0;
   private ones = 0; // `cols` ones and zeros for layerNorm without affine parameters
   private zeros = 0;
@@ -254,7 +259,7 @@ export class WasmBackend implements Backend<WasmStorage> {
   private readonly poison: boolean;
   /**
    * The `js` reference backend, run on views of this memory for the kernels that are rare or CPU-bound
-   * anyway (argmax, topk, logSoftmax, maskedFill, dropout, multinomial): one definition, identical results.
+   * anyway (argmax, topk, logSoftmax, multinomial, and int32 maskedFill): one definition, identical results.
    */
   private readonly reference: Backend<TypedArray> = createJsBackend();
 
@@ -304,9 +309,9 @@ export class WasmBackend implements Backend<WasmStorage> {
     return s.dtype === 'int32' ? this.I.subarray(at, at + s.size) : this.F.subarray(at, at + s.size);
   }
   private ensureScratch(k: number): void {
-    if (16 * k <= this.scratchFloats) return;
+    if (16 * k + 16 <= this.scratchFloats) return;
     if (this.scratch) this.allocator.free(this.scratch);
-    this.scratchFloats = 16 * Math.max(k, 64);
+    this.scratchFloats = 16 * Math.max(k, 64) + 16; // the packed B panel (K × 16) and its bias row
     this.scratch = this.allocator.alloc(this.scratchFloats * 4);
   }
   private ensureUnits(cols: number): void {
@@ -443,11 +448,61 @@ export class WasmBackend implements Backend<WasmStorage> {
     transA: boolean,
     transB: boolean,
   ): void {
+    this.gemm(a.ptr, b.ptr, out.ptr, batchA, batchB, m, k, n, transA, transB, 0);
+  }
+
+  /**
+   * `out = x · weightᵀ + bias` (a Linear layer, weight stored (out, in)): the matmul with the bias as the
+   * start value of its sums, so the bias costs no extra pass over the output.
+   */
+  linear(
+    x: WasmStorage,
+    weight: WasmStorage,
+    bias: WasmStorage | null,
+    out: WasmStorage,
+    rows: number,
+    inFeatures: number,
+    outFeatures: number,
+  ): void {
+    this.gemm(
+      x.ptr,
+      weight.ptr,
+      out.ptr,
+      1,
+      1,
+      rows,
+      inFeatures,
+      outFeatures,
+      false,
+      true,
+      bias ? bias.ptr : 0,
+    );
+  }
+
+  /** The matmul of {@link WasmBackend.matmul} on pointers, plus an optional bias row (0 = none). */
+  private gemm(
+    a: number,
+    b: number,
+    out: number,
+    batchA: number,
+    batchB: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    bias: number,
+  ): void {
     const batch = Math.max(batchA, batchB);
     if (batch === 0 || m === 0 || n === 0) return;
-    if (m === 1 && batch === 1 && !transB) {
+    if (m === 1 && batch === 1 && transB) {
+      // inference on one token through a Linear (weight (out, in)): one dot product per row of B, B read once
+      this.w.gemvNK(a, b, out, k, n, k, bias);
+      return;
+    }
+    if (m === 1 && batch === 1 && bias === 0) {
       // inference on one token: y = a·B streams B once instead of packing it panel by panel
-      this.w.gemvKN(a.ptr, b.ptr, out.ptr, k, n, n);
+      this.w.gemvKN(a, b, out, k, n, n);
       return;
     }
     // K blocking: the packed B panel is K × 16 floats; past KC rows (16 KiB) it no longer stays in L1 next to
@@ -462,9 +517,9 @@ export class WasmBackend implements Backend<WasmStorage> {
       const kc = Math.min(KC, k - k0);
       this.ensureScratch(kc);
       this.w.matmul(
-        a.ptr + 4 * (transA ? k0 * lda : k0), // A(i, k0): row k0 of the stored Aᵀ, or column k0 of A
-        b.ptr + 4 * (transB ? k0 : k0 * ldb), // B(k0, j)
-        out.ptr,
+        a + 4 * (transA ? k0 * lda : k0), // A(i, k0): row k0 of the stored Aᵀ, or column k0 of A
+        b + 4 * (transB ? k0 : k0 * ldb), // B(k0, j)
+        out,
         m,
         kc,
         n,
@@ -483,6 +538,7 @@ export class WasmBackend implements Backend<WasmStorage> {
         0,
         slice === 0 ? 0 : 1, // accumulate after the first slice
         this.scratch,
+        slice === 0 ? bias : 0, // a linear layer's bias starts the first slice's sums
       );
     }
   }
@@ -712,8 +768,10 @@ export class WasmBackend implements Backend<WasmStorage> {
     this.w.geluFast(x.ptr, out.ptr, size);
   }
 
-  geluBackward(x: WasmStorage, dy: WasmStorage, dx: WasmStorage, size: number): void {
-    this.w.geluBackwardFast(x.ptr, dy.ptr, dx.ptr, size);
+  geluBackward(x: WasmStorage, dy: WasmStorage, dx: WasmStorage, size: number, y?: WasmStorage): void {
+    // with the forward output, σ(2u) = y / x: a division instead of a second exponential
+    if (y) this.w.geluBackwardFromY(x.ptr, y.ptr, dy.ptr, dx.ptr, size);
+    else this.w.geluBackwardFast(x.ptr, dy.ptr, dx.ptr, size);
   }
 
   // ---- indexing -----------------------------------------------------------------------------------------
@@ -765,7 +823,36 @@ export class WasmBackend implements Backend<WasmStorage> {
     value: number,
     out: WasmStorage,
   ): void {
-    this.reference.maskedFill(this.view(x), shape, this.view(mask), maskShape, value, this.view(out));
+    if (x.dtype === 'int32' || out.size === 0) {
+      this.reference.maskedFill(this.view(x), shape, this.view(mask), maskShape, value, this.view(out));
+      return;
+    }
+    const [dims, st] = coalesce(shape, [stridesOf(shape), broadcastStrides(maskShape, shape)]);
+    const w = this.w;
+    const isFloat = mask.dtype === 'float32' ? 1 : 0;
+    forBlocks4(dims, st, (o, n, s) => {
+      const sx = s[0]!;
+      const sm = s[1]!;
+      w.maskedFill4(
+        x.ptr + 4 * o[0]!,
+        mask.ptr + 4 * o[1]!,
+        out.ptr + 4 * o[0]!,
+        value,
+        isFloat,
+        n[0]!,
+        n[1]!,
+        n[2]!,
+        n[3]!,
+        sx[0]!,
+        sx[1]!,
+        sx[2]!,
+        sx[3]!,
+        sm[0]!,
+        sm[1]!,
+        sm[2]!,
+        sm[3]!,
+      );
+    });
   }
 
   /** dst[block] = src[block] for 4-byte elements, over `dims` with element strides and base offsets. */
@@ -840,7 +927,17 @@ export class WasmBackend implements Backend<WasmStorage> {
   // ---- randomness ---------------------------------------------------------------------------------------
 
   dropout(x: WasmStorage, out: WasmStorage, size: number, p: number, seed: number): void {
-    this.reference.dropout(this.view(x), this.view(out), size, p, seed);
+    // keep element i when its 32-bit hash is ≥ ⌈p·2³²⌉ (= uniformAt(seed, i) ≥ p, see assembly/random.ts)
+    const threshold = Math.ceil(p * 4294967296);
+    if (threshold <= 0) {
+      this.reference.dropout(this.view(x), this.view(out), size, p, seed); // p ≤ 0: a scaled copy
+      return;
+    }
+    if (threshold >= 4294967296) {
+      this.F.fill(0, out.ptr >> 2, (out.ptr >> 2) + size); // nothing is kept
+      return;
+    }
+    this.w.dropout(x.ptr, out.ptr, size, threshold, 1 / (1 - p), seed >>> 0);
   }
 
   multinomial(
@@ -925,6 +1022,7 @@ export class WasmBackend implements Backend<WasmStorage> {
       0,
       0,
       this.scratch,
+      0,
     );
     this.w.scaledSoftmax(p, p, lse, bh, tq, tk, scale, causal ? 1 : 0);
   }
@@ -969,6 +1067,7 @@ export class WasmBackend implements Backend<WasmStorage> {
       0,
       0,
       this.scratch,
+      0,
     );
     this.allocator.free(p);
   }
@@ -999,15 +1098,61 @@ export class WasmBackend implements Backend<WasmStorage> {
     const w = this.w;
     const s = this.scratch;
     // dv = pᵀ @ dout: (bh, tk, tq) @ (bh, tq, d) → (bh, tk, d)
-    w.matmul(p, dout.ptr, dv.ptr, tk, tq, d, 1, 0, tk, d, d, bh, tq * tk, tq * d, tk * d, 1, 0, 0, 0, 0, s);
+    w.matmul(
+      p,
+      dout.ptr,
+      dv.ptr,
+      tk,
+      tq,
+      d,
+      1,
+      0,
+      tk,
+      d,
+      d,
+      bh,
+      tq * tk,
+      tq * d,
+      tk * d,
+      1,
+      0,
+      0,
+      0,
+      0,
+      s,
+      0,
+    );
     // dp = dout @ vᵀ: (bh, tq, d) @ (bh, tk, d)ᵀ → (bh, tq, tk)
-    w.matmul(dout.ptr, v.ptr, ds, tq, d, tk, 0, 1, d, d, tk, bh, tq * d, tk * d, tq * tk, 1, 0, 0, 0, 0, s);
+    w.matmul(
+      dout.ptr,
+      v.ptr,
+      ds,
+      tq,
+      d,
+      tk,
+      0,
+      1,
+      d,
+      d,
+      tk,
+      bh,
+      tq * d,
+      tk * d,
+      tq * tk,
+      1,
+      0,
+      0,
+      0,
+      0,
+      s,
+      0,
+    );
     // ds = scale · p · (dp − Σ_j p·dp): the softmax backward (masked weights are 0, so their ds is 0)
     w.softmaxBackwardScaled(p, ds, ds, bh * tq, tk, scale);
     // dq = ds @ k: (bh, tq, tk) @ (bh, tk, d) → (bh, tq, d)
-    w.matmul(ds, k.ptr, dq.ptr, tq, tk, d, 0, 0, tk, d, d, bh, tq * tk, tk * d, tq * d, 1, 0, 0, 0, 0, s);
+    w.matmul(ds, k.ptr, dq.ptr, tq, tk, d, 0, 0, tk, d, d, bh, tq * tk, tk * d, tq * d, 1, 0, 0, 0, 0, s, 0);
     // dk = dsᵀ @ q: (bh, tk, tq) @ (bh, tq, d) → (bh, tk, d)
-    w.matmul(ds, q.ptr, dk.ptr, tk, tq, d, 1, 0, tk, d, d, bh, tq * tk, tq * d, tk * d, 1, 0, 0, 0, 0, s);
+    w.matmul(ds, q.ptr, dk.ptr, tk, tq, d, 1, 0, tk, d, d, bh, tq * tk, tq * d, tk * d, 1, 0, 0, 0, 0, s, 0);
     this.allocator.free(p);
     this.allocator.free(ds);
   }
@@ -1020,85 +1165,20 @@ export class WasmBackend implements Backend<WasmStorage> {
   attentionPacked(
     qkv: WasmStorage,
     out: WasmStorage,
-    lse: WasmStorage,
+    _lse: WasmStorage, // not written: the backward recomputes the weights (saves a log per row)
     batch: number,
     t: number,
     heads: number,
     d: number,
     scale: number,
     causal: boolean,
-  ): void {
-    if (batch === 0 || t === 0 || heads === 0) return;
-    const c = heads * d;
-    const p = this.temp(batch * heads * t * t); // (batch, heads, t, t) attention weights
-    this.packedWeights(qkv.ptr, p, lse.ptr, batch, t, heads, d, scale, causal);
-    this.ensureScratch(t);
-    // out[b, :, h] = p[b, h] @ v[b, :, h]: (t, t) @ (t, d), v rows 3C apart, out rows C apart
-    this.w.matmul(
-      p,
-      qkv.ptr + 8 * c,
-      out.ptr,
-      t,
-      t,
-      d,
-      0,
-      0,
-      t,
-      3 * c,
-      c,
-      batch,
-      heads * t * t,
-      t * 3 * c,
-      t * c,
-      heads,
-      t * t,
-      d,
-      d,
-      0,
-      this.scratch,
-    );
-    this.allocator.free(p);
-  }
-
-  /** p (batch, heads, t, t) = softmax(scale · q kᵀ, causal) from packed qkv, saving lse when given. */
-  private packedWeights(
-    qkv: number,
-    p: number,
-    lse: number,
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
+    dropout = 0,
+    seed = 0,
   ): void {
     const c = heads * d;
-    this.ensureScratch(d);
-    // scores[b, h] = q[b, :, h] @ k[b, :, h]ᵀ: (t, d) @ (t, d)ᵀ, both with rows 3C apart
-    this.w.matmul(
-      qkv,
-      qkv + 4 * c,
-      p,
-      t,
-      d,
-      t,
-      0,
-      1,
-      3 * c,
-      3 * c,
-      t,
-      batch,
-      t * 3 * c,
-      t * 3 * c,
-      heads * t * t,
-      heads,
-      d,
-      d,
-      t * t,
-      0,
-      this.scratch,
-    );
-    this.w.scaledSoftmax(p, p, lse, batch * heads, t, t, scale, causal ? 1 : 0);
+    const q = qkv.ptr;
+    const x: Heads = [q, q + 4 * c, q + 8 * c];
+    this.attendHeads(x, 3 * c, out.ptr, batch, t, heads, d, scale, causal, dropout, seed);
   }
 
   attentionPackedBackward(
@@ -1113,29 +1193,200 @@ export class WasmBackend implements Backend<WasmStorage> {
     d: number,
     scale: number,
     causal: boolean,
+    dropout = 0,
+    seed = 0,
+  ): void {
+    const c = heads * d;
+    const q = qkv.ptr;
+    const dq = dqkv.ptr;
+    const x: Heads = [q, q + 4 * c, q + 8 * c];
+    const dx: Heads = [dq, dq + 4 * c, dq + 8 * c];
+    this.attendHeadsBackward(x, dx, 3 * c, dout.ptr, batch, t, heads, d, scale, causal, dropout, seed);
+  }
+
+  /** The same attention with q, k, v (and their gradients) in three `(batch, t, C)` tensors: row stride C. */
+  attentionSplit(
+    q: WasmStorage,
+    k: WasmStorage,
+    v: WasmStorage,
+    out: WasmStorage,
+    _lse: WasmStorage, // not written, as in attentionPacked
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+    dropout = 0,
+    seed = 0,
+  ): void {
+    const x: Heads = [q.ptr, k.ptr, v.ptr];
+    this.attendHeads(x, heads * d, out.ptr, batch, t, heads, d, scale, causal, dropout, seed);
+  }
+
+  attentionSplitBackward(
+    q: WasmStorage,
+    k: WasmStorage,
+    v: WasmStorage,
+    _out: WasmStorage,
+    _lse: WasmStorage,
+    dout: WasmStorage,
+    dq: WasmStorage,
+    dk: WasmStorage,
+    dv: WasmStorage,
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+    dropout = 0,
+    seed = 0,
+  ): void {
+    const x: Heads = [q.ptr, k.ptr, v.ptr];
+    const dx: Heads = [dq.ptr, dk.ptr, dv.ptr];
+    this.attendHeadsBackward(x, dx, heads * d, dout.ptr, batch, t, heads, d, scale, causal, dropout, seed);
+  }
+
+  /**
+   * out[b, :, h] = dropout(softmax(scale · q kᵀ, causal)) v for every batch b and head h, with q, k, v rows `ld`
+   * floats apart (3C in a packed projection, C in separate ones) and out rows C apart (heads merged). The
+   * weights are dropped (when `dropout` > 0) with the `dropout` kernel's mask over their (batch, heads, t, t)
+   * layout, the same mask as the `dropout` op on the materialised weights.
+   */
+  private attendHeads(
+    qkv: Heads,
+    ld: number,
+    out: number,
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+    dropout: number,
+    seed: number,
+  ): void {
+    if (batch === 0 || t === 0 || heads === 0) return;
+    const c = heads * d;
+    const v = qkv[2];
+    const n = batch * heads * t * t;
+    const p = this.temp(n); // (batch, heads, t, t) attention weights
+    this.headWeights(qkv, ld, p, 0, batch, t, heads, d, scale, causal);
+    if (dropout > 0) this.dropWeights(p, p, n, dropout, seed);
+    this.ensureScratch(t);
+    // out[b, :, h] = p[b, h] @ v[b, :, h]: (t, t) @ (t, d), v rows ld apart, out rows C apart
+    this.w.matmul(
+      p,
+      v,
+      out,
+      t,
+      t,
+      d,
+      0,
+      0,
+      t,
+      ld,
+      c,
+      batch,
+      heads * t * t,
+      t * ld,
+      t * c,
+      heads,
+      t * t,
+      d,
+      d,
+      0,
+      this.scratch,
+      0,
+    );
+    this.allocator.free(p);
+  }
+
+  /** p (batch, heads, t, t) = softmax(scale · q kᵀ, causal) with q, k rows `ld` apart, saving lse when given. */
+  private headWeights(
+    [q, k]: Heads,
+    ld: number,
+    p: number,
+    lse: number,
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): void {
+    this.ensureScratch(d);
+    // scores[b, h] = q[b, :, h] @ k[b, :, h]ᵀ: (t, d) @ (t, d)ᵀ, both with rows ld apart
+    this.w.matmul(
+      q,
+      k,
+      p,
+      t,
+      d,
+      t,
+      0,
+      1,
+      ld,
+      ld,
+      t,
+      batch,
+      t * ld,
+      t * ld,
+      heads * t * t,
+      heads,
+      d,
+      d,
+      t * t,
+      0,
+      this.scratch,
+      0,
+    );
+    this.w.scaledSoftmax(p, p, lse, batch * heads, t, t, scale, causal ? 1 : 0);
+  }
+
+  /** Dropout (p > 0) of `n` attention weights at `p` into `out` (may be `p`), the `dropout` kernel's mask. */
+  private dropWeights(p: number, out: number, n: number, dropout: number, seed: number): void {
+    this.dropout(new WasmStorage(p, n, 'float32'), new WasmStorage(out, n, 'float32'), n, dropout, seed);
+  }
+
+  /**
+   * The backward of {@link WasmBackend.attendHeads}: dq, dk, dv (rows `ld` apart) from dout (rows C apart).
+   * With dropout, dv = dropout(p)ᵀ dout and the weights' gradient dout vᵀ goes back through the same mask
+   * before the softmax backward.
+   */
+  private attendHeadsBackward(
+    x: Heads,
+    [dq, dk, dv]: Heads,
+    ld: number,
+    go: number,
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+    dropout: number,
+    seed: number,
   ): void {
     if (batch === 0 || t === 0 || heads === 0) return;
     const c = heads * d;
     const n = batch * heads * t * t;
     const p = this.temp(n); // (batch, heads, t, t) the weights, recomputed
     const ds = this.temp(n); // dp, then ds in place
-    this.packedWeights(qkv.ptr, p, 0, batch, t, heads, d, scale, causal);
+    const dropped = dropout > 0 ? this.temp(n) : p; // dropout(p): the weights the forward multiplied v by
+    this.headWeights(x, ld, p, 0, batch, t, heads, d, scale, causal);
+    if (dropout > 0) this.dropWeights(p, dropped, n, dropout, seed);
     this.ensureScratch(Math.max(t, d));
     const w = this.w;
     const sc = this.scratch;
-    const q = qkv.ptr;
-    const k = qkv.ptr + 4 * c;
-    const v = qkv.ptr + 8 * c;
-    const dq = dqkv.ptr;
-    const dk = dqkv.ptr + 4 * c;
-    const dv = dqkv.ptr + 8 * c;
-    const go = dout.ptr;
+    const [q, k, v] = x;
     const sP = [heads * t * t, t * t] as const; // (outer, inner) strides of p and ds
-    const sX = [t * 3 * c, d] as const; // of a head in qkv / dqkv
+    const sX = [t * ld, d] as const; // of a head in q, k, v and their gradients
     const sO = [t * c, d] as const; // of a head in out / dout
-    // dv = pᵀ @ dout: (t, t)ᵀ @ (t, d) into dqkv's value columns
+    // dv = dropout(p)ᵀ @ dout: (t, t)ᵀ @ (t, d)
     w.matmul(
-      p,
+      dropped,
       go,
       dv,
       t,
@@ -1145,7 +1396,7 @@ export class WasmBackend implements Backend<WasmStorage> {
       0,
       t,
       c,
-      3 * c,
+      ld,
       batch,
       sP[0],
       sO[0],
@@ -1156,6 +1407,7 @@ export class WasmBackend implements Backend<WasmStorage> {
       sX[1],
       0,
       sc,
+      0,
     );
     // dp = dout @ vᵀ: (t, d) @ (t, d)ᵀ
     w.matmul(
@@ -1168,7 +1420,7 @@ export class WasmBackend implements Backend<WasmStorage> {
       0,
       1,
       c,
-      3 * c,
+      ld,
       t,
       batch,
       sO[0],
@@ -1180,10 +1432,12 @@ export class WasmBackend implements Backend<WasmStorage> {
       sP[1],
       0,
       sc,
+      0,
     );
     // ds = scale · p · (dp − Σ_j p·dp): the softmax backward (masked weights are 0, so their ds is 0)
+    if (dropout > 0) this.dropWeights(ds, ds, n, dropout, seed); // the gradient of p, through the same mask
     w.softmaxBackwardScaled(p, ds, ds, batch * heads * t, t, scale);
-    // dq = ds @ k: (t, t) @ (t, d) into the query columns
+    // dq = ds @ k: (t, t) @ (t, d)
     w.matmul(
       ds,
       k,
@@ -1194,8 +1448,8 @@ export class WasmBackend implements Backend<WasmStorage> {
       0,
       0,
       t,
-      3 * c,
-      3 * c,
+      ld,
+      ld,
       batch,
       sP[0],
       sX[0],
@@ -1206,8 +1460,9 @@ export class WasmBackend implements Backend<WasmStorage> {
       sX[1],
       0,
       sc,
+      0,
     );
-    // dk = dsᵀ @ q: (t, t)ᵀ @ (t, d) into the key columns
+    // dk = dsᵀ @ q: (t, t)ᵀ @ (t, d)
     w.matmul(
       ds,
       q,
@@ -1218,8 +1473,8 @@ export class WasmBackend implements Backend<WasmStorage> {
       1,
       0,
       t,
-      3 * c,
-      3 * c,
+      ld,
+      ld,
       batch,
       sP[0],
       sX[0],
@@ -1230,8 +1485,10 @@ export class WasmBackend implements Backend<WasmStorage> {
       sX[1],
       0,
       sc,
+      0,
     );
     this.allocator.free(p);
+    if (dropped !== p) this.allocator.free(dropped);
     this.allocator.free(ds);
   }
 

@@ -165,7 +165,11 @@ export interface KernelExports {
   softmaxBackwardScaled(p: number, dp: number, ds: number, rows: number, cols: number, scale: number): void;
   geluFast(x: number, y: number, n: number): void;
   geluBackwardFast(x: number, dy: number, dx: number, n: number): void;
+  geluBackwardFromY(x: number, y: number, dy: number, dx: number, n: number): void;
   gemvKN(a: number, b: number, y: number, k: number, n: number, ldb: number): void;
+  gemvNK(a: number, b: number, y: number, k: number, n: number, ldb: number, bias: number): void;
+  dropout(x: number, out: number, n: number, threshold: number, scale: number, seed: number): void;
+  maskedFill4(...args: number[]): void;
 }
 type Exports = KernelExports;
 
@@ -569,9 +573,9 @@ function wrap(w: Exports, memory: WebAssembly.Memory): WasmKernels {
         span(fn, 'c', c, extent(m, n, ldc, sCo, sCi), `C (${pre}${of(m, n, ldc, false)})`);
       }
       if (count === 0 || m === 0 || n === 0) return;
-      if (16 * k > scratchFloats) {
+      if (16 * k + 16 > scratchFloats) {
         heap.free(scratch);
-        scratchFloats = 16 * k;
+        scratchFloats = 16 * k + 16; // the packed B panel and its bias row
         scratch = heap.alloc(scratchFloats * 4);
       }
       w.matmul(
@@ -596,6 +600,7 @@ function wrap(w: Exports, memory: WebAssembly.Memory): WasmKernels {
         sCi,
         flag(options.accumulate),
         scratch,
+        0, // no bias
       );
     },
     add(a, b, out, n) {

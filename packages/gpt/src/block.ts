@@ -16,6 +16,10 @@ export interface BlockOutput {
   x: Tensor;
   /** The attention weights `(B, nh, T, Tk)`, or null unless asked for. */
   weights: Tensor | null;
+  /** The attention's queries `(B, nh, T, hs)`, with `returnQueriesKeys`. */
+  queries?: Tensor;
+  /** The attention's keys `(B, nh, Tk, hs)`, with `returnQueriesKeys`. */
+  keys?: Tensor;
 }
 
 /**
@@ -87,13 +91,17 @@ export class Block extends Module {
    * Runs the block.
    *
    * @param x - The residual stream `(B, T, C)`.
-   * @param options - `cache` (this layer's {@link KVCache}), `returnWeights`.
-   * @returns `{ x (B, T, C), weights (B, nh, T, Tk) | null }`.
+   * @param options - `cache` (this layer's {@link KVCache}), `returnWeights`, `returnQueriesKeys`.
+   * @returns `{ x (B, T, C), weights (B, nh, T, Tk) | null }`, and the attention's `queries` and `keys`
+   *   `(B, nh, T | Tk, hs)` with `returnQueriesKeys`.
    */
-  forward(x: Tensor, options: { cache?: KVCache; returnWeights?: boolean } = {}): BlockOutput {
-    const { output, weights } = this.attn.forward(this.ln1.forward(x), options); // (B, T, C)
+  forward(
+    x: Tensor,
+    options: { cache?: KVCache; returnWeights?: boolean; returnQueriesKeys?: boolean } = {},
+  ): BlockOutput {
+    const { output, weights, ...queriesKeys } = this.attn.forward(this.ln1.forward(x), options); // (B, T, C)
     const afterAttn = add(x, output); // (B, T, C)
     const y = add(afterAttn, this.mlpf(this.ln2.forward(afterAttn))); // (B, T, C)
-    return { x: y, weights };
+    return { x: y, weights, ...queriesKeys };
   }
 }

@@ -56,6 +56,8 @@ export interface GPTOptions {
 export interface GPTForwardOptions {
   /** Also return each block's attention weights `(B, nh, T, Tk)`, one tensor per layer. Default false. */
   returnAttentions?: boolean;
+  /** Also return each block's queries `(B, nh, T, hs)` and keys `(B, nh, Tk, hs)`. Default false. */
+  returnQueriesKeys?: boolean;
   /** A {@link GPTCache}: the new positions follow the cached ones and are appended to it (generation). */
   cache?: GPTCache;
 }
@@ -68,6 +70,10 @@ export interface GPTOutput {
   loss: Tensor | null;
   /** Each block's attention weights `(B, nh, T, Tk)`, when `returnAttentions` was set. */
   attentions?: Tensor[];
+  /** Each block's queries `(B, nh, T, hs)`, when `returnQueriesKeys` was set. */
+  queries?: Tensor[];
+  /** Each block's keys `(B, nh, Tk, hs)`, when `returnQueriesKeys` was set. */
+  keys?: Tensor[];
 }
 
 /**
@@ -284,13 +290,13 @@ export class GPT extends Module {
    *
    * @param idx - Token ids, int32 `(B, T)`, T ≤ blockSize (cached positions included).
    * @param targets - Next-token ids, int32 `(B, T)`, -1 where there is nothing to predict; or null.
-   * @param options - `returnAttentions`, `cache`.
-   * @returns `{ logits (B, T, V), loss (scalar) | null, attentions? }`.
+   * @param options - `returnAttentions`, `returnQueriesKeys`, `cache`.
+   * @returns `{ logits (B, T, V), loss (scalar) | null, attentions?, queries?, keys? }`.
    * @throws {@link LxmlsGptError} `SEQUENCE_TOO_LONG` past blockSize; `INVALID_ARGUMENT` for a wrong dtype or shape.
    * @remarks Python: `GPT.forward(idx, targets=None)`.
    */
   forward(idx: Tensor, targets: Tensor | null = null, options: GPTForwardOptions = {}): GPTOutput {
-    const { returnAttentions = false, cache } = options;
+    const { returnAttentions = false, returnQueriesKeys = false, cache } = options;
     checkIds('GPT.forward', 'idx', idx);
     const [b, t] = idx.shape as [number, number];
     const past = cache ? cache.length : 0;
@@ -313,21 +319,33 @@ export class GPT extends Module {
     const posEmb = this.#wpe.forward(pos); // (t, C) position embeddings
     let x = this.#drop.forward(add(tokEmb, posEmb)); // (b, t, C)
     const attentions: Tensor[] = [];
+    const queries: Tensor[] = [];
+    const keys: Tensor[] = [];
     let i = 0;
     for (const block of this.#h) {
       const layerCache: KVCache | undefined = cache?.layers[i++];
       const out = block.forward(x, {
         returnWeights: returnAttentions,
+        returnQueriesKeys,
         ...(layerCache ? { cache: layerCache } : {}),
       });
       x = out.x; // (b, t, C)
       if (out.weights) attentions.push(out.weights); // (b, nh, t, past + t)
+      if (out.queries && out.keys) {
+        queries.push(out.queries); // (b, nh, t, hs)
+        keys.push(out.keys); // (b, nh, past + t, hs)
+      }
     }
     x = this.#lnF.forward(x); // (b, t, C)
     const logits = this.lmHead.forward(x); // (b, t, V)
     // if we are given some desired targets also calculate the loss (positions with target -1 are ignored)
     const loss = targets ? crossEntropy(logits, targets, { ignoreIndex: -1 }) : null; // ()
-    return returnAttentions ? { logits, loss, attentions } : { logits, loss };
+    return {
+      logits,
+      loss,
+      ...(returnAttentions ? { attentions } : {}),
+      ...(returnQueriesKeys ? { queries, keys } : {}),
+    };
   }
 
   /**

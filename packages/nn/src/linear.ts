@@ -4,7 +4,7 @@
  * loader in @lxmls/gpt transposes those.)
  */
 
-import { add, getGenerator, matmul, type RandomGenerator, type Tensor, zeros } from '@lxmls/tensor';
+import { getGenerator, linear, type RandomGenerator, type Tensor, zeros } from '@lxmls/tensor';
 import { expectInteger } from './errors.js';
 import { initUniform } from './init.js';
 import { Module } from './module.js';
@@ -70,8 +70,9 @@ export class Linear extends Module {
    * @returns `(…, out)`.
    */
   forward(x: Tensor): Tensor {
-    const y = matmul(x, this.weight, { transposeB: true }); // (…, in) @ (in, out) → (…, out)
-    return this.bias ? add(y, this.bias) : y; // (…, out)
+    // y = x Wᵀ + b: matmul(x, weight, { transposeB: true }) plus the bias, as one op (the bias is folded into
+    // the matmul where the backend can, and the backward needs no transpose)
+    return linear(x, this.weight, this.bias); // (…, in) @ (in, out) + (out) → (…, out)
   }
 
   protected override extraRepr(): string {

@@ -31,6 +31,14 @@ export interface BackendCapabilities {
   async: boolean;
   /** Implements the optional {@link Backend.attention} / {@link Backend.attentionBackward} fused kernels. */
   fusedAttention: boolean;
+  /**
+   * Its {@link Backend.attentionPacked} and {@link Backend.attentionSplit} kernels (and their backwards) take
+   * the trailing `dropout` and `seed` arguments: dropout on the attention weights, element `i` of the
+   * `(batch, heads, t, t)` weights kept when `uniformAt(seed, i) ≥ dropout` and scaled by `1/(1 − dropout)`,
+   * exactly as the `dropout` kernel on the materialised weights. Optional (default false: the core composes
+   * attention with dropout from the other kernels).
+   */
+  fusedAttentionDropout?: boolean;
 }
 
 /** Binary elementwise ops. `eq` and `gt` give 1 or 0 (in the output dtype). */
@@ -124,6 +132,22 @@ export interface Backend<S = unknown> {
     transB: boolean,
   ): void;
 
+  /**
+   * Optional fused Linear layer (PyTorch's `nn.Linear`): `out = x · weightᵀ + bias`, with `x`
+   * `(rows, inFeatures)`, `weight` `(outFeatures, inFeatures)`, `bias` `(outFeatures)` or null, `out`
+   * `(rows, outFeatures)`. The same values as `matmul(…, transB)` followed by a broadcast `add`, which the
+   * core runs instead when a backend leaves it out; a backend implements it to fold the bias into the matmul.
+   */
+  linear?(
+    x: S,
+    weight: S,
+    bias: S | null,
+    out: S,
+    rows: number,
+    inFeatures: number,
+    outFeatures: number,
+  ): void;
+
   // ---- reductions ---------------------------------------------------------------------------------------
   /**
    * Sum or max over `axes` of `x` (shape `shape`), keeping the reduced axes as size 1: `out` has
@@ -208,8 +232,12 @@ export interface Backend<S = unknown> {
   ): void;
   /** NewGELU, the tanh form: `0.5 · x · (1 + tanh(sqrt(2/π) · (x + 0.044715 · x³)))`. */
   gelu(x: S, out: S, size: number): void;
-  /** `dx = dy · gelu'(x)`, with `u = sqrt(2/π)(x + 0.044715x³)`, `t = tanh(u)`: `gelu' = 0.5(1 + t) + 0.5x(1 - t²)·sqrt(2/π)(1 + 3·0.044715x²)`. */
-  geluBackward(x: S, dy: S, dx: S, size: number): void;
+  /**
+   * `dx = dy · gelu'(x)`, with `u = sqrt(2/π)(x + 0.044715x³)`, `t = tanh(u)`:
+   * `gelu' = 0.5(1 + t) + 0.5x(1 - t²)·sqrt(2/π)(1 + 3·0.044715x²)`. `y`, when given, is the forward output
+   * `gelu(x)`, which a backend may use instead of recomputing `tanh` (`0.5(1 + t) = y / x`).
+   */
+  geluBackward(x: S, dy: S, dx: S, size: number, y?: S): void;
 
   // ---- indexing -----------------------------------------------------------------------------------------
   /** Embedding lookup: `out[i, :] = table[ids[i], :]`; `table` `(numRows, dim)`, int32 `ids` `(numIds)`. Out-of-range ids are an error. */
@@ -315,7 +343,8 @@ export interface Backend<S = unknown> {
    * or head transpose is ever copied (minGPT's `CausalSelfAttention` between `c_attn` and `c_proj`):
    * `qkv` is `(batch, t, 3·heads·d)` with head `h`'s query at columns `h·d …`, its key at `heads·d + h·d …`
    * and its value at `2·heads·d + h·d …`; `out` is `(batch, t, heads·d)` with head `h` at columns `h·d …`
-   * (heads already merged); `lse` `(batch·heads, t)` as in {@link Backend.attention}. Same values as
+   * (heads already merged); `lse` `(batch·heads, t)` as in {@link Backend.attention}, for the backend's own
+   * backward (one that recomputes the weights may leave it unwritten). Same values as
    * `attention` on the split and transposed heads. Used only together with {@link Backend.attentionPackedBackward}.
    */
   attentionPacked?(
@@ -328,6 +357,8 @@ export interface Backend<S = unknown> {
     d: number,
     scale: number,
     causal: boolean,
+    dropout?: number,
+    seed?: number,
   ): void;
   /** Optional backward of {@link Backend.attentionPacked}: writes every element of `dqkv` (the layout of `qkv`). */
   attentionPackedBackward?(
@@ -342,6 +373,52 @@ export interface Backend<S = unknown> {
     d: number,
     scale: number,
     causal: boolean,
+    dropout?: number,
+    seed?: number,
+  ): void;
+
+  /**
+   * Optional fused self-attention over queries, keys and values held in three tensors, each
+   * `(batch, t, heads·d)` with head `h` at columns `h·d …` (the outputs of three Linear layers, as in the
+   * course's `CausalSelfAttention`), so no concat, split or head transpose is copied; `out` is
+   * `(batch, t, heads·d)`, `lse` `(batch·heads, t)`. The same values as {@link Backend.attentionPacked} on
+   * the concatenation `[q, k, v]`. Used only together with {@link Backend.attentionSplitBackward}. With
+   * `capabilities.fusedAttentionDropout`, `dropout` and `seed` drop attention weights (see there).
+   */
+  attentionSplit?(
+    q: S,
+    k: S,
+    v: S,
+    out: S,
+    lse: S,
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+    dropout?: number,
+    seed?: number,
+  ): void;
+  /** Optional backward of {@link Backend.attentionSplit}: writes every element of `dq`, `dk` and `dv`. */
+  attentionSplitBackward?(
+    q: S,
+    k: S,
+    v: S,
+    out: S,
+    lse: S,
+    dout: S,
+    dq: S,
+    dk: S,
+    dv: S,
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+    dropout?: number,
+    seed?: number,
   ): void;
 
   /** Releases everything the backend holds (workers, WebAssembly memory). Optional. */

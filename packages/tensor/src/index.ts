@@ -25,6 +25,7 @@ export type {
   DropoutOptions,
   MatmulOptions,
   MultinomialOptions,
+  SelfAttentionOptions,
 } from './ops/index.js';
 export {
   adamwUpdate,
@@ -45,6 +46,7 @@ export {
   gather,
   gelu,
   layerNorm,
+  linear,
   log,
   logSoftmax,
   maskedFill,

@@ -308,7 +308,8 @@ export class Tensor implements Tracked {
       });
     }
     const backend = this.ref.backend;
-    if (isTensor && source.backend === backend) backend.copy(source.storage('copyFrom'), this.ref.storage, this.size);
+    if (isTensor && source.backend === backend)
+      backend.copy(source.storage('copyFrom'), this.ref.storage, this.size);
     else backend.write(this.ref.storage, isTensor ? source.data() : source);
     return this;
   }
@@ -393,6 +394,10 @@ export class Tensor implements Tracked {
       order.push(t);
     };
     visit(this);
+    // Gradients created from here on are private to this pass: a leaf may keep one as its .grad by sharing
+    // its storage (no copy), unless another leaf already holds that storage.
+    const firstId = nextId;
+    const heldByLeaves = new Set<unknown>();
 
     tidy(() =>
       noGrad(() => {
@@ -404,9 +409,14 @@ export class Tensor implements Tracked {
           const g = grads.get(t);
           if (g === undefined) continue;
           if (t.node === null) {
-            // a leaf: accumulate into .grad, which outlives this backward pass
+            // a leaf: accumulate into .grad, which outlives this backward pass. Its first gradient shares the
+            // storage of g (tensors are immutable: a view, not a copy) when g was made by this pass and no other
+            // leaf holds it; otherwise (the caller's seed, a storage already taken) it is copied.
             const previous = t.grad;
-            t.grad = keep(previous ? ops.add(previous, g) : ops.clone(g));
+            const storage = g.ref.storage;
+            const own = g.id >= firstId && !heldByLeaves.has(storage);
+            t.grad = keep(previous ? ops.add(previous, g) : own ? g.detach() : ops.clone(g));
+            if (!previous) heldByLeaves.add(t.grad.ref.storage);
             previous?.dispose();
             continue;
           }

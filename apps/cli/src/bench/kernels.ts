@@ -45,28 +45,31 @@ const s = (name: string, batch: number, m: number, k: number, n: number, transA 
 });
 
 /**
- * The shapes, gpt-nano's step first (B·T = 704 rows, C = 48, 3 heads of 16), then GPT-2 124M's inference.
+ * The shapes, gpt-nano's step first (B·T = 704 rows, C = 48, 3 heads of 16), then GPT-2 124M's inference, in
+ * the layouts the models use them: a Linear stores its weight (out, in), so the forward is `x·Wᵀ` (transB),
+ * the input gradient `dY·W` and the weight gradient `dYᵀ·X` (transA).
  *
  * @example
  * ```ts
  * import { KERNEL_SHAPES } from './bench/kernels.js';
- * console.log(KERNEL_SHAPES[0]); // → { name: 'nano qkv', batch: 1, m: 704, k: 48, n: 144, transA: false, transB: false }
+ * console.log(KERNEL_SHAPES[0]); // → { name: 'nano q, k, v, proj', batch: 1, m: 704, k: 48, n: 48, transA: false, transB: true }
  * ```
  */
 export const KERNEL_SHAPES: readonly KernelShape[] = [
-  s('nano qkv', 1, 704, 48, 144),
-  s('nano attn proj', 1, 704, 48, 48),
-  s('nano mlp up', 1, 704, 48, 192),
-  s('nano mlp down', 1, 704, 192, 48),
-  s('nano lm head', 1, 704, 48, 8),
-  s('nano dX = dY·Wᵀ', 1, 704, 192, 48, false, true),
-  s('nano dW = Xᵀ·dY', 1, 48, 704, 192, true, false),
+  s('nano q, k, v, proj', 1, 704, 48, 48, false, true),
+  s('nano qkv', 1, 704, 48, 144, false, true),
+  s('nano mlp up', 1, 704, 48, 192, false, true),
+  s('nano mlp down', 1, 704, 192, 48, false, true),
+  s('nano lm head', 1, 704, 48, 8, false, true),
+  s('nano dX = dY·W', 1, 704, 192, 48),
+  s('nano dW = dYᵀ·X', 1, 192, 704, 48, true, false),
+  s('nano dW (c_proj)', 1, 48, 704, 192, true, false),
   s('nano att Q·Kᵀ', 192, 11, 16, 11, false, true),
   s('nano att P·V', 192, 11, 11, 16),
-  s('gpt2 qkv', 1, 1, 768, 2304),
-  s('gpt2 mlp up', 1, 1, 768, 3072),
-  s('gpt2 mlp down', 1, 1, 3072, 768),
-  s('gpt2 lm head', 1, 1, 768, 50257),
+  s('gpt2 qkv', 1, 1, 768, 2304, false, true),
+  s('gpt2 mlp up', 1, 1, 768, 3072, false, true),
+  s('gpt2 mlp down', 1, 1, 3072, 768, false, true),
+  s('gpt2 lm head', 1, 1, 768, 50257, false, true),
 ];
 
 /**

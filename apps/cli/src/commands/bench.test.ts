@@ -38,15 +38,18 @@ describe('lxmls bench', () => {
     expect(Object.keys(record).sort()).toEqual(
       [
         'backend',
+        'attention',
         'batchSize',
         'bench',
         'blockSize',
         'cores',
         'cpu',
+        'dropout',
         'lossFirst',
         'lossLast',
         'maxMs',
         'medianMs',
+        'memory',
         'minMs',
         'model',
         'node',
@@ -98,6 +101,19 @@ describe('lxmls bench', () => {
     expect(record.results.every((r) => r.gflops > 0 && r.name.startsWith('nano'))).toBe(true);
   });
 
+  test('kernels --compare js --shapes nano --json times the same shapes on both backends', async () => {
+    const argv = ['bench', 'kernels', '--backend', 'wasm', '--compare', 'js', '--shapes', 'nano', '--json'];
+    const { code, stdout } = await runCli(argv);
+    expect(code).toBe(0);
+    const record = JSON.parse(stdout) as {
+      results: { name: string }[];
+      compare: { backend: string; results: { name: string; gflops: number }[] };
+    };
+    expect(record.compare.backend).toBe('js');
+    expect(record.compare.results.map((r) => r.name)).toEqual(record.results.map((r) => r.name));
+    expect(record.compare.results.every((r) => r.gflops > 0)).toBe(true);
+  });
+
   test('kernels prints a table by default', async () => {
     const { code, stdout } = await runCli(['bench', 'kernels', '--backend', 'js', '--shapes', 'nano']);
     expect(code).toBe(0);
@@ -111,6 +127,8 @@ describe('lxmls bench', () => {
     [['bench', 'kernels', '--backend', 'cuda'], 'available backends are'],
     [['bench', 'train-step', '--model', 'gpt2'], 'unknown model'],
     [['bench', 'train-step', '--batch-size', '0'], '--batch-size must be'],
+    [['bench', 'train-step', '--dropout', '1'], '--dropout must be'],
+    [['bench', 'train-step', '--attention', 'flash'], '--attention must be'],
     [['bench', 'kernels', '--steps', '3'], 'does not apply'],
     [['bench', 'kernels', '--shapes', 'big'], '--shapes must be'],
   ])('%j exits with 2 and one line', async (argv, text) => {

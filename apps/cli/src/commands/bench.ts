@@ -2,51 +2,58 @@
  * `lxmls bench kernels` and `lxmls bench train-step`: the speed of a tensor backend on the course's models.
  *
  * `kernels` reports GFLOP/s of the backend's matmul kernel on the shapes of a gpt-nano training step and of
- * GPT-2 124M inference; `train-step` reports milliseconds per gpt-nano training step (forward, backward,
- * AdamW) built from @lxmls/tensor ops (bench/gpt-nano-step.ts). Follows the issue "@lxmls/tensor and its
- * backends" (targets: ≤ 12 ms per step on the default CPU backend) and reference/wasm-kernels.md (method).
+ * GPT-2 124M inference; `train-step` reports milliseconds per training step of the real @lxmls/gpt gpt-nano as
+ * @lxmls/trainer's loop runs it (forward, backward, gradient clipping, AdamW; bench/train-step.ts). Follows
+ * the issue "@lxmls/tensor and its backends" (targets: ≤ 12 ms per step on the default CPU backend) and
+ * reference/wasm-kernels.md (method).
  */
 
-import { registerTfjsBackends } from '@lxmls/backend-tfjs';
-import { registerWasmBackend } from '@lxmls/backend-wasm';
-import { type Backend, getBackend, listBackends, memory, setBackend } from '@lxmls/tensor';
+import { memory, setBackend } from '@lxmls/tensor';
 import type { ParsedArgs } from '../args.js';
 import { flag, value } from '../args.js';
-import { GPT_NANO, GptTrainer } from '../bench/gpt-nano-step.js';
+import { chooseBackend } from '../backends.js';
 import { benchKernel, KERNEL_SHAPES, type KernelResult } from '../bench/kernels.js';
 import { type MachineInfo, machineInfo, median } from '../bench/timing.js';
+import { GPT_NANO, GptNanoTrainStep } from '../bench/train-step.js';
 import type { Command, CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
 
-const USAGE = `Usage: lxmls bench kernels [--backend B] [--shapes nano|gpt2|all] [--json]
+const USAGE = `Usage: lxmls bench kernels [--backend B] [--compare B2] [--shapes nano|gpt2|all] [--json]
        lxmls bench train-step [--model gpt-nano] [--batch-size 64] [--steps 20] [--warmup 3]
-                              [--backend B] [--compare B2] [--json]
+                              [--dropout 0.1] [--attention separate|fused] [--backend B] [--compare B2]
+                              [--json]
 
 Measures a tensor backend on this machine.
 
   kernels      GFLOP/s of the backend's matmul kernel on the shapes of a gpt-nano training step (batch 64 ×
                11 tokens, 48 dims, 3 heads of 16, vocab 8) and of GPT-2 124M inference on one token
                (1×768 @ 768×2304, 768×3072, 3072×768, 768×50257): the median of 11 samples after a warm-up.
-  train-step   Milliseconds per training step of gpt-nano (3 layers, 3 heads, 48 dims, vocab 8, block 11:
-               embeddings, pre-LN blocks with causal self-attention and a GELU MLP, final layerNorm, lm head,
-               cross-entropy with ignore index -1, backward, AdamW) on random tokens: the median over
-               --steps steps, the --warmup first steps excluded.
+  train-step   Milliseconds per training step of the @lxmls/gpt GPT as gpt-nano (3 layers, 3 heads, 48 dims,
+               vocab 8, block 11), trained as the course trains it: forward with cross-entropy (ignore index
+               -1), zero grads, backward, gradient-norm clipping at 1.0, AdamW (@lxmls/trainer) over
+               configureOptimizers' groups (weight decay 0.1 on Linear weights), lr 5e-4, betas (0.9, 0.95).
+               Random tokens, the weather task's targets (last 6 of 11 positions). The median over --steps
+               steps, the --warmup first steps excluded.
 
 Options:
   --backend B        A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
                      tfjs-cpu. An unknown name lists the available ones.
-  --compare B2       train-step: also time the same step on backend B2 in the same run (e.g. tfjs-wasm)
-                     and print how many times faster B is.
+  --compare B2       Also time the same step (train-step) or the same shapes (kernels) on backend B2 in the
+                     same run (e.g. tfjs-wasm) and print how many times faster B is.
   --shapes SET       kernels: nano, gpt2 or all (default all).
   --model NAME       train-step: the model (only gpt-nano).
   --batch-size N     train-step: sequences per step (default 64).
   --steps N          train-step: timed steps (default 20).
   --warmup N         train-step: untimed steps first (default 3).
+  --dropout P        train-step: dropout probability of the model (default 0.1, the course's; 0 turns it off).
+  --attention FORM   train-step: separate (default: the exercise attention with query/key/value
+                     projections, as the course trains gpt-nano) or fused (GPT-2's c_attn).
   --json             Print one JSON line instead of a table.
                      kernels: {"bench":"kernels","backend","cpu","cores","node","results":[{"name","batch",
-                     "m","k","n","transA","transB","mflop","ms","gflops"}]}
+                     "m","k","n","transA","transB","mflop","ms","gflops"}]}, with --compare also
+                     "compare":{"backend","results":[…the same fields…]}
                      train-step: {"bench":"train-step","model","backend","batchSize","blockSize","steps",
-                     "warmup","medianMs","minMs","maxMs","lossFirst","lossLast","memory":{"tensorsFirst","tensorsLast",
+                     "warmup","dropout","attention","medianMs","minMs","maxMs","lossFirst","lossLast","memory":{"tensorsFirst","tensorsLast",
                      "bytesFirst","bytesLast","rssEarlyMb" (after 10% of the steps),"rssLastMb"},"cpu","cores",
                      "node"}, with
                      --compare also "compare":{"backend","medianMs","minMs","maxMs","lossFirst","lossLast"}
@@ -56,6 +63,7 @@ Options:
 Examples:
   lxmls bench train-step --backend wasm
   lxmls bench train-step --backend wasm --compare tfjs-wasm
+  lxmls bench train-step --dropout 0 --attention fused
   lxmls bench kernels --backend js --shapes nano --json`;
 
 /**
@@ -79,14 +87,26 @@ export const benchCommand: Command = {
     { name: 'batch-size', value: 'N' },
     { name: 'steps', value: 'N' },
     { name: 'warmup', value: 'N' },
+    { name: 'dropout', value: 'P' },
+    { name: 'attention', value: 'FORM' },
     { name: 'json' },
   ],
   run: bench,
 };
 
 const ONLY: Record<string, readonly string[]> = {
-  kernels: ['backend', 'shapes', 'json'],
-  'train-step': ['backend', 'compare', 'model', 'batch-size', 'steps', 'warmup', 'json'],
+  kernels: ['backend', 'compare', 'shapes', 'json'],
+  'train-step': [
+    'backend',
+    'compare',
+    'model',
+    'batch-size',
+    'steps',
+    'warmup',
+    'dropout',
+    'attention',
+    'json',
+  ],
 };
 
 async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number> {
@@ -109,10 +129,17 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
       throw new CliError(`--shapes must be nano, gpt2 or all, received ${JSON.stringify(set)}`);
     const shapes = KERNEL_SHAPES.filter((s) => set === 'all' || s.name.startsWith(set));
     const results = shapes.map((shape) => benchKernel(backend, shape));
+    const compareName = value(args, 'compare');
+    let compare: { backend: string; results: KernelResult[] } | undefined;
+    if (compareName !== undefined) {
+      const other = await chooseBackend(compareName);
+      compare = { backend: other.name, results: shapes.map((shape) => benchKernel(other, shape)) };
+      await setBackend(backend.name);
+    }
     await out.write(
       json
-        ? `${kernelsJson(backend.name, machine, results)}\n`
-        : kernelsTable(backend.name, machine, results),
+        ? `${kernelsJson(backend.name, machine, results, compare)}\n`
+        : kernelsTable(backend.name, machine, results, compare),
     );
     return 0;
   }
@@ -121,12 +148,22 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
   const batchSize = count(args, 'batch-size', 64, 1);
   const steps = count(args, 'steps', 20, 1);
   const warmup = count(args, 'warmup', 3, 0);
-  const result = trainStep(batchSize, steps, warmup);
+  const dropoutText = value(args, 'dropout') ?? '0.1';
+  const dropout = Number(dropoutText);
+  if (!(dropoutText.trim() !== '' && dropout >= 0 && dropout < 1)) {
+    throw new CliError(`--dropout must be a number in [0, 1), received ${JSON.stringify(dropoutText)}`);
+  }
+  const attention = value(args, 'attention') ?? 'separate';
+  if (attention !== 'separate' && attention !== 'fused') {
+    throw new CliError(`--attention must be separate or fused, received ${JSON.stringify(attention)}`);
+  }
+  const setup = { batchSize, steps, warmup, dropout, attention } as const;
+  const result = trainStep(setup);
   const compareName = value(args, 'compare');
   let compare: ({ backend: string } & TrainStepResult) | undefined;
   if (compareName !== undefined) {
     const other = await chooseBackend(compareName);
-    compare = { backend: other.name, ...trainStep(batchSize, steps, warmup) };
+    compare = { backend: other.name, ...trainStep(setup) };
     await setBackend(backend.name);
   }
   const speedup = compare === undefined ? undefined : compare.medianMs / result.medianMs;
@@ -138,6 +175,8 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
     blockSize: GPT_NANO.blockSize,
     steps,
     warmup,
+    dropout,
+    attention,
     ...result,
     ...machine,
     ...(compare === undefined ? {} : { compare, speedup }),
@@ -148,7 +187,7 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
   }
   const c = GPT_NANO;
   await out.write(
-    `gpt-nano training step (batch ${batchSize} × ${c.blockSize} tokens, ${c.nLayer} layers, ${c.nHead} heads, ${c.nEmbd} dims, vocab ${c.vocabSize}) on backend ${backend.name}\n` +
+    `gpt-nano training step (batch ${batchSize} × ${c.blockSize} tokens, ${c.nLayer} layers, ${c.nHead} heads, ${c.nEmbd} dims, vocab ${c.vocabSize}, ${attention} attention, dropout ${dropout}) on backend ${backend.name}\n` +
       `  ${result.medianMs.toFixed(2)} ms per step: median of ${steps} steps (min ${result.minMs.toFixed(2)}, max ${result.maxMs.toFixed(2)}), after ${warmup} warm-up steps\n` +
       `  loss ${result.lossFirst.toFixed(4)} → ${result.lossLast.toFixed(4)}\n` +
       `  memory after step 1 → after step ${warmup + steps}: ${memoryLine(result.memory)}\n` +
@@ -158,21 +197,6 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
       `  machine: ${machineLine(machine)}\n`,
   );
   return 0;
-}
-
-/** Registers `wasm` and the Node tfjs engines (once) and makes `name` (or the highest-priority one) current. */
-async function chooseBackend(name: string | undefined): Promise<Backend> {
-  if (!listBackends().includes('wasm')) registerWasmBackend();
-  if (!listBackends().includes('tfjs-wasm')) registerTfjsBackends({ engines: ['wasm', 'cpu'] });
-  const available = listBackends();
-  const chosen = name ?? available[0]!;
-  if (!available.includes(chosen)) {
-    throw new CliError(
-      `unknown backend ${JSON.stringify(chosen)}: available backends are ${available.join(', ')}`,
-    );
-  }
-  await setBackend(chosen);
-  return getBackend();
 }
 
 /** An integer option ≥ `min` (at most 100,000), or its default. */
@@ -203,9 +227,18 @@ interface TrainStepResult {
   };
 }
 
-/** Trains gpt-nano on random batches on the current backend and times each step. */
-function trainStep(batchSize: number, steps: number, warmup: number): TrainStepResult {
-  const gpt = new GptTrainer(GPT_NANO, 0);
+/** What {@link trainStep} runs. */
+interface TrainStepSetup {
+  batchSize: number;
+  steps: number;
+  warmup: number;
+  dropout: number;
+  attention: 'separate' | 'fused';
+}
+
+/** Trains gpt-nano on one random batch on the current backend and times each step. */
+function trainStep({ batchSize, steps, warmup, dropout, attention }: TrainStepSetup): TrainStepResult {
+  const gpt = new GptNanoTrainStep({ dropout, attention, seed: 0 });
   const { idx, targets } = gpt.randomBatch(batchSize);
   const times: number[] = [];
   let lossFirst = Number.NaN;
@@ -255,29 +288,48 @@ function machineLine(m: MachineInfo): string {
   return `${m.cpu}, ${m.cores} cores, Node ${m.node}`;
 }
 
-function kernelsJson(backend: string, machine: MachineInfo, results: KernelResult[]): string {
+/** The kernels of a second backend timed in the same run (`--compare`). */
+interface KernelsCompare {
+  backend: string;
+  results: KernelResult[];
+}
+
+function kernelsJson(
+  backend: string,
+  machine: MachineInfo,
+  results: KernelResult[],
+  compare?: KernelsCompare,
+): string {
   const round = (x: number, digits: number) => Number(x.toPrecision(digits));
+  const rounded = (list: KernelResult[]) =>
+    list.map((r) => ({ ...r, mflop: round(r.mflop, 6), ms: round(r.ms, 4), gflops: round(r.gflops, 4) }));
   return JSON.stringify({
     bench: 'kernels',
     backend,
     ...machine,
-    results: results.map((r) => ({
-      ...r,
-      mflop: round(r.mflop, 6),
-      ms: round(r.ms, 4),
-      gflops: round(r.gflops, 4),
-    })),
+    results: rounded(results),
+    ...(compare ? { compare: { backend: compare.backend, results: rounded(compare.results) } } : {}),
   });
 }
 
-function kernelsTable(backend: string, machine: MachineInfo, results: KernelResult[]): string {
-  const rows = results.map((r) => {
+function kernelsTable(
+  backend: string,
+  machine: MachineInfo,
+  results: KernelResult[],
+  compare?: KernelsCompare,
+): string {
+  const rows = results.map((r, i) => {
     const shape = `${r.batch > 1 ? `${r.batch} × ` : ''}${r.m}×${r.k} @ ${r.k}×${r.n}${r.transA ? ' (Aᵀ)' : ''}${r.transB ? ' (Bᵀ)' : ''}`;
-    return `  ${r.name.padEnd(18)} ${shape.padEnd(28)} ${r.mflop.toFixed(2).padStart(8)} ${r.ms.toFixed(4).padStart(9)} ${r.gflops.toFixed(1).padStart(7)}`;
+    const other = compare?.results[i];
+    const vs = other
+      ? ` ${other.ms.toFixed(4).padStart(9)} ${(other.ms / r.ms).toFixed(2).padStart(6)}×`
+      : '';
+    return `  ${r.name.padEnd(18)} ${shape.padEnd(28)} ${r.mflop.toFixed(2).padStart(8)} ${r.ms.toFixed(4).padStart(9)} ${r.gflops.toFixed(1).padStart(7)}${vs}`;
   });
+  const vsHead = compare ? ` ${`ms ${compare.backend}`.padStart(9)} ${'faster'.padStart(7)}` : '';
   return (
-    `matmul kernel on backend ${backend} (median of 11 samples)\n` +
-    `  ${'name'.padEnd(18)} ${'shape'.padEnd(28)} ${'MFLOP'.padStart(8)} ${'ms'.padStart(9)} ${'GFLOP/s'.padStart(7)}\n` +
+    `matmul kernel on backend ${backend}${compare ? ` and ${compare.backend} in the same run` : ''} (median of 11 samples)\n` +
+    `  ${'name'.padEnd(18)} ${'shape'.padEnd(28)} ${'MFLOP'.padStart(8)} ${'ms'.padStart(9)} ${'GFLOP/s'.padStart(7)}${vsHead}\n` +
     `${rows.join('\n')}\n` +
     `  machine: ${machineLine(machine)}\n`
   );

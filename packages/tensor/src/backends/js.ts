@@ -85,6 +85,7 @@ export class JsBackend implements Backend<TypedArray> {
     float16: false,
     async: false,
     fusedAttention: true,
+    fusedAttentionDropout: true,
   };
 
   alloc(size: number, dtype: DType): TypedArray {
@@ -698,6 +699,189 @@ export class JsBackend implements Backend<TypedArray> {
     }
   }
 
+  /** `attention` on `(bh, t, d)` heads, or with dropout > 0 the definition of attention with dropout. */
+  private attendMaybeDropped(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    out: Float32Array,
+    lse: Float32Array,
+    bh: number,
+    t: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+    dropout: number,
+    seed: number,
+  ): void {
+    if (!(dropout > 0)) {
+      this.attention(q, k, v, out, lse, bh, t, t, d, scale, causal);
+      return;
+    }
+    // out = dropout(softmax(scale · q kᵀ, causal)) v, the weights (bh, t, t) dropped with uniformAt(seed, index)
+    const w = this.attentionWeights(q, k, lse, bh, t, d, scale, causal);
+    this.dropout(w, w, w.length, dropout, seed);
+    for (let h = 0; h < bh; h++) {
+      for (let i = 0; i < t; i++) {
+        for (let c = 0; c < d; c++) {
+          let acc = 0;
+          for (let j = 0; j < t; j++) acc += w[(h * t + i) * t + j]! * v[(h * t + j) * d + c]!;
+          out[(h * t + i) * d + c] = acc;
+        }
+      }
+    }
+  }
+
+  /** The attention weights `(bh, t, t)` = softmax(scale · q kᵀ) as float32 (0 where masked), saving lse. */
+  private attentionWeights(
+    q: Float32Array,
+    k: Float32Array,
+    lse: Float32Array | null,
+    bh: number,
+    t: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+  ): Float32Array {
+    const w = new Float32Array(bh * t * t);
+    const s = new Float64Array(t);
+    for (let h = 0; h < bh; h++) {
+      for (let i = 0; i < t; i++) {
+        const end = keyEnd(i, t, t, causal);
+        let max = Number.NEGATIVE_INFINITY;
+        for (let j = 0; j < end; j++) {
+          let dot = 0;
+          for (let c = 0; c < d; c++) dot += q[(h * t + i) * d + c]! * k[(h * t + j) * d + c]!;
+          s[j] = dot * scale;
+          max = Math.max(max, s[j]!);
+        }
+        let sum = 0;
+        for (let j = 0; j < end; j++) sum += Math.exp(s[j]! - max);
+        for (let j = 0; j < end; j++) w[(h * t + i) * t + j] = Math.exp(s[j]! - max) / sum;
+        if (lse) lse[h * t + i] = max + Math.log(sum);
+      }
+    }
+    return w;
+  }
+
+  /**
+   * Backward of attention with dropout on its weights: with w the weights and wd = dropout(w),
+   * dv = wdᵀ dout, dw = dropout(dout vᵀ) (the same mask and scale), ds = w ⊙ (dw − Σ_j w·dw),
+   * dq = scale · ds k, dk = scale · dsᵀ q.
+   */
+  private attentionDroppedBackward(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    dout: Float32Array,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    bh: number,
+    t: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+    dropout: number,
+    seed: number,
+  ): void {
+    const w = this.attentionWeights(q, k, null, bh, t, d, scale, causal);
+    const n = w.length;
+    const wd = new Float32Array(n);
+    this.dropout(w, wd, n, dropout, seed);
+    const dw = new Float32Array(n);
+    for (let h = 0; h < bh; h++) {
+      for (let i = 0; i < t; i++) {
+        for (let j = 0; j < t; j++) {
+          let dot = 0;
+          for (let c = 0; c < d; c++) dot += dout[(h * t + i) * d + c]! * v[(h * t + j) * d + c]!;
+          dw[(h * t + i) * t + j] = dot;
+        }
+      }
+      for (let j = 0; j < t; j++) {
+        for (let c = 0; c < d; c++) {
+          let acc = 0;
+          for (let i = 0; i < t; i++) acc += wd[(h * t + i) * t + j]! * dout[(h * t + i) * d + c]!;
+          dv[(h * t + j) * d + c] = acc;
+        }
+      }
+    }
+    this.dropout(dw, dw, n, dropout, seed);
+    const ds = new Float64Array(n);
+    for (let r = 0; r < bh * t; r++) {
+      let total = 0;
+      for (let j = 0; j < t; j++) total += w[r * t + j]! * dw[r * t + j]!;
+      for (let j = 0; j < t; j++) ds[r * t + j] = w[r * t + j]! * (dw[r * t + j]! - total);
+    }
+    for (let h = 0; h < bh; h++) {
+      for (let i = 0; i < t; i++) {
+        for (let c = 0; c < d; c++) {
+          let accQ = 0;
+          let accK = 0;
+          for (let j = 0; j < t; j++) {
+            accQ += ds[(h * t + i) * t + j]! * k[(h * t + j) * d + c]!;
+            accK += ds[(h * t + j) * t + i]! * q[(h * t + j) * d + c]!;
+          }
+          dq[(h * t + i) * d + c] = accQ * scale;
+          dk[(h * t + i) * d + c] = accK * scale;
+        }
+      }
+    }
+  }
+
+  attentionSplit(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    out: Float32Array,
+    lse: Float32Array,
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+    dropout = 0,
+    seed = 0,
+  ): void {
+    // the definition: the heads of each of q, k, v moved before the time axis, attend, merge into out
+    const [qh, kh, vh] = [q, k, v].map((x) => unpackHeads(x, 0, 1, batch, t, heads, d));
+    const o = new Float32Array(batch * heads * t * d);
+    this.attendMaybeDropped(qh!, kh!, vh!, o, lse, batch * heads, t, d, scale, causal, dropout, seed);
+    packHeads(o, out, 0, 1, batch, t, heads, d);
+  }
+
+  attentionSplitBackward(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    out: Float32Array,
+    lse: Float32Array,
+    dout: Float32Array,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    batch: number,
+    t: number,
+    heads: number,
+    d: number,
+    scale: number,
+    causal: boolean,
+    dropout = 0,
+    seed = 0,
+  ): void {
+    const [qh, kh, vh, o, dO] = [q, k, v, out, dout].map((x) => unpackHeads(x, 0, 1, batch, t, heads, d));
+    const grads = [0, 1, 2].map(() => new Float32Array(batch * heads * t * d));
+    const [gq, gk, gv] = grads as [Float32Array, Float32Array, Float32Array];
+    const bh = batch * heads;
+    if (dropout > 0)
+      this.attentionDroppedBackward(qh!, kh!, vh!, dO!, gq, gk, gv, bh, t, d, scale, causal, dropout, seed);
+    else this.attentionBackward(qh!, kh!, vh!, o!, lse, dO!, gq, gk, gv, bh, t, t, d, scale, causal);
+    [dq, dk, dv].forEach((dst, part) => {
+      packHeads(grads[part]!, dst, 0, 1, batch, t, heads, d);
+    });
+  }
+
   attentionPacked(
     qkv: Float32Array,
     out: Float32Array,
@@ -708,11 +892,13 @@ export class JsBackend implements Backend<TypedArray> {
     d: number,
     scale: number,
     causal: boolean,
+    dropout = 0,
+    seed = 0,
   ): void {
     // the definition: split the heads out of qkv, attend as `attention` does, merge the heads into out
     const [q, k, v] = [0, 1, 2].map((part) => unpackHeads(qkv, part, 3, batch, t, heads, d));
     const o = new Float32Array(batch * heads * t * d);
-    this.attention(q!, k!, v!, o, lse, batch * heads, t, t, d, scale, causal);
+    this.attendMaybeDropped(q!, k!, v!, o, lse, batch * heads, t, d, scale, causal, dropout, seed);
     packHeads(o, out, 0, 1, batch, t, heads, d);
   }
 
@@ -728,13 +914,18 @@ export class JsBackend implements Backend<TypedArray> {
     d: number,
     scale: number,
     causal: boolean,
+    dropout = 0,
+    seed = 0,
   ): void {
     const [q, k, v] = [0, 1, 2].map((part) => unpackHeads(qkv, part, 3, batch, t, heads, d));
     const o = unpackHeads(out, 0, 1, batch, t, heads, d);
     const dO = unpackHeads(dout, 0, 1, batch, t, heads, d);
     const grads = [0, 1, 2].map(() => new Float32Array(batch * heads * t * d));
     const [dq, dk, dv] = grads as [Float32Array, Float32Array, Float32Array];
-    this.attentionBackward(q!, k!, v!, o, lse, dO, dq, dk, dv, batch * heads, t, t, d, scale, causal);
+    const bh = batch * heads;
+    if (dropout > 0)
+      this.attentionDroppedBackward(q!, k!, v!, dO, dq, dk, dv, bh, t, d, scale, causal, dropout, seed);
+    else this.attentionBackward(q!, k!, v!, o, lse, dO, dq, dk, dv, bh, t, t, d, scale, causal);
     grads.forEach((g, part) => {
       packHeads(g, dqkv, part, 3, batch, t, heads, d);
     });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   type Backend,
+  concat,
   createJsBackend,
   maskedFill,
   matmul,
@@ -133,5 +134,55 @@ describe('selfAttention', () => {
 
   test('selfAttention names the shape and nHead on a mismatch', () => {
     expect(() => selfAttention(randn([1, 2, 10]), 2)).toThrow('with nHead 2');
+  });
+});
+
+/** selfAttention([q, k, v]) with dropout 0.3, its output and gradients, on `backend`. */
+function dropped(backend: Backend, packed: boolean) {
+  return withBackend(backend, () =>
+    tidy(() => {
+      const g = new RandomGenerator(3);
+      const xs = [randn([2, 5, 6], g), randn([2, 5, 6], g), randn([2, 5, 6], g)] as [Tensor, Tensor, Tensor];
+      for (const t of xs) t.requiresGrad = true;
+      const options = { causal: true, dropout: 0.3, generator: new RandomGenerator(8) };
+      const out = packed ? selfAttention(concat(xs, -1), 3, options) : selfAttention(xs, 3, options);
+      out
+        .mul(randn([2, 5, 6], g))
+        .sum()
+        .backward();
+      return [out.data(), ...xs.map((t) => t.grad!.data())];
+    }),
+  );
+}
+
+describe('selfAttention with dropout', () => {
+  test.each([false, true])(
+    'selfAttention(…, { dropout: 0.3 }) (packed %s) fused equals the composed steps with the same mask',
+    (packed) => {
+      const composed = createJsBackend();
+      Object.assign(composed, { capabilities: { ...composed.capabilities, fusedAttentionDropout: false } });
+      const want = dropped(composed, packed);
+      const got = dropped(createJsBackend(), packed);
+      got.forEach((values, i) => {
+        expectClose(values, want[i]!, 1e-5, 1e-4, `output/gradient ${i}`);
+      });
+      // some weights were dropped: the output differs from attention without dropout
+      const plain = withBackend(createJsBackend(), () =>
+        tidy(() => {
+          const g = new RandomGenerator(3);
+          const xs = [randn([2, 5, 6], g), randn([2, 5, 6], g), randn([2, 5, 6], g)] as [
+            Tensor,
+            Tensor,
+            Tensor,
+          ];
+          return selfAttention(xs, 3, { causal: true }).data();
+        }),
+      );
+      expect(Array.from(plain)).not.toEqual(Array.from(want[0]!));
+    },
+  );
+
+  test('selfAttention(qkv, 1, { dropout: 1 }) throws INVALID_ARGUMENT', () => {
+    expect(() => selfAttention(randn([1, 2, 3]), 1, { dropout: 1 })).toThrow(/dropout/);
   });
 });

@@ -27,7 +27,7 @@ export function gelu(x: Tensor): Tensor {
   backend.gelu(x.storage('gelu'), y.storage('gelu'), x.size);
   return record('gelu', y, [x], (g) => {
     const dx = output(backend, x.shape, 'float32');
-    backend.geluBackward(x.storage('gelu'), g.storage('gelu'), dx.storage('gelu'), x.size);
+    backend.geluBackward(x.storage('gelu'), g.storage('gelu'), dx.storage('gelu'), x.size, y.storage('gelu'));
     return [dx];
   });
 }

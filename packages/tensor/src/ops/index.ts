@@ -1,7 +1,12 @@
 // The ops, one concept per file, re-exported for tensor.ts (methods) and index.ts (the public API).
 export { type AdamWOptions, adamwUpdate } from './adamw.js';
 export { add, binaryForward, div, maximum, mul, pow, sub, unbroadcast } from './arithmetic.js';
-export { type AttentionOptions, scaledDotProductAttention, selfAttention } from './attention.js';
+export {
+  type AttentionOptions,
+  type SelfAttentionOptions,
+  scaledDotProductAttention,
+  selfAttention,
+} from './attention.js';
 export {
   arange,
   fromArray,
@@ -19,6 +24,7 @@ export { type DropoutOptions, dropout } from './dropout.js';
 export { embedding, gather } from './embedding.js';
 export { gelu } from './gelu.js';
 export { layerNorm } from './layer-norm.js';
+export { linear } from './linear.js';
 export { maskedFill } from './masked-fill.js';
 export { type MatmulOptions, matmul } from './matmul.js';
 export { argmax, max, mean, sum } from './reduce.js';

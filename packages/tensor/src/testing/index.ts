@@ -192,6 +192,12 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     inputs: [T([2, 3, 3]), T([3, 3], 'mask')],
     fn: ([x, m]) => ops.maskedFill(x!, m!, -5),
   },
+  {
+    name: 'maskedFill(x, 1 - mask, -inf) with a float32 causal-style mask (1, 1, 5, 5)',
+    inputs: [T([2, 3, 5, 5]), T([1, 1, 5, 5], 'mask')],
+    fn: ([x, m]) => ops.maskedFill(x!, ops.sub(1, ops.cast(m!, 'float32')), Number.NEGATIVE_INFINITY),
+    grad: false,
+  },
   { name: 'permute(x, [2, 0, 1])', inputs: [T([2, 3, 4])], fn: ([x]) => ops.permute(x!, [2, 0, 1]) },
   { name: 'transpose(x, 1, 2)', inputs: [T([2, 3, 4])], fn: ([x]) => ops.transpose(x!, 1, 2) },
   { name: 'reshape(x, [4, -1])', inputs: [T([2, 3, 4])], fn: ([x]) => ops.reshape(x!, [4, -1]) },
@@ -207,6 +213,11 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
   },
   { name: 'split(x, [1, 3], -1)[1]', inputs: [T([2, 4])], fn: ([x]) => ops.split(x!, [1, 3], -1)[1]! },
   { name: 'broadcastTo(x, [2, 3, 4])', inputs: [T([3, 1])], fn: ([x]) => ops.broadcastTo(x!, [2, 3, 4]) },
+  {
+    name: 'dropout(x, 0.1) (5, 37): SIMD lanes and a scalar tail',
+    inputs: [T([5, 37])],
+    fn: ([x]) => ops.dropout(x!, 0.1, { generator: new RandomGenerator(9) }),
+  },
   {
     name: 'dropout(x, 0.3) with a seeded generator',
     inputs: [T([4, 8])],
@@ -231,6 +242,53 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     name: 'selfAttention(qkv, 2, { causal: true }) (2, 4, 3·2·3)',
     inputs: [T([2, 4, 18])],
     fn: ([qkv]) => ops.selfAttention(qkv!, 2, { causal: true }),
+  },
+  {
+    name: 'selfAttention([q, k, v], 2, { causal: true }) three (2, 5, 2·3) projections',
+    inputs: [T([2, 5, 6]), T([2, 5, 6]), T([2, 5, 6])],
+    fn: ([q, k, v]) => ops.selfAttention([q!, k!, v!], 2, { causal: true }),
+  },
+  {
+    name: 'selfAttention([q, k, v], 2, { causal: true, dropout: 0.25 }) with a seeded generator',
+    inputs: [T([2, 5, 6]), T([2, 5, 6]), T([2, 5, 6])],
+    fn: ([q, k, v]) =>
+      ops.selfAttention([q!, k!, v!], 2, { causal: true, dropout: 0.25, generator: new RandomGenerator(4) }),
+  },
+  {
+    name: 'selfAttention(qkv, 2, { causal: true, dropout: 0.25 }) packed, with a seeded generator',
+    inputs: [T([2, 5, 18])],
+    fn: ([qkv]) =>
+      ops.selfAttention(qkv!, 2, { causal: true, dropout: 0.25, generator: new RandomGenerator(4) }),
+  },
+  {
+    name: 'selfAttention([q, k, v], 3) three (1, 4, 3·4) projections, not causal',
+    inputs: [T([1, 4, 12]), T([1, 4, 12]), T([1, 4, 12])],
+    fn: ([q, k, v]) => ops.selfAttention([q!, k!, v!], 3),
+  },
+  {
+    name: 'linear(x, weight, bias) (2, 3, 5) with weight (7, 5)',
+    inputs: [T([2, 3, 5]), T([7, 5]), T([7])],
+    fn: ([x, w, b]) => ops.linear(x!, w!, b!),
+  },
+  {
+    name: 'linear(x, weight, bias) (5, 20) with weight (18, 20): full and partial panels of 16',
+    inputs: [T([5, 20]), T([18, 20]), T([18])],
+    fn: ([x, w, b]) => ops.linear(x!, w!, b!),
+  },
+  {
+    name: 'linear(x, weight) without bias, one row (1, 9) with weight (21, 9)',
+    inputs: [T([1, 9]), T([21, 9])],
+    fn: ([x, w]) => ops.linear(x!, w!),
+  },
+  {
+    name: 'linear(x, weight, bias) one row (1, 37) with weight (6, 37): the GEMV path',
+    inputs: [T([1, 37]), T([6, 37]), T([6])],
+    fn: ([x, w, b]) => ops.linear(x!, w!, b!),
+  },
+  {
+    name: 'matmul(x, w, { transposeB }) one row (1, 1, 35) @ (5, 35)ᵀ',
+    inputs: [T([1, 1, 35]), T([5, 35])],
+    fn: ([x, w]) => ops.matmul(x!, w!, { transposeB: true }),
   },
   {
     name: 'selfAttention(qkv, 2, { causal: true }) (2, 7, 3·2·8), head size a multiple of 4',

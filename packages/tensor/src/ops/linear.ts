@@ -1,0 +1,76 @@
+/**
+ * The linear (fully connected) layer as one op: `y = x · Wᵀ + b` with the weight stored (out, in) as
+ * PyTorch stores it (`torch.nn.functional.linear`).
+ *
+ * The forward runs the backend's optional fused `linear` kernel (the bias folded into the matmul) or, without
+ * it, `matmul(x, weight, { transposeB: true })` plus a broadcast `add`. The backward needs no transpose copy:
+ * `dx = g · W` (as stored), `dW = gᵀ · x`, `db = Σ_rows g`.
+ */
+
+import { formatShape, LxmlsTensorError } from '../errors.js';
+import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
+import { add } from './arithmetic.js';
+import { matmul } from './matmul.js';
+
+/**
+ * Applies a linear layer: `x · weightᵀ + bias` over the last axis of `x`.
+ *
+ * @param x - float32 `(…, in)`.
+ * @param weight - float32 `(out, in)`.
+ * @param bias - float32 `(out)`, or null (default) for none.
+ * @returns `(…, out)`.
+ * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` when the sizes do not fit.
+ * @remarks Python: `torch.nn.functional.linear(x, weight, bias)`.
+ * @example
+ * ```ts
+ * import { linear, tensor } from '@lxmls/tensor';
+ * const w = tensor([[1, 0, 0], [0, 1, 1]]); // (out=2, in=3)
+ * console.log(linear(tensor([[1, 2, 3]]), w, tensor([0.5, 0])).toArray()); // → [ [ 1.5, 5 ] ]
+ * ```
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  const backend = backendOf('linear', ...inputs);
+  for (const t of inputs) expectDtype('linear', t, 'float32', 'x');
+  const inFeatures = x.shape[x.shape.length - 1];
+  const [outFeatures, weightIn] = weight.shape as [number, number];
+  if (
+    x.shape.length < 1 ||
+    weight.shape.length !== 2 ||
+    weightIn !== inFeatures ||
+    (bias !== null && (bias.shape.length !== 1 || bias.shape[0] !== outFeatures))
+  ) {
+    throw new LxmlsTensorError('SHAPE_MISMATCH', 'x, weight and bias do not fit a linear layer', {
+      fn: 'linear',
+      expected: 'x (…, in), weight (out, in), bias (out)',
+      received: `${formatShape(x.shape)}, ${formatShape(weight.shape)}${bias ? `, ${formatShape(bias.shape)}` : ''}`,
+    });
+  }
+  if (!backend.linear || x.shape.length < 2 || inFeatures === 0) {
+    const y = matmul(x, weight, { transposeB: true }); // (…, out)
+    return bias ? add(y, bias) : y;
+  }
+  const rows = x.size / inFeatures;
+  const s = (t: Tensor) => t.storage('linear');
+  const y = output(backend, [...x.shape.slice(0, -1), outFeatures], 'float32'); // (…, out)
+  backend.linear(s(x), s(weight), bias ? s(bias) : null, s(y), rows, inFeatures, outFeatures);
+  return record('linear', y, [x, weight, bias], (g, needs) => {
+    // g: (rows, out). dx = g · W: (rows, out) @ (out, in); dW = gᵀ · x: (out, rows) @ (rows, in); db = Σ_rows g
+    let dx: Tensor | null = null;
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (needs[0]) {
+      dx = output(backend, x.shape, 'float32'); // (…, in)
+      backend.matmul(s(g), s(weight), s(dx), 1, 1, rows, outFeatures, inFeatures, false, false);
+    }
+    if (needs[1]) {
+      dw = output(backend, weight.shape, 'float32'); // (out, in)
+      backend.matmul(s(g), s(x), s(dw), 1, 1, outFeatures, rows, inFeatures, true, false);
+    }
+    if (needs[2]) {
+      db = output(backend, [outFeatures], 'float32'); // (out)
+      backend.reduce('sum', s(g), [rows, outFeatures], [0], s(db));
+    }
+    return [dx, dw, db];
+  });
+}
