@@ -1,0 +1,57 @@
+/**
+ * Small DOM helpers shared by the pages: typed element look-up, readable error text, and a debounced
+ * scheduler so that typing never runs a demo more than once per animation frame.
+ */
+
+/**
+ * The element with this id, checked to be of the expected class.
+ *
+ * @param id - The element's `id`.
+ * @param type - The expected constructor (`HTMLTextAreaElement`, …); `HTMLElement` by default.
+ * @returns The element.
+ * @throws Error when the page has no such element (a bug of the page).
+ */
+export function byId<T extends HTMLElement = HTMLElement>(
+  id: string,
+  type: abstract new (...args: never[]) => T = HTMLElement as never,
+): T {
+  const element = document.getElementById(id);
+  if (!(element instanceof type)) {
+    throw new Error(`[lxmls-docs] byId: no element #${id}. Expected a ${type.name}, received ${element}.`);
+  }
+  return element;
+}
+
+/**
+ * The message of an error as a reader should see it (the `[@lxmls/pkg] fn: …` messages are already clear).
+ *
+ * @param error - Anything thrown.
+ * @returns Its message.
+ */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/**
+ * Wraps `fn` so that many calls within one animation frame run it once, after the frame.
+ *
+ * @param fn - The work.
+ * @returns The scheduling function.
+ */
+export function perFrame(fn: () => void): () => void {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      fn();
+    });
+  };
+}
+
+/** Lets the browser paint (and handle input) before the next piece of work. */
+export function nextFrame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}

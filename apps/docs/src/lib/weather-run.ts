@@ -1,0 +1,132 @@
+/**
+ * Exercise 3.1 set up as in the notebook: gpt-nano on the weather data, trained by the course Trainer with
+ * `learning_rate 5e-4`, batch 64, and the notebook's log line every 100 iterations. The page adds the buttons
+ * and the chart; this module has no DOM, so Node tests run it too.
+ */
+
+import { GPT } from '@lxmls/gpt';
+import { RandomGenerator, tensor, tidy } from '@lxmls/tensor';
+import { type Batch, evaluate, sequenceLabelAccuracy, Trainer } from '@lxmls/trainer';
+import { bayesOptimal, FIXED_PROBA, WeatherDataset } from '@lxmls/weather-data';
+
+/** The knobs of a run (the notebook's values by default). */
+export interface WeatherRunOptions {
+  /** Iterations (notebook: 2000). */
+  maxIters?: number;
+  /** AdamW learning rate (notebook: 5e-4). */
+  learningRate?: number;
+  /** Examples per batch (notebook: 64). */
+  batchSize?: number;
+  /** Seeds the weights, the dropout masks, and the dataset (numpy's `np.random.seed`). */
+  seed?: number;
+}
+
+/** A model, its trainer and the datasets, ready for `trainer.run()`. */
+export interface WeatherRun {
+  model: GPT;
+  trainer: Trainer<GPT>;
+  train: WeatherDataset;
+  test: WeatherDataset;
+  /** The exact floor of the loss and accuracies for the course's HMM (`bayesOptimal(FIXED_PROBA, 6)`). */
+  bayes: ReturnType<typeof bayesOptimal>;
+  /** The same figures on the test split only (`bayesOptimal(FIXED_PROBA, 6, { split: 'test' })`). */
+  bayesTest: ReturnType<typeof bayesOptimal>;
+}
+
+/**
+ * Builds gpt-nano for the weather data and its Trainer (as notebook cells In[21] and In[22]).
+ *
+ * @param options - {@link WeatherRunOptions}.
+ * @returns The {@link WeatherRun}; dispose `model` when done with it.
+ */
+export function createWeatherRun(options: WeatherRunOptions = {}): WeatherRun {
+  const { maxIters = 2000, learningRate = 5e-4, batchSize = 64, seed = 0 } = options;
+  const train = new WeatherDataset('train', { proba: FIXED_PROBA, seed });
+  const test = new WeatherDataset('test', { proba: FIXED_PROBA, seed: seed + 1 });
+  const modelConfig = GPT.getDefaultConfig();
+  modelConfig.modelType = 'gpt-nano';
+  modelConfig.vocabSize = train.getVocabSize(); // 8
+  modelConfig.blockSize = train.getBlockSize(); // 11
+  const model = new GPT(modelConfig, { generator: new RandomGenerator(seed) });
+  const trainConfig = Trainer.getDefaultConfig();
+  trainConfig.learningRate = learningRate;
+  trainConfig.maxIters = maxIters;
+  trainConfig.batchSize = batchSize;
+  trainConfig.numWorkers = 0;
+  trainConfig.seed = seed;
+  const trainer = new Trainer(trainConfig, model, train);
+  return {
+    model,
+    trainer,
+    train,
+    test,
+    bayes: bayesOptimal(FIXED_PROBA, 6),
+    bayesTest: bayesOptimal(FIXED_PROBA, 6, { split: 'test' }),
+  };
+}
+
+/** What {@link evaluateWeather} measures, next to what a perfect model (the true HMM conditionals) gets. */
+export interface WeatherEvaluation {
+  /** Sequences evaluated. */
+  samples: number;
+  /** Mean loss per label, each weather predicted from the observations and the true weathers before it. */
+  loss: number;
+  /** Labels right when the model decodes greedily from the six observations, feeding back its own guesses. */
+  labelAccuracy: number;
+  /** Sequences with all six labels right, greedy decoding. */
+  sequenceAccuracy: number;
+  /** The perfect model's figures on the test split: loss, and greedy label and sequence accuracy. */
+  perfect: { loss: number; labelAccuracy: number; sequenceAccuracy: number; viterbiSequenceAccuracy: number };
+}
+
+/**
+ * Evaluates a run's model on its test split: the training loss, and the accuracy of greedy decoding (the
+ * model reads six activities and writes six weathers, each from its own previous guesses), next to a
+ * perfect model's exact figures.
+ *
+ * @param run - A {@link WeatherRun} (trained or not).
+ * @param samples - How many test sequences.
+ * @returns The {@link WeatherEvaluation}.
+ */
+export function evaluateWeather(run: WeatherRun, samples = 1000): WeatherEvaluation {
+  const seqLen = run.test.seqLen; // 6
+  /** Greedy decoding: the model's guesses aligned with `batch.y` (targets sit at positions seqLen - 1 …). */
+  const predict = (batch: Batch): Int32Array => {
+    const [B, T] = batch.shape; // (B, 2·seqLen − 1)
+    const prompt = new Int32Array(B * seqLen);
+    for (let b = 0; b < B; b++) prompt.set(batch.x.subarray(b * T, b * T + seqLen), b * seqLen);
+    const out = tidy(() => run.model.generate(tensor(prompt, [B, seqLen], 'int32'), seqLen).data()); // (B, 2·seqLen)
+    const pred = new Int32Array(B * T).fill(-1);
+    for (let b = 0; b < B; b++) {
+      for (let k = 0; k < seqLen; k++) pred[b * T + seqLen - 1 + k] = out[b * 2 * seqLen + seqLen + k]!;
+    }
+    return pred;
+  };
+  const result = evaluate(run.model, run.test, { samples, metrics: [sequenceLabelAccuracy({ predict })] });
+  const perfect = run.bayesTest;
+  return {
+    samples: result.numSamples,
+    loss: result.loss,
+    labelAccuracy: result.metrics.labelAccuracy!,
+    sequenceAccuracy: result.metrics.sequenceAccuracy!,
+    perfect: {
+      loss: perfect.loss,
+      labelAccuracy: perfect.labelAccuracy,
+      sequenceAccuracy: perfect.greedySequenceAccuracy,
+      viterbiSequenceAccuracy: perfect.sequenceAccuracy,
+    },
+  };
+}
+
+/**
+ * The notebook's progress line (cell In[23]).
+ *
+ * @example
+ * ```ts
+ * import { iterLine } from './lib/weather-run.js';
+ * console.log(iterLine({ iterDt: 0.01667, iterNum: 100, loss: 0.689219 })); // → iter_dt 16.67ms; iter 100: train loss 0.68922
+ * ```
+ */
+export function iterLine(t: { iterDt: number; iterNum: number; loss: number }): string {
+  return `iter_dt ${(t.iterDt * 1000).toFixed(2)}ms; iter ${t.iterNum}: train loss ${t.loss.toFixed(5)}`;
+}

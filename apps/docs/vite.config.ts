@@ -1,0 +1,163 @@
+/**
+ * The docs site's build: a Vite multi-page static site (one HTML page per guide) plus the TypeDoc API
+ * reference copied into `api/`.
+ *
+ * `@lxmls/*` imports resolve to the packages' TypeScript sources (the `@lxmls/source` entries of their
+ * `exports`), through aliases built from the packages' own `package.json` files: the site builds without a
+ * `tsc --build` first, before or after `pnpm install`, and every package is bundled once (the tensor
+ * backend registry is shared by all of them). The stylesheet is inlined into each page. This file imports
+ * nothing from `vite` at run time, so Vite can load it from anywhere.
+ */
+
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Alias, Plugin, UserConfig } from 'vite';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+/** Where `pnpm run docs` (TypeDoc, `typedoc.json` `out`) writes the API reference. */
+export const API_DOCS_DIR = join(repo, 'docs-api');
+/** The pages of the site, in the order of the navigation. */
+export const PAGES = ['index', 'tokenization', 'attention', 'training'] as const;
+
+/** One exact alias per `@lxmls/source` entry of each package's `exports` (`@lxmls/backend-wasm/register`, …). */
+function sourceAliases(): Alias[] {
+  const aliases: Alias[] = [];
+  const packagesDir = join(repo, 'packages');
+  for (const dir of readdirSync(packagesDir)) {
+    const file = join(packagesDir, dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as {
+      name: string;
+      exports?: Record<string, string | Record<string, string>>;
+    };
+    for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+      const source = typeof target === 'object' ? target['@lxmls/source'] : undefined;
+      if (!source) continue;
+      const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
+      const escaped = specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      aliases.push({ find: new RegExp(`^${escaped}$`), replacement: join(packagesDir, dir, source) });
+    }
+  }
+  return aliases;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/** The page `api/index.html` says when the API reference was not generated before the build. */
+const MISSING_API_PAGE = `<!doctype html>
+<html lang="en">
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="../favicon.ico">
+<title>API reference not built · lxmls-ts</title>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; line-height: 1.5">
+<main>
+<h1>The API reference was not built</h1>
+<p>The TypeDoc output (<code>docs-api/</code>) did not exist when this site was built. Run
+<code>pnpm run docs</code> at the root of the repository, then <code>pnpm --filter lxmls-docs build</code>.</p>
+<p><a href="../index.html">Back to the guides</a></p>
+</main>
+</html>
+`;
+
+/**
+ * Inlines `src/style.css` into the `<head>` of every page: one stylesheet to edit, no request for it, no
+ * flash of unstyled text, and nothing that depends on how a static host labels `.css` files.
+ */
+function inlineStyle(file: string = join(here, 'src/style.css')): Plugin {
+  return {
+    name: 'lxmls-docs:inline-style',
+    transformIndexHtml: {
+      order: 'pre',
+      handler: () => [{ tag: 'style', children: readFileSync(file, 'utf8'), injectTo: 'head' }],
+    },
+    handleHotUpdate({ file: changed, server }) {
+      if (changed === file) server.ws.send({ type: 'full-reload' });
+    },
+  };
+}
+
+/**
+ * Serves `docs-api/` under `/api/` in development, and copies it into `<outDir>/api` after a build (through a
+ * temporary folder and a rename; a placeholder page when it does not exist, so the link never breaks).
+ */
+function apiDocs(source: string = API_DOCS_DIR): Plugin {
+  let outDir = '';
+  return {
+    name: 'lxmls-docs:api',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    configureServer(server) {
+      server.middlewares.use('/api', (req, res, next) => {
+        const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+        let file = join(source, path);
+        if (!file.startsWith(source)) return next();
+        if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+        if (!existsSync(file)) {
+          if (path === '/' || path === '/index.html') {
+            res.setHeader('content-type', TYPES['.html']!);
+            res.end(MISSING_API_PAGE);
+            return;
+          }
+          return next();
+        }
+        res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
+        res.end(readFileSync(file));
+      });
+    },
+    closeBundle() {
+      if (!outDir || !existsSync(outDir)) return;
+      const target = join(outDir, 'api');
+      const tmp = join(outDir, `.api-${process.pid}-${Date.now().toString(36)}`);
+      rmSync(tmp, { recursive: true, force: true });
+      if (existsSync(join(source, 'index.html'))) {
+        cpSync(source, tmp, { recursive: true });
+      } else {
+        mkdirSync(tmp, { recursive: true });
+        writeFileSync(join(tmp, 'index.html'), MISSING_API_PAGE); // inside the folder renamed into place below
+      }
+      rmSync(target, { recursive: true, force: true });
+      renameSync(tmp, target);
+    },
+  };
+}
+
+export default {
+  root: here,
+  base: './',
+  appType: 'mpa',
+  resolve: { alias: sourceAliases() },
+  plugins: [inlineStyle(), apiDocs()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 2048,
+    rollupOptions: {
+      input: Object.fromEntries(PAGES.map((page) => [page, join(here, `${page}.html`)])),
+    },
+  },
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
+} satisfies UserConfig;
