@@ -217,13 +217,24 @@ export class JsBackend implements Backend<TypedArray> {
     cols: number,
     k: number,
   ): void {
-    const order = Array.from({ length: cols }, (_, j) => j);
+    // a selection, not a sort: keep the k best seen so far in order (descending; NaN counts as the largest,
+    // as in PyTorch; ties keep the lower index first), and insert a value only when it beats the k-th
+    const beats = (a: number, b: number) => a > b || (a !== a && b === b); // a !== a: a is NaN
     for (let r = 0; r < rows; r++) {
-      const row = x.subarray(r * cols, (r + 1) * cols);
-      order.sort((i, j) => row[j]! - row[i]! || i - j); // descending, ties by index
-      for (let t = 0; t < k; t++) {
-        values[r * k + t] = row[order[t]!]!;
-        indices[r * k + t] = order[t]!;
+      const o = r * cols;
+      const vals = values.subarray(r * k, (r + 1) * k);
+      const idx = indices.subarray(r * k, (r + 1) * k);
+      let n = 0;
+      for (let j = 0; j < cols; j++) {
+        const v = x[o + j]!;
+        if (n === k && !beats(v, vals[k - 1]!)) continue;
+        let p = n < k ? n++ : k - 1; // the slot freed at the end
+        for (; p > 0 && beats(v, vals[p - 1]!); p--) {
+          vals[p] = vals[p - 1]!;
+          idx[p] = idx[p - 1]!;
+        }
+        vals[p] = v;
+        idx[p] = j;
       }
     }
   }

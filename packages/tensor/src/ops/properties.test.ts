@@ -1,7 +1,7 @@
 // Property tests (fast-check) of kernels through the ops: algebraic identities that must hold for any input.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { add, matmul, softmax, sum, tensor, tidy, transpose } from '../index.js';
+import { add, matmul, softmax, sum, tensor, tidy, topk, transpose } from '../index.js';
 import { expectClose } from '../testing/index.js';
 
 const matrix = (rows: number, cols: number) =>
@@ -61,6 +61,22 @@ describe('kernel properties', () => {
         }),
       ),
       { numRuns: 50 },
+    );
+  });
+  test('topk(x, k) equals a stable descending sort (ties by index, NaN first) cut at k', () => {
+    const value = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constant(Number.NaN)); // many ties
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 40 }), fc.nat(), (row, kSeed) =>
+        tidy(() => {
+          const k = 1 + (kSeed % row.length);
+          const key = (v: number) => (Number.isNaN(v) ? Number.POSITIVE_INFINITY : v);
+          const order = row.map((_, j) => j).sort((i, j) => key(row[j]!) - key(row[i]!) || i - j);
+          const { values, indices } = topk(tensor(row, [1, row.length]), k);
+          expect(Array.from(indices.data())).toEqual(order.slice(0, k));
+          expect(Array.from(values.data())).toEqual(order.slice(0, k).map((j) => row[j]));
+        }),
+      ),
+      { seed: 7 },
     );
   });
 });
