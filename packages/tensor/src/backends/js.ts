@@ -219,7 +219,7 @@ export class JsBackend implements Backend<TypedArray> {
   ): void {
     // a selection, not a sort: keep the k best seen so far in order (descending; NaN counts as the largest,
     // as in PyTorch; ties keep the lower index first), and insert a value only when it beats the k-th
-    const beats = (a: number, b: number) => a > b || (a !== a && b === b); // a !== a: a is NaN
+    const beats = (a: number, b: number) => a > b || (Number.isNaN(a) && !Number.isNaN(b));
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       const vals = values.subarray(r * k, (r + 1) * k);
