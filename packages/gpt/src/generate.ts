@@ -173,27 +173,26 @@ export function pickNext(
 
 /**
  * Zeroes every probability outside the smallest top set whose mass reaches `p` (the top token always stays).
- * Only the head of each row is sorted: the `k` most likely tokens (64, then 4× more while their mass stays
- * below `p`), found by `topk`, so a 50,257-token vocabulary is never sorted whole.
+ * Only the head of each row is sorted: the tokens at or above a threshold τ (the row's maximum, halved until
+ * the tokens ≥ τ hold mass ≥ p, so they contain the nucleus), in plain arrays on the CPU whatever the backend.
  */
 function nucleus(probs: Tensor, p: number): Tensor {
   const [B, V] = probs.shape as [number, number];
   const data = Float32Array.from(probs.data());
   for (let b = 0; b < B; b++) {
     const row = data.subarray(b * V, (b + 1) * V);
-    const rowTensor = tensor(row, [1, V]); // (1, V)
-    for (let k = Math.min(V, 64); ; k = Math.min(V, 4 * k)) {
-      const top = topk(rowTensor, k); // values and indices (1, k), descending, ties by index
-      const values = top.values.data();
-      let mass = 0;
-      let kept = 0;
-      for (; kept < k && (kept === 0 || mass < p); kept++) mass += values[kept]!;
-      if (mass >= p || k === V) {
-        const keep = new Set(Array.from(top.indices.data().subarray(0, kept)));
-        for (let j = 0; j < V; j++) if (!keep.has(j)) row[j] = 0;
-        break;
-      }
-    }
+    const massAtLeast = (tau: number) => row.reduce((mass, x) => (x >= tau ? mass + x : mass), 0);
+    let tau = row.reduce((max, x) => Math.max(max, x), 0);
+    while (tau > 0 && massAtLeast(tau) < p) tau /= 2;
+    const head: number[] = [];
+    for (let j = 0; j < V; j++) if (row[j]! >= tau) head.push(j);
+    head.sort((i, j) => row[j]! - row[i]! || i - j); // descending, ties by index
+    let mass = 0;
+    let kept = 0;
+    for (; kept < head.length && (kept === 0 || mass < p); kept++) mass += row[head[kept]!]!;
+    const keep = new Uint8Array(V);
+    for (let r = 0; r < kept; r++) keep[head[r]!] = 1;
+    for (let j = 0; j < V; j++) if (keep[j] === 0) row[j] = 0;
   }
   return tensor(data, [B, V]); // (B, V)
 }

@@ -5,6 +5,7 @@
  */
 
 export { Block, type BlockOutput } from './block.js';
+export { BUNDLED_MODELS, type BundledModel, bundledModelUrl } from './bundled.js';
 export * from './checkpoint/index.js';
 export {
   type FormatConfigOptions,

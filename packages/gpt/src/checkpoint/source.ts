@@ -8,6 +8,7 @@
  * Downloads go through the cache of cache.ts (see download.ts for progress and errors).
  */
 
+import { bundledModelUrl } from '../bundled.js';
 import { LxmlsGptError } from '../errors.js';
 import { type DownloadOptions, fetchFile } from './download.js';
 import {
@@ -180,6 +181,17 @@ export async function resolveSource(
     const folder = await existingFolder(source, fn);
     if (folder !== null)
       return { kind: 'folder', location: folder, modelId: null, ...(await readFolder(folder, fn)) };
+  }
+  const bundled = bundledModelUrl(source);
+  if (bundled !== null) {
+    // a model shipped in this package's models/ folder: read from disk in Node, fetched beside the module elsewhere
+    if (isNode() && bundled.protocol === 'file:') {
+      const { fileURLToPath } = await import('node:url');
+      const folder = fileURLToPath(bundled);
+      return { kind: 'folder', location: folder, modelId: null, ...(await readFolder(folder, fn)) };
+    }
+    const base = bundled.href.replace(/\/+$/, '');
+    return { kind: 'url', location: base, modelId: null, ...(await fetchBoth(base, options, fn)) };
   }
   const modelId = hubModelId(source);
   if (modelId !== null) {

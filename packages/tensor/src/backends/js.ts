@@ -220,6 +220,20 @@ export class JsBackend implements Backend<TypedArray> {
     // a selection, not a sort: keep the k best seen so far in order (descending; NaN counts as the largest,
     // as in PyTorch; ties keep the lower index first), and insert a value only when it beats the k-th
     const beats = (a: number, b: number) => a > b || (Number.isNaN(a) && !Number.isNaN(b));
+    if (k > 256) {
+      // a large k: insertion costs up to cols·k moves, so sort the whole row instead (same order)
+      const order = Array.from({ length: cols }, (_, j) => j);
+      for (let r = 0; r < rows; r++) {
+        const row = x.subarray(r * cols, (r + 1) * cols);
+        order.sort((i, j) => (beats(row[i]!, row[j]!) ? -1 : beats(row[j]!, row[i]!) ? 1 : i - j));
+        for (let t = 0; t < k; t++) {
+          values[r * k + t] = row[order[t]!]!;
+          indices[r * k + t] = order[t]!;
+        }
+        for (let j = 0; j < cols; j++) order[j] = j;
+      }
+      return;
+    }
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       const vals = values.subarray(r * k, (r + 1) * k);
