@@ -9,7 +9,8 @@ describe('main', () => {
     const { code, stdout, stderr } = await runCli(argv);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(/^lxmls: the LxMLS Transformer Day exercises/);
-    for (const command of ['tokenize', 'decode', 'demo', 'help']) expect(stdout).toContain(`\n  ${command} `);
+    for (const command of ['tokenize', 'decode', 'demo', 'viz', 'help'])
+      expect(stdout).toContain(`\n  ${command} `);
   });
 
   test.each([[['help', 'tokenize']], [['tokenize', '--help']], [['tokenize', '-h', 'ignored text']]])(
@@ -24,7 +25,7 @@ describe('main', () => {
     },
   );
 
-  test.each([['decode'], ['demo']])('lxmls help %s prints its usage', async (name) => {
+  test.each([['decode'], ['demo'], ['viz']])('lxmls help %s prints its usage', async (name) => {
     const { code, stdout } = await runCli(['help', name]);
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^Usage: lxmls ${name} `));
@@ -37,11 +38,11 @@ describe('main', () => {
   test.each([
     [
       ['frobnicate'],
-      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, bench, generate, info, help (see lxmls --help)',
+      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, bench, generate, info, viz, train, eval, help (see lxmls --help)',
     ],
     [
       ['help', 'frobnicate'],
-      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, bench, generate, info, help (see lxmls --help)',
+      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, bench, generate, info, viz, train, eval, help (see lxmls --help)',
     ],
     [['--versoin'], 'lxmls: unknown option --versoin (did you mean --version?)'],
     [['--help', 'x'], 'lxmls: unexpected argument "x"'],

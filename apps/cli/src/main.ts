@@ -13,9 +13,12 @@ import type { Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
 import { generateCommand } from './commands/generate.js';
 import { infoCommand } from './commands/info.js';
 import { tokenizeCommand } from './commands/tokenize.js';
+import { trainCommand } from './commands/train.js';
+import { vizCommand } from './commands/viz.js';
 import { CliError, reportError } from './errors.js';
 import type { Io } from './io.js';
 import { Output, resolveIo } from './io.js';
@@ -28,7 +31,7 @@ export type { Io } from './io.js';
  * @example
  * ```ts
  * import { COMMANDS } from './main.js';
- * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'bench', 'generate', 'info' ]
+ * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'bench', 'generate', 'info', 'viz', 'train', 'eval' ]
  * ```
  */
 export const COMMANDS: readonly Command[] = [
@@ -38,6 +41,9 @@ export const COMMANDS: readonly Command[] = [
   benchCommand,
   generateCommand,
   infoCommand,
+  vizCommand,
+  trainCommand,
+  evalCommand,
 ];
 
 const HELP: OptionSpec = { name: 'help', short: 'h' };

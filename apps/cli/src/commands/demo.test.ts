@@ -3,6 +3,8 @@
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../testing.js';
 
+process.env.LXMLS_DEMO_ITERS = '101'; // the weather section trains 101 iterations, not 2000
+
 /** The outputs of cells In [7] to In [12], verbatim from the notebook. */
 const NOTEBOOK_OUTPUTS = [
   "['Your', 'Ġdrawing', 'Ġis', 'Ġcharming', 'ly', 'Ġan', 'ach', 'ron', 'istic', '.']",
@@ -29,7 +31,7 @@ const IN_2 = `['I',
 
 describe('lxmls demo', () => {
   test('lxmls demo prints the outputs of the notebook cells In [2] to In [12] verbatim', async () => {
-    const { code, stdout, stderr } = await runCli(['demo']);
+    const { code, stdout, stderr } = await runCli(['demo', 'tokenization', 'bpe', 'attention']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const lines = stdout.split('\n');
     for (const output of NOTEBOOK_OUTPUTS) expect(lines).toContain(output);
@@ -72,12 +74,37 @@ describe('lxmls demo', () => {
 
   test('lxmls demo --list lists the sections; an unknown section fails with exit code 2', async () => {
     expect((await runCli(['demo', '--list'])).stdout).toBe(
-      'tokenization\tExercise 1: Tokenization\nbpe\tbpe.py: the __main__ demo\nattention\tExercise 2: Attention\n',
+      'tokenization\tExercise 1: Tokenization\nbpe\tbpe.py: the __main__ demo\nattention\tExercise 2: Attention\nweather\tExercise 3.1: Training a weather prediction model (gpt-nano)\n',
     );
     expect(await runCli(['demo', 'gpt'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'lxmls demo: unknown section "gpt". Expected one of: tokenization, bpe, attention\n',
+      stderr: 'lxmls demo: unknown section "gpt". Expected one of: tokenization, bpe, attention, weather\n',
     });
   });
+  test('lxmls demo weather prints cells In [18] to In [23] in the notebook format (LXMLS_DEMO_ITERS=101)', async () => {
+    const { code, stdout, stderr } = await runCli(['demo', 'weather']);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = stdout.split('\n');
+    const at = lines.indexOf('Sampling from the dataset:');
+    expect(lines[at + 1]).toMatch(/^Input: \[('(clean|read|shop|tennis|walk)'(, )?){6}\]$/);
+    expect(lines[at + 2]).toMatch(/^Labels: \[('(rainy|snowy|sunny)'(, )?){6}\]$/);
+    expect(lines.slice(at + 3, at + 5)).toEqual(['-'.repeat(50), 'Tokenized sequences:']);
+    expect(lines[at + 5]).toMatch(/^Input: \[([0-7], ){10}[5-7]\]$/);
+    expect(lines[at + 6]).toMatch(/^Labels: \[-1, -1, -1, -1, -1(, [5-7]){6}\]$/);
+    expect(stdout).toContain(
+      '   ...: print(model_config)\nnumber of parameters: 0.09M\nmodel_type: gpt-nano\nn_layer: 3\nn_head: 3\nn_embd: 48\nvocab_size: 8\nblock_size: 11\nembd_pdrop: 0.1\nresid_pdrop: 0.1\nattn_pdrop: 0.1\npretrained: False\n\n',
+    );
+    expect(stdout).toContain(
+      '   ...: print(train_config)\nrunning on device wasm\ndevice: wasm\nnum_workers: 0\nmax_iters: 101\nbatch_size: 64\nlearning_rate: 0.0005\nbetas: (0.9, 0.95)\nweight_decay: 0.1\ngrad_norm_clip: 1.0\n\n',
+    );
+    const logs = lines.filter((line) => line.startsWith('iter_dt'));
+    expect(logs).toHaveLength(2);
+    for (const line of logs)
+      expect(line).toMatch(/^iter_dt \d+\.\d{2}ms; iter (0|100): train loss \d\.\d{5}$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^Training time: \d+\.\d{2} seconds$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^loss \(nats per label\) +\d\.\d{4} +0\.2445 +0\.2502$/),
+    );
+  }, 120_000);
 });

@@ -5,12 +5,14 @@
 
 import type { ParsedArgs } from '../args.js';
 import { flag } from '../args.js';
+import { chooseBackend } from '../backends.js';
 import type { Command, CommandContext } from '../command.js';
 import { attentionSection } from '../demo/attention.js';
 import { bpeMainSection } from '../demo/bpe-main.js';
 import type { DemoSection } from '../demo/section.js';
 import { cellHeader } from '../demo/section.js';
 import { tokenizationSection } from '../demo/tokenization.js';
+import { weatherSection } from '../demo/weather.js';
 import { CliError } from '../errors.js';
 import type { Output } from '../io.js';
 
@@ -20,10 +22,15 @@ import type { Output } from '../io.js';
  * @example
  * ```ts
  * import { DEMO_SECTIONS } from './commands/demo.js';
- * console.log(DEMO_SECTIONS.map((section) => section.id)); // → [ 'tokenization', 'bpe', 'attention' ]
+ * console.log(DEMO_SECTIONS.map((section) => section.id)); // → [ 'tokenization', 'bpe', 'attention', 'weather' ]
  * ```
  */
-export const DEMO_SECTIONS: readonly DemoSection[] = [tokenizationSection, bpeMainSection, attentionSection];
+export const DEMO_SECTIONS: readonly DemoSection[] = [
+  tokenizationSection,
+  bpeMainSection,
+  attentionSection,
+  weatherSection,
+];
 
 const USAGE = `Usage: lxmls demo [options] [SECTION...]
 
@@ -32,6 +39,9 @@ exactly the output the notebook shows, computed by the lxmls packages. Without S
 
 Sections:
 ${DEMO_SECTIONS.map((section) => `  ${section.id.padEnd(14)} ${section.title}`).join('\n')}
+
+The weather section (Exercise 3.1) trains gpt-nano for 2000 iterations (a minute or so on the wasm
+backend); the environment variable LXMLS_DEMO_ITERS=N trains N iterations instead.
 
 Options:
   --list       List the sections and exit.
@@ -49,7 +59,7 @@ Options:
 export const demoCommand: Command = {
   name: 'demo',
   summary:
-    "Run the course's exercises as the notebook prints them (Exercises 1 and 2: tokenization, attention)",
+    "Run the course's exercises as the notebook prints them (Exercises 1, 2 and 3.1: tokenization, attention, training)",
   usage: USAGE,
   options: [{ name: 'list' }],
   run: demo,
@@ -61,6 +71,7 @@ async function demo(args: ParsedArgs, { out }: CommandContext): Promise<number> 
     return 0;
   }
   const sections = args.positionals.length === 0 ? DEMO_SECTIONS : args.positionals.map(findSection);
+  if (sections.includes(weatherSection)) await chooseBackend(undefined); // training runs on wasm, not the js reference
   for (const [i, section] of sections.entries()) {
     if (i > 0) await out.write('\n');
     await printSection(section, out);

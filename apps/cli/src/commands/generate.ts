@@ -24,6 +24,7 @@ import { chooseBackend } from '../backends.js';
 import type { Command, CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
 import { asCliError, loadModel } from '../load-model.js';
+import { loadFolderTokenizer, type TextTokenizer } from '../text-tokenizer.js';
 
 /** How many tokens `--mode sample` samples from when no sampling option is given (the toolkit's `top_k=100`). */
 const DEFAULT_TOP_K = 100;
@@ -39,7 +40,8 @@ model.prompt_topK (--mode topk) do in Exercise 3.2, and prints each sample after
 the whole text, the prompt included.
 
 SOURCE is a folder with config.json and model.safetensors (Hugging Face layout), an http(s) URL of such
-a folder, or a hub id: gpt2, gpt2-medium, gpt2-large, gpt2-xl (also as openai-community/<name>). A hub
+a folder, a hub id: gpt2, gpt2-medium, gpt2-large, gpt2-xl (also as openai-community/<name>), or a model
+bundled with @lxmls/gpt, read offline: lxmls/weather-nano, lxmls/shakespeare-char. A hub
 model is downloaded once from $LXMLS_HUB_URL (default https://huggingface.co) into the cache
 ($LXMLS_CACHE_DIR, else $XDG_CACHE_HOME/lxmls, else ~/.cache/lxmls); download progress goes to stderr
 when stderr is a terminal. A folder that exists wins over a hub id of the same name.
@@ -47,7 +49,10 @@ when stderr is a terminal. A folder that exists wins over a hub id of the same n
 Options:
   --model SOURCE        The checkpoint (required).
   --prompt TEXT         The text to continue. Empty or absent: the toolkit's start, <|endoftext|> (id 50256),
-                        which then begins every printed text. A prompt longer than the model's block size
+                        which then begins every printed text. A folder with a tokenizer.json (written by
+                        lxmls train text --out DIR, or a bundled text model) is read and decoded with that
+                        tokenizer instead of GPT-2's BPE; its empty prompt starts from its <|endoftext|>
+                        if it has one, else from a newline (else token 0). A prompt longer than the model's block size
                         is kept whole in the output, but the model sees only its last block-size tokens at
                         each step, as the toolkit crops it (a note says so on stderr).
   --max-new-tokens N    Tokens added to each sample (default 50; an integer in [1, 100000]).
@@ -159,7 +164,10 @@ async function generate(args: ParsedArgs, { io, out }: CommandContext): Promise<
   const model = await loadModel(source, io.stderr);
   try {
     const V = model.config.vocabSize;
-    const promptIds = text === '' ? [END_OF_TEXT] : getEncoder().encode(text);
+    // a folder with its own tokenizer.json (lxmls train text --out DIR) is read and written with it
+    const tokenizer = await loadFolderTokenizer(source);
+    const promptIds =
+      text === '' ? [tokenizer?.startId ?? END_OF_TEXT] : (tokenizer ?? getEncoder()).encode(text);
     checkPromptIds(promptIds, V);
     if (promptIds.length > model.blockSize) {
       io.stderr.write(
@@ -167,7 +175,7 @@ async function generate(args: ParsedArgs, { io, out }: CommandContext): Promise<
       );
     }
     const options = sampling === undefined ? undefined : samplingOptions(sampling, V);
-    const result = runGeneration(model, promptIds, maxNewTokens, numSamples, options);
+    const result = runGeneration(model, promptIds, maxNewTokens, numSamples, options, tokenizer);
     await out.write(json ? `${JSON.stringify(result)}\n` : formatSamples(result.samples.map((s) => s.text)));
   } catch (error) {
     throw asCliError(error, source);
@@ -252,9 +260,10 @@ function runGeneration(
   maxNewTokens: number,
   numSamples: number,
   options: GenerateOptions | undefined,
+  tokenizer: TextTokenizer | null,
 ): Generation {
   const T = promptIds.length;
-  const encoder = getEncoder();
+  const encoder = tokenizer ?? getEncoder();
   const start = performance.now();
   const rows = tidy(() => {
     let outputs: Tensor[];

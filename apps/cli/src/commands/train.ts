@@ -1,0 +1,359 @@
+/**
+ * `lxmls train`: Exercise 3.1 of the notebook from a terminal (gpt-nano on the weather data, cells In [20] to
+ * In [23], scored next to the Bayes-optimal figures), and a small GPT trained on any plain text.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GPT } from '@lxmls/gpt';
+import type { Trainer } from '@lxmls/trainer';
+import { FIXED_PROBA } from '@lxmls/weather-data';
+import type { ParsedArgs } from '../args.js';
+import { flag, value } from '../args.js';
+import { chooseBackend } from '../backends.js';
+import type { Command, CommandContext } from '../command.js';
+import { CliError } from '../errors.js';
+import type { Output } from '../io.js';
+import { asCliError } from '../load-model.js';
+import { buildTokenizer } from '../text-tokenizer.js';
+import { integerOption, positiveOption, progressBar } from '../train/options.js';
+import { sampleText, trainText } from '../train/text.js';
+import {
+  bayesFigures,
+  evaluateWeather,
+  formatWeatherSummary,
+  logLine,
+  trainWeather,
+  WEATHER_RECIPES,
+} from '../train/weather.js';
+import { saveWeatherModel } from '../train/weather-folder.js';
+import { writeFileAtomic } from '../write-file.js';
+
+const USAGE = `Usage: lxmls train weather [--recipe course|fast] [--iters 2000] [--batch-size 64] [--lr 5e-4]
+                         [--seed 42] [--backend B] [--eval-samples 10000] [--out DIR] [--json]
+       lxmls train text --data FILE [--tokenizer char|bpe] [--vocab-size 512] [--model-type TYPE]
+                         [--n-layer N --n-head N --n-embd N] [--block-size 64] [--iters 2000]
+                         [--batch-size 32] [--lr 1e-3] [--seed 42] [--backend B] [--out DIR] [--json]
+
+weather: Exercise 3.1. Trains gpt-nano (3 layers, 3 heads, 48 channels, the exercise attention, dropout 0.1)
+on the weather HMM data with the course's fixed_proba, with the trainer of In [22] (AdamW, betas (0.9, 0.95),
+weight decay 0.1, gradient clip 1.0). Every 100 iterations it prints the notebook's line
+  iter_dt 74.95ms; iter 100: train loss 0.68922
+(iter_dt: the time of the previous iteration), then scores the model on --eval-samples held-out test
+sequences (always the same ones: the test split drawn with seed 1): the mean loss per label, and the label
+and exact-sequence accuracy of greedy decoding, model.generate(x[:, :6], 6), as Training_GPT_sequences.ipynb
+does. They are printed next to the Bayes-optimal figures, computed exactly from the HMM, on the test split
+(the fair comparison: loss 0.2445) and on all sequences (the course's floor: loss 0.2502, labels 84.90%,
+sequences 45.65% greedy / 45.84% Viterbi). A progress bar is shown when stdout is a terminal.
+
+text: trains a GPT on the text of FILE (UTF-8), character-level (default) or with a byte-level BPE of
+--vocab-size tokens trained on it; windows of --block-size + 1 tokens drawn at random from the first 90%;
+the loss on the last 10% is reported (val loss); a linear warmup over 5% of the run then a cosine decay to a
+tenth of --lr. It ends with a 200-token sample. --out DIR saves config.json, model.safetensors and
+tokenizer.json: lxmls generate --model DIR then uses that tokenizer.
+
+Options:
+  --recipe NAME         weather: course (default): 2000 iterations, batch 64, constant lr 5e-4 (In [22]).
+                        fast: 500 iterations, batch 64, lr 3e-3 with 30 iterations of warmup and a cosine
+                        decay to 3e-4: about a quarter of the course's time, to a held-out loss within 1%
+                        of the floor. --iters, --batch-size and --lr change a recipe's numbers.
+  --iters N             Training iterations (max_iters).
+  --batch-size N        Sequences per batch.
+  --lr LR               The (peak) learning rate.
+  --seed S              Seeds the model's initialisation and dropout and the training data (default 42).
+  --backend B           The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
+                        tfjs-cpu.
+  --eval-samples N      weather: held-out test sequences to score (default 10000).
+  --out DIR             Save the trained model there (created if needed; each file written to a temporary
+                        file then renamed): config.json + model.safetensors (Hugging Face layout), and
+                        lxmls.json (weather: the task, the probabilities, how it was trained; read by
+                        lxmls eval weather --model DIR) or tokenizer.json (text).
+  --json                End with one JSON line instead of the table (the log lines are still printed):
+                        weather: {"iters","msPerIter","trainLoss","evalLoss","bayesLoss","labelAccuracy",
+                        "bayesLabelAccuracy","sequenceAccuracy","bayesSequenceAccuracy",...}: the Bayes
+                        figures of the test split (sequence accuracy: greedy decoding, as the model's),
+                        then bayesLossAll and bayesViterbiSequenceAccuracy, recipe, seed, evalSamples, seconds.
+                        text: {"iters","msPerIter","trainLoss","valLoss","vocabSize","parameters","sample"}.
+  --data FILE           text: the training text (at least 2 × (block size + 1) tokens).
+  --tokenizer KIND      text: char (default) or bpe.
+  --vocab-size N        text, bpe: the vocabulary size, in [257, 50000] (default 512).
+  --model-type TYPE     text: a model type (gpt-nano, gpt-micro, gpt-mini, ...); default gpt-micro (4 layers,
+                        4 heads, 128 channels). --n-layer, --n-head and --n-embd give sizes instead.
+  --block-size N        text: the context length (default 64).
+  -h, --help            Show this help.
+
+Exit code 2 with one line on stderr for: a task other than weather or text, an option out of range, a
+missing or unreadable --data file, a text too short for the block size, a folder that cannot be written.
+
+Examples:
+  lxmls train weather
+  lxmls train weather --recipe fast --json
+  lxmls train weather --iters 300 --out ./my-weather && lxmls eval weather --model ./my-weather
+  lxmls train text --data tinyshakespeare.txt --iters 2000 --out ./my-shakespeare
+  lxmls generate --model ./my-shakespeare --max-new-tokens 200`;
+
+/**
+ * `lxmls train`: see its usage text (`lxmls help train`).
+ *
+ * @example
+ * ```ts
+ * import { trainCommand } from './commands/train.js';
+ * console.log(trainCommand.name, trainCommand.options.length); // → train 17
+ * ```
+ */
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'Train gpt-nano on the weather data (Exercise 3.1), or a small GPT on a text file',
+  usage: USAGE,
+  options: [
+    { name: 'recipe', value: 'NAME' },
+    { name: 'iters', value: 'N' },
+    { name: 'batch-size', value: 'N' },
+    { name: 'lr', value: 'LR' },
+    { name: 'seed', value: 'S' },
+    { name: 'backend', value: 'B' },
+    { name: 'eval-samples', value: 'N' },
+    { name: 'out', value: 'DIR' },
+    { name: 'json' },
+    { name: 'data', value: 'FILE' },
+    { name: 'tokenizer', value: 'KIND' },
+    { name: 'vocab-size', value: 'N' },
+    { name: 'model-type', value: 'TYPE' },
+    { name: 'n-layer', value: 'N' },
+    { name: 'n-head', value: 'N' },
+    { name: 'n-embd', value: 'N' },
+    { name: 'block-size', value: 'N' },
+  ],
+  run: train,
+};
+
+const WEATHER_ONLY = ['recipe', 'eval-samples'];
+const TEXT_ONLY = [
+  'data',
+  'tokenizer',
+  'vocab-size',
+  'model-type',
+  'n-layer',
+  'n-head',
+  'n-embd',
+  'block-size',
+];
+
+async function train(args: ParsedArgs, context: CommandContext): Promise<number> {
+  const [task, extra] = args.positionals;
+  if (task !== 'weather' && task !== 'text') {
+    throw new CliError(
+      task === undefined
+        ? 'missing TASK: lxmls train weather or lxmls train text --data FILE'
+        : `unknown task ${JSON.stringify(task)}. Expected weather or text`,
+    );
+  }
+  if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
+  const foreign = (task === 'weather' ? TEXT_ONLY : WEATHER_ONLY).find((name) => args.options.has(name));
+  if (foreign !== undefined) throw new CliError(`option --${foreign} does not apply to lxmls train ${task}`);
+  return task === 'weather' ? trainWeatherTask(args, context) : trainTextTask(args, context);
+}
+
+/** Prints the log lines and, on a terminal, a progress bar redrawn in place. */
+function reporter(out: Output, stdout: NodeJS.WritableStream, total: number, json: boolean) {
+  const bar = (stdout as { isTTY?: boolean }).isTTY === true && !json;
+  let started = 0;
+  let lastDraw = 0;
+  return async (t: Trainer<GPT>) => {
+    if (t.iterNum === 0) started = performance.now();
+    if (t.iterNum % 100 === 0) await out.write(`${bar ? '\r\x1b[K' : ''}${logLine(t)}\n`);
+    if (!bar) return;
+    const now = performance.now();
+    const done = t.iterNum + 1;
+    if (now - lastDraw < 100 && done < total) return;
+    lastDraw = now;
+    const ms = t.iterNum === 0 ? 0 : (now - started) / t.iterNum;
+    await out.write(`\r\x1b[K${progressBar(done, total, t.loss, ms)}${done >= total ? '\r\x1b[K' : ''}`);
+  };
+}
+
+async function trainWeatherTask(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
+  const recipeName = value(args, 'recipe') ?? 'course';
+  if (recipeName !== 'course' && recipeName !== 'fast')
+    throw new CliError(`--recipe must be course or fast, received ${JSON.stringify(recipeName)}`);
+  const base = WEATHER_RECIPES[recipeName];
+  const recipe = {
+    ...base,
+    iters: integerOption(args, 'iters', base.iters, 1, 1_000_000),
+    batchSize: integerOption(args, 'batch-size', base.batchSize, 1, 65_536),
+    learningRate: positiveOption(args, 'lr', base.learningRate),
+  };
+  const seed = integerOption(args, 'seed', 42, 0, 2 ** 32 - 1);
+  const evalSamples = integerOption(args, 'eval-samples', 10_000, 1, 10_000_000);
+  const dir = value(args, 'out');
+  if (dir === '') throw new CliError('--out needs a folder path');
+  const json = flag(args, 'json');
+  await chooseBackend(value(args, 'backend'));
+
+  const lines: string[] = [];
+  const { model, trainer, seconds } = await trainWeather({
+    recipe,
+    seed,
+    log: (line) => lines.push(line),
+    onBatchEnd: reporter(out, io.stdout, recipe.iters, json),
+  });
+  try {
+    const msPerIter = (1000 * seconds) / trainer.iterNum;
+    if (!json)
+      await out.write(`Training time: ${seconds.toFixed(2)} seconds (${msPerIter.toFixed(2)} ms/iter)\n`);
+    const scores = evaluateWeather(model, FIXED_PROBA, evalSamples);
+    const bayes = bayesFigures(FIXED_PROBA);
+    if (dir !== undefined) {
+      await saveWeatherModel(dir, model, {
+        task: 'weather',
+        proba: FIXED_PROBA,
+        attention: 'separate',
+        training: {
+          command: `lxmls train weather --recipe ${recipeName} --iters ${recipe.iters} --batch-size ${recipe.batchSize} --lr ${recipe.learningRate} --seed ${seed}`,
+          recipe: recipeName,
+          iters: trainer.iterNum,
+          batchSize: recipe.batchSize,
+          learningRate: recipe.learningRate,
+          seed,
+          trainLoss: trainer.loss,
+          evalLoss: scores.loss,
+          evalSamples,
+          date: new Date().toISOString().slice(0, 10),
+        },
+      });
+    }
+    if (json) {
+      const result = {
+        iters: trainer.iterNum,
+        msPerIter: round(msPerIter, 3),
+        trainLoss: trainer.loss,
+        evalLoss: scores.loss,
+        bayesLoss: bayes.test.loss,
+        labelAccuracy: scores.labelAccuracy,
+        bayesLabelAccuracy: bayes.test.labelAccuracy,
+        sequenceAccuracy: scores.sequenceAccuracy,
+        bayesSequenceAccuracy: bayes.test.greedySequenceAccuracy,
+        bayesLossAll: bayes.all.loss,
+        bayesViterbiSequenceAccuracy: bayes.test.sequenceAccuracy,
+        recipe: recipeName,
+        seed,
+        evalSamples,
+        seconds: round(seconds, 3),
+      };
+      await out.write(`${JSON.stringify(result)}\n`);
+    } else {
+      for (const line of formatWeatherSummary(scores, bayes, evalSamples)) await out.write(`${line}\n`);
+      if (dir !== undefined) await out.write(`saved to ${dir} (lxmls eval weather --model ${dir})\n`);
+    }
+  } finally {
+    model.dispose();
+  }
+  return 0;
+}
+
+async function trainTextTask(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
+  const data = value(args, 'data');
+  if (data === undefined || data === '') throw new CliError('missing --data FILE: the text to train on');
+  const kind = value(args, 'tokenizer') ?? 'char';
+  if (kind !== 'char' && kind !== 'bpe')
+    throw new CliError(`--tokenizer must be char or bpe, received ${JSON.stringify(kind)}`);
+  if (kind === 'char' && args.options.has('vocab-size'))
+    throw new CliError('option --vocab-size applies to --tokenizer bpe only');
+  const vocabSize = integerOption(args, 'vocab-size', 512, 257, 50_000);
+  const blockSize = integerOption(args, 'block-size', 64, 1, 4096);
+  const sizes = ['n-layer', 'n-head', 'n-embd'].filter((name) => args.options.has(name));
+  if (sizes.length > 0 && args.options.has('model-type'))
+    throw new CliError(`options --model-type and --${sizes[0]} cannot be used together`);
+  if (sizes.length > 0 && sizes.length < 3)
+    throw new CliError('give all three of --n-layer, --n-head and --n-embd, or --model-type');
+  const modelSizes =
+    sizes.length === 3
+      ? {
+          modelType: null,
+          nLayer: integerOption(args, 'n-layer', 0, 1, 96),
+          nHead: integerOption(args, 'n-head', 0, 1, 96),
+          nEmbd: integerOption(args, 'n-embd', 0, 1, 8192),
+        }
+      : { modelType: value(args, 'model-type') ?? 'gpt-micro', nLayer: null, nHead: null, nEmbd: null };
+  const iters = integerOption(args, 'iters', 2000, 1, 1_000_000);
+  const batchSize = integerOption(args, 'batch-size', 32, 1, 65_536);
+  const learningRate = positiveOption(args, 'lr', 1e-3);
+  const seed = integerOption(args, 'seed', 42, 0, 2 ** 32 - 1);
+  const dir = value(args, 'out');
+  if (dir === '') throw new CliError('--out needs a folder path');
+  const json = flag(args, 'json');
+
+  let text: string;
+  try {
+    text = await readFile(data, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read --data ${data}: ${(error as Error).message}`);
+  }
+  const tokenizer = buildTokenizer(text, kind, vocabSize);
+  const ids = Int32Array.from(tokenizer.encode(text));
+  if (ids.length < 2 * (blockSize + 1)) {
+    throw new CliError(
+      `--data ${data} has ${ids.length} tokens: at least ${2 * (blockSize + 1)} are needed for --block-size ${blockSize}`,
+    );
+  }
+  await chooseBackend(value(args, 'backend'));
+  let run: Awaited<ReturnType<typeof trainText>>;
+  try {
+    run = await trainText(ids, tokenizer, {
+      model: { ...modelSizes, blockSize },
+      iters,
+      batchSize,
+      learningRate,
+      seed,
+      onBatchEnd: reporter(out, io.stdout, iters, json),
+    });
+  } catch (error) {
+    throw asCliError(error, data);
+  }
+  const { model, trainer, seconds, valLoss } = run;
+  try {
+    const msPerIter = (1000 * seconds) / trainer.iterNum;
+    const sample = sampleText(model, tokenizer, 200, seed);
+    if (dir !== undefined) {
+      try {
+        await model.save(dir);
+      } catch (error) {
+        throw asCliError(error, dir);
+      }
+      await writeFileAtomic(join(dir, 'tokenizer.json'), tokenizer.toJson(), '--out');
+    }
+    if (json) {
+      const result = {
+        iters: trainer.iterNum,
+        msPerIter: round(msPerIter, 3),
+        trainLoss: trainer.loss,
+        valLoss,
+        vocabSize: tokenizer.vocabSize,
+        parameters: model.numTransformerParameters(),
+        sample,
+      };
+      await out.write(`${JSON.stringify(result)}\n`);
+    } else {
+      await out.write(
+        [
+          `Training time: ${seconds.toFixed(2)} seconds (${msPerIter.toFixed(2)} ms/iter)`,
+          `${model.parameterCountLine()}; ${tokenizer.kind} tokenizer, ${tokenizer.vocabSize} tokens; ${ids.length} tokens of text`,
+          `train loss ${trainer.loss.toFixed(5)}; val loss ${valLoss.toFixed(5)} (the last 10% of the text)`,
+          `sample (200 tokens, seed ${seed}):`,
+          '-'.repeat(80),
+          sample,
+          ...(dir !== undefined ? [`saved to ${dir} (lxmls generate --model ${dir})`] : []),
+          '',
+        ].join('\n'),
+      );
+    }
+  } finally {
+    model.dispose();
+  }
+  return 0;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,250 @@
+/**
+ * `lxmls viz`: the attention of a GPT or a BERT on a text, drawn in the manner of bertviz (head view, model
+ * view, neuron view) as one self-contained HTML page that works offline, or as a static SVG.
+ *
+ * Follows Exercise 2.4 of the Transformer Day notebook: `bert-base-uncased` on "I will go for a run and will
+ * jump into a lake.", `outputs = model(input_ids, attention_mask=…, output_attentions=True)`, then
+ * `head_view(outputs.attentions, tokens=tokens)`; the same view works for the course's GPTs.
+ */
+
+import { toHtml, toSvg } from '@lxmls/viz';
+import type { ParsedArgs } from '../args.js';
+import { exclusive, flag, value } from '../args.js';
+import { chooseBackend } from '../backends.js';
+import type { Command, CommandContext } from '../command.js';
+import { CliError } from '../errors.js';
+import { asCliError } from '../load-model.js';
+import {
+  disposeVizModel,
+  loadVizModel,
+  type ModelAttention,
+  modelAttention,
+  modelSize,
+  type VizModel,
+} from '../viz-model.js';
+import { writeFileAtomic } from '../write-file.js';
+
+/** The page written when neither `--output` nor `--svg` is given, in the current folder. */
+export const DEFAULT_HTML = 'attention.html';
+
+const VIEWS = ['head', 'model', 'neuron'] as const;
+const THEMES = ['light', 'dark', 'auto'] as const;
+type View = (typeof VIEWS)[number];
+
+const USAGE = `Usage: lxmls viz --model SOURCE --text TEXT [--view head|model|neuron] [--layer L] [--head H]
+                 [--theme light|dark|auto] [-o FILE | --svg FILE] [--no-special-tokens]
+                 [--backend B] [--json]
+
+Draws a model's attention on TEXT in the manner of bertviz, as Exercise 2.4 of the notebook does with
+head_view(outputs.attentions, tokens=tokens): one self-contained HTML page that works offline from disk
+(no network, no Jupyter) with a layer selector, heads to switch on and off, and a token to hover to see
+its weights. --svg writes a static picture of one layer instead. Prints the file written.
+
+SOURCE is a GPT-2 checkpoint as for lxmls generate (a folder with config.json and model.safetensors, an
+http(s) URL of such a folder, or a hub id: gpt2, gpt2-medium, gpt2-large, gpt2-xl), or a BERT folder in
+Hugging Face's layout (config.json with "model_type": "bert", model.safetensors, and vocab.txt or
+tokenizer.json), such as a download of bert-base-uncased. A folder whose config.json says BERT is read
+as BERT; anything else as GPT-2.
+
+A GPT-2 model sees TEXT's GPT-2 BPE tokens (drawn with ␣ for the Ġ space marker). A GPT with the weather
+task's 8 tokens (gpt-nano of Exercise 3.1) reads TEXT as space-separated words of its vocabulary: clean
+read shop tennis walk rainy snowy sunny. A BERT sees its WordPieces between [CLS] and [SEP], drawn as
+bertviz draws them. A text longer than the model takes (its block size; BERT: max_position_embeddings)
+is cropped to its first tokens, with a note on stderr.
+
+Options:
+  --model SOURCE        The model (required).
+  --text TEXT           The text (required, not empty).
+  --view VIEW           head (default): bertviz's head view: one layer, a line from each token to each
+                          token it attends to, as opaque as the weight, one colour per head.
+                        model: every layer × head as a small picture; click one to open it.
+                        neuron: one head's query vector q of the selected token, every key vector k,
+                          q × k, the scores q · k / √(head size) and their softmax; select another query
+                          token in the page. It starts on the last token for a GPT (it attends to all
+                          the others), on the first for a BERT.
+  --layer L             The layer shown first (default 0, up to the number of layers - 1); with --svg,
+                        the layer drawn. Not with --view model, which shows every layer.
+  --head H              head view: show head H alone at first (the others can be switched on in the
+                        page; default: all heads). neuron view: the head shown (default 0). Not with
+                        --view model.
+  --theme THEME         light, dark, or auto (default: follows the system's setting; light in an SVG).
+  -o, --output FILE     Where the HTML page goes (default ${DEFAULT_HTML} in the current folder). The file is
+                        written whole or not at all (a temporary file, then renamed).
+  --svg FILE            Write a static SVG of the view instead: the head view of --layer with the heads
+                        of --head, the model view, or the neuron view of --layer and --head.
+  --no-special-tokens   BERT only: leave out [CLS] and [SEP] and feed the WordPieces alone, exactly as
+                        the notebook does (13 tokens for its sentence, attention (1, 12, 13, 13)).
+  --backend B           The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
+                        tfjs-cpu. An unknown name lists the available ones.
+  --json                Print one JSON line instead of the sentence:
+                        {"file":"a.html","view":"head","model":"bert","tokens":[...],"layers":12,"heads":12}
+                          file    the file written
+                          view    head, model or neuron
+                          model   gpt or bert
+                          tokens  the tokens the model saw, as its tokenizer writes them ("Ġcat", "##ing",
+                                  "[CLS]"), after any cropping
+                          layers  the model's layers; heads: its heads per layer
+  -h, --help            Show this help.
+
+Exit code 2 with one line on stderr for: a missing or empty --text, an unknown --view or --theme, a --layer
+or --head out of range, --output with --svg, --no-special-tokens with a GPT, a file that cannot be
+written, and every model problem lxmls generate reports (a missing folder or file, a corrupt checkpoint,
+a text whose token ids a GPT's vocabulary does not have, a word outside the weather vocabulary).
+
+Examples:
+  lxmls viz --model ./bert-base-uncased --text "I will go for a run and will jump into a lake."
+  lxmls viz --model ./bert-base-uncased --no-special-tokens -o exercise-2.4.html \\
+            --text "I will go for a run and will jump into a lake."
+  lxmls viz --model gpt2 --text "I will go for a run and will jump into a lake." --view model -o gpt2.html
+  lxmls viz --model gpt2 --text "The cat sat on the mat because it was tired." --view neuron --layer 5
+  lxmls viz --model ./gpt-nano --text "read walk walk walk tennis shop snowy sunny sunny sunny sunny" \\
+            --layer 2 --svg layer-2.svg`;
+
+/**
+ * `lxmls viz`: see its usage text (`lxmls help viz`).
+ *
+ * @example
+ * ```ts
+ * import { vizCommand } from './commands/viz.js';
+ * console.log(vizCommand.name, vizCommand.options.map((option) => option.name).join(' ')); // → viz model text view layer head theme output svg no-special-tokens backend json
+ * ```
+ */
+export const vizCommand: Command = {
+  name: 'viz',
+  summary: 'Draw the attention of a GPT or BERT on a text (head, model, neuron view) as HTML or SVG',
+  usage: USAGE,
+  options: [
+    { name: 'model', value: 'SOURCE' },
+    { name: 'text', value: 'TEXT' },
+    { name: 'view', value: 'VIEW' },
+    { name: 'layer', value: 'L' },
+    { name: 'head', value: 'H' },
+    { name: 'theme', value: 'THEME' },
+    { name: 'output', short: 'o', value: 'FILE' },
+    { name: 'svg', value: 'FILE' },
+    { name: 'no-special-tokens' },
+    { name: 'backend', value: 'B' },
+    { name: 'json' },
+  ],
+  run: viz,
+};
+
+async function viz(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
+  if (args.positionals.length > 0) {
+    throw new CliError(
+      `unexpected argument ${JSON.stringify(args.positionals[0])}: give the text with --text TEXT`,
+    );
+  }
+  const source = value(args, 'model');
+  if (source === undefined || source === '')
+    throw new CliError('missing --model SOURCE: a GPT-2 folder, URL or hub id (gpt2), or a BERT folder');
+  const text = value(args, 'text');
+  if (text === undefined) throw new CliError('missing --text TEXT: the text whose attention to draw');
+  if (text.trim() === '') throw new CliError('--text is empty: give the text whose attention to draw');
+  exclusive(args, ['output', 'svg']);
+  const view = oneOf(args, 'view', VIEWS, 'head');
+  const theme = oneOf(args, 'theme', THEMES, 'auto');
+  const layer = index(args, 'layer');
+  const head = index(args, 'head');
+  if (view === 'model' && (layer !== undefined || head !== undefined)) {
+    const given = layer !== undefined ? 'layer' : 'head';
+    throw new CliError(`option --${given} does not apply to --view model, which shows every layer and head`);
+  }
+  const svg = value(args, 'svg');
+  const file = svg ?? value(args, 'output') ?? DEFAULT_HTML;
+  if (file === '') throw new CliError(`--${svg === undefined ? 'output' : 'svg'} needs a file name`);
+  const specialTokens = !flag(args, 'no-special-tokens');
+
+  await chooseBackend(value(args, 'backend'));
+  const model = await loadVizModel(source, io.stderr);
+  try {
+    if (!specialTokens && model.kind === 'gpt')
+      throw new CliError('--no-special-tokens applies to a BERT only (GPT-2 adds no special tokens)');
+    const { layers, heads } = modelSize(model);
+    checkRange('layer', layer, layers, 'layers');
+    checkRange('head', head, heads, 'heads per layer');
+    const data = modelAttention(model, text, { specialTokens, queriesKeys: view === 'neuron' });
+    if (data.croppedFrom !== undefined) {
+      io.stderr.write(
+        `lxmls viz: note: the text has ${data.croppedFrom} tokens and the model takes at most ${data.tokens.length}: the view shows the first ${data.tokens.length}\n`,
+      );
+    }
+    const title = `${model.kind === 'gpt' ? 'GPT' : 'BERT'} ${view} view: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
+    const document = render(view, data, model, { layer, head, theme, title, svg: svg !== undefined });
+    await writeFileAtomic(file, document, svg === undefined ? '--output' : '--svg');
+    if (flag(args, 'json')) {
+      const record = { file, view, model: model.kind, tokens: data.tokens, layers, heads };
+      await out.write(`${JSON.stringify(record)}\n`);
+    } else {
+      const kind = svg === undefined ? 'page' : 'SVG';
+      await out.write(
+        `wrote ${file}: the ${view} view (${kind}) of ${data.tokens.length} tokens, ${layers} layers × ${heads} heads\n`,
+      );
+    }
+  } catch (error) {
+    throw asCliError(error, source);
+  } finally {
+    disposeVizModel(model);
+  }
+  return 0;
+}
+
+/** What {@link render} needs besides the data. */
+interface RenderOptions {
+  layer: number | undefined;
+  head: number | undefined;
+  theme: (typeof THEMES)[number];
+  title: string;
+  svg: boolean;
+}
+
+/** The HTML page or the SVG of one view. */
+function render(view: View, data: ModelAttention, model: VizModel, o: RenderOptions): string {
+  // bertviz shows BERT's WordPieces as they are; GPT-2's byte stand-ins are made readable (Ġ → ␣)
+  const prettify = model.kind === 'gpt';
+  const page = { pageTitle: o.title };
+  const common = { theme: o.theme, title: o.title, prettify };
+  if (view === 'neuron') {
+    const neuron = { tokens: data.tokens, queries: data.queries!, keys: data.keys! };
+    const options = {
+      ...common,
+      layer: o.layer ?? 0,
+      head: o.head ?? 0,
+      causal: model.kind === 'gpt',
+      query: model.kind === 'gpt' ? data.tokens.length - 1 : 0,
+    };
+    return o.svg ? toSvg('neuron', neuron, options) : toHtml('neuron', neuron, { ...options, ...page });
+  }
+  const attention = { tokens: data.tokens, attention: data.attention };
+  if (view === 'model') {
+    return o.svg ? toSvg('model', attention, common) : toHtml('model', attention, { ...common, ...page });
+  }
+  const options = { ...common, layer: o.layer ?? 0, ...(o.head === undefined ? {} : { heads: [o.head] }) };
+  return o.svg ? toSvg('head', attention, options) : toHtml('head', attention, { ...options, ...page });
+}
+
+/** `--name` as one of `choices`, or `fallback` when absent. */
+function oneOf<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T): T {
+  const given = value(args, name);
+  if (given === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(given)) {
+    const list = `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+    throw new CliError(`--${name} must be ${list}, received ${JSON.stringify(given)}`);
+  }
+  return given as T;
+}
+
+/** `--name` as a non-negative integer, or undefined when absent (its upper bound is checked with the model). */
+function index(args: ParsedArgs, name: string): number | undefined {
+  const given = value(args, name);
+  if (given === undefined) return undefined;
+  if (!/^\d+$/.test(given) || !Number.isSafeInteger(Number(given)))
+    throw new CliError(`--${name} must be an integer ≥ 0, received ${JSON.stringify(given)}`);
+  return Number(given);
+}
+
+/** Fails when `--name n` is not below the model's `count`. */
+function checkRange(name: string, n: number | undefined, count: number, what: string): void {
+  if (n === undefined || n < count) return;
+  throw new CliError(`--${name} ${n} is out of range: the model has ${count} ${what} (0 to ${count - 1})`);
+}

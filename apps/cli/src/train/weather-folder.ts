@@ -1,0 +1,123 @@
+/**
+ * The folder `lxmls train weather --out DIR` writes and `lxmls eval weather --model DIR` reads: the model in
+ * Hugging Face layout (`config.json` + `model.safetensors`, written by `model.save`) and `lxmls.json`, which
+ * says the task (`weather`), the HMM's probabilities, the attention form, and how the model was trained.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundledModelUrl, GPT } from '@lxmls/gpt';
+import { FIXED_PROBA, type WeatherProba } from '@lxmls/weather-data';
+import { CliError } from '../errors.js';
+import { asCliError } from '../load-model.js';
+import { writeFileAtomic } from '../write-file.js';
+
+/** The file beside the checkpoint that says what task the model does. */
+export const TASK_FILE = 'lxmls.json';
+
+/** What `lxmls.json` holds for a weather model. */
+export interface WeatherTaskInfo {
+  /** Always `weather`. */
+  task: 'weather';
+  /** The HMM the model was trained on (`initial`, `transition`, `emission`). */
+  proba: WeatherProba;
+  /** `separate` for the exercise attention (`pretrained: false`), `fused` for GPT-2's `c_attn`. */
+  attention: 'separate' | 'fused';
+  /** How it was trained: the command line, recipe, seed, iterations, losses; for the record. */
+  training?: Record<string, unknown>;
+}
+
+/**
+ * Saves a trained weather model into `dir`: `config.json`, `model.safetensors` and `lxmls.json`, each written
+ * to a temporary file then renamed.
+ *
+ * @param dir - The folder (created if needed).
+ * @param model - The trained GPT.
+ * @param info - The task file's content.
+ * @example
+ * ```ts
+ * import { mkdtempSync, readdirSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { GPT } from '@lxmls/gpt';
+ * import { FIXED_PROBA } from '@lxmls/weather-data';
+ * import { saveWeatherModel } from './train/weather-folder.js';
+ * import { weatherModelConfig } from './train/weather.js';
+ * const dir = join(mkdtempSync(join(tmpdir(), 'lxmls-')), 'w');
+ * const model = new GPT(weatherModelConfig(), { init: 'lcg' });
+ * await saveWeatherModel(dir, model, { task: 'weather', proba: FIXED_PROBA, attention: 'separate' });
+ * console.log(readdirSync(dir).sort()); // → [ 'config.json', 'lxmls.json', 'model.safetensors' ]
+ * model.dispose();
+ * ```
+ */
+export async function saveWeatherModel(dir: string, model: GPT, info: WeatherTaskInfo): Promise<void> {
+  try {
+    await model.save(dir);
+  } catch (error) {
+    throw asCliError(error, dir);
+  }
+  await writeFileAtomic(join(dir, TASK_FILE), `${JSON.stringify(info, null, 2)}\n`, '--out');
+}
+
+/**
+ * The folder of `--model SOURCE`: the bundled model's folder for a bundled name (`lxmls/weather-nano`), else
+ * SOURCE itself.
+ *
+ * @param source - A folder or a bundled name.
+ * @returns The folder path.
+ * @example
+ * ```ts
+ * import { modelFolder } from './train/weather-folder.js';
+ * console.log(modelFolder('lxmls/weather-nano').endsWith('models/weather-nano/'), modelFolder('./x')); // → true ./x
+ * ```
+ */
+export function modelFolder(source: string): string {
+  const bundled = bundledModelUrl(source);
+  return bundled === null ? source : fileURLToPath(bundled);
+}
+
+/**
+ * Loads a weather model saved by {@link saveWeatherModel} (or a bundled one), in eval mode, with its task file.
+ *
+ * @param source - The folder, or a bundled name such as `lxmls/weather-nano`.
+ * @returns The model (dispose it) and the task info.
+ * @throws {@link CliError} when the folder has no `lxmls.json` for the weather task, or no checkpoint.
+ * @example
+ * ```ts
+ * import { loadWeatherModel } from './train/weather-folder.js';
+ * const { model, info } = await loadWeatherModel('lxmls/weather-nano');
+ * console.log(info.task, info.attention, model.config.nLayer, model.config.vocabSize); // → weather separate 3 8
+ * model.dispose();
+ * ```
+ */
+export async function loadWeatherModel(source: string): Promise<{ model: GPT; info: WeatherTaskInfo }> {
+  const folder = modelFolder(source);
+  const path = join(folder, TASK_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new CliError(
+      `cannot read ${path}: ${reason} (a weather model folder, as lxmls train weather --out DIR writes)`,
+    );
+  }
+  let info: WeatherTaskInfo;
+  try {
+    info = JSON.parse(text) as WeatherTaskInfo;
+  } catch (error) {
+    throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (info === null || typeof info !== 'object' || info.task !== 'weather') {
+    throw new CliError(`${path} is not a weather model: expected "task": "weather"`);
+  }
+  info.proba ??= FIXED_PROBA;
+  try {
+    const model = await GPT.fromPretrained(folder, { attention: info.attention ?? 'separate' });
+    return { model: model.eval(), info };
+  } catch (error) {
+    throw asCliError(error, source);
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * What `lxmls viz` draws, from a model: the tokens of a text and every layer's attention weights (and, for the
+ * neuron view, its queries and keys), as flat `Float32Array`s per head, the plain data @lxmls/viz takes.
+ *
+ * Two kinds of model: a GPT-2 checkpoint (any source `lxmls generate` takes, read by `loadModel`) sees the
+ * text's GPT-2 BPE tokens, or its words when its vocabulary is the weather task's 8 tokens (gpt-nano of
+ * Exercise 3.1); a BERT folder (its config.json says `"model_type": "bert"`) sees its WordPieces,
+ * between `[CLS]` and `[SEP]` unless asked otherwise, as Exercise 2.4 of the notebook feeds `bert-base-uncased`.
+ */
+
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type LoadedBert, LxmlsBertError, loadBertFolder } from '@lxmls/bert';
+import { getEncoder } from '@lxmls/bpe';
+import type { GPT } from '@lxmls/gpt';
+import { noGrad, permute, reshape, type Tensor, tensor, tidy } from '@lxmls/tensor';
+import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
+import { CliError } from './errors.js';
+import { asCliError, loadModel } from './load-model.js';
+
+/** A loaded model of either kind. */
+export type VizModel = { kind: 'gpt'; gpt: GPT } | { kind: 'bert'; bert: LoadedBert };
+
+/** What {@link modelAttention} returns: the data of the head, model and neuron views. */
+export interface ModelAttention {
+  /** The tokens the model saw, as its tokenizer writes them (`Ġcat`, `##ing`, `[CLS]`). */
+  tokens: string[];
+  /** `attention[layer][head]`: the `T × T` weights of one head, row-major (query × key). */
+  attention: Float32Array[][];
+  /** `queries[layer][head]`: `T × hs` query vectors, row-major; only when asked for. */
+  queries?: Float32Array[][];
+  /** `keys[layer][head]`: `T × hs` key vectors, row-major; only when asked for. */
+  keys?: Float32Array[][];
+  /** The number of tokens of the whole text, when it was longer than the model takes and was cropped. */
+  croppedFrom?: number;
+}
+
+/** Options of {@link modelAttention}. */
+export interface ModelAttentionOptions {
+  /** BERT only: add `[CLS]` and `[SEP]` (default true). */
+  specialTokens?: boolean;
+  /** Also return the queries and keys (the neuron view). */
+  queriesKeys?: boolean;
+}
+
+/**
+ * Whether `source` is a BERT folder: a folder whose config.json has `"model_type": "bert"` or a `Bert…`
+ * architecture. Anything else (a GPT-2 folder, a URL, a hub id, a path that does not exist) is not.
+ *
+ * @param source - The `--model` value.
+ * @returns True for a BERT folder.
+ * @example
+ * ```ts
+ * import { isBertFolder } from './viz-model.js';
+ * console.log(await isBertFolder('apps/cli/src/__fixtures__/tiny-bert'), await isBertFolder('gpt2')); // → true false
+ * ```
+ */
+export async function isBertFolder(source: string): Promise<boolean> {
+  try {
+    if (!(await stat(source)).isDirectory()) return false;
+    const config = JSON.parse(await readFile(join(source, 'config.json'), 'utf8')) as {
+      model_type?: unknown;
+      architectures?: unknown;
+    };
+    const architectures = Array.isArray(config.architectures) ? config.architectures : [];
+    return (
+      config.model_type === 'bert' || architectures.some((a) => typeof a === 'string' && /^Bert/.test(a))
+    );
+  } catch {
+    return false; // no folder, no config.json, or not JSON: the GPT loader reports what is wrong
+  }
+}
+
+/**
+ * Loads `--model`: a BERT folder with `loadBertFolder`, anything else as a GPT-2 checkpoint (folder, URL or
+ * hub id, downloaded once). Both in eval mode.
+ *
+ * @param source - The `--model` value.
+ * @param stderr - Where download progress goes (only when it is a terminal).
+ * @returns The model.
+ * @throws {@link CliError} for a source that cannot be read, with the loader's message.
+ */
+export async function loadVizModel(source: string, stderr: NodeJS.WritableStream): Promise<VizModel> {
+  if (await isBertFolder(source)) {
+    try {
+      return { kind: 'bert', bert: await loadBertFolder(source) };
+    } catch (error) {
+      throw LxmlsBertError.isInstance(error) ? new CliError(error.message) : asCliError(error, source);
+    }
+  }
+  if (/^(google-bert\/)?bert-/i.test(source)) {
+    throw new CliError(
+      `${JSON.stringify(source)} is not a folder: a BERT is read from a local folder in Hugging Face's layout (config.json, model.safetensors, vocab.txt); download it first and pass the folder`,
+    );
+  }
+  return { kind: 'gpt', gpt: await loadModel(source, stderr) };
+}
+
+/**
+ * The number of layers and heads of a model.
+ *
+ * @param model - The model.
+ * @returns `{ layers, heads }`.
+ */
+export function modelSize(model: VizModel): { layers: number; heads: number } {
+  if (model.kind === 'gpt') return { layers: model.gpt.config.nLayer, heads: model.gpt.config.nHead };
+  const { numHiddenLayers, numAttentionHeads } = model.bert.config;
+  return { layers: numHiddenLayers, heads: numAttentionHeads };
+}
+
+/** Frees the model's weights. */
+export function disposeVizModel(model: VizModel): void {
+  if (model.kind === 'gpt') model.gpt.dispose();
+  else model.bert.model.dispose();
+}
+
+/**
+ * Runs the model on `text` and returns its tokens and every layer's attention (and queries and keys).
+ * A text longer than the model takes (GPT: the block size; BERT: `max_position_embeddings`) is cropped to its
+ * first tokens (BERT keeps its closing `[SEP]`), and `croppedFrom` says how many there were.
+ *
+ * @param model - The model.
+ * @param text - The text, not empty.
+ * @param options - `specialTokens` (BERT), `queriesKeys`.
+ * @returns The tokens and the weights.
+ * @throws {@link CliError} for a token a GPT's vocabulary does not have (see {@link gptTokens}).
+ */
+export function modelAttention(
+  model: VizModel,
+  text: string,
+  options: ModelAttentionOptions = {},
+): ModelAttention {
+  return model.kind === 'gpt'
+    ? gptAttention(model.gpt, text, options)
+    : bertAttention(model.bert, text, options);
+}
+
+/** The per-head blocks of a `(1, nh, A, B)` tensor, each a fresh `A × B` Float32Array (row-major). */
+function perHead(t: Tensor): Float32Array[] {
+  const [, nh, a, b] = t.shape as [number, number, number, number];
+  const data = t.data() as Float32Array; // a fresh copy: it outlives the tensor
+  return Array.from({ length: nh }, (_, h) => data.subarray(h * a * b, (h + 1) * a * b));
+}
+
+/** The weather task's vocabulary (gpt-nano of Exercise 3.1): the observations, then the states; id = index. */
+export const WEATHER_VOCABULARY: readonly string[] = [...OBSERVATIONS, ...STATES];
+
+/**
+ * The token ids and tokens a GPT sees for `text`: its words for the weather task's vocabulary (8 tokens), its
+ * GPT-2 BPE tokens otherwise.
+ *
+ * @param vocabSize - The model's vocabulary size.
+ * @param text - The text.
+ * @returns The ids and the tokens.
+ * @throws {@link CliError} for a word outside the weather vocabulary, or a BPE id the model does not have.
+ * @example
+ * ```ts
+ * import { gptTokens } from './viz-model.js';
+ * console.log(gptTokens(8, 'read walk  snowy')); // → { ids: [ 1, 4, 6 ], tokens: [ 'read', 'walk', 'snowy' ] }
+ * console.log(gptTokens(50257, 'The cat').tokens); // → [ 'The', 'Ġcat' ]
+ * ```
+ */
+export function gptTokens(vocabSize: number, text: string): { ids: number[]; tokens: string[] } {
+  if (vocabSize === WEATHER_VOCABULARY.length) {
+    const tokens = text.trim().split(/\s+/);
+    const ids = tokens.map((word) => WEATHER_VOCABULARY.indexOf(word));
+    const bad = ids.indexOf(-1);
+    if (bad !== -1) {
+      throw new CliError(
+        `the model has the weather task's 8 tokens, and ${JSON.stringify(tokens[bad])} is not one of them: give space-separated words of ${WEATHER_VOCABULARY.join(' ')}`,
+      );
+    }
+    return { ids, tokens };
+  }
+  const encoder = getEncoder();
+  const ids = encoder.encode(text);
+  const bad = ids.find((id) => id >= vocabSize);
+  if (bad !== undefined) {
+    throw new CliError(
+      `the text has token id ${bad} (${JSON.stringify(encoder.idToToken(bad))}), but the model's vocabulary has only ${vocabSize} tokens: it is not a GPT-2 vocabulary`,
+    );
+  }
+  return { ids, tokens: ids.map((id) => encoder.idToToken(id)) };
+}
+
+function gptAttention(model: GPT, text: string, options: ModelAttentionOptions): ModelAttention {
+  const whole = gptTokens(model.config.vocabSize, text);
+  const ids = whole.ids.slice(0, model.blockSize); // the model takes at most blockSize positions
+  const queriesKeys = options.queriesKeys === true;
+  const result = tidy(() =>
+    noGrad(() => {
+      const idx = tensor(Int32Array.from(ids), [1, ids.length], 'int32'); // (1, T)
+      const out = model.forward(idx, null, { returnAttentions: true, returnQueriesKeys: queriesKeys });
+      return {
+        attention: out.attentions!.map(perHead), // per layer: nh × (T × T)
+        ...(queriesKeys ? { queries: out.queries!.map(perHead), keys: out.keys!.map(perHead) } : {}), // nh × (T × hs)
+      };
+    }),
+  );
+  return {
+    tokens: whole.tokens.slice(0, ids.length),
+    ...result,
+    ...(whole.ids.length > ids.length ? { croppedFrom: whole.ids.length } : {}),
+  };
+}
+
+function bertAttention(loaded: LoadedBert, text: string, options: ModelAttentionOptions): ModelAttention {
+  const { model, tokenizer, config } = loaded;
+  const specialTokens = options.specialTokens !== false;
+  const enc = tokenizer.encode(text, { addSpecialTokens: specialTokens });
+  let { ids, tokens } = enc;
+  const max = config.maxPositionEmbeddings;
+  if (ids.length > max) {
+    // keep the first tokens, and the closing [SEP] (as Hugging Face's truncation does)
+    const keep = specialTokens ? max - 1 : max;
+    ids = [...ids.slice(0, keep), ...(specialTokens ? ids.slice(-1) : [])];
+    tokens = [...tokens.slice(0, keep), ...(specialTokens ? tokens.slice(-1) : [])];
+  }
+  const T = ids.length;
+  const nh = config.numAttentionHeads;
+  const hs = config.hiddenSize / nh;
+  const queriesKeys = options.queriesKeys === true;
+  const result = tidy(() =>
+    noGrad(() => {
+      const out = model.forward({
+        inputIds: [ids],
+        tokenTypeIds: [ids.map(() => 0)],
+        attentionMask: [ids.map(() => 1)],
+        outputAttentions: true,
+        outputHiddenStates: queriesKeys,
+      });
+      const attention = out.attentions!.map(perHead); // per layer: nh × (T × T)
+      if (!queriesKeys) return { attention };
+      // BertSelfAttention's own projections of each layer's input (hidden state l), split into heads
+      const heads = (t: Tensor) => permute(reshape(t, [1, T, nh, hs]), [0, 2, 1, 3]); // (1, nh, T, hs)
+      const layers = [...model.encoder.layer];
+      const project = (pick: (l: (typeof layers)[number]) => { forward(x: Tensor): Tensor }) =>
+        layers.map((layer, l) => perHead(heads(pick(layer).forward(out.hiddenStates![l]!)))); // nh × (T × hs)
+      return {
+        attention,
+        queries: project((layer) => layer.attention.self.query),
+        keys: project((layer) => layer.attention.self.key),
+      };
+    }),
+  );
+  return { tokens, ...result, ...(enc.ids.length > T ? { croppedFrom: enc.ids.length } : {}) };
+}
