@@ -133,7 +133,10 @@ export async function readCheckpoint(dir: string): Promise<CheckpointFiles> {
       });
     }
   };
-  const [model, optimizer, trainer] = await Promise.all(CHECKPOINT_FILES.map(read));
+  // one after the other, so a missing file is always reported in the order of CHECKPOINT_FILES
+  const files: Buffer[] = [];
+  for (const name of CHECKPOINT_FILES) files.push(await read(name));
+  const [model, optimizer, trainer] = files;
   return {
     'model.safetensors': new Uint8Array(model!.buffer, model!.byteOffset, model!.byteLength),
     'optimizer.safetensors': new Uint8Array(optimizer!.buffer, optimizer!.byteOffset, optimizer!.byteLength),
