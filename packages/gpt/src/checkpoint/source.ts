@@ -8,7 +8,7 @@
  * Downloads go through the cache of cache.ts (see download.ts for progress and errors).
  */
 
-import { bundledModelUrl } from '../bundled.js';
+import { BUNDLED_MODELS, bundledModelUrl } from '../bundled.js';
 import { LxmlsGptError } from '../errors.js';
 import { type DownloadOptions, fetchFile } from './download.js';
 import {
@@ -124,7 +124,7 @@ function unknownModel(fn: string, argument: string, source: string): LxmlsGptErr
   return new LxmlsGptError('UNKNOWN_MODEL', 'the source is not a folder, a URL or a known hub model', {
     fn,
     argument,
-    expected: `an existing folder, an http(s) URL, or one of ${HUB_MODELS.join(', ')} (also as ${HUB_ORG}/<name>)`,
+    expected: `an existing folder, an http(s) URL, one of ${HUB_MODELS.join(', ')} (also as ${HUB_ORG}/<name>), or a bundled model: ${BUNDLED_MODELS.join(', ')}`,
     received: JSON.stringify(source),
   });
 }
