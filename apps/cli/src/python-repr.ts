@@ -8,6 +8,8 @@
  * Node and Python.
  */
 
+import { pythonFloat } from '@lxmls/nn';
+
 /** A value that {@link pyRepr} can print: the JavaScript stand-ins for Python's built-in types. */
 export type PyValue =
   | string
@@ -91,7 +93,7 @@ export function pyBytesRepr(bytes: Uint8Array): string {
  * Python's `repr(x)` for a `float`: the shortest digits that round-trip, in exponent form (`1e-05`,
  * `1.5e+16`) below 1e-4 and from 1e16, `inf`, `-inf` and `nan`.
  *
- * @remarks Python: `float.__repr__`. Integral values print as Python floats (`2.0`).
+ * @remarks Python: `float.__repr__`, by @lxmls/nn's `pythonFloat`. Integral values print as Python floats (`2.0`).
  * @param x - Any number.
  * @returns The repr.
  * @example
@@ -101,21 +103,7 @@ export function pyBytesRepr(bytes: Uint8Array): string {
  * ```
  */
 export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, exponentText] = x.toExponential().split('e') as [string, string];
-  const exponent = Number(exponentText);
-  const sign = x < 0 ? '-' : '';
-  const digits = mantissa.replace('-', '').replace('.', '');
-  if (exponent < -4 || exponent >= 16) {
-    const head = digits.length === 1 ? digits : `${digits[0]}.${digits.slice(1)}`;
-    const expSign = exponent < 0 ? '-' : '+';
-    return `${sign}${head}e${expSign}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  }
-  if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
-  const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
-  return `${sign}${whole}.${digits.slice(exponent + 1) || '0'}`;
+  return pythonFloat(x);
 }
 
 /**

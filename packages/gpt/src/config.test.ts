@@ -1,13 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import {
-  formatConfig,
-  type GPTConfig,
-  getDefaultConfig,
-  MODEL_TYPES,
-  pythonFloat,
-  resolveConfig,
-} from './config.js';
+import { formatConfig, type GPTConfig, getDefaultConfig, MODEL_TYPES, resolveConfig } from './config.js';
 import { LxmlsGptError } from './errors.js';
+import { pythonFloat } from './index.js';
 
 const nano = (): GPTConfig => ({ ...getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 });
 

@@ -6,6 +6,7 @@
  * Follows `lxmls/transformers/model.py` (`GPT.get_default_config`, `GPT.__init__`) and minGPT's `utils.CfgNode`.
  */
 
+import { pythonFloat } from '@lxmls/nn';
 import { LxmlsGptError } from './errors.js';
 
 /**
@@ -213,29 +214,6 @@ export function resolveConfig(config: GPTConfig, fn = 'resolveConfig'): Resolved
 
 /** `snake_case` of a camelCase key, as Python names it (`embdPdrop` → `embd_pdrop`). */
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/**
- * A number as Python's `repr(float)` writes it: shortest round-trip digits, `.0` on integral values, and the
- * exponent form (`1e-05`, `1e+16`) below 1e-4 or from 1e16.
- *
- * @param x - The number.
- * @returns Python's text.
- * @example
- * ```ts
- * import { pythonFloat } from '@lxmls/gpt';
- * console.log([0.1, 1, 1e-5, 0.0003, 1e10, 1e16].map(pythonFloat).join(' ')); // → 0.1 1.0 1e-05 0.0003 10000000000.0 1e+16
- * ```
- */
-export function pythonFloat(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, exp] = x.toExponential().split('e') as [string, string];
-  const e = Number(exp);
-  if (e < -4 || e >= 16) return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-  const text = String(x);
-  return text.includes('.') ? text : `${text}.0`;
-}
 
 /** Options of {@link formatConfig}. */
 export interface FormatConfigOptions {

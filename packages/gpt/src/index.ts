@@ -4,6 +4,8 @@
  * Every export is listed here.
  */
 
+/** Python's `repr(float)`, from @lxmls/nn (the config printer spells floats with it). */
+export { pythonFloat } from '@lxmls/nn';
 export { Block, type BlockOutput } from './block.js';
 export { BUNDLED_MODELS, type BundledModel, bundledModelUrl } from './bundled.js';
 export * from './checkpoint/index.js';
@@ -15,7 +17,6 @@ export {
   MODEL_TYPES,
   type ModelType,
   type ModelTypeSizes,
-  pythonFloat,
   type ResolvedGPTConfig,
   resolveConfig,
 } from './config.js';

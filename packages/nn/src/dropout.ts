@@ -5,7 +5,7 @@
 
 import { dropout, getGenerator, type RandomGenerator, type Tensor } from '@lxmls/tensor';
 import { expectProbability } from './errors.js';
-import { Module, pyFloat } from './module.js';
+import { Module, pythonFloat } from './module.js';
 
 /** Options of {@link Dropout}. */
 export interface DropoutOptions {
@@ -54,6 +54,6 @@ export class Dropout extends Module {
   }
 
   protected override extraRepr(): string {
-    return `p=${pyFloat(this.p)}, inplace=False`;
+    return `p=${pythonFloat(this.p)}, inplace=False`;
   }
 }

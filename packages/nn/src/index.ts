@@ -17,6 +17,7 @@ export {
   ModuleDict,
   ModuleList,
   type ParamGroup,
+  pythonFloat,
   type StateDict,
 } from './module.js';
 export {

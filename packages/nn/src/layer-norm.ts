@@ -5,7 +5,7 @@
 
 import { layerNorm, ones, type Tensor, zeros } from '@lxmls/tensor';
 import { expectInteger, LxmlsNnError } from './errors.js';
-import { Module, pyFloat } from './module.js';
+import { Module, pythonFloat } from './module.js';
 
 /**
  * Normalises the last axis to mean 0 and variance 1, then scales by `weight` and shifts by `bias`.
@@ -59,6 +59,6 @@ export class LayerNorm extends Module {
   }
 
   protected override extraRepr(): string {
-    return `(${this.normalizedShape},), eps=${pyFloat(this.eps)}, elementwise_affine=True`;
+    return `(${this.normalizedShape},), eps=${pythonFloat(this.eps)}, elementwise_affine=True`;
   }
 }

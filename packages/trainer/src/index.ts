@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 
+/** Python's `repr(float)`, from @lxmls/nn (the config printer spells floats with it). */
+export { pythonFloat } from '@lxmls/nn';
 export {
   CHECKPOINT_FILES,
   type Checkpointable,
@@ -50,7 +52,6 @@ export {
   type AdamWState,
   type OptimizerGroup,
 } from './optimizer.js';
-export { pythonFloat } from './python-repr.js';
 export { type LrSchedule, learningRateAt, type WarmupCosineSchedule } from './schedule.js';
 export {
   type RunSummary,
