@@ -130,6 +130,8 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/viz features in headless Chr
       layer: 1,
       head: 1,
       query: 3,
+      renderer: 'svg',
+      painting: false,
     });
     expect(await page.locator('.lx-neuron-token.lx-selected').getAttribute('data-i')).toBe('3');
   });
@@ -344,6 +346,254 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/viz features in headless Chr
     ]);
     expect(download.suggestedFilename()).toBe('attention-neuron-view.png');
     expect(errors).toEqual([]);
+  });
+
+  test('neuronView with 512 tokens × dim 64 draws on a canvas; hover, keys and head switches repaint it', async () => {
+    // Renders and responds; how fast is measured by packages/viz/bench/render.bench.ts, never asserted here.
+    await reset();
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      const tokens = Array.from({ length: 512 }, (_, i) => `t${i}`);
+      w.view = w.viz.neuronView(
+        document.getElementById('a'),
+        { tokens, queries: w.vectors(1, 2, 512, 64), keys: w.vectors(1, 2, 512, 64) },
+        { causal: true, query: 3 },
+      );
+      // The canvas's pixels in the on-screen rows: all of them, or one column block (q × k: x from 60 %).
+      w.ink = (from = 0, to = 1) => {
+        const canvas = document.querySelector('canvas.lx-cells') as HTMLCanvasElement;
+        const x0 = Math.floor(canvas.width * from);
+        const d = canvas.getContext('2d')!.getImageData(x0, 0, Math.floor(canvas.width * to) - x0, 600).data;
+        let n = 0;
+        let sum = 0;
+        for (let i = 3; i < d.length; i += 4) {
+          if (d[i]! > 0) n++;
+          sum = (sum * 31 + d[i]! + d[i - 1]! * 7 + d[i - 3]! * 13) % 1_000_000_007;
+        }
+        return { n, sum };
+      };
+    });
+    const state = () => page.evaluate(() => (window as never as Win).view.state);
+    expect(await state()).toMatchObject({ renderer: 'canvas', query: 3 });
+    expect(await page.locator('.lx-neuron-view .lx-neuron-token').count()).toBe(512);
+    expect(await page.locator('.lx-neuron-view rect.lx-cell').count()).toBe(0); // no SVG cells
+    const ink = () => page.evaluate(() => (window as never as Win).ink());
+    const first = await ink();
+    expect(first.n).toBeGreaterThan(20_000); // keys, cells, bars and numbers of the rows on screen
+    // Hover a query token: q, q × k, the scores and weights change (causal: more keys unmasked).
+    await page.hover('.lx-neuron-token[data-i="20"]');
+    expect((await state()).query).toBe(20);
+    const hovered = await ink();
+    expect(hovered.sum).not.toBe(first.sum);
+    expect(hovered.n).toBeGreaterThan(first.n);
+    expect(await page.getAttribute('.lx-neuron-token.lx-selected', 'data-i')).toBe('20');
+    expect(await page.locator('.lx-neuron-token.lx-selected').count()).toBe(1);
+    expect(await page.textContent('.lx-neuron-view .lx-sr')).toMatch(/^Query 20 \(t20\): strongest keys /);
+    await page.focus('.lx-neuron-view .lx-stage');
+    await page.keyboard.press('ArrowUp');
+    expect((await state()).query).toBe(19);
+    expect((await ink()).sum).not.toBe(hovered.sum);
+    await page.selectOption('.lx-neuron-view .lx-head', '1');
+    expect(await state()).toMatchObject({ head: 1, query: 19, renderer: 'canvas' });
+    // Every row gets drawn in the background; the last rows too.
+    await page.waitForFunction(() => !(window as never as Win).view.state.painting);
+    const bottom = await page.evaluate(() => {
+      const canvas = document.querySelector('canvas.lx-cells') as HTMLCanvasElement;
+      const d = canvas.getContext('2d')!.getImageData(0, canvas.height - 400, canvas.width, 400).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+      return n;
+    });
+    expect(bottom).toBeGreaterThan(5_000);
+    const light = await page.screenshot({ clip: { x: 0, y: 0, width: 1100, height: 600 } });
+    expect(await inkOf(page, light.toString('base64'))).toBeGreaterThan(20_000);
+    await page.evaluate(() => (window as never as Win).view.update(undefined, { theme: 'dark' }));
+    expect(await page.getAttribute('.lx-neuron-view', 'data-theme')).toBe('dark');
+    const dark = await page.screenshot({ clip: { x: 0, y: 0, width: 1100, height: 600 } });
+    expect(await inkOf(page, dark.toString('base64'))).toBeGreaterThan(20_000);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  test('headView with encoder-decoder data: the Attention selector switches token columns and lines', async () => {
+    await reset();
+    // No selector for self-attention.
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view = w.viz.headView(document.getElementById('a'), {
+        tokens: ['a', 'b'],
+        attention: w.attention(1, 1, 2),
+      });
+    });
+    expect(await page.locator('.lx-attention').count()).toBe(0);
+    await reset();
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      w.encdec = {
+        encoderTokens: ['Le', 'chat', 'dort', 'bien', '.'],
+        decoderTokens: ['The', 'cat', 'sleeps'],
+        encoderAttention: w.attention(2, 3, 5),
+        decoderAttention: w.attention(2, 3, 3),
+        crossAttention: w.attention(2, 3, 3, 5),
+      };
+      w.view = w.viz.headView(document.getElementById('a'), w.encdec, { layer: 1 });
+    });
+    const labels = () =>
+      page.evaluate(() => [
+        document.querySelectorAll('.lx-token[data-side="q"]').length,
+        document.querySelectorAll('.lx-token[data-side="k"]').length,
+      ]);
+    const text = (side: string) =>
+      page.evaluate(
+        (s) => Array.from(document.querySelectorAll(`.lx-token[data-side="${s}"]`), (t) => t.textContent),
+        side,
+      );
+    expect(await page.locator('.lx-attention option').allTextContents()).toEqual([
+      'Encoder',
+      'Decoder',
+      'Cross',
+    ]);
+    expect(await page.locator('.lx-attention').inputValue()).toBe('encoder');
+    expect(await labels()).toEqual([5, 5]);
+    expect(await visibleLines(page)).toBe(3 * 5 * 5);
+    await page.selectOption('.lx-attention', 'decoder');
+    expect(await labels()).toEqual([3, 3]);
+    expect(await visibleLines(page)).toBe(3 * 3 * 3);
+    expect(await text('q')).toEqual(['The', 'cat', 'sleeps']);
+    await page.selectOption('.lx-attention', 'cross');
+    expect(await labels()).toEqual([3, 5]);
+    expect(await visibleLines(page)).toBe(3 * 3 * 5);
+    expect([await text('q'), await text('k')]).toEqual([
+      ['The', 'cat', 'sleeps'],
+      ['Le', 'chat', 'dort', 'bien', '.'],
+    ]);
+    expect(await page.evaluate(() => (window as never as Win).view.state)).toMatchObject({
+      attentionType: 'cross',
+      layer: 1,
+    });
+    // Hover and keyboard work on the type shown; the handle switches too, and checks the type.
+    await page.hover('.lx-token[data-side="k"][data-i="4"]');
+    expect(await visibleLines(page)).toBe(3 * 3);
+    await page.mouse.move(1090, 790);
+    const result = await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view.setAttentionType('encoder');
+      const select = (document.querySelector('.lx-attention') as HTMLSelectElement).value;
+      let message = '';
+      try {
+        w.view.setAttentionType('both');
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      return { type: w.view.state.attentionType, select, message };
+    });
+    expect(result.type).toBe('encoder');
+    expect(result.select).toBe('encoder');
+    expect(result.message).toBe(
+      "[@lxmls/viz] headView: options.attentionType is out of range. Expected one of the types given: 'encoder', 'decoder', 'cross', received string \"both\".",
+    );
+    expect(await labels()).toEqual([5, 5]);
+    // On the canvas renderer: the cross-attention has fewer lines than the encoder's, so less ink.
+    const ink = await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view.update(undefined, { renderer: 'canvas' });
+      const count = () => {
+        const canvas = document.querySelector('canvas.lx-lines') as HTMLCanvasElement;
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+        return n;
+      };
+      const encoder = count();
+      w.view.setAttentionType('cross');
+      return {
+        encoder,
+        cross: count(),
+        labels: document.querySelectorAll('.lx-token[data-side="q"]').length,
+      };
+    });
+    expect(ink.cross).toBeGreaterThan(0);
+    expect(ink.cross).not.toBe(ink.encoder);
+    expect(ink.labels).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  test('modelView with encoder-decoder data: the selector switches the grid and the head view it opens', async () => {
+    await reset();
+    await page.evaluate(() => {
+      const w = window as never as Win;
+      w.view = w.viz.modelView(document.getElementById('a'), {
+        encoderTokens: ['Le', 'chat', 'dort', '.'],
+        decoderTokens: ['The', 'cat'],
+        encoderAttention: w.attention(3, 2, 4),
+        crossAttention: w.attention(1, 4, 2, 4),
+      });
+    });
+    expect(await page.locator('.lx-attention option').allTextContents()).toEqual(['Encoder', 'Cross']);
+    expect(await page.locator('canvas.lx-thumb').count()).toBe(3 * 2);
+    await page.click('canvas.lx-thumb[data-layer="2"][data-head="1"]');
+    expect(await page.locator('.lx-detail .lx-token[data-side="q"]').count()).toBe(4);
+    await page.selectOption('.lx-attention', 'cross');
+    expect(await page.locator('canvas.lx-thumb').count()).toBe(1 * 4);
+    // Layer 2 does not exist in the cross-attention: the head view closes.
+    expect(await page.locator('.lx-detail .lx-head-view').count()).toBe(0);
+    await page.click('canvas.lx-thumb[data-layer="0"][data-head="3"]');
+    expect(await page.locator('.lx-detail .lx-token[data-side="q"]').count()).toBe(2);
+    expect(await page.locator('.lx-detail .lx-token[data-side="k"]').count()).toBe(4);
+    expect(await page.locator('.lx-detail .lx-attention').count()).toBe(0); // one selector, the grid's
+    expect(await visibleLines(page)).toBe(2 * 4);
+    expect(await page.evaluate(() => (window as never as Win).view.state)).toEqual({
+      attentionType: 'cross',
+      opened: { layer: 0, head: 3 },
+    });
+    expect(errors).toEqual([]);
+  });
+
+  test("toHtml('head') with encoder-decoder data opened from file:// switches types with no network request", async () => {
+    const html = await page.evaluate(() => {
+      const w = window as never as Win;
+      return w.viz.toHtml(
+        'head',
+        {
+          encoderTokens: ['Le', 'chat', 'dort', '.'],
+          decoderTokens: ['The', 'cat', 'sleeps'],
+          encoderAttention: w.attention(2, 2, 4),
+          decoderAttention: w.attention(2, 2, 3),
+          crossAttention: w.attention(2, 2, 3, 4),
+        },
+        { attentionType: 'decoder' },
+      ) as string;
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'lxmls-viz-'));
+    try {
+      const file = join(dir, 'encdec.html');
+      writeFileSync(file, html);
+      const url = pathToFileURL(file).href;
+      const offline = await browser.newPage();
+      const requests: string[] = [];
+      const pageErrors: string[] = [];
+      offline.on('request', (r) => requests.push(r.url()));
+      offline.on('pageerror', (e) => pageErrors.push(String(e)));
+      offline.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+      await offline.goto(url);
+      await offline.waitForSelector('.lx-line', { state: 'attached' });
+      expect(await offline.locator('.lx-attention').inputValue()).toBe('decoder');
+      expect(await offline.locator('.lx-token[data-side="k"]').count()).toBe(3);
+      expect(await visibleLines(offline)).toBe(2 * 3 * 3);
+      await offline.selectOption('.lx-attention', 'cross');
+      expect(await offline.locator('.lx-token[data-side="q"]').count()).toBe(3);
+      expect(await offline.locator('.lx-token[data-side="k"]').count()).toBe(4);
+      expect(await visibleLines(offline)).toBe(2 * 3 * 4);
+      await offline.selectOption('.lx-attention', 'encoder');
+      expect(await visibleLines(offline)).toBe(2 * 4 * 4);
+      expect(requests.filter((r) => r !== url)).toEqual([]);
+      expect(pageErrors).toEqual([]);
+      expect(
+        await inkOf(page, (await offline.locator('.lx-head-view').screenshot()).toString('base64')),
+      ).toBeGreaterThan(300);
+      await offline.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("theme: 'auto' follows prefers-color-scheme, and changes with it", async () => {

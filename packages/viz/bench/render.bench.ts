@@ -117,8 +117,22 @@ try {
           );
         const data = { tokens, queries: vectors(), keys: vectors() };
         const [neuron, nv] = await time(() => viz.neuronView(b, data, { causal: true }));
+        const n0 = performance.now();
+        while (nv.state.painting) await new Promise((r) => setTimeout(r, 5));
+        const neuronComplete = neuron + performance.now() - n0;
         const [select] = await time(() => nv.selectQuery(T - 1));
+        const [neuronHover] = await time(() => {
+          // A real hover: the mouseover event of the query token on screen.
+          const token = b.querySelector('.lx-neuron-token[data-i="5"]')!;
+          token.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+        });
+        const [neuronHead] = await time(() => nv.setHead(H - 1));
+        const neuronRenderer = nv.state.renderer;
         nv.destroy();
+        // The same on the SVG renderer, for comparison.
+        const [neuronSvg, ns] = await time(() => viz.neuronView(b, data, { causal: true, renderer: 'svg' }));
+        const [selectSvg] = await time(() => ns.selectQuery(T - 1));
+        ns.destroy();
         const [html, text] = await time(() => viz.toHtml('head', { tokens, attention }));
         return {
           renderer,
@@ -133,7 +147,13 @@ try {
           model,
           open,
           neuron,
+          neuronComplete,
           select,
+          neuronHover,
+          neuronHead,
+          neuronRenderer,
+          neuronSvg,
+          selectSvg,
           html,
           htmlMB: (text as string).length / 1e6,
         };
@@ -160,7 +180,13 @@ try {
   console.log(`  toPng ${ms('png')} (${median('pngKB').toFixed(0)} kB)`);
   console.log(`model view (${L * H} thumbnails): first draw ${ms('model')}, open a head ${ms('open')}`);
   console.log(
-    `neuron view (${T} tokens, dim 64): first draw ${ms('neuron')}, select a query ${ms('select')}`,
+    `neuron view (${T} tokens, dim 64, ${first.neuronRenderer}): first draw ${ms('neuron')}, every row ${ms('neuronComplete')}`,
+  );
+  console.log(
+    `  select a query ${ms('select')}, hover a query token ${ms('neuronHover')}, switch head ${ms('neuronHead')}`,
+  );
+  console.log(
+    `  SVG renderer (for comparison): first draw ${ms('neuronSvg')}, select a query ${ms('selectSvg')}`,
   );
   console.log(`toHtml('head') (uint8 weights): ${ms('html')}, ${median('htmlMB').toFixed(1)} MB`);
   console.log(

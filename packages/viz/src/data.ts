@@ -78,7 +78,8 @@ export interface LossData {
   bayesLoss?: number;
 }
 
-const fail =
+/** @internal */
+export const fail =
   (fn: string, code: 'INVALID_ARGUMENT' | 'SHAPE_MISMATCH' | 'NON_FINITE' | 'EMPTY_INPUT') =>
   (what: string, argument: string, expected: string, received: string): never => {
     throw new LxmlsVizError(code, what, { fn, argument, expected, received });
@@ -87,7 +88,8 @@ const fail =
 const isArrayLike = (value: unknown): value is ArrayLike<unknown> =>
   Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 
-function checkTokens(fn: string, tokens: unknown, name: string): string[] {
+/** @internal */
+export function checkTokens(fn: string, tokens: unknown, name: string): string[] {
   if (!Array.isArray(tokens)) {
     fail(fn, 'INVALID_ARGUMENT')(
       `${name} must be an array of strings`,
@@ -195,58 +197,61 @@ function flatHead(
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** What a `[query][key]` weight array is checked against: the token counts and how to name them. */
+interface WeightShape {
+  /** Query rows and key columns. */
+  q: number;
+  k: number;
+  /** What one row and one column stand for, in error messages (`'query token'`, `'encoder token'`). */
+  row: string;
+  col: string;
+  /** The indices after `[layer][head]`, in error messages: `'[query][key]'`. */
+  axes: string;
+}
+
 /**
- * Checks attention data and flattens each head into a `Float32Array`.
+ * Checks one `[layer][head][query][key]` attention array against its token counts and flattens each head into
+ * a `Float32Array`; errors name the argument (`attention`, `crossAttention`, …) and the place in it.
  *
  * @internal
  */
-export function normalizeAttention(fn: string, data: unknown, prettify: boolean): AttentionModel {
-  if (typeof data !== 'object' || data === null) {
-    fail(fn, 'INVALID_ARGUMENT')('data must be an object', 'data', '{ tokens, attention }', describe(data));
-  }
-  const d = data as Partial<AttentionData>;
-  const tokens = checkTokens(fn, d.tokens, 'tokens');
-  const keyTokens = d.keyTokens === undefined ? tokens : checkTokens(fn, d.keyTokens, 'keyTokens');
-  const q = tokens.length;
-  const k = keyTokens.length;
-  const attention = d.attention as unknown;
+export function normalizeWeights(
+  fn: string,
+  attention: unknown,
+  name: string,
+  { q, k, row, col, axes }: WeightShape,
+): { layers: number; heads: number; weights: Float32Array[] } {
   const shape = fail(fn, 'SHAPE_MISMATCH');
   if (!Array.isArray(attention)) {
     fail(fn, 'INVALID_ARGUMENT')(
-      'attention must be an array indexed [layer][head][query][key]',
-      'attention',
+      `${name} must be an array indexed [layer][head]${axes}`,
+      name,
       'an array of layers',
       describe(attention),
     );
   }
   const layers = attention as unknown[];
-  if (layers.length === 0)
-    shape('attention has no layers', 'attention', 'at least one layer', 'an empty array');
+  if (layers.length === 0) shape(`${name} has no layers`, name, 'at least one layer', 'an empty array');
   let heads = -1;
   const weights: Float32Array[] = [];
   layers.forEach((layer, l) => {
     if (!Array.isArray(layer)) {
-      shape(
-        `attention[${l}] is not an array of heads`,
-        `attention[${l}]`,
-        'an array of heads',
-        describe(layer),
-      );
+      shape(`${name}[${l}] is not an array of heads`, `${name}[${l}]`, 'an array of heads', describe(layer));
     }
     const hs = layer as unknown[];
     if (heads === -1) heads = hs.length;
     if (hs.length === 0)
-      shape(`attention[${l}] has no heads`, `attention[${l}]`, 'at least one head', 'an empty array');
+      shape(`${name}[${l}] has no heads`, `${name}[${l}]`, 'at least one head', 'an empty array');
     if (hs.length !== heads) {
       shape(
-        `attention[${l}] has ${plural(hs.length, 'head')}, but attention[0] has ${heads}`,
-        `attention[${l}]`,
+        `${name}[${l}] has ${plural(hs.length, 'head')}, but ${name}[0] has ${heads}`,
+        `${name}[${l}]`,
         `${plural(heads, 'head')} in every layer`,
         String(hs.length),
       );
     }
     hs.forEach((head, h) => {
-      const at = `attention[${l}][${h}]`;
+      const at = `${name}[${l}][${h}]`;
       if (!isArrayLike(head)) {
         shape(`${at} is not an array of rows`, at, `${q} rows of ${k} weights`, describe(head));
       }
@@ -273,32 +278,55 @@ export function normalizeAttention(fn: string, data: unknown, prettify: boolean)
           shape(
             `${at} has ${plural(rows.length, 'row')}`,
             at,
-            `${plural(q, 'row')} (one per query token)`,
+            `${plural(q, 'row')} (one per ${row})`,
             String(rows.length),
           );
         }
         for (let i = 0; i < q; i++) {
-          const row = rows[i];
-          if (!isArrayLike(row) || row.length !== k) {
+          const r = rows[i];
+          if (!isArrayLike(r) || r.length !== k) {
             shape(
-              isArrayLike(row)
-                ? `${at}[${i}] has ${plural(row.length, 'weight')}`
+              isArrayLike(r)
+                ? `${at}[${i}] has ${plural(r.length, 'weight')}`
                 : `${at}[${i}] is not an array`,
               `${at}[${i}]`,
-              `${plural(k, 'weight')} (one per key token)`,
-              isArrayLike(row) ? String(row.length) : describe(row),
+              `${plural(k, 'weight')} (one per ${col})`,
+              isArrayLike(r) ? String(r.length) : describe(r),
             );
           }
-          copyFinite(fn, row as ArrayLike<unknown>, 0, k, out, i * k, (x) => `${at}[${i}][${x}]`);
+          copyFinite(fn, r as ArrayLike<unknown>, 0, k, out, i * k, (x) => `${at}[${i}][${x}]`);
         }
       }
       weights.push(out);
     });
   });
+  return { layers: layers.length, heads, weights };
+}
+
+/**
+ * Checks self- or cross-attention data (`{ tokens, attention, keyTokens? }`) and flattens each head into a
+ * `Float32Array`.
+ *
+ * @internal
+ */
+export function normalizeAttention(fn: string, data: unknown, prettify: boolean): AttentionModel {
+  if (typeof data !== 'object' || data === null) {
+    fail(fn, 'INVALID_ARGUMENT')('data must be an object', 'data', '{ tokens, attention }', describe(data));
+  }
+  const d = data as Partial<AttentionData>;
+  const tokens = checkTokens(fn, d.tokens, 'tokens');
+  const keyTokens = d.keyTokens === undefined ? tokens : checkTokens(fn, d.keyTokens, 'keyTokens');
+  const { layers, heads, weights } = normalizeWeights(fn, d.attention, 'attention', {
+    q: tokens.length,
+    k: keyTokens.length,
+    row: 'query token',
+    col: 'key token',
+    axes: '[query][key]',
+  });
   return {
     tokens: prettify ? prettifyTokens(tokens) : [...tokens],
     keyTokens: prettify ? prettifyTokens(keyTokens) : [...keyTokens],
-    layers: layers.length,
+    layers,
     heads,
     weights,
     cross: d.keyTokens !== undefined,

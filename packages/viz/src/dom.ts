@@ -4,8 +4,10 @@
  * `toSvg` does, then hand it to the renderer in `runtime/` (the same code `toHtml` inlines).
  */
 
-import type { AttentionData, BpeWork, LossData, LossPoint, NeuronData } from './data.js';
+import type { BpeWork, LossData, LossPoint, NeuronData } from './data.js';
 import { checkPoint } from './data.js';
+import type { HeadViewData } from './encdec.js';
+import { attentionOf } from './encdec.js';
 import { describe, LxmlsVizError } from './errors.js';
 import type {
   BpeViewOptions,
@@ -17,7 +19,13 @@ import type {
 import { checkIndex, resolveHead, resolveModel, resolveNeuron } from './options.js';
 import { prepare } from './prepare.js';
 import { getRuntime } from './runtime/index.js';
-import type { AttentionModel, MountedView, NeuronModel, SentenceFilter } from './runtime/types.js';
+import type {
+  AttentionModel,
+  AttentionType,
+  MountedView,
+  NeuronModel,
+  SentenceFilter,
+} from './runtime/types.js';
 
 /** What a head view shows at the moment. */
 export interface HeadViewState {
@@ -33,6 +41,16 @@ export interface HeadViewState {
   painting: boolean;
   /** The block of a sentence pair shown (`'all'` without `sentenceBStart`). */
   sentences: SentenceFilter;
+  /** Encoder–decoder data: the attention type shown (`'encoder'`, `'decoder'` or `'cross'`); else undefined. */
+  attentionType: AttentionType | undefined;
+}
+
+/** What a model view shows at the moment. */
+export interface ModelViewState {
+  /** Encoder–decoder data: the attention type shown; else undefined. */
+  attentionType: AttentionType | undefined;
+  /** The layer and head open in the head view below the grid, or `null`. */
+  opened: { layer: number; head: number } | null;
 }
 
 /** What a neuron view shows at the moment. */
@@ -43,6 +61,10 @@ export interface NeuronViewState {
   head: number;
   /** The selected query token. */
   query: number;
+  /** How the cells are drawn (`'canvas'` above `canvasThreshold` cells). */
+  renderer: 'svg' | 'canvas';
+  /** Canvas only: true while rows off screen are still being drawn (in slices of about 12 ms). */
+  painting: boolean;
 }
 
 /** The handle of a live view. */
@@ -56,7 +78,7 @@ export interface ViewHandle<Data, Options> {
 }
 
 /** The handle of {@link headView}. */
-export interface HeadViewHandle extends ViewHandle<AttentionData, HeadViewOptions> {
+export interface HeadViewHandle extends ViewHandle<HeadViewData, HeadViewOptions> {
   /** The layer, heads, hovered token and renderer now. */
   readonly state: HeadViewState;
   /** Shows another layer. */
@@ -67,6 +89,8 @@ export interface HeadViewHandle extends ViewHandle<AttentionData, HeadViewOption
   focusToken(side: 'q' | 'k' | null, index?: number): void;
   /** With `sentenceBStart`: shows one block of lines (`'a-b'`: sentence A → sentence B), or `'all'`. */
   setSentences(which: SentenceFilter): void;
+  /** Encoder–decoder data: shows another attention type, as the "Attention" selector does. */
+  setAttentionType(type: AttentionType): void;
 }
 
 /** The handle of {@link neuronView}. */
@@ -82,9 +106,13 @@ export interface NeuronViewHandle extends ViewHandle<NeuronData, NeuronViewOptio
 }
 
 /** The handle of {@link modelView}. */
-export interface ModelViewHandle extends ViewHandle<AttentionData, ModelViewOptions> {
-  /** Opens one layer and head in a head view below the grid, as clicking its thumbnail does. */
+export interface ModelViewHandle extends ViewHandle<HeadViewData, ModelViewOptions> {
+  /** The attention type shown and the head open now. */
+  readonly state: ModelViewState;
+  /** Opens one layer and head (of the attention type shown) in a head view below the grid, as a click does. */
   open(layer: number, head: number): HeadViewHandle;
+  /** Encoder–decoder data: shows another attention type, as the "Attention" selector does. */
+  setAttentionType(type: AttentionType): void;
 }
 
 /** The handle of {@link lossChart}. */
@@ -111,23 +139,28 @@ function checkElement(fn: string, element: unknown): HTMLElement {
 function wrapHead(
   mounted: MountedView,
   fn: string,
-  initial: { data: AttentionData; options: HeadViewOptions; model: AttentionModel },
+  initial: { data: HeadViewData; options: HeadViewOptions; model: AttentionModel },
 ) {
   let current = initial;
   const m = mounted as MountedView & {
     state(): HeadViewState;
+    setAttentionType(type: AttentionType): void;
     setLayer(layer: number): void;
     toggleHead(head: number): void;
     focusToken(side: 'q' | 'k' | null, i?: number): void;
     setSentences(which: SentenceFilter): void;
   };
+  // The model of the attention type shown now (the data itself unless it is encoder–decoder data).
+  const shown = () => attentionOf(current.model, m.state().attentionType);
   const handle: HeadViewHandle = {
     element: m.element as HTMLElement,
     get state() {
       return m.state();
     },
     update(data, options) {
-      const merged = { ...current.options, ...options };
+      // The attention type chosen in the view is kept unless new data or options say otherwise.
+      const shown = data ? {} : { attentionType: m.state().attentionType };
+      const merged = { ...current.options, ...shown, ...options };
       // New data is checked in full; new options alone only against the data already checked.
       const model = data ? prepare(fn, 'head', data, merged).data : current.model;
       const resolved = resolveHead(fn, model as AttentionModel, merged);
@@ -136,21 +169,25 @@ function wrapHead(
     },
     destroy: () => m.destroy(),
     setLayer(layer) {
-      m.setLayer(checkIndex(fn, 'layer', layer, current.model.layers));
+      m.setLayer(checkIndex(fn, 'layer', layer, shown().layers));
     },
     toggleHead(head) {
-      m.toggleHead(checkIndex(fn, 'head', head, current.model.heads));
+      m.toggleHead(checkIndex(fn, 'head', head, shown().heads));
     },
     focusToken(side, index = 0) {
       if (side !== null) {
-        const n = side === 'q' ? current.model.tokens.length : current.model.keyTokens.length;
+        const n = side === 'q' ? shown().tokens.length : shown().keyTokens.length;
         checkIndex(fn, 'index', index, n);
       }
       m.focusToken(side, index);
     },
     setSentences(which) {
-      resolveHead(fn, current.model, { ...current.options, sentences: which });
+      resolveHead(fn, current.model, { ...current.options, attentionType: undefined, sentences: which });
       m.setSentences(which);
+    },
+    setAttentionType(type) {
+      resolveHead(fn, current.model, { attentionType: type });
+      m.setAttentionType(type);
     },
   };
   return handle;
@@ -165,10 +202,20 @@ function wrapHead(
  * under a second (see the README's measurements) and stay interactive. With `sentenceBStart`, a selector
  * shows one block of a sentence pair; with `keyTokens`, cross-attention. A PNG button saves the view.
  *
+ * Encoder–decoder models (bertviz's `head_view(encoder_attention=…, decoder_attention=…,
+ * cross_attention=…)`): give `{ encoderTokens, decoderTokens, encoderAttention?, decoderAttention?,
+ * crossAttention? }` instead, and an "Attention" selector (Encoder / Decoder / Cross, those given) switches
+ * between them: encoder tokens on both sides, decoder tokens on both sides, or decoder tokens as queries on
+ * the left and encoder tokens as keys on the right; `options.attentionType` picks the first shown. One
+ * cross-attention matrix alone needs no selector: `{ tokens: decoderTokens, keyTokens: encoderTokens,
+ * attention: crossAttention }` draws the same picture as the `'cross'` type.
+ *
  * @param element - Where to render (the view is appended to it).
- * @param data - `{ tokens, attention, keyTokens? }` with `attention[layer][head][query][key]`.
- * @param options - `layer`, `heads`, `theme`, `sentenceBStart`, `sentences`, `renderer`, `minWeight`, …
- * @returns A handle: `state`, `update`, `setLayer`, `toggleHead`, `focusToken`, `setSentences`, `destroy`.
+ * @param data - `{ tokens, attention, keyTokens? }` with `attention[layer][head][query][key]`, or
+ *   encoder–decoder data (see above).
+ * @param options - `layer`, `heads`, `theme`, `attentionType`, `sentenceBStart`, `sentences`, `renderer`, …
+ * @returns A handle: `state`, `update`, `setLayer`, `toggleHead`, `focusToken`, `setSentences`,
+ *   `setAttentionType`, `destroy`.
  * @throws {@link LxmlsVizError} for bad data or options (as {@link toSvg}), or a non-element `element`.
  * @example
  * ```ts
@@ -177,11 +224,20 @@ function wrapHead(
  * // Without a DOM, the same picture as SVG:
  * const data = { tokens: ['a', 'b'], attention: [[[[1, 0], [0.5, 0.5]]]] };
  * console.log(typeof headView, toSvg('head', data).match(/<line /g)?.length); // → function 3
+ * // Encoder–decoder: in a browser, headView(el, encdec) adds the selector; view.setAttentionType('cross').
+ * const encdec = {
+ *   encoderTokens: ['Le', 'chat'],
+ *   decoderTokens: ['The', 'cat', '.'],
+ *   encoderAttention: [[[[1, 0], [0.5, 0.5]]]], // [layer][head][encoder][encoder]
+ *   crossAttention: [[[[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]]]], // [layer][head][decoder][encoder]
+ * };
+ * const cross = toSvg('head', encdec, { attentionType: 'cross' });
+ * console.log(cross.match(/data-side="q"/g)?.length, cross.match(/data-side="k"/g)?.length); // → 3 2
  * ```
  */
 export function headView(
   element: HTMLElement,
-  data: AttentionData,
+  data: HeadViewData,
   options: HeadViewOptions = {},
 ): HeadViewHandle {
   const target = checkElement('headView', element);
@@ -196,12 +252,15 @@ export function headView(
 
 /**
  * The model view in a browser (bertviz's `model_view`): every layer × head as a heatmap thumbnail drawn on a
- * canvas; clicking one (or Enter/Space on it) opens that layer and head in a head view below the grid.
+ * canvas; clicking one (or Enter/Space on it) opens that layer and head in a head view below the grid. With
+ * encoder–decoder data (as {@link headView} takes it), an "Attention" selector switches the whole grid
+ * between the encoder, decoder and cross-attention, and the head view it opens shows the selected type.
  *
  * @param element - Where to render.
- * @param data - `{ tokens, attention, keyTokens? }`.
- * @param options - `theme`, `thumbnailSize`, `prettify`, `headView` (options of the head view it opens).
- * @returns A handle: `open(layer, head)`, `update`, `destroy`.
+ * @param data - `{ tokens, attention, keyTokens? }`, or encoder–decoder data.
+ * @param options - `theme`, `thumbnailSize`, `attentionType`, `prettify`, `headView` (options of the head view
+ *   it opens).
+ * @returns A handle: `state`, `open(layer, head)`, `setAttentionType`, `update`, `destroy`.
  * @throws {@link LxmlsVizError} for bad data or options.
  * @example
  * ```ts
@@ -209,11 +268,21 @@ export function headView(
  * // In a browser: modelView(document.body, data).open(1, 0);
  * const data = { tokens: ['a', 'b'], attention: [[[[1, 0], [0.5, 0.5]], [[1, 0], [0, 1]]]] };
  * console.log(typeof modelView, toSvg('model', data).match(/class="lx-thumb"/g)?.length); // → function 2
+ * // Encoder–decoder data: 1 encoder layer × 2 heads, 2 decoder layers × 1 head.
+ * const head = [[1, 0], [0.5, 0.5]];
+ * const encdec = {
+ *   encoderTokens: ['x', 'y'],
+ *   decoderTokens: ['u', 'v'],
+ *   encoderAttention: [[head, head]],
+ *   decoderAttention: [[head], [head]],
+ * };
+ * const decoder = toSvg('model', encdec, { attentionType: 'decoder' });
+ * console.log(decoder.match(/class="lx-thumb"/g)?.length, decoder.includes('Decoder attention')); // → 2 true
  * ```
  */
 export function modelView(
   element: HTMLElement,
-  data: AttentionData,
+  data: HeadViewData,
   options: ModelViewOptions = {},
 ): ModelViewHandle {
   const target = checkElement('modelView', element);
@@ -222,11 +291,18 @@ export function modelView(
   let current = { data, options, model: p.data };
   const m = getRuntime().mountModel(target, p.data, p.options) as MountedView & {
     open(layer: number, head: number): MountedView;
+    state(): ModelViewState;
+    setAttentionType(type: AttentionType): void;
   };
+  const shown = () => attentionOf(current.model, m.state().attentionType);
   return {
     element: m.element as HTMLElement,
+    get state() {
+      return m.state();
+    },
     update(nextData, nextOptions) {
-      const merged = { ...current.options, ...nextOptions };
+      const kept = nextData ? {} : { attentionType: m.state().attentionType };
+      const merged = { ...current.options, ...kept, ...nextOptions };
       const model = nextData
         ? (prepare('modelView', 'model', nextData, merged).data as AttentionModel)
         : current.model;
@@ -236,13 +312,19 @@ export function modelView(
     destroy: () => m.destroy(),
     open(layer, head) {
       // Checks layer and head before anything is drawn.
-      checkIndex('modelView', 'layer', layer, current.model.layers);
-      checkIndex('modelView', 'head', head, current.model.heads);
+      const model = shown();
+      checkIndex('modelView', 'layer', layer, model.layers);
+      checkIndex('modelView', 'head', head, model.heads);
+      // The head view below shows the grid's attention type only (no selector of its own).
       return wrapHead(m.open(layer, head), 'modelView', {
         data: current.data,
         options: { ...current.options.headView, layer, heads: [head] },
-        model: current.model,
+        model,
       });
+    },
+    setAttentionType(type) {
+      resolveModel('modelView', current.model, { attentionType: type });
+      m.setAttentionType(type);
     },
   };
 }
@@ -251,7 +333,9 @@ export function modelView(
  * The neuron view in a browser (bertviz's `neuron_view`): for one layer and head, the selected query token's
  * query vector, every key vector, their elementwise products, the scores `q · k × scale` and the softmax
  * weights. Selectors pick the layer and head; hover or click a query token (or use Up and Down on the focused
- * view) to select it.
+ * view) to select it. Above `canvasThreshold` cells (2 × keys × dim: 512 tokens × dim 64 is 65,536) the
+ * cells, keys and numbers are drawn on a canvas, the rows on screen first (the query tokens stay SVG text):
+ * 512 tokens draw in about 0.1 s and a new query in a few tens of milliseconds (see the README).
  *
  * @param element - Where to render.
  * @param data - `{ tokens, queries, keys, keyTokens? }` with `queries[layer][head][token][dim]`.

@@ -35,9 +35,19 @@ function base64(bytes: Uint8Array): string {
 }
 
 function encodeModel(model: AttentionModel, precision: 'auto' | 'float32' | 'uint8') {
+  // Encoder–decoder data: one encoded model per attention type, all in the same precision.
+  const parts = model.types ? Object.values(model.types) : [model];
+  const total = parts.reduce((n, m) => n + m.tokens.length * m.keyTokens.length * m.weights.length, 0);
+  const encoding = precision === 'auto' ? (total <= 1_000_000 ? 'float32' : 'uint8') : precision;
+  if (!model.types) return encodeWeights(model, encoding);
+  const types: Record<string, ReturnType<typeof encodeWeights>> = {};
+  for (const [type, m] of Object.entries(model.types)) types[type] = encodeWeights(m, encoding);
+  return { types };
+}
+
+function encodeWeights(model: AttentionModel, encoding: 'float32' | 'uint8') {
   const size = model.tokens.length * model.keyTokens.length;
   const total = size * model.weights.length;
-  const encoding = precision === 'auto' ? (total <= 1_000_000 ? 'float32' : 'uint8') : precision;
   let bytes: Uint8Array;
   if (encoding === 'float32') {
     const all = new Float32Array(total);
@@ -51,7 +61,7 @@ function encodeModel(model: AttentionModel, precision: 'auto' | 'float32' | 'uin
       for (let j = 0; j < size; j++) bytes[i * size + j] = Math.round(Math.min(1, Math.max(0, w[j]!)) * 255);
     });
   }
-  const { weights: _, ...rest } = model;
+  const { weights: _, types: __, ...rest } = model;
   return { ...rest, encoding, weights: base64(bytes) };
 }
 
@@ -81,7 +91,8 @@ const escapeHtml = (text: string) =>
 /**
  * Renders a view as one self-contained HTML page (a string): open it from disk, mail it, put it on any
  * static host. It runs the same live renderer as {@link headView} / {@link modelView} (layer selector, head
- * toggles, hover), with no network request, no CDN, no Jupyter.
+ * toggles, hover, and the "Attention" selector of encoder–decoder data), with no network request, no CDN,
+ * no Jupyter.
  *
  * @param view - `'head'`, `'model'`, `'neuron'`, `'bpe'` or `'loss'`.
  * @param data - The view's data, as for {@link toSvg}.
@@ -93,6 +104,10 @@ const escapeHtml = (text: string) =>
  * import { toHtml } from '@lxmls/viz';
  * const html = toHtml('head', { tokens: ['a', 'b'], attention: [[[[1, 0], [0.5, 0.5]]]] }, { pageTitle: 'demo' });
  * console.log(html.startsWith('<!doctype html>'), /https?:\/\//.test(html), /\ssrc=/.test(html)); // → true false false
+ * // Encoder–decoder data: the page has the "Attention" selector; each type's weights are embedded.
+ * const head = [[1, 0], [0.5, 0.5]];
+ * const encdec = { encoderTokens: ['a', 'b'], decoderTokens: ['c', 'd'], encoderAttention: [[head]], decoderAttention: [[head]] };
+ * console.log(toHtml('head', encdec, { attentionType: 'decoder' }).includes('"types":{"encoder":')); // → true
  * ```
  */
 export function toHtml<V extends ViewName>(

@@ -1,7 +1,7 @@
 /**
  * @lxmls/viz: attention views in the manner of bertviz (head view, model view, neuron view), a BPE-merge view and a
  * training loss chart, for any model: they take plain arrays, `attention[layer][head][query][key]`, and
- * token strings. Live DOM renderers for browsers, `toSvg` without a DOM (Node), and `toHtml` for one
+ * token strings (or, as bertviz's encoder–decoder mode, a model's encoder, decoder and cross-attention). Live DOM renderers for browsers, `toSvg` without a DOM (Node), and `toHtml` for one
  * self-contained offline page. Zero dependencies, no CDN.
  */
 
@@ -22,12 +22,14 @@ export type {
   HeadViewState,
   LossChartHandle,
   ModelViewHandle,
+  ModelViewState,
   NeuronViewHandle,
   NeuronViewState,
   ViewHandle,
   ViewLike,
 } from './dom.js';
 export { bpeView, downloadPng, headView, lossChart, modelView, neuronView, toPng } from './dom.js';
+export type { AttentionType, EncoderDecoderData, HeadViewData } from './encdec.js';
 export type { VizErrorCode, VizErrorDetails } from './errors.js';
 export { LxmlsVizError } from './errors.js';
 export type { HtmlOptions } from './html.js';

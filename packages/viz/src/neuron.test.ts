@@ -111,6 +111,26 @@ describe("toSvg('neuron')", () => {
     }
   });
 
+  test.each([
+    [
+      { renderer: 'gpu' },
+      "options.renderer is out of range. Expected 'auto', 'svg' or 'canvas', received string \"gpu\".",
+    ],
+    [
+      { canvasThreshold: 0 },
+      'options.canvasThreshold is out of range. Expected a positive number, received number 0.',
+    ],
+  ])("toSvg('neuron', …, %o) names the option out of range", (options, message) => {
+    expect(() => toSvg('neuron', { tokens, queries, keys }, options as never)).toThrow(
+      `[@lxmls/viz] toSvg: ${message}`,
+    );
+  });
+
+  test("toSvg('neuron') is the same picture whatever the live renderer option", () => {
+    const data = { tokens, queries, keys };
+    expect(toSvg('neuron', data, { renderer: 'canvas', query: 1 })).toBe(toSvg('neuron', data, { query: 1 }));
+  });
+
   test("toSvg('neuron', …, { head: 2 }) names the option out of range", () => {
     expect(() => toSvg('neuron', { tokens, queries, keys }, { head: 2 })).toThrow(
       '[@lxmls/viz] toSvg: options.head is out of range. Expected an integer in [0, 2), received number 2.',

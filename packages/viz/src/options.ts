@@ -3,9 +3,11 @@
  * `INVALID_ARGUMENT` error naming it, never a silently empty picture).
  */
 
+import { ATTENTION_TYPES, attentionOf } from './encdec.js';
 import { describe, LxmlsVizError } from './errors.js';
 import type {
   AttentionModel,
+  AttentionType,
   BpeRenderOptions,
   HeadRenderOptions,
   LossRenderOptions,
@@ -22,6 +24,11 @@ export type { SentenceFilter, Theme } from './runtime/types.js';
 export interface HeadViewOptions {
   /** The layer shown first. @defaultValue `0` */
   layer?: number;
+  /**
+   * Encoder–decoder data only: the attention type shown first (the live view has a selector), or drawn by
+   * `toSvg`. @defaultValue the first given of `'encoder'`, `'decoder'`, `'cross'`
+   */
+  attentionType?: AttentionType;
   /** The heads shown (others can be toggled on in the browser). @defaultValue every head */
   heads?: readonly number[];
   /** Colours: `'auto'` follows the reader's system setting in a browser (light in `toSvg`). @defaultValue `'light'` */
@@ -67,6 +74,11 @@ export interface ModelViewOptions {
   title?: string;
   /** Options of the head view that clicking a thumbnail opens. */
   headView?: Pick<HeadViewOptions, 'renderer' | 'minWeight' | 'canvasThreshold'>;
+  /**
+   * Encoder–decoder data only: the attention type shown first (the live view has a selector), or drawn by
+   * `toSvg`. @defaultValue the first given of `'encoder'`, `'decoder'`, `'cross'`
+   */
+  attentionType?: AttentionType;
 }
 
 /** Options of the neuron view (`neuronView`, `toSvg('neuron', …)`, `toHtml('neuron', …)`). */
@@ -89,6 +101,13 @@ export interface NeuronViewOptions {
   title?: string;
   /** Live view: a button that saves the view as a PNG. @defaultValue `true` */
   pngButton?: boolean;
+  /**
+   * How the live view draws the vector cells and numbers: `'svg'`, `'canvas'`, or `'auto'`: canvas above
+   * `canvasThreshold` cells. On a canvas the query tokens stay SVG text (they take the mouse). @defaultValue `'auto'`
+   */
+  renderer?: 'auto' | 'svg' | 'canvas';
+  /** Above this many cells (keys × dim × 2: k and q × k), `'auto'` draws on a canvas. @defaultValue `10000` */
+  canvasThreshold?: number;
 }
 
 /** Options of the BPE view (`bpeView`, `toSvg('bpe', …)`, `toHtml('bpe', …)`). */
@@ -129,6 +148,13 @@ function theme(fn: string, value: unknown): Theme {
   return value as Theme;
 }
 
+function renderer(fn: string, value: unknown): 'auto' | 'svg' | 'canvas' {
+  if (value === undefined) return 'auto';
+  if (value !== 'auto' && value !== 'svg' && value !== 'canvas')
+    bad(fn, 'options.renderer', "'auto', 'svg' or 'canvas'", value);
+  return value as 'auto' | 'svg' | 'canvas';
+}
+
 function flag(fn: string, name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') bad(fn, name, 'true or false', value);
@@ -156,12 +182,40 @@ function title(fn: string, value: unknown): string | undefined {
 const indexIn = (value: unknown, n: number) =>
   Number.isInteger(value) && (value as number) >= 0 && (value as number) < n;
 
+/** The attention type of encoder–decoder data (checked: one of those given), else undefined. */
+function attentionType(fn: string, model: AttentionModel, value: unknown): AttentionType | undefined {
+  const types = model.types;
+  if (types === undefined) {
+    if (value !== undefined) {
+      bad(
+        fn,
+        'options.attentionType',
+        'no attentionType without encoder-decoder data (encoderAttention, decoderAttention, crossAttention)',
+        value,
+      );
+    }
+    return undefined;
+  }
+  const given = ATTENTION_TYPES.filter((t) => types[t] !== undefined);
+  if (value === undefined) return given[0];
+  if (!given.includes(value as AttentionType))
+    bad(
+      fn,
+      'options.attentionType',
+      `one of the types given: ${given.map((t) => `'${t}'`).join(', ')}`,
+      value,
+    );
+  return value as AttentionType;
+}
+
 /** @internal */
 export function resolveHead(
   fn: string,
-  model: AttentionModel,
+  data: AttentionModel,
   options: HeadViewOptions = {},
 ): HeadRenderOptions {
+  const type = attentionType(fn, data, options.attentionType);
+  const model = attentionOf(data, type);
   const layer = options.layer ?? 0;
   if (!indexIn(layer, model.layers)) bad(fn, 'options.layer', `an integer in [0, ${model.layers})`, layer);
   let heads = [...Array(model.heads).keys()];
@@ -172,16 +226,13 @@ export function resolveHead(
     });
     heads = [...new Set(options.heads)].sort((a, b) => a - b);
   }
-  const renderer = options.renderer ?? 'auto';
-  if (renderer !== 'auto' && renderer !== 'svg' && renderer !== 'canvas') {
-    bad(fn, 'options.renderer', "'auto', 'svg' or 'canvas'", renderer);
-  }
   const minWeight = options.minWeight ?? 0;
   if (typeof minWeight !== 'number' || !Number.isFinite(minWeight))
     bad(fn, 'options.minWeight', 'a finite number', minWeight);
   const q = model.tokens.length;
   const b = options.sentenceBStart;
   if (b !== undefined) {
+    if (data.types) bad(fn, 'options.sentenceBStart', 'no sentenceBStart with encoder-decoder data', b);
     if (model.cross) {
       bad(fn, 'options.sentenceBStart', 'no sentenceBStart with keyTokens (cross-attention)', b);
     }
@@ -197,13 +248,14 @@ export function resolveHead(
     layer,
     heads,
     theme: theme(fn, options.theme),
-    renderer,
+    renderer: renderer(fn, options.renderer),
     minWeight,
     canvasThreshold: positive(fn, 'options.canvasThreshold', options.canvasThreshold, 20_000),
     title: title(fn, options.title),
     sentenceBStart: b,
     sentences,
     pngButton: flag(fn, 'options.pngButton', options.pngButton, true),
+    attentionType: type,
   };
 }
 
@@ -214,13 +266,15 @@ export function resolveModel(
   options: ModelViewOptions = {},
 ): ModelRenderOptions {
   const t = theme(fn, options.theme);
+  const type = attentionType(fn, model, options.attentionType);
   return {
     theme: t,
     thumbnailSize: positive(fn, 'options.thumbnailSize', options.thumbnailSize, 72),
     maxCells: Math.floor(positive(fn, 'options.maxCells', options.maxCells, 48)),
     title: title(fn, options.title),
-    head: resolveHead(fn, model, { ...options.headView, theme: t }),
+    head: resolveHead(fn, model, { ...options.headView, theme: t, attentionType: type }),
     pngButton: flag(fn, 'options.pngButton', options.pngButton, true),
+    attentionType: type,
   };
 }
 
@@ -242,6 +296,8 @@ export function resolveNeuron(
     causal: flag(fn, 'options.causal', options.causal, false),
     title: title(fn, options.title),
     pngButton: flag(fn, 'options.pngButton', options.pngButton, true),
+    renderer: renderer(fn, options.renderer),
+    canvasThreshold: positive(fn, 'options.canvasThreshold', options.canvasThreshold, 10_000),
   };
 }
 

@@ -3,8 +3,10 @@
  * and the resolved options that the renderer in `runtime/` draws.
  */
 
-import type { AttentionData, BpeWork, LossData, NeuronData } from './data.js';
-import { normalizeAttention, normalizeBpe, normalizeLoss, normalizeNeuron } from './data.js';
+import type { BpeWork, LossData, NeuronData } from './data.js';
+import { normalizeBpe, normalizeLoss, normalizeNeuron } from './data.js';
+import type { HeadViewData } from './encdec.js';
+import { normalizeHeadData } from './encdec.js';
 import { describe, LxmlsVizError } from './errors.js';
 import type {
   BpeViewOptions,
@@ -18,10 +20,10 @@ import type { AttentionModel, BpePartModel, LossModel, NeuronModel } from './run
 
 /** The views, with the data and the options each takes. */
 export interface Views {
-  /** bertviz's head view: token-to-token lines of one layer. */
-  head: { data: AttentionData; options: HeadViewOptions };
+  /** bertviz's head view: token-to-token lines of one layer (self-, cross- or encoder–decoder attention). */
+  head: { data: HeadViewData; options: HeadViewOptions };
   /** bertviz's model view: every layer × head as a thumbnail. */
-  model: { data: AttentionData; options: ModelViewOptions };
+  model: { data: HeadViewData; options: ModelViewOptions };
   /** bertviz's neuron view: queries, keys, their products, scores and softmax for one head. */
   neuron: { data: NeuronData; options: NeuronViewOptions };
   /** The `encodeAndShowWork` trace as coloured tokens. */
@@ -54,11 +56,11 @@ export function prepare(fn: string, view: unknown, data: unknown, options: unkno
   }
   switch (view) {
     case 'head': {
-      const model = normalizeAttention(fn, data, o.prettify !== false);
+      const model = normalizeHeadData(fn, data, o.prettify !== false);
       return { view, data: model, options: resolveHead(fn, model, o as HeadViewOptions) };
     }
     case 'model': {
-      const model = normalizeAttention(fn, data, o.prettify !== false);
+      const model = normalizeHeadData(fn, data, o.prettify !== false);
       return { view, data: model, options: resolveModel(fn, model, o as ModelViewOptions) };
     }
     case 'neuron': {

@@ -13,6 +13,9 @@ import { getRuntime } from './runtime/index.js';
  * - `'head'`: the tokens in two columns and, for each selected head of `options.layer`, one line per
  *   (query, key) pair with a weight above zero, in the head's colour with opacity = weight.
  * - `'model'`: every layer × head as a heatmap thumbnail (max-pooled to `maxCells` per side).
+ * - Both also take encoder–decoder data (`{ encoderTokens, decoderTokens, encoderAttention?,
+ *   decoderAttention?, crossAttention? }`, see {@link headView}); `options.attentionType` names the one drawn
+ *   (`'encoder'`, `'decoder'` or `'cross'`; the first given by default), and the picture's legend says it.
  * - `'neuron'`: for one head and query token, the query vector, each key vector, their elementwise product,
  *   the scores q · k × scale and their softmax.
  * - `'bpe'`: an `encodeAndShowWork` trace as coloured token boxes with their ids, then one row per chunk.
@@ -33,6 +36,8 @@ import { getRuntime } from './runtime/index.js';
  * const svg = toSvg('head', { tokens, attention: [[head, head]] }, { heads: [1], theme: 'dark' });
  * console.log(svg.startsWith('<svg xmlns'), svg.match(/class="lx-line"/g)?.length); // → true 6
  * console.log(svg.includes('␣cat')); // → true
+ * const encdec = { encoderTokens: ['a', 'b'], decoderTokens: ['c'], crossAttention: [[[[0.3, 0.7]]]] };
+ * console.log(toSvg('head', encdec, { attentionType: 'cross' }).includes('cross attention · layer 0')); // → true
  * ```
  */
 export function toSvg<V extends ViewName>(

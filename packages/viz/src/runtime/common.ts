@@ -5,7 +5,7 @@
  * Self-contained on purpose (see `runtime/types.ts`): no imports at run time, no outer variables.
  */
 
-import type { Lib, Theme } from './types.js';
+import type { AttentionModel, AttentionType, Lib, Theme } from './types.js';
 
 /** Adds the common helpers to `lib`. */
 export function commonPart(lib: Lib): void {
@@ -96,7 +96,8 @@ export function commonPart(lib: Lib): void {
       '.lx-viz :focus-visible{outline:2px solid #4ea1ff;outline-offset:2px}',
       '.lx-png{cursor:pointer;margin-left:auto}',
       '.lx-stage{position:relative}',
-      '.lx-stage canvas.lx-lines{position:absolute;top:0;pointer-events:none}',
+      '.lx-stage canvas.lx-lines,.lx-stage canvas.lx-cells{position:absolute;top:0;pointer-events:none}',
+      '.lx-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}',
       '.lx-token{cursor:default}',
       '.lx-token.lx-dim{opacity:.3}',
       '.lx-neuron-token{cursor:pointer}',
@@ -108,6 +109,37 @@ export function commonPart(lib: Lib): void {
       '.lx-label{font-size:11px;opacity:.7;text-align:center}',
       '.lx-detail{margin-top:10px}',
     ].join('\n');
+
+  // Encoder–decoder data: the model of one attention type (undefined: the first given, in bertviz's order).
+  lib.attentionOf = (model: AttentionModel, type: AttentionType | undefined) => {
+    const types = model.types;
+    if (!types) return model;
+    return types[type ?? (types.encoder ? 'encoder' : types.decoder ? 'decoder' : 'cross')] ?? model;
+  };
+
+  // bertviz's "Attention: Encoder / Decoder / Cross" selector, for encoder–decoder data only (else null).
+  lib.typeSelector = (
+    doc: Document,
+    model: AttentionModel,
+    type: AttentionType | undefined,
+    change: (type: AttentionType) => void,
+  ) => {
+    if (!model.types) return null;
+    const label = doc.createElement('label');
+    label.textContent = 'Attention ';
+    const select = doc.createElement('select');
+    select.className = 'lx-attention';
+    const names: [AttentionType, string][] = [
+      ['encoder', 'Encoder'],
+      ['decoder', 'Decoder'],
+      ['cross', 'Cross'],
+    ];
+    for (const [value, text] of names) if (model.types[value]) select.add(new Option(text, value));
+    select.value = type ?? select.options[0]!.value;
+    select.addEventListener('change', () => change(select.value as AttentionType));
+    label.appendChild(select);
+    return label;
+  };
 
   lib.ensureStyle = (root: HTMLElement) => {
     const style = root.ownerDocument.createElement('style');

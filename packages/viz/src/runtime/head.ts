@@ -7,7 +7,7 @@
  * in a browser: a layer selector, heads toggled by click or keyboard (they are buttons), and hovering a token
  * shows only its lines. Above `canvasThreshold` lines (all heads of a layer) the lines go to a `<canvas>`
  * instead, drawn by the rasterizer of `runtime/raster.ts` in tiles of 512 pixel rows: the tiles on screen at
- * once, the others in slices of about 16 ms, so 512 tokens × 12 heads draw in well under a second and stay
+ * once, the others in slices of about 12 ms (`runtime/tiles.ts`), so 512 tokens × 12 heads draw in well under a second and stay
  * interactive. Each head's tiles are kept, so toggling a head or leaving a token only composites again.
  *
  * A sentence pair (`sentenceBStart`, as bertviz's `sentence_b_start`) adds a selector that keeps the lines of
@@ -25,6 +25,7 @@ import type {
   LineGeometry,
   LineSet,
   MountedView,
+  TileJob,
 } from './types.js';
 
 /** Adds `headLayout`, `headSvg` and `mountHead` to `lib`. */
@@ -68,10 +69,11 @@ export function headPart(lib: Lib): void {
   };
 
   lib.headSvg = (
-    model: AttentionModel,
+    data: AttentionModel,
     options: HeadRenderOptions,
     mode: { lines: boolean; allHeads: boolean },
   ) => {
+    const model = lib.attentionOf(data, options.attentionType);
     const L = lib.headLayout(model);
     const theme = lib.resolveTheme(options.theme);
     const p = lib.palette(theme);
@@ -89,7 +91,8 @@ export function headPart(lib: Lib): void {
       const y = options.title ? 34 : 14;
       const pair =
         options.sentences === 'all' ? '' : ` · ${options.sentences.replace('-', ' → ').toUpperCase()}`;
-      const what = `layer ${options.layer}${pair} · heads`;
+      const type = options.attentionType ? `${options.attentionType} attention · ` : '';
+      const what = `${type}layer ${options.layer}${pair} · heads`;
       out.push(`<text x="${x}" y="${y}" font-size="12" fill="${p.muted}">${what}</text>`);
       x += lib.textWidth(what, 12) + 12;
       for (const h of options.heads) {
@@ -144,8 +147,9 @@ export function headPart(lib: Lib): void {
   lib.mountHead = (element: HTMLElement, initialModel: AttentionModel, initialOptions: HeadRenderOptions) => {
     const doc = element.ownerDocument;
     const win = doc.defaultView;
-    let model = initialModel;
+    let all = initialModel; // encoder–decoder data: every attention type
     let options = initialOptions;
+    let model = lib.attentionOf(all, options.attentionType); // what is drawn
     let selected = new Set(options.heads);
     let focus: { side: 'q' | 'k'; i: number } | null = null;
     let canvas: HTMLCanvasElement | null = null;
@@ -177,8 +181,23 @@ export function headPart(lib: Lib): void {
       draw();
     };
 
+    // Encoder–decoder data: another attention type (other tokens, maybe other layers and heads).
+    const setType = (type: HeadRenderOptions['attentionType']) => {
+      if (!type || !all.types?.[type]) return;
+      const before = model;
+      model = lib.attentionOf(all, type);
+      options = { ...options, attentionType: type, layer: Math.min(options.layer, model.layers - 1) };
+      if (model.heads !== before.heads) selected = new Set([...Array(model.heads).keys()]);
+      focus = null;
+      baseKey = '';
+      buildControls();
+      draw();
+    };
+
     const buildControls = () => {
       controls.textContent = '';
+      const types = lib.typeSelector(doc, all, options.attentionType, setType);
+      if (types) controls.appendChild(types);
       const label = doc.createElement('label');
       label.textContent = 'Layer ';
       const select = doc.createElement('select');
@@ -282,12 +301,11 @@ export function headPart(lib: Lib): void {
     const baseSets = new Map<number, LineSet>();
     const baseTiles = new Map<string, Uint8Array>();
     let scratch: Float32Array = new Float32Array(0);
-    let paintId = 0;
-    let painting = false;
+    let job: TileJob | null = null;
 
     const paint = () => {
-      const id = ++paintId;
-      painting = false;
+      job?.cancel();
+      job = null;
       if (!canvas) return;
       const ctx = canvas.getContext('2d');
       if (!ctx) return;
@@ -334,7 +352,6 @@ export function headPart(lib: Lib): void {
       const heads = [...selected].sort((a, b) => a - b);
       const colors = heads.map((h) => lib.rgb(lib.headColor(h, model.heads)));
       const tiles = Math.ceil(rows / TILE);
-      const done = new Uint8Array(tiles);
       if (heads.length === 0) {
         ctx.clearRect(0, 0, cols, rows);
         return;
@@ -362,57 +379,38 @@ export function headPart(lib: Lib): void {
       };
       const pending = new Map<number, Uint8Array[]>(); // tiles begun in the background: the heads done
       const finishTile = (t: number, alphas: Uint8Array[]) => {
-        done[t] = 1;
         pending.delete(t);
         const h = Math.min(TILE, rows - t * TILE);
         const image = ctx.createImageData(cols, h);
         lib.compositeTile(alphas, colors, image.data);
         ctx.putImageData(image, 0, t * TILE);
       };
-      // The tiles on screen now, top first (asked again before each step, so scrolling reorders them), then
-      // the others.
-      const nextTile = () => {
-        const box = canvas!.getBoundingClientRect();
-        const view = win?.innerHeight ?? box.bottom;
-        const top = Math.max(0, Math.floor(((-box.top / (box.height || 1)) * rows) / TILE));
-        const bottom = Math.min(
-          tiles - 1,
-          Math.floor((((view - box.top) / (box.height || 1)) * rows) / TILE),
-        );
-        for (let t = top; t <= bottom; t++) if (!done[t]) return { t, onScreen: true };
-        for (let t = 0; t < tiles; t++) if (!done[t]) return { t, onScreen: false };
-        return null;
-      };
-      // What is on screen is drawn at once (at least the first tile)...
-      for (let next = nextTile(); next && (next.onScreen || !done.includes(1)); next = nextTile()) {
-        finishTile(
-          next.t,
-          heads.map((head) => alphaOf(head, next.t)),
-        );
-      }
-      // ...the rest after the first frame, one head of one tile at a time (about 10 ms each), so that input
-      // is handled between two steps; a new paint (hover, toggle, layer) cancels the rest.
-      const work = () => {
-        if (id !== paintId) return;
-        const start = Date.now();
-        for (let next = nextTile(); next; next = nextTile()) {
-          const alphas = pending.get(next.t) ?? [];
-          pending.set(next.t, alphas);
-          alphas.push(alphaOf(heads[alphas.length]!, next.t));
-          if (alphas.length === heads.length) finishTile(next.t, alphas);
-          if (Date.now() - start > 12) break;
-        }
-        painting = nextTile() !== null;
-        if (painting) setTimeout(work, 0);
-      };
-      painting = nextTile() !== null;
-      if (painting) {
-        if (win?.requestAnimationFrame) win.requestAnimationFrame(() => setTimeout(work, 0));
-        else setTimeout(work, 0);
-      }
+      // The tiles on screen at once; the others in the background, one head of one tile per step (about
+      // 10 ms each); a new paint (hover, toggle, layer) cancels the rest.
+      job = lib.paintTiles(
+        win,
+        tiles,
+        () => lib.tilesOnScreen(canvas!, rows, TILE),
+        (t, whole) => {
+          if (whole) {
+            finishTile(
+              t,
+              heads.map((head) => alphaOf(head, t)),
+            );
+            return true;
+          }
+          const alphas = pending.get(t) ?? [];
+          pending.set(t, alphas);
+          alphas.push(alphaOf(heads[alphas.length]!, t));
+          if (alphas.length < heads.length) return false;
+          finishTile(t, alphas);
+          return true;
+        },
+      );
     };
 
     const draw = () => {
+      job?.cancel();
       const total = model.heads * model.tokens.length * model.keyTokens.length;
       renderer =
         options.renderer === 'canvas' || (options.renderer === 'auto' && total > options.canvasThreshold)
@@ -474,17 +472,18 @@ export function headPart(lib: Lib): void {
       element: root,
       update(data: unknown, next: unknown) {
         if (data) {
-          model = data as AttentionModel;
+          all = data as AttentionModel;
           geometry = null;
         }
         if (next) options = next as HeadRenderOptions;
+        model = lib.attentionOf(all, options.attentionType);
         baseKey = '';
         selected = new Set(options.heads);
         focus = null;
         start();
       },
       destroy() {
-        paintId++;
+        job?.cancel();
         unwatch();
         root.remove();
       },
@@ -494,10 +493,12 @@ export function headPart(lib: Lib): void {
           heads: [...selected].sort((a, b) => a - b),
           focus,
           renderer,
-          painting,
+          painting: job?.painting ?? false,
           sentences: options.sentences,
+          attentionType: options.attentionType,
         };
       },
+      setAttentionType: setType,
       setLayer,
       toggleHead: toggle,
       focusToken(side: 'q' | 'k' | null, i = 0) {

@@ -16,16 +16,22 @@ import { lossPart } from './loss.js';
 import { modelPart } from './model.js';
 import { mountPart } from './mount.js';
 import { neuronPart } from './neuron.js';
+import { neuronCanvasPart } from './neuron-canvas.js';
+import { neuronViewPart } from './neuron-view.js';
 import { pngPart } from './png.js';
 import { rasterPart } from './raster.js';
+import { tilesPart } from './tiles.js';
 import type { Lib } from './types.js';
 
 const PARTS: ((lib: Lib) => void)[] = [
   commonPart,
   rasterPart,
+  tilesPart,
   headPart,
   modelPart,
   neuronPart,
+  neuronCanvasPart,
+  neuronViewPart,
   bpePart,
   lossPart,
   pngPart,

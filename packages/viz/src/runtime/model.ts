@@ -15,13 +15,18 @@ import type { AttentionModel, Lib, ModelRenderOptions } from './types.js';
 
 /** Adds `modelSvg` and `mountModel` to `lib`. */
 export function modelPart(lib: Lib): void {
-  lib.modelSvg = (model: AttentionModel, options: ModelRenderOptions) => {
+  lib.modelSvg = (data: AttentionModel, options: ModelRenderOptions) => {
+    const model = lib.attentionOf(data, options.attentionType);
     const theme = lib.resolveTheme(options.theme);
     const p = lib.palette(theme);
     const S = options.thumbnailSize;
     const gap = 6;
     const labelW = 64;
-    const top = (options.title ? 28 : 6) + 18;
+    // Encoder–decoder data: the picture says which attention it shows.
+    const type = options.attentionType ?? '';
+    const kind = data.types ? `${type.charAt(0).toUpperCase()}${type.slice(1)} attention` : '';
+    const title = [options.title, kind].filter(Boolean).join(' · ');
+    const top = (title ? 28 : 6) + 18;
     const q = model.tokens.length;
     const k = model.keyTokens.length;
     const rows = Math.min(q, options.maxCells);
@@ -29,9 +34,9 @@ export function modelPart(lib: Lib): void {
     const width = labelW + model.heads * (S + gap) + 4;
     const height = top + model.layers * (S + gap) + 4;
     const out: string[] = [lib.svgOpen(width, height, theme, 'lx-model-svg')];
-    if (options.title) {
+    if (title) {
       out.push(
-        `<text x="8" y="18" font-size="14" font-weight="bold" fill="${p.fg}">${lib.esc(options.title)}</text>`,
+        `<text x="8" y="18" font-size="14" font-weight="bold" fill="${p.fg}">${lib.esc(title)}</text>`,
       );
     }
     for (let h = 0; h < model.heads; h++) {
@@ -89,8 +94,9 @@ export function modelPart(lib: Lib): void {
     initialOptions: ModelRenderOptions,
   ) => {
     const doc = element.ownerDocument;
-    let model = initialModel;
+    let all = initialModel; // encoder–decoder data: every attention type
     let options = initialOptions;
+    let model = lib.attentionOf(all, options.attentionType); // what the grid shows
     let head: ReturnType<Lib['mountHead']> | null = null;
     let opened: { layer: number; head: number } | null = null;
 
@@ -128,6 +134,7 @@ export function modelPart(lib: Lib): void {
       }
       head = lib.mountHead(detail, model, {
         ...options.head,
+        attentionType: undefined, // the grid's selector chooses the type
         theme: options.theme,
         layer,
         heads: [h],
@@ -140,6 +147,8 @@ export function modelPart(lib: Lib): void {
       const theme = lib.resolveTheme(options.theme);
       root.dataset.theme = theme;
       controls.textContent = '';
+      const types = lib.typeSelector(doc, all, options.attentionType, setType);
+      if (types) controls.appendChild(types);
       if (options.pngButton) controls.appendChild(lib.pngButton(root, 'attention-model-view.png'));
       grid.textContent = '';
       grid.style.gridTemplateColumns = `auto repeat(${model.heads}, ${options.thumbnailSize}px)`;
@@ -235,6 +244,18 @@ export function modelPart(lib: Lib): void {
       }
       if (opened) open(opened.layer, opened.head);
     };
+    // Encoder–decoder data: another attention type; an open head view stays open if the type has it.
+    const setType = (type: ModelRenderOptions['attentionType']) => {
+      if (!type || !all.types?.[type]) return;
+      options = { ...options, attentionType: type };
+      model = lib.attentionOf(all, type);
+      if (opened && (opened.layer >= model.layers || opened.head >= model.heads)) {
+        opened = null;
+        head?.destroy();
+        head = null;
+      }
+      draw();
+    };
     let unwatch = lib.watchTheme(options.theme, () => draw());
     draw();
 
@@ -242,12 +263,13 @@ export function modelPart(lib: Lib): void {
       element: root,
       update(data: unknown, next: unknown) {
         if (data) {
-          model = data as AttentionModel;
+          all = data as AttentionModel;
           opened = null;
           head?.destroy();
           head = null;
         }
         if (next) options = next as ModelRenderOptions;
+        model = lib.attentionOf(all, options.attentionType);
         unwatch();
         unwatch = lib.watchTheme(options.theme, () => draw());
         draw();
@@ -258,6 +280,10 @@ export function modelPart(lib: Lib): void {
         root.remove();
       },
       open,
+      setAttentionType: setType,
+      state() {
+        return { attentionType: options.attentionType, opened: opened && { ...opened } };
+      },
       headView() {
         return head;
       },

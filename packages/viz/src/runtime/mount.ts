@@ -36,8 +36,11 @@ export function mountPart(lib: Lib): void {
       };
       return lib.mountNeuron(element, model, options as never);
     }
-    const d = data as Omit<AttentionModel, 'weights'> & { encoding: 'float32' | 'uint8'; weights: string };
-    const model: AttentionModel = {
+    type Encoded = Omit<AttentionModel, 'weights' | 'types'> & {
+      encoding: 'float32' | 'uint8';
+      weights: string;
+    };
+    const decode = (d: Encoded): AttentionModel => ({
       tokens: d.tokens,
       keyTokens: d.keyTokens,
       layers: d.layers,
@@ -49,7 +52,15 @@ export function mountPart(lib: Lib): void {
         d.layers * d.heads,
         d.tokens.length * d.keyTokens.length,
       ),
-    };
+    });
+    // Encoder–decoder data travels as one encoded model per attention type.
+    const e = data as Encoded & { types?: Record<string, Encoded> };
+    let model: AttentionModel;
+    if (e.types) {
+      const types: Record<string, AttentionModel> = {};
+      for (const key of Object.keys(e.types)) types[key] = decode(e.types[key]!);
+      model = { ...lib.attentionOf({ types } as unknown as AttentionModel, undefined), types };
+    } else model = decode(e);
     if (view === 'model') return lib.mountModel(element, model, options as never);
     return lib.mountHead(element, model, options as never);
   };

@@ -27,6 +27,18 @@ export interface AttentionModel {
   weights: Float32Array[];
   /** True when the key tokens were given apart (cross-attention). */
   cross?: boolean;
+  /** Encoder–decoder data: the model of each attention type given (this model is the first of them). */
+  types?: AttentionTypes;
+}
+
+/** An attention type of an encoder–decoder model (bertviz's "Attention: Encoder / Decoder / Cross"). */
+export type AttentionType = 'encoder' | 'decoder' | 'cross';
+
+/** The attention types of an encoder–decoder model, after validation (each without `types` of its own). */
+export interface AttentionTypes {
+  encoder?: AttentionModel;
+  decoder?: AttentionModel;
+  cross?: AttentionModel;
 }
 
 /** Options of the head view after defaults were applied. */
@@ -43,6 +55,8 @@ export interface HeadRenderOptions {
   sentences: SentenceFilter;
   /** Show a button that saves the view as a PNG. */
   pngButton: boolean;
+  /** Encoder–decoder data: the type shown; undefined otherwise. */
+  attentionType: AttentionType | undefined;
 }
 
 /** Options of the model view after defaults were applied. */
@@ -54,6 +68,8 @@ export interface ModelRenderOptions {
   /** Options for the head view that a click opens. */
   head: HeadRenderOptions;
   pngButton: boolean;
+  /** Encoder–decoder data: the type shown; undefined otherwise. */
+  attentionType: AttentionType | undefined;
 }
 
 /** Queries and keys after validation: one flat `Float32Array` per (layer, head), row-major `[token][dim]`. */
@@ -83,6 +99,54 @@ export interface NeuronRenderOptions {
   causal: boolean;
   title: string | undefined;
   pngButton: boolean;
+  /** How the live view draws the cells: `'auto'` picks canvas above `canvasThreshold` cells. */
+  renderer: 'auto' | 'svg' | 'canvas';
+  /** Cells (keys × dim × 2: k and q × k) above which `'auto'` draws on a canvas. */
+  canvasThreshold: number;
+}
+
+/** What the neuron view draws for the selected layer, head and query (`neuronScores`). */
+export interface NeuronScores {
+  /** The query vector (a view into the model's queries). */
+  q: Float32Array;
+  /** The head's key vectors, `[key][dim]` row-major. */
+  keys: Float32Array;
+  /** `q · k × scale` per key. */
+  scores: Float64Array;
+  /** The softmax of the scores (0 for masked keys). */
+  weights: Float64Array;
+  /** 1 for a key masked by `causal`. */
+  masked: Uint8Array;
+  /** The largest |value| of q, of every k, of the unmasked q × k, and the largest weight. */
+  maxQ: number;
+  maxK: number;
+  maxP: number;
+  maxW: number;
+}
+
+/** Geometry of the neuron view, in CSS pixels (`neuronLayout`). */
+export interface NeuronLayout {
+  rowH: number;
+  fs: number;
+  /** Width of one vector cell, and of a whole vector. */
+  cw: number;
+  vec: number;
+  pad: number;
+  /** Height of the legend (0 in the live view), and y of the first row. */
+  head: number;
+  top: number;
+  /** x of: query tokens (right edge), q, key tokens, k, q × k, scores, softmax bars. */
+  xq: number;
+  xqv: number;
+  xk: number;
+  xkv: number;
+  xp: number;
+  xs: number;
+  xw: number;
+  width: number;
+  /** Rows: the longer of the query and key token lists. */
+  rows: number;
+  height: number;
 }
 
 /** One chunk of a BPE trace, normalized. */
@@ -187,6 +251,14 @@ export interface LineBlock {
   k1: number;
 }
 
+/** A tiled painting in progress (`runtime/tiles.ts`). */
+export interface TileJob {
+  /** True while tiles off screen are still being drawn. */
+  painting: boolean;
+  /** Stops drawing the remaining tiles. */
+  cancel(): void;
+}
+
 /** The handle every DOM renderer returns. */
 export interface MountedView {
   update(data: unknown, options: unknown): void;
@@ -208,6 +280,13 @@ export interface Lib {
   resolveTheme(theme: Theme): 'light' | 'dark';
   watchTheme(theme: Theme, redraw: () => void): () => void;
   ensureStyle(root: HTMLElement): void;
+  attentionOf(model: AttentionModel, type: AttentionType | undefined): AttentionModel;
+  typeSelector(
+    doc: Document,
+    model: AttentionModel,
+    type: AttentionType | undefined,
+    change: (type: AttentionType) => void,
+  ): HTMLLabelElement | null;
   // line rasterizer
   lineGeometry(
     q: number,
@@ -229,6 +308,14 @@ export interface Lib {
   ): Float32Array;
   compositeTile(alphas: Uint8Array[], colors: number[][], pixels: Uint8ClampedArray): void;
   rgb(color: string): number[];
+  // tiled painting
+  tilesOnScreen(element: Element, rows: number, tile: number): number[];
+  paintTiles(
+    win: Window | null,
+    tiles: number,
+    onScreen: () => number[],
+    step: (tile: number, whole: boolean) => boolean,
+  ): TileJob;
   // head view
   headLayout(model: AttentionModel): HeadLayout;
   headBlock(model: AttentionModel, options: HeadRenderOptions): LineBlock;
@@ -252,7 +339,24 @@ export interface Lib {
   downloadBlob(doc: Document, blob: Blob, filename: string): void;
   pngButton(root: HTMLElement, filename: string): HTMLButtonElement;
   // neuron view
-  neuronSvg(model: NeuronModel, options: NeuronRenderOptions, mode: { legend: boolean }): string;
+  neuronScores(model: NeuronModel, options: NeuronRenderOptions): NeuronScores;
+  neuronLayout(model: NeuronModel, options: NeuronRenderOptions, legend: boolean): NeuronLayout;
+  neuronSvg(
+    model: NeuronModel,
+    options: NeuronRenderOptions,
+    mode: { legend: boolean; cells?: boolean },
+  ): string;
+  neuronTile(
+    ctx: CanvasRenderingContext2D,
+    model: NeuronModel,
+    options: NeuronRenderOptions,
+    layout: NeuronLayout,
+    scores: NeuronScores,
+    r0: number,
+    r1: number,
+    scale: number,
+    ox: number,
+  ): void;
   mountNeuron(element: HTMLElement, model: NeuronModel, options: NeuronRenderOptions): MountedView;
   // html
   decodeWeights(base64: string, kind: 'float32' | 'uint8', count: number, size: number): Float32Array[];
