@@ -1,13 +1,20 @@
 // The docs site (apps/docs) in a real browser: Vite builds it into a temporary folder, a local server on
 // 127.0.0.1 serves the build, and headless Chromium opens every page. A page fails the test on any uncaught
 // error, any console error, or any request to another host. Each demo must work: the tokenizer's ids equal
-// @lxmls/bpe's in Node, the attention views render a GPT's weights, gpt-nano trains and its loss falls.
-import { mkdtempSync, rmSync } from 'node:fs';
+// @lxmls/bpe's in Node, the attention views render a GPT's weights (and a GPT-2 folder picked with a file
+// input), BERT's head view renders and loads a picked BERT folder, gpt-nano trains and its loss falls, and the
+// models bundled with @lxmls/gpt load from the built site: seeded sampling is deterministic, the weather
+// probabilities sum to 1 and equal Node's.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BertTokenizer } from '@lxmls/bert';
 import { encode } from '@lxmls/bpe';
+import { GPT } from '@lxmls/gpt';
+import { noGrad, tensor } from '@lxmls/tensor';
+import { FIXED_PROBA, trueConditionals } from '@lxmls/weather-data';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { findChromium, launchChromium, serveStatic } from './browser.js';
@@ -34,6 +41,12 @@ async function loadVite(): Promise<{ build: ViteBuild }> {
   const file = typeof entry === 'string' ? entry : (entry.import ?? entry.default)!;
   return import(pathToFileURL(join(dirname(pkgFile), file)).href);
 }
+
+const tinyBert = join(root, 'packages/bert/src/__fixtures__/tiny-bert');
+const tinyGpt2 = join(root, 'packages/gpt/src/__fixtures__/tiny-gpt2');
+const shakespeare = join(root, 'packages/gpt/models/shakespeare-char');
+/** The sentence of the notebook's Exercise 2.4. */
+const NOTEBOOK_SENTENCE = 'I will go for a run and will jump into a lake.';
 
 /** A short string with a space, an accent, an emoji, a number and a contraction. */
 const TYPED = "Héllo wörld, it's 2024! 🤗 Transformers tokenize\ttext.";
@@ -109,7 +122,9 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
       expect.arrayContaining([
         './tokenization.html',
         './attention.html',
+        './bert.html',
         './training.html',
+        './generate.html',
         './api/index.html',
       ]),
     );
@@ -189,9 +204,172 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
       .toMatch(/^Could not load GPT-2\. \[@lxmls\/gpt\]/);
     expect(await page.isEnabled('#load-gpt2')).toBe(true);
     expect(await page.locator('#head-view .lx-token[data-side="q"]').count()).toBe(m);
+
+    // a GPT-2 folder picked on disk (the tiny GPT-2 of @lxmls/gpt's tests): read in the page, no request
+    await page.setInputFiles('#gpt2-files', [
+      join(tinyGpt2, 'config.json'),
+      join(tinyGpt2, 'model.safetensors'),
+    ]);
+    await page.waitForSelector('#gpt2-folder-status[data-state="loaded"]', { timeout: 20_000 });
+    await expect
+      .poll(() => page.textContent('#gpt-status'))
+      .toMatch(/^your files \(3 layers × 3 heads, \d+ channels\): /);
+    expect(await page.locator('#head-view .lx-token[data-side="q"]').count()).toBe(m);
     await page.close();
     expect(problems).toEqual([]);
   });
+
+  test('bert.html draws the head view of the tiny BERT for the notebook sentence, switches layers and loads a picked folder', async () => {
+    const page = await open('bert.html');
+    const tokenizer = BertTokenizer.fromVocab(readFileSync(join(tinyBert, 'vocab.txt'), 'utf8'));
+    const n = tokenizer.tokenize(NOTEBOOK_SENTENCE).length;
+    expect(n).toBe(13); // the notebook's 13 WordPieces (bert-base-uncased's vocabulary)
+    await page.waitForSelector('#bert-head-view .lx-head-view', { timeout: 20_000 });
+    expect(await page.inputValue('#bert-text')).toBe(NOTEBOOK_SENTENCE);
+    expect(await page.isChecked('#bert-specials')).toBe(false);
+    expect(await page.getAttribute('#bert-tokens', 'data-count')).toBe(String(n));
+    expect(JSON.parse((await page.textContent('#bert-tokens'))!)).toEqual(
+      tokenizer.tokenize(NOTEBOOK_SENTENCE),
+    );
+    expect(await page.locator('#bert-head-view .lx-token[data-side="q"]').count()).toBe(n);
+    expect(await page.locator('#bert-head-view .lx-head-toggle').count()).toBe(3);
+    expect(await page.locator('#bert-head-view .lx-line').count()).toBe(3 * n * n); // no causal mask
+    expect(await page.locator('#bert-model-view canvas.lx-thumb').count()).toBe(9);
+    expect(await page.textContent('#bert-status')).toBe(
+      `tiny test BERT (random weights): ${n} tokens, 3 layers × 3 heads, on the wasm backend.`,
+    );
+    expect(await page.isVisible('#model-note')).toBe(true);
+    expect(await page.textContent('#model-note')).toMatch(/tiny, randomly initialised test BERT/);
+
+    // the layer selector of the view redraws the lines with another layer's weights
+    const opacities = () =>
+      page.$$eval('#bert-head-view .lx-line', (lines) => lines.map((l) => l.getAttribute('stroke-opacity')));
+    const layer0 = await opacities();
+    await page.selectOption('#bert-head-view select.lx-layer', '2');
+    await expect.poll(opacities).not.toEqual(layer0);
+    const layer2 = await opacities();
+    expect(layer2).toHaveLength(3 * n * n);
+
+    // [CLS] and [SEP]
+    await page.check('#bert-specials');
+    await expect.poll(() => page.locator('#bert-head-view .lx-token[data-side="q"]').count()).toBe(n + 2);
+    expect(JSON.parse((await page.textContent('#bert-tokens'))!)).toEqual([
+      '[CLS]',
+      ...tokenizer.tokenize(NOTEBOOK_SENTENCE),
+      '[SEP]',
+    ]);
+    await page.uncheck('#bert-specials');
+
+    // the same model picked as files: the same weights, so the same lines (the layer stays 2)
+    const files = ['config.json', 'vocab.txt', 'tokenizer_config.json', 'model.safetensors'];
+    await page.setInputFiles(
+      '#bert-files',
+      files.map((f) => join(tinyBert, f)),
+    );
+    await page.waitForSelector('#bert-load-status[data-state="loaded"]', { timeout: 20_000 });
+    expect(await page.textContent('#bert-load-status')).toMatch(
+      /^Loaded your files \(config\.json, tokenizer_config\.json, vocab\.txt, model\.safetensors\): 3 layers × 3 heads, hidden size 48, 30522 WordPieces\./,
+    );
+    expect(await page.textContent('#bert-status')).toMatch(new RegExp(`^your files: ${n} tokens`));
+    expect(await page.isVisible('#model-note')).toBe(false);
+    expect(await page.inputValue('#bert-head-view select.lx-layer')).toBe('2');
+    expect(await opacities()).toEqual(layer2);
+
+    // a whole folder through the webkitdirectory input (its other files are ignored)
+    await page.setInputFiles('#bert-folder', tinyBert);
+    await expect
+      .poll(() => page.textContent('#bert-load-status'), { timeout: 20_000 })
+      .toMatch(/^Loaded tiny-bert \(/);
+    expect(await page.textContent('#bert-status')).toMatch(new RegExp(`^tiny-bert: ${n} tokens`));
+
+    // a folder without weights: a clear error, the view stays
+    await page.setInputFiles('#bert-files', [join(tinyBert, 'config.json'), join(tinyBert, 'vocab.txt')]);
+    await page.waitForSelector('#bert-load-status[data-state="error"]');
+    expect(await page.textContent('#bert-load-status')).toMatch(
+      /^Could not load your files\. \[lxmls-docs\] bertFromFiles: the folder has no model\.safetensors\./,
+    );
+    expect(await page.locator('#bert-head-view .lx-token[data-side="q"]').count()).toBe(n);
+
+    // back to the tiny model, served by the site
+    await page.click('#bert-tiny');
+    await expect.poll(() => page.textContent('#bert-status')).toMatch(/^tiny test BERT/);
+    expect(await page.isVisible('#model-note')).toBe(true);
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  test('generate.html loads the bundled models from the built site: seeded sampling repeats, the weather probabilities sum to 1', async () => {
+    const page = await open('generate.html');
+    await page.waitForSelector('#sample:not([disabled])', { timeout: 20_000 });
+    expect(await page.textContent('#sample-status')).toMatch(
+      /^lxmls\/shakespeare-char is loaded \(0\.35M parameters, on the wasm backend\)/,
+    );
+    const sample = async (seed: number): Promise<string> => {
+      await page.fill('#sample-seed', String(seed));
+      await page.click('#sample');
+      await page.waitForSelector('#sample-status[data-state="done"]', { timeout: 30_000 });
+      const added = (await page.getAttribute('#sample-text', 'data-added'))!;
+      expect(await page.textContent('#sample-text')).toBe(`ROMEO:${added}`);
+      return added;
+    };
+    await page.fill('#max-new', '120');
+    const first = await sample(7);
+    expect(first).toHaveLength(120); // one character per token
+    const vocab = JSON.parse(readFileSync(join(shakespeare, 'tokenizer.json'), 'utf8')).model.vocab;
+    expect([...first].every((c) => Object.hasOwn(vocab, c))).toBe(true);
+    expect(first.trim()).not.toBe('');
+    expect(await sample(7)).toBe(first); // the same seed, the same text
+    expect(await sample(8)).not.toBe(first);
+    expect(await page.textContent('#sample-status')).toMatch(
+      /^Added 120 characters in [\d.]+ s \(seed 8, temperature 0\.8, top-k 20\)\.$/,
+    );
+
+    // a character the model has never seen
+    await page.fill('#prompt', 'Café');
+    await page.click('#sample');
+    await page.waitForSelector('#sample-status[data-state="error"]');
+    expect(await page.textContent('#sample-status')).toMatch(/"é" is not in the model's vocabulary/);
+
+    // the weather: the model's softmax sums to 1 and equals the same model's in Node; so does the HMM's row
+    await page.waitForSelector('#weather-probs', { timeout: 20_000 });
+    const column = (i: number) =>
+      page.$$eval(
+        '#weather-probs tbody tr',
+        (rows, i) => rows.map((r) => Number((r as HTMLTableRowElement).cells[i]!.dataset.p ?? Number.NaN)),
+        i,
+      );
+    const modelColumn = await column(1);
+    const hmmColumn = await column(2);
+    expect(modelColumn.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(hmmColumn.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    // in Node: the model's softmax after "clean walk shop walk walk shop rainy rainy", and row 2 of the HMM's
+    const ids = [0, 4, 2, 4, 4, 2, 5, 5];
+    const weatherNano = (await GPT.fromPretrained('lxmls/weather-nano')).eval();
+    const logits = noGrad(() => weatherNano.forward(tensor([ids], undefined, 'int32'), null).logits); // (1, 8, 8)
+    const last = (logits.toArray() as number[][][])[0]![ids.length - 1]!;
+    logits.dispose();
+    weatherNano.dispose();
+    const exps = last.map((v) => Math.exp(v - Math.max(...last)));
+    const probs = exps.map((e) => e / exps.reduce((a, b) => a + b, 0));
+    const expected = [...probs.slice(5), probs.slice(0, 5).reduce((a, b) => a + b, 0)]; // rainy, snowy, sunny, activities
+    for (const [i, p] of expected.entries()) expect(modelColumn[i]).toBeCloseTo(p, 4);
+    expect(hmmColumn.slice(0, 3)).toEqual(trueConditionals(FIXED_PROBA, ids.slice(0, 6), [5, 5, 6, 7, 5])[2]);
+    expect(await page.textContent('#weather-sum')).toMatch(/it sums to 1\.0000/);
+    expect(await page.textContent('#weather-week')).toMatch(
+      /the HMM, greedy \(greedyDecode\): +rainy rainy snowy sunny rainy snowy/,
+    );
+    // a weather the activities rule out (nobody cleans on a sunny day): no HMM row, the model still answers
+    await page.fill('#weathers', 'sunny');
+    await expect.poll(() => page.textContent('#weather-sum')).toMatch(/probability 0/);
+    expect(await page.textContent('#weather-probs tbody tr[data-weather="rainy"] td:nth-of-type(2)')).toBe(
+      '—',
+    );
+    expect((await column(1)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    await page.fill('#activities', 'walk swim');
+    await expect.poll(() => page.textContent('#weather-status')).toMatch(/"swim" is not known/);
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
 
   test('training.html trains gpt-nano on the wasm backend: the chart gets a point per iteration and the loss falls', async () => {
     const page = await open('training.html');

@@ -5,7 +5,8 @@
  * `@lxmls/*` imports resolve to the packages' TypeScript sources (the `@lxmls/source` entries of their
  * `exports`), through aliases built from the packages' own `package.json` files: the site builds without a
  * `tsc --build` first, before or after `pnpm install`, and every package is bundled once (the tensor
- * backend registry is shared by all of them). The stylesheet is inlined into each page. This file imports
+ * backend registry is shared by all of them). The stylesheet is inlined into each page; the model folders the
+ * demos load are served under `models/` (see `siteModels`). This file imports
  * nothing from `vite` at run time, so Vite can load it from anywhere.
  */
 
@@ -29,7 +30,30 @@ const repo = resolve(here, '../..');
 /** Where `pnpm run docs` (TypeDoc, `typedoc.json` `out`) writes the API reference. */
 export const API_DOCS_DIR = join(repo, 'docs-api');
 /** The pages of the site, in the order of the navigation. */
-export const PAGES = ['index', 'tokenization', 'attention', 'training'] as const;
+export const PAGES = ['index', 'tokenization', 'attention', 'bert', 'training', 'generate'] as const;
+
+/**
+ * The model folders the pages load, served under `models/<name>/` (next to the pages): in development from
+ * where they live in the repository, in a build copied into `<outDir>/models/<name>/`. Only the listed
+ * files are served. The pages fetch them with relative URLs (`./models/shakespeare-char/`), so the built site
+ * works from any path and offline.
+ */
+export const SITE_MODELS: Record<string, { dir: string; files: readonly string[] }> = {
+  // bundled with @lxmls/gpt (`GPT.fromPretrained('lxmls/shakespeare-char')` in Node)
+  'shakespeare-char': {
+    dir: join(repo, 'packages/gpt/models/shakespeare-char'),
+    files: ['config.json', 'model.safetensors', 'tokenizer.json'],
+  },
+  'weather-nano': {
+    dir: join(repo, 'packages/gpt/models/weather-nano'),
+    files: ['config.json', 'model.safetensors', 'lxmls.json'],
+  },
+  // the tiny randomly initialised BERT of @lxmls/bert's tests (bert-base-uncased's vocabulary)
+  'tiny-bert': {
+    dir: join(repo, 'packages/bert/src/__fixtures__/tiny-bert'),
+    files: ['config.json', 'vocab.txt', 'tokenizer_config.json', 'model.safetensors'],
+  },
+};
 
 /** One exact alias per `@lxmls/source` entry of each package's `exports` (`@lxmls/backend-wasm/register`, …). */
 function sourceAliases(): Alias[] {
@@ -61,6 +85,8 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.safetensors': 'application/octet-stream',
 };
 
 /** The page `api/index.html` says when the API reference was not generated before the build. */
@@ -143,12 +169,53 @@ function apiDocs(source: string = API_DOCS_DIR): Plugin {
   };
 }
 
+/**
+ * Serves {@link SITE_MODELS} under `/models/<name>/<file>` in development, and copies them into
+ * `<outDir>/models/` after a build (through a temporary folder and a rename).
+ *
+ * Why not `GPT.fromPretrained('lxmls/shakespeare-char')` in the page: @lxmls/gpt finds its bundled models with
+ * `new URL(template literal, import.meta.url)` (`../models/<name>/`), and Vite rewrites such a `new URL`
+ * into a glob of matching *files*; a folder matches none, so the bundle asks for `assets/undefined`. Serving
+ * the folders here and passing their URL to `fromPretrained` works in `vite dev`, in the build, and on any host.
+ */
+function siteModels(models: typeof SITE_MODELS = SITE_MODELS): Plugin {
+  let outDir = '';
+  return {
+    name: 'lxmls-docs:models',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    configureServer(server) {
+      server.middlewares.use('/models', (req, res, next) => {
+        const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+        const [, name = '', file = '', ...rest] = path.split('/');
+        const model = models[name];
+        if (!model || rest.length > 0 || !model.files.includes(file)) return next();
+        res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
+        res.end(readFileSync(join(model.dir, file)));
+      });
+    },
+    closeBundle() {
+      if (!outDir || !existsSync(outDir)) return;
+      const target = join(outDir, 'models');
+      const tmp = join(outDir, `.models-${process.pid}-${Date.now().toString(36)}`);
+      rmSync(tmp, { recursive: true, force: true });
+      for (const [name, { dir, files }] of Object.entries(models)) {
+        mkdirSync(join(tmp, name), { recursive: true });
+        for (const file of files) cpSync(join(dir, file), join(tmp, name, file));
+      }
+      rmSync(target, { recursive: true, force: true });
+      renameSync(tmp, target);
+    },
+  };
+}
+
 export default {
   root: here,
   base: './',
   appType: 'mpa',
   resolve: { alias: sourceAliases() },
-  plugins: [inlineStyle(), apiDocs()],
+  plugins: [inlineStyle(), apiDocs(), siteModels()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,7 +1,7 @@
 /**
  * Exercise 2, live: the two value tests of cross-attention (2.1), and the head and model views of a GPT's
  * causal self-attention on the reader's text (2.2): an untrained gpt-nano with GPT-2's vocabulary built in
- * the page, or GPT-2 itself after an optional download (2.3).
+ * the page, or GPT-2 itself after an optional download or from a folder the reader picks (2.3).
  */
 
 import '@lxmls/backend-wasm/register';
@@ -12,6 +12,7 @@ import { type HeadViewHandle, headView, type ModelViewHandle, modelView } from '
 import { attentionData } from '../lib/attention-data.js';
 import { crossAttentionTestA, crossAttentionTestB, TEST_A, TEST_B } from '../lib/cross-attention-demo.js';
 import { byId, errorText, nextFrame, perFrame } from '../lib/dom.js';
+import { filesFetch, PICKED_FILES_URL, readFolderFiles } from '../lib/folder-files.js';
 import { formatIds } from '../lib/ids.js';
 
 const theme = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
@@ -171,6 +172,42 @@ async function loadGpt2(): Promise<void> {
   } finally {
     progress.hidden = true;
   }
+}
+
+// 2.3, offline: a GPT-2 folder picked on disk, served to fromPretrained by a fetch that reads the files
+const folderStatus = byId('gpt2-folder-status');
+
+async function loadGpt2Folder(input: HTMLInputElement): Promise<void> {
+  const picked = Array.from(input.files ?? []);
+  if (picked.length === 0) return;
+  const folder = picked[0]!.webkitRelativePath.split('/')[0] || 'your files';
+  folderStatus.className = '';
+  folderStatus.textContent = `Reading ${folder}…`;
+  delete folderStatus.dataset.state;
+  try {
+    const files = await readFolderFiles(picked, ['config.json', 'model.safetensors']);
+    const loaded = await GPT.fromPretrained(PICKED_FILES_URL, { fetch: filesFetch(files), cache: false });
+    loaded.eval();
+    model?.dispose();
+    model = loaded;
+    const { nLayer, nHead, nEmbd } = loaded.config;
+    modelName = `${folder} (${nLayer} layers × ${nHead} heads, ${nEmbd} channels)`;
+    folderStatus.textContent = `Loaded ${folder}: the views above now show its attention.`;
+    folderStatus.dataset.state = 'loaded'; // read by the browser test
+    await nextFrame();
+    attentionSafe();
+  } catch (error) {
+    folderStatus.className = 'error';
+    folderStatus.textContent = `Could not load ${folder}. ${errorText(error)}`;
+    folderStatus.dataset.state = 'error';
+  } finally {
+    input.value = '';
+  }
+}
+
+for (const id of ['gpt2-folder', 'gpt2-files']) {
+  const input = byId(id, HTMLInputElement);
+  input.addEventListener('change', () => void loadGpt2Folder(input));
 }
 
 context.value = TEST_B.context;

@@ -1,0 +1,125 @@
+/**
+ * A BERT from the files of a Hugging Face folder held in memory (what the BERT page gets from a file input or
+ * from `fetch`): the browser's counterpart of `loadBertFolder`, which reads a folder on disk in Node. Also the
+ * head view's data for a text, with or without `[CLS]`/`[SEP]`.
+ */
+
+import {
+  attentionForViz,
+  type BertConfig,
+  BertModel,
+  BertTokenizer,
+  type BertTokenizerOptions,
+  bertConfigFromJson,
+} from '@lxmls/bert';
+import type { AttentionData } from '@lxmls/viz';
+import type { FolderFiles } from './folder-files.js';
+
+/** What {@link bertFromFiles} returns. */
+export interface BertFromFiles {
+  model: BertModel;
+  tokenizer: BertTokenizer;
+  config: Readonly<BertConfig>;
+  /** The files it read, in the order read. */
+  used: string[];
+}
+
+/** The settings of a `tokenizer_config.json` that change tokenization (as `loadBertFolder` reads them). */
+export function tokenizerConfigOptions(json: unknown): BertTokenizerOptions {
+  const out: BertTokenizerOptions = {};
+  if (typeof json !== 'object' || json === null) return out;
+  const c = json as Record<string, unknown>;
+  if (typeof c.do_lower_case === 'boolean') out.doLowerCase = c.do_lower_case;
+  if (typeof c.strip_accents === 'boolean' || c.strip_accents === null) out.stripAccents = c.strip_accents;
+  if (typeof c.tokenize_chinese_chars === 'boolean') out.tokenizeChineseChars = c.tokenize_chinese_chars;
+  const names = {
+    unk_token: 'unkToken',
+    sep_token: 'sepToken',
+    pad_token: 'padToken',
+    cls_token: 'clsToken',
+    mask_token: 'maskToken',
+  } as const;
+  for (const [key, option] of Object.entries(names)) {
+    const v = c[key];
+    if (typeof v === 'string') out[option] = v;
+    else if (typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string')
+      out[option] = (v as { content: string }).content; // an AddedToken written out
+  }
+  return out;
+}
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/**
+ * Builds a BERT and its tokenizer from the files of a Hugging Face folder: `config.json`, `model.safetensors`,
+ * and `tokenizer.json` or `vocab.txt` (with `tokenizer_config.json` when present). Other files are ignored.
+ *
+ * @param files - Base name → bytes.
+ * @returns `{ model, tokenizer, config, used }`; the model in eval mode (dispose it when done).
+ * @throws Error naming the missing file; the errors of `@lxmls/bert` for files it cannot read.
+ */
+export function bertFromFiles(files: FolderFiles): BertFromFiles {
+  const need = (name: string, what: string): Uint8Array => {
+    const bytes = files.get(name);
+    if (bytes === undefined) {
+      throw new Error(
+        `[lxmls-docs] bertFromFiles: the folder has no ${name}. Expected ${what}, received ${describeFiles(files)}.`,
+      );
+    }
+    return bytes;
+  };
+  const used = ['config.json'];
+  const configText = text(need('config.json', 'a Hugging Face BERT folder'));
+  const config = bertConfigFromJson(configText);
+  const settings = files.get('tokenizer_config.json');
+  const options = settings ? tokenizerConfigOptions(JSON.parse(text(settings))) : {};
+  if (settings) used.push('tokenizer_config.json');
+  let tokenizer: BertTokenizer;
+  const tokenizerJson = files.get('tokenizer.json');
+  if (tokenizerJson) {
+    tokenizer = BertTokenizer.fromTokenizerJson(text(tokenizerJson), options);
+    used.push('tokenizer.json');
+  } else {
+    tokenizer = BertTokenizer.fromVocab(text(need('vocab.txt', 'a tokenizer.json or a vocab.txt')), options);
+    used.push('vocab.txt');
+  }
+  const weights = need('model.safetensors', 'model.safetensors (convert a pytorch_model.bin first)');
+  used.push('model.safetensors');
+  const model = BertModel.fromSafetensors(configText, weights);
+  return { model, tokenizer, config, used };
+}
+
+function describeFiles(files: FolderFiles): string {
+  return files.size === 0 ? 'no files' : [...files.keys()].sort().join(', ');
+}
+
+/** Options of {@link bertHeadViewData}. */
+export interface BertViewOptions {
+  /** Add `[CLS]`/`[SEP]` (as BERT was trained). The notebook leaves them out. @defaultValue false */
+  specialTokens?: boolean;
+}
+
+/**
+ * The head view's data for a text: the tokens and `attention[layer][head][query][key]` (Exercise 2.4's cell:
+ * `tokenizer.tokenize(text)`, then the model with `output_attentions=True`).
+ *
+ * @param bert - The model and its tokenizer.
+ * @param sentence - The text.
+ * @param options - `specialTokens` (default false, as the notebook and `lxmls viz --no-special-tokens`).
+ * @returns `{ tokens, attention }` for `headView`.
+ * @throws Error for an empty text; `@lxmls/bert`'s `SEQUENCE_TOO_LONG` above `max_position_embeddings`.
+ */
+export function bertHeadViewData(
+  bert: Pick<BertFromFiles, 'model' | 'tokenizer'>,
+  sentence: string,
+  options: BertViewOptions = {},
+): AttentionData {
+  const addSpecialTokens = options.specialTokens === true;
+  if (!addSpecialTokens && bert.tokenizer.tokenize(sentence).length === 0) {
+    throw new Error(
+      '[lxmls-docs] bertHeadViewData: the text has no tokens. Expected some words, received an empty text.',
+    );
+  }
+  const { tokens, attention } = attentionForViz(bert.model, bert.tokenizer, sentence, { addSpecialTokens });
+  return { tokens, attention };
+}

@@ -1,0 +1,219 @@
+/**
+ * The models bundled with @lxmls/gpt, in the browser. The site serves their folders under `./models/<name>/`
+ * (vite.config.ts `SITE_MODELS`: in development from packages/gpt/models, in a build copied into dist), and the
+ * page loads them with `GPT.fromPretrained(url, { cache: false })`: the browser's HTTP cache is enough for
+ * files of the site itself.
+ *
+ * - lxmls/shakespeare-char: sampled a few characters per `generate` call with one seeded generator, the text
+ *   streamed into the page through `onToken`.
+ * - lxmls/weather-nano: the next day's weather probabilities for a typed week, next to the exact HMM ones.
+ */
+
+import '@lxmls/backend-wasm/register';
+import { GPT } from '@lxmls/gpt';
+import { getBackend } from '@lxmls/tensor';
+import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
+import { type CharTokenizer, charTokenizerFromJson } from '../lib/char-tokenizer.js';
+import { byId, errorText, nextFrame, perFrame } from '../lib/dom.js';
+import { sampleTokens } from '../lib/sample-text.js';
+import { greedyWeek, nextDay, parseNames } from '../lib/weather-demo.js';
+
+/** The URL of a model folder served by this site. */
+const modelUrl = (name: string) => new URL(`./models/${name}/`, location.href).href;
+
+function numberFrom(input: HTMLInputElement, fallback: number): number {
+  const value = input.valueAsNumber;
+  return Number.isFinite(value) ? value : fallback;
+}
+
+// Shakespeare
+const form = byId('sample-form', HTMLFormElement);
+const promptInput = byId('prompt', HTMLTextAreaElement);
+const maxNewInput = byId('max-new', HTMLInputElement);
+const temperatureInput = byId('temperature', HTMLInputElement);
+const topKInput = byId('top-k', HTMLInputElement);
+const seedInput = byId('sample-seed', HTMLInputElement);
+const sampleButton = byId('sample', HTMLButtonElement);
+const stopButton = byId('sample-stop', HTMLButtonElement);
+const sampleStatus = byId('sample-status');
+const sampleText = byId('sample-text');
+
+let shakespeare: { model: GPT; tokenizer: CharTokenizer } | null = null;
+let stopRequested = false;
+
+async function loadShakespeare(): Promise<void> {
+  sampleStatus.textContent = 'Loading lxmls/shakespeare-char…';
+  const url = modelUrl('shakespeare-char');
+  const model = (await GPT.fromPretrained(url, { cache: false })).eval();
+  const response = await fetch(`${url}tokenizer.json`);
+  if (!response.ok)
+    throw new Error(`[lxmls-docs] generate page: HTTP ${response.status} for ${response.url}.`);
+  shakespeare = { model, tokenizer: charTokenizerFromJson(await response.text()) };
+  sampleStatus.textContent = `lxmls/shakespeare-char is loaded (${model.parameterCountLine().replace('number of parameters: ', '')} parameters, on the ${getBackend().name} backend).`;
+  sampleButton.disabled = false;
+}
+
+async function sample(): Promise<void> {
+  if (shakespeare === null) return;
+  const { model, tokenizer } = shakespeare;
+  delete sampleStatus.dataset.state;
+  sampleStatus.className = 'muted';
+  let prompt: number[];
+  try {
+    prompt = promptInput.value === '' ? [tokenizer.startId] : tokenizer.encode(promptInput.value);
+  } catch (error) {
+    sampleStatus.className = 'error';
+    sampleStatus.textContent = errorText(error);
+    sampleStatus.dataset.state = 'error';
+    return;
+  }
+  const maxNewTokens = Math.max(1, Math.min(2000, Math.round(numberFrom(maxNewInput, 300))));
+  const temperature = Math.max(0.05, numberFrom(temperatureInput, 0.8));
+  const topK = Math.max(1, Math.min(model.config.vocabSize, Math.round(numberFrom(topKInput, 20))));
+  const seed = Math.max(0, Math.round(numberFrom(seedInput, 42)));
+  sampleButton.disabled = true;
+  stopButton.disabled = false;
+  stopRequested = false;
+  const head = tokenizer.decode(prompt);
+  let added = '';
+  sampleText.textContent = head;
+  sampleStatus.textContent = 'Sampling…';
+  const t0 = performance.now();
+  try {
+    const tokens = await sampleTokens(model, prompt, {
+      maxNewTokens,
+      temperature,
+      topK,
+      seed,
+      onToken: (token) => {
+        added += tokenizer.decode([token]);
+      },
+      pause: async () => {
+        sampleText.textContent = head + added; // one repaint per chunk
+        await nextFrame();
+        return !stopRequested;
+      },
+    });
+    sampleText.textContent = head + added;
+    sampleText.dataset.added = added; // read by the browser test
+    const seconds = (performance.now() - t0) / 1000;
+    sampleStatus.textContent = `${stopRequested ? 'Stopped after' : 'Added'} ${tokens.length} characters in ${seconds.toFixed(2)} s (seed ${seed}, temperature ${temperature}, top-k ${topK}).`;
+    sampleStatus.dataset.state = 'done';
+  } catch (error) {
+    sampleStatus.className = 'error';
+    sampleStatus.textContent = errorText(error);
+    sampleStatus.dataset.state = 'error';
+  } finally {
+    sampleButton.disabled = false;
+    stopButton.disabled = true;
+  }
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void sample();
+});
+stopButton.addEventListener('click', () => {
+  stopRequested = true;
+});
+
+// Weather
+const activitiesInput = byId('activities', HTMLInputElement);
+const weathersInput = byId('weathers', HTMLInputElement);
+const weatherStatus = byId('weather-status');
+const weatherTable = byId('weather-table');
+const weatherSum = byId('weather-sum');
+const weatherWeek = byId('weather-week', HTMLOutputElement);
+let weatherModel: GPT | null = null;
+
+const percent = (p: number) => `${(100 * p).toFixed(2)}%`;
+
+/** A cell with a probability, its full value in `data-p` (read by the browser test) and a bar. */
+function probabilityCell(row: HTMLTableRowElement, p: number | null): void {
+  const cell = row.insertCell();
+  if (p === null) {
+    cell.textContent = '—';
+    return;
+  }
+  cell.dataset.p = String(p);
+  cell.textContent = percent(p);
+  const bar = document.createElement('span');
+  bar.className = 'bar';
+  bar.style.width = `${(4 * p).toFixed(2)}rem`;
+  bar.setAttribute('aria-hidden', 'true');
+  cell.appendChild(bar);
+}
+
+function showWeather(): void {
+  if (weatherModel === null) return;
+  try {
+    const obs = parseNames(activitiesInput.value, OBSERVATIONS, 0);
+    const states = parseNames(weathersInput.value, STATES, OBSERVATIONS.length);
+    const day = nextDay(weatherModel, obs, states);
+    const table = document.createElement('table');
+    table.className = 'probs';
+    table.id = 'weather-probs';
+    table.createCaption().textContent = `Day ${states.length + 1} (${day.activity}): the weather`;
+    const header = table.createTHead().insertRow();
+    for (const title of ['', 'gpt-nano', 'the HMM (exact)']) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = title;
+      header.appendChild(th);
+    }
+    const body = table.createTBody();
+    for (const [i, name] of STATES.entries()) {
+      const row = body.insertRow();
+      row.dataset.weather = name;
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = name;
+      row.appendChild(th);
+      probabilityCell(row, day.model[i]!);
+      probabilityCell(row, day.truth?.[i] ?? null);
+    }
+    const other = body.insertRow();
+    other.dataset.weather = 'other';
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = 'an activity token';
+    other.appendChild(th);
+    probabilityCell(other, day.other);
+    probabilityCell(other, 0);
+    weatherTable.replaceChildren(table);
+    const sum = day.model.reduce((a, b) => a + b, 0) + day.other;
+    weatherSum.textContent =
+      `The model's column is its softmax over all 8 tokens (it sums to ${sum.toFixed(4)}); the model never saw an activity as a target, so it gives them almost nothing.` +
+      (day.truth === null ? ' The HMM gives the weathers typed probability 0 with these activities.' : '');
+    const week = greedyWeek(weatherModel, obs);
+    weatherWeek.textContent = [
+      `gpt-nano, greedy (model.generate(x, 6)): ${week.model.join(' ')}`,
+      `the HMM, greedy (greedyDecode):         ${week.hmm?.join(' ') ?? 'impossible activities'}`,
+    ].join('\n');
+    weatherWeek.style.whiteSpace = 'pre';
+    weatherStatus.className = 'muted';
+    weatherStatus.textContent = `lxmls/weather-nano on the ${getBackend().name} backend.`;
+  } catch (error) {
+    weatherStatus.className = 'error';
+    weatherStatus.textContent = errorText(error);
+  }
+}
+
+async function loadWeather(): Promise<void> {
+  weatherStatus.textContent = 'Loading lxmls/weather-nano…';
+  weatherModel = (await GPT.fromPretrained(modelUrl('weather-nano'), { cache: false })).eval();
+  showWeather();
+}
+
+const scheduleWeather = perFrame(showWeather);
+activitiesInput.addEventListener('input', scheduleWeather);
+weathersInput.addEventListener('input', scheduleWeather);
+
+loadShakespeare().catch((error) => {
+  sampleStatus.className = 'error';
+  sampleStatus.textContent = `Could not load lxmls/shakespeare-char. ${errorText(error)}`;
+});
+loadWeather().catch((error) => {
+  weatherStatus.className = 'error';
+  weatherStatus.textContent = `Could not load lxmls/weather-nano. ${errorText(error)}`;
+});
