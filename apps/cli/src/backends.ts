@@ -9,11 +9,16 @@ import { registerWasmBackend } from '@lxmls/backend-wasm';
 import { type Backend, getBackend, listBackends, setBackend } from '@lxmls/tensor';
 import { CliError } from './errors.js';
 
+/** The thread count the registered `wasm` backend was created with. */
+let wasmThreads: number | 'auto' | undefined;
+
 /**
  * Registers `wasm` and the Node tfjs engines (once) and makes `name`, or the highest-priority backend (wasm),
  * the current one.
  *
  * @param name - A backend name (`--backend B`), or `undefined` for the default.
+ * @param options - `threads`: the wasm backend's thread count (`--threads N`, 1 or 2; default: as many as
+ *   the machine allows, see @lxmls/backend-wasm `availableThreads`).
  * @returns The backend now current.
  * @throws {@link CliError} for a name that is not registered, listing the available ones.
  * @example
@@ -22,8 +27,15 @@ import { CliError } from './errors.js';
  * console.log((await chooseBackend('js')).name); // → js
  * ```
  */
-export async function chooseBackend(name: string | undefined): Promise<Backend> {
-  if (!listBackends().includes('wasm')) registerWasmBackend();
+export async function chooseBackend(
+  name: string | undefined,
+  options: { threads?: number } = {},
+): Promise<Backend> {
+  const threads = options.threads ?? 'auto';
+  if (!listBackends().includes('wasm') || wasmThreads !== threads) {
+    registerWasmBackend(10, { threads }); // replaces (and disposes) a wasm backend of another thread count
+    wasmThreads = threads;
+  }
   if (!listBackends().includes('tfjs-wasm')) registerTfjsBackends({ engines: ['wasm', 'cpu'] });
   const available = listBackends();
   const chosen = name ?? available[0]!;

@@ -35,6 +35,14 @@ export {
   unary,
 } from './backend';
 export { matmul } from './matmul';
+export {
+  dropoutPart,
+  geluBackwardFromYPart,
+  geluFastPart,
+  matmulPart,
+  scaledSoftmaxPart,
+  softmaxBackwardScaledPart,
+} from './parts';
 export { dropout, maskedFill4 } from './random';
 
 /** The first byte after the module's static data: the JS allocator starts at or above it. */

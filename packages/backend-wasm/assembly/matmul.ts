@@ -348,3 +348,72 @@ export function matmul(
     }
   }
 }
+
+
+/** Depth of one K slice of {@link matmulSliced}: a packed panel of KC × 16 floats (16 KiB) stays in L1. */
+const KC = 256;
+
+/**
+ * {@link matmul} with K blocking: the packed B panel is K × 16 floats, and past KC rows it no longer stays in
+ * L1 next to the streaming A rows, which costs about a third on dW = Xᵀ·dY (K = B·T = 704). Longer K runs
+ * as KC-deep slices, the first overwriting C (or adding, with `accumulate`) and starting from the bias, the
+ * others adding into C. Same arguments as `matmul`; the scratch needs 16·min(K, KC) + 16 floats.
+ */
+export function matmulSliced(
+  a: usize,
+  b: usize,
+  c: usize,
+  M: i32,
+  K: i32,
+  N: i32,
+  transA: i32,
+  transB: i32,
+  lda: i32,
+  ldb: i32,
+  ldc: i32,
+  outer: i32,
+  sAo: i32,
+  sBo: i32,
+  sCo: i32,
+  inner: i32,
+  sAi: i32,
+  sBi: i32,
+  sCi: i32,
+  accumulate: i32,
+  scratch: usize,
+  bias: usize,
+): void {
+  // A(i, k0) is column k0 of A, or row k0 of the stored Aᵀ; B(k0, j) is row k0 of B, or column k0 of the stored Bᵀ
+  const sa: usize = transA != 0 ? <usize>lda << 2 : 4;
+  const sb: usize = transB != 0 ? 4 : <usize>ldb << 2;
+  let k0 = 0;
+  do {
+    const kc = min(KC, K - k0);
+    const first = k0 == 0;
+    matmul(
+      a + <usize>k0 * sa,
+      b + <usize>k0 * sb,
+      c,
+      M,
+      kc,
+      N,
+      transA,
+      transB,
+      lda,
+      ldb,
+      ldc,
+      outer,
+      sAo,
+      sBo,
+      sCo,
+      inner,
+      sAi,
+      sBi,
+      sCi,
+      first ? accumulate : 1,
+      scratch,
+      first ? bias : 0,
+    );
+    k0 += kc;
+  } while (k0 < K);
+}

@@ -33,15 +33,23 @@ function mix1(x: u32): u32 {
  * is ⌈p·2³²⌉ (1 ≤ threshold < 2³²), `scale` is 1/(1 − p) in float64. `out` may be `x`.
  */
 export function dropout(x: usize, out: usize, n: i32, threshold: u32, scale: f64, seed: u32): void {
+  dropoutRange(x, out, 0, n, threshold, scale, seed);
+}
+
+/**
+ * {@link dropout} of elements first … end − 1 only (`first` a multiple of 4, so every element gets the
+ * arithmetic it gets in a whole call): the part of one thread (assembly/parts.ts).
+ */
+export function dropoutRange(x: usize, out: usize, first: i32, end: i32, threshold: u32, scale: f64, seed: u32): void {
   const m1 = v128.load32_splat(MIX);
   const m2 = v128.load32_splat(MIX, 4);
   const s = i32x4.splat(seed);
   const t = i32x4.splat(threshold);
   const sc = f64x2.splat(scale);
-  let idx = i32x4(0, 1, 2, 3);
+  let idx = i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(first));
   const four = i32x4.splat(4);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
+  let i = first;
+  for (; i + 4 <= end; i += 4) {
     const o = <usize>i << 2;
     const keep = i32x4.ge_u(mix4(v128.xor(mix4(idx, m1, m2), s), m1, m2), t);
     const v = v128.load(x + o);
@@ -51,7 +59,7 @@ export function dropout(x: usize, out: usize, n: i32, threshold: u32, scale: f64
     v128.store(out + o, v128.and(i32x4.shuffle(lo, hi, 0, 1, 4, 5), keep));
     idx = i32x4.add(idx, four);
   }
-  for (; i < n; i++) {
+  for (; i < end; i++) {
     const o = <usize>i << 2;
     const kept = mix1(mix1(<u32>i) ^ seed) >= threshold;
     store<f32>(out + o, kept ? <f32>(<f64>load<f32>(x + o) * scale) : 0);

@@ -1,7 +1,10 @@
 // Compiles the AssemblyScript kernels (assembly/index.ts) to WebAssembly and writes
 // src/generated/kernels-wasm.ts: the .wasm as base64, so the package ships it with no file to fetch at run time.
 //
-// Flags follow the shared reference notes wasm-kernels.md: -O3 --noAssert --runtime stub --importMemory --enable simd.
+// Flags follow the shared reference notes wasm-kernels.md: -O3 --noAssert --runtime stub --importMemory --enable simd,
+// plus --maximumMemory 65536: the memory import then declares a maximum, so the shared-memory variant that the
+// backend's threads need differs from this module in one byte (src/shared-memory.ts flips the import's limits
+// flag; src/build.test.ts checks that this equals asc's own --sharedMemory build).
 // The output is deterministic (same source, same compiler → same bytes); src/build.test.ts rebuilds in memory
 // and compares with the checked-in file, so the generated module cannot go stale.
 //
@@ -16,7 +19,19 @@ export const GENERATED = fileURLToPath(new URL('src/generated/kernels-wasm.ts', 
 /** Where the relaxed-SIMD build of the same source lives (matmul with fused multiply-add). */
 export const GENERATED_RELAXED = fileURLToPath(new URL('src/generated/kernels-relaxed-wasm.ts', packageRoot));
 /** The asc command line, minus the entry file and output. */
-export const ASC_FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--enable', 'simd'];
+export const ASC_FLAGS = [
+  '-O3',
+  '--noAssert',
+  '--runtime',
+  'stub',
+  '--importMemory',
+  '--maximumMemory',
+  '65536',
+  '--enable',
+  'simd',
+];
+/** What asc itself emits for a shared imported memory (only compared against, in src/build.test.ts). */
+export const ASC_FLAGS_SHARED = [...ASC_FLAGS, '--sharedMemory', '--enable', 'threads'];
 /** The same plus relaxed SIMD: `ASC_FEATURE_RELAXED_SIMD` is true, so `madd` compiles to `f32x4.relaxed_madd`. */
 export const ASC_FLAGS_RELAXED = [...ASC_FLAGS, '--enable', 'relaxed-simd'];
 

@@ -26,6 +26,30 @@ import type {
 import { createJsBackend, LxmlsTensorError, registerBackend } from '@lxmls/tensor';
 import { Allocator } from './allocator.js';
 import { type KernelExports, kernelModuleSync } from './kernels.js';
+import { availableThreads, KernelTeam } from './threads.js';
+
+/** The K blocking depth of assembly/matmul.ts `matmulSliced`: its scratch holds a KC × 16 panel. */
+const KC = 256;
+/** A matmul call does at least this many multiply-adds before it is split between threads (about 2–4 µs). */
+const SPLIT_MACS = 65536;
+/**
+ * Parts per split call: more than the two threads, so that whichever is free takes the next part (the
+ * worker's caches do not hold the caller's fresh activations, and it may start late).
+ */
+const MATMUL_PARTS = 4;
+const ELEMENT_PARTS = 4;
+/** An elementwise or softmax call covers at least this many elements before it is split (about 10–30 µs). */
+const SPLIT_ELEMENTS = 16384;
+/** The kernels the worker thread runs parts of (assembly/parts.ts); a part's op is its index here. */
+const PART_KERNELS = [
+  'matmulPart',
+  'dropoutPart',
+  'geluFastPart',
+  'geluBackwardFromYPart',
+  'scaledSoftmaxPart',
+  'softmaxBackwardScaledPart',
+] as const;
+type PartKernelName = (typeof PART_KERNELS)[number];
 
 /**
  * The storage handle of the `wasm` backend: one allocation in the backend's WebAssembly memory.
@@ -85,6 +109,13 @@ export interface WasmBackendOptions {
    * results do not depend on the CPU (relaxed_madd may round once or twice depending on the hardware).
    */
   relaxedSimd?: boolean;
+  /**
+   * Threads that run the big matmuls: 1, 2, or `'auto'` (the default: {@link availableThreads}, which is 2 on
+   * a machine with two or more cores where workers can share memory). With 2 the memory is a shared
+   * `WebAssembly.Memory` and a worker thread, started at the first matmul big enough to split, takes half
+   * of each (see src/threads.ts). Results are the same bit for bit with 1 or 2.
+   */
+  threads?: number | 'auto';
 }
 
 const BINARY_CODE: Record<BinaryOp, number> = {
@@ -246,7 +277,11 @@ export class WasmBackend implements Backend<WasmStorage> {
   readonly relaxedSimd: boolean;
   /** The allocator of that memory: `allocator.bytesInUse` is what the live storages (and scratch) hold. */
   readonly allocator: Allocator;
+  /** Threads that run the big matmuls (1 or 2), see `WasmBackendOptions.threads`. */
+  readonly threads: number;
   private readonly w: KernelExports;
+  private readonly team: KernelTeam | undefined;
+  private readonly mmArgs = new Array<number>(25).fill(0); // matmulPart's arguments, reused
   private buffer: ArrayBuffer | null = null;
   private f32v = new Float32Array(0);
   private i32v = new Int32Array(0);
@@ -265,7 +300,18 @@ export class WasmBackend implements Backend<WasmStorage> {
 
   /** Use {@link createWasmBackend}. */
   constructor(options: WasmBackendOptions = {}) {
-    const { module, relaxed } = kernelModuleSync('createWasmBackend', options.relaxedSimd !== false);
+    const threads = options.threads ?? 'auto';
+    if (!(threads === 'auto' || threads === 1 || threads === 2)) {
+      throw new LxmlsTensorError('INVALID_ARGUMENT', 'options.threads is not a supported thread count', {
+        fn: 'createWasmBackend',
+        argument: 'options.threads',
+        expected: "1, 2 or 'auto'",
+        received: String(threads),
+      });
+    }
+    this.threads = threads === 'auto' ? availableThreads() : Math.min(threads, availableThreads());
+    const shared = this.threads > 1;
+    const { module, relaxed } = kernelModuleSync('createWasmBackend', options.relaxedSimd !== false, shared);
     this.relaxedSimd = relaxed;
     const initial = options.initialPages ?? 256;
     const maximum = options.maximumPages ?? 65536;
@@ -277,9 +323,10 @@ export class WasmBackend implements Backend<WasmStorage> {
         received: `initialPages ${initial}, maximumPages ${maximum}`,
       });
     }
-    this.memory = new WebAssembly.Memory({ initial, maximum: Math.min(maximum, 65536) });
+    this.memory = new WebAssembly.Memory({ initial, maximum: Math.min(maximum, 65536), shared });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.w = instance.exports as unknown as KernelExports;
+    this.team = shared ? new KernelTeam(module, this.memory, PART_KERNELS) : undefined;
     // The size cache makes alloc/free O(1) in a training loop (same sizes every step) and reuses the most
     // recently freed, cache-warm block first.
     this.allocator = new Allocator(this.memory, this.w.heapBase(), { sizeCache: true });
@@ -312,7 +359,94 @@ export class WasmBackend implements Backend<WasmStorage> {
     if (16 * k + 16 <= this.scratchFloats) return;
     if (this.scratch) this.allocator.free(this.scratch);
     this.scratchFloats = 16 * Math.max(k, 64) + 16; // the packed B panel (K × 16) and its bias row
-    this.scratch = this.allocator.alloc(this.scratchFloats * 4);
+    // one panel per part: the parts of a split matmul (assembly/parts.ts) pack into scratch + part · scratchBytes
+    this.scratch = this.allocator.alloc(this.scratchFloats * 4 * (this.team ? MATMUL_PARTS : 1));
+  }
+  /**
+   * The matmul kernel with K blocking (`matmulSliced`: arguments as in assembly/matmul.ts, scratch of
+   * 16·min(K, {@link KC}) + 16 floats from {@link ensureScratch}), split between the threads when it is big
+   * enough.
+   */
+  private mm(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: number,
+    transB: number,
+    lda: number,
+    ldb: number,
+    ldc: number,
+    outer: number,
+    sAo: number,
+    sBo: number,
+    sCo: number,
+    inner: number,
+    sAi: number,
+    sBi: number,
+    sCi: number,
+    accumulate: number,
+    scratch: number,
+    bias: number,
+  ): void {
+    const x = this.mmArgs;
+    x[0] = a;
+    x[1] = b;
+    x[2] = c;
+    x[3] = m;
+    x[4] = k;
+    x[5] = n;
+    x[6] = transA;
+    x[7] = transB;
+    x[8] = lda;
+    x[9] = ldb;
+    x[10] = ldc;
+    x[11] = outer;
+    x[12] = sAo;
+    x[13] = sBo;
+    x[14] = sCo;
+    x[15] = inner;
+    x[16] = sAi;
+    x[17] = sBi;
+    x[18] = sCi;
+    x[19] = accumulate;
+    x[20] = scratch;
+    x[21] = bias;
+    x[22] = this.scratchFloats * 4; // bytes between the threads' scratch panels
+    if (this.team && m * k * n * outer * inner >= SPLIT_MACS) {
+      this.team.run(this.w.matmulPart, 0, x, MATMUL_PARTS);
+    } else {
+      x[23] = 0; // part 0 of 1: the whole call
+      x[24] = 1;
+      this.w.matmulPart(...x);
+    }
+  }
+  /**
+   * Runs the part kernel `name` (assembly/parts.ts) with `args`: split between the threads when `work` ≥
+   * `minWork`, else as one part (part 0 of 1 is the whole call).
+   */
+  private inParts(name: PartKernelName, work: number, minWork: number, args: number[]): void {
+    const kernel = this.w[name];
+    if (this.team && work >= minWork) {
+      args.push(0, 0);
+      this.team.run(kernel, PART_KERNELS.indexOf(name), args, ELEMENT_PARTS);
+    } else {
+      args.push(0, 1);
+      kernel(...args);
+    }
+  }
+  /**
+   * Parts of matmul calls that the worker thread has run (0 with one thread, or before the worker started):
+   * a test and benchmark aid.
+   */
+  get workerParts(): number {
+    return this.team?.workerParts ?? 0;
+  }
+  /** Stops the worker thread, if any (a later big matmul starts a new one); the memory is garbage collected. */
+  dispose(): void {
+    this.team?.dispose();
   }
   private ensureUnits(cols: number): void {
     if (cols <= this.unitFloats) return;
@@ -505,42 +639,33 @@ export class WasmBackend implements Backend<WasmStorage> {
       this.w.gemvKN(a, b, out, k, n, n);
       return;
     }
-    // K blocking: the packed B panel is K × 16 floats; past KC rows (16 KiB) it no longer stays in L1 next to
-    // the streaming A rows, which costs about a third on dW = Xᵀ·dY (K = B·T = 704). Longer K runs as KC-deep
-    // slices, the first overwriting C and the others adding into it (C is small when K is long).
-    const KC = 256;
     const lda = transA ? m : k; // floats per stored row of A
     const ldb = transB ? k : n;
-    const slices = Math.max(1, Math.ceil(k / KC)); // one (writing zeros) when k = 0
-    for (let slice = 0; slice < slices; slice++) {
-      const k0 = slice * KC;
-      const kc = Math.min(KC, k - k0);
-      this.ensureScratch(kc);
-      this.w.matmul(
-        a + 4 * (transA ? k0 * lda : k0), // A(i, k0): row k0 of the stored Aᵀ, or column k0 of A
-        b + 4 * (transB ? k0 : k0 * ldb), // B(k0, j)
-        out,
-        m,
-        kc,
-        n,
-        transA ? 1 : 0,
-        transB ? 1 : 0,
-        lda,
-        ldb,
-        n, // ldc
-        batch,
-        batchA === 1 ? 0 : m * k, // a batch of 1 broadcasts
-        batchB === 1 ? 0 : k * n,
-        m * n,
-        1,
-        0,
-        0,
-        0,
-        slice === 0 ? 0 : 1, // accumulate after the first slice
-        this.scratch,
-        slice === 0 ? bias : 0, // a linear layer's bias starts the first slice's sums
-      );
-    }
+    this.ensureScratch(Math.min(k, KC));
+    this.mm(
+      a,
+      b,
+      out,
+      m,
+      k,
+      n,
+      transA ? 1 : 0,
+      transB ? 1 : 0,
+      lda,
+      ldb,
+      n, // ldc
+      batch,
+      batchA === 1 ? 0 : m * k, // a batch of 1 broadcasts
+      batchB === 1 ? 0 : k * n,
+      m * n,
+      1,
+      0,
+      0,
+      0,
+      0,
+      this.scratch,
+      bias, // a linear layer's bias starts the sums
+    );
   }
 
   // ---- reductions ---------------------------------------------------------------------------------------
@@ -765,12 +890,12 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   gelu(x: WasmStorage, out: WasmStorage, size: number): void {
-    this.w.geluFast(x.ptr, out.ptr, size);
+    this.inParts('geluFastPart', size, SPLIT_ELEMENTS, [x.ptr, out.ptr, size]);
   }
 
   geluBackward(x: WasmStorage, dy: WasmStorage, dx: WasmStorage, size: number, y?: WasmStorage): void {
     // with the forward output, σ(2u) = y / x: a division instead of a second exponential
-    if (y) this.w.geluBackwardFromY(x.ptr, y.ptr, dy.ptr, dx.ptr, size);
+    if (y) this.inParts('geluBackwardFromYPart', size, SPLIT_ELEMENTS, [x.ptr, y.ptr, dy.ptr, dx.ptr, size]);
     else this.w.geluBackwardFast(x.ptr, dy.ptr, dx.ptr, size);
   }
 
@@ -937,7 +1062,14 @@ export class WasmBackend implements Backend<WasmStorage> {
       this.F.fill(0, out.ptr >> 2, (out.ptr >> 2) + size); // nothing is kept
       return;
     }
-    this.w.dropout(x.ptr, out.ptr, size, threshold, 1 / (1 - p), seed >>> 0);
+    this.inParts('dropoutPart', size, SPLIT_ELEMENTS, [
+      x.ptr,
+      out.ptr,
+      size,
+      threshold,
+      1 / (1 - p),
+      seed >>> 0,
+    ]);
   }
 
   multinomial(
@@ -1000,7 +1132,7 @@ export class WasmBackend implements Backend<WasmStorage> {
   ): void {
     this.ensureScratch(d);
     // (bh, tq, d) @ (bh, tk, d)ᵀ → (bh, tq, tk)
-    this.w.matmul(
+    this.mm(
       q.ptr,
       k.ptr,
       p,
@@ -1024,7 +1156,16 @@ export class WasmBackend implements Backend<WasmStorage> {
       this.scratch,
       0,
     );
-    this.w.scaledSoftmax(p, p, lse, bh, tq, tk, scale, causal ? 1 : 0);
+    this.inParts('scaledSoftmaxPart', bh * tq * tk, SPLIT_ELEMENTS, [
+      p,
+      p,
+      lse,
+      bh,
+      tq,
+      tk,
+      scale,
+      causal ? 1 : 0,
+    ]);
   }
 
   attention(
@@ -1045,7 +1186,7 @@ export class WasmBackend implements Backend<WasmStorage> {
     this.attentionWeights(q, k, p, lse.ptr, bh, tq, tk, d, scale, causal);
     this.ensureScratch(tk);
     // (bh, tq, tk) @ (bh, tk, d) → (bh, tq, d)
-    this.w.matmul(
+    this.mm(
       p,
       v.ptr,
       out.ptr,
@@ -1095,64 +1236,17 @@ export class WasmBackend implements Backend<WasmStorage> {
     const ds = this.temp(n); // (bh, tq, tk) dp, then ds in place
     this.attentionWeights(q, k, p, 0, bh, tq, tk, d, scale, causal);
     this.ensureScratch(Math.max(tq, tk, d));
-    const w = this.w;
     const s = this.scratch;
     // dv = pᵀ @ dout: (bh, tk, tq) @ (bh, tq, d) → (bh, tk, d)
-    w.matmul(
-      p,
-      dout.ptr,
-      dv.ptr,
-      tk,
-      tq,
-      d,
-      1,
-      0,
-      tk,
-      d,
-      d,
-      bh,
-      tq * tk,
-      tq * d,
-      tk * d,
-      1,
-      0,
-      0,
-      0,
-      0,
-      s,
-      0,
-    );
+    this.mm(p, dout.ptr, dv.ptr, tk, tq, d, 1, 0, tk, d, d, bh, tq * tk, tq * d, tk * d, 1, 0, 0, 0, 0, s, 0);
     // dp = dout @ vᵀ: (bh, tq, d) @ (bh, tk, d)ᵀ → (bh, tq, tk)
-    w.matmul(
-      dout.ptr,
-      v.ptr,
-      ds,
-      tq,
-      d,
-      tk,
-      0,
-      1,
-      d,
-      d,
-      tk,
-      bh,
-      tq * d,
-      tk * d,
-      tq * tk,
-      1,
-      0,
-      0,
-      0,
-      0,
-      s,
-      0,
-    );
+    this.mm(dout.ptr, v.ptr, ds, tq, d, tk, 0, 1, d, d, tk, bh, tq * d, tk * d, tq * tk, 1, 0, 0, 0, 0, s, 0);
     // ds = scale · p · (dp − Σ_j p·dp): the softmax backward (masked weights are 0, so their ds is 0)
-    w.softmaxBackwardScaled(p, ds, ds, bh * tq, tk, scale);
+    this.inParts('softmaxBackwardScaledPart', bh * tq * tk, SPLIT_ELEMENTS, [p, ds, ds, bh * tq, tk, scale]);
     // dq = ds @ k: (bh, tq, tk) @ (bh, tk, d) → (bh, tq, d)
-    w.matmul(ds, k.ptr, dq.ptr, tq, tk, d, 0, 0, tk, d, d, bh, tq * tk, tk * d, tq * d, 1, 0, 0, 0, 0, s, 0);
+    this.mm(ds, k.ptr, dq.ptr, tq, tk, d, 0, 0, tk, d, d, bh, tq * tk, tk * d, tq * d, 1, 0, 0, 0, 0, s, 0);
     // dk = dsᵀ @ q: (bh, tk, tq) @ (bh, tq, d) → (bh, tk, d)
-    w.matmul(ds, q.ptr, dk.ptr, tk, tq, d, 1, 0, tk, d, d, bh, tq * tk, tq * d, tk * d, 1, 0, 0, 0, 0, s, 0);
+    this.mm(ds, q.ptr, dk.ptr, tk, tq, d, 1, 0, tk, d, d, bh, tq * tk, tq * d, tk * d, 1, 0, 0, 0, 0, s, 0);
     this.allocator.free(p);
     this.allocator.free(ds);
   }
@@ -1276,7 +1370,7 @@ export class WasmBackend implements Backend<WasmStorage> {
     if (dropout > 0) this.dropWeights(p, p, n, dropout, seed);
     this.ensureScratch(t);
     // out[b, :, h] = p[b, h] @ v[b, :, h]: (t, t) @ (t, d), v rows ld apart, out rows C apart
-    this.w.matmul(
+    this.mm(
       p,
       v,
       out,
@@ -1318,7 +1412,7 @@ export class WasmBackend implements Backend<WasmStorage> {
   ): void {
     this.ensureScratch(d);
     // scores[b, h] = q[b, :, h] @ k[b, :, h]ᵀ: (t, d) @ (t, d)ᵀ, both with rows ld apart
-    this.w.matmul(
+    this.mm(
       q,
       k,
       p,
@@ -1342,7 +1436,16 @@ export class WasmBackend implements Backend<WasmStorage> {
       this.scratch,
       0,
     );
-    this.w.scaledSoftmax(p, p, lse, batch * heads, t, t, scale, causal ? 1 : 0);
+    this.inParts('scaledSoftmaxPart', batch * heads * t * t, SPLIT_ELEMENTS, [
+      p,
+      p,
+      lse,
+      batch * heads,
+      t,
+      t,
+      scale,
+      causal ? 1 : 0,
+    ]);
   }
 
   /** Dropout (p > 0) of `n` attention weights at `p` into `out` (may be `p`), the `dropout` kernel's mask. */
@@ -1378,14 +1481,13 @@ export class WasmBackend implements Backend<WasmStorage> {
     this.headWeights(x, ld, p, 0, batch, t, heads, d, scale, causal);
     if (dropout > 0) this.dropWeights(p, dropped, n, dropout, seed);
     this.ensureScratch(Math.max(t, d));
-    const w = this.w;
     const sc = this.scratch;
     const [q, k, v] = x;
     const sP = [heads * t * t, t * t] as const; // (outer, inner) strides of p and ds
     const sX = [t * ld, d] as const; // of a head in q, k, v and their gradients
     const sO = [t * c, d] as const; // of a head in out / dout
     // dv = dropout(p)ᵀ @ dout: (t, t)ᵀ @ (t, d)
-    w.matmul(
+    this.mm(
       dropped,
       go,
       dv,
@@ -1410,7 +1512,7 @@ export class WasmBackend implements Backend<WasmStorage> {
       0,
     );
     // dp = dout @ vᵀ: (t, d) @ (t, d)ᵀ
-    w.matmul(
+    this.mm(
       go,
       v,
       ds,
@@ -1436,9 +1538,16 @@ export class WasmBackend implements Backend<WasmStorage> {
     );
     // ds = scale · p · (dp − Σ_j p·dp): the softmax backward (masked weights are 0, so their ds is 0)
     if (dropout > 0) this.dropWeights(ds, ds, n, dropout, seed); // the gradient of p, through the same mask
-    w.softmaxBackwardScaled(p, ds, ds, batch * heads * t, t, scale);
+    this.inParts('softmaxBackwardScaledPart', batch * heads * t * t, SPLIT_ELEMENTS, [
+      p,
+      ds,
+      ds,
+      batch * heads * t,
+      t,
+      scale,
+    ]);
     // dq = ds @ k: (t, t) @ (t, d)
-    w.matmul(
+    this.mm(
       ds,
       k,
       dq,
@@ -1463,7 +1572,7 @@ export class WasmBackend implements Backend<WasmStorage> {
       0,
     );
     // dk = dsᵀ @ q: (t, t)ᵀ @ (t, d)
-    w.matmul(
+    this.mm(
       ds,
       q,
       dk,
@@ -1491,9 +1600,6 @@ export class WasmBackend implements Backend<WasmStorage> {
     if (dropped !== p) this.allocator.free(dropped);
     this.allocator.free(ds);
   }
-
-  /** Nothing to release: the memory is garbage collected with the backend. */
-  dispose(): void {}
 }
 
 /** Row `o`'s log-sum-exp over `cols` values, computed stably in float64. */

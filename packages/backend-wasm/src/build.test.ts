@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
+import { toSharedMemoryModule } from './shared-memory.js';
 
 const require = createRequire(import.meta.url);
 let hasAsc = true;
@@ -18,6 +19,7 @@ interface BuildScript {
   GENERATED: string;
   GENERATED_RELAXED: string;
   ASC_FLAGS_RELAXED: string[];
+  ASC_FLAGS_SHARED: string[];
   compileKernels(flags?: string[]): Promise<Uint8Array>;
   renderModule(bytes: Uint8Array): string;
   renderRelaxedModule(bytes: Uint8Array): string;
@@ -36,5 +38,12 @@ describe.skipIf(!hasAsc)('build-wasm', () => {
     const script = (await import(new URL('../scripts/build-wasm.mjs', import.meta.url).href)) as BuildScript;
     const bytes = await script.compileKernels(script.ASC_FLAGS_RELAXED);
     expect(readFileSync(script.GENERATED_RELAXED, 'utf8')).toBe(script.renderRelaxedModule(bytes));
+  });
+
+  test("toSharedMemoryModule(build) is byte for byte asc's own --sharedMemory build", async () => {
+    const script = (await import(new URL('../scripts/build-wasm.mjs', import.meta.url).href)) as BuildScript;
+    const plain = await script.compileKernels();
+    const shared = await script.compileKernels(script.ASC_FLAGS_SHARED);
+    expect(Buffer.from(toSharedMemoryModule(plain)).equals(Buffer.from(shared))).toBe(true);
   });
 });

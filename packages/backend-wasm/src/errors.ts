@@ -19,7 +19,9 @@ export type BackendWasmErrorCode =
   /** The memory cannot grow further. */
   | 'OUT_OF_MEMORY'
   /** The JavaScript engine has no WebAssembly SIMD (or no WebAssembly). */
-  | 'NO_SIMD';
+  | 'NO_SIMD'
+  /** A part of a kernel call threw in the backend's worker thread. */
+  | 'THREAD_FAILED';
 
 const MARKER = Symbol.for('lxmls.error');
 

@@ -20,3 +20,5 @@ export type {
   WasmKernelsOptions,
 } from './kernels.js';
 export { createWasmKernels, createWasmKernelsSync, hasWasmRelaxedSimd, hasWasmSimd } from './kernels.js';
+export { toSharedMemoryModule } from './shared-memory.js';
+export { availableThreads } from './threads.js';

@@ -14,6 +14,7 @@ import { Allocator } from './allocator.js';
 import { expectSize, LxmlsBackendWasmError } from './errors.js';
 import { KERNELS_RELAXED_WASM_BASE64 } from './generated/kernels-relaxed-wasm.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+import { toSharedMemoryModule } from './shared-memory.js';
 
 /**
  * A byte offset into the kernels' memory, as returned by {@link WasmKernels.alloc} (always 16-byte aligned).
@@ -142,6 +143,14 @@ export interface CrossEntropyResult {
 export interface KernelExports {
   heapBase(): number;
   matmul(...args: number[]): void;
+  /** `matmul`'s arguments, then scratchBytes, part, parts: one part of the call (assembly/parts.ts). */
+  matmulPart(...args: number[]): void;
+  /** The other kernels' parts (assembly/parts.ts): the kernel's arguments, then part, parts. */
+  dropoutPart(...args: number[]): void;
+  geluFastPart(...args: number[]): void;
+  geluBackwardFromYPart(...args: number[]): void;
+  scaledSoftmaxPart(...args: number[]): void;
+  softmaxBackwardScaledPart(...args: number[]): void;
   add(a: number, b: number, out: number, n: number): void;
   mul(a: number, b: number, out: number, n: number): void;
   rowBroadcast(x: number, row: number, out: number, rows: number, cols: number, op: number): void;
@@ -353,8 +362,8 @@ function makeMemory(fn: string, options: WasmKernelsOptions): WebAssembly.Memory
 }
 
 let cachedModule: WebAssembly.Module | undefined; // createWasmKernels*
-let cachedPlainModule: WebAssembly.Module | undefined; // the backend, plain SIMD build
-let cachedRelaxedModule: WebAssembly.Module | undefined; // the backend, relaxed-SIMD build
+/** The backend's compiled modules: plain or relaxed SIMD, each with a private or a shared memory import. */
+const cachedModules = new Map<string, WebAssembly.Module>();
 
 /**
  * Compiles (once per process) and instantiates the SIMD kernels over a new memory.
@@ -409,14 +418,18 @@ export function createWasmKernelsSync(options: WasmKernelsOptions = {}): WasmKer
 export function kernelModuleSync(
   fn: string,
   relaxed = true,
+  shared = false,
 ): { module: WebAssembly.Module; relaxed: boolean } {
   requireSimd(fn);
-  if (relaxed && hasWasmRelaxedSimd()) {
-    cachedRelaxedModule ??= new WebAssembly.Module(relaxedBytes!);
-    return { module: cachedRelaxedModule, relaxed: true };
+  const useRelaxed = relaxed && hasWasmRelaxedSimd();
+  const key = `${useRelaxed ? 'relaxed' : 'plain'}${shared ? '-shared' : ''}`;
+  let module = cachedModules.get(key);
+  if (!module) {
+    const bytes = useRelaxed ? relaxedBytes! : decode(KERNELS_WASM_BASE64);
+    module = new WebAssembly.Module(shared ? toSharedMemoryModule(bytes) : bytes);
+    cachedModules.set(key, module);
   }
-  cachedPlainModule ??= new WebAssembly.Module(decode(KERNELS_WASM_BASE64));
-  return { module: cachedPlainModule, relaxed: false };
+  return { module, relaxed: useRelaxed };
 }
 
 function wrap(w: Exports, memory: WebAssembly.Memory): WasmKernels {

@@ -1,5 +1,6 @@
 // `lxmls bench`: JSON fields, the human table, and exit code 2 with one line for bad arguments.
 
+import { availableThreads } from '@lxmls/backend-wasm';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../testing.js';
 
@@ -54,6 +55,7 @@ describe('lxmls bench', () => {
         'model',
         'node',
         'steps',
+        'threads',
         'warmup',
       ].sort(),
     );
@@ -65,6 +67,20 @@ describe('lxmls bench', () => {
       steps: 2,
     });
     expect(record.medianMs).toBeGreaterThan(0);
+  });
+
+  test('train-step --threads 1 and --threads 2 give the same losses, and --json names the thread count', async () => {
+    const run = async (threads: string) => {
+      const argv = ['bench', 'train-step', '--threads', threads, '--steps', '3', '--warmup', '1', '--json'];
+      const { code, stdout } = await runCli(argv);
+      expect(code).toBe(0);
+      return JSON.parse(stdout) as { threads: number; lossFirst: number; lossLast: number };
+    };
+    const one = await run('1');
+    const two = await run('2');
+    expect(one.threads).toBe(1);
+    expect(two.threads).toBe(availableThreads());
+    expect([two.lossFirst, two.lossLast]).toEqual([one.lossFirst, one.lossLast]);
   });
 
   test('train-step gives the same first loss on wasm and js', async () => {
@@ -131,6 +147,7 @@ describe('lxmls bench', () => {
     [['bench', 'train-step', '--attention', 'flash'], '--attention must be'],
     [['bench', 'kernels', '--steps', '3'], 'does not apply'],
     [['bench', 'kernels', '--shapes', 'big'], '--shapes must be'],
+    [['bench', 'train-step', '--threads', '3'], '--threads must be 1 or 2'],
   ])('%j exits with 2 and one line', async (argv, text) => {
     const { code, stdout, stderr } = await runCli(argv);
     expect(code).toBe(2);

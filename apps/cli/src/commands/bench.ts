@@ -18,10 +18,11 @@ import { GPT_NANO, GptNanoTrainStep } from '../bench/train-step.js';
 import type { Command, CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
 
-const USAGE = `Usage: lxmls bench kernels [--backend B] [--compare B2] [--shapes nano|gpt2|all] [--json]
+const USAGE = `Usage: lxmls bench kernels [--backend B] [--threads N] [--compare B2] [--shapes nano|gpt2|all]
+                           [--json]
        lxmls bench train-step [--model gpt-nano] [--batch-size 64] [--steps 20] [--warmup 3]
-                              [--dropout 0.1] [--attention separate|fused] [--backend B] [--compare B2]
-                              [--json]
+                              [--dropout 0.1] [--attention separate|fused] [--backend B] [--threads N]
+                              [--compare B2] [--json]
 
 Measures a tensor backend on this machine.
 
@@ -38,6 +39,8 @@ Measures a tensor backend on this machine.
 Options:
   --backend B        A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
                      tfjs-cpu. An unknown name lists the available ones.
+  --threads N        Threads of the wasm backend: 1 or 2 (default: 2 where the machine has two cores or more;
+                     the big matmuls are split between the main thread and a worker, with the same results).
   --compare B2       Also time the same step (train-step) or the same shapes (kernels) on backend B2 in the
                      same run (e.g. tfjs-wasm) and print how many times faster B is.
   --shapes SET       kernels: nano, gpt2 or all (default all).
@@ -49,10 +52,10 @@ Options:
   --attention FORM   train-step: separate (default: the exercise attention with query/key/value
                      projections, as the course trains gpt-nano) or fused (GPT-2's c_attn).
   --json             Print one JSON line instead of a table.
-                     kernels: {"bench":"kernels","backend","cpu","cores","node","results":[{"name","batch",
+                     kernels: {"bench":"kernels","backend","threads","cpu","cores","node","results":[{"name","batch",
                      "m","k","n","transA","transB","mflop","ms","gflops"}]}, with --compare also
                      "compare":{"backend","results":[…the same fields…]}
-                     train-step: {"bench":"train-step","model","backend","batchSize","blockSize","steps",
+                     train-step: {"bench":"train-step","model","backend","threads","batchSize","blockSize","steps",
                      "warmup","dropout","attention","medianMs","minMs","maxMs","lossFirst","lossLast","memory":{"tensorsFirst","tensorsLast",
                      "bytesFirst","bytesLast","rssEarlyMb" (after 10% of the steps),"rssLastMb"},"cpu","cores",
                      "node"}, with
@@ -63,6 +66,7 @@ Options:
 Examples:
   lxmls bench train-step --backend wasm
   lxmls bench train-step --backend wasm --compare tfjs-wasm
+  lxmls bench train-step --threads 1
   lxmls bench train-step --dropout 0 --attention fused
   lxmls bench kernels --backend js --shapes nano --json`;
 
@@ -81,6 +85,7 @@ export const benchCommand: Command = {
   usage: USAGE,
   options: [
     { name: 'backend', value: 'B' },
+    { name: 'threads', value: 'N' },
     { name: 'compare', value: 'B2' },
     { name: 'shapes', value: 'SET' },
     { name: 'model', value: 'NAME' },
@@ -95,9 +100,10 @@ export const benchCommand: Command = {
 };
 
 const ONLY: Record<string, readonly string[]> = {
-  kernels: ['backend', 'compare', 'shapes', 'json'],
+  kernels: ['backend', 'threads', 'compare', 'shapes', 'json'],
   'train-step': [
     'backend',
+    'threads',
     'compare',
     'model',
     'batch-size',
@@ -108,6 +114,12 @@ const ONLY: Record<string, readonly string[]> = {
     'json',
   ],
 };
+
+/** Threads the backend computes with: the wasm backend's `threads`, else 1. */
+function threadsOf(backend: unknown): number {
+  const threads = (backend as { threads?: unknown }).threads;
+  return typeof threads === 'number' ? threads : 1;
+}
 
 async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number> {
   const [what, ...extra] = args.positionals;
@@ -120,7 +132,15 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
   for (const name of args.options.keys()) {
     if (!ONLY[what]!.includes(name)) throw new CliError(`option --${name} does not apply to bench ${what}`);
   }
-  const backend = await chooseBackend(value(args, 'backend'));
+  const threadsText = value(args, 'threads');
+  if (threadsText !== undefined && threadsText !== '1' && threadsText !== '2') {
+    throw new CliError(`--threads must be 1 or 2, received ${JSON.stringify(threadsText)}`);
+  }
+  const backend = await chooseBackend(value(args, 'backend'), {
+    ...(threadsText === undefined ? {} : { threads: Number(threadsText) }),
+  });
+  const threads = threadsOf(backend);
+  const on = `backend ${backend.name}${threads > 1 ? ` (${threads} threads)` : ''}`;
   const json = flag(args, 'json');
   const machine = machineInfo();
   if (what === 'kernels') {
@@ -138,8 +158,8 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
     }
     await out.write(
       json
-        ? `${kernelsJson(backend.name, machine, results, compare)}\n`
-        : kernelsTable(backend.name, machine, results, compare),
+        ? `${kernelsJson(backend.name, threads, machine, results, compare)}\n`
+        : kernelsTable(on, machine, results, compare),
     );
     return 0;
   }
@@ -171,6 +191,7 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
     bench: 'train-step',
     model,
     backend: backend.name,
+    threads,
     batchSize,
     blockSize: GPT_NANO.blockSize,
     steps,
@@ -187,7 +208,7 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
   }
   const c = GPT_NANO;
   await out.write(
-    `gpt-nano training step (batch ${batchSize} × ${c.blockSize} tokens, ${c.nLayer} layers, ${c.nHead} heads, ${c.nEmbd} dims, vocab ${c.vocabSize}, ${attention} attention, dropout ${dropout}) on backend ${backend.name}\n` +
+    `gpt-nano training step (batch ${batchSize} × ${c.blockSize} tokens, ${c.nLayer} layers, ${c.nHead} heads, ${c.nEmbd} dims, vocab ${c.vocabSize}, ${attention} attention, dropout ${dropout}) on ${on}\n` +
       `  ${result.medianMs.toFixed(2)} ms per step: median of ${steps} steps (min ${result.minMs.toFixed(2)}, max ${result.maxMs.toFixed(2)}), after ${warmup} warm-up steps\n` +
       `  loss ${result.lossFirst.toFixed(4)} → ${result.lossLast.toFixed(4)}\n` +
       `  memory after step 1 → after step ${warmup + steps}: ${memoryLine(result.memory)}\n` +
@@ -296,6 +317,7 @@ interface KernelsCompare {
 
 function kernelsJson(
   backend: string,
+  threads: number,
   machine: MachineInfo,
   results: KernelResult[],
   compare?: KernelsCompare,
@@ -306,6 +328,7 @@ function kernelsJson(
   return JSON.stringify({
     bench: 'kernels',
     backend,
+    threads,
     ...machine,
     results: rounded(results),
     ...(compare ? { compare: { backend: compare.backend, results: rounded(compare.results) } } : {}),
@@ -328,7 +351,7 @@ function kernelsTable(
   });
   const vsHead = compare ? ` ${`ms ${compare.backend}`.padStart(9)} ${'faster'.padStart(7)}` : '';
   return (
-    `matmul kernel on backend ${backend}${compare ? ` and ${compare.backend} in the same run` : ''} (median of 11 samples)\n` +
+    `matmul kernel on ${backend}${compare ? ` and ${compare.backend} in the same run` : ''} (median of 11 samples)\n` +
     `  ${'name'.padEnd(18)} ${'shape'.padEnd(28)} ${'MFLOP'.padStart(8)} ${'ms'.padStart(9)} ${'GFLOP/s'.padStart(7)}${vsHead}\n` +
     `${rows.join('\n')}\n` +
     `  machine: ${machineLine(machine)}\n`

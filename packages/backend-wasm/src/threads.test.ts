@@ -1,0 +1,158 @@
+// The wasm backend's two threads (src/threads.ts): every way a matmul is split gives bit for bit the result of
+// one thread, the worker really takes parts, and the backend falls back to one thread where it must.
+
+import {
+  crossEntropy,
+  dropout,
+  gelu,
+  linear,
+  matmul,
+  RandomGenerator,
+  selfAttention,
+  type Tensor,
+  tensor,
+  withBackend,
+} from '@lxmls/tensor';
+import { describeBackend } from '@lxmls/tensor/testing';
+import { afterAll, describe, expect, test } from 'vitest';
+import { createWasmBackend, type WasmBackend } from './backend.js';
+import { availableThreads } from './threads.js';
+import { SLOT, WORKER_SOURCE } from './worker-source.js';
+
+const twoCores = availableThreads() === 2;
+
+/** Runs big matmuls on `backend` until its worker has taken a part (it starts at the first one). */
+async function untilWorkerRuns(backend: WasmBackend): Promise<void> {
+  const a = withBackend(backend, () => values([256, 256], 1));
+  for (let i = 0; i < 1000 && backend.workerParts === 0; i++) {
+    withBackend(backend, () => matmul(a, a).dispose());
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  a.dispose();
+}
+
+describe.skipIf(!twoCores)('createWasmBackend({ threads: 2 })', () => {
+  const one = createWasmBackend({ threads: 1 });
+  const two = createWasmBackend({ threads: 2 });
+  afterAll(() => two.dispose());
+
+  test('threads: the backend reports 2 threads and the worker takes parts', async () => {
+    expect(one.threads).toBe(1);
+    expect(two.threads).toBe(2);
+    expect(two.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    await untilWorkerRuns(two);
+    expect(two.workerParts).toBeGreaterThan(0);
+  });
+
+  // [what the split is, A shape, B shape, transA, transB]
+  test.each([
+    ['rows (704 rows, 48 columns)', [704, 48], [48, 48], false, true],
+    ['rows, odd count (333)', [333, 40], [40, 24], false, false],
+    ['columns (48 rows, 192 columns)', [48, 704], [704, 192], false, false],
+    ['columns of a transposed A (dW = Xᵀ·dY)', [704, 48], [704, 192], true, false],
+    ['rows of a transposed A', [704, 192], [704, 48], true, false],
+    ['columns with a tail (48 × 200)', [48, 64], [200, 64], false, true],
+    ['outer batch (64 × 3 heads of 11 × 16)', [64, 3, 11, 16], [64, 3, 16, 11], false, false],
+    ['inner batch (1 × 12 heads)', [1, 12, 40, 64], [1, 12, 64, 40], false, false],
+    ['a broadcast weight over a batch', [8, 88, 48], [48, 96], false, false],
+    ['K sliced into accumulating passes (K = 700)', [96, 700], [700, 64], false, false],
+  ] as const)(
+    'matmul split by %s equals one thread bit for bit',
+    async (_what, shapeA, shapeB, transA, transB) => {
+      await untilWorkerRuns(two);
+      const before = two.workerParts;
+      const run = (backend: WasmBackend) =>
+        withBackend(backend, () => {
+          const x = matmul(values(shapeA, 1), values(shapeB, 2), { transposeA: transA, transposeB: transB });
+          return Array.from(x.data() as Float32Array);
+        });
+      const expected = run(one);
+      // a call may find the worker asleep (the caller then runs both parts and wakes it); later ones share them
+      for (let i = 0; i < 200 && two.workerParts === before; i++) expect(run(two)).toEqual(expected);
+      expect(two.workerParts).toBeGreaterThan(before);
+    },
+  );
+
+  test('linear with a bias split by rows equals one thread bit for bit', async () => {
+    await untilWorkerRuns(two);
+    const run = (backend: WasmBackend) =>
+      withBackend(backend, () =>
+        Array.from(
+          linear(values([64, 11, 48], 1), values([192, 48], 2), values([192], 3)).data() as Float32Array,
+        ),
+      );
+    const expected = run(one);
+    const before = two.workerParts;
+    for (let i = 0; i < 200 && two.workerParts === before; i++) expect(run(two)).toEqual(expected);
+    expect(two.workerParts).toBeGreaterThan(before);
+  });
+
+  test('a training computation (linear, GELU, dropout, causal attention with dropout, cross-entropy) gives the same loss and gradients bit for bit', async () => {
+    await untilWorkerRuns(two);
+    const before = two.workerParts;
+    const run = (backend: WasmBackend) =>
+      withBackend(backend, () => {
+        const x = values([64, 11, 48], 1);
+        const w1 = values([144, 48], 2).mul(0.1);
+        const w2 = values([8, 48], 3).mul(0.1);
+        for (const p of [x, w1, w2]) p.requiresGrad = true;
+        const h = gelu(linear(x, w1)); // (64, 11, 144)
+        const qkv = dropout(h, 0.1, { generator: new RandomGenerator(5) }); // (64, 11, 144)
+        const y = selfAttention(qkv, 3, { causal: true, dropout: 0.1, generator: new RandomGenerator(6) }); // (64, 11, 48)
+        const targets = tensor(
+          Int32Array.from({ length: 64 * 11 }, (_, i) => (i % 11 < 5 ? -1 : (i * 7) % 8)),
+          [64, 11],
+          'int32',
+        );
+        const loss = crossEntropy(linear(y, w2), targets, { ignoreIndex: -1 });
+        loss.backward();
+        return [loss, x.grad!, w1.grad!, w2.grad!].map((t) => Array.from(t.data() as Float32Array));
+      });
+    const expected = run(one);
+    for (let i = 0; i < 50 && two.workerParts === before; i++) expect(run(two)).toEqual(expected);
+    expect(two.workerParts).toBeGreaterThan(before);
+  });
+
+  test('dispose stops the worker; the next big matmul starts a new one', async () => {
+    const backend = createWasmBackend({ threads: 2 });
+    await untilWorkerRuns(backend);
+    backend.dispose();
+    const parts = backend.workerParts;
+    const a = withBackend(backend, () => values([256, 256], 2));
+    withBackend(backend, () => matmul(a, a).dispose()); // runs on the caller alone while the new worker starts
+    await untilWorkerRuns(backend);
+    expect(backend.workerParts).toBeGreaterThanOrEqual(parts);
+    backend.dispose();
+  });
+});
+
+/** A tensor of `shape` on the current backend, filled with sin(0.37·i + seed): fixed, varied values. */
+function values(shape: readonly number[], seed: number): Tensor {
+  const n = shape.reduce((x, y) => x * y, 1);
+  return tensor(
+    Float32Array.from({ length: n }, (_, i) => Math.sin(0.37 * i + seed)),
+    [...shape],
+  );
+}
+
+describeBackend('wasm, two threads', () => createWasmBackend({ threads: 2 }));
+
+test('createWasmBackend({ threads: 3 }) names the option and the allowed values', () => {
+  expect(() => createWasmBackend({ threads: 3 })).toThrow(/options\.threads.*1, 2 or 'auto'.*received 3/s);
+});
+
+test('availableThreads: LXMLS_WASM_THREADS=1 turns threads off', () => {
+  const saved = process.env.LXMLS_WASM_THREADS;
+  process.env.LXMLS_WASM_THREADS = '1';
+  try {
+    expect(availableThreads()).toBe(1);
+    expect(createWasmBackend().threads).toBe(1);
+  } finally {
+    if (saved === undefined) delete process.env.LXMLS_WASM_THREADS;
+    else process.env.LXMLS_WASM_THREADS = saved;
+  }
+});
+
+test('WORKER_SOURCE uses the slot indices of SLOT', () => {
+  for (const [name, index] of Object.entries(SLOT)) expect(WORKER_SOURCE).toContain(`${name} = ${index}`);
+});
