@@ -64,16 +64,21 @@ export function rowBroadcast(x: usize, row: usize, out: usize, rows: i32, cols: 
 
 /** out[j] (+)= Σ_r x[r, j] (the bias gradient). accumulate = 0 overwrites out. */
 export function colSum(x: usize, out: usize, rows: i32, cols: i32, accumulate: i32): void {
-  if (accumulate == 0) memory.fill(out, 0, <usize>cols << 2);
+  colSumColumns(x, out, rows, cols, 0, cols, accumulate);
+}
+
+/** {@link colSum} of columns j0 … j1 − 1 only (j0 a multiple of 4): the part of one thread (assembly/parts.ts). */
+export function colSumColumns(x: usize, out: usize, rows: i32, cols: i32, j0: i32, j1: i32, accumulate: i32): void {
+  if (accumulate == 0) memory.fill(out + (<usize>j0 << 2), 0, <usize>(j1 - j0) << 2);
   const ld: usize = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * ld;
-    let j = 0;
-    for (; j + 4 <= cols; j += 4) {
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
       const o = <usize>j << 2;
       v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(xr + o)));
     }
-    for (; j < cols; j++) {
+    for (; j < j1; j++) {
       const o = <usize>j << 2;
       store<f32>(out + o, load<f32>(out + o) + load<f32>(xr + o));
     }

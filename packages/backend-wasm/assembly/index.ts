@@ -36,9 +36,12 @@ export {
 } from './backend';
 export { matmul } from './matmul';
 export {
+  binary4Part,
+  colSumPart,
   dropoutPart,
   geluBackwardFromYPart,
   geluFastPart,
+  layerNormForwardPart,
   matmulPart,
   scaledSoftmaxPart,
   softmaxBackwardScaledPart,

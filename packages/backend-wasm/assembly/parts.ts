@@ -5,7 +5,8 @@
 // same arithmetic (elementwise ranges start at multiples of 4, so the SIMD body and the scalar tail cover the
 // same elements as in a whole call), and the results do not depend on the number of threads.
 
-import { geluBackwardFromY, geluFast, scaledSoftmax, softmaxBackwardScaled } from './backend';
+import { binary4, geluBackwardFromY, geluFast, scaledSoftmax, softmaxBackwardScaled } from './backend';
+import { colSumColumns, layerNormForward } from './fused';
 import { matmulSliced } from './matmul';
 import { dropoutRange } from './random';
 
@@ -146,4 +147,76 @@ export function softmaxBackwardScaledPart(
   const r0 = cut(rows, part, parts, 1);
   const at = (<usize>r0 * <usize>cols) << 2;
   softmaxBackwardScaled(p + at, dp + at, ds + at, cut(rows, part + 1, parts, 1) - r0, cols, scale);
+}
+
+/** Part `part` of `parts` of `layerNormForward` (split over rows). */
+export function layerNormForwardPart(
+  x: usize,
+  gamma: usize,
+  beta: usize,
+  y: usize,
+  mean: usize,
+  rstd: usize,
+  rows: i32,
+  cols: i32,
+  eps: f32,
+  part: i32,
+  parts: i32,
+): void {
+  const r0 = cut(rows, part, parts, 1);
+  const at = (<usize>r0 * <usize>cols) << 2;
+  const statsAt = <usize>r0 << 2;
+  layerNormForward(x + at, gamma, beta, y + at, mean + statsAt, rstd + statsAt, cut(rows, part + 1, parts, 1) - r0, cols, eps);
+}
+
+/** Part `part` of `parts` of `colSum` (split over columns, in multiples of 4). */
+export function colSumPart(x: usize, out: usize, rows: i32, cols: i32, accumulate: i32, part: i32, parts: i32): void {
+  colSumColumns(x, out, rows, cols, cut(cols, part, parts, 4), cut(cols, part + 1, parts, 4), accumulate);
+}
+
+/**
+ * Part `part` of `parts` of `binary4`, split over the outermost axis longer than one (the innermost in
+ * multiples of 4 elements).
+ */
+export function binary4Part(
+  op: i32,
+  a: usize,
+  b: usize,
+  out: usize,
+  n0: i32,
+  n1: i32,
+  n2: i32,
+  n3: i32,
+  sa0: i32,
+  sa1: i32,
+  sa2: i32,
+  sa3: i32,
+  sb0: i32,
+  sb1: i32,
+  sb2: i32,
+  sb3: i32,
+  part: i32,
+  parts: i32,
+): void {
+  if (n0 > 1 || n1 > 1 || n2 > 1) {
+    // the outermost axis longer than one, as axis 0 (the axes before it have length 1)
+    const axis = n0 > 1 ? 0 : n1 > 1 ? 1 : 2;
+    const n = axis == 0 ? n0 : axis == 1 ? n1 : n2;
+    const sa = axis == 0 ? sa0 : axis == 1 ? sa1 : sa2;
+    const sb = axis == 0 ? sb0 : axis == 1 ? sb1 : sb2;
+    const inner = <usize>(axis == 0 ? n1 * n2 * n3 : axis == 1 ? n2 * n3 : n3); // output elements per index
+    const i0 = cut(n, part, parts, 1);
+    const len = cut(n, part + 1, parts, 1) - i0;
+    const pa = a + ((<usize>i0 * <usize>sa) << 2);
+    const pb = b + ((<usize>i0 * <usize>sb) << 2);
+    const po = out + ((<usize>i0 * inner) << 2);
+    if (axis == 0) binary4(op, pa, pb, po, len, n1, n2, n3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3);
+    else if (axis == 1) binary4(op, pa, pb, po, 1, len, n2, n3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3);
+    else binary4(op, pa, pb, po, 1, 1, len, n3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3);
+    return;
+  }
+  const j0 = cut(n3, part, parts, 4);
+  const pa = a + ((<usize>j0 * <usize>sa3) << 2);
+  const pb = b + ((<usize>j0 * <usize>sb3) << 2);
+  binary4(op, pa, pb, out + (<usize>j0 << 2), 1, 1, 1, cut(n3, part + 1, parts, 4) - j0, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3);
 }

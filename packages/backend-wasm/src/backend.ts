@@ -48,6 +48,9 @@ const PART_KERNELS = [
   'geluBackwardFromYPart',
   'scaledSoftmaxPart',
   'softmaxBackwardScaledPart',
+  'binary4Part',
+  'colSumPart',
+  'layerNormForwardPart',
 ] as const;
 type PartKernelName = (typeof PART_KERNELS)[number];
 
@@ -532,11 +535,10 @@ export class WasmBackend implements Backend<WasmStorage> {
       broadcastStrides(bShape, outShape),
       stridesOf(outShape),
     ]);
-    const w = this.w;
     forBlocks4(dims, st, (o, d, s) => {
       const sa = s[0]!;
       const sb = s[1]!;
-      w.binary4(
+      this.inParts('binary4Part', d[0]! * d[1]! * d[2]! * d[3]!, SPLIT_ELEMENTS, [
         code,
         a.ptr + 4 * o[0]!,
         b.ptr + 4 * o[1]!,
@@ -553,7 +555,7 @@ export class WasmBackend implements Backend<WasmStorage> {
         sb[1]!,
         sb[2]!,
         sb[3]!,
-      );
+      ]);
     });
   }
 
@@ -706,8 +708,10 @@ export class WasmBackend implements Backend<WasmStorage> {
     } else if (op === 'sum' && (pattern === 'RK' || pattern === 'KRK')) {
       const [outer, r, inner] =
         pattern === 'RK' ? [1, groups[0]![0], groups[1]![0]] : groups.map((g) => g[0]);
-      for (let o = 0; o < outer!; o++)
-        w.colSum(x.ptr + 4 * o * r! * inner!, out.ptr + 4 * o * inner!, r!, inner!, 0);
+      for (let o = 0; o < outer!; o++) {
+        const args = [x.ptr + 4 * o * r! * inner!, out.ptr + 4 * o * inner!, r!, inner!, 0];
+        this.inParts('colSumPart', r! * inner!, SPLIT_ELEMENTS, args);
+      }
     } else {
       this.reduceGeneric(op, x, shape, axes, out);
     }
@@ -864,7 +868,8 @@ export class WasmBackend implements Backend<WasmStorage> {
     if (!weight || !bias) this.ensureUnits(cols);
     const w = weight ? weight.ptr : this.ones;
     const b = bias ? bias.ptr : this.zeros;
-    this.w.layerNormForward(x.ptr, w, b, out.ptr, mean.ptr, rstd.ptr, rows, cols, eps);
+    const args = [x.ptr, w, b, out.ptr, mean.ptr, rstd.ptr, rows, cols, eps];
+    this.inParts('layerNormForwardPart', rows * cols, SPLIT_ELEMENTS, args);
   }
 
   layerNormBackward(

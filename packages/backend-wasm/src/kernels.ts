@@ -151,6 +151,9 @@ export interface KernelExports {
   geluBackwardFromYPart(...args: number[]): void;
   scaledSoftmaxPart(...args: number[]): void;
   softmaxBackwardScaledPart(...args: number[]): void;
+  binary4Part(...args: number[]): void;
+  colSumPart(...args: number[]): void;
+  layerNormForwardPart(...args: number[]): void;
   add(a: number, b: number, out: number, n: number): void;
   mul(a: number, b: number, out: number, n: number): void;
   rowBroadcast(x: number, row: number, out: number, rows: number, cols: number, op: number): void;

@@ -5,6 +5,7 @@ import {
   crossEntropy,
   dropout,
   gelu,
+  layerNorm,
   linear,
   matmul,
   RandomGenerator,
@@ -87,26 +88,31 @@ describe.skipIf(!twoCores)('createWasmBackend({ threads: 2 })', () => {
     expect(two.workerParts).toBeGreaterThan(before);
   });
 
-  test('a training computation (linear, GELU, dropout, causal attention with dropout, cross-entropy) gives the same loss and gradients bit for bit', async () => {
+  test('a training computation (layerNorm, linear with bias, GELU, dropout, causal attention with dropout, residual, cross-entropy) gives the same loss and gradients bit for bit', async () => {
     await untilWorkerRuns(two);
     const before = two.workerParts;
     const run = (backend: WasmBackend) =>
       withBackend(backend, () => {
         const x = values([64, 11, 48], 1);
+        const g = values([48], 4);
+        const beta = values([48], 5);
         const w1 = values([144, 48], 2).mul(0.1);
+        const b1 = values([144], 6).mul(0.1);
         const w2 = values([8, 48], 3).mul(0.1);
-        for (const p of [x, w1, w2]) p.requiresGrad = true;
-        const h = gelu(linear(x, w1)); // (64, 11, 144)
+        const params = [x, g, beta, w1, b1, w2];
+        for (const p of params) p.requiresGrad = true;
+        const h = gelu(linear(layerNorm(x, g, beta), w1, b1)); // (64, 11, 144)
         const qkv = dropout(h, 0.1, { generator: new RandomGenerator(5) }); // (64, 11, 144)
         const y = selfAttention(qkv, 3, { causal: true, dropout: 0.1, generator: new RandomGenerator(6) }); // (64, 11, 48)
+        const r = x.add(y); // (64, 11, 48) the residual
         const targets = tensor(
           Int32Array.from({ length: 64 * 11 }, (_, i) => (i % 11 < 5 ? -1 : (i * 7) % 8)),
           [64, 11],
           'int32',
         );
-        const loss = crossEntropy(linear(y, w2), targets, { ignoreIndex: -1 });
+        const loss = crossEntropy(linear(r, w2), targets, { ignoreIndex: -1 });
         loss.backward();
-        return [loss, x.grad!, w1.grad!, w2.grad!].map((t) => Array.from(t.data() as Float32Array));
+        return [loss, ...params.map((p) => p.grad!)].map((t) => Array.from(t.data() as Float32Array));
       });
     const expected = run(one);
     for (let i = 0; i < 50 && two.workerParts === before; i++) expect(run(two)).toEqual(expected);

@@ -8,7 +8,7 @@
 
 import { check } from '../errors.js';
 import { getGenerator, type RandomGenerator } from '../random.js';
-import { backendOf, empty, expectDtype, record, type Tensor } from '../tensor.js';
+import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
 import { clone } from './unary.js';
 
 /** Options of {@link dropout}. */
@@ -48,11 +48,11 @@ export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Ten
   expectDtype('dropout', x, 'float32');
   if (!training || p === 0) return clone(x);
   const seed = generator.uint32();
-  const y = empty(backend, x.shape, 'float32'); // same shape as x
+  const y = output(backend, x.shape, 'float32'); // same shape as x, every element written
   backend.dropout(x.storage('dropout'), y.storage('dropout'), x.size, p, seed);
   return record('dropout', y, [x], (g) => {
     // y = x · mask / (1-p), so dx = dy · mask / (1-p): the same kernel with the same seed
-    const dx = empty(backend, x.shape, 'float32');
+    const dx = output(backend, x.shape, 'float32');
     backend.dropout(g.storage('dropout'), dx.storage('dropout'), x.size, p, seed);
     return [dx];
   });

@@ -6,7 +6,7 @@
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
 import { broadcastShapes, padShape, sameShape } from '../shape.js';
-import { backendOf, empty, record, type Tensor } from '../tensor.js';
+import { backendOf, output, record, type Tensor } from '../tensor.js';
 
 /**
  * `out = mask ≠ 0 ? value : x`, with `mask` (int32 or float32) broadcast to `x`'s shape.
@@ -36,7 +36,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
     });
   }
   const maskShape = padShape(mask.shape, x.shape.length);
-  const y = empty(backend, x.shape, x.dtype); // same shape as x
+  const y = output(backend, x.shape, x.dtype); // same shape as x, every element written
   backend.maskedFill(
     x.storage('maskedFill'),
     x.shape,
@@ -46,7 +46,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
     y.storage('maskedFill'),
   );
   return record('maskedFill', y, [x, mask], (g) => {
-    const dx = empty(backend, x.shape, g.dtype);
+    const dx = output(backend, x.shape, g.dtype);
     backend.maskedFill(
       g.storage('maskedFill'),
       x.shape,
