@@ -38,5 +38,8 @@ export type BundledModel = (typeof BUNDLED_MODELS)[number];
  */
 export function bundledModelUrl(name: string): URL | null {
   if (!(BUNDLED_MODELS as readonly string[]).includes(name)) return null;
-  return new URL(`../models/${name.slice('lxmls/'.length)}/`, import.meta.url);
+  // @vite-ignore: a bundler must not turn this folder into a glob of assets (Vite otherwise rewrites it to an
+  // undefined asset); in a bundled page it resolves next to the bundle's directory, where the site serves the
+  // files of models/ (apps/docs copies them to dist/models/).
+  return new URL(/* @vite-ignore */ `../models/${name.slice('lxmls/'.length)}/`, import.meta.url);
 }
