@@ -41,6 +41,8 @@ export {
   dropoutPart,
   geluBackwardFromYPart,
   geluFastPart,
+  gemvKNPart,
+  gemvNKPart,
   layerNormForwardPart,
   matmulPart,
   scaledSoftmaxPart,

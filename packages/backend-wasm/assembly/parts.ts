@@ -5,7 +5,15 @@
 // same arithmetic (elementwise ranges start at multiples of 4, so the SIMD body and the scalar tail cover the
 // same elements as in a whole call), and the results do not depend on the number of threads.
 
-import { binary4, geluBackwardFromY, geluFast, scaledSoftmax, softmaxBackwardScaled } from './backend';
+import {
+  binary4,
+  geluBackwardFromY,
+  geluFast,
+  gemvKN,
+  gemvNK,
+  scaledSoftmax,
+  softmaxBackwardScaled,
+} from './backend';
 import { colSumColumns, layerNormForward } from './fused';
 import { matmulSliced } from './matmul';
 import { dropoutRange } from './random';
@@ -219,4 +227,21 @@ export function binary4Part(
   const pa = a + ((<usize>j0 * <usize>sa3) << 2);
   const pb = b + ((<usize>j0 * <usize>sb3) << 2);
   binary4(op, pa, pb, out + (<usize>j0 << 2), 1, 1, 1, cut(n3, part + 1, parts, 4) - j0, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3);
+}
+
+/**
+ * Part `part` of `parts` of `gemvNK` (y = B·a + bias with B stored N×K, one token through a Linear), split over
+ * the N rows of B: each row's dot product is the same whichever part (four streams or the tail) computes it.
+ */
+export function gemvNKPart(a: usize, b: usize, y: usize, K: i32, N: i32, ldb: i32, bias: usize, part: i32, parts: i32): void {
+  const j0 = cut(N, part, parts, 1);
+  const biasAt = bias == 0 ? 0 : bias + (<usize>j0 << 2);
+  gemvNK(a, b + ((<usize>j0 * <usize>ldb) << 2), y + (<usize>j0 << 2), K, cut(N, part + 1, parts, 1) - j0, ldb, biasAt);
+}
+
+/** Part `part` of `parts` of `gemvKN` (y = a·B, B stored K×N), split over columns in multiples of 4. */
+export function gemvKNPart(a: usize, b: usize, y: usize, K: i32, N: i32, ldb: i32, part: i32, parts: i32): void {
+  const j0 = cut(N, part, parts, 4);
+  const o = <usize>j0 << 2;
+  gemvKN(a, b + o, y + o, K, cut(N, part + 1, parts, 4) - j0, ldb);
 }

@@ -51,6 +51,8 @@ const PART_KERNELS = [
   'binary4Part',
   'colSumPart',
   'layerNormForwardPart',
+  'gemvNKPart',
+  'gemvKNPart',
 ] as const;
 type PartKernelName = (typeof PART_KERNELS)[number];
 
@@ -633,12 +635,12 @@ export class WasmBackend implements Backend<WasmStorage> {
     if (batch === 0 || m === 0 || n === 0) return;
     if (m === 1 && batch === 1 && transB) {
       // inference on one token through a Linear (weight (out, in)): one dot product per row of B, B read once
-      this.w.gemvNK(a, b, out, k, n, k, bias);
+      this.inParts('gemvNKPart', k * n, SPLIT_MACS, [a, b, out, k, n, k, bias]);
       return;
     }
     if (m === 1 && batch === 1 && bias === 0) {
       // inference on one token: y = a·B streams B once instead of packing it panel by panel
-      this.w.gemvKN(a, b, out, k, n, n);
+      this.inParts('gemvKNPart', k * n, SPLIT_MACS, [a, b, out, k, n, n]);
       return;
     }
     const lda = transA ? m : k; // floats per stored row of A

@@ -154,6 +154,8 @@ export interface KernelExports {
   binary4Part(...args: number[]): void;
   colSumPart(...args: number[]): void;
   layerNormForwardPart(...args: number[]): void;
+  gemvNKPart(...args: number[]): void;
+  gemvKNPart(...args: number[]): void;
   add(a: number, b: number, out: number, n: number): void;
   mul(a: number, b: number, out: number, n: number): void;
   rowBroadcast(x: number, row: number, out: number, rows: number, cols: number, op: number): void;

@@ -57,6 +57,8 @@ describe.skipIf(!twoCores)('createWasmBackend({ threads: 2 })', () => {
     ['inner batch (1 × 12 heads)', [1, 12, 40, 64], [1, 12, 64, 40], false, false],
     ['a broadcast weight over a batch', [8, 88, 48], [48, 96], false, false],
     ['K sliced into accumulating passes (K = 700)', [96, 700], [700, 64], false, false],
+    ['columns of one row times B stored K×N (gemvKN)', [1, 768], [768, 1001], false, false],
+    ['rows of B stored N×K for one row (gemvNK, a Linear on one token)', [1, 768], [1003, 768], false, true],
   ] as const)(
     'matmul split by %s equals one thread bit for bit',
     async (_what, shapeA, shapeB, transA, transB) => {
