@@ -17,7 +17,8 @@ import {
 import { describeBackend } from '@lxmls/tensor/testing';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createWasmBackend, type WasmBackend } from './backend.js';
-import { availableThreads } from './threads.js';
+import { type KernelExports, kernelModuleSync } from './kernels.js';
+import { availableThreads, KernelTeam } from './threads.js';
 import { SLOT, WORKER_SOURCE } from './worker-source.js';
 
 const twoCores = availableThreads() === 2;
@@ -163,4 +164,60 @@ test('availableThreads: LXMLS_WASM_THREADS=1 turns threads off', () => {
 
 test('WORKER_SOURCE uses the slot indices of SLOT', () => {
   for (const [name, index] of Object.entries(SLOT)) expect(WORKER_SOURCE).toContain(`${name} = ${index}`);
+});
+
+describe.skipIf(!twoCores)('KernelTeam', () => {
+  test('a part that traps throws, in whichever thread it ran, and the next job runs normally', async () => {
+    const { module } = kernelModuleSync('test', true, true);
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    const team = new KernelTeam(module, memory, ['matmulPart']);
+    try {
+      const f = new Float32Array(memory.buffer);
+      const [a, b, c, scratch] = [65536, 131072, 196608, 262144]; // byte offsets: A (4 × 16 × 16), B, C, scratch
+      for (let i = 0; i < 4 * 256; i++) f[a / 4 + i] = (i % 7) - 3;
+      for (let i = 0; i < 256; i++) f[b / 4 + i] = (i % 5) - 2;
+      // C[t] = A[t] · B for 4 batches; with `sCo` 2^28 floats, batches 2 and 3 write past the memory and trap
+      const job = (sCo: number) => [
+        a,
+        b,
+        c,
+        16,
+        16,
+        16,
+        0,
+        0,
+        16,
+        16,
+        16,
+        4,
+        256,
+        0,
+        sCo,
+        1,
+        0,
+        0,
+        0,
+        0,
+        scratch,
+        0,
+        4096,
+        0,
+        0,
+      ];
+      let ran = false;
+      for (let i = 0; i < 200 && !ran; i++) {
+        team.run(exports.matmulPart, 0, job(256), 4); // starts the worker, then shares parts with it
+        ran = team.workerParts > 0;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      const expected = Array.from(f.subarray(c / 4, c / 4 + 4 * 256));
+      for (let i = 0; i < 20; i++) expect(() => team.run(exports.matmulPart, 0, job(2 ** 28), 4)).toThrow();
+      f.fill(0, c / 4, c / 4 + 4 * 256);
+      team.run(exports.matmulPart, 0, job(256), 4);
+      expect(Array.from(new Float32Array(memory.buffer, c, 4 * 256))).toEqual(expected);
+    } finally {
+      team.dispose();
+    }
+  });
 });

@@ -176,9 +176,9 @@ export class KernelTeam {
     while (Atomics.load(ctl, SLOT.DONE) < parts) {
       // spin: the worker is finishing the part it claimed
     }
+    const workerFailed = Atomics.exchange(ctl, SLOT.ERROR, 0) === 1; // cleared either way for the next job
     if (error !== undefined) throw error;
-    if (Atomics.load(ctl, SLOT.ERROR) === 1) {
-      Atomics.store(ctl, SLOT.ERROR, 0);
+    if (workerFailed) {
       throw new LxmlsBackendWasmError('THREAD_FAILED', 'a part of the call failed in the worker thread', {
         fn: this.names[op]!,
         expected: 'every part to complete',
