@@ -3,7 +3,8 @@
  * `.ci/run`) and launches it with playwright-core and the flags this machine needs (DESIGN.md "Tooling").
  *
  * Serves files of the repository from a local HTTP server on 127.0.0.1, so a test page can import a
- * package's built `dist/` as plain ES modules, exactly as a browser would load the published package.
+ * package's built `dist/` as plain ES modules, exactly as a browser would load the published package; with
+ * {@link CROSS_ORIGIN_ISOLATION} as extra headers the pages are cross-origin isolated (SharedArrayBuffer).
  */
 
 import { execFileSync } from 'node:child_process';
@@ -46,20 +47,44 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
   '.json': 'application/json',
   '.map': 'application/json',
   '.wasm': 'application/wasm',
 };
 
-/** A static file server for `root` on 127.0.0.1 (an ephemeral port); `pages` adds in-memory pages. */
+/**
+ * The response headers that make a page cross-origin isolated (`crossOriginIsolated === true`), which
+ * SharedArrayBuffer, and so the wasm backend's second thread, requires.
+ */
+export const CROSS_ORIGIN_ISOLATION: Readonly<Record<string, string>> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+/** Options of {@link serveStatic}. */
+export interface ServeStaticOptions {
+  /** Extra headers sent with every response (pages, files, 403 and 404), e.g. {@link CROSS_ORIGIN_ISOLATION}. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A static file server for `root` on 127.0.0.1 (an ephemeral port); `pages` adds in-memory pages, and
+ * `options.headers` extra response headers.
+ */
 export async function serveStatic(
   root: string,
   pages: Record<string, string> = {},
+  options: ServeStaticOptions = {},
 ): Promise<{ url: string; server: Server; requests: string[] }> {
   const requests: string[] = [];
+  const extra = options.headers ?? {};
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     requests.push(path);
+    for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
     const page = pages[path];
     if (page !== undefined) {
       res.writeHead(200, { 'content-type': TYPES['.html']! }).end(page);

@@ -1,9 +1,12 @@
 // The docs site (apps/docs) in a real browser: Vite builds it into a temporary folder, a local server on
-// 127.0.0.1 serves the build, and headless Chromium opens every page. A page fails the test on any uncaught
-// error, any console error, or any request to another host. Each demo must work: the tokenizer's ids equal
-// @lxmls/bpe's in Node, the attention views render a GPT's weights (and a GPT-2 folder picked with a file
-// input), BERT's head view renders and loads a picked BERT folder, gpt-nano trains and its loss falls, and the
-// models bundled with @lxmls/gpt load from the built site: seeded sampling is deterministic, the weather
+// 127.0.0.1 serves the build with the cross-origin isolation headers of apps/docs/vite.config.ts (as
+// `vite dev`/`vite preview` do, and as the README asks of a static host), and headless Chromium opens every
+// page: each must be cross-origin isolated, so the wasm backend trains with two threads. A page fails the
+// test on any uncaught error, any console error, or any request to another host. Each demo must work: the
+// tokenizer's ids equal @lxmls/bpe's in Node, the attention views render a GPT's weights (and a GPT-2 folder
+// picked with a file input; the GPT-2 button's fake hub is on another origin, with CORS), BERT's head view
+// renders and loads a picked BERT folder, gpt-nano trains on two threads and its loss falls, and the models
+// bundled with @lxmls/gpt load from the built site: seeded sampling is deterministic, the weather
 // probabilities sum to 1 and equal Node's.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,7 +20,7 @@ import { noGrad, tensor } from '@lxmls/tensor';
 import { FIXED_PROBA, trueConditionals } from '@lxmls/weather-data';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { findChromium, launchChromium, serveStatic } from './browser.js';
+import { CROSS_ORIGIN_ISOLATION, findChromium, launchChromium, serveStatic } from './browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const docs = join(root, 'apps/docs');
@@ -28,12 +31,20 @@ if (chromiumPath === undefined && process.env.CI)
 
 /** Vite's `build`, loosely typed (the config is apps/docs/vite.config.ts). */
 type ViteBuild = (config: Record<string, unknown>) => Promise<unknown>;
+/** Vite's `resolveConfig`, loosely typed: the resolved config's `preview.headers` are what the build is served with. */
+type ViteResolveConfig = (
+  config: Record<string, unknown>,
+  command: 'build' | 'serve',
+  mode?: string,
+  nodeEnv?: string,
+  isPreview?: boolean,
+) => Promise<{ preview: { headers?: Record<string, string> }; server: { headers?: Record<string, string> } }>;
 
 /**
  * Vite's JS API: the workspace's `vite` (a dependency of apps/docs and of vitest), found from vitest's own
  * package so that this works whether or not `tools` lists vite itself.
  */
-async function loadVite(): Promise<{ build: ViteBuild }> {
+async function loadVite(): Promise<{ build: ViteBuild; resolveConfig: ViteResolveConfig }> {
   const fromVitest = createRequire(createRequire(import.meta.url).resolve('vitest/package.json'));
   const pkgFile = fromVitest.resolve('vite/package.json');
   const pkg = fromVitest(pkgFile) as { exports: { '.': string | { import?: string; default?: string } } };
@@ -55,22 +66,37 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
   let outDir: string;
   let browser: Browser;
   let server: Awaited<ReturnType<typeof serveStatic>>;
+  let hub: Awaited<ReturnType<typeof serveStatic>>;
+  /** The headers `vite preview` sends (apps/docs/vite.config.ts `preview.headers`). */
+  let previewHeaders: Record<string, string>;
   /** What went wrong on any page: uncaught errors, console errors, requests to other hosts. */
   const problems: string[] = [];
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'lxmls-docs-'));
-    const { build } = await loadVite();
-    await build({
-      configFile: join(docs, 'vite.config.ts'),
-      logLevel: 'error',
-      build: { outDir, emptyOutDir: true },
-    });
-    // a fake hub for the GPT-2 button: 200 responses that are not a checkpoint (no 404 in the console)
-    server = await serveStatic(outDir, {
-      '/hub/openai-community/gpt2/resolve/main/config.json': '<not json>',
-      '/hub/openai-community/gpt2/resolve/main/model.safetensors': '<not safetensors>',
-    });
+    const { build, resolveConfig } = await loadVite();
+    const configFile = join(docs, 'vite.config.ts');
+    await build({ configFile, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    const config = await resolveConfig(
+      { configFile, logLevel: 'error' },
+      'serve',
+      'production',
+      'production',
+      true,
+    );
+    previewHeaders = { ...config.preview.headers };
+    // the build, served as `vite preview` serves it (and as the README asks of a static host)
+    server = await serveStatic(outDir, {}, { headers: previewHeaders });
+    // a fake hub for the GPT-2 button on another origin (another port), which allows CORS as huggingface.co
+    // does: 200 responses that are not a checkpoint (no 404 in the console)
+    hub = await serveStatic(
+      outDir,
+      {
+        '/hub/openai-community/gpt2/resolve/main/config.json': '<not json>',
+        '/hub/openai-community/gpt2/resolve/main/model.safetensors': '<not safetensors>',
+      },
+      { headers: { 'access-control-allow-origin': '*' } },
+    );
     browser = await launchChromium(chromiumPath!);
   }, 60_000);
 
@@ -81,6 +107,7 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
   afterAll(async () => {
     await browser?.close();
     server?.server.close();
+    hub?.server.close();
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
@@ -92,7 +119,8 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
       if (m.type() === 'error') problems.push(`${path}: console error: ${m.text()}`);
     });
     page.on('request', (r) => {
-      const url = new URL(r.url());
+      // a blob: URL (the wasm backend's worker) is local; its origin is the page's
+      const url = new URL(r.url().replace(/^blob:/, ''));
       if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1')
         problems.push(`${path}: request to ${r.url()}`);
     });
@@ -101,6 +129,8 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
       if (r.status() >= 400) problems.push(`${path}: ${r.status()} for ${r.url()}`);
     });
     await page.goto(`${server.url}/${path}`);
+    // served with COOP/COEP, the page is cross-origin isolated (SharedArrayBuffer, two wasm threads)
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     // the inlined stylesheet applies, and every form control has a label
     expect(await page.$eval('header.site', (e) => getComputedStyle(e).backgroundColor)).not.toBe(
       'rgba(0, 0, 0, 0)',
@@ -113,6 +143,16 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
     expect(unlabelled).toEqual([]);
     return page;
   };
+
+  test('vite dev and vite preview send the cross-origin isolation headers', async () => {
+    const { resolveConfig } = await loadVite();
+    const configFile = join(docs, 'vite.config.ts');
+    const dev = await resolveConfig({ configFile, logLevel: 'error' }, 'serve', 'development');
+    for (const headers of [previewHeaders, dev.server.headers ?? {}]) {
+      const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+      expect(lower).toMatchObject(CROSS_ORIGIN_ISOLATION);
+    }
+  });
 
   test('index.html links every guide and the API reference, and reports WebAssembly SIMD', async () => {
     const page = await open('index.html');
@@ -177,7 +217,7 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
   });
 
   test('attention.html computes the cross-attention tests and draws the head and model views of a GPT', async () => {
-    const page = await open(`attention.html?hub=${encodeURIComponent(`${server.url}/hub`)}`);
+    const page = await open(`attention.html?hub=${encodeURIComponent(`${hub.url}/hub`)}`);
     await page.waitForSelector('#head-view .lx-head-view');
     expect(await page.textContent('#test-a-check')).toMatch(/^✓/);
     expect(await page.textContent('#test-b')).toContain('row 0: [67036.8, 71226.6, 75416.4]');
@@ -371,7 +411,7 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
     expect(problems).toEqual([]);
   }, 120_000);
 
-  test('training.html trains gpt-nano on the wasm backend: the chart gets a point per iteration and the loss falls', async () => {
+  test('training.html trains gpt-nano on the wasm backend with two threads: the chart gets a point per iteration and the loss falls', async () => {
     const page = await open('training.html');
     expect(await page.textContent('#bayes')).toBe('0.2502');
     expect(await page.locator('#chart .lx-bayes').count()).toBe(1);
@@ -392,8 +432,16 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
     await page.fill('#iters', '30');
     await page.click('#start');
     await page.waitForSelector('#status[data-state="done"]', { timeout: 40_000 });
-    expect(await page.textContent('#status')).toMatch(/^Done after 30 iterations/);
-    expect(await page.textContent('#backend')).toBe('wasm');
+    // two threads on the cross-origin-isolated page (availableThreads() is min(2, hardwareConcurrency))
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const threads = cores >= 2 ? '2 threads' : '1 thread';
+    expect(await page.textContent('#status')).toMatch(
+      new RegExp(
+        `^Done after 30 iterations \\([\\d.]+ s, [\\d.]+ ms per iteration, wasm backend, ${threads}\\): `,
+      ),
+    );
+    expect(await page.textContent('#backend')).toBe(`wasm backend, ${threads}`);
+    expect(await page.getAttribute('#backend', 'data-threads')).toBe(cores >= 2 ? '2' : '1');
     const points = (await page.getAttribute('#chart .lx-loss-line', 'points'))!.split(' ');
     expect(points).toHaveLength(30);
     const losses = [...(await page.textContent('#log'))!.matchAll(/iter (\d+): train loss ([\d.]+)/g)].map(

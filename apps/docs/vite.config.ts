@@ -6,8 +6,9 @@
  * `exports`), through aliases built from the packages' own `package.json` files: the site builds without a
  * `tsc --build` first, before or after `pnpm install`, and every package is bundled once (the tensor
  * backend registry is shared by all of them). The stylesheet is inlined into each page; the model folders the
- * demos load are served under `models/` (see `siteModels`). This file imports
- * nothing from `vite` at run time, so Vite can load it from anywhere.
+ * demos load are served under `models/` (see `siteModels`). `vite dev` and `vite preview` send the
+ * cross-origin isolation headers ({@link CROSS_ORIGIN_ISOLATION_HEADERS}), so the wasm backend trains with two
+ * threads. This file imports nothing from `vite` at run time, so Vite can load it from anywhere.
  */
 
 import {
@@ -29,6 +30,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
 /** Where `pnpm run docs` (TypeDoc, `typedoc.json` `out`) writes the API reference. */
 export const API_DOCS_DIR = join(repo, 'docs-api');
+/**
+ * The response headers that make the site's pages cross-origin isolated (`crossOriginIsolated === true`):
+ * SharedArrayBuffer needs them, and with it the wasm backend computes with two threads (the page plus a
+ * worker started from a Blob URL); without them it runs on one. Every resource of the site is same-origin, so
+ * `require-corp` blocks nothing; the GPT-2 button's cross-origin downloads are CORS requests, which it allows.
+ * A static host must send the same two headers (README "Serve it").
+ */
+export const CROSS_ORIGIN_ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 /** The pages of the site, in the order of the navigation. */
 export const PAGES = ['index', 'tokenization', 'attention', 'bert', 'training', 'generate'] as const;
 
@@ -225,6 +237,6 @@ export default {
       input: Object.fromEntries(PAGES.map((page) => [page, join(here, `${page}.html`)])),
     },
   },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1', headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
+  preview: { host: '127.0.0.1', headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
 } satisfies UserConfig;

@@ -3,6 +3,10 @@
  * Trainer. Every iteration adds a point to @lxmls/viz's loss chart (next to the Bayes-optimal line); every
  * 100 iterations the notebook's log line is printed; Start / Stop control the run. The Trainer yields to the
  * event loop every few milliseconds, so the page keeps responding while it trains.
+ *
+ * The wasm backend computes with two threads (the page plus a worker over shared memory) where the page is
+ * cross-origin isolated (the site's server sends COOP/COEP headers, see the README), else with one; the page
+ * shows which ("wasm backend, 2 threads").
  */
 
 import '@lxmls/backend-wasm/register';
@@ -26,7 +30,21 @@ const evalOut = byId('eval', HTMLOutputElement);
 
 const bayes = bayesOptimal(FIXED_PROBA, 6);
 byId('bayes', HTMLOutputElement).textContent = bayes.loss.toFixed(4);
-byId('backend', HTMLOutputElement).textContent = getBackend().name;
+
+/** The threads the current backend computes with (`threads` of the wasm backend; 1 for a backend without). */
+function backendThreads(): number {
+  return (getBackend() as ReturnType<typeof getBackend> & { threads?: number }).threads ?? 1;
+}
+
+/** "wasm backend, 2 threads": the backend the Trainer runs on and its threads. */
+function backendText(): string {
+  const threads = backendThreads();
+  return `${getBackend().name} backend, ${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
+const backendOutput = byId('backend', HTMLOutputElement);
+backendOutput.textContent = backendText();
+backendOutput.dataset.threads = String(backendThreads()); // read by the browser test
 
 let chart: LossChartHandle = lossChart(chartElement, { points: [], bayesLoss: bayes.loss }, { theme });
 let run: WeatherRun | null = null;
@@ -79,8 +97,8 @@ async function start(): Promise<void> {
     const current = createWeatherRun({ maxIters, learningRate, seed });
     run = current;
     const { trainer } = current;
-    byId('backend', HTMLOutputElement).textContent = trainer.device;
-    status.textContent = `Training for ${maxIters} iterations on the ${trainer.device} backend…`;
+    backendOutput.textContent = backendText();
+    status.textContent = `Training for ${maxIters} iterations on the ${backendText()}…`;
     trainer.setCallback('on_batch_end', (t) => {
       chart.push({ step: t.iterNum, loss: t.loss });
       if (t.iterNum % 100 === 0 || t.iterNum === maxIters - 1) appendLog(iterLine(t));
@@ -90,7 +108,11 @@ async function start(): Promise<void> {
     const summary = await trainer.run();
     const seconds = (performance.now() - t0) / 1000;
     appendLog(`Training time: ${seconds.toFixed(2)} seconds`);
-    status.textContent = `${summary.stopped ? 'Stopped' : 'Done'} after ${summary.iterations} iterations (${seconds.toFixed(1)} s): last train loss ${trainer.loss.toFixed(4)}, Bayes-optimal ${bayes.loss.toFixed(4)}.`;
+    const perIter =
+      summary.iterations > 0
+        ? ` ${((1000 * seconds) / summary.iterations).toFixed(1)} ms per iteration,`
+        : '';
+    status.textContent = `${summary.stopped ? 'Stopped' : 'Done'} after ${summary.iterations} iterations (${seconds.toFixed(1)} s,${perIter} ${backendText()}): last train loss ${trainer.loss.toFixed(4)}, Bayes-optimal ${bayes.loss.toFixed(4)}.`;
     status.dataset.state = 'done'; // read by the browser test
     showEvaluation(current);
   } catch (error) {
