@@ -4,8 +4,9 @@
 // Cross-Origin-Opener-Policy / Cross-Origin-Embedder-Policy headers (a cross-origin-isolated page, where the
 // backend starts its worker from a Blob URL over a shared WebAssembly.Memory), one without (one thread).
 // On the isolated page the worker must take parts of the calls, and every result, forward and backward, must
-// equal bit for bit that of a one-thread backend in the same page. Any page error, console error or request
-// to another host fails the test.
+// equal bit for bit that of a one-thread backend in the same page; there the two-thread backend also passes
+// the whole conformance suite of @lxmls/tensor/conformance (`runConformance`). Any page error, console error
+// or request to another host fails the test.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -33,6 +34,27 @@ interface CaseResult {
   mismatch: string;
 }
 
+/** A result of `runConformance` (ConformanceResult of @lxmls/tensor/conformance). */
+interface ConformanceResult {
+  name: string;
+  ok: boolean;
+  skipped: boolean;
+  detail: string;
+}
+
+/** The conformance suite on the two-thread backend (the page's `?conformance` only). */
+interface ConformanceRun {
+  /** The backend's thread count. */
+  threads: number;
+  /** CONFORMANCE_CASES.length. */
+  cases: number;
+  /** Cases with `grad: false` (their two gradient checks are skipped). */
+  notDifferentiable: number;
+  results: ConformanceResult[];
+  /** `memory().numTensors` before and after the suite. */
+  tensors: [number, number];
+}
+
 interface PageResult {
   crossOriginIsolated: boolean;
   sharedArrayBuffer: boolean;
@@ -48,6 +70,7 @@ interface PageResult {
   /** `gelu` of a few values on the 'auto' backend (it works whatever the thread count). */
   gelu: number[];
   cases: CaseResult[];
+  conformance?: ConformanceRun;
   error?: string;
   /** The blob: URLs the page started workers from (recorded by the test, not the page). */
   workerScripts: string[];
@@ -72,7 +95,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-wasm threads in head
   });
 
   /** Opens the page from `server`, waits for its result, and checks that nothing went wrong on the way. */
-  async function runPage(server: Awaited<ReturnType<typeof serveStatic>>): Promise<PageResult> {
+  async function runPage(server: Awaited<ReturnType<typeof serveStatic>>, query = ''): Promise<PageResult> {
     const problems: string[] = [];
     const page: Page = await browser.newPage();
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -91,7 +114,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-wasm threads in head
       if (r.status() >= 400) problems.push(`${r.status()} for ${r.url()}`);
     });
     try {
-      await page.goto(`${server.url}/backend-wasm.html`);
+      await page.goto(`${server.url}/backend-wasm.html${query}`);
       await page.waitForFunction(() => 'result' in window, undefined, { timeout: 120_000 });
       const result = await page.evaluate(() => (window as unknown as { result: PageResult }).result);
       expect(result.error).toBeUndefined();
@@ -106,8 +129,8 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-wasm threads in head
     }
   }
 
-  test('a cross-origin-isolated page computes on two threads, bit for bit as on one', async () => {
-    const result = await runPage(isolated);
+  test('a cross-origin-isolated page computes on two threads, bit for bit as on one, and passes the conformance suite', async () => {
+    const result = await runPage(isolated, '?conformance');
     expect(result.crossOriginIsolated).toBe(true);
     expect(result.sharedArrayBuffer).toBe(true);
     // availableThreads() is min(2, hardwareConcurrency): 2 on any machine with two cores (CI's have two)
@@ -140,6 +163,17 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-wasm threads in head
       for (const c of result.cases.filter((c) => !c.name.startsWith('layerNorm')))
         expect(c.workerParts, c.name).toBeGreaterThan(0);
     }
+    // the whole conformance suite on the two-thread backend: three checks per case, the two gradient checks
+    // of each non-differentiable case skipped, every other check passing
+    const suite = result.conformance!;
+    expect(suite.threads).toBe(expected);
+    expect(suite.cases).toBeGreaterThanOrEqual(72);
+    expect(suite.results).toHaveLength(3 * suite.cases);
+    expect(suite.results.filter((r) => !r.skipped)).toHaveLength(
+      3 * suite.cases - 2 * suite.notDifferentiable,
+    );
+    expect(suite.results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`)).toEqual([]);
+    expect(suite.tensors[1], 'memory().numTensors over the suite').toBe(suite.tensors[0]);
   }, 180_000);
 
   test('a page without the COOP/COEP headers runs on one thread', async () => {
@@ -153,6 +187,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-wasm threads in head
     expect(result.workerScripts).toEqual([]);
     expect(result.gelu.map((v) => v.toFixed(4))).toEqual(['-0.1588', '0.0000', '1.9546']);
     expect(result.cases).toHaveLength(6);
+    expect(result.conformance).toBeUndefined();
     for (const c of result.cases) {
       expect(c.mismatch, c.name).toBe('');
       expect(c.workerParts, c.name).toBe(0);
@@ -163,7 +198,8 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-wasm threads in head
 /**
  * The test page. Inputs are fixed sin(0.37·i + seed) values; each computation runs on a one-thread and a
  * two-thread backend, with a backward pass of sum(y · w) for a fixed w, and the float32 bits of the output and
- * of every input's gradient are compared.
+ * of every input's gradient are compared. With `?conformance`, the two-thread backend then runs the
+ * conformance suite.
  */
 const PAGE = `<!doctype html>
 <title>@lxmls/backend-wasm threads</title>
@@ -251,6 +287,18 @@ try {
       values: expected.reduce((n, x) => n + x.length, 0),
       mismatch,
     });
+  }
+  if (new URLSearchParams(location.search).has('conformance')) {
+    const C = await import('/packages/tensor/dist/testing/conformance.js');
+    const tensors = T.memory().numTensors;
+    const results = await C.runConformance(two);
+    result.conformance = {
+      threads: two.threads,
+      cases: C.CONFORMANCE_CASES.length,
+      notDifferentiable: C.CONFORMANCE_CASES.filter((c) => c.grad === false).length,
+      results,
+      tensors: [tensors, T.memory().numTensors],
+    };
   }
   two.dispose();
   auto.dispose();
