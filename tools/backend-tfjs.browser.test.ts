@@ -7,9 +7,9 @@
 // tfjs tensor behind.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findChromium, serveStatic } from './browser.js';
+import { findChromium, launchChromium, serveStatic } from './browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const chromiumPath = findChromium();
@@ -53,20 +53,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-tfjs in headless Chr
   beforeAll(async () => {
     server = await serveStatic(root, { '/backend-tfjs.html': PAGE });
     // tools/browser.ts's flags (DESIGN.md "Tooling"), plus WebGPU, which needs --enable-unsafe-webgpu here.
-    browser = await chromium.launch({
-      executablePath: chromiumPath!,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--enable-unsafe-webgpu',
-      ],
-    });
+    browser = await launchChromium(chromiumPath!, ['--enable-unsafe-webgpu']);
   });
 
   afterAll(async () => {

@@ -27,8 +27,14 @@ export function findChromium(): string | undefined {
   return undefined;
 }
 
-/** Launches headless Chromium with the flags that work on this machine kind. */
-export async function launchChromium(executablePath: string): Promise<Browser> {
+/**
+ * Launches headless Chromium with the flags that work on this machine kind, plus `extraArgs` (e.g.
+ * `--enable-unsafe-webgpu`).
+ */
+export async function launchChromium(
+  executablePath: string,
+  extraArgs: readonly string[] = [],
+): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
@@ -40,6 +46,7 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
