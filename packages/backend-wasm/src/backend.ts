@@ -25,6 +25,7 @@ import type {
 } from '@lxmls/tensor';
 import { createJsBackend, LxmlsTensorError, registerBackend } from '@lxmls/tensor';
 import { Allocator } from './allocator.js';
+import { describe, LxmlsBackendWasmError } from './errors.js';
 import { type KernelExports, kernelModuleSync } from './kernels.js';
 import { availableThreads, KernelTeam } from './threads.js';
 
@@ -305,29 +306,30 @@ export class WasmBackend implements Backend<WasmStorage> {
 
   /** Use {@link createWasmBackend}. */
   constructor(options: WasmBackendOptions = {}) {
+    // the options are checked before anything is compiled or allocated
     const threads = options.threads ?? 'auto';
     if (!(threads === 'auto' || threads === 1 || threads === 2)) {
-      throw new LxmlsTensorError('INVALID_ARGUMENT', 'options.threads is not a supported thread count', {
+      throw new LxmlsBackendWasmError('INVALID_ARGUMENT', 'options.threads is not a supported thread count', {
         fn: 'createWasmBackend',
         argument: 'options.threads',
         expected: "1, 2 or 'auto'",
-        received: String(threads),
+        received: describe(threads),
+      });
+    }
+    const initial = options.initialPages ?? 256;
+    const maximum = options.maximumPages ?? 65536;
+    if (!(Number.isInteger(initial) && Number.isInteger(maximum) && initial >= 1 && maximum >= initial)) {
+      throw new LxmlsBackendWasmError('INVALID_ARGUMENT', 'memory pages out of range', {
+        fn: 'createWasmBackend',
+        argument: 'options',
+        expected: '1 ≤ initialPages ≤ maximumPages ≤ 65536 (integers)',
+        received: `initialPages ${describe(initial)}, maximumPages ${describe(maximum)}`,
       });
     }
     this.threads = threads === 'auto' ? availableThreads() : Math.min(threads, availableThreads());
     const shared = this.threads > 1;
     const { module, relaxed } = kernelModuleSync('createWasmBackend', options.relaxedSimd !== false, shared);
     this.relaxedSimd = relaxed;
-    const initial = options.initialPages ?? 256;
-    const maximum = options.maximumPages ?? 65536;
-    if (!(Number.isInteger(initial) && Number.isInteger(maximum) && initial >= 1 && maximum >= initial)) {
-      throw new LxmlsTensorError('INVALID_ARGUMENT', 'memory pages out of range', {
-        fn: 'createWasmBackend',
-        argument: 'options',
-        expected: '1 ≤ initialPages ≤ maximumPages ≤ 65536 (integers)',
-        received: `initialPages ${initial}, maximumPages ${maximum}`,
-      });
-    }
     this.memory = new WebAssembly.Memory({ initial, maximum: Math.min(maximum, 65536), shared });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.w = instance.exports as unknown as KernelExports;
@@ -1623,9 +1625,11 @@ function logSumExp(x: TypedArray, o: number, cols: number): number {
  * instantiates it over a new memory. Use it with `withBackend`, or register it with
  * {@link registerWasmBackend} (or `import '@lxmls/backend-wasm/register'`) to make it the default.
  *
- * @param options - Memory sizes.
+ * @param options - Threads, memory sizes, relaxed SIMD.
  * @returns A new {@link WasmBackend}.
- * @throws {@link LxmlsBackendWasmError} `NO_SIMD` where WebAssembly SIMD is missing.
+ * @throws {@link LxmlsBackendWasmError} `INVALID_ARGUMENT` for a thread count other than 1, 2 or 'auto', or
+ *   memory pages out of range (checked before anything is compiled); `NO_SIMD` where WebAssembly SIMD is
+ *   missing.
  * @example
  * ```ts
  * import { createWasmBackend } from '@lxmls/backend-wasm';

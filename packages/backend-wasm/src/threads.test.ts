@@ -17,6 +17,7 @@ import {
 import { describeBackend } from '@lxmls/tensor/testing';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createWasmBackend, type WasmBackend } from './backend.js';
+import { LxmlsBackendWasmError } from './errors.js';
 import { type KernelExports, kernelModuleSync } from './kernels.js';
 import { availableThreads, KernelTeam } from './threads.js';
 import { SLOT, WORKER_SOURCE } from './worker-source.js';
@@ -147,7 +148,22 @@ function values(shape: readonly number[], seed: number): Tensor {
 describeBackend('wasm, two threads', () => createWasmBackend({ threads: 2 }));
 
 test('createWasmBackend({ threads: 3 }) names the option and the allowed values', () => {
-  expect(() => createWasmBackend({ threads: 3 })).toThrow(/options\.threads.*1, 2 or 'auto'.*received 3/s);
+  expect(() => createWasmBackend({ threads: 3 })).toThrow(
+    /^\[@lxmls\/backend-wasm\] createWasmBackend: options\.threads.*1, 2 or 'auto'.*received number 3/s,
+  );
+  expect(() => createWasmBackend({ threads: 'two' as never })).toThrow(/received string "two"/);
+  try {
+    createWasmBackend({ threads: 0 });
+    expect.fail('threads 0 was accepted');
+  } catch (error) {
+    expect(LxmlsBackendWasmError.isInstance(error) && error.code).toBe('INVALID_ARGUMENT');
+  }
+});
+
+test('createWasmBackend with maximumPages < initialPages names both', () => {
+  expect(() => createWasmBackend({ initialPages: 8, maximumPages: 4 })).toThrow(
+    /^\[@lxmls\/backend-wasm\] createWasmBackend: memory pages out of range\. Expected 1 ≤ initialPages ≤ maximumPages ≤ 65536 \(integers\), received initialPages number 8, maximumPages number 4\.$/,
+  );
 });
 
 test('availableThreads: LXMLS_WASM_THREADS=1 turns threads off', () => {
