@@ -8,7 +8,9 @@ import * as backendTfjs from '@lxmls/backend-tfjs';
 import * as backendWasm from '@lxmls/backend-wasm';
 import * as bert from '@lxmls/bert';
 import * as bpe from '@lxmls/bpe';
+import * as course from '@lxmls/course';
 import * as gpt from '@lxmls/gpt';
+import * as models from '@lxmls/models';
 import * as nn from '@lxmls/nn';
 import * as tensor from '@lxmls/tensor';
 import * as tensorTesting from '@lxmls/tensor/testing';
@@ -32,7 +34,9 @@ const modules: Record<string, unknown> = {
   '@lxmls/backend-wasm': backendWasm,
   '@lxmls/bert': bert,
   '@lxmls/bpe': bpe,
+  '@lxmls/course': course,
   '@lxmls/gpt': gpt,
+  '@lxmls/models': models,
   '@lxmls/nn': nn,
   '@lxmls/tensor': tensor,
   '@lxmls/tensor/testing': tensorTesting,
