@@ -5,6 +5,14 @@
  * Every export is listed here.
  */
 
+export {
+  type AttentionClass,
+  type AttentionFactory,
+  type AttentionFactoryFunction,
+  type AttentionModule,
+  createAttention,
+  toAttentionOutput,
+} from './attention-factory.js';
 export { CausalSelfAttention } from './causal-self-attention.js';
 export type {
   AttentionModuleOptions,
