@@ -409,6 +409,15 @@ describe('readSafetensors validation of hostile files', () => {
     );
   });
 
+  test('readSafetensorsHeader names a duplicate among 100,000 names (one pass, not quadratic)', () => {
+    // issue 17: the duplicate check compared every name with every earlier one (over 300 s for 1M names)
+    const names = Array.from({ length: 100_000 }, (_, i) => `"t${i}":{}`);
+    names.push('"t99999":{}');
+    const e = errorOf(() => readSafetensorsHeader(file(`{${names.join(',')}}`, data8)));
+    expect(e.code).toBe('INVALID_SAFETENSORS');
+    expect(e.message).toContain('the header names "t99999" twice');
+  });
+
   test('readSafetensors names the tensor and the file offset of an end beyond the buffer', () => {
     const bytes = file({ x: entry('F32', [4], 0, 16) }, data8);
     const e = errorOf(() => readSafetensors(bytes));

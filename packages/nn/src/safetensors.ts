@@ -216,8 +216,9 @@ function parseHeader(fn: string, bytes: Uint8Array, maxHeaderBytes: number): Saf
   }
   const record = header as Record<string, unknown>;
   const order = topLevelKeys(text);
-  if (new Set(order).size !== order.length) {
-    const dup = order.find((k, i) => order.indexOf(k) !== i);
+  const seen = new Set<string>();
+  const dup = order.find((k) => seen.has(k) || !seen.add(k)); // one pass: linear in the number of names
+  if (dup !== undefined) {
     throw invalid(
       fn,
       `the header names ${describe(dup)} twice`,
