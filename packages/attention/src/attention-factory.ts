@@ -5,7 +5,8 @@
  * (`output = self.resid_dropout(self.output_proj(attended_values))`).
  *
  * A module returns either the attended output `(B, T, C)` or an {@link AttentionOutput}
- * (`{ output, weights }`); {@link toAttentionOutput} turns both into the latter for the block.
+ * (`{ output, weights }`); {@link toAttentionOutput} turns both into the latter for the block. A module that
+ * keeps a KV cache says so with `supportsKVCache: true`; the GPT recomputes the context for any other.
  */
 
 import { Module } from '@lxmls/nn';
@@ -17,9 +18,17 @@ import type { AttentionOutput } from './scaled-dot-product.js';
 /** An attention module a GPT block can use: a {@link Module} whose `forward` maps `(B, T, C)` to `(B, T, C)`. */
 export interface AttentionModule extends Module {
   /**
+   * True when `forward` honours `options.cache` (appends the new keys and values to the layer's
+   * {@link KVCache} and attends over past + new positions), as the course's modules do. Absent or false (a
+   * student's module): the GPT generates by running the whole context again at each step, which gives the
+   * same tokens, only more slowly.
+   */
+  readonly supportsKVCache?: boolean;
+  /**
    * @param x - The block's normalised residual stream `(B, T, C)`.
-   * @param options - `cache`, `returnWeights`, `returnQueriesKeys`: a module may ignore them (a student's
-   *   module does); the GPT then runs without a KV cache and returns no weights for this layer.
+   * @param options - `cache`, `returnWeights`, `returnQueriesKeys`: a module without `supportsKVCache` may
+   *   ignore them (a student's module does); the GPT then never passes it a cache, and asking the GPT for the
+   *   attention weights (or queries and keys) of such a module throws an error that says what to return.
    */
   forward(x: Tensor, options?: CausalForwardOptions): Tensor | AttentionOutput;
 }

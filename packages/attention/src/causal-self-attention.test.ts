@@ -63,7 +63,7 @@ describe('CausalSelfAttention(config) and PretrainedCausalSelfAttention(config)'
   });
 
   test.each(forms)(
-    '%s: the fast path equals the step-by-step path; weights are causal and sum to 1',
+    '%s: forward equals forward with returnWeights; weights are causal and sum to 1',
     (_, make) => {
       const attn = make(1);
       const x = randn([2, 5, 12], new RandomGenerator(2));

@@ -1,7 +1,9 @@
 /**
  * CausalSelfAttention, the exercise form (LxMLS Exercise 2.2): multi-head masked self-attention with
  * separate query, key and value projections, written step by step as the course asks students to complete
- * it. Used by the GPT when `config.pretrained` is false.
+ * it. The code you read is the code that runs: every forward computes with exactly these steps (the fused
+ * kernel lives in its own module, {@link FusedCausalSelfAttention}, with the same parameters). The GPT's
+ * attention by default when `config.pretrained` is false.
  *
  * Follows `lxmls/transformers/model.py` `CausalSelfAttention` (a minGPT fork in which the fused `c_attn`
  * was split into `query_proj`, `key_proj` and `value_proj`), and Vaswani et al. (2017) §3.2.
@@ -13,9 +15,7 @@ import {
   maskedFill,
   matmul,
   permute,
-  type RandomGenerator,
   reshape,
-  selfAttention,
   slice,
   softmax,
   sub,
@@ -44,6 +44,8 @@ export function trilBuffer(n: number): Tensor {
  * Parts, registered in the toolkit's order: `query_proj`, `key_proj`, `value_proj`, `output_proj` (each
  * `Linear(C, C)`), `attn_dropout`, `resid_dropout`, and the persistent buffer `bias`
  * `(1, 1, blockSize, blockSize)`, so a GPT's state dict has `transformer.h.N.attn.bias` as in PyTorch.
+ * `forward` always runs the composed steps it shows (Exercises 2.2.1 to 2.2.4); for speed, train with
+ * {@link FusedCausalSelfAttention}, which has the same parameters and gives the same values and gradients.
  *
  * @remarks Python: `lxmls.transformers.model.CausalSelfAttention`.
  * @example
@@ -71,8 +73,8 @@ export class CausalSelfAttention extends Module {
   readonly residDropout: Dropout;
   /** The causal mask: 1 where query i may attend to key j (j ≤ i), `(1, 1, blockSize, blockSize)`. */
   readonly bias: Tensor;
-  /** The random source of the dropout masks, as given to the Dropout modules (none: the global one). */
-  readonly #drop: { generator?: RandomGenerator };
+  /** This module honours `cache`, `returnWeights` and `returnQueriesKeys` (see {@link AttentionModule}). */
+  readonly supportsKVCache = true;
 
   /**
    * @param config - `nEmbd`, `nHead` (a divisor of nEmbd), `blockSize`, `attnPdrop`, `residPdrop`.
@@ -85,7 +87,6 @@ export class CausalSelfAttention extends Module {
     const { generator, initGenerator = generator } = options;
     const init = { generator: initGenerator };
     const drop = generator ? { generator } : {}; // no generator: the global one at each call
-    this.#drop = drop;
     this.hiddenSize = C;
     this.numHeads = nHead;
     this.blockSize = blockSize;
@@ -123,41 +124,32 @@ export class CausalSelfAttention extends Module {
     const k = this.keyProj.forward(x); // (B, T, C)
     const v = this.valueProj.forward(x); // (B, T, C)
 
-    let y: Tensor; // (B, T, C), the heads side by side
-    let weights: Tensor | null = null;
-    let queriesKeys: { queries: Tensor; keys: Tensor } | undefined; // asked for by the neuron view
-    if (!cache && !returnWeights && !returnQueriesKeys) {
-      // the fast path: exactly the steps below (attention dropout included, with the same mask), in one fused
-      // kernel that never stores the (T, T) scores
-      const dropout = this.training ? this.attnDropout.p : 0;
-      y = selfAttention([q, k, v], nh, { causal: true, dropout, ...this.#drop }); // (B, T, C)
-    } else {
-      // split the channels into nh heads of hs, and move the head axis before the time axis, so that all
-      // heads are computed by one batched matrix product
-      const heads = (t: Tensor) => permute(reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
-      const query = heads(q); // (B, nh, T, hs)
-      let key = heads(k); // (B, nh, T, hs)
-      let value = heads(v); // (B, nh, T, hs)
-      if (cache) ({ k: key, v: value } = cache.append(key, value)); // (B, nh, Tk = Tpast + T, hs)
-      const Tk = past + T;
-      if (returnQueriesKeys) queriesKeys = { queries: query, keys: key }; // (B, nh, T, hs), (B, nh, Tk, hs)
+    // split the channels into nh heads of hs, and move the head axis before the time axis, so that all
+    // heads are computed by one batched matrix product
+    const heads = (t: Tensor) => permute(reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
+    const query = heads(q); // (B, nh, T, hs)
+    let key = heads(k); // (B, nh, T, hs)
+    let value = heads(v); // (B, nh, T, hs)
+    if (cache) ({ k: key, v: value } = cache.append(key, value)); // (B, nh, Tk = Tpast + T, hs)
+    const Tk = past + T;
 
-      // Exercise 2.2.2: attention scores q·kᵀ, scaled by √hs (the head size: this is multi-head attention)
-      const scores = matmul(query, key, { transposeB: true }).div(Math.sqrt(hs)); // (B, nh, T, Tk)
+    // Exercise 2.2.2: attention scores q·kᵀ, scaled by √hs (the head size: this is multi-head attention)
+    const scores = matmul(query, key, { transposeB: true }).div(Math.sqrt(hs)); // (B, nh, T, Tk)
 
-      // the causal mask: rows past..past+T-1 of the lower triangle; -inf where bias == 0 (a future key)
-      const mask = slice(this.bias, [0, 0, past, 0], [1, 1, T, Tk]); // (1, 1, T, Tk)
-      const masked = maskedFill(scores, sub(1, mask), Number.NEGATIVE_INFINITY); // (B, nh, T, Tk)
+    // the causal mask: rows past..past+T-1 of the lower triangle; -inf where bias == 0 (a future key)
+    const mask = slice(this.bias, [0, 0, past, 0], [1, 1, T, Tk]); // (1, 1, T, Tk)
+    const masked = maskedFill(scores, sub(1, mask), Number.NEGATIVE_INFINITY); // (B, nh, T, Tk)
 
-      // Exercise 2.2.3: softmax over the keys (the last axis), so each query's weights sum to 1
-      weights = this.attnDropout.forward(softmax(masked, -1)); // (B, nh, T, Tk)
+    // Exercise 2.2.3: softmax over the keys (the last axis), so each query's weights sum to 1
+    const weights = this.attnDropout.forward(softmax(masked, -1)); // (B, nh, T, Tk)
 
-      // Exercise 2.2.4: the weighted sum of the values
-      const attended = matmul(weights, value); // (B, nh, T, hs)
-      y = reshape(permute(attended, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side again
-    }
+    // Exercise 2.2.4: the weighted sum of the values
+    const attended = matmul(weights, value); // (B, nh, T, hs)
+    const y = reshape(permute(attended, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side again
+
     // the output projection, then dropout
     const output = this.residDropout.forward(this.outputProj.forward(y)); // (B, T, C)
+    const queriesKeys = returnQueriesKeys ? { queries: query, keys: key } : {}; // for the neuron view
     return { output, weights: returnWeights ? weights : null, ...queriesKeys };
   }
 }

@@ -1,6 +1,7 @@
 /**
  * @lxmls/attention: attention as the LxMLS course teaches it — crossAttention (Exercise 2.1),
- * scaledDotProductAttention with masks, CausalSelfAttention (the exercise form) and
+ * scaledDotProductAttention with masks, CausalSelfAttention (the exercise form, composed step by step),
+ * FusedCausalSelfAttention (the same parameters on the fused kernel, for training speed),
  * PretrainedCausalSelfAttention (the fused GPT-2 form) with a KV cache, and MultiHeadAttention for encoders.
  * Every export is listed here.
  */
@@ -22,6 +23,7 @@ export type {
 export { copyAttentionWeights, exerciseToFused, fusedToExercise } from './convert.js';
 export { crossAttention } from './cross-attention.js';
 export { type AttentionErrorCode, type AttentionErrorDetails, LxmlsAttentionError } from './errors.js';
+export { FusedCausalSelfAttention } from './fused-causal-self-attention.js';
 export { KVCache } from './kv-cache.js';
 export { causalMask, paddingMask } from './masks.js';
 export {

@@ -62,6 +62,8 @@ export class PretrainedCausalSelfAttention extends Module {
   readonly residDropout: Dropout;
   /** The causal mask: 1 where query i may attend to key j (j ≤ i), `(1, 1, blockSize, blockSize)`. */
   readonly bias: Tensor;
+  /** This module honours `cache`, `returnWeights` and `returnQueriesKeys` (see {@link AttentionModule}). */
+  readonly supportsKVCache = true;
   /** The random source of the dropout masks, as given to the Dropout modules (none: the global one). */
   readonly #drop: { generator?: RandomGenerator };
 

@@ -2,10 +2,20 @@
  * Block: one transformer block of the GPT, pre-LayerNorm with residual connections:
  * `x = x + attn(ln_1(x))`, then `x = x + mlp(ln_2(x))`.
  *
- * Follows `lxmls/transformers/model.py` `Block` (minGPT's, with the attention chosen by `config.pretrained`).
+ * Follows `lxmls/transformers/model.py` `Block` (minGPT's, with the attention chosen by `config.pretrained`),
+ * and takes any attention module with the exercise form's contract (`attention`: a class or a factory, e.g. a
+ * student's `CausalSelfAttention`).
  */
 
-import { CausalSelfAttention, type KVCache, PretrainedCausalSelfAttention } from '@lxmls/attention';
+import {
+  type AttentionFactory,
+  type AttentionModule,
+  CausalSelfAttention,
+  createAttention,
+  type KVCache,
+  PretrainedCausalSelfAttention,
+  toAttentionOutput,
+} from '@lxmls/attention';
 import { Dropout, LayerNorm, Linear, Module, ModuleDict, NewGELU } from '@lxmls/nn';
 import { add, type RandomGenerator, type Tensor } from '@lxmls/tensor';
 import type { ResolvedGPTConfig } from './config.js';
@@ -22,13 +32,27 @@ export interface BlockOutput {
   keys?: Tensor;
 }
 
+/** Options of the {@link Block} constructor. */
+export interface BlockOptions {
+  /** The random source of the dropout masks (and of the initialisation unless `initGenerator` is given). */
+  generator?: RandomGenerator;
+  /** The random source of the layers' default initialisation. */
+  initGenerator?: RandomGenerator;
+  /**
+   * The attention: a class constructed as `new Attention(config, { generator, initGenerator })`, or a factory
+   * `(config, options) => module`. Default: {@link CausalSelfAttention} (the exercise form), or
+   * {@link PretrainedCausalSelfAttention} when `config.pretrained`.
+   */
+  attention?: AttentionFactory;
+}
+
 /**
  * An unassuming Transformer block: attention, then an MLP (C → 4C → GELU → C), each on a LayerNorm of the
  * residual stream and added back to it.
  *
- * Parts, in minGPT's order: `ln_1`, `attn` (the exercise {@link CausalSelfAttention}, or the fused
- * {@link PretrainedCausalSelfAttention} when `config.pretrained`), `ln_2`, `mlp` (`c_fc`, `c_proj`, `act`,
- * `dropout`).
+ * Parts, in minGPT's order: `ln_1`, `attn` (built from `options.attention`; by default the exercise
+ * {@link CausalSelfAttention}, or the fused {@link PretrainedCausalSelfAttention} when `config.pretrained`),
+ * `ln_2`, `mlp` (`c_fc`, `c_proj`, `act`, `dropout`).
  *
  * @remarks Python: `lxmls.transformers.model.Block`.
  * @example
@@ -42,7 +66,8 @@ export interface BlockOutput {
  */
 export class Block extends Module {
   readonly ln1: LayerNorm;
-  readonly attn: CausalSelfAttention | PretrainedCausalSelfAttention;
+  /** The attention module (its `forward` may return a tensor or `{ output, weights }`). */
+  readonly attn: AttentionModule;
   readonly ln2: LayerNorm;
   readonly mlp: ModuleDict;
   readonly #cFc: Linear;
@@ -53,23 +78,22 @@ export class Block extends Module {
   /**
    * @param config - A resolved GPT config.
    * @param options - `generator` (dropout masks, and initialisation unless `initGenerator` is given),
-   *   `initGenerator` (the layers' default initialisation).
+   *   `initGenerator` (the layers' default initialisation), `attention` (a class or a factory).
+   * @throws LxmlsAttentionError `INVALID_ARGUMENT` when `attention` does not build a module.
    */
-  constructor(
-    config: ResolvedGPTConfig,
-    options: { generator?: RandomGenerator; initGenerator?: RandomGenerator } = {},
-  ) {
+  constructor(config: ResolvedGPTConfig, options: BlockOptions = {}) {
     super();
     const { generator, initGenerator = generator } = options;
+    const attention =
+      options.attention ?? (config.pretrained ? PretrainedCausalSelfAttention : CausalSelfAttention);
     const init = { generator: initGenerator };
     const C = config.nEmbd;
     this.ln1 = this.registerModule('ln_1', new LayerNorm(C));
-    this.attn = this.registerModule(
-      'attn',
-      config.pretrained
-        ? new PretrainedCausalSelfAttention(config, options)
-        : new CausalSelfAttention(config, options),
-    );
+    const attentionOptions = {
+      ...(generator ? { generator } : {}),
+      ...(initGenerator ? { initGenerator } : {}),
+    };
+    this.attn = this.registerModule('attn', createAttention(attention, config, attentionOptions));
     this.ln2 = this.registerModule('ln_2', new LayerNorm(C));
     this.#cFc = new Linear(C, 4 * C, init);
     this.#cProj = new Linear(4 * C, C, init);
@@ -91,15 +115,19 @@ export class Block extends Module {
    * Runs the block.
    *
    * @param x - The residual stream `(B, T, C)`.
-   * @param options - `cache` (this layer's {@link KVCache}), `returnWeights`, `returnQueriesKeys`.
+   * @param options - `cache` (this layer's {@link KVCache}), `returnWeights`, `returnQueriesKeys`; passed to
+   *   the attention module only when asked for (a student's `forward(x)` takes none).
    * @returns `{ x (B, T, C), weights (B, nh, T, Tk) | null }`, and the attention's `queries` and `keys`
-   *   `(B, nh, T | Tk, hs)` with `returnQueriesKeys`.
+   *   `(B, nh, T | Tk, hs)` with `returnQueriesKeys`. The weights are null when the module returns a tensor.
    */
   forward(
     x: Tensor,
     options: { cache?: KVCache; returnWeights?: boolean; returnQueriesKeys?: boolean } = {},
   ): BlockOutput {
-    const { output, weights, ...queriesKeys } = this.attn.forward(this.ln1.forward(x), options); // (B, T, C)
+    const asked = Boolean(options.cache || options.returnWeights || options.returnQueriesKeys);
+    const normed = this.ln1.forward(x); // (B, T, C)
+    const result = asked ? this.attn.forward(normed, options) : this.attn.forward(normed);
+    const { output, weights, ...queriesKeys } = toAttentionOutput(result, 'Block.forward'); // (B, T, C)
     const afterAttn = add(x, output); // (B, T, C)
     const y = add(afterAttn, this.mlpf(this.ln2.forward(afterAttn))); // (B, T, C)
     return { x: y, weights, ...queriesKeys };

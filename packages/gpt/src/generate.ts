@@ -41,7 +41,10 @@ export interface GenerateOptions {
   seed?: number;
   /** Called after each step with the new token of every row, e.g. to stream text. */
   onToken?: (tokens: number[], step: number) => void;
-  /** Reuse the keys and values of past positions (default true); the tokens are the same either way. */
+  /**
+   * Reuse the keys and values of past positions (default true, where every attention module has
+   * `supportsKVCache`; otherwise the context is run again at each step); the tokens are the same either way.
+   */
   useCache?: boolean;
 }
 
@@ -112,7 +115,8 @@ export function generate(
   const all = idx.data();
   const rows = Array.from({ length: B }, (_, b) => Array.from(all.subarray(b * T, (b + 1) * T)));
   const blockSize = model.blockSize;
-  const cache = useCache ? new GPTCache(model.config.nLayer) : null;
+  // a model whose attention keeps no KV cache (a student's module) runs the whole context at every step
+  const cache = useCache && model.supportsKVCache ? new GPTCache(model.config.nLayer) : null;
   try {
     noGrad(() => {
       for (let step = 0; step < maxNewTokens; step++) {

@@ -11,7 +11,7 @@
  * T sequence length, C = nEmbd channels, V vocabulary size, nh heads.
  */
 
-import type { KVCache } from '@lxmls/attention';
+import type { AttentionFactory, KVCache } from '@lxmls/attention';
 import {
   Dropout,
   Embedding,
@@ -50,6 +50,15 @@ export interface GPTOptions {
   init?: 'normal' | 'lcg' | 'none';
   /** The random source of the initialisation and of the dropout masks; defaults to the global one. */
   generator?: RandomGenerator;
+  /**
+   * The attention of every block: a class constructed as `new Attention(config, options)` (the exercise
+   * form's constructor, e.g. a student's `CausalSelfAttention`, or {@link FusedCausalSelfAttention} for
+   * speed) or a factory `(config, options) => module`; see {@link AttentionFactory}. Default: the exercise
+   * form {@link CausalSelfAttention} (composed step by step), or {@link PretrainedCausalSelfAttention} when
+   * `config.pretrained`. A module without `supportsKVCache: true` is never given a cache: `generate` runs the
+   * whole context at each step instead (the same tokens).
+   */
+  attention?: AttentionFactory;
 }
 
 /** Options of {@link GPT.forward}. */
@@ -135,7 +144,7 @@ export class GPT extends Module {
     this.config = resolveConfig(config, 'GPT');
     this.blockSize = this.config.blockSize;
     const { nLayer, nEmbd: C, vocabSize: V, blockSize, embdPdrop } = this.config;
-    const { init = 'normal', generator } = options;
+    const { init = 'normal', generator, attention } = options;
     // the layers' own default initialisation draws from a private stream, since it is overwritten below
     const initGenerator = init === 'none' ? (generator ?? getGenerator()) : new RandomGenerator(0);
     const o = { generator: initGenerator };
@@ -145,7 +154,10 @@ export class GPT extends Module {
     this.#wpe = new Embedding(blockSize, C, o); // position embedding
     this.#drop = new Dropout(embdPdrop, drop);
     this.#h = new ModuleList(
-      Array.from({ length: nLayer }, () => new Block(this.config, { ...drop, initGenerator })),
+      Array.from(
+        { length: nLayer },
+        () => new Block(this.config, { ...drop, initGenerator, ...(attention ? { attention } : {}) }),
+      ),
     );
     this.#lnF = new LayerNorm(C);
     this.transformer = this.registerModule(
@@ -223,6 +235,15 @@ export class GPT extends Module {
     options: SaveHuggingFaceOptions = {},
   ): Promise<{ configPath: string; weightsPath: string }> {
     return saveHuggingFace(dir, this.config, this.stateDict(), options);
+  }
+
+  /**
+   * True when every block's attention keeps a KV cache (`supportsKVCache`), as the course's modules do;
+   * false with a module that does not (a student's): {@link generate} then recomputes the whole context at
+   * each step, and `forward` refuses a `cache`.
+   */
+  get supportsKVCache(): boolean {
+    return [...this.#h].every((block) => block.attn.supportsKVCache === true);
   }
 
   /**
@@ -313,6 +334,15 @@ export class GPT extends Module {
       );
     }
     if (targets) checkIds('GPT.forward', 'targets', targets, idx.shape);
+    if (cache && !this.supportsKVCache) {
+      throw new LxmlsGptError('INVALID_ARGUMENT', 'this model cannot use a KV cache', {
+        fn: 'GPT.forward',
+        argument: 'options.cache',
+        expected: 'attention modules with supportsKVCache: true',
+        received: `${attentionName(this.#h)}, which does not declare supportsKVCache`,
+        hint: 'Leave out the cache (generate does so by itself for such a model).',
+      });
+    }
     const pos = arange(past, past + t, 1, 'int32'); // (t) positions
     // forward the GPT model itself
     const tokEmb = this.#wte.forward(idx); // (b, t, C) token embeddings
@@ -321,15 +351,17 @@ export class GPT extends Module {
     const attentions: Tensor[] = [];
     const queries: Tensor[] = [];
     const keys: Tensor[] = [];
-    let i = 0;
-    for (const block of this.#h) {
-      const layerCache: KVCache | undefined = cache?.layers[i++];
+    for (const [i, block] of [...this.#h].entries()) {
+      const layerCache: KVCache | undefined = cache?.layers[i];
       const out = block.forward(x, {
         returnWeights: returnAttentions,
         returnQueriesKeys,
         ...(layerCache ? { cache: layerCache } : {}),
       });
       x = out.x; // (b, t, C)
+      if (layerCache && layerCache.length !== past + t) throw ignored(i, block, 'the KV cache');
+      if (returnAttentions && !out.weights) throw ignored(i, block, 'returnWeights');
+      if (returnQueriesKeys && !(out.queries && out.keys)) throw ignored(i, block, 'returnQueriesKeys');
       if (out.weights) attentions.push(out.weights); // (b, nh, t, past + t)
       if (out.queries && out.keys) {
         queries.push(out.queries); // (b, nh, t, hs)
@@ -372,6 +404,45 @@ export class GPT extends Module {
   promptTopK(pText = '', tokens = 20, numSamples = 5, options: PromptOptions = {}): string[] {
     return promptTopK(this, pText, tokens, numSamples, options);
   }
+}
+
+/** The class name of the blocks' attention, as the error messages name it. */
+function attentionName(blocks: Iterable<Block>): string {
+  for (const block of blocks) return `the attention ${block.attn.constructor.name}`;
+  return 'no attention';
+}
+
+/**
+ * The error for an attention module that did not do what the GPT asked of it: keep the KV cache, or return its
+ * weights (or queries and keys).
+ */
+function ignored(layer: number, block: Block, what: 'the KV cache' | 'returnWeights' | 'returnQueriesKeys') {
+  const name = block.attn.constructor.name;
+  const expected = {
+    'the KV cache': 'a module that appends its keys and values to options.cache (supportsKVCache: true)',
+    returnWeights: 'forward(x, { returnWeights: true }) to return { output, weights (B, nh, T, T) }',
+    returnQueriesKeys: 'forward(x, { returnQueriesKeys: true }) to return { output, weights, queries, keys }',
+  }[what];
+  return new LxmlsGptError(
+    'INVALID_ARGUMENT',
+    what === 'the KV cache'
+      ? `the attention of block ${layer} (${name}) ignored the KV cache`
+      : `the attention of block ${layer} (${name}) does not return ${what === 'returnWeights' ? 'its weights' : 'its queries and keys'}`,
+    {
+      fn: 'GPT.forward',
+      argument:
+        what === 'the KV cache'
+          ? 'options.cache'
+          : what === 'returnWeights'
+            ? 'options.returnAttentions'
+            : 'options.returnQueriesKeys',
+      expected,
+      received: `${name}.forward, which returned ${what === 'the KV cache' ? 'without extending the cache' : 'none'}`,
+      ...(what === 'the KV cache'
+        ? { hint: 'Set supportsKVCache only on a module that uses options.cache.' }
+        : {}),
+    },
+  );
 }
 
 /** Throws `INVALID_ARGUMENT` unless `t` is an int32 `(B, T)` tensor (of `shape`, when given). */
