@@ -1,8 +1,44 @@
 /**
- * @lxmls/course: the Transformer Day exercises as files, and a grader that teaches.
+ * @lxmls/course: the Transformer Day exercises as files (skeletons with the student branch's holes, and their
+ * solutions, in TypeScript and JavaScript), a loader for a student's file, and a grader that says what is
+ * wrong in terms of the exercise. Browser-safe: nothing here imports a Node module. Every export is listed here.
  *
  * @packageDocumentation
  */
 
-/** The exercise ids this package knows, in the notebook's order. */
-export const EXERCISE_IDS: readonly string[] = ['2.1', '2.2'];
+export {
+  type CourseErrorCode,
+  type CourseErrorDetails,
+  holeOf,
+  LxmlsCourseError,
+  NotImplementedError,
+} from './errors.js';
+export {
+  EXERCISES,
+  type Exercise,
+  type ExerciseHole,
+  type ExerciseTexts,
+  getExercise,
+} from './exercises.js';
+export {
+  type CompiledStudentModule,
+  type LoadStudentOptions,
+  loadStudentSource,
+  STUDENT_MODULES,
+  studentLocation,
+  transpileStudentSource,
+} from './load.js';
+export { type NameEntry, type NameKind, namesFor, PYTHON_TO_TYPESCRIPT } from './names.js';
+export {
+  type AnswerBy,
+  type InlineSpan,
+  NOTEBOOK,
+  type NotebookBlock,
+  type NotebookCell,
+  type NotebookQuestion,
+  type NotebookSection,
+  notebookCell,
+  notebookQuestions,
+  notebookSection,
+  parseInline,
+} from './notebook.js';
