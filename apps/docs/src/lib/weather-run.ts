@@ -4,6 +4,7 @@
  * and the chart; this module has no DOM, so Node tests run it too.
  */
 
+import type { AttentionFactory } from '@lxmls/attention';
 import { GPT } from '@lxmls/gpt';
 import { RandomGenerator, tensor, tidy } from '@lxmls/tensor';
 import { type Batch, evaluate, sequenceLabelAccuracy, Trainer } from '@lxmls/trainer';
@@ -19,6 +20,8 @@ export interface WeatherRunOptions {
   batchSize?: number;
   /** Seeds the weights, the dropout masks, and the dataset (numpy's `np.random.seed`). */
   seed?: number;
+  /** The attention of every block (a student's `CausalSelfAttention`, exercise-2-2.html); default the GPT's. */
+  attention?: AttentionFactory;
 }
 
 /** A model, its trainer and the datasets, ready for `trainer.run()`. */
@@ -40,14 +43,17 @@ export interface WeatherRun {
  * @returns The {@link WeatherRun}; dispose `model` when done with it.
  */
 export function createWeatherRun(options: WeatherRunOptions = {}): WeatherRun {
-  const { maxIters = 2000, learningRate = 5e-4, batchSize = 64, seed = 0 } = options;
+  const { maxIters = 2000, learningRate = 5e-4, batchSize = 64, seed = 0, attention } = options;
   const train = new WeatherDataset('train', { proba: FIXED_PROBA, seed });
   const test = new WeatherDataset('test', { proba: FIXED_PROBA, seed: seed + 1 });
   const modelConfig = GPT.getDefaultConfig();
   modelConfig.modelType = 'gpt-nano';
   modelConfig.vocabSize = train.getVocabSize(); // 8
   modelConfig.blockSize = train.getBlockSize(); // 11
-  const model = new GPT(modelConfig, { generator: new RandomGenerator(seed) });
+  const model = new GPT(modelConfig, {
+    generator: new RandomGenerator(seed),
+    ...(attention ? { attention } : {}),
+  });
   const trainConfig = Trainer.getDefaultConfig();
   trainConfig.learningRate = learningRate;
   trainConfig.maxIters = maxIters;
