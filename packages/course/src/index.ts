@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 
+export { checkExercise } from './check/check.js';
+export type { CheckOptions, CheckReport, CheckResult } from './check/report.js';
 export {
   type CourseErrorCode,
   type CourseErrorDetails,
