@@ -42,7 +42,7 @@ export interface NotebookQuestion {
 
 /** One block of a notebook section, in the notebook's order. */
 export type NotebookBlock =
-  | { kind: 'heading'; level: 3 | 4 | 5; text: string }
+  | { kind: 'heading'; level: 2 | 3 | 4 | 5; text: string }
   | { kind: 'text'; text: string }
   | { kind: 'list'; ordered: boolean; items: readonly string[] }
   | { kind: 'math'; text: string }
@@ -81,7 +81,7 @@ const cell = (n: number, python: string, typescript: string, output = ''): Noteb
     n,
     python: lines(python),
     typescript: lines(typescript),
-    output: output === '' ? [] : lines(output),
+    output: output === '' ? [] : output.replace(/^\n/, '').replace(/\n$/, '').split('\n'), // spaces kept
   },
 });
 

@@ -39,6 +39,7 @@ import {
   Checks,
   describeValue,
   difference,
+  exportedNames,
   holeOfError,
   holesInSource,
   num,
@@ -69,8 +70,6 @@ const HOLES: Record<string, string> = {
   '2.2.3': 'apply softmax(masked, -1) over the keys to get the attention weights',
   '2.2.4': 'multiply the weights with the values: matmul(weights, value), (B, nh, T, hs)',
 };
-
-const PROJECTIONS = ['query_proj', 'key_proj', 'value_proj', 'output_proj'] as const;
 
 /** A student's and the reference's module with the same weights, in eval mode. */
 interface Pair {
@@ -202,7 +201,7 @@ export function checkCausalSelfAttention(cls: unknown, options: CheckOptions = {
       typeof cls === 'function',
       typeof cls === 'function'
         ? 'CausalSelfAttention is exported'
-        : `the file must export class CausalSelfAttention extends Module, received ${describeValue(cls)}`,
+        : `the file must export class CausalSelfAttention extends Module, received ${describeValue(cls)}${exportedNames(options)}`,
     )
   ) {
     return report();
@@ -304,9 +303,11 @@ export function checkCausalSelfAttention(cls: unknown, options: CheckOptions = {
   const causal = futureProbe(pair, x, checks);
   if (causal !== undefined) {
     const because =
-      match?.axis === -2 && match.causal
-        ? ' The mask is there, but the softmax runs over the queries (axis -2), so later queries change the weights of earlier ones: take it over the keys (softmax(masked, -1))'
-        : ' Apply the causal mask before the softmax: maskedFill(scores, sub(1, mask), -Infinity) with mask = slice(this.bias, [0, 0, 0, 0], [1, 1, T, T])';
+      match?.merge === 'reshape' && match.causal
+        ? ' The mask is there, but the heads are merged back by reshape alone, which mixes positions: see the check of the heads'
+        : match?.axis === -2 && match.causal
+          ? ' The mask is there, but the softmax runs over the queries (axis -2), so later queries change the weights of earlier ones: take it over the keys (softmax(masked, -1))'
+          : ' Apply the causal mask before the softmax: maskedFill(scores, sub(1, mask), -Infinity) with mask = slice(this.bias, [0, 0, 0, 0], [1, 1, T, T])';
     checks.add(
       'no attention to future positions (causal mask)',
       causal === -1,

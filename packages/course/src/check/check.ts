@@ -41,7 +41,10 @@ export async function checkExercise(
       : impl !== null && typeof impl === 'object'
         ? (impl as Record<string, unknown>)[exercise.exportName]
         : impl;
-  return exercise.id === '2.1'
-    ? checkCrossAttention(value, options)
-    : checkCausalSelfAttention(value, options);
+  const names =
+    impl !== null && typeof impl === 'object'
+      ? Object.keys(impl).filter((key) => key !== '__esModule')
+      : undefined;
+  const all = names === undefined ? options : { ...options, exports: names };
+  return exercise.id === '2.1' ? checkCrossAttention(value, all) : checkCausalSelfAttention(value, all);
 }

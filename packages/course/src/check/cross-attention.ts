@@ -26,6 +26,7 @@ import {
   Checks,
   describeValue,
   difference,
+  exportedNames,
   holeOfError,
   holesInSource,
   num,
@@ -110,7 +111,7 @@ export function checkCrossAttention(fn: unknown, options: CheckOptions = {}): Ch
       typeof fn === 'function',
       typeof fn === 'function'
         ? 'crossAttention is exported'
-        : `the file must export function crossAttention(S1, S2, WQ, WK, WV), received ${describeValue(fn)}`,
+        : `the file must export function crossAttention(S1, S2, WQ, WK, WV), received ${describeValue(fn)}${exportedNames(options)}`,
     )
   ) {
     return report();

@@ -34,7 +34,15 @@ export interface CheckOptions {
   seed?: number;
   /** The student's file name or path as given to the loader, so messages point at its lines. */
   fileName?: string;
+  /** @internal The names the student's module exports, for the message when the one needed is missing. */
+  exports?: readonly string[];
 }
+
+/** @internal ` (the file exports: a, b)` */
+export const exportedNames = (options: CheckOptions): string =>
+  options.exports === undefined
+    ? ''
+    : ` (the file exports: ${options.exports.length === 0 ? 'nothing' : options.exports.join(', ')})`;
 
 /** @internal Collects the checks of one run. */
 export class Checks {
