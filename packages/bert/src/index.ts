@@ -20,8 +20,25 @@ export {
 export { BertEmbeddings } from './embeddings.js';
 export { BertEncoder, type BertEncoderOutput, BertPooler } from './encoder.js';
 export { type BertErrorCode, type BertErrorDetails, LxmlsBertError } from './errors.js';
+export {
+  type AttentionPattern,
+  type AttentionPatterns,
+  type AttentionPatternsOptions,
+  attentionPatterns,
+  type HeadPatternScores,
+  strongestHeads,
+} from './heads.js';
 export { BertIntermediate, BertLayer, BertOutput } from './layer.js';
 export { type LoadedBert, loadBertFolder } from './load.js';
+export { type MaskedTokens, type MaskTokensOptions, maskTokens } from './masking.js';
+export {
+  BertForMaskedLM,
+  BertLMPredictionHead,
+  type BertMaskedLMOutput,
+  BertOnlyMLMHead,
+  BertPredictionHeadTransform,
+} from './mlm.js';
+export { MlmBatchSampler, type MlmBatchSamplerOptions } from './mlm-data.js';
 export {
   type BertForwardInput,
   type BertIds,

@@ -1,0 +1,141 @@
+// The pretraining script of @lxmls/models' small BERT, run at a tiny size: it trains, writes a Hugging Face
+// folder that @lxmls/bert loads back, and records the held-out MLM quality and every head's attention patterns.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BertForMaskedLM, BertTokenizer, loadBertFolder } from '@lxmls/bert';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { heldOutSentences, parsePretrainArgs, pretrainBert } from './pretrain-bert.js';
+
+const VOCAB = fileURLToPath(new URL('./__fixtures__/tiny-bert/vocab.txt', import.meta.url));
+const LINES = [
+  'First Citizen: Before we proceed any further, hear me speak.',
+  'All: Speak, speak.',
+  'First Citizen: You are all resolved rather to die than to famish?',
+  'All: Resolved. resolved.',
+  'First Citizen: First, you know Caius Marcius is chief enemy to the people.',
+  'All: We know it, we know it.',
+  'First Citizen: Let us kill him, and we will have corn at our own price. Is it a verdict?',
+];
+let dir = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lxmls-pretrain-bert-'));
+  await writeFile(join(dir, 'corpus.txt'), Array.from({ length: 12 }, () => LINES.join('\n')).join('\n'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('pretrainBert', () => {
+  test('pretrainBert at a tiny size writes a folder that loads, with the MLM quality and the head patterns', async () => {
+    const out = join(dir, 'model');
+    const lines: string[] = [];
+    const options = {
+      corpus: join(dir, 'corpus.txt'),
+      vocab: VOCAB,
+      out,
+      layers: 1,
+      heads: 2,
+      hidden: 8,
+      maxLength: 16,
+      batchSize: 4,
+      iters: 4,
+      evalEvery: 2,
+      evalBatches: 2,
+      patternSentences: 3,
+      heldOutFraction: 0.2,
+    };
+    const summary = (await pretrainBert(options, (l) => lines.push(l))) as Record<string, unknown>;
+    expect(lines.some((l) => l.startsWith('eval iter 2:'))).toBe(true);
+    const training = JSON.parse(await readFile(join(out, 'training.json'), 'utf8'));
+    expect(training.iterations).toBe(4);
+    expect(training.history.map((h: { iter: number }) => h.iter)).toEqual([2, 4]);
+    expect(training.heldOut.mlmLoss).toBeGreaterThan(0);
+    expect(training.heldOut.mlmAccuracy).toBeGreaterThanOrEqual(0);
+    expect(training.patterns.withSpecialTokens).toHaveLength(2); // 1 layer × 2 heads
+    expect(training.patterns.notebookSentence[0].previous).toBeGreaterThan(0);
+    expect(summary.parameters).toBe(training.parameters);
+
+    const { model, tokenizer, config, ignoredKeys } = await loadBertFolder(out);
+    expect(config.hiddenSize).toBe(8);
+    expect(tokenizer.vocabSize).toBe(30522);
+    expect(ignoredKeys.filter((k) => k.startsWith('cls.')).length).toBe(5); // the head, left out by BertModel
+    expect(model.config.maxPositionEmbeddings).toBe(16);
+    const bytes = await readFile(join(out, 'model.safetensors'));
+    const mlm = BertForMaskedLM.fromSafetensors(await readFile(join(out, 'config.json'), 'utf8'), bytes);
+    expect(mlm.numParameters()).toBe(training.parameters);
+  });
+
+  test('pretrainBert with the same seed trains the same model', async () => {
+    const run = async (name: string) => {
+      const options = {
+        corpus: join(dir, 'corpus.txt'),
+        vocab: VOCAB,
+        out: join(dir, name),
+        layers: 1,
+        heads: 2,
+        hidden: 8,
+        maxLength: 16,
+        batchSize: 2,
+        iters: 2,
+        evalEvery: 0,
+        evalBatches: 1,
+        patternSentences: 1,
+        heldOutFraction: 0.2,
+      };
+      await pretrainBert(options);
+      return readFile(join(dir, name, 'model.safetensors'));
+    };
+    expect(Buffer.compare(await run('a'), await run('b'))).toBe(0);
+  });
+});
+
+describe('parsePretrainArgs', () => {
+  test('parsePretrainArgs reads the paths and the integer options', () => {
+    const options = parsePretrainArgs([
+      '--corpus',
+      'c.txt',
+      '--vocab',
+      'v.txt',
+      '--out',
+      'o',
+      '--iters',
+      '1200',
+      '--max-length',
+      '64',
+      '--lr',
+      '1e-3',
+    ]);
+    expect(options).toEqual({
+      corpus: 'c.txt',
+      vocab: 'v.txt',
+      out: 'o',
+      iters: 1200,
+      maxLength: 64,
+      lr: 0.001,
+    });
+  });
+  test.each([
+    ['a missing --out', ['--corpus', 'c', '--vocab', 'v'], /--out is required/],
+    [
+      'a bad integer',
+      ['--corpus', 'c', '--vocab', 'v', '--out', 'o', '--iters', '1.5'],
+      /--iters must be an integer/,
+    ],
+  ])('parsePretrainArgs with %s throws', (_, argv, message) => {
+    expect(() => parsePretrainArgs(argv)).toThrow(message);
+  });
+});
+
+describe('heldOutSentences', () => {
+  test('heldOutSentences splits at . ! ? and keeps sentences of 6–40 WordPieces', async () => {
+    const tokenizer = BertTokenizer.fromVocab(await readFile(VOCAB, 'utf8'));
+    const sentences = heldOutSentences(LINES.join('\n'), tokenizer, 10);
+    expect(sentences[0]).toBe('First Citizen: Before we proceed any further, hear me speak.');
+    expect(sentences).not.toContain('All: Resolved.'); // 4 WordPieces
+    expect(heldOutSentences(LINES.join('\n'), tokenizer, 10, 8)).toEqual(['All: Speak, speak.']); // 6 pieces
+    expect(sentences.every((s) => /[.!?]$/.test(s))).toBe(true);
+  });
+});

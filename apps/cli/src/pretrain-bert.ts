@@ -1,0 +1,399 @@
+/**
+ * pretrain-bert: the script that trains `@lxmls/models`' small BERT (Exercise 2.4) with masked-language
+ * modelling, from a text corpus and bert-base-uncased's WordPiece vocabulary, with @lxmls/trainer on the
+ * `wasm` backend, and writes a Hugging Face folder (`config.json`, `model.safetensors` in float16,
+ * `vocab.txt`, `tokenizer_config.json`) plus `training.json` (the command, the time, the held-out MLM loss and
+ * accuracy, and the attention patterns of every head).
+ *
+ *   node apps/cli/dist/pretrain-bert.js --corpus packages/bpe/src/__fixtures__/tinyshakespeare.txt \
+ *     --vocab packages/bert/src/__fixtures__/tiny-bert/vocab.txt --out /tmp/bert-mini --iters 3000
+ *
+ * The data: the corpus is tokenized once; the last `heldOutFraction` of its lines is held out (the MLM
+ * evaluation and the sentences whose attention is measured). Batches: {@link MlmBatchSampler} (rows of 8–64
+ * WordPieces, `[CLS] … [SEP]` or bare, 15% masked 80/10/10). Optimiser: AdamW (β 0.9/0.999, weight decay
+ * 0.01 except biases and LayerNorm), warmup then cosine decay, gradient clipping at 1. Everything is seeded.
+ */
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { registerWasmBackend } from '@lxmls/backend-wasm';
+import {
+  attentionPatterns,
+  type BertConfig,
+  BertForMaskedLM,
+  BertTokenizer,
+  MlmBatchSampler,
+  strongestHeads,
+} from '@lxmls/bert';
+import { argmax, getBackend, manualSeed, noGrad, setBackend, tensor, tidy } from '@lxmls/tensor';
+import { Trainer } from '@lxmls/trainer';
+
+/** The options of {@link pretrainBert}; every one has a default but the paths. */
+export interface PretrainBertOptions {
+  /** The corpus, a UTF-8 text file. */
+  corpus: string;
+  /** bert-base-uncased's `vocab.txt`. */
+  vocab: string;
+  /** The output folder (created). */
+  out: string;
+  /** Encoder layers (default 4). */
+  layers?: number;
+  /** Heads per layer (default 4). */
+  heads?: number;
+  /** Hidden size (default 128). */
+  hidden?: number;
+  /** Feed-forward size (default 4 × hidden). */
+  intermediate?: number;
+  /** The longest row and the position embeddings (default 64). */
+  maxLength?: number;
+  /** The shortest row (default 8). */
+  minLength?: number;
+  /** Rows per batch (default 32). */
+  batchSize?: number;
+  /** Training iterations (default 3000). */
+  iters?: number;
+  /** Peak learning rate (default 1e-3). */
+  lr?: number;
+  /** Warmup iterations (default iters / 20). */
+  warmup?: number;
+  /** The seed of the initialisation, the batches and the held-out masks (default 0). */
+  seed?: number;
+  /** Evaluate and save every this many iterations (default 500; 0: only at the end). */
+  evalEvery?: number;
+  /** The share of the corpus's lines held out (default 0.05). */
+  heldOutFraction?: number;
+  /** Held-out batches of the MLM evaluation (default 20). */
+  evalBatches?: number;
+  /** Held-out sentences whose attention is measured (default 200). */
+  patternSentences?: number;
+  /** wasm threads (default 1). */
+  threads?: number;
+  /** The command line to record in training.json. */
+  command?: string;
+}
+
+/** The notebook's sentence (Exercise 2.4). */
+export const NOTEBOOK_SENTENCE = 'I will go for a run and will jump into a lake.';
+
+/** The held-out MLM loss and accuracy (argmax = original token) over fixed masked batches. */
+function evaluateMlm(
+  model: BertForMaskedLM,
+  batches: { x: Int32Array; y: Int32Array; shape: [number, number] }[],
+): { loss: number; accuracy: number; tokens: number } {
+  model.eval();
+  let lossSum = 0;
+  let correct = 0;
+  let tokens = 0;
+  for (const b of batches) {
+    tidy(() =>
+      noGrad(() => {
+        const out = model.forward(tensor(b.x, b.shape, 'int32'), tensor(b.y, b.shape, 'int32'));
+        const n = out.positions!.length;
+        lossSum += out.loss!.item() * n;
+        const predicted = argmax(out.logits, -1).data(); // (N)
+        out.positions!.forEach((p, k) => {
+          if (predicted[k] === b.y[p]) correct++;
+        });
+        tokens += n;
+      }),
+    );
+  }
+  model.train();
+  return { loss: lossSum / tokens, accuracy: correct / tokens, tokens };
+}
+
+/**
+ * Held-out sentences: split at . ! ? (whitespace joined), kept when 6 to `maxPieces` (default 40) WordPieces
+ * long.
+ */
+export function heldOutSentences(
+  text: string,
+  tokenizer: BertTokenizer,
+  count: number,
+  maxPieces = 40,
+): string[] {
+  const out: string[] = [];
+  for (const m of text.replace(/\s+/g, ' ').matchAll(/[^.!?]+[.!?]/g)) {
+    const s = m[0].trim();
+    const n = tokenizer.tokenize(s).length;
+    if (n >= 6 && n <= maxPieces) out.push(s);
+    if (out.length >= count) break;
+  }
+  return out;
+}
+
+/**
+ * Trains the small BERT and writes its folder. Returns what `training.json` records.
+ *
+ * @param options - Paths and hyper-parameters.
+ * @param log - Receives progress lines.
+ * @returns The summary written to `training.json`.
+ */
+export async function pretrainBert(
+  options: PretrainBertOptions,
+  log: (line: string) => void = () => {},
+): Promise<Record<string, unknown>> {
+  const {
+    layers = 4,
+    heads = 4,
+    hidden = 128,
+    maxLength = 64,
+    minLength = 8,
+    batchSize = 32,
+    iters = 3000,
+    lr = 1e-3,
+    seed = 0,
+    evalEvery = 500,
+    heldOutFraction = 0.05,
+    evalBatches = 20,
+    patternSentences = 200,
+    threads = 1,
+  } = options;
+  const intermediate = options.intermediate ?? 4 * hidden;
+  const warmup = options.warmup ?? Math.max(1, Math.round(iters / 20));
+  registerWasmBackend(10, { threads });
+  await setBackend('wasm');
+
+  const vocabText = readFileSync(options.vocab, 'utf8');
+  const tokenizer = BertTokenizer.fromVocab(vocabText);
+  const lines = readFileSync(options.corpus, 'utf8').split('\n');
+  const cut = Math.floor(lines.length * (1 - heldOutFraction));
+  const trainText = lines.slice(0, cut).join('\n');
+  const heldText = lines.slice(cut).join('\n');
+  const started = performance.now();
+  const trainIds = tokenizer.convertTokensToIds(tokenizer.tokenize(trainText));
+  const heldIds = tokenizer.convertTokensToIds(tokenizer.tokenize(heldText));
+  log(
+    `tokenized: ${trainIds.length} train, ${heldIds.length} held-out WordPieces (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
+
+  const special = (t: string) => tokenizer.convertTokensToIds([t])[0]!;
+  const ids = { clsId: special('[CLS]'), sepId: special('[SEP]'), maskId: special('[MASK]') };
+  const vocabSize = tokenizer.vocabSize;
+  const continuation = new Uint8Array(vocabSize);
+  vocabText.split('\n').forEach((t, i) => {
+    if (t.startsWith('##') && i < vocabSize) continuation[i] = 1;
+  });
+  const samplerOptions = {
+    ...ids,
+    vocabSize,
+    minLength,
+    maxLength,
+    isContinuation: (id: number) => continuation[id] === 1,
+  };
+  const sampler = new MlmBatchSampler(trainIds, { ...samplerOptions, seed });
+  const heldSampler = new MlmBatchSampler(heldIds, { ...samplerOptions, seed: seed + 1 });
+  const heldBatches = Array.from({ length: evalBatches }, () => heldSampler.sampleBatch(batchSize));
+  const sentences = heldOutSentences(heldText, tokenizer, patternSentences, Math.min(40, maxLength - 2));
+
+  manualSeed(seed);
+  const config: Partial<BertConfig> = {
+    vocabSize,
+    hiddenSize: hidden,
+    numHiddenLayers: layers,
+    numAttentionHeads: heads,
+    intermediateSize: intermediate,
+    maxPositionEmbeddings: maxLength,
+  };
+  const model = new BertForMaskedLM(config);
+  log(
+    `model: ${layers} layers, ${heads} heads, hidden ${hidden}, ${model.numParameters()} parameters; backend ${getBackend().name}, ${cpus().length} CPUs`,
+  );
+
+  const trainerConfig = Trainer.getDefaultConfig();
+  Object.assign(trainerConfig, {
+    maxIters: iters,
+    batchSize,
+    learningRate: lr,
+    betas: [0.9, 0.999],
+    weightDecay: 0.01,
+    gradNormClip: 1.0,
+    lrSchedule: { type: 'cosine', warmupIters: warmup, decayIters: iters, minLr: lr / 10 },
+    seed,
+    yieldEvery: null,
+  });
+  const trainer = new Trainer(trainerConfig, model, sampler);
+  mkdirSync(options.out, { recursive: true });
+  const save = (extra: Record<string, unknown>) => {
+    writeFileSync(
+      join(options.out, 'model.safetensors'),
+      model.toSafetensors({ dtype: 'float16', metadata: { format: 'pt' } }),
+    );
+    writeFileSync(join(options.out, 'config.json'), `${JSON.stringify(hfConfig(model.config), null, 2)}\n`);
+    writeFileSync(join(options.out, 'vocab.txt'), vocabText);
+    writeFileSync(
+      join(options.out, 'tokenizer_config.json'),
+      `${JSON.stringify({ do_lower_case: true, tokenizer_class: 'BertTokenizer', model_max_length: maxLength }, null, 2)}\n`,
+    );
+    writeFileSync(join(options.out, 'training.json'), `${JSON.stringify(extra, null, 2)}\n`);
+  };
+  const trainStart = performance.now();
+  let smoothed = Number.NaN;
+  const history: { iter: number; seconds: number; heldOutLoss: number; heldOutAccuracy: number }[] = [];
+  const summaryOf = (iter: number) => {
+    const seconds = (performance.now() - trainStart) / 1000;
+    return {
+      command: options.command ?? null,
+      machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} vCPUs, Node ${process.version}, wasm backend (${threads} thread)`,
+      corpus: options.corpus,
+      trainWordPieces: trainIds.length,
+      heldOutWordPieces: heldIds.length,
+      config,
+      hyperparameters: {
+        batchSize,
+        iters,
+        lr,
+        warmup,
+        minLength,
+        maxLength,
+        seed,
+        weightDecay: 0.01,
+        gradNormClip: 1,
+      },
+      iterations: iter,
+      trainSeconds: Math.round(seconds),
+      parameters: model.numParameters(),
+      history,
+    };
+  };
+  trainer.setCallback('on_batch_end', (t) => {
+    smoothed = Number.isNaN(smoothed) ? t.loss : 0.98 * smoothed + 0.02 * t.loss;
+    const it = t.iterNum + 1;
+    if (it % 25 === 0 || it === 1) {
+      const s = (performance.now() - trainStart) / 1000;
+      log(
+        `iter ${it}/${iters} loss ${t.loss.toFixed(3)} (smoothed ${smoothed.toFixed(3)}) lr ${t.lr.toExponential(2)} ${s.toFixed(0)} s`,
+      );
+    }
+    if ((evalEvery > 0 && it % evalEvery === 0) || it === iters) {
+      const e = evaluateMlm(model, heldBatches);
+      history.push({
+        iter: it,
+        seconds: Math.round((performance.now() - trainStart) / 1000),
+        heldOutLoss: e.loss,
+        heldOutAccuracy: e.accuracy,
+      });
+      log(
+        `eval iter ${it}: held-out MLM loss ${e.loss.toFixed(3)}, accuracy ${(e.accuracy * 100).toFixed(1)}% over ${e.tokens} tokens`,
+      );
+      save(summaryOf(it));
+    }
+  });
+  await trainer.run();
+
+  model.eval();
+  const final = evaluateMlm(model, heldBatches);
+  model.eval();
+  const patterns = attentionPatterns(model.bert, tokenizer, sentences);
+  const bare = attentionPatterns(model.bert, tokenizer, sentences, { addSpecialTokens: false });
+  const notebook = attentionPatterns(model.bert, tokenizer, [NOTEBOOK_SENTENCE]);
+  const notebookBare = attentionPatterns(model.bert, tokenizer, [NOTEBOOK_SENTENCE], {
+    addSpecialTokens: false,
+  });
+  const summary = {
+    ...summaryOf(iters),
+    heldOut: { mlmLoss: final.loss, mlmAccuracy: final.accuracy, maskedTokens: final.tokens },
+    patterns: {
+      heldOutSentences: sentences.length,
+      withSpecialTokens: patterns.heads,
+      withoutSpecialTokens: bare.heads,
+      strongest: strongestHeads(patterns),
+      notebookSentence: notebook.heads,
+      notebookSentenceWithoutSpecialTokens: notebookBare.heads,
+    },
+  };
+  save(summary);
+  log(`done: held-out MLM loss ${final.loss.toFixed(3)}, accuracy ${(final.accuracy * 100).toFixed(1)}%`);
+  for (const s of strongestHeads(patterns, 0)) {
+    log(`  ${s.pattern}: layer ${s.layer} head ${s.head} ${s.score.toFixed(2)}`);
+  }
+  return summary;
+}
+
+/** The Hugging Face `config.json` of a BertForMaskedLM with this config. */
+export function hfConfig(c: Readonly<BertConfig>): Record<string, unknown> {
+  return {
+    architectures: ['BertForMaskedLM'],
+    attention_probs_dropout_prob: c.attentionProbsDropoutProb,
+    hidden_act: c.hiddenAct,
+    hidden_dropout_prob: c.hiddenDropoutProb,
+    hidden_size: c.hiddenSize,
+    initializer_range: c.initializerRange,
+    intermediate_size: c.intermediateSize,
+    layer_norm_eps: c.layerNormEps,
+    max_position_embeddings: c.maxPositionEmbeddings,
+    model_type: 'bert',
+    num_attention_heads: c.numAttentionHeads,
+    num_hidden_layers: c.numHiddenLayers,
+    pad_token_id: c.padTokenId,
+    position_embedding_type: 'absolute',
+    tie_word_embeddings: true,
+    torch_dtype: 'float16',
+    type_vocab_size: c.typeVocabSize,
+    vocab_size: c.vocabSize,
+  };
+}
+
+const INT_OPTIONS = [
+  'layers',
+  'heads',
+  'hidden',
+  'intermediate',
+  'max-length',
+  'min-length',
+  'batch-size',
+  'iters',
+  'warmup',
+  'seed',
+  'eval-every',
+  'eval-batches',
+  'pattern-sentences',
+  'threads',
+] as const;
+
+/** Parses the script's arguments (`--name value`) into {@link PretrainBertOptions}. */
+export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      corpus: { type: 'string' },
+      vocab: { type: 'string' },
+      out: { type: 'string' },
+      lr: { type: 'string' },
+      'held-out-fraction': { type: 'string' },
+      ...Object.fromEntries(INT_OPTIONS.map((k) => [k, { type: 'string' as const }])),
+    },
+    strict: true,
+  });
+  const v = values as Record<string, string | undefined>;
+  for (const required of ['corpus', 'vocab', 'out']) {
+    if (!v[required]) throw new Error(`pretrain-bert: --${required} is required`);
+  }
+  const options: PretrainBertOptions = { corpus: v.corpus!, vocab: v.vocab!, out: v.out! };
+  const camel = (k: string) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  for (const k of INT_OPTIONS) {
+    if (v[k] === undefined) continue;
+    const n = Number(v[k]);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`pretrain-bert: --${k} must be an integer ≥ 0, received ${v[k]}`);
+    (options as unknown as Record<string, number>)[camel(k)] = n;
+  }
+  if (v.lr !== undefined) options.lr = Number(v.lr);
+  if (v['held-out-fraction'] !== undefined) options.heldOutFraction = Number(v['held-out-fraction']);
+  return options;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const argv = process.argv.slice(2);
+  const options = {
+    ...parsePretrainArgs(argv),
+    command: `node apps/cli/dist/pretrain-bert.js ${argv.join(' ')}`,
+  };
+  pretrainBert(options, (line) => console.log(`[${new Date().toISOString()}] ${line}`)).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

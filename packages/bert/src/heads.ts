@@ -1,0 +1,197 @@
+/**
+ * attentionPatterns: how much attention each head of a BERT puts, on average, on the positions that the
+ * analyses of BERT's heads look at (Clark et al. 2019, "What Does BERT Look At?"): the previous token, the
+ * next token, the token itself, `[CLS]`, `[SEP]`, other occurrences of the same token, and the other
+ * WordPieces of the same word. The answer to Exercise 2.4's "Do you notice any interesting pattern?", in
+ * numbers: a head whose `previous` is 0.7 puts 70% of every query's attention on the token before it.
+ */
+
+import type { BertModel } from './model.js';
+import type { BertTokenizer } from './tokenizer.js';
+import { attentionForViz } from './viz.js';
+
+/** The mean attention of one head on each kind of position (each a number in [0, 1], or NaN if none). */
+export interface HeadPatternScores {
+  /** The layer, from 0. */
+  layer: number;
+  /** The head, from 0. */
+  head: number;
+  /** On key i − 1, over queries i ≥ 1. */
+  previous: number;
+  /** On key i + 1, over queries i < T − 1. */
+  next: number;
+  /** On key i itself. */
+  self: number;
+  /** On `[CLS]`, over all queries of inputs that have one. */
+  cls: number;
+  /** On the `[SEP]`s, over all queries of inputs that have one. */
+  sep: number;
+  /** On the other positions holding the same token, over queries whose token occurs again. */
+  sameToken: number;
+  /** On the other WordPieces of the same word (`run ##ning`), over queries in words of several pieces. */
+  sameWord: number;
+}
+
+/** The measured pattern names, in the order of {@link HeadPatternScores}. */
+export type AttentionPattern = 'previous' | 'next' | 'self' | 'cls' | 'sep' | 'sameToken' | 'sameWord';
+
+/** Every pattern name, in a fixed order. */
+const PATTERNS: readonly AttentionPattern[] = [
+  'previous',
+  'next',
+  'self',
+  'cls',
+  'sep',
+  'sameToken',
+  'sameWord',
+];
+
+/** What {@link attentionPatterns} returns. */
+export interface AttentionPatterns {
+  /** One entry per layer and head, layer-major. */
+  heads: HeadPatternScores[];
+  /** How many texts were measured. */
+  texts: number;
+  /** How many query positions were averaged over (all texts). */
+  queries: number;
+}
+
+/** Options of {@link attentionPatterns}. */
+export interface AttentionPatternsOptions {
+  /** Add `[CLS]`/`[SEP]` (default true, as BERT was trained). */
+  addSpecialTokens?: boolean;
+}
+
+/**
+ * Measures, for every layer and head, the mean attention on the previous / next token, itself, `[CLS]`,
+ * `[SEP]`, the same token elsewhere, and the other pieces of the same word, over `texts`.
+ *
+ * Each score is a mean over query positions of the attention mass the query puts on that kind of key (the sum
+ * over keys of that kind), pooled over all texts; queries without such a key are left out of that score.
+ *
+ * @param model - A BERT.
+ * @param tokenizer - Its tokenizer.
+ * @param texts - Sentences (held-out ones, to measure a trained model).
+ * @param options - `addSpecialTokens` (default true).
+ * @returns `{ heads, texts, queries }`.
+ * @remarks Python: no toolkit counterpart; the measures of Clark et al. (2019), computed from
+ *   `outputs.attentions`.
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { attentionPatterns, BertModel, BertTokenizer } from '@lxmls/bert';
+ * const dir = 'packages/bert/src/__fixtures__/tiny-bert';
+ * const model = BertModel.fromSafetensors(readFileSync(`${dir}/config.json`, 'utf8'), readFileSync(`${dir}/model.safetensors`));
+ * const tokenizer = BertTokenizer.fromVocab(readFileSync(`${dir}/vocab.txt`, 'utf8'));
+ * const { heads, queries } = attentionPatterns(model, tokenizer, ['I will go for a run and will jump into a lake.']);
+ * console.log(heads.length, queries, heads[0]!.layer, heads[0]!.head); // → 9 15 0 0
+ * const h = heads[0]!;
+ * console.log(h.previous + h.next + h.self <= 1 + 1e-6, h.cls >= 0 && h.cls <= 1); // → true true
+ * ```
+ */
+export function attentionPatterns(
+  model: BertModel,
+  tokenizer: BertTokenizer,
+  texts: readonly string[],
+  options: AttentionPatternsOptions = {},
+): AttentionPatterns {
+  const { addSpecialTokens = true } = options;
+  const L = model.config.numHiddenLayers;
+  const H = model.config.numAttentionHeads;
+  const sums = new Float64Array(L * H * PATTERNS.length);
+  const counts = new Float64Array(PATTERNS.length); // queries counted per pattern (the same for every head)
+  let queries = 0;
+  for (const text of texts) {
+    const { tokens, attention } = attentionForViz(model, tokenizer, text, { addSpecialTokens });
+    const T = tokens.length;
+    const cls = tokens.flatMap((t, i) => (t === tokenizer.clsToken ? [i] : []));
+    const sep = tokens.flatMap((t, i) => (t === tokenizer.sepToken ? [i] : []));
+    const word: number[] = []; // word index of each piece
+    tokens.forEach((t, i) => {
+      word.push(i > 0 && t.startsWith('##') ? word[i - 1]! : i);
+    });
+    for (let i = 0; i < T; i++) {
+      const same = [];
+      const sameWord = [];
+      for (let j = 0; j < T; j++) {
+        if (j === i) continue;
+        if (tokens[j] === tokens[i]) same.push(j);
+        if (word[j] === word[i]) sameWord.push(j);
+      }
+      const keys: (number[] | null)[] = [
+        i > 0 ? [i - 1] : null,
+        i < T - 1 ? [i + 1] : null,
+        [i],
+        cls.length > 0 ? cls : null,
+        sep.length > 0 ? sep : null,
+        same.length > 0 ? same : null,
+        sameWord.length > 0 ? sameWord : null,
+      ];
+      keys.forEach((k, p) => {
+        if (k) counts[p]! += 1;
+      });
+      for (let l = 0; l < L; l++) {
+        for (let h = 0; h < H; h++) {
+          const row = attention[l]![h]![i]!;
+          const base = (l * H + h) * PATTERNS.length;
+          keys.forEach((k, p) => {
+            if (k) for (const j of k) sums[base + p]! += row[j]!;
+          });
+        }
+      }
+      queries++;
+    }
+  }
+  const heads: HeadPatternScores[] = [];
+  for (let l = 0; l < L; l++) {
+    for (let h = 0; h < H; h++) {
+      const base = (l * H + h) * PATTERNS.length;
+      const score = (p: number) => (counts[p]! > 0 ? sums[base + p]! / counts[p]! : Number.NaN);
+      heads.push({
+        layer: l,
+        head: h,
+        previous: score(0),
+        next: score(1),
+        self: score(2),
+        cls: score(3),
+        sep: score(4),
+        sameToken: score(5),
+        sameWord: score(6),
+      });
+    }
+  }
+  return { heads, texts: texts.length, queries };
+}
+
+/**
+ * The heads that show a pattern most clearly: for each pattern, the head with the highest score, if that
+ * score is at least `threshold`.
+ *
+ * @param patterns - What {@link attentionPatterns} returned.
+ * @param threshold - The least score worth naming (default 0.3).
+ * @returns `{ pattern, layer, head, score }` per pattern, best first.
+ * @example
+ * ```ts
+ * import { strongestHeads } from '@lxmls/bert';
+ * const head = (layer: number, h: number, previous: number, next: number) =>
+ *   ({ layer, head: h, previous, next, self: 0, cls: 0.1, sep: 0.2, sameToken: 0, sameWord: 0 });
+ * const best = strongestHeads({ heads: [head(0, 0, 0.8, 0.1), head(0, 1, 0.1, 0.6)], texts: 1, queries: 10 });
+ * console.log(best.map((b) => `${b.pattern} ${b.layer}.${b.head} ${b.score}`)); // → [ 'previous 0.0 0.8', 'next 0.1 0.6' ]
+ * ```
+ */
+export function strongestHeads(
+  patterns: AttentionPatterns,
+  threshold = 0.3,
+): { pattern: AttentionPattern; layer: number; head: number; score: number }[] {
+  const out: { pattern: AttentionPattern; layer: number; head: number; score: number }[] = [];
+  for (const pattern of PATTERNS) {
+    let best: HeadPatternScores | null = null;
+    for (const h of patterns.heads) {
+      if (Number.isFinite(h[pattern]) && (best === null || h[pattern] > best[pattern])) best = h;
+    }
+    if (best && best[pattern] >= threshold) {
+      out.push({ pattern, layer: best.layer, head: best.head, score: best[pattern] });
+    }
+  }
+  return out.sort((a, b) => b.score - a.score);
+}
