@@ -1,7 +1,11 @@
-// Tests of `lxmls demo`: the notebook's outputs of Exercise 1 (copied from transformer-day-notebook.txt) and the
-// lines of bpe.py's __main__ demo.
+// Tests of `lxmls demo`: the notebook's outputs of Exercise 1 (copied from transformer-day-notebook.txt), the
+// lines of bpe.py's __main__ demo, and the notebook's words around the cells (explanations, the TypeScript of
+// each cell, questions with hidden answers, the name table), from @lxmls/course.
+import { NOTEBOOK, notebookCell, notebookQuestions, PYTHON_TO_TYPESCRIPT } from '@lxmls/course';
 import { describe, expect, test } from 'vitest';
+import { parseDemoCells } from '../demo/demo-output.js';
 import { runCli } from '../testing.js';
+import { DEMO_SECTIONS } from './demo.js';
 
 process.env.LXMLS_DEMO_ITERS = '101'; // the weather section trains 101 iterations, not 2000
 
@@ -35,20 +39,133 @@ describe('lxmls demo', () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const lines = stdout.split('\n');
     for (const output of NOTEBOOK_OUTPUTS) expect(lines).toContain(output);
-    expect(stdout).toContain(`   ...: text.split()\n${IN_2}\n`);
-    for (const n of [2, 3, 4, 5, 6, 7, 8, 9])
+    const cells = parseDemoCells(stdout);
+    expect(cells.find((cell) => cell.prompt === 'In [2]:')?.output.join('\n')).toBe(IN_2);
+    for (const n of [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
       expect(lines.some((line) => line.startsWith(`In [${n}]: `))).toBe(true);
-    for (const n of [10, 11, 12]) expect(lines.some((line) => line.startsWith(`In [${n}]: `))).toBe(true);
+  });
+
+  test('lxmls demo tokenization: under each cell, its Python, its TypeScript and the output the notebook shows', async () => {
+    const cells = parseDemoCells((await runCli(['demo', 'tokenization'])).stdout);
+    expect(cells.map((cell) => cell.prompt)).toEqual(
+      [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((n) => `In [${n}]:`),
+    );
+    for (const cell of cells) {
+      const notebook = notebookCell(Number(/\d+/.exec(cell.prompt)![0]));
+      expect(cell.python).toEqual(notebook.python);
+      expect(cell.typescript).toEqual(notebook.typescript);
+      expect(cell.output).toEqual(notebook.output);
+    }
+    expect(cells[0]!.typescript).toContain(
+      "wordTokenize(text); // = text.split(/\\s+/) without empty strings, as Python's split()",
+    );
   });
 
   test('lxmls demo prints the characters of In [3] one per line, without the dropped punctuation', async () => {
     const { stdout } = await runCli(['demo', 'tokenization']);
-    const start = stdout.indexOf('   ...:     print(i)\n') + '   ...:     print(i)\n'.length;
-    const chars = stdout.slice(start, stdout.indexOf('\n\nIn [4]:', start)).split('\n');
+    const chars = parseDemoCells(stdout).find((cell) => cell.prompt === 'In [3]:')!.output;
     expect(chars.slice(0, 5)).toEqual(['I', ' ', 'w', 'i', 'l']);
     expect(chars.join('')).toBe(
       'I will travel to Lisbon in July I will attend an NLP summer school but I hope to visit around its a beatiful city',
     );
+  });
+
+  test("lxmls demo tokenization prints the notebook's explanations before the cells they introduce", async () => {
+    const { stdout } = await runCli(['demo', 'tokenization']);
+    const at = (text: string) => {
+      const index = stdout.indexOf(text);
+      expect(index, text).toBeGreaterThan(-1);
+      return index;
+    };
+    expect(at('## Exercise 1: Tokenization')).toBeLessThan(at('### Word-based tokenizers'));
+    expect(at('### Word-based tokenizers')).toBeLessThan(at('In [2]: '));
+    expect(at('### Character-based tokenizers')).toBeLessThan(at('In [3]: '));
+    expect(at('#### BPE (byte-pair encoding) tokenizer')).toBeLessThan(at('In [4]: '));
+    expect(at('#### Handling typos')).toBeLessThan(at('In [10]: '));
+    expect(stdout).toContain(
+      '\nTokenization is a fundamental process in modern NLP pipelines. It works by splitting a sentence,\n',
+    );
+    for (const line of stdout.split('\n').filter((l) => !/^(In|TS) \[|^ *\.\.\.:|^\[|→/.test(l)))
+      expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+
+  test("lxmls demo hides the answers of Exercise 1's questions; --answers prints them", async () => {
+    const hidden = (await runCli(['demo', 'tokenization'])).stdout;
+    const shown = (await runCli(['demo', 'tokenization', '--answers'])).stdout;
+    const questions = notebookQuestions('1');
+    expect(questions.map((q) => q.id)).toEqual(['1.characters', '1.guess', '1.match', '1.very', '1.typo']);
+    for (const stdout of [hidden, shown]) {
+      expect(stdout).toContain(
+        '\nQuestion: What other problem are character-based tokenizers posing to NLP models?\n',
+      );
+      expect(stdout).toContain(
+        "\nQuestion: Do you have a guess on which word will be split subwords and which one won't?\n",
+      );
+    }
+    expect(hidden.split('\n').filter((line) => line.startsWith('Answer: hidden;'))).toEqual(
+      questions.map(() => 'Answer: hidden; `lxmls demo tokenization --answers` shows it.'),
+    );
+    expect(hidden).not.toContain('The vocabulary space becomes very large');
+    expect(shown).not.toContain('Answer: hidden');
+    expect(shown).toContain(
+      "Answer (the notebook's): Word tokenizers: the vocabulary space becomes very large.",
+    );
+    expect(shown).toContain(
+      "Answer (the notebook's): The notebook's guess: I would guess 'ing$' 'ly$' '^an'.",
+    );
+    expect(shown).toContain(
+      'Answer (lxmls-ts; the notebook gives none): In the middle of a sentence "very" comes',
+    );
+  });
+
+  test('lxmls demo prints the name table of each exercise; --names prints all of it', async () => {
+    const { stdout } = await runCli(['demo', 'tokenization']);
+    const table = stdout.slice(stdout.indexOf('## Python (the notebook) → TypeScript (lxmls-ts)'));
+    expect(table).toContain(
+      '\nencoder.encode_and_show_work(text) → encoder.encodeAndShowWork(text)  (@lxmls/bpe)\n',
+    );
+    expect(table).not.toContain('matmul');
+    const all = await runCli(['demo', '--names']);
+    expect(all.code).toBe(0);
+    const lines = all.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('Python (the notebook) → TypeScript (lxmls-ts)');
+    expect(lines).toHaveLength(PYTHON_TO_TYPESCRIPT.length + 1);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^torch\.matmul\(a, b\) +→ matmul\(a, b\) {2}\(@lxmls\/tensor\)$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^F\.softmax\(x, dim=-1\) +→ softmax\(x, -1\) {2}\(@lxmls\/tensor\)$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^GPT\.from_pretrained\('gpt2'\) +→ await GPT\.fromPretrained\('gpt2'\) {2}\(@lxmls\/gpt\)$/,
+      ),
+    );
+  });
+
+  test("DEMO_SECTIONS run the notebook's sections in the notebook's order", () => {
+    const order = NOTEBOOK.map((section) => section.id);
+    const ran = DEMO_SECTIONS.flatMap((section) => section.notebook ?? []);
+    expect(ran.map((id) => order.indexOf(id))).toEqual(
+      ran.map((id) => order.indexOf(id)).sort((a, b) => a - b),
+    );
+    expect(ran).toEqual(expect.arrayContaining(['1', '2', '2.1', '2.2', '2.3', '2.4', '3', '3.1']));
+  });
+
+  test("lxmls demo bert prints Exercise 2.4's cells, TypeScript and pattern question", async () => {
+    const { code, stdout } = await runCli(['demo', 'bert']);
+    expect(code).toBe(0);
+    const cells = parseDemoCells(stdout);
+    expect(cells.map((cell) => [cell.prompt, cell.python, cell.typescript])).toEqual(
+      [16, 17].map((n) => [`In [${n}]:`, notebookCell(n).python, notebookCell(n).typescript]),
+    );
+    expect(cells[0]!.output.at(-1)).toBe(
+      '#   lxmls viz --model <BERT folder> --text "I will go for a run and will jump into a lake." --no-special-tokens',
+    );
+    expect(stdout).toContain(
+      '\nQuestion: Do you notice any interesting (linguistic) pattern?\nAnswer: hidden;',
+    );
+    expect(stdout.indexOf('Do you notice any interesting')).toBeLessThan(stdout.indexOf('In [17]:'));
   });
 
   test("lxmls demo bpe prints bpe.py's __main__ demo", async () => {
@@ -74,12 +191,13 @@ describe('lxmls demo', () => {
 
   test('lxmls demo --list lists the sections; an unknown section fails with exit code 2', async () => {
     expect((await runCli(['demo', '--list'])).stdout).toBe(
-      'tokenization\tExercise 1: Tokenization\nbpe\tbpe.py: the __main__ demo\nattention\tExercise 2: Attention\nweather\tExercise 3.1: Training a weather prediction model (gpt-nano)\n',
+      'tokenization\tExercise 1: Tokenization\nbpe\tbpe.py: the __main__ demo\nattention\tExercise 2: Attention\nbert\tExercise 2.4: Visualize Attentions (BERT)\nweather\tExercise 3.1: Training a weather prediction model (gpt-nano)\n',
     );
     expect(await runCli(['demo', 'gpt'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'lxmls demo: unknown section "gpt". Expected one of: tokenization, bpe, attention, weather\n',
+      stderr:
+        'lxmls demo: unknown section "gpt". Expected one of: tokenization, bpe, attention, bert, weather\n',
     });
   });
   test('lxmls demo weather prints cells In [18] to In [23] in the notebook format (LXMLS_DEMO_ITERS=101)', async () => {
@@ -92,12 +210,26 @@ describe('lxmls demo', () => {
     expect(lines.slice(at + 3, at + 5)).toEqual(['-'.repeat(50), 'Tokenized sequences:']);
     expect(lines[at + 5]).toMatch(/^Input: \[([0-7], ){10}[5-7]\]$/);
     expect(lines[at + 6]).toMatch(/^Labels: \[-1, -1, -1, -1, -1(, [5-7]){6}\]$/);
-    expect(stdout).toContain(
-      '   ...: print(model_config)\nnumber of parameters: 0.09M\nmodel_type: gpt-nano\nn_layer: 3\nn_head: 3\nn_embd: 48\nvocab_size: 8\nblock_size: 11\nembd_pdrop: 0.1\nresid_pdrop: 0.1\nattn_pdrop: 0.1\npretrained: False\n\n',
+    const cells = parseDemoCells(stdout);
+    const output = (prompt: string) => cells.find((cell) => cell.prompt === prompt)!.output.join('\n');
+    expect(output('In [21]:')).toBe(notebookCell(21).output.join('\n'));
+    expect(output('In [22]:')).toBe(
+      'running on device wasm\ndevice: wasm\nnum_workers: 0\nmax_iters: 101\nbatch_size: 64\nlearning_rate: 0.0005\nbetas: (0.9, 0.95)\nweight_decay: 0.1\ngrad_norm_clip: 1.0',
     );
-    expect(stdout).toContain(
-      '   ...: print(train_config)\nrunning on device wasm\ndevice: wasm\nnum_workers: 0\nmax_iters: 101\nbatch_size: 64\nlearning_rate: 0.0005\nbetas: (0.9, 0.95)\nweight_decay: 0.1\ngrad_norm_clip: 1.0\n\n',
+    expect(cells.map((cell) => cell.prompt)).toEqual(
+      [18, 19, 20, 21, 22, 23].map((n) => `In [${n}]:`).concat('In [ ]:'),
     );
+    for (const cell of cells.slice(0, 6)) {
+      const n = Number(/\d+/.exec(cell.prompt)![0]);
+      expect(cell.typescript).toEqual(notebookCell(n).typescript);
+      if (n !== 22) expect(cell.python).toEqual(notebookCell(n).python);
+    }
+    expect(stdout).toContain('\n## Exercise 3: Training a GPT\n');
+    expect(stdout.indexOf('\n## Exercise 3.1: Training a Weather Prediction Model')).toBeGreaterThan(-1);
+    expect(stdout.indexOf('\n## Exercise 3.1: Training a Weather Prediction Model')).toBeLessThan(
+      stdout.indexOf('In [18]:'),
+    );
+    expect(stdout).toContain('As you can see the loss started decreaseing');
     const logs = lines.filter((line) => line.startsWith('iter_dt'));
     expect(logs).toHaveLength(2);
     for (const line of logs)

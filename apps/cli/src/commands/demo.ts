@@ -1,41 +1,51 @@
 /**
- * `lxmls demo`: the course's exercises run from a terminal, each cell's code followed by the output the
- * notebook shows. The sections are listed in {@link DEMO_SECTIONS}; later exercises are appended there.
+ * `lxmls demo`: the course's exercises run from a terminal, in the notebook's order: the notebook's explanations,
+ * each cell's Python and then the same in TypeScript, the output the notebook shows (computed here), and the
+ * notebook's questions, their answers hidden unless `--answers` is given (the output is the same on a terminal
+ * and in a pipe). `--names` prints the Python → TypeScript name table. The sections are listed in
+ * {@link DEMO_SECTIONS}; later exercises are inserted there in the notebook's order. The words come from
+ * `@lxmls/course` (`NOTEBOOK`, `PYTHON_TO_TYPESCRIPT`), which the docs site renders too.
  */
 
+import { type NotebookBlock, notebookCell, notebookSection, PYTHON_TO_TYPESCRIPT } from '@lxmls/course';
 import type { ParsedArgs } from '../args.js';
 import { flag } from '../args.js';
 import { chooseBackend } from '../backends.js';
 import type { Command, CommandContext } from '../command.js';
 import { attentionSection } from '../demo/attention.js';
+import { bertSection } from '../demo/bert.js';
 import { bpeMainSection } from '../demo/bpe-main.js';
-import type { DemoSection } from '../demo/section.js';
-import { cellHeader } from '../demo/section.js';
+import { blockLines, nameLines, sectionHeading } from '../demo/notebook-text.js';
+import type { DemoCell, DemoSection } from '../demo/section.js';
+import { cellHeader, promptLines, typescriptPrompt } from '../demo/section.js';
 import { tokenizationSection } from '../demo/tokenization.js';
 import { weatherSection } from '../demo/weather.js';
 import { CliError } from '../errors.js';
 import type { Output } from '../io.js';
 
 /**
- * Every section of `lxmls demo`, in the order of the course.
+ * Every section of `lxmls demo`, in the notebook's order (bpe.py's own demo after Exercise 1).
  *
  * @example
  * ```ts
  * import { DEMO_SECTIONS } from './commands/demo.js';
- * console.log(DEMO_SECTIONS.map((section) => section.id)); // → [ 'tokenization', 'bpe', 'attention', 'weather' ]
+ * console.log(DEMO_SECTIONS.map((section) => section.id)); // → [ 'tokenization', 'bpe', 'attention', 'bert', 'weather' ]
  * ```
  */
 export const DEMO_SECTIONS: readonly DemoSection[] = [
   tokenizationSection,
   bpeMainSection,
   attentionSection,
+  bertSection,
   weatherSection,
 ];
 
 const USAGE = `Usage: lxmls demo [options] [SECTION...]
 
-Runs the course's exercises: for each notebook cell, its Python code (after an "In [n]:" prompt) and then
-exactly the output the notebook shows, computed by the lxmls packages. Without SECTION, runs them all.
+Runs the course's exercises in the notebook's order: the notebook's explanations; for each cell, its Python
+code (after an "In [n]:" prompt), the same in TypeScript (after "TS [n]:"), and then exactly the output the
+notebook shows, computed by the lxmls packages; the notebook's questions, with their answers hidden unless
+--answers is given; and the Python -> TypeScript names each exercise uses. Without SECTION, runs them all.
 
 Sections:
 ${DEMO_SECTIONS.map((section) => `  ${section.id.padEnd(14)} ${section.title}`).join('\n')}
@@ -44,6 +54,8 @@ The weather section (Exercise 3.1) trains gpt-nano for 2000 iterations (a minute
 backend); the environment variable LXMLS_DEMO_ITERS=N trains N iterations instead.
 
 Options:
+  --answers    Print the answers of the notebook's questions (hidden by default: try first).
+  --names      Print the Python -> TypeScript name table of every exercise and exit.
   --list       List the sections and exit.
   -h, --help   Show this help.`;
 
@@ -59,9 +71,9 @@ Options:
 export const demoCommand: Command = {
   name: 'demo',
   summary:
-    "Run the course's exercises as the notebook prints them (Exercises 1, 2 and 3.1: tokenization, attention, training)",
+    "Run the course's exercises as the notebook prints them, with its words, questions and the TypeScript of each cell",
   usage: USAGE,
-  options: [{ name: 'list' }],
+  options: [{ name: 'list' }, { name: 'answers' }, { name: 'names' }],
   run: demo,
 };
 
@@ -70,14 +82,22 @@ async function demo(args: ParsedArgs, { out }: CommandContext): Promise<number> 
     for (const section of DEMO_SECTIONS) await out.write(`${section.id}\t${section.title}\n`);
     return 0;
   }
+  if (flag(args, 'names')) {
+    await out.write(`${NAMES_HEADER}\n${nameLines(PYTHON_TO_TYPESCRIPT).join('\n')}\n`);
+    return 0;
+  }
   const sections = args.positionals.length === 0 ? DEMO_SECTIONS : args.positionals.map(findSection);
   if (sections.includes(weatherSection)) await chooseBackend(undefined); // training runs on wasm, not the js reference
+  const answers = flag(args, 'answers');
   for (const [i, section] of sections.entries()) {
     if (i > 0) await out.write('\n');
-    await printSection(section, out);
+    await printSection(section, out, answers);
   }
   return 0;
 }
+
+/** The line above the name table. */
+const NAMES_HEADER = 'Python (the notebook) → TypeScript (lxmls-ts)';
 
 function findSection(id: string): DemoSection {
   const section = DEMO_SECTIONS.find((candidate) => candidate.id === id);
@@ -86,10 +106,53 @@ function findSection(id: string): DemoSection {
   throw new CliError(`unknown section ${JSON.stringify(id)}. Expected one of: ${known}`);
 }
 
-async function printSection(section: DemoSection, out: Output): Promise<void> {
+/** A block of the notebook, with the number of the section it belongs to. */
+type Placed = { block: NotebookBlock; sectionId: string };
+
+/** The notebook's blocks of a demo section, each section opened by its heading. */
+function notebookBlocks(section: DemoSection): Placed[] {
+  return (section.notebook ?? []).flatMap((id) => {
+    const notebook = notebookSection(id);
+    const heading: NotebookBlock = { kind: 'heading', level: 2, text: sectionHeading(notebook).slice(3) };
+    return [heading, ...notebook.blocks].map((block) => ({ block, sectionId: id }));
+  });
+}
+
+/** The execution count of a notebook cell's prompt (`In [14]:` → 14), or null (`In [ ]:`, `$`). */
+function cellCount(cell: DemoCell): number | null {
+  const match = /^In \[(\d+)\]:$/.exec(cell.prompt);
+  return match === null ? null : Number(match[1]);
+}
+
+async function printSection(section: DemoSection, out: Output, answers: boolean): Promise<void> {
   await out.write(`# ${section.title}\n# ${section.source}\n`);
+  const blocks = notebookBlocks(section);
+  const options = { answers, answersCommand: `lxmls demo ${section.id} --answers` };
+  let next = 0; // the first block not printed yet
+  const printBlocksUntil = async (end: number) => {
+    for (; next < end; next++) {
+      const { block } = blocks[next]!;
+      if (block.kind === 'cell') continue; // a cell of the notebook that this demo does not run
+      await out.write(`\n${blockLines(block, options).join('\n')}\n`);
+    }
+  };
   for (const cell of section.cells()) {
-    await out.write(`\n${cellHeader(cell).join('\n')}\n`);
+    const n = cellCount(cell);
+    const at = blocks.findIndex(({ block }, i) => i >= next && block.kind === 'cell' && block.cell.n === n);
+    if (at >= 0) {
+      await printBlocksUntil(at);
+      next = at + 1;
+    }
+    const typescript = cell.typescript ?? (n === null ? [] : notebookCell(n).typescript);
+    const code = [...cellHeader(cell), ...promptLines(typescriptPrompt(cell.prompt), typescript)];
+    await out.write(`\n${code.join('\n')}\n`);
     for await (const line of cell.run()) await out.write(`${line}\n`);
   }
+  await printBlocksUntil(blocks.length);
+  const ids = section.notebook ?? [];
+  const unique = PYTHON_TO_TYPESCRIPT.filter((entry) => entry.exercises.some((id) => ids.includes(id)));
+  if (unique.length > 0)
+    await out.write(
+      `\n## ${NAMES_HEADER}, the names of this exercise (lxmls demo --names: all of them)\n${nameLines(unique).join('\n')}\n`,
+    );
 }

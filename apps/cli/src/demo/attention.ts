@@ -1,6 +1,6 @@
 /**
  * Exercise 2 of the Transformer Day notebook (attention), cells In [13] to In [15]: the Python code of each cell
- * and, computed here with @lxmls/attention and @lxmls/bpe, the output the notebook shows, printed as PyTorch
+ * (and its TypeScript, from @lxmls/course's notebook) and, computed here with @lxmls/attention and @lxmls/bpe, the output the notebook shows, printed as PyTorch
  * prints tensors. One more cell, marked as not the notebook's, runs the module of In [15] on a small input.
  *
  * Follows `transformer-day-notebook.txt` and the course-toolkit spec §6 (Ex. 2.1, test (b): the real BPE ids of
@@ -10,148 +10,11 @@
 
 import { CausalSelfAttention, crossAttention } from '@lxmls/attention';
 import { getEncoder } from '@lxmls/bpe';
+import { notebookCell } from '@lxmls/course';
 import { RandomGenerator, slice, tensor, tidy, transpose } from '@lxmls/tensor';
 import { pyRepr } from '../python-repr.js';
 import type { DemoCell, DemoSection } from './section.js';
 import { torchRepr, torchSizeRepr } from './torch-repr.js';
-
-/** In [13]: the cross-attention function the students complete (Exercise 2.1), verbatim. */
-const CROSS_ATTENTION_CODE = [
-  'import torch',
-  'import torch.nn.functional as F',
-  '',
-  'def cross_attention(S1, S2, W_Q, W_K, W_V):',
-  '',
-  '    # Calculate Queries from sequence S2',
-  '    Q = torch.matmul(S2.T, W_Q)',
-  '',
-  '    # Calculate Key and Value from sequence S1',
-  '    K = torch.matmul(S1.T, W_K)',
-  '    V = torch.matmul(S1.T, W_V)',
-  '',
-  '    # Compute attention scores',
-  '    SAS = torch.matmul(Q, K.transpose(-2, -1))',
-  '',
-  '    # Scale the attention scores',
-  '    d_k = Q.size(-1)',
-  '    SAS = SAS / torch.sqrt(torch.tensor(d_k, dtype=torch.float32))',
-  '',
-  '',
-  '    # Apply softmax to obtain attention weights',
-  '    SAS = F.softmax(SAS, dim=1)',
-  '',
-  '    # Compute the attended values',
-  '    attended_values = torch.matmul(SAS, V)',
-  '',
-  '    return attended_values',
-];
-
-/** In [14]: the test of Exercise 2.1 on the real BPE ids, verbatim. */
-const CROSS_ATTENTION_TEST_CODE = [
-  'sentence = "I travelled to Lisbon in July to attend an NLP summer school"',
-  'query = "I like traveling"',
-  'S1 = torch.tensor([tokenizer.encoder.encode(sentence)], dtype=torch.float)',
-  'S2 = torch.tensor([tokenizer.encoder.encode(query)], dtype=torch.float)',
-  '',
-  'W_Q = torch.tensor([[0.1, 0.2, 0.3]])  # Query weights',
-  'W_K = torch.tensor([[0.7, 0.8, 0.9]])  # Key weights',
-  'W_V = torch.tensor([[1.6, 1.7, 1.8]])  # Value weights',
-  '',
-  '# Perform cross-attention',
-  'attended_values = cross_attention(S1, S2, W_Q, W_K, W_V)',
-  '',
-  'print(attended_values)',
-  '',
-  '# Expected output',
-  'expected_output = torch.tensor([[67036.8047, 71226.6016, 75416.3984]])',
-  '',
-  '# Compare the output with the expected values',
-  'assert torch.allclose(attended_values, expected_output), "Ops! You need to check your function!"',
-  'print("Test passed!")',
-];
-
-/** In [15]: the CausalSelfAttention module the students complete (Exercise 2.2), verbatim with its holes. */
-const CAUSAL_SELF_ATTENTION_CODE = [
-  'import math',
-  'import torch',
-  'import torch.nn as nn',
-  'import torch.nn.functional as F',
-  '',
-  'class CausalSelfAttention(nn.Module):',
-  '',
-  '    def __init__(self, config):',
-  '        super().__init__()',
-  '',
-  '        # Initialize layers and parameters',
-  '        self.hidden_size = config.n_embd',
-  '        self.num_heads = config.n_head',
-  '',
-  '        # Create the linear projections for query, key, and value tensors',
-  '        # Note: the input and output size of all these projections is n_embd',
-  '        self.query_proj = nn.Linear(config.n_embd, config.n_embd)',
-  '        self.key_proj = nn.Linear(config.n_embd, config.n_embd)',
-  '        self.value_proj = nn.Linear(config.n_embd, config.n_embd)',
-  '',
-  '        self.output_proj = nn.Linear(config.n_embd, config.n_embd)',
-  '',
-  '        self.attn_dropout = nn.Dropout(config.attn_pdrop)',
-  '        self.resid_dropout = nn.Dropout(config.resid_pdrop)',
-  '',
-  '        self.register_buffer(',
-  '            "bias",',
-  '            torch.tril(torch.ones(config.block_size, config.block_size)).view(',
-  '                1, 1, config.block_size, config.block_size))',
-  '',
-  '    def forward(self, x: torch.Tensor) -> torch.Tensor:',
-  '        B, T, C = x.size()',
-  '',
-  '        # Create the projections for query, key, and value tensors',
-  '        # Note: In self-attention these are all over the same tensor x',
-  '        Q = self.query_proj(x)',
-  '        K = self.key_proj(x)',
-  '        V = self.value_proj(x)',
-  '',
-  '        # Reshape and transpose tensors for multi-head computation.',
-  '        # We reshape the output from (B, T, C) to (B, T, num_heads, hidden_size/num_heads)',
-  '        # And transpose the result to (B, num_heads, T, hidden_size/num_heads)',
-  '        # So the multi-head computation can be implemented as a single matrix multiplication.',
-  '        query = query.view(B, T, self.num_heads,',
-  '                           self.hidden_size // self.num_heads).transpose(1, 2)',
-  '        key = key.view(B, T, self.num_heads,',
-  '                       self.hidden_size // self.num_heads).transpose(1, 2)',
-  '        value = value.view(B, T, self.num_heads,',
-  '                           self.hidden_size // self.num_heads).transpose(1, 2)',
-  '',
-  '        # Compute attention scores. The shape of scores should be (B, num_heads, T, T)',
-  '        # Hint: You can use tensor.transpose() to adapt the order of the axes.',
-  '        attention_scores = torch.matmul(Q, K.transpose(-2, -1))',
-  '',
-  '        # Normalize the scores by dividing by the square root of the hidden size',
-  '        # Take into account that you are using multi-head attention!',
-  '        attention_scores = attention_scores / math.sqrt(floor(self.hidden_size / self.num_heads))',
-  '',
-  '        # Apply causal mask to restrict attention to the left in the input sequence',
-  '        mask = self.bias[:, :, :T, :T]',
-  "        scores = scores.masked_fill(mask == 0, float('-inf'))",
-  '',
-  '        # Apply softmax activation to get attention weights',
-  '        # Check the correct axis for the softmax function! What should be the shape of the weights?',
-  '        weights = F.softmax(scores, dim=-1)',
-  '',
-  '        # Apply dropout to the attention weights',
-  '        weights = self.attn_dropout(weights)',
-  '',
-  '        # Multiply attention weights with values to get attended values',
-  '        attended_values = torch.matmul(weights, V)',
-  '',
-  '        # Transpose and reshape attended values to restore original shape',
-  '        attended_values = attended_values.transpose(1, 2).contiguous().view(B, T, C)',
-  '',
-  '        # Apply output projection and dropout',
-  '        output = self.resid_dropout(self.output_proj(attended_values))',
-  '',
-  '        return output',
-];
 
 /** Not a notebook cell: the completed module of In [15] on a small input, with deterministic weights. */
 const CAUSAL_DEMO_CODE = [
@@ -178,6 +41,23 @@ const CAUSAL_DEMO_CODE = [
   'print(weights[0, 0])',
   'print(torch.allclose(weights.sum(dim=-1), torch.ones(B, config.n_head, T)))',
   'print(torch.equal(weights, weights.tril()))',
+];
+
+/** The TypeScript of the extra cell: the same with @lxmls/attention's CausalSelfAttention. */
+const CAUSAL_DEMO_TYPESCRIPT = [
+  "// lxmls demo, not a cell of the notebook: the same with @lxmls/attention's CausalSelfAttention",
+  "import { CausalSelfAttention } from '@lxmls/attention';",
+  "import { tensor } from '@lxmls/tensor';",
+  '',
+  'const config = { nEmbd: 4, nHead: 2, blockSize: 8, attnPdrop: 0, residPdrop: 0 };',
+  'const attn = new CausalSelfAttention(config);',
+  'const x = tensor(Float32Array.from({ length: 2 * 4 * 4 }, (_, i) => Math.cos(i)), [2, 4, 4]); // (B, T, C)',
+  'for (const p of attn.parameters()) p.copyFrom(linspace(-1, 1, p.size)); // torch.linspace in float32',
+  '// returnWeights: the module gives its (B, n_head, T, T) weights too, no need to recompute them',
+  'const { output: y, weights } = attn.forward(x, { returnWeights: true });',
+  'console.log(y.shape);',
+  'console.log(slice(weights, [0, 0, 0, 0], [1, 1, 4, 4]).reshape([4, 4]).toArray());',
+  '// every row sums to 1; zeros above the diagonal (checked on weights.data())',
 ];
 
 /** `torch.allclose(a, b)` with its default tolerances (rtol 1e-5, atol 1e-8), `b` repeated to `a`'s size. */
@@ -277,15 +157,21 @@ export function causalSelfAttentionLines(): string[] {
 
 function attentionCells(): DemoCell[] {
   return [
-    { prompt: 'In [13]:', code: CROSS_ATTENTION_CODE, run: () => [] },
-    { prompt: 'In [14]:', code: CROSS_ATTENTION_TEST_CODE, run: crossAttentionTestLines },
-    { prompt: 'In [15]:', code: CAUSAL_SELF_ATTENTION_CODE, run: () => [] },
-    { prompt: 'In [ ]:', code: CAUSAL_DEMO_CODE, run: causalSelfAttentionLines },
+    { prompt: 'In [13]:', code: notebookCell(13).python, run: () => [] },
+    { prompt: 'In [14]:', code: notebookCell(14).python, run: crossAttentionTestLines },
+    { prompt: 'In [15]:', code: notebookCell(15).python, run: () => [] },
+    {
+      prompt: 'In [ ]:',
+      code: CAUSAL_DEMO_CODE,
+      typescript: CAUSAL_DEMO_TYPESCRIPT,
+      run: causalSelfAttentionLines,
+    },
   ];
 }
 
 /**
- * Exercise 2 (attention) of the notebook, cells In [13] to In [15], and one cell of ours after them.
+ * Exercise 2 (attention) of the notebook, cells In [13] to In [15], one cell of ours after them, then the
+ * questions of Exercise 2.3.
  *
  * @example
  * ```ts
@@ -298,5 +184,6 @@ export const attentionSection: DemoSection = {
   title: 'Exercise 2: Attention',
   source:
     'transformer-day notebook, cells In [13] to In [15] (Python code, results computed by @lxmls/attention), then a cell of ours (In [ ]) running the completed In [15]',
+  notebook: ['2', '2.1', '2.2', '2.3'],
   cells: attentionCells,
 };

@@ -38,7 +38,18 @@ export function* bpeMainLines(text: string = TEXT): Generator<string> {
 }
 
 function bpeMainCells(): DemoCell[] {
-  return [{ prompt: '$', code: ['python lxmls/transformers/bpe.py'], run: () => bpeMainLines() }];
+  return [
+    {
+      prompt: '$',
+      code: ['python lxmls/transformers/bpe.py'],
+      typescript: [
+        "import { getEncoder } from '@lxmls/bpe';",
+        `const work = getEncoder().encodeAndShowWork(${JSON.stringify(TEXT)});`,
+        "// work.tokens: the chunks; work.parts: each chunk's steps; work.bpeIdx: the ids (lxmls tokenize --show-work)",
+      ],
+      run: () => bpeMainLines(),
+    },
+  ];
 }
 
 /**

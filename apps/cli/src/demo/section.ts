@@ -1,6 +1,7 @@
 /**
  * The shape of `lxmls demo`: a list of sections (one per exercise of the course), each a list of cells that
- * show their code and print their output, as the notebook does.
+ * show their code (the notebook's Python, then the same in TypeScript) and print their output, as the notebook
+ * does, between the notebook's explanations and questions (`@lxmls/course`'s `NOTEBOOK`).
  *
  * A later exercise (attention, GPT, training) is one more {@link DemoSection} appended to the list in
  * `commands/demo.ts`. A cell's `run` may be a generator, sync or async, so long runs print as they go.
@@ -12,6 +13,11 @@ export interface DemoCell {
   prompt: string;
   /** The code lines shown, verbatim (Python, as in the notebook). */
   code: readonly string[];
+  /**
+   * The same in TypeScript, shown after the Python. Omitted for a notebook cell `In [n]:`: its TypeScript comes
+   * from `notebookCell(n)` of `@lxmls/course`.
+   */
+  typescript?: readonly string[];
   /** Computes the output, line by line (without newlines). */
   run(): Iterable<string> | AsyncIterable<string>;
 }
@@ -24,6 +30,11 @@ export interface DemoSection {
   title: string;
   /** Where it comes from, printed under the heading. */
   source: string;
+  /**
+   * The sections of the notebook it runs (`['2', '2.1', '2.2', '2.3']`): their explanations and questions are
+   * printed around the cells, in the notebook's order. None for a section that is not the notebook's.
+   */
+  notebook?: readonly string[];
   /** Creates its cells; cells created together may share state, as notebook cells do. */
   cells(): DemoCell[];
 }
@@ -40,6 +51,37 @@ export interface DemoSection {
  * ```
  */
 export function cellHeader(cell: DemoCell): string[] {
-  const continuation = `${' '.repeat(Math.max(0, cell.prompt.length - 4))}...:`;
-  return cell.code.map((line, i) => `${i === 0 ? cell.prompt : continuation} ${line}`.trimEnd());
+  return promptLines(cell.prompt, cell.code);
+}
+
+/**
+ * Code lines after a prompt, IPython style: the prompt on the first line, `...:` aligned under it on the next.
+ *
+ * @param prompt - `In [2]:`, `TS [2]:`, `$`.
+ * @param code - The lines.
+ * @returns The lines with their prompts, trailing spaces removed.
+ * @example
+ * ```ts
+ * import { promptLines } from './demo/section.js';
+ * console.log(promptLines('TS [5]:', ['const a = 1;', 'a;'])); // → [ 'TS [5]: const a = 1;', '   ...: a;' ]
+ * ```
+ */
+export function promptLines(prompt: string, code: readonly string[]): string[] {
+  const continuation = `${' '.repeat(Math.max(0, prompt.length - 4))}...:`;
+  return code.map((line, i) => `${i === 0 ? prompt : continuation} ${line}`.trimEnd());
+}
+
+/**
+ * The prompt of a cell's TypeScript: `TS [n]:` under `In [n]:`, `TS:` under a shell `$`.
+ *
+ * @param prompt - The cell's prompt.
+ * @returns The TypeScript prompt.
+ * @example
+ * ```ts
+ * import { typescriptPrompt } from './demo/section.js';
+ * console.log(typescriptPrompt('In [14]:'), typescriptPrompt('In [ ]:'), typescriptPrompt('$')); // → TS [14]: TS [ ]: TS:
+ * ```
+ */
+export function typescriptPrompt(prompt: string): string {
+  return prompt.startsWith('In ') ? `TS ${prompt.slice(3)}` : 'TS:';
 }

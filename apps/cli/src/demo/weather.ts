@@ -10,6 +10,7 @@
  * instead of 2000 (for tests).
  */
 
+import { notebookCell } from '@lxmls/course';
 import { formatConfig, GPT } from '@lxmls/gpt';
 import { getBackend, manualSeed } from '@lxmls/tensor';
 import { formatTrainerConfig, Trainer } from '@lxmls/trainer';
@@ -26,98 +27,33 @@ import {
 } from '../train/weather.js';
 import type { DemoCell, DemoSection } from './section.js';
 
-const IMPORTS_CODE = [
-  'import torch',
-  'from torch.utils.data.dataloader import DataLoader',
-  'import numpy as np',
-  'import time',
-  '',
-  'import random',
-  'random.seed(42)',
-  '',
-  'from lxmls.transformers.utils import set_seed',
-  'from lxmls.transformers.bpe import BPETokenizer',
-  'from lxmls.transformers.model import GPT',
-  'from lxmls.transformers.trainer import Trainer',
-  'from lxmls.transformers.dataset import WeatherDataset',
-];
-
-const PROBA_CODE = [
-  '# Fixed probabilities, easier to learn',
-  '# This is just to create the sequence in the dataset',
-  'fixed_proba = {}',
-  'fixed_proba["initial"] = [.5,.3,.2]',
-  'fixed_proba["transition"] = [',
-  '    [.5,.5,0],',
-  '    [0,.5,.5],',
-  '    [.5,0,.5]',
-  ']',
-  'fixed_proba["emission"] = [',
-  '    [.5,0,.2,0,.3],',
-  '    [0,.5,.4,0,.1],',
-  '    [0,0,.1,.5,.4]',
-  ']',
-];
-
-const SAMPLE_CODE = [
-  '# print an example instance of the dataset',
-  "train_dataset = WeatherDataset('train', proba=fixed_proba)",
-  "test_dataset = WeatherDataset('test', proba=train_dataset.proba)",
-  'x, y = train_dataset[0]',
-  '',
-  'print("Sampling from the dataset:")',
-  'print(f"Input: {train_dataset.decode_obs(x.tolist()[:6])}")',
-  'print(f"Labels: {train_dataset.decode_st(y.tolist()[5:])}")',
-  'print("-"*50)',
-  'print("Tokenized sequences:")',
-  'print(f"Input: {x.tolist()}")',
-  'print(f"Labels: {y.tolist()}")',
-];
-
-const MODEL_CODE = [
-  '# create a GPT instance',
-  'model_config = GPT.get_default_config()',
-  "model_config.model_type = 'gpt-nano'",
-  'model_config.vocab_size = train_dataset.get_vocab_size()',
-  'model_config.block_size = train_dataset.get_block_size()',
-  'model = GPT(model_config)',
-  '',
-  'print(model_config)',
-];
-
+/**
+ * The Python of In [22] with our device: the notebook's Mac said "mps", we say which tensor backend we run on.
+ *
+ * @param device - The backend's name.
+ * @returns The lines.
+ */
 function trainerCode(device: string): string[] {
-  return [
-    '# create a Trainer object',
-    'train_config = Trainer.get_default_config()',
-    "train_config.learning_rate = 5e-4 # the model we're using is so small that we can go a bit faster",
-    'train_config.max_iters = 2000',
-    'train_config.num_workers = 0',
-    `train_config.device = "${device}"  # lxmls: the tensor backend we run on (the notebook's Mac: "mps")`,
-    'trainer = Trainer(train_config, model, train_dataset)',
-    '',
-    'print(train_config)',
-  ];
+  return notebookCell(22).python.map((line) =>
+    line === 'train_config.device = "mps"'
+      ? `train_config.device = "${device}"  # lxmls: the tensor backend we run on (the notebook's Mac: "mps")`
+      : line,
+  );
 }
-
-const TRAIN_CODE = [
-  'def batch_end_callback(trainer):',
-  '    if trainer.iter_num % 100 == 0:',
-  '        print(f"iter_dt {trainer.iter_dt * 1000:.2f}ms; iter {trainer.iter_num}: train loss {trainer.loss.item():.5f}")',
-  "trainer.set_callback('on_batch_end', batch_end_callback)",
-  '',
-  'start_time = time.time()',
-  'trainer.run()',
-  'end_time = time.time()',
-  'elapsed_time = end_time - start_time',
-  '',
-  '# Print the training time',
-  'print("Training time: {:.2f} seconds".format(elapsed_time))',
-];
 
 const EVAL_CODE = [
   '# lxmls demo, not a cell of the notebook: the trained model on 10,000 held-out test sequences (greedy',
   '# decoding, as Training_GPT_sequences.ipynb), next to the Bayes-optimal figures computed from fixed_proba.',
   '# Shell: lxmls train weather (the same run) or lxmls eval weather --model lxmls/weather-nano',
+];
+
+/** The TypeScript of the extra cell. */
+const EVAL_TYPESCRIPT = [
+  '// lxmls demo, not a cell of the notebook: the same figures from @lxmls/weather-data',
+  "import { bayesOptimal, FIXED_PROBA } from '@lxmls/weather-data';",
+  '',
+  'const bayes = bayesOptimal(FIXED_PROBA, 6); // the exact loss and accuracy of a perfect model',
+  '// the model: greedy decoding of 10,000 test sequences (lxmls eval weather does it)',
 ];
 
 /** The iterations of In [23]: 2000, or `LXMLS_DEMO_ITERS` when set (tests run a few). */
@@ -176,11 +112,11 @@ function weatherCells(): DemoCell[] {
   let model: GPT | undefined;
   let trainer: Trainer<GPT> | undefined;
   return [
-    { prompt: 'In [18]:', code: IMPORTS_CODE, run: () => [] },
-    { prompt: 'In [19]:', code: PROBA_CODE, run: () => [] },
+    { prompt: 'In [18]:', code: notebookCell(18).python, run: () => [] },
+    { prompt: 'In [19]:', code: notebookCell(19).python, run: () => [] },
     {
       prompt: 'In [20]:',
-      code: SAMPLE_CODE,
+      code: notebookCell(20).python,
       run: () => {
         const { x, y } = train.get(0);
         return [
@@ -196,7 +132,7 @@ function weatherCells(): DemoCell[] {
     },
     {
       prompt: 'In [21]:',
-      code: MODEL_CODE,
+      code: notebookCell(21).python,
       run: () => {
         const config = weatherModelConfig();
         model = new GPT(config); // the sizes of gpt-nano are merged into config, as in the toolkit
@@ -215,7 +151,7 @@ function weatherCells(): DemoCell[] {
     },
     {
       prompt: 'In [23]:',
-      code: TRAIN_CODE,
+      code: notebookCell(23).python,
       run: () =>
         streamLines(async (emit) => {
           trainer!.setCallback('on_batch_end', (t) => {
@@ -230,6 +166,7 @@ function weatherCells(): DemoCell[] {
     {
       prompt: 'In [ ]:',
       code: EVAL_CODE,
+      typescript: EVAL_TYPESCRIPT,
       run: () => {
         try {
           const samples = 10_000;
@@ -261,5 +198,6 @@ export const weatherSection: DemoSection = {
   title: 'Exercise 3.1: Training a weather prediction model (gpt-nano)',
   source:
     'transformer-day notebook, cells In [18] to In [23] (Python code, results computed by @lxmls/weather-data, @lxmls/gpt and @lxmls/trainer; the sample of In [20] is seeded, the device is our backend), then a cell of ours (In [ ]) scoring the model',
+  notebook: ['3', '3.1'],
   cells: weatherCells,
 };
