@@ -9,6 +9,7 @@ export { pythonFloat } from '@lxmls/nn';
 export { Block, type BlockOutput } from './block.js';
 export { BUNDLED_MODELS, type BundledModel, bundledModelUrl } from './bundled.js';
 export * from './checkpoint/index.js';
+export { CompactVocabGPT } from './compact-gpt.js';
 export {
   type FormatConfigOptions,
   formatConfig,

@@ -184,6 +184,58 @@ describe('writeSafetensors and readSafetensors', () => {
   });
 });
 
+describe('writeSafetensors with float16', () => {
+  /** The F16 bits writeSafetensors writes for each float32 value. */
+  const halfBits = (values: number[]) => {
+    const bytes = writeSafetensors({ x: tensor(values) }, {}, { float16: true });
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const view = new DataView(bytes.buffer, 8 + headerLength);
+    return values.map((_, i) => view.getUint16(2 * i, true));
+  };
+
+  test.each([
+    [
+      'exact values',
+      [1, -2, 65504, 2 ** -24, 2 ** -14, 0.5],
+      [0x3c00, 0xc000, 0x7bff, 0x0001, 0x0400, 0x3800],
+    ],
+    ['signed zeros and infinities', [0, -0, Infinity, -Infinity], [0x0000, 0x8000, 0x7c00, 0xfc00]],
+    ['overflow to infinity', [65520, -1e6], [0x7c00, 0xfc00]],
+    ['ties to even', [1 + 2 ** -11, 1 + 3 * 2 ** -11], [0x3c00, 0x3c02]],
+    ['above and below a tie', [1 + 2 ** -11 + 2 ** -20, 1 + 2 ** -11 - 2 ** -20], [0x3c01, 0x3c00]],
+    [
+      'subnormals and underflow',
+      [3 * 2 ** -25, 2 ** -25, 2 ** -26, -(2 ** -24)],
+      [0x0002, 0x0000, 0x0000, 0x8001],
+    ],
+    ['the carry into the exponent', [2 - 2 ** -12], [0x4000]],
+  ])('writeSafetensors(..., { float16: true }) writes %s', (_, values, bits) => {
+    expect(halfBits(values)).toEqual(bits);
+  });
+
+  test('writeSafetensors(..., { float16: true }) writes NaN as a NaN', () => {
+    const [h] = halfBits([Number.NaN]);
+    expect(h! & 0x7c00).toBe(0x7c00);
+    expect(h! & 0x3ff).not.toBe(0);
+  });
+
+  test('writeSafetensors(..., { float16: true }) round-trips through readSafetensors within half precision', () => {
+    const state = new Map<string, Tensor>([
+      ['w', tensor([0.1, -0.3333, 12.7, 1e-3], [2, 2])],
+      ['ids', tensor([1, -7], [2], 'int32')],
+    ]);
+    const bytes = writeSafetensors(state, {}, { float16: true });
+    const { tensors } = readSafetensors(bytes);
+    expect(readSafetensorsHeader(bytes).entries.map((e) => e.dtype)).toEqual(['F16', 'I32']);
+    const w = [...tensors.get('w')!.data()];
+    [0.1, -0.3333, 12.7, 1e-3].forEach((v, i) => {
+      expect(Math.abs(w[i]! - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11);
+    });
+    expect([...tensors.get('ids')!.data()]).toEqual([1, -7]);
+    for (const t of [...state.values(), ...tensors.values()]) t.dispose();
+  });
+});
+
 describe('readSafetensors dtype conversions (hand-built files)', () => {
   test('readSafetensors converts F16 exactly: 1, -2, 65504, 2^-24, -0, ±inf, NaN, 2^-14', () => {
     const x = readX(

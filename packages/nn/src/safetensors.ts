@@ -92,6 +92,12 @@ export interface ReadSafetensorsOptions {
 export interface WriteSafetensorsOptions {
   /** Write int32 tensors as `I64` (as PyTorch stores token ids) instead of `I32` (default false). */
   int64?: boolean;
+  /**
+   * Write float32 tensors as `F16` (IEEE half precision, rounded to nearest even; values beyond ±65504 become
+   * ±inf) instead of `F32`: half the bytes, for shipping weights (default false). {@link readSafetensors}
+   * reads them back as float32.
+   */
+  float16?: boolean;
 }
 
 function invalid(
@@ -557,7 +563,8 @@ export function readSafetensors(
 }
 
 /**
- * Writes tensors in the safetensors format: float32 as `F32`, int32 as `I32` (or `I64` with `{ int64: true }`).
+ * Writes tensors in the safetensors format: float32 as `F32` (or `F16` with `{ float16: true }`), int32 as `I32`
+ * (or `I64` with `{ int64: true }`).
  *
  * The header lists `__metadata__` first (when given), then the tensors in insertion order, and is padded with
  * spaces to a multiple of 8 bytes, as the reference implementation does; the data follow contiguously in the
@@ -566,7 +573,7 @@ export function readSafetensors(
  *
  * @param tensors - Name → tensor (a Map, e.g. `model.stateDict()`, or an object).
  * @param metadata - Optional `__metadata__` strings (e.g. `{ format: 'pt' }`).
- * @param options - `int64`.
+ * @param options - `int64`, `float16`.
  * @returns The file's bytes.
  * @throws {@link LxmlsNnError} `INVALID_ARGUMENT` for an empty name, the name `__metadata__`, a non-string
  *   metadata value or something that is not a tensor.
@@ -620,9 +627,13 @@ export function writeSafetensors(
       });
     }
     const values = t.data();
-    const bytes =
-      t.dtype === 'int32' && options.int64 ? int64Bytes(values as Int32Array) : littleEndianBytes(values);
-    const dtype = t.dtype === 'float32' ? 'F32' : options.int64 ? 'I64' : 'I32';
+    const half = t.dtype === 'float32' && options.float16 === true;
+    const bytes = half
+      ? float16Bytes(values as Float32Array)
+      : t.dtype === 'int32' && options.int64
+        ? int64Bytes(values as Int32Array)
+        : littleEndianBytes(values);
+    const dtype = t.dtype === 'float32' ? (half ? 'F16' : 'F32') : options.int64 ? 'I64' : 'I32';
     const info = { dtype, shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
     header.push(`${JSON.stringify(name)}:${JSON.stringify(info)}`);
     arrays.push(bytes);
@@ -654,6 +665,49 @@ function littleEndianBytes(values: Float32Array | Int32Array): Uint8Array {
   for (let i = 0; i < values.length; i++) {
     if (values instanceof Float32Array) view.setFloat32(4 * i, values[i]!, true);
     else view.setInt32(4 * i, values[i]!, true);
+  }
+  return out;
+}
+
+/** float32 values as little-endian IEEE half-precision bytes, rounded to nearest even (NaN stays NaN). */
+function float16Bytes(values: Float32Array): Uint8Array {
+  const out = new Uint8Array(values.length * 2);
+  const view = new DataView(out.buffer);
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  for (let i = 0; i < values.length; i++) {
+    f32[0] = values[i]!;
+    const x = u32[0]!;
+    const sign = (x >>> 16) & 0x8000;
+    const exp = (x >>> 23) & 0xff;
+    const mant = x & 0x7fffff;
+    let h: number;
+    if (exp === 0xff) {
+      h = sign | 0x7c00 | (mant !== 0 ? 0x200 : 0); // inf or NaN
+    } else {
+      const e = exp - 127 + 15; // the half exponent
+      if (e >= 0x1f) {
+        h = sign | 0x7c00; // overflow: inf
+      } else if (e <= 0) {
+        if (e < -10) {
+          h = sign; // underflow: ±0
+        } else {
+          const m = mant | 0x800000; // subnormal half: shift the 24-bit significand
+          const shift = 14 - e;
+          const halfway = 1 << (shift - 1);
+          const rest = m & ((1 << shift) - 1);
+          let v = m >>> shift;
+          if (rest > halfway || (rest === halfway && (v & 1) === 1)) v += 1;
+          h = sign | v;
+        }
+      } else {
+        let v = (e << 10) | (mant >>> 13);
+        const rest = mant & 0x1fff;
+        if (rest > 0x1000 || (rest === 0x1000 && (v & 1) === 1)) v += 1; // may carry into the exponent: correct
+        h = sign | v;
+      }
+    }
+    view.setUint16(2 * i, h, true);
   }
   return out;
 }

@@ -9,6 +9,13 @@ export {
   cachePathForUrl,
   defaultCacheDir,
 } from './cache.js';
+export {
+  type CompactVocabulary,
+  compactFromKeep,
+  compactVocabulary,
+  expandCompactVocabulary,
+  VOCABULARY_ROWS,
+} from './compact-vocab.js';
 export type { DownloadOptions, DownloadProgress } from './download.js';
 export {
   type CheckpointConfig,

@@ -85,6 +85,25 @@ describe('saveHuggingFace', () => {
     for (const t of [...again.stateDict.values(), ...separate.stateDict.values()]) t.dispose();
   });
 
+  test('saveHuggingFace({ float16: true }) writes F16 weights, half the bytes, that load back within half precision', async () => {
+    await saveHuggingFace(dir, original.config, original.stateDict, { float16: true });
+    const bytes = new Uint8Array(await readFile(join(dir, 'model.safetensors')));
+    const entries = Object.entries(header(bytes)).filter(([k]) => k !== '__metadata__');
+    expect(entries.every(([, e]) => e.dtype === 'F16')).toBe(true);
+    expect(bytes.byteLength).toBeLessThan(10005152 / 2 + 4096);
+    const again = await loadCheckpoint(dir);
+    expect(again.tieWordEmbeddings).toBe(true);
+    for (const [key, t] of again.stateDict) {
+      const a = t.data() as Float32Array;
+      const b = original.stateDict.get(key)!.data() as Float32Array;
+      let worst = 0;
+      for (let i = 0; i < a.length; i++)
+        worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), 2 ** -14));
+      expect(worst, key).toBeLessThanOrEqual(2 ** -11);
+    }
+    for (const t of again.stateDict.values()) t.dispose();
+  });
+
   test('saveHuggingFace with an untied lm_head writes it, with tie_word_embeddings false', async () => {
     const head = original.stateDict.get('lm_head.weight')!.mul(0.5);
     const untied = new Map(original.stateDict).set('lm_head.weight', head);

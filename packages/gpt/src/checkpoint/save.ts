@@ -20,6 +20,8 @@ import { CONFIG_FILE, WEIGHTS_FILE } from './source.js';
 export interface SaveHuggingFaceOptions extends MinGptStateDictToHfOptions {
   /** Extra `__metadata__` strings of `model.safetensors` (`format: 'pt'`, which transformers needs, is always set). */
   metadata?: Readonly<Record<string, string>>;
+  /** Store the weights as `F16` (half the bytes; {@link loadCheckpoint} reads them back as float32). @defaultValue false */
+  float16?: boolean;
 }
 
 /** The two files of a Hugging Face checkpoint, as {@link toHuggingFaceFiles} makes them. */
@@ -45,7 +47,7 @@ export type SaveConfig = Pick<
  *
  * @param config - The course config (its sizes and dropouts).
  * @param stateDict - The course state dict, e.g. `gpt.stateDict()` (either attention layout).
- * @param options - `tieWordEmbeddings` (`'auto'`, `true`, `false`) and extra safetensors `metadata`.
+ * @param options - `tieWordEmbeddings` (`'auto'`, `true`, `false`), extra safetensors `metadata`, `float16`.
  * @returns `{ 'config.json': string, 'model.safetensors': Uint8Array }`.
  * @throws {@link LxmlsGptError} `INVALID_CONFIG` (a bad config), `INVALID_ARGUMENT` (a key that is not a GPT
  *   parameter), `CHECKPOINT_MISMATCH` (a tensor whose shape does not fit the config).
@@ -72,7 +74,11 @@ export function toHuggingFaceFiles(
     const hfConfig = gptConfigToHfConfig(config, { tieWordEmbeddings });
     return {
       [CONFIG_FILE]: `${JSON.stringify(hfConfig, null, 2)}\n`,
-      [WEIGHTS_FILE]: writeSafetensors(tensors, { ...options.metadata, format: 'pt' }),
+      [WEIGHTS_FILE]: writeSafetensors(
+        tensors,
+        { ...options.metadata, format: 'pt' },
+        { float16: options.float16 === true },
+      ),
     } as HuggingFaceFiles;
   } finally {
     for (const t of tensors.values()) if (!inputs.has(t)) t.dispose(); // the transposed copies
