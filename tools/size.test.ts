@@ -1,6 +1,7 @@
 // Size budgets of the published packages, measured on what `npm pack` would publish (after `tsc --build`).
 import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 
@@ -24,4 +25,33 @@ describe('package size budgets', () => {
       expect(pack!.files.filter((f) => /\.test\.|__fixtures__/.test(f.path))).toEqual([]);
     },
   );
+});
+
+/** Packages whose tarball is checked file by file: declarations stay small and every source map resolves. */
+const PACKED = ['bpe'];
+
+describe('what the tarballs hold', () => {
+  test.each(PACKED)('npm pack packages/%s: no declaration over 20 kB, every source map resolves', (dir) => {
+    const cwd = join(root, 'packages', dir);
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const [pack] = JSON.parse(out) as { files: { path: string; size: number }[] }[];
+    const files = new Set(pack!.files.map((f) => f.path));
+    // A declaration is types, not data (the bundled vocabulary once made a 540 kB .d.ts).
+    expect(pack!.files.filter((f) => f.path.endsWith('.d.ts') && f.size > 20_000)).toEqual([]);
+    const unresolved: string[] = [];
+    const maps = [...files].filter((path) => path.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(0);
+    for (const map of maps) {
+      const { sources } = JSON.parse(readFileSync(join(cwd, map), 'utf8')) as { sources: string[] };
+      for (const source of sources) {
+        const path = posix.normalize(posix.join(posix.dirname(map), source));
+        if (!files.has(path)) unresolved.push(`${map} → ${source}`);
+      }
+    }
+    expect(unresolved).toEqual([]);
+  });
 });

@@ -1,0 +1,120 @@
+// @lxmls/bpe through the bundlers a user would use, each with its default settings: a one-line app that
+// imports BPETokenizer from the published entry (dist/, through a node_modules link, as after `npm install`)
+// is bundled and minified, and the bundle must stay within 250 kB, carry the merge data unescaped and run.
+//
+// Bundlers: Vite (an app build with no config: Rolldown + Oxc's minifier) and Rolldown on its own with
+// `minify: true`, both the workspace's own (Vite is a dependency of apps/docs and of vitest). esbuild is not
+// installed in this workspace, so its defaults (ASCII-only output) are covered by the data being printable
+// ASCII, which packages/bpe/src/merges-codec.test.ts checks.
+import { execFileSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The issue's budget for a minified bundle of `BPETokenizer`. */
+const BUDGET = 250_000;
+
+const APP = `import { BPETokenizer } from '@lxmls/bpe';
+const tokenizer = new BPETokenizer();
+const ids = tokenizer.encode('Hello, my name is');
+console.log(JSON.stringify({ ids, text: tokenizer.decode(ids) }));
+`;
+const EXPECTED = { ids: [15496, 11, 616, 1438, 318], text: 'Hello, my name is' };
+
+/** An ES module of a package found from vitest's dependencies (vite), or from vite's (rolldown). */
+async function importFrom(name: string, from: string): Promise<Record<string, unknown>> {
+  const require = createRequire(from);
+  const pkgFile = require.resolve(`${name}/package.json`);
+  const pkg = require(pkgFile) as { exports: { '.': string | { import?: string | { default?: string } } } };
+  const entry = pkg.exports['.'];
+  const file = typeof entry === 'string' ? entry : entry.import;
+  const path = typeof file === 'string' ? file : file?.default;
+  return import(pathToFileURL(join(dirname(pkgFile), path!)).href);
+}
+
+/** The merge data as the published package holds it. */
+async function mergeData(): Promise<string> {
+  const url = pathToFileURL(join(root, 'packages/bpe/dist/generated/gpt2-merges.js')).href;
+  return ((await import(url)) as { GPT2_MERGES: string }).GPT2_MERGES;
+}
+
+describe('@lxmls/bpe minified with each bundler default', () => {
+  let dir: string;
+  let data: string;
+  const vitestPkg = createRequire(import.meta.url).resolve('vitest/package.json');
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lxmls-bpe-bundle-'));
+    mkdirSync(join(dir, 'node_modules/@lxmls'), { recursive: true });
+    symlinkSync(join(root, 'packages/bpe'), join(dir, 'node_modules/@lxmls/bpe'), 'dir');
+    writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
+    writeFileSync(join(dir, 'main.js'), APP);
+    // Runs a bundle in Node; the `document` stub answers Vite's modulepreload polyfill.
+    writeFileSync(
+      join(dir, 'run.js'),
+      `globalThis.document = { createElement: () => ({ relList: { supports: () => true } }) };
+await import(new URL(process.argv[2], 'file://').href);
+`,
+    );
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="/main.js"></script>\n');
+    data = await mergeData();
+  });
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Checks one bundle: size, the data copied verbatim, and that it runs in Node with the right ids. */
+  function check(file: string): void {
+    const code = readFileSync(file, 'utf8');
+    expect(Buffer.byteLength(code)).toBeLessThanOrEqual(BUDGET);
+    expect(code.includes(data)).toBe(true);
+    let out: string;
+    try {
+      out = execFileSync(process.execPath, [join(dir, 'run.js'), file], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      // Not the whole error: its message would quote the bundle's one long line.
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+      throw new Error(`the bundle failed in Node: ${stderr.slice(-400)}`);
+    }
+    expect(JSON.parse(out)).toEqual(EXPECTED);
+  }
+
+  test('vite build (no config) keeps BPETokenizer within 250 kB', async () => {
+    const { build } = (await importFrom('vite', vitestPkg)) as {
+      build: (config: Record<string, unknown>) => Promise<unknown>;
+    };
+    const outDir = join(dir, 'vite-dist');
+    await build({ root: dir, configFile: false, logLevel: 'silent', build: { outDir } });
+    const chunks = readdirSync(join(outDir, 'assets')).filter((f) => f.endsWith('.js'));
+    expect(chunks).toHaveLength(1);
+    check(join(outDir, 'assets', chunks[0]!));
+  });
+
+  test('rolldown with minify: true keeps BPETokenizer within 250 kB', async () => {
+    const vitePkg = createRequire(vitestPkg).resolve('vite/package.json');
+    const { rolldown } = (await importFrom('rolldown', vitePkg)) as {
+      rolldown: (options: Record<string, unknown>) => Promise<{
+        write(options: Record<string, unknown>): Promise<unknown>;
+        close(): Promise<void>;
+      }>;
+    };
+    const bundle = await rolldown({ input: join(dir, 'main.js'), cwd: dir, logLevel: 'silent' });
+    const file = join(dir, 'rolldown-dist/main.js');
+    await bundle.write({ file, minify: true });
+    await bundle.close();
+    check(file);
+  });
+});
