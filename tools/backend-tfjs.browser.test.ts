@@ -52,7 +52,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-tfjs in headless Chr
 
   beforeAll(async () => {
     server = await serveStatic(root, { '/backend-tfjs.html': PAGE });
-    // tools/browser.ts's flags (DESIGN.md "Tooling"), plus WebGPU, which needs --enable-unsafe-webgpu here.
+    // tools/browser.ts's flags (docs/architecture.md "Tool versions that work here"), plus WebGPU, which needs --enable-unsafe-webgpu here.
     browser = await launchChromium(chromiumPath!, ['--enable-unsafe-webgpu']);
   });
 

@@ -1,6 +1,7 @@
 /**
  * Headless Chromium for the browser tests: finds the system `chromium` (Debian's package, installed by
- * `.ci/run`) and launches it with playwright-core and the flags this machine needs (DESIGN.md "Tooling").
+ * `.ci/run`) and launches it with playwright-core and the flags this machine needs
+ * (docs/architecture.md "Tool versions that work here").
  *
  * Serves files of the repository from a local HTTP server on 127.0.0.1, so a test page can import a
  * package's built `dist/` as plain ES modules, exactly as a browser would load the published package; with

@@ -1,7 +1,7 @@
 // Entry point of the AssemblyScript kernels of @lxmls/backend-wasm: the module's exports.
 //
 // Built by scripts/build-wasm.mjs with `-O3 --noAssert --runtime stub --importMemory --enable simd`, as in
-// the shared reference notes wasm-kernels.md. Memory is imported (env.memory) and managed by the JS side
+// docs/wasm-kernels.md. Memory is imported (env.memory) and managed by the JS side
 // (src/allocator.ts); nothing here allocates. heapBase() is the first byte the JS side may hand out.
 
 export {

@@ -1,6 +1,6 @@
 // Matrix multiplication kernels of @lxmls/backend-wasm, in AssemblyScript with SIMD128 (f32x4 mul + add).
 //
-// Follows the shared reference notes wasm-kernels.md ("What made the wasm kernel fast"): pack B one column panel of
+// Follows docs/wasm-kernels.md ("What made the kernel fast"): pack B one column panel of
 // 16 floats at a time into a contiguous K×16 scratch, then sweep the rows with a 2×16 register-blocked
 // micro-kernel (8 accumulators + 4 B vectors + 2 A broadcasts + 1 temporary = 15 of V8's 15 XMM registers),
 // the k loop innermost, not unrolled, ending on a pointer compare. Row tails use a 1×16 kernel; the column

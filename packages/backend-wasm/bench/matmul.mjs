@@ -1,6 +1,6 @@
 // Benchmark: GFLOP/s of @lxmls/backend-wasm's matmul on the shapes of one gpt-nano training step (batch 64 ×
 // 11 tokens = 704 rows, n_embd 48, 3 heads of 16), side by side with @tensorflow/tfjs-backend-wasm (XNNPACK) in
-// the same run when it is installed. Method as in the shared reference notes wasm-kernels.md: warm up ≥ 100 ms, then
+// the same run when it is installed. Method as in docs/wasm-kernels.md "Method": warm up ≥ 100 ms, then
 // 21 samples of ≥ 1 ms of back-to-back calls; a round's figure is the median per-call time, and the whole
 // bench runs 3 rounds (--rounds N), printing the best round per cell (the machine is a shared VM). Not a test.
 //

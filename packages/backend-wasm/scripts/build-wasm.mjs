@@ -1,7 +1,7 @@
 // Compiles the AssemblyScript kernels (assembly/index.ts) to WebAssembly and writes
 // src/generated/kernels-wasm.ts: the .wasm as base64, so the package ships it with no file to fetch at run time.
 //
-// Flags follow the shared reference notes wasm-kernels.md: -O3 --noAssert --runtime stub --importMemory --enable simd,
+// Flags follow docs/wasm-kernels.md: -O3 --noAssert --runtime stub --importMemory --enable simd,
 // plus --maximumMemory 65536: the memory import then declares a maximum, so the shared-memory variant that the
 // backend's threads need differs from this module in one byte (src/shared-memory.ts flips the import's limits
 // flag; src/build.test.ts checks that this equals asc's own --sharedMemory build).

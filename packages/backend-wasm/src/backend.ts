@@ -2,7 +2,7 @@
  * The `wasm` backend of @lxmls/tensor: every kernel of its `Backend` interface on the SIMD WebAssembly
  * kernels of this package, over one `WebAssembly.Memory`.
  *
- * Follows DESIGN.md "Compute" and the `js` reference backend (packages/tensor/src/backends/js.ts), which
+ * Follows docs/backend-contract.md and the `js` reference backend (packages/tensor/src/backends/js.ts), which
  * defines each kernel. Storage is a {@link WasmStorage}: an allocation of the package's {@link Allocator}
  * (16-byte aligned, zero-filled on `alloc`, returned to the free list on `free`, so a tidy'd training loop
  * reuses the same blocks every step). The hot kernels run in WebAssembly (assembly/*.ts): matmul in every

@@ -1,6 +1,6 @@
 /**
  * @lxmls/backend-wasm: SIMD WebAssembly kernels (AssemblyScript, compiled at build time and embedded), the
- * kernel layer of the default CPU backend of @lxmls/tensor (DESIGN.md "Compute").
+ * kernel layer of the default CPU backend of @lxmls/tensor (docs/architecture.md "Why we own the tensor core").
  *
  * @packageDocumentation
  */

@@ -2,7 +2,7 @@
  * The JavaScript face of the SIMD kernels: {@link createWasmKernels} instantiates the embedded .wasm over a
  * fresh `WebAssembly.Memory` and returns {@link WasmKernels}, one typed method per kernel.
  *
- * Follows DESIGN.md "Compute" (the `wasm` backend) and the shared reference notes wasm-kernels.md. Buffers are
+ * Follows docs/wasm-kernels.md (the measured designs and the `wasm` backend). Buffers are
  * allocations in the kernels' memory (see {@link Allocator}); arguments are byte pointers plus sizes in
  * elements, in the order of the kernel's formula: inputs, then outputs, then sizes, then options. Every
  * call checks its sizes and that each pointer lies in a live allocation holding the floats its shape

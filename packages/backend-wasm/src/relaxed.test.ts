@@ -1,6 +1,6 @@
 // The relaxed-SIMD build (fused multiply-add in the matmul) against the plain build: same kernels, results
 // equal up to rounding. Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd, which
-// this test turns on at run time (as reference/wasm-kernels.md measured); where the engine still refuses
+// this test turns on at run time (as docs/wasm-kernels.md measured); where the engine still refuses
 // it, the backend must fall back to the plain build.
 
 import { setFlagsFromString } from 'node:v8';

@@ -2,7 +2,7 @@
  * Threads of the `wasm` backend: the calling thread plus one worker run the parts of a big kernel call (a
  * matmul, split by src/../assembly/matmul.ts `matmulPart`) over one shared `WebAssembly.Memory`.
  *
- * Follows the shared reference notes wasm-kernels.md ("Two threads ... only if both sides spin-wait"): a
+ * Follows docs/wasm-kernels.md "Two threads" (a gain only if both sides spin-wait): a
  * training step of gpt-nano makes about sixty matmul calls of 0.05–0.4 ms, so the hand-off must cost
  * microseconds, not the 55–80 µs of `Atomics.wait`/`notify`. Both sides spin: the worker on the job counter
  * (for `spinMs` after its last job, then it sleeps in `Atomics.wait`), the caller on the count of finished

@@ -38,7 +38,7 @@ describe('the 40 reference strings of bpe-reference.json', () => {
   });
 });
 
-// Spec §1.8: verified with the Python toolkit and the shared files.
+// docs/course-behaviour.md §1.8: verified with the Python toolkit and the GPT-2 files.
 const golden: [string, number[]][] = [
   [
     "Hello!! I'm Andrej Karpathy. It's 2022. w00t :D 🤗",
@@ -77,7 +77,7 @@ const golden: [string, number[]][] = [
   ["I'M DON'T you're", [40, 6, 44, 23917, 6, 51, 345, 821]],
 ];
 
-describe('golden vectors of the course toolkit (spec §1.8)', () => {
+describe('golden vectors of the course toolkit (course-behaviour §1.8)', () => {
   test.each(golden)('encode(%j)', (text, ids) => {
     expect(encode(text)).toEqual(ids);
     expect(decode(ids)).toBe(text);

@@ -1,7 +1,8 @@
 /**
  * The byte-level BPE encoder: text → token ids → text.
  *
- * Follows `Encoder` of lxmls.transformers.bpe (= minGPT's bpe.py = OpenAI's GPT-2 encoder.py), spec §1.4-1.5.
+ * Follows `Encoder` of lxmls.transformers.bpe (= minGPT's bpe.py = OpenAI's GPT-2 encoder.py),
+ * docs/course-behaviour.md §1.4–1.5.
  * `encode` does four steps per chunk of the pre-tokenizer: UTF-8 bytes → one symbol per byte → merges
  * (see merge-table.ts) → ids. `encodeAndShowWork` returns every intermediate step for teaching.
  * `decode` maps ids back to bytes and decodes them as UTF-8, replacing invalid bytes as Python does.

@@ -1,7 +1,7 @@
 /**
  * GPT-2's pre-tokenizer: splits text into the chunks that BPE then merges one by one.
  *
- * Follows the regex of OpenAI's GPT-2 `encoder.py` (lxmls.transformers.bpe, spec §1.2):
+ * Follows the regex of OpenAI's GPT-2 `encoder.py` (lxmls.transformers.bpe, docs/course-behaviour.md §1.2):
  *
  *     's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
  *

@@ -1,10 +1,10 @@
 /**
  * `BPETokenizer`: the course's entry point to GPT-2 tokenization.
  *
- * Follows `BPETokenizer` of lxmls.transformers.bpe (spec §1.7). Python's `tokenizer(text)` returns a (1, T)
- * int64 tensor; this package has no tensors, so `encode(text)` returns the T ids and the model packages
- * add the batch dimension. Every instance shares one lazily built GPT-2 encoder (Python reloads the files
- * for each instance).
+ * Follows `BPETokenizer` of lxmls.transformers.bpe (docs/course-behaviour.md §1.7). Python's
+ * `tokenizer(text)` returns a (1, T) int64 tensor; this package has no tensors, so `encode(text)` returns the
+ * T ids and the model packages add the batch dimension. Every instance shares one lazily built GPT-2 encoder
+ * (Python reloads the files for each instance).
  */
 
 import type { EncodeOptions, Encoder } from './encoder.js';

@@ -1,6 +1,6 @@
 /**
  * NewGELU, the tanh approximation of GELU used by GPT-2 and BERT: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`
- * (minGPT's `NewGELU`, spec §2.2). The computation is one fused kernel of @lxmls/tensor.
+ * (minGPT's `NewGELU`, docs/course-behaviour.md §2.2). The computation is one fused kernel of @lxmls/tensor.
  */
 
 import { gelu, type Tensor } from '@lxmls/tensor';

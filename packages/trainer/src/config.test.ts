@@ -52,7 +52,7 @@ describe('formatTrainerConfig', () => {
     );
   });
 
-  test('formatTrainerConfig(notebook config) matches the printed trainer config of the notebook (spec §5)', () => {
+  test('formatTrainerConfig(notebook config) matches the printed trainer config of the notebook (course-behaviour §5)', () => {
     const c: TrainerConfig = {
       ...Trainer.getDefaultConfig(),
       device: 'mps',

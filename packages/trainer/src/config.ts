@@ -3,7 +3,7 @@
  * this package's extensions; checking; and the toolkit's `print(config)` text.
  *
  * Follows `mingpt/trainer.py` (LxMLS toolkit `lxmls/transformers/trainer.py`, identical) and `CfgNode.__str__`
- * of `mingpt/utils.py` (course-toolkit spec §3 and §5).
+ * of `mingpt/utils.py` (docs/course-behaviour.md §3 and §5).
  */
 
 import { checkInteger, checkNumber, describe, LxmlsTrainerError } from './errors.js';

@@ -1,5 +1,6 @@
-// The course-toolkit spec §8 B golden values: two Trainer steps on gpt-nano (LCG init) must give the losses,
-// gradient norms, evaluation loss and parameter slices that the Python toolkit (torch 1.13, float32) gives.
+// The golden values B of docs/course-behaviour.md §8: two Trainer steps on gpt-nano (LCG init) must give the
+// losses, gradient norms, evaluation loss and parameter slices that the Python toolkit (torch 1.13, float32)
+// gives.
 // @lxmls/gpt is a devDependency only: the trainer itself knows nothing about GPT.
 import { GPT } from '@lxmls/gpt';
 import type { Tensor } from '@lxmls/tensor';
@@ -30,7 +31,7 @@ const slice = (t: Tensor, n = 4) => Array.from(t.data().subarray(0, n));
 const relClose = (got: number, want: number, rel = 1e-5) =>
   expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.abs(want));
 
-describe('golden values (spec §8 B)', () => {
+describe('golden values (course-behaviour §8 B)', () => {
   test('Trainer.run() two steps on gpt-nano with the LCG init match the Python toolkit', async () => {
     const model = nano();
     const config = Trainer.getDefaultConfig();

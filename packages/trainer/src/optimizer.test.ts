@@ -2,7 +2,7 @@ import { memory, RandomGenerator, type Tensor, tensor } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
 import { AdamW, LxmlsTrainerError } from './index.js';
 
-/** torch.optim.AdamW's update in float64 (spec §2.10), for one parameter over a sequence of gradients. */
+/** torch.optim.AdamW's update in float64 (docs/course-behaviour.md §2.10), for one parameter over a sequence of gradients. */
 function referenceAdamW(
   p0: number[],
   grads: number[][],

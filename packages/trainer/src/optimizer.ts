@@ -4,7 +4,7 @@
  * parameter and step.
  *
  * Follows `torch.optim.AdamW` (PyTorch 1.13, single-tensor path) as minGPT's `configure_optimizers` builds it
- * (course-toolkit spec §2.10): at step t, `p *= 1 − lr·wd; m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
+ * (docs/course-behaviour.md §2.10): at step t, `p *= 1 − lr·wd; m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
  * p −= lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + eps)`. As in torch, a parameter's state (its step and moments) is
  * created at its first update, and a parameter without a gradient is skipped.
  */

@@ -29,7 +29,7 @@ export class TinyLM extends Module {
     return { logits, loss: y ? crossEntropy(logits, y) : null };
   }
 
-  /** minGPT's rule (spec §2.10): Linear weights decay; biases, LayerNorm and Embedding weights do not. */
+  /** minGPT's rule (docs/course-behaviour.md §2.10): Linear weights decay; biases, LayerNorm and Embedding weights do not. */
   configureOptimizers(config: { weightDecay: number }): ParamGroup[] {
     const named = new Map(this.namedParameters());
     const decay = ['head.weight'];

@@ -3,12 +3,12 @@
  * batch, runs `model.forward(x, y)`, back-propagates, clips the global gradient norm, steps AdamW and calls
  * the `on_batch_end` callbacks.
  *
- * Follows `mingpt/trainer.py` (LxMLS toolkit `lxmls/transformers/trainer.py`, identical; course-toolkit spec
- * §3) step by step. The differences are forced by JavaScript or are extensions: `run()` is async and yields
- * to the event loop now and then (a browser page stays responsive, and `stop()` can end a run cleanly);
- * `trainer.loss` is a number, not a tensor; each iteration runs inside `tidy`, so memory stays flat; there
- * is a learning-rate schedule (constant by default, as the toolkit) and checkpoints that resume a run
- * bit-identically.
+ * Follows `mingpt/trainer.py` (LxMLS toolkit `lxmls/transformers/trainer.py`, identical;
+ * docs/course-behaviour.md §3) step by step. The differences are forced by JavaScript or are extensions:
+ * `run()` is async and yields to the event loop now and then (a browser page stays responsive, and `stop()`
+ * can end a run cleanly); `trainer.loss` is a number, not a tensor; each iteration runs inside `tidy`, so
+ * memory stays flat; there is a learning-rate schedule (constant by default, as the toolkit) and checkpoints
+ * that resume a run bit-identically.
  */
 
 import { getGenerator, RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';

@@ -1,4 +1,4 @@
-// Tests of bayes.ts: the Bayes-optimal figures of spec §3-§4 for the course's fixed_proba, checked against
+// Tests of bayes.ts: the Bayes-optimal figures of docs/course-behaviour.md §3–§4 for the course's fixed_proba, checked against
 // Python references (float enumeration of all 3^6 × 5^6 sequences; exact rational arithmetic for the greedy
 // tie analysis; mmh3 for the split figures) and against brute force on short random HMMs.
 import { describe, expect, test } from 'vitest';
@@ -19,7 +19,7 @@ const close = (a: number, b: number, tol = 1e-12) => expect(Math.abs(a - b)).toB
 describe('bayesOptimal', () => {
   const best = bayesOptimal(FIXED_PROBA, 6);
 
-  test('bayesOptimal(FIXED_PROBA, 6) gives the spec figures: 0.2502 nats, 84.90%, 45.84% (85.22% marginal)', () => {
+  test('bayesOptimal(FIXED_PROBA, 6) gives the course-behaviour §3–§4 figures: 0.2502 nats, 84.90%, 45.84% (85.22% marginal)', () => {
     expect(best.loss.toFixed(4)).toBe('0.2502');
     expect((100 * best.labelAccuracy).toFixed(2)).toBe('84.90');
     expect((100 * best.sequenceAccuracy).toFixed(2)).toBe('45.84');

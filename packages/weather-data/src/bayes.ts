@@ -2,7 +2,7 @@
  * The exact Bayes-optimal figures of the weather task: the lowest achievable loss and the best label and
  * sequence accuracies, computed by enumerating every observation sequence (no sampling).
  *
- * The Python toolkit has no such function; the course-toolkit spec (§3, §4) derives the figures for the
+ * The Python toolkit has no such function; docs/course-behaviour.md §3, §4 derives the figures for the
  * course's `fixed_proba` by exact enumeration, and this file reproduces them: loss 0.2502 nats per label,
  * label accuracy 84.90% (greedy decoding with the true conditionals), sequence accuracy 45.84% (Viterbi).
  */
@@ -75,7 +75,7 @@ export interface BayesOptimal {
  * up to rounding, relative 1e-12). `labelAccuracy` and `greedySequenceAccuracy` average over ties broken
  * uniformly at random, the expectation for a model that has learnt the true conditionals; always taking the
  * lower id would give 0.849203 / 0.455894 and the higher 0.848891 / 0.457146 (exact rational arithmetic).
- * The spec's 84.90% / 45.67% broke ties by floating-point noise; the label figure agrees to the printed digits.
+ * The course-behaviour figures 84.90% / 45.67% (§4) broke ties by floating-point noise; the label figure agrees to the printed digits.
  *
  * @param proba - The HMM, for example {@link FIXED_PROBA}.
  * @param seqLen - The sequence length, an integer in `[1, 10]`; 6 by default.
@@ -84,7 +84,7 @@ export interface BayesOptimal {
  * @throws {@link LxmlsWeatherDataError} `INVALID_PROBABILITIES` for a bad `proba`; `INVALID_ARGUMENT` for a
  *   bad `seqLen` or `split`, or a split that holds no possible sequence.
  * @remarks Python: no counterpart in `lxmls.transformers.dataset`; the "derived" floor (`H(S|O)/6` = 0.2502)
- *   and ceilings of the course-toolkit spec §3-§4.
+ *   and ceilings of docs/course-behaviour.md §3–§4.
  * @example
  * ```ts
  * import { bayesOptimal, FIXED_PROBA } from '@lxmls/weather-data';

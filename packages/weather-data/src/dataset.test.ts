@@ -1,4 +1,4 @@
-// Tests of dataset.ts: WeatherDataset against the golden values of the course-toolkit spec §4 (verified with
+// Tests of dataset.ts: WeatherDataset against the golden values of docs/course-behaviour.md §4 (verified with
 // the toolkit's dataset.py, numpy's legacy RandomState, np.random.seed(0) and the notebook's fixed_proba) and
 // the notebook cell of Exercise 3.1.
 import { describe, expect, test } from 'vitest';
@@ -12,7 +12,7 @@ import {
   type WeatherProba,
 } from './index.js';
 
-/** Spec §4: consecutive generate_seq() calls after np.random.seed(0) with fixed_proba. */
+/** docs/course-behaviour.md §4: consecutive generate_seq() calls after np.random.seed(0) with fixed_proba. */
 const GOLDEN_SEED_0: [number[], number[]][] = [
   [
     [4, 3, 3, 4, 4, 2],
@@ -46,7 +46,7 @@ const fixed = (split: 'train' | 'test', seed = 0, seqLen?: number) =>
   new WeatherDataset(split, { proba: FIXED_PROBA, seed, ...(seqLen === undefined ? {} : { seqLen }) });
 
 describe('WeatherDataset', () => {
-  test('WeatherDataset#generateSeq() with seed 0 reproduces the five golden sequences of spec §4', () => {
+  test('WeatherDataset#generateSeq() with seed 0 reproduces the five golden sequences of course-behaviour §4', () => {
     const ds = fixed('train');
     for (const golden of GOLDEN_SEED_0) expect(ds.generateSeq()).toEqual(golden);
   });
@@ -78,7 +78,7 @@ describe('WeatherDataset', () => {
     },
   );
 
-  test('WeatherDataset#get(0) of the golden train example has the spec layout', () => {
+  test('WeatherDataset#get(0) of the golden train example has the course-behaviour §4 layout', () => {
     const { x, y } = fixed('train').get(0);
     expect(Array.from(x)).toEqual([0, 4, 2, 4, 4, 2, 5, 5, 6, 7, 5]);
     expect(Array.from(y)).toEqual([-1, -1, -1, -1, -1, 5, 5, 6, 7, 5, 5]);

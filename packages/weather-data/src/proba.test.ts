@@ -59,7 +59,7 @@ describe('vocabulary', () => {
 });
 
 describe('generateRandomProba', () => {
-  test('generateRandomProba(42) gives the spec golden initial row and transition row 0 exactly', () => {
+  test('generateRandomProba(42) gives the course-behaviour §4 golden initial row and transition row 0 exactly', () => {
     const p = generateRandomProba(42);
     expect(p.initial).toEqual([0.44731286450376834, 0.2419768903410323, 0.3107102451551994]);
     expect(p.transition[0]).toEqual([0.23559774010279264, 0.39362014121431615, 0.37078211868289124]);
