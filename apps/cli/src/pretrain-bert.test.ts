@@ -54,6 +54,7 @@ describe('pretrainBert', () => {
     expect(training.history.map((h: { iter: number }) => h.iter)).toEqual([2, 4]);
     expect(training.heldOut.mlmLoss).toBeGreaterThan(0);
     expect(training.heldOut.mlmAccuracy).toBeGreaterThanOrEqual(0);
+    expect(training.heldOut.weights).toBe('float16'); // measured on the files written
     expect(training.patterns.withSpecialTokens).toHaveLength(2); // 1 layer × 2 heads
     expect(training.patterns.notebookSentence[0].previous).toBeGreaterThan(0);
     expect(summary.parameters).toBe(training.parameters);
@@ -66,6 +67,13 @@ describe('pretrainBert', () => {
     const bytes = await readFile(join(out, 'model.safetensors'));
     const mlm = BertForMaskedLM.fromSafetensors(await readFile(join(out, 'config.json'), 'utf8'), bytes);
     expect(mlm.numParameters()).toBe(training.parameters);
+
+    // --measure-only measures the saved folder again with the same held-out data: the same numbers
+    await pretrainBert({ ...options, measureOnly: true });
+    const again = JSON.parse(await readFile(join(out, 'training.json'), 'utf8'));
+    expect(again.heldOut).toEqual(training.heldOut);
+    expect(again.patterns).toEqual(training.patterns);
+    expect(again.iterations).toBe(4);
   });
 
   test('pretrainBert with the same seed trains the same model', async () => {

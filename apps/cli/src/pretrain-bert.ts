@@ -73,6 +73,11 @@ export interface PretrainBertOptions {
   threads?: number;
   /** The command line to record in training.json. */
   command?: string;
+  /**
+   * Do not train: measure the model already in `out` (held-out MLM loss and accuracy, head patterns) with the
+   * same held-out data, and update its training.json (default false).
+   */
+  measureOnly?: boolean;
 }
 
 /** The notebook's sentence (Exercise 2.4). */
@@ -189,6 +194,16 @@ export async function pretrainBert(
   const heldBatches = Array.from({ length: evalBatches }, () => heldSampler.sampleBatch(batchSize));
   const sentences = heldOutSentences(heldText, tokenizer, patternSentences, Math.min(40, maxLength - 2));
 
+  if (options.measureOnly) {
+    const previous = JSON.parse(readFileSync(join(options.out, 'training.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const summary = { ...previous, ...measureSaved(options.out, tokenizer, heldBatches, sentences, log) };
+    writeFileSync(join(options.out, 'training.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    return summary;
+  }
+
   manualSeed(seed);
   const config: Partial<BertConfig> = {
     vocabSize,
@@ -283,34 +298,64 @@ export async function pretrainBert(
     }
   });
   await trainer.run();
-
-  model.eval();
-  const final = evaluateMlm(model, heldBatches);
-  model.eval();
-  const patterns = attentionPatterns(model.bert, tokenizer, sentences);
-  const bare = attentionPatterns(model.bert, tokenizer, sentences, { addSpecialTokens: false });
-  const notebook = attentionPatterns(model.bert, tokenizer, [NOTEBOOK_SENTENCE]);
-  const notebookBare = attentionPatterns(model.bert, tokenizer, [NOTEBOOK_SENTENCE], {
-    addSpecialTokens: false,
-  });
+  save(summaryOf(iters));
+  model.dispose();
+  // measured on the files written (float16 weights), so the numbers are those of the model shipped
   const summary = {
     ...summaryOf(iters),
-    heldOut: { mlmLoss: final.loss, mlmAccuracy: final.accuracy, maskedTokens: final.tokens },
-    patterns: {
-      heldOutSentences: sentences.length,
-      withSpecialTokens: patterns.heads,
-      withoutSpecialTokens: bare.heads,
-      strongest: strongestHeads(patterns),
-      notebookSentence: notebook.heads,
-      notebookSentenceWithoutSpecialTokens: notebookBare.heads,
-    },
+    ...measureSaved(options.out, tokenizer, heldBatches, sentences, log),
   };
-  save(summary);
-  log(`done: held-out MLM loss ${final.loss.toFixed(3)}, accuracy ${(final.accuracy * 100).toFixed(1)}%`);
-  for (const s of strongestHeads(patterns, 0)) {
-    log(`  ${s.pattern}: layer ${s.layer} head ${s.head} ${s.score.toFixed(2)}`);
-  }
+  writeFileSync(join(options.out, 'training.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
+}
+
+/** The held-out MLM quality and the head patterns of the model saved in `folder` (its float16 weights). */
+function measureSaved(
+  folder: string,
+  tokenizer: BertTokenizer,
+  heldBatches: { x: Int32Array; y: Int32Array; shape: [number, number] }[],
+  sentences: string[],
+  log: (line: string) => void,
+): Record<string, unknown> {
+  const model = BertForMaskedLM.fromSafetensors(
+    readFileSync(join(folder, 'config.json'), 'utf8'),
+    readFileSync(join(folder, 'model.safetensors')),
+  );
+  try {
+    const final = evaluateMlm(model, heldBatches);
+    model.eval();
+    const patterns = attentionPatterns(model.bert, tokenizer, sentences);
+    const bare = attentionPatterns(model.bert, tokenizer, sentences, { addSpecialTokens: false });
+    const notebook = attentionPatterns(model.bert, tokenizer, [NOTEBOOK_SENTENCE]);
+    const notebookBare = attentionPatterns(model.bert, tokenizer, [NOTEBOOK_SENTENCE], {
+      addSpecialTokens: false,
+    });
+    log(
+      `held-out MLM loss ${final.loss.toFixed(3)}, accuracy ${(final.accuracy * 100).toFixed(1)}% (float16 weights)`,
+    );
+    for (const s of strongestHeads(patterns, 0)) {
+      log(`  ${s.pattern}: layer ${s.layer} head ${s.head} ${s.score.toFixed(2)}`);
+    }
+    return {
+      heldOut: {
+        mlmLoss: final.loss,
+        mlmAccuracy: final.accuracy,
+        maskedTokens: final.tokens,
+        weights: 'float16',
+      },
+      patterns: {
+        heldOutSentences: sentences.length,
+        withSpecialTokens: patterns.heads,
+        withoutSpecialTokens: bare.heads,
+        strongest: strongestHeads(patterns),
+        strongestWithoutSpecialTokens: strongestHeads(bare),
+        notebookSentence: notebook.heads,
+        notebookSentenceWithoutSpecialTokens: notebookBare.heads,
+      },
+    };
+  } finally {
+    model.dispose();
+  }
 }
 
 /** The Hugging Face `config.json` of a BertForMaskedLM with this config. */
@@ -364,6 +409,7 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
       out: { type: 'string' },
       lr: { type: 'string' },
       'held-out-fraction': { type: 'string' },
+      'measure-only': { type: 'boolean' },
       ...Object.fromEntries(INT_OPTIONS.map((k) => [k, { type: 'string' as const }])),
     },
     strict: true,
@@ -383,6 +429,7 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
   }
   if (v.lr !== undefined) options.lr = Number(v.lr);
   if (v['held-out-fraction'] !== undefined) options.heldOutFraction = Number(v['held-out-fraction']);
+  if ((values as Record<string, unknown>)['measure-only'] === true) options.measureOnly = true;
   return options;
 }
 
