@@ -1,7 +1,7 @@
 /**
  * Exercise 2, live: the two value tests of cross-attention (2.1), and the head and model views of a GPT's
  * causal self-attention on the reader's text (2.2): an untrained gpt-nano with GPT-2's vocabulary built in
- * the page, or GPT-2 itself after an optional download or from a folder the reader picks (2.3).
+ * the page, or GPT-2 itself after an optional download or from a folder the reader picks (the model of Exercise 3.2).
  */
 
 import '@lxmls/backend-wasm/register';
@@ -14,6 +14,9 @@ import { crossAttentionTestA, crossAttentionTestB, TEST_A, TEST_B } from '../lib
 import { byId, errorText, nextFrame, perFrame } from '../lib/dom.js';
 import { filesFetch, PICKED_FILES_URL, readFolderFiles } from '../lib/folder-files.js';
 import { formatIds } from '../lib/ids.js';
+import { renderNotebook } from '../lib/notebook-html.js';
+
+renderNotebook(); // the notebook's words first: explanations, cells (Python | TypeScript), questions
 
 const theme = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 const fmt = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(1) : Number(v.toFixed(4)).toString());
@@ -132,7 +135,7 @@ function safely(fn: () => void, out: HTMLElement): () => void {
   };
 }
 
-// 2.3: GPT-2 from the hub (or from `?hub=<url>`, a mirror in the same layout)
+// GPT-2 from the hub (or from `?hub=<url>`, a mirror in the same layout)
 const loadButton = byId('load-gpt2', HTMLButtonElement);
 const progress = byId('gpt2-progress', HTMLProgressElement);
 const gpt2Status = byId('gpt2-status');
@@ -174,7 +177,7 @@ async function loadGpt2(): Promise<void> {
   }
 }
 
-// 2.3, offline: a GPT-2 folder picked on disk, served to fromPretrained by a fetch that reads the files
+// offline: a GPT-2 folder picked on disk, served to fromPretrained by a fetch that reads the files
 const folderStatus = byId('gpt2-folder-status');
 
 async function loadGpt2Folder(input: HTMLInputElement): Promise<void> {

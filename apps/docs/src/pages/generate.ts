@@ -15,8 +15,11 @@ import { getBackend } from '@lxmls/tensor';
 import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
 import { type CharTokenizer, charTokenizerFromJson } from '../lib/char-tokenizer.js';
 import { byId, errorText, nextFrame, perFrame } from '../lib/dom.js';
+import { renderNotebook } from '../lib/notebook-html.js';
 import { sampleTokens } from '../lib/sample-text.js';
 import { greedyWeek, nextDay, parseNames } from '../lib/weather-demo.js';
+
+renderNotebook(); // the notebook's words first: explanations, cells (Python | TypeScript), questions
 
 /** The URL of a model folder served by this site. */
 const modelUrl = (name: string) => new URL(`./models/${name}/`, location.href).href;

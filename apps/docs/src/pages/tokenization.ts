@@ -8,6 +8,9 @@ import { BPETokenizer, charTokenize, wordTokenize } from '@lxmls/bpe';
 import { bpeView, type ViewHandle } from '@lxmls/viz';
 import { byId, errorText, perFrame } from '../lib/dom.js';
 import { formatIds, parseIds } from '../lib/ids.js';
+import { renderNotebook } from '../lib/notebook-html.js';
+
+renderNotebook(); // the notebook's words first: explanations, cells (Python | TypeScript), questions
 
 const tokenizer = new BPETokenizer();
 const text = byId('text', HTMLTextAreaElement);

@@ -14,7 +14,10 @@ import { getBackend } from '@lxmls/tensor';
 import { type LossChartHandle, lossChart } from '@lxmls/viz';
 import { bayesOptimal, FIXED_PROBA } from '@lxmls/weather-data';
 import { byId, errorText } from '../lib/dom.js';
+import { renderNotebook } from '../lib/notebook-html.js';
 import { createWeatherRun, evaluateWeather, iterLine, type WeatherRun } from '../lib/weather-run.js';
+
+renderNotebook(); // the notebook's words first: explanations, cells (Python | TypeScript), questions
 
 const theme = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 const form = byId('train-form', HTMLFormElement);
