@@ -9,7 +9,7 @@ describe('main', () => {
     const { code, stdout, stderr } = await runCli(argv);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(/^lxmls: the LxMLS Transformer Day exercises/);
-    for (const command of ['tokenize', 'decode', 'demo', 'viz', 'help'])
+    for (const command of ['tokenize', 'decode', 'demo', 'exercise', 'check', 'viz', 'help'])
       expect(stdout).toContain(`\n  ${command} `);
   });
 
@@ -25,11 +25,14 @@ describe('main', () => {
     },
   );
 
-  test.each([['decode'], ['demo'], ['viz']])('lxmls help %s prints its usage', async (name) => {
-    const { code, stdout } = await runCli(['help', name]);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^Usage: lxmls ${name} `));
-  });
+  test.each([['decode'], ['demo'], ['exercise'], ['check'], ['viz']])(
+    'lxmls help %s prints its usage',
+    async (name) => {
+      const { code, stdout } = await runCli(['help', name]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^Usage: lxmls ${name} `));
+    },
+  );
 
   test('lxmls --version prints the version', async () => {
     expect(await runCli(['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
@@ -38,11 +41,11 @@ describe('main', () => {
   test.each([
     [
       ['frobnicate'],
-      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, bench, generate, info, viz, train, eval, help (see lxmls --help)',
+      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, exercise, check, bench, generate, info, viz, train, eval, help (see lxmls --help)',
     ],
     [
       ['help', 'frobnicate'],
-      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, bench, generate, info, viz, train, eval, help (see lxmls --help)',
+      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, exercise, check, bench, generate, info, viz, train, eval, help (see lxmls --help)',
     ],
     [['--versoin'], 'lxmls: unknown option --versoin (did you mean --version?)'],
     [['--help', 'x'], 'lxmls: unexpected argument "x"'],

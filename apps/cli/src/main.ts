@@ -11,9 +11,11 @@ import type { OptionSpec } from './args.js';
 import { flag, parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
+import { checkCommand } from './commands/check.js';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
+import { exerciseCommand } from './commands/exercise.js';
 import { generateCommand } from './commands/generate.js';
 import { infoCommand } from './commands/info.js';
 import { tokenizeCommand } from './commands/tokenize.js';
@@ -31,13 +33,15 @@ export type { Io } from './io.js';
  * @example
  * ```ts
  * import { COMMANDS } from './main.js';
- * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'bench', 'generate', 'info', 'viz', 'train', 'eval' ]
+ * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'exercise', 'check', 'bench', 'generate', 'info', 'viz', 'train', 'eval' ]
  * ```
  */
 export const COMMANDS: readonly Command[] = [
   tokenizeCommand,
   decodeCommand,
   demoCommand,
+  exerciseCommand,
+  checkCommand,
   benchCommand,
   generateCommand,
   infoCommand,

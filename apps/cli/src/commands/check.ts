@@ -1,0 +1,173 @@
+/**
+ * `lxmls check <id> --impl FILE`: grades a student's solution of an exercise with @lxmls/course's
+ * `checkExercise`, in a worker thread with a time and a memory limit, and prints each check in the exercise's
+ * terms (a hole left, a wrong shape axis by axis, the scaling, the softmax axis, the causal mask, the heads,
+ * the gradient). Exit 0 when every check passes, 1 when one fails, 2 for bad usage or a file that cannot be
+ * loaded (missing, unreadable, a syntax error at file:line:col, the export missing).
+ */
+
+import { access, constants, stat } from 'node:fs/promises';
+import { type CheckReport, getExercise, LxmlsCourseError } from '@lxmls/course';
+import type { ParsedArgs } from '../args.js';
+import { flag, value } from '../args.js';
+import type { Command, CommandContext } from '../command.js';
+import { CliError } from '../errors.js';
+import { runCheck } from '../student/run-check.js';
+
+const USAGE = `Usage: lxmls check <id> [--impl FILE] [--json] [--timeout S] [--memory MB]
+
+Grades your solution of an exercise of the Transformer Day: runs it against the course's reference on the
+notebook's values (Exercise 2.1: In [14]'s Lisbon test) and on seeded random shapes, and says what is wrong
+in terms of the exercise: a hole left (which one), the output's shape (expected and received, axis by axis),
+the scaling by √d, weights that do not sum to 1 (the softmax axis), attention to future positions (the
+causal mask), heads not split or not merged back, a gradient that does not flow.
+
+  2.1  crossAttention        (cross-attention.ts)
+  2.2  CausalSelfAttention   (causal-self-attention.ts)
+
+The file is TypeScript or JavaScript (.ts, .mts, .js, .mjs) and may import @lxmls/tensor, @lxmls/nn,
+@lxmls/attention and @lxmls/course. Get a skeleton to start from with lxmls exercise init <id>.
+Your code runs in a worker thread: an error, an endless loop or an endless allocation is a failed check.
+
+Options:
+  --impl FILE    Your file (default: the exercise's file in the current folder, .ts or else .js).
+  --json         Print one JSON line instead:
+                 {"exercise":"2.2","passed":false,"checks":[{"name":"...","passed":true,"message":"..."}]}
+  --timeout S    Seconds your code may run (default 20).
+  --memory MB    Memory your code may use, in MiB (default 512).
+  -h, --help     Show this help.
+
+Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or a file that cannot be loaded (missing,
+unreadable, a syntax error at file:line:col, the export missing): one line on stderr.
+
+Examples:
+  lxmls exercise init 2.2
+  lxmls check 2.2 --impl causal-self-attention.ts
+  lxmls check 2.1 --impl my/cross-attention.js --json`;
+
+/**
+ * `lxmls check`: see its usage text (`lxmls help check`).
+ *
+ * @example
+ * ```ts
+ * import { checkCommand } from './commands/check.js';
+ * console.log(checkCommand.name, checkCommand.options.map((option) => option.name)); // → check [ 'impl', 'json', 'timeout', 'memory' ]
+ * ```
+ */
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'Grade your solution of an exercise and say what is wrong',
+  usage: USAGE,
+  options: [
+    { name: 'impl', value: 'FILE' },
+    { name: 'json' },
+    { name: 'timeout', value: 'S' },
+    { name: 'memory', value: 'MB' },
+  ],
+  run: check,
+};
+
+/** A positive number option, or its default. */
+function positive(args: ParsedArgs, name: string, fallback: number, unit: string): number {
+  const text = value(args, name);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new CliError(`--${name} must be a positive number of ${unit}, received ${JSON.stringify(text)}`);
+  return n;
+}
+
+/** The exercise of the id, or a one-line usage error naming the ids there are. */
+export function exerciseOf(id: string | undefined): ReturnType<typeof getExercise> {
+  if (id === undefined)
+    throw new CliError(
+      'missing the exercise id: lxmls check <id>, with id 2.1 or 2.2 (see lxmls exercise list)',
+    );
+  try {
+    return getExercise(id);
+  } catch (error) {
+    if (LxmlsCourseError.isInstance(error)) {
+      throw new CliError(
+        `unknown exercise ${JSON.stringify(id)}. Expected one of 2.1, 2.2 (see lxmls exercise list)`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Fails with one line unless `path` is a readable file. */
+async function readable(path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined) throw new CliError(`cannot read ${path}: no such file`);
+  if (!info.isFile()) throw new CliError(`cannot read ${path}: not a file`);
+  await access(path, constants.R_OK).catch(() => {
+    throw new CliError(`cannot read ${path}: permission denied`);
+  });
+}
+
+async function check(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
+  const [id, extra] = args.positionals;
+  if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
+  const exercise = exerciseOf(id);
+  let path = value(args, 'impl');
+  if (path === '') throw new CliError('--impl needs a file name');
+  if (path === undefined) {
+    const candidates = [exercise.fileName.ts, exercise.fileName.js];
+    for (const candidate of candidates) if (path === undefined && (await exists(candidate))) path = candidate;
+    if (path === undefined) {
+      throw new CliError(
+        `missing --impl FILE, and there is no ${candidates.join(' or ')} here (lxmls exercise init ${exercise.id} writes one)`,
+      );
+    }
+  }
+  const timeout = positive(args, 'timeout', 20, 'seconds');
+  const memory = positive(args, 'memory', 512, 'MiB');
+  await readable(path);
+  const result = await runCheck(exercise.id, path, {
+    timeoutMs: timeout * 1000,
+    memoryMb: memory,
+    log: io.stderr,
+  });
+  if (result.kind === 'bad-input') throw new CliError(result.message);
+  const { report } = result;
+  await out.write(
+    flag(args, 'json') ? `${JSON.stringify(report)}\n` : formatReport(report, exercise.title, path),
+  );
+  return report.passed ? 0 : 1;
+}
+
+/**
+ * The report as a student reads it in a terminal: one line per check, then what to do next.
+ *
+ * @param report - The grader's report.
+ * @param title - The exercise's title.
+ * @param path - The student's file.
+ * @returns The text, ending in a newline.
+ * @example
+ * ```ts
+ * import { formatReport } from './commands/check.js';
+ * const report = { exercise: '2.1', passed: false, checks: [{ name: 'runs', passed: true, message: 'ok' }, { name: 'scaling by √d_k', passed: false, message: 'divide by √d_k' }] };
+ * const lines = formatReport(report, 'Cross-attention', 'c.ts').split('\n');
+ * console.log(lines[0]); // → Exercise 2.1, Cross-attention: c.ts
+ * console.log(lines[2]); // → ✗ scaling by √d_k: divide by √d_k
+ * console.log(lines[3]); // → 1 of 2 checks passed.
+ * ```
+ */
+export function formatReport(report: CheckReport, title: string, path: string): string {
+  const lines = [`Exercise ${report.exercise}, ${title}: ${path}`];
+  for (const c of report.checks) lines.push(c.passed ? `  ✓ ${c.name}` : `  ✗ ${c.name}: ${c.message}`);
+  const passed = report.checks.filter((c) => c.passed).length;
+  if (report.passed) {
+    lines.push(`All ${passed} checks passed.`);
+    if (report.exercise === '2.2')
+      lines.push(`Now train the GPT with your attention: lxmls train weather --attention ${path}`);
+  } else lines.push(`${passed} of ${report.checks.length} checks passed.`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,214 @@
+/**
+ * `lxmls exercise list|init`: the exercises of the Transformer Day that ask for code, as files in the
+ * student's folder. `list` shows each one's state there (missing, the untouched skeleton, edited with the
+ * holes still left, solved by the teacher's file); `init <id>` writes the skeleton (TypeScript, or `--js`),
+ * never over an existing file unless `--force`, through a temporary file renamed into place; `--solution`
+ * writes the solved file instead (for teachers).
+ */
+
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EXERCISES, type Exercise, holeOf } from '@lxmls/course';
+import type { ParsedArgs } from '../args.js';
+import { flag, value } from '../args.js';
+import type { Command, CommandContext } from '../command.js';
+import { CliError } from '../errors.js';
+import { writeFileAtomic } from '../write-file.js';
+import { exerciseOf } from './check.js';
+
+const USAGE = `Usage: lxmls exercise list [--dir DIR] [--json]
+       lxmls exercise init <id> [--dir DIR] [--js] [--force] [--solution]
+
+The exercises of the Transformer Day that ask you to write code, as files:
+
+  2.1  crossAttention        cross-attention.ts         (the notebook's cross_attention, In [13])
+  2.2  CausalSelfAttention   causal-self-attention.ts   (the four holes 2.2.1-2.2.4 of its forward, In [15])
+
+list    Shows each exercise's file in DIR and its state: missing, skeleton (untouched), edited (with the
+        holes still left), solution (the solved file, unchanged).
+init    Writes the skeleton of exercise <id> into DIR: the code with its holes, each a line
+        throw new NotImplementedError('Complete Exercise 2.2.N') for you to replace, with the notebook's
+        explanation and the PyTorch → @lxmls/tensor names you need as comments. It never replaces a file
+        that exists (your work) unless you give --force.
+
+Options:
+  --dir DIR      The folder of your files (default: the current folder; init creates it).
+  --json         list: print one JSON line {"dir":"...","exercises":[{"id","title","file","status","holesLeft"}]}.
+  --js           init: write the JavaScript twin (.js) instead of TypeScript.
+  --force        init: replace the file if it exists.
+  --solution     init: write the solved file (for teachers).
+  -h, --help     Show this help.
+
+Then: edit the file, and grade it with lxmls check <id> --impl FILE (see lxmls help check).
+
+Examples:
+  lxmls exercise list
+  lxmls exercise init 2.2 --dir my-lxmls
+  lxmls check 2.2 --impl my-lxmls/causal-self-attention.ts`;
+
+/**
+ * `lxmls exercise`: see its usage text (`lxmls help exercise`).
+ *
+ * @example
+ * ```ts
+ * import { exerciseCommand } from './commands/exercise.js';
+ * console.log(exerciseCommand.name, exerciseCommand.options.map((option) => option.name)); // → exercise [ 'dir', 'json', 'js', 'force', 'solution' ]
+ * ```
+ */
+export const exerciseCommand: Command = {
+  name: 'exercise',
+  summary: 'List the exercises, or write one as a file to complete (exercise init 2.2)',
+  usage: USAGE,
+  options: [
+    { name: 'dir', value: 'DIR' },
+    { name: 'json' },
+    { name: 'js' },
+    { name: 'force' },
+    { name: 'solution' },
+  ],
+  run: exercise,
+};
+
+/** The state of an exercise's file in the student's folder. */
+export interface ExerciseStatus {
+  /** The exercise id. */
+  id: string;
+  /** The exercise's title. */
+  title: string;
+  /** The file found (TypeScript first), or null. */
+  file: string | null;
+  /** `missing`, `skeleton` (untouched), `edited`, or `solution` (the solved file, unchanged). */
+  status: 'missing' | 'skeleton' | 'edited' | 'solution';
+  /** The holes still in the file (`2.2.3`, ...). */
+  holesLeft: string[];
+}
+
+/** Normalises line ends and trailing blanks, so a file saved by an editor still counts as untouched. */
+const normal = (text: string) => text.replace(/\r\n/g, '\n').trimEnd();
+
+/**
+ * The state of each exercise's file in a folder.
+ *
+ * @param dir - The student's folder.
+ * @returns One entry per exercise.
+ * @example
+ * ```ts
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { exerciseStatus } from './commands/exercise.js';
+ * const statuses = await exerciseStatus(mkdtempSync(join(tmpdir(), 'lxmls-')));
+ * console.log(statuses.map((s) => `${s.id} ${s.status}`)); // → [ '2.1 missing', '2.2 missing' ]
+ * ```
+ */
+export async function exerciseStatus(dir: string): Promise<ExerciseStatus[]> {
+  const out: ExerciseStatus[] = [];
+  for (const e of EXERCISES) {
+    let found: { file: string; text: string; lang: 'ts' | 'js' } | undefined;
+    for (const lang of ['ts', 'js'] as const) {
+      const file = join(dir, e.fileName[lang]);
+      if (found) break;
+      const text = await readFile(file, 'utf8').catch(() => undefined);
+      if (text !== undefined) found = { file, text, lang };
+    }
+    if (!found) {
+      out.push({ id: e.id, title: e.title, file: null, status: 'missing', holesLeft: [] });
+      continue;
+    }
+    const text = normal(found.text);
+    const holesLeft = [...text.matchAll(/NotImplementedError\(\s*['"`](Complete Exercise [\d.]+)/g)].map(
+      (m) => holeOf(m[1]!)!,
+    );
+    const status =
+      text === normal(e.skeleton[found.lang])
+        ? 'skeleton'
+        : text === normal(e.solution[found.lang])
+          ? 'solution'
+          : 'edited';
+    out.push({ id: e.id, title: e.title, file: found.file, status, holesLeft: [...new Set(holesLeft)] });
+  }
+  return out;
+}
+
+function describeStatus(s: ExerciseStatus): string {
+  if (s.status === 'missing') return `missing (lxmls exercise init ${s.id})`;
+  if (s.status === 'skeleton')
+    return `skeleton, untouched: ${s.holesLeft.length} hole${s.holesLeft.length === 1 ? '' : 's'} to fill`;
+  if (s.status === 'solution') return 'the solved file';
+  return s.holesLeft.length > 0
+    ? `edited, holes left: ${s.holesLeft.join(', ')}`
+    : `edited, no hole left: grade it with lxmls check ${s.id} --impl ${s.file}`;
+}
+
+async function exercise(args: ParsedArgs, { out }: CommandContext): Promise<number> {
+  const [sub, ...rest] = args.positionals;
+  const dir = value(args, 'dir') ?? '.';
+  if (dir === '') throw new CliError('--dir needs a folder name');
+  const only = (allowed: string[]) => {
+    for (const name of ['json', 'js', 'force', 'solution']) {
+      if (!allowed.includes(name) && args.options.has(name))
+        throw new CliError(`option --${name} does not go with lxmls exercise ${sub}`);
+    }
+  };
+  if (sub === 'list') {
+    only(['json']);
+    if (rest.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(rest[0])}`);
+    const statuses = await exerciseStatus(dir);
+    if (flag(args, 'json')) {
+      await out.write(`${JSON.stringify({ dir, exercises: statuses })}\n`);
+      return 0;
+    }
+    const widths = [
+      Math.max(...EXERCISES.map((e) => e.title.length)),
+      Math.max(...EXERCISES.map((e) => e.fileName.ts.length)),
+    ];
+    for (const s of statuses) {
+      const e = EXERCISES.find((x) => x.id === s.id)!;
+      const file = s.file === null ? e.fileName.ts : s.file.replace(/^\.\//, '');
+      await out.write(
+        `${s.id}  ${s.title.padEnd(widths[0]!)}  ${file.padEnd(widths[1]!)}  ${describeStatus(s)}\n`,
+      );
+    }
+    return 0;
+  }
+  if (sub === 'init') {
+    only(['js', 'force', 'solution']);
+    const [id, extra] = rest;
+    if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
+    if (id === undefined)
+      throw new CliError('missing the exercise id: lxmls exercise init <id>, with id 2.1 or 2.2');
+    const e = exerciseOf(id);
+    return init(e, dir, args, out);
+  }
+  if (sub === undefined)
+    throw new CliError('missing what to do: lxmls exercise list, or lxmls exercise init <id>');
+  throw new CliError(
+    `unknown subcommand ${JSON.stringify(sub)}. Expected list or init (see lxmls help exercise)`,
+  );
+}
+
+async function init(e: Exercise, dir: string, args: ParsedArgs, out: CommandContext['out']): Promise<number> {
+  const lang = flag(args, 'js') ? 'js' : 'ts';
+  const solution = flag(args, 'solution');
+  const file = join(dir, e.fileName[lang]);
+  const info = await stat(dir).catch(() => undefined);
+  if (info !== undefined && !info.isDirectory()) throw new CliError(`--dir ${dir} is not a folder`);
+  if (info === undefined) {
+    await mkdir(dir, { recursive: true }).catch((error: Error) => {
+      throw new CliError(`cannot create the folder ${dir}: ${error.message}`);
+    });
+  }
+  const existing = await stat(file).catch(() => undefined);
+  if (existing !== undefined && !flag(args, 'force')) {
+    throw new CliError(
+      `${file} exists already: not replacing your work (give --force to replace it with the ${solution ? 'solution' : 'skeleton'})`,
+    );
+  }
+  await writeFileAtomic(file, solution ? e.solution[lang] : e.skeleton[lang], 'exercise');
+  const holes = e.holes.map((h) => h.id).join(', ');
+  const what = solution
+    ? `the solution of Exercise ${e.id}`
+    : `the skeleton of Exercise ${e.id} (holes to fill: ${holes})`;
+  await out.write(`wrote ${file}: ${what}\nnext: lxmls check ${e.id} --impl ${file}\n`);
+  return 0;
+}
