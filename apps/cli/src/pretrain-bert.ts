@@ -80,7 +80,15 @@ export interface PretrainBertOptions {
   measureOnly?: boolean;
 }
 
-/** The notebook's sentence (Exercise 2.4). */
+/**
+ * The notebook's sentence (Exercise 2.4), whose head patterns training.json records.
+ *
+ * @example
+ * ```ts
+ * import { NOTEBOOK_SENTENCE } from './pretrain-bert.js';
+ * console.log(NOTEBOOK_SENTENCE.split(' ').length); // → 12
+ * ```
+ */
 export const NOTEBOOK_SENTENCE = 'I will go for a run and will jump into a lake.';
 
 /** The held-out MLM loss and accuracy (argmax = original token) over fixed masked batches. */
@@ -113,6 +121,20 @@ function evaluateMlm(
 /**
  * Held-out sentences: split at . ! ? (whitespace joined), kept when 6 to `maxPieces` (default 40) WordPieces
  * long.
+ *
+ * @param text - The held-out text.
+ * @param tokenizer - The WordPiece tokenizer.
+ * @param count - At most this many sentences.
+ * @param maxPieces - The longest sentence kept, in WordPieces.
+ * @returns The sentences, in the text's order.
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { BertTokenizer } from '@lxmls/bert';
+ * import { heldOutSentences } from './pretrain-bert.js';
+ * const tokenizer = BertTokenizer.fromVocab(readFileSync('apps/cli/src/__fixtures__/tiny-bert/vocab.txt', 'utf8'));
+ * console.log(heldOutSentences('Go. Thou art a villain, sir!\nAy, my good lord.', tokenizer, 5)); // → [ 'Thou art a villain, sir!', 'Ay, my good lord.' ]
+ * ```
  */
 export function heldOutSentences(
   text: string,
@@ -131,11 +153,25 @@ export function heldOutSentences(
 }
 
 /**
- * Trains the small BERT and writes its folder. Returns what `training.json` records.
+ * Trains the small BERT and writes its folder, then measures the files written (float16). Returns what
+ * `training.json` records.
  *
  * @param options - Paths and hyper-parameters.
  * @param log - Receives progress lines.
  * @returns The summary written to `training.json`.
+ * @example
+ * ```ts
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { pretrainBert } from './pretrain-bert.js';
+ * const out = join(mkdtempSync(join(tmpdir(), 'bert-')), 'tiny');
+ * const summary = await pretrainBert({
+ *   corpus: 'packages/bpe/src/__fixtures__/tinyshakespeare.txt', vocab: 'apps/cli/src/__fixtures__/tiny-bert/vocab.txt', out,
+ *   layers: 1, heads: 2, hidden: 8, maxLength: 16, batchSize: 2, iters: 2, evalEvery: 0, evalBatches: 1, patternSentences: 2,
+ * });
+ * console.log(summary.iterations, (summary.heldOut as { weights: string }).weights); // → 2 float16
+ * ```
  */
 export async function pretrainBert(
   options: PretrainBertOptions,
@@ -358,7 +394,19 @@ function measureSaved(
   }
 }
 
-/** The Hugging Face `config.json` of a BertForMaskedLM with this config. */
+/**
+ * The Hugging Face `config.json` of a BertForMaskedLM with this config.
+ *
+ * @param c - The configuration.
+ * @returns The JSON object (snake_case keys).
+ * @example
+ * ```ts
+ * import { bertConfig } from '@lxmls/bert';
+ * import { hfConfig } from './pretrain-bert.js';
+ * const json = hfConfig(bertConfig({ hiddenSize: 128, numHiddenLayers: 4, numAttentionHeads: 4, intermediateSize: 512 }));
+ * console.log(json.architectures, json.hidden_act, json.num_hidden_layers); // → [ 'BertForMaskedLM' ] gelu 4
+ * ```
+ */
 export function hfConfig(c: Readonly<BertConfig>): Record<string, unknown> {
   return {
     architectures: ['BertForMaskedLM'],
@@ -399,7 +447,18 @@ const INT_OPTIONS = [
   'threads',
 ] as const;
 
-/** Parses the script's arguments (`--name value`) into {@link PretrainBertOptions}. */
+/**
+ * Parses the script's arguments (`--name value`) into {@link PretrainBertOptions}.
+ *
+ * @param argv - The arguments after the script's path.
+ * @returns The options.
+ * @throws Error naming a missing path or a bad integer.
+ * @example
+ * ```ts
+ * import { parsePretrainArgs } from './pretrain-bert.js';
+ * console.log(parsePretrainArgs(['--corpus', 'c.txt', '--vocab', 'v.txt', '--out', 'o', '--iters', '1000'])); // → { corpus: 'c.txt', vocab: 'v.txt', out: 'o', iters: 1000 }
+ * ```
+ */
 export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions {
   const { values } = parseArgs({
     args: [...argv],
