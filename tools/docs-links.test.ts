@@ -1,6 +1,7 @@
 // Citations of design documents, checked: every comment, string and README in packages/, apps/, tools/ and
-// benchmarks/ that cites a design document must cite a page of docs/ that exists (docs/README.md "Citing these
-// pages"), with an anchor, a quoted section title or a course-behaviour § number that the page has.
+// benchmarks/ (and the root README and CONTRIBUTING) that cites a design document must cite a page of docs/
+// that exists (docs/README.md "Citing these pages"), with an anchor, a quoted section title or a
+// course-behaviour § number that the page has.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,6 +175,7 @@ const files = ['packages', 'apps', 'tools', 'benchmarks']
   .flatMap((dir) => walk(join(root, dir)))
   .map((path) => relative(root, path))
   .filter((path) => path !== self)
+  .concat(['README.md', 'CONTRIBUTING.md'].filter((name) => existsSync(join(root, name))))
   .sort();
 
 describe('design-document citations', () => {
