@@ -138,7 +138,7 @@ text.split()
       `
 import { wordTokenize } from '@lxmls/bpe';
 
-const text = 'I travelled to Lisbon in July to attend an NLP summer school';
+let text = 'I travelled to Lisbon in July to attend an NLP summer school';
 wordTokenize(text); // = text.split(/\\s+/) without empty strings, as Python's split()
 `,
       `
@@ -182,7 +182,7 @@ for i in tokenized:
       `
 import { charTokenize } from '@lxmls/bpe';
 
-const text = "I will travel to Lisbon in July, I will attend an NLP summer school but I hope to visit around: it's a beatiful city!";
+text = "I will travel to Lisbon in July, I will attend an NLP summer school but I hope to visit around: it's a beatiful city!";
 const tokenized = charTokenize(text, { drop: [',', ';', ':', "'", '!', '?'] });
 
 for (const i of tokenized) console.log(i);
