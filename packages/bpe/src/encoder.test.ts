@@ -342,3 +342,53 @@ describe('bad input', () => {
     expect(() => encoder.bpe('a b')).toThrow(/Encoder\.bpe: character 1 of the token stands for no byte/);
   });
 });
+
+describe('long decodes (the flat token table and the reused buffer)', () => {
+  // A fresh encoder so that the flat table is built here: it is used past 16,384 decoded ids.
+  const fresh = new Encoder(getEncoder().vocabulary);
+  const text = readFileSync(new URL('./__fixtures__/tinyshakespeare.txt', import.meta.url), 'utf8').slice(
+    0,
+    200_000,
+  );
+  const ids = fresh.encode(text);
+
+  test('decode(ids) gives the text back from an array, a Uint32Array and an Int32Array', () => {
+    expect(ids.length).toBeGreaterThan(16_384);
+    expect(fresh.decode(ids)).toBe(text);
+    expect(fresh.decode(Uint32Array.from(ids))).toBe(text);
+    expect(fresh.decode(Int32Array.from(ids))).toBe(text);
+  });
+
+  test('decodeBytes(ids) returns its own copy: a later decode does not change it', () => {
+    const first = fresh.decodeBytes(ids.slice(0, 20_000));
+    const copy = first.slice();
+    fresh.decode(ids.slice(20_000, 40_000));
+    fresh.decodeBytes([50256, 12520, 50255]);
+    expect(first).toEqual(copy);
+    expect(new TextDecoder().decode(first)).toBe(fresh.decode(ids.slice(0, 20_000)));
+  });
+
+  test('decode of tokens longer than 8 bytes and of <|endoftext|> after the table is built', () => {
+    const long = fresh.encode(' ----------------------------------------------------------------');
+    expect(long.length).toBeLessThan(4);
+    expect(fresh.decode([...long, 50256, ...long])).toBe(
+      ' ----------------------------------------------------------------<|endoftext|> ----------------------------------------------------------------',
+    );
+  });
+
+  test.each([
+    [1.5, 'INVALID_ARGUMENT'],
+    [-1, 'UNKNOWN_TOKEN'],
+    [50257, 'UNKNOWN_TOKEN'],
+    [Number.NaN, 'INVALID_ARGUMENT'],
+  ])('decode(long ids with %s at the end) throws %s naming the position', (bad, code) => {
+    const list = [...ids.slice(0, 20_000), bad];
+    try {
+      fresh.decode(list);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as LxmlsBpeError).code).toBe(code);
+      expect((error as LxmlsBpeError).message).toContain('ids[20000] is not a token id');
+    }
+  });
+});

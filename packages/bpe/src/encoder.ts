@@ -304,7 +304,7 @@ export class Encoder {
    */
   decode(ids: Iterable<number> | ArrayLike<number>): string {
     // One copy of the tokens' bytes, then one native UTF-8 decode: faster than joining per-token strings.
-    return decodeUtf8(this.bytes.concat(this.checkIds(ids, 'Encoder.decode')));
+    return decodeUtf8(this.bytesOf(ids, 'Encoder.decode'));
   }
 
   /**
@@ -320,7 +320,16 @@ export class Encoder {
    * ```
    */
   decodeBytes(ids: Iterable<number> | ArrayLike<number>): Uint8Array {
-    return this.bytes.concat(this.checkIds(ids, 'Encoder.decodeBytes'));
+    return this.bytesOf(ids, 'Encoder.decodeBytes').slice();
+  }
+
+  /** The bytes of `ids`, possibly in a scratch buffer (see `TokenBytes.bytesOf`); checks the ids on the way. */
+  private bytesOf(ids: Iterable<number> | ArrayLike<number>, fn: string): Uint8Array {
+    const list =
+      Array.isArray(ids) || ArrayBuffer.isView(ids) ? (ids as ArrayLike<number>) : this.checkIds(ids, fn);
+    const bytes = this.bytes.bytesOf(list);
+    if (bytes === undefined) this.checkIds(list, fn); // throws, naming the first bad id
+    return bytes!;
   }
 
   /** @internal Checks ids and returns them as an array-like. */
