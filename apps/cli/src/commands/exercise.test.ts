@@ -94,6 +94,26 @@ describe('lxmls exercise', () => {
     expect(stdout.split('\n')[1]).toMatch(/edited, holes left: 2\.2\.2, 2\.2\.3, 2\.2\.4$/);
   });
 
+  test('lxmls exercise list --check grades the files that have no hole left', async () => {
+    const dir = fresh();
+    writeFileSync(
+      join(dir, 'cross-attention.ts'),
+      getExercise('2.1').solution.ts.replace('softmax(scores, -1)', 'softmax(scores, 0)'),
+    );
+    writeFileSync(join(dir, 'causal-self-attention.js'), getExercise('2.2').solution.js);
+    const { code, stdout } = await runCli(['exercise', 'list', '--dir', dir, '--check', '--json']);
+    expect(code).toBe(0);
+    const [first, second] = JSON.parse(stdout).exercises;
+    expect(first.status).toBe('edited');
+    expect(first.check.passed).toBe(false);
+    expect(first.check.failed).toContain('softmax over the keys');
+    expect(second).toMatchObject({ status: 'solution', check: { passed: true, failed: [] } });
+    const text = await runCli(['exercise', 'list', '--dir', dir, '--check']);
+    expect(text.stdout.split('\n')[1]).toMatch(
+      /causal-self-attention\.js +the solved file, passes every check$/,
+    );
+  });
+
   test.each([
     [['exercise'], 'lxmls exercise: missing what to do: lxmls exercise list, or lxmls exercise init <id>'],
     [

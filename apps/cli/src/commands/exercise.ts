@@ -13,10 +13,11 @@ import type { ParsedArgs } from '../args.js';
 import { flag, value } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
+import { runCheck } from '../student/run-check.js';
 import { writeFileAtomic } from '../write-file.js';
 import { exerciseOf } from './check.js';
 
-const USAGE = `Usage: lxmls exercise list [--dir DIR] [--json]
+const USAGE = `Usage: lxmls exercise list [--dir DIR] [--json] [--check]
        lxmls exercise init <id> [--dir DIR] [--js] [--force] [--solution]
 
 The exercises of the Transformer Day that ask you to write code, as files:
@@ -25,7 +26,8 @@ The exercises of the Transformer Day that ask you to write code, as files:
   2.2  CausalSelfAttention   causal-self-attention.ts   (the four holes 2.2.1-2.2.4 of its forward, In [15])
 
 list    Shows each exercise's file in DIR and its state: missing, skeleton (untouched), edited (with the
-        holes still left), solution (the solved file, unchanged).
+        holes still left), solution (the solved file, unchanged); with --check, also whether it passes
+        the grader (lxmls check, one worker per file).
 init    Writes the skeleton of exercise <id> into DIR: the code with its holes, each a line
         throw new NotImplementedError('Complete Exercise 2.2.N') for you to replace, with the notebook's
         explanation and the PyTorch → @lxmls/tensor names you need as comments. It never replaces a file
@@ -33,7 +35,9 @@ init    Writes the skeleton of exercise <id> into DIR: the code with its holes, 
 
 Options:
   --dir DIR      The folder of your files (default: the current folder; init creates it).
-  --json         list: print one JSON line {"dir":"...","exercises":[{"id","title","file","status","holesLeft"}]}.
+  --json         list: print one JSON line {"dir":"...","exercises":[{"id","title","file","status","holesLeft"}]}
+                 (with --check, each file also has "check": {"passed","failed":[names]} or {"error"}).
+  --check        list: grade each file that has no hole left.
   --js           init: write the JavaScript twin (.js) instead of TypeScript.
   --force        init: replace the file if it exists.
   --solution     init: write the solved file (for teachers).
@@ -52,7 +56,7 @@ Examples:
  * @example
  * ```ts
  * import { exerciseCommand } from './commands/exercise.js';
- * console.log(exerciseCommand.name, exerciseCommand.options.map((option) => option.name)); // → exercise [ 'dir', 'json', 'js', 'force', 'solution' ]
+ * console.log(exerciseCommand.name, exerciseCommand.options.map((option) => option.name)); // → exercise [ 'dir', 'json', 'check', 'js', 'force', 'solution' ]
  * ```
  */
 export const exerciseCommand: Command = {
@@ -62,6 +66,7 @@ export const exerciseCommand: Command = {
   options: [
     { name: 'dir', value: 'DIR' },
     { name: 'json' },
+    { name: 'check' },
     { name: 'js' },
     { name: 'force' },
     { name: 'solution' },
@@ -81,6 +86,8 @@ export interface ExerciseStatus {
   status: 'missing' | 'skeleton' | 'edited' | 'solution';
   /** The holes still in the file (`2.2.3`, ...). */
   holesLeft: string[];
+  /** With `--check`: the grader's verdict on a file with no hole left. */
+  check?: { passed: boolean; failed: string[] } | { error: string };
 }
 
 /** Normalises line ends and trailing blanks, so a file saved by an editor still counts as untouched. */
@@ -134,9 +141,18 @@ function describeStatus(s: ExerciseStatus): string {
   if (s.status === 'missing') return `missing (lxmls exercise init ${s.id})`;
   if (s.status === 'skeleton')
     return `skeleton, untouched: ${s.holesLeft.length} hole${s.holesLeft.length === 1 ? '' : 's'} to fill`;
-  if (s.status === 'solution') return 'the solved file';
-  return s.holesLeft.length > 0
-    ? `edited, holes left: ${s.holesLeft.join(', ')}`
+  const checked =
+    s.check === undefined
+      ? undefined
+      : 'error' in s.check
+        ? `cannot be checked: ${s.check.error}`
+        : s.check.passed
+          ? 'passes every check'
+          : `fails: ${s.check.failed.join(', ')}`;
+  if (s.status === 'solution') return `the solved file${checked ? `, ${checked}` : ''}`;
+  if (s.holesLeft.length > 0) return `edited, holes left: ${s.holesLeft.join(', ')}`;
+  return checked
+    ? `edited, ${checked}`
     : `edited, no hole left: grade it with lxmls check ${s.id} --impl ${s.file}`;
 }
 
@@ -145,15 +161,28 @@ async function exercise(args: ParsedArgs, { out }: CommandContext): Promise<numb
   const dir = value(args, 'dir') ?? '.';
   if (dir === '') throw new CliError('--dir needs a folder name');
   const only = (allowed: string[]) => {
-    for (const name of ['json', 'js', 'force', 'solution']) {
+    for (const name of ['json', 'check', 'js', 'force', 'solution']) {
       if (!allowed.includes(name) && args.options.has(name))
         throw new CliError(`option --${name} does not go with lxmls exercise ${sub}`);
     }
   };
   if (sub === 'list') {
-    only(['json']);
+    only(['json', 'check']);
     if (rest.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(rest[0])}`);
     const statuses = await exerciseStatus(dir);
+    if (flag(args, 'check')) {
+      for (const s of statuses) {
+        if (s.file === null || s.holesLeft.length > 0) continue;
+        const result = await runCheck(s.id, s.file);
+        s.check =
+          result.kind === 'bad-input'
+            ? { error: result.message }
+            : {
+                passed: result.report.passed,
+                failed: result.report.checks.filter((c) => !c.passed).map((c) => c.name),
+              };
+      }
+    }
     if (flag(args, 'json')) {
       await out.write(`${JSON.stringify({ dir, exercises: statuses })}\n`);
       return 0;

@@ -180,6 +180,14 @@ function build(): WrongSolution[] {
       expect: report('heads split and merged back', 'heads merged back by reshape alone'),
     },
     {
+      name: 'heads-not-split',
+      exercise: '2.2',
+      description: 'one head over all C channels instead of nh heads of hs',
+      fileName: C22,
+      source: mutate('2.2', 'const nh = this.numHeads;', 'const nh = 1; // one head'),
+      expect: report('heads split and merged back', 'the values match one head over all C = 12 channels'),
+    },
+    {
       name: 'detached',
       exercise: '2.2',
       description: 'the output is detached from the graph',
@@ -332,7 +340,7 @@ function build(): WrongSolution[] {
  * const wrong = WRONG_SOLUTIONS.find((w) => w.name === 'scale-sqrt-C')!;
  * const report = await checkExercise(wrong.exercise, loadStudentSource(wrong.source, wrong.fileName));
  * console.log(report.checks.find((c) => c.name === 'scaling by √hs (Exercise 2.2.2)')?.passed); // → false
- * console.log(WRONG_SOLUTIONS.length); // → 22
+ * console.log(WRONG_SOLUTIONS.length); // → 23
  * ```
  */
 export const WRONG_SOLUTIONS: readonly WrongSolution[] = build();
