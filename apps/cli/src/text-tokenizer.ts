@@ -7,7 +7,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Encoder, loadTokenizerJson, saveTokenizerJson, trainBPE } from '@lxmls/bpe';
+import { type Encoder, getEncoder, loadTokenizerJson, saveTokenizerJson, trainBPE } from '@lxmls/bpe';
 import { CliError } from './errors.js';
 import { modelFolder } from './train/weather-folder.js';
 
@@ -111,20 +111,30 @@ export function bpeTokenizer(encoder: Encoder): TextTokenizer {
 }
 
 /**
- * Builds the tokenizer `lxmls train text` trains on: the characters of the text, or a byte-level BPE of
- * `vocabSize` tokens trained on it (no special tokens, so every id is seen in training).
+ * Builds the tokenizer `lxmls train text` trains on: the characters of the text, a byte-level BPE of
+ * `vocabSize` tokens trained on it (no special tokens, so every id is seen in training), or GPT-2's own BPE
+ * (50,257 tokens, bundled in @lxmls/bpe; a model folder needs no `tokenizer.json` for it; its samples start
+ * from a newline, id 198, not `<|endoftext|>`, which a text without it never trains).
  *
  * @param text - The training text.
- * @param kind - `char` or `bpe`.
- * @param vocabSize - The BPE's vocabulary size (≥ 257); unused for `char`.
+ * @param kind - `char`, `bpe` or `gpt2`.
+ * @param vocabSize - The BPE's vocabulary size (≥ 257); unused for `char` and `gpt2`.
  * @returns The tokenizer.
  * @example
  * ```ts
  * import { buildTokenizer } from './text-tokenizer.js';
- * console.log(buildTokenizer('hello', 'char', 0).vocabSize); // → 4
+ * console.log(buildTokenizer('hello', 'char', 0).vocabSize, buildTokenizer('hello', 'gpt2', 0).encode('hello')); // → 4 [ 31373 ]
  * ```
  */
-export function buildTokenizer(text: string, kind: 'char' | 'bpe', vocabSize: number): TextTokenizer {
+export function buildTokenizer(
+  text: string,
+  kind: 'char' | 'bpe' | 'gpt2',
+  vocabSize: number,
+): TextTokenizer {
+  if (kind === 'gpt2') {
+    const gpt2 = bpeTokenizer(getEncoder());
+    return { ...gpt2, startId: gpt2.encode('\n')[0]! }; // a text model starts from a newline, as with `char`
+  }
   if (kind === 'char') return charTokenizer([...new Set(Array.from(text))].sort(compareCodePoints));
   return bpeTokenizer(trainBPE(text, { vocabSize, specialTokens: [] }));
 }
