@@ -1,0 +1,96 @@
+// Tests of the CLI's loader of a student's file (vm.compileFunction under @lxmls/course's loadStudentSource).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { studentLocation } from '@lxmls/course';
+import { Module } from '@lxmls/nn';
+import { describe, expect, test } from 'vitest';
+import { CliError } from '../errors.js';
+import { loadStudentFile, studentExport } from './load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lxmls-load-'));
+const write = (name: string, text: string) => {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+describe('loadStudentFile(path)', () => {
+  test('loadStudentFile loads TypeScript whose class extends the CLI’s own Module', async () => {
+    const file = write('a.ts', "import { Module } from '@lxmls/nn';\nexport class A extends Module {}\n");
+    const module = await loadStudentFile(file);
+    expect(new (module.A as new () => unknown)()).toBeInstanceOf(Module);
+  });
+
+  test.each(['b.mjs', 'b.js'])('loadStudentFile loads the ES module %s', async (name) => {
+    const module = await loadStudentFile(write(name, 'export const b = 2;\n'));
+    expect(module.b).toBe(2);
+  });
+
+  test('loadStudentFile: an error thrown on line 4 has the file, line 4 and its column in its stack', async () => {
+    const file = write(
+      'c.ts',
+      "export function c(): number {\n  const x: number = 1;\n  if (x > 0)\n    throw new Error('line 4');\n  return x;\n}\n",
+    );
+    const module = await loadStudentFile(file);
+    let thrown: unknown;
+    try {
+      (module.c as () => number)();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(studentLocation(thrown, file)).toBe(`${file}:4:11`);
+  });
+
+  test.each([
+    ['d.ts', 'export const d = (;\n', ':1:19: Unexpected token'],
+    ['e.js', 'let e = 1;\nlet e = 2;\n', ":2: Identifier 'e' has already been declared"],
+  ])(
+    'loadStudentFile on a syntax error in %s is one CliError with file:line(:col)',
+    async (name, text, at) => {
+      const file = write(name, text);
+      await expect(loadStudentFile(file)).rejects.toThrow(CliError);
+      await expect(loadStudentFile(file)).rejects.toThrow(`${file}${at}`);
+    },
+  );
+
+  test.each([
+    [join(dir, 'missing.ts'), `cannot read ${join(dir, 'missing.ts')}: no such file`],
+    [join(dir, 'sub.ts'), `cannot read ${join(dir, 'sub.ts')}: it is a directory`],
+    [
+      join(dir, 'notes.txt'),
+      `${join(dir, 'notes.txt')}: a student file must be TypeScript or JavaScript (.ts, .mts, .js, .mjs)`,
+    ],
+  ])('loadStudentFile(%s) fails with one line', async (path, message) => {
+    mkdtempSync(join(dir, 'x')); // a folder exists beside
+    if (path.endsWith('sub.ts')) (await import('node:fs')).mkdirSync(path, { recursive: true });
+    await expect(loadStudentFile(path)).rejects.toThrow(message);
+  });
+
+  test('loadStudentFile refuses another import, naming the file and line', async () => {
+    const file = write(
+      'f.ts',
+      "export const f = 1;\nimport { exec } from 'node:child_process';\nexport const g = exec;\n",
+    );
+    await expect(loadStudentFile(file)).rejects.toThrow(
+      `${file}:2 imports node:child_process. Expected imports from @lxmls/tensor, @lxmls/nn, @lxmls/attention, @lxmls/course only`,
+    );
+  });
+});
+
+describe('studentExport(module, name, signature, file)', () => {
+  test('studentExport returns the export when it is a function or class', () => {
+    class X {}
+    expect(studentExport({ X }, 'X', 'class X', 'x.ts')).toBe(X);
+  });
+
+  test.each([
+    [{}, 'x.ts does not export crossAttention: expected SIG (the file exports: nothing)'],
+    [
+      { crossAttention: 3, other: 1 },
+      'x.ts exports a number as crossAttention: expected SIG (the file exports: crossAttention, other)',
+    ],
+  ])('studentExport(%j) is one line naming the export and its signature', (module, message) => {
+    expect(() => studentExport(module, 'crossAttention', 'SIG', 'x.ts')).toThrow(message);
+  });
+});
