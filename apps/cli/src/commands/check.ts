@@ -77,7 +77,18 @@ function positive(args: ParsedArgs, name: string, fallback: number, unit: string
   return n;
 }
 
-/** The exercise of the id, or a one-line usage error naming the ids there are. */
+/**
+ * The exercise of the id, or a one-line usage error naming the ids there are.
+ *
+ * @param id - The id the user gave, if any.
+ * @returns The exercise.
+ * @throws {@link CliError} for a missing or unknown id.
+ * @example
+ * ```ts
+ * import { exerciseOf } from './commands/check.js';
+ * console.log(exerciseOf('2.1').exportName); // → crossAttention
+ * ```
+ */
 export function exerciseOf(id: string | undefined): ReturnType<typeof getExercise> {
   if (id === undefined)
     throw new CliError(

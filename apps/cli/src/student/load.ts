@@ -11,7 +11,15 @@ import { compileFunction } from 'node:vm';
 import { type CompiledStudentModule, LxmlsCourseError, loadStudentSource } from '@lxmls/course';
 import { CliError } from '../errors.js';
 
-/** The file name extensions a student's file may have. */
+/**
+ * The file name extensions a student's file may have.
+ *
+ * @example
+ * ```ts
+ * import { STUDENT_EXTENSIONS } from './student/load.js';
+ * console.log(STUDENT_EXTENSIONS); // → [ '.ts', '.mts', '.js', '.mjs' ]
+ * ```
+ */
 export const STUDENT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.js', '.mjs'];
 
 /** Compiles the transpiled body with the file's own name, on its own lines (line offset 0). */

@@ -23,7 +23,16 @@ export interface RunCheckOptions {
 /** What {@link runCheck} gives: the grader's report, or a one-line reason the file cannot be checked. */
 export type RunCheckResult = { kind: 'report'; report: CheckReport } | { kind: 'bad-input'; message: string };
 
-/** The worker's module: next to this one when built, else the built one. */
+/**
+ * The worker's module: next to this one when built, else the built one.
+ *
+ * @returns Its URL.
+ * @example
+ * ```ts
+ * import { workerUrl } from './student/run-check.js';
+ * console.log(workerUrl().pathname.endsWith('/apps/cli/dist/student/check-worker.js')); // → true
+ * ```
+ */
 export function workerUrl(): URL {
   const here = import.meta.url;
   return here.endsWith('.ts')
