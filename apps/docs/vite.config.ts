@@ -42,7 +42,16 @@ export const CROSS_ORIGIN_ISOLATION_HEADERS: Readonly<Record<string, string>> = 
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 /** The pages of the site, in the order of the navigation. */
-export const PAGES = ['index', 'tokenization', 'attention', 'bert', 'training', 'generate'] as const;
+export const PAGES = [
+  'index',
+  'tokenization',
+  'attention',
+  'exercise-2-1',
+  'exercise-2-2',
+  'bert',
+  'training',
+  'generate',
+] as const;
 
 /**
  * The model folders the pages load, served under `models/<name>/` (next to the pages): in development from
@@ -228,6 +237,8 @@ export default {
   appType: 'mpa',
   resolve: { alias: sourceAliases() },
   plugins: [inlineStyle(), apiDocs(), siteModels()],
+  // the exercise pages' workers (worker-check.ts, worker-train.ts) are ES modules, so they share chunks
+  worker: { format: 'es' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

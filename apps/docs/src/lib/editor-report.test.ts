@@ -13,10 +13,17 @@ describe('studentMessage', () => {
     ],
     [
       'forward threw: [@lxmls/attention] CausalSelfAttention.forward: too long. Expected ≤ 11, received 12.',
-      'Forward threw: too long. Expected ≤ 11, received 12.',
+      'forward threw: too long. Expected ≤ 11, received 12.',
     ],
-    ['[lxmls-docs] parseIds: ids[1] is not a token id.', 'Ids[1] is not a token id.'],
-    ['rows sum to 1.5: softmax over the wrong axis?', 'Rows sum to 1.5: softmax over the wrong axis?'],
+    ['[lxmls-docs] parseIds: ids[1] is not a token id.', 'ids[1] is not a token id.'],
+    [
+      '[@lxmls/course] loadStudentSource: attention.ts:3:15: Unexpected token',
+      'attention.ts:3:15: Unexpected token',
+    ],
+    ['matmul(q, k) has the wrong shape', 'matmul(q, k) has the wrong shape'],
+    ['rows sum to 1.5: softmax over the wrong axis?', 'rows sum to 1.5: softmax over the wrong axis?'],
+    ['x (2, 6, 12) gives (2, 6, 12)', 'x (2, 6, 12) gives (2, 6, 12)'],
+    ['[@lxmls/course] check: x (2, 6, 12) gives (2, 6, 12)', 'x (2, 6, 12) gives (2, 6, 12)'],
     ['Error: boom\n    at forward (student.ts:3:9)\n    at check (grader.ts:1:1)', 'Error: boom'],
     ['', ''],
   ])('studentMessage(%j) is %j', (message, expected) => {

@@ -31,7 +31,8 @@ const STACK_LINE = /^\s+at\s.*$/;
 
 /**
  * A message as a student should read it: the libraries' `[@lxmls/pkg] fn: ` prefixes removed (wherever they
- * appear: a wrapped error repeats them), stack lines dropped, the first letter capitalised.
+ * appear: a wrapped error repeats them), stack lines dropped, and the word after a leading prefix capitalised
+ * (not a file name or a code name).
  *
  * @param message - A check's message, or an error's.
  * @returns The same text without the prefixes and stack lines.
@@ -43,12 +44,15 @@ const STACK_LINE = /^\s+at\s.*$/;
  * ```
  */
 export function studentMessage(message: string): string {
+  const prefixed = new RegExp(`^${PREFIX.source}`).test(message.trimStart());
   const lines = message
     .replace(PREFIX, '')
     .split('\n')
     .filter((line) => !STACK_LINE.test(line));
   const text = lines.join('\n').trim();
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  // what followed a prefix becomes a sentence (a word in lower case gets its capital; a file name such as
+  // `attention.ts:3:9: …` or a code name stays as it is); other messages are left as their author wrote them
+  return prefixed && /^[a-z]{2,}(\s|$)/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }
 
 /**
