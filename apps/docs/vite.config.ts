@@ -51,6 +51,7 @@ export const PAGES = [
   'bert',
   'training',
   'generate',
+  'names',
 ] as const;
 
 /**
