@@ -12,7 +12,7 @@ import { charToByte, translateBytes } from './bytes-to-unicode.js';
 import { ChunkCache, type ChunkIds, hashRange } from './chunk-cache.js';
 import { describe, expectString, LxmlsBpeError } from './errors.js';
 import { MergeTable } from './merge-table.js';
-import { forEachChunk } from './pretokenize.js';
+import { chunkEnd, forEachChunk } from './pretokenize.js';
 import { TokenBytes } from './token-bytes.js';
 import { decodeUtf8, encodeUtf8, encodeUtf8Into } from './utf8.js';
 import type { BpeVocabulary } from './vocabulary.js';
@@ -152,23 +152,51 @@ export class Encoder {
   private encodeOrdinaryInto(text: string, out: number[]): void {
     const byteToId = this.byteToId;
     const cache = this.cache;
-    forEachChunk(text, (start, end) => {
-      if (end - start === 1) {
-        const c = text.charCodeAt(start);
-        if (c < 128) {
-          out.push(byteToId[c]!);
-          return;
+    const n = text.length;
+    for (let i = 0; i < n; ) {
+      // Fast path for most chunks of real text: an ASCII run of letters or of digits, with at most one
+      // leading space, that ends at an ASCII character. Its end and its hash (FNV-1a, as hashRange) come
+      // out of one pass; any other chunk is cut by the pre-tokenizer's scanner and hashed afterwards.
+      let end = -1;
+      let h = 0x811c9dc5;
+      let j = i;
+      let c = text.charCodeAt(i);
+      if (c === 32 && i + 1 < n) {
+        h = Math.imul(h ^ 32, 0x01000193);
+        c = text.charCodeAt(++j);
+      }
+      const kind = asciiRunKind(c);
+      if (kind !== 0) {
+        h = Math.imul(h ^ c, 0x01000193);
+        for (j++; j < n; j++) {
+          const d = text.charCodeAt(j);
+          if (asciiRunKind(d) !== kind) break;
+          h = Math.imul(h ^ d, 0x01000193);
+        }
+        // A non-ASCII character may go on with the run (é is a letter too): leave it to the scanner.
+        if (j === n || text.charCodeAt(j) < 128) end = j;
+      }
+      if (end === -1) {
+        end = chunkEnd(text, i);
+        h = hashRange(text, i, end);
+      }
+      if (end - i === 1) {
+        const single = text.charCodeAt(i);
+        if (single < 128) {
+          out.push(byteToId[single]!);
+          i = end;
+          continue;
         }
       }
-      const h = hashRange(text, start, end);
-      let ids = cache.get(text, start, end, h);
+      let ids = cache.get(text, i, end, h);
       if (ids === undefined) {
-        ids = this.mergeChunk(text, start, end);
-        cache.set(text.slice(start, end), h, ids);
+        ids = this.mergeChunk(text, i, end);
+        cache.set(text.slice(i, end), h, ids);
       }
       if (typeof ids === 'number') out.push(ids);
-      else for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
-    });
+      else for (let k = 0; k < ids.length; k++) out.push(ids[k]!);
+      i = end;
+    }
   }
 
   /** Runs BPE on the bytes of `text[start, end)`. */
@@ -433,4 +461,10 @@ export class Encoder {
     const { mergeLeft, mergeRight } = this.vocabulary;
     return Array.from(mergeLeft, (left, r) => [this.idToToken(left), this.idToToken(mergeRight[r]!)]);
   }
+}
+
+/** 1 for an ASCII letter, 2 for an ASCII digit, 0 for anything else: the runs of the encoder's fast path. */
+function asciiRunKind(c: number): number {
+  if (((c | 32) - 97) >>> 0 < 26) return 1;
+  return (c - 48) >>> 0 < 10 ? 2 : 0;
 }

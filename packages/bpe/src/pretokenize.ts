@@ -119,48 +119,41 @@ function contractionLength(text: string, i: number): number {
 }
 
 /**
+ * The end of the chunk of `text` that starts at `i` (below `text.length`): one step of the regex's `findall`.
+ * The encoder calls it for the chunks that its own ASCII fast path leaves (see `Encoder.encode`).
+ */
+export function chunkEnd(text: string, i: number): number {
+  const n = text.length;
+  const c = text.charCodeAt(i);
+  // 's 't 're 've 'm 'll 'd
+  if (c === 39) {
+    const len = contractionLength(text, i);
+    if (len > 0) return i + len;
+  }
+  const k = classAt(text, i);
+  const cls = k & 3;
+  // \p{L}+, \p{N}+ or [^\s\p{L}\p{N}]+, without a leading space
+  if (cls !== SPACE) return runEnd(text, i + (k >> 2), cls);
+  if (c === 32 && i + 1 < n) {
+    // " ?\p{L}+", " ?\p{N}+", " ?[^\s\p{L}\p{N}]+": one space glued to the run that follows it
+    const k2 = classAt(text, i + 1);
+    const cls2 = k2 & 3;
+    if (cls2 !== SPACE) return runEnd(text, i + 1 + (k2 >> 2), cls2);
+  }
+  // \s+(?!\S) then \s+: whitespace is BMP-only, so the run's last character is one code unit
+  const end = runEnd(text, i + 1, SPACE);
+  return end < n && end - i >= 2 ? end - 1 : end;
+}
+
+/**
  * Calls `onChunk(start, end)` for each chunk of `text`, left to right; the chunks tile the text.
- * This is the engine behind {@link preTokenize} and the encoder, which need positions, not strings.
+ * This is the engine behind {@link preTokenize}, which needs positions, not strings.
  */
 export function forEachChunk(text: string, onChunk: (start: number, end: number) => void): void {
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    // 's 't 're 've 'm 'll 'd
-    if (c === 39) {
-      const len = contractionLength(text, i);
-      if (len > 0) {
-        onChunk(i, i + len);
-        i += len;
-        continue;
-      }
-    }
-    const k = classAt(text, i);
-    const cls = k & 3;
-    if (cls !== SPACE) {
-      // \p{L}+, \p{N}+ or [^\s\p{L}\p{N}]+, without a leading space
-      const end = runEnd(text, i + (k >> 2), cls);
-      onChunk(i, end);
-      i = end;
-      continue;
-    }
-    if (c === 32 && i + 1 < n) {
-      // " ?\p{L}+", " ?\p{N}+", " ?[^\s\p{L}\p{N}]+": one space glued to the run that follows it
-      const k2 = classAt(text, i + 1);
-      const cls2 = k2 & 3;
-      if (cls2 !== SPACE) {
-        const end = runEnd(text, i + 1 + (k2 >> 2), cls2);
-        onChunk(i, end);
-        i = end;
-        continue;
-      }
-    }
-    // \s+(?!\S) then \s+: whitespace is BMP-only, so the run's last character is one code unit
-    const end = runEnd(text, i + 1, SPACE);
-    const cut = end < n && end - i >= 2 ? end - 1 : end;
-    onChunk(i, cut);
-    i = cut;
+  for (let i = 0; i < text.length; ) {
+    const end = chunkEnd(text, i);
+    onChunk(i, end);
+    i = end;
   }
 }
 
