@@ -11,6 +11,9 @@ import { type HeadViewHandle, headView, type ModelViewHandle, modelView } from '
 import { type BertFromFiles, bertFromFiles, bertHeadViewData } from '../lib/bert-files.js';
 import { byId, errorText, nextFrame, perFrame } from '../lib/dom.js';
 import { readFolderFiles } from '../lib/folder-files.js';
+import { renderNotebook } from '../lib/notebook-html.js';
+
+renderNotebook(); // the notebook's words first: explanations, cells (Python | TypeScript), questions
 
 const theme = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 /** The files a BERT folder may hold that the page reads. */
