@@ -125,6 +125,29 @@ describe('lxmls check', () => {
     );
   });
 
+  test('lxmls check on a file whose top level throws reports it as a failed check, exit 1', async () => {
+    const file = write('top.ts', "throw new Error('at load');\nexport function crossAttention() {}\n");
+    const { code, stdout } = await runCli(['check', '2.1', '--impl', file, '--json']);
+    expect(code).toBe(1);
+    const [check, ...rest] = JSON.parse(stdout).checks;
+    expect(rest).toEqual([]);
+    expect(check.name).toBe('loads');
+    expect(check.passed).toBe(false);
+    expect(check.message).toMatch(/^loading .*top\.ts threw Error: at load \(at .*top\.ts:1:\d+\)$/);
+  });
+
+  test('lxmls check on a file importing another module is one line naming it, exit 2', async () => {
+    const file = write(
+      'fs.ts',
+      "import { readFileSync } from 'node:fs';\nexport const crossAttention = readFileSync;\n",
+    );
+    const { code, stderr } = await runCli(['check', '2.1', '--impl', file]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `lxmls check: ${file}:1 imports node:fs. Expected imports from @lxmls/tensor, @lxmls/nn, @lxmls/attention, @lxmls/course only, received node:fs.\n`,
+    );
+  });
+
   test.each([
     [
       ['check', '9.9', '--impl', 'x.ts'],

@@ -7,7 +7,7 @@
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkExercise, getExercise } from '@lxmls/course';
+import { checkExercise, getExercise, studentLocation } from '@lxmls/course';
 import { CliError } from '../errors.js';
 import { loadStudentFile, studentExport } from './load.js';
 
@@ -34,8 +34,8 @@ async function run({ id, path }: CheckWorkerData): Promise<CheckWorkerMessage> {
     if (error instanceof CliError) return { kind: 'bad-input', message: error.message };
     // the file's top level threw: a failed check, as any error of the student's code
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    const at = /\((?:file:\/\/)?([^()]+:\d+:\d+)\)/.exec(String((error as Error)?.stack ?? ''))?.[1];
-    const where = at?.startsWith(path) ? ` (at ${at})` : '';
+    const at = studentLocation(error, path);
+    const where = at === undefined ? '' : ` (at ${at})`;
     return {
       kind: 'report',
       report: {
