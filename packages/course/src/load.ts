@@ -144,12 +144,16 @@ export function loadStudentSource(
     fn = compile(code, fileName);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    const at = /:(\d+)(?::(\d+))?\s*$/m.exec(String(error.stack).split('\n')[0] ?? '');
+    // V8 (vm.compileFunction) starts the stack with `file:line`, the source line, and a caret under the column
+    const lines = String(error.stack).split('\n');
+    const at = /:(\d+)(?::(\d+))?\s*$/m.exec(lines[0] ?? '');
+    const caret = /^\s*\^/.test(lines[2] ?? '') ? lines[2]!.indexOf('^') + 1 : undefined;
+    const column = at?.[2] ? Number(at[2]) : at ? caret : undefined;
     throw new LxmlsCourseError('SYNTAX_ERROR', error.message, {
       fn: 'loadStudentSource',
       file: fileName,
       ...(at ? { line: Number(at[1]) } : {}),
-      ...(at?.[2] ? { column: Number(at[2]) } : {}),
+      ...(column !== undefined ? { column } : {}),
       cause: error,
     });
   }

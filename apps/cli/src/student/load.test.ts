@@ -44,7 +44,7 @@ describe('loadStudentFile(path)', () => {
 
   test.each([
     ['d.ts', 'export const d = (;\n', ':1:19: Unexpected token'],
-    ['e.js', 'let e = 1;\nlet e = 2;\n', ":2: Identifier 'e' has already been declared"],
+    ['e.js', 'let e = 1;\nlet e = 2;\n', ":2:5: Identifier 'e' has already been declared"],
   ])(
     'loadStudentFile on a syntax error in %s is one CliError with file:line(:col)',
     async (name, text, at) => {

@@ -22,10 +22,18 @@ import { CliError } from '../errors.js';
  */
 export const STUDENT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.js', '.mjs'];
 
-/** Compiles the transpiled body with the file's own name, on its own lines (line offset 0). */
+/** What sucrase puts before the first line of the student's code. */
+const PROLOGUE = /^"use strict";(Object\.defineProperty\(exports, "__esModule", \{value: true\}\);)?/;
+
+/**
+ * Compiles the transpiled body with the file's own name, on its own lines and columns: sucrase's prologue
+ * moves to a line of its own before the code, which `lineOffset: -1` numbers 0.
+ */
 function nodeCompile(code: string, fileName: string): CompiledStudentModule {
-  return compileFunction(code, ['exports', 'require', 'module'], {
+  const prologue = PROLOGUE.exec(code)?.[0] ?? '';
+  return compileFunction(`${prologue}\n${code.slice(prologue.length)}`, ['exports', 'require', 'module'], {
     filename: fileName,
+    lineOffset: -1,
   }) as CompiledStudentModule;
 }
 
