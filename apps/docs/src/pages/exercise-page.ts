@@ -20,7 +20,13 @@ import { type CheckRequest, type ExerciseReply, isFinalReply } from '../lib/work
 /** The default time limit of a check, in seconds. */
 export const CHECK_TIME_LIMIT_S = 10;
 
-/** A number from the page's URL (`?iters=50`), or the fallback. */
+/**
+ * A positive number from the page's URL (`?iters=50`, `?limit=3`), or the fallback.
+ *
+ * @param name - The query parameter.
+ * @param fallback - The value when it is missing, not a number, or not positive.
+ * @returns The number.
+ */
 export function urlNumber(name: string, fallback: number): number {
   const value = Number(new URLSearchParams(location.search).get(name) ?? Number.NaN);
   return Number.isFinite(value) && value > 0 ? value : fallback;
