@@ -184,6 +184,19 @@ describe('GPT with an attention module that keeps no KV cache (a student module)
     );
   });
 
+  test('an attention that returns the wrong shape throws INVALID_ARGUMENT naming the class and both shapes', () => {
+    class Halves extends StudentAttention {
+      override forward(x: Tensor): Tensor {
+        const [B, T, C] = x.shape as [number, number, number];
+        return slice(super.forward(x), [0, 0, 0], [B, T, C / 2]); // (B, T, C/2)
+      }
+    }
+    const model = new GPT(weatherConfig(), { init: 'lcg', attention: Halves });
+    expect(() => model.forward(ids([X]))).toThrow(
+      'the attention returned the wrong shape. Expected (1, 11, 48), the shape of x (B, T, C), received (1, 11, 24).',
+    );
+  });
+
   test('a module that claims supportsKVCache but ignores the cache is caught', () => {
     class Liar extends StudentAttention {
       readonly supportsKVCache = true;

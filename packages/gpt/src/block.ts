@@ -19,6 +19,7 @@ import {
 import { Dropout, LayerNorm, Linear, Module, ModuleDict, NewGELU } from '@lxmls/nn';
 import { add, type RandomGenerator, type Tensor } from '@lxmls/tensor';
 import type { ResolvedGPTConfig } from './config.js';
+import { LxmlsGptError } from './errors.js';
 
 /** What {@link Block.forward} returns. */
 export interface BlockOutput {
@@ -119,6 +120,7 @@ export class Block extends Module {
    *   the attention module only when asked for (a student's `forward(x)` takes none).
    * @returns `{ x (B, T, C), weights (B, nh, T, Tk) | null }`, and the attention's `queries` and `keys`
    *   `(B, nh, T | Tk, hs)` with `returnQueriesKeys`. The weights are null when the module returns a tensor.
+   * @throws {@link LxmlsGptError} `INVALID_ARGUMENT` when the attention returns no tensor or another shape.
    */
   forward(
     x: Tensor,
@@ -128,6 +130,14 @@ export class Block extends Module {
     const normed = this.ln1.forward(x); // (B, T, C)
     const result = asked ? this.attn.forward(normed, options) : this.attn.forward(normed);
     const { output, weights, ...queriesKeys } = toAttentionOutput(result, 'Block.forward'); // (B, T, C)
+    if (output.shape.length !== 3 || output.shape.some((n, i) => n !== x.shape[i])) {
+      throw new LxmlsGptError('INVALID_ARGUMENT', 'the attention returned the wrong shape', {
+        fn: 'Block.forward',
+        argument: `${this.attn.constructor.name}.forward(x)`,
+        expected: `(${x.shape.join(', ')}), the shape of x (B, T, C)`,
+        received: `(${output.shape.join(', ')})`,
+      });
+    }
     const afterAttn = add(x, output); // (B, T, C)
     const y = add(afterAttn, this.mlpf(this.ln2.forward(afterAttn))); // (B, T, C)
     return { x: y, weights, ...queriesKeys };

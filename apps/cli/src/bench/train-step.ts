@@ -6,10 +6,12 @@
  * backward, clip the global gradient norm to 1.0, one AdamW step over `model.configure_optimizers`'s two
  * parameter groups (weight decay 0.1 on the Linear weights only), lr 5e-4, betas (0.9, 0.95). The model is
  * gpt-nano on the weather task (reference/course-toolkit-spec.md §2.1: 3 layers, 3 heads, 48 dims, vocab 8,
- * block 11) with the exercise attention (`pretrained: false`) or the fused `c_attn` one, and dropout 0.1 as
- * the course trains it (or any other probability).
+ * block 11) with the exercise form's parameters on the fused kernel (FusedCausalSelfAttention, as the course
+ * trains it), the exercise form itself (CausalSelfAttention, composed step by step) or the fused `c_attn` one,
+ * and dropout 0.1 as the course trains it (or any other probability).
  */
 
+import { CausalSelfAttention, FusedCausalSelfAttention } from '@lxmls/attention';
 import { GPT } from '@lxmls/gpt';
 import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import { AdamW, clipGradNorm } from '@lxmls/trainer';
@@ -21,8 +23,11 @@ export const GPT_NANO = { nLayer: 3, nHead: 3, nEmbd: 48, vocabSize: 8, blockSiz
 export interface TrainStepOptions {
   /** Dropout probability of the embeddings, the residual branches and the attention weights (course: 0.1). */
   dropout?: number;
-  /** `'separate'`: the exercise attention (query/key/value projections, the course's); `'fused'`: `c_attn`. */
-  attention?: 'separate' | 'fused';
+  /**
+   * `'separate'`: FusedCausalSelfAttention (query/key/value projections on the fused kernel, the course's);
+   * `'exercise'`: CausalSelfAttention (the same parameters, composed step by step); `'fused'`: `c_attn`.
+   */
+  attention?: 'separate' | 'exercise' | 'fused';
   /** Seed of the initialisation, the dropout masks and {@link GptNanoTrainStep.randomBatch}. */
   seed?: number;
 }
@@ -60,7 +65,11 @@ export class GptNanoTrainStep {
     config.residPdrop = dropout;
     config.attnPdrop = dropout;
     config.pretrained = attention === 'fused';
-    this.model = new GPT(config, { generator: new RandomGenerator(seed + 1) }).train();
+    const attn = { separate: FusedCausalSelfAttention, exercise: CausalSelfAttention, fused: undefined }[
+      attention
+    ];
+    const generator = new RandomGenerator(seed + 1);
+    this.model = new GPT(config, { generator, ...(attn ? { attention: attn } : {}) }).train();
     this.optimizer = new AdamW(this.model.configureOptimizers({ weightDecay: 0.1 }), {
       lr: 5e-4,
       betas: [0.9, 0.95],

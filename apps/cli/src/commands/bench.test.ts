@@ -1,5 +1,8 @@
 // `lxmls bench`: JSON fields, the human table, and exit code 2 with one line for bad arguments.
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { availableThreads } from '@lxmls/backend-wasm';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../testing.js';
@@ -130,6 +133,80 @@ describe('lxmls bench', () => {
     expect(record.compare.results.every((r) => r.gflops > 0)).toBe(true);
   });
 
+  test('train-step --attention exercise and separate give the same losses (the same parameters, two computations)', async () => {
+    const run = async (attention: string) => {
+      const argv = ['bench', 'train-step', '--attention', attention, '--batch-size', '4', '--steps', '2'];
+      const { code, stdout } = await runCli([...argv, '--warmup', '0', '--json']);
+      expect(code).toBe(0);
+      return JSON.parse(stdout) as { attention: string; lossFirst: number; lossLast: number };
+    };
+    const exercise = await run('exercise');
+    const separate = await run('separate');
+    expect(exercise.attention).toBe('exercise');
+    expect(exercise.lossFirst).toBeCloseTo(separate.lossFirst, 5);
+    expect(exercise.lossLast).toBeCloseTo(separate.lossLast, 4);
+  });
+
+  test('train-weather --attention FILE --json: the course run and the file run side by side, with the targets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lxmls-bench-'));
+    const file = join(dir, 'attention.js');
+    writeFileSync(file, "export { CausalSelfAttention } from '@lxmls/attention';\n");
+    const argv = ['bench', 'train-weather', '--attention', file, '--iters', '3', '--eval-samples', '20'];
+    const { code, stdout, stderr } = await runCli([...argv, '--json']);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const record = JSON.parse(stdout);
+    expect(Object.keys(record)).toEqual([
+      'bench',
+      'backend',
+      'threads',
+      'recipe',
+      'iters',
+      'batchSize',
+      'learningRate',
+      'seed',
+      'evalSamples',
+      'bayesLossAll',
+      'bayesLossTest',
+      'course',
+      'attention',
+      'msPerIterRatio',
+      'targets',
+      'passed',
+      'cpu',
+      'cores',
+      'node',
+    ]);
+    expect(record).toMatchObject({
+      bench: 'train-weather',
+      backend: 'wasm',
+      iters: 3,
+      batchSize: 64,
+      evalSamples: 20,
+      targets: { lossRatio: 1.04, msPerIterRatio: 2 },
+      course: { attention: 'FusedCausalSelfAttention' },
+      attention: { file, attention: 'CausalSelfAttention' },
+      passed: { loss: false },
+    });
+    // the same weights, data and dropout masks: the two computations give the same losses
+    expect(record.attention.evalLoss).toBeCloseTo(record.course.evalLoss, 4);
+    expect(record.attention.lossRatio).toBeCloseTo(record.attention.evalLoss / 0.250169, 3);
+    expect(record.msPerIterRatio).toBeCloseTo(record.attention.msPerIter / record.course.msPerIter, 10);
+  }, 60_000);
+
+  test('train-weather prints the table with both runs, the ratios and the machine', async () => {
+    const { code, stdout } = await runCli(['bench', 'train-weather', '--iters', '2', '--eval-samples', '10']);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^gpt-nano on the weather data, the course recipe \(2 iterations, batch 64/);
+    expect(lines[2]).toMatch(/^ {2}FusedCausalSelfAttention \(course\) +\d+\.\d\d +\d+\.\d\d/);
+    expect(lines[3]).toMatch(/^ {2}CausalSelfAttention \(the exercise form\) +\d+\.\d\d/);
+    expect(lines[4]).toMatch(
+      /^ {2}CausalSelfAttention takes \d+\.\d\d× the course run's ms\/iteration \(target ≤ 2×: (met|NOT met)\)/,
+    );
+    expect(lines[5]).toMatch(/^ {2}machine: /);
+  }, 60_000);
+
   test('kernels prints a table by default', async () => {
     const { code, stdout } = await runCli(['bench', 'kernels', '--backend', 'js', '--shapes', 'nano']);
     expect(code).toBe(0);
@@ -148,6 +225,10 @@ describe('lxmls bench', () => {
     [['bench', 'kernels', '--steps', '3'], 'does not apply'],
     [['bench', 'kernels', '--shapes', 'big'], '--shapes must be'],
     [['bench', 'train-step', '--threads', '3'], '--threads must be 1 or 2'],
+    [['bench', 'train-weather', '--steps', '3'], 'option --steps does not apply to bench train-weather'],
+    [['bench', 'train-weather', '--iters', '0'], '--iters must be an integer in [1, 100000]'],
+    [['bench', 'train-weather', '--attention', '/no/such/attention.ts'], 'no such file'],
+    [['bench', 'train-step', '--iters', '3'], 'option --iters does not apply to bench train-step'],
   ])('%j exits with 2 and one line', async (argv, text) => {
     const { code, stdout, stderr } = await runCli(argv);
     expect(code).toBe(2);

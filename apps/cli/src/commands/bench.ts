@@ -1,13 +1,17 @@
 /**
- * `lxmls bench kernels` and `lxmls bench train-step`: the speed of a tensor backend on the course's models.
+ * `lxmls bench kernels`, `lxmls bench train-step` and `lxmls bench train-weather`: the speed of a tensor backend
+ * on the course's models, and of a student's attention in the course run.
  *
  * `kernels` reports GFLOP/s of the backend's matmul kernel on the shapes of a gpt-nano training step and of
  * GPT-2 124M inference; `train-step` reports milliseconds per training step of the real @lxmls/gpt gpt-nano as
- * @lxmls/trainer's loop runs it (forward, backward, gradient clipping, AdamW; bench/train-step.ts). Follows
- * the issue "@lxmls/tensor and its backends" (targets: ≤ 12 ms per step on the default CPU backend) and
- * reference/wasm-kernels.md (method).
+ * @lxmls/trainer's loop runs it (forward, backward, gradient clipping, AdamW; bench/train-step.ts);
+ * `train-weather` times and scores the whole course run of Exercise 3.1 with the course's attention and with
+ * another one side by side (bench/train-weather.ts). Follows the issue "@lxmls/tensor and its backends"
+ * (targets: ≤ 12 ms per step on the default CPU backend), reference/wasm-kernels.md (method) and issue 12
+ * (a student's attention: held-out loss ≤ 1.04× Bayes-optimal at ≤ 2× the course run's ms/iteration).
  */
 
+import { type AttentionFactory, CausalSelfAttention } from '@lxmls/attention';
 import { memory, setBackend } from '@lxmls/tensor';
 import type { ParsedArgs } from '../args.js';
 import { flag, value } from '../args.js';
@@ -15,14 +19,22 @@ import { chooseBackend } from '../backends.js';
 import { benchKernel, KERNEL_SHAPES, type KernelResult } from '../bench/kernels.js';
 import { type MachineInfo, machineInfo, median } from '../bench/timing.js';
 import { GPT_NANO, GptNanoTrainStep } from '../bench/train-step.js';
+import {
+  benchTrainWeather,
+  TRAIN_WEATHER_TARGETS,
+  type TrainWeatherBenchResult,
+} from '../bench/train-weather.js';
 import type { Command, CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
+import { loadStudentAttention, studentFailure } from '../train/student-attention.js';
 
 const USAGE = `Usage: lxmls bench kernels [--backend B] [--threads N] [--compare B2] [--shapes nano|gpt2|all]
                            [--json]
        lxmls bench train-step [--model gpt-nano] [--batch-size 64] [--steps 20] [--warmup 3]
-                              [--dropout 0.1] [--attention separate|fused] [--backend B] [--threads N]
-                              [--compare B2] [--json]
+                              [--dropout 0.1] [--attention separate|exercise|fused] [--backend B]
+                              [--threads N] [--compare B2] [--json]
+       lxmls bench train-weather [--attention FILE] [--iters 2000] [--seed 42] [--eval-samples 10000]
+                                 [--backend B] [--threads N] [--json]
 
 Measures a tensor backend on this machine.
 
@@ -35,6 +47,15 @@ Measures a tensor backend on this machine.
                configureOptimizers' groups (weight decay 0.1 on Linear weights), lr 5e-4, betas (0.9, 0.95).
                Random tokens, the weather task's targets (last 6 of 11 positions). The median over --steps
                steps, the --warmup first steps excluded.
+  train-weather
+               The course run of lxmls train weather (gpt-nano on the weather data, 2000 iterations of batch
+               64 at lr 5e-4, seed 42, FusedCausalSelfAttention), then the same run with the attention of
+               --attention FILE (your CausalSelfAttention of Exercise 2.2; default: the exercise form of
+               @lxmls/attention, composed step by step), one after the other in this process; each scored on
+               --eval-samples held-out sequences. Prints both runs' ms/iteration (wall clock over iterations,
+               and the median iteration), losses and accuracies, the ratio of the ms/iteration, and the
+               targets of a student's attention: held-out loss ≤ 1.04× the Bayes-optimal 0.2502, at ≤ 2× the
+               course run's ms/iteration.
 
 Options:
   --backend B        A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
@@ -49,8 +70,13 @@ Options:
   --steps N          train-step: timed steps (default 20).
   --warmup N         train-step: untimed steps first (default 3).
   --dropout P        train-step: dropout probability of the model (default 0.1, the course's; 0 turns it off).
-  --attention FORM   train-step: separate (default: the exercise attention with query/key/value
-                     projections, as the course trains gpt-nano) or fused (GPT-2's c_attn).
+  --attention FORM   train-step: separate (default: the exercise form's query/key/value projections on
+                     the fused kernel, FusedCausalSelfAttention, as the course trains gpt-nano), exercise
+                     (the exercise form CausalSelfAttention, composed step by step) or fused (GPT-2's
+                     c_attn). train-weather: a FILE exporting CausalSelfAttention (see lxmls train).
+  --iters N          train-weather: iterations of each run (default 2000, the course's).
+  --seed S           train-weather: the seed of both runs (default 42).
+  --eval-samples N   train-weather: held-out sequences scored after each run (default 10000).
   --json             Print one JSON line instead of a table.
                      kernels: {"bench":"kernels","backend","threads","cpu","cores","node","results":[{"name","batch",
                      "m","k","n","transA","transB","mflop","ms","gflops"}]}, with --compare also
@@ -61,6 +87,12 @@ Options:
                      "node"}, with
                      --compare also "compare":{"backend","medianMs","minMs","maxMs","lossFirst","lossLast"}
                      and "speedup" (B2's median over B's).
+                     train-weather: {"bench":"train-weather","backend","threads","recipe","iters","batchSize",
+                     "learningRate","seed","evalSamples","bayesLossAll","bayesLossTest","course":{RUN},
+                     "attention":{"file" (or null),RUN…},"msPerIterRatio","targets":{"lossRatio",
+                     "msPerIterRatio"},"passed":{"loss","speed"},"cpu","cores","node"}, where RUN is
+                     "attention" (the class name),"msPerIter","medianMs","seconds","trainLoss","evalLoss",
+                     "lossRatio" (over 0.2502),"labelAccuracy","sequenceAccuracy".
   -h, --help         Show this help.
 
 Examples:
@@ -68,6 +100,7 @@ Examples:
   lxmls bench train-step --backend wasm --compare tfjs-wasm
   lxmls bench train-step --threads 1
   lxmls bench train-step --dropout 0 --attention fused
+  lxmls bench train-weather --attention causal-self-attention.ts
   lxmls bench kernels --backend js --shapes nano --json`;
 
 /**
@@ -81,7 +114,8 @@ Examples:
  */
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'Speed of a tensor backend: matmul GFLOP/s, ms per gpt-nano training step',
+  summary:
+    'Speed of a tensor backend: matmul GFLOP/s, ms per gpt-nano training step, a student attention in the course run',
   usage: USAGE,
   options: [
     { name: 'backend', value: 'B' },
@@ -94,6 +128,9 @@ export const benchCommand: Command = {
     { name: 'warmup', value: 'N' },
     { name: 'dropout', value: 'P' },
     { name: 'attention', value: 'FORM' },
+    { name: 'iters', value: 'N' },
+    { name: 'seed', value: 'S' },
+    { name: 'eval-samples', value: 'N' },
     { name: 'json' },
   ],
   run: bench,
@@ -113,6 +150,7 @@ const ONLY: Record<string, readonly string[]> = {
     'attention',
     'json',
   ],
+  'train-weather': ['backend', 'threads', 'attention', 'iters', 'seed', 'eval-samples', 'json'],
 };
 
 /** Threads the backend computes with: the wasm backend's `threads`, else 1. */
@@ -125,7 +163,7 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
   const [what, ...extra] = args.positionals;
   if (what === undefined || !(what in ONLY)) {
     throw new CliError(
-      `${what === undefined ? 'missing' : `unknown benchmark ${JSON.stringify(what)}:`} expected kernels or train-step, e.g. lxmls bench train-step`,
+      `${what === undefined ? 'missing' : `unknown benchmark ${JSON.stringify(what)}:`} expected kernels, train-step or train-weather, e.g. lxmls bench train-step`,
     );
   }
   if (extra.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(extra[0])}`);
@@ -163,6 +201,10 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
     );
     return 0;
   }
+  if (what === 'train-weather') {
+    await trainWeatherBench(args, out, { backend: backend.name, threads, on, machine, json });
+    return 0;
+  }
   const model = value(args, 'model') ?? 'gpt-nano';
   if (model !== 'gpt-nano') throw new CliError(`unknown model ${JSON.stringify(model)}: expected gpt-nano`);
   const batchSize = count(args, 'batch-size', 64, 1);
@@ -174,8 +216,10 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
     throw new CliError(`--dropout must be a number in [0, 1), received ${JSON.stringify(dropoutText)}`);
   }
   const attention = value(args, 'attention') ?? 'separate';
-  if (attention !== 'separate' && attention !== 'fused') {
-    throw new CliError(`--attention must be separate or fused, received ${JSON.stringify(attention)}`);
+  if (attention !== 'separate' && attention !== 'exercise' && attention !== 'fused') {
+    throw new CliError(
+      `--attention must be separate, exercise or fused, received ${JSON.stringify(attention)}`,
+    );
   }
   const setup = { batchSize, steps, warmup, dropout, attention } as const;
   const result = trainStep(setup);
@@ -254,7 +298,7 @@ interface TrainStepSetup {
   steps: number;
   warmup: number;
   dropout: number;
-  attention: 'separate' | 'fused';
+  attention: 'separate' | 'exercise' | 'fused';
 }
 
 /** Trains gpt-nano on one random batch on the current backend and times each step. */
@@ -355,5 +399,107 @@ function kernelsTable(
     `  ${'name'.padEnd(18)} ${'shape'.padEnd(28)} ${'MFLOP'.padStart(8)} ${'ms'.padStart(9)} ${'GFLOP/s'.padStart(7)}${vsHead}\n` +
     `${rows.join('\n')}\n` +
     `  machine: ${machineLine(machine)}\n`
+  );
+}
+
+/** Where and how `train-weather` reports. */
+interface BenchContext {
+  backend: string;
+  threads: number;
+  /** `backend wasm (2 threads)`. */
+  on: string;
+  machine: MachineInfo;
+  json: boolean;
+}
+
+/** `lxmls bench train-weather`: the course run and the run with `--attention FILE`, side by side. */
+async function trainWeatherBench(
+  args: ParsedArgs,
+  out: CommandContext['out'],
+  { backend, threads, on, machine, json }: BenchContext,
+): Promise<void> {
+  const iters = count(args, 'iters', 2000, 1);
+  const seed = count(args, 'seed', 42, 0);
+  const evalSamples = count(args, 'eval-samples', 10_000, 1);
+  const file = value(args, 'attention');
+  if (file === '') throw new CliError('--attention needs a file: your CausalSelfAttention (Exercise 2.2)');
+  const attention: AttentionFactory =
+    file === undefined ? CausalSelfAttention : await loadStudentAttention(file);
+  let result: TrainWeatherBenchResult;
+  try {
+    result = await benchTrainWeather({ attention, iters, seed, evalSamples });
+  } catch (error) {
+    throw file === undefined ? error : studentFailure(error, file);
+  }
+  const { course, other, recipe } = result;
+  const passed = {
+    loss: other.lossRatio <= TRAIN_WEATHER_TARGETS.lossRatio,
+    speed: result.msPerIterRatio <= TRAIN_WEATHER_TARGETS.msPerIterRatio,
+  };
+  if (json) {
+    const record = {
+      bench: 'train-weather',
+      backend,
+      threads,
+      recipe: 'course',
+      iters: recipe.iters,
+      batchSize: recipe.batchSize,
+      learningRate: recipe.learningRate,
+      seed,
+      evalSamples,
+      bayesLossAll: result.bayesLossAll,
+      bayesLossTest: result.bayesLossTest,
+      course,
+      attention: { file: file ?? null, ...other },
+      msPerIterRatio: result.msPerIterRatio,
+      targets: TRAIN_WEATHER_TARGETS,
+      passed,
+      ...machine,
+    };
+    await out.write(`${JSON.stringify(record)}\n`);
+    return;
+  }
+  const label = (run: typeof course, what: string) => `${run.attention} (${what})`;
+  const rows = [
+    [label(course, 'course'), course],
+    [label(other, file ?? 'the exercise form'), other],
+  ] as const;
+  const width = Math.max(36, ...rows.map(([name]) => name.length + 2));
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  const line = (cells: string[]) =>
+    `  ${cells[0]!.padEnd(width)}${cells
+      .slice(1)
+      .map((c) => c.padStart(11))
+      .join('')}`;
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  await out.write(
+    [
+      `gpt-nano on the weather data, the course recipe (${recipe.iters} iterations, batch ${recipe.batchSize}, lr ${recipe.learningRate}, seed ${seed}) on ${on}: two runs one after the other in this process, each scored on ${evalSamples} held-out sequences`,
+      line([
+        'attention',
+        'ms/iter',
+        'median ms',
+        'train loss',
+        'held-out',
+        '/ 0.2502',
+        'labels',
+        'sequences',
+      ]),
+      ...rows.map(([name, run]) =>
+        line([
+          name,
+          run.msPerIter.toFixed(2),
+          run.medianMs.toFixed(2),
+          run.trainLoss.toFixed(4),
+          run.evalLoss.toFixed(4),
+          run.lossRatio.toFixed(3),
+          pct(run.labelAccuracy),
+          pct(run.sequenceAccuracy),
+        ]),
+      ),
+      `  ${other.attention} takes ${result.msPerIterRatio.toFixed(2)}× the course run's ms/iteration (target ≤ ${TRAIN_WEATHER_TARGETS.msPerIterRatio}×: ${verdict(passed.speed)}); its held-out loss is ${other.lossRatio.toFixed(3)}× the Bayes-optimal ${result.bayesLossAll.toFixed(4)} (target ≤ ${TRAIN_WEATHER_TARGETS.lossRatio}×: ${verdict(passed.loss)})`,
+      `  machine: ${machineLine(machine)}`,
+      '',
+    ].join('\n'),
   );
 }

@@ -3,6 +3,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getExercise } from '@lxmls/course';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../testing.js';
 
@@ -215,4 +216,109 @@ describe('lxmls train', () => {
     expect(stdout).toContain('char tokenizer, 4 tokens; 300 tokens of text');
     expect(stdout).toMatch(/\ntrain loss \d\.\d{5}; val loss \d\.\d{5} \(the last 10% of the text\)\n/);
   }, 60_000);
+});
+
+describe('lxmls train weather --attention FILE', () => {
+  const root = mkdtempSync(join(tmpdir(), 'lxmls-attention-'));
+  const file = (name: string, text: string) => {
+    const path = join(root, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const tiny = ['--iters', '3', '--batch-size', '8', '--eval-samples', '50', '--json'];
+  const SIGNATURE = getExercise('2.2').signature;
+
+  test('lxmls train weather --attention solved.ts (the solved skeleton) trains, saves, and lxmls eval weather loads it', async () => {
+    const solved = file('solved.ts', getExercise('2.2').solution.ts);
+    const dir = join(root, 'student-weather');
+    const { code, stdout, stderr } = await runCli([
+      'train',
+      'weather',
+      '--attention',
+      solved,
+      ...tiny,
+      '--out',
+      dir,
+    ]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const result = JSON.parse(stdout.trimEnd().split('\n').at(-1)!);
+    expect(result).toMatchObject({ iters: 3, evalSamples: 50 });
+    expect(result.evalLoss).toBeGreaterThan(result.bayesLoss);
+    const info = JSON.parse(readFileSync(join(dir, 'lxmls.json'), 'utf8'));
+    expect(info).toMatchObject({
+      attention: 'separate',
+      training: { attentionClass: 'CausalSelfAttention' },
+    });
+    expect(info.training.command).toContain(`--attention ${solved}`);
+    const again = await runCli(['eval', 'weather', '--model', dir, '--eval-samples', '50', '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).evalLoss).toBeCloseTo(result.evalLoss, 12);
+  }, 120_000);
+
+  test('lxmls train weather --attention FILE re-exporting @lxmls/attention trains like the course run (same losses)', async () => {
+    const standIn = file('stand-in.js', "export { CausalSelfAttention } from '@lxmls/attention';\n");
+    const student = await runCli(['train', 'weather', '--attention', standIn, ...tiny]);
+    const course = await runCli(['train', 'weather', ...tiny]);
+    expect([student.code, course.code]).toEqual([0, 0]);
+    const a = JSON.parse(student.stdout.trimEnd().split('\n').at(-1)!);
+    const b = JSON.parse(course.stdout.trimEnd().split('\n').at(-1)!);
+    // the exercise form and the fused module: the same weights, dropout masks and data give the same run
+    expect(a.trainLoss).toBeCloseTo(b.trainLoss, 4);
+    expect(a.evalLoss).toBeCloseTo(b.evalLoss, 4);
+  }, 120_000);
+
+  test.each([
+    ['a missing file', () => join(root, 'none.ts'), /^lxmls train: cannot read .*none\.ts: no such file\n$/],
+    [
+      'a syntax error',
+      () =>
+        file('broken.ts', 'export class CausalSelfAttention {\n  forward(x) {\n    return x +;\n  }\n}\n'),
+      /^lxmls train: .*broken\.ts:3:\d+: /,
+    ],
+    [
+      'no CausalSelfAttention export',
+      () => file('other.ts', 'export const answer = 42;\n'),
+      new RegExp(
+        `^lxmls train: .*other\\.ts does not export CausalSelfAttention: expected ${SIGNATURE.replace(/[()[\]{}.*+?^$|\\]/g, '\\$&')} \\(the file exports: answer\\)\\n$`,
+      ),
+    ],
+    [
+      'the skeleton with its holes',
+      () => file('skeleton.ts', getExercise('2.2').skeleton.ts),
+      /^lxmls train: .*skeleton\.ts:\d+:\d+: CausalSelfAttention failed: NotImplementedError: .*2\.2\.1/,
+    ],
+    [
+      'an output of the wrong shape',
+      () =>
+        file(
+          'half.js',
+          [
+            "import { CausalSelfAttention as Base } from '@lxmls/attention';",
+            "import { slice } from '@lxmls/tensor';",
+            'export class CausalSelfAttention extends Base {',
+            '  forward(x) {',
+            '    const [B, T, C] = x.shape;',
+            '    return slice(super.forward(x).output, [0, 0, 0], [B, T, C / 2]);',
+            '  }',
+            '}',
+            '',
+          ].join('\n'),
+        ),
+      /^lxmls train: .*half\.js: CausalSelfAttention\.forward\(x\) returned shape \(2, 11, 24\); expected \(2, 11, 48\), the shape of x \(B, T, C\)\n$/,
+    ],
+  ])(
+    'lxmls train weather --attention with %s fails with exit code 2 and one line',
+    async (_, make, message) => {
+      const { code, stdout, stderr } = await runCli(['train', 'weather', '--attention', make(), ...tiny]);
+      expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+      expect(stderr.split('\n')).toHaveLength(2);
+      expect(stderr).toMatch(message);
+    },
+  );
+
+  test('lxmls train text --attention FILE: the option applies to weather only', async () => {
+    const { code, stderr } = await runCli(['train', 'text', '--attention', 'a.ts']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('lxmls train: option --attention does not apply to lxmls train text\n');
+  });
 });

@@ -5,8 +5,6 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GPT } from '@lxmls/gpt';
-import type { Trainer } from '@lxmls/trainer';
 import { FIXED_PROBA } from '@lxmls/weather-data';
 import type { ParsedArgs } from '../args.js';
 import { flag, value } from '../args.js';
@@ -17,7 +15,9 @@ import type { Output } from '../io.js';
 import { asCliError } from '../load-model.js';
 import { buildTokenizer } from '../text-tokenizer.js';
 import { integerOption, positiveOption, progressBar } from '../train/options.js';
+import { attentionKeyMismatch, loadStudentAttention, studentFailure } from '../train/student-attention.js';
 import { sampleText, trainText } from '../train/text.js';
+import { trainTextCompact } from '../train/text-compact.js';
 import {
   bayesFigures,
   evaluateWeather,
@@ -30,13 +30,14 @@ import { saveWeatherModel } from '../train/weather-folder.js';
 import { writeFileAtomic } from '../write-file.js';
 
 const USAGE = `Usage: lxmls train weather [--recipe course|fast] [--iters 2000] [--batch-size 64] [--lr 5e-4]
-                         [--seed 42] [--backend B] [--eval-samples 10000] [--out DIR] [--json]
-       lxmls train text --data FILE [--tokenizer char|bpe] [--vocab-size 512] [--model-type TYPE]
+                         [--seed 42] [--backend B] [--eval-samples 10000] [--attention FILE] [--out DIR]
+                         [--json]
+       lxmls train text --data FILE [--tokenizer char|bpe|gpt2] [--vocab-size 512] [--model-type TYPE]
                          [--n-layer N --n-head N --n-embd N] [--block-size 64] [--iters 2000]
                          [--batch-size 32] [--lr 1e-3] [--seed 42] [--backend B] [--out DIR] [--json]
+                         [--compact-vocab] [--float16]
 
-weather: Exercise 3.1. Trains gpt-nano (3 layers, 3 heads, 48 channels, the exercise attention, dropout 0.1)
-on the weather HMM data with the course's fixed_proba, with the trainer of In [22] (AdamW, betas (0.9, 0.95),
+weather: Exercise 3.1. Trains gpt-nano (3 layers, 3 heads, 48 channels, dropout 0.1) on the weather HMM data with the course's fixed_proba, with the trainer of In [22] (AdamW, betas (0.9, 0.95),
 weight decay 0.1, gradient clip 1.0). Every 100 iterations it prints the notebook's line
   iter_dt 74.95ms; iter 100: train loss 0.68922
 (iter_dt: the time of the previous iteration), then scores the model on --eval-samples held-out test
@@ -45,12 +46,16 @@ and exact-sequence accuracy of greedy decoding, model.generate(x[:, :6], 6), as 
 does. They are printed next to the Bayes-optimal figures, computed exactly from the HMM, on the test split
 (the fair comparison: loss 0.2445) and on all sequences (the course's floor: loss 0.2502, labels 84.90%,
 sequences 45.65% greedy / 45.84% Viterbi). A progress bar is shown when stdout is a terminal.
+The attention is FusedCausalSelfAttention (the exercise form's query/key/value/output projections on the
+fused kernel: the same values and gradients, faster), or with --attention FILE your own CausalSelfAttention
+of Exercise 2.2 (lxmls exercise init 2.2 writes the skeleton).
 
 text: trains a GPT on the text of FILE (UTF-8), character-level (default) or with a byte-level BPE of
 --vocab-size tokens trained on it; windows of --block-size + 1 tokens drawn at random from the first 90%;
 the loss on the last 10% is reported (val loss); a linear warmup over 5% of the run then a cosine decay to a
 tenth of --lr. It ends with a 200-token sample. --out DIR saves config.json, model.safetensors and
-tokenizer.json: lxmls generate --model DIR then uses that tokenizer.
+tokenizer.json: lxmls generate --model DIR then uses that tokenizer (with --tokenizer gpt2 no tokenizer.json
+is written: GPT-2's BPE is the default of a folder without one).
 
 Options:
   --recipe NAME         weather: course (default): 2000 iterations, batch 64, constant lr 5e-4 (In [22]).
@@ -64,6 +69,13 @@ Options:
   --backend B           The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
                         tfjs-cpu.
   --eval-samples N      weather: held-out test sequences to score (default 10000).
+  --attention FILE      weather: train with the CausalSelfAttention that FILE exports (.ts, .mts, .js or
+                        .mjs; it may import @lxmls/tensor, @lxmls/nn, @lxmls/attention and @lxmls/course):
+                        a class constructed as new CausalSelfAttention(config, options) whose forward(x)
+                        maps (B, T, C) to (B, T, C). It is run once on a (2, 11, 48) input first. Generation
+                        then runs without a KV cache (unless the class sets supportsKVCache). With --out,
+                        its parameters must have the exercise form's names (query_proj, key_proj,
+                        value_proj, output_proj, and the buffer bias), so lxmls eval weather can load them.
   --out DIR             Save the trained model there (created if needed; each file written to a temporary
                         file then renamed): config.json + model.safetensors (Hugging Face layout), and
                         lxmls.json (weather: the task, the probabilities, how it was trained; read by
@@ -75,7 +87,12 @@ Options:
                         then bayesLossAll and bayesViterbiSequenceAccuracy, recipe, seed, evalSamples, seconds.
                         text: {"iters","msPerIter","trainLoss","valLoss","vocabSize","parameters","sample"}.
   --data FILE           text: the training text (at least 2 × (block size + 1) tokens).
-  --tokenizer KIND      text: char (default) or bpe.
+  --tokenizer KIND      text: char (default), bpe (trained on the text) or gpt2 (GPT-2's BPE, 50,257 tokens).
+  --compact-vocab       text: train over the ids the text uses only, plus one row shared by all the others
+                        (its logit raised by log(their number), so the loss is the full model's), with the
+                        lm head tied to the token embedding; saved widened to the whole vocabulary, every
+                        absent id's row a copy of the shared one (the fused GPT-2 attention layout).
+  --float16             text: save the weights as F16 (half the bytes).
   --vocab-size N        text, bpe: the vocabulary size, in [257, 50000] (default 512).
   --model-type TYPE     text: a model type (gpt-nano, gpt-micro, gpt-mini, ...); default gpt-micro (4 layers,
                         4 heads, 128 channels). --n-layer, --n-head and --n-embd give sizes instead.
@@ -83,13 +100,17 @@ Options:
   -h, --help            Show this help.
 
 Exit code 2 with one line on stderr for: a task other than weather or text, an option out of range, a
-missing or unreadable --data file, a text too short for the block size, a folder that cannot be written.
+missing or unreadable --data file, a text too short for the block size, a folder that cannot be written;
+--attention: a missing file, a syntax error (file:line:col), a file without the CausalSelfAttention export
+(its expected signature named), an error thrown by it (at its file:line:col), an output of the wrong shape.
 
 Examples:
   lxmls train weather
   lxmls train weather --recipe fast --json
   lxmls train weather --iters 300 --out ./my-weather && lxmls eval weather --model ./my-weather
+  lxmls exercise init 2.2 && lxmls train weather --attention causal-self-attention.ts
   lxmls train text --data tinyshakespeare.txt --iters 2000 --out ./my-shakespeare
+  lxmls train text --data tinyshakespeare.txt --tokenizer gpt2 --compact-vocab --float16 --out ./my-gpt2-verse
   lxmls generate --model ./my-shakespeare --max-new-tokens 200`;
 
 /**
@@ -98,7 +119,7 @@ Examples:
  * @example
  * ```ts
  * import { trainCommand } from './commands/train.js';
- * console.log(trainCommand.name, trainCommand.options.length); // → train 17
+ * console.log(trainCommand.name, trainCommand.options.length); // → train 20
  * ```
  */
 export const trainCommand: Command = {
@@ -113,6 +134,7 @@ export const trainCommand: Command = {
     { name: 'seed', value: 'S' },
     { name: 'backend', value: 'B' },
     { name: 'eval-samples', value: 'N' },
+    { name: 'attention', value: 'FILE' },
     { name: 'out', value: 'DIR' },
     { name: 'json' },
     { name: 'data', value: 'FILE' },
@@ -123,11 +145,13 @@ export const trainCommand: Command = {
     { name: 'n-head', value: 'N' },
     { name: 'n-embd', value: 'N' },
     { name: 'block-size', value: 'N' },
+    { name: 'compact-vocab' },
+    { name: 'float16' },
   ],
   run: train,
 };
 
-const WEATHER_ONLY = ['recipe', 'eval-samples'];
+const WEATHER_ONLY = ['recipe', 'eval-samples', 'attention'];
 const TEXT_ONLY = [
   'data',
   'tokenizer',
@@ -137,6 +161,8 @@ const TEXT_ONLY = [
   'n-head',
   'n-embd',
   'block-size',
+  'compact-vocab',
+  'float16',
 ];
 
 async function train(args: ParsedArgs, context: CommandContext): Promise<number> {
@@ -159,7 +185,7 @@ function reporter(out: Output, stdout: NodeJS.WritableStream, total: number, jso
   const bar = (stdout as { isTTY?: boolean }).isTTY === true && !json;
   let started = 0;
   let lastDraw = 0;
-  return async (t: Trainer<GPT>) => {
+  return async (t: { iterNum: number; iterDt: number; loss: number }) => {
     if (t.iterNum === 0) started = performance.now();
     if (t.iterNum % 100 === 0) await out.write(`${bar ? '\r\x1b[K' : ''}${logLine(t)}\n`);
     if (!bar) return;
@@ -188,20 +214,44 @@ async function trainWeatherTask(args: ParsedArgs, { io, out }: CommandContext): 
   const dir = value(args, 'out');
   if (dir === '') throw new CliError('--out needs a folder path');
   const json = flag(args, 'json');
+  const attentionFile = value(args, 'attention');
+  if (attentionFile === '')
+    throw new CliError('--attention needs a file: your CausalSelfAttention (Exercise 2.2)');
   await chooseBackend(value(args, 'backend'));
+  const attention = attentionFile === undefined ? undefined : await loadStudentAttention(attentionFile);
+  if (attention && dir !== undefined) {
+    const { missing, unexpected } = attentionKeyMismatch(attention);
+    if (missing.length > 0 || unexpected.length > 0) {
+      throw new CliError(
+        `--out: the CausalSelfAttention of ${attentionFile} has parameters ${unexpected.join(', ') || 'none'} instead of ${missing.join(', ')}; lxmls eval weather loads the exercise form's names`,
+      );
+    }
+  }
 
   const lines: string[] = [];
-  const { model, trainer, seconds } = await trainWeather({
-    recipe,
-    seed,
-    log: (line) => lines.push(line),
-    onBatchEnd: reporter(out, io.stdout, recipe.iters, json),
-  });
+  let run: Awaited<ReturnType<typeof trainWeather>>;
+  try {
+    run = await trainWeather({
+      recipe,
+      seed,
+      ...(attention ? { attention } : {}),
+      log: (line) => lines.push(line),
+      onBatchEnd: reporter(out, io.stdout, recipe.iters, json),
+    });
+  } catch (error) {
+    throw attentionFile === undefined ? error : studentFailure(error, attentionFile);
+  }
+  const { model, trainer, seconds } = run;
   try {
     const msPerIter = (1000 * seconds) / trainer.iterNum;
     if (!json)
       await out.write(`Training time: ${seconds.toFixed(2)} seconds (${msPerIter.toFixed(2)} ms/iter)\n`);
-    const scores = evaluateWeather(model, FIXED_PROBA, evalSamples);
+    let scores: ReturnType<typeof evaluateWeather>;
+    try {
+      scores = evaluateWeather(model, FIXED_PROBA, evalSamples);
+    } catch (error) {
+      throw attentionFile === undefined ? error : studentFailure(error, attentionFile);
+    }
     const bayes = bayesFigures(FIXED_PROBA);
     if (dir !== undefined) {
       await saveWeatherModel(dir, model, {
@@ -209,7 +259,8 @@ async function trainWeatherTask(args: ParsedArgs, { io, out }: CommandContext): 
         proba: FIXED_PROBA,
         attention: 'separate',
         training: {
-          command: `lxmls train weather --recipe ${recipeName} --iters ${recipe.iters} --batch-size ${recipe.batchSize} --lr ${recipe.learningRate} --seed ${seed}`,
+          command: `lxmls train weather --recipe ${recipeName} --iters ${recipe.iters} --batch-size ${recipe.batchSize} --lr ${recipe.learningRate} --seed ${seed}${attentionFile === undefined ? '' : ` --attention ${attentionFile}`}`,
+          attentionClass: attention ? attention.name || 'a factory' : 'FusedCausalSelfAttention',
           recipe: recipeName,
           iters: trainer.iterNum,
           batchSize: recipe.batchSize,
@@ -255,9 +306,9 @@ async function trainTextTask(args: ParsedArgs, { io, out }: CommandContext): Pro
   const data = value(args, 'data');
   if (data === undefined || data === '') throw new CliError('missing --data FILE: the text to train on');
   const kind = value(args, 'tokenizer') ?? 'char';
-  if (kind !== 'char' && kind !== 'bpe')
-    throw new CliError(`--tokenizer must be char or bpe, received ${JSON.stringify(kind)}`);
-  if (kind === 'char' && args.options.has('vocab-size'))
+  if (kind !== 'char' && kind !== 'bpe' && kind !== 'gpt2')
+    throw new CliError(`--tokenizer must be char, bpe or gpt2, received ${JSON.stringify(kind)}`);
+  if (kind !== 'bpe' && args.options.has('vocab-size'))
     throw new CliError('option --vocab-size applies to --tokenizer bpe only');
   const vocabSize = integerOption(args, 'vocab-size', 512, 257, 50_000);
   const blockSize = integerOption(args, 'block-size', 64, 1, 4096);
@@ -282,6 +333,8 @@ async function trainTextTask(args: ParsedArgs, { io, out }: CommandContext): Pro
   const dir = value(args, 'out');
   if (dir === '') throw new CliError('--out needs a folder path');
   const json = flag(args, 'json');
+  const compact = flag(args, 'compact-vocab');
+  const float16 = flag(args, 'float16');
 
   let text: string;
   try {
@@ -297,16 +350,15 @@ async function trainTextTask(args: ParsedArgs, { io, out }: CommandContext): Pro
     );
   }
   await chooseBackend(value(args, 'backend'));
-  let run: Awaited<ReturnType<typeof trainText>>;
+  let run: Pick<Awaited<ReturnType<typeof trainText>>, 'model' | 'seconds' | 'valLoss'> & {
+    trainer: { iterNum: number; loss: number };
+  };
   try {
-    run = await trainText(ids, tokenizer, {
-      model: { ...modelSizes, blockSize },
-      iters,
-      batchSize,
-      learningRate,
-      seed,
-      onBatchEnd: reporter(out, io.stdout, iters, json),
-    });
+    const recipe = { model: { ...modelSizes, blockSize }, iters, batchSize, learningRate, seed };
+    const onBatchEnd = reporter(out, io.stdout, iters, json);
+    run = compact
+      ? await trainTextCompact(ids, tokenizer, { ...recipe, onBatchEnd })
+      : await trainText(ids, tokenizer, { ...recipe, onBatchEnd });
   } catch (error) {
     throw asCliError(error, data);
   }
@@ -316,11 +368,11 @@ async function trainTextTask(args: ParsedArgs, { io, out }: CommandContext): Pro
     const sample = sampleText(model, tokenizer, 200, seed);
     if (dir !== undefined) {
       try {
-        await model.save(dir);
+        await model.save(dir, { float16 });
       } catch (error) {
         throw asCliError(error, dir);
       }
-      await writeFileAtomic(join(dir, 'tokenizer.json'), tokenizer.toJson(), '--out');
+      if (kind !== 'gpt2') await writeFileAtomic(join(dir, 'tokenizer.json'), tokenizer.toJson(), '--out');
     }
     if (json) {
       const result = {

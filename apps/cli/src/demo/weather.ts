@@ -21,6 +21,7 @@ import {
   evaluateWeather,
   formatWeatherSummary,
   logLine,
+  WEATHER_ATTENTION,
   WEATHER_RECIPES,
   weatherModelConfig,
   weatherTrainerConfig,
@@ -135,7 +136,8 @@ function weatherCells(): DemoCell[] {
       code: notebookCell(21).python,
       run: () => {
         const config = weatherModelConfig();
-        model = new GPT(config); // the sizes of gpt-nano are merged into config, as in the toolkit
+        // the sizes of gpt-nano are merged into config, as in the toolkit; the course recipe's fused attention
+        model = new GPT(config, { attention: WEATHER_ATTENTION });
         return [model.parameterCountLine(), ...formatConfig(config).split('\n')];
       },
     },

@@ -8,6 +8,7 @@
  * greedily, and the labels and whole sequences that match are counted.
  */
 
+import { type AttentionFactory, FusedCausalSelfAttention } from '@lxmls/attention';
 import { GPT, type GPTConfig, generate } from '@lxmls/gpt';
 import { manualSeed, tensor } from '@lxmls/tensor';
 import {
@@ -64,6 +65,20 @@ export const WEATHER_RECIPES: Readonly<Record<'course' | 'fast', WeatherRecipe>>
     lrSchedule: { type: 'cosine', warmupIters: 30, minLr: 3e-4 },
   },
 };
+
+/**
+ * The attention the course recipe trains gpt-nano with: {@link FusedCausalSelfAttention}, the exercise form's
+ * parameters (`query_proj`, `key_proj`, `value_proj`, `output_proj`) on the fused kernel, equal to the exercise
+ * form in values and gradients and faster. `lxmls train weather --attention FILE` trains with a student's
+ * instead.
+ *
+ * @example
+ * ```ts
+ * import { WEATHER_ATTENTION } from './train/weather.js';
+ * console.log(WEATHER_ATTENTION.name); // → FusedCausalSelfAttention
+ * ```
+ */
+export const WEATHER_ATTENTION: AttentionFactory = FusedCausalSelfAttention;
 
 /**
  * The model config of In [21]: gpt-nano (3 layers, 3 heads, 48 channels) over the 8 weather tokens, block
@@ -224,6 +239,8 @@ export interface TrainWeatherOptions {
   seed: number;
   /** The HMM; the course's `fixed_proba` by default. */
   proba?: WeatherProba;
+  /** The attention of every block (a class or a factory); {@link WEATHER_ATTENTION} by default. */
+  attention?: AttentionFactory;
   /** The trainer's log lines (`running on device wasm`). */
   log?: (line: string) => void;
   /** Called after every iteration (the callback of In [23] and a progress bar). */
@@ -242,9 +259,10 @@ export interface TrainedWeather {
 
 /**
  * Trains gpt-nano on the weather data, as cells In [20] to In [23]: `manualSeed(seed)`, the train split drawn
- * with `seed`, the model of {@link weatherModelConfig}, the trainer of {@link weatherTrainerConfig}.
+ * with `seed`, the model of {@link weatherModelConfig} with `attention` ({@link WEATHER_ATTENTION}, the fused
+ * module, unless given), the trainer of {@link weatherTrainerConfig}.
  *
- * @param options - The recipe, seed, probabilities and callbacks.
+ * @param options - The recipe, seed, probabilities, attention and callbacks.
  * @returns The model, the trainer and the run's time.
  * @example
  * ```ts
@@ -255,10 +273,10 @@ export interface TrainedWeather {
  * ```
  */
 export async function trainWeather(options: TrainWeatherOptions): Promise<TrainedWeather> {
-  const { recipe, seed, proba = FIXED_PROBA, log, onBatchEnd } = options;
+  const { recipe, seed, proba = FIXED_PROBA, log, onBatchEnd, attention = WEATHER_ATTENTION } = options;
   manualSeed(seed);
   const train = new WeatherDataset('train', { proba, seed });
-  const model = new GPT(weatherModelConfig());
+  const model = new GPT(weatherModelConfig(), { attention });
   try {
     const trainer = new Trainer(weatherTrainerConfig(recipe, seed), model, train, log ? { log } : {});
     if (onBatchEnd) trainer.setCallback('on_batch_end', onBatchEnd);

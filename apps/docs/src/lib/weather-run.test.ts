@@ -1,4 +1,5 @@
 import '@lxmls/backend-wasm/register';
+import { CausalSelfAttention } from '@lxmls/attention';
 import { describe, expect, test } from 'vitest';
 import { createWeatherRun, evaluateWeather, iterLine } from './weather-run.js';
 
@@ -12,7 +13,24 @@ describe('createWeatherRun / evaluateWeather', () => {
     expect(run.trainer.config.maxIters).toBe(2000);
     expect(run.bayes.loss.toFixed(4)).toBe('0.2502');
     expect(run.bayesTest.loss.toFixed(6)).toBe('0.244505');
+    expect(run.model.toString()).toContain('(attn): FusedCausalSelfAttention(');
     run.model.dispose();
+  });
+
+  test('createWeatherRun({ attention: CausalSelfAttention }) trains the exercise form to the same losses', async () => {
+    const losses = async (attention?: typeof CausalSelfAttention) => {
+      const run = createWeatherRun({ maxIters: 5, seed: 2, ...(attention ? { attention } : {}) });
+      const seen: number[] = [];
+      run.trainer.setCallback('on_batch_end', (t) => void seen.push(t.loss));
+      await run.trainer.run();
+      expect(run.model.toString()).toContain(`(attn): ${attention?.name ?? 'FusedCausalSelfAttention'}(`);
+      run.model.dispose();
+      return seen;
+    };
+    const exercise = await losses(CausalSelfAttention);
+    const fused = await losses();
+    expect(exercise).toHaveLength(5);
+    for (const [i, loss] of exercise.entries()) expect(loss).toBeCloseTo(fused[i]!, 4);
   });
 
   test('createWeatherRun({ maxIters: 40, learningRate: 5e-3 }) trains: the loss falls from about ln 8', async () => {

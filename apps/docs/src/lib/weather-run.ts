@@ -1,10 +1,12 @@
 /**
  * Exercise 3.1 set up as in the notebook: gpt-nano on the weather data, trained by the course Trainer with
- * `learning_rate 5e-4`, batch 64, and the notebook's log line every 100 iterations. The page adds the buttons
- * and the chart; this module has no DOM, so Node tests run it too.
+ * `learning_rate 5e-4`, batch 64, and the notebook's log line every 100 iterations. The attention is
+ * FusedCausalSelfAttention (the exercise form's parameters on the fused kernel, as `lxmls train weather`
+ * trains it), or a student's own class (the exercise page's "Train with my attention"). The page adds the
+ * buttons and the chart; this module has no DOM, so Node tests run it too.
  */
 
-import type { AttentionFactory } from '@lxmls/attention';
+import { type AttentionFactory, FusedCausalSelfAttention } from '@lxmls/attention';
 import { GPT } from '@lxmls/gpt';
 import { RandomGenerator, tensor, tidy } from '@lxmls/tensor';
 import { type Batch, evaluate, sequenceLabelAccuracy, Trainer } from '@lxmls/trainer';
@@ -20,7 +22,10 @@ export interface WeatherRunOptions {
   batchSize?: number;
   /** Seeds the weights, the dropout masks, and the dataset (numpy's `np.random.seed`). */
   seed?: number;
-  /** The attention of every block (a student's `CausalSelfAttention`, exercise-2-2.html); default the GPT's. */
+  /**
+   * The attention of every block (a student's `CausalSelfAttention`, exercise-2-2.html); default
+   * FusedCausalSelfAttention, the course recipe's (the exercise form's parameters on the fused kernel).
+   */
   attention?: AttentionFactory;
 }
 
@@ -43,17 +48,20 @@ export interface WeatherRun {
  * @returns The {@link WeatherRun}; dispose `model` when done with it.
  */
 export function createWeatherRun(options: WeatherRunOptions = {}): WeatherRun {
-  const { maxIters = 2000, learningRate = 5e-4, batchSize = 64, seed = 0, attention } = options;
+  const {
+    maxIters = 2000,
+    learningRate = 5e-4,
+    batchSize = 64,
+    seed = 0,
+    attention = FusedCausalSelfAttention,
+  } = options;
   const train = new WeatherDataset('train', { proba: FIXED_PROBA, seed });
   const test = new WeatherDataset('test', { proba: FIXED_PROBA, seed: seed + 1 });
   const modelConfig = GPT.getDefaultConfig();
   modelConfig.modelType = 'gpt-nano';
   modelConfig.vocabSize = train.getVocabSize(); // 8
   modelConfig.blockSize = train.getBlockSize(); // 11
-  const model = new GPT(modelConfig, {
-    generator: new RandomGenerator(seed),
-    ...(attention ? { attention } : {}),
-  });
+  const model = new GPT(modelConfig, { generator: new RandomGenerator(seed), attention });
   const trainConfig = Trainer.getDefaultConfig();
   trainConfig.learningRate = learningRate;
   trainConfig.maxIters = maxIters;
