@@ -53,8 +53,6 @@ const TABLE_CHARS = CONTEXTS * SYMBOLS * 2;
 const BASE = 85;
 const TOP = BASE ** 3;
 const WINDOW = BASE ** 4;
-/** Uniform numbers are coded in parts of at most this many bits, so that a part's step stays large. */
-const CHUNK_BITS = 8;
 
 function byteClass(byte: number): number {
   if (byte === 0x20) return 0;
@@ -199,10 +197,7 @@ export function encodeMerges(left: ArrayLike<number>, right: ArrayLike<number>):
     const i = context * SYMBOLS + symbol;
     code(starts[i]!, freqs[i]!, FREQ_BITS);
     const length = symbol % LENGTHS;
-    const rest = y - (1 << length);
-    if (length > CHUNK_BITS) code(rest >> CHUNK_BITS, 1, length - CHUNK_BITS);
-    const bits = Math.min(length, CHUNK_BITS);
-    code(rest & ((1 << bits) - 1), 1, bits);
+    if (length > 0) code(y - (1 << length), 1, length);
   }
   for (let i = 0; i < 5; i++) shiftLow();
   let out = '';
@@ -220,10 +215,15 @@ export function encodeMerges(left: ArrayLike<number>, right: ArrayLike<number>):
  * @throws {@link LxmlsBpeError} `INVALID_VOCABULARY` if the text is not a valid encoding.
  */
 export function decodeMerges(text: string, count: number): { left: Int32Array; right: Int32Array } {
-  // Checked once here, so that the loop below reads digits without a test.
-  if (text.length < TABLE_CHARS + 5 || !/^[!#(-;=?-[\]-_a-~]*$/.test(text)) corrupt();
-  const digit = new Uint8Array(128);
+  // The characters as bytes (native code: ASCII in, one byte each), with zeros past the end for the decoder's
+  // last reads; a character outside ASCII makes more bytes than characters.
+  const chars = new Uint8Array(text.length + 8);
+  const { read, written } = new TextEncoder().encodeInto(text, chars);
+  if (read !== text.length || written !== text.length || text.length < TABLE_CHARS + 5) corrupt();
+  // Each character's digit; BASE (85) marks a character outside the alphabet.
+  const digit = new Uint8Array(256).fill(BASE);
   for (let d = 0; d < BASE; d++) digit[MERGES_ALPHABET.charCodeAt(d)] = d;
+  digit[0] = 0; // the padding
   // The table: per context, the frequencies, their running sums, and a lookup from a slot to its symbol.
   const freqs = new Int32Array(CONTEXTS * SYMBOLS);
   const starts = new Int32Array(CONTEXTS * SYMBOLS);
@@ -232,7 +232,7 @@ export function decodeMerges(text: string, count: number): { left: Int32Array; r
     let start = 0;
     for (let s = 0; s < SYMBOLS; s++) {
       const i = context * SYMBOLS + s;
-      const f = digit[text.charCodeAt(2 * i)]! * BASE + digit[text.charCodeAt(2 * i + 1)]!;
+      const f = digit[chars[2 * i]!]! * BASE + digit[chars[2 * i + 1]!]!;
       if (start + f > FREQ_TOTAL) corrupt();
       freqs[i] = f;
       starts[i] = start;
@@ -241,71 +241,87 @@ export function decodeMerges(text: string, count: number): { left: Int32Array; r
     }
     if (start !== FREQ_TOTAL) corrupt();
   }
-  const classOfByte = new Uint8Array(256);
-  for (let b = 0; b < 256; b++) classOfByte[b] = byteClass(b);
-  const { size, sizes, lists, firstClass, lastByte } = new ClassLists(count);
+  const lists = new ClassLists(count);
   const left = new Int32Array(count);
   const right = new Int32Array(count);
-  // Digits past the end read as 0.
-  const digits = `${text}!!!!!!!!`;
+  decodeIds(chars, digit, freqs, starts, symbolAt, lists, left, right);
+  return { left, right };
+}
+
+/**
+ * The range decoder's loop, on its own so that the engine optimises a small function early (it runs once,
+ * at start-up, so most of its time is spent before the optimised code is ready).
+ */
+function decodeIds(
+  chars: Uint8Array,
+  digit: Uint8Array,
+  freqs: Int32Array,
+  starts: Int32Array,
+  symbolAt: Uint8Array,
+  classLists: ClassLists,
+  left: Int32Array,
+  right: Int32Array,
+): void {
+  const { size, sizes, lists, firstClass, lastByte } = classLists;
+  const classOfByte = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) classOfByte[b] = byteClass(b);
+  const count = left.length;
   // The first digit is always 0 (LZMA's convention); the next four start the code. Every value stays below
   // 85^4 < 2^27, a small integer for the JavaScript engine, which keeps even the first, unoptimised run quick.
   let at = TABLE_CHARS + 1;
   let code = 0;
-  for (; at < TABLE_CHARS + 5; at++) code = code * BASE + digit[digits.charCodeAt(at)]!;
+  for (const end = at + 4; at < end; at++) code = code * BASE + digit[chars[at]!]!;
   let range = WINDOW - 1;
-  let a = 0;
   let leftContext = 0;
-  for (let n = 0; n < 2 * count; n++) {
-    const r = n >> 1;
-    let context: number;
-    if ((n & 1) === 0) {
-      if (r + 1 === 256 << leftContext) leftContext++; // the bit length of r + 1, minus 8
-      context = leftContext;
-    } else context = LEFT_CONTEXTS + classOfByte[lastByte[a]!]!;
-    // The symbol: which of the 4096 slots the code falls in.
-    let step = range >> FREQ_BITS;
-    const slot = (code / step) | 0;
-    if (slot >= FREQ_TOTAL) corrupt();
-    const symbol = symbolAt[(context << FREQ_BITS) + slot]!;
-    const i = context * SYMBOLS + symbol;
-    code -= starts[i]! * step;
-    range = freqs[i]! * step;
-    while (range < TOP) {
-      range *= BASE;
-      code = code * BASE + digit[digits.charCodeAt(at++)]!;
-    }
-    // The bits below the leading one of k + 1, as uniform numbers of at most CHUNK_BITS bits.
-    const length = symbol % LENGTHS;
-    let rest = 0;
-    for (let bits = length > CHUNK_BITS ? length - CHUNK_BITS : length, todo = length; todo > 0; ) {
-      step = range >> bits;
-      const part = (code / step) | 0;
-      if (part >> bits !== 0) corrupt();
-      rest = (rest << bits) | part;
-      code -= part * step;
-      range = step;
+  for (let r = 0; r < count; r++) {
+    if (r + 1 === 256 << leftContext) leftContext++; // the bit length of r + 1, minus 8
+    let a = 0;
+    for (let side = 0; side < 2; side++) {
+      const context = side === 0 ? leftContext : LEFT_CONTEXTS + classOfByte[lastByte[a]!]!;
+      // The symbol: which of the 4096 slots the code falls in.
+      let step = range >> FREQ_BITS;
+      const slot = (code / step) | 0;
+      if (slot >= FREQ_TOTAL) corrupt();
+      const symbol = symbolAt[(context << FREQ_BITS) + slot]!;
+      const i = context * SYMBOLS + symbol;
+      code -= starts[i]! * step;
+      range = freqs[i]! * step;
       while (range < TOP) {
+        const d = digit[chars[at++]!]!;
+        if (d === BASE) corrupt();
         range *= BASE;
-        code = code * BASE + digit[digits.charCodeAt(at++)]!;
+        code = code * BASE + d;
       }
-      todo -= bits;
-      bits = CHUNK_BITS;
-    }
-    const c = (symbol / LENGTHS) | 0;
-    const k = (1 << length) + rest - 1;
-    if (k >= sizes[c]!) corrupt();
-    const id = lists[c * size + k]!;
-    if ((n & 1) === 0) a = id;
-    else {
-      left[r] = a;
-      right[r] = id;
-      const merged = 256 + r;
-      lastByte[merged] = lastByte[id]!;
-      const cm = firstClass[a]!;
-      firstClass[merged] = cm;
-      lists[cm * size + sizes[cm]!++] = merged;
+      // The bits below the leading one of k + 1, as one uniform number.
+      const length = symbol & (LENGTHS - 1);
+      let rest = 0;
+      if (length > 0) {
+        step = range >> length;
+        rest = (code / step) | 0;
+        if (rest >> length !== 0) corrupt();
+        code -= rest * step;
+        range = step;
+        while (range < TOP) {
+          const d = digit[chars[at++]!]!;
+          if (d === BASE) corrupt();
+          range *= BASE;
+          code = code * BASE + d;
+        }
+      }
+      const c = symbol >> 4; // LENGTHS = 16
+      const k = (1 << length) + rest - 1;
+      if (k >= sizes[c]!) corrupt();
+      const id = lists[c * size + k]!;
+      if (side === 0) a = id;
+      else {
+        left[r] = a;
+        right[r] = id;
+        const merged = 256 + r;
+        lastByte[merged] = lastByte[id]!;
+        const cm = firstClass[a]!;
+        firstClass[merged] = cm;
+        lists[cm * size + sizes[cm]!++] = merged;
+      }
     }
   }
-  return { left, right };
 }
