@@ -1,8 +1,11 @@
 // Tests of `lxmls check`, run in-process through main(); the grader runs in the built worker
 // (apps/cli/dist/student/check-worker.js), so they need `tsc --build` first, as bin.test.ts does.
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { getExercise } from '@lxmls/course';
 import { WRONG_SOLUTIONS } from '@lxmls/course/testing';
 import { describe, expect, test } from 'vitest';
@@ -33,6 +36,17 @@ describe('lxmls check', () => {
     expect(stdout).toContain(
       `All 13 checks passed.\nNow train the GPT with your attention: lxmls train weather --attention ${file}\n`,
     );
+  });
+
+  test('node bin/lxmls.js check 2.1 without --impl grades cross-attention.ts of the current folder', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'lxmls-check-cwd-'));
+    writeFileSync(join(here, 'cross-attention.ts'), getExercise('2.1').solution.ts);
+    const bin = fileURLToPath(new URL('../../bin/lxmls.js', import.meta.url));
+    const { stdout } = await promisify(execFile)('node', [bin, 'check', '2.1'], { cwd: here });
+    expect(stdout).toMatch(
+      /^Exercise 2\.1, Building a simple cross-attention function: cross-attention\.ts\n/,
+    );
+    expect(stdout).toMatch(/All 10 checks passed\.\n$/);
   });
 
   test('lxmls check 2.1 --json on the JavaScript solution prints one line and exits with 0', async () => {
