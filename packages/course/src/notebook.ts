@@ -649,6 +649,8 @@ class CausalSelfAttention(nn.Module):
         return output
 `,
       `
+// The notebook's cell mixes names (Q and query, scores and attention_scores) and uses floor without importing
+// it: here each tensor has one name, and the head size is computed once.
 import { causalMask, type CausalSelfAttentionConfig } from '@lxmls/attention';
 import { Dropout, Linear, Module } from '@lxmls/nn';
 import { maskedFill, matmul, slice, softmax, sub, type Tensor } from '@lxmls/tensor';
