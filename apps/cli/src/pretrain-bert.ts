@@ -57,6 +57,8 @@ export interface PretrainBertOptions {
   iters?: number;
   /** Peak learning rate (default 1e-3). */
   lr?: number;
+  /** Dropout of the hidden states and of the attention weights (default 0.1, BERT's). */
+  dropout?: number;
   /** Warmup iterations (default iters / 20). */
   warmup?: number;
   /** The seed of the initialisation, the batches and the held-out masks (default 0). */
@@ -194,6 +196,7 @@ export async function pretrainBert(
     threads = 1,
   } = options;
   const intermediate = options.intermediate ?? 4 * hidden;
+  const dropout = options.dropout ?? 0.1;
   const warmup = options.warmup ?? Math.max(1, Math.round(iters / 20));
   registerWasmBackend(10, { threads });
   await setBackend('wasm');
@@ -248,6 +251,8 @@ export async function pretrainBert(
     numAttentionHeads: heads,
     intermediateSize: intermediate,
     maxPositionEmbeddings: maxLength,
+    hiddenDropoutProb: dropout,
+    attentionProbsDropoutProb: dropout,
   };
   const model = new BertForMaskedLM(config);
   log(
@@ -467,6 +472,7 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
       vocab: { type: 'string' },
       out: { type: 'string' },
       lr: { type: 'string' },
+      dropout: { type: 'string' },
       'held-out-fraction': { type: 'string' },
       'measure-only': { type: 'boolean' },
       ...Object.fromEntries(INT_OPTIONS.map((k) => [k, { type: 'string' as const }])),
@@ -487,6 +493,7 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
     (options as unknown as Record<string, number>)[camel(k)] = n;
   }
   if (v.lr !== undefined) options.lr = Number(v.lr);
+  if (v.dropout !== undefined) options.dropout = Number(v.dropout);
   if (v['held-out-fraction'] !== undefined) options.heldOutFraction = Number(v['held-out-fraction']);
   if ((values as Record<string, unknown>)['measure-only'] === true) options.measureOnly = true;
   return options;
