@@ -5,6 +5,7 @@
  * `y` the same shifted by one.
  */
 
+import { FusedCausalSelfAttention } from '@lxmls/attention';
 import { GPT, type GPTConfig, generate } from '@lxmls/gpt';
 import { manualSeed, RandomGenerator, tensor } from '@lxmls/tensor';
 import { evaluate, getDefaultTrainerConfig, Trainer } from '@lxmls/trainer';
@@ -128,7 +129,9 @@ export async function trainText(
   const train = new TextWindows(ids.subarray(0, cut), T, seed);
   const val = new TextWindows(ids.subarray(Math.min(cut, ids.length - T - 1)), T, 1);
   manualSeed(seed);
-  const model = new GPT({ ...GPT.getDefaultConfig(), ...options.model, vocabSize: tokenizer.vocabSize });
+  // the exercise form's parameters on the fused kernel: the same model, trained at the fused kernel's speed
+  const modelConfig = { ...GPT.getDefaultConfig(), ...options.model, vocabSize: tokenizer.vocabSize };
+  const model = new GPT(modelConfig, { attention: FusedCausalSelfAttention });
   try {
     const config = {
       ...getDefaultTrainerConfig(),
