@@ -1,8 +1,8 @@
 /**
  * The benchmark of `lxmls bench train-weather`: the course run of Exercise 3.1 (`lxmls train weather`, gpt-nano
  * on the weather data with FusedCausalSelfAttention) and the same run with another attention (a student's
- * `CausalSelfAttention`, or the exercise form of @lxmls/attention), one after the other in one process, each
- * scored on the held-out sequences. Follows the targets of issue 12: the student's run reaches a held-out loss
+ * `CausalSelfAttention`, or the exercise form of @lxmls/attention), side by side in one process (taking turns,
+ * one iteration each), each scored on the held-out sequences. Follows the targets of issue 12: the student's run reaches a held-out loss
  * ≤ 1.04× the Bayes-optimal 0.2502, at ≤ 2× the course run's milliseconds per iteration.
  */
 
@@ -33,11 +33,11 @@ const WARMUP_ITERS = 20;
 export interface WeatherBenchRun {
   /** The attention's class name (or `factory`). */
   attention: string;
-  /** Wall-clock milliseconds per iteration (the run's seconds over its iterations, as `lxmls train` prints). */
+  /** Milliseconds per iteration: the run's own time (its turns) over its timed iterations (all but the first). */
   msPerIter: number;
-  /** The median of the iterations' own times (`iter_dt`), the first one excluded. */
+  /** The median of the iterations' times. */
   medianMs: number;
-  /** The run's wall-clock seconds. */
+  /** The run's seconds: the sum of its timed iterations' times. */
   seconds: number;
   /** The last training loss. */
   trainLoss: number;
@@ -61,8 +61,6 @@ export interface TrainWeatherBenchSetup {
   seed?: number;
   /** Held-out sequences scored after each run (default 10000). */
   evalSamples?: number;
-  /** Called before each run starts, with its attention's name (progress on stderr). */
-  onRun?: (name: string) => void;
 }
 
 /** What {@link benchTrainWeather} measures. */
@@ -83,10 +81,12 @@ export interface TrainWeatherBenchResult {
 }
 
 /**
- * Trains gpt-nano on the weather data twice with the course recipe, first with the course's attention
- * ({@link WEATHER_ATTENTION}) then with `attention`, and scores both. Both attentions first train 20 untimed
- * iterations (at most `iters`; the warm-up), so that the first timed run does not pay for compiling and
- * allocating.
+ * Trains gpt-nano on the weather data twice with the course recipe, with the course's attention
+ * ({@link WEATHER_ATTENTION}) and with `attention`, the two runs taking turns one iteration each (so a
+ * changing load on the machine weighs on both alike), and scores both. Each run is timed over its own
+ * iterations only, and has its own random source seeded as `lxmls train weather` seeds the global one, so
+ * its numbers are those of `lxmls train weather`. Both attentions first train 20 untimed iterations (at most
+ * `iters`; the warm-up), so that neither run pays for compiling and allocating.
  *
  * @param setup - The attention, iterations, seed, held-out samples.
  * @returns Both runs' times and scores, and their ratios.
@@ -99,35 +99,56 @@ export interface TrainWeatherBenchResult {
  * const before = getBackend().name;
  * registerWasmBackend();
  * await setBackend('wasm'); // as the CLI trains
- * const r = await benchTrainWeather({ attention: CausalSelfAttention, iters: 1, evalSamples: 10 });
+ * const r = await benchTrainWeather({ attention: CausalSelfAttention, iters: 3, evalSamples: 10 });
  * console.log(r.course.attention, r.other.attention, r.msPerIterRatio > 0); // → FusedCausalSelfAttention CausalSelfAttention true
  * await setBackend(before);
  * ```
  */
 export async function benchTrainWeather(setup: TrainWeatherBenchSetup): Promise<TrainWeatherBenchResult> {
-  const { attention, seed = 42, evalSamples = 10_000, onRun } = setup;
+  const { attention, seed = 42, evalSamples = 10_000 } = setup;
   const recipe = { ...WEATHER_RECIPES.course, iters: setup.iters ?? WEATHER_RECIPES.course.iters };
   const bayes = bayesFigures(FIXED_PROBA);
-  const run = async (factory: AttentionFactory): Promise<WeatherBenchRun> => {
-    const name = factory.name || 'factory';
-    onRun?.(name);
-    const times: number[] = [];
-    const { model, trainer, seconds } = await trainWeather({
+  // warm up both (the JIT, the backend's buffers) with a few untimed iterations, so neither run pays for it
+  for (const factory of [WEATHER_ATTENTION, attention]) {
+    const iters = Math.min(WARMUP_ITERS, recipe.iters);
+    const warm = await trainWeather({ recipe: { ...recipe, iters }, seed, attention: factory });
+    warm.model.dispose();
+  }
+  // the two runs take turns, one iteration each, so that the machine's load weighs on both alike; each has
+  // its own random source (seeded as lxmls train weather seeds the global one: the same numbers)
+  const turns = new Turns();
+  const clocks = [new IterationClock(), new IterationClock()];
+  const runs = [WEATHER_ATTENTION, attention].map((factory, i) =>
+    trainWeather({
       recipe,
       seed,
       attention: factory,
-      onBatchEnd: (t) => {
-        if (t.iterNum >= 2) times.push(1000 * t.iterDt); // iter_dt of iterations 1, 2, …
+      ownGenerator: true,
+      onBatchEnd: async () => {
+        clocks[i]!.stop();
+        await turns.pass(i);
+        clocks[i]!.start();
       },
-    });
+    }).finally(() => turns.finish(i)),
+  );
+  const trained = await Promise.allSettled(runs);
+  const failed = trained.find((r) => r.status === 'rejected');
+  if (failed) {
+    for (const r of trained) if (r.status === 'fulfilled') r.value.model.dispose();
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  const [course, other] = trained.map((r, i) => {
+    const { model, trainer } = (r as PromiseFulfilledResult<Awaited<ReturnType<typeof trainWeather>>>).value;
     try {
+      const factory = i === 0 ? WEATHER_ATTENTION : attention;
       const scores = evaluateWeather(model, FIXED_PROBA, evalSamples);
-      const msPerIter = (1000 * seconds) / trainer.iterNum;
+      const clock = clocks[i]!;
+      const timed = Math.max(1, clock.times.length);
       return {
-        attention: name,
-        msPerIter,
-        medianMs: times.length > 0 ? median(times) : msPerIter,
-        seconds,
+        attention: factory.name || 'factory',
+        msPerIter: clock.totalMs / timed,
+        medianMs: clock.times.length > 0 ? median(clock.times) : 0,
+        seconds: clock.totalMs / 1000,
         trainLoss: trainer.loss,
         evalLoss: scores.loss,
         lossRatio: scores.loss / bayes.all.loss,
@@ -137,15 +158,7 @@ export async function benchTrainWeather(setup: TrainWeatherBenchSetup): Promise<
     } finally {
       model.dispose();
     }
-  };
-  // warm up both (the JIT, the backend's buffers) with a few untimed iterations, so neither run pays for it
-  for (const factory of [WEATHER_ATTENTION, attention]) {
-    const iters = Math.min(WARMUP_ITERS, recipe.iters);
-    const warm = await trainWeather({ recipe: { ...recipe, iters }, seed, attention: factory });
-    warm.model.dispose();
-  }
-  const course = await run(WEATHER_ATTENTION);
-  const other = await run(attention);
+  }) as [WeatherBenchRun, WeatherBenchRun];
   return {
     recipe,
     seed,
@@ -156,4 +169,55 @@ export async function benchTrainWeather(setup: TrainWeatherBenchSetup): Promise<
     other,
     msPerIterRatio: other.msPerIter / course.msPerIter,
   };
+}
+
+/**
+ * The times of one run's iterations, each from the moment the run got its turn back to the end of its step
+ * (its `on_batch_end`), so the other run's iterations are not counted. The first iteration (with the run's
+ * set-up) is not timed.
+ */
+class IterationClock {
+  readonly times: number[] = [];
+  totalMs = 0;
+  #started: number | null = null;
+
+  /** The run has its turn again: its next iteration starts. */
+  start(): void {
+    this.#started = performance.now();
+  }
+
+  /** The run's iteration ended (its `on_batch_end`). */
+  stop(): void {
+    if (this.#started === null) return; // the first iteration
+    const ms = performance.now() - this.#started;
+    this.times.push(ms);
+    this.totalMs += ms;
+  }
+}
+
+/** Two runs taking turns: `pass(i)` wakes the other run and waits until it passes back (or has finished). */
+class Turns {
+  readonly #waiting: [(() => void) | null, (() => void) | null] = [null, null];
+  readonly #finished = [false, false];
+
+  /** Run `i` ended an iteration: let the other run go, and wait for its turn to come back. */
+  pass(i: number): Promise<void> {
+    this.#wake(1 - i);
+    if (this.#finished[1 - i]) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#waiting[i] = resolve;
+    });
+  }
+
+  /** Run `i` has finished (or failed): the other one no longer waits for it. */
+  finish(i: number): void {
+    this.#finished[i] = true;
+    this.#wake(1 - i);
+  }
+
+  #wake(j: number): void {
+    const resume = this.#waiting[j];
+    this.#waiting[j] = null;
+    resume?.();
+  }
 }

@@ -192,6 +192,11 @@ describe('lxmls bench', () => {
     expect(record.attention.evalLoss).toBeCloseTo(record.course.evalLoss, 4);
     expect(record.attention.lossRatio).toBeCloseTo(record.attention.evalLoss / 0.250169, 3);
     expect(record.msPerIterRatio).toBeCloseTo(record.attention.msPerIter / record.course.msPerIter, 10);
+    // taking turns, each run draws from its own generator: the course run's numbers are lxmls train weather's
+    const train = await runCli(['train', 'weather', '--iters', '3', '--eval-samples', '20', '--json']);
+    const course = JSON.parse(train.stdout.trimEnd().split('\n').at(-1)!);
+    expect(record.course.trainLoss).toBe(course.trainLoss);
+    expect(record.course.evalLoss).toBe(course.evalLoss);
   }, 60_000);
 
   test('train-weather prints the table with both runs, the ratios and the machine', async () => {

@@ -51,11 +51,14 @@ Measures a tensor backend on this machine.
                The course run of lxmls train weather (gpt-nano on the weather data, 2000 iterations of batch
                64 at lr 5e-4, seed 42, FusedCausalSelfAttention), then the same run with the attention of
                --attention FILE (your CausalSelfAttention of Exercise 2.2; default: the exercise form of
-               @lxmls/attention, composed step by step), one after the other in this process; each scored on
-               --eval-samples held-out sequences. Prints both runs' ms/iteration (wall clock over iterations,
-               and the median iteration), losses and accuracies, the ratio of the ms/iteration, and the
-               targets of a student's attention: held-out loss ≤ 1.04× the Bayes-optimal 0.2502, at ≤ 2× the
-               course run's ms/iteration.
+               @lxmls/attention, composed step by step), side by side in this process: the two runs take
+               turns, one iteration each, so a changing load on the machine weighs on both alike (each after
+               20 untimed warm-up iterations; each with its own random source, seeded as lxmls train weather
+               seeds it: the same numbers). Each is scored on --eval-samples held-out sequences. Prints both
+               runs' ms/iteration (each run's own iterations: the mean and the median, the first iteration
+               excluded), losses and accuracies, the ratio of the ms/iteration, and the targets of a
+               student's attention: held-out loss ≤ 1.04× the Bayes-optimal 0.2502, at ≤ 2× the course run's
+               ms/iteration.
 
 Options:
   --backend B        A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
@@ -474,7 +477,7 @@ async function trainWeatherBench(
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   await out.write(
     [
-      `gpt-nano on the weather data, the course recipe (${recipe.iters} iterations, batch ${recipe.batchSize}, lr ${recipe.learningRate}, seed ${seed}) on ${on}: two runs one after the other in this process, each scored on ${evalSamples} held-out sequences`,
+      `gpt-nano on the weather data, the course recipe (${recipe.iters} iterations, batch ${recipe.batchSize}, lr ${recipe.learningRate}, seed ${seed}) on ${on}: two runs taking turns (one iteration each) in this process, each scored on ${evalSamples} held-out sequences`,
       line([
         'attention',
         'ms/iter',

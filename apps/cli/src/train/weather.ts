@@ -10,7 +10,7 @@
 
 import { type AttentionFactory, FusedCausalSelfAttention } from '@lxmls/attention';
 import { GPT, type GPTConfig, generate } from '@lxmls/gpt';
-import { manualSeed, tensor } from '@lxmls/tensor';
+import { manualSeed, RandomGenerator, tensor } from '@lxmls/tensor';
 import {
   type Batch,
   evaluate,
@@ -241,6 +241,12 @@ export interface TrainWeatherOptions {
   proba?: WeatherProba;
   /** The attention of every block (a class or a factory); {@link WEATHER_ATTENTION} by default. */
   attention?: AttentionFactory;
+  /**
+   * The model's own random source (initialisation and dropout masks), seeded with `seed`; by default the
+   * global one that `manualSeed(seed)` resets, which gives the same numbers while nothing else draws from it
+   * (two runs that take turns need their own).
+   */
+  ownGenerator?: boolean;
   /** The trainer's log lines (`running on device wasm`). */
   log?: (line: string) => void;
   /** Called after every iteration (the callback of In [23] and a progress bar). */
@@ -276,7 +282,8 @@ export async function trainWeather(options: TrainWeatherOptions): Promise<Traine
   const { recipe, seed, proba = FIXED_PROBA, log, onBatchEnd, attention = WEATHER_ATTENTION } = options;
   manualSeed(seed);
   const train = new WeatherDataset('train', { proba, seed });
-  const model = new GPT(weatherModelConfig(), { attention });
+  const generator = options.ownGenerator ? { generator: new RandomGenerator(seed) } : {};
+  const model = new GPT(weatherModelConfig(), { attention, ...generator });
   try {
     const trainer = new Trainer(weatherTrainerConfig(recipe, seed), model, train, log ? { log } : {});
     if (onBatchEnd) trainer.setCallback('on_batch_end', onBatchEnd);
