@@ -4,6 +4,8 @@ import { type Tensor, zeros } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
 import { createAttention, toAttentionOutput } from './attention-factory.js';
 import { CausalSelfAttention } from './causal-self-attention.js';
+import { FusedCausalSelfAttention } from './fused-causal-self-attention.js';
+import { PretrainedCausalSelfAttention } from './pretrained-attention.js';
 
 const config = { nEmbd: 8, nHead: 2, blockSize: 4 };
 
@@ -43,6 +45,25 @@ describe('createAttention', () => {
     expect(LxmlsAttentionError.isInstance(error)).toBe(true);
     expect((error as LxmlsAttentionError).code).toBe('INVALID_ARGUMENT');
     expect((error as Error).message).toContain(tail);
+  });
+
+  test.each([
+    ['CausalSelfAttention', CausalSelfAttention, true],
+    ['FusedCausalSelfAttention', FusedCausalSelfAttention, true],
+    ['PretrainedCausalSelfAttention', PretrainedCausalSelfAttention, true],
+    ['a module without the flag', Identity, undefined],
+  ] as const)(
+    'createAttention(%s): supportsKVCache tells whether the GPT may pass it a cache',
+    (_, cls, kv) => {
+      const attn = createAttention(cls, config);
+      expect(attn).toBeInstanceOf(cls);
+      expect(attn.supportsKVCache).toBe(kv);
+    },
+  );
+
+  test('createAttention(a subclass of FusedCausalSelfAttention) constructs it with new', () => {
+    class Mine extends FusedCausalSelfAttention {}
+    expect(createAttention(Mine, config).constructor.name).toBe('Mine');
   });
 
   test('createAttention(factory returning a non-module) names what it built', () => {
