@@ -57,8 +57,8 @@ Measures a tensor backend on this machine.
                seeds it: the same numbers). Each is scored on --eval-samples held-out sequences. Prints both
                runs' ms/iteration (each run's own iterations: the mean and the median, the first iteration
                excluded), losses and accuracies, the ratio of the ms/iteration, and the targets of a
-               student's attention: held-out loss ≤ 1.04× the Bayes-optimal 0.2502, at ≤ 2× the course run's
-               ms/iteration.
+               student's attention: held-out loss ≤ 1.04× the Bayes-optimal 0.2502, at ≤ 2× the course
+               run's ms/iteration.
 
 Options:
   --backend B        A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,

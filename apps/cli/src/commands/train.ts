@@ -37,8 +37,9 @@ const USAGE = `Usage: lxmls train weather [--recipe course|fast] [--iters 2000] 
                          [--batch-size 32] [--lr 1e-3] [--seed 42] [--backend B] [--out DIR] [--json]
                          [--compact-vocab] [--float16]
 
-weather: Exercise 3.1. Trains gpt-nano (3 layers, 3 heads, 48 channels, dropout 0.1) on the weather HMM data with the course's fixed_proba, with the trainer of In [22] (AdamW, betas (0.9, 0.95),
-weight decay 0.1, gradient clip 1.0). Every 100 iterations it prints the notebook's line
+weather: Exercise 3.1. Trains gpt-nano (3 layers, 3 heads, 48 channels, dropout 0.1) on the weather HMM
+data with the course's fixed_proba, with the trainer of In [22] (AdamW, betas (0.9, 0.95), weight decay 0.1,
+gradient clip 1.0). Every 100 iterations it prints the notebook's line
   iter_dt 74.95ms; iter 100: train loss 0.68922
 (iter_dt: the time of the previous iteration), then scores the model on --eval-samples held-out test
 sequences (always the same ones: the test split drawn with seed 1): the mean loss per label, and the label
