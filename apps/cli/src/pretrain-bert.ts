@@ -59,6 +59,8 @@ export interface PretrainBertOptions {
   lr?: number;
   /** Dropout of the hidden states and of the attention weights (default 0.1, BERT's). */
   dropout?: number;
+  /** The std of the initial weights (default 0.02, BERT's `initializer_range`). */
+  initRange?: number;
   /** Warmup iterations (default iters / 20). */
   warmup?: number;
   /** The seed of the initialisation, the batches and the held-out masks (default 0). */
@@ -253,6 +255,7 @@ export async function pretrainBert(
     maxPositionEmbeddings: maxLength,
     hiddenDropoutProb: dropout,
     attentionProbsDropoutProb: dropout,
+    initializerRange: options.initRange ?? 0.02,
   };
   const model = new BertForMaskedLM(config);
   log(
@@ -473,6 +476,7 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
       out: { type: 'string' },
       lr: { type: 'string' },
       dropout: { type: 'string' },
+      'init-range': { type: 'string' },
       'held-out-fraction': { type: 'string' },
       'measure-only': { type: 'boolean' },
       ...Object.fromEntries(INT_OPTIONS.map((k) => [k, { type: 'string' as const }])),
@@ -494,6 +498,7 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
   }
   if (v.lr !== undefined) options.lr = Number(v.lr);
   if (v.dropout !== undefined) options.dropout = Number(v.dropout);
+  if (v['init-range'] !== undefined) options.initRange = Number(v['init-range']);
   if (v['held-out-fraction'] !== undefined) options.heldOutFraction = Number(v['held-out-fraction']);
   if ((values as Record<string, unknown>)['measure-only'] === true) options.measureOnly = true;
   return options;
