@@ -50,6 +50,7 @@ export const PAGES = [
   'exercise-2-2',
   'bert',
   'training',
+  'prompting',
   'generate',
   'names',
 ] as const;
@@ -69,6 +70,11 @@ export const SITE_MODELS: Record<string, { dir: string; files: readonly string[]
   'weather-nano': {
     dir: join(repo, 'packages/gpt/models/weather-nano'),
     files: ['config.json', 'model.safetensors', 'lxmls.json'],
+  },
+  // @lxmls/models: Exercise 3.2's GPT with GPT-2's tokenizer (no tokenizer file: @lxmls/bpe bundles GPT-2's)
+  'gpt2-shakespeare': {
+    dir: join(repo, 'packages/models/models/gpt2-shakespeare'),
+    files: ['config.json', 'model.safetensors'],
   },
   // the tiny randomly initialised BERT of @lxmls/bert's tests (bert-base-uncased's vocabulary)
   'tiny-bert': {

@@ -7,8 +7,11 @@
  * shows the download bars (`Downloading model.safetensors: 0%| | 0.00/548M`) and then calls `model.eval()`.
  */
 
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { DownloadProgress } from '@lxmls/gpt';
-import { GPT, LxmlsGptError } from '@lxmls/gpt';
+import { GPT, hubModelId, LxmlsGptError } from '@lxmls/gpt';
+import { findModel, MODELS, modelUrl } from '@lxmls/models';
 import { CliError } from './errors.js';
 
 /** Node's system errors that mean the path given cannot be read (not a bug of ours). */
@@ -39,14 +42,53 @@ export function asCliError(error: unknown, source: string): unknown {
 }
 
 /**
+ * The `--model` value as `GPT.fromPretrained` takes it: a model of @lxmls/models (`lxmls/gpt2-shakespeare`)
+ * becomes the path of its folder in the installed package; anything else (a folder, a URL, a hub id, a model
+ * bundled with @lxmls/gpt) is returned as it is. A folder that exists with the model's name wins.
+ *
+ * @param source - The `--model` value.
+ * @returns The source to load.
+ * @example
+ * ```ts
+ * import { resolveModelSource } from './load-model.js';
+ * console.log(resolveModelSource('lxmls/gpt2-shakespeare').endsWith('models/gpt2-shakespeare/'), resolveModelSource('gpt2')); // → true gpt2
+ * ```
+ */
+export function resolveModelSource(source: string): string {
+  if (findModel(source)?.name !== source || existsSync(source)) return source; // full names only
+  return fileURLToPath(modelUrl(source));
+}
+
+/**
+ * What to do offline instead of a hub download: the text-generation model of @lxmls/models with GPT-2's
+ * tokenizer, and the local-folder route. One sentence, for the end of an error line.
+ *
+ * @returns The sentence.
+ * @example
+ * ```ts
+ * import { offlineRoute } from './load-model.js';
+ * console.log(offlineRoute().includes('--model lxmls/gpt2-shakespeare')); // → true
+ * ```
+ */
+export function offlineRoute(): string {
+  const local =
+    'or a GPT-2 checkpoint on disk: --model /path/to/a/gpt2/folder (config.json + model.safetensors)';
+  const bundled = MODELS.find((m) => m.task === 'text-generation' && m.tokenizer === 'gpt2');
+  return bundled === undefined
+    ? `Offline, use ${local.slice(3)}.`
+    : `Offline, use the model shipped with lxmls, ${bundled.name} (GPT-2's tokenizer, trained here on tinyshakespeare): --model ${bundled.name}, ${local}.`;
+}
+
+/**
  * Loads `--model` in eval mode (dropout off), as the notebook's `GPT.from_pretrained(...)` then `model.eval()`.
  *
- * @param source - A checkpoint folder (`config.json` + `model.safetensors`), an http(s) URL of one, or a hub
- *   id (`gpt2`, …). `LXMLS_HUB_URL` and `LXMLS_CACHE_DIR` are read by @lxmls/gpt.
+ * @param source - A checkpoint folder (`config.json` + `model.safetensors`), an http(s) URL of one, a hub
+ *   id (`gpt2`, …), or a model of @lxmls/models (`lxmls/gpt2-shakespeare`, see {@link resolveModelSource}). `LXMLS_HUB_URL` and `LXMLS_CACHE_DIR` are read by @lxmls/gpt.
  * @param stderr - Where download progress goes, only when it is a terminal (`isTTY`).
  * @returns The model.
  * @throws {@link CliError} for an unknown model id, a missing folder or file, a truncated or corrupt
- *   safetensors file, a config that does not fit the weights (the key and both shapes named), a failed download.
+ *   safetensors file, a config that does not fit the weights (the key and both shapes named), a failed download
+ *   (for a hub id, the line ends with {@link offlineRoute}: the shipped model and the local-folder route).
  * @example
  * ```ts
  * import { PassThrough } from 'node:stream';
@@ -58,9 +100,16 @@ export function asCliError(error: unknown, source: string): unknown {
 export async function loadModel(source: string, stderr: NodeJS.WritableStream): Promise<GPT> {
   const progress = (stderr as { isTTY?: boolean }).isTTY === true ? progressLine(stderr) : undefined;
   try {
-    const model = await GPT.fromPretrained(source, progress ? { onProgress: progress.update } : {});
+    const model = await GPT.fromPretrained(
+      resolveModelSource(source),
+      progress ? { onProgress: progress.update } : {},
+    );
     return model.eval();
   } catch (error) {
+    if (LxmlsGptError.isInstance(error) && hubModelId(source) !== null && !existsSync(source)) {
+      const unreachable = error.code === 'DOWNLOAD_FAILED' || error.code === 'NOT_FOUND';
+      if (unreachable) throw new CliError(`${error.message} ${offlineRoute()}`);
+    }
     throw asCliError(error, source);
   } finally {
     progress?.end();

@@ -16,6 +16,7 @@ import { attentionSection } from '../demo/attention.js';
 import { bertSection } from '../demo/bert.js';
 import { bpeMainSection } from '../demo/bpe-main.js';
 import { blockLines, nameLines, sectionHeading } from '../demo/notebook-text.js';
+import { promptingSection } from '../demo/prompting.js';
 import type { DemoCell, DemoSection } from '../demo/section.js';
 import { cellHeader, promptLines, typescriptPrompt } from '../demo/section.js';
 import { tokenizationSection } from '../demo/tokenization.js';
@@ -29,7 +30,7 @@ import type { Output } from '../io.js';
  * @example
  * ```ts
  * import { DEMO_SECTIONS } from './commands/demo.js';
- * console.log(DEMO_SECTIONS.map((section) => section.id)); // → [ 'tokenization', 'bpe', 'attention', 'bert', 'weather' ]
+ * console.log(DEMO_SECTIONS.map((section) => section.id)); // → [ 'tokenization', 'bpe', 'attention', 'bert', 'weather', 'prompting' ]
  * ```
  */
 export const DEMO_SECTIONS: readonly DemoSection[] = [
@@ -38,6 +39,7 @@ export const DEMO_SECTIONS: readonly DemoSection[] = [
   attentionSection,
   bertSection,
   weatherSection,
+  promptingSection,
 ];
 
 const USAGE = `Usage: lxmls demo [options] [SECTION...]
@@ -87,7 +89,8 @@ async function demo(args: ParsedArgs, { out }: CommandContext): Promise<number> 
     return 0;
   }
   const sections = args.positionals.length === 0 ? DEMO_SECTIONS : args.positionals.map(findSection);
-  if (sections.includes(weatherSection)) await chooseBackend(undefined); // training runs on wasm, not the js reference
+  if (sections.includes(weatherSection) || sections.includes(promptingSection))
+    await chooseBackend(undefined); // training and generation run on wasm, not the js reference
   const answers = flag(args, 'answers');
   for (const [i, section] of sections.entries()) {
     if (i > 0) await out.write('\n');

@@ -303,6 +303,50 @@ describe('lxmls generate --model URL and hub id', () => {
   });
 });
 
+describe('lxmls generate offline: a hub id names the shipped model and the folder route', () => {
+  /** Runs with the hub at `hub` and an empty cache, as a user's shell would. */
+  async function withHub<T>(hub: string, cache: string, run: () => Promise<T>): Promise<T> {
+    const saved = { hub: process.env.LXMLS_HUB_URL, cache: process.env.LXMLS_CACHE_DIR };
+    process.env.LXMLS_HUB_URL = hub;
+    process.env.LXMLS_CACHE_DIR = cache;
+    try {
+      return await run();
+    } finally {
+      if (saved.hub === undefined) delete process.env.LXMLS_HUB_URL;
+      else process.env.LXMLS_HUB_URL = saved.hub;
+      if (saved.cache === undefined) delete process.env.LXMLS_CACHE_DIR;
+      else process.env.LXMLS_CACHE_DIR = saved.cache;
+    }
+  }
+
+  test.each([['gpt2'], ['openai-community/gpt2-medium']])(
+    'generate --model %s with the hub unreachable exits with 2 and one line: the fetch error, then the offline route',
+    async (id) => {
+      // port 9 of 127.0.0.1 (discard) refuses the connection, as a machine without network does
+      const { code, stdout, stderr } = await withHub('http://127.0.0.1:9', join(root, 'cache-offline'), () =>
+        runCli(['generate', '--model', id, '--prompt', PROMPT]),
+      );
+      expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+      expect(stderr.split('\n')).toHaveLength(2); // one line and its newline
+      expect(stderr).toMatch(
+        /^lxmls generate: \[@lxmls\/gpt\] resolveSource: could not fetch config\.json\./,
+      );
+      expect(stderr).toContain('--model lxmls/gpt2-shakespeare');
+      expect(stderr).toContain('--model /path/to/a/gpt2/folder (config.json + model.safetensors)');
+    },
+  );
+
+  test('generate --model lxmls/gpt2-shakespeare runs offline, as the same folder given by its path', async () => {
+    const folder = join(import.meta.dirname, '../../../../packages/models/models/gpt2-shakespeare');
+    const argv = ['--prompt', 'ROMEO:', '--max-new-tokens', '8', '--num-samples', '2'];
+    const byName = await runCli(['generate', '--model', 'lxmls/gpt2-shakespeare', ...argv]);
+    const byPath = await runCli(['generate', '--model', folder, ...argv]);
+    expect(byName.code).toBe(0);
+    expect(byName).toEqual(byPath);
+    expect(byName.stdout.startsWith(`${'-'.repeat(80)}\nROMEO:`)).toBe(true);
+  });
+});
+
 describe('lxmls generate: bad input exits with 2 and one line on stderr, never a stack', () => {
   let bad: Record<string, string>;
 

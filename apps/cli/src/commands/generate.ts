@@ -23,7 +23,7 @@ import { exclusive, flag, value } from '../args.js';
 import { chooseBackend } from '../backends.js';
 import type { Command, CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
-import { asCliError, loadModel } from '../load-model.js';
+import { asCliError, loadModel, resolveModelSource } from '../load-model.js';
 import { loadFolderTokenizer, type TextTokenizer } from '../text-tokenizer.js';
 
 /** How many tokens `--mode sample` samples from when no sampling option is given (the toolkit's `top_k=100`). */
@@ -41,7 +41,9 @@ the whole text, the prompt included.
 
 SOURCE is a folder with config.json and model.safetensors (Hugging Face layout), an http(s) URL of such
 a folder, a hub id: gpt2, gpt2-medium, gpt2-large, gpt2-xl (also as openai-community/<name>), or a model
-bundled with @lxmls/gpt, read offline: lxmls/weather-nano, lxmls/shakespeare-char. A hub
+bundled with @lxmls/gpt, read offline: lxmls/weather-nano, lxmls/shakespeare-char, or shipped in
+@lxmls/models: lxmls/gpt2-shakespeare (GPT-2's tokenizer, trained here on tinyshakespeare: the offline
+Exercise 3.2; without the network, a hub id fails with one line naming it and the folder route). A hub
 model is downloaded once from $LXMLS_HUB_URL (default https://huggingface.co) into the cache
 ($LXMLS_CACHE_DIR, else $XDG_CACHE_HOME/lxmls, else ~/.cache/lxmls); download progress goes to stderr
 when stderr is a terminal. A folder that exists wins over a hub id of the same name.
@@ -165,7 +167,7 @@ async function generate(args: ParsedArgs, { io, out }: CommandContext): Promise<
   try {
     const V = model.config.vocabSize;
     // a folder with its own tokenizer.json (lxmls train text --out DIR) is read and written with it
-    const tokenizer = await loadFolderTokenizer(source);
+    const tokenizer = await loadFolderTokenizer(resolveModelSource(source));
     const promptIds =
       text === '' ? [tokenizer?.startId ?? END_OF_TEXT] : (tokenizer ?? getEncoder()).encode(text);
     checkPromptIds(promptIds, V);

@@ -1,0 +1,62 @@
+/**
+ * The registry of the models this package ships: one {@link ModelInfo} per folder `models/<folder>/`, each a
+ * Hugging Face checkpoint folder (`config.json`, `model.safetensors`, `README.md` with the exact command that
+ * trained it and its measured quality) trained by this repository's own code.
+ *
+ * To add a model: put its folder under `models/` and add ONE entry to {@link MODELS} (the tests check that the
+ * folder, its files and the byte count match).
+ */
+
+/** What a model of {@link MODELS} is for. */
+export type ModelTask = 'text-generation' | 'fill-mask' | 'sequence-labelling';
+
+/** One shipped model. */
+export interface ModelInfo {
+  /** The name to load it by, e.g. `lxmls/gpt2-shakespeare`. */
+  readonly name: string;
+  /** Its folder under `models/`. */
+  readonly folder: string;
+  /** What it does. */
+  readonly task: ModelTask;
+  /** The Hugging Face architecture of its `config.json` (`gpt2`, `bert`). */
+  readonly architecture: 'gpt2' | 'bert';
+  /** Its tokenizer: `gpt2` (GPT-2's BPE, bundled in @lxmls/bpe; no file in the folder) or a file of the folder. */
+  readonly tokenizer: string;
+  /** The notebook exercise it serves. */
+  readonly exercise: string;
+  /** Trainable parameters of the saved (full-vocabulary) model. */
+  readonly parameters: number;
+  /** The byte size of `model.safetensors`. */
+  readonly bytes: number;
+  /** Its measured quality, in words, with the number (see its README for how it was measured). */
+  readonly quality: string;
+  /** One sentence: what it is. */
+  readonly description: string;
+}
+
+/**
+ * The models of this package.
+ *
+ * @example
+ * ```ts
+ * import { MODELS } from '@lxmls/models';
+ * const gpt = MODELS.find((m) => m.name === 'lxmls/gpt2-shakespeare')!;
+ * console.log(gpt.task, gpt.tokenizer, gpt.bytes < 15e6); // → text-generation gpt2 true
+ * ```
+ */
+export const MODELS: readonly ModelInfo[] = [
+  {
+    name: 'lxmls/gpt2-shakespeare',
+    folder: 'gpt2-shakespeare',
+    task: 'text-generation',
+    architecture: 'gpt2',
+    tokenizer: 'gpt2',
+    exercise: '3.2',
+    parameters: 7_242_624,
+    bytes: 14_490_424,
+    quality:
+      'validation loss 5.31 nats per token on the last 10% of tinyshakespeare (1.61 per character; a unigram model: 6.39 per token)',
+    description:
+      "A small GPT with GPT-2's tokenizer (4 layers, 4 heads, 128 channels, block 128, tied embeddings, float16) trained on tinyshakespeare by lxmls train text: the offline stand-in for GPT.from_pretrained('gpt2') in Exercise 3.2.",
+  },
+];
