@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertForMaskedLM, BertTokenizer, loadBertFolder } from '@lxmls/bert';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { heldOutSentences, parsePretrainArgs, pretrainBert } from './pretrain-bert.js';
+import { heldOutSentences, parsePretrainArgs, pretrainBert, sinusoidalPositions } from './pretrain-bert.js';
 
 const VOCAB = fileURLToPath(new URL('./__fixtures__/tiny-bert/vocab.txt', import.meta.url));
 const LINES = [
@@ -132,8 +132,26 @@ describe('parsePretrainArgs', () => {
       ['--corpus', 'c', '--vocab', 'v', '--out', 'o', '--iters', '1.5'],
       /--iters must be an integer/,
     ],
+    [
+      'an unknown --position-init',
+      ['--corpus', 'c', '--vocab', 'v', '--out', 'o', '--position-init', 'rope'],
+      /--position-init must be normal or sinusoidal/,
+    ],
   ])('parsePretrainArgs with %s throws', (_, argv, message) => {
     expect(() => parsePretrainArgs(argv)).toThrow(message);
+  });
+});
+
+describe('sinusoidalPositions', () => {
+  test('sinusoidalPositions has the root mean square asked for, and row p + 1 is row p rotated', () => {
+    const [P, D] = [32, 128];
+    const table = sinusoidalPositions(P, D, 0.02);
+    const rms = Math.sqrt(table.reduce((s, v) => s + v * v, 0) / table.length); // sin² + cos² = 1 per pair
+    expect(rms).toBeCloseTo(0.02, 6);
+    // each (sin, cos) pair of row p + 1 is the pair of row p rotated by the same angle, whatever p
+    const angle = (p: number, i: number) => Math.atan2(table[p * D + i]!, table[p * D + i + 1]!);
+    const step = (p: number, i: number) => (angle(p + 1, i) - angle(p, i) + 4 * Math.PI) % (2 * Math.PI);
+    for (const i of [0, 10, 64]) expect(step(20, i)).toBeCloseTo(step(3, i), 4);
   });
 });
 

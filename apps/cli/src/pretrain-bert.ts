@@ -61,6 +61,12 @@ export interface PretrainBertOptions {
   dropout?: number;
   /** The std of the initial weights (default 0.02, BERT's `initializer_range`). */
   initRange?: number;
+  /**
+   * How the position embeddings start: `'normal'` (default, BERT's N(0, initRange²)) or `'sinusoidal'` (the
+   * Transformer's sin/cos table, scaled to the same root mean square, then trained as usual), which gives
+   * every relative offset a linear map and lets previous- and next-token heads appear much sooner.
+   */
+  positionInit?: 'normal' | 'sinusoidal';
   /** Warmup iterations (default iters / 20). */
   warmup?: number;
   /** The seed of the initialisation, the batches and the held-out masks (default 0). */
@@ -94,6 +100,34 @@ export interface PretrainBertOptions {
  * ```
  */
 export const NOTEBOOK_SENTENCE = 'I will go for a run and will jump into a lake.';
+
+/**
+ * The Transformer's sinusoidal position table `(positions, dim)`, row-major: `sin(p / 10000^(2i/dim))` in
+ * column 2i and `cos(…)` in column 2i + 1, scaled so that its root mean square is `std` (that of N(0, std²)).
+ *
+ * @param positions - Rows.
+ * @param dim - Columns (even).
+ * @param std - The root mean square wanted.
+ * @returns The table.
+ * @example
+ * ```ts
+ * import { sinusoidalPositions } from './pretrain-bert.js';
+ * const table = sinusoidalPositions(4, 4, Math.SQRT1_2);
+ * console.log(Array.from(table.subarray(4, 8), (v) => v.toFixed(3))); // → [ '0.841', '0.540', '0.010', '1.000' ]
+ * ```
+ */
+export function sinusoidalPositions(positions: number, dim: number, std: number): Float32Array {
+  const table = new Float32Array(positions * dim);
+  const scale = std * Math.SQRT2;
+  for (let p = 0; p < positions; p++) {
+    for (let i = 0; i < dim; i += 2) {
+      const angle = p / 10000 ** (i / dim);
+      table[p * dim + i] = scale * Math.sin(angle);
+      if (i + 1 < dim) table[p * dim + i + 1] = scale * Math.cos(angle);
+    }
+  }
+  return table;
+}
 
 /** The held-out MLM loss and accuracy (argmax = original token) over fixed masked batches. */
 function evaluateMlm(
@@ -258,6 +292,10 @@ export async function pretrainBert(
     initializerRange: options.initRange ?? 0.02,
   };
   const model = new BertForMaskedLM(config);
+  if (options.positionInit === 'sinusoidal') {
+    const weight = model.bert.embeddings.positionEmbeddings.weight; // (maxLength, hidden)
+    noGrad(() => weight.copyFrom(sinusoidalPositions(maxLength, hidden, options.initRange ?? 0.02)));
+  }
   log(
     `model: ${layers} layers, ${heads} heads, hidden ${hidden}, ${model.numParameters()} parameters; backend ${getBackend().name}, ${cpus().length} CPUs`,
   );
@@ -477,6 +515,7 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
       lr: { type: 'string' },
       dropout: { type: 'string' },
       'init-range': { type: 'string' },
+      'position-init': { type: 'string' },
       'held-out-fraction': { type: 'string' },
       'measure-only': { type: 'boolean' },
       ...Object.fromEntries(INT_OPTIONS.map((k) => [k, { type: 'string' as const }])),
@@ -499,6 +538,14 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
   if (v.lr !== undefined) options.lr = Number(v.lr);
   if (v.dropout !== undefined) options.dropout = Number(v.dropout);
   if (v['init-range'] !== undefined) options.initRange = Number(v['init-range']);
+  const positionInit = v['position-init'];
+  if (positionInit !== undefined) {
+    if (positionInit !== 'normal' && positionInit !== 'sinusoidal')
+      throw new Error(
+        `pretrain-bert: --position-init must be normal or sinusoidal, received ${positionInit}`,
+      );
+    options.positionInit = positionInit;
+  }
   if (v['held-out-fraction'] !== undefined) options.heldOutFraction = Number(v['held-out-fraction']);
   if ((values as Record<string, unknown>)['measure-only'] === true) options.measureOnly = true;
   return options;
