@@ -175,7 +175,11 @@ describe.skipIf(chromiumPath === undefined)(
       await page.waitForSelector('table.nb-names');
       expect(await page.locator('table.nb-names tbody tr').count()).toBe(PYTHON_TO_TYPESCRIPT.length);
       const rows = await page.$$eval('table.nb-names tbody tr', (trs) =>
-        trs.map((tr) => Array.from(tr.querySelectorAll('td')).slice(0, 2).map((td) => td.textContent)),
+        trs.map((tr) =>
+          Array.from(tr.querySelectorAll('td'))
+            .slice(0, 2)
+            .map((td) => td.textContent),
+        ),
       );
       expect(rows).toContainEqual(['torch.matmul(a, b)', 'matmul(a, b)']);
       expect(rows).toContainEqual(['F.softmax(x, dim=-1)', 'softmax(x, -1)']);
