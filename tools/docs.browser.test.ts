@@ -54,6 +54,8 @@ async function loadVite(): Promise<{ build: ViteBuild; resolveConfig: ViteResolv
 }
 
 const tinyBert = join(root, 'packages/bert/src/__fixtures__/tiny-bert');
+/** The page's default BERT: @lxmls/models' bert-mini, pretrained with masked-language modelling. */
+const bertMini = join(root, 'packages/models/models/bert-mini');
 const tinyGpt2 = join(root, 'packages/gpt/src/__fixtures__/tiny-gpt2');
 const shakespeare = join(root, 'packages/gpt/models/shakespeare-char');
 /** The sentence of the notebook's Exercise 2.4. */
@@ -259,7 +261,7 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
     expect(problems).toEqual([]);
   });
 
-  test('bert.html draws the head view of the tiny BERT for the notebook sentence, switches layers and loads a picked folder', async () => {
+  test('bert.html draws the head view of lxmls/bert-mini for the notebook sentence, names its measured heads, switches layers and loads a picked folder', async () => {
     const page = await open('bert.html');
     const tokenizer = BertTokenizer.fromVocab(readFileSync(join(tinyBert, 'vocab.txt'), 'utf8'));
     const n = tokenizer.tokenize(NOTEBOOK_SENTENCE).length;
@@ -272,14 +274,40 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
       tokenizer.tokenize(NOTEBOOK_SENTENCE),
     );
     expect(await page.locator('#bert-head-view .lx-token[data-side="q"]').count()).toBe(n);
-    expect(await page.locator('#bert-head-view .lx-head-toggle').count()).toBe(3);
-    expect(await page.locator('#bert-head-view .lx-line').count()).toBe(3 * n * n); // no causal mask
-    expect(await page.locator('#bert-model-view canvas.lx-thumb').count()).toBe(9);
+    expect(await page.locator('#bert-head-view .lx-head-toggle').count()).toBe(4);
+    expect(await page.locator('#bert-head-view .lx-line').count()).toBe(4 * n * n); // no causal mask
+    expect(await page.locator('#bert-model-view canvas.lx-thumb').count()).toBe(16);
     expect(await page.textContent('#bert-status')).toBe(
-      `tiny test BERT (random weights): ${n} tokens, 3 layers × 3 heads, on the wasm backend.`,
+      `lxmls/bert-mini (pretrained here, masked-language modelling): ${n} tokens, 4 layers × 4 heads, on the wasm backend.`,
     );
     expect(await page.isVisible('#model-note')).toBe(true);
-    expect(await page.textContent('#model-note')).toMatch(/tiny, randomly initialised test BERT/);
+    expect(await page.textContent('#model-note')).toMatch(/pretrained by\s+lxmls-ts itself/);
+
+    // the heads worth looking at: training.json's measured patterns, each a button showing that head alone
+    const training = JSON.parse(readFileSync(join(bertMini, 'training.json'), 'utf8')) as {
+      patterns: { strongest: { pattern: string; layer: number; head: number; score: number }[] };
+    };
+    const strongest = training.patterns.strongest;
+    expect(strongest.length).toBeGreaterThan(0);
+    expect(await page.getAttribute('#bert-heads', 'data-count')).toBe(String(strongest.length));
+    const first = strongest[0]!;
+    const item = await page.textContent('#bert-heads li');
+    expect(item).toContain(`layer ${first.layer}, head ${first.head}: `);
+    expect(item).toContain(`(${Math.round(first.score * 100)}% of each token's attention on average)`);
+    const shownHeads = () =>
+      page.$$eval('#bert-head-view g.lx-head:not([display="none"])', (gs) =>
+        gs.map((g) => g.getAttribute('data-head')),
+      );
+    expect(await shownHeads()).toEqual(['0', '1', '2', '3']);
+    await page.click('#bert-heads li button');
+    await expect.poll(shownHeads).toEqual([String(first.head)]); // that head alone
+    expect(await page.inputValue('#bert-head-view select.lx-layer')).toBe(String(first.layer));
+    expect(await page.isChecked('#bert-specials')).toBe(true); // as it was measured: [CLS] sentence [SEP]
+    expect(await page.getAttribute('#bert-tokens', 'data-count')).toBe(String(n + 2));
+    await page.selectOption('#bert-head-view select.lx-layer', '0');
+    await page.uncheck('#bert-specials'); // redraws every head, the notebook's 13 WordPieces again
+    await expect.poll(shownHeads).toEqual(['0', '1', '2', '3']);
+    expect(await page.getAttribute('#bert-tokens', 'data-count')).toBe(String(n));
 
     // the layer selector of the view redraws the lines with another layer's weights
     const opacities = () =>
@@ -288,7 +316,7 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
     await page.selectOption('#bert-head-view select.lx-layer', '2');
     await expect.poll(opacities).not.toEqual(layer0);
     const layer2 = await opacities();
-    expect(layer2).toHaveLength(3 * n * n);
+    expect(layer2).toHaveLength(4 * n * n);
 
     // [CLS] and [SEP]
     await page.check('#bert-specials');
@@ -304,11 +332,11 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
     const files = ['config.json', 'vocab.txt', 'tokenizer_config.json', 'model.safetensors'];
     await page.setInputFiles(
       '#bert-files',
-      files.map((f) => join(tinyBert, f)),
+      files.map((f) => join(bertMini, f)),
     );
     await page.waitForSelector('#bert-load-status[data-state="loaded"]', { timeout: 20_000 });
     expect(await page.textContent('#bert-load-status')).toMatch(
-      /^Loaded your files \(config\.json, tokenizer_config\.json, vocab\.txt, model\.safetensors\): 3 layers × 3 heads, hidden size 48, 30522 WordPieces\./,
+      /^Loaded your files \(config\.json, tokenizer_config\.json, vocab\.txt, model\.safetensors\): 4 layers × 4 heads, hidden size 128, 30522 WordPieces\./,
     );
     expect(await page.textContent('#bert-status')).toMatch(new RegExp(`^your files: ${n} tokens`));
     expect(await page.isVisible('#model-note')).toBe(false);
@@ -330,9 +358,9 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
     );
     expect(await page.locator('#bert-head-view .lx-token[data-side="q"]').count()).toBe(n);
 
-    // back to the tiny model, served by the site
-    await page.click('#bert-tiny');
-    await expect.poll(() => page.textContent('#bert-status')).toMatch(/^tiny test BERT/);
+    // back to the default model, served by the site
+    await page.click('#bert-default');
+    await expect.poll(() => page.textContent('#bert-status')).toMatch(/^lxmls\/bert-mini/);
     expect(await page.isVisible('#model-note')).toBe(true);
     await page.close();
     expect(problems).toEqual([]);

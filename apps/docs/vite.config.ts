@@ -76,6 +76,11 @@ export const SITE_MODELS: Record<string, { dir: string; files: readonly string[]
     dir: join(repo, 'packages/models/models/gpt2-shakespeare'),
     files: ['config.json', 'model.safetensors'],
   },
+  // @lxmls/models: Exercise 2.4's BERT, pretrained here with masked-language modelling (training.json: its heads)
+  'bert-mini': {
+    dir: join(repo, 'packages/models/models/bert-mini'),
+    files: ['config.json', 'vocab.txt', 'tokenizer_config.json', 'model.safetensors', 'training.json'],
+  },
   // the tiny randomly initialised BERT of @lxmls/bert's tests (bert-base-uncased's vocabulary)
   'tiny-bert': {
     dir: join(repo, 'packages/bert/src/__fixtures__/tiny-bert'),

@@ -10,9 +10,11 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type LoadedBert, LxmlsBertError, loadBertFolder } from '@lxmls/bert';
 import { getEncoder } from '@lxmls/bpe';
 import type { GPT } from '@lxmls/gpt';
+import { MODELS, modelUrl } from '@lxmls/models';
 import { noGrad, permute, reshape, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
 import { CliError } from './errors.js';
@@ -44,6 +46,35 @@ export interface ModelAttentionOptions {
 }
 
 /**
+ * The model `lxmls viz` draws when `--model` is not given: @lxmls/models' small BERT, pretrained here with
+ * masked-language modelling (Exercise 2.4 of the notebook, offline).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_VIZ_MODEL } from './viz-model.js';
+ * console.log(DEFAULT_VIZ_MODEL); // → lxmls/bert-mini
+ * ```
+ */
+export const DEFAULT_VIZ_MODEL = 'lxmls/bert-mini';
+
+/**
+ * The folder of a BERT shipped in @lxmls/models (its `MODELS` entry with architecture `bert`), from its name
+ * (`lxmls/bert-mini`), or null for any other source.
+ *
+ * @param source - The `--model` value.
+ * @returns The folder's path, or null.
+ * @example
+ * ```ts
+ * import { bundledBertFolder } from './viz-model.js';
+ * console.log(bundledBertFolder('lxmls/bert-mini')?.endsWith('/models/bert-mini/'), bundledBertFolder('gpt2')); // → true null
+ * ```
+ */
+export function bundledBertFolder(source: string): string | null {
+  const model = MODELS.find((m) => m.name === source && m.architecture === 'bert');
+  return model === undefined ? null : fileURLToPath(modelUrl(model.name));
+}
+
+/**
  * Whether `source` is a BERT folder: a folder whose config.json has `"model_type": "bert"` or a `Bert…`
  * architecture. Anything else (a GPT-2 folder, a URL, a hub id, a path that does not exist) is not.
  *
@@ -72,7 +103,7 @@ export async function isBertFolder(source: string): Promise<boolean> {
 }
 
 /**
- * Loads `--model`: a BERT folder with `loadBertFolder`, anything else as a GPT-2 checkpoint (folder, URL or
+ * Loads `--model`: `lxmls/bert-mini` (the BERT of @lxmls/models) or a BERT folder with `loadBertFolder`, anything else as a GPT-2 checkpoint (folder, URL or
  * hub id, downloaded once). Both in eval mode.
  *
  * @param source - The `--model` value.
@@ -81,6 +112,16 @@ export async function isBertFolder(source: string): Promise<boolean> {
  * @throws {@link CliError} for a source that cannot be read, with the loader's message.
  */
 export async function loadVizModel(source: string, stderr: NodeJS.WritableStream): Promise<VizModel> {
+  const bundled = bundledBertFolder(source);
+  if (bundled !== null) {
+    try {
+      return { kind: 'bert', bert: await loadBertFolder(bundled) };
+    } catch (error) {
+      throw new CliError(
+        `${source} (the BERT of @lxmls/models) cannot be read from ${bundled}: ${(error as Error).message}`,
+      );
+    }
+  }
   if (await isBertFolder(source)) {
     try {
       return { kind: 'bert', bert: await loadBertFolder(source) };
@@ -90,7 +131,7 @@ export async function loadVizModel(source: string, stderr: NodeJS.WritableStream
   }
   if (/^(google-bert\/)?bert-/i.test(source)) {
     throw new CliError(
-      `${JSON.stringify(source)} is not a folder: a BERT is read from a local folder in Hugging Face's layout (config.json, model.safetensors, vocab.txt); download it first and pass the folder`,
+      `${JSON.stringify(source)} is not a folder: a BERT is read from a local folder in Hugging Face's layout (config.json, model.safetensors, vocab.txt); download it first and pass the folder, or use ${DEFAULT_VIZ_MODEL}, the small BERT that comes with lxmls (the default)`,
     );
   }
   return { kind: 'gpt', gpt: await loadModel(source, stderr) };

@@ -59,4 +59,18 @@ export const MODELS: readonly ModelInfo[] = [
     description:
       "A small GPT with GPT-2's tokenizer (4 layers, 4 heads, 128 channels, block 128, tied embeddings, float16) trained on tinyshakespeare by lxmls train text: the offline stand-in for GPT.from_pretrained('gpt2') in Exercise 3.2.",
   },
+  {
+    name: 'lxmls/bert-mini',
+    folder: 'bert-mini',
+    task: 'fill-mask',
+    architecture: 'bert',
+    tokenizer: 'vocab.txt',
+    exercise: '2.4',
+    parameters: 4_768_314,
+    bytes: 9_545_148,
+    quality:
+      'held-out masked-token loss 6.18 nats, accuracy 13.8% (a unigram model: 6.59 nats, 6.5%); heads on [CLS] (layer 2, head 1: 0.52 of the attention) and on [SEP] (layer 0, head 1: 0.32)',
+    description:
+      "A small BERT with bert-base-uncased's WordPiece vocabulary (4 layers, 4 heads, hidden 128, 32 positions, BertForMaskedLM head, float16) pretrained with masked-language modelling on tinyshakespeare by apps/cli/src/pretrain-bert.ts: the offline stand-in for bert-base-uncased in Exercise 2.4 (lxmls viz's default model).",
+  },
 ];

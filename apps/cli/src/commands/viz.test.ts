@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { attentionForViz, type LoadedBert, loadBertFolder } from '@lxmls/bert';
+import { attentionForViz, attentionPatterns, type LoadedBert, loadBertFolder } from '@lxmls/bert';
 import { getEncoder } from '@lxmls/bpe';
 import { GPT } from '@lxmls/gpt';
 import { noGrad, tensor, tidy } from '@lxmls/tensor';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chooseBackend } from '../backends.js';
 import { runCli } from '../testing.js';
 import { saveTinyGpt } from '../testing-gpt.js';
+import { bundledBertFolder, DEFAULT_VIZ_MODEL } from '../viz-model.js';
 
 const BERT = fileURLToPath(new URL('../__fixtures__/tiny-bert', import.meta.url));
 const SENTENCE = 'I will go for a run and will jump into a lake.';
@@ -61,6 +62,7 @@ interface VizJson {
   tokens: string[];
   layers: number;
   heads: number;
+  attentionShape: number[];
 }
 
 /** Runs `lxmls viz ARGV --json` and checks that it succeeded quietly. */
@@ -130,6 +132,7 @@ describe('lxmls viz', () => {
       tokens: ['[CLS]', ...NOTEBOOK_TOKENS, '[SEP]'],
       layers: 3,
       heads: 3,
+      attentionShape: [1, 3, 3, 15, 15],
     });
     expect(await readdir(dir)).toEqual(['attention.html']); // no temporary file left
     const html = await readFile(file, 'utf8');
@@ -158,6 +161,7 @@ describe('lxmls viz', () => {
       '2',
     ]);
     expect(record.tokens).toEqual(NOTEBOOK_TOKENS);
+    expect(record.attentionShape).toEqual([1, 3, 3, 13, 13]); // the notebook's (1, 12, 13, 13) per layer
     const { data, options } = payload(await readFile(file, 'utf8'));
     expect(options.layer).toBe(2);
     const reference = attentionForViz(bert.model, bert.tokenizer, SENTENCE, { addSpecialTokens: false });
@@ -169,7 +173,15 @@ describe('lxmls viz', () => {
     const record = await vizJson(['--model', gptDir, '--text', GPT_TEXT, '-o', file, '--theme', 'dark']);
     const encoder = getEncoder();
     const tokens = encoder.encode(GPT_TEXT).map((id) => encoder.idToToken(id));
-    expect(record).toEqual({ file, view: 'head', model: 'gpt', tokens, layers: 2, heads: 2 });
+    expect(record).toEqual({
+      file,
+      view: 'head',
+      model: 'gpt',
+      tokens,
+      layers: 2,
+      heads: 2,
+      attentionShape: [1, 2, 2, 7, 7],
+    });
     expect(tokens[1]).toBe('Ġcat');
     const html = await readFile(file, 'utf8');
     expectOffline(html);
@@ -220,7 +232,11 @@ describe('lxmls viz', () => {
       '--svg',
       file,
     ]);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code, stderr }).toEqual({
+      code: 0,
+      stderr:
+        'lxmls viz: note: attentions (1, 2, 2, 7, 7) = (batch, layers, heads, query, key); outputs.attentions[0].shape = (1, 2, 7, 7)\n',
+    });
     expect(stdout).toBe(`wrote ${file}: the head view (SVG) of 7 tokens, 2 layers × 2 heads\n`);
     const svg = await readFile(file, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
@@ -344,6 +360,69 @@ describe('lxmls viz', () => {
     expect(tokens).toEqual(['[CLS]', ...Array.from({ length: 62 }, () => 'lake'), '[SEP]']);
   });
 
+  test('viz with no option is Exercise 2.4 offline: lxmls/bert-mini, the notebook sentence as 13 WordPieces, the shape on stderr', async () => {
+    const file = join(await folder('default'), 'attention.html');
+    const { code, stdout, stderr } = await runCli(['viz', '-o', file]);
+    expect({ code, stderr }).toEqual({
+      code: 0,
+      stderr:
+        'lxmls viz: note: attentions (1, 4, 4, 13, 13) = (batch, layers, heads, query, key); outputs.attentions[0].shape = (1, 4, 13, 13)\n',
+    });
+    expect(stdout).toBe(`wrote ${file}: the head view (page) of 13 tokens, 4 layers × 4 heads\n`);
+    const { data } = payload(await readFile(file, 'utf8'));
+    expect(data.tokens).toEqual(NOTEBOOK_TOKENS);
+    const mini = await loadBertFolder(bundledBertFolder(DEFAULT_VIZ_MODEL)!);
+    try {
+      const reference = attentionForViz(mini.model, mini.tokenizer, SENTENCE, { addSpecialTokens: false });
+      expect(maxGap(floats(data.weights as string), reference.attention.flat(3))).toBeLessThan(1e-6);
+    } finally {
+      mini.model.dispose();
+    }
+  });
+
+  test.each([
+    [['--model', DEFAULT_VIZ_MODEL, '--text', SENTENCE], 15],
+    [['--special-tokens'], 15],
+    [['--model', DEFAULT_VIZ_MODEL, '--text', SENTENCE, '--no-special-tokens'], 13],
+  ])('viz %j gives attentions (1, 4, 4, T, T) with T = %i', async (argv, T) => {
+    const file = join(await folder(`mini-${argv.length}-${T}`), 'a.html');
+    const record = await vizJson([...argv, '-o', file]);
+    expect(record).toMatchObject({ model: 'bert', layers: 4, heads: 4, attentionShape: [1, 4, 4, T, T] });
+    expect(record.tokens[0]).toBe(T === 15 ? '[CLS]' : 'i');
+  });
+
+  test('lxmls/bert-mini: the heads its training.json names show their pattern, measured again on its files', async () => {
+    const folderPath = bundledBertFolder(DEFAULT_VIZ_MODEL)!;
+    const training = JSON.parse(await readFile(join(folderPath, 'training.json'), 'utf8')) as {
+      patterns: {
+        strongest: { pattern: string; layer: number; head: number; score: number }[];
+        notebookSentence: Record<string, number>[];
+      };
+    };
+    const mini = await loadBertFolder(folderPath);
+    try {
+      // the notebook sentence's table, measured again: the same numbers
+      const { heads } = attentionPatterns(mini.model, mini.tokenizer, [SENTENCE]);
+      heads.forEach((h, i) => {
+        const recorded = training.patterns.notebookSentence[i]!;
+        for (const key of ['previous', 'next', 'self', 'cls', 'sep', 'sameToken'] as const) {
+          expect(h[key]).toBeCloseTo(recorded[key]!, 5);
+        }
+      });
+      // real patterns, not a uniform spread (0.063 per position): the heads named put over 0.15 on their target,
+      // and the best one over half of every token's attention on [CLS]
+      const best = training.patterns.strongest;
+      expect(best.length).toBeGreaterThanOrEqual(2);
+      expect(best.every((b) => b.score >= 0.15)).toBe(true);
+      expect(best[0]).toMatchObject({ pattern: 'cls', layer: 2, head: 1 });
+      expect(best[0]!.score).toBeGreaterThan(0.5);
+      // on the notebook's sentence with [CLS]/[SEP], measured now, that head still gathers on [CLS]
+      expect(heads.find((h) => h.layer === 2 && h.head === 1)!.cls).toBeGreaterThan(0.3);
+    } finally {
+      mini.model.dispose();
+    }
+  });
+
   test('viz replaces an existing file whole', async () => {
     const dir = await folder('replace');
     const file = join(dir, 'attention.html');
@@ -354,8 +433,15 @@ describe('lxmls viz', () => {
   });
 
   test.each([
-    [['--text', 'x'], 'missing --model SOURCE: a GPT-2 folder, URL or hub id (gpt2), or a BERT folder'],
-    [['--model', 'BERT'], 'missing --text TEXT: the text whose attention to draw'],
+    [
+      ['--model', '', '--text', 'x'],
+      '--model is empty: give lxmls/bert-mini, a GPT-2 folder, URL or hub id (gpt2), or a BERT folder',
+    ],
+    [
+      ['--model', 'BERT', '--special-tokens', '--no-special-tokens'],
+      'options --special-tokens and --no-special-tokens cannot be used together',
+    ],
+    [['--model', 'GPT', '--text', 'x', '--special-tokens'], '--special-tokens applies to a BERT only'],
     [['--model', 'BERT', '--text', ''], '--text is empty: give the text whose attention to draw'],
     [['--model', 'BERT', '--text', '  '], '--text is empty: give the text whose attention to draw'],
     [['--model', 'BERT', 'a lake'], 'unexpected argument "a lake": give the text with --text TEXT'],

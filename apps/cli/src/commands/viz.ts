@@ -15,6 +15,7 @@ import type { Command, CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
 import { asCliError } from '../load-model.js';
 import {
+  DEFAULT_VIZ_MODEL,
   disposeVizModel,
   loadVizModel,
   type ModelAttention,
@@ -27,20 +28,40 @@ import { writeFileAtomic } from '../write-file.js';
 /** The page written when neither `--output` nor `--svg` is given, in the current folder. */
 export const DEFAULT_HTML = 'attention.html';
 
+/**
+ * The text drawn when `--text` is not given: the sentence of Exercise 2.4 of the notebook.
+ *
+ * @example
+ * ```ts
+ * import { NOTEBOOK_TEXT } from './commands/viz.js';
+ * console.log(NOTEBOOK_TEXT); // → I will go for a run and will jump into a lake.
+ * ```
+ */
+export const NOTEBOOK_TEXT = 'I will go for a run and will jump into a lake.';
+
 const VIEWS = ['head', 'model', 'neuron'] as const;
 const THEMES = ['light', 'dark', 'auto'] as const;
 type View = (typeof VIEWS)[number];
 
-const USAGE = `Usage: lxmls viz --model SOURCE --text TEXT [--view head|model|neuron] [--layer L] [--head H]
-                 [--theme light|dark|auto] [-o FILE | --svg FILE] [--no-special-tokens]
-                 [--backend B] [--json]
+const USAGE = `Usage: lxmls viz [--model SOURCE] [--text TEXT] [--view head|model|neuron] [--layer L] [--head H]
+                 [--theme light|dark|auto] [-o FILE | --svg FILE]
+                 [--special-tokens | --no-special-tokens] [--backend B] [--json]
 
 Draws a model's attention on TEXT in the manner of bertviz, as Exercise 2.4 of the notebook does with
 head_view(outputs.attentions, tokens=tokens): one self-contained HTML page that works offline from disk
 (no network, no Jupyter) with a layer selector, heads to switch on and off, and a token to hover to see
-its weights. --svg writes a static picture of one layer instead. Prints the file written.
+its weights. --svg writes a static picture of one layer instead. Prints the file written, and on stderr
+the shape of the attentions (1, layers, heads, T, T): the notebook's outputs.attentions[0].shape is one
+layer's (1, heads, T, T).
 
-SOURCE is a GPT-2 checkpoint as for lxmls generate (a folder with config.json and model.safetensors, an
+With no option at all it is Exercise 2.4 as the notebook runs it, offline: ${DEFAULT_VIZ_MODEL} (a small
+BERT pretrained by lxmls with masked-language modelling, with bert-base-uncased's vocabulary; 4 layers ×
+4 heads) on the notebook's sentence "${NOTEBOOK_TEXT}", fed as its 13
+WordPieces alone, without [CLS]/[SEP], as the notebook feeds them: attentions (1, 4, 4, 13, 13). Its
+heads show real patterns (the previous token, the next token, [SEP], the same word): see the README of
+@lxmls/models for the heads worth looking at.
+
+SOURCE is ${DEFAULT_VIZ_MODEL} (the default), a GPT-2 checkpoint as for lxmls generate (a folder with config.json and model.safetensors, an
 http(s) URL of such a folder, or a hub id: gpt2, gpt2-medium, gpt2-large, gpt2-xl), or a BERT folder in
 Hugging Face's layout (config.json with "model_type": "bert", model.safetensors, and vocab.txt or
 tokenizer.json), such as a download of bert-base-uncased. A folder whose config.json says BERT is read
@@ -53,8 +74,8 @@ bertviz draws them. A text longer than the model takes (its block size; BERT: ma
 is cropped to its first tokens, with a note on stderr.
 
 Options:
-  --model SOURCE        The model (required).
-  --text TEXT           The text (required, not empty).
+  --model SOURCE        The model (default ${DEFAULT_VIZ_MODEL}).
+  --text TEXT           The text, not empty (default: the notebook's sentence).
   --view VIEW           head (default): bertviz's head view: one layer, a line from each token to each
                           token it attends to, as opaque as the weight, one colour per head.
                         model: every layer × head as a small picture; click one to open it.
@@ -74,24 +95,31 @@ Options:
                         of --head, the model view, or the neuron view of --layer and --head.
   --no-special-tokens   BERT only: leave out [CLS] and [SEP] and feed the WordPieces alone, exactly as
                         the notebook does (13 tokens for its sentence, attention (1, 12, 13, 13)).
+                        The default without --text; with --text, [CLS] and [SEP] are added.
+  --special-tokens      BERT only: add [CLS] and [SEP] (the default with --text), as BERT was trained.
   --backend B           The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
                         tfjs-cpu. An unknown name lists the available ones.
-  --json                Print one JSON line instead of the sentence:
-                        {"file":"a.html","view":"head","model":"bert","tokens":[...],"layers":12,"heads":12}
+  --json                Print one JSON line instead of the sentence (and no note on stderr):
+                        {"file":"a.html","view":"head","model":"bert","tokens":[...],"layers":12,"heads":12,
+                         "attentionShape":[1,12,12,13,13]}
                           file    the file written
                           view    head, model or neuron
                           model   gpt or bert
                           tokens  the tokens the model saw, as its tokenizer writes them ("Ġcat", "##ing",
                                   "[CLS]"), after any cropping
                           layers  the model's layers; heads: its heads per layer
+                          attentionShape  (batch, layers, heads, query, key) of the attentions drawn
   -h, --help            Show this help.
 
-Exit code 2 with one line on stderr for: a missing or empty --text, an unknown --view or --theme, a --layer
-or --head out of range, --output with --svg, --no-special-tokens with a GPT, a file that cannot be
+Exit code 2 with one line on stderr for: an empty --text, an unknown --view or --theme, a --layer
+or --head out of range, --output with --svg, --special-tokens or --no-special-tokens with a GPT, both of
+them, a file that cannot be
 written, and every model problem lxmls generate reports (a missing folder or file, a corrupt checkpoint,
 a text whose token ids a GPT's vocabulary does not have, a word outside the weather vocabulary).
 
 Examples:
+  lxmls viz
+  lxmls viz --model lxmls/bert-mini --view model --text "The king is dead; long live the king."
   lxmls viz --model ./bert-base-uncased --text "I will go for a run and will jump into a lake."
   lxmls viz --model ./bert-base-uncased --no-special-tokens -o exercise-2.4.html \\
             --text "I will go for a run and will jump into a lake."
@@ -106,7 +134,7 @@ Examples:
  * @example
  * ```ts
  * import { vizCommand } from './commands/viz.js';
- * console.log(vizCommand.name, vizCommand.options.map((option) => option.name).join(' ')); // → viz model text view layer head theme output svg no-special-tokens backend json
+ * console.log(vizCommand.name, vizCommand.options.map((option) => option.name).join(' ')); // → viz model text view layer head theme output svg no-special-tokens special-tokens backend json
  * ```
  */
 export const vizCommand: Command = {
@@ -123,6 +151,7 @@ export const vizCommand: Command = {
     { name: 'output', short: 'o', value: 'FILE' },
     { name: 'svg', value: 'FILE' },
     { name: 'no-special-tokens' },
+    { name: 'special-tokens' },
     { name: 'backend', value: 'B' },
     { name: 'json' },
   ],
@@ -135,13 +164,16 @@ async function viz(args: ParsedArgs, { io, out }: CommandContext): Promise<numbe
       `unexpected argument ${JSON.stringify(args.positionals[0])}: give the text with --text TEXT`,
     );
   }
-  const source = value(args, 'model');
-  if (source === undefined || source === '')
-    throw new CliError('missing --model SOURCE: a GPT-2 folder, URL or hub id (gpt2), or a BERT folder');
-  const text = value(args, 'text');
-  if (text === undefined) throw new CliError('missing --text TEXT: the text whose attention to draw');
+  const source = value(args, 'model') ?? DEFAULT_VIZ_MODEL;
+  if (source === '')
+    throw new CliError(
+      `--model is empty: give ${DEFAULT_VIZ_MODEL}, a GPT-2 folder, URL or hub id (gpt2), or a BERT folder`,
+    );
+  const givenText = value(args, 'text');
+  const text = givenText ?? NOTEBOOK_TEXT;
   if (text.trim() === '') throw new CliError('--text is empty: give the text whose attention to draw');
   exclusive(args, ['output', 'svg']);
+  exclusive(args, ['special-tokens', 'no-special-tokens']);
   const view = oneOf(args, 'view', VIEWS, 'head');
   const theme = oneOf(args, 'theme', THEMES, 'auto');
   const layer = index(args, 'layer');
@@ -153,13 +185,18 @@ async function viz(args: ParsedArgs, { io, out }: CommandContext): Promise<numbe
   const svg = value(args, 'svg');
   const file = svg ?? value(args, 'output') ?? DEFAULT_HTML;
   if (file === '') throw new CliError(`--${svg === undefined ? 'output' : 'svg'} needs a file name`);
-  const specialTokens = !flag(args, 'no-special-tokens');
+  const specialOption = flag(args, 'special-tokens') || flag(args, 'no-special-tokens');
+  // the notebook's cell without --text (its 13 WordPieces alone); BERT as trained with a text of one's own
+  const specialTokens =
+    flag(args, 'special-tokens') || (!flag(args, 'no-special-tokens') && givenText !== undefined);
 
   await chooseBackend(value(args, 'backend'));
   const model = await loadVizModel(source, io.stderr);
   try {
-    if (!specialTokens && model.kind === 'gpt')
-      throw new CliError('--no-special-tokens applies to a BERT only (GPT-2 adds no special tokens)');
+    if (specialOption && model.kind === 'gpt') {
+      const given = flag(args, 'special-tokens') ? 'special-tokens' : 'no-special-tokens';
+      throw new CliError(`--${given} applies to a BERT only (GPT-2 adds no special tokens)`);
+    }
     const { layers, heads } = modelSize(model);
     checkRange('layer', layer, layers, 'layers');
     checkRange('head', head, heads, 'heads per layer');
@@ -172,10 +209,15 @@ async function viz(args: ParsedArgs, { io, out }: CommandContext): Promise<numbe
     const title = `${model.kind === 'gpt' ? 'GPT' : 'BERT'} ${view} view: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
     const document = render(view, data, model, { layer, head, theme, title, svg: svg !== undefined });
     await writeFileAtomic(file, document, svg === undefined ? '--output' : '--svg');
+    const T = data.tokens.length;
+    const attentionShape = [1, layers, heads, T, T];
     if (flag(args, 'json')) {
-      const record = { file, view, model: model.kind, tokens: data.tokens, layers, heads };
+      const record = { file, view, model: model.kind, tokens: data.tokens, layers, heads, attentionShape };
       await out.write(`${JSON.stringify(record)}\n`);
     } else {
+      io.stderr.write(
+        `lxmls viz: note: attentions (${attentionShape.join(', ')}) = (batch, layers, heads, query, key); outputs.attentions[0].shape = (1, ${heads}, ${T}, ${T})\n`,
+      );
       const kind = svg === undefined ? 'page' : 'SVG';
       await out.write(
         `wrote ${file}: the ${view} view (${kind}) of ${data.tokens.length} tokens, ${layers} layers × ${heads} heads\n`,

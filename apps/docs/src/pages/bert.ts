@@ -1,8 +1,10 @@
 /**
  * Exercise 2.4, live: BERT's attention on the reader's sentence, drawn as bertviz's head view (and the model
- * view) by @lxmls/viz. Out of the box the model is @lxmls/bert's tiny randomly initialised test BERT, fetched
- * from `./models/tiny-bert/` (see vite.config.ts `SITE_MODELS`); the reader can load a real BERT folder
- * (bert-base-uncased) from disk with a file input: the files are read in the page, never uploaded.
+ * view) by @lxmls/viz. Out of the box the model is @lxmls/models' `bert-mini`, a small BERT pretrained by
+ * lxmls-ts with masked-language modelling, fetched from `./models/bert-mini/` (see vite.config.ts
+ * `SITE_MODELS`) with its `training.json`, whose measured head patterns name the heads worth looking at (a
+ * click shows that layer and head alone); the reader can load a real BERT folder (bert-base-uncased) from disk
+ * with a file input: the files are read in the page, never uploaded.
  */
 
 import '@lxmls/backend-wasm/register';
@@ -18,8 +20,18 @@ renderNotebook(); // the notebook's words first: explanations, cells (Python | T
 const theme = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 /** The files a BERT folder may hold that the page reads. */
 const WANTED = ['config.json', 'model.safetensors', 'vocab.txt', 'tokenizer.json', 'tokenizer_config.json'];
-/** The tiny test BERT's files, served beside the pages. */
-const TINY_FILES = ['config.json', 'vocab.txt', 'tokenizer_config.json', 'model.safetensors'];
+/** The default BERT's files (@lxmls/models' bert-mini), served beside the pages. */
+const DEFAULT_FILES = ['config.json', 'vocab.txt', 'tokenizer_config.json', 'model.safetensors'];
+/** What the reader reads for each measured pattern of training.json. */
+const PATTERN_WORDS: Record<string, string> = {
+  previous: 'the previous token',
+  next: 'the next token',
+  self: 'the token itself',
+  cls: '[CLS]',
+  sep: '[SEP]',
+  sameToken: 'the same word elsewhere in the sentence',
+  sameWord: 'the other WordPieces of its word',
+};
 
 const text = byId('bert-text', HTMLInputElement);
 const specials = byId('bert-specials', HTMLInputElement);
@@ -30,24 +42,33 @@ const modelEl = byId('bert-model-view');
 const note = byId('model-note');
 const folderInput = byId('bert-folder', HTMLInputElement);
 const filesInput = byId('bert-files', HTMLInputElement);
-const tinyButton = byId('bert-tiny', HTMLButtonElement);
+const defaultButton = byId('bert-default', HTMLButtonElement);
 const loadStatus = byId('bert-load-status');
+const headsList = byId('bert-heads');
 
 let bert: BertFromFiles | null = null;
 let bertName = '';
 let headHandle: HeadViewHandle | null = null;
 let modelHandle: ModelViewHandle | null = null;
+/** The layer and head a "heads worth looking at" button asked for (the head view then shows that head alone). */
+let focus: { layer: number; head: number } | null = null;
 
 function show(): void {
   if (bert === null) return;
   try {
     const data = bertHeadViewData(bert, text.value, { specialTokens: specials.checked });
-    const layer = headHandle?.state.layer ?? 0;
+    const layer = focus?.layer ?? headHandle?.state.layer ?? 0;
+    const heads = focus === null ? {} : { heads: [focus.head] };
+    focus = null;
     headHandle?.destroy();
     modelHandle?.destroy();
     headEl.replaceChildren();
     modelEl.replaceChildren();
-    headHandle = headView(headEl, data, { theme, layer: Math.min(layer, data.attention.length - 1) });
+    headHandle = headView(headEl, data, {
+      theme,
+      layer: Math.min(layer, data.attention.length - 1),
+      ...heads,
+    });
     modelHandle = modelView(modelEl, data, { theme });
     tokensOut.textContent = JSON.stringify(data.tokens);
     tokensOut.dataset.count = String(data.tokens.length); // read by the browser test
@@ -61,24 +82,64 @@ function show(): void {
 }
 
 /** Makes `next` the model shown (the previous one is freed). */
-function use(next: BertFromFiles, name: string, tiny: boolean): void {
+function use(next: BertFromFiles, name: string, isDefault: boolean): void {
   bert?.model.dispose();
   bert = next;
   bertName = name;
-  note.hidden = !tiny;
-  tinyButton.disabled = tiny;
+  note.hidden = !isDefault;
+  headsList.hidden = !isDefault;
+  defaultButton.disabled = isDefault;
   show();
 }
 
-async function loadTiny(): Promise<void> {
-  status.textContent = 'Loading the tiny test BERT…';
+/** One pattern of training.json's `patterns.strongest`. */
+interface StrongHead {
+  pattern: string;
+  layer: number;
+  head: number;
+  score: number;
+}
+
+/** Lists the heads worth looking at (measured when the model was trained), each a button that shows it. */
+function listHeads(strongest: readonly StrongHead[]): void {
+  const items = strongest.map((s) => {
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dataset.layer = String(s.layer);
+    button.dataset.head = String(s.head);
+    button.textContent = `layer ${s.layer}, head ${s.head}`;
+    button.addEventListener('click', () => {
+      focus = { layer: s.layer, head: s.head };
+      specials.checked = true; // measured on [CLS] sentence [SEP]: show it as measured
+      show();
+      headEl.scrollIntoView({ block: 'nearest' });
+    });
+    li.append(
+      button,
+      `: ${PATTERN_WORDS[s.pattern] ?? s.pattern} (${Math.round(s.score * 100)}% of each token's attention on average)`,
+    );
+    return li;
+  });
+  headsList.replaceChildren(...items);
+  headsList.dataset.count = String(items.length); // read by the browser test
+}
+
+async function loadDefault(): Promise<void> {
+  status.textContent = 'Loading lxmls/bert-mini…';
   const files = new Map<string, Uint8Array<ArrayBuffer>>();
-  for (const name of TINY_FILES) {
-    const response = await fetch(new URL(`./models/tiny-bert/${name}`, location.href));
+  const base = new URL('./models/bert-mini/', location.href);
+  for (const name of DEFAULT_FILES) {
+    const response = await fetch(new URL(name, base));
     if (!response.ok) throw new Error(`[lxmls-docs] bert page: HTTP ${response.status} for ${response.url}.`);
     files.set(name, new Uint8Array(await response.arrayBuffer()));
   }
-  use(bertFromFiles(files), 'tiny test BERT (random weights)', true);
+  const training = await fetch(new URL('training.json', base));
+  if (training.ok) {
+    const json = (await training.json()) as { patterns?: { strongest?: StrongHead[] } };
+    listHeads(json.patterns?.strongest ?? []);
+  }
+  use(bertFromFiles(files), 'lxmls/bert-mini (pretrained here, masked-language modelling)', true);
 }
 
 async function loadPicked(input: HTMLInputElement): Promise<void> {
@@ -108,14 +169,14 @@ text.addEventListener('input', perFrame(show));
 specials.addEventListener('change', show);
 folderInput.addEventListener('change', () => void loadPicked(folderInput));
 filesInput.addEventListener('change', () => void loadPicked(filesInput));
-tinyButton.addEventListener('click', () => {
+defaultButton.addEventListener('click', () => {
   loadStatus.textContent = '';
-  loadTiny().catch((error) => {
+  loadDefault().catch((error) => {
     status.className = 'error';
     status.textContent = errorText(error);
   });
 });
-loadTiny().catch((error) => {
+loadDefault().catch((error) => {
   status.className = 'error';
   status.textContent = errorText(error);
 });
