@@ -173,6 +173,11 @@ export interface GptConfigToHfConfigOptions {
    * @defaultValue true
    */
   tieWordEmbeddings?: boolean;
+  /**
+   * `dtype`: the type the weights file stores, `'float16'` for a checkpoint saved with `float16`.
+   * @defaultValue 'float32'
+   */
+  dtype?: 'float32' | 'float16';
 }
 
 /** The GPT-2 end-of-text token, GPT2Config's default `bos_token_id` and `eos_token_id`. */
@@ -240,7 +245,7 @@ export function gptConfigToHfConfig(
     architectures: ['GPT2LMHeadModel'],
     attn_pdrop: attnPdrop,
     bos_token_id: special,
-    dtype: 'float32',
+    dtype: options.dtype ?? 'float32',
     embd_pdrop: embdPdrop,
     eos_token_id: special,
     initializer_range: 0.02,

@@ -91,6 +91,7 @@ describe('saveHuggingFace', () => {
     const entries = Object.entries(header(bytes)).filter(([k]) => k !== '__metadata__');
     expect(entries.every(([, e]) => e.dtype === 'F16')).toBe(true);
     expect(bytes.byteLength).toBeLessThan(10005152 / 2 + 4096);
+    expect(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')).dtype).toBe('float16');
     const again = await loadCheckpoint(dir);
     expect(again.tieWordEmbeddings).toBe(true);
     for (const [key, t] of again.stateDict) {

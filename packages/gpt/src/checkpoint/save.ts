@@ -71,13 +71,14 @@ export function toHuggingFaceFiles(
   const { tensors, tieWordEmbeddings } = minGptStateDictToHf(stateDict, options);
   try {
     checkHfTensorShapes(tensors, config, fn);
-    const hfConfig = gptConfigToHfConfig(config, { tieWordEmbeddings });
+    const dtype = options.float16 === true ? 'float16' : 'float32'; // what the weights file holds
+    const hfConfig = gptConfigToHfConfig(config, { tieWordEmbeddings, dtype });
     return {
       [CONFIG_FILE]: `${JSON.stringify(hfConfig, null, 2)}\n`,
       [WEIGHTS_FILE]: writeSafetensors(
         tensors,
         { ...options.metadata, format: 'pt' },
-        { float16: options.float16 === true },
+        { float16: dtype === 'float16' },
       ),
     } as HuggingFaceFiles;
   } finally {
