@@ -159,8 +159,11 @@ describe('lxmls demo', () => {
     expect(cells.map((cell) => [cell.prompt, cell.python, cell.typescript])).toEqual(
       [16, 17].map((n) => [`In [${n}]:`, notebookCell(n).python, notebookCell(n).typescript]),
     );
-    expect(cells[0]!.output.at(-1)).toBe(
-      '#   lxmls viz --model <BERT folder> --text "I will go for a run and will jump into a lake." --no-special-tokens',
+    // In [16] on the bundled pretrained BERT: the notebook's 13 WordPieces, its first layer's 4 heads
+    expect(cells[0]!.output.at(-1)).toBe('torch.Size([1, 4, 13, 13])');
+    expect(cells[0]!.output).toContain('# tokens: i will go for a run and will jump into a lake .');
+    expect(cells[1]!.output).toContain(
+      '#   lxmls viz --text "I will go for a run and will jump into a lake." -o attention.html',
     );
     expect(stdout).toContain(
       '\nQuestion: Do you notice any interesting (linguistic) pattern?\nAnswer: hidden;',

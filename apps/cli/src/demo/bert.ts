@@ -3,12 +3,16 @@
  * notebook's explanations, the Python of each cell and its TypeScript, and the question "Do you notice any
  * interesting (linguistic) pattern?".
  *
- * Follows `transformer-day-notebook.txt`. The cells need a pretrained BERT and draw a picture, which a terminal
- * cannot show: instead of the notebook's output each cell prints the `lxmls viz` command that computes it and
- * writes the head view as a page (see `commands/viz.ts`).
+ * Follows `transformer-day-notebook.txt`. In [16] runs on `lxmls/bert-mini`, the small BERT pretrained here
+ * that @lxmls/models ships (bert-base-uncased cannot be downloaded offline): the same 13 WordPieces, and the
+ * shape of the first layer's attentions, `torch.Size([1, 4, 13, 13])` for its 4 heads where bert-base-uncased
+ * has 12. In [17] draws a picture, which a terminal cannot show: it prints the `lxmls viz` command that writes
+ * the head view as a page (see `commands/viz.ts`).
  */
 
+import { attentionForViz, loadBertFolder } from '@lxmls/bert';
 import { notebookCell } from '@lxmls/course';
+import { bundledBertFolder, DEFAULT_VIZ_MODEL } from '../viz-model.js';
 import type { DemoCell, DemoSection } from './section.js';
 
 /** The notebook's sentence. */
@@ -19,18 +23,24 @@ function bertCells(): DemoCell[] {
     {
       prompt: 'In [16]:',
       code: notebookCell(16).python,
-      run: () => [
-        "# lxmls demo: a terminal draws no head view; lxmls viz computes this cell's attentions with a BERT folder",
-        "# in Hugging Face's layout (bert-base-uncased: 12 layers of 12 heads, the notebook's torch.Size([1, 12, 13, 13])):",
-        `#   lxmls viz --model <BERT folder> --text ${JSON.stringify(TEXT)} --no-special-tokens`,
-      ],
+      async *run() {
+        const { tokenizer, model } = await loadBertFolder(bundledBertFolder(DEFAULT_VIZ_MODEL)!);
+        const tokens = tokenizer.tokenize(TEXT); // the notebook's 13 WordPieces, without [CLS] and [SEP]
+        const { attention } = attentionForViz(model, tokenizer, TEXT, { addSpecialTokens: false });
+        const first = attention[0]!; // layer 0: (heads, L, L)
+        yield `# lxmls demo: run on ${DEFAULT_VIZ_MODEL} (4 layers of 4 heads, pretrained here; bert-base-uncased has 12 heads: torch.Size([1, 12, 13, 13]))`;
+        yield `# tokens: ${tokens.join(' ')}`;
+        yield `torch.Size([1, ${first.length}, ${first[0]!.length}, ${first[0]![0]!.length}])`;
+      },
     },
     {
       prompt: 'In [17]:',
       code: notebookCell(17).python,
       run: () => [
-        '# lxmls demo: the same command writes the head view, as one page that works offline (attention.html);',
-        '# --view model draws every layer and head at once. The docs site draws it too (Exercise 2.4 page).',
+        '# lxmls demo: a terminal draws no head view; this command writes it as one page that works offline:',
+        `#   lxmls viz --text ${JSON.stringify(TEXT)} -o attention.html`,
+        `# (${DEFAULT_VIZ_MODEL} by default; --view model draws every layer and head at once; the docs site's`,
+        '# Exercise 2.4 page draws it too, and names the heads worth looking at)',
       ],
     },
   ];
@@ -49,7 +59,7 @@ export const bertSection: DemoSection = {
   id: 'bert',
   title: 'Exercise 2.4: Visualize Attentions (BERT)',
   source:
-    'transformer-day notebook, cells In [16] and In [17] (Python code; in a terminal, lxmls viz draws them)',
+    'transformer-day notebook, cells In [16] and In [17] (on lxmls/bert-mini; in a terminal, lxmls viz draws them)',
   notebook: ['2.4'],
   cells: bertCells,
 };
