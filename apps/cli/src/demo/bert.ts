@@ -38,8 +38,8 @@ function bertCells(): DemoCell[] {
       code: notebookCell(17).python,
       run: () => [
         '# lxmls demo: a terminal draws no head view; this command writes it as one page that works offline:',
-        `#   lxmls viz --text ${JSON.stringify(TEXT)} -o attention.html`,
-        `# (${DEFAULT_VIZ_MODEL} by default; --view model draws every layer and head at once; the docs site's`,
+        '#   lxmls viz -o attention.html',
+        `# (${DEFAULT_VIZ_MODEL} on the notebook's sentence by default; --view model draws every layer and head at once; the docs site's`,
         '# Exercise 2.4 page draws it too, and names the heads worth looking at)',
       ],
     },
