@@ -1,50 +1,21 @@
 // The docs site's exercise pages (apps/docs exercise-2-1.html, exercise-2-2.html) in a real browser, as a
-// student uses them: Vite builds the site into a temporary folder, a local server on 127.0.0.1 serves it with
-// the cross-origin isolation headers of `vite preview`, and headless Chromium opens the pages. The test types
-// code into the CodeMirror editor (the course's skeleton, the solution, and wrong solutions made from the
-// solution by one mistake each) and clicks "Check": the grader runs in a worker, and each mistake must be
-// reported with its diagnosis; an infinite loop must hit the time limit. The code survives a reload
-// (localStorage), downloads as a .ts file, resets to the skeleton, and the solution shows only after a
-// confirmation. "Train with my attention" trains gpt-nano with the solved class and its loss falls. A page
-// fails the test on any uncaught error, console error, or request to another host.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// student uses them: Vite builds the site into a temporary folder (once per vitest run: tools/docs-site.ts), a
+// local server on 127.0.0.1 serves it with the cross-origin isolation headers of `vite preview`, and headless
+// Chromium opens the pages. The test types code into the CodeMirror editor (the course's skeleton, the
+// solution, and wrong solutions made from the solution by one mistake each) and clicks "Check": the grader
+// runs in a worker, and each mistake must be reported with its diagnosis; an infinite loop must hit the time
+// limit. The code survives a reload (localStorage), downloads as a .ts file, resets to the skeleton, and the
+// solution shows only after a confirmation. "Train with my attention" trains gpt-nano with the solved class
+// and its loss falls. A page fails the test on any uncaught error, console error, or request to another host.
+import { readFileSync } from 'node:fs';
 import { getExercise } from '@lxmls/course';
 import { WRONG_SOLUTIONS } from '@lxmls/course/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { findChromium, launchChromium, serveStatic } from './browser.js';
+import { chromiumForTests, type DocsSite, openDocsPage, openDocsSite } from './docs-site.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const docs = join(root, 'apps/docs');
-const chromiumPath = findChromium();
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
-if (chromiumPath === undefined && process.env.CI)
-  throw new Error('CI must install chromium for the browser tests');
-
-/** Vite's `build`, loosely typed (the config is apps/docs/vite.config.ts). */
-type ViteBuild = (config: Record<string, unknown>) => Promise<unknown>;
-/** Vite's `resolveConfig`, loosely typed: `preview.headers` are what the build is served with. */
-type ViteResolveConfig = (
-  config: Record<string, unknown>,
-  command: 'build' | 'serve',
-  mode?: string,
-  nodeEnv?: string,
-  isPreview?: boolean,
-) => Promise<{ preview: { headers?: Record<string, string> } }>;
-
-/** Vite's JS API: the workspace's `vite`, found from vitest's own package (as docs.browser.test.ts does). */
-async function loadVite(): Promise<{ build: ViteBuild; resolveConfig: ViteResolveConfig }> {
-  const fromVitest = createRequire(createRequire(import.meta.url).resolve('vitest/package.json'));
-  const pkgFile = fromVitest.resolve('vite/package.json');
-  const pkg = fromVitest(pkgFile) as { exports: { '.': string | { import?: string; default?: string } } };
-  const entry = pkg.exports['.'];
-  const file = typeof entry === 'string' ? entry : (entry.import ?? entry.default)!;
-  return import(pathToFileURL(join(dirname(pkgFile), file)).href);
-}
+const chromiumPath = chromiumForTests();
 
 /** What the page shows after "Check". */
 interface CheckView {
@@ -54,59 +25,31 @@ interface CheckView {
 }
 
 describe.skipIf(chromiumPath === undefined)('apps/docs exercise pages in headless Chromium', () => {
-  let outDir: string;
+  /** The run's build of the site, served as `vite preview` serves it (tools/docs-site.ts). */
+  let site: DocsSite;
   let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let server: DocsSite['server'];
   /** What went wrong on any page: uncaught errors, console errors, requests to other hosts. */
   const problems: string[] = [];
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'lxmls-docs-exercises-'));
-    const { build, resolveConfig } = await loadVite();
-    const configFile = join(docs, 'vite.config.ts');
-    await build({ configFile, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    const config = await resolveConfig(
-      { configFile, logLevel: 'error' },
-      'serve',
-      'production',
-      'production',
-      true,
-    );
-    server = await serveStatic(outDir, {}, { headers: { ...config.preview.headers } });
-    browser = await launchChromium(chromiumPath!);
-  }, 60_000);
+    site = await openDocsSite(chromiumPath!);
+    ({ browser, server } = site);
+  }, 600_000);
 
   beforeEach(() => {
     problems.length = 0;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    server?.server.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    await site?.close();
   });
 
   /** Opens a page of the build in a fresh context (its own localStorage), recording its problems. */
   const open = async (path: string): Promise<Page> => {
-    const context = await browser.newContext({
-      viewport: { width: 1100, height: 900 },
-      acceptDownloads: true,
+    const page = await openDocsPage(site, path, problems, {
+      context: { viewport: { width: 1100, height: 900 }, acceptDownloads: true },
     });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`${path}: page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`${path}: console error: ${m.text()}`);
-    });
-    page.on('request', (r) => {
-      const url = new URL(r.url().replace(/^blob:/, ''));
-      if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1')
-        problems.push(`${path}: request to ${r.url()}`);
-    });
-    page.on('requestfailed', (r) => problems.push(`${path}: request failed: ${r.url()}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`${path}: ${r.status()} for ${r.url()}`);
-    });
-    await page.goto(`${server.url}/${path}`);
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     await page.waitForSelector('#editor .cm-content');
     // the site's stylesheet applies, every form control has a label, and the nav links both exercise pages

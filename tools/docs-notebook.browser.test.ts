@@ -1,44 +1,16 @@
 // The notebook's words on the docs site (apps/docs, src/lib/notebook-html.ts) in headless Chromium: Vite builds
-// the site into a temporary folder, a local server serves it with the cross-origin isolation headers, and each
-// guide page must show its notebook sections (the explanations, every cell's Python and TypeScript side by side,
-// exactly @lxmls/course's text), its questions with the answers hidden until the question is clicked, and the
-// names of its exercise; names.html shows the whole Python → TypeScript table. No page may log an error or
-// request another host.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// the site into a temporary folder (once per vitest run: tools/docs-site.ts), a local server serves it with the
+// cross-origin isolation headers, and each guide page must show its notebook sections (the explanations, every
+// cell's Python and TypeScript side by side, exactly @lxmls/course's text), its questions with the answers
+// hidden until the question is clicked, and the names of its exercise; names.html shows the whole Python →
+// TypeScript table. No page may log an error or request another host.
 import { NOTEBOOK, notebookCell, notebookQuestions, PYTHON_TO_TYPESCRIPT } from '@lxmls/course';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findChromium, launchChromium, serveStatic } from './browser.js';
+import { chromiumForTests, type DocsSite, openDocsPage, openDocsSite } from './docs-site.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const docs = join(root, 'apps/docs');
-const chromiumPath = findChromium();
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
-if (chromiumPath === undefined && process.env.CI)
-  throw new Error('CI must install chromium for the browser tests');
-
-type ViteBuild = (config: Record<string, unknown>) => Promise<unknown>;
-type ViteResolveConfig = (
-  config: Record<string, unknown>,
-  command: 'build' | 'serve',
-  mode?: string,
-  nodeEnv?: string,
-  isPreview?: boolean,
-) => Promise<{ preview: { headers?: Record<string, string> } }>;
-
-/** Vite's JS API, found from vitest's own package (as tools/docs.browser.test.ts does). */
-async function loadVite(): Promise<{ build: ViteBuild; resolveConfig: ViteResolveConfig }> {
-  const fromVitest = createRequire(createRequire(import.meta.url).resolve('vitest/package.json'));
-  const pkgFile = fromVitest.resolve('vite/package.json');
-  const pkg = fromVitest(pkgFile) as { exports: { '.': string | { import?: string; default?: string } } };
-  const entry = pkg.exports['.'];
-  const file = typeof entry === 'string' ? entry : (entry.import ?? entry.default)!;
-  return import(pathToFileURL(join(dirname(pkgFile), file)).href);
-}
+const chromiumPath = chromiumForTests();
 
 /** The notebook sections each guide page shows. */
 const PAGES: [page: string, sections: string[]][] = [
@@ -52,47 +24,25 @@ const PAGES: [page: string, sections: string[]][] = [
 describe.skipIf(chromiumPath === undefined)(
   "the notebook's words on the docs pages, in headless Chromium",
   () => {
-    let outDir: string;
-    let browser: Browser;
-    let server: Awaited<ReturnType<typeof serveStatic>>;
+    /** The run's build of the site, served as `vite preview` serves it (tools/docs-site.ts). */
+    let site: DocsSite;
     const problems: string[] = [];
 
     beforeAll(async () => {
-      outDir = mkdtempSync(join(tmpdir(), 'lxmls-docs-notebook-'));
-      const { build, resolveConfig } = await loadVite();
-      const configFile = join(docs, 'vite.config.ts');
-      await build({ configFile, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-      const config = await resolveConfig(
-        { configFile, logLevel: 'error' },
-        'serve',
-        'production',
-        'production',
-        true,
-      );
-      server = await serveStatic(outDir, {}, { headers: { ...config.preview.headers } });
-      browser = await launchChromium(chromiumPath!);
-    }, 120_000);
+      site = await openDocsSite(chromiumPath!);
+    }, 600_000);
 
     afterAll(async () => {
-      await browser?.close();
-      server?.server.close();
-      if (outDir) rmSync(outDir, { recursive: true, force: true });
+      await site?.close();
     });
 
-    const open = async (path: string): Promise<Page> => {
-      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-      page.on('pageerror', (e) => problems.push(`${path}: page error: ${e.message}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(`${path}: console error: ${m.text()}`);
+    // this file records uncaught errors, console errors and requests to other hosts (not failed requests)
+    const open = (path: string): Promise<Page> =>
+      openDocsPage(site, path, problems, {
+        context: { viewport: { width: 1300, height: 900 } },
+        failedRequests: false,
+        errorResponses: false,
       });
-      page.on('request', (r) => {
-        const url = new URL(r.url().replace(/^blob:/, ''));
-        if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1')
-          problems.push(`${path}: request to ${r.url()}`);
-      });
-      await page.goto(`${server.url}/${path}`);
-      return page;
-    };
 
     test.each(PAGES)(
       '%s shows its notebook sections %j: headings, every cell in Python and TypeScript side by side, the names',

@@ -1,57 +1,35 @@
-// The docs site (apps/docs) in a real browser: Vite builds it into a temporary folder, a local server on
-// 127.0.0.1 serves the build with the cross-origin isolation headers of apps/docs/vite.config.ts (as
-// `vite dev`/`vite preview` do, and as the README asks of a static host), and headless Chromium opens every
-// page: each must be cross-origin isolated, so the wasm backend trains with two threads. A page fails the
+// The docs site (apps/docs) in a real browser: Vite builds it into a temporary folder (once per vitest run,
+// shared with the other docs browser tests: tools/docs-site.ts), a local server on 127.0.0.1 serves the build
+// with the cross-origin isolation headers of apps/docs/vite.config.ts (as `vite dev`/`vite preview` do, and as
+// the README asks of a static host), and headless Chromium opens every page: each must be cross-origin isolated, so the wasm backend trains with two threads. A page fails the
 // test on any uncaught error, any console error, or any request to another host. Each demo must work: the
 // tokenizer's ids equal @lxmls/bpe's in Node, the attention views render a GPT's weights (and a GPT-2 folder
 // picked with a file input; the GPT-2 button's fake hub is on another origin, with CORS), BERT's head view
 // renders and loads a picked BERT folder, gpt-nano trains on two threads and its loss falls, and the models
 // bundled with @lxmls/gpt load from the built site: seeded sampling is deterministic, the weather
 // probabilities sum to 1 and equal Node's.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { BertTokenizer } from '@lxmls/bert';
 import { encode } from '@lxmls/bpe';
 import { GPT } from '@lxmls/gpt';
 import { noGrad, tensor } from '@lxmls/tensor';
 import { FIXED_PROBA, trueConditionals } from '@lxmls/weather-data';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { CROSS_ORIGIN_ISOLATION, findChromium, launchChromium, serveStatic } from './browser.js';
+import { CROSS_ORIGIN_ISOLATION, serveStatic } from './browser.js';
+import {
+  chromiumForTests,
+  type DocsSite,
+  openDocsPage,
+  openDocsSite,
+  resolveDocsConfig,
+} from './docs-site.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const docs = join(root, 'apps/docs');
-const chromiumPath = findChromium();
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
-if (chromiumPath === undefined && process.env.CI)
-  throw new Error('CI must install chromium for the browser tests');
-
-/** Vite's `build`, loosely typed (the config is apps/docs/vite.config.ts). */
-type ViteBuild = (config: Record<string, unknown>) => Promise<unknown>;
-/** Vite's `resolveConfig`, loosely typed: the resolved config's `preview.headers` are what the build is served with. */
-type ViteResolveConfig = (
-  config: Record<string, unknown>,
-  command: 'build' | 'serve',
-  mode?: string,
-  nodeEnv?: string,
-  isPreview?: boolean,
-) => Promise<{ preview: { headers?: Record<string, string> }; server: { headers?: Record<string, string> } }>;
-
-/**
- * Vite's JS API: the workspace's `vite` (a dependency of apps/docs and of vitest), found from vitest's own
- * package so that this works whether or not `tools` lists vite itself.
- */
-async function loadVite(): Promise<{ build: ViteBuild; resolveConfig: ViteResolveConfig }> {
-  const fromVitest = createRequire(createRequire(import.meta.url).resolve('vitest/package.json'));
-  const pkgFile = fromVitest.resolve('vite/package.json');
-  const pkg = fromVitest(pkgFile) as { exports: { '.': string | { import?: string; default?: string } } };
-  const entry = pkg.exports['.'];
-  const file = typeof entry === 'string' ? entry : (entry.import ?? entry.default)!;
-  return import(pathToFileURL(join(dirname(pkgFile), file)).href);
-}
+const chromiumPath = chromiumForTests();
 
 const tinyBert = join(root, 'packages/bert/src/__fixtures__/tiny-bert');
 /** The page's default BERT: @lxmls/models' bert-mini, pretrained with masked-language modelling. */
@@ -65,9 +43,8 @@ const NOTEBOOK_SENTENCE = 'I will go for a run and will jump into a lake.';
 const TYPED = "Héllo wörld, it's 2024! 🤗 Transformers tokenize\ttext.";
 
 describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', () => {
-  let outDir: string;
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveStatic>>;
+  /** The run's build of the site, served as `vite preview` serves it (tools/docs-site.ts). */
+  let site: DocsSite;
   let hub: Awaited<ReturnType<typeof serveStatic>>;
   /** The headers `vite preview` sends (apps/docs/vite.config.ts `preview.headers`). */
   let previewHeaders: Record<string, string>;
@@ -75,62 +52,33 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
   const problems: string[] = [];
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'lxmls-docs-'));
-    const { build, resolveConfig } = await loadVite();
-    const configFile = join(docs, 'vite.config.ts');
-    await build({ configFile, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    const config = await resolveConfig(
-      { configFile, logLevel: 'error' },
-      'serve',
-      'production',
-      'production',
-      true,
-    );
-    previewHeaders = { ...config.preview.headers };
     // the build, served as `vite preview` serves it (and as the README asks of a static host)
-    server = await serveStatic(outDir, {}, { headers: previewHeaders });
+    site = await openDocsSite(chromiumPath!);
+    previewHeaders = site.previewHeaders;
     // a fake hub for the GPT-2 button on another origin (another port), which allows CORS as huggingface.co
     // does: 200 responses that are not a checkpoint (no 404 in the console)
     hub = await serveStatic(
-      outDir,
+      site.outDir,
       {
         '/hub/openai-community/gpt2/resolve/main/config.json': '<not json>',
         '/hub/openai-community/gpt2/resolve/main/model.safetensors': '<not safetensors>',
       },
       { headers: { 'access-control-allow-origin': '*' } },
     );
-    browser = await launchChromium(chromiumPath!);
-  }, 60_000);
+  }, 600_000);
 
   beforeEach(() => {
     problems.length = 0;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    server?.server.close();
+    await site?.close();
     hub?.server.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
   /** Opens a page of the build, recording its problems. */
   const open = async (path: string): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    page.on('pageerror', (e) => problems.push(`${path}: page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`${path}: console error: ${m.text()}`);
-    });
-    page.on('request', (r) => {
-      // a blob: URL (the wasm backend's worker) is local; its origin is the page's
-      const url = new URL(r.url().replace(/^blob:/, ''));
-      if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1')
-        problems.push(`${path}: request to ${r.url()}`);
-    });
-    page.on('requestfailed', (r) => problems.push(`${path}: request failed: ${r.url()}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`${path}: ${r.status()} for ${r.url()}`);
-    });
-    await page.goto(`${server.url}/${path}`);
+    const page = await openDocsPage(site, path, problems);
     // served with COOP/COEP, the page is cross-origin isolated (SharedArrayBuffer, two wasm threads)
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     // the inlined stylesheet applies, and every form control has a label
@@ -147,9 +95,7 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
   };
 
   test('vite dev and vite preview send the cross-origin isolation headers', async () => {
-    const { resolveConfig } = await loadVite();
-    const configFile = join(docs, 'vite.config.ts');
-    const dev = await resolveConfig({ configFile, logLevel: 'error' }, 'serve', 'development');
+    const dev = await resolveDocsConfig('development');
     for (const headers of [previewHeaders, dev.server.headers ?? {}]) {
       const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
       expect(lower).toMatchObject(CROSS_ORIGIN_ISOLATION);
