@@ -11,6 +11,9 @@
  *
  * The text uses a small inline markup, read by {@link parseInline}: `**bold**`, `*italic*` or `_italic_`,
  * `` `code` ``, `[text](url)` and `~struck~` (the notebook's masked tokens).
+ *
+ * Why one long file: it is data, the notebook's whole text in its order (over a thousand lines); split by
+ * exercise it would be read back into one list anyway, and the few functions at the end only look it up.
  */
 
 /** A cell of the notebook: its Python, the same in TypeScript, and the output the notebook shows. */
