@@ -17,38 +17,7 @@ const self = relative(root, fileURLToPath(import.meta.url));
  * notes. The lead applies the replacements listed in H7's report, then deletes each entry; the last test below
  * fails for an entry that no longer needs to be here, so the list can only shrink.
  */
-const TEMPORARY_ALLOWLIST: readonly string[] = [
-  'apps/cli/src/bench/kernels.ts',
-  'apps/cli/src/bench/relaxed-simd.ts',
-  'apps/cli/src/bench/timing.ts',
-  'apps/cli/src/bench/train-step.ts',
-  'apps/cli/src/commands/bench.ts',
-  'apps/cli/src/commands/generate.ts',
-  'apps/cli/src/commands/info.ts',
-  'apps/cli/src/demo/attention.ts',
-  'apps/cli/src/demo/bpe-main.ts',
-  'apps/cli/src/load-model.ts',
-  'apps/cli/src/testing-gpt.ts',
-  'apps/cli/src/train/weather.ts',
-  'apps/docs/src/lib/cross-attention-demo.ts',
-  'apps/docs/src/lib/prompting.ts',
-  'packages/attention/src/convert.ts',
-  'packages/course/src/check/causal-self-attention.ts',
-  'packages/course/src/check/cross-attention.ts',
-  'packages/course/src/exercises.ts',
-  'packages/gpt/README.md',
-  'packages/gpt/src/attention-option.test.ts',
-  'packages/gpt/src/checkpoint/hf-config.ts',
-  'packages/gpt/src/checkpoint/hf-weights.ts',
-  'packages/gpt/src/checkpoint/load.ts',
-  'packages/gpt/src/checkpoint/source.ts',
-  'packages/gpt/src/generate.test.ts',
-  'packages/gpt/src/init.test.ts',
-  'packages/gpt/src/init.ts',
-  'packages/gpt/src/model.test.ts',
-  'packages/gpt/src/model.ts',
-  'packages/gpt/src/prompt.test.ts',
-];
+const TEMPORARY_ALLOWLIST: readonly string[] = [];
 
 /** Design documents that lived outside the repository: cite the docs/ page instead. */
 const RETIRED: Record<string, string> = {

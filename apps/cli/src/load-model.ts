@@ -3,7 +3,7 @@
  * or a hub id downloaded once into the cache), with download progress on stderr when stderr is a terminal,
  * and every problem with the source turned into one clear line and exit code 2.
  *
- * Follows `GPT.from_pretrained(model_type)` of the toolkit (spec §2.9) and Exercise 3.2 of the notebook, which
+ * Follows `GPT.from_pretrained(model_type)` of the toolkit (docs/course-behaviour.md §2.9) and Exercise 3.2 of the notebook, which
  * shows the download bars (`Downloading model.safetensors: 0%| | 0.00/548M`) and then calls `model.eval()`.
  */
 

@@ -1,6 +1,6 @@
 /**
  * A test helper: a small GPT with the GPT-2 vocabulary (so the BPE prompts fit), deterministic weights (the
- * LCG stream of the course-toolkit spec §8) and a block size of 16 (so that cropping a long prompt is cheap to
+ * LCG stream of docs/course-behaviour.md §8) and a block size of 16 (so that cropping a long prompt is cheap to
  * test), saved as a Hugging Face checkpoint folder (`config.json` + `model.safetensors`, about 6.5 MB).
  */
 

@@ -2,7 +2,7 @@
  * Moving weights between the two forms of causal self-attention: the exercise form (`query_proj`,
  * `key_proj`, `value_proj`, `output_proj`) and the fused GPT-2 form (`c_attn` = `[Wq; Wk; Wv]`, `c_proj`).
  *
- * Follows the `unified-attention` branch of the LxMLS toolkit (course-toolkit-spec §2.6), which splits each
+ * Follows the `unified-attention` branch of the LxMLS toolkit (docs/course-behaviour.md §2.6), which splits each
  * `attn.c_attn.*` tensor along its first axis into three chunks and renames `attn.c_proj.*` to
  * `attn.output_proj.*`, and `attention-test.ipynb`, which checks that both forms give equal outputs.
  */

@@ -5,7 +5,7 @@
  * holes with the PyTorch → @lxmls/tensor names each one needs.
  *
  * Follows the notebook (`exercises_student.ipynb`, In [13] Exercise 2.1 and In [15] Exercise 2.2) and the
- * toolkit's `lxmls/transformers/model.py` on the `student` branch (course-toolkit-spec §0.1, §2.3). The other
+ * toolkit's `lxmls/transformers/model.py` on the `student` branch (docs/course-behaviour.md §0.1, §2.3). The other
  * exercises of the day (1, 2.3, 2.4, 3.1, 3.2) run or read code without writing any.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The words of the Transformer Day notebook, in one place: its explanations, its cells (the Python, the
- * TypeScript that does the same with the @lxmls packages, and the output the notebook shows), its questions with
+ * TypeScript that does the same with the `@lxmls` packages, and the output the notebook shows), its questions with
  * their answers, in the notebook's order and with its exercise numbers. `lxmls demo` prints them in a terminal
  * and the docs site renders them; neither keeps a copy.
  *
@@ -22,7 +22,7 @@ export interface NotebookCell {
   n: number;
   /** The Python lines, as in the notebook (trailing spaces removed). */
   python: readonly string[];
-  /** The same in TypeScript with the @lxmls packages (imports as a student's module would write them). */
+  /** The same in TypeScript with the `@lxmls` packages (imports as a student's module would write them). */
   typescript: readonly string[];
   /** The lines the notebook shows under the cell (empty when it shows none). */
   output: readonly string[];

@@ -79,7 +79,7 @@ const weatherConfig = (patch: Partial<GPTConfig> = {}): GPTConfig => ({
   ...patch,
 });
 const ids = (rows: number[][]) => tensor(rows, undefined, 'int32');
-// golden values A of the course-toolkit spec §8 (lxmls master, torch 1.13, LCG initialisation)
+// golden values A of docs/course-behaviour.md §8 (lxmls master, torch 1.13, LCG initialisation)
 const X = [1, 4, 4, 4, 3, 2, 6, 7, 7, 7, 7];
 const Y = [-1, -1, -1, -1, -1, 6, 7, 7, 7, 7, 7];
 const GOLDEN_LOSS = 1.7292594909667969;

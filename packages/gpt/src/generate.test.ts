@@ -12,7 +12,7 @@ const model = new GPT(
 ).eval();
 const X11 = [1, 4, 4, 4, 3, 2, 6, 7, 7, 7, 7];
 
-describe('generate(model, idx, maxNewTokens, options): golden values C (spec §8)', () => {
+describe('generate(model, idx, maxNewTokens, options): golden values C (course-behaviour §8)', () => {
   test.each([true, false])(
     'generate greedy [[1,4,4,4,3,2]] + 6 → [1,4,4,4,3,2,7,7,7,6,6,6] (useCache %s)',
     (useCache) => {

@@ -5,7 +5,7 @@ import { getDefaultConfig } from './config.js';
 import { initGPTWeights, lcgInit } from './init.js';
 import { GPT } from './model.js';
 
-/** The LCG of spec §8, written out independently in float64. */
+/** The LCG of docs/course-behaviour.md §8, written out independently in float64. */
 function stream(n: number): number[] {
   let state = 12345n;
   return Array.from({ length: n }, () => {

@@ -1,7 +1,7 @@
 /**
  * Initialising a GPT's weights: the toolkit's random initialisation (minGPT's `_init_weights` plus the
  * scaled `c_proj` re-draw of GPT-2), and the deterministic LCG initialisation that the golden values of the
- * course-toolkit spec (§8) were computed with, so a port can be checked number for number.
+ * docs/course-behaviour.md §8 were computed with, so a port can be checked number for number.
  *
  * Follows `lxmls/transformers/model.py` `GPT._init_weights` and the end of `GPT.__init__`.
  */
@@ -55,7 +55,7 @@ export function initGPTWeights<M extends Module>(
 }
 
 /**
- * The deterministic initialisation of the course-toolkit spec §8: one linear congruential stream
+ * The deterministic initialisation of docs/course-behaviour.md §8: one linear congruential stream
  * (`state₀ = 12345`, `state = (1664525·state + 1013904223) mod 2³²`, `v = 2·state/2³² − 1`) walks every
  * parameter in `namedParameters()` order, element by element in row-major order, continuing across
  * parameters. Each value is computed in float64, then rounded to float32:

@@ -5,7 +5,7 @@ import { type GPTConfig, getDefaultConfig } from './config.js';
 import { LxmlsGptError } from './errors.js';
 import { GPT } from './model.js';
 
-// Golden values A of the course-toolkit spec §8: lxmls master, torch 1.13 CPU, float32, LCG initialisation.
+// Golden values A of docs/course-behaviour.md §8: lxmls master, torch 1.13 CPU, float32, LCG initialisation.
 const GOLDEN_A = {
   x: [1, 4, 4, 4, 3, 2, 6, 7, 7, 7, 7],
   y: [-1, -1, -1, -1, -1, 6, 7, 7, 7, 7, 7],
@@ -122,7 +122,7 @@ describe('GPT(config, options): module tree and parameters', () => {
   });
 });
 
-describe('GPT.forward(idx, targets, options): golden values A (spec §8)', () => {
+describe('GPT.forward(idx, targets, options): golden values A (course-behaviour §8)', () => {
   const model = new GPT(weatherConfig(), { init: 'lcg' }).eval();
 
   test('forward(x, y) gives loss 1.7292594909667969 and the golden logits rows 0, 5, 10', () => {

@@ -44,7 +44,7 @@ import { type GenBatchOptions, genBatch, type PromptOptions, prompt, promptTopK 
 export interface GPTOptions {
   /**
    * How to initialise the weights: `'normal'` (the toolkit's, default), `'lcg'` (the deterministic stream of
-   * the course-toolkit spec §8, see {@link lcgInit}) or `'none'` (PyTorch's layer defaults, e.g. before
+   * docs/course-behaviour.md §8, see {@link lcgInit}) or `'none'` (PyTorch's layer defaults, e.g. before
    * loading a checkpoint).
    */
   init?: 'normal' | 'lcg' | 'none';
@@ -52,10 +52,11 @@ export interface GPTOptions {
   generator?: RandomGenerator;
   /**
    * The attention of every block: a class constructed as `new Attention(config, options)` (the exercise
-   * form's constructor, e.g. a student's `CausalSelfAttention`, or {@link FusedCausalSelfAttention} for
-   * speed) or a factory `(config, options) => module`; see {@link AttentionFactory}. Default: the exercise
-   * form {@link CausalSelfAttention} (composed step by step), or {@link PretrainedCausalSelfAttention} when
-   * `config.pretrained`. A module without `supportsKVCache: true` is never given a cache: `generate` runs the
+   * form's constructor, e.g. a student's `CausalSelfAttention`, or `FusedCausalSelfAttention` of
+   * `@lxmls/attention` for speed) or a factory `(config, options) => module`; see {@link AttentionFactory}.
+   * Default: the exercise form `CausalSelfAttention` (composed step by step), or
+   * `PretrainedCausalSelfAttention` when `config.pretrained`. A module without `supportsKVCache: true` is
+   * never given a cache: `generate` runs the
    * whole context at each step instead (the same tokens).
    */
   attention?: AttentionFactory;

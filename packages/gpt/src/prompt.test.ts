@@ -8,7 +8,7 @@ import { generate } from './generate.js';
 import { GPT } from './model.js';
 import { END_OF_TEXT, formatSamples, genBatch, promptTopK } from './prompt.js';
 
-// Golden values E of the course-toolkit spec §8: gpt-nano with the GPT-2 vocabulary (V=50257, block 1024),
+// Golden values E of docs/course-behaviour.md §8: gpt-nano with the GPT-2 vocabulary (V=50257, block 1024),
 // LCG initialisation, the real BPE; lxmls master, torch 1.13 CPU, float32.
 const OBAMA = 'Barack Obama, the';
 const OBAMA_IDS = [10374, 441, 2486, 11, 262];
@@ -28,7 +28,7 @@ const model = new GPT(
 ).eval();
 const ids = (row: number[]) => tensor([row], undefined, 'int32');
 
-describe('genBatch / promptTopK / prompt: golden values E (spec §8)', () => {
+describe('genBatch / promptTopK / prompt: golden values E (course-behaviour §8)', () => {
   test('"Barack Obama, the" encodes to [10374, 441, 2486, 11, 262]', () => {
     expect(tok.encode(OBAMA)).toEqual(OBAMA_IDS);
   });

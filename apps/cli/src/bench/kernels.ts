@@ -2,7 +2,7 @@
  * The matmul shapes `lxmls bench kernels` times: those of a gpt-nano training step (batch 64 × 11 tokens,
  * n_embd 48, 3 heads of 16, vocab 8) and those of GPT-2 124M inference on one token (n_embd 768, vocab 50257).
  *
- * Follows the shape list of reference/wasm-kernels.md. Each shape runs the backend's `matmul` kernel directly
+ * Follows the shape list of docs/wasm-kernels.md. Each shape runs the backend's `matmul` kernel directly
  * on storages allocated once (no tensor bookkeeping), so the figure is the kernel's own speed.
  */
 

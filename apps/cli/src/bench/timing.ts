@@ -1,7 +1,7 @@
 /**
  * Timing helpers of `lxmls bench`: the machine's description and a median-of-samples timer.
  *
- * Follows the method of reference/wasm-kernels.md: warm up first, then take samples that each run the code
+ * Follows the method of docs/wasm-kernels.md: warm up first, then take samples that each run the code
  * back to back for at least a minimum time, and report the median per-call time.
  */
 

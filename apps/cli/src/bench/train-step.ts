@@ -5,7 +5,7 @@
  * Follows the LxMLS toolkit's Trainer loop (minGPT `trainer.py`): forward with targets, zero the grads,
  * backward, clip the global gradient norm to 1.0, one AdamW step over `model.configure_optimizers`'s two
  * parameter groups (weight decay 0.1 on the Linear weights only), lr 5e-4, betas (0.9, 0.95). The model is
- * gpt-nano on the weather task (reference/course-toolkit-spec.md §2.1: 3 layers, 3 heads, 48 dims, vocab 8,
+ * gpt-nano on the weather task (docs/course-behaviour.md §2.1: 3 layers, 3 heads, 48 dims, vocab 8,
  * block 11) with the exercise form's parameters on the fused kernel (FusedCausalSelfAttention, as the course
  * trains it), the exercise form itself (CausalSelfAttention, composed step by step) or the fused `c_attn` one,
  * and dropout 0.1 as the course trains it (or any other probability).

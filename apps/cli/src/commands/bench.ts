@@ -7,7 +7,7 @@
  * @lxmls/trainer's loop runs it (forward, backward, gradient clipping, AdamW; bench/train-step.ts);
  * `train-weather` times and scores the whole course run of Exercise 3.1 with the course's attention and with
  * another one side by side (bench/train-weather.ts). Follows the issue "@lxmls/tensor and its backends"
- * (targets: ≤ 12 ms per step on the default CPU backend), reference/wasm-kernels.md (method) and issue 12
+ * (targets: ≤ 12 ms per step on the default CPU backend), docs/wasm-kernels.md (method) and issue 12
  * (a student's attention: held-out loss ≤ 1.04× Bayes-optimal at ≤ 2× the course run's ms/iteration).
  */
 

@@ -4,7 +4,7 @@
  * `model.prompt_topK(...)` (the most likely first tokens, each continued greedily).
  *
  * Follows `GPT.generate`, `GPT.gen_batch`, `GPT.prompt` and `GPT.prompt_topK` of `lxmls/transformers/model.py`
- * (spec §2.11–2.13): the same defaults (top-k 100, temperature 1, `<|endoftext|>` for an empty prompt, the
+ * (docs/course-behaviour.md §2.11–2.13): the same defaults (top-k 100, temperature 1, `<|endoftext|>` for an empty prompt, the
  * context cropped to the block size) and the same printout (each text after a line of 80 dashes).
  */
 

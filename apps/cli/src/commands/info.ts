@@ -3,7 +3,7 @@
  * `CfgNode`, in the order the notebook shows them (In [21]: `model = GPT(model_config)` prints
  * `number of parameters: 0.09M` while it builds the model, then `print(model_config)` the config).
  *
- * Follows `GPT.__init__` (the parameter line, spec §2.7) and minGPT's `CfgNode.__str__` (spec §5).
+ * Follows `GPT.__init__` (the parameter line, docs/course-behaviour.md §2.7) and minGPT's `CfgNode.__str__` (docs/course-behaviour.md §5).
  */
 
 import { formatConfig } from '@lxmls/gpt';

@@ -3,7 +3,7 @@
  * (and its TypeScript, from @lxmls/course's notebook) and, computed here with @lxmls/attention and @lxmls/bpe, the output the notebook shows, printed as PyTorch
  * prints tensors. One more cell, marked as not the notebook's, runs the module of In [15] on a small input.
  *
- * Follows `transformer-day-notebook.txt` and the course-toolkit spec §6 (Ex. 2.1, test (b): the real BPE ids of
+ * Follows `transformer-day-notebook.txt` and docs/course-behaviour.md §6 (Ex. 2.1, test (b): the real BPE ids of
  * the two sentences as 1-dimensional token vectors, whose output is row " Lisbon" × W_V for every query) and
  * §2.3 (the exercise's CausalSelfAttention).
  */

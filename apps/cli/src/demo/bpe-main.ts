@@ -1,6 +1,6 @@
 /**
  * The `__main__` demo of `lxmls/transformers/bpe.py` (= minGPT's `mingpt/bpe.py`): every intermediate step of
- * encoding one sentence, printed line for line as the Python script prints it (spec §1.9).
+ * encoding one sentence, printed line for line as the Python script prints it (docs/course-behaviour.md §1.9).
  */
 
 import { getEncoder } from '@lxmls/bpe';

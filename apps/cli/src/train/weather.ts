@@ -3,7 +3,7 @@
  * sequences next to the Bayes-optimal figures (the best any model can do, computed exactly from the HMM).
  *
  * Follows cells In [19] to In [23] of the notebook (the course's `fixed_proba`, gpt-nano with vocabulary 8 and
- * block size 11, the trainer config of In [22]) and the evaluation of `Training_GPT_sequences.ipynb` (spec §6):
+ * block size 11, the trainer config of In [22]) and the evaluation of `Training_GPT_sequences.ipynb` (docs/course-behaviour.md §6):
  * the first six tokens (the observations) are given, `model.generate(x[:, :6], 6)` decodes the six states
  * greedily, and the labels and whole sequences that match are counted.
  */

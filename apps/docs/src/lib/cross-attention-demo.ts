@@ -1,5 +1,5 @@
 /**
- * The two value tests of Exercise 2.1 (course-toolkit spec, `cross_attention`), computed with
+ * The two value tests of Exercise 2.1 (docs/course-behaviour.md §6, `cross_attention`), computed with
  * @lxmls/attention's `crossAttention`: (a) small matrices whose softmax saturates on the last key, and (b) the
  * notebook's test on GPT-2 ids used as one-dimensional "embeddings".
  */

@@ -2,7 +2,7 @@
  * Exercise 3.2's cell In [25] for the docs page: `model.prompt(text, tokens, n)` after `set_seed(seed)`
  * (sampling from the 100 most likely tokens, "pooling") and `model.promptTopK(text, tokens, n)` (the n most
  * likely first tokens, each continued greedily), each printed as the toolkit prints them (80 dashes, then the
- * text). Follows `GPT.prompt` / `GPT.prompt_topK` of `lxmls/transformers/model.py` (spec §2.13).
+ * text). Follows `GPT.prompt` / `GPT.prompt_topK` of `lxmls/transformers/model.py` (docs/course-behaviour.md §2.13).
  */
 
 import { formatSamples, type GPT } from '@lxmls/gpt';

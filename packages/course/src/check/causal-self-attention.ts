@@ -11,7 +11,7 @@
  *   queries, no mask, the heads not split or not merged back, a projection swapped;
  * - seeded random sizes (one head, one position, nh = C) and the gradient of x and of every parameter.
  *
- * Follows course-toolkit-spec §2.3 (the forward's steps and where the student branch's holes are).
+ * Follows docs/course-behaviour.md §2.3 (the forward's steps and where the student branch's holes are).
  */
 
 import { CausalSelfAttention as Reference } from '@lxmls/attention';

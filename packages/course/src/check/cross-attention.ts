@@ -1,6 +1,6 @@
 /**
  * The grader of Exercise 2.1, `crossAttention(S1, S2, WQ, WK, WV)`: the notebook's Lisbon test (In [14]),
- * the 2023 value test (course-toolkit-spec §6 (a)), seeded random shapes and a batch, compared with
+ * the 2023 value test (docs/course-behaviour.md §6 (a)), seeded random shapes and a batch, compared with
  * @lxmls/attention's `crossAttention`; when the values are wrong it finds which known mistake explains them
  * (no or another scaling than √d_k, softmax over the queries instead of the keys) and probes the attention
  * weights directly (a column of ones in V makes the output show each query's sum of weights).
@@ -316,7 +316,7 @@ function notebookLisbon(student: CrossAttention, checks: Checks): boolean {
   );
 }
 
-/** The 2023 notebook's value test (course-toolkit-spec §6 (a)): the softmax saturates on the last key. */
+/** The 2023 notebook's value test (docs/course-behaviour.md §6 (a)): the softmax saturates on the last key. */
 function historicalA(student: CrossAttention, checks: Checks): boolean {
   const S1 = tensor([
     [1, 2, 3],

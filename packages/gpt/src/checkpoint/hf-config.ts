@@ -2,7 +2,7 @@
  * Hugging Face GPT-2 `config.json` ↔ the course config (minGPT's `CfgNode`, camelCase).
  *
  * Reading checks everything our GPT would otherwise get silently wrong: the activation (only `gelu_new`, the
- * tanh GELU of spec §2.2), the LayerNorm epsilon (1e-5, PyTorch's default), the MLP width (4·n_embd), and the
+ * tanh GELU of docs/course-behaviour.md §2.2), the LayerNorm epsilon (1e-5, PyTorch's default), the MLP width (4·n_embd), and the
  * attention variants transformers has but minGPT has not (scaling by layer index, cross-attention).
  * Writing produces a `config.json` that transformers' `GPT2LMHeadModel.from_pretrained` loads: every field of
  * `GPT2Config` with its default, keys sorted as `save_pretrained` writes them.
@@ -10,7 +10,7 @@
 
 import { LxmlsGptError } from '../errors.js';
 
-/** The course config of a checkpoint: the fields of minGPT's `GPT.get_default_config()` (spec §2.1). */
+/** The course config of a checkpoint: the fields of minGPT's `GPT.get_default_config()` (docs/course-behaviour.md §2.1). */
 export interface CheckpointConfig {
   /** A model type of the table (`'gpt2'`, ...) when known, else `null` (the sizes below are given). */
   modelType: string | null;
@@ -30,7 +30,7 @@ export interface CheckpointConfig {
   residPdrop: number;
   /** Dropout on the attention weights. */
   attnPdrop: number;
-  /** True: the blocks use the fused `c_attn` attention (spec §2.4); false: the exercise attention (§2.3). */
+  /** True: the blocks use the fused `c_attn` attention (docs/course-behaviour.md §2.4); false: the exercise attention (§2.3). */
   pretrained: boolean;
 }
 
@@ -54,7 +54,7 @@ const describe = (value: unknown) =>
  * `n_positions` (or the legacy `n_ctx`) becomes `blockSize`. Absent fields take `GPT2Config`'s defaults
  * (dropouts 0.1, epsilon 1e-5, `gelu_new`); the sizes are required.
  *
- * @remarks Python: `GPT.from_pretrained` (spec §2.9) builds this config by hand for the four hub models
+ * @remarks Python: `GPT.from_pretrained` (docs/course-behaviour.md §2.9) builds this config by hand for the four hub models
  *   (`vocab_size=50257`, `block_size=1024`, `pretrained=True`); here it is read from the file, so any GPT-2
  *   sized checkpoint loads.
  * @param hf - The parsed `config.json`.

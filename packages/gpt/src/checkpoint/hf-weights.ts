@@ -1,11 +1,11 @@
 /**
  * Hugging Face GPT-2 state dict ↔ the course GPT's state dict (minGPT names, PyTorch `Linear` orientation).
  *
- * Follows `GPT.from_pretrained` (spec §2.9): keys with or without the `transformer.` prefix; the
+ * Follows `GPT.from_pretrained` (docs/course-behaviour.md §2.9): keys with or without the `transformer.` prefix; the
  * `attn.bias` / `attn.masked_bias` mask buffers ignored; the GPT-2 `Conv1D` weights (`attn.c_attn`,
  * `attn.c_proj`, `mlp.c_fc`, `mlp.c_proj`), stored (in, out), transposed to `Linear`'s (out, in); an absent
  * `lm_head.weight` (tied to `wte`) filled with a copy of `wte`, since the course GPT's head is not tied. The
- * `separate` layout follows the `unified-attention` branch (spec §2.6): `c_attn` split into
+ * `separate` layout follows the `unified-attention` branch (docs/course-behaviour.md §2.6): `c_attn` split into
  * `query_proj` / `key_proj` / `value_proj`, `c_proj` renamed `output_proj`, for the exercise attention.
  *
  * The reverse writes what transformers' `GPT2LMHeadModel.save_pretrained` writes: `transformer.`-prefixed
@@ -17,7 +17,7 @@ import { clone, concat, noGrad, split, type Tensor, transpose } from '@lxmls/ten
 import { LxmlsGptError } from '../errors.js';
 import type { CheckpointConfig } from './hf-config.js';
 
-/** The attention parameters to produce: the fused `c_attn`/`c_proj` (spec §2.4) or the exercise ones (§2.3). */
+/** The attention parameters to produce: the fused `c_attn`/`c_proj` (docs/course-behaviour.md §2.4) or the exercise ones (§2.3). */
 export type AttentionLayout = 'fused' | 'separate';
 
 /** The shape (and, when known, the safetensors dtype) of one stored tensor. */
@@ -240,8 +240,8 @@ export interface HfStateDictToMinGptOptions {
  * Tensors that need no change (embeddings, LayerNorms, biases) are the input's own objects, not copies; the
  * transposed, split and copied ones are new. The shapes are checked first ({@link checkHfTensorShapes}).
  *
- * @remarks Python: `GPT.from_pretrained` (spec §2.9) for `attention: 'fused'`; the `unified-attention`
- *   branch's rewrite (spec §2.6) for `'separate'`.
+ * @remarks Python: `GPT.from_pretrained` (docs/course-behaviour.md §2.9) for `attention: 'fused'`; the `unified-attention`
+ *   branch's rewrite (docs/course-behaviour.md §2.6) for `'separate'`.
  * @param hf - The Hugging Face tensors (as read from `model.safetensors`).
  * @param config - The sizes they must have.
  * @param options - {@link HfStateDictToMinGptOptions}: `attention`, `tieWordEmbeddings`, `consume`.
@@ -316,7 +316,7 @@ export function hfStateDictToMinGpt(
       const local = block === undefined ? canonical : canonical.slice(block.length);
       if (attention === 'separate' && local === 'attn.c_attn.bias') continue; // done with the weight
       if (attention === 'separate' && local === 'attn.c_attn.weight') {
-        // HF (C, 3C) → Linear (3C, C), whose rows are [Wq; Wk; Wv]; the bias is [bq; bk; bv] (spec §2.6).
+        // HF (C, 3C) → Linear (3C, C), whose rows are [Wq; Wk; Wv]; the bias is [bq; bk; bv] (docs/course-behaviour.md §2.6).
         const bias = get(`${block}attn.c_attn.bias`); // (3C)
         const whole = transpose(t); // (3C, C)
         const weights = split(whole, config.nEmbd, 0); // 3 × (C, C)
@@ -386,7 +386,7 @@ function bitwiseEqual(a: Tensor, b: Tensor): boolean {
  * The transposed and concatenated tensors are new; the others are the input's own objects (dispose only
  * the new ones: those not in the input). The `attn.bias` mask buffers are dropped.
  *
- * @remarks Python: the reverse of `GPT.from_pretrained` (spec §2.9); minGPT has no save to this layout.
+ * @remarks Python: the reverse of `GPT.from_pretrained` (docs/course-behaviour.md §2.9); minGPT has no save to this layout.
  * @param stateDict - The course state dict (e.g. `gpt.stateDict()`).
  * @param options - `tieWordEmbeddings` (default `'auto'`).
  * @returns The Hugging Face tensors and whether `lm_head` is tied.

@@ -55,7 +55,7 @@ export interface LoadedCheckpoint {
  *
  * Half-precision (F16, BF16) checkpoints are converted to float32.
  *
- * @remarks Python: `GPT.from_pretrained(model_type)` (spec §2.9), which loads the weights through
+ * @remarks Python: `GPT.from_pretrained(model_type)` (docs/course-behaviour.md §2.9), which loads the weights through
  *   `transformers.GPT2LMHeadModel`; here the files are read directly.
  * @param source - A folder path, an http(s) URL, or a hub id.
  * @param options - {@link LoadCheckpointOptions}: `attention`, `hubUrl`, `revision`, `cache`, `cacheDir`,

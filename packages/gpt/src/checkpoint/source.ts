@@ -22,7 +22,7 @@ import {
 } from './runtime.js';
 
 /**
- * The GPT-2 checkpoints on the Hugging Face hub that `fromPretrained` knows by name (spec §2.9).
+ * The GPT-2 checkpoints on the Hugging Face hub that `fromPretrained` knows by name (docs/course-behaviour.md §2.9).
  *
  * @example
  * ```ts
