@@ -102,7 +102,7 @@ describe('lxmls train', () => {
   }, 120_000);
 
   test('lxmls train weather --json ends with one line holding the fields', async () => {
-    const { code, stdout } = await runCli([
+    const { code, stdout, stderr } = await runCli([
       'train',
       'weather',
       '--recipe',
@@ -116,9 +116,9 @@ describe('lxmls train', () => {
       '--json',
     ]);
     expect(code).toBe(0);
-    const lines = stdout.trimEnd().split('\n');
-    expect(lines.slice(0, -1)).toEqual([expect.stringMatching(LOG_LINE)]);
-    const result = JSON.parse(lines.at(-1)!);
+    // stdout is the JSON document alone; the notebook's log lines go to stderr
+    expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(LOG_LINE)]);
+    const result = JSON.parse(stdout);
     expect(Object.keys(result).slice(0, WEATHER_FIELDS.length)).toEqual(WEATHER_FIELDS);
     expect(result).toMatchObject({ iters: 30, recipe: 'fast', seed: 42, evalSamples: 200 });
     expect(result.bayesLoss).toBeCloseTo(0.244505, 6);
@@ -160,8 +160,9 @@ describe('lxmls train', () => {
       '--out',
       dir,
     ]);
-    expect(trained.stderr).toBe('');
-    const result = JSON.parse(trained.stdout.trimEnd().split('\n').at(-1)!);
+    // with --json, stderr holds the log lines only, and stdout the JSON document alone
+    expect(trained.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(LOG_LINE)]);
+    const result = JSON.parse(trained.stdout);
     expect(result.iters).toBe(20);
     // the BPE stops merging when no pair occurs twice any more: fewer than 280 tokens on this small text
     expect(result.vocabSize).toBeGreaterThan(256);
@@ -240,8 +241,9 @@ describe('lxmls train weather --attention FILE', () => {
       '--out',
       dir,
     ]);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    const result = JSON.parse(stdout.trimEnd().split('\n').at(-1)!);
+    expect(code).toBe(0);
+    expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(LOG_LINE)]);
+    const result = JSON.parse(stdout);
     expect(result).toMatchObject({ iters: 3, evalSamples: 50 });
     expect(result.evalLoss).toBeGreaterThan(result.bayesLoss);
     const info = JSON.parse(readFileSync(join(dir, 'lxmls.json'), 'utf8'));

@@ -11,7 +11,7 @@ import { flag, value } from '../args.js';
 import { chooseBackend } from '../backends.js';
 import type { Command, CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
-import type { Output } from '../io.js';
+import type { Io, Output } from '../io.js';
 import { asCliError } from '../load-model.js';
 import { buildTokenizer } from '../text-tokenizer.js';
 import { integerOption, positiveOption, progressBar } from '../train/options.js';
@@ -81,7 +81,7 @@ Options:
                         file then renamed): config.json + model.safetensors (Hugging Face layout), and
                         lxmls.json (weather: the task, the probabilities, how it was trained; read by
                         lxmls eval weather --model DIR) or tokenizer.json (text).
-  --json                End with one JSON line instead of the table (the log lines are still printed):
+  --json                Print one JSON line instead of the table (the log lines go to stderr):
                         weather: {"iters","msPerIter","trainLoss","evalLoss","bayesLoss","labelAccuracy",
                         "bayesLabelAccuracy","sequenceAccuracy","bayesSequenceAccuracy",...}: the Bayes
                         figures of the test split (sequence accuracy: greedy decoding, as the model's),
@@ -181,14 +181,20 @@ async function train(args: ParsedArgs, context: CommandContext): Promise<number>
   return task === 'weather' ? trainWeatherTask(args, context) : trainTextTask(args, context);
 }
 
-/** Prints the log lines and, on a terminal, a progress bar redrawn in place. */
-function reporter(out: Output, stdout: NodeJS.WritableStream, total: number, json: boolean) {
-  const bar = (stdout as { isTTY?: boolean }).isTTY === true && !json;
+/**
+ * Prints the log lines and, on a terminal, a progress bar redrawn in place. With `--json` the log lines go to
+ * stderr, so that stdout holds the JSON line alone (`JSON.parse(stdout)` works).
+ */
+function reporter(out: Output, io: Io, total: number, json: boolean) {
+  const bar = (io.stdout as { isTTY?: boolean }).isTTY === true && !json;
   let started = 0;
   let lastDraw = 0;
   return async (t: { iterNum: number; iterDt: number; loss: number }) => {
     if (t.iterNum === 0) started = performance.now();
-    if (t.iterNum % 100 === 0) await out.write(`${bar ? '\r\x1b[K' : ''}${logLine(t)}\n`);
+    if (t.iterNum % 100 === 0) {
+      if (json) io.stderr.write(`${logLine(t)}\n`);
+      else await out.write(`${bar ? '\r\x1b[K' : ''}${logLine(t)}\n`);
+    }
     if (!bar) return;
     const now = performance.now();
     const done = t.iterNum + 1;
@@ -237,7 +243,7 @@ async function trainWeatherTask(args: ParsedArgs, { io, out }: CommandContext): 
       seed,
       ...(attention ? { attention } : {}),
       log: (line) => lines.push(line),
-      onBatchEnd: reporter(out, io.stdout, recipe.iters, json),
+      onBatchEnd: reporter(out, io, recipe.iters, json),
     });
   } catch (error) {
     throw attentionFile === undefined ? error : studentFailure(error, attentionFile);
@@ -356,7 +362,7 @@ async function trainTextTask(args: ParsedArgs, { io, out }: CommandContext): Pro
   };
   try {
     const recipe = { model: { ...modelSizes, blockSize }, iters, batchSize, learningRate, seed };
-    const onBatchEnd = reporter(out, io.stdout, iters, json);
+    const onBatchEnd = reporter(out, io, iters, json);
     run = compact
       ? await trainTextCompact(ids, tokenizer, { ...recipe, onBatchEnd })
       : await trainText(ids, tokenizer, { ...recipe, onBatchEnd });
