@@ -212,6 +212,14 @@ describe('lxmls bench', () => {
     expect(lines[5]).toMatch(/^ {2}machine: /);
   }, 60_000);
 
+  test('lxmls bench alone prints its usage and exits with 0', async () => {
+    const { code, stdout, stderr } = await runCli(['bench']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^Usage: lxmls bench /);
+    expect(stdout).toContain('train-weather');
+  });
+
   test('kernels prints a table by default', async () => {
     const { code, stdout } = await runCli(['bench', 'kernels', '--backend', 'js', '--shapes', 'nano']);
     expect(code).toBe(0);
@@ -220,7 +228,7 @@ describe('lxmls bench', () => {
   });
 
   test.each([
-    [['bench'], 'missing'],
+    [['bench', '--json'], 'missing'],
     [['bench', 'nope'], 'unknown benchmark'],
     [['bench', 'kernels', '--backend', 'cuda'], 'available backends are'],
     [['bench', 'train-step', '--model', 'gpt2'], 'unknown model'],

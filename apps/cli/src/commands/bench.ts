@@ -164,6 +164,10 @@ function threadsOf(backend: unknown): number {
 
 async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number> {
   const [what, ...extra] = args.positionals;
+  if (what === undefined && args.options.size === 0) {
+    await out.write(`${USAGE}\n`); // a bare `lxmls bench` shows what it can run
+    return 0;
+  }
   if (what === undefined || !(what in ONLY)) {
     throw new CliError(
       `${what === undefined ? 'missing' : `unknown benchmark ${JSON.stringify(what)}:`} expected kernels, train-step or train-weather, e.g. lxmls bench train-step`,
