@@ -31,7 +31,7 @@ const RUNS: [string, string[]][] = [
       '--json',
     ],
   ],
-  ['viz', ['viz', '--json']],
+  ['viz', ['viz', '-o', join(root, 'attention.html'), '--json']],
   ['bench', ['bench', 'kernels', '--backend', 'js', '--shapes', 'nano', '--json']],
   ['exercise', ['exercise', 'list', '--dir', root, '--json']],
   ['check', ['check', '2.1', '--impl', solved, '--json']],
