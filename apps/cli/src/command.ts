@@ -1,11 +1,13 @@
 /**
- * What a subcommand of `lxmls` is: its name, its options, its help text and what it runs.
+ * What a subcommand of `lxmls` is: its name, its summary, its help text and what it runs on its arguments.
  *
- * Each command lives in its own file under `commands/` and is listed once in `main.ts`; `main` parses the
- * options, answers `--help`, and turns thrown errors into exit codes.
+ * Each command lives in its own file under `commands/`, written with {@link defineCommand} from one typed
+ * option table, and is listed once in `main.ts`; `main` dispatches and turns thrown errors into exit codes.
  */
 
-import type { OptionSpec, ParsedArgs } from './args.js';
+import type { CommandDef, OptionTable } from './args.js';
+import { HELP_OPTION, helpText, parseOptions } from './args.js';
+import { CliError } from './errors.js';
 import type { Io, Output } from './io.js';
 
 /** What a command receives besides its arguments. */
@@ -16,25 +18,7 @@ export interface CommandContext {
   out: Output;
 }
 
-/**
- * A subcommand of `lxmls`.
- *
- * @example
- * ```ts
- * import type { Command } from './command.js';
- * const hello: Command = {
- *   name: 'hello',
- *   summary: 'Say hello',
- *   usage: 'Usage: lxmls hello',
- *   options: [],
- *   run: async (_args, { out }) => {
- *     await out.write('hello\n');
- *     return 0;
- *   },
- * };
- * console.log(hello.name); // → hello
- * ```
- */
+/** A subcommand of `lxmls`, as {@link defineCommand} builds it. */
 export interface Command {
   /** The word after `lxmls`. */
   name: string;
@@ -42,15 +26,68 @@ export interface Command {
   summary: string;
   /** The full help text of `lxmls help NAME` / `lxmls NAME --help`, without a trailing newline. */
   usage: string;
-  /** The options it accepts (`--help` is added by `main`). */
-  options: readonly OptionSpec[];
+  /** The long names of its options (`--help` not included). */
+  optionNames: readonly string[];
   /**
-   * Runs the command.
+   * Parses its arguments, answers `--help`, and runs.
    *
-   * @param args - Its parsed arguments.
+   * @param argv - The arguments after the command name.
    * @param context - The streams and the writer.
    * @returns The exit code.
    * @throws {@link CliError} for bad input; any other error is reported as an internal error.
    */
-  run(args: ParsedArgs, context: CommandContext): Promise<number>;
+  run(argv: readonly string[], context: CommandContext): Promise<number>;
+}
+
+/**
+ * Builds a command from its option table: its help is generated from the table, and its `run` receives the
+ * checked, typed options.
+ *
+ * @param def - The name, summary, help text, option table and run function.
+ * @returns The command.
+ * @example
+ * ```ts
+ * import { defineCommand } from './command.js';
+ * const hello = defineCommand({
+ *   name: 'hello',
+ *   summary: 'Say hello',
+ *   usage: 'lxmls hello [--loud]',
+ *   description: 'Says hello.',
+ *   options: { loud: { type: 'flag', help: 'Shout.' } },
+ *   run: async ({ loud }, _positionals, { out }) => {
+ *     await out.write(loud ? 'HELLO\n' : 'hello\n');
+ *     return 0;
+ *   },
+ * });
+ * console.log(hello.usage.split('\n')[0]); // → Usage: lxmls hello [--loud]
+ * ```
+ */
+export function defineCommand<const T extends OptionTable>(def: CommandDef<T>): Command {
+  const usage = helpText(def, def.options);
+  const table = { ...def.options, help: HELP_OPTION };
+  return {
+    name: def.name,
+    summary: def.summary,
+    usage,
+    optionNames: Object.keys(def.options),
+    run: async (argv, context) => {
+      const { options, positionals } = parseOptions(argv, table, def.exclusive);
+      if (options.help) {
+        await context.out.write(`${usage}\n`);
+        return 0;
+      }
+      const extra = positionals[def.maxPositionals ?? Number.POSITIVE_INFINITY];
+      if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
+      return def.run(options, positionals, context);
+    },
+  };
+}
+
+/** A command still written with the hand-written parser; goes once every command uses {@link defineCommand}. */
+export interface LegacyCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  options: readonly import('./args.js').OptionSpec[];
+  run(args: import('./args.js').ParsedArgs, context: CommandContext): Promise<number>;
 }

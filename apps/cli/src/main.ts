@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { OptionSpec } from './args.js';
 import { flag, parseArgs } from './args.js';
-import type { Command } from './command.js';
+import type { Command, LegacyCommand } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { checkCommand } from './commands/check.js';
 import { decodeCommand } from './commands/decode.js';
@@ -36,7 +36,7 @@ export type { Io } from './io.js';
  * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'exercise', 'check', 'bench', 'generate', 'info', 'viz', 'train', 'eval' ]
  * ```
  */
-export const COMMANDS: readonly Command[] = [
+export const COMMANDS: readonly (Command | LegacyCommand)[] = [
   tokenizeCommand,
   decodeCommand,
   demoCommand,
@@ -105,11 +105,14 @@ export async function main(argv: readonly string[], io?: Partial<Io>): Promise<n
     } else {
       const command = findCommand(first);
       prog = `lxmls ${command.name}`;
-      const args = parseArgs(rest, [...command.options, HELP]);
-      if (flag(args, 'help')) {
-        await out.write(`${command.usage}\n`);
-        code = 0;
-      } else code = await command.run(args, { io: streams, out });
+      if (!('options' in command)) code = await command.run(rest, { io: streams, out });
+      else {
+        const args = parseArgs(rest, [...command.options, HELP]);
+        if (flag(args, 'help')) {
+          await out.write(`${command.usage}\n`);
+          code = 0;
+        } else code = await command.run(args, { io: streams, out });
+      }
     }
     await out.flush();
     return code;
@@ -125,7 +128,7 @@ export async function main(argv: readonly string[], io?: Partial<Io>): Promise<n
   }
 }
 
-function findCommand(name: string): Command {
+function findCommand(name: string): Command | LegacyCommand {
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (command !== undefined) return command;
   const names = [...COMMANDS.map((candidate) => candidate.name), 'help'].join(', ');

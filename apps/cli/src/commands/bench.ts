@@ -24,7 +24,7 @@ import {
   TRAIN_WEATHER_TARGETS,
   type TrainWeatherBenchResult,
 } from '../bench/train-weather.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, LegacyCommand as Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { loadStudentAttention, studentFailure } from '../train/student-attention.js';
 

@@ -10,7 +10,7 @@ import { access, constants, stat } from 'node:fs/promises';
 import { type CheckReport, getExercise, LxmlsCourseError } from '@lxmls/course';
 import type { ParsedArgs } from '../args.js';
 import { flag, value } from '../args.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, LegacyCommand as Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { runCheck } from '../student/run-check.js';
 

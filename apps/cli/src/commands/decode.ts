@@ -8,7 +8,7 @@
 import { getEncoder } from '@lxmls/bpe';
 import type { ParsedArgs } from '../args.js';
 import { flag } from '../args.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, LegacyCommand as Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { mapLines } from '../io.js';
 import { atLine, parseJsonLine } from '../json-lines.js';

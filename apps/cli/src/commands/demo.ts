@@ -11,7 +11,7 @@ import { type NotebookBlock, notebookCell, notebookSection, PYTHON_TO_TYPESCRIPT
 import type { ParsedArgs } from '../args.js';
 import { flag } from '../args.js';
 import { chooseBackend } from '../backends.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, LegacyCommand as Command } from '../command.js';
 import { attentionSection } from '../demo/attention.js';
 import { bertSection } from '../demo/bert.js';
 import { bpeMainSection } from '../demo/bpe-main.js';

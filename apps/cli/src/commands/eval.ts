@@ -7,7 +7,7 @@
 import type { ParsedArgs } from '../args.js';
 import { flag, value } from '../args.js';
 import { chooseBackend } from '../backends.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, LegacyCommand as Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { integerOption } from '../train/options.js';
 import { bayesFigures, evaluateWeather, formatWeatherSummary } from '../train/weather.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { EXERCISES, type Exercise, holeOf } from '@lxmls/course';
 import type { ParsedArgs } from '../args.js';
 import { flag, value } from '../args.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, LegacyCommand as Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { runCheck } from '../student/run-check.js';
 import { writeFileAtomic } from '../write-file.js';

@@ -21,7 +21,7 @@ import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import type { ParsedArgs } from '../args.js';
 import { exclusive, flag, value } from '../args.js';
 import { chooseBackend } from '../backends.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, LegacyCommand as Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { asCliError, loadModel, resolveModelSource } from '../load-model.js';
 import { loadFolderTokenizer, type TextTokenizer } from '../text-tokenizer.js';

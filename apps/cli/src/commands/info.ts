@@ -10,7 +10,7 @@ import { formatConfig } from '@lxmls/gpt';
 import type { ParsedArgs } from '../args.js';
 import { flag, value } from '../args.js';
 import { chooseBackend } from '../backends.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, LegacyCommand as Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { loadModel } from '../load-model.js';
 

@@ -9,116 +9,107 @@
 import type { EncodeOptions } from '@lxmls/bpe';
 import { getEncoder } from '@lxmls/bpe';
 import { toHtml } from '@lxmls/viz';
-import type { ParsedArgs } from '../args.js';
-import { exclusive, flag, value } from '../args.js';
 import { partRepr } from '../bpe-format.js';
-import type { Command, CommandContext } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { mapLines, readAllText } from '../io.js';
 import { atLine, parseJsonLine } from '../json-lines.js';
 import { pyRepr } from '../python-repr.js';
 import { writeFileAtomic } from '../write-file.js';
 
-const USAGE = `Usage: lxmls tokenize [options] [TEXT...]
-
-Encodes TEXT with GPT-2's byte-level BPE (the course's BPETokenizer) and prints, as Python prints lists:
-  ['Your', 'Ġdrawing', 'Ġis', ...]    the merged tokens (Ġ stands for a space, Ċ for a newline)
-  [7120, 8263, 318, ...]              their ids
-Several TEXT arguments are joined with single spaces. Without TEXT, all of stdin is read, exactly as it is
-(a trailing newline included).
-
-Options:
-  --show-work              Before the two lines, print each chunk's steps as one Python dict per line, as
-                           bpe.py's demo does:
-                           {'token': 'Hello', 'token_bytes': b'Hello', 'token_translated': 'Hello',
-                            'token_merged': ['Hello'], 'token_ix': [15496]}   (on one line)
-  --json                   Print one line of JSON instead: {"ids":[...],"tokens":[...]}
-                             ids     the token ids (integers in [0, 50257))
-                             tokens  the merged token strings as in encoder.json (e.g. "Ġdrawing")
-  --jsonl                  Stream JSON Lines: read stdin line by line, each line a JSON string, and write
-                           for each the JSON array of its ids, e.g. "hi" -> [5303]. A malformed line stops
-                           the run with exit code 2; the output of the earlier lines is kept.
-  --html FILE              Also write the --show-work trace as a self-contained HTML page (coloured tokens
-                           with their ids, then each chunk's bytes and merges; no network needed to view
-                           it). What is printed does not change.
-  --allowed-special LIST   Recognise special tokens in the text: "all", or a comma separated list such as
-                           "<|endoftext|>". By default they are plain text, as in the Python toolkit.
-  -h, --help               Show this help.
-
-Examples:
-  lxmls tokenize "Your drawing is charmingly anachronistic."
-  lxmls tokenize --show-work "Hello!! I'm Andrej Karpathy."
-  lxmls tokenize --show-work --html bpe.html "Your drawing is charmingly anachronistic."
-  echo '"hi"' | lxmls tokenize --jsonl`;
-
 /**
- * `lxmls tokenize`: see its usage text (`lxmls help tokenize`).
+ * `lxmls tokenize`: see its help (`lxmls help tokenize`).
  *
  * @example
  * ```ts
  * import { tokenizeCommand } from './commands/tokenize.js';
- * console.log(tokenizeCommand.options.map((option) => option.name)); // → [ 'show-work', 'json', 'jsonl', 'html', 'allowed-special' ]
+ * console.log(tokenizeCommand.optionNames); // → [ 'show-work', 'json', 'jsonl', 'html', 'allowed-special' ]
  * ```
  */
-export const tokenizeCommand: Command = {
+export const tokenizeCommand = defineCommand({
   name: 'tokenize',
   summary: 'GPT-2 BPE: print the tokens and ids of TEXT (or of stdin)',
-  usage: USAGE,
-  options: [
-    { name: 'show-work' },
-    { name: 'json' },
-    { name: 'jsonl' },
-    { name: 'html', value: 'FILE' },
-    { name: 'allowed-special', value: 'LIST' },
+  usage: 'lxmls tokenize [options] [TEXT...]',
+  description: `Encodes TEXT with GPT-2's byte-level BPE (the course's BPETokenizer) and prints, as Python prints lists:
+  ['Your', 'Ġdrawing', 'Ġis', ...]    the merged tokens (Ġ stands for a space, Ċ for a newline)
+  [7120, 8263, 318, ...]              their ids
+Several TEXT arguments are joined with single spaces. Without TEXT, all of stdin is read, exactly as it is
+(a trailing newline included).`,
+  options: {
+    'show-work': {
+      type: 'flag',
+      help: "Before the two lines, print each chunk's steps as one Python dict per line, as bpe.py's demo does:\n{'token': 'Hello', 'token_bytes': b'Hello', 'token_translated': 'Hello',\n 'token_merged': ['Hello'], 'token_ix': [15496]}   (on one line)",
+    },
+    json: {
+      type: 'flag',
+      help: 'Print one line of JSON instead: {"ids":[...],"tokens":[...]}\n  ids     the token ids (integers in [0, 50257))\n  tokens  the merged token strings as in encoder.json (e.g. "Ġdrawing")',
+    },
+    jsonl: {
+      type: 'flag',
+      help: 'Stream JSON Lines: read stdin line by line, each line a JSON string, and write for each the JSON array of its ids, e.g. "hi" -> [5303]. A malformed line stops the run with exit code 2; the output of the earlier lines is kept.',
+    },
+    html: {
+      type: 'string',
+      value: 'FILE',
+      help: "Also write the --show-work trace as a self-contained HTML page (coloured tokens with their ids, then each chunk's bytes and merges; no network needed to view it). What is printed does not change.",
+    },
+    'allowed-special': {
+      type: 'string',
+      value: 'LIST',
+      help: 'Recognise special tokens in the text: "all", or a comma separated list such as "<|endoftext|>". By default they are plain text, as in the Python toolkit.',
+    },
+  },
+  exclusive: [
+    ['json', 'show-work', 'jsonl'],
+    ['show-work', 'allowed-special'],
+    ['html', 'json'],
+    ['html', 'jsonl'],
+    ['html', 'allowed-special'],
   ],
-  run: tokenize,
-};
+  examples: [
+    'lxmls tokenize "Your drawing is charmingly anachronistic."',
+    'lxmls tokenize --show-work "Hello!! I\'m Andrej Karpathy."',
+    'lxmls tokenize --show-work --html bpe.html "Your drawing is charmingly anachronistic."',
+    'echo \'"hi"\' | lxmls tokenize --jsonl',
+  ],
+  run: async (o, positionals, { io, out }) => {
+    const encoder = getEncoder();
+    const options = encodeOptions(o['allowed-special']);
+    encoder.encode('', options); // reports an unknown special token before any input is read
 
-async function tokenize(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
-  exclusive(args, ['json', 'show-work', 'jsonl']);
-  exclusive(args, ['show-work', 'allowed-special']);
-  exclusive(args, ['html', 'json']);
-  exclusive(args, ['html', 'jsonl']);
-  exclusive(args, ['html', 'allowed-special']);
-  const html = value(args, 'html');
-  if (html === '') throw new CliError('--html needs a file name (--html FILE)');
-  const encoder = getEncoder();
-  const options = encodeOptions(value(args, 'allowed-special'));
-  encoder.encode('', options); // reports an unknown special token before any input is read
+    if (o.jsonl) {
+      if (positionals.length > 0) throw new CliError('--jsonl reads JSON lines from stdin; it takes no TEXT');
+      await mapLines(io.stdin, out, (line, n) => {
+        const text = parseJsonLine(line, n, 'string');
+        return JSON.stringify(atLine(n, () => encoder.encode(text, options)));
+      });
+      return 0;
+    }
 
-  if (flag(args, 'jsonl')) {
-    if (args.positionals.length > 0)
-      throw new CliError('--jsonl reads JSON lines from stdin; it takes no TEXT');
-    await mapLines(io.stdin, out, (line, n) => {
-      const text = parseJsonLine(line, n, 'string');
-      return JSON.stringify(atLine(n, () => encoder.encode(text, options)));
-    });
+    let text: string;
+    if (positionals.length > 0) text = positionals.join(' ');
+    else if (io.isTTY) throw new CliError('missing TEXT: pass it as an argument or pipe text into stdin');
+    else text = await readAllText(io.stdin);
+
+    if (o.html !== undefined) {
+      const work = encoder.encodeAndShowWork(text);
+      const title = `GPT-2 BPE: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
+      await writeFileAtomic(o.html, toHtml('bpe', work, { title, pageTitle: title }), '--html');
+    }
+    if (o['show-work']) {
+      const work = encoder.encodeAndShowWork(text);
+      for (const part of work.parts) await out.write(`${partRepr(part)}\n`);
+      const tokens = work.parts.flatMap((part) => part.tokenMerged);
+      await out.write(`${pyRepr(tokens)}\n${pyRepr(work.bpeIdx)}\n`);
+      return 0;
+    }
+    const ids = encoder.encode(text, options);
+    const tokens = ids.map((id) => encoder.idToToken(id));
+    if (o.json) await out.write(`${JSON.stringify({ ids, tokens })}\n`);
+    else await out.write(`${pyRepr(tokens)}\n${pyRepr(ids)}\n`);
     return 0;
-  }
-
-  let text: string;
-  if (args.positionals.length > 0) text = args.positionals.join(' ');
-  else if (io.isTTY) throw new CliError('missing TEXT: pass it as an argument or pipe text into stdin');
-  else text = await readAllText(io.stdin);
-
-  if (html !== undefined) {
-    const work = encoder.encodeAndShowWork(text);
-    const title = `GPT-2 BPE: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
-    await writeFileAtomic(html, toHtml('bpe', work, { title, pageTitle: title }), '--html');
-  }
-  if (flag(args, 'show-work')) {
-    const work = encoder.encodeAndShowWork(text);
-    for (const part of work.parts) await out.write(`${partRepr(part)}\n`);
-    const tokens = work.parts.flatMap((part) => part.tokenMerged);
-    await out.write(`${pyRepr(tokens)}\n${pyRepr(work.bpeIdx)}\n`);
-    return 0;
-  }
-  const ids = encoder.encode(text, options);
-  const tokens = ids.map((id) => encoder.idToToken(id));
-  if (flag(args, 'json')) await out.write(`${JSON.stringify({ ids, tokens })}\n`);
-  else await out.write(`${pyRepr(tokens)}\n${pyRepr(ids)}\n`);
-  return 0;
-}
+  },
+});
 
 /** `--allowed-special all` or `a,b` → `EncodeOptions`. */
 function encodeOptions(allowed: string | undefined): EncodeOptions | undefined {

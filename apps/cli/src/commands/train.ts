@@ -9,7 +9,7 @@ import { FIXED_PROBA } from '@lxmls/weather-data';
 import type { ParsedArgs } from '../args.js';
 import { flag, value } from '../args.js';
 import { chooseBackend } from '../backends.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, LegacyCommand as Command } from '../command.js';
 import { CliError } from '../errors.js';
 import type { Io, Output } from '../io.js';
 import { asCliError } from '../load-model.js';

@@ -11,7 +11,7 @@ import { toHtml, toSvg } from '@lxmls/viz';
 import type { ParsedArgs } from '../args.js';
 import { exclusive, flag, value } from '../args.js';
 import { chooseBackend } from '../backends.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, LegacyCommand as Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { asCliError } from '../load-model.js';
 import {
