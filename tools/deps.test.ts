@@ -11,25 +11,29 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** docs/architecture.md "The package graph": the allowed @lxmls/* edges of each published package. */
 const ALLOWED: Record<string, string[]> = {
-  bpe: [],
-  'weather-data': [],
-  viz: [],
-  tensor: [],
-  'backend-wasm': ['tensor'],
-  'backend-tfjs': ['tensor'],
-  nn: ['tensor'],
-  attention: ['nn', 'tensor'],
-  gpt: ['attention', 'nn', 'tensor', 'bpe'],
+  // issue 13: the error-class factory, the validation helpers and the Python reprs, under every package
+  base: [],
+  bpe: ['base'],
+  'weather-data': ['base'],
+  viz: ['base'],
+  tensor: ['base'],
+  'backend-wasm': ['base', 'tensor'],
+  'backend-tfjs': ['base', 'tensor'],
+  nn: ['base', 'tensor'],
+  attention: ['base', 'nn', 'tensor'],
+  gpt: ['attention', 'base', 'nn', 'tensor', 'bpe'],
   onnx: ['gpt'],
-  trainer: ['tensor', 'nn'],
+  trainer: ['base', 'tensor', 'nn'],
   // added after the founding design: BERT for Exercise 2.4 (issue 6), built from the same parts as gpt
-  bert: ['attention', 'nn', 'tensor'],
+  bert: ['attention', 'base', 'nn', 'tensor'],
   // issue 12: the course kit (skeletons, grader) and the models we train and ship (data only)
-  course: ['attention', 'bpe', 'nn', 'tensor'],
-  models: [],
+  course: ['attention', 'base', 'bpe', 'nn', 'tensor'],
+  models: ['base'],
 };
 /** Packages with no runtime dependency at all. */
-const ZERO_DEPENDENCIES = ['bpe', 'weather-data', 'models'];
+const ZERO_DEPENDENCIES = ['base'];
+/** Packages whose only runtime dependency is @lxmls/base (no other package, no third-party code). */
+const BASE_ONLY = ['bpe', 'weather-data', 'viz', 'models'];
 
 interface Manifest {
   name: string;
@@ -81,6 +85,13 @@ describe('package graph', () => {
     'packages/%s has no runtime dependency',
     (dir) => {
       expect(runtimeDeps(manifest(dir))).toEqual({});
+    },
+  );
+
+  test.each(BASE_ONLY.filter((dir) => packages.includes(dir)))(
+    'packages/%s has no runtime dependency but @lxmls/base',
+    (dir) => {
+      expect(Object.keys(runtimeDeps(manifest(dir))).filter((name) => name !== '@lxmls/base')).toEqual([]);
     },
   );
 

@@ -1,0 +1,188 @@
+import { describe, expect, test } from 'vitest';
+import {
+  type Checks,
+  checks,
+  defineError,
+  describeValue,
+  formatChoices,
+  formatMessage,
+  formatShape,
+  isLxmlsError,
+} from './index.js';
+
+type Code = 'INVALID_ARGUMENT' | 'OTHER';
+class TestError extends defineError<Code>('@lxmls/test', 'TestError') {}
+class OtherError extends defineError<Code>('@lxmls/other', 'OtherError') {}
+const check: Checks<Code> = checks(TestError, 'INVALID_ARGUMENT');
+
+/** The error `f` throws (fails the test if it throws none). */
+function thrown(f: () => unknown): TestError {
+  try {
+    f();
+  } catch (e) {
+    return e as TestError;
+  }
+  throw new Error('nothing was thrown');
+}
+
+describe('formatMessage', () => {
+  test.each([
+    [{ fn: 'f' }, '[@lxmls/x] f: bad.'],
+    [{ fn: 'f', expected: 'E' }, '[@lxmls/x] f: bad. Expected E.'],
+    [{ fn: 'f', received: 'R' }, '[@lxmls/x] f: bad. Received R.'],
+    [{ fn: 'f', expected: 'E', received: 'R' }, '[@lxmls/x] f: bad. Expected E, received R.'],
+    [
+      { fn: 'f', expected: 'E', received: 'R', hint: 'Try g.' },
+      '[@lxmls/x] f: bad. Expected E, received R. Try g.',
+    ],
+  ])('formatMessage(pkg, what, %j) is %s', (details, message) => {
+    expect(formatMessage('@lxmls/x', 'bad', details)).toBe(message);
+  });
+});
+
+describe('defineError', () => {
+  test('new Class(code, what, details) has the message, the fields, the cause and instanceof', () => {
+    const cause = new Error('inner');
+    const e = new TestError('OTHER', 'x is wrong', {
+      fn: 'f',
+      argument: 'x',
+      expected: 'E',
+      received: 'R',
+      cause,
+    });
+    expect(e.message).toBe('[@lxmls/test] f: x is wrong. Expected E, received R.');
+    expect([e.name, e.code, e.fn, e.argument, e.expected, e.received]).toEqual([
+      'TestError',
+      'OTHER',
+      'f',
+      'x',
+      'E',
+      'R',
+    ]);
+    expect(e.cause).toBe(cause);
+    expect(e).toBeInstanceOf(TestError);
+    expect(e).toBeInstanceOf(Error);
+    expect(e).not.toBeInstanceOf(OtherError);
+    expect(Object.hasOwn(new TestError('OTHER', 'x', { fn: 'f' }), 'cause')).toBe(false);
+  });
+
+  test('Class.isInstance(error) checks the brand and the name, not the prototype', () => {
+    const e = new TestError('OTHER', 'x', { fn: 'f' });
+    expect(TestError.isInstance(e)).toBe(true);
+    expect(OtherError.isInstance(e)).toBe(false);
+    expect(TestError.isInstance(new Error('x'))).toBe(false);
+    expect(TestError.isInstance(null)).toBe(false);
+    // an error of another copy of the package: another class, the same brand and name
+    class Copy extends defineError<Code>('@lxmls/test', 'TestError') {}
+    expect(TestError.isInstance(new Copy('OTHER', 'x', { fn: 'f' }))).toBe(true);
+    // an error built before the factory existed: a plain object with the registry brand
+    expect(TestError.isInstance({ name: 'TestError', [Symbol.for('lxmls.error')]: true })).toBe(true);
+    expect(isLxmlsError(e) && isLxmlsError(new OtherError('OTHER', 'x', { fn: 'f' }))).toBe(true);
+    expect(isLxmlsError(new Error('x'))).toBe(false);
+  });
+
+  test('defineError(pkg, name, { maxReceived }) cuts the received part; { plain } keeps the message as is', () => {
+    class Cut extends defineError<'X'>('@lxmls/cut', 'Cut', { maxReceived: 3 }) {}
+    const e = new Cut('X', 'bad', { fn: 'f', received: 'abcdef' });
+    expect([e.message, e.received]).toEqual(['[@lxmls/cut] f: bad. Received abc….', 'abc…']);
+    class Plain extends defineError<'X'>('lxmls', 'Plain', { plain: true }) {}
+    expect(new Plain('X', 'unknown option --jsno', { fn: 'lxmls' }).message).toBe('unknown option --jsno');
+  });
+});
+
+describe('describeValue, formatShape, formatChoices', () => {
+  test.each([
+    [null, 'null'],
+    [undefined, 'undefined'],
+    ['a"b', 'string "a\\"b"'],
+    [2, 'number 2'],
+    [2n, 'bigint 2n'],
+    [true, 'boolean true'],
+    [() => 1, 'a function'],
+    [[1, 2, 3], 'array of length 3'],
+    [new Int32Array(2), 'Int32Array of length 2'],
+    [new Map(), 'object [object Map]'],
+    [Symbol('s'), 'symbol Symbol(s)'],
+    ['x'.repeat(300), `string "${'x'.repeat(196)}...`],
+  ])('describeValue(%s) is %s', (value, text) => {
+    expect(describeValue(value)).toBe(text);
+  });
+
+  test('formatShape(shape) and formatChoices(choices) write tuples and lists', () => {
+    expect([formatShape([]), formatShape([5]), formatShape(['B', 2])]).toEqual(['()', '(5)', '(B, 2)']);
+    expect([formatChoices([]), formatChoices(['a']), formatChoices(['a', 'b', 'c'])]).toEqual([
+      'nothing',
+      "'a'",
+      "'a', 'b' or 'c'",
+    ]);
+  });
+});
+
+describe('checks(ErrorClass, defaultCode)', () => {
+  test('check.that(condition, …) throws the class with the default code, or the one given', () => {
+    expect(() => check.that(true, 'f', 'x', 1, 'x is bad', 'good')).not.toThrow();
+    const e = thrown(() => check.that(false, 'f', 'x', 1, 'x is bad', 'good'));
+    expect(TestError.isInstance(e)).toBe(true);
+    expect([e.code, e.argument, e.message]).toEqual([
+      'INVALID_ARGUMENT',
+      'x',
+      '[@lxmls/test] f: x is bad. Expected good, received number 1.',
+    ]);
+    const other = thrown(() =>
+      check.that(0, 'f', 'x', 1, 'x is bad', 'good', { code: 'OTHER', received: 'one' }),
+    );
+    expect([other.code, other.message]).toEqual([
+      'OTHER',
+      '[@lxmls/test] f: x is bad. Expected good, received one.',
+    ]);
+  });
+
+  test('check.string(fn, argument, value) takes strings only', () => {
+    expect(() => check.string('f', 'text', '')).not.toThrow();
+    expect(thrown(() => check.string('f', 'text', 5)).message).toBe(
+      '[@lxmls/test] f: text must be a string. Expected a string, received number 5.',
+    );
+  });
+
+  test.each([
+    [1.5, { min: 1 }, 'n is not an integer. Expected an integer >= 1, received number 1.5.'],
+    [0, { min: 1 }, 'n is out of range. Expected an integer >= 1, received number 0.'],
+    [10, { min: 0, max: 9 }, 'n is out of range. Expected an integer in [0, 9], received number 10.'],
+    ['3', {}, 'n is not an integer. Expected an integer, received string "3".'],
+    [
+      -1,
+      { min: 0, what: 'n must be ≥ 0', expected: 'a count' },
+      'n must be ≥ 0. Expected a count, received number -1.',
+    ],
+  ])('check.integer(fn, n, %j, %j) throws %s', (value, options, message) => {
+    expect(thrown(() => check.integer('f', 'n', value, options)).message).toBe(`[@lxmls/test] f: ${message}`);
+  });
+
+  test.each([
+    ['x', {}, 'lr is not a number. Expected a finite number, received string "x".'],
+    [Number.NaN, {}, 'lr is out of range. Expected a finite number, received number NaN.'],
+    [-1, { min: 0 }, 'lr is out of range. Expected a finite number >= 0, received number -1.'],
+    [2, { min: 0, max: 1 }, 'lr is out of range. Expected a number in [0, 1], received number 2.'],
+  ])('check.number(fn, lr, %j, %j) throws %s', (value, options, message) => {
+    expect(thrown(() => check.number('f', 'lr', value, options)).message).toBe(`[@lxmls/test] f: ${message}`);
+  });
+
+  test('check.integer and check.number return the value when it passes', () => {
+    expect(check.integer('f', 'n', 7, { min: 0, max: 7 })).toBe(7);
+    expect(check.number('f', 'lr', 0.5, { min: 0, max: 1 })).toBe(0.5);
+  });
+
+  test('check.oneOf(fn, argument, value, choices) returns the choice or names them all', () => {
+    expect(check.oneOf('f', 'split', 'test', ['train', 'test'] as const)).toBe('test');
+    expect(thrown(() => check.oneOf('f', 'split', 'dev', ['train', 'test'])).message).toBe(
+      `[@lxmls/test] f: split is not one of the choices. Expected 'train' or 'test', received string "dev".`,
+    );
+  });
+
+  test('check.shape(fn, argument, shape, expected) takes any size for a named dimension', () => {
+    expect(() => check.shape('f', 'x', [7, 3], ['B', 3])).not.toThrow();
+    expect(thrown(() => check.shape('f', 'x', [7, 3, 1], ['B', 3])).message).toBe(
+      '[@lxmls/test] f: x has the wrong shape. Expected shape (B, 3), received shape (7, 3, 1).',
+    );
+  });
+});

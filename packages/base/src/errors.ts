@@ -1,0 +1,206 @@
+/**
+ * The error-class factory of the @lxmls packages: {@link defineError} gives each package its own error class
+ * (`LxmlsBpeError`, `LxmlsNnError`, …) with its stable codes, the project's message format and an
+ * `isInstance` that works across duplicated installs of a package.
+ *
+ * The message format is the project's (docs/architecture.md, "Conventions"):
+ * `[@lxmls/pkg] fn: what failed. Expected X, received Y.` The brand that `isInstance` checks is the
+ * registry symbol `Symbol.for('lxmls.error')` set to `true` on the instance, plus the error's `name`, so an
+ * error made by another copy of a package (or by a release before this factory) is still recognised.
+ */
+
+const BRAND = Symbol.for('lxmls.error');
+
+/** Fields of an `@lxmls` error besides its message: what the message is built from. */
+export interface ErrorDetails {
+  /** The function that failed, e.g. `Encoder.decode`. */
+  fn: string;
+  /** The argument (or key, or field) at fault, e.g. `ids[3]`. */
+  argument?: string;
+  /** What the function expected, in words. */
+  expected?: string;
+  /** What it received, already described for a human (see {@link describeValue}). */
+  received?: string;
+  /** A hint or a correct example, appended after the message. */
+  hint?: string;
+  /** The underlying error, if any. */
+  cause?: unknown;
+}
+
+/** Options of {@link defineError}. */
+export interface DefineErrorOptions {
+  /** Cut `received` to this many characters (then `…`) before it enters the message; default: no cut. */
+  maxReceived?: number;
+  /** The message is `what` as given, without the `[pkg] fn:` prefix (the CLI's one-line errors). */
+  plain?: boolean;
+}
+
+/**
+ * An error of an `@lxmls` package: the instance side of a class made by {@link defineError}.
+ *
+ * @example
+ * ```ts
+ * import { defineError, type LxmlsError } from '@lxmls/base';
+ * class DemoError extends defineError<'BAD'>('@lxmls/demo', 'DemoError') {}
+ * const e: LxmlsError<'BAD'> = new DemoError('BAD', 'x is wrong', { fn: 'f', argument: 'x' });
+ * console.log(e.code, e.fn, e.argument); // → BAD f x
+ * ```
+ */
+export interface LxmlsError<Code extends string = string> extends Error {
+  /** The stable error code. */
+  readonly code: Code;
+  /** The function that failed. */
+  readonly fn: string;
+  /** The argument, key or field at fault, if one is. */
+  readonly argument: string | undefined;
+  /** What was expected, in words. */
+  readonly expected: string | undefined;
+  /** What was received, described for a human. */
+  readonly received: string | undefined;
+}
+
+/**
+ * The class side of an error class made by {@link defineError}: `new (code, what, details)` and
+ * `isInstance`.
+ *
+ * @example
+ * ```ts
+ * import { defineError, type LxmlsErrorClass } from '@lxmls/base';
+ * const DemoError: LxmlsErrorClass<'BAD'> = defineError('@lxmls/demo', 'DemoError');
+ * console.log(DemoError.packageName, DemoError.errorName); // → @lxmls/demo DemoError
+ * ```
+ */
+export interface LxmlsErrorClass<Code extends string, Details extends ErrorDetails = ErrorDetails> {
+  /**
+   * Builds the message `[pkg] fn: what. Expected X, received Y.` from its parts.
+   *
+   * @param code - The stable error code.
+   * @param what - What failed, without the final period.
+   * @param details - The function, argument, expectation, received value, hint and cause.
+   */
+  new (code: Code, what: string, details: Details): LxmlsError<Code>;
+  /** The package the errors come from, e.g. `@lxmls/bpe`: the message's prefix. */
+  readonly packageName: string;
+  /** The errors' `name`, e.g. `LxmlsBpeError`. */
+  readonly errorName: string;
+  /**
+   * True for any error of this class, even one from another copy of the package: checks the
+   * `Symbol.for('lxmls.error')` brand and the `name`, not the prototype.
+   *
+   * @param error - Anything caught.
+   * @returns Whether it is an error of this class.
+   */
+  isInstance<T extends abstract new (...args: never) => Error>(
+    this: T,
+    error: unknown,
+  ): error is InstanceType<T>;
+}
+
+/**
+ * The project's error message: `[pkg] fn: what. Expected X, received Y.` (either part may be missing), then
+ * the hint.
+ *
+ * @param packageName - The prefix, e.g. `@lxmls/bpe`.
+ * @param what - What failed, without the final period.
+ * @param details - The function, expectation, received value and hint.
+ * @returns The message.
+ * @example
+ * ```ts
+ * import { formatMessage } from '@lxmls/base';
+ * console.log(formatMessage('@lxmls/nn', 'p must be a probability', { fn: 'Dropout', expected: 'a number in [0, 1)', received: '2' }));
+ * // → [@lxmls/nn] Dropout: p must be a probability. Expected a number in [0, 1), received 2.
+ * console.log(formatMessage('@lxmls/gpt', 'no such model', { fn: 'load', received: "'gpt5'" })); // → [@lxmls/gpt] load: no such model. Received 'gpt5'.
+ * ```
+ */
+export function formatMessage(packageName: string, what: string, details: ErrorDetails): string {
+  const { expected, received, hint } = details;
+  let message = `[${packageName}] ${details.fn}: ${what}.`;
+  if (expected !== undefined)
+    message +=
+      received !== undefined ? ` Expected ${expected}, received ${received}.` : ` Expected ${expected}.`;
+  else if (received !== undefined) message += ` Received ${received}.`;
+  if (hint !== undefined) message += ` ${hint}`;
+  return message;
+}
+
+/**
+ * Makes the error class of a package. Extend the result so that the class keeps its own name, TSDoc and
+ * `instanceof`:
+ *
+ * ```ts
+ * export class LxmlsBpeError extends defineError<BpeErrorCode>('@lxmls/bpe', 'LxmlsBpeError') {}
+ * ```
+ *
+ * Every instance has `name`, `code`, `fn`, `argument`, `expected` and `received`, and `cause` when one is
+ * given; `isInstance` recognises errors of the class from any copy of the package.
+ *
+ * @param packageName - The package, e.g. `@lxmls/bpe`: the prefix of every message.
+ * @param name - The class name, e.g. `LxmlsBpeError`: the errors' `name`, and what `isInstance` checks.
+ * @param options - `maxReceived` (cut long received values), `plain` (no prefix).
+ * @returns The class to extend.
+ * @example
+ * ```ts
+ * import { defineError } from '@lxmls/base';
+ * class LxmlsDemoError extends defineError<'INVALID_ARGUMENT'>('@lxmls/demo', 'LxmlsDemoError') {}
+ * const e = new LxmlsDemoError('INVALID_ARGUMENT', 'n is out of range', { fn: 'f', expected: 'n ≥ 1', received: '0' });
+ * console.log(e.message); // → [@lxmls/demo] f: n is out of range. Expected n ≥ 1, received 0.
+ * console.log(e instanceof LxmlsDemoError, LxmlsDemoError.isInstance(e), e.name, e.code); // → true true LxmlsDemoError INVALID_ARGUMENT
+ * console.log(LxmlsDemoError.isInstance({ ...e, name: 'LxmlsDemoError', [Symbol.for('lxmls.error')]: true })); // → true
+ * ```
+ */
+export function defineError<Code extends string, Details extends ErrorDetails = ErrorDetails>(
+  packageName: string,
+  name: string,
+  options: DefineErrorOptions = {},
+): LxmlsErrorClass<Code, Details> {
+  const { maxReceived, plain = false } = options;
+  class DefinedError extends Error {
+    static readonly packageName = packageName;
+    static readonly errorName = name;
+    override readonly name: string = name;
+    readonly code: Code;
+    readonly fn: string;
+    readonly argument: string | undefined;
+    readonly expected: string | undefined;
+    readonly received: string | undefined;
+    readonly [BRAND] = true;
+
+    constructor(code: Code, what: string, details: Details) {
+      const received =
+        maxReceived !== undefined && details.received !== undefined && details.received.length > maxReceived
+          ? `${details.received.slice(0, maxReceived)}…`
+          : details.received;
+      super(
+        plain ? what : formatMessage(packageName, what, { ...details, received }),
+        details.cause === undefined ? undefined : { cause: details.cause },
+      );
+      this.code = code;
+      this.fn = details.fn;
+      this.argument = details.argument;
+      this.expected = details.expected;
+      this.received = received;
+    }
+
+    static isInstance(error: unknown): boolean {
+      return isLxmlsError(error) && error.name === name;
+    }
+  }
+  return DefinedError as unknown as LxmlsErrorClass<Code, Details>;
+}
+
+/**
+ * True for an error of any `@lxmls` package (any class made by {@link defineError}, from any copy), e.g. to
+ * tell a library's own error from an unexpected one.
+ *
+ * @param error - Anything caught.
+ * @returns Whether it carries the `Symbol.for('lxmls.error')` brand.
+ * @example
+ * ```ts
+ * import { defineError, isLxmlsError } from '@lxmls/base';
+ * class DemoError extends defineError<'BAD'>('@lxmls/demo', 'DemoError') {}
+ * console.log(isLxmlsError(new DemoError('BAD', 'no', { fn: 'f' })), isLxmlsError(new Error('no'))); // → true false
+ * ```
+ */
+export function isLxmlsError(error: unknown): error is LxmlsError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+}

@@ -1,0 +1,36 @@
+/**
+ * `@lxmls/base`: what every `@lxmls` package shares. The error-class factory ({@link defineError}) and the
+ * validation helpers bound to a class ({@link checks}), and Python's `repr()` / `str()` of the values the
+ * course prints ({@link pyRepr}, {@link pythonFloat}, {@link pythonStr}). Zero dependencies.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type CheckOptions,
+  type Checks,
+  checks,
+  describeValue,
+  formatChoices,
+  formatShape,
+  type RangeOptions,
+} from './check.js';
+export {
+  type DefineErrorOptions,
+  defineError,
+  type ErrorDetails,
+  formatMessage,
+  isLxmlsError,
+  type LxmlsError,
+  type LxmlsErrorClass,
+} from './errors.js';
+export {
+  type PyValue,
+  pyBytesRepr,
+  pyDisplayList,
+  pyRepr,
+  pyStrRepr,
+  pythonFloat,
+  pythonStr,
+  snakeCase,
+} from './python.js';
