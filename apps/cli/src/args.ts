@@ -36,6 +36,8 @@ export interface StringOption extends Valued {
   default?: string;
   /** Whether `--name ""` is accepted. */
   empty?: boolean;
+  /** Makes the option required: when absent or empty, the error is `missing --name VALUE: <this text>`. */
+  required?: string;
 }
 /** An integer option in [min, max] (digits only). */
 export interface IntegerOption extends Valued {
@@ -78,7 +80,7 @@ export type OptionValue<D> = D extends FlagOption
       ? D extends { default: string }
         ? C
         : C | undefined
-      : D extends { default: string }
+      : D extends { default: string } | { required: string }
         ? string
         : string | undefined;
 
@@ -173,6 +175,8 @@ export function parseOptions<const T extends OptionTable>(
 /** One option's value, checked, or its default. */
 function check(name: string, def: OptionDef, given: string | true | undefined): unknown {
   if (def.type === 'flag') return given === true;
+  if (def.type === 'string' && def.required !== undefined && (given === undefined || given === ''))
+    throw new CliError(`missing --${name} ${def.value}: ${def.required}`);
   if (given === undefined || given === true) return def.default;
   const fail = (expected: string): never => {
     throw new CliError(`--${name} must be ${expected}, received ${JSON.stringify(given)}`);

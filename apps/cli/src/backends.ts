@@ -7,7 +7,15 @@
 import { registerTfjsBackends } from '@lxmls/backend-tfjs';
 import { registerWasmBackend } from '@lxmls/backend-wasm';
 import { type Backend, getBackend, listBackends, setBackend } from '@lxmls/tensor';
+import type { StringOption } from './args.js';
 import { CliError } from './errors.js';
+
+/** The `--backend B` row of the commands that compute with tensors. */
+export const BACKEND_OPTION: StringOption = {
+  type: 'string',
+  value: 'B',
+  help: 'The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu. An unknown name lists the available ones.',
+};
 
 /** The thread count the registered `wasm` backend was created with. */
 let wasmThreads: number | 'auto' | undefined;

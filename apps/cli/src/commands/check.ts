@@ -8,15 +8,24 @@
 
 import { access, constants, stat } from 'node:fs/promises';
 import { type CheckReport, getExercise, LxmlsCourseError } from '@lxmls/course';
-import type { ParsedArgs } from '../args.js';
-import { flag, value } from '../args.js';
-import type { CommandContext, LegacyCommand as Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { runCheck } from '../student/run-check.js';
 
-const USAGE = `Usage: lxmls check <id> [--impl FILE] [--json] [--timeout S] [--memory MB]
-
-Grades your solution of an exercise of the Transformer Day: runs it against the course's reference on the
+/**
+ * `lxmls check`: see its help (`lxmls help check`).
+ *
+ * @example
+ * ```ts
+ * import { checkCommand } from './commands/check.js';
+ * console.log(checkCommand.name, checkCommand.optionNames); // → check [ 'impl', 'json', 'timeout', 'memory' ]
+ * ```
+ */
+export const checkCommand = defineCommand({
+  name: 'check',
+  summary: 'Grade your solution of an exercise and say what is wrong',
+  usage: 'lxmls check <id> [--impl FILE] [--json] [--timeout S] [--memory MB]',
+  description: `Grades your solution of an exercise of the Transformer Day: runs it against the course's reference on the
 notebook's values (Exercise 2.1: In [14]'s Lisbon test) and on seeded random shapes, and says what is wrong
 in terms of the exercise: a hole left (which one), the output's shape (expected and received, axis by axis),
 the scaling by √d, weights that do not sum to 1 (the softmax axis), attention to future positions (the
@@ -27,55 +36,67 @@ causal mask), heads not split or not merged back, a gradient that does not flow.
 
 The file is TypeScript or JavaScript (.ts, .mts, .js, .mjs) and may import @lxmls/tensor, @lxmls/nn,
 @lxmls/attention and @lxmls/course. Get a skeleton to start from with lxmls exercise init <id>.
-Your code runs in a worker thread: an error, an endless loop or an endless allocation is a failed check.
-
-Options:
-  --impl FILE    Your file (default: the exercise's file in the current folder, .ts or else .js).
-  --json         Print one JSON line instead:
-                 {"exercise":"2.2","passed":false,"checks":[{"name":"...","passed":true,"message":"..."}]}
-  --timeout S    Seconds your code may run (default 20).
-  --memory MB    Memory your code may use, in MiB (default 512).
-  -h, --help     Show this help.
-
-Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or a file that cannot be loaded (missing,
-unreadable, a syntax error at file:line:col, the export missing): one line on stderr.
-
-Examples:
-  lxmls exercise init 2.2
-  lxmls check 2.2 --impl causal-self-attention.ts
-  lxmls check 2.1 --impl my/cross-attention.js --json`;
-
-/**
- * `lxmls check`: see its usage text (`lxmls help check`).
- *
- * @example
- * ```ts
- * import { checkCommand } from './commands/check.js';
- * console.log(checkCommand.name, checkCommand.options.map((option) => option.name)); // → check [ 'impl', 'json', 'timeout', 'memory' ]
- * ```
- */
-export const checkCommand: Command = {
-  name: 'check',
-  summary: 'Grade your solution of an exercise and say what is wrong',
-  usage: USAGE,
-  options: [
-    { name: 'impl', value: 'FILE' },
-    { name: 'json' },
-    { name: 'timeout', value: 'S' },
-    { name: 'memory', value: 'MB' },
+Your code runs in a worker thread: an error, an endless loop or an endless allocation is a failed check.`,
+  options: {
+    impl: {
+      type: 'string',
+      value: 'FILE',
+      help: "Your file (default: the exercise's file in the current folder, .ts or else .js).",
+    },
+    json: {
+      type: 'flag',
+      help: 'Print one JSON line instead:\n{"exercise":"2.2","passed":false,"checks":[{"name":"...","passed":true,"message":"..."}]}',
+    },
+    timeout: {
+      type: 'number',
+      value: 'S',
+      above: 0,
+      default: 20,
+      expected: 'a positive number of seconds',
+      help: 'Seconds your code may run.',
+    },
+    memory: {
+      type: 'number',
+      value: 'MB',
+      above: 0,
+      default: 512,
+      expected: 'a positive number of MiB',
+      help: 'Memory your code may use, in MiB.',
+    },
+  },
+  maxPositionals: 1,
+  notes: `Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or a file that cannot be loaded (missing,
+unreadable, a syntax error at file:line:col, the export missing): one line on stderr.`,
+  examples: [
+    'lxmls exercise init 2.2',
+    'lxmls check 2.2 --impl causal-self-attention.ts',
+    'lxmls check 2.1 --impl my/cross-attention.js --json',
   ],
-  run: check,
-};
-
-/** A positive number option, or its default. */
-function positive(args: ParsedArgs, name: string, fallback: number, unit: string): number {
-  const text = value(args, name);
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new CliError(`--${name} must be a positive number of ${unit}, received ${JSON.stringify(text)}`);
-  return n;
-}
+  run: async (o, [id], { io, out }) => {
+    const exercise = exerciseOf(id);
+    let path = o.impl;
+    if (path === undefined) {
+      const candidates = [exercise.fileName.ts, exercise.fileName.js];
+      for (const candidate of candidates)
+        if (path === undefined && (await exists(candidate))) path = candidate;
+      if (path === undefined) {
+        throw new CliError(
+          `missing --impl FILE, and there is no ${candidates.join(' or ')} here (lxmls exercise init ${exercise.id} writes one)`,
+        );
+      }
+    }
+    await readable(path);
+    const result = await runCheck(exercise.id, path, {
+      timeoutMs: o.timeout * 1000,
+      memoryMb: o.memory,
+      log: io.stderr,
+    });
+    if (result.kind === 'bad-input') throw new CliError(result.message);
+    const { report } = result;
+    await out.write(o.json ? `${JSON.stringify(report)}\n` : formatReport(report, exercise.title, path));
+    return report.passed ? 0 : 1;
+  },
+});
 
 /**
  * The exercise of the id, or a one-line usage error naming the ids there are.
@@ -121,37 +142,6 @@ async function readable(path: string): Promise<void> {
   await access(path, constants.R_OK).catch(() => {
     throw new CliError(`cannot read ${path}: permission denied`);
   });
-}
-
-async function check(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
-  const [id, extra] = args.positionals;
-  if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
-  const exercise = exerciseOf(id);
-  let path = value(args, 'impl');
-  if (path === '') throw new CliError('--impl needs a file name');
-  if (path === undefined) {
-    const candidates = [exercise.fileName.ts, exercise.fileName.js];
-    for (const candidate of candidates) if (path === undefined && (await exists(candidate))) path = candidate;
-    if (path === undefined) {
-      throw new CliError(
-        `missing --impl FILE, and there is no ${candidates.join(' or ')} here (lxmls exercise init ${exercise.id} writes one)`,
-      );
-    }
-  }
-  const timeout = positive(args, 'timeout', 20, 'seconds');
-  const memory = positive(args, 'memory', 512, 'MiB');
-  await readable(path);
-  const result = await runCheck(exercise.id, path, {
-    timeoutMs: timeout * 1000,
-    memoryMb: memory,
-    log: io.stderr,
-  });
-  if (result.kind === 'bad-input') throw new CliError(result.message);
-  const { report } = result;
-  await out.write(
-    flag(args, 'json') ? `${JSON.stringify(report)}\n` : formatReport(report, exercise.title, path),
-  );
-  return report.passed ? 0 : 1;
 }
 
 /**

@@ -6,32 +6,13 @@
  */
 
 import { getEncoder } from '@lxmls/bpe';
-import type { ParsedArgs } from '../args.js';
-import { flag } from '../args.js';
-import type { CommandContext, LegacyCommand as Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { mapLines } from '../io.js';
 import { atLine, parseJsonLine } from '../json-lines.js';
 
-const USAGE = `Usage: lxmls decode [options] ID...
-
-Decodes GPT-2 token ids and prints the text. The ids may be separate arguments (15496 11 616), one
-argument separated by commas or spaces ("15496,11,616"), or a JSON array ("[15496, 11, 616]").
-Every id must be an integer in [0, 50257).
-
-Options:
-  --jsonl      Stream JSON Lines: read stdin line by line, each line a JSON array of ids, and write for
-               each the decoded text as a JSON string, e.g. [5303] -> "hi". A malformed line or a bad id
-               stops the run with exit code 2; the output of the earlier lines is kept.
-  -h, --help   Show this help.
-
-Examples:
-  lxmls decode 15496 11 616 1438 318
-  lxmls decode "[1135, 389, 546]"
-  echo '[5303]' | lxmls decode --jsonl`;
-
 /**
- * `lxmls decode`: see its usage text (`lxmls help decode`).
+ * `lxmls decode`: see its help (`lxmls help decode`).
  *
  * @example
  * ```ts
@@ -39,29 +20,39 @@ Examples:
  * console.log(decodeCommand.name); // → decode
  * ```
  */
-export const decodeCommand: Command = {
+export const decodeCommand = defineCommand({
   name: 'decode',
   summary: 'GPT-2 BPE: print the text of token ids',
-  usage: USAGE,
-  options: [{ name: 'jsonl' }],
-  run: decode,
-};
-
-async function decode(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
-  const encoder = getEncoder();
-  if (flag(args, 'jsonl')) {
-    if (args.positionals.length > 0)
-      throw new CliError('--jsonl reads JSON lines from stdin; it takes no ID');
-    await mapLines(io.stdin, out, (line, n) => {
-      const ids = parseJsonLine(line, n, 'array');
-      return JSON.stringify(atLine(n, () => encoder.decode(ids as number[])));
-    });
+  usage: 'lxmls decode [options] ID...',
+  description: `Decodes GPT-2 token ids and prints the text. The ids may be separate arguments (15496 11 616), one
+argument separated by commas or spaces ("15496,11,616"), or a JSON array ("[15496, 11, 616]").
+Every id must be an integer in [0, 50257).`,
+  options: {
+    jsonl: {
+      type: 'flag',
+      help: 'Stream JSON Lines: read stdin line by line, each line a JSON array of ids, and write for each the decoded text as a JSON string, e.g. [5303] -> "hi". A malformed line or a bad id stops the run with exit code 2; the output of the earlier lines is kept.',
+    },
+  },
+  examples: [
+    'lxmls decode 15496 11 616 1438 318',
+    'lxmls decode "[1135, 389, 546]"',
+    "echo '[5303]' | lxmls decode --jsonl",
+  ],
+  run: async ({ jsonl }, positionals, { io, out }) => {
+    const encoder = getEncoder();
+    if (jsonl) {
+      if (positionals.length > 0) throw new CliError('--jsonl reads JSON lines from stdin; it takes no ID');
+      await mapLines(io.stdin, out, (line, n) => {
+        const ids = parseJsonLine(line, n, 'array');
+        return JSON.stringify(atLine(n, () => encoder.decode(ids as number[])));
+      });
+      return 0;
+    }
+    if (positionals.length === 0) throw new CliError('missing ID: for example, lxmls decode 15496 11 616');
+    await out.write(`${encoder.decode(parseIds(positionals))}\n`);
     return 0;
-  }
-  if (args.positionals.length === 0) throw new CliError('missing ID: for example, lxmls decode 15496 11 616');
-  await out.write(`${encoder.decode(parseIds(args.positionals))}\n`);
-  return 0;
-}
+  },
+});
 
 /**
  * The ids given as arguments: separate numbers, comma or space separated lists, or JSON arrays.

@@ -4,102 +4,96 @@
  * table as at the end of `lxmls train weather`.
  */
 
-import type { ParsedArgs } from '../args.js';
-import { flag, value } from '../args.js';
-import { chooseBackend } from '../backends.js';
-import type { CommandContext, LegacyCommand as Command } from '../command.js';
+import { BACKEND_OPTION, chooseBackend } from '../backends.js';
+import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { integerOption } from '../train/options.js';
 import { bayesFigures, evaluateWeather, formatWeatherSummary } from '../train/weather.js';
 import { loadWeatherModel } from '../train/weather-folder.js';
 
-const USAGE = `Usage: lxmls eval weather --model DIR [--eval-samples 10000] [--backend B] [--json]
-
-Scores a weather model (Exercise 3.1) on --eval-samples held-out test sequences, the same ones as at the end
+/**
+ * `lxmls eval`: see its help (`lxmls help eval`).
+ *
+ * @example
+ * ```ts
+ * import { evalCommand } from './commands/eval.js';
+ * console.log(evalCommand.name, evalCommand.optionNames.length); // → eval 4
+ * ```
+ */
+export const evalCommand = defineCommand({
+  name: 'eval',
+  summary: 'Score a trained weather model next to the Bayes-optimal figures',
+  usage: 'lxmls eval weather --model DIR [--eval-samples 10000] [--backend B] [--json]',
+  description: `Scores a weather model (Exercise 3.1) on --eval-samples held-out test sequences, the same ones as at the end
 of lxmls train weather (the test split drawn with seed 1): the mean loss per label, and the label and
 exact-sequence accuracy of greedy decoding (model.generate(x[:, :6], 6)), next to the Bayes-optimal figures
 on the test split and on all sequences.
 
 DIR is a folder written by lxmls train weather --out DIR (config.json, model.safetensors, lxmls.json), or
-the bundled model lxmls/weather-nano.
-
-Options:
-  --model DIR           The model folder, or lxmls/weather-nano (required).
-  --eval-samples N      Held-out test sequences to score (default 10000).
-  --backend B           The tensor backend (default: wasm): wasm, js, tfjs-wasm, tfjs-cpu.
-  --json                Print one JSON line: {"evalLoss","bayesLoss","labelAccuracy","bayesLabelAccuracy",
-                        "sequenceAccuracy","bayesSequenceAccuracy","bayesLossAll",
-                        "bayesViterbiSequenceAccuracy","evalSamples"} (Bayes: the test split; sequence
-                        accuracy: greedy decoding).
-  -h, --help            Show this help.
-
-Exit code 2 with one line on stderr for: a task other than weather, a missing --model, a folder without
-lxmls.json for the weather task or without a checkpoint, an option out of range.
-
-Examples:
-  lxmls eval weather --model lxmls/weather-nano
-  lxmls eval weather --model ./my-weather --json`;
-
-/**
- * `lxmls eval`: see its usage text (`lxmls help eval`).
- *
- * @example
- * ```ts
- * import { evalCommand } from './commands/eval.js';
- * console.log(evalCommand.name, evalCommand.options.length); // → eval 4
- * ```
- */
-export const evalCommand: Command = {
-  name: 'eval',
-  summary: 'Score a trained weather model next to the Bayes-optimal figures',
-  usage: USAGE,
-  options: [
-    { name: 'model', value: 'DIR' },
-    { name: 'eval-samples', value: 'N' },
-    { name: 'backend', value: 'B' },
-    { name: 'json' },
+the bundled model lxmls/weather-nano.`,
+  options: {
+    model: {
+      type: 'string',
+      value: 'DIR',
+      required: 'a folder written by lxmls train weather --out DIR',
+      help: 'The model folder, or lxmls/weather-nano (required).',
+    },
+    'eval-samples': {
+      type: 'integer',
+      value: 'N',
+      min: 1,
+      max: 10_000_000,
+      default: 10_000,
+      help: 'Held-out test sequences to score.',
+    },
+    backend: BACKEND_OPTION,
+    json: {
+      type: 'flag',
+      help: `Print one JSON line: {"evalLoss","bayesLoss","labelAccuracy","bayesLabelAccuracy",
+"sequenceAccuracy","bayesSequenceAccuracy","bayesLossAll","bayesViterbiSequenceAccuracy","evalSamples"}
+(Bayes: the test split; sequence accuracy: greedy decoding).`,
+    },
+  },
+  notes: `Exit code 2 with one line on stderr for: a task other than weather, a missing --model, a folder without
+lxmls.json for the weather task or without a checkpoint, an option out of range.`,
+  examples: [
+    'lxmls eval weather --model lxmls/weather-nano',
+    'lxmls eval weather --model ./my-weather --json',
   ],
-  run: evalTask,
-};
-
-async function evalTask(args: ParsedArgs, { out }: CommandContext): Promise<number> {
-  const [task, extra] = args.positionals;
-  if (task !== 'weather') {
-    throw new CliError(
-      task === undefined
-        ? 'missing TASK: lxmls eval weather --model DIR'
-        : `unknown task ${JSON.stringify(task)}. Expected weather`,
-    );
-  }
-  if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
-  const source = value(args, 'model');
-  if (source === undefined || source === '')
-    throw new CliError('missing --model DIR: a folder written by lxmls train weather --out DIR');
-  const evalSamples = integerOption(args, 'eval-samples', 10_000, 1, 10_000_000);
-  await chooseBackend(value(args, 'backend'));
-  const { model, info } = await loadWeatherModel(source);
-  try {
-    const scores = evaluateWeather(model, info.proba, evalSamples);
-    const bayes = bayesFigures(info.proba);
-    if (flag(args, 'json')) {
-      const result = {
-        evalLoss: scores.loss,
-        bayesLoss: bayes.test.loss,
-        labelAccuracy: scores.labelAccuracy,
-        bayesLabelAccuracy: bayes.test.labelAccuracy,
-        sequenceAccuracy: scores.sequenceAccuracy,
-        bayesSequenceAccuracy: bayes.test.greedySequenceAccuracy,
-        bayesLossAll: bayes.all.loss,
-        bayesViterbiSequenceAccuracy: bayes.test.sequenceAccuracy,
-        evalSamples,
-      };
-      await out.write(`${JSON.stringify(result)}\n`);
-    } else {
-      await out.write(`${model.parameterCountLine()}; ${source}\n`);
-      for (const line of formatWeatherSummary(scores, bayes, evalSamples)) await out.write(`${line}\n`);
+  run: async (o, [task, extra], { out }) => {
+    if (task !== 'weather') {
+      throw new CliError(
+        task === undefined
+          ? 'missing TASK: lxmls eval weather --model DIR'
+          : `unknown task ${JSON.stringify(task)}. Expected weather`,
+      );
     }
-  } finally {
-    model.dispose();
-  }
-  return 0;
-}
+    if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
+    const evalSamples = o['eval-samples'];
+    await chooseBackend(o.backend);
+    const { model, info } = await loadWeatherModel(o.model);
+    try {
+      const scores = evaluateWeather(model, info.proba, evalSamples);
+      const bayes = bayesFigures(info.proba);
+      if (o.json) {
+        const result = {
+          evalLoss: scores.loss,
+          bayesLoss: bayes.test.loss,
+          labelAccuracy: scores.labelAccuracy,
+          bayesLabelAccuracy: bayes.test.labelAccuracy,
+          sequenceAccuracy: scores.sequenceAccuracy,
+          bayesSequenceAccuracy: bayes.test.greedySequenceAccuracy,
+          bayesLossAll: bayes.all.loss,
+          bayesViterbiSequenceAccuracy: bayes.test.sequenceAccuracy,
+          evalSamples,
+        };
+        await out.write(`${JSON.stringify(result)}\n`);
+      } else {
+        await out.write(`${model.parameterCountLine()}; ${o.model}\n`);
+        for (const line of formatWeatherSummary(scores, bayes, evalSamples)) await out.write(`${line}\n`);
+      }
+    } finally {
+      model.dispose();
+    }
+    return 0;
+  },
+});
