@@ -11,7 +11,7 @@
  */
 
 import { parseArgs as nodeParseArgs } from 'node:util';
-import type { CommandContext } from './command.js';
+import type { RunContext } from './command.js';
 import { CliError } from './errors.js';
 
 interface Common {
@@ -343,14 +343,19 @@ export interface CommandDef<T extends OptionTable> extends HelpText {
   /** The most positionals it takes; one more is `unexpected argument "x"`. Unlimited by default. */
   maxPositionals?: number;
   /**
+   * Its subcommands (the first positional) and the options each accepts; another option given with one is
+   * `option --x does not apply to <command> <subcommand>`. An unknown subcommand is left to `run`.
+   */
+  subcommands?: Readonly<Record<string, readonly (keyof T & string)[]>>;
+  /**
    * Runs the command.
    *
    * @param options - The checked options.
    * @param positionals - The other arguments.
-   * @param context - The streams and the writer.
+   * @param context - The streams, the writer, and the names of the options given.
    * @returns The exit code.
    */
-  run(options: Options<T>, positionals: string[], context: CommandContext): Promise<number>;
+  run(options: Options<T>, positionals: string[], context: RunContext): Promise<number>;
 }
 
 // The hand-written parser below goes once every command is written with defineCommand.

@@ -18,6 +18,12 @@ export interface CommandContext {
   out: Output;
 }
 
+/** What a command's `run` receives besides its options and positionals. */
+export interface RunContext extends CommandContext {
+  /** The long names of the options given on the command line. */
+  given: ReadonlySet<string>;
+}
+
 /** A subcommand of `lxmls`, as {@link defineCommand} builds it. */
 export interface Command {
   /** The word after `lxmls`. */
@@ -71,14 +77,20 @@ export function defineCommand<const T extends OptionTable>(def: CommandDef<T>): 
     usage,
     optionNames: Object.keys(def.options),
     run: async (argv, context) => {
-      const { options, positionals } = parseOptions(argv, table, def.exclusive);
+      const { options, positionals, given } = parseOptions(argv, table, def.exclusive);
       if (options.help) {
         await context.out.write(`${usage}\n`);
         return 0;
       }
       const extra = positionals[def.maxPositionals ?? Number.POSITIVE_INFINITY];
       if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
-      return def.run(options, positionals, context);
+      const sub = positionals[0];
+      if (def.subcommands !== undefined && sub !== undefined && Object.hasOwn(def.subcommands, sub)) {
+        const allowed: readonly string[] = def.subcommands[sub]!;
+        const stray = [...given].find((name) => !allowed.includes(name));
+        if (stray !== undefined) throw new CliError(`option --${stray} does not apply to ${def.name} ${sub}`);
+      }
+      return def.run(options, positionals, { ...context, given });
     },
   };
 }

@@ -9,18 +9,27 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXERCISES, type Exercise, holeOf } from '@lxmls/course';
-import type { ParsedArgs } from '../args.js';
-import { flag, value } from '../args.js';
-import type { CommandContext, LegacyCommand as Command } from '../command.js';
+import { type CommandContext, defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { runCheck } from '../student/run-check.js';
 import { writeFileAtomic } from '../write-file.js';
 import { exerciseOf } from './check.js';
 
-const USAGE = `Usage: lxmls exercise list [--dir DIR] [--json] [--check]
-       lxmls exercise init <id> [--dir DIR] [--js] [--force] [--solution]
-
-The exercises of the Transformer Day that ask you to write code, as files:
+/**
+ * `lxmls exercise`: see its help (`lxmls help exercise`).
+ *
+ * @example
+ * ```ts
+ * import { exerciseCommand } from './commands/exercise.js';
+ * console.log(exerciseCommand.name, exerciseCommand.optionNames); // → exercise [ 'dir', 'json', 'check', 'js', 'force', 'solution' ]
+ * ```
+ */
+export const exerciseCommand = defineCommand({
+  name: 'exercise',
+  summary: 'List the exercises, or write one as a file to complete (exercise init 2.2)',
+  usage: `lxmls exercise list [--dir DIR] [--json] [--check]
+       lxmls exercise init <id> [--dir DIR] [--js] [--force] [--solution]`,
+  description: `The exercises of the Transformer Day that ask you to write code, as files:
 
   2.1  crossAttention        cross-attention.ts         (the notebook's cross_attention, In [13])
   2.2  CausalSelfAttention   causal-self-attention.ts   (the four holes 2.2.1-2.2.4 of its forward, In [15])
@@ -31,48 +40,50 @@ list    Shows each exercise's file in DIR and its state: missing, skeleton (unto
 init    Writes the skeleton of exercise <id> into DIR: the code with its holes, each a line
         throw new NotImplementedError('Complete Exercise 2.2.N') for you to replace, with the notebook's
         explanation and the PyTorch → @lxmls/tensor names you need as comments. It never replaces a file
-        that exists (your work) unless you give --force.
-
-Options:
-  --dir DIR      The folder of your files (default: the current folder; init creates it).
-  --json         list: print one JSON line {"dir":"...","exercises":[{"id","title","file","status","holesLeft"}]}
-                 (with --check, each file also has "check": {"passed","failed":[names]} or {"error"}).
-  --check        list: grade each file that has no hole left.
-  --js           init: write the JavaScript twin (.js) instead of TypeScript.
-  --force        init: replace the file if it exists.
-  --solution     init: write the solved file (for teachers).
-  -h, --help     Show this help.
-
-Then: edit the file, and grade it with lxmls check <id> --impl FILE (see lxmls help check).
-
-Examples:
-  lxmls exercise list
-  lxmls exercise init 2.2 --dir my-lxmls
-  lxmls check 2.2 --impl my-lxmls/causal-self-attention.ts`;
-
-/**
- * `lxmls exercise`: see its usage text (`lxmls help exercise`).
- *
- * @example
- * ```ts
- * import { exerciseCommand } from './commands/exercise.js';
- * console.log(exerciseCommand.name, exerciseCommand.options.map((option) => option.name)); // → exercise [ 'dir', 'json', 'check', 'js', 'force', 'solution' ]
- * ```
- */
-export const exerciseCommand: Command = {
-  name: 'exercise',
-  summary: 'List the exercises, or write one as a file to complete (exercise init 2.2)',
-  usage: USAGE,
-  options: [
-    { name: 'dir', value: 'DIR' },
-    { name: 'json' },
-    { name: 'check' },
-    { name: 'js' },
-    { name: 'force' },
-    { name: 'solution' },
+        that exists (your work) unless you give --force.`,
+  options: {
+    dir: {
+      type: 'string',
+      value: 'DIR',
+      help: 'The folder of your files (default: the current folder; init creates it).',
+    },
+    json: {
+      type: 'flag',
+      help: 'list: print one JSON line {"dir":"...","exercises":[{"id","title","file","status","holesLeft"}]}\n(with --check, each file also has "check": {"passed","failed":[names]} or {"error"}).',
+    },
+    check: { type: 'flag', help: 'list: grade each file that has no hole left.' },
+    js: { type: 'flag', help: 'init: write the JavaScript twin (.js) instead of TypeScript.' },
+    force: { type: 'flag', help: 'init: replace the file if it exists.' },
+    solution: { type: 'flag', help: 'init: write the solved file (for teachers).' },
+  },
+  subcommands: { list: ['dir', 'json', 'check'], init: ['dir', 'js', 'force', 'solution'] },
+  notes: 'Then: edit the file, and grade it with lxmls check <id> --impl FILE (see lxmls help check).',
+  examples: [
+    'lxmls exercise list',
+    'lxmls exercise init 2.2 --dir my-lxmls',
+    'lxmls check 2.2 --impl my-lxmls/causal-self-attention.ts',
   ],
-  run: exercise,
-};
+  run: async (o, [sub, ...rest], { out }) => {
+    const dir = o.dir ?? '.';
+    if (sub === 'list') {
+      if (rest.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(rest[0])}`);
+      await list(dir, o.check, o.json, out);
+      return 0;
+    }
+    if (sub === 'init') {
+      const [id, extra] = rest;
+      if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
+      if (id === undefined)
+        throw new CliError('missing the exercise id: lxmls exercise init <id>, with id 2.1 or 2.2');
+      return init(exerciseOf(id), dir, o, out);
+    }
+    if (sub === undefined)
+      throw new CliError('missing what to do: lxmls exercise list, or lxmls exercise init <id>');
+    throw new CliError(
+      `unknown subcommand ${JSON.stringify(sub)}. Expected list or init (see lxmls help exercise)`,
+    );
+  },
+});
 
 /** The state of an exercise's file in the student's folder. */
 export interface ExerciseStatus {
@@ -156,69 +167,46 @@ function describeStatus(s: ExerciseStatus): string {
     : `edited, no hole left: grade it with lxmls check ${s.id} --impl ${s.file}`;
 }
 
-async function exercise(args: ParsedArgs, { out }: CommandContext): Promise<number> {
-  const [sub, ...rest] = args.positionals;
-  const dir = value(args, 'dir') ?? '.';
-  if (dir === '') throw new CliError('--dir needs a folder name');
-  const only = (allowed: string[]) => {
-    for (const name of ['json', 'check', 'js', 'force', 'solution']) {
-      if (!allowed.includes(name) && args.options.has(name))
-        throw new CliError(`option --${name} does not go with lxmls exercise ${sub}`);
-    }
-  };
-  if (sub === 'list') {
-    only(['json', 'check']);
-    if (rest.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(rest[0])}`);
-    const statuses = await exerciseStatus(dir);
-    if (flag(args, 'check')) {
-      for (const s of statuses) {
-        if (s.file === null || s.holesLeft.length > 0) continue;
-        const result = await runCheck(s.id, s.file);
-        s.check =
-          result.kind === 'bad-input'
-            ? { error: result.message }
-            : {
-                passed: result.report.passed,
-                failed: result.report.checks.filter((c) => !c.passed).map((c) => c.name),
-              };
-      }
-    }
-    if (flag(args, 'json')) {
-      await out.write(`${JSON.stringify({ dir, exercises: statuses })}\n`);
-      return 0;
-    }
-    const widths = [
-      Math.max(...EXERCISES.map((e) => e.title.length)),
-      Math.max(...EXERCISES.map((e) => e.fileName.ts.length)),
-    ];
+async function list(dir: string, check: boolean, json: boolean, out: CommandContext['out']): Promise<void> {
+  const statuses = await exerciseStatus(dir);
+  if (check) {
     for (const s of statuses) {
-      const e = EXERCISES.find((x) => x.id === s.id)!;
-      const file = s.file === null ? e.fileName.ts : s.file.replace(/^\.\//, '');
-      await out.write(
-        `${s.id}  ${s.title.padEnd(widths[0]!)}  ${file.padEnd(widths[1]!)}  ${describeStatus(s)}\n`,
-      );
+      if (s.file === null || s.holesLeft.length > 0) continue;
+      const result = await runCheck(s.id, s.file);
+      s.check =
+        result.kind === 'bad-input'
+          ? { error: result.message }
+          : {
+              passed: result.report.passed,
+              failed: result.report.checks.filter((c) => !c.passed).map((c) => c.name),
+            };
     }
-    return 0;
   }
-  if (sub === 'init') {
-    only(['js', 'force', 'solution']);
-    const [id, extra] = rest;
-    if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
-    if (id === undefined)
-      throw new CliError('missing the exercise id: lxmls exercise init <id>, with id 2.1 or 2.2');
-    const e = exerciseOf(id);
-    return init(e, dir, args, out);
+  if (json) {
+    await out.write(`${JSON.stringify({ dir, exercises: statuses })}\n`);
+    return;
   }
-  if (sub === undefined)
-    throw new CliError('missing what to do: lxmls exercise list, or lxmls exercise init <id>');
-  throw new CliError(
-    `unknown subcommand ${JSON.stringify(sub)}. Expected list or init (see lxmls help exercise)`,
-  );
+  const widths = [
+    Math.max(...EXERCISES.map((e) => e.title.length)),
+    Math.max(...EXERCISES.map((e) => e.fileName.ts.length)),
+  ];
+  for (const s of statuses) {
+    const e = EXERCISES.find((x) => x.id === s.id)!;
+    const file = s.file === null ? e.fileName.ts : s.file.replace(/^\.\//, '');
+    await out.write(
+      `${s.id}  ${s.title.padEnd(widths[0]!)}  ${file.padEnd(widths[1]!)}  ${describeStatus(s)}\n`,
+    );
+  }
 }
 
-async function init(e: Exercise, dir: string, args: ParsedArgs, out: CommandContext['out']): Promise<number> {
-  const lang = flag(args, 'js') ? 'js' : 'ts';
-  const solution = flag(args, 'solution');
+async function init(
+  e: Exercise,
+  dir: string,
+  o: { js: boolean; force: boolean; solution: boolean },
+  out: CommandContext['out'],
+): Promise<number> {
+  const lang = o.js ? 'js' : 'ts';
+  const solution = o.solution;
   const file = join(dir, e.fileName[lang]);
   const info = await stat(dir).catch(() => undefined);
   if (info !== undefined && !info.isDirectory()) throw new CliError(`--dir ${dir} is not a folder`);
@@ -228,7 +216,7 @@ async function init(e: Exercise, dir: string, args: ParsedArgs, out: CommandCont
     });
   }
   const existing = await stat(file).catch(() => undefined);
-  if (existing !== undefined && !flag(args, 'force')) {
+  if (existing !== undefined && !o.force) {
     throw new CliError(
       `${file} exists already: not replacing your work (give --force to replace it with the ${solution ? 'solution' : 'skeleton'})`,
     );
