@@ -6,7 +6,7 @@
 // tokenizer's ids equal @lxmls/bpe's in Node, the attention views render a GPT's weights (and a GPT-2 folder
 // picked with a file input; the GPT-2 button's fake hub is on another origin, with CORS), BERT's head view
 // renders and loads a picked BERT folder, gpt-nano trains on two threads and its loss falls, and the models
-// bundled with @lxmls/gpt load from the built site: seeded sampling is deterministic, the weather
+// of @lxmls/models load from the built site: seeded sampling is deterministic, the weather
 // probabilities sum to 1 and equal Node's.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,7 +35,7 @@ const tinyBert = join(root, 'packages/bert/src/__fixtures__/tiny-bert');
 /** The page's default BERT: @lxmls/models' bert-mini, pretrained with masked-language modelling. */
 const bertMini = join(root, 'packages/models/models/bert-mini');
 const tinyGpt2 = join(root, 'packages/gpt/src/__fixtures__/tiny-gpt2');
-const shakespeare = join(root, 'packages/gpt/models/shakespeare-char');
+const shakespeare = join(root, 'packages/models/models/shakespeare-char');
 /** The sentence of the notebook's Exercise 2.4. */
 const NOTEBOOK_SENTENCE = 'I will go for a run and will jump into a lake.';
 
@@ -358,7 +358,7 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
     expect(hmmColumn.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
     // in Node: the model's softmax after "clean walk shop walk walk shop rainy rainy", and row 2 of the HMM's
     const ids = [0, 4, 2, 4, 4, 2, 5, 5];
-    const weatherNano = (await GPT.fromPretrained('lxmls/weather-nano')).eval();
+    const weatherNano = (await GPT.fromPretrained(join(root, 'packages/models/models/weather-nano'))).eval();
     const logits = noGrad(() => weatherNano.forward(tensor([ids], undefined, 'int32'), null).logits); // (1, 8, 8)
     const last = (logits.toArray() as number[][][])[0]![ids.length - 1]!;
     logits.dispose();

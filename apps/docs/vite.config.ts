@@ -62,13 +62,14 @@ export const PAGES = [
  * works from any path and offline.
  */
 export const SITE_MODELS: Record<string, { dir: string; files: readonly string[] }> = {
-  // bundled with @lxmls/gpt (`GPT.fromPretrained('lxmls/shakespeare-char')` in Node)
+  // @lxmls/models: a character-level GPT on tinyshakespeare (`lxmls generate --model lxmls/shakespeare-char`)
   'shakespeare-char': {
-    dir: join(repo, 'packages/gpt/models/shakespeare-char'),
+    dir: join(repo, 'packages/models/models/shakespeare-char'),
     files: ['config.json', 'model.safetensors', 'tokenizer.json'],
   },
+  // @lxmls/models: Exercise 3.1's gpt-nano trained on the weather data (lxmls.json: the task and the HMM)
   'weather-nano': {
-    dir: join(repo, 'packages/gpt/models/weather-nano'),
+    dir: join(repo, 'packages/models/models/weather-nano'),
     files: ['config.json', 'model.safetensors', 'lxmls.json'],
   },
   // @lxmls/models: Exercise 3.2's GPT with GPT-2's tokenizer (no tokenizer file: @lxmls/bpe bundles GPT-2's)
@@ -206,10 +207,9 @@ function apiDocs(source: string = API_DOCS_DIR): Plugin {
  * Serves {@link SITE_MODELS} under `/models/<name>/<file>` in development, and copies them into
  * `<outDir>/models/` after a build (through a temporary folder and a rename).
  *
- * Why not `GPT.fromPretrained('lxmls/shakespeare-char')` in the page: @lxmls/gpt finds its bundled models with
- * `new URL(template literal, import.meta.url)` (`../models/<name>/`), and Vite rewrites such a `new URL`
- * into a glob of matching *files*; a folder matches none, so the bundle asks for `assets/undefined`. Serving
- * the folders here and passing their URL to `fromPretrained` works in `vite dev`, in the build, and on any host.
+ * The pages pass a page-relative URL (`./models/<name>/`) to `fromPretrained` rather than `modelUrl(name)` of
+ * @lxmls/models (`new URL('../models/<folder>/', import.meta.url)`, marked `@vite-ignore`: beside the module,
+ * wherever the bundler puts it): the page-relative URL works the same in `vite dev`, in the build, and on any host.
  */
 function siteModels(models: typeof SITE_MODELS = SITE_MODELS): Plugin {
   let outDir = '';

@@ -42,9 +42,9 @@ export function asCliError(error: unknown, source: string): unknown {
 }
 
 /**
- * The `--model` value as `GPT.fromPretrained` takes it: a model of @lxmls/models (`lxmls/gpt2-shakespeare`)
- * becomes the path of its folder in the installed package; anything else (a folder, a URL, a hub id, a model
- * bundled with @lxmls/gpt) is returned as it is. A folder that exists with the model's name wins.
+ * The `--model` value as `GPT.fromPretrained` takes it: a model of @lxmls/models (`lxmls/gpt2-shakespeare`,
+ * `lxmls/weather-nano`, `lxmls/shakespeare-char`, …) becomes the path of its folder in the installed package;
+ * anything else (a folder, a URL, a hub id) is returned as it is. A folder that exists with the model's name wins.
  *
  * @param source - The `--model` value.
  * @returns The source to load.
@@ -109,6 +109,11 @@ export async function loadModel(source: string, stderr: NodeJS.WritableStream): 
     if (LxmlsGptError.isInstance(error) && hubModelId(source) !== null && !existsSync(source)) {
       const unreachable = error.code === 'DOWNLOAD_FAILED' || error.code === 'NOT_FOUND';
       if (unreachable) throw new CliError(`${error.message} ${offlineRoute()}`);
+    }
+    if (LxmlsGptError.isInstance(error) && error.code === 'UNKNOWN_MODEL') {
+      // @lxmls/gpt knows folders, URLs and hub ids; the names of @lxmls/models are resolved here
+      const shipped = MODELS.filter((m) => m.architecture === 'gpt2').map((m) => m.name);
+      throw new CliError(`${error.message} Or a model shipped with lxmls: ${shipped.join(', ')}.`);
     }
     throw asCliError(error, source);
   } finally {

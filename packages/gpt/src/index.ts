@@ -7,7 +7,6 @@
 /** Python's `repr(float)`, from @lxmls/nn (the config printer spells floats with it). */
 export { pythonFloat } from '@lxmls/nn';
 export { Block, type BlockOptions, type BlockOutput } from './block.js';
-export { BUNDLED_MODELS, type BundledModel, bundledModelUrl } from './bundled.js';
 export * from './checkpoint/index.js';
 export { CompactVocabGPT } from './compact-gpt.js';
 export {

@@ -47,6 +47,6 @@ export function modelUrl(name: string): URL {
     });
   }
   // @vite-ignore: a bundler must not turn this folder into a glob of assets; in a bundled page it resolves next
-  // to the bundle's directory, where the site serves the files of models/ (as @lxmls/gpt's bundledModelUrl).
+  // to the bundle's directory, where a site must serve the files of models/.
   return new URL(/* @vite-ignore */ `../models/${model.folder}/`, import.meta.url);
 }

@@ -33,7 +33,9 @@ describe('MODELS', () => {
       expect(readme).toContain(m.name);
       expect(readme).toMatch(/```sh\n[^`]+\n```/); // the exact command that trained it
       expect(m.quality.length).toBeGreaterThan(0);
-      if (m.tokenizer !== 'gpt2') expect(existsSync(`${dir}${m.tokenizer}`), m.tokenizer).toBe(true);
+      if (m.tokenizer !== null && m.tokenizer !== 'gpt2') {
+        expect(existsSync(`${dir}${m.tokenizer}`), m.tokenizer).toBe(true);
+      }
     },
   );
 
@@ -68,5 +70,30 @@ describe('MODELS', () => {
     });
     expect(tensors['lm_head.weight']).toBeUndefined();
     expect(Object.values(tensors).every((t) => t.dtype === 'F16')).toBe(true);
+  });
+
+  test('MODELS lxmls/weather-nano: gpt-nano with the weather task file, no tokenizer', () => {
+    const m = MODELS.find((model) => model.name === 'lxmls/weather-nano')!;
+    const dir = fileURLToPath(modelUrl(m.name));
+    const config = JSON.parse(readFileSync(`${dir}config.json`, 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ vocab_size: 8, n_layer: 3, n_head: 3, n_embd: 48, n_positions: 11 });
+    const task = JSON.parse(readFileSync(`${dir}lxmls.json`, 'utf8')) as { task: string; attention: string };
+    expect({ task: task.task, attention: task.attention, tokenizer: m.tokenizer }).toEqual({
+      task: 'weather',
+      attention: 'separate',
+      tokenizer: null,
+    });
+  });
+
+  test('MODELS lxmls/shakespeare-char: a WordLevel tokenizer.json over the 65 characters of its config', () => {
+    const m = MODELS.find((model) => model.name === 'lxmls/shakespeare-char')!;
+    const dir = fileURLToPath(modelUrl(m.name));
+    const config = JSON.parse(readFileSync(`${dir}config.json`, 'utf8')) as { vocab_size: number };
+    const tokenizer = JSON.parse(readFileSync(`${dir}tokenizer.json`, 'utf8')) as {
+      model: { type: string; vocab: Record<string, number> };
+    };
+    expect(tokenizer.model.type).toBe('WordLevel');
+    expect(Object.keys(tokenizer.model.vocab)).toHaveLength(config.vocab_size);
+    expect(config.vocab_size).toBe(65);
   });
 });

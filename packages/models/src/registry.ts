@@ -20,8 +20,12 @@ export interface ModelInfo {
   readonly task: ModelTask;
   /** The Hugging Face architecture of its `config.json` (`gpt2`, `bert`). */
   readonly architecture: 'gpt2' | 'bert';
-  /** Its tokenizer: `gpt2` (GPT-2's BPE, bundled in @lxmls/bpe; no file in the folder) or a file of the folder. */
-  readonly tokenizer: string;
+  /**
+   * Its tokenizer: `gpt2` (GPT-2's BPE, bundled in @lxmls/bpe; no file in the folder), a file of the folder
+   * (`tokenizer.json`, `vocab.txt`), or `null` when the ids are the task's own symbols (the weather model: the
+   * 5 observations and 3 states of Exercise 3.1, described by the folder's `lxmls.json`).
+   */
+  readonly tokenizer: string | null;
   /** The notebook exercise it serves. */
   readonly exercise: string;
   /** Trainable parameters of the saved (full-vocabulary) model. */
@@ -72,5 +76,32 @@ export const MODELS: readonly ModelInfo[] = [
       'held-out masked-token loss 6.18 nats, accuracy 13.8% (a unigram model: 6.59 nats, 6.5%); heads on [CLS] (layer 2, head 1: 0.52 of the attention) and on [SEP] (layer 0, head 1: 0.32)',
     description:
       "A small BERT with bert-base-uncased's WordPiece vocabulary (4 layers, 4 heads, hidden 128, 32 positions, BertForMaskedLM head, float16) pretrained with masked-language modelling on tinyshakespeare by apps/cli/src/pretrain-bert.ts: the offline stand-in for bert-base-uncased in Exercise 2.4 (lxmls viz's default model).",
+  },
+  {
+    name: 'lxmls/weather-nano',
+    folder: 'weather-nano',
+    task: 'sequence-labelling',
+    architecture: 'gpt2',
+    tokenizer: null,
+    exercise: '3.1',
+    parameters: 86_208,
+    bytes: 348_664,
+    quality:
+      'held-out loss 0.2511 nats per label on 10,000 test sequences (Bayes-optimal: 0.2502), label accuracy 84.94% (Bayes-optimal: 84.90%)',
+    description:
+      "gpt-nano (3 layers, 3 heads, 48 channels, vocabulary 8, block 11, float32) trained on Exercise 3.1's weather HMM data with the course's settings by lxmls train weather; lxmls.json holds the task and the HMM's probabilities.",
+  },
+  {
+    name: 'lxmls/shakespeare-char',
+    folder: 'shakespeare-char',
+    task: 'text-generation',
+    architecture: 'gpt2',
+    tokenizer: 'tokenizer.json',
+    exercise: '3.1',
+    parameters: 354_336,
+    bytes: 1_421_224,
+    quality: 'validation loss 1.86 nats per character on the last 10% of tinyshakespeare',
+    description:
+      "A character-level GPT (3 layers, 4 heads, 96 channels, block 64, 65 characters, float32) trained on tinyshakespeare by lxmls train text: Exercise 3.1's autoregressive training on text; tokenizer.json is a Hugging Face WordLevel tokenizer over single characters.",
   },
 ];

@@ -6,11 +6,10 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bundledModelUrl, GPT } from '@lxmls/gpt';
+import { GPT } from '@lxmls/gpt';
 import { FIXED_PROBA, type WeatherProba } from '@lxmls/weather-data';
 import { CliError } from '../errors.js';
-import { asCliError } from '../load-model.js';
+import { asCliError, resolveModelSource } from '../load-model.js';
 import { writeFileAtomic } from '../write-file.js';
 
 /** The file beside the checkpoint that says what task the model does. */
@@ -61,10 +60,10 @@ export async function saveWeatherModel(dir: string, model: GPT, info: WeatherTas
 }
 
 /**
- * The folder of `--model SOURCE`: the bundled model's folder for a bundled name (`lxmls/weather-nano`), else
- * SOURCE itself.
+ * The folder of `--model SOURCE`: the folder of a model of @lxmls/models for its name (`lxmls/weather-nano`),
+ * else SOURCE itself.
  *
- * @param source - A folder or a bundled name.
+ * @param source - A folder or a name of @lxmls/models.
  * @returns The folder path.
  * @example
  * ```ts
@@ -73,14 +72,13 @@ export async function saveWeatherModel(dir: string, model: GPT, info: WeatherTas
  * ```
  */
 export function modelFolder(source: string): string {
-  const bundled = bundledModelUrl(source);
-  return bundled === null ? source : fileURLToPath(bundled);
+  return resolveModelSource(source);
 }
 
 /**
- * Loads a weather model saved by {@link saveWeatherModel} (or a bundled one), in eval mode, with its task file.
+ * Loads a weather model saved by {@link saveWeatherModel} (or one of @lxmls/models), in eval mode, with its task file.
  *
- * @param source - The folder, or a bundled name such as `lxmls/weather-nano`.
+ * @param source - The folder, or a name of @lxmls/models such as `lxmls/weather-nano`.
  * @returns The model (dispose it) and the task info.
  * @throws {@link CliError} when the folder has no `lxmls.json` for the weather task, or no checkpoint.
  * @example

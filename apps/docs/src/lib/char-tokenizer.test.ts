@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { modelUrl } from '@lxmls/models';
 import { describe, expect, test } from 'vitest';
 import { charTokenizerFromJson } from './char-tokenizer.js';
 
-const json = readFileSync(
-  join(import.meta.dirname, '../../../../packages/gpt/models/shakespeare-char/tokenizer.json'),
-  'utf8',
-);
+const json = readFileSync(new URL('tokenizer.json', modelUrl('lxmls/shakespeare-char')), 'utf8');
 
 describe('charTokenizerFromJson', () => {
   test('charTokenizerFromJson(shakespeare-char) has 65 characters and round-trips text', () => {

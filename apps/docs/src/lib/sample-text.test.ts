@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { GPT } from '@lxmls/gpt';
+import { modelUrl } from '@lxmls/models';
 import { RandomGenerator, tensor } from '@lxmls/tensor';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sampleTokens } from './sample-text.js';
@@ -6,7 +8,7 @@ import { sampleTokens } from './sample-text.js';
 describe('sampleTokens', () => {
   let model: GPT;
   beforeAll(async () => {
-    model = (await GPT.fromPretrained('lxmls/shakespeare-char')).eval();
+    model = (await GPT.fromPretrained(fileURLToPath(modelUrl('lxmls/shakespeare-char')))).eval();
   });
   afterAll(() => model.dispose());
 

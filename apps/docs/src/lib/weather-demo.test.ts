@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { GPT } from '@lxmls/gpt';
+import { modelUrl } from '@lxmls/models';
 import { FIXED_PROBA, OBSERVATIONS, STATES, trueConditionals } from '@lxmls/weather-data';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { greedyWeek, hmmNextState, modelNextProbabilities, nextDay, parseNames } from './weather-demo.js';
@@ -9,7 +11,7 @@ const STATES_OF_OBS = [5, 5, 6, 7, 5, 5];
 describe('weather-demo', () => {
   let model: GPT;
   beforeAll(async () => {
-    model = (await GPT.fromPretrained('lxmls/weather-nano')).eval();
+    model = (await GPT.fromPretrained(fileURLToPath(modelUrl('lxmls/weather-nano')))).eval();
   });
   afterAll(() => model.dispose());
 

@@ -1,6 +1,6 @@
 /**
- * The models bundled with @lxmls/gpt, in the browser. The site serves their folders under `./models/<name>/`
- * (vite.config.ts `SITE_MODELS`: in development from packages/gpt/models, in a build copied into dist), and the
+ * Two models of @lxmls/models, in the browser. The site serves their folders under `./models/<name>/`
+ * (vite.config.ts `SITE_MODELS`: in development from packages/models/models, in a build copied into dist), and the
  * page loads them with `GPT.fromPretrained(url, { cache: false })`: the browser's HTTP cache is enough for
  * files of the site itself.
  *

@@ -8,7 +8,6 @@
  * Downloads go through the cache of cache.ts (see download.ts for progress and errors).
  */
 
-import { BUNDLED_MODELS, bundledModelUrl } from '../bundled.js';
 import { LxmlsGptError } from '../errors.js';
 import { type DownloadOptions, fetchFile } from './download.js';
 import {
@@ -124,7 +123,7 @@ function unknownModel(fn: string, argument: string, source: string): LxmlsGptErr
   return new LxmlsGptError('UNKNOWN_MODEL', 'the source is not a folder, a URL or a known hub model', {
     fn,
     argument,
-    expected: `an existing folder, an http(s) URL, one of ${HUB_MODELS.join(', ')} (also as ${HUB_ORG}/<name>), or a bundled model: ${BUNDLED_MODELS.join(', ')}`,
+    expected: `an existing folder, an http(s) URL, one of ${HUB_MODELS.join(', ')} (also as ${HUB_ORG}/<name>)`,
     received: JSON.stringify(source),
   });
 }
@@ -181,17 +180,6 @@ export async function resolveSource(
     const folder = await existingFolder(source, fn);
     if (folder !== null)
       return { kind: 'folder', location: folder, modelId: null, ...(await readFolder(folder, fn)) };
-  }
-  const bundled = bundledModelUrl(source);
-  if (bundled !== null) {
-    // a model shipped in this package's models/ folder: read from disk in Node, fetched beside the module elsewhere
-    if (isNode() && bundled.protocol === 'file:') {
-      const { fileURLToPath } = await import('node:url');
-      const folder = fileURLToPath(bundled);
-      return { kind: 'folder', location: folder, modelId: null, ...(await readFolder(folder, fn)) };
-    }
-    const base = bundled.href.replace(/\/+$/, '');
-    return { kind: 'url', location: base, modelId: null, ...(await fetchBoth(base, options, fn)) };
   }
   const modelId = hubModelId(source);
   if (modelId !== null) {
