@@ -53,6 +53,8 @@ export interface NumberOption extends Valued {
   default?: number;
   /** The value must be greater than this. */
   above?: number;
+  /** The value must be less than this. */
+  below?: number;
   min?: number;
   max?: number;
   /** What the error says it must be, when the bounds alone do not say it well (`a positive number of seconds`). */
@@ -205,7 +207,8 @@ function check(name: string, def: OptionDef, given: string | true | undefined): 
         Number.isFinite(x) &&
         (def.above === undefined || x > def.above) &&
         (def.min === undefined || x >= def.min) &&
-        (def.max === undefined || x <= def.max);
+        (def.max === undefined || x <= def.max) &&
+        (def.below === undefined || x < def.below);
       if (!ok) fail(def.expected ?? numberRange(def));
       return x;
     }
@@ -215,6 +218,7 @@ function check(name: string, def: OptionDef, given: string | true | undefined): 
 function numberRange(def: NumberOption): string {
   const low = def.above !== undefined ? `(${def.above}` : def.min !== undefined ? `[${def.min}` : undefined;
   if (def.max !== undefined) return `a number in ${low ?? '(-∞'}, ${def.max}]`;
+  if (def.below !== undefined) return `a number in ${low ?? '(-∞'}, ${def.below})`;
   if (def.above !== undefined) return `a number > ${def.above}`;
   return def.min !== undefined ? `a number ≥ ${def.min}` : 'a number';
 }

@@ -13,9 +13,7 @@
 
 import { type AttentionFactory, CausalSelfAttention } from '@lxmls/attention';
 import { memory, setBackend } from '@lxmls/tensor';
-import type { ParsedArgs } from '../args.js';
-import { flag, value } from '../args.js';
-import { chooseBackend } from '../backends.js';
+import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { benchKernel, KERNEL_SHAPES, type KernelResult } from '../bench/kernels.js';
 import { type MachineInfo, machineInfo, median } from '../bench/timing.js';
 import { GPT_NANO, GptNanoTrainStep } from '../bench/train-step.js';
@@ -24,19 +22,35 @@ import {
   TRAIN_WEATHER_TARGETS,
   type TrainWeatherBenchResult,
 } from '../bench/train-weather.js';
-import type { CommandContext, LegacyCommand as Command } from '../command.js';
+import { type CommandContext, defineCommand, type RunContext } from '../command.js';
 import { CliError } from '../errors.js';
 import { loadStudentAttention, studentFailure } from '../train/student-attention.js';
 
-const USAGE = `Usage: lxmls bench kernels [--backend B] [--threads N] [--compare B2] [--shapes nano|gpt2|all]
+/** The options of a count: an integer in [min, 100000]. */
+const count = (min: number, fallback: number, help: string) =>
+  ({ type: 'integer', value: 'N', min, max: 100_000, default: fallback, help }) as const;
+
+/**
+ * `lxmls bench`: see its help (`lxmls help bench`).
+ *
+ * @example
+ * ```ts
+ * import { benchCommand } from './commands/bench.js';
+ * console.log(benchCommand.name); // → bench
+ * ```
+ */
+export const benchCommand = defineCommand({
+  name: 'bench',
+  summary:
+    'Speed of a tensor backend: matmul GFLOP/s, ms per gpt-nano training step, a student attention in the course run',
+  usage: `lxmls bench kernels [--backend B] [--threads N] [--compare B2] [--shapes nano|gpt2|all]
                            [--json]
        lxmls bench train-step [--model gpt-nano] [--batch-size 64] [--steps 20] [--warmup 3]
                               [--dropout 0.1] [--attention separate|exercise|fused] [--backend B]
                               [--threads N] [--compare B2] [--json]
        lxmls bench train-weather [--attention FILE] [--iters 2000] [--seed 42] [--eval-samples 10000]
-                                 [--backend B] [--threads N] [--json]
-
-Measures a tensor backend on this machine.
+                                 [--backend B] [--threads N] [--json]`,
+  description: `Measures a tensor backend on this machine.
 
   kernels      GFLOP/s of the backend's matmul kernel on the shapes of a gpt-nano training step (batch 64 ×
                11 tokens, 48 dims, 3 heads of 16, vocab 8) and of GPT-2 124M inference on one token
@@ -58,146 +72,149 @@ Measures a tensor backend on this machine.
                runs' ms/iteration (each run's own iterations: the mean and the median, the first iteration
                excluded), losses and accuracies, the ratio of the ms/iteration, and the targets of a
                student's attention: held-out loss ≤ 1.04× the Bayes-optimal 0.2502, at ≤ 2× the course
-               run's ms/iteration.
-
-Options:
-  --backend B        A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
-                     tfjs-cpu. An unknown name lists the available ones.
-  --threads N        Threads of the wasm backend: 1 or 2 (default: 2 where the machine has two cores or more;
-                     the big matmuls are split between the main thread and a worker, with the same results).
-  --compare B2       Also time the same step (train-step) or the same shapes (kernels) on backend B2 in the
-                     same run (e.g. tfjs-wasm) and print how many times faster B is.
-  --shapes SET       kernels: nano, gpt2 or all (default all).
-  --model NAME       train-step: the model (only gpt-nano).
-  --batch-size N     train-step: sequences per step (default 64).
-  --steps N          train-step: timed steps (default 20).
-  --warmup N         train-step: untimed steps first (default 3).
-  --dropout P        train-step: dropout probability of the model (default 0.1, the course's; 0 turns it off).
-  --attention FORM   train-step: separate (default: the exercise form's query/key/value projections on
-                     the fused kernel, FusedCausalSelfAttention, as the course trains gpt-nano), exercise
-                     (the exercise form CausalSelfAttention, composed step by step) or fused (GPT-2's
-                     c_attn). train-weather: a FILE exporting CausalSelfAttention (see lxmls train).
-  --iters N          train-weather: iterations of each run (default 2000, the course's).
-  --seed S           train-weather: the seed of both runs (default 42).
-  --eval-samples N   train-weather: held-out sequences scored after each run (default 10000).
-  --json             Print one JSON line instead of a table.
-                     kernels: {"bench":"kernels","backend","threads","cpu","cores","node","results":[{"name","batch",
-                     "m","k","n","transA","transB","mflop","ms","gflops"}]}, with --compare also
-                     "compare":{"backend","results":[…the same fields…]}
-                     train-step: {"bench":"train-step","model","backend","threads","batchSize","blockSize","steps",
-                     "warmup","dropout","attention","medianMs","minMs","maxMs","lossFirst","lossLast","memory":{"tensorsFirst","tensorsLast",
-                     "bytesFirst","bytesLast","rssEarlyMb" (after 10% of the steps),"rssLastMb"},"cpu","cores",
-                     "node"}, with
-                     --compare also "compare":{"backend","medianMs","minMs","maxMs","lossFirst","lossLast"}
-                     and "speedup" (B2's median over B's).
-                     train-weather: {"bench":"train-weather","backend","threads","recipe","iters","batchSize",
-                     "learningRate","seed","evalSamples","bayesLossAll","bayesLossTest","course":{RUN},
-                     "attention":{"file" (or null),RUN…},"msPerIterRatio","targets":{"lossRatio",
-                     "msPerIterRatio"},"passed":{"loss","speed"},"cpu","cores","node"}, where RUN is
-                     "attention" (the class name),"msPerIter","medianMs","seconds","trainLoss","evalLoss",
-                     "lossRatio" (over 0.2502),"labelAccuracy","sequenceAccuracy".
-  -h, --help         Show this help.
-
-Examples:
-  lxmls bench train-step --backend wasm
-  lxmls bench train-step --backend wasm --compare tfjs-wasm
-  lxmls bench train-step --threads 1
-  lxmls bench train-step --dropout 0 --attention fused
-  lxmls bench train-weather --attention causal-self-attention.ts
-  lxmls bench kernels --backend js --shapes nano --json`;
-
-/**
- * `lxmls bench`: see its usage text (`lxmls help bench`).
- *
- * @example
- * ```ts
- * import { benchCommand } from './commands/bench.js';
- * console.log(benchCommand.name); // → bench
- * ```
- */
-export const benchCommand: Command = {
-  name: 'bench',
-  summary:
-    'Speed of a tensor backend: matmul GFLOP/s, ms per gpt-nano training step, a student attention in the course run',
-  usage: USAGE,
-  options: [
-    { name: 'backend', value: 'B' },
-    { name: 'threads', value: 'N' },
-    { name: 'compare', value: 'B2' },
-    { name: 'shapes', value: 'SET' },
-    { name: 'model', value: 'NAME' },
-    { name: 'batch-size', value: 'N' },
-    { name: 'steps', value: 'N' },
-    { name: 'warmup', value: 'N' },
-    { name: 'dropout', value: 'P' },
-    { name: 'attention', value: 'FORM' },
-    { name: 'iters', value: 'N' },
-    { name: 'seed', value: 'S' },
-    { name: 'eval-samples', value: 'N' },
-    { name: 'json' },
+               run's ms/iteration.`,
+  options: {
+    backend: {
+      ...BACKEND_OPTION,
+      help: 'A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu. An unknown name lists the available ones.',
+    },
+    threads: {
+      type: 'choice',
+      value: 'N',
+      choices: ['1', '2'],
+      help: 'Threads of the wasm backend (default: 2 where the machine has two cores or more; the big matmuls are split between the main thread and a worker, with the same results).',
+    },
+    compare: {
+      type: 'string',
+      value: 'B2',
+      help: 'Also time the same step (train-step) or the same shapes (kernels) on backend B2 in the same run (e.g. tfjs-wasm) and print how many times faster B is.',
+    },
+    shapes: {
+      type: 'choice',
+      value: 'SET',
+      choices: ['nano', 'gpt2', 'all'],
+      default: 'all',
+      help: 'kernels: the shapes.',
+    },
+    model: { type: 'string', value: 'NAME', help: 'train-step: the model (only gpt-nano).' },
+    'batch-size': count(1, 64, 'train-step: sequences per step.'),
+    steps: count(1, 20, 'train-step: timed steps.'),
+    warmup: count(0, 3, 'train-step: untimed steps first.'),
+    dropout: {
+      type: 'number',
+      value: 'P',
+      min: 0,
+      below: 1,
+      default: 0.1,
+      help: "train-step: dropout probability of the model (the course's; 0 turns it off).",
+    },
+    attention: {
+      type: 'string',
+      value: 'FORM',
+      help: "train-step: separate (default: the exercise form's query/key/value projections on the fused kernel, FusedCausalSelfAttention, as the course trains gpt-nano), exercise (the exercise form CausalSelfAttention, composed step by step) or fused (GPT-2's c_attn). train-weather: a FILE exporting CausalSelfAttention (see lxmls train).",
+    },
+    iters: count(1, 2000, "train-weather: iterations of each run (the course's)."),
+    seed: count(0, 42, 'train-weather: the seed of both runs.'),
+    'eval-samples': count(1, 10_000, 'train-weather: held-out sequences scored after each run.'),
+    json: {
+      type: 'flag',
+      help: `Print one JSON line instead of a table.
+kernels: {"bench":"kernels","backend","threads","cpu","cores","node","results":[{"name","batch",
+"m","k","n","transA","transB","mflop","ms","gflops"}]}, with --compare also
+"compare":{"backend","results":[…the same fields…]}
+train-step: {"bench":"train-step","model","backend","threads","batchSize","blockSize","steps",
+"warmup","dropout","attention","medianMs","minMs","maxMs","lossFirst","lossLast","memory":{"tensorsFirst",
+"tensorsLast","bytesFirst","bytesLast","rssEarlyMb" (after 10% of the steps),"rssLastMb"},"cpu","cores",
+"node"}, with --compare also "compare":{"backend","medianMs","minMs","maxMs","lossFirst","lossLast"}
+and "speedup" (B2's median over B's).
+train-weather: {"bench":"train-weather","backend","threads","recipe","iters","batchSize",
+"learningRate","seed","evalSamples","bayesLossAll","bayesLossTest","course":{RUN},
+"attention":{"file" (or null),RUN…},"msPerIterRatio","targets":{"lossRatio",
+"msPerIterRatio"},"passed":{"loss","speed"},"cpu","cores","node"}, where RUN is
+"attention" (the class name),"msPerIter","medianMs","seconds","trainLoss","evalLoss",
+"lossRatio" (over 0.2502),"labelAccuracy","sequenceAccuracy".`,
+    },
+  },
+  subcommands: {
+    kernels: ['backend', 'threads', 'compare', 'shapes', 'json'],
+    'train-step': [
+      'backend',
+      'threads',
+      'compare',
+      'model',
+      'batch-size',
+      'steps',
+      'warmup',
+      'dropout',
+      'attention',
+      'json',
+    ],
+    'train-weather': ['backend', 'threads', 'attention', 'iters', 'seed', 'eval-samples', 'json'],
+  },
+  examples: [
+    'lxmls bench train-step --backend wasm',
+    'lxmls bench train-step --backend wasm --compare tfjs-wasm',
+    'lxmls bench train-step --threads 1',
+    'lxmls bench train-step --dropout 0 --attention fused',
+    'lxmls bench train-weather --attention causal-self-attention.ts',
+    'lxmls bench kernels --backend js --shapes nano --json',
   ],
   run: bench,
-};
-
-const ONLY: Record<string, readonly string[]> = {
-  kernels: ['backend', 'threads', 'compare', 'shapes', 'json'],
-  'train-step': [
-    'backend',
-    'threads',
-    'compare',
-    'model',
-    'batch-size',
-    'steps',
-    'warmup',
-    'dropout',
-    'attention',
-    'json',
-  ],
-  'train-weather': ['backend', 'threads', 'attention', 'iters', 'seed', 'eval-samples', 'json'],
-};
-
+});
 /** Threads the backend computes with: the wasm backend's `threads`, else 1. */
 function threadsOf(backend: unknown): number {
   const threads = (backend as { threads?: unknown }).threads;
   return typeof threads === 'number' ? threads : 1;
 }
 
-async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number> {
-  const [what, ...extra] = args.positionals;
-  if (what === undefined && args.options.size === 0) {
-    await out.write(`${USAGE}\n`); // a bare `lxmls bench` shows what it can run
+/** What {@link bench} reads of the options. */
+interface BenchOptions {
+  backend: string | undefined;
+  threads: '1' | '2' | undefined;
+  compare: string | undefined;
+  shapes: 'nano' | 'gpt2' | 'all';
+  model: string | undefined;
+  'batch-size': number;
+  steps: number;
+  warmup: number;
+  dropout: number;
+  attention: string | undefined;
+  iters: number;
+  seed: number;
+  'eval-samples': number;
+  json: boolean;
+}
+
+async function bench(
+  o: BenchOptions,
+  [what, ...extra]: string[],
+  { out, given }: RunContext,
+): Promise<number> {
+  if (what === undefined && given.size === 0) {
+    await out.write(`${benchCommand.usage}\n`); // a bare `lxmls bench` shows what it can run
     return 0;
   }
-  if (what === undefined || !(what in ONLY)) {
+  if (what !== 'kernels' && what !== 'train-step' && what !== 'train-weather') {
     throw new CliError(
       `${what === undefined ? 'missing' : `unknown benchmark ${JSON.stringify(what)}:`} expected kernels, train-step or train-weather, e.g. lxmls bench train-step`,
     );
   }
   if (extra.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(extra[0])}`);
-  for (const name of args.options.keys()) {
-    if (!ONLY[what]!.includes(name)) throw new CliError(`option --${name} does not apply to bench ${what}`);
-  }
-  const threadsText = value(args, 'threads');
-  if (threadsText !== undefined && threadsText !== '1' && threadsText !== '2') {
-    throw new CliError(`--threads must be 1 or 2, received ${JSON.stringify(threadsText)}`);
-  }
-  const backend = await chooseBackend(value(args, 'backend'), {
-    ...(threadsText === undefined ? {} : { threads: Number(threadsText) }),
-  });
+  const backend = await chooseBackend(
+    o.backend,
+    o.threads === undefined ? {} : { threads: Number(o.threads) },
+  );
   const threads = threadsOf(backend);
   const on = `backend ${backend.name}${threads > 1 ? ` (${threads} threads)` : ''}`;
-  const json = flag(args, 'json');
+  const json = o.json;
   const machine = machineInfo();
   if (what === 'kernels') {
-    const set = value(args, 'shapes') ?? 'all';
-    if (!['nano', 'gpt2', 'all'].includes(set))
-      throw new CliError(`--shapes must be nano, gpt2 or all, received ${JSON.stringify(set)}`);
+    const set = o.shapes;
     const shapes = KERNEL_SHAPES.filter((s) => set === 'all' || s.name.startsWith(set));
     const results = shapes.map((shape) => benchKernel(backend, shape));
-    const compareName = value(args, 'compare');
     let compare: { backend: string; results: KernelResult[] } | undefined;
-    if (compareName !== undefined) {
-      const other = await chooseBackend(compareName);
+    if (o.compare !== undefined) {
+      const other = await chooseBackend(o.compare);
       compare = { backend: other.name, results: shapes.map((shape) => benchKernel(other, shape)) };
       await setBackend(backend.name);
     }
@@ -209,20 +226,13 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
     return 0;
   }
   if (what === 'train-weather') {
-    await trainWeatherBench(args, out, { backend: backend.name, threads, on, machine, json });
+    await trainWeatherBench(o, out, { backend: backend.name, threads, on, machine, json });
     return 0;
   }
-  const model = value(args, 'model') ?? 'gpt-nano';
+  const model = o.model ?? 'gpt-nano';
   if (model !== 'gpt-nano') throw new CliError(`unknown model ${JSON.stringify(model)}: expected gpt-nano`);
-  const batchSize = count(args, 'batch-size', 64, 1);
-  const steps = count(args, 'steps', 20, 1);
-  const warmup = count(args, 'warmup', 3, 0);
-  const dropoutText = value(args, 'dropout') ?? '0.1';
-  const dropout = Number(dropoutText);
-  if (!(dropoutText.trim() !== '' && dropout >= 0 && dropout < 1)) {
-    throw new CliError(`--dropout must be a number in [0, 1), received ${JSON.stringify(dropoutText)}`);
-  }
-  const attention = value(args, 'attention') ?? 'separate';
+  const { 'batch-size': batchSize, steps, warmup, dropout } = o;
+  const attention = o.attention ?? 'separate';
   if (attention !== 'separate' && attention !== 'exercise' && attention !== 'fused') {
     throw new CliError(
       `--attention must be separate, exercise or fused, received ${JSON.stringify(attention)}`,
@@ -230,10 +240,9 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
   }
   const setup = { batchSize, steps, warmup, dropout, attention } as const;
   const result = trainStep(setup);
-  const compareName = value(args, 'compare');
   let compare: ({ backend: string } & TrainStepResult) | undefined;
-  if (compareName !== undefined) {
-    const other = await chooseBackend(compareName);
+  if (o.compare !== undefined) {
+    const other = await chooseBackend(o.compare);
     compare = { backend: other.name, ...trainStep(setup) };
     await setBackend(backend.name);
   }
@@ -269,17 +278,6 @@ async function bench(args: ParsedArgs, { out }: CommandContext): Promise<number>
       `  machine: ${machineLine(machine)}\n`,
   );
   return 0;
-}
-
-/** An integer option ≥ `min` (at most 100,000), or its default. */
-function count(args: ParsedArgs, name: string, fallback: number, min: number): number {
-  const text = value(args, name);
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > 100_000) {
-    throw new CliError(`--${name} must be an integer in [${min}, 100000], received ${JSON.stringify(text)}`);
-  }
-  return n;
 }
 
 interface TrainStepResult {
@@ -421,15 +419,11 @@ interface BenchContext {
 
 /** `lxmls bench train-weather`: the course run and the run with `--attention FILE`, side by side. */
 async function trainWeatherBench(
-  args: ParsedArgs,
+  o: Pick<BenchOptions, 'iters' | 'seed' | 'eval-samples' | 'attention'>,
   out: CommandContext['out'],
   { backend, threads, on, machine, json }: BenchContext,
 ): Promise<void> {
-  const iters = count(args, 'iters', 2000, 1);
-  const seed = count(args, 'seed', 42, 0);
-  const evalSamples = count(args, 'eval-samples', 10_000, 1);
-  const file = value(args, 'attention');
-  if (file === '') throw new CliError('--attention needs a file: your CausalSelfAttention (Exercise 2.2)');
+  const { iters, seed, 'eval-samples': evalSamples, attention: file } = o;
   const attention: AttentionFactory =
     file === undefined ? CausalSelfAttention : await loadStudentAttention(file);
   let result: TrainWeatherBenchResult;

@@ -8,10 +8,8 @@
  */
 
 import { type NotebookBlock, notebookCell, notebookSection, PYTHON_TO_TYPESCRIPT } from '@lxmls/course';
-import type { ParsedArgs } from '../args.js';
-import { flag } from '../args.js';
 import { chooseBackend } from '../backends.js';
-import type { CommandContext, LegacyCommand as Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { attentionSection } from '../demo/attention.js';
 import { bertSection } from '../demo/bert.js';
 import { bpeMainSection } from '../demo/bpe-main.js';
@@ -42,9 +40,21 @@ export const DEMO_SECTIONS: readonly DemoSection[] = [
   promptingSection,
 ];
 
-const USAGE = `Usage: lxmls demo [options] [SECTION...]
-
-Runs the course's exercises in the notebook's order: the notebook's explanations; for each cell, its Python
+/**
+ * `lxmls demo`: see its help (`lxmls help demo`).
+ *
+ * @example
+ * ```ts
+ * import { demoCommand } from './commands/demo.js';
+ * console.log(demoCommand.name); // → demo
+ * ```
+ */
+export const demoCommand = defineCommand({
+  name: 'demo',
+  summary:
+    "Run the course's exercises as the notebook prints them, with its words, questions and the TypeScript of each cell",
+  usage: 'lxmls demo [options] [SECTION...]',
+  description: `Runs the course's exercises in the notebook's order: the notebook's explanations; for each cell, its Python
 code (after an "In [n]:" prompt), the same in TypeScript (after "TS [n]:"), and then exactly the output the
 notebook shows, computed by the lxmls packages; the notebook's questions, with their answers hidden unless
 --answers is given; and the Python -> TypeScript names each exercise uses. Without SECTION, runs them all.
@@ -53,51 +63,34 @@ Sections:
 ${DEMO_SECTIONS.map((section) => `  ${section.id.padEnd(14)} ${section.title}`).join('\n')}
 
 The weather section (Exercise 3.1) trains gpt-nano for 2000 iterations (a minute or so on the wasm
-backend); the environment variable LXMLS_DEMO_ITERS=N trains N iterations instead.
-
-Options:
-  --answers    Print the answers of the notebook's questions (hidden by default: try first).
-  --names      Print the Python -> TypeScript name table of every exercise and exit.
-  --list       List the sections and exit.
-  -h, --help   Show this help.`;
-
-/**
- * `lxmls demo`: see its usage text (`lxmls help demo`).
- *
- * @example
- * ```ts
- * import { demoCommand } from './commands/demo.js';
- * console.log(demoCommand.name); // → demo
- * ```
- */
-export const demoCommand: Command = {
-  name: 'demo',
-  summary:
-    "Run the course's exercises as the notebook prints them, with its words, questions and the TypeScript of each cell",
-  usage: USAGE,
-  options: [{ name: 'list' }, { name: 'answers' }, { name: 'names' }],
-  run: demo,
-};
-
-async function demo(args: ParsedArgs, { out }: CommandContext): Promise<number> {
-  if (flag(args, 'list')) {
-    for (const section of DEMO_SECTIONS) await out.write(`${section.id}\t${section.title}\n`);
+backend); the environment variable LXMLS_DEMO_ITERS=N trains N iterations instead.`,
+  options: {
+    answers: {
+      type: 'flag',
+      help: "Print the answers of the notebook's questions (hidden by default: try first).",
+    },
+    names: { type: 'flag', help: 'Print the Python -> TypeScript name table of every exercise and exit.' },
+    list: { type: 'flag', help: 'List the sections and exit.' },
+  },
+  run: async (o, positionals, { out }) => {
+    if (o.list) {
+      for (const section of DEMO_SECTIONS) await out.write(`${section.id}\t${section.title}\n`);
+      return 0;
+    }
+    if (o.names) {
+      await out.write(`${NAMES_HEADER}\n${nameLines(PYTHON_TO_TYPESCRIPT).join('\n')}\n`);
+      return 0;
+    }
+    const sections = positionals.length === 0 ? DEMO_SECTIONS : positionals.map(findSection);
+    if (sections.includes(weatherSection) || sections.includes(promptingSection))
+      await chooseBackend(undefined); // training and generation run on wasm, not the js reference
+    for (const [i, section] of sections.entries()) {
+      if (i > 0) await out.write('\n');
+      await printSection(section, out, o.answers);
+    }
     return 0;
-  }
-  if (flag(args, 'names')) {
-    await out.write(`${NAMES_HEADER}\n${nameLines(PYTHON_TO_TYPESCRIPT).join('\n')}\n`);
-    return 0;
-  }
-  const sections = args.positionals.length === 0 ? DEMO_SECTIONS : args.positionals.map(findSection);
-  if (sections.includes(weatherSection) || sections.includes(promptingSection))
-    await chooseBackend(undefined); // training and generation run on wasm, not the js reference
-  const answers = flag(args, 'answers');
-  for (const [i, section] of sections.entries()) {
-    if (i > 0) await out.write('\n');
-    await printSection(section, out, answers);
-  }
-  return 0;
-}
+  },
+});
 
 /** The line above the name table. */
 const NAMES_HEADER = 'Python (the notebook) → TypeScript (lxmls-ts)';
