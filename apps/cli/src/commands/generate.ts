@@ -18,10 +18,8 @@ import {
   generate as generateTokens,
 } from '@lxmls/gpt';
 import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
-import type { ParsedArgs } from '../args.js';
-import { exclusive, flag, value } from '../args.js';
-import { chooseBackend } from '../backends.js';
-import type { CommandContext, LegacyCommand as Command } from '../command.js';
+import { BACKEND_OPTION, chooseBackend } from '../backends.js';
+import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { asCliError, loadModel, resolveModelSource } from '../load-model.js';
 import { loadFolderTokenizer, type TextTokenizer } from '../text-tokenizer.js';
@@ -31,11 +29,22 @@ const DEFAULT_TOP_K = 100;
 /** The default `--seed`, as the notebook's `set_seed(42)`. */
 const DEFAULT_SEED = 42;
 
-const USAGE = `Usage: lxmls generate --model SOURCE [--prompt TEXT] [--max-new-tokens 50] [--num-samples 1]
+/**
+ * `lxmls generate`: see its help (`lxmls help generate`).
+ *
+ * @example
+ * ```ts
+ * import { generateCommand } from './commands/generate.js';
+ * console.log(generateCommand.name, generateCommand.optionNames.length); // → generate 12
+ * ```
+ */
+export const generateCommand = defineCommand({
+  name: 'generate',
+  summary: 'Continue a prompt with a GPT-2 checkpoint (folder, URL or hub id), as model.prompt',
+  usage: `lxmls generate --model SOURCE [--prompt TEXT] [--max-new-tokens 50] [--num-samples 1]
                       [--greedy | --top-k K | --top-p P] [--temperature T] [--seed S]
-                      [--mode sample|topk] [--backend B] [--json]
-
-Continues TEXT with a GPT-2 checkpoint, as the toolkit's model.prompt (--mode sample) and
+                      [--mode sample|topk] [--backend B] [--json]`,
+  description: `Continues TEXT with a GPT-2 checkpoint, as the toolkit's model.prompt (--mode sample) and
 model.prompt_topK (--mode topk) do in Exercise 3.2, and prints each sample after a line of 80 dashes:
 the whole text, the prompt included.
 
@@ -46,84 +55,150 @@ bundled with @lxmls/gpt, read offline: lxmls/weather-nano, lxmls/shakespeare-cha
 Exercise 3.2; without the network, a hub id fails with one line naming it and the folder route). A hub
 model is downloaded once from $LXMLS_HUB_URL (default https://huggingface.co) into the cache
 ($LXMLS_CACHE_DIR, else $XDG_CACHE_HOME/lxmls, else ~/.cache/lxmls); download progress goes to stderr
-when stderr is a terminal. A folder that exists wins over a hub id of the same name.
-
-Options:
-  --model SOURCE        The checkpoint (required).
-  --prompt TEXT         The text to continue. Empty or absent: the toolkit's start, <|endoftext|> (id 50256),
-                        which then begins every printed text. A folder with a tokenizer.json (written by
-                        lxmls train text --out DIR, or a bundled text model) is read and decoded with that
-                        tokenizer instead of GPT-2's BPE; its empty prompt starts from its <|endoftext|>
-                        if it has one, else from a newline (else token 0). A prompt longer than the model's block size
-                        is kept whole in the output, but the model sees only its last block-size tokens at
-                        each step, as the toolkit crops it (a note says so on stderr).
-  --max-new-tokens N    Tokens added to each sample (default 50; an integer in [1, 100000]).
-  --num-samples N       How many samples (default 1; an integer in [1, 1000]; with --mode topk, at most the
-                        vocabulary size).
-  --mode MODE           sample (default): model.prompt: every sample draws its own tokens.
-                        topk: model.prompt_topK: the N most likely first tokens, each continued greedily
-                        (deterministic). It takes none of --greedy, --top-k, --top-p, --temperature, --seed.
-  --greedy              Argmax decoding: the most likely token at each step (deterministic).
-  --top-k K             Sample from the K most likely tokens (K an integer in [1, vocabulary size]).
-  --top-p P             Nucleus sampling: from the fewest most likely tokens whose probabilities reach P,
-                        in (0, 1], among all the tokens (no top-k filter).
-                        --greedy, --top-k and --top-p exclude each other. With none of them, sampling is
-                        the toolkit's prompt: do_sample with top_k 100 and temperature 1 (top_k is the
-                        vocabulary size when the model has fewer than 100 tokens).
-  --temperature T       Divide the logits by T > 0 before the top-k/top-p filter (default 1). It changes
-                        nothing with --greedy.
-  --seed S              Seed of the sampling (default 42, as the notebook's set_seed(42)): the same seed and
-                        options give the same samples. An integer in [0, 4294967295]. Unused by --greedy.
-  --backend B           The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
-                        tfjs-cpu. An unknown name lists the available ones.
-  --json                Print one JSON line instead of the texts:
-                        {"promptIds":[...],"samples":[{"ids":[...],"text":"..."}],"tokensPerSecond":N}
-                          promptIds        the prompt's token ids ([50256] for an empty prompt)
-                          ids              a sample's token ids: the prompt's, then the new tokens
-                          text             those ids decoded (the text the default output prints)
-                          tokensPerSecond  the new tokens of all samples / the generation's wall time
-                                           (loading the model excluded), rounded to 2 decimals
-  -h, --help            Show this help.
-
-Exit code 2 with one line on stderr for: an unknown model id, a missing folder or file, a truncated or
+when stderr is a terminal. A folder that exists wins over a hub id of the same name.`,
+  options: {
+    model: {
+      type: 'string',
+      value: 'SOURCE',
+      required: 'a folder, a URL or a hub id such as gpt2',
+      help: 'The checkpoint (required).',
+    },
+    prompt: {
+      type: 'string',
+      value: 'TEXT',
+      empty: true,
+      help: "The text to continue. Empty or absent: the toolkit's start, <|endoftext|> (id 50256), which then begins every printed text. A folder with a tokenizer.json (written by lxmls train text --out DIR, or a bundled text model) is read and decoded with that tokenizer instead of GPT-2's BPE; its empty prompt starts from its <|endoftext|> if it has one, else from a newline (else token 0). A prompt longer than the model's block size is kept whole in the output, but the model sees only its last block-size tokens at each step, as the toolkit crops it (a note says so on stderr).",
+    },
+    'max-new-tokens': {
+      type: 'integer',
+      value: 'N',
+      min: 1,
+      max: 100_000,
+      default: 50,
+      help: 'Tokens added to each sample (an integer in [1, 100000]).',
+    },
+    'num-samples': {
+      type: 'integer',
+      value: 'N',
+      min: 1,
+      max: 1000,
+      default: 1,
+      help: 'How many samples (an integer in [1, 1000]; with --mode topk, at most the vocabulary size).',
+    },
+    greedy: { type: 'flag', help: 'Argmax decoding: the most likely token at each step (deterministic).' },
+    'top-k': {
+      type: 'integer',
+      value: 'K',
+      min: 1,
+      help: 'Sample from the K most likely tokens (K an integer in [1, vocabulary size]).',
+    },
+    'top-p': {
+      type: 'number',
+      value: 'P',
+      above: 0,
+      max: 1,
+      help: "Nucleus sampling: from the fewest most likely tokens whose probabilities reach P, in (0, 1], among all the tokens (no top-k filter).\n--greedy, --top-k and --top-p exclude each other. With none of them, sampling is the toolkit's prompt: do_sample with top_k 100 and temperature 1 (top_k is the vocabulary size when the model has fewer than 100 tokens).",
+    },
+    temperature: {
+      type: 'number',
+      value: 'T',
+      above: 0,
+      default: 1,
+      help: 'Divide the logits by T > 0 before the top-k/top-p filter. It changes nothing with --greedy.',
+    },
+    seed: {
+      type: 'integer',
+      value: 'S',
+      min: 0,
+      max: 2 ** 32 - 1,
+      default: DEFAULT_SEED,
+      showDefault: false,
+      help: "Seed of the sampling (default 42, as the notebook's set_seed(42)): the same seed and options give the same samples. An integer in [0, 4294967295]. Unused by --greedy.",
+    },
+    mode: {
+      type: 'choice',
+      value: 'MODE',
+      choices: ['sample', 'topk'],
+      default: 'sample',
+      showDefault: false,
+      help: 'sample (default): model.prompt: every sample draws its own tokens.\ntopk: model.prompt_topK: the N most likely first tokens, each continued greedily (deterministic). It takes none of --greedy, --top-k, --top-p, --temperature, --seed.',
+    },
+    backend: BACKEND_OPTION,
+    json: {
+      type: 'flag',
+      help: `Print one JSON line instead of the texts:
+{"promptIds":[...],"samples":[{"ids":[...],"text":"..."}],"tokensPerSecond":N}
+  promptIds        the prompt's token ids ([50256] for an empty prompt)
+  ids              a sample's token ids: the prompt's, then the new tokens
+  text             those ids decoded (the text the default output prints)
+  tokensPerSecond  the new tokens of all samples / the generation's wall time
+                   (loading the model excluded), rounded to 2 decimals`,
+    },
+  },
+  exclusive: [['greedy', 'top-k', 'top-p']],
+  notes: `Exit code 2 with one line on stderr for: an unknown model id, a missing folder or file, a truncated or
 corrupt model.safetensors, a config.json that does not fit the weights (the key and both shapes named),
 a failed download, a --top-k or --num-samples above the vocabulary size, options that exclude each other,
-a prompt whose token ids the model's vocabulary does not have.
-
-Examples:
-  lxmls generate --model gpt2 --prompt "Barack Obama, the" --max-new-tokens 50 --num-samples 3
-  lxmls generate --model gpt2 --prompt "Barack Obama, the" --mode topk --num-samples 3
-  lxmls generate --model ./my-gpt2 --prompt "Hello, my name is" --greedy --json`;
-
-/**
- * `lxmls generate`: see its usage text (`lxmls help generate`).
- *
- * @example
- * ```ts
- * import { generateCommand } from './commands/generate.js';
- * console.log(generateCommand.name, generateCommand.options.length); // → generate 12
- * ```
- */
-export const generateCommand: Command = {
-  name: 'generate',
-  summary: 'Continue a prompt with a GPT-2 checkpoint (folder, URL or hub id), as model.prompt',
-  usage: USAGE,
-  options: [
-    { name: 'model', value: 'SOURCE' },
-    { name: 'prompt', value: 'TEXT' },
-    { name: 'max-new-tokens', value: 'N' },
-    { name: 'num-samples', value: 'N' },
-    { name: 'greedy' },
-    { name: 'top-k', value: 'K' },
-    { name: 'top-p', value: 'P' },
-    { name: 'temperature', value: 'T' },
-    { name: 'seed', value: 'S' },
-    { name: 'mode', value: 'MODE' },
-    { name: 'backend', value: 'B' },
-    { name: 'json' },
+a prompt whose token ids the model's vocabulary does not have.`,
+  examples: [
+    'lxmls generate --model gpt2 --prompt "Barack Obama, the" --max-new-tokens 50 --num-samples 3',
+    'lxmls generate --model gpt2 --prompt "Barack Obama, the" --mode topk --num-samples 3',
+    'lxmls generate --model ./my-gpt2 --prompt "Hello, my name is" --greedy --json',
   ],
-  run: generate,
-};
+  run: async (o, positionals, { io, out, given }) => {
+    if (positionals.length > 0) {
+      throw new CliError(
+        `unexpected argument ${JSON.stringify(positionals[0])}: give the text with --prompt TEXT`,
+      );
+    }
+    if (o.mode === 'topk') {
+      const sampling = SAMPLING.find((name) => given.has(name));
+      if (sampling !== undefined) {
+        throw new CliError(
+          `option --${sampling} does not apply to --mode topk (the most likely first tokens, then greedy)`,
+        );
+      }
+    }
+    const sampling: SamplingArgs | undefined =
+      o.mode === 'sample'
+        ? { greedy: o.greedy, topK: o['top-k'], topP: o['top-p'], temperature: o.temperature, seed: o.seed }
+        : undefined;
+    const source = o.model;
+    await chooseBackend(o.backend);
+    const model = await loadModel(source, io.stderr);
+    try {
+      const V = model.config.vocabSize;
+      // a folder with its own tokenizer.json (lxmls train text --out DIR) is read and written with it
+      const tokenizer = await loadFolderTokenizer(resolveModelSource(source));
+      const text = o.prompt ?? '';
+      const promptIds =
+        text === '' ? [tokenizer?.startId ?? END_OF_TEXT] : (tokenizer ?? getEncoder()).encode(text);
+      checkPromptIds(promptIds, V);
+      if (promptIds.length > model.blockSize) {
+        io.stderr.write(
+          `lxmls generate: note: the prompt has ${promptIds.length} tokens and the block size is ${model.blockSize}: the model sees only the last ${model.blockSize} tokens of the context at each step\n`,
+        );
+      }
+      const options = sampling === undefined ? undefined : samplingOptions(sampling, V);
+      const result = runGeneration(
+        model,
+        promptIds,
+        o['max-new-tokens'],
+        o['num-samples'],
+        options,
+        tokenizer,
+      );
+      await out.write(
+        o.json ? `${JSON.stringify(result)}\n` : formatSamples(result.samples.map((s) => s.text)),
+      );
+    } catch (error) {
+      throw asCliError(error, source);
+    } finally {
+      model.dispose();
+    }
+    return 0;
+  },
+});
 
 /** The options that choose how `--mode sample` picks each token. */
 const SAMPLING = ['greedy', 'top-k', 'top-p', 'temperature', 'seed'] as const;
@@ -135,58 +210,6 @@ interface Generation {
   tokensPerSecond: number;
 }
 
-async function generate(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
-  if (args.positionals.length > 0) {
-    throw new CliError(
-      `unexpected argument ${JSON.stringify(args.positionals[0])}: give the text with --prompt TEXT`,
-    );
-  }
-  const source = value(args, 'model');
-  if (source === undefined || source === '')
-    throw new CliError('missing --model SOURCE: a folder, a URL or a hub id such as gpt2');
-  exclusive(args, ['greedy', 'top-k', 'top-p']);
-  const mode = value(args, 'mode') ?? 'sample';
-  if (mode !== 'sample' && mode !== 'topk')
-    throw new CliError(`--mode must be sample or topk, received ${JSON.stringify(mode)}`);
-  if (mode === 'topk') {
-    const given = SAMPLING.find((name) => args.options.has(name));
-    if (given !== undefined) {
-      throw new CliError(
-        `option --${given} does not apply to --mode topk (the most likely first tokens, then greedy)`,
-      );
-    }
-  }
-  const maxNewTokens = integer(args, 'max-new-tokens', 50, 1, 100_000);
-  const numSamples = integer(args, 'num-samples', 1, 1, 1000);
-  const sampling = mode === 'sample' ? parseSampling(args) : undefined;
-  const text = value(args, 'prompt') ?? '';
-  const json = flag(args, 'json');
-
-  await chooseBackend(value(args, 'backend'));
-  const model = await loadModel(source, io.stderr);
-  try {
-    const V = model.config.vocabSize;
-    // a folder with its own tokenizer.json (lxmls train text --out DIR) is read and written with it
-    const tokenizer = await loadFolderTokenizer(resolveModelSource(source));
-    const promptIds =
-      text === '' ? [tokenizer?.startId ?? END_OF_TEXT] : (tokenizer ?? getEncoder()).encode(text);
-    checkPromptIds(promptIds, V);
-    if (promptIds.length > model.blockSize) {
-      io.stderr.write(
-        `lxmls generate: note: the prompt has ${promptIds.length} tokens and the block size is ${model.blockSize}: the model sees only the last ${model.blockSize} tokens of the context at each step\n`,
-      );
-    }
-    const options = sampling === undefined ? undefined : samplingOptions(sampling, V);
-    const result = runGeneration(model, promptIds, maxNewTokens, numSamples, options, tokenizer);
-    await out.write(json ? `${JSON.stringify(result)}\n` : formatSamples(result.samples.map((s) => s.text)));
-  } catch (error) {
-    throw asCliError(error, source);
-  } finally {
-    model.dispose();
-  }
-  return 0;
-}
-
 /** `--greedy`, `--top-k`, `--top-p`, `--temperature` and `--seed`, checked. */
 export interface SamplingArgs {
   greedy: boolean;
@@ -194,18 +217,6 @@ export interface SamplingArgs {
   topP: number | undefined;
   temperature: number;
   seed: number;
-}
-
-function parseSampling(args: ParsedArgs): SamplingArgs {
-  const topP = decimal(args, 'top-p', (p) => p > 0 && p <= 1, 'a number in (0, 1]');
-  const temperature = decimal(args, 'temperature', (t) => t > 0, 'a number > 0') ?? 1;
-  return {
-    greedy: flag(args, 'greedy'),
-    topK: args.options.has('top-k') ? integer(args, 'top-k', 0, 1, Number.MAX_SAFE_INTEGER) : undefined,
-    topP,
-    temperature,
-    seed: integer(args, 'seed', DEFAULT_SEED, 0, 2 ** 32 - 1),
-  };
 }
 
 /**
@@ -286,31 +297,4 @@ function runGeneration(
     samples: rows.map((ids) => ({ ids, text: encoder.decode(ids) })),
     tokensPerSecond: Math.round((100 * newTokens) / seconds) / 100,
   };
-}
-
-/** An integer option in [min, max], or its default. */
-function integer(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
-  const text = value(args, name);
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
-    throw new CliError(`--${name} must be ${range}, received ${JSON.stringify(text)}`);
-  }
-  return n;
-}
-
-/** A number option that passes `ok`, or undefined when absent. */
-function decimal(
-  args: ParsedArgs,
-  name: string,
-  ok: (x: number) => boolean,
-  expected: string,
-): number | undefined {
-  const text = value(args, name);
-  if (text === undefined) return undefined;
-  const x = Number(text);
-  if (text.trim() === '' || !Number.isFinite(x) || !ok(x))
-    throw new CliError(`--${name} must be ${expected}, received ${JSON.stringify(text)}`);
-  return x;
 }
