@@ -68,7 +68,7 @@ export function renderRelaxedModule(bytes) {
 // --experimental-wasm-relaxed-simd).
 
 /** The relaxed-SIMD build of the kernels (.wasm), base64-encoded. Same exports and imports as the plain one. */
-export const KERNELS_RELAXED_WASM_BASE64 =
+export const KERNELS_RELAXED_WASM_BASE64: string =
   '${base64}';
 `;
 }
@@ -80,7 +80,7 @@ export function renderModule(bytes) {
 // The SIMD kernels of @lxmls/backend-wasm as base64: ${bytes.length} bytes of WebAssembly.
 
 /** The compiled kernels (.wasm), base64-encoded. Decode with \`decodeBase64\` and instantiate with an imported memory. */
-export const KERNELS_WASM_BASE64 =
+export const KERNELS_WASM_BASE64: string =
   '${base64}';
 `;
 }
