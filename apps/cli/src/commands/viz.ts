@@ -8,10 +8,8 @@
  */
 
 import { toHtml, toSvg } from '@lxmls/viz';
-import type { ParsedArgs } from '../args.js';
-import { exclusive, flag, value } from '../args.js';
-import { chooseBackend } from '../backends.js';
-import type { CommandContext, LegacyCommand as Command } from '../command.js';
+import { BACKEND_OPTION, chooseBackend } from '../backends.js';
+import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { asCliError } from '../load-model.js';
 import {
@@ -43,11 +41,22 @@ const VIEWS = ['head', 'model', 'neuron'] as const;
 const THEMES = ['light', 'dark', 'auto'] as const;
 type View = (typeof VIEWS)[number];
 
-const USAGE = `Usage: lxmls viz [--model SOURCE] [--text TEXT] [--view head|model|neuron] [--layer L] [--head H]
+/**
+ * `lxmls viz`: see its help (`lxmls help viz`).
+ *
+ * @example
+ * ```ts
+ * import { vizCommand } from './commands/viz.js';
+ * console.log(vizCommand.name, vizCommand.optionNames.join(' ')); // → viz model text view layer head theme output svg no-special-tokens special-tokens backend json
+ * ```
+ */
+export const vizCommand = defineCommand({
+  name: 'viz',
+  summary: 'Draw the attention of a GPT or BERT on a text (head, model, neuron view) as HTML or SVG',
+  usage: `lxmls viz [--model SOURCE] [--text TEXT] [--view head|model|neuron] [--layer L] [--head H]
                  [--theme light|dark|auto] [-o FILE | --svg FILE]
-                 [--special-tokens | --no-special-tokens] [--backend B] [--json]
-
-Draws a model's attention on TEXT in the manner of bertviz, as Exercise 2.4 of the notebook does with
+                 [--special-tokens | --no-special-tokens] [--backend B] [--json]`,
+  description: `Draws a model's attention on TEXT in the manner of bertviz, as Exercise 2.4 of the notebook does with
 head_view(outputs.attentions, tokens=tokens): one self-contained HTML page that works offline from disk
 (no network, no Jupyter) with a layer selector, heads to switch on and off, and a token to hover to see
 its weights. --svg writes a static picture of one layer instead. Prints the file written, and on stderr
@@ -72,165 +81,167 @@ A GPT-2 model sees TEXT's GPT-2 BPE tokens (drawn with ␣ for the Ġ space mark
 task's 8 tokens (gpt-nano of Exercise 3.1) reads TEXT as space-separated words of its vocabulary: clean
 read shop tennis walk rainy snowy sunny. A BERT sees its WordPieces between [CLS] and [SEP], drawn as
 bertviz draws them. A text longer than the model takes (its block size; BERT: max_position_embeddings)
-is cropped to its first tokens, with a note on stderr.
-
-Options:
-  --model SOURCE        The model (default ${DEFAULT_VIZ_MODEL}).
-  --text TEXT           The text, not empty (default: the notebook's sentence).
-  --view VIEW           head (default): bertviz's head view: one layer, a line from each token to each
-                          token it attends to, as opaque as the weight, one colour per head.
-                        model: every layer × head as a small picture; click one to open it.
-                        neuron: one head's query vector q of the selected token, every key vector k,
-                          q × k, the scores q · k / √(head size) and their softmax; select another query
-                          token in the page. It starts on the last token for a GPT (it attends to all
-                          the others), on the first for a BERT.
-  --layer L             The layer shown first (default 0, up to the number of layers - 1); with --svg,
-                        the layer drawn. Not with --view model, which shows every layer.
-  --head H              head view: show head H alone at first (the others can be switched on in the
-                        page; default: all heads). neuron view: the head shown (default 0). Not with
-                        --view model.
-  --theme THEME         light, dark, or auto (default: follows the system's setting; light in an SVG).
-  -o, --output FILE     Where the HTML page goes (default ${DEFAULT_HTML} in the current folder). The file is
-                        written whole or not at all (a temporary file, then renamed).
-  --svg FILE            Write a static SVG of the view instead: the head view of --layer with the heads
-                        of --head, the model view, or the neuron view of --layer and --head.
-  --no-special-tokens   BERT only: leave out [CLS] and [SEP] and feed the WordPieces alone, exactly as
-                        the notebook does (13 tokens for its sentence, attention (1, 12, 13, 13)).
-                        The default without --text; with --text, [CLS] and [SEP] are added.
-  --special-tokens      BERT only: add [CLS] and [SEP] (the default with --text), as BERT was trained.
-  --backend B           The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
-                        tfjs-cpu. An unknown name lists the available ones.
-  --json                Print one JSON line instead of the sentence (and no note on stderr):
-                        {"file":"a.html","view":"head","model":"bert","tokens":[...],"layers":12,"heads":12,
-                         "attentionShape":[1,12,12,13,13]}
-                          file    the file written
-                          view    head, model or neuron
-                          model   gpt or bert
-                          tokens  the tokens the model saw, as its tokenizer writes them ("Ġcat", "##ing",
-                                  "[CLS]"), after any cropping
-                          layers  the model's layers; heads: its heads per layer
-                          attentionShape  (batch, layers, heads, query, key) of the attentions drawn
-  -h, --help            Show this help.
-
-Exit code 2 with one line on stderr for: an empty --text, an unknown --view or --theme, a --layer
+is cropped to its first tokens, with a note on stderr.`,
+  options: {
+    model: { type: 'string', value: 'SOURCE', default: DEFAULT_VIZ_MODEL, empty: true, help: 'The model.' },
+    text: {
+      type: 'string',
+      value: 'TEXT',
+      empty: true,
+      help: "The text, not empty (default: the notebook's sentence).",
+    },
+    view: {
+      type: 'choice',
+      value: 'VIEW',
+      choices: VIEWS,
+      default: 'head',
+      showDefault: false,
+      help: `head (default): bertviz's head view: one layer, a line from each token to each
+  token it attends to, as opaque as the weight, one colour per head.
+model: every layer × head as a small picture; click one to open it.
+neuron: one head's query vector q of the selected token, every key vector k,
+  q × k, the scores q · k / √(head size) and their softmax; select another query
+  token in the page. It starts on the last token for a GPT (it attends to all
+  the others), on the first for a BERT.`,
+    },
+    layer: {
+      type: 'integer',
+      value: 'L',
+      min: 0,
+      help: 'The layer shown first (default 0, up to the number of layers - 1); with --svg, the layer drawn. Not with --view model, which shows every layer.',
+    },
+    head: {
+      type: 'integer',
+      value: 'H',
+      min: 0,
+      help: 'head view: show head H alone at first (the others can be switched on in the page; default: all heads). neuron view: the head shown (default 0). Not with --view model.',
+    },
+    theme: {
+      type: 'choice',
+      value: 'THEME',
+      choices: THEMES,
+      default: 'auto',
+      showDefault: false,
+      help: "auto follows the system's setting (light in an SVG).",
+    },
+    output: {
+      type: 'string',
+      value: 'FILE',
+      short: 'o',
+      help: `Where the HTML page goes (default ${DEFAULT_HTML} in the current folder). The file is written whole or not at all (a temporary file, then renamed).`,
+    },
+    svg: {
+      type: 'string',
+      value: 'FILE',
+      help: 'Write a static SVG of the view instead: the head view of --layer with the heads of --head, the model view, or the neuron view of --layer and --head.',
+    },
+    'no-special-tokens': {
+      type: 'flag',
+      help: 'BERT only: leave out [CLS] and [SEP] and feed the WordPieces alone, exactly as the notebook does (13 tokens for its sentence, attention (1, 12, 13, 13)). The default without --text; with --text, [CLS] and [SEP] are added.',
+    },
+    'special-tokens': {
+      type: 'flag',
+      help: 'BERT only: add [CLS] and [SEP] (the default with --text), as BERT was trained.',
+    },
+    backend: BACKEND_OPTION,
+    json: {
+      type: 'flag',
+      help: `Print one JSON line instead of the sentence (and no note on stderr):
+{"file":"a.html","view":"head","model":"bert","tokens":[...],"layers":12,"heads":12,
+ "attentionShape":[1,12,12,13,13]}
+  file    the file written
+  view    head, model or neuron
+  model   gpt or bert
+  tokens  the tokens the model saw, as its tokenizer writes them ("Ġcat", "##ing",
+          "[CLS]"), after any cropping
+  layers  the model's layers; heads: its heads per layer
+  attentionShape  (batch, layers, heads, query, key) of the attentions drawn`,
+    },
+  },
+  exclusive: [
+    ['output', 'svg'],
+    ['special-tokens', 'no-special-tokens'],
+  ],
+  notes: `Exit code 2 with one line on stderr for: an empty --text, an unknown --view or --theme, a --layer
 or --head out of range, --output with --svg, --special-tokens or --no-special-tokens with a GPT, both of
 them, a file that cannot be
 written, and every model problem lxmls generate reports (a missing folder or file, a corrupt checkpoint,
-a text whose token ids a GPT's vocabulary does not have, a word outside the weather vocabulary).
-
-Examples:
-  lxmls viz
-  lxmls viz --model lxmls/bert-mini --view model --text "The king is dead; long live the king."
-  lxmls viz --model ./bert-base-uncased --text "I will go for a run and will jump into a lake."
-  lxmls viz --model ./bert-base-uncased --no-special-tokens -o exercise-2.4.html \\
-            --text "I will go for a run and will jump into a lake."
-  lxmls viz --model gpt2 --text "I will go for a run and will jump into a lake." --view model -o gpt2.html
-  lxmls viz --model gpt2 --text "The cat sat on the mat because it was tired." --view neuron --layer 5
-  lxmls viz --model ./gpt-nano --text "read walk walk walk tennis shop snowy sunny sunny sunny sunny" \\
-            --layer 2 --svg layer-2.svg`;
-
-/**
- * `lxmls viz`: see its usage text (`lxmls help viz`).
- *
- * @example
- * ```ts
- * import { vizCommand } from './commands/viz.js';
- * console.log(vizCommand.name, vizCommand.options.map((option) => option.name).join(' ')); // → viz model text view layer head theme output svg no-special-tokens special-tokens backend json
- * ```
- */
-export const vizCommand: Command = {
-  name: 'viz',
-  summary: 'Draw the attention of a GPT or BERT on a text (head, model, neuron view) as HTML or SVG',
-  usage: USAGE,
-  options: [
-    { name: 'model', value: 'SOURCE' },
-    { name: 'text', value: 'TEXT' },
-    { name: 'view', value: 'VIEW' },
-    { name: 'layer', value: 'L' },
-    { name: 'head', value: 'H' },
-    { name: 'theme', value: 'THEME' },
-    { name: 'output', short: 'o', value: 'FILE' },
-    { name: 'svg', value: 'FILE' },
-    { name: 'no-special-tokens' },
-    { name: 'special-tokens' },
-    { name: 'backend', value: 'B' },
-    { name: 'json' },
+a text whose token ids a GPT's vocabulary does not have, a word outside the weather vocabulary).`,
+  examples: [
+    'lxmls viz',
+    'lxmls viz --model lxmls/bert-mini --view model --text "The king is dead; long live the king."',
+    'lxmls viz --model ./bert-base-uncased --text "I will go for a run and will jump into a lake."',
+    'lxmls viz --model ./bert-base-uncased --no-special-tokens -o exercise-2.4.html \\\n            --text "I will go for a run and will jump into a lake."',
+    'lxmls viz --model gpt2 --text "I will go for a run and will jump into a lake." --view model -o gpt2.html',
+    'lxmls viz --model gpt2 --text "The cat sat on the mat because it was tired." --view neuron --layer 5',
+    'lxmls viz --model ./gpt-nano --text "read walk walk walk tennis shop snowy sunny sunny sunny sunny" \\\n            --layer 2 --svg layer-2.svg',
   ],
-  run: viz,
-};
+  run: async (o, positionals, { io, out }) => {
+    if (positionals.length > 0) {
+      throw new CliError(
+        `unexpected argument ${JSON.stringify(positionals[0])}: give the text with --text TEXT`,
+      );
+    }
+    const source = o.model;
+    if (source === '')
+      throw new CliError(
+        `--model is empty: give ${DEFAULT_VIZ_MODEL}, a GPT-2 folder, URL or hub id (gpt2), or a BERT folder`,
+      );
+    const text = o.text ?? NOTEBOOK_TEXT;
+    if (text.trim() === '') throw new CliError('--text is empty: give the text whose attention to draw');
+    const { view, theme, layer, head, svg } = o;
+    if (view === 'model' && (layer !== undefined || head !== undefined)) {
+      const given = layer !== undefined ? 'layer' : 'head';
+      throw new CliError(
+        `option --${given} does not apply to --view model, which shows every layer and head`,
+      );
+    }
+    const file = svg ?? o.output ?? DEFAULT_HTML;
+    const specialOption = o['special-tokens'] || o['no-special-tokens'];
+    // the notebook's cell without --text (its 13 WordPieces alone); BERT as trained with a text of one's own
+    const specialTokens = o['special-tokens'] || (!o['no-special-tokens'] && o.text !== undefined);
 
-async function viz(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
-  if (args.positionals.length > 0) {
-    throw new CliError(
-      `unexpected argument ${JSON.stringify(args.positionals[0])}: give the text with --text TEXT`,
-    );
-  }
-  const source = value(args, 'model') ?? DEFAULT_VIZ_MODEL;
-  if (source === '')
-    throw new CliError(
-      `--model is empty: give ${DEFAULT_VIZ_MODEL}, a GPT-2 folder, URL or hub id (gpt2), or a BERT folder`,
-    );
-  const givenText = value(args, 'text');
-  const text = givenText ?? NOTEBOOK_TEXT;
-  if (text.trim() === '') throw new CliError('--text is empty: give the text whose attention to draw');
-  exclusive(args, ['output', 'svg']);
-  exclusive(args, ['special-tokens', 'no-special-tokens']);
-  const view = oneOf(args, 'view', VIEWS, 'head');
-  const theme = oneOf(args, 'theme', THEMES, 'auto');
-  const layer = index(args, 'layer');
-  const head = index(args, 'head');
-  if (view === 'model' && (layer !== undefined || head !== undefined)) {
-    const given = layer !== undefined ? 'layer' : 'head';
-    throw new CliError(`option --${given} does not apply to --view model, which shows every layer and head`);
-  }
-  const svg = value(args, 'svg');
-  const file = svg ?? value(args, 'output') ?? DEFAULT_HTML;
-  if (file === '') throw new CliError(`--${svg === undefined ? 'output' : 'svg'} needs a file name`);
-  const specialOption = flag(args, 'special-tokens') || flag(args, 'no-special-tokens');
-  // the notebook's cell without --text (its 13 WordPieces alone); BERT as trained with a text of one's own
-  const specialTokens =
-    flag(args, 'special-tokens') || (!flag(args, 'no-special-tokens') && givenText !== undefined);
-
-  await chooseBackend(value(args, 'backend'));
-  const model = await loadVizModel(source, io.stderr);
-  try {
-    if (specialOption && model.kind === 'gpt') {
-      const given = flag(args, 'special-tokens') ? 'special-tokens' : 'no-special-tokens';
-      throw new CliError(`--${given} applies to a BERT only (GPT-2 adds no special tokens)`);
+    await chooseBackend(o.backend);
+    const model = await loadVizModel(source, io.stderr);
+    try {
+      if (specialOption && model.kind === 'gpt') {
+        const given = o['special-tokens'] ? 'special-tokens' : 'no-special-tokens';
+        throw new CliError(`--${given} applies to a BERT only (GPT-2 adds no special tokens)`);
+      }
+      const { layers, heads } = modelSize(model);
+      checkRange('layer', layer, layers, 'layers');
+      checkRange('head', head, heads, 'heads per layer');
+      const data = modelAttention(model, text, { specialTokens, queriesKeys: view === 'neuron' });
+      if (data.croppedFrom !== undefined) {
+        io.stderr.write(
+          `lxmls viz: note: the text has ${data.croppedFrom} tokens and the model takes at most ${data.tokens.length}: the view shows the first ${data.tokens.length}\n`,
+        );
+      }
+      const title = `${model.kind === 'gpt' ? 'GPT' : 'BERT'} ${view} view: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
+      const document = render(view, data, model, { layer, head, theme, title, svg: svg !== undefined });
+      await writeFileAtomic(file, document, svg === undefined ? '--output' : '--svg');
+      const T = data.tokens.length;
+      const attentionShape = [1, layers, heads, T, T];
+      if (o.json) {
+        const record = { file, view, model: model.kind, tokens: data.tokens, layers, heads, attentionShape };
+        await out.write(`${JSON.stringify(record)}\n`);
+      } else {
+        io.stderr.write(
+          `lxmls viz: note: attentions (${attentionShape.join(', ')}) = (batch, layers, heads, query, key); outputs.attentions[0].shape = (1, ${heads}, ${T}, ${T})\n`,
+        );
+        const kind = svg === undefined ? 'page' : 'SVG';
+        await out.write(
+          `wrote ${file}: the ${view} view (${kind}) of ${data.tokens.length} tokens, ${layers} layers × ${heads} heads\n`,
+        );
+      }
+    } catch (error) {
+      throw asCliError(error, source);
+    } finally {
+      disposeVizModel(model);
     }
-    const { layers, heads } = modelSize(model);
-    checkRange('layer', layer, layers, 'layers');
-    checkRange('head', head, heads, 'heads per layer');
-    const data = modelAttention(model, text, { specialTokens, queriesKeys: view === 'neuron' });
-    if (data.croppedFrom !== undefined) {
-      io.stderr.write(
-        `lxmls viz: note: the text has ${data.croppedFrom} tokens and the model takes at most ${data.tokens.length}: the view shows the first ${data.tokens.length}\n`,
-      );
-    }
-    const title = `${model.kind === 'gpt' ? 'GPT' : 'BERT'} ${view} view: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
-    const document = render(view, data, model, { layer, head, theme, title, svg: svg !== undefined });
-    await writeFileAtomic(file, document, svg === undefined ? '--output' : '--svg');
-    const T = data.tokens.length;
-    const attentionShape = [1, layers, heads, T, T];
-    if (flag(args, 'json')) {
-      const record = { file, view, model: model.kind, tokens: data.tokens, layers, heads, attentionShape };
-      await out.write(`${JSON.stringify(record)}\n`);
-    } else {
-      io.stderr.write(
-        `lxmls viz: note: attentions (${attentionShape.join(', ')}) = (batch, layers, heads, query, key); outputs.attentions[0].shape = (1, ${heads}, ${T}, ${T})\n`,
-      );
-      const kind = svg === undefined ? 'page' : 'SVG';
-      await out.write(
-        `wrote ${file}: the ${view} view (${kind}) of ${data.tokens.length} tokens, ${layers} layers × ${heads} heads\n`,
-      );
-    }
-  } catch (error) {
-    throw asCliError(error, source);
-  } finally {
-    disposeVizModel(model);
-  }
-  return 0;
-}
+    return 0;
+  },
+});
 
 /** What {@link render} needs besides the data. */
 interface RenderOptions {
@@ -264,26 +275,6 @@ function render(view: View, data: ModelAttention, model: VizModel, o: RenderOpti
   }
   const options = { ...common, layer: o.layer ?? 0, ...(o.head === undefined ? {} : { heads: [o.head] }) };
   return o.svg ? toSvg('head', attention, options) : toHtml('head', attention, { ...options, ...page });
-}
-
-/** `--name` as one of `choices`, or `fallback` when absent. */
-function oneOf<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T): T {
-  const given = value(args, name);
-  if (given === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(given)) {
-    const list = `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
-    throw new CliError(`--${name} must be ${list}, received ${JSON.stringify(given)}`);
-  }
-  return given as T;
-}
-
-/** `--name` as a non-negative integer, or undefined when absent (its upper bound is checked with the model). */
-function index(args: ParsedArgs, name: string): number | undefined {
-  const given = value(args, name);
-  if (given === undefined) return undefined;
-  if (!/^\d+$/.test(given) || !Number.isSafeInteger(Number(given)))
-    throw new CliError(`--${name} must be an integer ≥ 0, received ${JSON.stringify(given)}`);
-  return Number(given);
 }
 
 /** Fails when `--name n` is not below the model's `count`. */
