@@ -10,6 +10,10 @@
  */
 
 import type {
+  AttentionAttrs,
+  AttentionBackwardInputs,
+  AttentionInputs,
+  AttentionView,
   Backend,
   BackendCapabilities,
   BinaryOp,
@@ -652,22 +656,55 @@ export class TfjsBackend implements Backend<TfStorage> {
 
   // ---- fused attention ----------------------------------------------------------------------------------
 
+  /**
+   * The operand seen through `view` as `(batch·heads, rows, d)`: a reshape for the plain contiguous layout,
+   * else a gather of its elements by flat index (the packed and split layouts).
+   */
+  private heads(tf: TfModule, view: AttentionView<TfStorage>, attrs: AttentionAttrs, rows: number): Tensor {
+    const { batch, heads, headSize: d } = attrs;
+    const shape = [batch * heads, rows, d];
+    if (isWhole(view, attrs, rows)) return tf.reshape(view.storage.tensor, shape);
+    const index = tf.tensor1d(viewIndices(view, attrs, rows), 'int32');
+    return tf.reshape(tf.gather(view.storage.tensor, index), shape);
+  }
+
+  /**
+   * Runs `compute`, which returns one `(batch·heads, rows, d)` value per target view and then one value per
+   * storage of `plain`, and writes them: each storage behind the views gets one new tensor, the values
+   * scattered to their flat indices (the rest of the storage kept) unless one view is the whole storage.
+   */
+  private writeViews(
+    targets: { view: AttentionView<TfStorage>; rows: number }[],
+    plain: TfStorage[],
+    attrs: AttentionAttrs,
+    compute: (tf: TfModule) => Tensor[],
+  ): void {
+    const storages = [...new Set(targets.map((t) => t.view.storage))];
+    this.run([...storages, ...plain], (tf) => {
+      const values = compute(tf);
+      const merged = storages.map((storage) => {
+        const mine = targets.flatMap((t, i) =>
+          t.view.storage === storage ? [{ ...t, value: values[i]! }] : [],
+        );
+        const first = mine[0]!;
+        if (mine.length === 1 && isWhole(first.view, attrs, first.rows)) return first.value;
+        const flat = Int32Array.from(mine.flatMap((t) => Array.from(viewIndices(t.view, attrs, t.rows))));
+        const update = tf.concat(mine.map((t) => tf.reshape(t.value, [-1])));
+        const scattered = tf.scatterND(tf.tensor2d(flat, [flat.length, 1], 'int32'), update, [storage.size]);
+        if (flat.length === storage.size) return scattered; // the views cover the storage (they never overlap)
+        const written = new Int32Array(storage.size);
+        for (const i of flat) written[i] = 1;
+        return tf.where(tf.cast(tf.tensor1d(written, 'int32'), 'bool'), scattered, storage.tensor);
+      });
+      return [...merged, ...values.slice(targets.length)];
+    });
+  }
+
   /** Scores `(bh, tq, tk)` = `q @ kᵀ · scale`, with `-∞` where the causal rule hides a key. */
-  private scores(
-    tf: TfModule,
-    q: TfStorage,
-    k: TfStorage,
-    bh: number,
-    tq: number,
-    tk: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-  ): Tensor {
-    const s = tf.mul(
-      tf.matMul(tf.reshape(q.tensor, [bh, tq, d]), tf.reshape(k.tensor, [bh, tk, d]), false, true),
-      scale,
-    ); // (bh, tq, tk)
+  private scores(tf: TfModule, q: Tensor, k: Tensor, attrs: AttentionAttrs): Tensor {
+    const { batch, heads, tq, tk, scale, causal } = attrs;
+    const bh = batch * heads;
+    const s = tf.mul(tf.matMul(q, k, false, true), scale); // (bh, tq, tk)
     if (!causal) return s;
     // query i sees keys j ≤ i + (tk - tq): a (tq, tk) mask built on the CPU, broadcast over heads
     const allowed = new Int32Array(tq * tk);
@@ -676,66 +713,82 @@ export class TfjsBackend implements Backend<TfStorage> {
     return tf.where(cond, s, tf.fill([bh, tq, tk], Number.NEGATIVE_INFINITY));
   }
 
-  attention(
-    q: TfStorage,
-    k: TfStorage,
-    v: TfStorage,
-    out: TfStorage,
-    lse: TfStorage,
-    bh: number,
-    tq: number,
-    tk: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-  ): void {
-    this.run([out, lse], (tf) => {
-      const s = this.scores(tf, q, k, bh, tq, tk, d, scale, causal); // (bh, tq, tk)
-      const max = tf.max(s, -1, true); // (bh, tq, 1)
-      const e = tf.exp(tf.sub(s, max));
-      const sum = tf.sum(e, -1, true);
-      const o = tf.matMul(tf.div(e, sum), tf.reshape(v.tensor, [bh, tk, d])); // (bh, tq, d)
-      return [o, tf.add(max, tf.log(sum))]; // lse (bh, tq, 1)
+  /**
+   * The weights `exp(s − lse)` `(bh, tq, tk)` from the scores and the row log-sum-exps `(bh, tq, 1)`; a row
+   * that sees no key (lse −∞) gets zeros, not NaN.
+   */
+  private weights(tf: TfModule, s: Tensor, lse: Tensor): Tensor {
+    const seen = tf.isFinite(lse); // (bh, tq, 1)
+    const p = tf.exp(tf.sub(s, tf.where(seen, lse, tf.zerosLike(lse))));
+    return tf.where(tf.broadcastTo(seen, s.shape), p, tf.zerosLike(s));
+  }
+
+  attention(inputs: AttentionInputs<TfStorage>, attrs: AttentionAttrs): void {
+    const { tq, tk } = attrs;
+    this.writeViews([{ view: inputs.out, rows: tq }], [inputs.lse], attrs, (tf) => {
+      const q = this.heads(tf, inputs.q, attrs, tq);
+      const s = this.scores(tf, q, this.heads(tf, inputs.k, attrs, tk), attrs); // (bh, tq, tk)
+      const max = tf.max(s, -1, true); // (bh, tq, 1), −∞ for a row without a visible key
+      const shifted = tf.exp(tf.sub(s, tf.where(tf.isFinite(max), max, tf.zerosLike(max))));
+      const lse = tf.add(max, tf.log(tf.sum(shifted, -1, true))); // (bh, tq, 1)
+      const out = tf.matMul(this.weights(tf, s, lse), this.heads(tf, inputs.v, attrs, tk)); // (bh, tq, d)
+      return [out, lse];
     });
   }
 
-  attentionBackward(
-    q: TfStorage,
-    k: TfStorage,
-    v: TfStorage,
-    out: TfStorage,
-    lse: TfStorage,
-    dout: TfStorage,
-    dq: TfStorage,
-    dk: TfStorage,
-    dv: TfStorage,
-    bh: number,
-    tq: number,
-    tk: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-  ): void {
+  attentionBackward(inputs: AttentionBackwardInputs<TfStorage>, attrs: AttentionAttrs): void {
     // p = exp(s - lse); dv = pᵀ do; dp = do vᵀ; D = Σ_c do·out; ds = p (dp - D); dq = scale ds k; dk = scale dsᵀ q
-    this.run([dq, dk, dv], (tf) => {
-      const q3 = tf.reshape(q.tensor, [bh, tq, d]);
-      const k3 = tf.reshape(k.tensor, [bh, tk, d]);
-      const v3 = tf.reshape(v.tensor, [bh, tk, d]);
-      const do3 = tf.reshape(dout.tensor, [bh, tq, d]);
-      const s = this.scores(tf, q, k, bh, tq, tk, d, scale, causal);
-      const p = tf.exp(tf.sub(s, tf.reshape(lse.tensor, [bh, tq, 1]))); // (bh, tq, tk)
-      const dvT = tf.matMul(p, do3, true, false); // (bh, tk, d)
-      const dp = tf.matMul(do3, v3, false, true); // (bh, tq, tk)
-      const bigD = tf.sum(tf.mul(do3, tf.reshape(out.tensor, [bh, tq, d])), -1, true); // (bh, tq, 1)
+    const { batch, heads, tq, tk, scale } = attrs;
+    const targets = [
+      { view: inputs.dq, rows: tq },
+      { view: inputs.dk, rows: tk },
+      { view: inputs.dv, rows: tk },
+    ];
+    this.writeViews(targets, [], attrs, (tf) => {
+      const q = this.heads(tf, inputs.q, attrs, tq); // (bh, tq, d)
+      const k = this.heads(tf, inputs.k, attrs, tk); // (bh, tk, d)
+      const v = this.heads(tf, inputs.v, attrs, tk); // (bh, tk, d)
+      const dout = this.heads(tf, inputs.dout, attrs, tq); // (bh, tq, d)
+      const lse = tf.reshape(inputs.lse.tensor, [batch * heads, tq, 1]);
+      const p = this.weights(tf, this.scores(tf, q, k, attrs), lse); // (bh, tq, tk)
+      const dv = tf.matMul(p, dout, true, false); // (bh, tk, d)
+      const dp = tf.matMul(dout, v, false, true); // (bh, tq, tk)
+      const bigD = tf.sum(tf.mul(dout, this.heads(tf, inputs.out, attrs, tq)), -1, true); // (bh, tq, 1)
       const ds = tf.mul(p, tf.sub(dp, bigD)); // (bh, tq, tk)
-      const dqT = tf.mul(tf.matMul(ds, k3), scale); // (bh, tq, d)
-      const dkT = tf.mul(tf.matMul(ds, q3, true, false), scale); // (bh, tk, d)
-      return [dqT, dkT, dvT];
+      const dq = tf.mul(tf.matMul(ds, k), scale); // (bh, tq, d)
+      const dk = tf.mul(tf.matMul(ds, q, true, false), scale); // (bh, tk, d)
+      return [dq, dk, dv];
     });
   }
 
   /** Nothing to release: every tensor belongs to a storage the core frees. */
   dispose(): void {}
+}
+
+/** True when `view` is its whole storage in the plain `(batch·heads, rows, d)` layout. */
+function isWhole(view: AttentionView<TfStorage>, attrs: AttentionAttrs, rows: number): boolean {
+  const { batch, heads, headSize: d } = attrs;
+  return (
+    view.offset === 0 &&
+    view.rowStride === d &&
+    (heads === 1 || view.headStride === rows * d) &&
+    (batch === 1 || view.batchStride === heads * rows * d) &&
+    view.storage.size === batch * heads * rows * d
+  );
+}
+
+/** The flat index of every element of `view`, in `(batch, heads, rows, d)` order. */
+function viewIndices(view: AttentionView<TfStorage>, attrs: AttentionAttrs, rows: number): Int32Array {
+  const { batch, heads, headSize: d } = attrs;
+  const index = new Int32Array(batch * heads * rows * d);
+  let n = 0;
+  for (let b = 0; b < batch; b++)
+    for (let h = 0; h < heads; h++)
+      for (let i = 0; i < rows; i++) {
+        const o = view.offset + b * view.batchStride + h * view.headStride + i * view.rowStride;
+        for (let c = 0; c < d; c++) index[n++] = o + c;
+      }
+  return index;
 }
 
 /** tfjs hands back its own arrays (and webgl may give float32 for int32): a fresh array of the right type. */

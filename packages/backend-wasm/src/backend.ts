@@ -15,6 +15,10 @@
  */
 
 import type {
+  AttentionAttrs,
+  AttentionBackwardInputs,
+  AttentionInputs,
+  AttentionView,
   Backend,
   BackendCapabilities,
   BinaryOp,
@@ -153,9 +157,6 @@ const UNARY_JS: Record<UnaryOp, (x: number) => number> = {
   sqrt: Math.sqrt,
   relu: (x) => Math.max(x, 0),
 };
-
-/** Pointers to the queries, keys and values (or to their gradients) of fused attention. */
-type Heads = [q: number, k: number, v: number];
 
 /** Row-major strides of a shape. */
 function stridesOf(shape: readonly number[]): number[] {
@@ -1126,279 +1127,48 @@ export class WasmBackend implements Backend<WasmStorage> {
 
   // ---- fused attention ----------------------------------------------------------------------------------
 
-  /** scores (bh, tq, tk) = q kᵀ, then p = softmax(scale · scores, causal) in place, saving lse when given. */
-  private attentionWeights(
-    q: WasmStorage,
-    k: WasmStorage,
-    p: number,
-    lse: number,
-    bh: number,
-    tq: number,
-    tk: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-  ): void {
-    this.ensureScratch(d);
-    // (bh, tq, d) @ (bh, tk, d)ᵀ → (bh, tq, tk)
-    this.mm(
-      q.ptr,
-      k.ptr,
-      p,
-      tq,
-      d,
-      tk,
-      0,
-      1,
-      d,
-      d,
-      tk,
-      bh,
-      tq * d,
-      tk * d,
-      tq * tk,
-      1,
-      0,
-      0,
-      0,
-      0,
-      this.scratch,
-      0,
-    );
-    this.inParts('scaledSoftmaxPart', bh * tq * tk, SPLIT_ELEMENTS, [
-      p,
-      p,
-      lse,
-      bh,
-      tq,
-      tk,
-      scale,
-      causal ? 1 : 0,
-    ]);
-  }
-
-  attention(
-    q: WasmStorage,
-    k: WasmStorage,
-    v: WasmStorage,
-    out: WasmStorage,
-    lse: WasmStorage,
-    bh: number,
-    tq: number,
-    tk: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-  ): void {
-    if (bh === 0 || tq === 0) return;
-    const p = this.temp(bh * tq * tk); // (bh, tq, tk) attention weights
-    this.attentionWeights(q, k, p, lse.ptr, bh, tq, tk, d, scale, causal);
+  /**
+   * Attention through strided views (docs/backend-contract.md): every matmul runs over batch × heads as
+   * `outer × inner` with the views' strides and row strides, so the plain `(B·H, T, d)`, packed
+   * `(B, T, 3C)` and split `(B, T, C)` layouts are read and written in place (no split, head transpose or
+   * concat is copied). The weights `(batch, heads, tq, tk)` live in a temporary buffer; `lse` is not written
+   * (the backward recomputes the weights from q and k, which saves a log per row).
+   */
+  attention(inputs: AttentionInputs<WasmStorage>, attrs: AttentionAttrs): void {
+    const { batch, heads, tq, tk, headSize: d } = attrs;
+    if (batch === 0 || heads === 0 || tq === 0) return;
+    const { v, out } = inputs;
+    if (tk === 0) {
+      this.fillView(out, batch, heads, tq, d); // no key: a zero output
+      return;
+    }
+    const n = batch * heads * tq * tk;
+    const p = this.temp(n); // (batch, heads, tq, tk) attention weights
+    this.attentionWeights(inputs, p, attrs);
+    if ((attrs.dropout ?? 0) > 0) this.dropWeights(p, p, n, attrs);
     this.ensureScratch(tk);
-    // (bh, tq, tk) @ (bh, tk, d) → (bh, tq, d)
+    const sP = [heads * tq * tk, tq * tk] as const; // (outer, inner) strides of the weights
+    // out[b, h] = p[b, h] @ v[b, h]: (tq, tk) @ (tk, d)
     this.mm(
       p,
-      v.ptr,
-      out.ptr,
+      at(v),
+      at(out),
       tq,
       tk,
       d,
       0,
       0,
       tk,
-      d,
-      d,
-      bh,
-      tq * tk,
-      tk * d,
-      tq * d,
-      1,
-      0,
-      0,
-      0,
-      0,
-      this.scratch,
-      0,
-    );
-    this.allocator.free(p);
-  }
-
-  attentionBackward(
-    q: WasmStorage,
-    k: WasmStorage,
-    v: WasmStorage,
-    _out: WasmStorage,
-    _lse: WasmStorage,
-    dout: WasmStorage,
-    dq: WasmStorage,
-    dk: WasmStorage,
-    dv: WasmStorage,
-    bh: number,
-    tq: number,
-    tk: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-  ): void {
-    if (bh === 0) return;
-    const n = bh * tq * tk;
-    const p = this.temp(n); // (bh, tq, tk) the weights, recomputed
-    const ds = this.temp(n); // (bh, tq, tk) dp, then ds in place
-    this.attentionWeights(q, k, p, 0, bh, tq, tk, d, scale, causal);
-    this.ensureScratch(Math.max(tq, tk, d));
-    const s = this.scratch;
-    // dv = pᵀ @ dout: (bh, tk, tq) @ (bh, tq, d) → (bh, tk, d)
-    this.mm(p, dout.ptr, dv.ptr, tk, tq, d, 1, 0, tk, d, d, bh, tq * tk, tq * d, tk * d, 1, 0, 0, 0, 0, s, 0);
-    // dp = dout @ vᵀ: (bh, tq, d) @ (bh, tk, d)ᵀ → (bh, tq, tk)
-    this.mm(dout.ptr, v.ptr, ds, tq, d, tk, 0, 1, d, d, tk, bh, tq * d, tk * d, tq * tk, 1, 0, 0, 0, 0, s, 0);
-    // ds = scale · p · (dp − Σ_j p·dp): the softmax backward (masked weights are 0, so their ds is 0)
-    this.inParts('softmaxBackwardScaledPart', bh * tq * tk, SPLIT_ELEMENTS, [p, ds, ds, bh * tq, tk, scale]);
-    // dq = ds @ k: (bh, tq, tk) @ (bh, tk, d) → (bh, tq, d)
-    this.mm(ds, k.ptr, dq.ptr, tq, tk, d, 0, 0, tk, d, d, bh, tq * tk, tk * d, tq * d, 1, 0, 0, 0, 0, s, 0);
-    // dk = dsᵀ @ q: (bh, tk, tq) @ (bh, tq, d) → (bh, tk, d)
-    this.mm(ds, q.ptr, dk.ptr, tk, tq, d, 1, 0, tk, d, d, bh, tq * tk, tq * d, tk * d, 1, 0, 0, 0, 0, s, 0);
-    this.allocator.free(p);
-    this.allocator.free(ds);
-  }
-
-  /**
-   * Attention with the heads read from (and gradients written into) the packed `(batch, t, 3C)` projection
-   * in place: each matmul runs over batch × heads as `outer × inner` with row strides of 3C (q, k, v) or C
-   * (out), so the split, the four head transposes and the concat of the three gradients are never copied.
-   */
-  attentionPacked(
-    qkv: WasmStorage,
-    out: WasmStorage,
-    _lse: WasmStorage, // not written: the backward recomputes the weights (saves a log per row)
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-    dropout = 0,
-    seed = 0,
-  ): void {
-    const c = heads * d;
-    const q = qkv.ptr;
-    const x: Heads = [q, q + 4 * c, q + 8 * c];
-    this.attendHeads(x, 3 * c, out.ptr, batch, t, heads, d, scale, causal, dropout, seed);
-  }
-
-  attentionPackedBackward(
-    qkv: WasmStorage,
-    _out: WasmStorage,
-    _lse: WasmStorage,
-    dout: WasmStorage,
-    dqkv: WasmStorage,
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-    dropout = 0,
-    seed = 0,
-  ): void {
-    const c = heads * d;
-    const q = qkv.ptr;
-    const dq = dqkv.ptr;
-    const x: Heads = [q, q + 4 * c, q + 8 * c];
-    const dx: Heads = [dq, dq + 4 * c, dq + 8 * c];
-    this.attendHeadsBackward(x, dx, 3 * c, dout.ptr, batch, t, heads, d, scale, causal, dropout, seed);
-  }
-
-  /** The same attention with q, k, v (and their gradients) in three `(batch, t, C)` tensors: row stride C. */
-  attentionSplit(
-    q: WasmStorage,
-    k: WasmStorage,
-    v: WasmStorage,
-    out: WasmStorage,
-    _lse: WasmStorage, // not written, as in attentionPacked
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-    dropout = 0,
-    seed = 0,
-  ): void {
-    const x: Heads = [q.ptr, k.ptr, v.ptr];
-    this.attendHeads(x, heads * d, out.ptr, batch, t, heads, d, scale, causal, dropout, seed);
-  }
-
-  attentionSplitBackward(
-    q: WasmStorage,
-    k: WasmStorage,
-    v: WasmStorage,
-    _out: WasmStorage,
-    _lse: WasmStorage,
-    dout: WasmStorage,
-    dq: WasmStorage,
-    dk: WasmStorage,
-    dv: WasmStorage,
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-    dropout = 0,
-    seed = 0,
-  ): void {
-    const x: Heads = [q.ptr, k.ptr, v.ptr];
-    const dx: Heads = [dq.ptr, dk.ptr, dv.ptr];
-    this.attendHeadsBackward(x, dx, heads * d, dout.ptr, batch, t, heads, d, scale, causal, dropout, seed);
-  }
-
-  /**
-   * out[b, :, h] = dropout(softmax(scale · q kᵀ, causal)) v for every batch b and head h, with q, k, v rows `ld`
-   * floats apart (3C in a packed projection, C in separate ones) and out rows C apart (heads merged). The
-   * weights are dropped (when `dropout` > 0) with the `dropout` kernel's mask over their (batch, heads, t, t)
-   * layout, the same mask as the `dropout` op on the materialised weights.
-   */
-  private attendHeads(
-    qkv: Heads,
-    ld: number,
-    out: number,
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-    dropout: number,
-    seed: number,
-  ): void {
-    if (batch === 0 || t === 0 || heads === 0) return;
-    const c = heads * d;
-    const v = qkv[2];
-    const n = batch * heads * t * t;
-    const p = this.temp(n); // (batch, heads, t, t) attention weights
-    this.headWeights(qkv, ld, p, 0, batch, t, heads, d, scale, causal);
-    if (dropout > 0) this.dropWeights(p, p, n, dropout, seed);
-    this.ensureScratch(t);
-    // out[b, :, h] = p[b, h] @ v[b, :, h]: (t, t) @ (t, d), v rows ld apart, out rows C apart
-    this.mm(
-      p,
-      v,
-      out,
-      t,
-      t,
-      d,
-      0,
-      0,
-      t,
-      ld,
-      c,
+      v.rowStride,
+      out.rowStride,
       batch,
-      heads * t * t,
-      t * ld,
-      t * c,
+      sP[0],
+      v.batchStride,
+      out.batchStride,
       heads,
-      t * t,
-      d,
-      d,
+      sP[1],
+      v.headStride,
+      out.headStride,
       0,
       this.scratch,
       0,
@@ -1406,201 +1176,130 @@ export class WasmBackend implements Backend<WasmStorage> {
     this.allocator.free(p);
   }
 
-  /** p (batch, heads, t, t) = softmax(scale · q kᵀ, causal) with q, k rows `ld` apart, saving lse when given. */
-  private headWeights(
-    [q, k]: Heads,
-    ld: number,
-    p: number,
-    lse: number,
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-  ): void {
-    this.ensureScratch(d);
-    // scores[b, h] = q[b, :, h] @ k[b, :, h]ᵀ: (t, d) @ (t, d)ᵀ, both with rows ld apart
-    this.mm(
-      q,
-      k,
-      p,
-      t,
-      d,
-      t,
-      0,
-      1,
-      ld,
-      ld,
-      t,
-      batch,
-      t * ld,
-      t * ld,
-      heads * t * t,
-      heads,
-      d,
-      d,
-      t * t,
-      0,
-      this.scratch,
-      0,
-    );
-    this.inParts('scaledSoftmaxPart', batch * heads * t * t, SPLIT_ELEMENTS, [
-      p,
-      p,
-      lse,
-      batch * heads,
-      t,
-      t,
-      scale,
-      causal ? 1 : 0,
-    ]);
-  }
-
-  /** Dropout (p > 0) of `n` attention weights at `p` into `out` (may be `p`), the `dropout` kernel's mask. */
-  private dropWeights(p: number, out: number, n: number, dropout: number, seed: number): void {
-    this.dropout(new WasmStorage(p, n, 'float32'), new WasmStorage(out, n, 'float32'), n, dropout, seed);
-  }
-
   /**
-   * The backward of {@link WasmBackend.attendHeads}: dq, dk, dv (rows `ld` apart) from dout (rows C apart).
-   * With dropout, dv = dropout(p)ᵀ dout and the weights' gradient dout vᵀ goes back through the same mask
-   * before the softmax backward.
+   * The backward of {@link WasmBackend.attention}: dq, dk, dv through their views from dout. With dropout,
+   * dv = dropout(p)ᵀ dout and the weights' gradient dout vᵀ goes back through the same mask before the
+   * softmax backward.
    */
-  private attendHeadsBackward(
-    x: Heads,
-    [dq, dk, dv]: Heads,
-    ld: number,
-    go: number,
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-    dropout: number,
-    seed: number,
-  ): void {
-    if (batch === 0 || t === 0 || heads === 0) return;
-    const c = heads * d;
-    const n = batch * heads * t * t;
-    const p = this.temp(n); // (batch, heads, t, t) the weights, recomputed
+  attentionBackward(inputs: AttentionBackwardInputs<WasmStorage>, attrs: AttentionAttrs): void {
+    const { batch, heads, tq, tk, headSize: d, scale } = attrs;
+    if (batch === 0 || heads === 0) return;
+    const { q, k, v, dout, dq, dk, dv } = inputs;
+    if (tq === 0 || tk === 0) {
+      this.fillView(dq, batch, heads, tq, d); // nothing attended: zero gradients
+      this.fillView(dk, batch, heads, tk, d);
+      this.fillView(dv, batch, heads, tk, d);
+      return;
+    }
+    const dropout = attrs.dropout ?? 0;
+    const n = batch * heads * tq * tk;
+    const p = this.temp(n); // (batch, heads, tq, tk) the weights, recomputed
     const ds = this.temp(n); // dp, then ds in place
     const dropped = dropout > 0 ? this.temp(n) : p; // dropout(p): the weights the forward multiplied v by
-    this.headWeights(x, ld, p, 0, batch, t, heads, d, scale, causal);
-    if (dropout > 0) this.dropWeights(p, dropped, n, dropout, seed);
-    this.ensureScratch(Math.max(t, d));
+    this.attentionWeights(inputs, p, attrs);
+    if (dropout > 0) this.dropWeights(p, dropped, n, attrs);
+    this.ensureScratch(Math.max(tq, tk, d));
     const sc = this.scratch;
-    const [q, k, v] = x;
-    const sP = [heads * t * t, t * t] as const; // (outer, inner) strides of p and ds
-    const sX = [t * ld, d] as const; // of a head in q, k, v and their gradients
-    const sO = [t * c, d] as const; // of a head in out / dout
-    // dv = dropout(p)ᵀ @ dout: (t, t)ᵀ @ (t, d)
+    const sP = [heads * tq * tk, tq * tk] as const; // (outer, inner) strides of p and ds
+    // dv = dropout(p)ᵀ @ dout: (tq, tk)ᵀ @ (tq, d)
     this.mm(
       dropped,
-      go,
-      dv,
-      t,
-      t,
+      at(dout),
+      at(dv),
+      tk,
+      tq,
       d,
       1,
       0,
-      t,
-      c,
-      ld,
+      tk,
+      dout.rowStride,
+      dv.rowStride,
       batch,
       sP[0],
-      sO[0],
-      sX[0],
+      dout.batchStride,
+      dv.batchStride,
       heads,
       sP[1],
-      sO[1],
-      sX[1],
+      dout.headStride,
+      dv.headStride,
       0,
       sc,
       0,
     );
-    // dp = dout @ vᵀ: (t, d) @ (t, d)ᵀ
+    // dp = dout @ vᵀ: (tq, d) @ (tk, d)ᵀ
     this.mm(
-      go,
-      v,
+      at(dout),
+      at(v),
       ds,
-      t,
+      tq,
       d,
-      t,
+      tk,
       0,
       1,
-      c,
-      ld,
-      t,
+      dout.rowStride,
+      v.rowStride,
+      tk,
       batch,
-      sO[0],
-      sX[0],
+      dout.batchStride,
+      v.batchStride,
       sP[0],
       heads,
-      sO[1],
-      sX[1],
+      dout.headStride,
+      v.headStride,
       sP[1],
       0,
       sc,
       0,
     );
+    if (dropout > 0) this.dropWeights(ds, ds, n, attrs); // the gradient of p, through the same mask
     // ds = scale · p · (dp − Σ_j p·dp): the softmax backward (masked weights are 0, so their ds is 0)
-    if (dropout > 0) this.dropWeights(ds, ds, n, dropout, seed); // the gradient of p, through the same mask
-    this.inParts('softmaxBackwardScaledPart', batch * heads * t * t, SPLIT_ELEMENTS, [
-      p,
-      ds,
-      ds,
-      batch * heads * t,
-      t,
-      scale,
-    ]);
-    // dq = ds @ k: (t, t) @ (t, d)
+    this.inParts('softmaxBackwardScaledPart', n, SPLIT_ELEMENTS, [p, ds, ds, batch * heads * tq, tk, scale]);
+    // dq = ds @ k: (tq, tk) @ (tk, d)
     this.mm(
       ds,
-      k,
-      dq,
-      t,
-      t,
+      at(k),
+      at(dq),
+      tq,
+      tk,
       d,
       0,
       0,
-      t,
-      ld,
-      ld,
+      tk,
+      k.rowStride,
+      dq.rowStride,
       batch,
       sP[0],
-      sX[0],
-      sX[0],
+      k.batchStride,
+      dq.batchStride,
       heads,
       sP[1],
-      sX[1],
-      sX[1],
+      k.headStride,
+      dq.headStride,
       0,
       sc,
       0,
     );
-    // dk = dsᵀ @ q: (t, t)ᵀ @ (t, d)
+    // dk = dsᵀ @ q: (tq, tk)ᵀ @ (tq, d)
     this.mm(
       ds,
-      q,
-      dk,
-      t,
-      t,
+      at(q),
+      at(dk),
+      tk,
+      tq,
       d,
       1,
       0,
-      t,
-      ld,
-      ld,
+      tk,
+      q.rowStride,
+      dk.rowStride,
       batch,
       sP[0],
-      sX[0],
-      sX[0],
+      q.batchStride,
+      dk.batchStride,
       heads,
       sP[1],
-      sX[1],
-      sX[1],
+      q.headStride,
+      dk.headStride,
       0,
       sc,
       0,
@@ -1609,6 +1308,82 @@ export class WasmBackend implements Backend<WasmStorage> {
     if (dropped !== p) this.allocator.free(dropped);
     this.allocator.free(ds);
   }
+
+  /** p (batch, heads, tq, tk) = softmax(scale · q kᵀ, causal), q and k read through their views. */
+  private attentionWeights({ q, k }: AttentionInputs<WasmStorage>, p: number, attrs: AttentionAttrs): void {
+    const { batch, heads, tq, tk, headSize: d, scale, causal } = attrs;
+    this.ensureScratch(d);
+    // scores[b, h] = q[b, h] @ k[b, h]ᵀ: (tq, d) @ (tk, d)ᵀ
+    this.mm(
+      at(q),
+      at(k),
+      p,
+      tq,
+      d,
+      tk,
+      0,
+      1,
+      q.rowStride,
+      k.rowStride,
+      tk,
+      batch,
+      q.batchStride,
+      k.batchStride,
+      heads * tq * tk,
+      heads,
+      q.headStride,
+      k.headStride,
+      tq * tk,
+      0,
+      this.scratch,
+      0,
+    );
+    this.inParts('scaledSoftmaxPart', batch * heads * tq * tk, SPLIT_ELEMENTS, [
+      p,
+      p,
+      0, // no lse: the backward recomputes the weights
+      batch * heads,
+      tq,
+      tk,
+      scale,
+      causal ? 1 : 0,
+    ]);
+  }
+
+  /**
+   * Dropout of `n` attention weights at `p` into `out` (may be `p`), with the `dropout` kernel's mask over
+   * their (batch, heads, tq, tk) layout: the same mask as the `dropout` op on the materialised weights.
+   */
+  private dropWeights(p: number, out: number, n: number, attrs: AttentionAttrs): void {
+    const dropout = attrs.dropout ?? 0;
+    // keep element i when its 32-bit hash is ≥ ⌈p·2³²⌉ (= uniformAt(seed, i) ≥ p, see assembly/random.ts)
+    const threshold = Math.ceil(dropout * 4294967296);
+    const seed = (attrs.seed ?? 0) >>> 0;
+    this.inParts('dropoutPart', n, SPLIT_ELEMENTS, [p, out, n, threshold, 1 / (1 - dropout), seed]);
+  }
+
+  /** Writes zeros through `view`, a `(batch, heads, rows, d)` operand. */
+  private fillView(
+    view: AttentionView<WasmStorage>,
+    batch: number,
+    heads: number,
+    rows: number,
+    d: number,
+  ): void {
+    const F = this.F;
+    const base = (view.storage.ptr >> 2) + view.offset;
+    for (let b = 0; b < batch; b++)
+      for (let h = 0; h < heads; h++)
+        for (let i = 0; i < rows; i++) {
+          const o = base + b * view.batchStride + h * view.headStride + i * view.rowStride;
+          F.fill(0, o, o + d);
+        }
+  }
+}
+
+/** The byte address of a view's first element. */
+function at(view: AttentionView<WasmStorage>): number {
+  return view.storage.ptr + 4 * view.offset;
 }
 
 /** Row `o`'s log-sum-exp over `cols` values, computed stably in float64. */

@@ -6,7 +6,9 @@
  * per-backend handle (`Float32Array`/`Int32Array` for `js`, an offset into WebAssembly memory for `wasm`, a
  * `tf.Tensor` for `tfjs`), so kernels take storage handles and plain numbers (shapes, sizes, flags) and write
  * into an output storage that the core allocated with {@link Backend.alloc}. Every tensor is contiguous and
- * row-major; there are no strides, so a kernel never has to handle a view.
+ * row-major; there are no strides, so a kernel never has to handle a view, except the attention kernels, which
+ * read and write their heads through strided views ({@link AttentionView}), so that one kernel serves every
+ * layout of queries, keys and values without a copy.
  *
  * The `js` backend (`backends/js.ts`) is the definition of every kernel below; the conformance suite in
  * `@lxmls/tensor/testing` checks any other backend against it.
@@ -29,16 +31,134 @@ export interface BackendCapabilities {
   float16: boolean;
   /** Kernels are queued asynchronously (GPU): `read` still works but stalls; prefer `readAsync`. */
   async: boolean;
-  /** Implements the optional {@link Backend.attention} / {@link Backend.attentionBackward} fused kernels. */
+  /**
+   * Implements the optional {@link Backend.attention} / {@link Backend.attentionBackward} kernels, for any
+   * views and `tq ≠ tk`, without dropout.
+   */
   fusedAttention: boolean;
   /**
-   * Its {@link Backend.attentionPacked} and {@link Backend.attentionSplit} kernels (and their backwards) take
-   * the trailing `dropout` and `seed` arguments: dropout on the attention weights, element `i` of the
-   * `(batch, heads, t, t)` weights kept when `uniformAt(seed, i) ≥ dropout` and scaled by `1/(1 − dropout)`,
-   * exactly as the `dropout` kernel on the materialised weights. Optional (default false: the core composes
-   * attention with dropout from the other kernels).
+   * Its {@link Backend.attention} kernels also take `dropout` > 0 (with `seed`): dropout on the attention
+   * weights, element `i` of the `(batch, heads, tq, tk)` weights kept when `uniformAt(seed, i) ≥ dropout`
+   * and scaled by `1/(1 − dropout)`, exactly as the `dropout` kernel on the materialised weights. Optional
+   * (default false: the core composes attention with dropout from the other kernels).
    */
   fusedAttentionDropout?: boolean;
+}
+
+/**
+ * A strided view of one operand of {@link Backend.attention}: element `(b, h, i, c)` of a
+ * `(batch, heads, rows, headSize)` operand lives at
+ * `storage[offset + b·batchStride + h·headStride + i·rowStride + c]` (counted in elements; the `headSize`
+ * columns of a row are contiguous). The three layouts the core uses, for `H` heads of `d`:
+ *
+ * | layout | offset | batchStride | headStride | rowStride |
+ * | --- | --- | --- | --- | --- |
+ * | plain `(B·H, T, d)` | 0 | `H·T·d` | `T·d` | `d` |
+ * | packed `qkv (B, T, 3·H·d)`: q, k, v | 0, `H·d`, `2·H·d` | `T·3·H·d` | `d` | `3·H·d` |
+ * | split `(B, T, H·d)`, heads merged (also `out`) | 0 | `T·H·d` | `d` | `H·d` |
+ *
+ * @example
+ * ```ts
+ * import type { AttentionView } from '@lxmls/tensor';
+ * const qkv = new Float32Array(2 * 5 * 3 * 4 * 8); // (B 2, T 5, 3·H·d) with H 4, d 8
+ * const k: AttentionView<Float32Array> = { storage: qkv, offset: 32, batchStride: 480, headStride: 8, rowStride: 96 };
+ * console.log(k.offset + 1 * k.batchStride + 2 * k.headStride + 3 * k.rowStride); // → 816
+ * ```
+ */
+export interface AttentionView<S = unknown> {
+  /** The storage holding the operand (maybe among others). */
+  storage: S;
+  /** Element index of `(0, 0, 0, 0)`. */
+  offset: number;
+  /** Elements from one batch entry to the next. */
+  batchStride: number;
+  /** Elements from one head to the next. */
+  headStride: number;
+  /** Elements from one row (query or key position) to the next. */
+  rowStride: number;
+}
+
+/**
+ * The attributes of {@link Backend.attention} and {@link Backend.attentionBackward}.
+ *
+ * @example
+ * ```ts
+ * import type { AttentionAttrs } from '@lxmls/tensor';
+ * const attrs: AttentionAttrs = { batch: 2, heads: 4, tq: 5, tk: 5, headSize: 8, scale: 1 / Math.sqrt(8), causal: true };
+ * console.log(attrs.batch * attrs.heads * attrs.tq); // → 40
+ * ```
+ */
+export interface AttentionAttrs {
+  /** Batch entries, `B`. */
+  batch: number;
+  /** Heads per batch entry, `H` (the kernel only sees `batch × heads` independent heads and their strides). */
+  heads: number;
+  /** Query positions per head. */
+  tq: number;
+  /** Key (and value) positions per head. */
+  tk: number;
+  /** Elements per query, key, value and output row, `d`. */
+  headSize: number;
+  /** Multiplies the scores, usually `1/√headSize`. */
+  scale: number;
+  /** Query `i` sees keys `j ≤ i + (tk − tq)` only. */
+  causal: boolean;
+  /** Dropout probability of the weights, in [0, 1) (default 0; needs `capabilities.fusedAttentionDropout`). */
+  dropout?: number;
+  /** The 32-bit seed of the dropout mask (default 0). */
+  seed?: number;
+}
+
+/**
+ * The storages of {@link Backend.attention}: `q`, `k`, `v` read, `out` written (views), and the saved
+ * log-sum-exp `lse`, a contiguous `(batch, heads, tq)` storage.
+ *
+ * @example
+ * ```ts
+ * import { createJsBackend, type AttentionInputs } from '@lxmls/tensor';
+ * const view = (storage: Float32Array) => ({ storage, offset: 0, batchStride: 4, headStride: 4, rowStride: 2 });
+ * const ones = new Float32Array([1, 0, 0, 1]); // (1, 1, 2, 2)
+ * const inputs: AttentionInputs<Float32Array> = {
+ *   q: view(ones), k: view(ones), v: view(new Float32Array([1, 2, 3, 4])), out: view(new Float32Array(4)), lse: new Float32Array(2),
+ * };
+ * createJsBackend().attention(inputs, { batch: 1, heads: 1, tq: 2, tk: 2, headSize: 2, scale: 1, causal: true });
+ * console.log(Array.from(inputs.out.storage.subarray(0, 2))); // → [ 1, 2 ]
+ * ```
+ */
+export interface AttentionInputs<S = unknown> {
+  /** Queries, `(batch, heads, tq, headSize)` through the view. */
+  q: AttentionView<S>;
+  /** Keys, `(batch, heads, tk, headSize)`. */
+  k: AttentionView<S>;
+  /** Values, `(batch, heads, tk, headSize)`. */
+  v: AttentionView<S>;
+  /** The output, `(batch, heads, tq, headSize)`: written by the forward, read by the backward. */
+  out: AttentionView<S>;
+  /** The row log-sum-exps, contiguous `(batch, heads, tq)`: written by the forward. */
+  lse: S;
+}
+
+/**
+ * The storages of {@link Backend.attentionBackward}: those of the forward (`out` and `lse` as it wrote them),
+ * the gradient `dout` of `out`, and the gradient views `dq`, `dk`, `dv` it writes.
+ *
+ * @example
+ * ```ts
+ * import type { AttentionBackwardInputs } from '@lxmls/tensor';
+ * type Keys = keyof AttentionBackwardInputs;
+ * const keys: Keys[] = ['q', 'k', 'v', 'out', 'lse', 'dout', 'dq', 'dk', 'dv'];
+ * console.log(keys.length); // → 9
+ * ```
+ */
+export interface AttentionBackwardInputs<S = unknown> extends AttentionInputs<S> {
+  /** The gradient of `out`, `(batch, heads, tq, headSize)`. */
+  dout: AttentionView<S>;
+  /** The gradient of `q`, written. */
+  dq: AttentionView<S>;
+  /** The gradient of `k`, written. */
+  dk: AttentionView<S>;
+  /** The gradient of `v`, written. */
+  dv: AttentionView<S>;
 }
 
 /** Binary elementwise ops. `eq` and `gt` give 1 or 0 (in the output dtype). */
@@ -299,127 +419,33 @@ export interface Backend<S = unknown> {
     step: number,
   ): void;
 
-  // ---- optional fused kernels (capabilities.fusedAttention) ---------------------------------------------
+  // ---- optional fused attention (capabilities.fusedAttention) -------------------------------------------
   /**
-   * Optional fused scaled dot-product attention over `bh` independent heads:
-   * `out[h] = softmax(q[h] @ k[h]ᵀ · scale + causalMask) @ v[h]`, with `q` `(bh, tq, d)`, `k`, `v` `(bh, tk, d)`,
-   * `out` `(bh, tq, d)`; saves the row log-sum-exp `lse` `(bh, tq)` for the backward. When `causal`, query `i`
-   * sees keys `j ≤ i + (tk - tq)`.
+   * Optional fused scaled dot-product attention over `batch × heads` independent heads, each operand read
+   * through an {@link AttentionView} (so the plain `(B·H, T, d)`, packed `(B, T, 3·H·d)` and split
+   * `(B, T, H·d)` layouts are the same kernel with other strides):
+   * `out[b, h] = dropout(softmax(q[b, h] @ k[b, h]ᵀ · scale + causalMask)) @ v[b, h]`, with `q[b, h]`
+   * `(tq, headSize)`, `k[b, h]`, `v[b, h]` `(tk, headSize)` and `out[b, h]` `(tq, headSize)`.
+   *
+   * - When `causal`, query `i` sees keys `j ≤ i + (tk − tq)` (the last `tq` of `tk` positions, a KV cache);
+   *   a query that sees no key gets a zero output and log-sum-exp `−∞`.
+   * - `lse` (contiguous `(batch, heads, tq)`) receives each score row's log-sum-exp `log Σ_j exp(s_ij)`, for
+   *   the backend's own backward; a backend whose backward recomputes the weights from `q` and `k` may leave
+   *   it unwritten (the core never reads it).
+   * - With `dropout` > 0 (only when `capabilities.fusedAttentionDropout`), the weights are dropped as the
+   *   `dropout` kernel drops the materialised `(batch, heads, tq, tk)` weights: element
+   *   `((b·heads + h)·tq + i)·tk + j` kept when `uniformAt(seed, ·) ≥ dropout`, scaled by `1/(1 − dropout)`.
+   * - Every element of the `out` view is written; elements of its storage outside the view are left alone.
+   *   The `out` view must not overlap `q`, `k` or `v`.
    */
-  attention?(
-    q: S,
-    k: S,
-    v: S,
-    out: S,
-    lse: S,
-    bh: number,
-    tq: number,
-    tk: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-  ): void;
-  /** Optional backward of {@link Backend.attention}: `dq`, `dk`, `dv` from `dout`, recomputing the weights from `lse`. */
-  attentionBackward?(
-    q: S,
-    k: S,
-    v: S,
-    out: S,
-    lse: S,
-    dout: S,
-    dq: S,
-    dk: S,
-    dv: S,
-    bh: number,
-    tq: number,
-    tk: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-  ): void;
-
+  attention?(inputs: AttentionInputs<S>, attrs: AttentionAttrs): void;
   /**
-   * Optional fused self-attention reading its heads straight out of a packed `qkv` projection, so no split
-   * or head transpose is ever copied (minGPT's `CausalSelfAttention` between `c_attn` and `c_proj`):
-   * `qkv` is `(batch, t, 3·heads·d)` with head `h`'s query at columns `h·d …`, its key at `heads·d + h·d …`
-   * and its value at `2·heads·d + h·d …`; `out` is `(batch, t, heads·d)` with head `h` at columns `h·d …`
-   * (heads already merged); `lse` `(batch·heads, t)` as in {@link Backend.attention}, for the backend's own
-   * backward (one that recomputes the weights may leave it unwritten). Same values as
-   * `attention` on the split and transposed heads. Used only together with {@link Backend.attentionPackedBackward}.
+   * Optional backward of {@link Backend.attention}, with the same `attrs`: from `dout` (a view with the
+   * layout of `out`) writes every element of the `dq`, `dk`, `dv` views (overwriting, not accumulating; the
+   * three views must not overlap each other, and may be views into one storage, e.g. the gradient of a
+   * packed projection). May recompute the weights from `lse`, or from `q` and `k`.
    */
-  attentionPacked?(
-    qkv: S,
-    out: S,
-    lse: S,
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-    dropout?: number,
-    seed?: number,
-  ): void;
-  /** Optional backward of {@link Backend.attentionPacked}: writes every element of `dqkv` (the layout of `qkv`). */
-  attentionPackedBackward?(
-    qkv: S,
-    out: S,
-    lse: S,
-    dout: S,
-    dqkv: S,
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-    dropout?: number,
-    seed?: number,
-  ): void;
-
-  /**
-   * Optional fused self-attention over queries, keys and values held in three tensors, each
-   * `(batch, t, heads·d)` with head `h` at columns `h·d …` (the outputs of three Linear layers, as in the
-   * course's `CausalSelfAttention`), so no concat, split or head transpose is copied; `out` is
-   * `(batch, t, heads·d)`, `lse` `(batch·heads, t)`. The same values as {@link Backend.attentionPacked} on
-   * the concatenation `[q, k, v]`. Used only together with {@link Backend.attentionSplitBackward}. With
-   * `capabilities.fusedAttentionDropout`, `dropout` and `seed` drop attention weights (see there).
-   */
-  attentionSplit?(
-    q: S,
-    k: S,
-    v: S,
-    out: S,
-    lse: S,
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-    dropout?: number,
-    seed?: number,
-  ): void;
-  /** Optional backward of {@link Backend.attentionSplit}: writes every element of `dq`, `dk` and `dv`. */
-  attentionSplitBackward?(
-    q: S,
-    k: S,
-    v: S,
-    out: S,
-    lse: S,
-    dout: S,
-    dq: S,
-    dk: S,
-    dv: S,
-    batch: number,
-    t: number,
-    heads: number,
-    d: number,
-    scale: number,
-    causal: boolean,
-    dropout?: number,
-    seed?: number,
-  ): void;
+  attentionBackward?(inputs: AttentionBackwardInputs<S>, attrs: AttentionAttrs): void;
 
   /** Releases everything the backend holds (workers, WebAssembly memory). Optional. */
   dispose?(): void;

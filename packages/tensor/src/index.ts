@@ -4,6 +4,10 @@
  */
 
 export type {
+  AttentionAttrs,
+  AttentionBackwardInputs,
+  AttentionInputs,
+  AttentionView,
   Backend,
   BackendCapabilities,
   BinaryOp,
@@ -25,7 +29,6 @@ export type {
   DropoutOptions,
   MatmulOptions,
   MultinomialOptions,
-  SelfAttentionOptions,
 } from './ops/index.js';
 export {
   adamwUpdate,

@@ -17,7 +17,7 @@ import {
 } from '../index.js';
 import { expectClose } from '../testing/index.js';
 
-/** The js backend with the fused kernels switched off: scaledDotProductAttention composes matmul/softmax. */
+/** The js backend with the attention kernel switched off: scaledDotProductAttention composes matmul/softmax. */
 function unfused(): Backend {
   const b = createJsBackend();
   return Object.assign(b, { capabilities: { ...b.capabilities, fusedAttention: false } });
@@ -96,10 +96,10 @@ describe('scaledDotProductAttention', () => {
   });
 });
 
-/** The js backend without the packed kernels: selfAttention splits, transposes and calls the fused kernel. */
+/** The js backend without the attention kernel: selfAttention splits, transposes and composes the ops. */
 function unpacked(): Backend {
   const b = createJsBackend();
-  return Object.assign(b, { attentionPacked: undefined, attentionPackedBackward: undefined });
+  return Object.assign(b, { attention: undefined, attentionBackward: undefined });
 }
 
 function runPacked(backend: Backend, causal: boolean) {
@@ -122,7 +122,7 @@ function runPacked(backend: Backend, causal: boolean) {
 
 describe('selfAttention', () => {
   test.each([false, true])(
-    'selfAttention(qkv, 3, { causal: %s }): the packed kernels equal split + transposes + attention',
+    'selfAttention(qkv, 3, { causal: %s }): the strided kernel equals split + transposes + composed attention',
     (causal) => {
       const packed = runPacked(createJsBackend(), causal);
       const composed = runPacked(unpacked(), causal);
@@ -184,5 +184,53 @@ describe('selfAttention with dropout', () => {
 
   test('selfAttention(qkv, 1, { dropout: 1 }) throws INVALID_ARGUMENT', () => {
     expect(() => selfAttention(randn([1, 2, 3]), 1, { dropout: 1 })).toThrow(/dropout/);
+  });
+});
+
+describe('scaledDotProductAttention with dropout', () => {
+  /** sdpa with dropout `p` on (2, 3, tq, 4) queries over tk keys: output and gradients on `backend`. */
+  function run(backend: Backend, causal: boolean, tq: number, tk: number, p = 0.3) {
+    return withBackend(backend, () =>
+      tidy(() => {
+        const g = new RandomGenerator(11);
+        const q = randn([2, 3, tq, 4], g);
+        const [k, v] = [randn([2, 3, tk, 4], g), randn([2, 3, tk, 4], g)];
+        for (const t of [q, k, v]) t.requiresGrad = true;
+        const options = { causal, dropout: p, generator: new RandomGenerator(5) };
+        const out = scaledDotProductAttention(q, k, v, options);
+        out
+          .mul(randn(out.shape as number[], g))
+          .sum()
+          .backward();
+        return [out.data(), q.grad!.data(), k.grad!.data(), v.grad!.data()];
+      }),
+    );
+  }
+
+  test.each([
+    [false, 4, 4],
+    [true, 4, 4],
+    [true, 2, 5],
+    [false, 3, 6],
+  ])(
+    'scaledDotProductAttention(q, k, v, { causal: %s, dropout: 0.3 }) Tq %i Tk %i: the kernel equals the composed steps',
+    (causal, tq, tk) => {
+      const composed = createJsBackend();
+      Object.assign(composed, { capabilities: { ...composed.capabilities, fusedAttentionDropout: false } });
+      const want = run(composed, causal, tq, tk);
+      const got = run(createJsBackend(), causal, tq, tk);
+      got.forEach((values, i) => {
+        expectClose(values, want[i]!, 1e-5, 1e-4, ['out', 'dq', 'dk', 'dv'][i]!);
+      });
+      // some weights were dropped: the output is far from attention without dropout
+      const plain = run(createJsBackend(), causal, tq, tk, 0)[0]!;
+      expect(Math.max(...Array.from(got[0]!, (x, i) => Math.abs(x - plain[i]!)))).toBeGreaterThan(0.01);
+    },
+  );
+
+  test('scaledDotProductAttention(q, k, v, { dropout: 1 }) throws INVALID_ARGUMENT', () => {
+    expect(() =>
+      scaledDotProductAttention(randn([1, 2, 3]), randn([1, 2, 3]), randn([1, 2, 3]), { dropout: 1 }),
+    ).toThrow(/dropout/);
   });
 });

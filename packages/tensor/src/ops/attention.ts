@@ -1,63 +1,64 @@
 /**
- * Scaled dot-product attention, `torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal)`:
- * `softmax(q @ kᵀ · scale + mask) @ v`, the heart of minGPT's `CausalSelfAttention`.
+ * Scaled dot-product attention, `torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal,
+ * dropout_p, scale)`: `dropout(softmax(q @ kᵀ · scale + mask)) @ v`, the heart of minGPT's
+ * `CausalSelfAttention`, and `selfAttention`, the same on the heads of a packed `(B, T, 3C)` projection or of
+ * three `(B, T, C)` projections.
  *
- * On a backend with the `fusedAttention` capability it runs one fused kernel forward and one backward (never
- * storing the (T, T) weights); otherwise it is composed from matmul, maskedFill and softmax, whose
- * backwards the tape chains. Both give the same values. Attention dropout is not part of it: a model that
- * needs dropout on the weights composes the steps itself.
+ * Every form runs the one strided `attention` kernel of the backend (docs/backend-contract.md, "Attention")
+ * when it has the `fusedAttention` capability (and `fusedAttentionDropout` for dropout): the three layouts
+ * are only different views of the same kernel, forward and backward, and the `(Tq, Tk)` weights are never
+ * kept. Otherwise attention is composed from matmul, maskedFill, softmax and dropout, whose backwards the
+ * tape chains. Both give the same values and, with the same generator, the same dropout mask.
  */
 
+import type { AttentionAttrs, AttentionView, Backend } from '../backend.js';
 import { formatShape, LxmlsTensorError } from '../errors.js';
 import { getGenerator, type RandomGenerator } from '../random.js';
 import { sameShape, sizeOf } from '../shape.js';
-import { backendOf, expectDtype, output, record, Tensor } from '../tensor.js';
+import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
 import { mul } from './arithmetic.js';
 import { tensor } from './creation.js';
-import { dropout } from './dropout.js';
+import { dropout as dropoutOp } from './dropout.js';
 import { maskedFill } from './masked-fill.js';
 import { matmul } from './matmul.js';
 import { permute, reshape } from './shape.js';
 import { split } from './slice.js';
 import { softmax } from './softmax.js';
 
-/** Options of {@link scaledDotProductAttention}. */
-export interface AttentionOptions {
-  /** Query `i` attends only to keys `j ≤ i + (Tk - Tq)` (the causal mask of a decoder). Defaults to false. */
-  causal?: boolean;
-  /** Multiplies the scores; defaults to `1/√d`. */
-  scale?: number;
-}
-
 /**
- * Options of {@link selfAttention}: those of {@link AttentionOptions} plus dropout on the attention weights.
+ * Options of {@link scaledDotProductAttention} and {@link selfAttention}.
  *
  * @example
  * ```ts
- * import { RandomGenerator, type SelfAttentionOptions } from '@lxmls/tensor';
- * const options: SelfAttentionOptions = { causal: true, dropout: 0.1, generator: new RandomGenerator(0) };
+ * import { RandomGenerator, type AttentionOptions } from '@lxmls/tensor';
+ * const options: AttentionOptions = { causal: true, dropout: 0.1, generator: new RandomGenerator(0) };
  * console.log(options.dropout); // → 0.1
  * ```
  */
-export interface SelfAttentionOptions extends AttentionOptions {
+export interface AttentionOptions {
+  /** Query `i` attends only to keys `j ≤ i + (Tk - Tq)` (the causal mask of a decoder). Defaults to false. */
+  causal?: boolean;
+  /** Multiplies the scores; defaults to `1/√d` (`d` the head size). */
+  scale?: number;
   /**
-   * Dropout probability of the attention weights `(B, nh, T, T)`, in [0, 1) (default 0): the same mask as
+   * Dropout probability of the attention weights `(…, Tq, Tk)`, in [0, 1) (default 0): the same mask as
    * `dropout(softmax(scores), p, { generator })` on the materialised weights.
    */
   dropout?: number;
-  /** The random source of the dropout mask (default: the global generator). */
+  /** The random source of the dropout mask (default: the global generator; one seed is drawn per call). */
   generator?: RandomGenerator;
 }
 
 /**
- * Attention of queries `(…, Tq, d)` over keys and values `(…, Tk, d)`: `softmax(q kᵀ · scale) v`.
+ * Attention of queries `(…, Tq, d)` over keys and values `(…, Tk, d)`: `dropout(softmax(q kᵀ · scale)) v`.
  *
  * @param q - Queries, float32 `(…, Tq, d)`, e.g. `(B, nh, T, hs)`.
  * @param k - Keys, `(…, Tk, d)` with the same leading axes.
  * @param v - Values, `(…, Tk, d)`.
- * @param options - `causal` (default false), `scale` (default `1/√d`).
+ * @param options - `causal` (default false), `scale` (default `1/√d`), `dropout` (default 0), `generator`.
  * @returns The attended values `(…, Tq, d)`.
- * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` naming the three shapes.
+ * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` naming the three shapes; `INVALID_ARGUMENT` for a
+ *   dropout outside [0, 1).
  * @example
  * ```ts
  * import { scaledDotProductAttention, tensor } from '@lxmls/tensor';
@@ -72,8 +73,9 @@ export function scaledDotProductAttention(
   v: Tensor,
   options: AttentionOptions = {},
 ): Tensor {
-  const backend = backendOf('scaledDotProductAttention', q, k, v);
-  for (const t of [q, k, v]) expectDtype('scaledDotProductAttention', t, 'float32', 'q');
+  const fn = 'scaledDotProductAttention';
+  const backend = backendOf(fn, q, k, v);
+  for (const t of [q, k, v]) expectDtype(fn, t, 'float32', 'q');
   const rank = q.shape.length;
   const d = q.shape[rank - 1]!;
   const tq = q.shape[rank - 2]!;
@@ -86,54 +88,28 @@ export function scaledDotProductAttention(
     !sameShape(q.shape.slice(0, -2), k.shape.slice(0, -2))
   ) {
     throw new LxmlsTensorError('SHAPE_MISMATCH', 'q, k and v do not fit together', {
-      fn: 'scaledDotProductAttention',
+      fn,
       expected: 'q (…, Tq, d), k and v (…, Tk, d)',
       received: `${formatShape(q.shape)}, ${formatShape(k.shape)} and ${formatShape(v.shape)}`,
     });
   }
   const { causal = false, scale = 1 / Math.sqrt(d) } = options;
-
-  if (!backend.capabilities.fusedAttention || !backend.attention || !backend.attentionBackward) {
-    // the composed form, exactly minGPT's lines
-    let att = mul(matmul(q, k, { transposeB: true }), scale); // (…, Tq, Tk)
-    if (causal) {
-      const above = Array.from({ length: tq }, (_, i) =>
-        Array.from({ length: tk }, (_, j) => (j > i + tk - tq ? 1 : 0)),
-      );
-      const mask = tensor(above, [tq, tk], 'int32');
-      att = maskedFill(att, mask, Number.NEGATIVE_INFINITY); // the mask lives until the enclosing tidy ends
-    }
-    return matmul(softmax(att), v); // (…, Tq, d)
-  }
-
+  const p = dropoutOf(fn, options);
+  if (!fusable(backend, p)) return composedAttention(q, k, v, causal, scale, p, options.generator); // (…, Tq, d)
   const bh = sizeOf(q.shape.slice(0, -2));
-  const out = output(backend, q.shape, 'float32'); // (…, Tq, d)
-  const lse = output(backend, [bh, tq], 'float32'); // (…, Tq) saved log-sum-exp of each score row
-  const s = (t: Tensor) => t.storage('scaledDotProductAttention');
-  backend.attention(s(q), s(k), s(v), s(out), s(lse), bh, tq, tk, d, scale, causal);
-  return record('scaledDotProductAttention', out, [q, k, v], (g) => {
-    const dq = output(backend, q.shape, 'float32');
-    const dk = output(backend, k.shape, 'float32');
-    const dv = output(backend, v.shape, 'float32');
-    backend.attentionBackward!(
-      s(q),
-      s(k),
-      s(v),
-      s(out),
-      s(lse),
-      s(g),
-      s(dq),
-      s(dk),
-      s(dv),
-      bh,
-      tq,
-      tk,
-      d,
-      scale,
-      causal,
-    );
-    return [dq, dk, dv];
-  });
+  // the plain layout: bh heads of (t, d) one after the other (batch bh, one head each)
+  const plain = (t: number): Layout => ({ offset: 0, batchStride: t * d, headStride: t * d, rowStride: d });
+  return fusedAttention(fn, backend, {
+    sources: [q, k, v],
+    q: [0, plain(tq)],
+    k: [1, plain(tk)],
+    v: [2, plain(tk)],
+    outShape: q.shape,
+    out: plain(tq),
+    attrs: { batch: bh, heads: 1, tq, tk, headSize: d, scale, causal },
+    p,
+    generator: options.generator,
+  }); // (…, Tq, d)
 }
 
 /**
@@ -146,13 +122,13 @@ export function scaledDotProductAttention(
  * reshape(transpose(scaledDotProductAttention(q, k, v, options), 1, 2), [B, T, C]);
  * ```
  *
- * and computed that way on a backend without the optional `attentionPacked` kernels. With them (wasm, js)
- * the heads are read and written in place with strides: no split, no transposes, and a single `(B, T, 3C)`
+ * and computed that way on a backend without the `attention` kernel. With it (js, wasm, tfjs) the heads are
+ * read and written in place through strided views: no split, no transposes, and a single `(B, T, 3C)`
  * gradient instead of three slices summed.
  *
  * `qkv` may also be the three projections `[q, k, v]`, each `(B, T, C)` (the course's exercise attention,
- * with separate query, key and value layers): the same values as on their concatenation, computed by the
- * optional `attentionSplit` kernels without copying them into one tensor.
+ * with separate query, key and value layers): the same values as on their concatenation, and the same
+ * kernel, without copying them into one tensor.
  *
  * @param qkv - The packed projection, float32 `(B, T, 3C)`, or `[q, k, v]`, each `(B, T, C)`.
  * @param nHead - The number of heads; must divide C.
@@ -160,7 +136,8 @@ export function scaledDotProductAttention(
  *   weights (default 0) with its `generator` (default the global one; one seed is drawn per call, as the
  *   `dropout` op draws it).
  * @returns The attended values with the heads merged, `(B, T, C)`.
- * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` when the last axis is not 3·nHead·hs.
+ * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` when the last axis is not 3·nHead·hs (or the three
+ *   projections differ); `INVALID_ARGUMENT` for a dropout outside [0, 1).
  * @example
  * ```ts
  * import { selfAttention, tensor } from '@lxmls/tensor';
@@ -173,50 +150,131 @@ export function scaledDotProductAttention(
 export function selfAttention(
   qkv: Tensor | readonly [Tensor, Tensor, Tensor],
   nHead: number,
-  options: SelfAttentionOptions = {},
+  options: AttentionOptions = {},
 ): Tensor {
-  if (!(qkv instanceof Tensor)) return selfAttentionSplit(qkv, nHead, options);
-  const backend = backendOf('selfAttention', qkv);
-  expectDtype('selfAttention', qkv, 'float32', 'qkv');
-  const [b, t, c3] = qkv.shape as [number, number, number];
-  const c = c3 / 3;
+  const fn = 'selfAttention';
+  const packed = !Array.isArray(qkv);
+  const xs = (packed ? [qkv] : qkv) as readonly Tensor[];
+  const backend = backendOf(fn, ...xs);
+  for (const x of xs) expectDtype(fn, x, 'float32', 'qkv');
+  const [b, t, width] = xs[0]!.shape as [number, number, number];
+  const c = packed ? width / 3 : width;
   const hs = c / nHead;
-  if (qkv.shape.length !== 3 || !Number.isInteger(nHead) || nHead < 1 || !Number.isInteger(hs)) {
-    throw new LxmlsTensorError('SHAPE_MISMATCH', 'qkv must be (B, T, 3C) with C a multiple of nHead', {
-      fn: 'selfAttention',
-      expected: `(B, T, 3·${nHead}·head size)`,
-      received: `${formatShape(qkv.shape)} with nHead ${nHead}`,
-    });
+  const fits =
+    xs[0]!.shape.length === 3 &&
+    Number.isInteger(nHead) &&
+    nHead >= 1 &&
+    Number.isInteger(hs) &&
+    (packed || (xs.length === 3 && xs.every((x) => sameShape(x.shape, xs[0]!.shape))));
+  if (!fits) {
+    throw new LxmlsTensorError(
+      'SHAPE_MISMATCH',
+      packed
+        ? 'qkv must be (B, T, 3C) with C a multiple of nHead'
+        : 'q, k and v must be (B, T, C) with C a multiple of nHead',
+      {
+        fn,
+        expected: packed ? `(B, T, 3·${nHead}·head size)` : `three tensors (B, T, ${nHead}·head size)`,
+        received: `${xs.map((x) => formatShape(x.shape)).join(', ')} with nHead ${nHead}`,
+      },
+    );
   }
   const { causal = false, scale = 1 / Math.sqrt(hs) } = options;
-  const p = dropoutOf(options);
-  const fused =
-    backend.capabilities.fusedAttention && (p === 0 || backend.capabilities.fusedAttentionDropout);
-  if (!fused || !backend.attentionPacked || !backend.attentionPackedBackward) {
+  const p = dropoutOf(fn, options);
+  if (!fusable(backend, p)) {
     const heads = (x: Tensor) => permute(reshape(x, [b, t, nHead, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
-    const [q, k, v] = split(qkv, [c, c, c], -1).map(heads) as [Tensor, Tensor, Tensor];
+    const [q, k, v] = (packed ? split(xs[0]!, [c, c, c], -1) : xs).map(heads) as [Tensor, Tensor, Tensor];
     const y = composedAttention(q, k, v, causal, scale, p, options.generator); // (B, nh, T, hs)
-    return reshape(permute(y, [0, 2, 1, 3]), [b, t, c]);
+    return reshape(permute(y, [0, 2, 1, 3]), [b, t, c]); // (B, T, C)
   }
-  const seed = p > 0 ? (options.generator ?? getGenerator()).uint32() : 0;
-  const out = output(backend, [b, t, c], 'float32'); // (B, T, C), heads merged
-  const lse = output(backend, [b * nHead, t], 'float32'); // saved log-sum-exp of each score row
-  const s = (x: Tensor) => x.storage('selfAttention');
-  backend.attentionPacked(s(qkv), s(out), s(lse), b, t, nHead, hs, scale, causal, p, seed);
-  return record('selfAttention', out, [qkv], (g) => {
-    const dqkv = output(backend, qkv.shape, 'float32'); // (B, T, 3C), every element written
-    const args = [b, t, nHead, hs, scale, causal, p, seed] as const;
-    backend.attentionPackedBackward!(s(qkv), s(out), s(lse), s(g), s(dqkv), ...args);
-    return [dqkv];
+  // head h of row i of batch entry b at b·T·ld + i·ld + h·hs (+ C for keys, 2C for values when packed)
+  const ld = packed ? 3 * c : c;
+  const merged = (offset: number, rowStride: number): Layout => ({
+    offset,
+    batchStride: t * rowStride,
+    headStride: hs,
+    rowStride,
+  });
+  return fusedAttention(fn, backend, {
+    sources: xs,
+    q: [0, merged(0, ld)],
+    k: packed ? [0, merged(c, ld)] : [1, merged(0, ld)],
+    v: packed ? [0, merged(2 * c, ld)] : [2, merged(0, ld)],
+    outShape: [b, t, c],
+    out: merged(0, c),
+    attrs: { batch: b, heads: nHead, tq: t, tk: t, headSize: hs, scale, causal },
+    p,
+    generator: options.generator,
+  }); // (B, T, C), heads merged
+}
+
+/** Where an operand lies in its tensor: an {@link AttentionView} without the storage. */
+type Layout = Omit<AttentionView, 'storage'>;
+
+/** A fused attention call: the source tensors and, for q, k and v, which source and where in it. */
+interface FusedCall {
+  /** The distinct input tensors (one packed projection, or three). */
+  sources: readonly Tensor[];
+  q: readonly [number, Layout];
+  k: readonly [number, Layout];
+  v: readonly [number, Layout];
+  /** The shape of the output tensor and where its heads lie. */
+  outShape: readonly number[];
+  out: Layout;
+  attrs: Omit<AttentionAttrs, 'dropout' | 'seed'>;
+  p: number;
+  generator: RandomGenerator | undefined;
+}
+
+/** True when the backend's `attention` kernel can run this call (with dropout `p`). */
+function fusable(backend: Backend, p: number): boolean {
+  const { fusedAttention, fusedAttentionDropout } = backend.capabilities;
+  return (
+    fusedAttention &&
+    (p === 0 || fusedAttentionDropout === true) &&
+    backend.attention !== undefined &&
+    backend.attentionBackward !== undefined
+  );
+}
+
+/**
+ * Runs the backend's `attention` kernel on views of the sources and records its backward: one gradient per
+ * source, written through the same views (the views of q, k and v together cover every element of their
+ * sources, so every element of each gradient is written).
+ */
+function fusedAttention(fn: string, backend: Backend, call: FusedCall): Tensor {
+  const { sources, attrs, p } = call;
+  const seed = p > 0 ? (call.generator ?? getGenerator()).uint32() : 0;
+  const all: AttentionAttrs = { ...attrs, dropout: p, seed };
+  const s = (x: Tensor) => x.storage(fn);
+  const view = (x: Tensor, layout: Layout): AttentionView => ({ storage: s(x), ...layout });
+  const out = output(backend, call.outShape, 'float32');
+  const lse = output(backend, [attrs.batch * attrs.heads, attrs.tq], 'float32'); // (B·H, Tq) log-sum-exp per row
+  const [q, k, v] = [call.q, call.k, call.v].map(([i, layout]) => view(sources[i]!, layout)) as [
+    AttentionView,
+    AttentionView,
+    AttentionView,
+  ];
+  const o = view(out, call.out);
+  backend.attention!({ q, k, v, out: o, lse: s(lse) }, all);
+  return record(fn, out, sources, (g, needs) => {
+    const grads = sources.map((x) => output(backend, x.shape, 'float32')); // every element written
+    const [dq, dk, dv] = [call.q, call.k, call.v].map(([i, layout]) => view(grads[i]!, layout)) as [
+      AttentionView,
+      AttentionView,
+      AttentionView,
+    ];
+    backend.attentionBackward!({ q, k, v, out: o, lse: s(lse), dout: view(g, call.out), dq, dk, dv }, all);
+    return grads.map((d, i) => (needs[i] ? d : null));
   });
 }
 
 /** The `dropout` option, checked: a probability in [0, 1). */
-function dropoutOf(options: SelfAttentionOptions): number {
+function dropoutOf(fn: string, options: AttentionOptions): number {
   const p = options.dropout ?? 0;
   if (!(p >= 0 && p < 1)) {
     throw new LxmlsTensorError('INVALID_ARGUMENT', 'dropout must be a probability below 1', {
-      fn: 'selfAttention',
+      fn,
       argument: 'options.dropout',
       expected: 'a number in [0, 1)',
       received: String(p),
@@ -226,8 +284,8 @@ function dropoutOf(options: SelfAttentionOptions): number {
 }
 
 /**
- * Attention on heads `(B, nh, T, hs)` composed from the other ops, with dropout on the weights:
- * `matmul(dropout(softmax(maskedFill(scale · q kᵀ))), v)`, the steps of the course's attention.
+ * Attention composed from the other ops, minGPT's lines with dropout on the weights:
+ * `matmul(dropout(softmax(maskedFill(scale · q kᵀ))), v)` on `(…, Tq, d)` queries and `(…, Tk, d)` keys.
  */
 function composedAttention(
   q: Tensor,
@@ -238,79 +296,16 @@ function composedAttention(
   p: number,
   generator: RandomGenerator | undefined,
 ): Tensor {
-  if (p === 0) return scaledDotProductAttention(q, k, v, { causal, scale }); // (B, nh, T, hs)
-  const t = q.shape[2]!;
-  let att = mul(matmul(q, k, { transposeB: true }), scale); // (B, nh, T, T)
+  const tq = q.shape[q.shape.length - 2]!;
+  const tk = k.shape[k.shape.length - 2]!;
+  let att = mul(matmul(q, k, { transposeB: true }), scale); // (…, Tq, Tk)
   if (causal) {
-    const above = Array.from({ length: t }, (_, i) => Array.from({ length: t }, (_, j) => (j > i ? 1 : 0)));
-    att = maskedFill(att, tensor(above, [t, t], 'int32'), Number.NEGATIVE_INFINITY); // (B, nh, T, T)
-  }
-  const weights = dropout(softmax(att), p, { generator: generator ?? getGenerator() }); // (B, nh, T, T)
-  return matmul(weights, v); // (B, nh, T, hs)
-}
-
-/** {@link selfAttention} on three projections `[q, k, v]`, each `(B, T, C)`. */
-function selfAttentionSplit(
-  qkv: readonly [Tensor, Tensor, Tensor],
-  nHead: number,
-  options: SelfAttentionOptions,
-): Tensor {
-  const [q, k, v] = qkv;
-  const backend = backendOf('selfAttention', q, k, v);
-  for (const x of qkv) expectDtype('selfAttention', x, 'float32', 'qkv');
-  const [b, t, c] = q.shape as [number, number, number];
-  const hs = c / nHead;
-  if (
-    qkv.length !== 3 ||
-    q.shape.length !== 3 ||
-    !sameShape(k.shape, q.shape) ||
-    !sameShape(v.shape, q.shape) ||
-    !Number.isInteger(nHead) ||
-    nHead < 1 ||
-    !Number.isInteger(hs)
-  ) {
-    throw new LxmlsTensorError('SHAPE_MISMATCH', 'q, k and v must be (B, T, C) with C a multiple of nHead', {
-      fn: 'selfAttention',
-      expected: `three tensors (B, T, ${nHead}·head size)`,
-      received: `${qkv.map((x) => formatShape(x.shape)).join(', ')} with nHead ${nHead}`,
-    });
-  }
-  const { causal = false, scale = 1 / Math.sqrt(hs) } = options;
-  const p = dropoutOf(options);
-  const fused =
-    backend.capabilities.fusedAttention && (p === 0 || backend.capabilities.fusedAttentionDropout);
-  if (!fused || !backend.attentionSplit || !backend.attentionSplitBackward) {
-    const heads = (x: Tensor) => permute(reshape(x, [b, t, nHead, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
-    const y = composedAttention(heads(q), heads(k), heads(v), causal, scale, p, options.generator); // (B, nh, T, hs)
-    return reshape(permute(y, [0, 2, 1, 3]), [b, t, c]); // (B, T, C)
-  }
-  const seed = p > 0 ? (options.generator ?? getGenerator()).uint32() : 0;
-  const out = output(backend, [b, t, c], 'float32'); // (B, T, C), heads merged
-  const lse = output(backend, [b * nHead, t], 'float32'); // saved log-sum-exp of each score row
-  const s = (x: Tensor) => x.storage('selfAttention');
-  backend.attentionSplit(s(q), s(k), s(v), s(out), s(lse), b, t, nHead, hs, scale, causal, p, seed);
-  return record('selfAttention', out, [q, k, v], (g, needs) => {
-    const grads = [q, k, v].map(() => output(backend, q.shape, 'float32')); // (B, T, C) each
-    const [dq, dk, dv] = grads as [Tensor, Tensor, Tensor];
-    backend.attentionSplitBackward!(
-      s(q),
-      s(k),
-      s(v),
-      s(out),
-      s(lse),
-      s(g),
-      s(dq),
-      s(dk),
-      s(dv),
-      b,
-      t,
-      nHead,
-      hs,
-      scale,
-      causal,
-      p,
-      seed,
+    const above = Array.from({ length: tq }, (_, i) =>
+      Array.from({ length: tk }, (_, j) => (j > i + tk - tq ? 1 : 0)),
     );
-    return grads.map((d, i) => (needs[i] ? d : null));
-  });
+    att = maskedFill(att, tensor(above, [tq, tk], 'int32'), Number.NEGATIVE_INFINITY); // (…, Tq, Tk)
+  }
+  let weights = softmax(att); // (…, Tq, Tk)
+  if (p > 0) weights = dropoutOp(weights, p, { generator: generator ?? getGenerator() });
+  return matmul(weights, v); // (…, Tq, d)
 }

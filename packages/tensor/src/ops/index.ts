@@ -3,7 +3,6 @@ export { type AdamWOptions, adamwUpdate } from './adamw.js';
 export { add, binaryForward, div, maximum, mul, pow, sub, unbroadcast } from './arithmetic.js';
 export {
   type AttentionOptions,
-  type SelfAttentionOptions,
   scaledDotProductAttention,
   selfAttention,
 } from './attention.js';

@@ -236,6 +236,27 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     fn: ([q, k, v]) => ops.selfAttention([q!, k!, v!], 3),
   },
   {
+    name: 'scaledDotProductAttention(q, k, v, { causal: true, dropout: 0.25 }) Tq 3 < Tk 5, a seeded generator',
+    inputs: [T([2, 3, 3, 4]), T([2, 3, 5, 4]), T([2, 3, 5, 4])],
+    fn: ([q, k, v]) =>
+      ops.scaledDotProductAttention(q!, k!, v!, {
+        causal: true,
+        dropout: 0.25,
+        generator: new RandomGenerator(7),
+      }),
+  },
+  {
+    name: 'scaledDotProductAttention(q, k, v, { dropout: 0.25 }) cross-attention Tq 4, Tk 2, not causal',
+    inputs: [T([3, 4, 5]), T([3, 2, 5]), T([3, 2, 5])],
+    fn: ([q, k, v]) =>
+      ops.scaledDotProductAttention(q!, k!, v!, { dropout: 0.25, generator: new RandomGenerator(8) }),
+  },
+  {
+    name: 'selfAttention(qkv, 3, { dropout: 0.25 }) packed (2, 4, 3·3·2), not causal',
+    inputs: [T([2, 4, 18])],
+    fn: ([qkv]) => ops.selfAttention(qkv!, 3, { dropout: 0.25, generator: new RandomGenerator(9) }),
+  },
+  {
     name: 'linear(x, weight, bias) (2, 3, 5) with weight (7, 5)',
     inputs: [T([2, 3, 5]), T([7, 5]), T([7])],
     fn: ([x, w, b]) => ops.linear(x!, w!, b!),
