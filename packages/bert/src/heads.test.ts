@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { attentionPatterns, strongestHeads } from './heads.js';
+import { LxmlsBertError } from './errors.js';
+import { attentionPatterns, headPatterns, strongestHeads } from './heads.js';
 import { BertModel } from './model.js';
 import { BertTokenizer } from './tokenizer.js';
 import { attentionForViz } from './viz.js';
@@ -83,6 +84,88 @@ describe('attentionPatterns', () => {
     expect(Number.isNaN(heads[0]!.sameWord)).toBe(true); // no word of several pieces in the notebook's sentence
     expect(heads[0]!.previous).toBeGreaterThan(0);
   });
+});
+
+describe('headPatterns', () => {
+  // one layer of four heads on 6 tokens, each head a pure pattern; the first query of the "previous" head
+  // (it has no previous token) and the last of the "next" head look at themselves
+  const tokens = ['[CLS]', 'the', 'run', '##ning', 'the', '[SEP]'];
+  const T = tokens.length;
+  const oneHot = (pick: (i: number) => number) =>
+    tokens.map((_, i) => tokens.map((_, j) => (j === pick(i) ? 1 : 0)));
+  const previous = oneHot((i) => Math.max(i - 1, 0));
+  const next = oneHot((i) => Math.min(i + 1, T - 1));
+  const cls = oneHot(() => 0);
+  const uniform = tokens.map(() => tokens.map(() => 1 / T));
+
+  test.each([
+    ['previous', 0, { previous: 1, next: 0, self: 1 / T, cls: 2 / T, sep: 0 }],
+    ['next', 1, { previous: 0, next: 1, self: 1 / T, cls: 0, sep: 2 / T }],
+    ['[CLS]', 2, { previous: 1 / (T - 1), next: 0, self: 1 / T, cls: 1, sep: 0 }],
+    ['uniform', 3, { previous: 1 / T, next: 1 / T, self: 1 / T, cls: 1 / T, sep: 1 / T }],
+  ])('headPatterns scores a %s head (head %i) as computed by hand', (_, h, expected) => {
+    const { heads, texts: n, queries } = headPatterns([[previous, next, cls, uniform]], tokens);
+    expect([n, queries, heads.length]).toEqual([1, T, 4]);
+    for (const [key, value] of Object.entries(expected)) {
+      expect(heads[h]![key as keyof (typeof heads)[0]]).toBeCloseTo(value, 12);
+    }
+  });
+
+  test('headPatterns: same token over the queries whose token recurs, same word over the pieces of a word', () => {
+    const { heads } = headPatterns([[previous, next, cls, uniform]], tokens);
+    // "the" at 1 and 4: the previous head puts nothing on the other "the"; of "run ##ning", query 3 looks at 2
+    expect(heads[0]!.sameToken).toBe(0);
+    expect(heads[0]!.sameWord).toBeCloseTo(0.5, 12); // query 3 on 2 (1), query 2 on 1 (0)
+    expect(heads[1]!.sameWord).toBeCloseTo(0.5, 12); // query 2 on 3 (1), query 3 on 4 (0)
+    expect(heads[3]!.sameToken).toBeCloseTo(1 / T, 12);
+  });
+
+  test('headPatterns reads row-major T·T arrays as lxmls viz holds them, with the same scores', () => {
+    const flat = [[previous, next, cls, uniform].map((w) => Float32Array.from(w.flat()))];
+    const a = headPatterns(flat, tokens).heads;
+    const b = headPatterns([[previous, next, cls, uniform]], tokens).heads;
+    for (const [i, h] of a.entries()) {
+      for (const key of ['previous', 'next', 'self', 'cls', 'sep', 'sameToken', 'sameWord'] as const) {
+        expect(h[key]).toBeCloseTo(b[i]![key], 6);
+      }
+    }
+  });
+
+  test('headPatterns without [CLS]/[SEP] or words of several pieces gives NaN for those', () => {
+    const { heads } = headPatterns([[uniform.slice(1, 3).map((r) => r.slice(1, 3))]], ['a', 'b']);
+    expect([heads[0]!.cls, heads[0]!.sep, heads[0]!.sameToken, heads[0]!.sameWord]).toEqual([
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+    ]);
+  });
+
+  test('headPatterns counts the special tokens named in its options', () => {
+    const three = ['<s>', 'a', '</s>'];
+    const first = three.map(() => three.map((_, j) => (j === 0 ? 1 : 0)));
+    const { heads } = headPatterns([[first]], three, { clsToken: '<s>', sepToken: '</s>' });
+    expect([heads[0]!.cls, heads[0]!.sep]).toEqual([1, 0]);
+  });
+
+  test.each([
+    ['heads', [[previous, next], [previous]], 'attention[1]', '1 heads'],
+    ['rows', [[previous.slice(1)]], 'attention[0][0]', '5 rows'],
+    ['numbers', [[Float32Array.from(previous.flat()).subarray(1)]], 'attention[0][0]', '35 numbers'],
+  ])(
+    'headPatterns throws SHAPE_MISMATCH for weights whose %s disagree',
+    (_, attention, argument, received) => {
+      const call = () => headPatterns(attention, tokens);
+      expect(call).toThrow(LxmlsBertError);
+      try {
+        call();
+      } catch (error) {
+        expect((error as LxmlsBertError).code).toBe('SHAPE_MISMATCH');
+        expect((error as Error).message).toContain(argument);
+        expect((error as Error).message).toContain(received);
+      }
+    },
+  );
 });
 
 describe('strongestHeads', () => {

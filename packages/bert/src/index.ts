@@ -26,6 +26,9 @@ export {
   type AttentionPatternsOptions,
   attentionPatterns,
   type HeadPatternScores,
+  type HeadPatternsOptions,
+  type HeadWeights,
+  headPatterns,
   strongestHeads,
 } from './heads.js';
 export { BertIntermediate, BertLayer, BertOutput } from './layer.js';
