@@ -5,8 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertForMaskedLM, BertTokenizer, loadBertFolder } from '@lxmls/bert';
+import { manualSeed, tensor } from '@lxmls/tensor';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { heldOutSentences, parsePretrainArgs, pretrainBert, sinusoidalPositions } from './pretrain-bert.js';
+import {
+  calibrateUnseenBias,
+  corpusSoftmax,
+  heldOutSentences,
+  parsePretrainArgs,
+  pretrainBert,
+  sinusoidalPositions,
+} from './pretrain-bert.js';
 
 const VOCAB = fileURLToPath(new URL('./__fixtures__/tiny-bert/vocab.txt', import.meta.url));
 const LINES = [
@@ -76,6 +84,42 @@ describe('pretrainBert', () => {
     expect(again.iterations).toBe(4);
   });
 
+  test('pretrainBert with outputVocab corpus and mlmProbability 0.4 trains and saves a full-vocabulary model', async () => {
+    const out = join(dir, 'corpus-softmax');
+    const options = {
+      corpus: join(dir, 'corpus.txt'),
+      vocab: VOCAB,
+      out,
+      layers: 1,
+      heads: 2,
+      hidden: 8,
+      maxLength: 16,
+      batchSize: 4,
+      iters: 3,
+      evalEvery: 0,
+      evalBatches: 1,
+      patternSentences: 2,
+      heldOutFraction: 0.2,
+      mlmProbability: 0.4,
+      outputVocab: 'corpus' as const,
+    };
+    await pretrainBert(options);
+    const training = JSON.parse(await readFile(join(out, 'training.json'), 'utf8'));
+    expect(training.hyperparameters).toMatchObject({ mlmProbability: 0.4, outputVocab: 'corpus' });
+    expect(Number.isFinite(training.heldOut.mlmLoss)).toBe(true);
+    const mlm = BertForMaskedLM.fromSafetensors(
+      await readFile(join(out, 'config.json'), 'utf8'),
+      await readFile(join(out, 'model.safetensors')),
+    );
+    // every WordPiece outside the corpus shares one bias, below the trained ones (float16)
+    const bias = mlm.cls.predictions.bias.data();
+    const tokenizer = BertTokenizer.fromVocab(await readFile(VOCAB, 'utf8'));
+    const unseen = tokenizer.convertTokensToIds(['lake', 'computer', 'zebra']).map((id) => bias[id]!);
+    expect(new Set(unseen).size).toBe(1);
+    expect(unseen[0]!).toBeLessThan(0);
+    mlm.dispose();
+  });
+
   test('pretrainBert with the same seed trains the same model', async () => {
     const run = async (name: string) => {
       const options = {
@@ -100,6 +144,59 @@ describe('pretrainBert', () => {
   });
 });
 
+describe('corpusSoftmax', () => {
+  test('corpusSoftmax loss is the cross-entropy over the candidate columns of the full logits', () => {
+    manualSeed(3);
+    const mlm = new BertForMaskedLM({
+      vocabSize: 12,
+      hiddenSize: 8,
+      numHiddenLayers: 1,
+      numAttentionHeads: 2,
+      intermediateSize: 16,
+      maxPositionEmbeddings: 8,
+      hiddenDropoutProb: 0,
+      attentionProbsDropoutProb: 0,
+    });
+    mlm.eval();
+    const candidates = Int32Array.from([1, 4, 5, 9]);
+    const x = tensor(Int32Array.from([1, 3, 4, 5, 9, 2]), [2, 3], 'int32');
+    const y = tensor(Int32Array.from([-1, 4, -1, 9, -1, 1]), [2, 3], 'int32');
+    const loss = corpusSoftmax(mlm, candidates).forward(x, y).loss!.item();
+    const full = mlm.forward(x).logits.data(); // (2, 3, 12)
+    let expected = 0;
+    const targets = [
+      [1, 4],
+      [3, 9],
+      [5, 1],
+    ]; // flat position, target id
+    for (const [position, target] of targets) {
+      const row = Array.from(candidates, (id) => full[position! * 12 + id]!);
+      const max = Math.max(...row);
+      const logSum = max + Math.log(row.reduce((sum, v) => sum + Math.exp(v - max), 0));
+      expected += logSum - full[position! * 12 + target!]!;
+    }
+    expect(loss).toBeCloseTo(expected / targets.length, 5);
+    mlm.dispose();
+  });
+
+  test('calibrateUnseenBias gives the tokens outside the candidates the seen-once mean less ln 2', () => {
+    const mlm = new BertForMaskedLM({
+      vocabSize: 6,
+      hiddenSize: 8,
+      numHiddenLayers: 1,
+      numAttentionHeads: 2,
+      intermediateSize: 16,
+      maxPositionEmbeddings: 8,
+    });
+    const bias = mlm.cls.predictions.bias;
+    bias.copyFrom(Float32Array.from([5, 1, 2, 3, 5, 5]));
+    calibrateUnseenBias(mlm, Int32Array.from([1, 2, 3]), Int32Array.from([0, 1, 1, 7, 0, 0]));
+    const want = 1.5 - Math.LN2;
+    expect(Array.from(bias.data())).toEqual([want, 1, 2, 3, want, want].map((v) => Math.fround(v)));
+    mlm.dispose();
+  });
+});
+
 describe('parsePretrainArgs', () => {
   test('parsePretrainArgs reads the paths and the integer options', () => {
     const options = parsePretrainArgs([
@@ -115,6 +212,10 @@ describe('parsePretrainArgs', () => {
       '64',
       '--lr',
       '1e-3',
+      '--mlm-probability',
+      '0.4',
+      '--output-vocab',
+      'corpus',
     ]);
     expect(options).toEqual({
       corpus: 'c.txt',
@@ -123,6 +224,8 @@ describe('parsePretrainArgs', () => {
       iters: 1200,
       maxLength: 64,
       lr: 0.001,
+      mlmProbability: 0.4,
+      outputVocab: 'corpus',
     });
   });
   test.each([
@@ -131,6 +234,11 @@ describe('parsePretrainArgs', () => {
       'a bad integer',
       ['--corpus', 'c', '--vocab', 'v', '--out', 'o', '--iters', '1.5'],
       /--iters must be an integer/,
+    ],
+    [
+      'an unknown --output-vocab',
+      ['--corpus', 'c', '--vocab', 'v', '--out', 'o', '--output-vocab', 'train'],
+      /--output-vocab must be full or corpus/,
     ],
     [
       'an unknown --position-init',

@@ -28,8 +28,21 @@ import {
   MlmBatchSampler,
   strongestHeads,
 } from '@lxmls/bert';
-import { argmax, getBackend, manualSeed, noGrad, setBackend, tensor, tidy } from '@lxmls/tensor';
-import { Trainer } from '@lxmls/trainer';
+import {
+  argmax,
+  crossEntropy,
+  gather,
+  getBackend,
+  linear,
+  manualSeed,
+  noGrad,
+  reshape,
+  setBackend,
+  type Tensor,
+  tensor,
+  tidy,
+} from '@lxmls/tensor';
+import { type ModelOutput, type TrainableModel, Trainer } from '@lxmls/trainer';
 
 /** The options of {@link pretrainBert}; every one has a default but the paths. */
 export interface PretrainBertOptions {
@@ -67,6 +80,16 @@ export interface PretrainBertOptions {
    * every relative offset a linear map and lets previous- and next-token heads appear much sooner.
    */
   positionInit?: 'normal' | 'sinusoidal';
+  /** The share of positions chosen for the loss (default 0.15, BERT's). */
+  mlmProbability?: number;
+  /**
+   * The softmax of the training loss: `'full'` (default, all 30,522 WordPieces) or `'corpus'` (only the
+   * WordPieces of the training text, every target among them: the same gradients for those, 3.5× less work
+   * on tinyshakespeare's 8,647). With `'corpus'`, the output bias of the WordPieces never seen is set, in
+   * every saved file, to that of those seen once less ln 2 (add-one counts 1 and 2), so the saved model is a
+   * full-vocabulary BERT; the held-out evaluation always uses the full softmax.
+   */
+  outputVocab?: 'full' | 'corpus';
   /** Warmup iterations (default iters / 20). */
   warmup?: number;
   /** The seed of the initialisation, the batches and the held-out masks (default 0). */
@@ -134,6 +157,110 @@ export function sinusoidalPositions(positions: number, dim: number, std: number)
  * twice what a uniform head puts on one position of the held-out sentences (0.063 over those of 6–30 WordPieces).
  */
 const WORTH_LOOKING_AT = 0.15;
+
+/**
+ * `model` with its training loss's softmax restricted to `candidates` (sorted token ids, every target among
+ * them): the encoder, the head's transform and the tied decoder as in `BertForMaskedLM.forward`, but the
+ * decoder's rows and bias gathered at the candidates, `(N, K)` logits instead of `(N, V)`. The parameters are
+ * the model's own: training the wrapper trains the model.
+ *
+ * @param model - The masked language model.
+ * @param candidates - The token ids the softmax ranges over, ascending.
+ * @returns A model for @lxmls/trainer's `Trainer`.
+ * @example
+ * ```ts
+ * import { BertForMaskedLM } from '@lxmls/bert';
+ * import { tensor } from '@lxmls/tensor';
+ * import { corpusSoftmax } from './pretrain-bert.js';
+ * const mlm = new BertForMaskedLM({ vocabSize: 10, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 16, maxPositionEmbeddings: 8 });
+ * const trained = corpusSoftmax(mlm, Int32Array.from([2, 3, 5]));
+ * const out = trained.forward(tensor(Int32Array.from([1, 2, 3, 5]), [1, 4], 'int32'), tensor(Int32Array.from([-1, 2, -1, 5]), [1, 4], 'int32'));
+ * console.log(out.logits!.shape, out.loss!.shape); // → [ 2, 3 ] []
+ * ```
+ */
+export function corpusSoftmax(model: BertForMaskedLM, candidates: Int32Array): TrainableModel {
+  const V = model.config.vocabSize;
+  const slot = new Int32Array(V).fill(-1);
+  candidates.forEach((id, k) => {
+    slot[id] = k;
+  });
+  const ids = tensor(candidates, [candidates.length], 'int32'); // (K)
+  return {
+    parameters: () => model.parameters(),
+    namedParameters: () => model.namedParameters(),
+    train: (mode?: boolean) => model.train(mode),
+    configureOptimizers: (config) => model.configureOptimizers(config),
+    get training() {
+      return model.training;
+    },
+    forward(x: Tensor, y: Tensor): ModelOutput {
+      const h = model.bert.forward({ inputIds: x }).lastHiddenState; // (B, T, C)
+      const [B, T, C] = h.shape as [number, number, number];
+      const labels = y.data();
+      const positions: number[] = [];
+      const targets: number[] = [];
+      labels.forEach((label, i) => {
+        if (label >= 0) {
+          positions.push(i);
+          targets.push(slot[label]!);
+        }
+      });
+      const chosen = gather(
+        reshape(h, [B * T, C]),
+        tensor(Int32Array.from(positions), [positions.length], 'int32'),
+      ); // (N, C)
+      const head = model.cls.predictions;
+      const weight = gather(head.decoderWeight, ids); // (K, C)
+      const bias = reshape(gather(reshape(head.bias, [V, 1]), ids), [candidates.length]); // (K)
+      const logits = linear(head.transform.forward(chosen), weight, bias); // (N, K)
+      const loss = crossEntropy(logits, tensor(Int32Array.from(targets), [targets.length], 'int32')); // ()
+      return { loss, logits };
+    },
+  };
+}
+
+/**
+ * Sets the output bias of the WordPieces outside `candidates` to the mean bias of those seen once in training
+ * less ln 2, so that the saved full-vocabulary model gives a WordPiece never seen half the probability of one
+ * seen once, as add-one counts do (1 against 2). Used with {@link corpusSoftmax}, which leaves those biases
+ * untrained.
+ *
+ * @param model - The masked language model (its `cls.predictions.bias` is changed in place).
+ * @param candidates - The token ids seen in training, ascending.
+ * @param counts - How often each token id occurs in the training text, `(V)`.
+ * @example
+ * ```ts
+ * import { BertForMaskedLM } from '@lxmls/bert';
+ * import { noGrad } from '@lxmls/tensor';
+ * import { calibrateUnseenBias } from './pretrain-bert.js';
+ * const mlm = new BertForMaskedLM({ vocabSize: 5, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 16, maxPositionEmbeddings: 8 });
+ * const bias = mlm.cls.predictions.bias;
+ * noGrad(() => bias.copyFrom(Float32Array.from([0, 1, 3, 0, 0])));
+ * calibrateUnseenBias(mlm, Int32Array.from([1, 2]), Int32Array.from([0, 1, 4, 0, 0])); // token 1 seen once
+ * console.log(Array.from(bias.data(), (b) => b.toFixed(3))); // → [ '0.307', '1.000', '3.000', '0.307', '0.307' ]
+ * ```
+ */
+export function calibrateUnseenBias(
+  model: BertForMaskedLM,
+  candidates: Int32Array,
+  counts: Int32Array,
+): void {
+  const bias = model.cls.predictions.bias; // (V)
+  const values = Float32Array.from(bias.data());
+  let sum = 0;
+  let n = 0;
+  for (const id of candidates) {
+    if (counts[id] === 1) {
+      sum += values[id]!;
+      n++;
+    }
+  }
+  const unseen = (n > 0 ? sum / n : Math.min(...values)) - Math.LN2;
+  const isCandidate = new Uint8Array(values.length);
+  for (const id of candidates) isCandidate[id] = 1;
+  for (let i = 0; i < values.length; i++) if (!isCandidate[i]) values[i] = unseen;
+  noGrad(() => bias.copyFrom(values));
+}
 
 /** The held-out MLM loss and accuracy (argmax = original token) over fixed masked batches. */
 function evaluateMlm(
@@ -236,6 +363,8 @@ export async function pretrainBert(
     evalBatches = 20,
     patternSentences = 200,
     threads = 1,
+    mlmProbability = 0.15,
+    outputVocab = 'full',
   } = options;
   const intermediate = options.intermediate ?? 4 * hidden;
   const dropout = options.dropout ?? 0.1;
@@ -268,10 +397,16 @@ export async function pretrainBert(
     vocabSize,
     minLength,
     maxLength,
+    mlmProbability,
     isContinuation: (id: number) => continuation[id] === 1,
   };
   const sampler = new MlmBatchSampler(trainIds, { ...samplerOptions, seed });
-  const heldSampler = new MlmBatchSampler(heldIds, { ...samplerOptions, seed: seed + 1 });
+  // held out at BERT's 15% whatever the training rate, so that held-out losses compare across runs
+  const heldSampler = new MlmBatchSampler(heldIds, {
+    ...samplerOptions,
+    mlmProbability: 0.15,
+    seed: seed + 1,
+  });
   const heldBatches = Array.from({ length: evalBatches }, () => heldSampler.sampleBatch(batchSize));
   const sentences = heldOutSentences(heldText, tokenizer, patternSentences, Math.min(40, maxLength - 2));
 
@@ -318,9 +453,17 @@ export async function pretrainBert(
     seed,
     yieldEvery: null,
   });
-  const trainer = new Trainer(trainerConfig, model, sampler);
+  const counts = new Int32Array(vocabSize);
+  for (const id of trainIds) counts[id]!++;
+  const candidates = Int32Array.from(Array.from(counts).flatMap((c, id) => (c > 0 ? [id] : [])));
+  const trained = outputVocab === 'corpus' ? corpusSoftmax(model, candidates) : model;
+  if (outputVocab === 'corpus') {
+    log(`softmax of the training loss over the ${candidates.length} WordPieces of the training text`);
+  }
+  const trainer = new Trainer(trainerConfig, trained, sampler);
   mkdirSync(options.out, { recursive: true });
   const save = (extra: Record<string, unknown>) => {
+    if (outputVocab === 'corpus') calibrateUnseenBias(model, candidates, counts);
     writeFileSync(
       join(options.out, 'model.safetensors'),
       model.toSafetensors({ dtype: 'float16', metadata: { format: 'pt' } }),
@@ -355,6 +498,9 @@ export async function pretrainBert(
         seed,
         weightDecay: 0.01,
         gradNormClip: 1,
+        mlmProbability,
+        outputVocab,
+        positionInit: options.positionInit ?? 'normal',
       },
       iterations: iter,
       trainSeconds: Math.round(seconds),
@@ -522,6 +668,8 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
       dropout: { type: 'string' },
       'init-range': { type: 'string' },
       'position-init': { type: 'string' },
+      'mlm-probability': { type: 'string' },
+      'output-vocab': { type: 'string' },
       'held-out-fraction': { type: 'string' },
       'measure-only': { type: 'boolean' },
       ...Object.fromEntries(INT_OPTIONS.map((k) => [k, { type: 'string' as const }])),
@@ -551,6 +699,13 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
         `pretrain-bert: --position-init must be normal or sinusoidal, received ${positionInit}`,
       );
     options.positionInit = positionInit;
+  }
+  if (v['mlm-probability'] !== undefined) options.mlmProbability = Number(v['mlm-probability']);
+  const outputVocab = v['output-vocab'];
+  if (outputVocab !== undefined) {
+    if (outputVocab !== 'full' && outputVocab !== 'corpus')
+      throw new Error(`pretrain-bert: --output-vocab must be full or corpus, received ${outputVocab}`);
+    options.outputVocab = outputVocab;
   }
   if (v['held-out-fraction'] !== undefined) options.heldOutFraction = Number(v['held-out-fraction']);
   if ((values as Record<string, unknown>)['measure-only'] === true) options.measureOnly = true;
