@@ -9,8 +9,11 @@ import * as backendWasm from '@lxmls/backend-wasm';
 import * as base from '@lxmls/base';
 import * as bert from '@lxmls/bert';
 import * as bpe from '@lxmls/bpe';
+import * as bpeCore from '@lxmls/bpe/core';
+import * as bpeGpt2 from '@lxmls/bpe/gpt2';
 import * as course from '@lxmls/course';
 import * as gpt from '@lxmls/gpt';
+import * as hub from '@lxmls/hub';
 import * as models from '@lxmls/models';
 import * as nn from '@lxmls/nn';
 import * as tensor from '@lxmls/tensor';
@@ -36,8 +39,11 @@ const modules: Record<string, unknown> = {
   '@lxmls/base': base,
   '@lxmls/bert': bert,
   '@lxmls/bpe': bpe,
+  '@lxmls/bpe/core': bpeCore,
+  '@lxmls/bpe/gpt2': bpeGpt2,
   '@lxmls/course': course,
   '@lxmls/gpt': gpt,
+  '@lxmls/hub': hub,
   '@lxmls/models': models,
   '@lxmls/nn': nn,
   '@lxmls/tensor': tensor,

@@ -25,7 +25,7 @@ import {
 import { add, arange, crossEntropy, getGenerator, RandomGenerator, type Tensor } from '@lxmls/tensor';
 import { Block } from './block.js';
 import { type LoadCheckpointOptions, loadCheckpoint } from './checkpoint/load.js';
-import { type SaveHuggingFaceOptions, saveHuggingFace } from './checkpoint/save.js';
+import { type SaveFolderOptions, saveHuggingFace } from './checkpoint/save.js';
 import {
   type GPTConfig,
   getDefaultConfig,
@@ -227,14 +227,12 @@ export class GPT extends Module {
    * Saves the model as a Hugging Face GPT-2 checkpoint folder (`config.json` + `model.safetensors`), which
    * {@link GPT.fromPretrained} and transformers' `GPT2LMHeadModel.from_pretrained(dir)` load. Node only.
    *
-   * @param dir - The folder (created if needed; files are written atomically).
-   * @param options - `tieWordEmbeddings`, safetensors `metadata`.
+   * @param dir - The folder (created if needed; written whole and atomically, an existing model folder
+   *   replaced unless `overwrite: false`).
+   * @param options - `tieWordEmbeddings`, safetensors `metadata`, `float16`, `overwrite`, `extraFiles`.
    * @returns The paths written.
    */
-  save(
-    dir: string,
-    options: SaveHuggingFaceOptions = {},
-  ): Promise<{ configPath: string; weightsPath: string }> {
+  save(dir: string, options: SaveFolderOptions = {}): Promise<{ configPath: string; weightsPath: string }> {
     return saveHuggingFace(dir, this.config, this.stateDict(), options);
   }
 

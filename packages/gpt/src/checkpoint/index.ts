@@ -4,11 +4,8 @@
  * Every export of this folder is listed here; the package's index re-exports them all.
  */
 
-export {
-  BROWSER_CACHE_NAME,
-  cachePathForUrl,
-  defaultCacheDir,
-} from './cache.js';
+/** The download options and progress events of @lxmls/hub, which `fromPretrained` takes. */
+export type { DownloadOptions, DownloadProgress } from '@lxmls/hub';
 export {
   type CompactVocabulary,
   compactFromKeep,
@@ -16,7 +13,6 @@ export {
   expandCompactVocabulary,
   VOCABULARY_ROWS,
 } from './compact-vocab.js';
-export type { DownloadOptions, DownloadProgress } from './download.js';
 export {
   type CheckpointConfig,
   type GptConfigToHfConfigOptions,
@@ -48,12 +44,12 @@ export {
 export {
   type HuggingFaceFiles,
   type SaveConfig,
+  type SaveFolderOptions,
   type SaveHuggingFaceOptions,
   saveHuggingFace,
   toHuggingFaceFiles,
 } from './save.js';
 export {
-  DEFAULT_HUB_URL,
   HUB_MODELS,
   type HubModel,
   hubBaseUrl,

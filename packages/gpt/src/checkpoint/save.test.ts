@@ -43,7 +43,9 @@ describe('saveHuggingFace', () => {
       configPath: join(dir, 'config.json'),
       weightsPath: join(dir, 'model.safetensors'),
     });
-    expect((await readdir(dir)).sort()).toEqual(['config.json', 'model.safetensors']); // no temporary file left
+    // the commit marker of @lxmls/hub's writeFolderAtomic, and no temporary file or folder left
+    expect((await readdir(dir)).sort()).toEqual(['.lxmls-commit.json', 'config.json', 'model.safetensors']);
+    expect(await readdir(join(dir, '..'))).toEqual(['out']);
     const again = await loadCheckpoint(dir);
     expect(again.config).toEqual(original.config);
     expect(again.tieWordEmbeddings).toBe(true);
@@ -127,6 +129,39 @@ describe('saveHuggingFace', () => {
     const again = await loadCheckpoint(dir);
     expect(again.config.residPdrop).toBe(0.25);
     for (const t of again.stateDict.values()) t.dispose();
+  });
+
+  test('saveHuggingFace over an existing checkpoint removes the files of the earlier model', async () => {
+    await saveHuggingFace(dir, original.config, original.stateDict, {
+      extraFiles: { 'tokenizer.json': '{}', 'lxmls.json': '{}' },
+    });
+    expect((await readdir(dir)).sort()).toEqual([
+      '.lxmls-commit.json',
+      'config.json',
+      'lxmls.json',
+      'model.safetensors',
+      'tokenizer.json',
+    ]);
+    await saveHuggingFace(dir, original.config, original.stateDict);
+    expect((await readdir(dir)).sort()).toEqual(['.lxmls-commit.json', 'config.json', 'model.safetensors']);
+  });
+
+  test('saveHuggingFace(dir, …, { overwrite: false }) over a checkpoint is INVALID_ARGUMENT and keeps it', async () => {
+    await saveHuggingFace(dir, original.config, original.stateDict);
+    const error = await saveHuggingFace(dir, original.config, original.stateDict, { overwrite: false }).catch(
+      (e: unknown) => e as LxmlsGptError,
+    );
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', fn: 'saveHuggingFace' });
+    expect((error as Error).message).toContain('dir already holds files');
+  });
+
+  test('saveHuggingFace(a path inside a file) is INVALID_ARGUMENT naming the file', async () => {
+    await saveHuggingFace(dir, original.config, original.stateDict);
+    const inside = join(dir, 'config.json', 'model');
+    const error = await saveHuggingFace(inside, original.config, original.stateDict).catch(
+      (e: unknown) => e as LxmlsGptError,
+    );
+    expect((error as Error).message).toContain(`inside the file ${join(dir, 'config.json')}`);
   });
 
   test("saveHuggingFace('') is INVALID_ARGUMENT", async () => {

@@ -3,18 +3,19 @@
  * transformers' `GPT2LMHeadModel.from_pretrained(dir)` loads and {@link loadCheckpoint} reads back.
  *
  * {@link toHuggingFaceFiles} makes the two files as bytes (anywhere, browsers included);
- * {@link saveHuggingFace} writes them into a folder in Node, each through a temporary file and a rename, so
- * a crash never leaves a half-written file.
+ * {@link saveHuggingFace} writes them into a folder in Node with @lxmls/hub's `writeFolderAtomic`: the whole
+ * folder is written under a temporary name, flushed and renamed into place with a commit marker, so a crash
+ * leaves the old checkpoint or the new one, never a mix, and files of an earlier model are never kept.
  */
 
+import { isNode, writeFolderAtomic } from '@lxmls/hub';
 import type { StateDict } from '@lxmls/nn';
 import { writeSafetensors } from '@lxmls/nn';
 import type { Tensor } from '@lxmls/tensor';
 import { LxmlsGptError } from '../errors.js';
 import { type CheckpointConfig, gptConfigToHfConfig } from './hf-config.js';
 import { checkHfTensorShapes, type MinGptStateDictToHfOptions, minGptStateDictToHf } from './hf-weights.js';
-import { isNode, nodePath, writeFileAtomic } from './runtime.js';
-import { CONFIG_FILE, WEIGHTS_FILE } from './source.js';
+import { asGptError, CONFIG_FILE, WEIGHTS_FILE } from './source.js';
 
 /** Options of {@link toHuggingFaceFiles} and {@link saveHuggingFace}. */
 export interface SaveHuggingFaceOptions extends MinGptStateDictToHfOptions {
@@ -22,6 +23,17 @@ export interface SaveHuggingFaceOptions extends MinGptStateDictToHfOptions {
   metadata?: Readonly<Record<string, string>>;
   /** Store the weights as `F16` (half the bytes; {@link loadCheckpoint} reads them back as float32). @defaultValue false */
   float16?: boolean;
+}
+
+/** Options of {@link saveHuggingFace}: the file options plus how the folder is written. */
+export interface SaveFolderOptions extends SaveHuggingFaceOptions {
+  /**
+   * Replace a model folder that already exists (a folder with `config.json` or a commit marker, and no
+   * subfolder; any other non-empty folder is refused). @defaultValue true
+   */
+  overwrite?: boolean;
+  /** More files to commit with the checkpoint, in the same atomic step (`tokenizer.json`, `lxmls.json`). */
+  extraFiles?: Readonly<Record<string, string | Uint8Array>>;
 }
 
 /** The two files of a Hugging Face checkpoint, as {@link toHuggingFaceFiles} makes them. */
@@ -90,16 +102,19 @@ export function toHuggingFaceFiles(
  * Saves a course GPT as a Hugging Face GPT-2 checkpoint folder (`config.json` + `model.safetensors`), which
  * transformers' `GPT2LMHeadModel.from_pretrained(dir)` and {@link loadCheckpoint} load. Node only.
  *
- * The folder is created if needed; each file is written to a temporary name and renamed, so an existing
- * checkpoint is replaced whole or not at all (the weights first, then the config).
+ * The folder is created if needed and written atomically (@lxmls/hub's `writeFolderAtomic`): an existing
+ * checkpoint is replaced whole or not at all, files of the earlier model included; `extraFiles` are
+ * committed in the same step.
  *
  * @param dir - The folder.
  * @param config - The course config.
  * @param stateDict - The course state dict, e.g. `gpt.stateDict()`.
- * @param options - As {@link toHuggingFaceFiles}.
+ * @param options - As {@link toHuggingFaceFiles}, plus `overwrite` (default true) and `extraFiles`.
  * @returns The paths of the two files written.
  * @throws {@link LxmlsGptError} as {@link toHuggingFaceFiles}; `INVALID_ARGUMENT` outside Node (use
- *   {@link toHuggingFaceFiles} there). File-system errors (permissions, a full disk) are passed on.
+ *   {@link toHuggingFaceFiles} there), for a folder that exists without `overwrite`, or one that is not a
+ *   model folder, or a path that cannot be written (inside a file, on `/proc`). File-system errors
+ *   (permissions, a full disk) are passed on, with nothing left behind.
  * @example
  * ```ts
  * import { loadCheckpoint, saveHuggingFace } from '@lxmls/gpt';
@@ -109,7 +124,7 @@ export function toHuggingFaceFiles(
  * const { config, stateDict } = await loadCheckpoint('packages/gpt/src/__fixtures__/tiny-gpt2');
  * const dir = join(await mkdtemp(join(tmpdir(), 'lxmls-')), 'my-gpt');
  * await saveHuggingFace(dir, config, stateDict);
- * console.log((await readdir(dir)).sort()); // → [ 'config.json', 'model.safetensors' ]
+ * console.log((await readdir(dir)).sort()); // → [ '.lxmls-commit.json', 'config.json', 'model.safetensors' ]
  * const again = await loadCheckpoint(dir);
  * console.log(again.stateDict.get('lm_head.weight')?.shape); // → [ 50257, 48 ]
  * await rm(join(dir, '..'), { recursive: true });
@@ -119,7 +134,7 @@ export async function saveHuggingFace(
   dir: string,
   config: SaveConfig,
   stateDict: StateDict,
-  options: SaveHuggingFaceOptions = {},
+  options: SaveFolderOptions = {},
 ): Promise<{ configPath: string; weightsPath: string }> {
   const fn = 'saveHuggingFace';
   if (!isNode()) {
@@ -139,10 +154,14 @@ export async function saveHuggingFace(
     });
   }
   const files = toHuggingFaceFiles(config, stateDict, options);
-  const { join } = await nodePath();
-  const configPath = join(dir, CONFIG_FILE);
-  const weightsPath = join(dir, WEIGHTS_FILE);
-  await writeFileAtomic(weightsPath, files[WEIGHTS_FILE]);
-  await writeFileAtomic(configPath, files[CONFIG_FILE]);
-  return { configPath, weightsPath };
+  try {
+    const [configPath, weightsPath] = await writeFolderAtomic(
+      dir,
+      { ...options.extraFiles, [CONFIG_FILE]: files[CONFIG_FILE], [WEIGHTS_FILE]: files[WEIGHTS_FILE] },
+      { overwrite: options.overwrite ?? true, fn },
+    ).then((paths) => paths.slice(-2));
+    return { configPath: configPath!, weightsPath: weightsPath! };
+  } catch (error) {
+    throw asGptError(error, fn);
+  }
 }

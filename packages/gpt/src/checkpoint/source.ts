@@ -5,20 +5,23 @@
  * The resolution order is: an `http(s)://` URL; then, in Node, a folder that exists (so a local folder named
  * `gpt2` wins over the hub); then a known hub id (`gpt2`, `gpt2-medium`, `gpt2-large`, `gpt2-xl`, also as
  * `openai-community/<name>`), fetched from `<hubUrl>/openai-community/<name>/resolve/<revision>/<file>`.
- * Downloads go through the cache of cache.ts (see download.ts for progress and errors).
+ * Reading, downloading and caching are @lxmls/hub's (limits, timeouts, redirects, a cache that heals); this
+ * file knows GPT-2's hub names and turns @lxmls/hub's errors into {@link LxmlsGptError}s with the same parts.
  */
 
-import { LxmlsGptError } from '../errors.js';
-import { type DownloadOptions, fetchFile } from './download.js';
 import {
-  envVar,
+  type DownloadOptions,
+  existingFolder,
+  folderSource,
+  type HubErrorCode,
+  hubRepoUrl,
   isNode,
-  nodeFs,
-  nodePath,
-  readWholeFile,
-  systemErrorCode,
-  tooLargeError,
-} from './runtime.js';
+  LxmlsHubError,
+  looksLikePath,
+  type ModelSource,
+  urlSource,
+} from '@lxmls/hub';
+import { type GptErrorCode, LxmlsGptError } from '../errors.js';
 
 /**
  * The GPT-2 checkpoints on the Hugging Face hub that `fromPretrained` knows by name (docs/course-behaviour.md §2.9).
@@ -37,17 +40,6 @@ export type HubModel = (typeof HUB_MODELS)[number];
 /** The organisation that holds the GPT-2 checkpoints on the hub (`gpt2` redirects there). */
 const HUB_ORG = 'openai-community';
 
-/**
- * The Hugging Face hub, unless the option `hubUrl` or the environment variable `LXMLS_HUB_URL` says otherwise.
- *
- * @example
- * ```ts
- * import { DEFAULT_HUB_URL } from '@lxmls/gpt';
- * console.log(DEFAULT_HUB_URL); // → https://huggingface.co
- * ```
- */
-export const DEFAULT_HUB_URL = 'https://huggingface.co';
-
 /** The two files of a checkpoint folder. */
 export const CONFIG_FILE = 'config.json';
 /** The weights file of a checkpoint folder. */
@@ -57,7 +49,7 @@ export const WEIGHTS_FILE = 'model.safetensors';
 export interface ResolveSourceOptions extends DownloadOptions {
   /**
    * The hub's base URL (a mirror, or a local server in tests).
-   * @defaultValue `$LXMLS_HUB_URL`, else `https://huggingface.co`
+   * @defaultValue `$LXMLS_HUB_URL`, else `$HF_ENDPOINT`, else `https://huggingface.co`
    */
   hubUrl?: string;
   /** The hub revision (branch, tag or commit). @defaultValue `'main'` */
@@ -114,9 +106,7 @@ export function hubModelId(source: string): HubModel | null {
 export function hubBaseUrl(model: string, options: { hubUrl?: string; revision?: string } = {}): string {
   const name = hubModelId(model);
   if (name === null) throw unknownModel('hubBaseUrl', 'model', model);
-  const hub = (options.hubUrl ?? envVar('LXMLS_HUB_URL') ?? DEFAULT_HUB_URL).replace(/\/+$/, '');
-  const revision = encodeURIComponent(options.revision ?? 'main');
-  return `${hub}/${HUB_ORG}/${name}/resolve/${revision}`;
+  return hubRepoUrl(`${HUB_ORG}/${name}`, options);
 }
 
 function unknownModel(fn: string, argument: string, source: string): LxmlsGptError {
@@ -127,12 +117,6 @@ function unknownModel(fn: string, argument: string, source: string): LxmlsGptErr
     received: JSON.stringify(source),
   });
 }
-
-/** Whether `source` looks like a file-system path rather than a hub id. */
-const looksLikePath = (source: string) =>
-  /^(\.{1,2}([/\\]|$)|[/\\~]|[A-Za-z]:[/\\])/.test(source) ||
-  source.includes('\\') ||
-  source.split('/').length > 2;
 
 /**
  * Resolves a checkpoint source to its `config.json` (parsed) and the bytes of its `model.safetensors`.
@@ -172,23 +156,37 @@ export async function resolveSource(
       received: source === '' ? 'an empty string' : typeof source,
     });
   }
-  if (/^https?:\/\//i.test(source)) {
-    const base = source.replace(/\/+$/, '');
-    return { kind: 'url', location: base, modelId: null, ...(await fetchBoth(base, options, fn)) };
-  }
-  if (isNode()) {
-    const folder = await existingFolder(source, fn);
-    if (folder !== null)
-      return { kind: 'folder', location: folder, modelId: null, ...(await readFolder(folder, fn)) };
-  }
-  const modelId = hubModelId(source);
-  if (modelId !== null) {
-    const base = hubBaseUrl(modelId, options);
-    return { kind: 'hub', location: base, modelId, ...(await fetchBoth(base, options, fn)) };
-  }
-  if (!isNode()) {
-    const base = source.replace(/\/+$/, '');
-    return { kind: 'url', location: base, modelId: null, ...(await fetchBoth(base, options, fn)) };
+  try {
+    if (/^https?:\/\//i.test(source)) {
+      const files = urlSource(source, options);
+      return { kind: 'url', location: files.location, modelId: null, ...(await readBoth(files, fn)) };
+    }
+    if (isNode()) {
+      const folder = await existingFolder(source, fn).catch((error: unknown) => {
+        if (!LxmlsHubError.isInstance(error) || error.code !== 'INVALID_ARGUMENT') throw error;
+        throw new LxmlsGptError('INVALID_ARGUMENT', 'the source is a file, not a checkpoint folder', {
+          fn,
+          argument: 'source',
+          expected: `a folder holding ${CONFIG_FILE} and ${WEIGHTS_FILE}`,
+          received: `the file ${error.path ?? source}`,
+        });
+      });
+      if (folder !== null) {
+        const files = folderSource(folder, fn);
+        return { kind: 'folder', location: folder, modelId: null, ...(await readBoth(files, fn)) };
+      }
+    }
+    const modelId = hubModelId(source);
+    if (modelId !== null) {
+      const files = urlSource(hubBaseUrl(modelId, options), options, 'hub', `${HUB_ORG}/${modelId}`);
+      return { kind: 'hub', location: files.location, modelId, ...(await readBoth(files, fn)) };
+    }
+    if (!isNode()) {
+      const files = urlSource(source, options);
+      return { kind: 'url', location: files.location, modelId: null, ...(await readBoth(files, fn)) };
+    }
+  } catch (error) {
+    throw asGptError(error, fn);
   }
   if (looksLikePath(source)) {
     throw new LxmlsGptError('NOT_FOUND', 'there is no checkpoint folder at this path', {
@@ -201,57 +199,64 @@ export async function resolveSource(
   throw unknownModel(fn, 'source', source);
 }
 
-/** The folder `source` names (with `~` expanded), `null` when nothing is there; an error for a file. */
-async function existingFolder(source: string, fn: string): Promise<string | null> {
-  const fs = await nodeFs();
-  const home = envVar('HOME') ?? envVar('USERPROFILE');
-  const path = /^~([/\\]|$)/.test(source) && home !== undefined ? home + source.slice(1) : source;
-  try {
-    const stat = await fs.stat(path);
-    if (stat.isDirectory()) return path;
-  } catch (error) {
-    if (systemErrorCode(error) === 'ENOENT' || systemErrorCode(error) === 'ENOTDIR') return null;
-    throw error;
-  }
-  throw new LxmlsGptError('INVALID_ARGUMENT', 'the source is a file, not a checkpoint folder', {
+/** The @lxmls/gpt code of an @lxmls/hub error. */
+const GPT_CODES: Record<HubErrorCode, GptErrorCode> = {
+  NOT_FOUND: 'NOT_FOUND',
+  DOWNLOAD_FAILED: 'DOWNLOAD_FAILED',
+  TIMEOUT: 'DOWNLOAD_FAILED',
+  REDIRECT_REFUSED: 'DOWNLOAD_FAILED',
+  TOO_LARGE: 'INVALID_CHECKPOINT',
+  INVALID_FILE: 'INVALID_CHECKPOINT',
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  FOLDER_EXISTS: 'INVALID_ARGUMENT',
+  INVALID_PATH: 'INVALID_ARGUMENT',
+  NOT_SUPPORTED: 'INVALID_ARGUMENT',
+};
+
+/**
+ * An @lxmls/hub error as the {@link LxmlsGptError} of `fn`, with the same parts (what, expected, received,
+ * hint) and the hub error as its `cause`; any other error as it is.
+ */
+export function asGptError(error: unknown, fn: string): unknown {
+  if (!LxmlsHubError.isInstance(error)) return error;
+  return new LxmlsGptError(GPT_CODES[error.code] ?? 'INVALID_ARGUMENT', error.what, {
     fn,
-    argument: 'source',
-    expected: `a folder holding ${CONFIG_FILE} and ${WEIGHTS_FILE}`,
-    received: `the file ${path}`,
+    argument: error.argument === 'url' ? 'source' : (error.argument ?? 'source'),
+    ...(error.expected === undefined ? {} : { expected: error.expected }),
+    ...(error.received === undefined ? {} : { received: error.received }),
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    cause: error,
   });
 }
 
-async function readFolder(folder: string, fn: string) {
-  const fs = await nodeFs();
-  const { join } = await nodePath();
-  const read = async (name: string) => {
-    const path = join(folder, name);
-    try {
-      return await readWholeFile(path, (size, limit) => tooLargeError(fn, name, size, limit));
-    } catch (error) {
-      if (systemErrorCode(error) !== 'ENOENT') throw error;
-      const hint =
-        name === WEIGHTS_FILE && (await fs.stat(join(folder, 'pytorch_model.bin')).catch(() => null))
-          ? ' (only safetensors is read: convert pytorch_model.bin with `safetensors` or save_pretrained)'
-          : '';
-      throw new LxmlsGptError('NOT_FOUND', `the checkpoint folder has no ${name}${hint}`, {
-        fn,
-        argument: 'source',
-        expected: `the file ${path}`,
-        received: 'no such file',
-      });
-    }
-  };
-  const configBytes = await read(CONFIG_FILE);
-  const configJson = parseConfigJson(configBytes, join(folder, CONFIG_FILE), fn);
-  return { configJson, weightsBytes: await read(WEIGHTS_FILE) };
+/** Reads `config.json` (checked first, as it is small) and `model.safetensors` from a source. */
+async function readBoth(files: ModelSource, fn: string) {
+  const configBytes = await readFile(files, CONFIG_FILE, fn);
+  const configJson = parseConfigJson(configBytes, `${files.location}/${CONFIG_FILE}`, fn);
+  return { configJson, weightsBytes: await readFile(files, WEIGHTS_FILE, fn) };
 }
 
-async function fetchBoth(base: string, options: ResolveSourceOptions, fn: string) {
-  const configUrl = `${base}/${CONFIG_FILE}`;
-  const configJson = parseConfigJson(await fetchFile(configUrl, CONFIG_FILE, options, fn), configUrl, fn);
-  const weightsBytes = await fetchFile(`${base}/${WEIGHTS_FILE}`, WEIGHTS_FILE, options, fn);
-  return { configJson, weightsBytes };
+/** One file of a source; a folder without it is NOT_FOUND with the hint about pytorch_model.bin. */
+async function readFile(files: ModelSource, name: string, fn: string): Promise<Uint8Array> {
+  if (files.kind !== 'folder') return (await files.read(name))!;
+  const bytes = await files.read(name, { optional: true });
+  if (bytes !== null) return bytes;
+  const { join } = await import('node:path');
+  const path = join(files.location, name);
+  const hint =
+    name === WEIGHTS_FILE &&
+    (await files.read('pytorch_model.bin', { optional: true, maxBytes: 0 }).then(
+      (bytes) => bytes !== null,
+      (error: unknown) => LxmlsHubError.isInstance(error) && error.code === 'TOO_LARGE',
+    ))
+      ? ' (only safetensors is read: convert pytorch_model.bin with `safetensors` or save_pretrained)'
+      : '';
+  throw new LxmlsGptError('NOT_FOUND', `the checkpoint folder has no ${name}${hint}`, {
+    fn,
+    argument: 'source',
+    expected: `the file ${path}`,
+    received: 'no such file',
+  });
 }
 
 /** Parses `config.json`; it must be a JSON object. */

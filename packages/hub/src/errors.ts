@@ -1,0 +1,137 @@
+/**
+ * Errors of @lxmls/hub: one class, {@link LxmlsHubError}, with a stable `code`, in the project's message format
+ * `[@lxmls/hub] fn: what failed. Expected X, received Y.` Every message is redacted ({@link redactText}): no
+ * credentials and no control characters, whatever the URL or the server sent.
+ */
+
+import { redactText } from './redact.js';
+
+/**
+ * Stable error codes of @lxmls/hub.
+ *
+ * - `INVALID_ARGUMENT`: an argument of the wrong type or out of range.
+ * - `NOT_FOUND`: a file that does not exist (HTTP 404, a missing file in a folder, offline and not cached).
+ * - `DOWNLOAD_FAILED`: a download that failed (a network error, an HTTP status, a body cut short).
+ * - `TOO_LARGE`: a file over the size limit (announced or while streaming), or too large for the runtime.
+ * - `TIMEOUT`: no response within the connect timeout, or no byte within the idle timeout.
+ * - `REDIRECT_REFUSED`: a redirect the policy does not follow (another host, a private address, https → http).
+ * - `INVALID_FILE`: a file that is not what its name says (HTML as `config.json`, a safetensors header that
+ *   does not match the file), downloaded or found in the cache.
+ * - `FOLDER_EXISTS`: a model folder that would be overwritten without `overwrite: true`.
+ * - `INVALID_PATH`: an output path that cannot be written (inside a file, on a special file system, read-only).
+ * - `NOT_SUPPORTED`: a Node-only function called in a browser.
+ */
+export type HubErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'DOWNLOAD_FAILED'
+  | 'TOO_LARGE'
+  | 'TIMEOUT'
+  | 'REDIRECT_REFUSED'
+  | 'INVALID_FILE'
+  | 'FOLDER_EXISTS'
+  | 'INVALID_PATH'
+  | 'NOT_SUPPORTED';
+
+const MARKER = Symbol.for('lxmls.error');
+
+/** Fields of a {@link LxmlsHubError} besides its message. */
+export interface HubErrorDetails {
+  /** The function that failed, e.g. `fetchFile`. */
+  fn: string;
+  /** The argument at fault. */
+  argument?: string;
+  /** What the function expected, in words. */
+  expected?: string;
+  /** What it received, described for a human (cut to 300 characters). */
+  received?: string;
+  /** A hint, appended after the message. */
+  hint?: string;
+  /** The URL involved (kept redacted). */
+  url?: string;
+  /** The file path involved (a cached file, a folder). */
+  path?: string;
+  /** The underlying error, if any. */
+  cause?: unknown;
+}
+
+const cut = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
+
+/**
+ * The error thrown by @lxmls/hub. Check it with `LxmlsHubError.isInstance(e)` (works across duplicated
+ * installs) and branch on `e.code`; `what`, `expected`, `received` and `hint` are the parts of the message, so a
+ * package that wraps it (as @lxmls/gpt does) can keep them.
+ *
+ * @example
+ * ```ts
+ * import { fetchFile, LxmlsHubError } from '@lxmls/hub';
+ * try {
+ *   await fetchFile('https://ana:s3cret@example.com/config.json', { localOnly: true, cache: false });
+ * } catch (e) {
+ *   console.log(LxmlsHubError.isInstance(e) && e.code, (e as Error).message.includes('s3cret')); // → NOT_FOUND false
+ * }
+ * ```
+ */
+export class LxmlsHubError extends Error {
+  override readonly name = 'LxmlsHubError';
+  /** The stable error code. */
+  readonly code: HubErrorCode;
+  /** The function that failed. */
+  readonly fn: string;
+  /** What failed, without the final period (redacted). */
+  readonly what: string;
+  /** The argument at fault, if one is. */
+  readonly argument: string | undefined;
+  /** What was expected, in words (redacted). */
+  readonly expected: string | undefined;
+  /** What was received, described for a human (redacted). */
+  readonly received: string | undefined;
+  /** The hint of the message, if any (redacted). */
+  readonly hint: string | undefined;
+  /** The URL involved, redacted, if any. */
+  readonly url: string | undefined;
+  /** The file path involved, if any. */
+  readonly path: string | undefined;
+  readonly [MARKER] = true;
+
+  /**
+   * Builds the message `[@lxmls/hub] fn: what. Expected X, received Y. Hint`, redacted.
+   *
+   * @param code - The stable error code.
+   * @param what - What failed, without the final period.
+   * @param details - The function, argument, expectation, received value, hint, URL, path and cause.
+   */
+  constructor(code: HubErrorCode, what: string, details: HubErrorDetails) {
+    const clean = (text: string | undefined) => (text === undefined ? undefined : redactText(text));
+    const received = clean(details.received === undefined ? undefined : cut(details.received));
+    const expected = clean(details.expected);
+    const hint = clean(details.hint);
+    const whatClean = redactText(what);
+    let message = `[@lxmls/hub] ${details.fn}: ${whatClean}.`;
+    if (expected !== undefined) message += ` Expected ${expected}`;
+    if (received !== undefined) {
+      message += expected !== undefined ? `, received ${received}.` : ` Received ${received}.`;
+    } else if (expected !== undefined) message += '.';
+    if (hint !== undefined) message += ` ${hint}`;
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.fn = details.fn;
+    this.what = whatClean;
+    this.argument = details.argument;
+    this.expected = expected;
+    this.received = received;
+    this.hint = hint;
+    this.url = clean(details.url);
+    this.path = details.path;
+  }
+
+  /** True for any {@link LxmlsHubError}, even one from another copy of the package. */
+  static isInstance(error: unknown): error is LxmlsHubError {
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      (error as Record<symbol, unknown>)[MARKER] === true &&
+      (error as { name?: unknown }).name === 'LxmlsHubError'
+    );
+  }
+}

@@ -1,0 +1,112 @@
+// openSource against a real folder and a real HTTP server on 127.0.0.1 in the hub's layout.
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { writeFolderAtomic } from './atomic.js';
+import { LxmlsHubError } from './errors.js';
+import { type HostileServer, startHostileServer } from './hostile-server.test.helpers.js';
+import { hubRepoUrl, isHubId, openSource } from './source.js';
+
+let server: HostileServer;
+let dir: string;
+beforeAll(async () => {
+  server = await startHostileServer();
+  server.files.set('acme/tiny/resolve/main/config.json', '{"hidden_size": 4}');
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lxmls-hub-source-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function rejection(promise: Promise<unknown>): Promise<LxmlsHubError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(LxmlsHubError.isInstance(error), String(error)).toBe(true);
+    return error as LxmlsHubError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('openSource', () => {
+  test('openSource(hub id) reads <hubUrl>/<repo>/resolve/<revision>/<file>, optional files as null', async () => {
+    const source = await openSource('acme/tiny', { hubUrl: `${server.url}/ok`, cache: false });
+    expect(source.kind).toBe('hub');
+    expect(source.repo).toBe('acme/tiny');
+    expect(new TextDecoder().decode((await source.read('config.json'))!)).toBe('{"hidden_size": 4}');
+    expect(await source.read('tokenizer.json', { optional: true })).toBeNull();
+    const error = await rejection(source.read('vocab.txt'));
+    expect(error.code).toBe('NOT_FOUND');
+    expect(error.message).toContain(`${server.url}/ok/acme/tiny/resolve/main/vocab.txt`);
+  });
+
+  test('openSource(folder) refuses a file that is a link to /dev/zero without reading it', async () => {
+    await writeFile(join(dir, 'config.json'), '{}');
+    await symlink('/dev/zero', join(dir, 'model.safetensors'));
+    const source = await openSource(dir);
+    const error = await rejection(source.read('model.safetensors'));
+    expect(error.code).toBe('INVALID_FILE');
+    expect(error.message).toContain('model.safetensors is not a regular file');
+    expect(error.message).toContain('received a device');
+  });
+
+  test('openSource(folder) names a .json file that is not JSON', async () => {
+    await writeFile(join(dir, 'config.json'), '<html>');
+    const error = await rejection((await openSource(dir)).read('config.json'));
+    expect(error.code).toBe('INVALID_FILE');
+    expect(error.message).toContain(join(dir, 'config.json'));
+  });
+
+  test('openSource(folder) checks the commit marker of a folder written by writeFolderAtomic', async () => {
+    const model = join(dir, 'model');
+    await writeFolderAtomic(model, { 'config.json': '{}', 'vocab.txt': 'a\nb\n' });
+    await writeFile(join(model, 'vocab.txt'), 'a\n');
+    const error = await rejection((await openSource(model)).read('config.json'));
+    expect(error.code).toBe('INVALID_FILE');
+    expect(error.message).toContain('the folder does not match its commit marker');
+  });
+
+  test.each([
+    ['', 'INVALID_ARGUMENT'],
+    ['./no/such/folder', 'NOT_FOUND'],
+    ['/no/such/folder', 'NOT_FOUND'],
+  ])('openSource(%j) is %s', async (source, code) => {
+    expect((await rejection(openSource(source))).code).toBe(code);
+  });
+
+  test('openSource(a file) is INVALID_ARGUMENT', async () => {
+    await mkdir(join(dir, 'm'));
+    await writeFile(join(dir, 'm', 'config.json'), '{}');
+    expect((await rejection(openSource(join(dir, 'm', 'config.json')))).code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('hub ids', () => {
+  test.each([
+    ['google-bert/bert-base-uncased', true],
+    ['gpt2', true],
+    ['a/b/c', false],
+    ['../x', false],
+    ['-x', false],
+    ['org/.hidden', false],
+  ])('isHubId(%j) is %j', (id, expected) => {
+    expect(isHubId(id)).toBe(expected);
+  });
+
+  test('hubRepoUrl reads $LXMLS_HUB_URL', () => {
+    const saved = process.env.LXMLS_HUB_URL;
+    process.env.LXMLS_HUB_URL = 'http://127.0.0.1:1/';
+    try {
+      expect(hubRepoUrl('a/b')).toBe('http://127.0.0.1:1/a/b/resolve/main');
+    } finally {
+      if (saved === undefined) delete process.env.LXMLS_HUB_URL;
+      else process.env.LXMLS_HUB_URL = saved;
+    }
+  });
+});
