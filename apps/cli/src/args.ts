@@ -285,7 +285,7 @@ const WIDTH = 110;
  * const help = helpText({ usage: 'lxmls x [--n N]', description: 'Does x.' }, {
  *   n: { type: 'integer', value: 'N', min: 1, default: 3, help: 'How many.' },
  * });
- * console.log(help.split('\n')[5]); // → --n N        How many. (default 3)
+ * console.log(help.split('\n')[5]); // → --n N         How many. (default 3)
  * ```
  */
 export function helpText(text: HelpText, table: OptionTable): string {
@@ -294,7 +294,7 @@ export function helpText(text: HelpText, table: OptionTable): string {
     const head = `${def.short ? `-${def.short}, ` : ''}--${name}${def.type === 'flag' ? '' : ` ${def.value}`}`;
     return { head, help: def.help + suffix(def) };
   });
-  const column = Math.min(28, Math.max(...rows.map((row) => row.head.length)) + 3);
+  const column = Math.min(28, Math.max(...rows.map((row) => row.head.length)) + 4);
   const options = rows.flatMap(({ head, help }) => {
     const lines = wrap(help, WIDTH - column - 2);
     const first = head.length + 2 < column ? `${head.padEnd(column - 2)}${lines[0]}` : head;
@@ -348,7 +348,7 @@ export interface CommandDef<T extends OptionTable> extends HelpText {
   maxPositionals?: number;
   /**
    * Its subcommands (the first positional) and the options each accepts; another option given with one is
-   * `option --x does not apply to <command> <subcommand>`. An unknown subcommand is left to `run`.
+   * `option --x does not apply to lxmls <command> <subcommand>`. An unknown subcommand is left to `run`.
    */
   subcommands?: Readonly<Record<string, readonly (keyof T & string)[]>>;
   /**
@@ -360,139 +360,4 @@ export interface CommandDef<T extends OptionTable> extends HelpText {
    * @returns The exit code.
    */
   run(options: Options<T>, positionals: string[], context: RunContext): Promise<number>;
-}
-
-// The hand-written parser below goes once every command is written with defineCommand.
-
-/** One option a command accepts. */
-export interface OptionSpec {
-  /** The long name without dashes: `json` for `--json`. */
-  name: string;
-  /** A one-letter alias without the dash: `h` for `-h`. */
-  short?: string;
-  /** The name of its value in the help (`LIST`), if the option takes one; a flag otherwise. */
-  value?: string;
-}
-
-/** What {@link parseArgs} returns. */
-export interface ParsedArgs {
-  /** Each option given, by long name: its value, or `true` for a flag. The last occurrence wins. */
-  options: Map<string, string | true>;
-  /** The other arguments, in order. */
-  positionals: string[];
-}
-
-/**
- * Parses the arguments of one command against the options it accepts.
- *
- * @param argv - The arguments after the command name.
- * @param specs - The options the command accepts.
- * @returns The options found and the positionals.
- * @throws {@link CliError} for an unknown option, a missing value, or a value given to a flag.
- * @example
- * ```ts
- * import { parseArgs } from './args.js';
- * const specs = [{ name: 'json' }, { name: 'allowed-special', value: 'LIST' }];
- * const { options, positionals } = parseArgs(['--json', '--allowed-special=all', 'Hello', '--', '--x'], specs);
- * console.log([...options], positionals); // → [ [ 'json', true ], [ 'allowed-special', 'all' ] ] [ 'Hello', '--x' ]
- * ```
- */
-export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
-  const options = new Map<string, string | true>();
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const written = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
-    const spec = findSpec(written, specs);
-    if (spec === undefined) throw new CliError(legacyUnknown(written, specs));
-    if (spec.value === undefined) {
-      if (written !== arg) throw new CliError(`option --${spec.name} takes no value (received "${arg}")`);
-      options.set(spec.name, true);
-      continue;
-    }
-    let value: string;
-    if (written !== arg) value = arg.slice(eq + 1);
-    else {
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) {
-        throw new CliError(`option --${spec.name} needs a value (--${spec.name} ${spec.value})`);
-      }
-      value = next;
-      i++;
-    }
-    options.set(spec.name, value);
-  }
-  return { options, positionals };
-}
-
-function findSpec(written: string, specs: readonly OptionSpec[]): OptionSpec | undefined {
-  if (written.startsWith('--')) return specs.find((spec) => spec.name === written.slice(2));
-  return specs.find((spec) => spec.short !== undefined && written === `-${spec.short}`);
-}
-
-function legacyUnknown(written: string, specs: readonly OptionSpec[]): string {
-  return unknownOptionMessage(
-    written,
-    specs.map((spec) => spec.name),
-  );
-}
-
-/**
- * Reads a flag of {@link ParsedArgs}.
- *
- * @param args - The parsed arguments.
- * @param name - The option's long name.
- * @returns Whether the flag was given.
- * @example
- * ```ts
- * import { flag, parseArgs } from './args.js';
- * console.log(flag(parseArgs(['--json'], [{ name: 'json' }]), 'json')); // → true
- * ```
- */
-export function flag(args: ParsedArgs, name: string): boolean {
-  return args.options.get(name) === true;
-}
-
-/**
- * Reads the value of an option of {@link ParsedArgs}.
- *
- * @param args - The parsed arguments.
- * @param name - The option's long name.
- * @returns Its value, or `undefined` if it was not given.
- * @example
- * ```ts
- * import { parseArgs, value } from './args.js';
- * console.log(value(parseArgs(['--allowed-special', 'all'], [{ name: 'allowed-special', value: 'LIST' }]), 'allowed-special')); // → all
- * ```
- */
-export function value(args: ParsedArgs, name: string): string | undefined {
-  const given = args.options.get(name);
-  return typeof given === 'string' ? given : undefined;
-}
-
-/**
- * Fails with a usage error if two options that exclude each other were both given.
- *
- * @param args - The parsed arguments.
- * @param names - The long names of the options, of which at most one may be given.
- * @throws {@link CliError} naming the two options.
- * @example
- * ```ts
- * import { exclusive, parseArgs } from './args.js';
- * exclusive(parseArgs(['--json'], [{ name: 'json' }, { name: 'jsonl' }]), ['json', 'jsonl']);
- * console.log('ok'); // → ok
- * ```
- */
-export function exclusive(args: ParsedArgs, names: readonly string[]): void {
-  const given = names.filter((name) => args.options.has(name));
-  if (given.length > 1) throw new CliError(`options --${given[0]} and --${given[1]} cannot be used together`);
 }

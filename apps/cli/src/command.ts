@@ -88,18 +88,10 @@ export function defineCommand<const T extends OptionTable>(def: CommandDef<T>): 
       if (def.subcommands !== undefined && sub !== undefined && Object.hasOwn(def.subcommands, sub)) {
         const allowed: readonly string[] = def.subcommands[sub]!;
         const stray = [...given].find((name) => !allowed.includes(name));
-        if (stray !== undefined) throw new CliError(`option --${stray} does not apply to ${def.name} ${sub}`);
+        if (stray !== undefined)
+          throw new CliError(`option --${stray} does not apply to lxmls ${def.name} ${sub}`);
       }
       return def.run(options, positionals, { ...context, given });
     },
   };
-}
-
-/** A command still written with the hand-written parser; goes once every command uses {@link defineCommand}. */
-export interface LegacyCommand {
-  name: string;
-  summary: string;
-  usage: string;
-  options: readonly import('./args.js').OptionSpec[];
-  run(args: import('./args.js').ParsedArgs, context: CommandContext): Promise<number>;
 }

@@ -7,9 +7,8 @@
  */
 
 import { readFileSync } from 'node:fs';
-import type { OptionSpec } from './args.js';
-import { flag, parseArgs } from './args.js';
-import type { Command, LegacyCommand } from './command.js';
+import { HELP_OPTION, type OptionTable, parseOptions } from './args.js';
+import type { Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { checkCommand } from './commands/check.js';
 import { decodeCommand } from './commands/decode.js';
@@ -36,7 +35,7 @@ export type { Io } from './io.js';
  * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'exercise', 'check', 'bench', 'generate', 'info', 'viz', 'train', 'eval' ]
  * ```
  */
-export const COMMANDS: readonly (Command | LegacyCommand)[] = [
+export const COMMANDS: readonly Command[] = [
   tokenizeCommand,
   decodeCommand,
   demoCommand,
@@ -50,8 +49,11 @@ export const COMMANDS: readonly (Command | LegacyCommand)[] = [
   evalCommand,
 ];
 
-const HELP: OptionSpec = { name: 'help', short: 'h' };
-const VERSION: OptionSpec = { name: 'version', short: 'V' };
+/** The options of `lxmls` itself. */
+const OPTIONS = {
+  help: HELP_OPTION,
+  version: { type: 'flag', short: 'V', help: 'Print the version.' },
+} as const satisfies OptionTable;
 
 const USAGE = `lxmls: the LxMLS Transformer Day exercises from a terminal.
 
@@ -93,10 +95,9 @@ export async function main(argv: readonly string[], io?: Partial<Io>): Promise<n
       await out.write(`${USAGE}\n`);
       code = 0;
     } else if (first.startsWith('-')) {
-      const args = parseArgs(argv, [HELP, VERSION]);
-      if (args.positionals.length > 0)
-        throw new CliError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
-      await out.write(flag(args, 'version') ? `${version()}\n` : `${USAGE}\n`);
+      const { options, positionals } = parseOptions(argv, OPTIONS);
+      if (positionals.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+      await out.write(options.version ? `${version()}\n` : `${USAGE}\n`);
       code = 0;
     } else if (first === 'help') {
       if (rest.length > 1) throw new CliError(`help takes one command name, received ${rest.length}`);
@@ -105,14 +106,7 @@ export async function main(argv: readonly string[], io?: Partial<Io>): Promise<n
     } else {
       const command = findCommand(first);
       prog = `lxmls ${command.name}`;
-      if (!('options' in command)) code = await command.run(rest, { io: streams, out });
-      else {
-        const args = parseArgs(rest, [...command.options, HELP]);
-        if (flag(args, 'help')) {
-          await out.write(`${command.usage}\n`);
-          code = 0;
-        } else code = await command.run(args, { io: streams, out });
-      }
+      code = await command.run(rest, { io: streams, out });
     }
     await out.flush();
     return code;
@@ -128,7 +122,7 @@ export async function main(argv: readonly string[], io?: Partial<Io>): Promise<n
   }
 }
 
-function findCommand(name: string): Command | LegacyCommand {
+function findCommand(name: string): Command {
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (command !== undefined) return command;
   const names = [...COMMANDS.map((candidate) => candidate.name), 'help'].join(', ');

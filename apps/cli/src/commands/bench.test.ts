@@ -238,10 +238,13 @@ describe('lxmls bench', () => {
     [['bench', 'kernels', '--steps', '3'], 'does not apply'],
     [['bench', 'kernels', '--shapes', 'big'], '--shapes must be'],
     [['bench', 'train-step', '--threads', '3'], '--threads must be 1 or 2'],
-    [['bench', 'train-weather', '--steps', '3'], 'option --steps does not apply to bench train-weather'],
+    [
+      ['bench', 'train-weather', '--steps', '3'],
+      'option --steps does not apply to lxmls bench train-weather',
+    ],
     [['bench', 'train-weather', '--iters', '0'], '--iters must be an integer in [1, 100000]'],
     [['bench', 'train-weather', '--attention', '/no/such/attention.ts'], 'no such file'],
-    [['bench', 'train-step', '--iters', '3'], 'option --iters does not apply to bench train-step'],
+    [['bench', 'train-step', '--iters', '3'], 'option --iters does not apply to lxmls bench train-step'],
   ])('%j exits with 2 and one line', async (argv, text) => {
     const { code, stdout, stderr } = await runCli(argv);
     expect(code).toBe(2);

@@ -34,7 +34,7 @@ the bundled model lxmls/weather-nano.`,
     model: {
       type: 'string',
       value: 'DIR',
-      required: 'a folder written by lxmls train weather --out DIR',
+      empty: true,
       help: 'The model folder, or lxmls/weather-nano (required).',
     },
     'eval-samples': {
@@ -68,6 +68,8 @@ lxmls.json for the weather task or without a checkpoint, an option out of range.
       );
     }
     if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
+    if (!o.model)
+      throw new CliError('missing --model DIR: a folder written by lxmls train weather --out DIR');
     const evalSamples = o['eval-samples'];
     await chooseBackend(o.backend);
     const { model, info } = await loadWeatherModel(o.model);

@@ -128,8 +128,11 @@ describe('lxmls exercise', () => {
       ['exercise', 'init', '2.3'],
       'lxmls exercise: unknown exercise "2.3". Expected one of 2.1, 2.2 (see lxmls exercise list)',
     ],
-    [['exercise', 'init', '2.1', '--json'], 'lxmls exercise: option --json does not apply to exercise init'],
-    [['exercise', 'list', '--force'], 'lxmls exercise: option --force does not apply to exercise list'],
+    [
+      ['exercise', 'init', '2.1', '--json'],
+      'lxmls exercise: option --json does not apply to lxmls exercise init',
+    ],
+    [['exercise', 'list', '--force'], 'lxmls exercise: option --force does not apply to lxmls exercise list'],
   ])('lxmls %j is bad usage: one line, exit code 2', async (argv, line) => {
     expect(await runCli(argv)).toEqual({ code: 2, stdout: '', stderr: `${line}\n` });
   });

@@ -6,15 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FIXED_PROBA } from '@lxmls/weather-data';
-import type { ParsedArgs } from '../args.js';
-import { flag, value } from '../args.js';
-import { chooseBackend } from '../backends.js';
-import type { CommandContext, LegacyCommand as Command } from '../command.js';
+import type { Options, OptionTable } from '../args.js';
+import { BACKEND_OPTION, chooseBackend } from '../backends.js';
+import { type CommandContext, defineCommand, type RunContext } from '../command.js';
 import { CliError } from '../errors.js';
 import type { Io, Output } from '../io.js';
 import { asCliError } from '../load-model.js';
 import { buildTokenizer } from '../text-tokenizer.js';
-import { integerOption, positiveOption, progressBar } from '../train/options.js';
+import { progressBar } from '../train/options.js';
 import { attentionKeyMismatch, loadStudentAttention, studentFailure } from '../train/student-attention.js';
 import { sampleText, trainText } from '../train/text.js';
 import { trainTextCompact } from '../train/text-compact.js';
@@ -29,15 +28,138 @@ import {
 import { saveWeatherModel } from '../train/weather-folder.js';
 import { writeFileAtomic } from '../write-file.js';
 
-const USAGE = `Usage: lxmls train weather [--recipe course|fast] [--iters 2000] [--batch-size 64] [--lr 5e-4]
+const TEXT_ONLY = [
+  'data',
+  'tokenizer',
+  'vocab-size',
+  'model-type',
+  'n-layer',
+  'n-head',
+  'n-embd',
+  'block-size',
+  'compact-vocab',
+  'float16',
+] as const;
+const COMMON = ['iters', 'batch-size', 'lr', 'seed', 'backend', 'out', 'json'] as const;
+
+/** The options of `lxmls train`. */
+const TRAIN_OPTIONS = {
+  recipe: {
+    type: 'choice',
+    value: 'NAME',
+    choices: ['course', 'fast'],
+    default: 'course',
+    showDefault: false,
+    help: `weather: course (default): 2000 iterations, batch 64, constant lr 5e-4 (In [22]).
+fast: 500 iterations, batch 64, lr 3e-3 with 30 iterations of warmup and a cosine decay to 3e-4: about a quarter of the course's time, to a held-out loss within 1% of the floor. --iters, --batch-size and --lr change a recipe's numbers.`,
+  },
+  iters: { type: 'integer', value: 'N', min: 1, max: 1_000_000, help: 'Training iterations (max_iters).' },
+  'batch-size': { type: 'integer', value: 'N', min: 1, max: 65_536, help: 'Sequences per batch.' },
+  lr: { type: 'number', value: 'LR', above: 0, help: 'The (peak) learning rate.' },
+  seed: {
+    type: 'integer',
+    value: 'S',
+    min: 0,
+    max: 2 ** 32 - 1,
+    default: 42,
+    help: "Seeds the model's initialisation and dropout and the training data.",
+  },
+  backend: BACKEND_OPTION,
+  'eval-samples': {
+    type: 'integer',
+    value: 'N',
+    min: 1,
+    max: 10_000_000,
+    default: 10_000,
+    help: 'weather: held-out test sequences to score.',
+  },
+  attention: {
+    type: 'string',
+    value: 'FILE',
+    help: "weather: train with the CausalSelfAttention that FILE exports (.ts, .mts, .js or .mjs; it may import @lxmls/tensor, @lxmls/nn, @lxmls/attention and @lxmls/course): a class constructed as new CausalSelfAttention(config, options) whose forward(x) maps (B, T, C) to (B, T, C). It is run once on a (2, 11, 48) input first. Generation then runs without a KV cache (unless the class sets supportsKVCache). With --out, its parameters must have the exercise form's names (query_proj, key_proj, value_proj, output_proj, and the buffer bias), so lxmls eval weather can load them.",
+  },
+  out: {
+    type: 'string',
+    value: 'DIR',
+    help: 'Save the trained model there (created if needed; each file written to a temporary file then renamed): config.json + model.safetensors (Hugging Face layout), and lxmls.json (weather: the task, the probabilities, how it was trained; read by lxmls eval weather --model DIR) or tokenizer.json (text).',
+  },
+  json: {
+    type: 'flag',
+    help: `Print one JSON line instead of the table (the log lines go to stderr):
+weather: {"iters","msPerIter","trainLoss","evalLoss","bayesLoss","labelAccuracy",
+"bayesLabelAccuracy","sequenceAccuracy","bayesSequenceAccuracy",...}: the Bayes
+figures of the test split (sequence accuracy: greedy decoding, as the model's),
+then bayesLossAll and bayesViterbiSequenceAccuracy, recipe, seed, evalSamples, seconds.
+text: {"iters","msPerIter","trainLoss","valLoss","vocabSize","parameters","sample"}.`,
+  },
+  data: {
+    type: 'string',
+    value: 'FILE',
+    empty: true,
+    help: 'text: the training text (at least 2 × (block size + 1) tokens).',
+  },
+  tokenizer: {
+    type: 'choice',
+    value: 'KIND',
+    choices: ['char', 'bpe', 'gpt2'],
+    default: 'char',
+    showDefault: false,
+    help: "text: char (default), bpe (trained on the text) or gpt2 (GPT-2's BPE, 50,257 tokens).",
+  },
+  'vocab-size': {
+    type: 'integer',
+    value: 'N',
+    min: 257,
+    max: 50_000,
+    default: 512,
+    help: 'text, bpe: the vocabulary size, in [257, 50000].',
+  },
+  'model-type': {
+    type: 'string',
+    value: 'TYPE',
+    help: 'text: a model type (gpt-nano, gpt-micro, gpt-mini, ...); default gpt-micro (4 layers, 4 heads, 128 channels). --n-layer, --n-head and --n-embd give sizes instead.',
+  },
+  'n-layer': { type: 'integer', value: 'N', min: 1, max: 96, help: 'text: layers.' },
+  'n-head': { type: 'integer', value: 'N', min: 1, max: 96, help: 'text: heads per layer.' },
+  'n-embd': { type: 'integer', value: 'N', min: 1, max: 8192, help: 'text: channels.' },
+  'block-size': {
+    type: 'integer',
+    value: 'N',
+    min: 1,
+    max: 4096,
+    default: 64,
+    help: 'text: the context length.',
+  },
+  'compact-vocab': {
+    type: 'flag',
+    help: "text: train over the ids the text uses only, plus one row shared by all the others (its logit raised by log(their number), so the loss is the full model's), with the lm head tied to the token embedding; saved widened to the whole vocabulary, every absent id's row a copy of the shared one (the fused GPT-2 attention layout).",
+  },
+  float16: { type: 'flag', help: 'text: save the weights as F16 (half the bytes).' },
+} as const satisfies OptionTable;
+
+/** The options of `lxmls train`, checked. */
+type TrainOptions = Options<typeof TRAIN_OPTIONS>;
+
+/**
+ * `lxmls train`: see its help (`lxmls help train`).
+ *
+ * @example
+ * ```ts
+ * import { trainCommand } from './commands/train.js';
+ * console.log(trainCommand.name, trainCommand.optionNames.length); // → train 20
+ * ```
+ */
+export const trainCommand = defineCommand({
+  name: 'train',
+  summary: 'Train gpt-nano on the weather data (Exercise 3.1), or a small GPT on a text file',
+  usage: `lxmls train weather [--recipe course|fast] [--iters 2000] [--batch-size 64] [--lr 5e-4]
                          [--seed 42] [--backend B] [--eval-samples 10000] [--attention FILE] [--out DIR]
                          [--json]
        lxmls train text --data FILE [--tokenizer char|bpe|gpt2] [--vocab-size 512] [--model-type TYPE]
                          [--n-layer N --n-head N --n-embd N] [--block-size 64] [--iters 2000]
                          [--batch-size 32] [--lr 1e-3] [--seed 42] [--backend B] [--out DIR] [--json]
-                         [--compact-vocab] [--float16]
-
-weather: Exercise 3.1. Trains gpt-nano (3 layers, 3 heads, 48 channels, dropout 0.1) on the weather HMM
+                         [--compact-vocab] [--float16]`,
+  description: `weather: Exercise 3.1. Trains gpt-nano (3 layers, 3 heads, 48 channels, dropout 0.1) on the weather HMM
 data with the course's fixed_proba, with the trainer of In [22] (AdamW, betas (0.9, 0.95), weight decay 0.1,
 gradient clip 1.0). Every 100 iterations it prints the notebook's line
   iter_dt 74.95ms; iter 100: train loss 0.68922
@@ -56,130 +178,37 @@ text: trains a GPT on the text of FILE (UTF-8), character-level (default) or wit
 the loss on the last 10% is reported (val loss); a linear warmup over 5% of the run then a cosine decay to a
 tenth of --lr. It ends with a 200-token sample. --out DIR saves config.json, model.safetensors and
 tokenizer.json: lxmls generate --model DIR then uses that tokenizer (with --tokenizer gpt2 no tokenizer.json
-is written: GPT-2's BPE is the default of a folder without one).
-
-Options:
-  --recipe NAME         weather: course (default): 2000 iterations, batch 64, constant lr 5e-4 (In [22]).
-                        fast: 500 iterations, batch 64, lr 3e-3 with 30 iterations of warmup and a cosine
-                        decay to 3e-4: about a quarter of the course's time, to a held-out loss within 1%
-                        of the floor. --iters, --batch-size and --lr change a recipe's numbers.
-  --iters N             Training iterations (max_iters).
-  --batch-size N        Sequences per batch.
-  --lr LR               The (peak) learning rate.
-  --seed S              Seeds the model's initialisation and dropout and the training data (default 42).
-  --backend B           The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm,
-                        tfjs-cpu.
-  --eval-samples N      weather: held-out test sequences to score (default 10000).
-  --attention FILE      weather: train with the CausalSelfAttention that FILE exports (.ts, .mts, .js or
-                        .mjs; it may import @lxmls/tensor, @lxmls/nn, @lxmls/attention and @lxmls/course):
-                        a class constructed as new CausalSelfAttention(config, options) whose forward(x)
-                        maps (B, T, C) to (B, T, C). It is run once on a (2, 11, 48) input first. Generation
-                        then runs without a KV cache (unless the class sets supportsKVCache). With --out,
-                        its parameters must have the exercise form's names (query_proj, key_proj,
-                        value_proj, output_proj, and the buffer bias), so lxmls eval weather can load them.
-  --out DIR             Save the trained model there (created if needed; each file written to a temporary
-                        file then renamed): config.json + model.safetensors (Hugging Face layout), and
-                        lxmls.json (weather: the task, the probabilities, how it was trained; read by
-                        lxmls eval weather --model DIR) or tokenizer.json (text).
-  --json                Print one JSON line instead of the table (the log lines go to stderr):
-                        weather: {"iters","msPerIter","trainLoss","evalLoss","bayesLoss","labelAccuracy",
-                        "bayesLabelAccuracy","sequenceAccuracy","bayesSequenceAccuracy",...}: the Bayes
-                        figures of the test split (sequence accuracy: greedy decoding, as the model's),
-                        then bayesLossAll and bayesViterbiSequenceAccuracy, recipe, seed, evalSamples, seconds.
-                        text: {"iters","msPerIter","trainLoss","valLoss","vocabSize","parameters","sample"}.
-  --data FILE           text: the training text (at least 2 × (block size + 1) tokens).
-  --tokenizer KIND      text: char (default), bpe (trained on the text) or gpt2 (GPT-2's BPE, 50,257 tokens).
-  --compact-vocab       text: train over the ids the text uses only, plus one row shared by all the others
-                        (its logit raised by log(their number), so the loss is the full model's), with the
-                        lm head tied to the token embedding; saved widened to the whole vocabulary, every
-                        absent id's row a copy of the shared one (the fused GPT-2 attention layout).
-  --float16             text: save the weights as F16 (half the bytes).
-  --vocab-size N        text, bpe: the vocabulary size, in [257, 50000] (default 512).
-  --model-type TYPE     text: a model type (gpt-nano, gpt-micro, gpt-mini, ...); default gpt-micro (4 layers,
-                        4 heads, 128 channels). --n-layer, --n-head and --n-embd give sizes instead.
-  --block-size N        text: the context length (default 64).
-  -h, --help            Show this help.
-
-Exit code 2 with one line on stderr for: a task other than weather or text, an option out of range, a
+is written: GPT-2's BPE is the default of a folder without one).`,
+  options: TRAIN_OPTIONS,
+  subcommands: {
+    weather: [...COMMON, 'recipe', 'eval-samples', 'attention'],
+    text: [...COMMON, ...TEXT_ONLY],
+  },
+  notes: `Exit code 2 with one line on stderr for: a task other than weather or text, an option out of range, a
 missing or unreadable --data file, a text too short for the block size, a folder that cannot be written;
 --attention: a missing file, a syntax error (file:line:col), a file without the CausalSelfAttention export
-(its expected signature named), an error thrown by it (at its file:line:col), an output of the wrong shape.
-
-Examples:
-  lxmls train weather
-  lxmls train weather --recipe fast --json
-  lxmls train weather --iters 300 --out ./my-weather && lxmls eval weather --model ./my-weather
-  lxmls exercise init 2.2 && lxmls train weather --attention causal-self-attention.ts
-  lxmls train text --data tinyshakespeare.txt --iters 2000 --out ./my-shakespeare
-  lxmls train text --data tinyshakespeare.txt --tokenizer gpt2 --compact-vocab --float16 --out ./my-gpt2-verse
-  lxmls generate --model ./my-shakespeare --max-new-tokens 200`;
-
-/**
- * `lxmls train`: see its usage text (`lxmls help train`).
- *
- * @example
- * ```ts
- * import { trainCommand } from './commands/train.js';
- * console.log(trainCommand.name, trainCommand.options.length); // → train 20
- * ```
- */
-export const trainCommand: Command = {
-  name: 'train',
-  summary: 'Train gpt-nano on the weather data (Exercise 3.1), or a small GPT on a text file',
-  usage: USAGE,
-  options: [
-    { name: 'recipe', value: 'NAME' },
-    { name: 'iters', value: 'N' },
-    { name: 'batch-size', value: 'N' },
-    { name: 'lr', value: 'LR' },
-    { name: 'seed', value: 'S' },
-    { name: 'backend', value: 'B' },
-    { name: 'eval-samples', value: 'N' },
-    { name: 'attention', value: 'FILE' },
-    { name: 'out', value: 'DIR' },
-    { name: 'json' },
-    { name: 'data', value: 'FILE' },
-    { name: 'tokenizer', value: 'KIND' },
-    { name: 'vocab-size', value: 'N' },
-    { name: 'model-type', value: 'TYPE' },
-    { name: 'n-layer', value: 'N' },
-    { name: 'n-head', value: 'N' },
-    { name: 'n-embd', value: 'N' },
-    { name: 'block-size', value: 'N' },
-    { name: 'compact-vocab' },
-    { name: 'float16' },
+(its expected signature named), an error thrown by it (at its file:line:col), an output of the wrong shape.`,
+  examples: [
+    'lxmls train weather',
+    'lxmls train weather --recipe fast --json',
+    'lxmls train weather --iters 300 --out ./my-weather && lxmls eval weather --model ./my-weather',
+    'lxmls exercise init 2.2 && lxmls train weather --attention causal-self-attention.ts',
+    'lxmls train text --data tinyshakespeare.txt --iters 2000 --out ./my-shakespeare',
+    'lxmls train text --data tinyshakespeare.txt --tokenizer gpt2 --compact-vocab --float16 --out ./my-gpt2-verse',
+    'lxmls generate --model ./my-shakespeare --max-new-tokens 200',
   ],
-  run: train,
-};
-
-const WEATHER_ONLY = ['recipe', 'eval-samples', 'attention'];
-const TEXT_ONLY = [
-  'data',
-  'tokenizer',
-  'vocab-size',
-  'model-type',
-  'n-layer',
-  'n-head',
-  'n-embd',
-  'block-size',
-  'compact-vocab',
-  'float16',
-];
-
-async function train(args: ParsedArgs, context: CommandContext): Promise<number> {
-  const [task, extra] = args.positionals;
-  if (task !== 'weather' && task !== 'text') {
-    throw new CliError(
-      task === undefined
-        ? 'missing TASK: lxmls train weather or lxmls train text --data FILE'
-        : `unknown task ${JSON.stringify(task)}. Expected weather or text`,
-    );
-  }
-  if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
-  const foreign = (task === 'weather' ? TEXT_ONLY : WEATHER_ONLY).find((name) => args.options.has(name));
-  if (foreign !== undefined) throw new CliError(`option --${foreign} does not apply to lxmls train ${task}`);
-  return task === 'weather' ? trainWeatherTask(args, context) : trainTextTask(args, context);
-}
+  run: async (o, [task, extra], context) => {
+    if (task !== 'weather' && task !== 'text') {
+      throw new CliError(
+        task === undefined
+          ? 'missing TASK: lxmls train weather or lxmls train text --data FILE'
+          : `unknown task ${JSON.stringify(task)}. Expected weather or text`,
+      );
+    }
+    if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
+    return task === 'weather' ? trainWeatherTask(o, context) : trainTextTask(o, context);
+  },
+});
 
 /**
  * Prints the log lines and, on a terminal, a progress bar redrawn in place. With `--json` the log lines go to
@@ -205,26 +234,17 @@ function reporter(out: Output, io: Io, total: number, json: boolean) {
   };
 }
 
-async function trainWeatherTask(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
-  const recipeName = value(args, 'recipe') ?? 'course';
-  if (recipeName !== 'course' && recipeName !== 'fast')
-    throw new CliError(`--recipe must be course or fast, received ${JSON.stringify(recipeName)}`);
+async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): Promise<number> {
+  const recipeName = o.recipe;
   const base = WEATHER_RECIPES[recipeName];
   const recipe = {
     ...base,
-    iters: integerOption(args, 'iters', base.iters, 1, 1_000_000),
-    batchSize: integerOption(args, 'batch-size', base.batchSize, 1, 65_536),
-    learningRate: positiveOption(args, 'lr', base.learningRate),
+    iters: o.iters ?? base.iters,
+    batchSize: o['batch-size'] ?? base.batchSize,
+    learningRate: o.lr ?? base.learningRate,
   };
-  const seed = integerOption(args, 'seed', 42, 0, 2 ** 32 - 1);
-  const evalSamples = integerOption(args, 'eval-samples', 10_000, 1, 10_000_000);
-  const dir = value(args, 'out');
-  if (dir === '') throw new CliError('--out needs a folder path');
-  const json = flag(args, 'json');
-  const attentionFile = value(args, 'attention');
-  if (attentionFile === '')
-    throw new CliError('--attention needs a file: your CausalSelfAttention (Exercise 2.2)');
-  await chooseBackend(value(args, 'backend'));
+  const { seed, 'eval-samples': evalSamples, out: dir, json, attention: attentionFile } = o;
+  await chooseBackend(o.backend);
   const attention = attentionFile === undefined ? undefined : await loadStudentAttention(attentionFile);
   if (attention && dir !== undefined) {
     const { missing, unexpected } = attentionKeyMismatch(attention);
@@ -309,18 +329,15 @@ async function trainWeatherTask(args: ParsedArgs, { io, out }: CommandContext): 
   return 0;
 }
 
-async function trainTextTask(args: ParsedArgs, { io, out }: CommandContext): Promise<number> {
-  const data = value(args, 'data');
+async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): Promise<number> {
+  const data = o.data;
   if (data === undefined || data === '') throw new CliError('missing --data FILE: the text to train on');
-  const kind = value(args, 'tokenizer') ?? 'char';
-  if (kind !== 'char' && kind !== 'bpe' && kind !== 'gpt2')
-    throw new CliError(`--tokenizer must be char, bpe or gpt2, received ${JSON.stringify(kind)}`);
-  if (kind !== 'bpe' && args.options.has('vocab-size'))
+  const kind = o.tokenizer;
+  if (kind !== 'bpe' && given.has('vocab-size'))
     throw new CliError('option --vocab-size applies to --tokenizer bpe only');
-  const vocabSize = integerOption(args, 'vocab-size', 512, 257, 50_000);
-  const blockSize = integerOption(args, 'block-size', 64, 1, 4096);
-  const sizes = ['n-layer', 'n-head', 'n-embd'].filter((name) => args.options.has(name));
-  if (sizes.length > 0 && args.options.has('model-type'))
+  const { 'vocab-size': vocabSize, 'block-size': blockSize } = o;
+  const sizes = (['n-layer', 'n-head', 'n-embd'] as const).filter((name) => given.has(name));
+  if (sizes.length > 0 && given.has('model-type'))
     throw new CliError(`options --model-type and --${sizes[0]} cannot be used together`);
   if (sizes.length > 0 && sizes.length < 3)
     throw new CliError('give all three of --n-layer, --n-head and --n-embd, or --model-type');
@@ -328,20 +345,15 @@ async function trainTextTask(args: ParsedArgs, { io, out }: CommandContext): Pro
     sizes.length === 3
       ? {
           modelType: null,
-          nLayer: integerOption(args, 'n-layer', 0, 1, 96),
-          nHead: integerOption(args, 'n-head', 0, 1, 96),
-          nEmbd: integerOption(args, 'n-embd', 0, 1, 8192),
+          nLayer: o['n-layer']!,
+          nHead: o['n-head']!,
+          nEmbd: o['n-embd']!,
         }
-      : { modelType: value(args, 'model-type') ?? 'gpt-micro', nLayer: null, nHead: null, nEmbd: null };
-  const iters = integerOption(args, 'iters', 2000, 1, 1_000_000);
-  const batchSize = integerOption(args, 'batch-size', 32, 1, 65_536);
-  const learningRate = positiveOption(args, 'lr', 1e-3);
-  const seed = integerOption(args, 'seed', 42, 0, 2 ** 32 - 1);
-  const dir = value(args, 'out');
-  if (dir === '') throw new CliError('--out needs a folder path');
-  const json = flag(args, 'json');
-  const compact = flag(args, 'compact-vocab');
-  const float16 = flag(args, 'float16');
+      : { modelType: o['model-type'] ?? 'gpt-micro', nLayer: null, nHead: null, nEmbd: null };
+  const iters = o.iters ?? 2000;
+  const batchSize = o['batch-size'] ?? 32;
+  const learningRate = o.lr ?? 1e-3;
+  const { seed, out: dir, json, 'compact-vocab': compact, float16 } = o;
 
   let text: string;
   try {
@@ -356,7 +368,7 @@ async function trainTextTask(args: ParsedArgs, { io, out }: CommandContext): Pro
       `--data ${data} has ${ids.length} tokens: at least ${2 * (blockSize + 1)} are needed for --block-size ${blockSize}`,
     );
   }
-  await chooseBackend(value(args, 'backend'));
+  await chooseBackend(o.backend);
   let run: Pick<Awaited<ReturnType<typeof trainText>>, 'model' | 'seconds' | 'valLoss'> & {
     trainer: { iterNum: number; loss: number };
   };
