@@ -10,6 +10,10 @@
  */
 
 import type {
+  AdamWAttrs,
+  AdamWInputs,
+  ArgmaxAttrs,
+  ArgmaxInputs,
   AttentionAttrs,
   AttentionBackwardInputs,
   AttentionInputs,
@@ -17,8 +21,23 @@ import type {
   Backend,
   BackendCapabilities,
   BinaryOp,
+  CrossEntropyAttrs,
+  CrossEntropyBackwardInputs,
+  CrossEntropyInputs,
   DType,
+  GatherAttrs,
+  GatherInputs,
+  LayerNormAttrs,
+  LayerNormBackwardInputs,
+  LayerNormInputs,
+  MatmulAttrs,
+  MatmulInputs,
+  MultinomialAttrs,
+  MultinomialInputs,
   ReduceOp,
+  ScatterAddInputs,
+  TopkAttrs,
+  TopkInputs,
   TypedArray,
   UnaryOp,
 } from '@lxmls/tensor';
@@ -27,7 +46,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { TfjsEngine, TfModule } from './load.js';
 
 /** The `js` reference backend, for the kernels that run on the CPU anyway. */
-const REFERENCE: Backend<TypedArray> = createJsBackend();
+const REFERENCE = createJsBackend();
 
 const GELU_C = Math.sqrt(2 / Math.PI); // sqrt(2/π) of NewGELU
 
@@ -274,18 +293,8 @@ export class TfjsBackend implements Backend<TfStorage> {
 
   // ---- linear algebra -----------------------------------------------------------------------------------
 
-  matmul(
-    a: TfStorage,
-    b: TfStorage,
-    out: TfStorage,
-    batchA: number,
-    batchB: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: boolean,
-    transB: boolean,
-  ): void {
+  matmul({ a, b, out }: MatmulInputs<TfStorage>, attrs: MatmulAttrs): void {
+    const { batchA, batchB, m, k, n, transA, transB } = attrs;
     this.run1(out, (tf) => {
       const a3 = tf.reshape(a.tensor, transA ? [batchA, k, m] : [batchA, m, k]);
       const b3 = tf.reshape(b.tensor, transB ? [batchB, n, k] : [batchB, k, n]);
@@ -309,11 +318,11 @@ export class TfjsBackend implements Backend<TfStorage> {
     });
   }
 
-  argmax(x: TfStorage, out: TfStorage, outer: number, n: number, inner: number): void {
+  argmax({ x, out }: ArgmaxInputs<TfStorage>, { outer, n, inner }: ArgmaxAttrs): void {
     this.run1(out, (tf) => tf.argMax(tf.reshape(x.tensor, [outer, n, inner]), 1)); // (outer, inner)
   }
 
-  topk(x: TfStorage, values: TfStorage, indices: TfStorage, rows: number, cols: number, k: number): void {
+  topk({ x, values, indices }: TopkInputs<TfStorage>, { rows, cols, k }: TopkAttrs): void {
     this.run([values, indices], (tf) => {
       const r = tf.topk(tf.reshape(x.tensor, [rows, cols]), k, true); // sorted descending
       return [r.values, r.indices];
@@ -390,14 +399,8 @@ export class TfjsBackend implements Backend<TfStorage> {
     return { kept, onehot, count: tf.sum(kept) };
   }
 
-  crossEntropy(
-    logits: TfStorage,
-    targets: TfStorage,
-    out: TfStorage,
-    n: number,
-    c: number,
-    ignoreIndex: number,
-  ): void {
+  crossEntropy({ logits, targets, out }: CrossEntropyInputs<TfStorage>, attrs: CrossEntropyAttrs): void {
+    const { n, c, ignoreIndex } = attrs;
     this.checkTargets(targets, n, c, ignoreIndex);
     this.run1(out, (tf) => {
       const x2 = tf.reshape(logits.tensor, [n, c]);
@@ -411,13 +414,8 @@ export class TfjsBackend implements Backend<TfStorage> {
   }
 
   crossEntropyBackward(
-    logits: TfStorage,
-    targets: TfStorage,
-    dloss: TfStorage,
-    dlogits: TfStorage,
-    n: number,
-    c: number,
-    ignoreIndex: number,
+    { logits, targets, dloss, dlogits }: CrossEntropyBackwardInputs<TfStorage>,
+    { n, c, ignoreIndex }: CrossEntropyAttrs,
   ): void {
     this.checkTargets(targets, n, c, ignoreIndex);
     this.run1(dlogits, (tf) => {
@@ -432,15 +430,8 @@ export class TfjsBackend implements Backend<TfStorage> {
   // ---- normalisation and activations --------------------------------------------------------------------
 
   layerNorm(
-    x: TfStorage,
-    weight: TfStorage | null,
-    bias: TfStorage | null,
-    out: TfStorage,
-    mean: TfStorage,
-    rstd: TfStorage,
-    rows: number,
-    cols: number,
-    eps: number,
+    { x, weight, bias, out, mean, rstd }: LayerNormInputs<TfStorage>,
+    { rows, cols, eps }: LayerNormAttrs,
   ): void {
     this.run([out, mean, rstd], (tf) => {
       const x2 = tf.reshape(x.tensor, [rows, cols]);
@@ -455,16 +446,8 @@ export class TfjsBackend implements Backend<TfStorage> {
   }
 
   layerNormBackward(
-    dy: TfStorage,
-    x: TfStorage,
-    weight: TfStorage | null,
-    mean: TfStorage,
-    rstd: TfStorage,
-    dx: TfStorage,
-    dweight: TfStorage | null,
-    dbias: TfStorage | null,
-    rows: number,
-    cols: number,
+    { dy, x, weight, mean, rstd, dx, dweight, dbias }: LayerNormBackwardInputs<TfStorage>,
+    { rows, cols }: LayerNormAttrs,
   ): void {
     const outs = [dx, ...(dweight ? [dweight] : []), ...(dbias ? [dbias] : [])];
     this.run(outs, (tf) => {
@@ -522,28 +505,14 @@ export class TfjsBackend implements Backend<TfStorage> {
     }
   }
 
-  gather(
-    table: TfStorage,
-    ids: TfStorage,
-    out: TfStorage,
-    numIds: number,
-    numRows: number,
-    dim: number,
-  ): void {
+  gather({ table, ids, out }: GatherInputs<TfStorage>, { numIds, numRows, dim }: GatherAttrs): void {
     this.checkIds(ids, numIds, numRows);
     this.run1(out, (tf) =>
       tf.gather(tf.reshape(table.tensor, [numRows, dim]), tf.slice(ids.tensor, 0, numIds), 0),
     );
   }
 
-  scatterAdd(
-    dy: TfStorage,
-    ids: TfStorage,
-    dtable: TfStorage,
-    numIds: number,
-    numRows: number,
-    dim: number,
-  ): void {
+  scatterAdd({ dy, ids, dtable }: ScatterAddInputs<TfStorage>, { numIds, numRows, dim }: GatherAttrs): void {
     this.checkIds(ids, numIds, numRows);
     this.run1(dtable, (tf) => {
       // scatterND sums repeated indices (tfjs-backend-wasm has no unsortedSegmentSum; every engine has this)
@@ -612,36 +581,19 @@ export class TfjsBackend implements Backend<TfStorage> {
     );
   }
 
-  multinomial(
-    probs: TfStorage,
-    out: TfStorage,
-    rows: number,
-    cols: number,
-    numSamples: number,
-    seed: number,
-  ): void {
+  multinomial({ probs, out }: MultinomialInputs<TfStorage>, attrs: MultinomialAttrs): void {
+    const { rows, numSamples } = attrs;
     // Sampling needs the weights on the CPU anyway (a sample is an index the caller reads): read them and
     // run the js definition itself, float64 cumulative sums included, so the samples are identical to js's.
     const picks = new Int32Array(rows * numSamples);
-    REFERENCE.multinomial(this.read(probs), picks, rows, cols, numSamples, seed);
+    REFERENCE.multinomial({ probs: this.read(probs) as Float32Array, out: picks }, attrs);
     this.write(out, picks);
   }
 
   // ---- optimiser ----------------------------------------------------------------------------------------
 
-  adamw(
-    param: TfStorage,
-    grad: TfStorage,
-    m: TfStorage,
-    v: TfStorage,
-    size: number,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    weightDecay: number,
-    step: number,
-  ): void {
+  adamw({ param, grad, m, v }: AdamWInputs<TfStorage>, attrs: AdamWAttrs): void {
+    const { size, lr, beta1, beta2, eps, weightDecay, step } = attrs;
     const stepSize = lr / (1 - beta1 ** step); // bias corrections, on the CPU in float64
     const sqrtBc2 = Math.sqrt(1 - beta2 ** step);
     this.run([param, m, v], (tf) => {

@@ -15,6 +15,10 @@
  */
 
 import type {
+  AdamWAttrs,
+  AdamWInputs,
+  ArgmaxAttrs,
+  ArgmaxInputs,
   AttentionAttrs,
   AttentionBackwardInputs,
   AttentionInputs,
@@ -22,12 +26,37 @@ import type {
   Backend,
   BackendCapabilities,
   BinaryOp,
+  CrossEntropyAttrs,
+  CrossEntropyBackwardInputs,
+  CrossEntropyInputs,
   DType,
+  GatherAttrs,
+  GatherInputs,
+  LayerNormAttrs,
+  LayerNormBackwardInputs,
+  LayerNormInputs,
+  LinearAttrs,
+  LinearInputs,
+  MatmulAttrs,
+  MatmulInputs,
+  MultinomialAttrs,
+  MultinomialInputs,
   ReduceOp,
+  ScatterAddInputs,
+  TopkAttrs,
+  TopkInputs,
   TypedArray,
   UnaryOp,
 } from '@lxmls/tensor';
-import { createJsBackend, LxmlsTensorError, registerBackend } from '@lxmls/tensor';
+import {
+  broadcastIndex,
+  broadcastStrides,
+  createJsBackend,
+  LxmlsTensorError,
+  registerBackend,
+  sizeOf,
+  stridesOf,
+} from '@lxmls/tensor';
 import { Allocator } from './allocator.js';
 import { describe, LxmlsBackendWasmError } from './errors.js';
 import { type KernelExports, kernelModuleSync } from './kernels.js';
@@ -158,23 +187,6 @@ const UNARY_JS: Record<UnaryOp, (x: number) => number> = {
   relu: (x) => Math.max(x, 0),
 };
 
-/** Row-major strides of a shape. */
-function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
-}
-
-function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
 /**
  * Drops axes of size 1 and merges neighbouring axes that every operand walks contiguously (stride of the
  * outer axis = stride of the inner one × its size), so most shapes become 1 to 3 axes.
@@ -230,32 +242,6 @@ function forBlocks4(
   }
 }
 
-/** For each flat index of `outShape`, the flat index of an operand of shape `shape` broadcast to it. */
-function broadcastIndex(shape: readonly number[], outShape: readonly number[]): Int32Array {
-  const n = sizeOf(outShape);
-  const rank = outShape.length;
-  const strides = stridesOf(shape).map((s, i) => (shape[i] === 1 ? 0 : s));
-  const index = new Int32Array(n);
-  const counter = new Array<number>(rank).fill(0);
-  let offset = 0;
-  for (let i = 0; i < n; i++) {
-    index[i] = offset;
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      counter[ax]!++;
-      offset += strides[ax]!;
-      if (counter[ax]! < outShape[ax]!) break;
-      offset -= strides[ax]! * counter[ax]!;
-      counter[ax] = 0;
-    }
-  }
-  return index;
-}
-
-/** Strides of an operand broadcast to `outShape` (0 along its size-1 axes). */
-function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  return stridesOf(shape).map((s, i) => (shape[i] === 1 && outShape[i] !== 1 ? 0 : s));
-}
-
 /**
  * The `wasm` backend: the {@link Backend} interface of @lxmls/tensor on this package's SIMD kernels.
  * Create it with {@link createWasmBackend}.
@@ -303,7 +289,7 @@ export class WasmBackend implements Backend<WasmStorage> {
    * The `js` reference backend, run on views of this memory for the kernels that are rare or CPU-bound
    * anyway (argmax, topk, logSoftmax, multinomial, and int32 maskedFill): one definition, identical results.
    */
-  private readonly reference: Backend<TypedArray> = createJsBackend();
+  private readonly reference = createJsBackend();
 
   /** Use {@link createWasmBackend}. */
   constructor(options: WasmBackendOptions = {}) {
@@ -357,6 +343,10 @@ export class WasmBackend implements Backend<WasmStorage> {
     this.buffer = this.memory.buffer;
     this.f32v = new Float32Array(this.buffer);
     this.i32v = new Int32Array(this.buffer);
+  }
+  /** A float32 view of `s` (valid until the next allocation). */
+  private f32(s: WasmStorage): Float32Array {
+    return this.view(s) as Float32Array;
   }
   /** A view of `s` in its dtype (valid until the next allocation). */
   private view(s: WasmStorage): TypedArray {
@@ -577,18 +567,8 @@ export class WasmBackend implements Backend<WasmStorage> {
 
   // ---- linear algebra -----------------------------------------------------------------------------------
 
-  matmul(
-    a: WasmStorage,
-    b: WasmStorage,
-    out: WasmStorage,
-    batchA: number,
-    batchB: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: boolean,
-    transB: boolean,
-  ): void {
+  matmul({ a, b, out }: MatmulInputs<WasmStorage>, attrs: MatmulAttrs): void {
+    const { batchA, batchB, m, k, n, transA, transB } = attrs;
     this.gemm(a.ptr, b.ptr, out.ptr, batchA, batchB, m, k, n, transA, transB, 0);
   }
 
@@ -596,15 +576,8 @@ export class WasmBackend implements Backend<WasmStorage> {
    * `out = x · weightᵀ + bias` (a Linear layer, weight stored (out, in)): the matmul with the bias as the
    * start value of its sums, so the bias costs no extra pass over the output.
    */
-  linear(
-    x: WasmStorage,
-    weight: WasmStorage,
-    bias: WasmStorage | null,
-    out: WasmStorage,
-    rows: number,
-    inFeatures: number,
-    outFeatures: number,
-  ): void {
+  linear({ x, weight, bias, out }: LinearInputs<WasmStorage>, attrs: LinearAttrs): void {
+    const { rows, inFeatures, outFeatures } = attrs;
     this.gemm(
       x.ptr,
       weight.ptr,
@@ -743,19 +716,13 @@ export class WasmBackend implements Backend<WasmStorage> {
     this.view(out).set(acc);
   }
 
-  argmax(x: WasmStorage, out: WasmStorage, outer: number, n: number, inner: number): void {
-    this.reference.argmax(this.view(x), this.view(out), outer, n, inner);
+  argmax({ x, out }: ArgmaxInputs<WasmStorage>, attrs: ArgmaxAttrs): void {
+    this.reference.argmax({ x: this.f32(x), out: this.view(out) as Int32Array }, attrs);
   }
 
-  topk(
-    x: WasmStorage,
-    values: WasmStorage,
-    indices: WasmStorage,
-    rows: number,
-    cols: number,
-    k: number,
-  ): void {
-    this.reference.topk(this.view(x), this.view(values), this.view(indices), rows, cols, k);
+  topk({ x, values, indices }: TopkInputs<WasmStorage>, attrs: TopkAttrs): void {
+    const inputs = { x: this.f32(x), values: this.f32(values), indices: this.view(indices) as Int32Array };
+    this.reference.topk(inputs, attrs);
   }
 
   // ---- softmax family -----------------------------------------------------------------------------------
@@ -765,7 +732,7 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   logSoftmax(x: WasmStorage, out: WasmStorage, rows: number, cols: number): void {
-    this.reference.logSoftmax(this.view(x), this.view(out), rows, cols);
+    this.reference.logSoftmax(this.f32(x), this.f32(out), rows, cols);
   }
 
   softmaxBackward(y: WasmStorage, dy: WasmStorage, dx: WasmStorage, rows: number, cols: number): void {
@@ -773,7 +740,7 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   logSoftmaxBackward(y: WasmStorage, dy: WasmStorage, dx: WasmStorage, rows: number, cols: number): void {
-    this.reference.logSoftmaxBackward(this.view(y), this.view(dy), this.view(dx), rows, cols);
+    this.reference.logSoftmaxBackward(this.f32(y), this.f32(dy), this.f32(dx), rows, cols);
   }
 
   /** Checks every target (as `js` does) and returns how many rows are kept. */
@@ -796,14 +763,8 @@ export class WasmBackend implements Backend<WasmStorage> {
     return kept;
   }
 
-  crossEntropy(
-    logits: WasmStorage,
-    targets: WasmStorage,
-    out: WasmStorage,
-    n: number,
-    c: number,
-    ignoreIndex: number,
-  ): void {
+  crossEntropy({ logits, targets, out }: CrossEntropyInputs<WasmStorage>, attrs: CrossEntropyAttrs): void {
+    const { n, c, ignoreIndex } = attrs;
     const kept = this.keptTargets(targets, n, c, ignoreIndex);
     if (ignoreIndex !== -1) {
       const vl = this.view(logits);
@@ -824,13 +785,8 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   crossEntropyBackward(
-    logits: WasmStorage,
-    targets: WasmStorage,
-    dloss: WasmStorage,
-    dlogits: WasmStorage,
-    n: number,
-    c: number,
-    ignoreIndex: number,
+    { logits, targets, dloss, dlogits }: CrossEntropyBackwardInputs<WasmStorage>,
+    { n, c, ignoreIndex }: CrossEntropyAttrs,
   ): void {
     const kept = this.keptTargets(targets, n, c, ignoreIndex);
     const g = this.F[dloss.ptr >> 2]! / kept;
@@ -859,15 +815,8 @@ export class WasmBackend implements Backend<WasmStorage> {
   // ---- normalisation and activations --------------------------------------------------------------------
 
   layerNorm(
-    x: WasmStorage,
-    weight: WasmStorage | null,
-    bias: WasmStorage | null,
-    out: WasmStorage,
-    mean: WasmStorage,
-    rstd: WasmStorage,
-    rows: number,
-    cols: number,
-    eps: number,
+    { x, weight, bias, out, mean, rstd }: LayerNormInputs<WasmStorage>,
+    { rows, cols, eps }: LayerNormAttrs,
   ): void {
     if (rows === 0 || cols === 0) return;
     if (!weight || !bias) this.ensureUnits(cols);
@@ -878,16 +827,8 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   layerNormBackward(
-    dy: WasmStorage,
-    x: WasmStorage,
-    weight: WasmStorage | null,
-    mean: WasmStorage,
-    rstd: WasmStorage,
-    dx: WasmStorage,
-    dweight: WasmStorage | null,
-    dbias: WasmStorage | null,
-    rows: number,
-    cols: number,
+    { dy, x, weight, mean, rstd, dx, dweight, dbias }: LayerNormBackwardInputs<WasmStorage>,
+    { rows, cols }: LayerNormAttrs,
   ): void {
     if (cols === 0) return;
     if (!weight) this.ensureUnits(cols);
@@ -926,25 +867,14 @@ export class WasmBackend implements Backend<WasmStorage> {
     }
   }
 
-  gather(
-    table: WasmStorage,
-    ids: WasmStorage,
-    out: WasmStorage,
-    numIds: number,
-    numRows: number,
-    dim: number,
-  ): void {
+  gather({ table, ids, out }: GatherInputs<WasmStorage>, { numIds, numRows, dim }: GatherAttrs): void {
     this.checkIds(ids, numIds, numRows);
     this.w.gather(table.ptr, ids.ptr, out.ptr, numIds, dim);
   }
 
   scatterAdd(
-    dy: WasmStorage,
-    ids: WasmStorage,
-    dtable: WasmStorage,
-    numIds: number,
-    numRows: number,
-    dim: number,
+    { dy, ids, dtable }: ScatterAddInputs<WasmStorage>,
+    { numIds, numRows, dim }: GatherAttrs,
   ): void {
     this.checkIds(ids, numIds, numRows);
     this.w.scatterAdd(dy.ptr, ids.ptr, dtable.ptr, numIds, dim);
@@ -1065,7 +995,7 @@ export class WasmBackend implements Backend<WasmStorage> {
     // keep element i when its 32-bit hash is ≥ ⌈p·2³²⌉ (= uniformAt(seed, i) ≥ p, see assembly/random.ts)
     const threshold = Math.ceil(p * 4294967296);
     if (threshold <= 0) {
-      this.reference.dropout(this.view(x), this.view(out), size, p, seed); // p ≤ 0: a scaled copy
+      this.reference.dropout(this.f32(x), this.f32(out), size, p, seed); // p ≤ 0: a scaled copy
       return;
     }
     if (threshold >= 4294967296) {
@@ -1082,32 +1012,14 @@ export class WasmBackend implements Backend<WasmStorage> {
     ]);
   }
 
-  multinomial(
-    probs: WasmStorage,
-    out: WasmStorage,
-    rows: number,
-    cols: number,
-    numSamples: number,
-    seed: number,
-  ): void {
-    this.reference.multinomial(this.view(probs), this.view(out), rows, cols, numSamples, seed);
+  multinomial({ probs, out }: MultinomialInputs<WasmStorage>, attrs: MultinomialAttrs): void {
+    this.reference.multinomial({ probs: this.f32(probs), out: this.view(out) as Int32Array }, attrs);
   }
 
   // ---- optimiser ----------------------------------------------------------------------------------------
 
-  adamw(
-    param: WasmStorage,
-    grad: WasmStorage,
-    m: WasmStorage,
-    v: WasmStorage,
-    size: number,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    weightDecay: number,
-    step: number,
-  ): void {
+  adamw({ param, grad, m, v }: AdamWInputs<WasmStorage>, attrs: AdamWAttrs): void {
+    const { size, lr, beta1, beta2, eps, weightDecay, step } = attrs;
     const stepSize = lr / (1 - beta1 ** step);
     const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
     this.w.adamw(

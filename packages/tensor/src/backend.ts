@@ -170,12 +170,175 @@ export type UnaryOp = 'neg' | 'exp' | 'log' | 'tanh' | 'sqrt' | 'relu';
 /** Reductions over a set of axes. */
 export type ReduceOp = 'sum' | 'max';
 
+/** The storage handles of {@link CoreBackend.matmul}: `out = op(a) @ op(b)`. */
+export interface MatmulInputs<S = unknown> {
+  a: S;
+  b: S;
+  out: S;
+}
 /**
- * The kernel interface. `S` is the backend's storage handle type; the core sees it as `unknown`.
+ * The attributes of {@link CoreBackend.matmul}: `a` is `(batchA, m, k)`, or `(batchA, k, m)` when `transA`;
+ * `b` is `(batchB, k, n)`, or `(batchB, n, k)` when `transB`; `out` is `(max(batchA, batchB), m, n)`.
+ *
+ * @example
+ * ```ts
+ * import { createJsBackend } from '@lxmls/tensor';
+ * const out = new Float32Array(1);
+ * const attrs = { batchA: 1, batchB: 1, m: 1, k: 2, n: 1, transA: false, transB: false };
+ * createJsBackend().matmul({ a: new Float32Array([1, 2]), b: new Float32Array([3, 4]), out }, attrs);
+ * console.log(out[0]); // → 11
+ * ```
+ */
+export interface MatmulAttrs {
+  batchA: number;
+  batchB: number;
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
+}
+/** The storage handles of {@link CoreBackend.gather}. */
+export interface GatherInputs<S = unknown> {
+  table: S;
+  ids: S;
+  out: S;
+}
+/** The storage handles of {@link CoreBackend.scatterAdd}. */
+export interface ScatterAddInputs<S = unknown> {
+  dy: S;
+  ids: S;
+  dtable: S;
+}
+/** The attributes of {@link CoreBackend.gather} and {@link CoreBackend.scatterAdd}: a `(numRows, dim)` table, `numIds` ids. */
+export interface GatherAttrs {
+  numIds: number;
+  numRows: number;
+  dim: number;
+}
+/** The storage handles of {@link Backend.linear}. */
+export interface LinearInputs<S = unknown> {
+  x: S;
+  weight: S;
+  bias: S | null;
+  out: S;
+}
+/** The attributes of {@link Backend.linear}: `x` `(rows, inFeatures)`, `weight` `(outFeatures, inFeatures)`. */
+export interface LinearAttrs {
+  rows: number;
+  inFeatures: number;
+  outFeatures: number;
+}
+/** The storage handles of {@link Backend.argmax}. */
+export interface ArgmaxInputs<S = unknown> {
+  x: S;
+  out: S;
+}
+/** The attributes of {@link Backend.argmax}: `x` viewed as `(outer, n, inner)`. */
+export interface ArgmaxAttrs {
+  outer: number;
+  n: number;
+  inner: number;
+}
+/** The storage handles of {@link Backend.topk}. */
+export interface TopkInputs<S = unknown> {
+  x: S;
+  values: S;
+  indices: S;
+}
+/** The attributes of {@link Backend.topk}: `x` `(rows, cols)`, the `k` largest of each row. */
+export interface TopkAttrs {
+  rows: number;
+  cols: number;
+  k: number;
+}
+/** The storage handles of {@link Backend.crossEntropy}. */
+export interface CrossEntropyInputs<S = unknown> {
+  logits: S;
+  targets: S;
+  out: S;
+}
+/** The storage handles of {@link Backend.crossEntropyBackward}. */
+export interface CrossEntropyBackwardInputs<S = unknown> {
+  logits: S;
+  targets: S;
+  dloss: S;
+  dlogits: S;
+}
+/** The attributes of {@link Backend.crossEntropy}: `logits` `(n, c)`, `targets` `(n)`. */
+export interface CrossEntropyAttrs {
+  n: number;
+  c: number;
+  ignoreIndex: number;
+}
+/** The storage handles of {@link Backend.layerNorm}. */
+export interface LayerNormInputs<S = unknown> {
+  x: S;
+  weight: S | null;
+  bias: S | null;
+  out: S;
+  mean: S;
+  rstd: S;
+}
+/** The storage handles of {@link Backend.layerNormBackward}. */
+export interface LayerNormBackwardInputs<S = unknown> {
+  dy: S;
+  x: S;
+  weight: S | null;
+  mean: S;
+  rstd: S;
+  dx: S;
+  dweight: S | null;
+  dbias: S | null;
+}
+/** The attributes of {@link Backend.layerNorm}: `x` `(rows, cols)`, normalised per row. */
+export interface LayerNormAttrs {
+  rows: number;
+  cols: number;
+  /** Added to the variance (forward only). */
+  eps: number;
+}
+/** The storage handles of {@link Backend.multinomial}. */
+export interface MultinomialInputs<S = unknown> {
+  probs: S;
+  out: S;
+}
+/** The attributes of {@link Backend.multinomial}: `probs` `(rows, cols)`, `numSamples` draws per row. */
+export interface MultinomialAttrs {
+  rows: number;
+  cols: number;
+  numSamples: number;
+  seed: number;
+}
+/** The storage handles of {@link Backend.adamw} (all updated in place except `grad`). */
+export interface AdamWInputs<S = unknown> {
+  param: S;
+  grad: S;
+  m: S;
+  v: S;
+}
+/** The attributes of {@link Backend.adamw}: `size` elements, step `step ≥ 1`. */
+export interface AdamWAttrs {
+  size: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  step: number;
+}
+
+/**
+ * The core of the kernel interface: the 17 kernels every backend implements. `S` is the backend's storage
+ * handle type; the core sees it as `unknown`. Everything else in {@link Backend} is optional: `@lxmls/tensor`
+ * composes it from these (see `docs/backend-contract.md`), so a backend implementing only the core passes the
+ * conformance suite.
  *
  * Conventions for every kernel:
  * - `out`-style arguments were allocated by the core with `alloc(size, dtype)` (zero-filled) and have exactly
  *   the size the kernel writes; kernels never allocate tensors the core can see.
+ * - Kernels with many numbers take two objects, the storage handles and the attributes
+ *   (`matmul({ a, b, out }, { batchA, batchB, m, k, n, transA, transB })`, after tfjs's `inputs`/`attrs`).
  * - Shapes are plain `number[]`, row-major; `rows × cols` means a tensor viewed as a matrix whose last axis
  *   has `cols` elements.
  * - Reductions accumulate in float64 in the reference backend; others may use float32 with pairwise/blocked
@@ -183,7 +346,7 @@ export type ReduceOp = 'sum' | 'max';
  * - Random kernels take a 32-bit `seed` and derive the `i`-th uniform number from `(seed, i)` with
  *   {@link uniformAt}'s counter-based hash, so every backend produces the same mask and the same samples.
  */
-export interface Backend<S = unknown> {
+export interface CoreBackend<S = unknown> {
   /** Registry name, e.g. `js`, `wasm`, `tfjs-webgl`. */
   readonly name: string;
   /** What this backend supports. */
@@ -192,22 +355,10 @@ export interface Backend<S = unknown> {
   // ---- memory -------------------------------------------------------------------------------------------
   /** Allocates zero-filled storage for `size` elements of `dtype`. */
   alloc(size: number, dtype: DType): S;
-  /**
-   * Optional: allocates storage for `size` elements of `dtype` whose contents are unspecified (not
-   * zero-filled), freed with {@link Backend.free} like any other. The core uses it only for the output of a
-   * kernel that overwrites every element (matmul, elementwise, softmax, layerNorm, copies…), never for the
-   * accumulating ones (`scatterAdd`'s `dtable`, `sliceAssign` into a gradient). A backend that implements it
-   * promises that each such kernel writes its whole output, even in edge cases (an empty reduced axis, a
-   * fully masked attention row). Skipping the zero-fill saves a write of every activation and gradient
-   * (about 30 MB per gpt-nano step). Without it the core calls `alloc`.
-   */
-  allocUninit?(size: number, dtype: DType): S;
   /** Releases storage; the core calls it exactly once per `alloc`. */
   free(storage: S): void;
   /** A synchronous copy of the elements (a fresh array the caller may keep). */
   read(storage: S): TypedArray;
-  /** Optional asynchronous read for GPU backends. */
-  readAsync?(storage: S): Promise<TypedArray>;
   /** Overwrites the elements of `storage` with `data` (same length and dtype). */
   write(storage: S, data: TypedArray): void;
   /** `out[i] = x[i]` for `i < size`. */
@@ -231,139 +382,6 @@ export interface Backend<S = unknown> {
   ): void;
   /** `out[i] = op(x[i])` for `i < size`. `relu(x) = max(x, 0)`. */
   unary(op: UnaryOp, x: S, out: S, size: number): void;
-
-  // ---- linear algebra -----------------------------------------------------------------------------------
-  /**
-   * Batched matrix product `out[b] = op(A[b]) @ op(B[b])`, `op(X) = Xᵀ` when its flag is set.
-   *
-   * Shapes: `a` is `(batchA, M, K)`, or `(batchA, K, M)` when `transA`; `b` is `(batchB, K, N)`, or
-   * `(batchB, N, K)` when `transB`; `out` is `(max(batchA, batchB), M, N)`. A batch of 1 broadcasts.
-   */
-  matmul(
-    a: S,
-    b: S,
-    out: S,
-    batchA: number,
-    batchB: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: boolean,
-    transB: boolean,
-  ): void;
-
-  /**
-   * Optional fused Linear layer (PyTorch's `nn.Linear`): `out = x · weightᵀ + bias`, with `x`
-   * `(rows, inFeatures)`, `weight` `(outFeatures, inFeatures)`, `bias` `(outFeatures)` or null, `out`
-   * `(rows, outFeatures)`. The same values as `matmul(…, transB)` followed by a broadcast `add`, which the
-   * core runs instead when a backend leaves it out; a backend implements it to fold the bias into the matmul.
-   */
-  linear?(
-    x: S,
-    weight: S,
-    bias: S | null,
-    out: S,
-    rows: number,
-    inFeatures: number,
-    outFeatures: number,
-  ): void;
-
-  // ---- reductions ---------------------------------------------------------------------------------------
-  /**
-   * Sum or max over `axes` of `x` (shape `shape`), keeping the reduced axes as size 1: `out` has
-   * `shape` with every axis in `axes` set to 1. Max propagates NaN. Also the gradient of broadcasting:
-   * summing a gradient over its broadcast axes.
-   */
-  reduce(op: ReduceOp, x: S, shape: readonly number[], axes: readonly number[], out: S): void;
-  /**
-   * Index of the largest element along the middle axis of `x` viewed as `(outer, n, inner)`, into int32
-   * `out` of shape `(outer, inner)`. Ties give the first index.
-   */
-  argmax(x: S, out: S, outer: number, n: number, inner: number): void;
-  /**
-   * The `k` largest values of each row of `x` `(rows, cols)`, sorted descending (ties: lower index first),
-   * into `values` (float32) and `indices` (int32), both `(rows, k)`.
-   */
-  topk(x: S, values: S, indices: S, rows: number, cols: number, k: number): void;
-
-  // ---- softmax family -----------------------------------------------------------------------------------
-  /** `y[r, j] = exp(x[r, j] - max_r) / Σ_j' exp(x[r, j'] - max_r)` over each row of `(rows, cols)`. */
-  softmax(x: S, out: S, rows: number, cols: number): void;
-  /** `y[r, j] = x[r, j] - max_r - log Σ_j' exp(x[r, j'] - max_r)`. */
-  logSoftmax(x: S, out: S, rows: number, cols: number): void;
-  /** Given `y = softmax(x)`: `dx[r, j] = y[r, j] · (dy[r, j] - Σ_j' dy[r, j'] · y[r, j'])`. */
-  softmaxBackward(y: S, dy: S, dx: S, rows: number, cols: number): void;
-  /** Given `y = logSoftmax(x)`: `dx[r, j] = dy[r, j] - exp(y[r, j]) · Σ_j' dy[r, j']`. */
-  logSoftmaxBackward(y: S, dy: S, dx: S, rows: number, cols: number): void;
-  /**
-   * Mean cross-entropy of `logits` `(n, c)` against int32 `targets` `(n)`, skipping rows whose target is
-   * `ignoreIndex`: `out[0] = Σ_kept (logsumexp(x_r) - x[r, t_r]) / #kept` (NaN when nothing is kept, as in
-   * PyTorch). A target outside `[0, c)` other than `ignoreIndex` is an error.
-   */
-  crossEntropy(logits: S, targets: S, out: S, n: number, c: number, ignoreIndex: number): void;
-  /**
-   * Gradient of {@link Backend.crossEntropy} (fused with the softmax): for kept rows
-   * `dlogits[r, j] = dloss[0] · (softmax(x_r)[j] - [j = t_r]) / #kept`, and 0 for ignored rows.
-   */
-  crossEntropyBackward(
-    logits: S,
-    targets: S,
-    dloss: S,
-    dlogits: S,
-    n: number,
-    c: number,
-    ignoreIndex: number,
-  ): void;
-
-  // ---- normalisation and activations --------------------------------------------------------------------
-  /**
-   * Layer normalisation of each row of `x` `(rows, cols)` (PyTorch: biased variance):
-   * `mean_r = Σ_j x/cols`, `rstd_r = 1/sqrt(Σ_j (x - mean_r)²/cols + eps)`,
-   * `out = (x - mean_r) · rstd_r · weight + bias`. `weight`/`bias` `(cols)` may be null (1 and 0). Saves
-   * `mean` and `rstd` `(rows)` for the backward.
-   */
-  layerNorm(
-    x: S,
-    weight: S | null,
-    bias: S | null,
-    out: S,
-    mean: S,
-    rstd: S,
-    rows: number,
-    cols: number,
-    eps: number,
-  ): void;
-  /**
-   * Backward of {@link Backend.layerNorm}. With `x̂ = (x - mean)·rstd` and `g = dy · weight`:
-   * `dx = rstd · (g - mean_j(g) - x̂ · mean_j(g · x̂))`, `dweight = Σ_rows dy · x̂`, `dbias = Σ_rows dy`.
-   * `dweight`/`dbias` are null when not needed.
-   */
-  layerNormBackward(
-    dy: S,
-    x: S,
-    weight: S | null,
-    mean: S,
-    rstd: S,
-    dx: S,
-    dweight: S | null,
-    dbias: S | null,
-    rows: number,
-    cols: number,
-  ): void;
-  /** NewGELU, the tanh form: `0.5 · x · (1 + tanh(sqrt(2/π) · (x + 0.044715 · x³)))`. */
-  gelu(x: S, out: S, size: number): void;
-  /**
-   * `dx = dy · gelu'(x)`, with `u = sqrt(2/π)(x + 0.044715x³)`, `t = tanh(u)`:
-   * `gelu' = 0.5(1 + t) + 0.5x(1 - t²)·sqrt(2/π)(1 + 3·0.044715x²)`. `y`, when given, is the forward output
-   * `gelu(x)`, which a backend may use instead of recomputing `tanh` (`0.5(1 + t) = y / x`).
-   */
-  geluBackward(x: S, dy: S, dx: S, size: number, y?: S): void;
-
-  // ---- indexing -----------------------------------------------------------------------------------------
-  /** Embedding lookup: `out[i, :] = table[ids[i], :]`; `table` `(numRows, dim)`, int32 `ids` `(numIds)`. Out-of-range ids are an error. */
-  gather(table: S, ids: S, out: S, numIds: number, numRows: number, dim: number): void;
-  /** Backward of gather: `dtable[ids[i], :] += dy[i, :]` (a repeated id accumulates). `dtable` starts at zero. */
-  scatterAdd(dy: S, ids: S, dtable: S, numIds: number, numRows: number, dim: number): void;
   /** `out = mask ≠ 0 ? value : x`; `mask` (any dtype) broadcasts to `shape` (same rank, axes equal or 1). */
   maskedFill(
     x: S,
@@ -373,6 +391,27 @@ export interface Backend<S = unknown> {
     value: number,
     out: S,
   ): void;
+
+  // ---- linear algebra -----------------------------------------------------------------------------------
+  /**
+   * Batched matrix product `out[b] = op(A[b]) @ op(B[b])`, `op(X) = Xᵀ` when its flag is set (shapes in
+   * {@link MatmulAttrs}). A batch of 1 broadcasts.
+   */
+  matmul(inputs: MatmulInputs<S>, attrs: MatmulAttrs): void;
+
+  // ---- reductions ---------------------------------------------------------------------------------------
+  /**
+   * Sum or max over `axes` of `x` (shape `shape`), keeping the reduced axes as size 1: `out` has
+   * `shape` with every axis in `axes` set to 1. Max propagates NaN. Also the gradient of broadcasting:
+   * summing a gradient over its broadcast axes.
+   */
+  reduce(op: ReduceOp, x: S, shape: readonly number[], axes: readonly number[], out: S): void;
+
+  // ---- indexing and copies ------------------------------------------------------------------------------
+  /** Embedding lookup: `out[i, :] = table[ids[i], :]`; int32 `ids`. Out-of-range ids are an error. */
+  gather(inputs: GatherInputs<S>, attrs: GatherAttrs): void;
+  /** Backward of gather: `dtable[ids[i], :] += dy[i, :]` (a repeated id accumulates). `dtable` starts at zero. */
+  scatterAdd(inputs: ScatterAddInputs<S>, attrs: GatherAttrs): void;
   /** Transposition: `out` has shape `shape[perm[0]], shape[perm[1]], …` and `out[i] = x[i permuted back]`. */
   permute(x: S, shape: readonly number[], perm: readonly number[], out: S): void;
   /** Copies the block `[begin, begin + sizes)` of `x` (shape `shape`) into `out` (shape `sizes`). */
@@ -392,32 +431,106 @@ export interface Backend<S = unknown> {
    * Calling it again with the same seed on `dy` is its backward.
    */
   dropout(x: S, out: S, size: number, p: number, seed: number): void;
-  /**
-   * Draws `numSamples` indices per row of non-negative weights `probs` `(rows, cols)` (not necessarily
-   * normalised), with replacement, into int32 `out` `(rows, numSamples)`: sample `s` of row `r` is the first
-   * `j` whose cumulative weight exceeds `uniformAt(seed, r · numSamples + s) · total_r`.
-   */
-  multinomial(probs: S, out: S, rows: number, cols: number, numSamples: number, seed: number): void;
+}
 
-  // ---- optimiser ----------------------------------------------------------------------------------------
+/**
+ * The kernel interface: the {@link CoreBackend} kernels every backend implements, plus optional ones. An
+ * optional kernel is a fast path (a fused kernel, or memory management a GPU needs); without it the op in
+ * `@lxmls/tensor` composes the same values from the core kernels (or, for argmax, topk and multinomial, runs
+ * the `js` definition on the host between a `read` and a `write`), with the gradient composed too.
+ */
+export interface Backend<S = unknown> extends CoreBackend<S> {
+  // ---- optional memory ----------------------------------------------------------------------------------
   /**
-   * One AdamW step in place, PyTorch semantics (decoupled weight decay), for `size` elements, at step `t ≥ 1`:
-   * `p *= 1 - lr·wd; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
+   * Optional: allocates storage for `size` elements of `dtype` whose contents are unspecified (not
+   * zero-filled), freed with {@link CoreBackend.free} like any other. The core uses it only for the output
+   * of a kernel that overwrites every element (matmul, elementwise, softmax, layerNorm, copies…), never for
+   * the accumulating ones (`scatterAdd`'s `dtable`, `sliceAssign` into a gradient). A backend that
+   * implements it promises that each such kernel writes its whole output, even in edge cases (an empty
+   * reduced axis, a fully masked attention row). Skipping the zero-fill saves a write of every activation
+   * and gradient (about 30 MB per gpt-nano step). Without it the core calls `alloc`.
+   */
+  allocUninit?(size: number, dtype: DType): S;
+  /** Optional asynchronous read for GPU backends (without it the core calls `read`). */
+  readAsync?(storage: S): Promise<TypedArray>;
+
+  // ---- optional: linear algebra -------------------------------------------------------------------------
+  /**
+   * Optional fused Linear layer (PyTorch's `nn.Linear`): `out = x · weightᵀ + bias`, with `x`
+   * `(rows, inFeatures)`, `weight` `(outFeatures, inFeatures)`, `bias` `(outFeatures)` or null, `out`
+   * `(rows, outFeatures)`. Without it: `matmul(…, transB)` and a broadcast `add`.
+   */
+  linear?(inputs: LinearInputs<S>, attrs: LinearAttrs): void;
+
+  // ---- optional: choosing -------------------------------------------------------------------------------
+  /**
+   * Optional. Index of the largest element along the middle axis of `x` viewed as `(outer, n, inner)`, into
+   * int32 `out` of shape `(outer, inner)`. Ties give the first index; NaN counts as the largest.
+   */
+  argmax?(inputs: ArgmaxInputs<S>, attrs: ArgmaxAttrs): void;
+  /**
+   * Optional. The `k` largest values of each row of `x` `(rows, cols)`, sorted descending (ties: lower index
+   * first), into `values` (float32) and `indices` (int32), both `(rows, k)`.
+   */
+  topk?(inputs: TopkInputs<S>, attrs: TopkAttrs): void;
+  /**
+   * Optional. Draws `numSamples` indices per row of non-negative weights `probs` `(rows, cols)` (not
+   * necessarily normalised), with replacement, into int32 `out` `(rows, numSamples)`: sample `s` of row `r` is
+   * the first `j` whose cumulative weight exceeds `uniformAt(seed, r · numSamples + s) · total_r`.
+   */
+  multinomial?(inputs: MultinomialInputs<S>, attrs: MultinomialAttrs): void;
+
+  // ---- optional: softmax family -------------------------------------------------------------------------
+  /** Optional. `y[r, j] = exp(x[r, j] - max_r) / Σ_j' exp(x[r, j'] - max_r)` over each row of `(rows, cols)`. */
+  softmax?(x: S, out: S, rows: number, cols: number): void;
+  /** Optional. `y[r, j] = x[r, j] - max_r - log Σ_j' exp(x[r, j'] - max_r)`. */
+  logSoftmax?(x: S, out: S, rows: number, cols: number): void;
+  /** Optional. Given `y = softmax(x)`: `dx[r, j] = y[r, j] · (dy[r, j] - Σ_j' dy[r, j'] · y[r, j'])`. */
+  softmaxBackward?(y: S, dy: S, dx: S, rows: number, cols: number): void;
+  /** Optional. Given `y = logSoftmax(x)`: `dx[r, j] = dy[r, j] - exp(y[r, j]) · Σ_j' dy[r, j']`. */
+  logSoftmaxBackward?(y: S, dy: S, dx: S, rows: number, cols: number): void;
+  /**
+   * Optional. Mean cross-entropy of `logits` `(n, c)` against int32 `targets` `(n)`, skipping rows whose
+   * target is `ignoreIndex`: `out[0] = Σ_kept (logsumexp(x_r) - x[r, t_r]) / #kept` (NaN when nothing is
+   * kept, as in PyTorch). A target outside `[0, c)` other than `ignoreIndex` is an error.
+   */
+  crossEntropy?(inputs: CrossEntropyInputs<S>, attrs: CrossEntropyAttrs): void;
+  /**
+   * Optional gradient of {@link Backend.crossEntropy} (fused with the softmax): for kept rows
+   * `dlogits[r, j] = dloss[0] · (softmax(x_r)[j] - [j = t_r]) / #kept`, and 0 for ignored rows.
+   */
+  crossEntropyBackward?(inputs: CrossEntropyBackwardInputs<S>, attrs: CrossEntropyAttrs): void;
+
+  // ---- optional: normalisation and activations ----------------------------------------------------------
+  /**
+   * Optional. Layer normalisation of each row of `x` `(rows, cols)` (PyTorch: biased variance):
+   * `mean_r = Σ_j x/cols`, `rstd_r = 1/sqrt(Σ_j (x - mean_r)²/cols + eps)`,
+   * `out = (x - mean_r) · rstd_r · weight + bias`. `weight`/`bias` `(cols)` may be null (1 and 0). Saves
+   * `mean` and `rstd` `(rows)` for the backward.
+   */
+  layerNorm?(inputs: LayerNormInputs<S>, attrs: LayerNormAttrs): void;
+  /**
+   * Optional backward of {@link Backend.layerNorm}. With `x̂ = (x - mean)·rstd` and `g = dy · weight`:
+   * `dx = rstd · (g - mean_j(g) - x̂ · mean_j(g · x̂))`, `dweight = Σ_rows dy · x̂`, `dbias = Σ_rows dy`.
+   * `dweight`/`dbias` are null when not needed. `mean` and `rstd` are what `layerNorm` saved (either kernel's).
+   */
+  layerNormBackward?(inputs: LayerNormBackwardInputs<S>, attrs: LayerNormAttrs): void;
+  /** Optional. NewGELU, the tanh form: `0.5 · x · (1 + tanh(sqrt(2/π) · (x + 0.044715 · x³)))`. */
+  gelu?(x: S, out: S, size: number): void;
+  /**
+   * Optional. `dx = dy · gelu'(x)`, with `u = sqrt(2/π)(x + 0.044715x³)`, `t = tanh(u)`:
+   * `gelu' = 0.5(1 + t) + 0.5x(1 - t²)·sqrt(2/π)(1 + 3·0.044715x²)`. `y`, when given, is the forward output
+   * `gelu(x)`, which a backend may use instead of recomputing `tanh` (`0.5(1 + t) = y / x`).
+   */
+  geluBackward?(x: S, dy: S, dx: S, size: number, y?: S): void;
+
+  // ---- optional: optimiser ------------------------------------------------------------------------------
+  /**
+   * Optional. One AdamW step in place, PyTorch semantics (decoupled weight decay), for `size` elements, at
+   * step `t ≥ 1`: `p *= 1 - lr·wd; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
    *  p -= (lr / (1 - β1ᵗ)) · m / (sqrt(v) / sqrt(1 - β2ᵗ) + eps)`.
    */
-  adamw(
-    param: S,
-    grad: S,
-    m: S,
-    v: S,
-    size: number,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    weightDecay: number,
-    step: number,
-  ): void;
+  adamw?(inputs: AdamWInputs<S>, attrs: AdamWAttrs): void;
 
   // ---- optional fused attention (capabilities.fusedAttention) -------------------------------------------
   /**
@@ -450,6 +563,36 @@ export interface Backend<S = unknown> {
   /** Releases everything the backend holds (workers, WebAssembly memory). Optional. */
   dispose?(): void;
 }
+
+/**
+ * The names of the {@link CoreBackend} kernels, the ones every backend implements (17). Every other method of
+ * {@link Backend} is optional.
+ *
+ * @example
+ * ```ts
+ * import { CORE_KERNELS } from '@lxmls/tensor';
+ * console.log(CORE_KERNELS.length, CORE_KERNELS.includes('matmul'), CORE_KERNELS.includes('softmax' as never)); // → 17 true false
+ * ```
+ */
+export const CORE_KERNELS = [
+  'alloc',
+  'free',
+  'read',
+  'write',
+  'copy',
+  'cast',
+  'binary',
+  'unary',
+  'maskedFill',
+  'matmul',
+  'reduce',
+  'gather',
+  'scatterAdd',
+  'permute',
+  'slice',
+  'sliceAssign',
+  'dropout',
+] as const satisfies readonly Exclude<keyof CoreBackend, 'name' | 'capabilities'>[];
 
 /**
  * One 32-bit integer mixer round ("lowbias32", Chris Wellons): a bijection on `[0, 2³²)` with good avalanche.

@@ -4,6 +4,10 @@
  */
 
 export type {
+  AdamWAttrs,
+  AdamWInputs,
+  ArgmaxAttrs,
+  ArgmaxInputs,
   AttentionAttrs,
   AttentionBackwardInputs,
   AttentionInputs,
@@ -11,12 +15,30 @@ export type {
   Backend,
   BackendCapabilities,
   BinaryOp,
+  CoreBackend,
+  CrossEntropyAttrs,
+  CrossEntropyBackwardInputs,
+  CrossEntropyInputs,
   DType,
+  GatherAttrs,
+  GatherInputs,
+  LayerNormAttrs,
+  LayerNormBackwardInputs,
+  LayerNormInputs,
+  LinearAttrs,
+  LinearInputs,
+  MatmulAttrs,
+  MatmulInputs,
+  MultinomialAttrs,
+  MultinomialInputs,
   ReduceOp,
+  ScatterAddInputs,
+  TopkAttrs,
+  TopkInputs,
   TypedArray,
   UnaryOp,
 } from './backend.js';
-export { mix32, uniformAt } from './backend.js';
+export { CORE_KERNELS, mix32, uniformAt } from './backend.js';
 export { createJsBackend, JsBackend } from './backends/js.js';
 export type { MemoryInfo, Tracked } from './engine.js';
 export { keep, memory, noGrad, tidy } from './engine.js';
@@ -25,6 +47,7 @@ export { formatShape, LxmlsTensorError } from './errors.js';
 export type {
   AdamWOptions,
   AttentionOptions,
+  AttentionWithWeights,
   CrossEntropyOptions,
   DropoutOptions,
   MatmulOptions,
@@ -35,6 +58,7 @@ export {
   add,
   arange,
   argmax,
+  attentionWithWeights,
   broadcastTo,
   cast,
   clone,
@@ -95,5 +119,6 @@ export {
   setBackend,
   withBackend,
 } from './registry.js';
+export { broadcastIndex, broadcastStrides, sizeOf, stridesOf } from './shape.js';
 export type { NestedArray, TapeNode } from './tensor.js';
 export { Tensor } from './tensor.js';

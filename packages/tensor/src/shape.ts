@@ -1,5 +1,7 @@
 /**
- * Shape helpers: sizes, row-major strides, NumPy/PyTorch broadcasting and axis normalisation.
+ * Shape helpers: sizes, row-major strides, NumPy/PyTorch broadcasting and axis normalisation. The one home of
+ * these helpers: the ops and every backend (js, wasm, tfjs) import them from here (`@lxmls/tensor` exports
+ * `sizeOf`, `stridesOf`, `broadcastStrides` and `broadcastIndex`).
  *
  * Tensors here are always contiguous and row-major (C order, like a fresh PyTorch tensor): element
  * `(i0, i1, ..., in)` lives at `Σ ik · stride[k]` with `stride[n] = 1` and `stride[k] = stride[k+1] · shape[k+1]`.
@@ -7,14 +9,34 @@
 
 import { formatShape, LxmlsTensorError } from './errors.js';
 
-/** Number of elements of a shape (1 for the scalar shape `[]`). */
+/**
+ * Number of elements of a shape (1 for the scalar shape `[]`).
+ *
+ * @param shape - A shape.
+ * @returns The product of its sizes.
+ * @example
+ * ```ts
+ * import { sizeOf } from '@lxmls/tensor';
+ * console.log(sizeOf([2, 3, 4]), sizeOf([])); // → 24 1
+ * ```
+ */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
 }
 
-/** Row-major strides of a shape: `stridesOf([2, 3, 4])` is `[12, 4, 1]`. */
+/**
+ * Row-major strides of a shape, in elements.
+ *
+ * @param shape - A shape.
+ * @returns One stride per axis.
+ * @example
+ * ```ts
+ * import { stridesOf } from '@lxmls/tensor';
+ * console.log(stridesOf([2, 3, 4])); // → [ 12, 4, 1 ]
+ * ```
+ */
 export function stridesOf(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -23,6 +45,58 @@ export function stridesOf(shape: readonly number[]): number[] {
     s *= shape[i]!;
   }
   return strides;
+}
+
+/**
+ * The strides of an operand of shape `shape` broadcast to `outShape` (same rank): its row-major strides,
+ * with 0 along the axes where it has size 1 and `outShape` does not (it is repeated along them). Backends use
+ * it to walk a broadcast operand without copying it.
+ *
+ * @param shape - The operand's shape (each axis equal to `outShape`'s or 1).
+ * @param outShape - The broadcast shape.
+ * @returns One stride per axis.
+ * @example
+ * ```ts
+ * import { broadcastStrides } from '@lxmls/tensor';
+ * console.log(broadcastStrides([3, 1], [3, 4])); // → [ 1, 0 ]
+ * ```
+ */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  return stridesOf(shape).map((s, i) => (shape[i] === 1 && outShape[i] !== 1 ? 0 : s));
+}
+
+/**
+ * For each flat index of `outShape`, the flat index of an operand of shape `shape` (same rank) broadcast to
+ * it: the operand's stride is 0 along the axes where it has size 1. The reference backends use it for
+ * broadcasting binary ops, masks and reductions.
+ *
+ * @param shape - The operand's shape (each axis equal to `outShape`'s or 1).
+ * @param outShape - The broadcast shape.
+ * @returns An Int32Array of `sizeOf(outShape)` indices into the operand.
+ * @example
+ * ```ts
+ * import { broadcastIndex } from '@lxmls/tensor';
+ * console.log(broadcastIndex([1, 3], [2, 3])); // → Int32Array(6) [ 0, 1, 2, 0, 1, 2 ]
+ * ```
+ */
+export function broadcastIndex(shape: readonly number[], outShape: readonly number[]): Int32Array {
+  const n = sizeOf(outShape);
+  const rank = outShape.length;
+  const strides = stridesOf(shape).map((s, i) => (shape[i] === 1 ? 0 : s));
+  const index = new Int32Array(n);
+  const counter = new Array<number>(rank).fill(0); // the multi-index of output element i
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    index[i] = offset;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      counter[ax]!++;
+      offset += strides[ax]!;
+      if (counter[ax]! < outShape[ax]!) break;
+      offset -= strides[ax]! * counter[ax]!;
+      counter[ax] = 0;
+    }
+  }
+  return index;
 }
 
 /** Left-pads a shape with ones to `rank` dimensions: `padShape([3], 3)` is `[1, 1, 3]`. */

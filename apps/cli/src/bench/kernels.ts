@@ -100,7 +100,8 @@ export function benchKernel(backend: Backend, shape: KernelShape, sampleMs = 2):
   const a = fill(batch * m * k);
   const b = fill(batch * k * n);
   const c = backend.alloc(batch * m * n, 'float32');
-  const ms = timeCall(() => backend.matmul(a, b, c, batch, batch, m, k, n, transA, transB), {
+  const attrs = { batchA: batch, batchB: batch, m, k, n, transA, transB };
+  const ms = timeCall(() => backend.matmul({ a, b, out: c }, attrs), {
     warmupMs: 50,
     sampleMs,
     samples: 11,

@@ -7,20 +7,32 @@
  */
 
 import type {
+  AdamWAttrs,
+  AdamWInputs,
+  ArgmaxAttrs,
   AttentionAttrs,
   AttentionBackwardInputs,
   AttentionInputs,
   Backend,
   BackendCapabilities,
   BinaryOp,
+  CrossEntropyAttrs,
   DType,
+  GatherAttrs,
+  LayerNormAttrs,
+  LayerNormBackwardInputs,
+  LayerNormInputs,
+  MatmulAttrs,
+  MatmulInputs,
+  MultinomialAttrs,
   ReduceOp,
+  TopkAttrs,
   TypedArray,
   UnaryOp,
 } from '../backend.js';
 import { uniformAt } from '../backend.js';
 import { LxmlsTensorError } from '../errors.js';
-import { sizeOf, stridesOf } from '../shape.js';
+import { broadcastIndex, sizeOf, stridesOf } from '../shape.js';
 import { attentionBackwardReference, attentionReference } from './js/attention.js';
 
 const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -44,30 +56,6 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
 };
 
 const GELU_C = Math.sqrt(2 / Math.PI); // sqrt(2/π) of NewGELU
-
-/**
- * For each flat index of `outShape`, the flat index of an operand of shape `shape` (same rank) broadcast to it:
- * the operand's stride is 0 along the axes where it has size 1.
- */
-function broadcastIndex(shape: readonly number[], outShape: readonly number[]): Int32Array {
-  const n = sizeOf(outShape);
-  const rank = outShape.length;
-  const strides = stridesOf(shape).map((s, i) => (shape[i] === 1 ? 0 : s));
-  const index = new Int32Array(n);
-  const counter = new Array<number>(rank).fill(0); // the multi-index of output element i
-  let offset = 0;
-  for (let i = 0; i < n; i++) {
-    index[i] = offset;
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      counter[ax]!++;
-      offset += strides[ax]!;
-      if (counter[ax]! < outShape[ax]!) break;
-      offset -= strides[ax]! * counter[ax]!;
-      counter[ax] = 0;
-    }
-  }
-  return index;
-}
 
 /**
  * The `js` reference backend: every kernel of {@link Backend} as plain loops over Float32Array/Int32Array.
@@ -136,18 +124,8 @@ export class JsBackend implements Backend<TypedArray> {
     for (let i = 0; i < size; i++) out[i] = f(x[i]!);
   }
 
-  matmul(
-    a: Float32Array,
-    b: Float32Array,
-    out: Float32Array,
-    batchA: number,
-    batchB: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: boolean,
-    transB: boolean,
-  ): void {
+  matmul({ a, b, out }: MatmulInputs<Float32Array>, attrs: MatmulAttrs): void {
+    const { batchA, batchB, m, k, n, transA, transB } = attrs;
     const batch = Math.max(batchA, batchB);
     // Copy op(A) as rows (M, K) and op(B)ᵀ as rows (N, K), so every output element is a dot product of two
     // contiguous rows: out[i, j] = Σ_p A[i, p] · B[p, j], accumulated in float64 (a JavaScript number).
@@ -196,7 +174,7 @@ export class JsBackend implements Backend<TypedArray> {
     for (let o = 0; o < out.length; o++) out[o] = acc[o]!;
   }
 
-  argmax(x: Float32Array, out: Int32Array, outer: number, n: number, inner: number): void {
+  argmax({ x, out }: { x: Float32Array; out: Int32Array }, { outer, n, inner }: ArgmaxAttrs): void {
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         let best = 0;
@@ -214,12 +192,8 @@ export class JsBackend implements Backend<TypedArray> {
   }
 
   topk(
-    x: Float32Array,
-    values: Float32Array,
-    indices: Int32Array,
-    rows: number,
-    cols: number,
-    k: number,
+    { x, values, indices }: { x: Float32Array; values: Float32Array; indices: Int32Array },
+    { rows, cols, k }: TopkAttrs,
   ): void {
     // a selection, not a sort: keep the k best seen so far in order (descending; NaN counts as the largest,
     // as in PyTorch; ties keep the lower index first), and insert a value only when it beats the k-th
@@ -321,12 +295,8 @@ export class JsBackend implements Backend<TypedArray> {
   }
 
   crossEntropy(
-    logits: Float32Array,
-    targets: Int32Array,
-    out: Float32Array,
-    n: number,
-    c: number,
-    ignoreIndex: number,
+    { logits, targets, out }: { logits: Float32Array; targets: Int32Array; out: Float32Array },
+    { n, c, ignoreIndex }: CrossEntropyAttrs,
   ): void {
     let total = 0;
     let kept = 0;
@@ -340,13 +310,13 @@ export class JsBackend implements Backend<TypedArray> {
   }
 
   crossEntropyBackward(
-    logits: Float32Array,
-    targets: Int32Array,
-    dloss: Float32Array,
-    dlogits: Float32Array,
-    n: number,
-    c: number,
-    ignoreIndex: number,
+    {
+      logits,
+      targets,
+      dloss,
+      dlogits,
+    }: { logits: Float32Array; targets: Int32Array; dloss: Float32Array; dlogits: Float32Array },
+    { n, c, ignoreIndex }: CrossEntropyAttrs,
   ): void {
     let kept = 0;
     for (let r = 0; r < n; r++) if (this.checkTarget(targets[r]!, c, ignoreIndex, r)) kept++;
@@ -364,15 +334,8 @@ export class JsBackend implements Backend<TypedArray> {
   }
 
   layerNorm(
-    x: Float32Array,
-    weight: Float32Array | null,
-    bias: Float32Array | null,
-    out: Float32Array,
-    mean: Float32Array,
-    rstd: Float32Array,
-    rows: number,
-    cols: number,
-    eps: number,
+    { x, weight, bias, out, mean, rstd }: LayerNormInputs<Float32Array>,
+    { rows, cols, eps }: LayerNormAttrs,
   ): void {
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
@@ -392,16 +355,8 @@ export class JsBackend implements Backend<TypedArray> {
   }
 
   layerNormBackward(
-    dy: Float32Array,
-    x: Float32Array,
-    weight: Float32Array | null,
-    mean: Float32Array,
-    rstd: Float32Array,
-    dx: Float32Array,
-    dweight: Float32Array | null,
-    dbias: Float32Array | null,
-    rows: number,
-    cols: number,
+    { dy, x, weight, mean, rstd, dx, dweight, dbias }: LayerNormBackwardInputs<Float32Array>,
+    { rows, cols }: LayerNormAttrs,
   ): void {
     const dw = new Float64Array(cols);
     const db = new Float64Array(cols);
@@ -459,12 +414,8 @@ export class JsBackend implements Backend<TypedArray> {
   }
 
   gather(
-    table: Float32Array,
-    ids: Int32Array,
-    out: Float32Array,
-    numIds: number,
-    numRows: number,
-    dim: number,
+    { table, ids, out }: { table: Float32Array; ids: Int32Array; out: Float32Array },
+    { numIds, numRows, dim }: GatherAttrs,
   ): void {
     for (let i = 0; i < numIds; i++) {
       const id = ids[i]!;
@@ -474,12 +425,8 @@ export class JsBackend implements Backend<TypedArray> {
   }
 
   scatterAdd(
-    dy: Float32Array,
-    ids: Int32Array,
-    dtable: Float32Array,
-    numIds: number,
-    numRows: number,
-    dim: number,
+    { dy, ids, dtable }: { dy: Float32Array; ids: Int32Array; dtable: Float32Array },
+    { numIds, numRows, dim }: GatherAttrs,
   ): void {
     const acc = new Float64Array(numRows * dim);
     for (let i = 0; i < numIds; i++) {
@@ -576,12 +523,8 @@ export class JsBackend implements Backend<TypedArray> {
   }
 
   multinomial(
-    probs: Float32Array,
-    out: Int32Array,
-    rows: number,
-    cols: number,
-    numSamples: number,
-    seed: number,
+    { probs, out }: { probs: Float32Array; out: Int32Array },
+    { rows, cols, numSamples, seed }: MultinomialAttrs,
   ): void {
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
@@ -604,19 +547,8 @@ export class JsBackend implements Backend<TypedArray> {
     }
   }
 
-  adamw(
-    param: Float32Array,
-    grad: Float32Array,
-    m: Float32Array,
-    v: Float32Array,
-    size: number,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    weightDecay: number,
-    step: number,
-  ): void {
+  adamw({ param, grad, m, v }: AdamWInputs<Float32Array>, attrs: AdamWAttrs): void {
+    const { size, lr, beta1, beta2, eps, weightDecay, step } = attrs;
     const bc1 = 1 - beta1 ** step; // bias corrections
     const bc2 = 1 - beta2 ** step;
     const stepSize = lr / bc1;

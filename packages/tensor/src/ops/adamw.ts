@@ -1,11 +1,16 @@
 /**
  * The AdamW update as one in-place kernel call per parameter (`torch.optim.AdamW` semantics: decoupled
  * weight decay, bias-corrected moments, eps outside the square root). The Trainer builds its optimizer on it.
+ * Without the backend's optional fused `adamw` kernel, the update is composed from core kernels and copied
+ * into place.
  */
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
 import { sameShape } from '../shape.js';
 import { backendOf, expectDtype, type Tensor } from '../tensor.js';
+import { add, div, mul, sub } from './arithmetic.js';
+import { composed } from './compose.js';
+import { sqrt } from './unary.js';
 
 /** Hyper-parameters of {@link adamwUpdate}. */
 export interface AdamWOptions {
@@ -63,5 +68,22 @@ export function adamwUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o
     });
   }
   const s = (t: Tensor) => t.storage('adamwUpdate');
-  backend.adamw(s(param), s(grad), s(m), s(v), param.size, lr, beta1, beta2, eps, weightDecay, step);
+  const attrs = { size: param.size, lr, beta1, beta2, eps, weightDecay, step };
+  if (backend.adamw) {
+    backend.adamw({ param: s(param), grad: s(grad), m: s(m), v: s(v) }, attrs);
+    return;
+  }
+  composed(() => {
+    // the same update from core kernels, then copied into param, m and v
+    const m1 = add(mul(m, beta1), mul(grad, 1 - beta1));
+    const v1 = add(mul(v, beta2), mul(mul(grad, grad), 1 - beta2));
+    const denom = add(div(sqrt(v1), Math.sqrt(1 - beta2 ** step)), eps);
+    const p1 = sub(mul(param, 1 - lr * weightDecay), div(mul(m1, lr / (1 - beta1 ** step)), denom));
+    for (const [from, to] of [
+      [m1, m],
+      [v1, v],
+      [p1, param],
+    ] as const)
+      backend.copy(s(from), s(to), param.size);
+  });
 }

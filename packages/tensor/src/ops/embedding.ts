@@ -33,10 +33,15 @@ export function gather(table: Tensor, ids: Tensor): Tensor {
   }
   const [v, d] = table.shape as [number, number];
   const y = output(backend, [...ids.shape, d], 'float32'); // (…ids, D)
-  backend.gather(table.storage('gather'), ids.storage('gather'), y.storage('gather'), ids.size, v, d);
+  const attrs = { numIds: ids.size, numRows: v, dim: d };
+  backend.gather(
+    { table: table.storage('gather'), ids: ids.storage('gather'), out: y.storage('gather') },
+    attrs,
+  );
   return record('gather', y, [table, ids], (g) => {
     const dtable = empty(backend, table.shape, 'float32'); // (V, D) zeros
-    backend.scatterAdd(g.storage('gather'), ids.storage('gather'), dtable.storage('gather'), ids.size, v, d);
+    const inputs = { dy: g.storage('gather'), ids: ids.storage('gather'), dtable: dtable.storage('gather') };
+    backend.scatterAdd(inputs, attrs);
     return [dtable, null];
   });
 }

@@ -53,7 +53,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const rows = x.size / inFeatures;
   const s = (t: Tensor) => t.storage('linear');
   const y = output(backend, [...x.shape.slice(0, -1), outFeatures], 'float32'); // (…, out)
-  backend.linear(s(x), s(weight), bias ? s(bias) : null, s(y), rows, inFeatures, outFeatures);
+  const storages = { x: s(x), weight: s(weight), bias: bias ? s(bias) : null, out: s(y) };
+  backend.linear(storages, { rows, inFeatures, outFeatures });
   return record('linear', y, [x, weight, bias], (g, needs) => {
     // g: (rows, out). dx = g · W: (rows, out) @ (out, in); dW = gᵀ · x: (out, rows) @ (rows, in); db = Σ_rows g
     let dx: Tensor | null = null;
@@ -61,11 +62,29 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     let db: Tensor | null = null;
     if (needs[0]) {
       dx = output(backend, x.shape, 'float32'); // (…, in)
-      backend.matmul(s(g), s(weight), s(dx), 1, 1, rows, outFeatures, inFeatures, false, false);
+      const attrs = {
+        batchA: 1,
+        batchB: 1,
+        m: rows,
+        k: outFeatures,
+        n: inFeatures,
+        transA: false,
+        transB: false,
+      };
+      backend.matmul({ a: s(g), b: s(weight), out: s(dx) }, attrs);
     }
     if (needs[1]) {
       dw = output(backend, weight.shape, 'float32'); // (out, in)
-      backend.matmul(s(g), s(x), s(dw), 1, 1, outFeatures, rows, inFeatures, true, false);
+      const attrs = {
+        batchA: 1,
+        batchB: 1,
+        m: outFeatures,
+        k: rows,
+        n: inFeatures,
+        transA: true,
+        transB: false,
+      };
+      backend.matmul({ a: s(g), b: s(x), out: s(dw) }, attrs);
     }
     if (needs[2]) {
       db = output(backend, [outFeatures], 'float32'); // (out)

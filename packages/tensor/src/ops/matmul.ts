@@ -78,29 +78,13 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   if (batchB === 1 && !transposeA) {
     // (batch·M, K) @ (K, N): fold a's batch into its rows, one big matrix product
     backend.matmul(
-      a.storage('matmul'),
-      b.storage('matmul'),
-      out.storage('matmul'),
-      1,
-      1,
-      batchA * m,
-      k,
-      n,
-      false,
-      transposeB,
+      { a: a.storage('matmul'), b: b.storage('matmul'), out: out.storage('matmul') },
+      { batchA: 1, batchB: 1, m: batchA * m, k, n, transA: false, transB: transposeB },
     );
   } else {
     backend.matmul(
-      a.storage('matmul'),
-      b.storage('matmul'),
-      out.storage('matmul'),
-      batchA,
-      batchB,
-      m,
-      k,
-      n,
-      transposeA,
-      transposeB,
+      { a: a.storage('matmul'), b: b.storage('matmul'), out: out.storage('matmul') },
+      { batchA, batchB, m, k, n, transA: transposeA, transB: transposeB },
     );
   }
 

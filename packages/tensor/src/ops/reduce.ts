@@ -10,7 +10,22 @@ import { formatShape, LxmlsTensorError } from '../errors.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { backendOf, empty, expectDtype, output, record, type Tensor } from '../tensor.js';
 import { binaryForward, div, mul } from './arithmetic.js';
+import { onHost } from './compose.js';
 import { broadcastTo, reshape } from './shape.js';
+
+/** The backend's argmax kernel, or without it the `js` definition on the host. */
+function runArgmax(x: Tensor, out: Tensor, outer: number, n: number, inner: number): void {
+  const backend = x.backend;
+  const attrs = { outer, n, inner };
+  if (backend.argmax) {
+    backend.argmax({ x: x.storage('argmax'), out: out.storage('argmax') }, attrs);
+    return;
+  }
+  const outs = [{ storage: out.storage('argmax'), size: out.size, dtype: out.dtype }];
+  onHost(backend, [x.storage('argmax')], outs, (js, [hx], [ho]) => {
+    js.argmax({ x: hx as Float32Array, out: ho as Int32Array }, attrs);
+  });
+}
 
 function resolveAxes(fn: string, x: Tensor, axes: number | readonly number[] | undefined): number[] {
   const rank = x.shape.length;
@@ -134,7 +149,7 @@ export function argmax(x: Tensor, axis?: number, keepdim = false): Tensor {
   if (!source) expectDtype('argmax', x, 'float32');
   if (axis === undefined) {
     const out = empty(backend, keepdim ? x.shape.map(() => 1) : [], 'int32');
-    backend.argmax(x.storage('argmax'), out.storage('argmax'), 1, x.size, 1);
+    runArgmax(x, out, 1, x.size, 1);
     return out;
   }
   const ax = normalizeAxis('argmax', axis, x.shape.length);
@@ -142,6 +157,6 @@ export function argmax(x: Tensor, axis?: number, keepdim = false): Tensor {
   const inner = sizeOf(x.shape.slice(ax + 1));
   const shape = keepdim ? x.shape.map((d, i) => (i === ax ? 1 : d)) : x.shape.filter((_, i) => i !== ax);
   const out = empty(backend, shape, 'int32');
-  backend.argmax(x.storage('argmax'), out.storage('argmax'), outer, x.shape[ax]!, inner);
+  runArgmax(x, out, outer, x.shape[ax]!, inner);
   return out;
 }

@@ -6,6 +6,7 @@
 import { check, formatShape } from '../errors.js';
 import { getGenerator, type RandomGenerator } from '../random.js';
 import { backendOf, empty, expectDtype, type Tensor } from '../tensor.js';
+import { onHost } from './compose.js';
 
 /**
  * The `k` largest values along the last axis, in descending order (ties: lower index first).
@@ -37,7 +38,16 @@ export function topk(x: Tensor, k: number): { values: Tensor; indices: Tensor } 
   const shape = [...x.shape.slice(0, -1), k];
   const values = empty(backend, shape, 'float32'); // (…, k)
   const indices = empty(backend, shape, 'int32'); // (…, k)
-  backend.topk(x.storage('topk'), values.storage('topk'), indices.storage('topk'), rows, cols, k);
+  const attrs = { rows, cols, k };
+  const s = (t: Tensor) => t.storage('topk');
+  if (backend.topk) {
+    backend.topk({ x: s(x), values: s(values), indices: s(indices) }, attrs);
+  } else {
+    const outs = [values, indices].map((t) => ({ storage: s(t), size: t.size, dtype: t.dtype }));
+    onHost(backend, [s(x)], outs, (js, [hx], [hv, hi]) => {
+      js.topk({ x: hx as Float32Array, values: hv as Float32Array, indices: hi as Int32Array }, attrs);
+    });
+  }
   return { values, indices };
 }
 
@@ -83,13 +93,15 @@ export function multinomial(probs: Tensor, numSamples = 1, options: MultinomialO
   const cols = probs.shape[probs.shape.length - 1]!;
   const rows = probs.shape.length === 2 ? probs.shape[0]! : 1;
   const out = empty(backend, [...probs.shape.slice(0, -1), numSamples], 'int32');
-  backend.multinomial(
-    probs.storage('multinomial'),
-    out.storage('multinomial'),
-    rows,
-    cols,
-    numSamples,
-    generator.uint32(),
-  );
+  const attrs = { rows, cols, numSamples, seed: generator.uint32() };
+  const s = (t: Tensor) => t.storage('multinomial');
+  if (backend.multinomial) {
+    backend.multinomial({ probs: s(probs), out: s(out) }, attrs);
+  } else {
+    const outs = [{ storage: s(out), size: out.size, dtype: out.dtype }];
+    onHost(backend, [s(probs)], outs, (js, [hp], [ho]) => {
+      js.multinomial({ probs: hp as Float32Array, out: ho as Int32Array }, attrs);
+    });
+  }
   return out;
 }

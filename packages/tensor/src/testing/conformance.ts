@@ -30,6 +30,7 @@ export {
   type InputSpec,
   makeInput,
 } from './cases.js';
+export { coreOnly } from './core-only.js';
 
 /** Options of {@link runConformance}, {@link conformanceChecks} and `describeBackend`. */
 export interface ConformanceOptions {

@@ -20,6 +20,7 @@ export {
   type ConformanceResult,
   compareValues,
   conformanceChecks,
+  coreOnly,
   type InputData,
   type InputSpec,
   makeInput,
