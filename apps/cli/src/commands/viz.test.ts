@@ -63,6 +63,8 @@ interface VizJson {
   layers: number;
   heads: number;
   attentionShape: number[];
+  patterns: Record<string, number | null>[];
+  strongestHeads: { pattern: string; layer: number; head: number; score: number }[];
 }
 
 /** Runs `lxmls viz ARGV --json` and checks that it succeeded quietly. */
@@ -133,6 +135,8 @@ describe('lxmls viz', () => {
       layers: 3,
       heads: 3,
       attentionShape: [1, 3, 3, 15, 15],
+      patterns: expect.any(Array), // headPatterns of the weights drawn
+      strongestHeads: expect.any(Array),
     });
     expect(await readdir(dir)).toEqual(['attention.html']); // no temporary file left
     const html = await readFile(file, 'utf8');
@@ -181,6 +185,8 @@ describe('lxmls viz', () => {
       layers: 2,
       heads: 2,
       attentionShape: [1, 2, 2, 7, 7],
+      patterns: expect.any(Array), // headPatterns of the weights drawn
+      strongestHeads: expect.any(Array),
     });
     expect(tokens[1]).toBe('Ġcat');
     const html = await readFile(file, 'utf8');
@@ -389,6 +395,26 @@ describe('lxmls viz', () => {
     const record = await vizJson([...argv, '-o', file]);
     expect(record).toMatchObject({ model: 'bert', layers: 4, heads: 4, attentionShape: [1, 4, 4, T, T] });
     expect(record.tokens[0]).toBe(T === 15 ? '[CLS]' : 'i');
+  });
+
+  test("viz --json gives every head's patterns on the text and the best head of each (headPatterns)", async () => {
+    const file = join(await folder('patterns'), 'a.html');
+    const bare = await vizJson(['-o', file]);
+    const withSpecials = await vizJson(['--special-tokens', '-o', file]);
+    for (const record of [bare, withSpecials]) {
+      expect(record.patterns).toHaveLength(16);
+      expect(record.patterns[5]).toMatchObject({ layer: 1, head: 1 });
+      const best = record.strongestHeads;
+      expect(best.map((b) => b.score)).toEqual([...best.map((b) => b.score)].sort((a, b) => b - a));
+      for (const b of best) {
+        expect(record.patterns[b.layer * 4 + b.head]![b.pattern]).toBe(b.score); // one of the heads listed
+        expect(Math.max(...record.patterns.map((h) => h[b.pattern] ?? 0))).toBe(b.score);
+      }
+    }
+    // the notebook's 13 WordPieces alone have no [CLS]/[SEP] (null in JSON); with them, every query has both
+    expect(bare.patterns[0]!.cls).toBeNull();
+    expect(bare.strongestHeads.map((b) => b.pattern)).not.toContain('cls');
+    expect(withSpecials.patterns[0]!.cls).toBeGreaterThan(0);
   });
 
   test('lxmls/bert-mini: the heads its training.json names show their pattern, measured again on its files', async () => {

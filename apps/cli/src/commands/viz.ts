@@ -7,6 +7,7 @@
  * `head_view(outputs.attentions, tokens=tokens)`; the same view works for the course's GPTs.
  */
 
+import { headPatterns, strongestHeads } from '@lxmls/bert';
 import { toHtml, toSvg } from '@lxmls/viz';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
@@ -155,7 +156,11 @@ neuron: one head's query vector q of the selected token, every key vector k,
   tokens  the tokens the model saw, as its tokenizer writes them ("Ġcat", "##ing",
           "[CLS]"), after any cropping
   layers  the model's layers; heads: its heads per layer
-  attentionShape  (batch, layers, heads, query, key) of the attentions drawn`,
+  attentionShape  (batch, layers, heads, query, key) of the attentions drawn
+  patterns  per layer and head, the mean attention of a token in this text on the
+          previous token, the next, itself, [CLS], [SEP], the same token elsewhere, the
+          other WordPieces of its word (null where the text has none)
+  strongestHeads  the best head of each pattern, best first: {pattern,layer,head,score}`,
     },
   },
   exclusive: [
@@ -223,7 +228,13 @@ a text whose token ids a GPT's vocabulary does not have, a word outside the weat
       const T = data.tokens.length;
       const attentionShape = [1, layers, heads, T, T];
       if (o.json) {
-        const record = { file, view, model: model.kind, tokens: data.tokens, layers, heads, attentionShape };
+        // every head's mean attention on the previous / next token, [CLS], [SEP]… in this text (NaN → null)
+        const patterns = headPatterns(data.attention, data.tokens);
+        const record = {
+          ...{ file, view, model: model.kind, tokens: data.tokens, layers, heads, attentionShape },
+          patterns: patterns.heads,
+          strongestHeads: strongestHeads(patterns, 0),
+        };
         await out.write(`${JSON.stringify(record)}\n`);
       } else {
         io.stderr.write(
