@@ -10,7 +10,7 @@
 
 import { charToByte, translateBytes } from './bytes-to-unicode.js';
 import { ChunkCache, type ChunkIds, hashRange } from './chunk-cache.js';
-import { describe, expectString, LxmlsBpeError } from './errors.js';
+import { check, describe, expectString, LxmlsBpeError } from './errors.js';
 import { MergeTable } from './merge-table.js';
 import { chunkEnd, forEachChunk } from './pretokenize.js';
 import { TokenBytes } from './token-bytes.js';
@@ -224,14 +224,14 @@ export class Encoder {
     if (allowedSpecial === 'all') return [...this.specialTokens.keys()];
     const list: string[] = [];
     for (const token of allowedSpecial) {
-      if (!this.specialTokens.has(token)) {
-        throw new LxmlsBpeError('INVALID_ARGUMENT', 'unknown special token in allowedSpecial', {
-          fn: 'Encoder.encode',
-          argument: 'options.allowedSpecial',
-          expected: `one of ${JSON.stringify([...this.specialTokens.keys()])}`,
-          received: describe(token),
-        });
-      }
+      if (!this.specialTokens.has(token))
+        check.fail(
+          'Encoder.encode',
+          'options.allowedSpecial',
+          token,
+          'unknown special token in allowedSpecial',
+          `one of ${JSON.stringify([...this.specialTokens.keys()])}`,
+        );
       list.push(token);
     }
     return list;
@@ -305,12 +305,13 @@ export class Encoder {
   private charToByteChecked(token: string, i: number, fn = 'Encoder.bpe'): number {
     const byte = charToByte(token.charCodeAt(i));
     if (byte >= 0) return byte;
-    throw new LxmlsBpeError('INVALID_ARGUMENT', `character ${i} of the token stands for no byte`, {
+    check.fail(
       fn,
-      argument: 'token',
-      expected: 'characters of the byte-to-unicode map',
-      received: describe(token),
-    });
+      'token',
+      token,
+      `character ${i} of the token stands for no byte`,
+      'characters of the byte-to-unicode map',
+    );
   }
 
   /**
@@ -369,12 +370,7 @@ export class Encoder {
     else if (ids !== null && typeof ids === 'object' && typeof (ids as ArrayLike<number>).length === 'number')
       list = ids as ArrayLike<number>;
     else {
-      throw new LxmlsBpeError('INVALID_ARGUMENT', 'ids must be a list of token ids', {
-        fn,
-        argument: 'ids',
-        expected: 'an array or iterable of integers',
-        received: describe(ids),
-      });
+      check.fail(fn, 'ids', ids, 'ids must be a list of token ids', 'an array or iterable of integers');
     }
     const size = this.vocabSize;
     for (let i = 0; i < list.length; i++) {

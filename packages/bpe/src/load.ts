@@ -12,7 +12,7 @@
 
 import { bytesToUnicode, charToByte } from './bytes-to-unicode.js';
 import { Encoder } from './encoder.js';
-import { describe, LxmlsBpeError } from './errors.js';
+import { check, describe, LxmlsBpeError } from './errors.js';
 import { splitPythonWhitespace } from './simple.js';
 import type { BpeVocabulary } from './vocabulary.js';
 
@@ -63,14 +63,8 @@ export function loadGpt2Files(
 ): Encoder {
   const fn = 'loadGpt2Files';
   const encoder = parseJsonObject(encoderJson, fn, 'encoderJson', 'the text of encoder.json or its object');
-  if (typeof vocabBpe !== 'string') {
-    throw new LxmlsBpeError('INVALID_ARGUMENT', 'vocabBpe must be the text of vocab.bpe', {
-      fn,
-      argument: 'vocabBpe',
-      expected: 'a string',
-      received: describe(vocabBpe),
-    });
-  }
+  if (typeof vocabBpe !== 'string')
+    check.fail(fn, 'vocabBpe', vocabBpe, 'vocabBpe must be the text of vocab.bpe', 'a string');
   const entries: [string, number][] = Object.entries(encoder as Record<string, number>);
   const known = new Map<string, number>(entries);
 
@@ -78,27 +72,27 @@ export function loadGpt2Files(
   if (options.specialTokens === undefined) {
     specialTokens = known.has('<|endoftext|>') ? ['<|endoftext|>'] : [];
   } else {
-    if (!Array.isArray(options.specialTokens)) {
-      throw new LxmlsBpeError('INVALID_ARGUMENT', 'specialTokens must be an array', {
+    if (!Array.isArray(options.specialTokens))
+      check.fail(
         fn,
-        argument: 'options.specialTokens',
-        expected: 'an array of tokens of encoder.json',
-        received: describe(options.specialTokens),
-      });
-    }
+        'options.specialTokens',
+        options.specialTokens,
+        'specialTokens must be an array',
+        'an array of tokens of encoder.json',
+      );
     specialTokens = options.specialTokens;
   }
   const specials = new Map<string, number>();
   for (const token of specialTokens) {
     const id = typeof token === 'string' ? known.get(token) : undefined;
-    if (id === undefined) {
-      throw new LxmlsBpeError('INVALID_ARGUMENT', 'a special token is not in encoder.json', {
+    if (id === undefined)
+      check.fail(
         fn,
-        argument: 'options.specialTokens',
-        expected: 'tokens of encoder.json',
-        received: describe(token),
-      });
-    }
+        'options.specialTokens',
+        token,
+        'a special token is not in encoder.json',
+        'tokens of encoder.json',
+      );
     specials.set(token, id);
   }
 
@@ -107,14 +101,15 @@ export function loadGpt2Files(
   const merges: Merge[] = lines.map((line, r) => {
     const parts = splitPythonWhitespace(line);
     const where = `vocab.bpe line ${r + 2}`;
-    if (parts.length !== 2) {
-      throw new LxmlsBpeError('INVALID_VOCABULARY', `${where} is not a merge`, {
+    if (parts.length !== 2)
+      check.fail(
         fn,
-        argument: 'vocabBpe',
-        expected: 'two tokens separated by a space, such as "Ġ t"',
-        received: describe(line),
-      });
-    }
+        'vocabBpe',
+        line,
+        `${where} is not a merge`,
+        'two tokens separated by a space, such as "Ġ t"',
+        { code: 'INVALID_VOCABULARY' },
+      );
     return { left: parts[0]!, right: parts[1]!, where };
   });
   return new Encoder(buildVocabulary(fn, entries, merges, specials, 'encoder.json'));
@@ -150,14 +145,15 @@ export function loadTokenizerJson(json: string | object): Encoder {
   const fn = 'loadTokenizerJson';
   const root = parseJsonObject(json, fn, 'json', 'the text of tokenizer.json or its object');
   const model = root.model;
-  if (model === null || typeof model !== 'object' || Array.isArray(model)) {
-    throw new LxmlsBpeError('INVALID_VOCABULARY', 'the tokenizer has no model', {
+  if (model === null || typeof model !== 'object' || Array.isArray(model))
+    check.fail(
       fn,
-      argument: 'json.model',
-      expected: 'an object such as { "type": "BPE", "vocab": {...}, "merges": [...] }',
-      received: describe(model),
-    });
-  }
+      'json.model',
+      model,
+      'the tokenizer has no model',
+      'an object such as { "type": "BPE", "vocab": {...}, "merges": [...] }',
+      { code: 'INVALID_VOCABULARY' },
+    );
   const m = model as Record<string, unknown>;
   const unsupported = (field: string, expected: string, value: unknown): never => {
     throw new LxmlsBpeError('UNSUPPORTED_FORMAT', `${field} is not supported`, {
@@ -214,14 +210,15 @@ export function loadTokenizerJson(json: string | object): Encoder {
   }
 
   const vocab = m.vocab;
-  if (vocab === null || typeof vocab !== 'object' || Array.isArray(vocab)) {
-    throw new LxmlsBpeError('INVALID_VOCABULARY', 'model.vocab must map tokens to ids', {
+  if (vocab === null || typeof vocab !== 'object' || Array.isArray(vocab))
+    check.fail(
       fn,
-      argument: 'json.model.vocab',
-      expected: 'an object such as { "!": 0, ... }',
-      received: describe(vocab),
-    });
-  }
+      'json.model.vocab',
+      vocab,
+      'model.vocab must map tokens to ids',
+      'an object such as { "!": 0, ... }',
+      { code: 'INVALID_VOCABULARY' },
+    );
   const entries: [string, number][] = Object.entries(vocab as Record<string, number>);
   const known = new Map<string, number>(entries);
   const used = new Map<number, string>();
@@ -229,35 +226,38 @@ export function loadTokenizerJson(json: string | object): Encoder {
 
   const specials = new Map<string, number>();
   const added = root.added_tokens ?? [];
-  if (!Array.isArray(added)) {
-    throw new LxmlsBpeError('INVALID_VOCABULARY', 'added_tokens must be an array', {
+  if (!Array.isArray(added))
+    check.fail(
       fn,
-      argument: 'json.added_tokens',
-      expected: 'an array of { id, content, special } objects',
-      received: describe(added),
-    });
-  }
+      'json.added_tokens',
+      added,
+      'added_tokens must be an array',
+      'an array of { id, content, special } objects',
+      { code: 'INVALID_VOCABULARY' },
+    );
   added.forEach((entry: unknown, i: number) => {
     const where = `json.added_tokens[${i}]`;
     const e = (entry ?? {}) as Record<string, unknown>;
-    if (typeof e.content !== 'string' || typeof e.id !== 'number') {
-      throw new LxmlsBpeError('INVALID_VOCABULARY', `${where} is not an added token`, {
+    if (typeof e.content !== 'string' || typeof e.id !== 'number')
+      check.fail(
         fn,
-        argument: where,
-        expected: 'an object with a string content and an integer id',
-        received: describe(entry),
-      });
-    }
+        where,
+        entry,
+        `${where} is not an added token`,
+        'an object with a string content and an integer id',
+        { code: 'INVALID_VOCABULARY' },
+      );
     const { content, id } = e as { content: string; id: number };
     const inVocab = known.get(content);
-    if (inVocab !== undefined && inVocab !== id) {
-      throw new LxmlsBpeError('INVALID_VOCABULARY', `${where} has another id than in model.vocab`, {
+    if (inVocab !== undefined && inVocab !== id)
+      check.fail(
         fn,
-        argument: where,
-        expected: `id ${inVocab}, as model.vocab gives ${JSON.stringify(content)}`,
-        received: describe(id),
-      });
-    }
+        where,
+        id,
+        `${where} has another id than in model.vocab`,
+        `id ${inVocab}, as model.vocab gives ${JSON.stringify(content)}`,
+        { code: 'INVALID_VOCABULARY' },
+      );
     if (e.special !== true) {
       if (inVocab === id) return; // an ordinary token of the vocabulary: nothing to add
       unsupported(
@@ -268,14 +268,15 @@ export function loadTokenizerJson(json: string | object): Encoder {
     }
     if (inVocab === undefined) {
       const other = used.get(id);
-      if (other !== undefined) {
-        throw new LxmlsBpeError('INVALID_VOCABULARY', `${where} reuses the id of another token`, {
+      if (other !== undefined)
+        check.fail(
           fn,
-          argument: where,
-          expected: `an id of no other token (${id} is ${JSON.stringify(other)})`,
-          received: describe(content),
-        });
-      }
+          where,
+          content,
+          `${where} reuses the id of another token`,
+          `an id of no other token (${id} is ${JSON.stringify(other)})`,
+          { code: 'INVALID_VOCABULARY' },
+        );
       entries.push([content, id]);
       known.set(content, id);
       used.set(id, content);
@@ -284,14 +285,15 @@ export function loadTokenizerJson(json: string | object): Encoder {
   });
 
   const rawMerges = m.merges;
-  if (!Array.isArray(rawMerges)) {
-    throw new LxmlsBpeError('INVALID_VOCABULARY', 'model.merges must be an array', {
+  if (!Array.isArray(rawMerges))
+    check.fail(
       fn,
-      argument: 'json.model.merges',
-      expected: 'an array of "left right" strings or [left, right] pairs',
-      received: describe(rawMerges),
-    });
-  }
+      'json.model.merges',
+      rawMerges,
+      'model.merges must be an array',
+      'an array of "left right" strings or [left, right] pairs',
+      { code: 'INVALID_VOCABULARY' },
+    );
   const merges: Merge[] = rawMerges.map((merge: unknown, r: number) => {
     const where = `model.merges[${r}]`;
     const parts = typeof merge === 'string' ? merge.split(' ') : merge;
@@ -301,12 +303,14 @@ export function loadTokenizerJson(json: string | object): Encoder {
       typeof parts[0] !== 'string' ||
       typeof parts[1] !== 'string'
     ) {
-      throw new LxmlsBpeError('INVALID_VOCABULARY', `${where} is not a merge`, {
+      check.fail(
         fn,
-        argument: `json.${where}`,
-        expected: 'a string "left right" or an array [left, right]',
-        received: describe(merge),
-      });
+        `json.${where}`,
+        merge,
+        `${where} is not a merge`,
+        'a string "left right" or an array [left, right]',
+        { code: 'INVALID_VOCABULARY' },
+      );
     }
     return { left: parts[0], right: parts[1], where };
   });
@@ -335,14 +339,15 @@ function buildVocabulary(
   const tokens: (string | undefined)[] = new Array(size);
   const ids = new Map<string, number>();
   for (const [token, id] of entries) {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= size) {
-      throw new LxmlsBpeError('INVALID_VOCABULARY', `the id of ${JSON.stringify(token)} is out of range`, {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= size)
+      check.fail(
         fn,
-        argument: source,
-        expected: `ids 0..${size - 1}, each once (there are ${size} tokens)`,
-        received: describe(id),
-      });
-    }
+        source,
+        id,
+        `the id of ${JSON.stringify(token)} is out of range`,
+        `ids 0..${size - 1}, each once (there are ${size} tokens)`,
+        { code: 'INVALID_VOCABULARY' },
+      );
     const other = tokens[id];
     if (other !== undefined) {
       throw new LxmlsBpeError('INVALID_VOCABULARY', `two tokens have id ${id}`, {
@@ -360,18 +365,15 @@ function buildVocabulary(
     const token = tokens[id]!;
     if (specialIds.has(id)) continue;
     for (let i = 0; i < token.length; i++) {
-      if (charToByte(token.charCodeAt(i)) < 0) {
-        throw new LxmlsBpeError(
-          'INVALID_VOCABULARY',
+      if (charToByte(token.charCodeAt(i)) < 0)
+        check.fail(
+          fn,
+          source,
+          token,
           `token ${id} holds a character that stands for no byte`,
-          {
-            fn,
-            argument: source,
-            expected: `tokens in GPT-2's byte-to-unicode form, or listed as special tokens`,
-            received: describe(token),
-          },
+          `tokens in GPT-2's byte-to-unicode form, or listed as special tokens`,
+          { code: 'INVALID_VOCABULARY' },
         );
-      }
     }
   }
   const byteToId = new Int32Array(256);
@@ -441,14 +443,8 @@ function parseJsonObject(
       });
     }
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new LxmlsBpeError('INVALID_ARGUMENT', `${argument} must be a JSON object`, {
-      fn,
-      argument,
-      expected,
-      received: describe(parsed),
-    });
-  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    check.fail(fn, argument, parsed, `${argument} must be a JSON object`, expected);
   return parsed as Record<string, unknown>;
 }
 

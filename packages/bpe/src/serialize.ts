@@ -9,7 +9,7 @@
  */
 
 import type { Encoder } from './encoder.js';
-import { describe, LxmlsBpeError } from './errors.js';
+import { check, LxmlsBpeError } from './errors.js';
 import { pythonJsonDict } from './python-json.js';
 
 /** The two files of GPT-2's vocabulary, as text. */
@@ -123,27 +123,28 @@ function block(open: string, lines: string[], close: string): string {
 
 /** Every token string by id, checking that the encoder is one and that no string is repeated. */
 function tokenList(encoder: Encoder, fn: string): string[] {
-  if (encoder === null || typeof encoder !== 'object' || typeof encoder.getMerges !== 'function') {
-    throw new LxmlsBpeError('INVALID_ARGUMENT', 'encoder must be an Encoder', {
+  if (encoder === null || typeof encoder !== 'object' || typeof encoder.getMerges !== 'function')
+    check.fail(
       fn,
-      argument: 'encoder',
-      expected: 'an Encoder (from getEncoder, trainBPE or a loader)',
-      received: describe(encoder),
-    });
-  }
+      'encoder',
+      encoder,
+      'encoder must be an Encoder',
+      'an Encoder (from getEncoder, trainBPE or a loader)',
+    );
   const tokens: string[] = [];
   const seen = new Map<string, number>();
   for (let id = 0; id < encoder.vocabSize; id++) {
     const token = encoder.idToToken(id);
     const other = seen.get(token);
-    if (other !== undefined) {
-      throw new LxmlsBpeError('INVALID_VOCABULARY', `ids ${other} and ${id} are the same token`, {
+    if (other !== undefined)
+      check.fail(
         fn,
-        argument: 'encoder',
-        expected: 'a distinct string for each id',
-        received: describe(token),
-      });
-    }
+        'encoder',
+        token,
+        `ids ${other} and ${id} are the same token`,
+        'a distinct string for each id',
+        { code: 'INVALID_VOCABULARY' },
+      );
     seen.set(token, id);
     tokens.push(token);
   }

@@ -6,7 +6,7 @@
  * vocabulary is huge and still misses rare words; a character vocabulary is tiny but makes sequences long.
  */
 
-import { describe, expectString, LxmlsBpeError } from './errors.js';
+import { check, describe, expectString, LxmlsBpeError } from './errors.js';
 
 /**
  * Python's whitespace for `str.split()` and `str.isspace()`: the 29 code points below. It is not JavaScript's
@@ -78,14 +78,14 @@ export function charTokenize(text: string, options: CharTokenizeOptions = {}): s
   const dropped = new Set<string>();
   const drop = options.drop;
   if (drop !== undefined) {
-    if (drop === null || typeof (drop as Partial<Iterable<string>>)[Symbol.iterator] !== 'function') {
-      throw new LxmlsBpeError('INVALID_ARGUMENT', 'drop must list characters', {
-        fn: 'charTokenize',
-        argument: 'options.drop',
-        expected: 'an array of strings or a string',
-        received: describe(drop),
-      });
-    }
+    if (drop === null || typeof (drop as Partial<Iterable<string>>)[Symbol.iterator] !== 'function')
+      check.fail(
+        'charTokenize',
+        'options.drop',
+        drop,
+        'drop must list characters',
+        'an array of strings or a string',
+      );
     for (const c of drop) {
       if (typeof c !== 'string') {
         throw new LxmlsBpeError('INVALID_ARGUMENT', 'drop must list characters', {

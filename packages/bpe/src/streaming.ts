@@ -11,7 +11,7 @@
  */
 
 import type { Encoder } from './encoder.js';
-import { describe, LxmlsBpeError } from './errors.js';
+import { check, LxmlsBpeError } from './errors.js';
 import { getEncoder } from './gpt2.js';
 
 /**
@@ -43,14 +43,14 @@ export class StreamingDecoder {
    * @throws {@link LxmlsBpeError} `INVALID_ARGUMENT` if `encoder` is given and is not an {@link Encoder}.
    */
   constructor(encoder?: Encoder) {
-    if (encoder !== undefined && (encoder === null || typeof encoder.decodeBytes !== 'function')) {
-      throw new LxmlsBpeError('INVALID_ARGUMENT', 'encoder must be an Encoder', {
-        fn: 'new StreamingDecoder',
-        argument: 'encoder',
-        expected: 'an Encoder (from getEncoder, trainBPE or a loader) or nothing',
-        received: describe(encoder),
-      });
-    }
+    if (encoder !== undefined && (encoder === null || typeof encoder.decodeBytes !== 'function'))
+      check.fail(
+        'new StreamingDecoder',
+        'encoder',
+        encoder,
+        'encoder must be an Encoder',
+        'an Encoder (from getEncoder, trainBPE or a loader) or nothing',
+      );
     this.encoder = encoder ?? getEncoder();
   }
 

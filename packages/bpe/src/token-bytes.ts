@@ -8,7 +8,7 @@
  */
 
 import { charToByte } from './bytes-to-unicode.js';
-import { describe, LxmlsBpeError } from './errors.js';
+import { check } from './errors.js';
 import { encodeUtf8 } from './utf8.js';
 import type { BpeVocabulary } from './vocabulary.js';
 
@@ -191,10 +191,12 @@ export class TokenBytes {
 function listedByte(token: string, i: number): number {
   const byte = charToByte(token.charCodeAt(i));
   if (byte >= 0) return byte;
-  throw new LxmlsBpeError('INVALID_VOCABULARY', `character ${i} of a vocabulary token stands for no byte`, {
-    fn: 'Encoder.decode',
-    argument: 'ids',
-    expected: 'tokens made of the byte-to-unicode characters',
-    received: describe(token),
-  });
+  check.fail(
+    'Encoder.decode',
+    'ids',
+    token,
+    `character ${i} of a vocabulary token stands for no byte`,
+    'tokens made of the byte-to-unicode characters',
+    { code: 'INVALID_VOCABULARY' },
+  );
 }

@@ -13,7 +13,7 @@
 
 import { translateBytes } from './bytes-to-unicode.js';
 import { Encoder } from './encoder.js';
-import { describe, LxmlsBpeError } from './errors.js';
+import { check, LxmlsBpeError } from './errors.js';
 import { forEachChunk } from './pretokenize.js';
 import { encodeUtf8 } from './utf8.js';
 import { regularVocabulary } from './vocabulary.js';
@@ -111,24 +111,13 @@ export function trainBPE(corpus: string | Iterable<string>, options: TrainBPEOpt
   else if (corpus !== null && typeof corpus === 'object' && Symbol.iterator in corpus) {
     let i = 0;
     for (const text of corpus) {
-      if (typeof text !== 'string') {
-        throw new LxmlsBpeError('INVALID_ARGUMENT', `corpus[${i}] is not a string`, {
-          fn: 'trainBPE',
-          argument: `corpus[${i}]`,
-          expected: 'a string',
-          received: describe(text),
-        });
-      }
+      if (typeof text !== 'string')
+        check.fail('trainBPE', `corpus[${i}]`, text, `corpus[${i}] is not a string`, 'a string');
       addText(text);
       i++;
     }
   } else {
-    throw new LxmlsBpeError('INVALID_ARGUMENT', 'corpus must be text', {
-      fn: 'trainBPE',
-      argument: 'corpus',
-      expected: 'a string or an iterable of strings',
-      received: describe(corpus),
-    });
+    check.fail('trainBPE', 'corpus', corpus, 'corpus must be text', 'a string or an iterable of strings');
   }
 
   // 2. Each distinct chunk of two bytes or more becomes a "word": its token ids and its frequency.
@@ -269,12 +258,7 @@ interface CheckedOptions {
 
 function checkOptions(options: TrainBPEOptions): CheckedOptions {
   const fail = (argument: string, expected: string, value: unknown): never => {
-    throw new LxmlsBpeError('INVALID_ARGUMENT', `${argument} is out of range`, {
-      fn: 'trainBPE',
-      argument,
-      expected,
-      received: describe(value),
-    });
+    check.fail('trainBPE', argument, value, `${argument} is out of range`, expected);
   };
   if (options === null || typeof options !== 'object') {
     fail('options', 'an object with at least vocabSize, e.g. { vocabSize: 1000 }', options);
