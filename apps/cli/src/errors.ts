@@ -5,20 +5,23 @@
  * an invalid argument reported by a library). Messages never carry a stack trace.
  */
 
+import { defineError } from '@lxmls/base';
 import { LxmlsBpeError } from '@lxmls/bpe';
 
 /**
- * Bad input to the command line: an unknown command or option, a missing value, a malformed line.
+ * Bad input to the command line: an unknown command or option, a missing value, a malformed line. Made by
+ * @lxmls/base's `defineError` in its plain form (the message is the line printed, without a prefix), so
+ * that `CliError.isInstance(e)` works as for the libraries' errors.
  *
  * @example
  * ```ts
  * import { CliError } from './errors.js';
  * const error = new CliError('unknown option --jsno');
  * console.log(error.exitCode, error.message); // → 2 unknown option --jsno
+ * console.log(CliError.isInstance(error), error.code); // → true BAD_INPUT
  * ```
  */
-export class CliError extends Error {
-  override readonly name = 'CliError';
+export class CliError extends defineError<'BAD_INPUT'>('lxmls', 'CliError', { plain: true }) {
   /** The exit code to end with: 2 unless said otherwise. */
   readonly exitCode: number;
 
@@ -27,7 +30,7 @@ export class CliError extends Error {
    * @param exitCode - The process exit code; 2 (bad input) by default.
    */
   constructor(message: string, exitCode = 2) {
-    super(message);
+    super('BAD_INPUT', message, { fn: 'lxmls' });
     this.exitCode = exitCode;
   }
 }

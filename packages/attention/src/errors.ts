@@ -1,9 +1,12 @@
 /**
- * Errors of @lxmls/attention: one class, {@link LxmlsAttentionError}, with a stable `code`.
+ * Errors of @lxmls/attention: one class, {@link LxmlsAttentionError}, with a stable `code`,
+ * made by @lxmls/base's `defineError`, and the package's validation helpers (`check`), which throw it.
  *
  * Messages follow the project's format: `[@lxmls/attention] fn: what failed. Expected X, received Y.`, with the
  * shapes involved, so a learner sees at once which of q, k, v or the mask did not fit.
  */
+
+import { type Checks, checks, defineError, type ErrorDetails, formatShape } from '@lxmls/base';
 
 /**
  * Stable error codes of @lxmls/attention.
@@ -14,21 +17,8 @@
  */
 export type AttentionErrorCode = 'INVALID_ARGUMENT' | 'SHAPE_MISMATCH' | 'SEQUENCE_TOO_LONG';
 
-const MARKER = Symbol.for('lxmls.error');
-
 /** Fields of a {@link LxmlsAttentionError} besides its message. */
-export interface AttentionErrorDetails {
-  /** The function that failed, e.g. `scaledDotProductAttention`. */
-  fn: string;
-  /** The argument at fault. */
-  argument?: string;
-  /** What the function expected, in words. */
-  expected?: string;
-  /** What it received, already described for a human. */
-  received?: string;
-  /** The underlying error, if any. */
-  cause?: unknown;
-}
+export type AttentionErrorDetails = ErrorDetails;
 
 /**
  * The error thrown by every function of @lxmls/attention.
@@ -47,55 +37,16 @@ export interface AttentionErrorDetails {
  * }
  * ```
  */
-export class LxmlsAttentionError extends Error {
-  override readonly name = 'LxmlsAttentionError';
-  /** The stable error code. */
-  readonly code: AttentionErrorCode;
-  /** The function that failed. */
-  readonly fn: string;
-  /** The argument at fault, if one is. */
-  readonly argument: string | undefined;
-  /** What was expected, in words. */
-  readonly expected: string | undefined;
-  /** What was received, described for a human. */
-  readonly received: string | undefined;
-  readonly [MARKER] = true;
+export class LxmlsAttentionError extends defineError<AttentionErrorCode>(
+  '@lxmls/attention',
+  'LxmlsAttentionError',
+) {}
 
-  /**
-   * Builds the message `[@lxmls/attention] fn: what. Expected X, received Y.` from its parts.
-   *
-   * @param code - The stable error code.
-   * @param what - What failed, without the final period.
-   * @param details - The function, argument, expectation and received value.
-   */
-  constructor(code: AttentionErrorCode, what: string, details: AttentionErrorDetails) {
-    let message = `[@lxmls/attention] ${details.fn}: ${what}.`;
-    if (details.expected !== undefined) message += ` Expected ${details.expected}`;
-    if (details.received !== undefined) {
-      message +=
-        details.expected !== undefined ? `, received ${details.received}.` : ` Received ${details.received}.`;
-    } else if (details.expected !== undefined) message += '.';
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.fn = details.fn;
-    this.argument = details.argument;
-    this.expected = details.expected;
-    this.received = details.received;
-  }
-
-  /** True for any {@link LxmlsAttentionError}, even one from another copy of the package. */
-  static isInstance(error: unknown): error is LxmlsAttentionError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[MARKER] === true &&
-      (error as { name?: unknown }).name === 'LxmlsAttentionError'
-    );
-  }
-}
+/** @internal The validation helpers of @lxmls/attention: they throw {@link LxmlsAttentionError}. */
+export const check: Checks<AttentionErrorCode> = checks(LxmlsAttentionError, 'INVALID_ARGUMENT');
 
 /** `(2, 3)`: a shape as the messages print it. */
-export const shapeText = (shape: readonly number[]): string => `(${shape.join(', ')})`;
+export const shapeText = (shape: readonly number[]): string => formatShape(shape);
 
 /** Throws `INVALID_ARGUMENT` unless `value` is an integer ≥ `min`. */
 export function expectInteger(
@@ -105,20 +56,14 @@ export function expectInteger(
   min = 1,
 ): asserts value is number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min) return;
-  throw new LxmlsAttentionError(
-    'INVALID_ARGUMENT',
-    `${argument} must be a ${min === 1 ? 'positive' : 'non-negative'} integer`,
-    { fn, argument, expected: `an integer ≥ ${min}`, received: String(value) },
-  );
+  const what = `${argument} must be a ${min === 1 ? 'positive' : 'non-negative'} integer`;
+  check.fail(fn, argument, value, what, `an integer ≥ ${min}`, { received: String(value) });
 }
 
 /** Throws `INVALID_ARGUMENT` unless `p` is a probability in [0, 1). */
 export function expectProbability(fn: string, argument: string, p: unknown): asserts p is number {
   if (typeof p === 'number' && p >= 0 && p < 1) return;
-  throw new LxmlsAttentionError('INVALID_ARGUMENT', `${argument} must be a probability`, {
-    fn,
-    argument,
-    expected: 'a number in [0, 1)',
+  check.fail(fn, argument, p, `${argument} must be a probability`, 'a number in [0, 1)', {
     received: String(p),
   });
 }

@@ -1,10 +1,13 @@
 /**
- * Errors of @lxmls/backend-tfjs: one class, {@link LxmlsBackendTfjsError}, with a stable `code`.
+ * Errors of @lxmls/backend-tfjs: one class, {@link LxmlsBackendTfjsError}, with a stable `code`,
+ * made by @lxmls/base's `defineError`.
  *
  * Messages follow the project's format: `[@lxmls/backend-tfjs] fn: what failed. Expected X, received Y.`
  * Kernel-level input errors (an id out of range, a bad target) are thrown as `@lxmls/tensor`'s own
  * `LxmlsTensorError`, exactly as the `js` reference backend throws them.
  */
+
+import { defineError, type ErrorDetails } from '@lxmls/base';
 
 /**
  * Stable error codes of @lxmls/backend-tfjs: `MISSING_DEPENDENCY` (a TensorFlow.js package is not installed),
@@ -13,21 +16,8 @@
  */
 export type BackendTfjsErrorCode = 'MISSING_DEPENDENCY' | 'BACKEND_UNAVAILABLE' | 'INVALID_ARGUMENT';
 
-const MARKER = Symbol.for('lxmls.error');
-
 /** Fields of a {@link LxmlsBackendTfjsError} besides its message. */
-export interface BackendTfjsErrorDetails {
-  /** The function that failed, e.g. `createTfjsBackend`. */
-  fn: string;
-  /** The argument at fault, e.g. `backend`. */
-  argument?: string;
-  /** What the function expected, in words. */
-  expected?: string;
-  /** What it received, already described for a human. */
-  received?: string;
-  /** The underlying error, if any. */
-  cause?: unknown;
-}
+export type BackendTfjsErrorDetails = ErrorDetails;
 
 /**
  * The error thrown by @lxmls/backend-tfjs.
@@ -45,37 +35,7 @@ export interface BackendTfjsErrorDetails {
  * }
  * ```
  */
-export class LxmlsBackendTfjsError extends Error {
-  override readonly name = 'LxmlsBackendTfjsError';
-  readonly code: BackendTfjsErrorCode;
-  readonly fn: string;
-  readonly argument: string | undefined;
-  readonly expected: string | undefined;
-  readonly received: string | undefined;
-  readonly [MARKER] = true;
-
-  constructor(code: BackendTfjsErrorCode, what: string, details: BackendTfjsErrorDetails) {
-    let message = `[@lxmls/backend-tfjs] ${details.fn}: ${what}.`;
-    if (details.expected !== undefined) message += ` Expected ${details.expected}`;
-    if (details.received !== undefined) {
-      message +=
-        details.expected !== undefined ? `, received ${details.received}.` : ` Received ${details.received}.`;
-    } else if (details.expected !== undefined) message += '.';
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.fn = details.fn;
-    this.argument = details.argument;
-    this.expected = details.expected;
-    this.received = details.received;
-  }
-
-  /** True for any {@link LxmlsBackendTfjsError}, even one from another copy of the package. */
-  static isInstance(error: unknown): error is LxmlsBackendTfjsError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[MARKER] === true &&
-      (error as { name?: unknown }).name === 'LxmlsBackendTfjsError'
-    );
-  }
-}
+export class LxmlsBackendTfjsError extends defineError<BackendTfjsErrorCode>(
+  '@lxmls/backend-tfjs',
+  'LxmlsBackendTfjsError',
+) {}

@@ -1,10 +1,14 @@
 /**
- * Errors of @lxmls/backend-wasm: one class, {@link LxmlsBackendWasmError}, with a stable `code`.
- * Follows packages/bpe/src/errors.ts (the project's error format).
+ * Errors of @lxmls/backend-wasm: one class, {@link LxmlsBackendWasmError}, with a stable `code`, made by
+ * @lxmls/base's `defineError` (the project's error format), and the package's validation helpers (`check`).
  *
  * Messages follow the project's format: `[@lxmls/backend-wasm] fn: what failed. Expected X, received Y.`
  * Echoed input is cut to 200 characters so a huge argument never floods a terminal.
  */
+
+import { type Checks, checks, defineError, type ErrorDetails } from '@lxmls/base';
+
+export { describeValue as describe } from '@lxmls/base';
 
 /** Stable error codes of @lxmls/backend-wasm. */
 export type BackendWasmErrorCode =
@@ -23,21 +27,8 @@ export type BackendWasmErrorCode =
   /** A part of a kernel call threw in the backend's worker thread. */
   | 'THREAD_FAILED';
 
-const MARKER = Symbol.for('lxmls.error');
-
 /** Fields of a {@link LxmlsBackendWasmError} besides its message. */
-export interface BackendWasmErrorDetails {
-  /** The function that failed, e.g. `matmul`. */
-  fn: string;
-  /** The argument at fault, e.g. `ids`. */
-  argument?: string;
-  /** What the function expected, in words. */
-  expected?: string;
-  /** What it received, already described for a human. */
-  received?: string;
-  /** The underlying error, if any. */
-  cause?: unknown;
-}
+export type BackendWasmErrorDetails = ErrorDetails;
 
 /**
  * The error thrown by every function of @lxmls/backend-wasm.
@@ -56,65 +47,16 @@ export interface BackendWasmErrorDetails {
  * }
  * ```
  */
-export class LxmlsBackendWasmError extends Error {
-  override readonly name = 'LxmlsBackendWasmError';
-  readonly code: BackendWasmErrorCode;
-  readonly fn: string;
-  readonly argument: string | undefined;
-  readonly expected: string | undefined;
-  readonly received: string | undefined;
-  readonly [MARKER] = true;
+export class LxmlsBackendWasmError extends defineError<BackendWasmErrorCode>(
+  '@lxmls/backend-wasm',
+  'LxmlsBackendWasmError',
+) {}
 
-  constructor(code: BackendWasmErrorCode, what: string, details: BackendWasmErrorDetails) {
-    let message = `[@lxmls/backend-wasm] ${details.fn}: ${what}.`;
-    if (details.expected !== undefined) message += ` Expected ${details.expected}`;
-    if (details.received !== undefined) {
-      message +=
-        details.expected !== undefined ? `, received ${details.received}.` : ` Received ${details.received}.`;
-    } else if (details.expected !== undefined) message += '.';
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.fn = details.fn;
-    this.argument = details.argument;
-    this.expected = details.expected;
-    this.received = details.received;
-  }
-
-  /** True for any {@link LxmlsBackendWasmError}, even one from another copy of the package. */
-  static isInstance(error: unknown): error is LxmlsBackendWasmError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[MARKER] === true &&
-      (error as { name?: unknown }).name === 'LxmlsBackendWasmError'
-    );
-  }
-}
-
-/** Describes a received value for an error message: its type, and the value itself cut to 200 characters. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return `string ${truncate(JSON.stringify(value))}`;
-  if (typeof value === 'number') return `number ${String(value)}`;
-  if (typeof value === 'bigint') return `bigint ${String(value)}n`;
-  if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of length ${(value as Uint8Array).length}`;
-  if (typeof value === 'object') return `object ${truncate(Object.prototype.toString.call(value))}`;
-  return `${typeof value} ${truncate(String(value))}`;
-}
-
-function truncate(text: string): string {
-  return text.length <= 200 ? text : `${text.slice(0, 197)}...`;
-}
+/** @internal The validation helpers of @lxmls/backend-wasm: they throw {@link LxmlsBackendWasmError}. */
+export const check: Checks<BackendWasmErrorCode> = checks(LxmlsBackendWasmError, 'INVALID_ARGUMENT');
 
 /** Throws `INVALID_ARGUMENT` unless `value` is a non-negative safe integer. */
 export function expectSize(value: unknown, fn: string, argument: string): asserts value is number {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return;
-  throw new LxmlsBackendWasmError('INVALID_ARGUMENT', `${argument} must be a non-negative integer`, {
-    fn,
-    argument,
-    expected: 'a non-negative integer',
-    received: describe(value),
-  });
+  check.fail(fn, argument, value, `${argument} must be a non-negative integer`, 'a non-negative integer');
 }

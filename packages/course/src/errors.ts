@@ -3,8 +3,11 @@
  * {@link NotImplementedError}, the error a skeleton's holes throw, as Python's `NotImplementedError` does in
  * the toolkit's student branch (`raise NotImplementedError("Complete Exercise 2.2.N")`).
  *
- * Messages follow the project's format: `[@lxmls/course] fn: what failed. Expected X, received Y.`
+ * Messages follow the project's format: `[@lxmls/course] fn: what failed. Expected X, received Y.` (the class
+ * is made by @lxmls/base's `defineError`).
  */
+
+import { defineError, type ErrorDetails } from '@lxmls/base';
 
 /**
  * Stable error codes of @lxmls/course.
@@ -22,24 +25,14 @@ export type CourseErrorCode =
   | 'MISSING_EXPORT'
   | 'INVALID_ARGUMENT';
 
-const MARKER = Symbol.for('lxmls.error');
-
 /** Fields of a {@link LxmlsCourseError} besides its message. */
-export interface CourseErrorDetails {
-  /** The function that failed, e.g. `getExercise`. */
-  fn: string;
-  /** What the function expected, in words. */
-  expected?: string;
-  /** What it received, already described for a human. */
-  received?: string;
+export interface CourseErrorDetails extends ErrorDetails {
   /** The student's file, when the error is about one. */
   file?: string;
   /** Line (1-based) in the student's file. */
   line?: number;
   /** Column (1-based) in the student's file. */
   column?: number;
-  /** The underlying error, if any. */
-  cause?: unknown;
 }
 
 /**
@@ -60,23 +53,16 @@ export interface CourseErrorDetails {
  * }
  * ```
  */
-export class LxmlsCourseError extends Error {
-  override readonly name = 'LxmlsCourseError';
-  /** The stable error code. */
-  readonly code: CourseErrorCode;
-  /** The function that failed. */
-  readonly fn: string;
-  /** What was expected, in words. */
-  readonly expected: string | undefined;
-  /** What was received, described for a human. */
-  readonly received: string | undefined;
+export class LxmlsCourseError extends defineError<CourseErrorCode, CourseErrorDetails>(
+  '@lxmls/course',
+  'LxmlsCourseError',
+) {
   /** The student's file, when the error is about one. */
   readonly file: string | undefined;
   /** Line (1-based) in the student's file. */
   readonly line: number | undefined;
   /** Column (1-based) in the student's file. */
   readonly column: number | undefined;
-  readonly [MARKER] = true;
 
   /**
    * Builds the message `[@lxmls/course] fn: what. Expected X, received Y.` from its parts; a syntax error's
@@ -87,43 +73,13 @@ export class LxmlsCourseError extends Error {
    * @param details - The function, expectation, received value and place in the student's file.
    */
   constructor(code: CourseErrorCode, what: string, details: CourseErrorDetails) {
-    let message: string;
+    super(code, what, details);
     if (code === 'SYNTAX_ERROR' && details.file !== undefined) {
-      const at = [details.file, details.line, details.column].filter((p) => p !== undefined).join(':');
-      message = `${at}: ${what}`;
-    } else {
-      message = `[@lxmls/course] ${details.fn}: ${what}.`;
-      if (details.expected !== undefined) message += ` Expected ${details.expected}`;
-      if (details.received !== undefined) {
-        message +=
-          details.expected !== undefined
-            ? `, received ${details.received}.`
-            : ` Received ${details.received}.`;
-      } else if (details.expected !== undefined) message += '.';
+      this.message = `${[details.file, details.line, details.column].filter((p) => p !== undefined).join(':')}: ${what}`;
     }
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.fn = details.fn;
-    this.expected = details.expected;
-    this.received = details.received;
     this.file = details.file;
     this.line = details.line;
     this.column = details.column;
-  }
-
-  /**
-   * True for any {@link LxmlsCourseError}, even one from another copy of the package.
-   *
-   * @param error - What was thrown.
-   * @returns Whether it is a course error.
-   */
-  static isInstance(error: unknown): error is LxmlsCourseError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[MARKER] === true &&
-      (error as { name?: unknown }).name === 'LxmlsCourseError'
-    );
   }
 }
 

@@ -1,11 +1,14 @@
 /**
- * Errors of @lxmls/gpt: one class, {@link LxmlsGptError}, with a stable `code`.
+ * Errors of @lxmls/gpt: one class, {@link LxmlsGptError}, with a stable `code`, made by
+ * @lxmls/base's `defineError` (received values cut to 200 characters, a hint after the message).
  *
  * Messages follow the project's format: `[@lxmls/gpt] fn: what failed. Expected X, received Y.` Where the
  * Python toolkit raised a bare `KeyError` or `AssertionError` (an unknown model type, a config with both a
  * model type and sizes, a sequence longer than the block size), this package says what was wrong and how to
  * fix it.
  */
+
+import { defineError, type ErrorDetails } from '@lxmls/base';
 
 /**
  * Stable error codes of @lxmls/gpt.
@@ -29,25 +32,8 @@ export type GptErrorCode =
   | 'DOWNLOAD_FAILED'
   | 'NOT_FOUND';
 
-const MARKER = Symbol.for('lxmls.error');
-
-/** Fields of a {@link LxmlsGptError} besides its message. */
-export interface GptErrorDetails {
-  /** The function that failed, e.g. `GPT.forward`. */
-  fn: string;
-  /** The argument (or config key, or checkpoint key) at fault. */
-  argument?: string;
-  /** What the function expected, in words. */
-  expected?: string;
-  /** What it received, already described for a human (echoed input is cut to 200 characters). */
-  received?: string;
-  /** A hint or a correct example, appended after the message. */
-  hint?: string;
-  /** The underlying error, if any. */
-  cause?: unknown;
-}
-
-const cut = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+/** Fields of a {@link LxmlsGptError} besides its message (`hint`: a hint or a correct example, appended). */
+export type GptErrorDetails = ErrorDetails;
 
 /**
  * The error thrown by every function of @lxmls/gpt.
@@ -64,50 +50,6 @@ const cut = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : 
  * }
  * ```
  */
-export class LxmlsGptError extends Error {
-  override readonly name = 'LxmlsGptError';
-  /** The stable error code. */
-  readonly code: GptErrorCode;
-  /** The function that failed. */
-  readonly fn: string;
-  /** The argument or key at fault, if one is. */
-  readonly argument: string | undefined;
-  /** What was expected, in words. */
-  readonly expected: string | undefined;
-  /** What was received, described for a human. */
-  readonly received: string | undefined;
-  readonly [MARKER] = true;
-
-  /**
-   * Builds the message `[@lxmls/gpt] fn: what. Expected X, received Y. Hint` from its parts.
-   *
-   * @param code - The stable error code.
-   * @param what - What failed, without the final period.
-   * @param details - The function, argument, expectation, received value, hint and cause.
-   */
-  constructor(code: GptErrorCode, what: string, details: GptErrorDetails) {
-    const received = details.received === undefined ? undefined : cut(details.received);
-    let message = `[@lxmls/gpt] ${details.fn}: ${what}.`;
-    if (details.expected !== undefined) message += ` Expected ${details.expected}`;
-    if (received !== undefined) {
-      message += details.expected !== undefined ? `, received ${received}.` : ` Received ${received}.`;
-    } else if (details.expected !== undefined) message += '.';
-    if (details.hint !== undefined) message += ` ${details.hint}`;
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.fn = details.fn;
-    this.argument = details.argument;
-    this.expected = details.expected;
-    this.received = received;
-  }
-
-  /** True for any {@link LxmlsGptError}, even one from another copy of the package. */
-  static isInstance(error: unknown): error is LxmlsGptError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[MARKER] === true &&
-      (error as { name?: unknown }).name === 'LxmlsGptError'
-    );
-  }
-}
+export class LxmlsGptError extends defineError<GptErrorCode>('@lxmls/gpt', 'LxmlsGptError', {
+  maxReceived: 200,
+}) {}

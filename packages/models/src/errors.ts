@@ -1,7 +1,9 @@
 /**
- * Errors of @lxmls/models: one class, {@link LxmlsModelsError}, with a stable `code`, in the project's message
- * format `[@lxmls/models] fn: what failed. Expected X, received Y.`
+ * Errors of @lxmls/models: one class, {@link LxmlsModelsError}, with a stable `code`, made by @lxmls/base's
+ * `defineError`, in the project's message format `[@lxmls/models] fn: what failed. Expected X, received Y.`
  */
+
+import { defineError, type ErrorDetails } from '@lxmls/base';
 
 /**
  * Stable error codes of @lxmls/models.
@@ -10,19 +12,8 @@
  */
 export type ModelsErrorCode = 'UNKNOWN_MODEL';
 
-const MARKER = Symbol.for('lxmls.error');
-
 /** Fields of a {@link LxmlsModelsError} besides its message. */
-export interface ModelsErrorDetails {
-  /** The function that failed, e.g. `modelUrl`. */
-  fn: string;
-  /** The argument at fault. */
-  argument?: string;
-  /** What the function expected, in words. */
-  expected?: string;
-  /** What it received, described for a human. */
-  received?: string;
-}
+export type ModelsErrorDetails = ErrorDetails;
 
 /**
  * The error thrown by @lxmls/models. Check it with `LxmlsModelsError.isInstance(e)` (works across duplicated
@@ -38,43 +29,4 @@ export interface ModelsErrorDetails {
  * }
  * ```
  */
-export class LxmlsModelsError extends Error {
-  override readonly name = 'LxmlsModelsError';
-  /** The stable error code. */
-  readonly code: ModelsErrorCode;
-  /** The function that failed. */
-  readonly fn: string;
-  /** The argument at fault, if one is. */
-  readonly argument: string | undefined;
-  readonly [MARKER] = true;
-
-  /**
-   * Builds the message `[@lxmls/models] fn: what. Expected X, received Y.`
-   *
-   * @param code - The stable error code.
-   * @param what - What failed, without the final period.
-   * @param details - The function, argument, expectation and received value.
-   */
-  constructor(code: ModelsErrorCode, what: string, details: ModelsErrorDetails) {
-    let message = `[@lxmls/models] ${details.fn}: ${what}.`;
-    if (details.expected !== undefined) message += ` Expected ${details.expected}`;
-    if (details.received !== undefined) {
-      message +=
-        details.expected !== undefined ? `, received ${details.received}.` : ` Received ${details.received}.`;
-    } else if (details.expected !== undefined) message += '.';
-    super(message);
-    this.code = code;
-    this.fn = details.fn;
-    this.argument = details.argument;
-  }
-
-  /** True for any {@link LxmlsModelsError}, even one from another copy of the package. */
-  static isInstance(error: unknown): error is LxmlsModelsError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[MARKER] === true &&
-      (error as { name?: unknown }).name === 'LxmlsModelsError'
-    );
-  }
-}
+export class LxmlsModelsError extends defineError<ModelsErrorCode>('@lxmls/models', 'LxmlsModelsError') {}

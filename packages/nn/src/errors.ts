@@ -1,9 +1,12 @@
 /**
- * Errors of @lxmls/nn: one class, {@link LxmlsNnError}, with a stable `code`.
+ * Errors of @lxmls/nn: one class, {@link LxmlsNnError}, with a stable `code`, made by
+ * @lxmls/base's `defineError`, and the package's validation helpers (`check`), which throw it.
  *
  * Messages follow the project's format: `[@lxmls/nn] fn: what failed. Expected X, received Y.` A state dict that
  * does not fit a model names the key and both shapes; a broken safetensors file names the byte offset at fault.
  */
+
+import { type Checks, checks, defineError, type ErrorDetails } from '@lxmls/base';
 
 /**
  * Stable error codes of @lxmls/nn.
@@ -23,21 +26,8 @@ export type NnErrorCode =
   | 'INVALID_SAFETENSORS'
   | 'UNSUPPORTED_DTYPE';
 
-const MARKER = Symbol.for('lxmls.error');
-
 /** Fields of a {@link LxmlsNnError} besides its message. */
-export interface NnErrorDetails {
-  /** The function that failed, e.g. `Module.loadStateDict`. */
-  fn: string;
-  /** The argument (or state-dict key) at fault. */
-  argument?: string;
-  /** What the function expected, in words. */
-  expected?: string;
-  /** What it received, already described for a human. */
-  received?: string;
-  /** The underlying error, if any. */
-  cause?: unknown;
-}
+export type NnErrorDetails = ErrorDetails;
 
 /**
  * The error thrown by every function of @lxmls/nn.
@@ -55,52 +45,10 @@ export interface NnErrorDetails {
  * }
  * ```
  */
-export class LxmlsNnError extends Error {
-  override readonly name = 'LxmlsNnError';
-  /** The stable error code. */
-  readonly code: NnErrorCode;
-  /** The function that failed. */
-  readonly fn: string;
-  /** The argument or key at fault, if one is. */
-  readonly argument: string | undefined;
-  /** What was expected, in words. */
-  readonly expected: string | undefined;
-  /** What was received, described for a human. */
-  readonly received: string | undefined;
-  readonly [MARKER] = true;
+export class LxmlsNnError extends defineError<NnErrorCode>('@lxmls/nn', 'LxmlsNnError') {}
 
-  /**
-   * Builds the message `[@lxmls/nn] fn: what. Expected X, received Y.` from its parts.
-   *
-   * @param code - The stable error code.
-   * @param what - What failed, without the final period.
-   * @param details - The function, argument, expectation and received value.
-   */
-  constructor(code: NnErrorCode, what: string, details: NnErrorDetails) {
-    let message = `[@lxmls/nn] ${details.fn}: ${what}.`;
-    if (details.expected !== undefined) message += ` Expected ${details.expected}`;
-    if (details.received !== undefined) {
-      message +=
-        details.expected !== undefined ? `, received ${details.received}.` : ` Received ${details.received}.`;
-    } else if (details.expected !== undefined) message += '.';
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.fn = details.fn;
-    this.argument = details.argument;
-    this.expected = details.expected;
-    this.received = details.received;
-  }
-
-  /** True for any {@link LxmlsNnError}, even one from another copy of the package. */
-  static isInstance(error: unknown): error is LxmlsNnError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[MARKER] === true &&
-      (error as { name?: unknown }).name === 'LxmlsNnError'
-    );
-  }
-}
+/** @internal The validation helpers of @lxmls/nn: they throw {@link LxmlsNnError}. */
+export const check: Checks<NnErrorCode> = checks(LxmlsNnError, 'INVALID_ARGUMENT');
 
 /** Throws `INVALID_ARGUMENT` unless `value` is an integer ≥ `min`. */
 export function expectInteger(
@@ -110,26 +58,16 @@ export function expectInteger(
   min = 1,
 ): asserts value is number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min) return;
-  throw new LxmlsNnError(
-    'INVALID_ARGUMENT',
-    `${argument} must be a ${min === 1 ? 'positive' : 'non-negative'} integer`,
-    {
-      fn,
-      argument,
-      expected: `an integer ≥ ${min}`,
-      received:
-        typeof value === 'number' ? String(value) : `${typeof value} ${JSON.stringify(value) ?? ''}`.trim(),
-    },
-  );
+  const what = `${argument} must be a ${min === 1 ? 'positive' : 'non-negative'} integer`;
+  const received =
+    typeof value === 'number' ? String(value) : `${typeof value} ${JSON.stringify(value) ?? ''}`.trim();
+  check.fail(fn, argument, value, what, `an integer ≥ ${min}`, { received });
 }
 
 /** Throws `INVALID_ARGUMENT` unless `p` is a probability in [0, 1). */
 export function expectProbability(fn: string, argument: string, p: unknown): asserts p is number {
   if (typeof p === 'number' && p >= 0 && p < 1) return;
-  throw new LxmlsNnError('INVALID_ARGUMENT', `${argument} must be a probability`, {
-    fn,
-    argument,
-    expected: 'a number in [0, 1)',
+  check.fail(fn, argument, p, `${argument} must be a probability`, 'a number in [0, 1)', {
     received: String(p),
   });
 }

@@ -1,10 +1,15 @@
 /**
- * Errors of @lxmls/viz: one class, {@link LxmlsVizError}, with a stable `code`. Follows the error convention of
- * the other `@lxmls/*` packages (a copy of @lxmls/bpe's errors.ts, so the package keeps zero dependencies).
+ * Errors of @lxmls/viz: one class, {@link LxmlsVizError}, with a stable `code`, made by @lxmls/base's
+ * `defineError` (the error convention of every `@lxmls/*` package), and the package's validation helpers
+ * (`check`), which throw it.
  *
  * Messages follow the project's format: `[@lxmls/viz] fn: what failed. Expected X, received Y.`
  * Echoed input is cut to 200 characters so a huge argument never floods a terminal.
  */
+
+import { type Checks, checks, defineError, type ErrorDetails } from '@lxmls/base';
+
+export { describeValue as describe } from '@lxmls/base';
 
 /** Stable error codes of @lxmls/viz. */
 export type VizErrorCode =
@@ -21,21 +26,8 @@ export type VizErrorCode =
   /** The browser could not draw the view to an image (`toPng`): no 2-D canvas, or no PNG encoder. */
   | 'RENDER_FAILED';
 
-const MARKER = Symbol.for('lxmls.error');
-
 /** Fields of a {@link LxmlsVizError} besides its message. */
-export interface VizErrorDetails {
-  /** The function that failed, e.g. `toSvg`. */
-  fn: string;
-  /** The argument at fault, e.g. `attention[0][1]`. */
-  argument?: string;
-  /** What the function expected, in words. */
-  expected?: string;
-  /** What it received, already described for a human. */
-  received?: string;
-  /** The underlying error, if any. */
-  cause?: unknown;
-}
+export type VizErrorDetails = ErrorDetails;
 
 /**
  * The error thrown by every function of @lxmls/viz.
@@ -53,54 +45,7 @@ export interface VizErrorDetails {
  * }
  * ```
  */
-export class LxmlsVizError extends Error {
-  override readonly name = 'LxmlsVizError';
-  readonly code: VizErrorCode;
-  readonly fn: string;
-  readonly argument: string | undefined;
-  readonly expected: string | undefined;
-  readonly received: string | undefined;
-  readonly [MARKER] = true;
+export class LxmlsVizError extends defineError<VizErrorCode>('@lxmls/viz', 'LxmlsVizError') {}
 
-  constructor(code: VizErrorCode, what: string, details: VizErrorDetails) {
-    let message = `[@lxmls/viz] ${details.fn}: ${what}.`;
-    if (details.expected !== undefined) message += ` Expected ${details.expected}`;
-    if (details.received !== undefined) {
-      message +=
-        details.expected !== undefined ? `, received ${details.received}.` : ` Received ${details.received}.`;
-    } else if (details.expected !== undefined) message += '.';
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.fn = details.fn;
-    this.argument = details.argument;
-    this.expected = details.expected;
-    this.received = details.received;
-  }
-
-  /** True for any {@link LxmlsVizError}, even one from another copy of the package. */
-  static isInstance(error: unknown): error is LxmlsVizError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[MARKER] === true &&
-      (error as { name?: unknown }).name === 'LxmlsVizError'
-    );
-  }
-}
-
-/** Describes a received value for an error message: its type, and the value itself cut to 200 characters. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return `string ${truncate(JSON.stringify(value))}`;
-  if (typeof value === 'number') return `number ${String(value)}`;
-  if (typeof value === 'bigint') return `bigint ${String(value)}n`;
-  if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of length ${(value as Uint8Array).length}`;
-  if (typeof value === 'object') return `object ${truncate(Object.prototype.toString.call(value))}`;
-  return `${typeof value} ${truncate(String(value))}`;
-}
-
-function truncate(text: string): string {
-  return text.length <= 200 ? text : `${text.slice(0, 197)}...`;
-}
+/** @internal The validation helpers of @lxmls/viz: they throw {@link LxmlsVizError}. */
+export const check: Checks<VizErrorCode> = checks(LxmlsVizError, 'INVALID_ARGUMENT');

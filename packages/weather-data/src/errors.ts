@@ -1,11 +1,15 @@
 /**
- * Errors of @lxmls/weather-data: one class, {@link LxmlsWeatherDataError}, with a stable `code`.
+ * Errors of @lxmls/weather-data: one class, {@link LxmlsWeatherDataError}, with a stable `code`, made by
+ * @lxmls/base's `defineError`, and the package's validation helpers (`check`, `checkInteger`), which throw it.
  *
- * Follows the project's error format (the same shape as @lxmls/bpe's `LxmlsBpeError`):
- * `[@lxmls/weather-data] fn: what failed. Expected X, received Y.` Where the Python toolkit fails with a bare
- * `assert`, an `IndexError` or numpy's `ValueError`, this package throws one of these instead.
- * Echoed input is cut to 200 characters so a huge argument never floods a terminal.
+ * Messages follow the project's format: `[@lxmls/weather-data] fn: what failed. Expected X, received Y.`
+ * Where the Python toolkit fails with a bare `assert`, an `IndexError` or numpy's `ValueError`, this package
+ * throws one of these instead. Echoed input is cut to 200 characters so a huge argument never floods a terminal.
  */
+
+import { type Checks, checks, defineError, type ErrorDetails } from '@lxmls/base';
+
+export { describeValue as describe } from '@lxmls/base';
 
 /**
  * Stable error codes of @lxmls/weather-data.
@@ -22,21 +26,8 @@ export type WeatherDataErrorCode =
   | 'UNKNOWN_ID'
   | 'IMPOSSIBLE_SEQUENCE';
 
-const MARKER = Symbol.for('lxmls.error');
-
 /** Fields of a {@link LxmlsWeatherDataError} besides its message. */
-export interface WeatherDataErrorDetails {
-  /** The function that failed, e.g. `WeatherDataset.decodeObs`. */
-  fn: string;
-  /** The argument at fault, e.g. `ids[3]`. */
-  argument?: string;
-  /** What the function expected, in words. */
-  expected?: string;
-  /** What it received, already described for a human. */
-  received?: string;
-  /** The underlying error, if any. */
-  cause?: unknown;
-}
+export type WeatherDataErrorDetails = ErrorDetails;
 
 /**
  * The error thrown by every function of @lxmls/weather-data.
@@ -58,92 +49,16 @@ export interface WeatherDataErrorDetails {
  * }
  * ```
  */
-export class LxmlsWeatherDataError extends Error {
-  override readonly name = 'LxmlsWeatherDataError';
-  /** The stable error code. */
-  readonly code: WeatherDataErrorCode;
-  /** The function that failed. */
-  readonly fn: string;
-  /** The argument at fault, if one is. */
-  readonly argument: string | undefined;
-  /** What was expected, in words. */
-  readonly expected: string | undefined;
-  /** What was received, described for a human. */
-  readonly received: string | undefined;
-  readonly [MARKER] = true;
+export class LxmlsWeatherDataError extends defineError<WeatherDataErrorCode>(
+  '@lxmls/weather-data',
+  'LxmlsWeatherDataError',
+) {}
 
-  /**
-   * Builds the message `[@lxmls/weather-data] fn: what. Expected X, received Y.` from its parts.
-   *
-   * @param code - The stable error code.
-   * @param what - What failed, without the final period.
-   * @param details - The function, argument, expectation and received value.
-   */
-  constructor(code: WeatherDataErrorCode, what: string, details: WeatherDataErrorDetails) {
-    let message = `[@lxmls/weather-data] ${details.fn}: ${what}.`;
-    if (details.expected !== undefined) message += ` Expected ${details.expected}`;
-    if (details.received !== undefined) {
-      message +=
-        details.expected !== undefined ? `, received ${details.received}.` : ` Received ${details.received}.`;
-    } else if (details.expected !== undefined) message += '.';
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.fn = details.fn;
-    this.argument = details.argument;
-    this.expected = details.expected;
-    this.received = details.received;
-  }
+/** @internal The validation helpers of @lxmls/weather-data: they throw {@link LxmlsWeatherDataError}. */
+export const check: Checks<WeatherDataErrorCode> = checks(LxmlsWeatherDataError, 'INVALID_ARGUMENT');
 
-  /**
-   * True for any {@link LxmlsWeatherDataError}, even one from another copy of the package.
-   *
-   * @param error - Anything caught.
-   * @returns Whether it is a {@link LxmlsWeatherDataError}.
-   */
-  static isInstance(error: unknown): error is LxmlsWeatherDataError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[MARKER] === true &&
-      (error as { name?: unknown }).name === 'LxmlsWeatherDataError'
-    );
-  }
-}
-
-/** Describes a received value for an error message: its type, and the value itself cut to 200 characters. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return `string ${truncate(JSON.stringify(value))}`;
-  if (typeof value === 'number') return `number ${String(value)}`;
-  if (typeof value === 'bigint') return `bigint ${String(value)}n`;
-  if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of length ${(value as Uint8Array).length}`;
-  if (typeof value === 'object') return `object ${truncate(Object.prototype.toString.call(value))}`;
-  return `${typeof value} ${truncate(String(value))}`;
-}
-
-function truncate(text: string): string {
-  return text.length <= 200 ? text : `${text.slice(0, 197)}...`;
-}
-
-/** Throws `INVALID_ARGUMENT` unless `value` is an integer in `[min, max]`; returns it. */
+/** Throws `INVALID_ARGUMENT` unless `value` is an integer in `[min, max]` (`2**32 - 1` spelt so); returns it. */
 export function checkInteger(fn: string, argument: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range =
-      max === Number.MAX_SAFE_INTEGER
-        ? `an integer >= ${min}`
-        : `an integer in [${min}, ${max === 4294967295 ? '2**32 - 1' : max}]`;
-    const what =
-      typeof value === 'number' && Number.isInteger(value)
-        ? `${argument} is out of range`
-        : `${argument} is not an integer`;
-    throw new LxmlsWeatherDataError('INVALID_ARGUMENT', what, {
-      fn,
-      argument,
-      expected: range,
-      received: describe(value),
-    });
-  }
-  return value;
+  const expected = max === 4294967295 ? `an integer in [${min}, 2**32 - 1]` : undefined;
+  return check.integer(fn, argument, value, { min, max, ...(expected === undefined ? {} : { expected }) });
 }
