@@ -7,7 +7,7 @@
  * label accuracy 84.90% (greedy decoding with the true conditionals), sequence accuracy 45.84% (Viterbi).
  */
 
-import { checkInteger, describe, LxmlsWeatherDataError } from './errors.js';
+import { check, checkInteger, LxmlsWeatherDataError } from './errors.js';
 import { ForwardBackward, TIE_TOLERANCE } from './hmm.js';
 import { compileProba, NUM_OBSERVATIONS, NUM_STATES, type WeatherProba } from './proba.js';
 import { murmur3Bytes, type Split } from './split.js';
@@ -102,14 +102,14 @@ export function bayesOptimal(
   const model = compileProba(fn, proba);
   const L = checkInteger(fn, 'seqLen', seqLen, 1, BAYES_MAX_SEQ_LEN);
   const split = options?.split;
-  if (split !== undefined && split !== 'train' && split !== 'test') {
-    throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'options.split is not a split name', {
+  if (split !== undefined && split !== 'train' && split !== 'test')
+    check.fail(
       fn,
-      argument: 'options.split',
-      expected: "'train', 'test' or undefined",
-      received: describe(split),
-    });
-  }
+      'options.split',
+      split,
+      'options.split is not a split name',
+      "'train', 'test' or undefined",
+    );
   const fb = new ForwardBackward(model, L);
   const obs = new Int32Array(L);
   const delta = new Float64Array(S);
@@ -168,14 +168,14 @@ export function bayesOptimal(
     if (k < 0) break;
     obs[k]!++;
   }
-  if (!(mass > 0)) {
-    throw new LxmlsWeatherDataError('INVALID_ARGUMENT', `the '${split}' split holds no possible sequence`, {
+  if (!(mass > 0))
+    check.fail(
       fn,
-      argument: 'options.split',
-      expected: 'a split with some observation sequence of non-zero probability',
-      received: describe(split),
-    });
-  }
+      'options.split',
+      split,
+      `the '${split}' split holds no possible sequence`,
+      'a split with some observation sequence of non-zero probability',
+    );
   return {
     loss: entropy / mass / L,
     labelAccuracy: greedyLabels / mass / L,

@@ -9,7 +9,7 @@
  * (see `split.ts`), which is deterministic here.
  */
 
-import { checkInteger, describe, LxmlsWeatherDataError } from './errors.js';
+import { check, checkInteger, LxmlsWeatherDataError } from './errors.js';
 import {
   type CompiledProba,
   compileProba,
@@ -110,22 +110,16 @@ export class WeatherDataset {
    */
   constructor(split: Split, options: WeatherDatasetOptions = {}) {
     const fn = 'WeatherDataset';
-    if (split !== 'train' && split !== 'test') {
-      throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'split is not a split name', {
+    if (split !== 'train' && split !== 'test')
+      check.fail(fn, 'split', split, 'split is not a split name', "'train' or 'test'");
+    if (options === null || typeof options !== 'object')
+      check.fail(
         fn,
-        argument: 'split',
-        expected: "'train' or 'test'",
-        received: describe(split),
-      });
-    }
-    if (options === null || typeof options !== 'object') {
-      throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'options is not an object', {
-        fn,
-        argument: 'options',
-        expected: 'an object { seqLen, numInstances, proba, seed }',
-        received: describe(options),
-      });
-    }
+        'options',
+        options,
+        'options is not an object',
+        'an object { seqLen, numInstances, proba, seed }',
+      );
     const { seqLen = 6, numInstances = 10000, proba, seed = 0 } = options;
     this.split = split;
     this.seqLen = checkInteger(fn, 'seqLen', seqLen, 1, 1 << 20);
@@ -274,14 +268,15 @@ export class WeatherDataset {
    * ```
    */
   sampleP(p: ArrayLike<number>): number {
-    if (p === null || typeof p !== 'object' || typeof p.length !== 'number' || p.length === 0) {
-      throw new LxmlsWeatherDataError('INVALID_PROBABILITIES', 'p is not a probability vector', {
-        fn: 'WeatherDataset.sampleP',
-        argument: 'p',
-        expected: 'a non-empty array of probabilities',
-        received: describe(p),
-      });
-    }
+    if (p === null || typeof p !== 'object' || typeof p.length !== 'number' || p.length === 0)
+      check.fail(
+        'WeatherDataset.sampleP',
+        'p',
+        p,
+        'p is not a probability vector',
+        'a non-empty array of probabilities',
+        { code: 'INVALID_PROBABILITIES' },
+      );
     return this.rng.choice(p.length, { p });
   }
 
@@ -426,40 +421,29 @@ function decodeIds(
   offset: number,
   what: string,
 ): string[] {
-  if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
-    throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'ids is not an array', {
-      fn,
-      argument: 'ids',
-      expected: 'an array of integer ids',
-      received: describe(ids),
-    });
-  }
+  if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number')
+    check.fail(fn, 'ids', ids, 'ids is not an array', 'an array of integer ids');
   const n = words.length;
   const out = new Array<string>(ids.length);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     const index = typeof id === 'number' && Number.isInteger(id) ? id - offset : Number.NaN;
-    if (!(index >= -n && index < n)) {
-      throw new LxmlsWeatherDataError('UNKNOWN_ID', `ids[${i}] is not ${what}`, {
+    if (!(index >= -n && index < n))
+      check.fail(
         fn,
-        argument: `ids[${i}]`,
-        expected: `an integer in [${offset - n}, ${offset + n}) (Python list indexing)`,
-        received: describe(id),
-      });
-    }
+        `ids[${i}]`,
+        id,
+        `ids[${i}] is not ${what}`,
+        `an integer in [${offset - n}, ${offset + n}) (Python list indexing)`,
+        { code: 'UNKNOWN_ID' },
+      );
     out[i] = words[index < 0 ? index + n : index]!;
   }
   return out;
 }
 
 function checkBuffer(fn: string, argument: string, value: unknown, length: number): Int32Array {
-  if (!(value instanceof Int32Array) || value.length !== length) {
-    throw new LxmlsWeatherDataError('INVALID_ARGUMENT', `${argument} cannot hold the batch`, {
-      fn,
-      argument,
-      expected: `an Int32Array of length ${length}`,
-      received: describe(value),
-    });
-  }
+  if (!(value instanceof Int32Array) || value.length !== length)
+    check.fail(fn, argument, value, `${argument} cannot hold the batch`, `an Int32Array of length ${length}`);
   return value;
 }

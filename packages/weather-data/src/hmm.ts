@@ -10,7 +10,7 @@
  * overflow.
  */
 
-import { describe, LxmlsWeatherDataError } from './errors.js';
+import { check, LxmlsWeatherDataError } from './errors.js';
 import {
   type CompiledProba,
   compileProba,
@@ -162,25 +162,15 @@ export function argmax3(values: ArrayLike<number>, offset = 0): number {
 /** Checks an observation sequence: integers in [0, 5). @internal */
 export function checkObservations(fn: string, obs: unknown): Int32Array {
   const seq = obs as ArrayLike<unknown> | null;
-  if (seq === null || typeof seq !== 'object' || typeof seq.length !== 'number') {
-    throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'obs is not an array', {
-      fn,
-      argument: 'obs',
-      expected: 'an array of observation ids in [0, 5)',
-      received: describe(obs),
-    });
-  }
+  if (seq === null || typeof seq !== 'object' || typeof seq.length !== 'number')
+    check.fail(fn, 'obs', obs, 'obs is not an array', 'an array of observation ids in [0, 5)');
   const out = new Int32Array(seq.length);
   for (let k = 0; k < seq.length; k++) {
     const v = seq[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= V) {
-      throw new LxmlsWeatherDataError('UNKNOWN_ID', `obs[${k}] is not an observation id`, {
-        fn,
-        argument: `obs[${k}]`,
-        expected: 'an integer in [0, 5)',
-        received: describe(v),
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= V)
+      check.fail(fn, `obs[${k}]`, v, `obs[${k}] is not an observation id`, 'an integer in [0, 5)', {
+        code: 'UNKNOWN_ID',
       });
-    }
     out[k] = v;
   }
   return out;
@@ -338,26 +328,23 @@ export function trueConditionals(
     typeof states !== 'object' ||
     (states.length !== L && states.length !== Math.max(0, L - 1))
   ) {
-    throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'states does not match obs', {
+    check.fail(
       fn,
-      argument: 'states',
-      expected: `an array of ${L} (or ${Math.max(0, L - 1)}) state ids`,
-      received: describe(states),
-    });
+      'states',
+      states,
+      'states does not match obs',
+      `an array of ${L} (or ${Math.max(0, L - 1)}) state ids`,
+    );
   }
   if (fb === null) return [];
   const rows: number[][] = [[fb.gamma(0, 0), fb.gamma(0, 1), fb.gamma(0, 2)]];
   for (let k = 1; k < L; k++) {
     const id = states[k - 1];
     const prev = typeof id === 'number' && Number.isInteger(id) ? id - V : -1;
-    if (prev < 0 || prev >= S) {
-      throw new LxmlsWeatherDataError('UNKNOWN_ID', `states[${k - 1}] is not a state id`, {
-        fn,
-        argument: `states[${k - 1}]`,
-        expected: 'an integer in [5, 8)',
-        received: describe(id),
+    if (prev < 0 || prev >= S)
+      check.fail(fn, `states[${k - 1}]`, id, `states[${k - 1}] is not a state id`, 'an integer in [5, 8)', {
+        code: 'UNKNOWN_ID',
       });
-    }
     const row = rows[k - 1]![prev]! > 0 ? fb.conditional(seq, k, prev) : null;
     if (row === null) {
       throw new LxmlsWeatherDataError('IMPOSSIBLE_SEQUENCE', 'the states have probability 0', {

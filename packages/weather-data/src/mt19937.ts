@@ -8,7 +8,7 @@
  * double `((a >>> 5) * 2**26 + (b >>> 6)) / 2**53` (numpy's `random_sample`, Python's `random.random()`).
  */
 
-import { checkInteger, describe, LxmlsWeatherDataError } from './errors.js';
+import { check, checkInteger, LxmlsWeatherDataError } from './errors.js';
 
 const N = 624;
 const M = 397;
@@ -73,14 +73,14 @@ export class MT19937 {
    */
   static fromKey(key: ArrayLike<number>): MT19937 {
     const fn = 'MT19937.fromKey';
-    if (key === null || typeof key !== 'object' || typeof key.length !== 'number' || key.length === 0) {
-      throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'key is not a non-empty list of integers', {
+    if (key === null || typeof key !== 'object' || typeof key.length !== 'number' || key.length === 0)
+      check.fail(
         fn,
-        argument: 'key',
-        expected: 'a non-empty array of integers in [0, 2**32 - 1]',
-        received: describe(key),
-      });
-    }
+        'key',
+        key,
+        'key is not a non-empty list of integers',
+        'a non-empty array of integers in [0, 2**32 - 1]',
+      );
     const words = new Uint32Array(key.length);
     for (let i = 0; i < key.length; i++) words[i] = checkInteger(fn, `key[${i}]`, key[i], 0, 0xffffffff);
     const mt = new MT19937();
@@ -105,23 +105,23 @@ export class MT19937 {
    */
   static fromPythonSeed(seed: number | bigint): MT19937 {
     if (typeof seed === 'number') {
-      if (!Number.isSafeInteger(seed)) {
-        throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'seed is not an integer', {
-          fn: 'MT19937.fromPythonSeed',
-          argument: 'seed',
-          expected: 'a safe integer or a bigint',
-          received: describe(seed),
-        });
-      }
+      if (!Number.isSafeInteger(seed))
+        check.fail(
+          'MT19937.fromPythonSeed',
+          'seed',
+          seed,
+          'seed is not an integer',
+          'a safe integer or a bigint',
+        );
       seed = BigInt(seed);
-    } else if (typeof seed !== 'bigint') {
-      throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'seed is not an integer', {
-        fn: 'MT19937.fromPythonSeed',
-        argument: 'seed',
-        expected: 'a safe integer or a bigint',
-        received: describe(seed),
-      });
-    }
+    } else if (typeof seed !== 'bigint')
+      check.fail(
+        'MT19937.fromPythonSeed',
+        'seed',
+        seed,
+        'seed is not an integer',
+        'a safe integer or a bigint',
+      );
     let n = seed < 0n ? -seed : seed;
     const words: number[] = [];
     do {
@@ -250,14 +250,8 @@ export class MT19937 {
    * ```
    */
   fillDoubles(out: Float64Array, start = 0, count = out.length - start): Float64Array {
-    if (!(out instanceof Float64Array)) {
-      throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'out is not a Float64Array', {
-        fn: 'MT19937.fillDoubles',
-        argument: 'out',
-        expected: 'a Float64Array',
-        received: describe(out),
-      });
-    }
+    if (!(out instanceof Float64Array))
+      check.fail('MT19937.fillDoubles', 'out', out, 'out is not a Float64Array', 'a Float64Array');
     checkInteger('MT19937.fillDoubles', 'start', start, 0, out.length);
     checkInteger('MT19937.fillDoubles', 'count', count, 0, out.length - start);
     const mt = this.mt;
@@ -325,14 +319,14 @@ export class MT19937 {
   setState(state: MT19937State): void {
     const fn = 'MT19937.setState';
     const key = (state as Partial<MT19937State> | null)?.key;
-    if (key === null || typeof key !== 'object' || (key as ArrayLike<number>).length !== N) {
-      throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'state.key is not 624 words', {
+    if (key === null || typeof key !== 'object' || (key as ArrayLike<number>).length !== N)
+      check.fail(
         fn,
-        argument: 'state.key',
-        expected: 'an array of 624 integers in [0, 2**32 - 1]',
-        received: describe(key),
-      });
-    }
+        'state.key',
+        key,
+        'state.key is not 624 words',
+        'an array of 624 integers in [0, 2**32 - 1]',
+      );
     const pos = checkInteger(fn, 'state.pos', state.pos, 0, N);
     const words = new Uint32Array(N);
     for (let i = 0; i < N; i++) words[i] = checkInteger(fn, `state.key[${i}]`, key[i], 0, 0xffffffff);

@@ -6,7 +6,7 @@
  * `logits_to_probs`) and the notebook cell of Exercise 3.1 that defines `fixed_proba`.
  */
 
-import { describe, LxmlsWeatherDataError } from './errors.js';
+import { check, LxmlsWeatherDataError } from './errors.js';
 import { MT19937 } from './mt19937.js';
 import { cumulative } from './random-state.js';
 
@@ -126,25 +126,13 @@ export const FIXED_PROBA: WeatherProba = deepFreeze({
  */
 export function logitsToProbs(logits: ArrayLike<number>): number[] {
   const fn = 'logitsToProbs';
-  if (logits === null || typeof logits !== 'object' || typeof logits.length !== 'number') {
-    throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'logits is not an array', {
-      fn,
-      argument: 'logits',
-      expected: 'an array of finite numbers',
-      received: describe(logits),
-    });
-  }
+  if (logits === null || typeof logits !== 'object' || typeof logits.length !== 'number')
+    check.fail(fn, 'logits', logits, 'logits is not an array', 'an array of finite numbers');
   const exps = new Array<number>(logits.length);
   for (let i = 0; i < logits.length; i++) {
     const v = logits[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new LxmlsWeatherDataError('INVALID_ARGUMENT', `logits[${i}] is not a finite number`, {
-        fn,
-        argument: `logits[${i}]`,
-        expected: 'a finite number',
-        received: describe(v),
-      });
-    }
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      check.fail(fn, `logits[${i}]`, v, `logits[${i}] is not a finite number`, 'a finite number');
     exps[i] = Math.exp(v);
   }
   if (exps.length === 0) return [];
@@ -180,12 +168,13 @@ export function generateRandomProba(source: number | bigint | MT19937 = 0): Weat
   if (source instanceof MT19937) rng = source;
   else if (typeof source === 'number' || typeof source === 'bigint') rng = MT19937.fromPythonSeed(source);
   else {
-    throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'source is not a seed or a generator', {
-      fn: 'generateRandomProba',
-      argument: 'source',
-      expected: 'an integer, a bigint or an MT19937',
-      received: describe(source),
-    });
+    check.fail(
+      'generateRandomProba',
+      'source',
+      source,
+      'source is not a seed or a generator',
+      'an integer, a bigint or an MT19937',
+    );
   }
   const row = (n: number) => logitsToProbs(Array.from({ length: n }, () => rng.nextDouble()));
   const initial = row(NUM_STATES);
@@ -223,25 +212,27 @@ export interface CompiledProba {
  * @internal
  */
 export function compileProba(fn: string, proba: unknown): CompiledProba {
-  if (proba === null || typeof proba !== 'object' || Array.isArray(proba)) {
-    throw new LxmlsWeatherDataError('INVALID_PROBABILITIES', 'proba is not a probability table', {
+  if (proba === null || typeof proba !== 'object' || Array.isArray(proba))
+    check.fail(
       fn,
-      argument: 'proba',
-      expected: 'an object { initial: 3 numbers, transition: 3×3, emission: 3×5 }',
-      received: describe(proba),
-    });
-  }
+      'proba',
+      proba,
+      'proba is not a probability table',
+      'an object { initial: 3 numbers, transition: 3×3, emission: 3×5 }',
+      { code: 'INVALID_PROBABILITIES' },
+    );
   const table = proba as Record<string, unknown>;
   const copyRows = (name: 'transition' | 'emission', width: number) => {
     const rows = table[name] as ArrayLike<unknown> | null | undefined;
-    if (rows === null || typeof rows !== 'object' || rows.length !== NUM_STATES) {
-      throw new LxmlsWeatherDataError('INVALID_PROBABILITIES', `proba.${name} has the wrong shape`, {
+    if (rows === null || typeof rows !== 'object' || rows.length !== NUM_STATES)
+      check.fail(
         fn,
-        argument: `proba.${name}`,
-        expected: `${NUM_STATES} rows of ${width} probabilities`,
-        received: describe(rows),
-      });
-    }
+        `proba.${name}`,
+        rows,
+        `proba.${name} has the wrong shape`,
+        `${NUM_STATES} rows of ${width} probabilities`,
+        { code: 'INVALID_PROBABILITIES' },
+      );
     const flat = new Float64Array(NUM_STATES * width);
     const cdf = new Float64Array(NUM_STATES * width);
     const copy: number[][] = [];

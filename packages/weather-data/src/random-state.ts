@@ -6,7 +6,7 @@
  * `distributions.c` (`random_bounded_uint64_fill` with the masked rejection sampler that the legacy API uses).
  */
 
-import { checkInteger, describe, LxmlsWeatherDataError } from './errors.js';
+import { check, checkInteger, LxmlsWeatherDataError } from './errors.js';
 import { MT19937, type MT19937State } from './mt19937.js';
 
 /** numpy's tolerance on `sum(p) - 1` in `choice`: `sqrt(finfo(float64).eps)`. */
@@ -129,14 +129,14 @@ export class RandomState {
       high = low;
       low = 0;
     } else checkInteger(fn, 'high', high, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    if (low >= high || high - low > 2 ** 53) {
-      throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'the range is empty or too wide', {
+    if (low >= high || high - low > 2 ** 53)
+      check.fail(
         fn,
-        argument: 'high',
-        expected: `low < high <= low + 2**53 (low is ${low})`,
-        received: describe(high),
-      });
-    }
+        'high',
+        high,
+        'the range is empty or too wide',
+        `low < high <= low + 2**53 (low is ${low})`,
+      );
     if (size === undefined) return low + this.boundedInteger(high - low - 1);
     const n = checkInteger(fn, 'size', size, 0, Number.MAX_SAFE_INTEGER);
     const out = new Array<number>(n);
@@ -187,12 +187,7 @@ export class RandomState {
       population = a;
       popSize = a.length;
     } else {
-      throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'a is not a population', {
-        fn,
-        argument: 'a',
-        expected: 'a positive integer or a non-empty array',
-        received: describe(a),
-      });
+      check.fail(fn, 'a', a, 'a is not a population', 'a positive integer or a non-empty array');
     }
     const count = size === undefined ? 1 : checkInteger(fn, 'size', size, 0, Number.MAX_SAFE_INTEGER);
     const idx = new Array<number>(count);
@@ -289,12 +284,13 @@ function seedGenerator(fn: string, seed: number | ArrayLike<number>): MT19937 {
   if (seed !== null && typeof seed === 'object' && typeof seed.length === 'number' && seed.length > 0) {
     return MT19937.fromKey(seed);
   }
-  throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'seed is not a numpy seed', {
+  check.fail(
     fn,
-    argument: 'seed',
-    expected: 'an integer in [0, 2**32 - 1] or a non-empty array of such integers',
-    received: describe(seed),
-  });
+    'seed',
+    seed,
+    'seed is not a numpy seed',
+    'an integer in [0, 2**32 - 1] or a non-empty array of such integers',
+  );
 }
 
 /** The smallest `2**k - 1` that is `>= x` (numpy's `gen_mask`), for `x < 2**32`. */
@@ -328,25 +324,17 @@ export function kahanSum(values: ArrayLike<number>): number {
  */
 export function cumulative(fn: string, name: string, p: unknown, length: number): Float64Array {
   const row = p as ArrayLike<unknown> | null;
-  if (row === null || typeof row !== 'object' || typeof row.length !== 'number' || row.length !== length) {
-    throw new LxmlsWeatherDataError('INVALID_PROBABILITIES', `${name} has the wrong length`, {
-      fn,
-      argument: name,
-      expected: `an array of ${length} probabilities`,
-      received: describe(p),
+  if (row === null || typeof row !== 'object' || typeof row.length !== 'number' || row.length !== length)
+    check.fail(fn, name, p, `${name} has the wrong length`, `an array of ${length} probabilities`, {
+      code: 'INVALID_PROBABILITIES',
     });
-  }
   const values = new Float64Array(length);
   for (let i = 0; i < length; i++) {
     const v = row[i];
-    if (typeof v !== 'number' || Number.isNaN(v) || v < 0) {
-      throw new LxmlsWeatherDataError('INVALID_PROBABILITIES', `${name}[${i}] is not a probability`, {
-        fn,
-        argument: `${name}[${i}]`,
-        expected: 'a non-negative number',
-        received: describe(v),
+    if (typeof v !== 'number' || Number.isNaN(v) || v < 0)
+      check.fail(fn, `${name}[${i}]`, v, `${name}[${i}] is not a probability`, 'a non-negative number', {
+        code: 'INVALID_PROBABILITIES',
       });
-    }
     values[i] = v;
   }
   const total = kahanSum(values);

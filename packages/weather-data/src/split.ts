@@ -10,7 +10,7 @@
  * for example, depend only on the two low bits of each byte, so 0 and 4 would always share a split).
  */
 
-import { describe, LxmlsWeatherDataError } from './errors.js';
+import { check, LxmlsWeatherDataError } from './errors.js';
 
 /** The name of a split. */
 export type Split = 'train' | 'test';
@@ -31,25 +31,13 @@ export type Split = 'train' | 'test';
  */
 export function splitHash(obs: ArrayLike<number>): number {
   const fn = 'splitHash';
-  if (obs === null || typeof obs !== 'object' || typeof obs.length !== 'number') {
-    throw new LxmlsWeatherDataError('INVALID_ARGUMENT', 'obs is not an array', {
-      fn,
-      argument: 'obs',
-      expected: 'an array of integers in [0, 255]',
-      received: describe(obs),
-    });
-  }
+  if (obs === null || typeof obs !== 'object' || typeof obs.length !== 'number')
+    check.fail(fn, 'obs', obs, 'obs is not an array', 'an array of integers in [0, 255]');
   const bytes = new Int32Array(obs.length);
   for (let i = 0; i < obs.length; i++) {
     const v = obs[i];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) {
-      throw new LxmlsWeatherDataError('INVALID_ARGUMENT', `obs[${i}] is not a byte`, {
-        fn,
-        argument: `obs[${i}]`,
-        expected: 'an integer in [0, 255]',
-        received: describe(v),
-      });
-    }
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255)
+      check.fail(fn, `obs[${i}]`, v, `obs[${i}] is not a byte`, 'an integer in [0, 255]');
     bytes[i] = v;
   }
   return murmur3Bytes(bytes, 0, bytes.length);
