@@ -8,7 +8,7 @@ import type { BpeWork, LossData, LossPoint, NeuronData } from './data.js';
 import { checkPoint } from './data.js';
 import type { HeadViewData } from './encdec.js';
 import { attentionOf } from './encdec.js';
-import { describe, LxmlsVizError } from './errors.js';
+import { check, LxmlsVizError } from './errors.js';
 import type {
   BpeViewOptions,
   HeadViewOptions,
@@ -125,14 +125,14 @@ export interface LossChartHandle extends ViewHandle<LossData, LossChartOptions> 
 
 function checkElement(fn: string, element: unknown): HTMLElement {
   const e = element as HTMLElement | null;
-  if (typeof e !== 'object' || e === null || typeof e.appendChild !== 'function' || !e.ownerDocument) {
-    throw new LxmlsVizError('INVALID_ARGUMENT', 'element must be a DOM element', {
+  if (typeof e !== 'object' || e === null || typeof e.appendChild !== 'function' || !e.ownerDocument)
+    check.fail(
       fn,
-      argument: 'element',
-      expected: 'an HTMLElement (for example document.getElementById(…))',
-      received: describe(element),
-    });
-  }
+      'element',
+      element,
+      'element must be a DOM element',
+      'an HTMLElement (for example document.getElementById(…))',
+    );
   return e;
 }
 

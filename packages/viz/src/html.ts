@@ -5,7 +5,7 @@
  * cannot silently depend on a CDN (bertviz's most reported failure).
  */
 
-import { describe, LxmlsVizError } from './errors.js';
+import { check, LxmlsVizError } from './errors.js';
 import type { ViewName, Views } from './prepare.js';
 import { prepare } from './prepare.js';
 import { runtimeSource } from './runtime/index.js';
@@ -118,14 +118,14 @@ export function toHtml<V extends ViewName>(
   const p = prepare('toHtml', view, data, options);
   const o = (options ?? {}) as HtmlOptions;
   const precision = o.precision ?? 'auto';
-  if (precision !== 'auto' && precision !== 'float32' && precision !== 'uint8') {
-    throw new LxmlsVizError('INVALID_ARGUMENT', 'options.precision is out of range', {
-      fn: 'toHtml',
-      argument: 'options.precision',
-      expected: "'auto', 'float32' or 'uint8'",
-      received: describe(precision),
-    });
-  }
+  if (precision !== 'auto' && precision !== 'float32' && precision !== 'uint8')
+    check.fail(
+      'toHtml',
+      'options.precision',
+      precision,
+      'options.precision is out of range',
+      "'auto', 'float32' or 'uint8'",
+    );
   const payload =
     p.view === 'head' || p.view === 'model'
       ? { view: p.view, data: encodeModel(p.data, precision), options: p.options }

@@ -4,7 +4,7 @@
  */
 
 import { ATTENTION_TYPES, attentionOf } from './encdec.js';
-import { describe, LxmlsVizError } from './errors.js';
+import { check } from './errors.js';
 import type {
   AttentionModel,
   AttentionType,
@@ -133,12 +133,7 @@ export interface LossChartOptions {
 }
 
 const bad = (fn: string, argument: string, expected: string, value: unknown): never => {
-  throw new LxmlsVizError('INVALID_ARGUMENT', `${argument} is out of range`, {
-    fn,
-    argument,
-    expected,
-    received: describe(value),
-  });
+  check.fail(fn, argument, value, `${argument} is out of range`, expected);
 };
 
 function theme(fn: string, value: unknown): Theme {

@@ -7,7 +7,7 @@ import type { BpeWork, LossData, NeuronData } from './data.js';
 import { normalizeBpe, normalizeLoss, normalizeNeuron } from './data.js';
 import type { HeadViewData } from './encdec.js';
 import { normalizeHeadData } from './encdec.js';
-import { describe, LxmlsVizError } from './errors.js';
+import { check } from './errors.js';
 import type {
   BpeViewOptions,
   HeadViewOptions,
@@ -46,14 +46,8 @@ export type Prepared =
 /** @internal */
 export function prepare(fn: string, view: unknown, data: unknown, options: unknown): Prepared {
   const o = (options ?? {}) as Record<string, unknown>;
-  if (typeof o !== 'object') {
-    throw new LxmlsVizError('INVALID_ARGUMENT', 'options must be an object', {
-      fn,
-      argument: 'options',
-      expected: 'an object or undefined',
-      received: describe(options),
-    });
-  }
+  if (typeof o !== 'object')
+    check.fail(fn, 'options', options, 'options must be an object', 'an object or undefined');
   switch (view) {
     case 'head': {
       const model = normalizeHeadData(fn, data, o.prettify !== false);
@@ -72,11 +66,8 @@ export function prepare(fn: string, view: unknown, data: unknown, options: unkno
     case 'loss':
       return { view, data: normalizeLoss(fn, data), options: resolveLoss(fn, o as LossChartOptions) };
     default:
-      throw new LxmlsVizError('UNKNOWN_VIEW', 'unknown view', {
-        fn,
-        argument: 'view',
-        expected: "'head', 'model', 'neuron', 'bpe' or 'loss'",
-        received: describe(view),
+      check.fail(fn, 'view', view, 'unknown view', "'head', 'model', 'neuron', 'bpe' or 'loss'", {
+        code: 'UNKNOWN_VIEW',
       });
   }
 }
