@@ -47,7 +47,6 @@ export { formatShape, LxmlsTensorError } from './errors.js';
 export type {
   AdamWOptions,
   AttentionOptions,
-  AttentionWithWeights,
   CrossEntropyOptions,
   DropoutOptions,
   MatmulOptions,
@@ -58,7 +57,6 @@ export {
   add,
   arange,
   argmax,
-  attentionWithWeights,
   broadcastTo,
   cast,
   clone,
