@@ -32,7 +32,13 @@ export {
   strongestHeads,
 } from './heads.js';
 export { BertIntermediate, BertLayer, BertOutput } from './layer.js';
-export { type LoadedBert, loadBertFolder } from './load.js';
+export {
+  type LoadBertOptions,
+  type LoadedBert,
+  loadBert,
+  loadBertFolder,
+  loadBertTokenizer,
+} from './load.js';
 export { type MaskedTokens, type MaskTokensOptions, maskTokens } from './masking.js';
 export {
   BertForMaskedLM,

@@ -1,11 +1,15 @@
 /**
- * loadBertFolder: a Hugging Face BERT folder on disk (Node) → model + tokenizer, as
- * `BertModel.from_pretrained(folder)` and `BertTokenizer.from_pretrained(folder)` do.
+ * loadBert and loadBertFolder: a Hugging Face BERT from a folder, a URL or a hub id → model + tokenizer, as
+ * `BertModel.from_pretrained(source)` and `BertTokenizer.from_pretrained(source)` do.
  *
- * `node:fs` is imported only when this function runs, so the package still loads in browsers (where
- * `BertModel.fromSafetensors` and `BertTokenizer.fromVocab` / `fromTokenizerJson` take the bytes and texts).
+ * The files are read, downloaded and cached by @lxmls/hub (`openSource`): the same limits, cache and
+ * progress as GPT's `fromPretrained` (issue 13: "BERT loads from a hub id too"). A folder's and a download's
+ * JSON files and safetensors header are validated there, so a broken file is named. Its I/O errors are
+ * @lxmls/hub's `LxmlsHubError`s, passed on. `node:fs` is imported only when a folder is read, so the package
+ * still loads in browsers.
  */
 
+import { folderSource, type ModelSource, openSource, type SourceOptions } from '@lxmls/hub';
 import { readSafetensors } from '@lxmls/nn';
 import { type BertConfig, bertConfigFromJson } from './config.js';
 import { describe, expectString, LxmlsBertError } from './errors.js';
@@ -50,15 +54,47 @@ function tokenizerConfigOptions(json: unknown): BertTokenizerOptions {
   return out;
 }
 
+/** Options of {@link loadBert}: `strict`, and where and how to fetch (@lxmls/hub's `SourceOptions`). */
+export interface LoadBertOptions extends BertLoadOptions, SourceOptions {}
+
 /**
- * Loads a BERT saved in Hugging Face's layout: `config.json`, `model.safetensors`, and `tokenizer.json` or
- * `vocab.txt` (with `tokenizer_config.json` when present). Node only.
+ * Loads a BERT saved in Hugging Face's layout from a folder, an http(s) URL or a Hugging Face hub id
+ * (`google-bert/bert-base-uncased`, downloaded once into the cache): `config.json`, `model.safetensors`, and
+ * `tokenizer.json` or `vocab.txt` (with `tokenizer_config.json` when present).
+ *
+ * @param source - A folder path, a URL, or a hub id (`owner/name`); a folder that exists wins.
+ * @param options - `strict` (default true: a weight missing from the checkpoint throws), and @lxmls/hub's
+ *   source options: `hubUrl`, `revision`, `cacheDir`, `localOnly`, `refresh`, `fetch`, `onProgress`,
+ *   `signal`, `maxBytes`, `connectTimeoutMs`, `idleTimeoutMs`, ...
+ * @returns `{ model, tokenizer, config, ignoredKeys }`, the model in eval mode.
+ * @throws {@link LxmlsBertError} `FILE_NOT_FOUND` naming the missing file; the errors of
+ *   `BertModel.fromSafetensors` and `BertTokenizer`. @lxmls/hub's `LxmlsHubError` for what reading or
+ *   downloading met (`NOT_FOUND`, `DOWNLOAD_FAILED`, `TIMEOUT`, `TOO_LARGE`, `INVALID_FILE` naming the file).
+ * @remarks Python: `BertModel.from_pretrained(source)` + `BertTokenizer.from_pretrained(source)`.
+ * @example
+ * ```ts
+ * import { loadBert } from '@lxmls/bert';
+ * const { model, tokenizer, config } = await loadBert('packages/bert/src/__fixtures__/tiny-bert', { localOnly: true });
+ * console.log(config.hiddenSize, tokenizer.vocabSize, model.training); // → 48 30522 false
+ * ```
+ */
+export async function loadBert(source: string, options: LoadBertOptions = {}): Promise<LoadedBert> {
+  const fn = 'loadBert';
+  expectString(source, fn, 'source');
+  return loadFrom(await openSource(source, options), options, fn);
+}
+
+/**
+ * Loads a BERT saved in Hugging Face's layout in a folder: `config.json`, `model.safetensors`, and
+ * `tokenizer.json` or `vocab.txt` (with `tokenizer_config.json` when present). Node only. {@link loadBert}
+ * also takes URLs and hub ids.
  *
  * @param folder - The folder's path.
  * @param options - `strict` (default true): a weight missing from the checkpoint throws.
  * @returns `{ model, tokenizer, config, ignoredKeys }`, the model in eval mode.
  * @throws {@link LxmlsBertError} `FILE_NOT_FOUND` naming the missing file; the errors of
- *   `BertModel.fromSafetensors` and `BertTokenizer`.
+ *   `BertModel.fromSafetensors` and `BertTokenizer`; @lxmls/hub's `INVALID_FILE` for a file that is not JSON
+ *   or a safetensors file cut short (naming it).
  * @remarks Python: `BertModel.from_pretrained(folder)` + `BertTokenizer.from_pretrained(folder)`.
  * @example
  * ```ts
@@ -70,54 +106,92 @@ function tokenizerConfigOptions(json: unknown): BertTokenizerOptions {
 export async function loadBertFolder(folder: string, options: BertLoadOptions = {}): Promise<LoadedBert> {
   const fn = 'loadBertFolder';
   expectString(folder, fn, 'folder');
-  const fs = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const read = async (name: string): Promise<Buffer | null> => {
-    try {
-      return await fs.readFile(join(folder, name));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-  };
-  const missing = (name: string, expected: string, received: string) =>
-    new LxmlsBertError('FILE_NOT_FOUND', `the folder has no ${name}`, {
+  return loadFrom(folderSource(folder, fn), options, fn);
+}
+
+/**
+ * Loads only the tokenizer of a BERT in Hugging Face's layout (a folder, a URL or a hub id):
+ * `tokenizer.json`, else `vocab.txt`, with `tokenizer_config.json` when present.
+ *
+ * @param source - A folder path, a URL, or a hub id.
+ * @param options - @lxmls/hub's source options (`hubUrl`, `revision`, `cacheDir`, `localOnly`, ...).
+ * @returns The tokenizer.
+ * @throws {@link LxmlsBertError} `FILE_NOT_FOUND` when there is neither file; @lxmls/hub's errors.
+ * @remarks Python: `BertTokenizer.from_pretrained(source)`.
+ * @example
+ * ```ts
+ * import { loadBertTokenizer } from '@lxmls/bert';
+ * const tokenizer = await loadBertTokenizer('packages/bert/src/__fixtures__/tiny-bert');
+ * console.log(tokenizer.tokenize('Hello, lakes!')); // → [ 'hello', ',', 'lakes', '!' ]
+ * ```
+ */
+export async function loadBertTokenizer(source: string, options: SourceOptions = {}): Promise<BertTokenizer> {
+  const fn = 'loadBertTokenizer';
+  expectString(source, fn, 'source');
+  return tokenizerFrom(await openSource(source, options), fn);
+}
+
+const utf8 = (bytes: Uint8Array) => new TextDecoder('utf-8').decode(bytes);
+
+/** The tokenizer of a source: `tokenizer.json`, else `vocab.txt`, with `tokenizer_config.json` on top. */
+async function tokenizerFrom(files: ModelSource, fn: string): Promise<BertTokenizer> {
+  const tokenizerConfig = await files.read('tokenizer_config.json', { optional: true });
+  const overrides = tokenizerConfig ? tokenizerConfigOptions(JSON.parse(utf8(tokenizerConfig))) : {};
+  const tokenizerJson = await files.read('tokenizer.json', { optional: true });
+  if (tokenizerJson) return BertTokenizer.fromTokenizerJson(utf8(tokenizerJson), overrides);
+  const vocab = await files.read('vocab.txt', { optional: true });
+  if (vocab) return BertTokenizer.fromVocab(utf8(vocab), overrides);
+  throw new LxmlsBertError(
+    'FILE_NOT_FOUND',
+    `the ${files.kind === 'folder' ? 'folder' : 'source'} has no tokenizer.json or vocab.txt`,
+    {
       fn,
-      argument: 'folder',
-      expected,
-      received,
-    });
+      argument: fn === 'loadBertFolder' ? 'folder' : 'source',
+      expected: 'a tokenizer.json or a vocab.txt',
+      received: files.kind === 'folder' ? describe(files.location) : files.location,
+    },
+  );
+}
 
-  const configBytes = await read('config.json');
-  if (!configBytes)
-    throw missing('config.json', 'a Hugging Face model folder with config.json', describe(folder));
-  const config = bertConfigFromJson(configBytes.toString('utf8'));
+/** The model and tokenizer of a source: config first (checked), then the tokenizer files, then the weights. */
+async function loadFrom(files: ModelSource, options: BertLoadOptions, fn: string): Promise<LoadedBert> {
+  const where = files.kind === 'folder' ? describe(files.location) : files.location;
+  const argument = fn === 'loadBertFolder' ? 'folder' : 'source';
+  const missing = (name: string, expected: string, received: string) =>
+    new LxmlsBertError(
+      'FILE_NOT_FOUND',
+      `the ${files.kind === 'folder' ? 'folder' : 'source'} has no ${name}`,
+      {
+        fn,
+        argument,
+        expected,
+        received,
+      },
+    );
 
-  const weights = await read('model.safetensors');
+  const configBytes = await files.read('config.json', { optional: true });
+  if (!configBytes) throw missing('config.json', 'a Hugging Face model folder with config.json', where);
+  const config = bertConfigFromJson(utf8(configBytes));
+
+  const tokenizer = await tokenizerFrom(files, fn);
+
+  const weights = await files.read('model.safetensors', { optional: true });
   if (!weights) {
-    const bin = await read('pytorch_model.bin');
+    // a folder's pytorch_model.bin is named (a download would fetch it whole: not for a URL or the hub)
+    const bin =
+      files.kind === 'folder' &&
+      (await files.read('pytorch_model.bin', { optional: true, maxBytes: 0 }).then(
+        (bytes) => bytes !== null,
+        () => true,
+      ));
     throw missing(
       'model.safetensors',
       'model.safetensors (PyTorch .bin files are pickles: convert them with safetensors first)',
-      bin ? `only pytorch_model.bin in ${describe(folder)}` : describe(folder),
+      bin ? `only pytorch_model.bin in ${where}` : where,
     );
   }
 
-  const tokenizerConfig = await read('tokenizer_config.json');
-  const overrides = tokenizerConfig
-    ? tokenizerConfigOptions(JSON.parse(tokenizerConfig.toString('utf8')))
-    : {};
-  const tokenizerJson = await read('tokenizer.json');
-  let tokenizer: BertTokenizer;
-  if (tokenizerJson) tokenizer = BertTokenizer.fromTokenizerJson(tokenizerJson.toString('utf8'), overrides);
-  else {
-    const vocab = await read('vocab.txt');
-    if (!vocab)
-      throw missing('tokenizer.json or vocab.txt', 'a tokenizer.json or a vocab.txt', describe(folder));
-    tokenizer = BertTokenizer.fromVocab(vocab.toString('utf8'), overrides);
-  }
-
-  const { tensors } = readSafetensors(new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
+  const { tensors } = readSafetensors(weights);
   const model = new BertModel(config, { initWeights: false });
   try {
     const { unexpectedKeys } = model.loadHFStateDict(tensors, options);

@@ -24,6 +24,7 @@ import { type BertConfig, bertConfig, bertConfigFromJson } from './config.js';
 import { BertEmbeddings } from './embeddings.js';
 import { BertEncoder, BertPooler } from './encoder.js';
 import { describe, LxmlsBertError } from './errors.js';
+import type { LoadBertOptions } from './load.js';
 
 /** Token ids, token types or an attention mask: an int32 tensor `(B, T)`, or plain arrays `(T)` / `(B, T)`. */
 export type BertIds = Tensor | readonly number[] | readonly (readonly number[])[];
@@ -134,6 +135,30 @@ export class BertModel extends Module {
     const C = this.config.hiddenSize;
     row.fill(0, this.config.padTokenId * C, (this.config.padTokenId + 1) * C);
     noGrad(() => word.copyFrom(row));
+  }
+
+  /**
+   * Loads a BERT in Hugging Face's layout from a folder, an http(s) URL or a hub id
+   * (`google-bert/bert-base-uncased`, downloaded once into the cache), like GPT's `fromPretrained`: the
+   * files go through @lxmls/hub (limits, cache, progress). Returns it in eval mode; {@link loadBert} gives
+   * the tokenizer too.
+   *
+   * @param source - A folder path, a URL, or a hub id.
+   * @param options - `strict`, and @lxmls/hub's source options (`hubUrl`, `revision`, `cacheDir`,
+   *   `localOnly`, `refresh`, `onProgress`, `signal`, ...).
+   * @returns The model, in eval mode.
+   * @throws As {@link loadBert}.
+   * @remarks Python: `BertModel.from_pretrained(source)`.
+   * @example
+   * ```ts
+   * import { BertModel } from '@lxmls/bert';
+   * const model = await BertModel.fromPretrained('packages/bert/src/__fixtures__/tiny-bert');
+   * console.log(model.training, model.numParameters()); // → false 1527552
+   * ```
+   */
+  static async fromPretrained(source: string, options: LoadBertOptions = {}): Promise<BertModel> {
+    const { loadBert } = await import('./load.js'); // load.ts imports this module: loaded on first use
+    return (await loadBert(source, options)).model;
   }
 
   /**

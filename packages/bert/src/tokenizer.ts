@@ -8,6 +8,7 @@
  * Same tokens and ids as `transformers.BertTokenizer` (checked on 40 hard strings against transformers 5.17).
  */
 
+import type { SourceOptions } from '@lxmls/hub';
 import { BasicTokenizer, type BasicTokenizerOptions } from './basic-tokenizer.js';
 import { describe, expectBoolean, expectString, LxmlsBertError } from './errors.js';
 import { parseTokenizerJson, parseVocabTxt } from './vocab.js';
@@ -193,6 +194,26 @@ export class BertTokenizer {
     this.#specialIds = new Set(this.specialTokens.map((t) => vocab.get(t)!));
     const whole = [...new Set([...this.specialTokens, ...neverSplit])].sort((a, b) => b.length - a.length);
     this.#neverSplit = whole.length > 0 ? new RegExp(whole.map(escapeRegExp).join('|'), 'g') : null;
+  }
+
+  /**
+   * Loads the tokenizer of a BERT in Hugging Face's layout from a folder, an http(s) URL or a hub id:
+   * `tokenizer.json`, else `vocab.txt`, with `tokenizer_config.json` (see {@link loadBertTokenizer}).
+   *
+   * @param source - A folder path, a URL, or a hub id.
+   * @param options - @lxmls/hub's source options (`hubUrl`, `revision`, `cacheDir`, `localOnly`, ...).
+   * @returns The tokenizer.
+   * @remarks Python: `BertTokenizer.from_pretrained(source)`.
+   * @example
+   * ```ts
+   * import { BertTokenizer } from '@lxmls/bert';
+   * const tokenizer = await BertTokenizer.fromPretrained('packages/bert/src/__fixtures__/tiny-bert');
+   * console.log(tokenizer.vocabSize); // → 30522
+   * ```
+   */
+  static async fromPretrained(source: string, options: SourceOptions = {}): Promise<BertTokenizer> {
+    const { loadBertTokenizer } = await import('./load.js'); // load.ts imports this module: loaded on first use
+    return loadBertTokenizer(source, options);
   }
 
   /**

@@ -96,7 +96,8 @@ export interface ModelSource {
   repo: string | null;
   /**
    * The bytes of one file; `null` for a missing file when `optional` (else `NOT_FOUND`, naming it).
-   * Downloaded files are validated by {@link fetchFile}; a folder's `.json` files are validated too.
+   * Downloaded files are validated by {@link fetchFile}; a folder's `.json` and `.safetensors` files are
+   * validated too (JSON parses; the safetensors header parses and matches the file's size).
    */
   read(file: string, options?: { optional?: boolean; maxBytes?: number }): Promise<Uint8Array | null>;
 }
@@ -176,16 +177,21 @@ export function folderSource(folder: string, fn = 'openSource'): ModelSource {
           path,
         });
       }
-      if (file.endsWith('.json')) {
+      if (/\.(json|safetensors)$/i.test(file)) {
         const problem = fileProblem(file, bytes);
         if (problem !== null) {
-          throw new LxmlsHubError('INVALID_FILE', `${file} is not valid JSON`, {
-            fn,
-            argument: 'source',
-            expected: `a JSON file at ${path}`,
-            received: problem,
-            path,
-          });
+          const json = file.toLowerCase().endsWith('.json');
+          throw new LxmlsHubError(
+            'INVALID_FILE',
+            `${file} is ${json ? 'not valid JSON' : 'truncated or corrupt'}`,
+            {
+              fn,
+              argument: 'source',
+              expected: `a valid ${json ? 'JSON' : 'safetensors'} file at ${path}`,
+              received: problem,
+              path,
+            },
+          );
         }
       }
       return bytes;
