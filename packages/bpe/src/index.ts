@@ -13,6 +13,14 @@ export { LxmlsBpeError } from './errors.js';
 export { decode, encode } from './functions.js';
 export { getEncoder } from './gpt2.js';
 export { StreamingDecoder } from './gpt2-streaming.js';
+export type { CharTokenizer, TextTokenizer } from './text-tokenizer.js';
+export {
+  charTokenizer,
+  charTokenizerFromJson,
+  textTokenizerFromEncoder,
+  textTokenizerFromJson,
+  trainCharTokenizer,
+} from './text-tokenizer.js';
 export type { LoadGpt2FilesOptions } from './load.js';
 export { loadGpt2Files, loadTokenizerJson } from './load.js';
 export { GPT2_PATTERN, preTokenize } from './pretokenize.js';

@@ -8,7 +8,7 @@
  * context cropped to the block size) and the same printout (each text after a line of 80 dashes).
  */
 
-import { getEncoder } from '@lxmls/bpe';
+import { getEncoder, type TextTokenizer } from '@lxmls/bpe';
 import {
   END_OF_TEXT,
   formatSamples,
@@ -22,7 +22,7 @@ import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { asCliError, loadModel, resolveModelSource } from '../load-model.js';
-import { loadFolderTokenizer, type TextTokenizer } from '../text-tokenizer.js';
+import { loadFolderTokenizer } from '../text-tokenizer.js';
 
 /** How many tokens `--mode sample` samples from when no sampling option is given (the toolkit's `top_k=100`). */
 const DEFAULT_TOP_K = 100;

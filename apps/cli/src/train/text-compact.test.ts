@@ -1,13 +1,12 @@
-import { getEncoder } from '@lxmls/bpe';
+import { getEncoder, textTokenizerFromEncoder } from '@lxmls/bpe';
 import { compactVocabulary } from '@lxmls/gpt';
 import { describe, expect, test } from 'vitest';
-import { bpeTokenizer } from '../text-tokenizer.js';
 import { trainTextCompact } from './text-compact.js';
 
 const TEXT = 'To be, or not to be, that is the question:\nWhether tis nobler in the mind to suffer\n'.repeat(
   12,
 );
-const tokenizer = bpeTokenizer(getEncoder());
+const tokenizer = textTokenizerFromEncoder(getEncoder());
 const ids = Int32Array.from(tokenizer.encode(TEXT));
 const model = { modelType: null, nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 8 };
 

@@ -6,10 +6,10 @@
  * the first 90% of the text, the loss of the last 10%, AdamW with warmup and cosine decay.
  */
 
+import type { TextTokenizer } from '@lxmls/bpe';
 import { CompactVocabGPT, compactVocabulary, GPT, type GPTConfig } from '@lxmls/gpt';
 import { manualSeed } from '@lxmls/tensor';
 import { evaluate, getDefaultTrainerConfig, Trainer } from '@lxmls/trainer';
-import type { TextTokenizer } from '../text-tokenizer.js';
 import { TextWindows, type TrainTextOptions } from './text.js';
 
 /** What {@link trainTextCompact} receives: {@link TrainTextOptions}, the callback typed for the compact model. */
@@ -42,10 +42,9 @@ export interface TrainedTextCompact {
  * @returns The full model, the trainer, the time, the validation loss and the number of kept ids.
  * @example
  * ```ts
- * import { getEncoder } from '@lxmls/bpe';
- * import { bpeTokenizer } from './text-tokenizer.js';
+ * import { getEncoder, textTokenizerFromEncoder } from '@lxmls/bpe';
  * import { trainTextCompact } from './train/text-compact.js';
- * const tok = bpeTokenizer(getEncoder());
+ * const tok = textTokenizerFromEncoder(getEncoder());
  * const ids = Int32Array.from(tok.encode('To be, or not to be: that is the question.\n'.repeat(20)));
  * const model = { modelType: null, nLayer: 1, nHead: 1, nEmbd: 8, blockSize: 8 };
  * const run = await trainTextCompact(ids, tok, { model, iters: 3, batchSize: 2, learningRate: 1e-2, seed: 0 });

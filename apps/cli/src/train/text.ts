@@ -6,10 +6,10 @@
  */
 
 import { FusedCausalSelfAttention } from '@lxmls/attention';
+import type { TextTokenizer } from '@lxmls/bpe';
 import { GPT, type GPTConfig, generate } from '@lxmls/gpt';
 import { manualSeed, RandomGenerator, tensor } from '@lxmls/tensor';
 import { evaluate, getDefaultTrainerConfig, Trainer } from '@lxmls/trainer';
-import type { TextTokenizer } from '../text-tokenizer.js';
 
 /**
  * Random windows of a token sequence, drawn with their own seeded generator: a batch-sampler dataset for
@@ -108,7 +108,7 @@ export interface TrainedText {
  * @returns The model, the trainer, the time and the validation loss.
  * @example
  * ```ts
- * import { charTokenizer } from './text-tokenizer.js';
+ * import { charTokenizer } from '@lxmls/bpe';
  * import { trainText } from './train/text.js';
  * const tok = charTokenizer(['a', 'b']);
  * const ids = Int32Array.from(tok.encode('ab'.repeat(40)));
@@ -165,7 +165,7 @@ export async function trainText(
  * @example
  * ```ts
  * import { GPT } from '@lxmls/gpt';
- * import { charTokenizer } from './text-tokenizer.js';
+ * import { charTokenizer } from '@lxmls/bpe';
  * import { sampleText } from './train/text.js';
  * const tok = charTokenizer(['\n', 'a', 'b']);
  * const model = new GPT({ ...GPT.getDefaultConfig(), modelType: null, nLayer: 1, nHead: 1, nEmbd: 8, vocabSize: 3, blockSize: 4 }, { init: 'lcg' });

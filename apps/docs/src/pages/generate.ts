@@ -10,10 +10,10 @@
  */
 
 import '@lxmls/backend-wasm/register';
+import { type CharTokenizer, charTokenizerFromJson } from '@lxmls/bpe';
 import { GPT } from '@lxmls/gpt';
 import { getBackend } from '@lxmls/tensor';
 import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
-import { type CharTokenizer, charTokenizerFromJson } from '../lib/char-tokenizer.js';
 import { byId, errorText, nextFrame, perFrame } from '../lib/dom.js';
 import { renderNotebook } from '../lib/notebook-html.js';
 import { sampleTokens } from '../lib/sample-text.js';
