@@ -13,6 +13,13 @@ export { LxmlsBpeError } from './errors.js';
 export { decode, encode } from './functions.js';
 export { getEncoder } from './gpt2.js';
 export { StreamingDecoder } from './gpt2-streaming.js';
+export type { LoadGpt2FilesOptions } from './load.js';
+export { loadGpt2Files, loadTokenizerJson } from './load.js';
+export { GPT2_PATTERN, preTokenize } from './pretokenize.js';
+export type { Gpt2Files } from './serialize.js';
+export { saveGpt2Files, saveTokenizerJson } from './serialize.js';
+export type { CharTokenizeOptions } from './simple.js';
+export { charTokenize, wordTokenize } from './simple.js';
 export type { CharTokenizer, TextTokenizer } from './text-tokenizer.js';
 export {
   charTokenizer,
@@ -21,13 +28,6 @@ export {
   textTokenizerFromJson,
   trainCharTokenizer,
 } from './text-tokenizer.js';
-export type { LoadGpt2FilesOptions } from './load.js';
-export { loadGpt2Files, loadTokenizerJson } from './load.js';
-export { GPT2_PATTERN, preTokenize } from './pretokenize.js';
-export type { Gpt2Files } from './serialize.js';
-export { saveGpt2Files, saveTokenizerJson } from './serialize.js';
-export type { CharTokenizeOptions } from './simple.js';
-export { charTokenize, wordTokenize } from './simple.js';
 export { BPETokenizer } from './tokenizer.js';
 export type { TrainBPEOptions, TrainBPEProgress } from './train.js';
 export { trainBPE } from './train.js';
