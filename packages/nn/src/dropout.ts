@@ -3,9 +3,10 @@
  * the identity. PyTorch's `nn.Dropout`, following the module's `training` flag (`model.eval()` turns it off).
  */
 
+import { pythonFloat } from '@lxmls/base';
 import { dropout, getGenerator, type RandomGenerator, type Tensor } from '@lxmls/tensor';
 import { expectProbability } from './errors.js';
-import { Module, pythonFloat } from './module.js';
+import { Module } from './module.js';
 
 /** Options of {@link Dropout}. */
 export interface DropoutOptions {

@@ -3,6 +3,8 @@
  * safetensors. Every export is listed here.
  */
 
+/** Python's float spelling (`1e-05`, `1.0`), from @lxmls/base: the one the module reprs print with. */
+export { pythonFloat } from '@lxmls/base';
 export { Dropout, type DropoutOptions } from './dropout.js';
 export { Embedding, type EmbeddingOptions } from './embedding.js';
 export { LxmlsNnError, type NnErrorCode, type NnErrorDetails } from './errors.js';
@@ -17,7 +19,6 @@ export {
   ModuleDict,
   ModuleList,
   type ParamGroup,
-  pythonFloat,
   type StateDict,
 } from './module.js';
 export {

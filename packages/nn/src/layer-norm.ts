@@ -3,9 +3,10 @@
  * variance), as used before each sublayer of GPT-2 (pre-LN) and after the last block (`ln_f`).
  */
 
+import { pythonFloat } from '@lxmls/base';
 import { layerNorm, ones, type Tensor, zeros } from '@lxmls/tensor';
 import { expectInteger, LxmlsNnError } from './errors.js';
-import { Module, pythonFloat } from './module.js';
+import { Module } from './module.js';
 
 /**
  * Normalises the last axis to mean 0 and variance 1, then scales by `weight` and shifts by `bias`.

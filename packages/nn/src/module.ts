@@ -364,31 +364,6 @@ function reprBlock(name: string, extraLines: readonly string[], childLines: read
 }
 
 /**
- * Python's `repr(float)` / `str(float)`: the shortest round-trip digits, `.0` on integral values, and the
- * exponent form (`1e-05`, `1e+16`) below 1e-4 and from 1e16 on, as PyTorch prints `eps` and `p` and as the
- * toolkit's `CfgNode` prints its floats. The one Python float formatter of the project (@lxmls/gpt and
- * @lxmls/trainer re-export it).
- *
- * @param x - The number.
- * @returns Its Python spelling: `0.0003`, `1.0`, `1e-05`, `1e+16`, `nan`, `inf`, `-0.0`.
- * @remarks Python: `float.__repr__`.
- * @example
- * ```ts
- * import { pythonFloat } from '@lxmls/nn';
- * console.log([3e-4, 1, 0.1, 1e-5, 1e10, 1e16, -0].map(pythonFloat).join(' ')); // → 0.0003 1.0 0.1 1e-05 10000000000.0 1e+16 -0.0
- * ```
- */
-export function pythonFloat(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, exp] = x.toExponential().split('e') as [string, string];
-  const e = Number(exp);
-  if (e >= -4 && e < 16) return Number.isInteger(x) ? `${x}.0` : String(x);
-  return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-}
-
-/**
  * A list of modules named `0`, `1`, … (PyTorch `nn.ModuleList`), e.g. minGPT's `transformer.h`.
  *
  * @example

@@ -11,7 +11,7 @@
  */
 
 import { type Tensor, tensor } from '@lxmls/tensor';
-import { LxmlsNnError } from './errors.js';
+import { check, LxmlsNnError } from './errors.js';
 
 /** The byte size of each dtype of the safetensors specification. */
 const DTYPE_BYTES: Readonly<Record<string, number>> = {
@@ -164,14 +164,14 @@ export function readSafetensorsHeader(
 }
 
 function parseHeader(fn: string, bytes: Uint8Array, maxHeaderBytes: number): SafetensorsHeader {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new LxmlsNnError('INVALID_ARGUMENT', 'bytes must be a Uint8Array', {
+  if (!(bytes instanceof Uint8Array))
+    check.fail(
       fn,
-      argument: 'bytes',
-      expected: 'a Uint8Array',
-      received: describe(Object.prototype.toString.call(bytes)),
-    });
-  }
+      'bytes',
+      Object.prototype.toString.call(bytes),
+      'bytes must be a Uint8Array',
+      'a Uint8Array',
+    );
   if (bytes.length < 8) {
     throw invalid(
       fn,
@@ -280,14 +280,15 @@ function parseEntry(
     throw invalid(fn, `tensor ${q} has no string dtype`, 'a dtype such as "F32"', describe(dtype), name);
   }
   const itemBytes = DTYPE_BYTES[dtype];
-  if (itemBytes === undefined) {
-    throw new LxmlsNnError('UNSUPPORTED_DTYPE', `tensor ${q} has a dtype outside the specification`, {
+  if (itemBytes === undefined)
+    check.fail(
       fn,
-      argument: name,
-      expected: `one of ${Object.keys(DTYPE_BYTES).join(', ')}`,
-      received: describe(dtype),
-    });
-  }
+      name,
+      dtype,
+      `tensor ${q} has a dtype outside the specification`,
+      `one of ${Object.keys(DTYPE_BYTES).join(', ')}`,
+      { code: 'UNSUPPORTED_DTYPE' },
+    );
   if (!Array.isArray(shape)) {
     throw invalid(
       fn,
@@ -597,35 +598,23 @@ export function writeSafetensors(
   // The JSON is assembled by hand: an object would move integer-like names first (and mishandle `__proto__`).
   const header: string[] = [];
   for (const [key, value] of Object.entries(metadata)) {
-    if (typeof value !== 'string') {
-      throw new LxmlsNnError('INVALID_ARGUMENT', `metadata.${key} is not a string`, {
-        fn,
-        argument: 'metadata',
-        expected: 'string values',
-        received: describe(value),
-      });
-    }
+    if (typeof value !== 'string')
+      check.fail(fn, 'metadata', value, `metadata.${key} is not a string`, 'string values');
   }
   if (Object.keys(metadata).length > 0) header.push(`"__metadata__":${JSON.stringify(metadata)}`);
   const arrays: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of pairs) {
-    if (typeof name !== 'string' || name === '' || name === '__metadata__') {
-      throw new LxmlsNnError('INVALID_ARGUMENT', 'a tensor name is empty or reserved', {
+    if (typeof name !== 'string' || name === '' || name === '__metadata__')
+      check.fail(
         fn,
-        argument: 'tensors',
-        expected: 'non-empty names other than __metadata__',
-        received: describe(name),
-      });
-    }
-    if (typeof t !== 'object' || t === null || !('dtype' in t) || typeof t.data !== 'function') {
-      throw new LxmlsNnError('INVALID_ARGUMENT', `${describe(name)} is not a tensor`, {
-        fn,
-        argument: name,
-        expected: 'a Tensor',
-        received: describe(t),
-      });
-    }
+        'tensors',
+        name,
+        'a tensor name is empty or reserved',
+        'non-empty names other than __metadata__',
+      );
+    if (typeof t !== 'object' || t === null || !('dtype' in t) || typeof t.data !== 'function')
+      check.fail(fn, name, t, `${describe(name)} is not a tensor`, 'a Tensor');
     const values = t.data();
     const half = t.dtype === 'float32' && options.float16 === true;
     const bytes = half
