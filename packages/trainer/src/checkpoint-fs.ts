@@ -1,15 +1,19 @@
 /**
  * Checkpoint folders in Node: {@link writeCheckpoint} and {@link readCheckpoint}.
  *
- * Each file is written to a temporary name in the same folder, flushed to disk (`fsync`) and renamed over
- * the old one, so a crash mid-write never leaves a truncated file; `trainer.json` is written last and holds
- * the size and hash of the two others, so a folder caught between two renames is refused on load instead of
- * resuming from a mix. `node:fs` is imported dynamically, so the package still loads in browsers (where
- * these two functions throw `NOT_SUPPORTED`; offer the bytes of `saveCheckpoint` as downloads instead).
+ * The folder is written whole by @lxmls/hub's `writeFolderAtomic` (issue 17, "library checkpoints keep the
+ * previous good one until the next is complete"): the three files go into a temporary sibling folder, each
+ * flushed (`fsync`), with a commit marker, and the folder is renamed into place; the previous checkpoint is
+ * set aside and removed only after the swap. A kill at any moment leaves the previous checkpoint or the new
+ * one, which {@link readCheckpoint} finds (it puts a set-aside folder back first, with `recoverFolder`).
+ * `trainer.json` also holds the size and hash of the two others, so files mixed by hand are refused on load.
+ * `node:fs` is imported only when these run, so the package still loads in browsers (where they throw
+ * `NOT_SUPPORTED`; offer the bytes of `saveCheckpoint` as downloads instead).
  */
 
+import { COMMIT_FILE, checkFolderCommit, LxmlsHubError, writeFolderAtomic } from '@lxmls/hub';
 import { CHECKPOINT_FILES, type CheckpointFiles } from './checkpoint.js';
-import { describe, LxmlsTrainerError } from './errors.js';
+import { check, LxmlsTrainerError } from './errors.js';
 
 function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -23,27 +27,40 @@ function checkEnvironment(fn: string, dir: unknown): asserts dir is string {
       received: 'another runtime (use saveCheckpoint / loadCheckpoint with bytes there)',
     });
   }
-  if (typeof dir !== 'string' || dir === '') {
-    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'dir is not a folder path', {
-      fn,
-      argument: 'dir',
-      expected: 'a non-empty string',
-      received: describe(dir),
-    });
-  }
+  if (typeof dir !== 'string' || dir === '')
+    check.fail(fn, 'dir', dir, 'dir is not a folder path', 'a non-empty string');
 }
 
-let counter = 0;
+/** A hub error as the trainer's `code` error, with the same parts; any other error as it is. */
+function asTrainerError(
+  error: unknown,
+  fn: string,
+  code: 'INVALID_ARGUMENT' | 'INVALID_CHECKPOINT',
+): unknown {
+  if (!LxmlsHubError.isInstance(error)) return error;
+  return new LxmlsTrainerError(code, error.what, {
+    fn,
+    argument: 'dir',
+    ...(error.expected === undefined ? {} : { expected: error.expected }),
+    ...(error.received === undefined ? {} : { received: error.received }),
+    cause: error,
+  });
+}
+
+/** A folder that holds a checkpoint (or nothing): only its files and the commit marker, no subfolder. */
+const isCheckpointFolder = (entries: readonly string[]) =>
+  entries.every((e) => e === COMMIT_FILE || (CHECKPOINT_FILES as readonly string[]).includes(e));
 
 /**
- * Writes a checkpoint's files into a folder (created if needed), each atomically: temporary file, `fsync`,
- * rename; `trainer.json` last. An existing checkpoint in the folder is replaced.
+ * Writes a checkpoint's files into a folder (created if needed), the whole folder at once (see above): an
+ * existing checkpoint in the folder is replaced, and kept until the new one is complete.
  *
  * @param dir - The folder.
  * @param files - The files of {@link saveCheckpoint}.
  * @returns The paths written, in order.
- * @throws {@link LxmlsTrainerError} `NOT_SUPPORTED` outside Node; `INVALID_ARGUMENT` for a bad folder or
- *   files. File-system errors (permissions, a full disk) are passed on, and the temporary file is removed.
+ * @throws {@link LxmlsTrainerError} `NOT_SUPPORTED` outside Node; `INVALID_ARGUMENT` for bad files, or a
+ *   folder that cannot be written or holds anything but a checkpoint (naming it). File-system errors
+ *   (permissions, a full disk) are passed on, and the temporary folder is removed.
  * @example
  * ```ts
  * import { Linear } from '@lxmls/nn';
@@ -53,7 +70,7 @@ let counter = 0;
  * import { join } from 'node:path';
  * const dir = join(await mkdtemp(join(tmpdir(), 'lxmls-')), 'ckpt');
  * await writeCheckpoint(dir, saveCheckpoint({ model: new Linear(2, 2), iterNum: 100 }));
- * console.log((await readdir(dir)).sort()); // → [ 'model.safetensors', 'optimizer.safetensors', 'trainer.json' ]
+ * console.log((await readdir(dir)).sort()); // → [ '.lxmls-commit.json', 'model.safetensors', 'optimizer.safetensors', 'trainer.json' ]
  * console.log(JSON.parse((await readCheckpoint(dir))['trainer.json']).iterNum); // → 100
  * await rm(join(dir, '..'), { recursive: true });
  * ```
@@ -63,38 +80,24 @@ export async function writeCheckpoint(dir: string, files: CheckpointFiles): Prom
   checkEnvironment(fn, dir);
   for (const name of CHECKPOINT_FILES) {
     const content = (files as unknown as Record<string, unknown> | null)?.[name];
-    if (!(content instanceof Uint8Array) && typeof content !== 'string') {
-      throw new LxmlsTrainerError('INVALID_ARGUMENT', `files['${name}'] is missing`, {
+    if (!(content instanceof Uint8Array) && typeof content !== 'string')
+      check.fail(
         fn,
-        argument: `files['${name}']`,
-        expected: 'the files of saveCheckpoint',
-        received: describe(content),
-      });
-    }
+        `files['${name}']`,
+        content,
+        `files['${name}'] is missing`,
+        'the files of saveCheckpoint',
+      );
   }
-  const fs = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  await fs.mkdir(dir, { recursive: true });
-  const written: string[] = [];
-  for (const name of CHECKPOINT_FILES) {
-    const path = join(dir, name);
-    const temp = join(dir, `.${name}.${process.pid}.${Date.now()}.${counter++}.tmp`);
-    const handle = await fs.open(temp, 'w');
-    try {
-      try {
-        await handle.writeFile(files[name]);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fs.rename(temp, path);
-    } catch (error) {
-      await fs.rm(temp, { force: true });
-      throw error;
-    }
-    written.push(path);
+  try {
+    return await writeFolderAtomic(
+      dir,
+      Object.fromEntries(CHECKPOINT_FILES.map((name) => [name, files[name]])),
+      { overwrite: true, replaceable: isCheckpointFolder, fn },
+    );
+  } catch (error) {
+    throw asTrainerError(error, fn, 'INVALID_ARGUMENT');
   }
-  return written;
 }
 
 /**
@@ -104,7 +107,7 @@ export async function writeCheckpoint(dir: string, files: CheckpointFiles): Prom
  * @param dir - The folder.
  * @returns The three files.
  * @throws {@link LxmlsTrainerError} `NOT_SUPPORTED` outside Node; `INVALID_CHECKPOINT` when a file is
- *   missing (naming it).
+ *   missing, or does not match the folder's commit marker (naming it).
  * @example
  * ```ts
  * import { readCheckpoint } from '@lxmls/trainer';
@@ -118,6 +121,11 @@ export async function writeCheckpoint(dir: string, files: CheckpointFiles): Prom
 export async function readCheckpoint(dir: string): Promise<CheckpointFiles> {
   const fn = 'readCheckpoint';
   checkEnvironment(fn, dir);
+  try {
+    await checkFolderCommit(dir, fn); // puts back a checkpoint set aside by an interrupted write, then checks sizes
+  } catch (error) {
+    throw asTrainerError(error, fn, 'INVALID_CHECKPOINT');
+  }
   const fs = await import('node:fs/promises');
   const { join } = await import('node:path');
   const read = async (name: string): Promise<Buffer> => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensors } from '@lxmls/nn';
@@ -226,10 +226,12 @@ describe('checkpoints', () => {
     const newer = saveCheckpoint(trainer);
     await writeCheckpoint(dir, newer);
     expect((await readdir(dir)).sort()).toEqual([
+      '.lxmls-commit.json',
       'model.safetensors',
       'optimizer.safetensors',
       'trainer.json',
-    ]); // no temp files left
+    ]); // the commit marker; no temporary file or folder left
+    expect(await readdir(join(root, 'nested'))).toEqual(['ckpt']);
     const read = await readCheckpoint(dir);
     expect(read['trainer.json']).toBe(newer['trainer.json']);
     expect(Buffer.from(read['model.safetensors']).equals(Buffer.from(newer['model.safetensors']))).toBe(true);
@@ -249,6 +251,41 @@ describe('checkpoints', () => {
     await writeFile(join(root, 'model.safetensors'), saveCheckpoint(trainer)['model.safetensors']);
     const files = await readCheckpoint(root);
     expect(() => loadCheckpoint({ model }, files)).toThrow(/mixed from two saves/);
+  });
+
+  test('readCheckpoint after a write killed between its two renames finds the previous checkpoint', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'lxmls-trainer-'));
+    dirs.push(root);
+    const dir = join(root, 'ckpt');
+    const files = saveCheckpoint({ model: new TinyLM(), iterNum: 7 });
+    await writeCheckpoint(dir, files);
+    // what a kill between the two renames of writeFolderAtomic leaves: the old folder set aside, no folder
+    await rename(dir, join(root, '.ckpt.lxmls-old-999999999-a-b'));
+    await mkdir(join(root, '.ckpt.lxmls-new-999999999-a-b'));
+    const read = await readCheckpoint(dir);
+    expect(JSON.parse(read['trainer.json']).iterNum).toBe(7);
+    expect(await readdir(root)).toEqual(['ckpt']);
+  });
+
+  test('readCheckpoint names a file that no longer matches the commit marker', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'lxmls-trainer-'));
+    dirs.push(root);
+    await writeCheckpoint(root, saveCheckpoint({ model: new TinyLM() }));
+    await writeFile(join(root, 'optimizer.safetensors'), 'cut');
+    await expect(readCheckpoint(root)).rejects.toMatchObject({
+      code: 'INVALID_CHECKPOINT',
+      message: expect.stringContaining(join(root, 'optimizer.safetensors')),
+    });
+  });
+
+  test('writeCheckpoint into a folder that holds other files is INVALID_ARGUMENT and writes nothing', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'lxmls-trainer-'));
+    dirs.push(root);
+    await writeFile(join(root, 'notes.txt'), 'mine');
+    await expect(writeCheckpoint(root, saveCheckpoint({ model: new TinyLM() }))).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    expect(await readdir(root)).toEqual(['notes.txt']);
   });
 
   test('writeCheckpoint removes its temporary file when a rename fails, and leaves the files already there', async () => {

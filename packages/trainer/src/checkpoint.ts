@@ -15,7 +15,7 @@
 import { readSafetensors, writeSafetensors } from '@lxmls/nn';
 import { getGenerator, RandomGenerator, type Tensor } from '@lxmls/tensor';
 import { datasetState, setDatasetState } from './data.js';
-import { describe, LxmlsTrainerError } from './errors.js';
+import { check, describe, LxmlsTrainerError } from './errors.js';
 import type { TrainableModel } from './model.js';
 import type { AdamW, AdamWState } from './optimizer.js';
 
@@ -396,14 +396,14 @@ function partsOf(fn: string, source: Checkpointable | CheckpointParts): Checkpoi
       ? (source as Checkpointable).checkpointParts()
       : (source as CheckpointParts);
   const model = (parts as Partial<CheckpointParts> | null)?.model;
-  if (!model || typeof model.namedParameters !== 'function') {
-    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'there is no model to save or load', {
+  if (!model || typeof model.namedParameters !== 'function')
+    check.fail(
       fn,
-      argument: 'source',
-      expected: 'a Trainer, or { model, optimizer?, iterNum?, generators?, dataset?, config? }',
-      received: describe(source),
-    });
-  }
+      'source',
+      source,
+      'there is no model to save or load',
+      'a Trainer, or { model, optimizer?, iterNum?, generators?, dataset?, config? }',
+    );
   return parts;
 }
 

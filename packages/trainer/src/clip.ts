@@ -9,7 +9,7 @@
  */
 
 import { concat, keep, mul, noGrad, reshape, sum, type Tensor, tidy } from '@lxmls/tensor';
-import { describe, LxmlsTrainerError } from './errors.js';
+import { check, LxmlsTrainerError } from './errors.js';
 
 /**
  * Clips the gradients of `params` in place so that their global L2 norm is at most `maxNorm`, and returns the
@@ -36,22 +36,10 @@ import { describe, LxmlsTrainerError } from './errors.js';
  */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number {
   const fn = 'clipGradNorm';
-  if (!Array.isArray(params)) {
-    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'params is not an array', {
-      fn,
-      argument: 'params',
-      expected: 'an array of tensors',
-      received: describe(params),
-    });
-  }
-  if (typeof maxNorm !== 'number' || !(maxNorm > 0)) {
-    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'maxNorm is not positive', {
-      fn,
-      argument: 'maxNorm',
-      expected: 'a number > 0 (Infinity to only measure)',
-      received: describe(maxNorm),
-    });
-  }
+  if (!Array.isArray(params))
+    check.fail(fn, 'params', params, 'params is not an array', 'an array of tensors');
+  if (typeof maxNorm !== 'number' || !(maxNorm > 0))
+    check.fail(fn, 'maxNorm', maxNorm, 'maxNorm is not positive', 'a number > 0 (Infinity to only measure)');
   const grads: Tensor[] = [];
   for (const p of params) if (p.grad) grads.push(p.grad);
   if (grads.length === 0) return 0;

@@ -6,8 +6,8 @@
  * of `mingpt/utils.py` (docs/course-behaviour.md §3 and §5).
  */
 
-import { checkInteger, checkNumber, describe, LxmlsTrainerError } from './errors.js';
-import { pythonStr, snakeCase } from './python-repr.js';
+import { pythonStr, snakeCase } from '@lxmls/base';
+import { check, checkInteger, checkNumber, describe, LxmlsTrainerError } from './errors.js';
 import { checkSchedule, type LrSchedule } from './schedule.js';
 
 /** The trainer's configuration. Python: the `CfgNode` of `Trainer.get_default_config()`. */
@@ -104,14 +104,15 @@ export function getDefaultTrainerConfig(): TrainerConfig {
  * @internal
  */
 export function resolveTrainerConfig(fn: string, config: unknown): TrainerConfig {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new LxmlsTrainerError('INVALID_CONFIG', 'config is not an object', {
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    check.fail(
       fn,
-      argument: 'config',
-      expected: 'a TrainerConfig (Trainer.getDefaultConfig())',
-      received: describe(config),
-    });
-  }
+      'config',
+      config,
+      'config is not an object',
+      'a TrainerConfig (Trainer.getDefaultConfig())',
+      { code: 'INVALID_CONFIG' },
+    );
   const unknown = Object.keys(config).filter((k) => !KEYS.includes(k));
   if (unknown.length > 0) {
     throw new LxmlsTrainerError('INVALID_CONFIG', `config has an unknown key '${unknown[0]}'`, {

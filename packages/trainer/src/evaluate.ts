@@ -17,7 +17,7 @@ import {
   type TrainerDataset,
   writeExample,
 } from './data.js';
-import { checkInteger, describe, LxmlsTrainerError } from './errors.js';
+import { check, checkInteger, describe, LxmlsTrainerError } from './errors.js';
 import { checkModel, type ModelOutput, type TrainableModel } from './model.js';
 
 /**
@@ -114,14 +114,14 @@ export function evaluate(
       received: `a dataset with length ${describe(length)}`,
     });
   }
-  if (!Array.isArray(metrics) || metrics.some((m) => typeof m !== 'function')) {
-    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'metrics is not a list of functions', {
+  if (!Array.isArray(metrics) || metrics.some((m) => typeof m !== 'function'))
+    check.fail(
       fn,
-      argument: 'options.metrics',
-      expected: 'an array of (batch, output) => { name: [numerator, denominator] }',
-      received: describe(metrics),
-    });
-  }
+      'options.metrics',
+      metrics,
+      'metrics is not a list of functions',
+      'an array of (batch, output) => { name: [numerator, denominator] }',
+    );
 
   const read = readerOf(dataset);
   if (read !== null && samples > (length as number)) {
@@ -196,14 +196,15 @@ export function evaluate(
 /** The loss of a forward pass as a number; throws when the model gave none. @internal */
 export function lossValue(fn: string, out: ModelOutput): number {
   const loss = (out as Partial<ModelOutput> | null)?.loss;
-  if (!loss || typeof (loss as Tensor).item !== 'function' || (loss as Tensor).size !== 1) {
-    throw new LxmlsTrainerError('INVALID_MODEL', 'forward(x, y) returned no scalar loss', {
+  if (!loss || typeof (loss as Tensor).item !== 'function' || (loss as Tensor).size !== 1)
+    check.fail(
       fn,
-      argument: 'model.forward',
-      expected: '{ loss: a one-element tensor, ... }',
-      received: describe(loss),
-    });
-  }
+      'model.forward',
+      loss,
+      'forward(x, y) returned no scalar loss',
+      '{ loss: a one-element tensor, ... }',
+      { code: 'INVALID_MODEL' },
+    );
   return (loss as Tensor).item();
 }
 
@@ -242,14 +243,14 @@ export function sequenceLabelAccuracy(options: SequenceLabelAccuracyOptions = {}
     const fn = 'sequenceLabelAccuracy';
     const [B, T] = batch.shape;
     const pred = predict ? predict(batch, output) : argmaxIds(fn, output.logits, B * T);
-    if (pred === null || typeof pred !== 'object' || pred.length !== B * T) {
-      throw new LxmlsTrainerError('INVALID_ARGUMENT', 'the predictions do not cover the batch', {
+    if (pred === null || typeof pred !== 'object' || pred.length !== B * T)
+      check.fail(
         fn,
-        argument: 'predict',
-        expected: `${B * T} ids (B * T, aligned with batch.y)`,
-        received: describe(pred),
-      });
-    }
+        'predict',
+        pred,
+        'the predictions do not cover the batch',
+        `${B * T} ids (B * T, aligned with batch.y)`,
+      );
     let correct = 0;
     let labels = 0;
     let rowsCorrect = 0;
@@ -274,13 +275,13 @@ export function sequenceLabelAccuracy(options: SequenceLabelAccuracyOptions = {}
 }
 
 function argmaxIds(fn: string, logits: Tensor | undefined, n: number): Int32Array {
-  if (!logits || logits.size % n !== 0) {
-    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'there are no logits to take the argmax of', {
+  if (!logits || logits.size % n !== 0)
+    check.fail(
       fn,
-      argument: 'output.logits',
-      expected: `a (B, T, V) tensor with B * T = ${n}, or a predict function`,
-      received: describe(logits),
-    });
-  }
+      'output.logits',
+      logits,
+      'there are no logits to take the argmax of',
+      `a (B, T, V) tensor with B * T = ${n}, or a predict function`,
+    );
   return tidy(() => logits.argmax(-1).data() as Int32Array); // (B, T) flattened
 }

@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 
-/** Python's `repr(float)`, from @lxmls/nn (the config printer spells floats with it). */
-export { pythonFloat } from '@lxmls/nn';
+/** Python's `repr(float)`, from @lxmls/base (the config printer spells floats with it). */
+export { pythonFloat } from '@lxmls/base';
 export {
   CHECKPOINT_FILES,
   type Checkpointable,

@@ -8,7 +8,7 @@
 
 import type { ParamGroup } from '@lxmls/nn';
 import type { Tensor } from '@lxmls/tensor';
-import { describe, LxmlsTrainerError } from './errors.js';
+import { check, describe, LxmlsTrainerError } from './errors.js';
 
 /** What a model's forward returns: the loss (a scalar tensor, or null without targets), and possibly logits. */
 export interface ModelOutput {
@@ -121,13 +121,14 @@ export function parameterGroups(
         g.names.length === g.params.length &&
         typeof g.weightDecay === 'number',
     );
-  if (!ok) {
-    throw new LxmlsTrainerError('INVALID_MODEL', 'configureOptimizers returned something else than groups', {
+  if (!ok)
+    check.fail(
       fn,
-      argument: 'model.configureOptimizers',
-      expected: 'an array of { names, params, weightDecay } with one name per parameter',
-      received: describe(groups),
-    });
-  }
+      'model.configureOptimizers',
+      groups,
+      'configureOptimizers returned something else than groups',
+      'an array of { names, params, weightDecay } with one name per parameter',
+      { code: 'INVALID_MODEL' },
+    );
   return groups as ParamGroup[];
 }

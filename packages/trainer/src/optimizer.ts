@@ -11,7 +11,7 @@
 
 import type { ParamGroup } from '@lxmls/nn';
 import { adamwUpdate, keep, type Tensor, zerosLike } from '@lxmls/tensor';
-import { checkNumber, describe, LxmlsTrainerError } from './errors.js';
+import { check, checkNumber, describe, LxmlsTrainerError } from './errors.js';
 
 /** Options of {@link AdamW}; the defaults are torch's, except betas, which follow minGPT's trainer. */
 export interface AdamWOptions {
@@ -88,41 +88,35 @@ export class AdamW {
     const fn = 'AdamW';
     const { lr = 1e-3, betas = [0.9, 0.95], eps = 1e-8, weightDecay = 0.01 } = options;
     checkNumber(fn, 'options.lr', lr, 0);
-    if (!Array.isArray(betas) || betas.length !== 2) {
-      throw new LxmlsTrainerError('INVALID_ARGUMENT', 'betas is not a pair', {
-        fn,
-        argument: 'options.betas',
-        expected: 'two numbers in [0, 1)',
-        received: describe(betas),
-      });
-    }
+    if (!Array.isArray(betas) || betas.length !== 2)
+      check.fail(fn, 'options.betas', betas, 'betas is not a pair', 'two numbers in [0, 1)');
     checkNumber(fn, 'options.betas[0]', betas[0], 0, 1 - Number.EPSILON);
     checkNumber(fn, 'options.betas[1]', betas[1], 0, 1 - Number.EPSILON);
     checkNumber(fn, 'options.eps', eps, 0);
     checkNumber(fn, 'options.weightDecay', weightDecay, 0);
     this.betas = [betas[0], betas[1]];
     this.eps = eps;
-    if (!Array.isArray(params)) {
-      throw new LxmlsTrainerError('INVALID_ARGUMENT', 'params is not a list', {
+    if (!Array.isArray(params))
+      check.fail(
         fn,
-        argument: 'params',
-        expected: 'an array of groups { names, params, weightDecay } or of tensors',
-        received: describe(params),
-      });
-    }
+        'params',
+        params,
+        'params is not a list',
+        'an array of groups { names, params, weightDecay } or of tensors',
+      );
     const groups: ParamGroup[] =
       params.length > 0 && isGroup(params[0])
         ? (params as ParamGroup[])
         : [{ names: params.map((_, i) => String(i)), params: params as Tensor[], weightDecay }];
     this.paramGroups = groups.map((g, k) => {
-      if (!isGroup(g) || g.names.length !== g.params.length) {
-        throw new LxmlsTrainerError('INVALID_ARGUMENT', `params[${k}] is not a group`, {
+      if (!isGroup(g) || g.names.length !== g.params.length)
+        check.fail(
           fn,
-          argument: `params[${k}]`,
-          expected: '{ names, params, weightDecay } with one name per parameter',
-          received: describe(g),
-        });
-      }
+          `params[${k}]`,
+          g,
+          `params[${k}] is not a group`,
+          '{ names, params, weightDecay } with one name per parameter',
+        );
       checkNumber(fn, `params[${k}].weightDecay`, g.weightDecay, 0);
       return { names: [...g.names], params: [...g.params], weightDecay: g.weightDecay, lr };
     });
@@ -247,14 +241,10 @@ export class AdamW {
     const fn = 'AdamW.loadState';
     const byName = new Map<string, Tensor>();
     for (const [p, name] of this.#names) byName.set(name, p);
-    if (!(state instanceof Map)) {
-      throw new LxmlsTrainerError('INVALID_CHECKPOINT', 'state is not a Map', {
-        fn,
-        argument: 'state',
-        expected: 'a Map of name → { step, m, v }',
-        received: describe(state),
+    if (!(state instanceof Map))
+      check.fail(fn, 'state', state, 'state is not a Map', 'a Map of name → { step, m, v }', {
+        code: 'INVALID_CHECKPOINT',
       });
-    }
     for (const [name, s] of state) {
       const p = byName.get(name);
       const bad = (what: string, expected: string, received: string) =>

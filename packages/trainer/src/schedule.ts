@@ -6,7 +6,7 @@
  * iteration number that the callbacks will see (`iterNum`, counted from 0).
  */
 
-import { checkInteger, checkNumber, describe, LxmlsTrainerError } from './errors.js';
+import { check, checkInteger, checkNumber, describe, LxmlsTrainerError } from './errors.js';
 
 /**
  * Linear warmup then cosine decay (nanoGPT's `get_lr`):
@@ -92,12 +92,14 @@ export function checkSchedule(
     typeof schedule !== 'object' ||
     (schedule as { type?: unknown }).type !== 'cosine'
   ) {
-    throw new LxmlsTrainerError('INVALID_CONFIG', 'lrSchedule is not a schedule', {
+    check.fail(
       fn,
-      argument: 'lrSchedule',
-      expected: "'constant', { type: 'cosine', warmupIters, decayIters?, minLr? } or a function",
-      received: describe(schedule),
-    });
+      'lrSchedule',
+      schedule,
+      'lrSchedule is not a schedule',
+      "'constant', { type: 'cosine', warmupIters, decayIters?, minLr? } or a function",
+      { code: 'INVALID_CONFIG' },
+    );
   }
   resolveCosine(fn, schedule as WarmupCosineSchedule, baseLr, maxIters, 'INVALID_CONFIG');
   return schedule as WarmupCosineSchedule;

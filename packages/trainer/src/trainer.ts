@@ -16,7 +16,7 @@ import type { CheckpointParts, ResumeState } from './checkpoint.js';
 import { clipGradNorm } from './clip.js';
 import { getDefaultTrainerConfig, resolveTrainerConfig, type TrainerConfig } from './config.js';
 import { BatchLoader, checkDataset, type TrainerDataset } from './data.js';
-import { describe, LxmlsTrainerError } from './errors.js';
+import { check, LxmlsTrainerError } from './errors.js';
 import { lossValue } from './evaluate.js';
 import { checkModel, parameterGroups, type TrainableModel } from './model.js';
 import type { AdamWState } from './optimizer.js';
@@ -57,26 +57,20 @@ export interface RunSummary {
 
 /** `'onBatchEnd'` → `'on_batch_end'`: camelCase event names are aliases of minGPT's snake_case ones. */
 function eventName(fn: string, event: unknown): string {
-  if (typeof event !== 'string' || event === '') {
-    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'event is not an event name', {
+  if (typeof event !== 'string' || event === '')
+    check.fail(
       fn,
-      argument: 'event',
-      expected: "a name such as 'on_batch_end' (or 'onBatchEnd')",
-      received: describe(event),
-    });
-  }
+      'event',
+      event,
+      'event is not an event name',
+      "a name such as 'on_batch_end' (or 'onBatchEnd')",
+    );
   return /^on[A-Z]/.test(event) ? event.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : event;
 }
 
 function checkCallback(fn: string, callback: unknown): void {
-  if (typeof callback !== 'function') {
-    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'callback is not a function', {
-      fn,
-      argument: 'callback',
-      expected: 'a function (trainer) => void',
-      received: describe(callback),
-    });
-  }
+  if (typeof callback !== 'function')
+    check.fail(fn, 'callback', callback, 'callback is not a function', 'a function (trainer) => void');
 }
 
 const now = (): number => performance.now() / 1000; // seconds, as Python's time.time()
