@@ -3,8 +3,8 @@
  * (bpe.py's `__main__` demo), with its keys in snake_case and in Python's order.
  */
 
+import { pyRepr } from '@lxmls/base';
 import type { EncodePart } from '@lxmls/bpe';
-import { pyRepr } from './python-repr.js';
 
 /**
  * One part of `encodeAndShowWork` as Python prints the dict.

@@ -6,7 +6,7 @@
  * Follows `lxmls/transformers/model.py` (`GPT.get_default_config`, `GPT.__init__`) and minGPT's `utils.CfgNode`.
  */
 
-import { pythonFloat } from '@lxmls/nn';
+import { pythonStr, snakeCase } from '@lxmls/base';
 import { LxmlsGptError } from './errors.js';
 
 /**
@@ -212,9 +212,6 @@ export function resolveConfig(config: GPTConfig, fn = 'resolveConfig'): Resolved
   return config as ResolvedGPTConfig;
 }
 
-/** `snake_case` of a camelCase key, as Python names it (`embdPdrop` → `embd_pdrop`). */
-const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
 /** Options of {@link formatConfig}. */
 export interface FormatConfigOptions {
   /** Keys (camelCase) whose numbers are Python floats; defaults to the three dropouts. */
@@ -241,23 +238,15 @@ export interface FormatConfigOptions {
  */
 export function formatConfig(config: object, options: FormatConfigOptions = {}): string {
   const floats = new Set(options.floatKeys ?? ['embdPdrop', 'residPdrop', 'attnPdrop']);
-  const value = (key: string, v: unknown): string => {
-    if (v === null || v === undefined) return 'None';
-    if (v === true) return 'True';
-    if (v === false) return 'False';
-    if (typeof v === 'number') return floats.has(key) || !Number.isInteger(v) ? pythonFloat(v) : String(v);
-    if (Array.isArray(v))
-      return `[${v.map((item) => (typeof item === 'string' ? `'${item}'` : value(key, item))).join(', ')}]`;
-    return String(v);
-  };
+  const value = (key: string, v: unknown): string => pythonStr(v, floats.has(key));
   const helper = (node: object, indent: number): string => {
     const parts: string[] = [];
     for (const [k, v] of Object.entries(node)) {
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-        parts.push(`${snake(k)}:\n`);
+        parts.push(`${snakeCase(k)}:\n`);
         parts.push(helper(v as object, indent + 1));
       } else {
-        parts.push(`${snake(k)}: ${value(k, v)}\n`);
+        parts.push(`${snakeCase(k)}: ${value(k, v)}\n`);
       }
     }
     return parts.map((p) => ' '.repeat(4 * indent) + p).join('');

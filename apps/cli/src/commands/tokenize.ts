@@ -6,6 +6,7 @@
  * the `__main__` demo of `lxmls/transformers/bpe.py` for `--show-work`.
  */
 
+import { pyRepr } from '@lxmls/base';
 import type { EncodeOptions } from '@lxmls/bpe';
 import { getEncoder } from '@lxmls/bpe';
 import { toHtml } from '@lxmls/viz';
@@ -14,7 +15,6 @@ import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { mapLines, readAllText } from '../io.js';
 import { atLine, parseJsonLine } from '../json-lines.js';
-import { pyRepr } from '../python-repr.js';
 import { writeFileAtomic } from '../write-file.js';
 
 /**

@@ -9,10 +9,10 @@
  */
 
 import { CausalSelfAttention, crossAttention } from '@lxmls/attention';
+import { pyRepr } from '@lxmls/base';
 import { getEncoder } from '@lxmls/bpe';
 import { notebookCell } from '@lxmls/course';
 import { RandomGenerator, slice, tensor, tidy, transpose } from '@lxmls/tensor';
-import { pyRepr } from '../python-repr.js';
 import type { DemoCell, DemoSection } from './section.js';
 import { torchRepr, torchSizeRepr } from './torch-repr.js';
 

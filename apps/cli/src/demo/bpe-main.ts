@@ -3,9 +3,9 @@
  * encoding one sentence, printed line for line as the Python script prints it (docs/course-behaviour.md §1.9).
  */
 
+import { pyRepr } from '@lxmls/base';
 import { getEncoder } from '@lxmls/bpe';
 import { partRepr } from '../bpe-format.js';
-import { pyRepr } from '../python-repr.js';
 import type { DemoCell, DemoSection } from './section.js';
 
 /** The sentence of the Python demo. */

@@ -4,6 +4,7 @@
 // given as modules); console.log is captured. Cells that need a download or a page (In [16], In [17], In [24],
 // In [25]) are not run here.
 import * as attention from '@lxmls/attention';
+import { pyRepr } from '@lxmls/base';
 import * as bpe from '@lxmls/bpe';
 import * as course from '@lxmls/course';
 import { loadStudentSource, notebookCell } from '@lxmls/course';
@@ -14,7 +15,6 @@ import { manualSeed, type Tensor, tensor } from '@lxmls/tensor';
 import * as trainer from '@lxmls/trainer';
 import * as weatherData from '@lxmls/weather-data';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { pyRepr } from '../python-repr.js';
 
 const MODULES = {
   '@lxmls/attention': attention,

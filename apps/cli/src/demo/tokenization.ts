@@ -7,9 +7,9 @@
  * notebook's sentences (merged tokens, the two "very" tokens, a typo, and decode(encode(x)) = x).
  */
 
+import { pyDisplayList, pyRepr } from '@lxmls/base';
 import { charTokenize, getEncoder, wordTokenize } from '@lxmls/bpe';
 import { notebookCell } from '@lxmls/course';
-import { pyDisplayList, pyRepr } from '../python-repr.js';
 import type { DemoCell, DemoSection } from './section.js';
 
 /** `print(merged_tokens)` for a sentence: the merged tokens of all parts, flattened. */

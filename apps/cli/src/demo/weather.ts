@@ -10,12 +10,12 @@
  * instead of 2000 (for tests).
  */
 
+import { pyRepr } from '@lxmls/base';
 import { notebookCell } from '@lxmls/course';
 import { formatConfig, GPT } from '@lxmls/gpt';
 import { getBackend, manualSeed } from '@lxmls/tensor';
 import { formatTrainerConfig, Trainer } from '@lxmls/trainer';
 import { FIXED_PROBA, WeatherDataset } from '@lxmls/weather-data';
-import { pyRepr } from '../python-repr.js';
 import {
   bayesFigures,
   evaluateWeather,
