@@ -2,7 +2,7 @@
  * @lxmls/viz: attention views in the manner of bertviz (head view, model view, neuron view), a BPE-merge view and a
  * training loss chart, for any model: they take plain arrays, `attention[layer][head][query][key]`, and
  * token strings (or, as bertviz's encoder–decoder mode, a model's encoder, decoder and cross-attention). Live DOM renderers for browsers, `toSvg` without a DOM (Node), and `toHtml` for one
- * self-contained offline page. Zero dependencies, no CDN.
+ * self-contained offline page. No dependency but @lxmls/base, no CDN.
  */
 
 export type {
