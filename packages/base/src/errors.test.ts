@@ -81,10 +81,26 @@ describe('defineError', () => {
     expect(isLxmlsError(new Error('x'))).toBe(false);
   });
 
-  test('defineError(pkg, name, { maxReceived }) cuts the received part; { plain } keeps the message as is', () => {
+  test('defineError(pkg, name, { maxReceived, redact, plain }) cuts the received part, cleans every part, or keeps the message as is', () => {
     class Cut extends defineError<'X'>('@lxmls/cut', 'Cut', { maxReceived: 3 }) {}
     const e = new Cut('X', 'bad', { fn: 'f', received: 'abcdef' });
     expect([e.message, e.received]).toEqual(['[@lxmls/cut] f: bad. Received abc….', 'abc…']);
+    class Redacted extends defineError<'X'>('@lxmls/r', 'Redacted', {
+      redact: (t) => t.replace('s3cret', '***'),
+    }) {}
+    const r = new Redacted('X', 'bad s3cret', {
+      fn: 'f',
+      expected: 's3cret',
+      received: 's3cret',
+      hint: 's3cret',
+    });
+    expect([r.message, r.what, r.expected, r.received, r.hint]).toEqual([
+      '[@lxmls/r] f: bad ***. Expected ***, received ***. ***',
+      'bad ***',
+      '***',
+      '***',
+      '***',
+    ]);
     class Plain extends defineError<'X'>('lxmls', 'Plain', { plain: true }) {}
     expect(new Plain('X', 'unknown option --jsno', { fn: 'lxmls' }).message).toBe('unknown option --jsno');
   });
@@ -134,6 +150,14 @@ describe('checks(ErrorClass, defaultCode)', () => {
     expect([other.code, other.message]).toEqual([
       'OTHER',
       '[@lxmls/test] f: x is bad. Expected good, received one.',
+    ]);
+  });
+
+  test('check.fail(…) always throws the error check.that(false, …) throws', () => {
+    const e = thrown(() => check.fail('f', 'x', 1, 'x is bad', 'good', { code: 'OTHER' }));
+    expect([e.code, e.message]).toEqual([
+      'OTHER',
+      '[@lxmls/test] f: x is bad. Expected good, received number 1.',
     ]);
   });
 

@@ -33,6 +33,11 @@ export interface DefineErrorOptions {
   maxReceived?: number;
   /** The message is `what` as given, without the `[pkg] fn:` prefix (the CLI's one-line errors). */
   plain?: boolean;
+  /**
+   * Applied to `what`, `expected`, `received` and `hint` before they enter the message and the fields, e.g. to
+   * remove credentials from a URL (@lxmls/hub's `redactText`).
+   */
+  redact?: (text: string) => string;
 }
 
 /**
@@ -51,12 +56,16 @@ export interface LxmlsError<Code extends string = string> extends Error {
   readonly code: Code;
   /** The function that failed. */
   readonly fn: string;
+  /** What failed, without the final period: the message's first part. */
+  readonly what: string;
   /** The argument, key or field at fault, if one is. */
   readonly argument: string | undefined;
   /** What was expected, in words. */
   readonly expected: string | undefined;
   /** What was received, described for a human. */
   readonly received: string | undefined;
+  /** The hint appended to the message, if any. */
+  readonly hint: string | undefined;
 }
 
 /**
@@ -136,7 +145,7 @@ export function formatMessage(packageName: string, what: string, details: ErrorD
  *
  * @param packageName - The package, e.g. `@lxmls/bpe`: the prefix of every message.
  * @param name - The class name, e.g. `LxmlsBpeError`: the errors' `name`, and what `isInstance` checks.
- * @param options - `maxReceived` (cut long received values), `plain` (no prefix).
+ * @param options - `maxReceived` (cut long received values), `plain` (no prefix), `redact` (clean every part).
  * @returns The class to extend.
  * @example
  * ```ts
@@ -153,32 +162,45 @@ export function defineError<Code extends string, Details extends ErrorDetails = 
   name: string,
   options: DefineErrorOptions = {},
 ): LxmlsErrorClass<Code, Details> {
-  const { maxReceived, plain = false } = options;
+  const { maxReceived, plain = false, redact } = options;
+  const clean = (text: string | undefined) =>
+    text === undefined || redact === undefined ? text : redact(text);
   class DefinedError extends Error {
     static readonly packageName = packageName;
     static readonly errorName = name;
     override readonly name: string = name;
     readonly code: Code;
     readonly fn: string;
+    readonly what: string;
     readonly argument: string | undefined;
     readonly expected: string | undefined;
     readonly received: string | undefined;
+    readonly hint: string | undefined;
     readonly [BRAND] = true;
 
-    constructor(code: Code, what: string, details: Details) {
-      const received =
+    constructor(code: Code, rawWhat: string, details: Details) {
+      const cut =
         maxReceived !== undefined && details.received !== undefined && details.received.length > maxReceived
           ? `${details.received.slice(0, maxReceived)}…`
           : details.received;
+      const what = clean(rawWhat) as string;
+      const parts = {
+        fn: details.fn,
+        expected: clean(details.expected),
+        received: clean(cut),
+        hint: clean(details.hint),
+      };
       super(
-        plain ? what : formatMessage(packageName, what, { ...details, received }),
+        plain ? what : formatMessage(packageName, what, parts),
         details.cause === undefined ? undefined : { cause: details.cause },
       );
       this.code = code;
       this.fn = details.fn;
+      this.what = what;
       this.argument = details.argument;
-      this.expected = details.expected;
-      this.received = received;
+      this.expected = parts.expected;
+      this.received = parts.received;
+      this.hint = parts.hint;
     }
 
     static isInstance(error: unknown): boolean {

@@ -1,9 +1,11 @@
 /**
- * Errors of @lxmls/hub: one class, {@link LxmlsHubError}, with a stable `code`, in the project's message format
+ * Errors of @lxmls/hub: one class, {@link LxmlsHubError}, with a stable `code`, made by @lxmls/base's
+ * `defineError`, in the project's message format
  * `[@lxmls/hub] fn: what failed. Expected X, received Y.` Every message is redacted ({@link redactText}): no
  * credentials and no control characters, whatever the URL or the server sent.
  */
 
+import { defineError, type ErrorDetails } from '@lxmls/base';
 import { redactText } from './redact.js';
 
 /**
@@ -33,29 +35,13 @@ export type HubErrorCode =
   | 'INVALID_PATH'
   | 'NOT_SUPPORTED';
 
-const MARKER = Symbol.for('lxmls.error');
-
-/** Fields of a {@link LxmlsHubError} besides its message. */
-export interface HubErrorDetails {
-  /** The function that failed, e.g. `fetchFile`. */
-  fn: string;
-  /** The argument at fault. */
-  argument?: string;
-  /** What the function expected, in words. */
-  expected?: string;
-  /** What it received, described for a human (cut to 300 characters). */
-  received?: string;
-  /** A hint, appended after the message. */
-  hint?: string;
+/** Fields of a {@link LxmlsHubError} besides its message (`received` is cut to 300 characters). */
+export interface HubErrorDetails extends ErrorDetails {
   /** The URL involved (kept redacted). */
   url?: string;
   /** The file path involved (a cached file, a folder). */
   path?: string;
-  /** The underlying error, if any. */
-  cause?: unknown;
 }
-
-const cut = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
 
 /**
  * The error thrown by @lxmls/hub. Check it with `LxmlsHubError.isInstance(e)` (works across duplicated
@@ -72,27 +58,14 @@ const cut = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : 
  * }
  * ```
  */
-export class LxmlsHubError extends Error {
-  override readonly name = 'LxmlsHubError';
-  /** The stable error code. */
-  readonly code: HubErrorCode;
-  /** The function that failed. */
-  readonly fn: string;
-  /** What failed, without the final period (redacted). */
-  readonly what: string;
-  /** The argument at fault, if one is. */
-  readonly argument: string | undefined;
-  /** What was expected, in words (redacted). */
-  readonly expected: string | undefined;
-  /** What was received, described for a human (redacted). */
-  readonly received: string | undefined;
-  /** The hint of the message, if any (redacted). */
-  readonly hint: string | undefined;
+export class LxmlsHubError extends defineError<HubErrorCode, HubErrorDetails>('@lxmls/hub', 'LxmlsHubError', {
+  maxReceived: 300,
+  redact: redactText,
+}) {
   /** The URL involved, redacted, if any. */
   readonly url: string | undefined;
   /** The file path involved, if any. */
   readonly path: string | undefined;
-  readonly [MARKER] = true;
 
   /**
    * Builds the message `[@lxmls/hub] fn: what. Expected X, received Y. Hint`, redacted.
@@ -102,36 +75,8 @@ export class LxmlsHubError extends Error {
    * @param details - The function, argument, expectation, received value, hint, URL, path and cause.
    */
   constructor(code: HubErrorCode, what: string, details: HubErrorDetails) {
-    const clean = (text: string | undefined) => (text === undefined ? undefined : redactText(text));
-    const received = clean(details.received === undefined ? undefined : cut(details.received));
-    const expected = clean(details.expected);
-    const hint = clean(details.hint);
-    const whatClean = redactText(what);
-    let message = `[@lxmls/hub] ${details.fn}: ${whatClean}.`;
-    if (expected !== undefined) message += ` Expected ${expected}`;
-    if (received !== undefined) {
-      message += expected !== undefined ? `, received ${received}.` : ` Received ${received}.`;
-    } else if (expected !== undefined) message += '.';
-    if (hint !== undefined) message += ` ${hint}`;
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.fn = details.fn;
-    this.what = whatClean;
-    this.argument = details.argument;
-    this.expected = expected;
-    this.received = received;
-    this.hint = hint;
-    this.url = clean(details.url);
+    super(code, what, details);
+    this.url = details.url === undefined ? undefined : redactText(details.url);
     this.path = details.path;
-  }
-
-  /** True for any {@link LxmlsHubError}, even one from another copy of the package. */
-  static isInstance(error: unknown): error is LxmlsHubError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[MARKER] === true &&
-      (error as { name?: unknown }).name === 'LxmlsHubError'
-    );
   }
 }
