@@ -120,6 +120,43 @@ describe('pretrainBert', () => {
     mlm.dispose();
   });
 
+  test('pretrainBert with biasInit unigram starts the output bias at the log add-one frequencies', async () => {
+    const out = join(dir, 'unigram');
+    const options = {
+      corpus: join(dir, 'corpus.txt'),
+      vocab: VOCAB,
+      out,
+      layers: 1,
+      heads: 2,
+      hidden: 8,
+      maxLength: 16,
+      batchSize: 2,
+      iters: 1,
+      lr: 0, // the bias stays where it started
+      evalEvery: 0,
+      evalBatches: 1,
+      patternSentences: 1,
+      heldOutFraction: 0.2,
+      biasInit: 'unigram' as const,
+    };
+    await pretrainBert(options);
+    const tokenizer = BertTokenizer.fromVocab(await readFile(VOCAB, 'utf8'));
+    const lines = (await readFile(join(dir, 'corpus.txt'), 'utf8')).split('\n');
+    const train = tokenizer.tokenize(lines.slice(0, Math.floor(lines.length * 0.8)).join('\n'));
+    const total = train.length + tokenizer.vocabSize;
+    const mlm = BertForMaskedLM.fromSafetensors(
+      await readFile(join(out, 'config.json'), 'utf8'),
+      await readFile(join(out, 'model.safetensors')),
+    );
+    const bias = mlm.cls.predictions.bias.data();
+    for (const token of ['citizen', ',', 'lake']) {
+      const count = train.filter((t) => t === token).length;
+      const [id] = tokenizer.convertTokensToIds([token]);
+      expect(bias[id!]!).toBeCloseTo(Math.log((count + 1) / total), 2); // float16
+    }
+    mlm.dispose();
+  });
+
   test('pretrainBert with the same seed trains the same model', async () => {
     const run = async (name: string) => {
       const options = {
@@ -234,6 +271,11 @@ describe('parsePretrainArgs', () => {
       'a bad integer',
       ['--corpus', 'c', '--vocab', 'v', '--out', 'o', '--iters', '1.5'],
       /--iters must be an integer/,
+    ],
+    [
+      'an unknown --bias-init',
+      ['--corpus', 'c', '--vocab', 'v', '--out', 'o', '--bias-init', 'bigram'],
+      /--bias-init must be zero or unigram/,
     ],
     [
       'an unknown --output-vocab',

@@ -90,6 +90,13 @@ export interface PretrainBertOptions {
    * full-vocabulary BERT; the held-out evaluation always uses the full softmax.
    */
   outputVocab?: 'full' | 'corpus';
+  /**
+   * How the output bias starts: `'zero'` (default, BERT's: every WordPiece equally likely) or `'unigram'`
+   * (the log of the training text's add-one WordPiece frequencies, so that the model predicts the unigram
+   * distribution from the first step; Adam moves a bias by about the learning rate per step, so from zero
+   * reaching the unigram's range of about 10 nats takes thousands of steps).
+   */
+  biasInit?: 'zero' | 'unigram';
   /** Warmup iterations (default iters / 20). */
   warmup?: number;
   /** The seed of the initialisation, the batches and the held-out masks (default 0). */
@@ -433,6 +440,13 @@ export async function pretrainBert(
     initializerRange: options.initRange ?? 0.02,
   };
   const model = new BertForMaskedLM(config);
+  const counts = new Int32Array(vocabSize);
+  for (const id of trainIds) counts[id]!++;
+  if (options.biasInit === 'unigram') {
+    const total = trainIds.length + vocabSize; // add-one
+    const logFrequency = Float32Array.from(counts, (c) => Math.log((c + 1) / total));
+    noGrad(() => model.cls.predictions.bias.copyFrom(logFrequency));
+  }
   if (options.positionInit === 'sinusoidal') {
     const weight = model.bert.embeddings.positionEmbeddings.weight; // (maxLength, hidden)
     noGrad(() => weight.copyFrom(sinusoidalPositions(maxLength, hidden, options.initRange ?? 0.02)));
@@ -453,8 +467,7 @@ export async function pretrainBert(
     seed,
     yieldEvery: null,
   });
-  const counts = new Int32Array(vocabSize);
-  for (const id of trainIds) counts[id]!++;
+
   const candidates = Int32Array.from(Array.from(counts).flatMap((c, id) => (c > 0 ? [id] : [])));
   const trained = outputVocab === 'corpus' ? corpusSoftmax(model, candidates) : model;
   if (outputVocab === 'corpus') {
@@ -501,6 +514,7 @@ export async function pretrainBert(
         mlmProbability,
         outputVocab,
         positionInit: options.positionInit ?? 'normal',
+        biasInit: options.biasInit ?? 'zero',
       },
       iterations: iter,
       trainSeconds: Math.round(seconds),
@@ -518,6 +532,7 @@ export async function pretrainBert(
       );
     }
     if ((evalEvery > 0 && it % evalEvery === 0) || it === iters) {
+      if (outputVocab === 'corpus') calibrateUnseenBias(model, candidates, counts); // evaluated as saved
       const e = evaluateMlm(model, heldBatches);
       history.push({
         iter: it,
@@ -670,6 +685,7 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
       'position-init': { type: 'string' },
       'mlm-probability': { type: 'string' },
       'output-vocab': { type: 'string' },
+      'bias-init': { type: 'string' },
       'held-out-fraction': { type: 'string' },
       'measure-only': { type: 'boolean' },
       ...Object.fromEntries(INT_OPTIONS.map((k) => [k, { type: 'string' as const }])),
@@ -706,6 +722,12 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
     if (outputVocab !== 'full' && outputVocab !== 'corpus')
       throw new Error(`pretrain-bert: --output-vocab must be full or corpus, received ${outputVocab}`);
     options.outputVocab = outputVocab;
+  }
+  const biasInit = v['bias-init'];
+  if (biasInit !== undefined) {
+    if (biasInit !== 'zero' && biasInit !== 'unigram')
+      throw new Error(`pretrain-bert: --bias-init must be zero or unigram, received ${biasInit}`);
+    options.biasInit = biasInit;
   }
   if (v['held-out-fraction'] !== undefined) options.heldOutFraction = Number(v['held-out-fraction']);
   if ((values as Record<string, unknown>)['measure-only'] === true) options.measureOnly = true;
