@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LoadedBert, LxmlsBertError, loadBertFolder } from '@lxmls/bert';
 import { getEncoder } from '@lxmls/bpe';
-import type { GPT } from '@lxmls/gpt';
+import { attentionForViz, type GPT } from '@lxmls/gpt';
 import { MODELS, modelUrl } from '@lxmls/models';
-import { noGrad, permute, reshape, type Tensor, tensor, tidy } from '@lxmls/tensor';
+import { noGrad, permute, reshape, type Tensor, tidy } from '@lxmls/tensor';
 import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
 import { CliError } from './errors.js';
 import { asCliError, loadModel } from './load-model.js';
@@ -225,24 +225,8 @@ export function gptTokens(vocabSize: number, text: string): { ids: number[]; tok
 }
 
 function gptAttention(model: GPT, text: string, options: ModelAttentionOptions): ModelAttention {
-  const whole = gptTokens(model.config.vocabSize, text);
-  const ids = whole.ids.slice(0, model.blockSize); // the model takes at most blockSize positions
-  const queriesKeys = options.queriesKeys === true;
-  const result = tidy(() =>
-    noGrad(() => {
-      const idx = tensor(Int32Array.from(ids), [1, ids.length], 'int32'); // (1, T)
-      const out = model.forward(idx, null, { returnAttentions: true, returnQueriesKeys: queriesKeys });
-      return {
-        attention: out.attentions!.map(perHead), // per layer: nh × (T × T)
-        ...(queriesKeys ? { queries: out.queries!.map(perHead), keys: out.keys!.map(perHead) } : {}), // nh × (T × hs)
-      };
-    }),
-  );
-  return {
-    tokens: whole.tokens.slice(0, ids.length),
-    ...result,
-    ...(whole.ids.length > ids.length ? { croppedFrom: whole.ids.length } : {}),
-  };
+  const { ids, tokens } = gptTokens(model.config.vocabSize, text);
+  return attentionForViz(model, ids, { tokens, queriesKeys: options.queriesKeys === true });
 }
 
 function bertAttention(loaded: LoadedBert, text: string, options: ModelAttentionOptions): ModelAttention {

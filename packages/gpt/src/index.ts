@@ -34,3 +34,4 @@ export {
   prompt,
   promptTopK,
 } from './prompt.js';
+export { attentionForViz, type GptAttentionForVizOptions, type GptAttentionViz } from './viz.js';

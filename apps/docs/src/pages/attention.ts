@@ -6,10 +6,9 @@
 
 import '@lxmls/backend-wasm/register';
 import { getEncoder } from '@lxmls/bpe';
-import { type DownloadProgress, GPT } from '@lxmls/gpt';
-import { getBackend, noGrad, tensor, tidy } from '@lxmls/tensor';
+import { attentionForViz, type DownloadProgress, GPT } from '@lxmls/gpt';
+import { getBackend } from '@lxmls/tensor';
 import { type HeadViewHandle, headView, type ModelViewHandle, modelView } from '@lxmls/viz';
-import { attentionData } from '../lib/attention-data.js';
 import { crossAttentionTestA, crossAttentionTestB, TEST_A, TEST_B } from '../lib/cross-attention-demo.js';
 import { byId, errorText, nextFrame, perFrame } from '../lib/dom.js';
 import { filesFetch, PICKED_FILES_URL, readFolderFiles } from '../lib/folder-files.js';
@@ -102,13 +101,7 @@ function showAttention(): void {
     return;
   }
   const tokens = ids.map((id) => encoder.idToToken(id));
-  const data = noGrad(() =>
-    tidy(() => {
-      const idx = tensor([ids], undefined, 'int32'); // (1, T)
-      const { attentions } = current.forward(idx, null, { returnAttentions: true });
-      return attentionData(tokens, attentions ?? []); // read before tidy disposes the tensors
-    }),
-  );
+  const data = attentionForViz(current, ids, { tokens });
   const layer = headHandle?.state.layer ?? 0;
   headHandle?.destroy();
   modelHandle?.destroy();
