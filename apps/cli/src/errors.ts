@@ -7,6 +7,7 @@
 
 import { defineError } from '@lxmls/base';
 import { LxmlsBpeError } from '@lxmls/bpe';
+import { LxmlsHubError } from '@lxmls/hub';
 
 /**
  * Bad input to the command line: an unknown command or option, a missing value, a malformed line. Made by
@@ -73,6 +74,8 @@ export function reportError(error: unknown): ErrorReport {
   if (error instanceof OutputClosedError) return { exitCode: 0, line: undefined };
   if (error instanceof CliError) return { exitCode: error.exitCode, line: oneLine(error.message) };
   if (isLibraryInputError(error)) return { exitCode: 2, line: oneLine(error.message) };
+  // what reading, downloading or writing met (a missing file, a server, a limit, a path): bad input, not a bug
+  if (LxmlsHubError.isInstance(error)) return { exitCode: 2, line: oneLine(error.message) };
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return { exitCode: 1, line: `internal error: ${oneLine(text)}` };
 }

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { HELP_OPTION, type OptionTable, parseOptions } from './args.js';
 import type { Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
+import { cacheCommand } from './commands/cache.js';
 import { checkCommand } from './commands/check.js';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
@@ -32,7 +33,7 @@ export type { Io } from './io.js';
  * @example
  * ```ts
  * import { COMMANDS } from './main.js';
- * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'exercise', 'check', 'bench', 'generate', 'info', 'viz', 'train', 'eval' ]
+ * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'exercise', 'check', 'bench', 'generate', 'info', 'viz', 'train', 'eval', 'cache' ]
  * ```
  */
 export const COMMANDS: readonly Command[] = [
@@ -47,6 +48,7 @@ export const COMMANDS: readonly Command[] = [
   vizCommand,
   trainCommand,
   evalCommand,
+  cacheCommand,
 ];
 
 /** The options of `lxmls` itself. */
