@@ -1,0 +1,86 @@
+/**
+ * The `js` reference of the copies that move elements between shapes: `permute` (transposition),
+ * `slice` and its inverse `sliceAssign`, as strided walks over row-major tensors.
+ *
+ * Part of the `js` backend (`../js.ts`), the definition every other backend is checked against; the
+ * kernels of a family are found by name in `js/<family>.ts`, as in the wasm backend.
+ */
+
+import type { TypedArray } from '../../backend.js';
+import { sizeOf, stridesOf } from '../../shape.js';
+
+/** The definition of the `permute` kernel (docs/backend-contract.md), run by `JsBackend.permute`. */
+export function permuteReference(
+  x: TypedArray,
+  shape: readonly number[],
+  perm: readonly number[],
+  out: TypedArray,
+): void {
+  const inStrides = stridesOf(shape);
+  const outShape = perm.map((p) => shape[p]!);
+  const strides = perm.map((p) => inStrides[p]!); // input stride of each output axis
+  const n = sizeOf(outShape);
+  const rank = outShape.length;
+  const counter = new Array<number>(rank).fill(0);
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = x[offset]!;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      counter[ax]!++;
+      offset += strides[ax]!;
+      if (counter[ax]! < outShape[ax]!) break;
+      offset -= strides[ax]! * counter[ax]!;
+      counter[ax] = 0;
+    }
+  }
+}
+
+/** Visits the block `[begin, begin + sizes)` of a tensor of shape `shape`: `visit(blockIndex, fullIndex)`. */
+function walkBlock(
+  shape: readonly number[],
+  begin: readonly number[],
+  sizes: readonly number[],
+  visit: (blockIndex: number, fullIndex: number) => void,
+): void {
+  const strides = stridesOf(shape);
+  const rank = shape.length;
+  const n = sizeOf(sizes);
+  const counter = new Array<number>(rank).fill(0);
+  let offset = begin.reduce((s, b, ax) => s + b * strides[ax]!, 0);
+  for (let i = 0; i < n; i++) {
+    visit(i, offset);
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      counter[ax]!++;
+      offset += strides[ax]!;
+      if (counter[ax]! < sizes[ax]!) break;
+      offset -= strides[ax]! * counter[ax]!;
+      counter[ax] = 0;
+    }
+  }
+}
+
+/** The definition of the `slice` kernel (docs/backend-contract.md), run by `JsBackend.slice`. */
+export function sliceReference(
+  x: TypedArray,
+  shape: readonly number[],
+  begin: readonly number[],
+  sizes: readonly number[],
+  out: TypedArray,
+): void {
+  walkBlock(shape, begin, sizes, (i, full) => {
+    out[i] = x[full]!;
+  });
+}
+
+/** The definition of the `sliceAssign` kernel (docs/backend-contract.md), run by `JsBackend.sliceAssign`. */
+export function sliceAssignReference(
+  src: TypedArray,
+  sizes: readonly number[],
+  out: TypedArray,
+  shape: readonly number[],
+  begin: readonly number[],
+): void {
+  walkBlock(shape, begin, sizes, (i, full) => {
+    out[full] = src[i]!;
+  });
+}

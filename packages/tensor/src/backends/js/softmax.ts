@@ -1,0 +1,131 @@
+/**
+ * The `js` reference of the softmax family: row `softmax` / `logSoftmax` and their backwards, and the loss
+ * `crossEntropy` / `crossEntropyBackward` fused with the softmax (PyTorch's `cross_entropy` with
+ * `ignore_index`, mean over the kept rows).
+ *
+ * Part of the `js` backend (`../js.ts`), the definition every other backend is checked against; the
+ * kernels of a family are found by name in `js/<family>.ts`, as in the wasm backend.
+ */
+
+import type { CrossEntropyAttrs } from '../../backend.js';
+import { LxmlsTensorError } from '../../errors.js';
+
+/** The definition of the `softmax` kernel (docs/backend-contract.md), run by `JsBackend.softmax`. */
+export function softmaxReference(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < cols; j++) max = Math.max(max, x[o + j]!);
+    let sum = 0;
+    for (let j = 0; j < cols; j++) sum += Math.exp(x[o + j]! - max);
+    for (let j = 0; j < cols; j++) out[o + j] = Math.exp(x[o + j]! - max) / sum;
+  }
+}
+
+/** The definition of the `logSoftmax` kernel (docs/backend-contract.md), run by `JsBackend.logSoftmax`. */
+export function logSoftmaxReference(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < cols; j++) max = Math.max(max, x[o + j]!);
+    let sum = 0;
+    for (let j = 0; j < cols; j++) sum += Math.exp(x[o + j]! - max);
+    const lse = max + Math.log(sum);
+    for (let j = 0; j < cols; j++) out[o + j] = x[o + j]! - lse;
+  }
+}
+
+/** The definition of the `softmaxBackward` kernel (docs/backend-contract.md), run by `JsBackend.softmaxBackward`. */
+export function softmaxBackwardReference(
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  rows: number,
+  cols: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let dot = 0; // Σ_j dy_j y_j
+    for (let j = 0; j < cols; j++) dot += dy[o + j]! * y[o + j]!;
+    for (let j = 0; j < cols; j++) dx[o + j] = y[o + j]! * (dy[o + j]! - dot);
+  }
+}
+
+/** The definition of the `logSoftmaxBackward` kernel (docs/backend-contract.md), run by `JsBackend.logSoftmaxBackward`. */
+export function logSoftmaxBackwardReference(
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  rows: number,
+  cols: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let sum = 0; // Σ_j dy_j
+    for (let j = 0; j < cols; j++) sum += dy[o + j]!;
+    for (let j = 0; j < cols; j++) dx[o + j] = dy[o + j]! - Math.exp(y[o + j]!) * sum;
+  }
+}
+
+/** Row `r`'s log-sum-exp, computed stably. */
+function logSumExp(x: Float32Array, o: number, cols: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < cols; j++) max = Math.max(max, x[o + j]!);
+  let sum = 0;
+  for (let j = 0; j < cols; j++) sum += Math.exp(x[o + j]! - max);
+  return max + Math.log(sum);
+}
+
+function checkTarget(t: number, c: number, ignoreIndex: number, r: number): boolean {
+  if (t === ignoreIndex) return false;
+  if (t < 0 || t >= c) {
+    throw new LxmlsTensorError('INVALID_ARGUMENT', `targets[${r}] is not a class index`, {
+      fn: 'crossEntropy',
+      argument: 'targets',
+      expected: `an integer in [0, ${c}) or the ignore index ${ignoreIndex}`,
+      received: String(t),
+    });
+  }
+  return true;
+}
+
+/** The definition of the `crossEntropy` kernel (docs/backend-contract.md), run by `JsBackend.crossEntropy`. */
+export function crossEntropyReference(
+  { logits, targets, out }: { logits: Float32Array; targets: Int32Array; out: Float32Array },
+  { n, c, ignoreIndex }: CrossEntropyAttrs,
+): void {
+  let total = 0;
+  let kept = 0;
+  for (let r = 0; r < n; r++) {
+    const t = targets[r]!;
+    if (!checkTarget(t, c, ignoreIndex, r)) continue;
+    total += logSumExp(logits, r * c, c) - logits[r * c + t]!; // -log softmax(x_r)[t]
+    kept++;
+  }
+  out[0] = total / kept; // 0/0 = NaN when every target is ignored, as in PyTorch
+}
+
+/** The definition of the `crossEntropyBackward` kernel (docs/backend-contract.md), run by `JsBackend.crossEntropyBackward`. */
+export function crossEntropyBackwardReference(
+  {
+    logits,
+    targets,
+    dloss,
+    dlogits,
+  }: { logits: Float32Array; targets: Int32Array; dloss: Float32Array; dlogits: Float32Array },
+  { n, c, ignoreIndex }: CrossEntropyAttrs,
+): void {
+  let kept = 0;
+  for (let r = 0; r < n; r++) if (checkTarget(targets[r]!, c, ignoreIndex, r)) kept++;
+  const g = dloss[0]! / kept;
+  for (let r = 0; r < n; r++) {
+    const t = targets[r]!;
+    const o = r * c;
+    if (t === ignoreIndex) {
+      for (let j = 0; j < c; j++) dlogits[o + j] = 0;
+      continue;
+    }
+    const lse = logSumExp(logits, o, c);
+    for (let j = 0; j < c; j++) dlogits[o + j] = g * (Math.exp(logits[o + j]! - lse) - (j === t ? 1 : 0));
+  }
+}
