@@ -33,6 +33,29 @@ console.log(JSON.stringify({ ids, text: tokenizer.decode(ids) }));
 `;
 const EXPECTED = { ids: [15496, 11, 616, 1438, 318], text: 'Hello, my name is' };
 
+/** Apps on the subpaths (issue 13): `@lxmls/bpe/core` must not bring GPT-2's data; the two entries share it. */
+const SUBPATH_APPS: Record<string, { app: string; expected: unknown; data: number; budget: number }> = {
+  'core.js': {
+    app: `import { StreamingDecoder, trainBPE } from '@lxmls/bpe/core';
+const encoder = trainBPE('low lower lowest newer wider', { vocabSize: 270 });
+const decoder = new StreamingDecoder(encoder);
+console.log(JSON.stringify({ size: encoder.vocabSize, text: decoder.push(encoder.encode(' lower')) + decoder.flush() }));
+`,
+    expected: { size: 261, text: ' lower' },
+    data: 0,
+    budget: 40_000,
+  },
+  'both.js': {
+    app: `import { BPETokenizer } from '@lxmls/bpe';
+import { encode } from '@lxmls/bpe/gpt2';
+console.log(JSON.stringify({ ids: new BPETokenizer().encode('Hello,'), more: encode(' my name is') }));
+`,
+    expected: { ids: [15496, 11], more: [616, 1438, 318] },
+    data: 1,
+    budget: BUDGET,
+  },
+};
+
 /** An ES module of a package found from vitest's dependencies (vite), or from vite's (rolldown). */
 async function importFrom(name: string, from: string): Promise<Record<string, unknown>> {
   const require = createRequire(from);
@@ -69,6 +92,7 @@ await import(new URL(process.argv[2], 'file://').href);
 `,
     );
     writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="/main.js"></script>\n');
+    for (const [file, code] of Object.entries(SUBPATH_APPS)) writeFileSync(join(dir, file), code.app);
     data = await mergeData();
   });
 
@@ -77,10 +101,10 @@ await import(new URL(process.argv[2], 'file://').href);
   });
 
   /** Checks one bundle: size, the data copied verbatim, and that it runs in Node with the right ids. */
-  function check(file: string): void {
+  function check(file: string, expected: unknown = EXPECTED, copies = 1, budget = BUDGET): void {
     const code = readFileSync(file, 'utf8');
-    expect(Buffer.byteLength(code)).toBeLessThanOrEqual(BUDGET);
-    expect(code.includes(data)).toBe(true);
+    expect(Buffer.byteLength(code)).toBeLessThanOrEqual(budget);
+    expect(code.split(data).length - 1).toBe(copies);
     let out: string;
     try {
       out = execFileSync(process.execPath, [join(dir, 'run.js'), file], { encoding: 'utf8', stdio: 'pipe' });
@@ -89,7 +113,7 @@ await import(new URL(process.argv[2], 'file://').href);
       const stderr = String((error as { stderr?: unknown }).stderr ?? '');
       throw new Error(`the bundle failed in Node: ${stderr.slice(-400)}`);
     }
-    expect(JSON.parse(out)).toEqual(EXPECTED);
+    expect(JSON.parse(out)).toEqual(expected);
   }
 
   test('vite build (no config) keeps BPETokenizer within 250 kB', async () => {
@@ -117,4 +141,23 @@ await import(new URL(process.argv[2], 'file://').href);
     await bundle.close();
     check(file);
   });
+
+  test.each(Object.keys(SUBPATH_APPS))(
+    'rolldown with minify: true bundles %s with GPT-2 data as many times as its entries need (core: never)',
+    async (app) => {
+      const { expected, data: copies, budget } = SUBPATH_APPS[app]!;
+      const vitePkg = createRequire(vitestPkg).resolve('vite/package.json');
+      const { rolldown } = (await importFrom('rolldown', vitePkg)) as {
+        rolldown: (options: Record<string, unknown>) => Promise<{
+          write(options: Record<string, unknown>): Promise<unknown>;
+          close(): Promise<void>;
+        }>;
+      };
+      const bundle = await rolldown({ input: join(dir, app), cwd: dir, logLevel: 'silent' });
+      const file = join(dir, `rolldown-dist/${app}`);
+      await bundle.write({ file, minify: true });
+      await bundle.close();
+      check(file, expected, copies, budget);
+    },
+  );
 });

@@ -12,7 +12,6 @@
 
 import type { Encoder } from './encoder.js';
 import { check, LxmlsBpeError } from './errors.js';
-import { getEncoder } from './gpt2.js';
 
 /**
  * Decodes a stream of token ids piece by piece, never splitting a character.
@@ -23,10 +22,14 @@ import { getEncoder } from './gpt2.js';
  * decoder is empty and can start a new stream.
  *
  * @remarks Python: no counterpart; the toolkit decodes whole sequences with `Encoder.decode`.
+ * This is the class of `@lxmls/bpe/core`: the encoder is required, and nothing of GPT-2's data is imported.
+ * `@lxmls/bpe` and `@lxmls/bpe/gpt2` export a subclass whose encoder defaults to GPT-2's.
+ *
  * @example
  * ```ts
- * import { StreamingDecoder } from '@lxmls/bpe';
- * const decoder = new StreamingDecoder();
+ * import { StreamingDecoder } from '@lxmls/bpe/core';
+ * import { getEncoder } from '@lxmls/bpe/gpt2';
+ * const decoder = new StreamingDecoder(getEncoder());
  * const pieces = [15496, 12520, 97, 245, 0].map((id) => decoder.push(id));
  * console.log(pieces, JSON.stringify(decoder.flush())); // → [ 'Hello', ' ', '', '🤗', '!' ] ""
  * ```
@@ -39,19 +42,20 @@ export class StreamingDecoder {
   /**
    * Creates a decoder with nothing pending.
    *
-   * @param encoder - The encoder whose ids will be pushed; GPT-2's ({@link getEncoder}) if left out.
-   * @throws {@link LxmlsBpeError} `INVALID_ARGUMENT` if `encoder` is given and is not an {@link Encoder}.
+   * @param encoder - The encoder whose ids will be pushed (the `StreamingDecoder` of `@lxmls/bpe` and
+   *   `@lxmls/bpe/gpt2` takes GPT-2's when it is left out; this one, of `@lxmls/bpe/core`, needs it).
+   * @throws {@link LxmlsBpeError} `INVALID_ARGUMENT` if `encoder` is not an {@link Encoder}.
    */
-  constructor(encoder?: Encoder) {
-    if (encoder !== undefined && (encoder === null || typeof encoder.decodeBytes !== 'function'))
+  constructor(encoder: Encoder) {
+    if (typeof encoder?.decodeBytes !== 'function')
       check.fail(
         'new StreamingDecoder',
         'encoder',
         encoder,
         'encoder must be an Encoder',
-        'an Encoder (from getEncoder, trainBPE or a loader) or nothing',
+        'an Encoder (from getEncoder, trainBPE or a loader)',
       );
-    this.encoder = encoder ?? getEncoder();
+    this.encoder = encoder;
   }
 
   /**
