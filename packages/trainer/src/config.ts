@@ -7,7 +7,7 @@
  */
 
 import { pythonStr, snakeCase } from '@lxmls/base';
-import { check, checkInteger, checkNumber, describe, LxmlsTrainerError } from './errors.js';
+import { check, checkInteger, checkNumber, LxmlsTrainerError } from './errors.js';
 import { checkSchedule, type LrSchedule } from './schedule.js';
 
 /** The trainer's configuration. Python: the `CfgNode` of `Trainer.get_default_config()`. */
@@ -124,26 +124,14 @@ export function resolveTrainerConfig(fn: string, config: unknown): TrainerConfig
   }
   const c = { ...getDefaultTrainerConfig(), ...(config as Partial<TrainerConfig>) };
   const bad = 'INVALID_CONFIG';
-  if (typeof c.device !== 'string' || c.device === '') {
-    throw new LxmlsTrainerError(bad, 'device is not a device name', {
-      fn,
-      argument: 'device',
-      expected: "'auto' or a name",
-      received: describe(c.device),
-    });
-  }
+  if (typeof c.device !== 'string' || c.device === '')
+    check.fail(fn, 'device', c.device, 'device is not a device name', "'auto' or a name", { code: bad });
   checkInteger(fn, 'numWorkers', c.numWorkers, 0, undefined, bad);
   if (c.maxIters !== null) checkInteger(fn, 'maxIters', c.maxIters, 0, undefined, bad);
   checkInteger(fn, 'batchSize', c.batchSize, 1, undefined, bad);
   checkNumber(fn, 'learningRate', c.learningRate, 0, undefined, bad);
-  if (!Array.isArray(c.betas) || c.betas.length !== 2) {
-    throw new LxmlsTrainerError(bad, 'betas is not a pair', {
-      fn,
-      argument: 'betas',
-      expected: 'two numbers in [0, 1)',
-      received: describe(c.betas),
-    });
-  }
+  if (!Array.isArray(c.betas) || c.betas.length !== 2)
+    check.fail(fn, 'betas', c.betas, 'betas is not a pair', 'two numbers in [0, 1)', { code: bad });
   checkNumber(fn, 'betas[0]', c.betas[0], 0, 1 - Number.EPSILON, bad);
   checkNumber(fn, 'betas[1]', c.betas[1], 0, 1 - Number.EPSILON, bad);
   checkNumber(fn, 'weightDecay', c.weightDecay, 0, undefined, bad);

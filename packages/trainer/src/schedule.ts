@@ -6,7 +6,7 @@
  * iteration number that the callbacks will see (`iterNum`, counted from 0).
  */
 
-import { check, checkInteger, checkNumber, describe, LxmlsTrainerError } from './errors.js';
+import { check, checkInteger, checkNumber, LxmlsTrainerError } from './errors.js';
 
 /**
  * Linear warmup then cosine decay (nanoGPT's `get_lr`):
@@ -112,14 +112,15 @@ function resolveCosine(
   maxIters: number | null,
   code: 'INVALID_ARGUMENT' | 'INVALID_CONFIG' = 'INVALID_ARGUMENT',
 ): Required<Omit<WarmupCosineSchedule, 'type'>> {
-  if (schedule === null || typeof schedule !== 'object' || schedule.type !== 'cosine') {
-    throw new LxmlsTrainerError(code, 'schedule is not a schedule', {
+  if (schedule === null || typeof schedule !== 'object' || schedule.type !== 'cosine')
+    check.fail(
       fn,
-      argument: 'schedule',
-      expected: "'constant', { type: 'cosine', warmupIters, decayIters?, minLr? } or a function",
-      received: describe(schedule),
-    });
-  }
+      'schedule',
+      schedule,
+      'schedule is not a schedule',
+      "'constant', { type: 'cosine', warmupIters, decayIters?, minLr? } or a function",
+      { code },
+    );
   const warmupIters = checkInteger(fn, 'lrSchedule.warmupIters', schedule.warmupIters, 0, undefined, code);
   const decay = schedule.decayIters ?? maxIters;
   if (decay === null) {
