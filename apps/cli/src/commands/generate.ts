@@ -50,8 +50,8 @@ the whole text, the prompt included.
 
 SOURCE is a folder with config.json and model.safetensors (Hugging Face layout), an http(s) URL of such
 a folder, a hub id: gpt2, gpt2-medium, gpt2-large, gpt2-xl (also as openai-community/<name>), or a model
-bundled with @lxmls/gpt, read offline: lxmls/weather-nano, lxmls/shakespeare-char, or shipped in
-@lxmls/models: lxmls/gpt2-shakespeare (GPT-2's tokenizer, trained here on tinyshakespeare: the offline
+shipped in @lxmls/models, read offline: lxmls/weather-nano, lxmls/shakespeare-char, lxmls/gpt2-shakespeare
+(GPT-2's tokenizer, trained here on tinyshakespeare: the offline
 Exercise 3.2; without the network, a hub id fails with one line naming it and the folder route). A hub
 model is downloaded once from $LXMLS_HUB_URL (default https://huggingface.co) into the cache
 ($LXMLS_CACHE_DIR, else $XDG_CACHE_HOME/lxmls, else ~/.cache/lxmls); download progress goes to stderr
@@ -67,7 +67,7 @@ when stderr is a terminal. A folder that exists wins over a hub id of the same n
       type: 'string',
       value: 'TEXT',
       empty: true,
-      help: "The text to continue. Empty or absent: the toolkit's start, <|endoftext|> (id 50256), which then begins every printed text. A folder with a tokenizer.json (written by lxmls train text --out DIR, or a bundled text model) is read and decoded with that tokenizer instead of GPT-2's BPE; its empty prompt starts from its <|endoftext|> if it has one, else from a newline (else token 0). A prompt longer than the model's block size is kept whole in the output, but the model sees only its last block-size tokens at each step, as the toolkit crops it (a note says so on stderr).",
+      help: "The text to continue. Empty or absent: the toolkit's start, <|endoftext|> (id 50256), which then begins every printed text. A folder with a tokenizer.json (written by lxmls train text --out DIR, or a text model of @lxmls/models) is read and decoded with that tokenizer instead of GPT-2's BPE; its empty prompt starts from its <|endoftext|> if it has one, else from a newline (else token 0). A prompt longer than the model's block size is kept whole in the output, but the model sees only its last block-size tokens at each step, as the toolkit crops it (a note says so on stderr).",
     },
     'max-new-tokens': {
       type: 'integer',
