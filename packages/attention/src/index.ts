@@ -1,11 +1,17 @@
 /**
  * @lxmls/attention: attention as the LxMLS course teaches it — crossAttention (Exercise 2.1),
- * scaledDotProductAttention with masks, CausalSelfAttention (the exercise form, composed step by step),
- * FusedCausalSelfAttention (the same parameters on the fused kernel, for training speed),
- * PretrainedCausalSelfAttention (the fused GPT-2 form) with a KV cache, and MultiHeadAttention for encoders.
- * Every export is listed here.
+ * CausalSelfAttention (the exercise form, composed step by step), FusedCausalSelfAttention (the same
+ * parameters on the fused kernel, for training speed), PretrainedCausalSelfAttention (the fused GPT-2 form)
+ * with a KV cache, and the masks. `scaledDotProductAttention` and `attentionWithWeights` are @lxmls/tensor's,
+ * re-exported here (one function and one signature across the toolkit). Every export is listed here.
  */
 
+export {
+  type AttentionOptions,
+  type AttentionWithWeights,
+  attentionWithWeights,
+  scaledDotProductAttention,
+} from '@lxmls/tensor';
 export {
   type AttentionClass,
   type AttentionFactory,
@@ -26,14 +32,5 @@ export { type AttentionErrorCode, type AttentionErrorDetails, LxmlsAttentionErro
 export { FusedCausalSelfAttention } from './fused-causal-self-attention.js';
 export { KVCache } from './kv-cache.js';
 export { causalMask, paddingMask } from './masks.js';
-export {
-  MultiHeadAttention,
-  type MultiHeadAttentionOptions,
-  type MultiHeadForwardOptions,
-} from './multi-head-attention.js';
 export { PretrainedCausalSelfAttention } from './pretrained-attention.js';
-export {
-  type AttentionOutput,
-  type ScaledDotProductAttentionOptions,
-  scaledDotProductAttention,
-} from './scaled-dot-product.js';
+export type { AttentionOutput } from './scaled-dot-product.js';

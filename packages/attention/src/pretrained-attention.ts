@@ -9,16 +9,13 @@
 
 import { Dropout, Linear, Module } from '@lxmls/nn';
 import {
-  maskedFill,
-  matmul,
+  attentionWithWeights,
   permute,
   type RandomGenerator,
   reshape,
+  scaledDotProductAttention,
   selfAttention,
-  slice,
-  softmax,
   split,
-  sub,
   type Tensor,
 } from '@lxmls/tensor';
 import { trilBuffer } from './causal-self-attention.js';
@@ -60,7 +57,10 @@ export class PretrainedCausalSelfAttention extends Module {
   readonly cProj: Linear;
   readonly attnDropout: Dropout;
   readonly residDropout: Dropout;
-  /** The causal mask: 1 where query i may attend to key j (j ≤ i), `(1, 1, blockSize, blockSize)`. */
+  /**
+   * The causal mask: 1 where query i may attend to key j (j ≤ i), `(1, 1, blockSize, blockSize)`, minGPT's
+   * buffer, kept so that checkpoints load by name; the attention applies the same rule with `causal: true`.
+   */
   readonly bias: Tensor;
   /** This module honours `cache`, `returnWeights` and `returnQueriesKeys` (see {@link AttentionModule}). */
   readonly supportsKVCache = true;
@@ -121,24 +121,24 @@ export class PretrainedCausalSelfAttention extends Module {
     let y: Tensor; // (B, T, C)
     let weights: Tensor | null = null;
     let queriesKeys: { queries: Tensor; keys: Tensor } | undefined; // asked for by the neuron view
+    const dropout = this.training ? this.attnDropout.p : 0; // attention dropout, one seed per call
     if (!cache && !returnWeights && !returnQueriesKeys) {
       // the fused kernel reads the heads of q, k, v in place: no split, no transposes (attention dropout
       // included, with the mask the steps below would draw)
-      const dropout = this.training ? this.attnDropout.p : 0;
       y = selfAttention(qkv, nh, { causal: true, dropout, ...this.#drop }); // (B, T, C)
     } else {
       const heads = (t: Tensor) => permute(reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
       const [q, k0, v0] = split(qkv, [C, C, C], -1).map(heads) as [Tensor, Tensor, Tensor]; // (B, nh, T, hs)
       const { k, v } = cache ? cache.append(k0, v0) : { k: k0, v: v0 }; // (B, nh, Tk = Tpast + T, hs)
-      const Tk = past + T;
       if (returnQueriesKeys) queriesKeys = { queries: q, keys: k }; // (B, nh, T, hs), (B, nh, Tk, hs)
-      // causal self-attention; self-attend: (B, nh, T, hs) x (B, nh, hs, Tk) -> (B, nh, T, Tk)
-      const att = matmul(q, k, { transposeB: true }).mul(1 / Math.sqrt(hs)); // (B, nh, T, Tk)
-      const mask = slice(this.bias, [0, 0, past, 0], [1, 1, T, Tk]); // (1, 1, T, Tk)
-      weights = softmax(maskedFill(att, sub(1, mask), Number.NEGATIVE_INFINITY), -1); // (B, nh, T, Tk)
-      weights = this.attnDropout.forward(weights); // (B, nh, T, Tk)
-      // (B, nh, T, Tk) x (B, nh, Tk, hs) -> (B, nh, T, hs), then re-assemble the heads side by side
-      y = reshape(permute(matmul(weights, v), [0, 2, 1, 3]), [B, T, C]); // (B, T, C)
+      // causal self-attention over the cached and new keys: query i sees keys j ≤ Tpast + i (the rows
+      // Tpast … Tpast + T − 1 of the `bias` buffer), softmax(q kᵀ / √hs) with attention dropout, then · v;
+      // the strided attention kernel when the weights are not wanted (generation with a KV cache)
+      const attend = { causal: true, dropout, ...this.#drop };
+      let attended: Tensor; // (B, nh, T, hs)
+      if (returnWeights) ({ output: attended, weights } = attentionWithWeights(q, k, v, attend));
+      else attended = scaledDotProductAttention(q, k, v, attend);
+      y = reshape(permute(attended, [0, 2, 1, 3]), [B, T, C]); // (B, T, C), the heads side by side again
     }
     // output projection
     const output = this.residDropout.forward(this.cProj.forward(y)); // (B, T, C)

@@ -1,11 +1,12 @@
 /**
  * BERT's bidirectional self-attention, in Hugging Face's layout: `attention.self.{query,key,value}` project the
- * input, `scaledDotProductAttention` (from @lxmls/attention) mixes the values with the padding mask, and
+ * input, `scaledDotProductAttention` (@lxmls/tensor's, re-exported by @lxmls/attention; `attentionWithWeights`
+ * when the weights are asked for) mixes the values with the padding mask, and
  * `attention.output.{dense,LayerNorm}` project back and add the residual (post-LN: the LayerNorm comes after
  * the sum, unlike GPT-2).
  */
 
-import { scaledDotProductAttention } from '@lxmls/attention';
+import { attentionWithWeights, scaledDotProductAttention } from '@lxmls/attention';
 import { Dropout, LayerNorm, Linear, Module } from '@lxmls/nn';
 import { add, permute, reshape, type Tensor } from '@lxmls/tensor';
 import type { BertConfig } from './config.js';
@@ -70,12 +71,11 @@ export class BertSelfAttention extends Module {
     const q = heads(this.query.forward(x)); // (B, nh, T, hs)
     const k = heads(this.key.forward(x)); // (B, nh, T, hs)
     const v = heads(this.value.forward(x)); // (B, nh, T, hs)
-    const { output, weights } = scaledDotProductAttention(q, k, v, {
-      mask,
-      dropout: this.dropout.p,
-      training: this.training,
-      returnWeights,
-    }); // (B, nh, T, hs), (B, nh, T, T)
+    // dropout on the weights while training, the padding mask (null: the strided attention kernel)
+    const options = { mask, dropout: this.training ? this.dropout.p : 0 };
+    const { output, weights } = returnWeights
+      ? attentionWithWeights(q, k, v, options) // (B, nh, T, hs), (B, nh, T, T)
+      : { output: scaledDotProductAttention(q, k, v, options), weights: null }; // (B, nh, T, hs)
     const y = reshape(permute(output, [0, 2, 1, 3]), [B, T, C]); // (B, T, C), heads side by side again
     return { output: y, weights };
   }

@@ -47,6 +47,7 @@ export { formatShape, LxmlsTensorError } from './errors.js';
 export type {
   AdamWOptions,
   AttentionOptions,
+  AttentionWithWeights,
   CrossEntropyOptions,
   DropoutOptions,
   MatmulOptions,
@@ -57,6 +58,7 @@ export {
   add,
   arange,
   argmax,
+  attentionWithWeights,
   broadcastTo,
   cast,
   clone,

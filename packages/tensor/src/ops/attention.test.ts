@@ -1,10 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import {
+  attentionWithWeights,
   type Backend,
   concat,
   createJsBackend,
   maskedFill,
   matmul,
+  noGrad,
   RandomGenerator,
   randn,
   scaledDotProductAttention,
@@ -91,7 +93,7 @@ describe('scaledDotProductAttention', () => {
 
   test('scaledDotProductAttention(q, k, v) names the three shapes on a mismatch', () => {
     expect(() => scaledDotProductAttention(randn([2, 3]), randn([2, 4]), randn([2, 4]))).toThrow(
-      'Expected q (…, Tq, d), k and v (…, Tk, d), received (2, 3), (2, 4) and (2, 4).',
+      'Expected q (…, Tq, d), k (…, Tk, d) and v (…, Tk, dv), received (2, 3), (2, 4) and (2, 4).',
     );
   });
 });
@@ -232,5 +234,119 @@ describe('scaledDotProductAttention with dropout', () => {
     expect(() =>
       scaledDotProductAttention(randn([1, 2, 3]), randn([1, 2, 3]), randn([1, 2, 3]), { dropout: 1 }),
     ).toThrow(/dropout/);
+  });
+});
+
+describe('scaledDotProductAttention with a mask, and attentionWithWeights', () => {
+  const maxGap = (a: Tensor, b: Tensor) => {
+    expect(a.shape).toEqual(b.shape);
+    const y = b.data();
+    return Array.from(a.data()).reduce((m, x, i) => Math.max(m, Math.abs(x - y[i]!)), 0);
+  };
+  const qkv = (seed: number, q = [2, 3, 4, 8], k = [2, 3, 6, 8]) => {
+    const g = new RandomGenerator(seed);
+    return [randn(q, g), randn(k, g), randn(k, g)] as const;
+  };
+
+  test.each([false, true])(
+    'attentionWithWeights(q, k, v, { causal: %s }) equals scaledDotProductAttention, weights rows sum to 1',
+    (causal) => {
+      const [q, k, v] = qkv(1);
+      const { output, weights } = attentionWithWeights(q, k, v, { causal });
+      expect(maxGap(output, scaledDotProductAttention(q, k, v, { causal }))).toBeLessThan(1e-5);
+      expect(weights.shape).toEqual([2, 3, 4, 6]);
+      const w = weights.data();
+      for (let r = 0; r < 2 * 3 * 4; r++) {
+        const row = Array.from(w.subarray(r * 6, r * 6 + 6));
+        expect(Math.abs(row.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+        // query i of 4 over 6 keys sees j ≤ i + 2
+        if (causal) expect(row.slice((r % 4) + 3).every((x) => x === 0)).toBe(true);
+      }
+    },
+  );
+
+  test('scaledDotProductAttention: an int32 mask (1 = attend) equals the float additive mask 0 / -inf', () => {
+    const [q, k, v] = qkv(2);
+    const keep = tensor([[1, 1, 0, 1, 0, 1]], undefined, 'int32'); // (1, 6)
+    const additive = tensor([[0, 0, Number.NEGATIVE_INFINITY, 0, Number.NEGATIVE_INFINITY, 0]]);
+    const a = scaledDotProductAttention(q, k, v, { mask: keep });
+    expect(maxGap(a, scaledDotProductAttention(q, k, v, { mask: additive }))).toBeLessThan(1e-6);
+    expect(maxGap(a, scaledDotProductAttention(q, k, v))).toBeGreaterThan(1e-3);
+  });
+
+  test('scaledDotProductAttention: a fully masked query row gives zero weights and output, not NaN', () => {
+    const [q, k, v] = qkv(3, [1, 1, 2, 4], [1, 1, 3, 4]);
+    const mask = tensor([1, 0, 1, 0, 0, 0], [1, 1, 2, 3], 'int32'); // query 1 sees no key
+    const { output, weights } = attentionWithWeights(q, k, v, { mask });
+    expect(Array.from(weights.data().subarray(3))).toEqual([0, 0, 0]);
+    expect(Array.from(output.data().subarray(4))).toEqual([0, 0, 0, 0]);
+    expect(Array.from(output.data()).every(Number.isFinite)).toBe(true);
+  });
+
+  test('scaledDotProductAttention backward with a padding mask matches central finite differences', () => {
+    const [q, k, v] = qkv(6, [1, 2, 3, 4], [1, 2, 4, 4]);
+    const mask = tensor([1, 1, 0, 1], [1, 1, 1, 4], 'int32');
+    const f = () => {
+      const output = scaledDotProductAttention(q, k, v, { mask });
+      return output.mul(output).sum();
+    };
+    for (const t of [q, k, v]) t.requiresGrad = true;
+    tidy(() => f().backward());
+    const h = 1e-2;
+    for (const t of [q, k, v]) {
+      const analytic = t.grad!.data();
+      const data = Float64Array.from(t.data());
+      for (const i of [0, 5, 11, 17, 23]) {
+        const at = (delta: number) => {
+          const moved = Float32Array.from(data);
+          moved[i] = data[i]! + delta;
+          noGrad(() => t.copyFrom(moved));
+          return tidy(() => noGrad(() => f().item()));
+        };
+        const numeric = (at(h) - at(-h)) / (2 * h);
+        noGrad(() => t.copyFrom(Float32Array.from(data)));
+        expect(Math.abs(numeric - analytic[i]!)).toBeLessThan(2e-2 * Math.max(1, Math.abs(numeric)));
+      }
+    }
+  });
+
+  test('attentionWithWeights dropout: same generator seed, same output and mask as scaledDotProductAttention', () => {
+    const [q, k, v] = qkv(7);
+    const options = (seed: number) => ({ dropout: 0.5, generator: new RandomGenerator(seed) });
+    const run = (seed: number) => attentionWithWeights(q, k, v, options(seed));
+    expect(maxGap(run(1).output, run(1).output)).toBe(0);
+    expect(maxGap(run(1).output, run(2).output)).toBeGreaterThan(0);
+    expect(
+      run(3)
+        .weights.data()
+        .some((x) => x === 0),
+    ).toBe(true);
+    expect(maxGap(run(4).output, scaledDotProductAttention(q, k, v, options(4)))).toBeLessThan(1e-5);
+  });
+
+  test('scaledDotProductAttention(q, k, v) with values of another width dv', () => {
+    const g = new RandomGenerator(8);
+    const [q, k, v] = [randn([2, 3, 4], g), randn([2, 5, 4], g), randn([2, 5, 7], g)];
+    const { output } = attentionWithWeights(q, k, v, { causal: true });
+    expect(output.shape).toEqual([2, 3, 7]);
+    expect(maxGap(scaledDotProductAttention(q, k, v, { causal: true }), output)).toBe(0);
+  });
+
+  test.each([
+    ['k with another d', [1, 2, 4], [1, 3, 5], [1, 3, 4]],
+    ['v with another Tk', [1, 2, 4], [1, 3, 4], [1, 2, 4]],
+    ['another batch', [2, 2, 4], [1, 3, 4], [1, 3, 4]],
+  ])('scaledDotProductAttention with %s throws SHAPE_MISMATCH', (_, qs, ks, vs) => {
+    const g = new RandomGenerator(0);
+    const call = () => scaledDotProductAttention(randn(qs, g), randn(ks, g), randn(vs, g));
+    expect(call).toThrow('q, k and v do not fit together');
+  });
+
+  test('scaledDotProductAttention with a mask that does not broadcast throws SHAPE_MISMATCH', () => {
+    const [q, k, v] = qkv(9);
+    const mask = tensor([1, 0, 1, 1, 0, 1, 1, 1, 1], [3, 3], 'int32');
+    expect(() => scaledDotProductAttention(q, k, v, { mask })).toThrow(
+      'Expected a mask broadcastable to (…, 4, 6), received (3, 3).',
+    );
   });
 });

@@ -16,7 +16,7 @@ import { formatShape, LxmlsTensorError } from '../errors.js';
 import { getGenerator, type RandomGenerator } from '../random.js';
 import { sameShape, sizeOf } from '../shape.js';
 import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
-import { mul } from './arithmetic.js';
+import { add, mul } from './arithmetic.js';
 import { tensor } from './creation.js';
 import { dropout as dropoutOp } from './dropout.js';
 import { maskedFill } from './masked-fill.js';
@@ -47,24 +47,58 @@ export interface AttentionOptions {
   dropout?: number;
   /** The random source of the dropout mask (default: the global generator; one seed is drawn per call). */
   generator?: RandomGenerator;
+  /**
+   * A mask broadcastable to `(…, Tq, Tk)` (only {@link scaledDotProductAttention}): an **int32** tensor with
+   * 1 = attend and 0 = blocked (PyTorch's boolean `attn_mask`), or a **float32** tensor added to the scores
+   * (0 or `-inf`). Attention with a mask is composed from the other ops.
+   */
+  mask?: Tensor | null;
 }
 
 /**
- * Attention of queries `(…, Tq, d)` over keys and values `(…, Tk, d)`: `dropout(softmax(q kᵀ · scale)) v`.
+ * What {@link attentionWithWeights} returns: the attended values and the attention weights.
+ *
+ * @example
+ * ```ts
+ * import { attentionWithWeights, tensor, type AttentionWithWeights } from '@lxmls/tensor';
+ * const q = tensor([[[1, 0], [0, 1]]]);
+ * const result: AttentionWithWeights = attentionWithWeights(q, q, q, { causal: true });
+ * console.log(result.weights.shape); // → [ 1, 2, 2 ]
+ * ```
+ */
+export interface AttentionWithWeights {
+  /** The attended values `(…, Tq, dv)`. */
+  output: Tensor;
+  /** The attention weights `(…, Tq, Tk)` that multiplied the values (after dropout). */
+  weights: Tensor;
+}
+
+/**
+ * Attention of queries `(…, Tq, d)` over keys `(…, Tk, d)` and values `(…, Tk, dv)`:
+ * `dropout(softmax(q kᵀ · scale + mask)) v`, PyTorch's `F.scaled_dot_product_attention`.
+ *
+ * Without a `mask` (and with `dv = d`) it runs the backend's `attention` kernel when there is one; with a
+ * mask it is composed from matmul, maskedFill, softmax and dropout. A query row whose keys are **all**
+ * blocked (by the boolean mask or the causal rule) gets all-zero weights and a zero output instead of
+ * PyTorch's NaN, so padded batches stay finite; an additive float mask is added as it is.
  *
  * @param q - Queries, float32 `(…, Tq, d)`, e.g. `(B, nh, T, hs)`.
  * @param k - Keys, `(…, Tk, d)` with the same leading axes.
- * @param v - Values, `(…, Tk, d)`.
- * @param options - `causal` (default false), `scale` (default `1/√d`), `dropout` (default 0), `generator`.
- * @returns The attended values `(…, Tq, d)`.
- * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` naming the three shapes; `INVALID_ARGUMENT` for a
- *   dropout outside [0, 1).
+ * @param v - Values, `(…, Tk, dv)`.
+ * @param options - `causal` (default false), `scale` (default `1/√d`), `dropout` (default 0), `generator`,
+ *   `mask`.
+ * @returns The attended values `(…, Tq, dv)`.
+ * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` naming the shapes (or the mask's); `INVALID_ARGUMENT`
+ *   for a dropout outside [0, 1).
+ * @remarks Python: `torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal, scale)`.
  * @example
  * ```ts
  * import { scaledDotProductAttention, tensor } from '@lxmls/tensor';
  * const q = tensor([[[1, 0], [0, 1]]]); // (1, 2, 2)
  * const v = tensor([[[1, 2], [3, 4]]]);
  * console.log(scaledDotProductAttention(q, q, v, { causal: true }).toArray()[0][0]); // → [ 1, 2 ]
+ * const mask = tensor([[1, 0], [0, 0]], undefined, 'int32'); // query 1 sees no key
+ * console.log(scaledDotProductAttention(q, q, v, { mask }).toArray()[0]); // → [ [ 1, 2 ], [ 0, 0 ] ]
  * ```
  */
 export function scaledDotProductAttention(
@@ -75,27 +109,12 @@ export function scaledDotProductAttention(
 ): Tensor {
   const fn = 'scaledDotProductAttention';
   const backend = backendOf(fn, q, k, v);
-  for (const t of [q, k, v]) expectDtype(fn, t, 'float32', 'q');
-  const rank = q.shape.length;
-  const d = q.shape[rank - 1]!;
-  const tq = q.shape[rank - 2]!;
-  const tk = k.shape[rank - 2]!;
-  if (
-    rank < 2 ||
-    !sameShape(k.shape, v.shape) ||
-    k.shape.length !== rank ||
-    k.shape[rank - 1] !== d ||
-    !sameShape(q.shape.slice(0, -2), k.shape.slice(0, -2))
-  ) {
-    throw new LxmlsTensorError('SHAPE_MISMATCH', 'q, k and v do not fit together', {
-      fn,
-      expected: 'q (…, Tq, d), k and v (…, Tk, d)',
-      received: `${formatShape(q.shape)}, ${formatShape(k.shape)} and ${formatShape(v.shape)}`,
-    });
-  }
-  const { causal = false, scale = 1 / Math.sqrt(d) } = options;
+  const { d, tq, tk } = checkAttention(fn, q, k, v);
+  const { causal = false, scale = 1 / Math.sqrt(d), mask = null } = options;
   const p = dropoutOf(fn, options);
-  if (!fusable(backend, p)) return composedAttention(q, k, v, causal, scale, p, options.generator); // (…, Tq, d)
+  if (mask || v.shape.at(-1) !== d || !fusable(backend, p)) {
+    return composedAttention(fn, q, k, v, { ...options, causal, scale }, p).output; // (…, Tq, dv)
+  }
   const bh = sizeOf(q.shape.slice(0, -2));
   // the plain layout: bh heads of (t, d) one after the other (batch bh, one head each)
   const plain = (t: number): Layout => ({ offset: 0, batchStride: t * d, headStride: t * d, rowStride: d });
@@ -110,6 +129,69 @@ export function scaledDotProductAttention(
     p,
     generator: options.generator,
   }); // (…, Tq, d)
+}
+
+/**
+ * {@link scaledDotProductAttention} that also returns its weights `(…, Tq, Tk)` (after dropout), for
+ * visualisation: always composed from the other ops, since the weights are materialised anyway. The same
+ * options, values and dropout mask.
+ *
+ * @param q - Queries, float32 `(…, Tq, d)`.
+ * @param k - Keys, `(…, Tk, d)`.
+ * @param v - Values, `(…, Tk, dv)`.
+ * @param options - As for {@link scaledDotProductAttention}.
+ * @returns `{ output (…, Tq, dv), weights (…, Tq, Tk) }`.
+ * @throws {@link LxmlsTensorError} As {@link scaledDotProductAttention}.
+ * @example
+ * ```ts
+ * import { attentionWithWeights, tensor } from '@lxmls/tensor';
+ * const q = tensor([[[1, 0], [0, 1]]]); // (1, 2, 2)
+ * const v = tensor([[[1, 2], [3, 4]]]);
+ * const { output, weights } = attentionWithWeights(q, q, v, { causal: true });
+ * console.log(output.toArray()[0][0], weights.toArray()[0][0]); // → [ 1, 2 ] [ 1, 0 ]
+ * ```
+ */
+export function attentionWithWeights(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  options: AttentionOptions = {},
+): AttentionWithWeights {
+  const fn = 'attentionWithWeights';
+  backendOf(fn, q, k, v);
+  const { d } = checkAttention(fn, q, k, v);
+  const { causal = false, scale = 1 / Math.sqrt(d) } = options;
+  return composedAttention(fn, q, k, v, { ...options, causal, scale }, dropoutOf(fn, options));
+}
+
+/** Checks the dtypes and shapes of q `(…, Tq, d)`, k `(…, Tk, d)`, v `(…, Tk, dv)`; returns d, Tq, Tk. */
+function checkAttention(fn: string, q: Tensor, k: Tensor, v: Tensor): { d: number; tq: number; tk: number } {
+  for (const [t, name] of [
+    [q, 'q'],
+    [k, 'k'],
+    [v, 'v'],
+  ] as const)
+    expectDtype(fn, t, 'float32', name);
+  const rank = q.shape.length;
+  const d = q.shape[rank - 1]!;
+  const tq = q.shape[rank - 2]!;
+  const tk = k.shape[rank - 2]!;
+  if (
+    rank < 2 ||
+    k.shape.length !== rank ||
+    v.shape.length !== rank ||
+    k.shape[rank - 1] !== d ||
+    v.shape[rank - 2] !== tk ||
+    !sameShape(q.shape.slice(0, -2), k.shape.slice(0, -2)) ||
+    !sameShape(k.shape.slice(0, -2), v.shape.slice(0, -2))
+  ) {
+    throw new LxmlsTensorError('SHAPE_MISMATCH', 'q, k and v do not fit together', {
+      fn,
+      expected: 'q (…, Tq, d), k (…, Tk, d) and v (…, Tk, dv)',
+      received: `${formatShape(q.shape)}, ${formatShape(k.shape)} and ${formatShape(v.shape)}`,
+    });
+  }
+  return { d, tq, tk };
 }
 
 /**
@@ -184,7 +266,7 @@ export function selfAttention(
   if (!fusable(backend, p)) {
     const heads = (x: Tensor) => permute(reshape(x, [b, t, nHead, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
     const [q, k, v] = (packed ? split(xs[0]!, [c, c, c], -1) : xs).map(heads) as [Tensor, Tensor, Tensor];
-    const y = composedAttention(q, k, v, causal, scale, p, options.generator); // (B, nh, T, hs)
+    const y = composedAttention(fn, q, k, v, { causal, scale, generator: options.generator }, p).output; // (B, nh, T, hs)
     return reshape(permute(y, [0, 2, 1, 3]), [b, t, c]); // (B, T, C)
   }
   // head h of row i of batch entry b at b·T·ld + i·ld + h·hs (+ C for keys, 2C for values when packed)
@@ -284,28 +366,80 @@ function dropoutOf(fn: string, options: AttentionOptions): number {
 }
 
 /**
- * Attention composed from the other ops, minGPT's lines with dropout on the weights:
- * `matmul(dropout(softmax(maskedFill(scale · q kᵀ))), v)` on `(…, Tq, d)` queries and `(…, Tk, d)` keys.
+ * Attention composed from the other ops, minGPT's lines with masks and dropout on the weights:
+ * `matmul(dropout(softmax(maskedFill(scale · q kᵀ + additive mask))), v)` on `(…, Tq, d)` queries and
+ * `(…, Tk, d)` keys, the rows with every key blocked set to 0.
  */
 function composedAttention(
+  fn: string,
   q: Tensor,
   k: Tensor,
   v: Tensor,
-  causal: boolean,
-  scale: number,
+  options: AttentionOptions & { causal: boolean; scale: number },
   p: number,
-  generator: RandomGenerator | undefined,
-): Tensor {
-  const tq = q.shape[q.shape.length - 2]!;
-  const tk = k.shape[k.shape.length - 2]!;
-  let att = mul(matmul(q, k, { transposeB: true }), scale); // (…, Tq, Tk)
-  if (causal) {
-    const above = Array.from({ length: tq }, (_, i) =>
-      Array.from({ length: tk }, (_, j) => (j > i + tk - tq ? 1 : 0)),
-    );
-    att = maskedFill(att, tensor(above, [tq, tk], 'int32'), Number.NEGATIVE_INFINITY); // (…, Tq, Tk)
+): AttentionWithWeights {
+  const { causal, scale, mask = null, generator } = options;
+  const tq = q.shape.at(-2)!;
+  const tk = k.shape.at(-2)!;
+  let scores = mul(matmul(q, k, { transposeB: true }), scale); // (…, Tq, Tk)
+  if (mask && mask.dtype === 'float32') scores = add(scores, mask); // an additive mask
+  const booleanMask = mask && mask.dtype !== 'float32' ? mask : null;
+  let emptyRows: Tensor | null = null;
+  if (booleanMask || causal) {
+    const { shape, blocked, empty } = resolveBlocked(fn, booleanMask, causal, tq, tk);
+    scores = maskedFill(scores, tensor(blocked, shape, 'int32'), Number.NEGATIVE_INFINITY); // (…, Tq, Tk)
+    if (empty) emptyRows = tensor(empty, [...shape.slice(0, -1), 1], 'int32'); // (…, Tq, 1)
   }
-  let weights = softmax(att); // (…, Tq, Tk)
+  let weights = softmax(scores); // (…, Tq, Tk), each row sums to 1
+  if (emptyRows) weights = maskedFill(weights, emptyRows, 0); // rows with nothing to attend to: 0, not NaN
   if (p > 0) weights = dropoutOp(weights, p, { generator: generator ?? getGenerator() });
-  return matmul(weights, v); // (…, Tq, d)
+  return { output: matmul(weights, v), weights }; // (…, Tq, dv), (…, Tq, Tk)
+}
+
+/**
+ * Combines a boolean mask (1 = attend) broadcastable to `(…, Tq, Tk)` with the causal rule into one
+ * "blocked" mask (1 = fill with −∞) of the broadcast shape, on the host, and finds the rows with nothing
+ * left to attend to (`empty`, null when there is none).
+ */
+function resolveBlocked(
+  fn: string,
+  mask: Tensor | null,
+  causal: boolean,
+  tq: number,
+  tk: number,
+): { shape: number[]; blocked: Int32Array; empty: Int32Array | null } {
+  const maskShape = mask ? [...mask.shape] : [];
+  const rank = Math.max(2, maskShape.length);
+  const padded = [...Array<number>(rank - maskShape.length).fill(1), ...maskShape];
+  const shape = padded.map((n, i) => (i === rank - 2 ? tq : i === rank - 1 ? tk : n));
+  const mRows = padded[rank - 2]!;
+  const mCols = padded[rank - 1]!;
+  if (mask && !((mCols === 1 || mCols === tk) && (mRows === 1 || mRows === tq))) {
+    throw new LxmlsTensorError('SHAPE_MISMATCH', 'the mask does not broadcast to the scores', {
+      fn,
+      argument: 'mask',
+      expected: `a mask broadcastable to (…, ${tq}, ${tk})`,
+      received: formatShape(mask.shape),
+    });
+  }
+  const values = mask ? mask.data() : null;
+  const lead = sizeOf(shape.slice(0, -2));
+  const blocked = new Int32Array(lead * tq * tk);
+  let empty: Int32Array | null = null;
+  for (let b = 0; b < lead; b++) {
+    for (let i = 0; i < tq; i++) {
+      let open = 0;
+      for (let j = 0; j < tk; j++) {
+        const m = values ? values[(b * mRows + (mRows === 1 ? 0 : i)) * mCols + (mCols === 1 ? 0 : j)]! : 1;
+        const isBlocked = m === 0 || (causal && j > i + tk - tq);
+        blocked[(b * tq + i) * tk + j] = isBlocked ? 1 : 0;
+        if (!isBlocked) open++;
+      }
+      if (open === 0) {
+        empty ??= new Int32Array(lead * tq);
+        empty[b * tq + i] = 1;
+      }
+    }
+  }
+  return { shape, blocked, empty };
 }

@@ -3,6 +3,8 @@ export { type AdamWOptions, adamwUpdate } from './adamw.js';
 export { add, binaryForward, div, maximum, mul, pow, sub, unbroadcast } from './arithmetic.js';
 export {
   type AttentionOptions,
+  type AttentionWithWeights,
+  attentionWithWeights,
   scaledDotProductAttention,
   selfAttention,
 } from './attention.js';
