@@ -1,7 +1,7 @@
 /**
  * Validation helpers that throw a package's own error class in the project's message format, so that a
  * check and its five-to-seven-line `throw` block become one call: {@link checks} binds them to a class
- * made by {@link defineError}; {@link describeValue} writes the "received" part and {@link formatShape} a
+ * made by `defineError`; {@link describeValue} writes the "received" part and {@link formatShape} a
  * shape.
  *
  * The default wordings are the ones the packages used before they shared this module (@lxmls/trainer's and
@@ -120,6 +120,18 @@ export interface Checks<Code extends string> {
     expected: string,
     options?: Pick<CheckOptions<Code>, 'code' | 'received'>,
   ): asserts condition;
+  /**
+   * Throws always: the same error as {@link Checks.that}, for a hot path that tests its condition itself (so
+   * that the message's template strings are built only on failure): `if (!ok) check.fail(…)`.
+   */
+  fail(
+    fn: string,
+    argument: string,
+    value: unknown,
+    what: string,
+    expected: string,
+    options?: Pick<CheckOptions<Code>, 'code' | 'received'>,
+  ): never;
   /** Throws unless `value` is a string: `text must be a string. Expected a string, received …`. */
   string(fn: string, argument: string, value: unknown, options?: CheckOptions<Code>): asserts value is string;
   /**
@@ -174,6 +186,8 @@ export interface Checks<Code extends string> {
  * console.log(message(() => check.shape('f', 'x', [2, 4], ['B', 3]))); // → [@lxmls/demo] f: x has the wrong shape. Expected shape (B, 3), received shape (2, 4).
  * console.log(message(() => check.that(false, 'f', 'dir', '', 'dir is not a folder', 'a non-empty string', { code: 'INVALID_CONFIG' })));
  * // → [@lxmls/demo] f: dir is not a folder. Expected a non-empty string, received string "".
+ * console.log(message(() => check.fail('f', 'ids[2]', 99, 'ids[2] is not a token id', 'an integer in [0, 10)')));
+ * // → [@lxmls/demo] f: ids[2] is not a token id. Expected an integer in [0, 10), received number 99.
  * ```
  */
 export function checks<Code extends string>(
@@ -197,6 +211,9 @@ export function checks<Code extends string>(
   return {
     that(condition, fn, argument, value, what, expected, options = {}) {
       if (!condition) throw fail(fn, argument, value, options, what, expected);
+    },
+    fail(fn, argument, value, what, expected, options = {}) {
+      throw fail(fn, argument, value, options, what, expected);
     },
     string(fn, argument, value, options = {}) {
       if (typeof value !== 'string')
@@ -244,7 +261,7 @@ export function checks<Code extends string>(
 
 /** `an integer >= 1`, `an integer in [0, 9]`, `a finite number`: the expected part of a range check. */
 function rangeText(open: string, closed: string, { min, max }: { min?: number; max?: number }): string {
-  const hasMin = min !== undefined && min !== Number.MIN_SAFE_INTEGER && min !== Number.NEGATIVE_INFINITY;
+  const hasMin = min !== undefined && min !== Number.NEGATIVE_INFINITY;
   const hasMax = max !== undefined && max !== Number.MAX_SAFE_INTEGER && max !== Number.POSITIVE_INFINITY;
   if (hasMax) return `${closed} in [${min ?? Number.NEGATIVE_INFINITY}, ${max}]`;
   return hasMin ? `${open} >= ${min}` : open;
