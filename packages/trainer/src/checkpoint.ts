@@ -42,8 +42,11 @@ export const CHECKPOINT_FILES = ['model.safetensors', 'optimizer.safetensors', '
 
 /** What a checkpoint is made of, for a custom loop (a {@link Trainer} gives its own). */
 export interface CheckpointParts {
-  /** The model (its `stateDict()` if it has one, else its named parameters). */
-  model: TrainableModel;
+  /**
+   * The model (its `stateDict()` if it has one, else its named parameters): any `Module` of @lxmls/nn, or a
+   * {@link TrainableModel}; only these two methods are read.
+   */
+  model: Pick<TrainableModel, 'namedParameters' | 'stateDict'>;
   /** The optimizer, whose state is saved / loaded. */
   optimizer?: AdamW | null;
   /** Or its state directly (takes precedence over `optimizer` when saving). */
