@@ -29,7 +29,8 @@ const ALLOWED: Record<string, string[]> = {
   // added after the founding design: BERT for Exercise 2.4 (issue 6), built from the same parts as gpt
   bert: ['attention', 'base', 'hub', 'nn', 'tensor'],
   // issue 12: the course kit (skeletons, grader) and the models we train and ship (data only)
-  course: ['attention', 'base', 'bpe', 'nn', 'tensor'],
+  // issue 13: the weather course recipe (gpt-nano on the weather data, as lxmls train weather and the docs run it)
+  course: ['attention', 'base', 'bpe', 'gpt', 'nn', 'tensor', 'trainer', 'weather-data'],
   models: ['base'],
 };
 /** Packages with no runtime dependency at all. */

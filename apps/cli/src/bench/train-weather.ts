@@ -7,7 +7,6 @@
  */
 
 import type { AttentionFactory } from '@lxmls/attention';
-import { FIXED_PROBA } from '@lxmls/weather-data';
 import {
   bayesFigures,
   evaluateWeather,
@@ -15,7 +14,8 @@ import {
   WEATHER_ATTENTION,
   WEATHER_RECIPES,
   type WeatherRecipe,
-} from '../train/weather.js';
+} from '@lxmls/course';
+import { FIXED_PROBA } from '@lxmls/weather-data';
 import { median } from './timing.js';
 
 /** The targets of issue 12 for a student's attention against the course run. */

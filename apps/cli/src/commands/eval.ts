@@ -4,10 +4,10 @@
  * table as at the end of `lxmls train weather`.
  */
 
+import { bayesFigures, evaluateWeather, formatWeatherSummary } from '@lxmls/course';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { bayesFigures, evaluateWeather, formatWeatherSummary } from '../train/weather.js';
 import { loadWeatherModel } from '../train/weather-folder.js';
 
 /**

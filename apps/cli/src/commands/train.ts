@@ -4,7 +4,14 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import {
+  bayesFigures,
+  evaluateWeather,
+  formatWeatherSummary,
+  logLine,
+  trainWeather,
+  WEATHER_RECIPES,
+} from '@lxmls/course';
 import { FIXED_PROBA } from '@lxmls/weather-data';
 import type { Options, OptionTable } from '../args.js';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
@@ -17,16 +24,8 @@ import { progressBar } from '../train/options.js';
 import { attentionKeyMismatch, loadStudentAttention, studentFailure } from '../train/student-attention.js';
 import { sampleText, trainText } from '../train/text.js';
 import { trainTextCompact } from '../train/text-compact.js';
-import {
-  bayesFigures,
-  evaluateWeather,
-  formatWeatherSummary,
-  logLine,
-  trainWeather,
-  WEATHER_RECIPES,
-} from '../train/weather.js';
 import { saveWeatherModel } from '../train/weather-folder.js';
-import { writeFileAtomic } from '../write-file.js';
+import { checkOutFolder, FORCE_OPTION } from '../write-file.js';
 
 const TEXT_ONLY = [
   'data',
@@ -40,7 +39,7 @@ const TEXT_ONLY = [
   'compact-vocab',
   'float16',
 ] as const;
-const COMMON = ['iters', 'batch-size', 'lr', 'seed', 'backend', 'out', 'json'] as const;
+const COMMON = ['iters', 'batch-size', 'lr', 'seed', 'backend', 'out', 'force', 'json'] as const;
 
 /** The options of `lxmls train`. */
 const TRAIN_OPTIONS = {
@@ -81,8 +80,9 @@ fast: 500 iterations, batch 64, lr 3e-3 with 30 iterations of warmup and a cosin
   out: {
     type: 'string',
     value: 'DIR',
-    help: 'Save the trained model there (created if needed; each file written to a temporary file then renamed): config.json + model.safetensors (Hugging Face layout), and lxmls.json (weather: the task, the probabilities, how it was trained; read by lxmls eval weather --model DIR) or tokenizer.json (text).',
+    help: 'Save the trained model there: config.json + model.safetensors (Hugging Face layout), and lxmls.json (weather: the task, the probabilities, how it was trained; read by lxmls eval weather --model DIR) or tokenizer.json (text). The folder is checked before training (writable, not inside a file, empty or new unless --force) and written whole (a temporary folder renamed into place), so it is never half-written.',
   },
+  force: FORCE_OPTION,
   json: {
     type: 'flag',
     help: `Print one JSON line instead of the table (the log lines go to stderr):
@@ -244,6 +244,7 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
     learningRate: o.lr ?? base.learningRate,
   };
   const { seed, 'eval-samples': evalSamples, out: dir, json, attention: attentionFile } = o;
+  if (dir !== undefined) await checkOutFolder(dir, o.force); // before training: a bad --out fails at once
   await chooseBackend(o.backend);
   const attention = attentionFile === undefined ? undefined : await loadStudentAttention(attentionFile);
   if (attention && dir !== undefined) {
@@ -281,24 +282,29 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
     }
     const bayes = bayesFigures(FIXED_PROBA);
     if (dir !== undefined) {
-      await saveWeatherModel(dir, model, {
-        task: 'weather',
-        proba: FIXED_PROBA,
-        attention: 'separate',
-        training: {
-          command: `lxmls train weather --recipe ${recipeName} --iters ${recipe.iters} --batch-size ${recipe.batchSize} --lr ${recipe.learningRate} --seed ${seed}${attentionFile === undefined ? '' : ` --attention ${attentionFile}`}`,
-          attentionClass: attention ? attention.name || 'a factory' : 'FusedCausalSelfAttention',
-          recipe: recipeName,
-          iters: trainer.iterNum,
-          batchSize: recipe.batchSize,
-          learningRate: recipe.learningRate,
-          seed,
-          trainLoss: trainer.loss,
-          evalLoss: scores.loss,
-          evalSamples,
-          date: new Date().toISOString().slice(0, 10),
+      await saveWeatherModel(
+        dir,
+        model,
+        {
+          task: 'weather',
+          proba: FIXED_PROBA,
+          attention: 'separate',
+          training: {
+            command: `lxmls train weather --recipe ${recipeName} --iters ${recipe.iters} --batch-size ${recipe.batchSize} --lr ${recipe.learningRate} --seed ${seed}${attentionFile === undefined ? '' : ` --attention ${attentionFile}`}`,
+            attentionClass: attention ? attention.name || 'a factory' : 'FusedCausalSelfAttention',
+            recipe: recipeName,
+            iters: trainer.iterNum,
+            batchSize: recipe.batchSize,
+            learningRate: recipe.learningRate,
+            seed,
+            trainLoss: trainer.loss,
+            evalLoss: scores.loss,
+            evalSamples,
+            date: new Date().toISOString().slice(0, 10),
+          },
         },
-      });
+        { overwrite: o.force },
+      );
     }
     if (json) {
       const result = {
@@ -354,6 +360,7 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
   const batchSize = o['batch-size'] ?? 32;
   const learningRate = o.lr ?? 1e-3;
   const { seed, out: dir, json, 'compact-vocab': compact, float16 } = o;
+  if (dir !== undefined) await checkOutFolder(dir, o.force); // before training: a bad --out fails at once
 
   let text: string;
   try {
@@ -387,11 +394,13 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
     const sample = sampleText(model, tokenizer, 200, seed);
     if (dir !== undefined) {
       try {
-        await model.save(dir, { float16 });
+        // one atomic folder: the tokenizer is committed with the weights (GPT-2's BPE is a folder's default)
+        const extraFiles: Record<string, string> =
+          kind === 'gpt2' ? {} : { 'tokenizer.json': tokenizer.toJson() };
+        await model.save(dir, { float16, extraFiles, overwrite: o.force });
       } catch (error) {
         throw asCliError(error, dir);
       }
-      if (kind !== 'gpt2') await writeFileAtomic(join(dir, 'tokenizer.json'), tokenizer.toJson(), '--out');
     }
     if (json) {
       const result = {

@@ -11,21 +11,21 @@
  */
 
 import { pyRepr } from '@lxmls/base';
-import { notebookCell } from '@lxmls/course';
-import { formatConfig, GPT } from '@lxmls/gpt';
-import { getBackend, manualSeed } from '@lxmls/tensor';
-import { formatTrainerConfig, Trainer } from '@lxmls/trainer';
-import { FIXED_PROBA, WeatherDataset } from '@lxmls/weather-data';
 import {
   bayesFigures,
   evaluateWeather,
   formatWeatherSummary,
   logLine,
+  notebookCell,
   WEATHER_ATTENTION,
   WEATHER_RECIPES,
   weatherModelConfig,
   weatherTrainerConfig,
-} from '../train/weather.js';
+} from '@lxmls/course';
+import { formatConfig, GPT } from '@lxmls/gpt';
+import { getBackend, manualSeed } from '@lxmls/tensor';
+import { formatTrainerConfig, Trainer } from '@lxmls/trainer';
+import { FIXED_PROBA, WeatherDataset } from '@lxmls/weather-data';
 import type { DemoCell, DemoSection } from './section.js';
 
 /**

@@ -42,7 +42,7 @@ export interface WeatherTaskInfo {
  * import { GPT } from '@lxmls/gpt';
  * import { FIXED_PROBA } from '@lxmls/weather-data';
  * import { saveWeatherModel } from './train/weather-folder.js';
- * import { weatherModelConfig } from './train/weather.js';
+ * import { weatherModelConfig } from '@lxmls/course';
  * const dir = join(mkdtempSync(join(tmpdir(), 'lxmls-')), 'w');
  * const model = new GPT(weatherModelConfig(), { init: 'lcg' });
  * await saveWeatherModel(dir, model, { task: 'weather', proba: FIXED_PROBA, attention: 'separate' });

@@ -1,15 +1,17 @@
 /**
- * Exercise 3.1 set up as in the notebook: gpt-nano on the weather data, trained by the course Trainer with
+ * Exercise 3.1 set up as in the notebook, with @lxmls/course's recipe (`createWeatherTraining`, the one
+ * `lxmls train weather` runs): gpt-nano on the weather data, trained by the course Trainer with
  * `learning_rate 5e-4`, batch 64, and the notebook's log line every 100 iterations. The attention is
  * FusedCausalSelfAttention (the exercise form's parameters on the fused kernel, as `lxmls train weather`
  * trains it), or a student's own class (the exercise page's "Train with my attention"). The page adds the
  * buttons and the chart; this module has no DOM, so Node tests run it too.
  */
 
-import { type AttentionFactory, FusedCausalSelfAttention } from '@lxmls/attention';
-import { GPT } from '@lxmls/gpt';
-import { RandomGenerator, tensor, tidy } from '@lxmls/tensor';
-import { type Batch, evaluate, sequenceLabelAccuracy, Trainer } from '@lxmls/trainer';
+import type { AttentionFactory } from '@lxmls/attention';
+import { createWeatherTraining, logLine, WEATHER_RECIPES } from '@lxmls/course';
+import type { GPT } from '@lxmls/gpt';
+import { tensor, tidy } from '@lxmls/tensor';
+import { type Batch, evaluate, sequenceLabelAccuracy, type Trainer } from '@lxmls/trainer';
 import { bayesOptimal, FIXED_PROBA, WeatherDataset } from '@lxmls/weather-data';
 
 /** The knobs of a run (the notebook's values by default). */
@@ -42,38 +44,26 @@ export interface WeatherRun {
 }
 
 /**
- * Builds gpt-nano for the weather data and its Trainer (as notebook cells In[21] and In[22]).
+ * Builds gpt-nano for the weather data and its Trainer (as notebook cells In[21] and In[22]), with its own
+ * random source seeded with `seed`, plus the test split (drawn with `seed + 1`) and the Bayes-optimal figures.
  *
  * @param options - {@link WeatherRunOptions}.
  * @returns The {@link WeatherRun}; dispose `model` when done with it.
  */
 export function createWeatherRun(options: WeatherRunOptions = {}): WeatherRun {
-  const {
-    maxIters = 2000,
-    learningRate = 5e-4,
-    batchSize = 64,
-    seed = 0,
-    attention = FusedCausalSelfAttention,
-  } = options;
-  const train = new WeatherDataset('train', { proba: FIXED_PROBA, seed });
-  const test = new WeatherDataset('test', { proba: FIXED_PROBA, seed: seed + 1 });
-  const modelConfig = GPT.getDefaultConfig();
-  modelConfig.modelType = 'gpt-nano';
-  modelConfig.vocabSize = train.getVocabSize(); // 8
-  modelConfig.blockSize = train.getBlockSize(); // 11
-  const model = new GPT(modelConfig, { generator: new RandomGenerator(seed), attention });
-  const trainConfig = Trainer.getDefaultConfig();
-  trainConfig.learningRate = learningRate;
-  trainConfig.maxIters = maxIters;
-  trainConfig.batchSize = batchSize;
-  trainConfig.numWorkers = 0;
-  trainConfig.seed = seed;
-  const trainer = new Trainer(trainConfig, model, train);
+  const { maxIters = 2000, learningRate = 5e-4, batchSize = 64, seed = 0, attention } = options;
+  const recipe = { ...WEATHER_RECIPES.course, iters: maxIters, learningRate, batchSize };
+  const { model, trainer, train } = createWeatherTraining({
+    recipe,
+    seed,
+    ownGenerator: true,
+    ...(attention ? { attention } : {}),
+  });
   return {
     model,
     trainer,
     train,
-    test,
+    test: new WeatherDataset('test', { proba: FIXED_PROBA, seed: seed + 1 }),
     bayes: bayesOptimal(FIXED_PROBA, 6),
     bayesTest: bayesOptimal(FIXED_PROBA, 6, { split: 'test' }),
   };
@@ -133,7 +123,7 @@ export function evaluateWeather(run: WeatherRun, samples = 1000): WeatherEvaluat
 }
 
 /**
- * The notebook's progress line (cell In[23]).
+ * The notebook's progress line (cell In[23]): @lxmls/course's `logLine`, as `lxmls train weather` prints it.
  *
  * @example
  * ```ts
@@ -141,6 +131,4 @@ export function evaluateWeather(run: WeatherRun, samples = 1000): WeatherEvaluat
  * console.log(iterLine({ iterDt: 0.01667, iterNum: 100, loss: 0.689219 })); // → iter_dt 16.67ms; iter 100: train loss 0.68922
  * ```
  */
-export function iterLine(t: { iterDt: number; iterNum: number; loss: number }): string {
-  return `iter_dt ${(t.iterDt * 1000).toFixed(2)}ms; iter ${t.iterNum}: train loss ${t.loss.toFixed(5)}`;
-}
+export const iterLine: (t: { iterDt: number; iterNum: number; loss: number }) => string = logLine;

@@ -1,6 +1,8 @@
 /**
- * Exercise 3.1 of the Transformer Day: gpt-nano trained on the weather HMM data, then scored on held-out
- * sequences next to the Bayes-optimal figures (the best any model can do, computed exactly from the HMM).
+ * The course recipe of Exercise 3.1 of the Transformer Day: gpt-nano trained on the weather HMM data, then
+ * scored on held-out sequences next to the Bayes-optimal figures (the best any model can do, computed exactly
+ * from the HMM). `lxmls train weather`, `lxmls eval weather`, `lxmls bench train-weather`, `lxmls demo weather`
+ * and the docs site's Exercise 3.1 page all run it from here.
  *
  * Follows cells In [19] to In [23] of the notebook (the course's `fixed_proba`, gpt-nano with vocabulary 8 and
  * block size 11, the trainer config of In [22]) and the evaluation of `Training_GPT_sequences.ipynb` (docs/course-behaviour.md §6):
@@ -52,7 +54,7 @@ export interface WeatherRecipe {
  *
  * @example
  * ```ts
- * import { WEATHER_RECIPES } from './train/weather.js';
+ * import { WEATHER_RECIPES } from '@lxmls/course';
  * console.log(WEATHER_RECIPES.course); // → { iters: 2000, batchSize: 64, learningRate: 0.0005, lrSchedule: 'constant' }
  * ```
  */
@@ -74,7 +76,7 @@ export const WEATHER_RECIPES: Readonly<Record<'course' | 'fast', WeatherRecipe>>
  *
  * @example
  * ```ts
- * import { WEATHER_ATTENTION } from './train/weather.js';
+ * import { WEATHER_ATTENTION } from '@lxmls/course';
  * console.log(WEATHER_ATTENTION.name); // → FusedCausalSelfAttention
  * ```
  */
@@ -87,7 +89,7 @@ export const WEATHER_ATTENTION: AttentionFactory = FusedCausalSelfAttention;
  * @returns A fresh config.
  * @example
  * ```ts
- * import { weatherModelConfig } from './train/weather.js';
+ * import { weatherModelConfig } from '@lxmls/course';
  * const { modelType, vocabSize, blockSize, pretrained } = weatherModelConfig();
  * console.log(modelType, vocabSize, blockSize, pretrained); // → gpt-nano 8 11 false
  * ```
@@ -110,7 +112,7 @@ export function weatherModelConfig(): GPTConfig {
  * @example
  * ```ts
  * import { formatTrainerConfig } from '@lxmls/trainer';
- * import { WEATHER_RECIPES, weatherTrainerConfig } from './train/weather.js';
+ * import { WEATHER_RECIPES, weatherTrainerConfig } from '@lxmls/course';
  * console.log(formatTrainerConfig(weatherTrainerConfig(WEATHER_RECIPES.course, 42)).split('\n')[4]); // → learning_rate: 0.0005
  * ```
  */
@@ -154,7 +156,7 @@ export interface BayesFigures {
  * @example
  * ```ts
  * import { FIXED_PROBA } from '@lxmls/weather-data';
- * import { bayesFigures } from './train/weather.js';
+ * import { bayesFigures } from '@lxmls/course';
  * const { all, test } = bayesFigures(FIXED_PROBA);
  * console.log(all.loss.toFixed(4), all.labelAccuracy.toFixed(4), all.sequenceAccuracy.toFixed(4), test.loss.toFixed(4)); // → 0.2502 0.8490 0.4584 0.2445
  * ```
@@ -182,7 +184,7 @@ export function bayesFigures(proba: WeatherProba): BayesFigures {
  * @example
  * ```ts
  * import { GPT } from '@lxmls/gpt';
- * import { greedyStates, weatherModelConfig } from './train/weather.js';
+ * import { greedyStates, weatherModelConfig } from '@lxmls/course';
  * const model = new GPT(weatherModelConfig(), { init: 'lcg' }).eval();
  * const x = Int32Array.of(1, 4, 4, 4, 3, 2, 6, 7, 7, 7, 7);
  * console.log(greedyStates(model, { x, y: x, shape: [1, 11] }).length); // → 11
@@ -213,7 +215,7 @@ export function greedyStates(model: GPT, batch: Batch): Int32Array {
  * ```ts
  * import { GPT } from '@lxmls/gpt';
  * import { FIXED_PROBA } from '@lxmls/weather-data';
- * import { evaluateWeather, weatherModelConfig } from './train/weather.js';
+ * import { evaluateWeather, weatherModelConfig } from '@lxmls/course';
  * const model = new GPT(weatherModelConfig(), { init: 'lcg' });
  * const scores = evaluateWeather(model, FIXED_PROBA, 64);
  * console.log(scores.loss > 1, scores.labelAccuracy < 0.5); // → true true
@@ -263,30 +265,65 @@ export interface TrainedWeather {
   seconds: number;
 }
 
+/** What {@link createWeatherTraining} builds: the model, its trainer and the training split, before the run. */
+export interface WeatherTraining {
+  /** gpt-nano of {@link weatherModelConfig}, in training mode; dispose it when done. */
+  model: GPT;
+  /** The trainer of {@link weatherTrainerConfig}; `await trainer.run()` trains. */
+  trainer: Trainer<GPT>;
+  /** The training split, drawn with the seed. */
+  train: WeatherDataset;
+}
+
 /**
- * Trains gpt-nano on the weather data, as cells In [20] to In [23]: `manualSeed(seed)`, the train split drawn
- * with `seed`, the model of {@link weatherModelConfig} with `attention` ({@link WEATHER_ATTENTION}, the fused
- * module, unless given), the trainer of {@link weatherTrainerConfig}.
+ * Builds the run of cells In [20] to In [22] without starting it: the train split drawn with `seed`, the model
+ * of {@link weatherModelConfig} with `attention` ({@link WEATHER_ATTENTION} unless given), the trainer of
+ * {@link weatherTrainerConfig}. A page that trains step by step (the docs site) calls this; {@link trainWeather}
+ * runs it to the end.
+ *
+ * @param options - The recipe, seed, probabilities, attention and log (`onBatchEnd` is not used here).
+ * @returns The model, its trainer and the training split.
+ * @example
+ * ```ts
+ * import { createWeatherTraining, WEATHER_RECIPES } from '@lxmls/course';
+ * const { model, trainer, train } = createWeatherTraining({ recipe: WEATHER_RECIPES.course, seed: 0, ownGenerator: true });
+ * console.log(train.getBlockSize(), trainer.config.learningRate, trainer.config.maxIters); // → 11 0.0005 2000
+ * model.dispose();
+ * ```
+ */
+export function createWeatherTraining(options: TrainWeatherOptions): WeatherTraining {
+  const { recipe, seed, proba = FIXED_PROBA, log, attention = WEATHER_ATTENTION } = options;
+  const train = new WeatherDataset('train', { proba, seed });
+  const generator = options.ownGenerator ? { generator: new RandomGenerator(seed) } : {};
+  const model = new GPT(weatherModelConfig(), { attention, ...generator });
+  try {
+    const trainer = new Trainer(weatherTrainerConfig(recipe, seed), model, train, log ? { log } : {});
+    return { model, trainer, train };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Trains gpt-nano on the weather data, as cells In [20] to In [23]: `manualSeed(seed)`, then the run of
+ * {@link createWeatherTraining} to its last iteration.
  *
  * @param options - The recipe, seed, probabilities, attention and callbacks.
  * @returns The model, the trainer and the run's time.
  * @example
  * ```ts
- * import { trainWeather, WEATHER_RECIPES } from './train/weather.js';
+ * import { trainWeather, WEATHER_RECIPES } from '@lxmls/course';
  * const { model, trainer } = await trainWeather({ recipe: { ...WEATHER_RECIPES.course, iters: 3, batchSize: 4 }, seed: 42 });
  * console.log(trainer.iterNum, Number.isFinite(trainer.loss)); // → 3 true
  * model.dispose();
  * ```
  */
 export async function trainWeather(options: TrainWeatherOptions): Promise<TrainedWeather> {
-  const { recipe, seed, proba = FIXED_PROBA, log, onBatchEnd, attention = WEATHER_ATTENTION } = options;
-  manualSeed(seed);
-  const train = new WeatherDataset('train', { proba, seed });
-  const generator = options.ownGenerator ? { generator: new RandomGenerator(seed) } : {};
-  const model = new GPT(weatherModelConfig(), { attention, ...generator });
+  manualSeed(options.seed);
+  const { model, trainer } = createWeatherTraining(options);
   try {
-    const trainer = new Trainer(weatherTrainerConfig(recipe, seed), model, train, log ? { log } : {});
-    if (onBatchEnd) trainer.setCallback('on_batch_end', onBatchEnd);
+    if (options.onBatchEnd) trainer.setCallback('on_batch_end', options.onBatchEnd);
     const summary = await trainer.run();
     return { model, trainer, seconds: summary.seconds };
   } catch (error) {
@@ -302,7 +339,7 @@ export async function trainWeather(options: TrainWeatherOptions): Promise<Traine
  * @returns The line.
  * @example
  * ```ts
- * import { logLine } from './train/weather.js';
+ * import { logLine } from '@lxmls/course';
  * console.log(logLine({ iterDt: 0.07495, iterNum: 100, loss: 0.689221 })); // → iter_dt 74.95ms; iter 100: train loss 0.68922
  * ```
  */
@@ -321,7 +358,7 @@ export function logLine(trainer: { iterDt: number; iterNum: number; loss: number
  * @example
  * ```ts
  * import { FIXED_PROBA } from '@lxmls/weather-data';
- * import { bayesFigures, formatWeatherSummary } from './train/weather.js';
+ * import { bayesFigures, formatWeatherSummary } from '@lxmls/course';
  * const lines = formatWeatherSummary({ loss: 0.25, labelAccuracy: 0.85, sequenceAccuracy: 0.46 }, bayesFigures(FIXED_PROBA), 10000);
  * console.log(lines[2]); // → loss (nats per label)                0.2500       0.2445       0.2502
  * ```
