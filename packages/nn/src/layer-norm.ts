@@ -5,7 +5,7 @@
 
 import { pythonFloat } from '@lxmls/base';
 import { layerNorm, ones, type Tensor, zeros } from '@lxmls/tensor';
-import { expectInteger, LxmlsNnError } from './errors.js';
+import { check, expectInteger } from './errors.js';
 import { Module } from './module.js';
 
 /**
@@ -37,14 +37,15 @@ export class LayerNorm extends Module {
   ) {
     super();
     expectInteger('LayerNorm', 'normalizedShape', normalizedShape);
-    if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) {
-      throw new LxmlsNnError('INVALID_ARGUMENT', 'eps must be a finite non-negative number', {
-        fn: 'LayerNorm',
-        argument: 'eps',
-        expected: 'a number ≥ 0 such as 1e-5',
-        received: String(eps),
-      });
-    }
+    if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps))
+      check.fail(
+        'LayerNorm',
+        'eps',
+        eps,
+        'eps must be a finite non-negative number',
+        'a number ≥ 0 such as 1e-5',
+        { received: String(eps) },
+      );
     this.weight = this.registerParameter('weight', ones([normalizedShape]));
     this.bias = this.registerParameter('bias', zeros([normalizedShape]));
   }

@@ -12,7 +12,7 @@
  */
 
 import { keep, noGrad, type Tensor } from '@lxmls/tensor';
-import { LxmlsNnError } from './errors.js';
+import { check, LxmlsNnError } from './errors.js';
 
 /** What {@link Module.loadStateDict} reports, like PyTorch's `_IncompatibleKeys`. */
 export interface LoadResult {
@@ -113,12 +113,14 @@ export abstract class Module {
       this.#buffers.has(name) ||
       this.#children.has(name)
     ) {
-      throw new LxmlsNnError('INVALID_ARGUMENT', 'name must be new, non-empty and without dots', {
-        fn: `${this.constructor.name}.${fn}`,
-        argument: 'name',
-        expected: 'a name not yet used in this module',
-        received: JSON.stringify(name),
-      });
+      check.fail(
+        `${this.constructor.name}.${fn}`,
+        'name',
+        name,
+        'name must be new, non-empty and without dots',
+        'a name not yet used in this module',
+        { received: JSON.stringify(name) },
+      );
     }
   }
 
@@ -253,14 +255,8 @@ export abstract class Module {
     for (const [key, target] of own) {
       const value = source.get(key);
       if (value === undefined) continue;
-      if (typeof value !== 'object' || value === null || !Array.isArray(value.shape)) {
-        throw new LxmlsNnError('INVALID_ARGUMENT', `${key} is not a tensor`, {
-          fn,
-          argument: key,
-          expected: 'a Tensor',
-          received: String(value),
-        });
-      }
+      if (typeof value !== 'object' || value === null || !Array.isArray(value.shape))
+        check.fail(fn, key, value, `${key} is not a tensor`, 'a Tensor', { received: String(value) });
       if (
         value.shape.length !== target.shape.length ||
         value.shape.some((d: number, i: number) => d !== target.shape[i])
@@ -391,14 +387,15 @@ export class ModuleList<M extends Module = Module> extends Module implements Ite
   /** The item at `index` (negative counts from the end). */
   at(index: number): M {
     const m = Number.isInteger(index) ? this.#items.at(index) : undefined;
-    if (m === undefined) {
-      throw new LxmlsNnError('INVALID_ARGUMENT', 'index is out of range', {
-        fn: 'ModuleList.at',
-        argument: 'index',
-        expected: `an integer in [-${this.#items.length}, ${this.#items.length})`,
-        received: String(index),
-      });
-    }
+    if (m === undefined)
+      check.fail(
+        'ModuleList.at',
+        'index',
+        index,
+        'index is out of range',
+        `an integer in [-${this.#items.length}, ${this.#items.length})`,
+        { received: String(index) },
+      );
     return m;
   }
 
@@ -455,14 +452,15 @@ export class ModuleDict<M extends Module = Module> extends Module {
   /** The module called `name`. */
   get(name: string): M {
     const m = this.modules[name];
-    if (m === undefined) {
-      throw new LxmlsNnError('INVALID_ARGUMENT', 'no module has this name', {
-        fn: 'ModuleDict.get',
-        argument: 'name',
-        expected: `one of ${Object.keys(this.modules).join(', ')}`,
-        received: JSON.stringify(name),
-      });
-    }
+    if (m === undefined)
+      check.fail(
+        'ModuleDict.get',
+        'name',
+        name,
+        'no module has this name',
+        `one of ${Object.keys(this.modules).join(', ')}`,
+        { received: JSON.stringify(name) },
+      );
     return m;
   }
 }
