@@ -35,7 +35,7 @@ const DEFAULT_SEED = 42;
  * @example
  * ```ts
  * import { generateCommand } from './commands/generate.js';
- * console.log(generateCommand.name, generateCommand.optionNames.length); // → generate 12
+ * console.log(generateCommand.name, generateCommand.optionNames.slice(0, 3)); // → generate [ 'model', 'prompt', 'max-new-tokens' ]
  * ```
  */
 export const generateCommand = defineCommand({

@@ -146,7 +146,7 @@ type TrainOptions = Options<typeof TRAIN_OPTIONS>;
  * @example
  * ```ts
  * import { trainCommand } from './commands/train.js';
- * console.log(trainCommand.name, trainCommand.optionNames.length); // → train 20
+ * console.log(trainCommand.name, trainCommand.optionNames.slice(0, 3)); // → train [ 'recipe', 'iters', 'batch-size' ]
  * ```
  */
 export const trainCommand = defineCommand({
