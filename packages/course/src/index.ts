@@ -44,6 +44,8 @@ export {
   notebookSection,
   parseInline,
 } from './notebook.js';
+export { sampleText, TextWindows, type TrainedText, type TrainTextOptions, trainText } from './text.js';
+export { type TrainedTextCompact, type TrainTextCompactOptions, trainTextCompact } from './text-compact.js';
 export {
   type BayesFigures,
   bayesFigures,

@@ -9,6 +9,9 @@ import {
   evaluateWeather,
   formatWeatherSummary,
   logLine,
+  sampleText,
+  trainText,
+  trainTextCompact,
   trainWeather,
   WEATHER_RECIPES,
 } from '@lxmls/course';
@@ -22,8 +25,6 @@ import { asCliError } from '../load-model.js';
 import { buildTokenizer } from '../text-tokenizer.js';
 import { progressBar } from '../train/options.js';
 import { attentionKeyMismatch, loadStudentAttention, studentFailure } from '../train/student-attention.js';
-import { sampleText, trainText } from '../train/text.js';
-import { trainTextCompact } from '../train/text-compact.js';
 import { saveWeatherModel } from '../train/weather-folder.js';
 import { checkOutFolder, FORCE_OPTION } from '../write-file.js';
 

@@ -43,7 +43,7 @@ export interface TrainedTextCompact {
  * @example
  * ```ts
  * import { getEncoder, textTokenizerFromEncoder } from '@lxmls/bpe';
- * import { trainTextCompact } from './train/text-compact.js';
+ * import { trainTextCompact } from '@lxmls/course';
  * const tok = textTokenizerFromEncoder(getEncoder());
  * const ids = Int32Array.from(tok.encode('To be, or not to be: that is the question.\n'.repeat(20)));
  * const model = { modelType: null, nLayer: 1, nHead: 1, nEmbd: 8, blockSize: 8 };

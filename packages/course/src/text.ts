@@ -1,5 +1,5 @@
 /**
- * Training a small GPT on plain text (`lxmls train text --data FILE`), as minGPT's `projects/chargpt`: the
+ * The recipe of a small GPT trained on plain text (`lxmls train text --data FILE`), as minGPT's `projects/chargpt`: the
  * text is tokenized once (characters, or a byte-level BPE trained on it), cut 90% / 10% into a training and a
  * validation part, and each example is a random window of `blockSize + 1` tokens: `x` its first `blockSize`,
  * `y` the same shifted by one.
@@ -17,7 +17,7 @@ import { evaluate, getDefaultTrainerConfig, Trainer } from '@lxmls/trainer';
  *
  * @example
  * ```ts
- * import { TextWindows } from './train/text.js';
+ * import { TextWindows } from '@lxmls/course';
  * const data = new TextWindows(Int32Array.of(0, 1, 2, 3, 4, 5), 3, 0);
  * const { x, y } = data.sampleBatch(1);
  * console.log(x[1]! + 1 === y[1]!, x.length); // → true 3
@@ -109,7 +109,7 @@ export interface TrainedText {
  * @example
  * ```ts
  * import { charTokenizer } from '@lxmls/bpe';
- * import { trainText } from './train/text.js';
+ * import { trainText } from '@lxmls/course';
  * const tok = charTokenizer(['a', 'b']);
  * const ids = Int32Array.from(tok.encode('ab'.repeat(40)));
  * const model = { modelType: null, nLayer: 1, nHead: 1, nEmbd: 8, blockSize: 4 };
@@ -166,7 +166,7 @@ export async function trainText(
  * ```ts
  * import { GPT } from '@lxmls/gpt';
  * import { charTokenizer } from '@lxmls/bpe';
- * import { sampleText } from './train/text.js';
+ * import { sampleText } from '@lxmls/course';
  * const tok = charTokenizer(['\n', 'a', 'b']);
  * const model = new GPT({ ...GPT.getDefaultConfig(), modelType: null, nLayer: 1, nHead: 1, nEmbd: 8, vocabSize: 3, blockSize: 4 }, { init: 'lcg' });
  * console.log(sampleText(model, tok, 5, 0).length); // → 5
