@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { DownloadProgress } from '@lxmls/gpt';
 import { GPT, hubModelId, LxmlsGptError } from '@lxmls/gpt';
 import { findModel, MODELS, modelUrl } from '@lxmls/models';
-import { CliError } from './errors.js';
+import { CliError, oneLine } from './errors.js';
 
 /** Node's system errors that mean the path given cannot be read (not a bug of ours). */
 const UNREADABLE = new Set(['EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'EMFILE']);
@@ -80,11 +80,27 @@ export function offlineRoute(): string {
 }
 
 /**
+ * The `--refresh` row of a command that loads a model: fetch the files again even when they are cached.
+ *
+ * @example
+ * ```ts
+ * import { REFRESH_OPTION } from './load-model.js';
+ * console.log(REFRESH_OPTION.type); // → flag
+ * ```
+ */
+export const REFRESH_OPTION = {
+  type: 'flag',
+  help: 'Download the files of a hub id or URL again, even when they are in the cache (also LXMLS_REFRESH=1); lxmls cache verify checks the cache.',
+} as const;
+
+/**
  * Loads `--model` in eval mode (dropout off), as the notebook's `GPT.from_pretrained(...)` then `model.eval()`.
  *
  * @param source - A checkpoint folder (`config.json` + `model.safetensors`), an http(s) URL of one, a hub
  *   id (`gpt2`, …), or a model of @lxmls/models (`lxmls/gpt2-shakespeare`, see {@link resolveModelSource}). `LXMLS_HUB_URL` and `LXMLS_CACHE_DIR` are read by @lxmls/gpt.
- * @param stderr - Where download progress goes, only when it is a terminal (`isTTY`).
+ * @param stderr - Where download progress goes, only when it is a terminal (`isTTY`), and the warnings of
+ *   @lxmls/hub (a cached file that was invalid, moved aside and fetched again; a retry), always.
+ * @param options - `refresh`: fetch the files again even when cached (`--refresh`; also `LXMLS_REFRESH=1`).
  * @returns The model.
  * @throws {@link CliError} for an unknown model id, a missing folder or file, a truncated or corrupt
  *   safetensors file, a config that does not fit the weights (the key and both shapes named), a failed download
@@ -97,13 +113,23 @@ export function offlineRoute(): string {
  * console.log(error.name, error.message.includes('there is no checkpoint folder at this path')); // → CliError true
  * ```
  */
-export async function loadModel(source: string, stderr: NodeJS.WritableStream): Promise<GPT> {
+export async function loadModel(
+  source: string,
+  stderr: NodeJS.WritableStream,
+  options: { refresh?: boolean } = {},
+): Promise<GPT> {
   const progress = (stderr as { isTTY?: boolean }).isTTY === true ? progressLine(stderr) : undefined;
   try {
-    const model = await GPT.fromPretrained(
-      resolveModelSource(source),
-      progress ? { onProgress: progress.update } : {},
-    );
+    const model = await GPT.fromPretrained(resolveModelSource(source), {
+      ...(progress ? { onProgress: progress.update } : {}),
+      ...(options.refresh === true ? { refresh: true } : {}),
+      // a bad cached file is said (naming it); retries are not, so that a failure stays one line
+      onWarning: (warning) => {
+        if (warning.code !== 'CACHE_INVALID') return;
+        progress?.end();
+        stderr.write(`warning: ${oneLine(warning.message)}\n`);
+      },
+    });
     return model.eval();
   } catch (error) {
     if (LxmlsGptError.isInstance(error) && hubModelId(source) !== null && !existsSync(source)) {

@@ -1,12 +1,13 @@
 /**
- * Writing an output file without ever leaving half of it: the text goes to a temporary file in the same
- * directory, which is then renamed over the target (a rename within one file system is atomic). Any
- * failure removes the temporary file and becomes a {@link CliError} (exit code 2) with one line.
+ * Writing the CLI's output files and folders without ever leaving half of one, through @lxmls/hub's atomic
+ * writers (the project's one writer, issue 13): a file goes to a temporary file in the same folder, flushed
+ * and renamed over the target; a model folder (`--out`) is written whole and renamed into place with a commit
+ * marker. `--out` is checked before any work (issue 17: a path inside a file, on /proc, or a folder that
+ * holds something else fails at once, not after training). Any failure is a {@link CliError} (exit code 2)
+ * with one line.
  */
 
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { checkOutputFolder, LxmlsHubError, writeFileAtomic as writeAtomic } from '@lxmls/hub';
 import { CliError } from './errors.js';
 
 /**
@@ -28,13 +29,57 @@ import { CliError } from './errors.js';
  * ```
  */
 export async function writeFileAtomic(path: string, text: string, option: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
-    await rename(temp, path);
+    await writeAtomic(path, text);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
     throw new CliError(`cannot write ${option} file ${path}: ${reason}`);
+  }
+}
+
+/**
+ * The `--force` row of a command that writes a model folder with `--out`.
+ *
+ * @example
+ * ```ts
+ * import { FORCE_OPTION } from './write-file.js';
+ * console.log(FORCE_OPTION.type); // → flag
+ * ```
+ */
+export const FORCE_OPTION = {
+  type: 'flag',
+  help: 'With --out: replace a model folder that exists (written whole, nothing of the old model kept). Without it, a --out folder that holds files is refused before training.',
+} as const;
+
+/**
+ * Checks an output folder before any work: it must be writable, not inside a file, not on `/proc`, `/sys` or
+ * `/dev`, and empty or new unless `force` (then it must be a model folder, replaced whole when saved).
+ *
+ * @param dir - The `--out` value.
+ * @param force - Whether `--force` was given.
+ * @param option - The option's name, for messages. @defaultValue `'--out'`
+ * @throws {@link CliError} with one line naming the path.
+ * @example
+ * ```ts
+ * import { checkOutFolder } from './write-file.js';
+ * const error = await checkOutFolder('/proc/self/my-model', false).catch((e: Error) => e);
+ * console.log((error as Error).message);
+ * // → --out /proc/self/my-model cannot be written: expected a folder outside /proc, /sys and /dev, received /proc/self/my-model
+ * ```
+ */
+export async function checkOutFolder(dir: string, force: boolean, option = '--out'): Promise<void> {
+  try {
+    await checkOutputFolder(dir, { overwrite: force, argument: option });
+  } catch (error) {
+    if (!LxmlsHubError.isInstance(error)) throw error;
+    if (error.code === 'FOLDER_EXISTS') {
+      const replace = force ? '' : ' (add --force to replace it whole)';
+      throw new CliError(
+        `${option} ${dir} ${error.what.replace(`${option} `, '')}: ${error.received}${replace}`,
+      );
+    }
+    throw new CliError(
+      `${option} ${dir} cannot be written: expected ${error.expected}, received ${error.received}`,
+    );
   }
 }

@@ -15,6 +15,9 @@
  *   new one, never a mix (the loaders of @lxmls/gpt and @lxmls/bert call it, and {@link checkFolderCommit}).
  * - {@link checkOutputFolder}: an output folder checked before any work (a path inside a file, on `/proc`,
  *   `/sys` or `/dev`, or read-only is refused), so that a long training run does not end in a lost model.
+ *
+ * A little over 500 lines, most of it TSDoc: the five functions share the folder layout (the sibling names,
+ * the marker) and are read together when one of them changes.
  */
 
 import { LxmlsHubError } from './errors.js';

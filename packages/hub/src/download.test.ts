@@ -2,6 +2,8 @@
 // every failure mode of issue 17 (endless body, gzip bomb, slow drip, silent server, redirects to other hosts
 // and to 169.254.169.254, credentials in the URL, truncated body, HTML as config.json) and the cache that heals.
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -132,6 +134,21 @@ describe('fetchFile downloads', () => {
     expect(server.requests.length - before).toBe(3); // the first try and 2 retries
     expect(warnings.map((w) => w.code)).toEqual(['RETRY', 'RETRY']);
     expect(await filesUnder(cacheDir)).toEqual([]);
+  });
+
+  test('fetchFile(a refused connection) is DOWNLOAD_FAILED at once, without retries', async () => {
+    const warnings: HubWarning[] = [];
+    // a port that was just closed refuses the connection, as a machine without network does
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await rejection(
+      fetchFile(`http://127.0.0.1:${port}/config.json`, { cacheDir, onWarning: (w) => warnings.push(w) }),
+    );
+    expect(error.code).toBe('DOWNLOAD_FAILED');
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(warnings).toEqual([]);
   });
 
   test('fetchFile(HTTP 503 once) succeeds on the retry', async () => {

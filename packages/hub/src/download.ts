@@ -11,14 +11,20 @@
  *   private or link-local addresses, never https → http), at most `maxRedirects`.
  * - **Credentials**: `user:pass@` in a URL becomes a Basic `Authorization` header for that origin only, a
  *   `token` (or `$HF_TOKEN`) a Bearer header for the start origin only; messages never show them.
- * - **Retries**: HTTP 408/429/5xx and broken connections are tried again (`retries`, with a doubling
- *   `retryDelayMs`); a 404, a refused redirect, a limit or an invalid file are not.
+ * - **Retries**: HTTP 408/429/5xx and broken connections (reset, timed out) are tried again (`retries`, with
+ *   a doubling `retryDelayMs`); a 404, a refused connection, an unknown host, a refused redirect, a limit or
+ *   an invalid file are not.
  * - **Validation**: the body must match `Content-Length` (and the hub's `X-Linked-Size`), and pass
  *   {@link fileProblem}, before it is committed to the cache; a cached file is validated before use and moved
  *   aside when bad (`onWarning` says so, naming the cached path), then fetched again unless offline.
  *
  * The progress events follow transformers.js's `progress_callback` (file, loaded, total).
  * (Moved here from @lxmls/gpt's `checkpoint/download.ts` and extended, issues 13 and 17.)
+ *
+ * Over 500 lines on purpose: one download is one sequence (request, redirects, status, sizes, body, validation,
+ * commit) whose steps share its timers, its abort controller and its cache writer; split into files, they
+ * would pass a dozen values around. The redirect rules (network.ts), the cache (cache.ts) and the file checks
+ * (validate.ts) are apart.
  */
 
 import { type CacheWriter, type FileCache, selectCache } from './cache.js';
@@ -419,16 +425,16 @@ async function downloadOnce(ctx: Context, cache: FileCache | null): Promise<Uint
       } catch (error) {
         rethrowIfAborted(userSignal);
         if (timedOut !== null) throw timeoutError(0);
-        throw new Transient(
-          new LxmlsHubError('DOWNLOAD_FAILED', `could not fetch ${file}`, {
-            fn,
-            argument: 'url',
-            expected: `a response from ${url}`,
-            received: `a network error (${networkReason(error)})`,
-            url,
-            cause: error,
-          }),
-        );
+        const failed = new LxmlsHubError('DOWNLOAD_FAILED', `could not fetch ${file}`, {
+          fn,
+          argument: 'url',
+          expected: `a response from ${url}`,
+          received: `a network error (${networkReason(error)})`,
+          url,
+          cause: error,
+        });
+        // a connection that broke may work the next time; one refused, or a name that does not resolve, will not
+        throw TRANSIENT_NETWORK.has(networkCode(error) ?? '') ? new Transient(failed) : failed;
       }
       const size = response.headers.get('x-linked-size');
       if (size !== null && /^\d+$/.test(size.trim())) linkedSize = Number(size.trim());
@@ -654,12 +660,29 @@ async function downloadOnce(ctx: Context, cache: FileCache | null): Promise<Uint
   }
 }
 
+/** The network errors that a retry may cure (a connection reset or timed out, a DNS server that failed). */
+const TRANSIENT_NETWORK = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** The system error code under `fetch`'s `TypeError('fetch failed')` (Node), if any. */
+function networkCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
 /** The reason of a network error, from `fetch`'s `TypeError('fetch failed')` and its cause. */
 function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const cause = (error as { cause?: { message?: unknown } } | null)?.cause;
+  const detail = networkCode(error) ?? (typeof cause?.message === 'string' ? cause.message : undefined);
   const message = (error as Error)?.message ?? String(error);
-  return code === undefined ? message : `${message}: ${code}`;
+  return detail === undefined ? message : `${message}: ${detail}`;
 }
 
 /**

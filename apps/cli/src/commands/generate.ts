@@ -21,7 +21,7 @@ import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { asCliError, loadModel, resolveModelSource } from '../load-model.js';
+import { asCliError, loadModel, REFRESH_OPTION, resolveModelSource } from '../load-model.js';
 import { loadFolderTokenizer } from '../text-tokenizer.js';
 
 /** How many tokens `--mode sample` samples from when no sampling option is given (the toolkit's `top_k=100`). */
@@ -124,6 +124,7 @@ when stderr is a terminal. A folder that exists wins over a hub id of the same n
       help: 'sample (default): model.prompt: every sample draws its own tokens.\ntopk: model.prompt_topK: the N most likely first tokens, each continued greedily (deterministic). It takes none of --greedy, --top-k, --top-p, --temperature, --seed.',
     },
     backend: BACKEND_OPTION,
+    refresh: REFRESH_OPTION,
     json: {
       type: 'flag',
       help: `Print one JSON line instead of the texts:
@@ -165,7 +166,7 @@ a prompt whose token ids the model's vocabulary does not have.`,
         : undefined;
     const source = o.model;
     await chooseBackend(o.backend);
-    const model = await loadModel(source, io.stderr);
+    const model = await loadModel(source, io.stderr, { refresh: o.refresh });
     try {
       const V = model.config.vocabSize;
       // a folder with its own tokenizer.json (lxmls train text --out DIR) is read and written with it

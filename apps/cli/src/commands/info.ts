@@ -9,7 +9,7 @@
 import { formatConfig } from '@lxmls/gpt';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
-import { loadModel } from '../load-model.js';
+import { loadModel, REFRESH_OPTION } from '../load-model.js';
 
 /**
  * `lxmls info`: see its help (`lxmls help info`).
@@ -17,7 +17,7 @@ import { loadModel } from '../load-model.js';
  * @example
  * ```ts
  * import { infoCommand } from './commands/info.js';
- * console.log(infoCommand.name, infoCommand.optionNames); // → info [ 'model', 'backend', 'json' ]
+ * console.log(infoCommand.name, infoCommand.optionNames); // → info [ 'model', 'backend', 'refresh', 'json' ]
  * ```
  */
 export const infoCommand = defineCommand({
@@ -45,6 +45,7 @@ GPT.from_pretrained sets it, and None for any other checkpoint (its sizes are n_
       help: 'The checkpoint (required).',
     },
     backend: BACKEND_OPTION,
+    refresh: REFRESH_OPTION,
     json: {
       type: 'flag',
       help: `Print one JSON line instead:
@@ -61,7 +62,7 @@ corrupt model.safetensors, a config.json that does not fit the weights (the key 
   examples: ['lxmls info --model gpt2', 'lxmls info --model ./my-gpt2 --json'],
   run: async (o, _positionals, { io, out }) => {
     await chooseBackend(o.backend);
-    const model = await loadModel(o.model, io.stderr);
+    const model = await loadModel(o.model, io.stderr, { refresh: o.refresh });
     try {
       if (o.json) {
         const record = {

@@ -85,7 +85,12 @@ describe('lxmls train', () => {
     expect(lines[5]).toMatch(/^loss \(nats per label\) +\d\.\d{4} +0\.2445 +0\.2502$/);
     expect(lines[6]).toMatch(/^label accuracy +\d+\.\d\d% +85\.36% +84\.90%$/);
     expect(lines[8]).toMatch(/^sequence accuracy \(Viterbi\) +46\.54% +45\.84%$/);
-    expect(readdirSync(dir).sort()).toEqual(['config.json', 'lxmls.json', 'model.safetensors']);
+    expect(readdirSync(dir).sort()).toEqual([
+      '.lxmls-commit.json',
+      'config.json',
+      'lxmls.json',
+      'model.safetensors',
+    ]);
     const info = JSON.parse(readFileSync(join(dir, 'lxmls.json'), 'utf8'));
     expect(info).toMatchObject({
       task: 'weather',
@@ -168,7 +173,12 @@ describe('lxmls train', () => {
     expect(result.vocabSize).toBeGreaterThan(256);
     expect(result.vocabSize).toBeLessThanOrEqual(280);
     expect(result.valLoss).toBeLessThan(Math.log(result.vocabSize));
-    expect(readdirSync(dir).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json']);
+    expect(readdirSync(dir).sort()).toEqual([
+      '.lxmls-commit.json',
+      'config.json',
+      'model.safetensors',
+      'tokenizer.json',
+    ]);
 
     const generated = await runCli([
       'generate',

@@ -10,7 +10,6 @@ import { GPT } from '@lxmls/gpt';
 import { FIXED_PROBA, type WeatherProba } from '@lxmls/weather-data';
 import { CliError } from '../errors.js';
 import { asCliError, resolveModelSource } from '../load-model.js';
-import { writeFileAtomic } from '../write-file.js';
 
 /** The file beside the checkpoint that says what task the model does. */
 export const TASK_FILE = 'lxmls.json';
@@ -28,12 +27,13 @@ export interface WeatherTaskInfo {
 }
 
 /**
- * Saves a trained weather model into `dir`: `config.json`, `model.safetensors` and `lxmls.json`, each written
- * to a temporary file then renamed.
+ * Saves a trained weather model into `dir`: `config.json`, `model.safetensors` and `lxmls.json`, the whole
+ * folder written atomically (@lxmls/hub's `writeFolderAtomic`, through `model.save`).
  *
  * @param dir - The folder (created if needed).
  * @param model - The trained GPT.
  * @param info - The task file's content.
+ * @param options - `overwrite` (default true): replace a model folder that exists.
  * @example
  * ```ts
  * import { mkdtempSync, readdirSync } from 'node:fs';
@@ -46,17 +46,23 @@ export interface WeatherTaskInfo {
  * const dir = join(mkdtempSync(join(tmpdir(), 'lxmls-')), 'w');
  * const model = new GPT(weatherModelConfig(), { init: 'lcg' });
  * await saveWeatherModel(dir, model, { task: 'weather', proba: FIXED_PROBA, attention: 'separate' });
- * console.log(readdirSync(dir).sort()); // → [ 'config.json', 'lxmls.json', 'model.safetensors' ]
+ * console.log(readdirSync(dir).sort()); // → [ '.lxmls-commit.json', 'config.json', 'lxmls.json', 'model.safetensors' ]
  * model.dispose();
  * ```
  */
-export async function saveWeatherModel(dir: string, model: GPT, info: WeatherTaskInfo): Promise<void> {
+export async function saveWeatherModel(
+  dir: string,
+  model: GPT,
+  info: WeatherTaskInfo,
+  options: { overwrite?: boolean } = {},
+): Promise<void> {
   try {
-    await model.save(dir);
+    // one atomic folder (a commit marker, nothing of an earlier model kept): the task file with the weights
+    const extraFiles = { [TASK_FILE]: `${JSON.stringify(info, null, 2)}\n` };
+    await model.save(dir, { extraFiles, overwrite: options.overwrite ?? true });
   } catch (error) {
     throw asCliError(error, dir);
   }
-  await writeFileAtomic(join(dir, TASK_FILE), `${JSON.stringify(info, null, 2)}\n`, '--out');
 }
 
 /**
