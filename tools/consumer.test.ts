@@ -1,0 +1,406 @@
+// The packages as a user outside this repository gets them (issue 14, "consumer tests"): every published
+// package of packages/* is packed once with `pnpm pack` (workspace:^ becomes a version, `files` decides what
+// ships), and the tarballs are installed with `npm install --offline` (no network: each @lxmls dependency
+// comes from its own tarball) into fresh temporary projects:
+// - @lxmls/bpe alone, and @lxmls/tensor with @lxmls/nn, each with only what it depends on;
+// - every package whose dependencies are all @lxmls packages, together.
+// In them: the ES module entry of every `exports` subpath; CommonJS `require` of the same (Node ≥ 20.19 loads
+// ES modules from `require`; before that Node says ERR_REQUIRE_ESM); every source map's sources inside the
+// package; the READMEs' ```ts examples as a consumer's files under strict `tsc` with `moduleResolution`
+// `nodenext` and `bundler`, against the published `.d.ts`; and a tokenizer app bundled with esbuild and with
+// Vite, each with default settings, run in headless Chromium (skipped without Chromium, as every browser test).
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { findChromium, launchChromium, serveStatic } from './browser.js';
+import { extractMarkdownExamples } from './examples.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  packageManager: string;
+};
+
+interface Manifest {
+  name: string;
+  version: string;
+  private?: boolean;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  exports?: Record<string, unknown>;
+}
+
+/** The published packages: packages/* whose package.json is not private. */
+const packages = readdirSync(join(root, 'packages'))
+  .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
+  .map((dir) => ({
+    dir,
+    manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest,
+  }))
+  .filter(({ manifest }) => !manifest.private);
+const byName = new Map(packages.map((p) => [p.manifest.name, p]));
+
+/** Peers needed only by a subpath that a consumer imports on purpose (`@lxmls/tensor/testing` runs in vitest). */
+const SUBPATH_PEERS = new Set(['vitest']);
+
+/**
+ * `name` and its @lxmls dependencies (and peers), transitively; `external` collects the others, peers included:
+ * @lxmls/backend-tfjs's declarations import @tensorflow/tfjs-core, so its users install that too.
+ */
+function closure(name: string, external = new Set<string>(), seen = new Set<string>()): Set<string> {
+  if (seen.has(name)) return seen;
+  seen.add(name);
+  const { dependencies = {}, peerDependencies = {} } = byName.get(name)!.manifest;
+  for (const dep of [...Object.keys(dependencies), ...Object.keys(peerDependencies)]) {
+    if (byName.has(dep)) closure(dep, external, seen);
+    else if (!SUBPATH_PEERS.has(dep)) external.add(dep);
+  }
+  return seen;
+}
+
+/**
+ * Packages whose every runtime dependency is an @lxmls package (installable with no registry at all); the others
+ * (@lxmls/course needs sucrase, @lxmls/backend-tfjs TensorFlow.js) are left to a test with a registry.
+ */
+const selfContained = packages
+  .map((p) => p.manifest.name)
+  .filter((name) => {
+    const external = new Set<string>();
+    closure(name, external);
+    return external.size === 0;
+  });
+
+/** The import specifiers of a package's `exports` (`@lxmls/tensor`, `@lxmls/tensor/testing`, …). */
+function specifiers(name: string): string[] {
+  const exports = byName.get(name)!.manifest.exports ?? { '.': '' };
+  return Object.keys(exports)
+    .filter((key) => key !== './package.json' && !key.includes('*'))
+    .map((key) => (key === '.' ? name : `${name}/${key.slice(2)}`));
+}
+
+/** Subpaths that need a test runner (`@lxmls/tensor/testing` imports vitest, an optional peer). */
+const NEEDS_PEER = new Set(['@lxmls/tensor/testing']);
+
+/** The pnpm of this repository: the one running the tests, else `npx --offline pnpm@<packageManager>`. */
+function pnpm(args: string[], cwd: string): string {
+  const execPath = process.env.npm_execpath;
+  const [command, ...prefix] =
+    execPath && /pnpm/.test(execPath)
+      ? [process.execPath, execPath]
+      : ['npx', '--offline', rootPackage.packageManager.split('+')[0]!];
+  return execFileSync(command!, [...prefix, ...args], { cwd, encoding: 'utf8', stdio: 'pipe' });
+}
+
+/** Runs a command, and on failure throws its output (not the whole error object). */
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: 'pipe', env });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`.slice(0, 6000));
+  }
+}
+
+/** Every file under `dir`, paths relative to it. */
+function filesUnder(dir: string, sub = ''): string[] {
+  return readdirSync(join(dir, sub)).flatMap((name) => {
+    const path = sub ? `${sub}/${name}` : name;
+    return statSync(join(dir, path)).isDirectory() ? filesUnder(dir, path) : [path];
+  });
+}
+
+/** An ES module of a package installed for `from` (Vite, from apps/docs). */
+async function importFrom(name: string, from: string): Promise<Record<string, unknown>> {
+  const require = createRequire(from);
+  const pkgFile = require.resolve(`${name}/package.json`);
+  const pkg = require(pkgFile) as { exports: { '.': string | { import?: string | { default?: string } } } };
+  const entry = pkg.exports['.'];
+  const file = typeof entry === 'string' ? entry : entry.import;
+  const path = typeof file === 'string' ? file : file?.default;
+  return import(pathToFileURL(join(dirname(pkgFile), path!)).href);
+}
+
+describe('the packed packages in a fresh project', { timeout: 180_000 }, () => {
+  let dir: string;
+  const tarballs = new Map<string, string>();
+  /** The projects made so far, by name: their folder. */
+  const projects = new Map<string, string>();
+
+  /** A fresh project at `dir/<name>` with `names` (and their @lxmls dependencies) installed from the tarballs. */
+  function project(name: string, names: string[]): string {
+    const at = join(dir, name);
+    mkdirSync(at);
+    writeFileSync(join(at, 'package.json'), `${JSON.stringify({ name, private: true, type: 'module' })}\n`);
+    const all = new Set(names.flatMap((n) => [...closure(n)]));
+    run(
+      'npm',
+      [
+        'install',
+        '--offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        ...[...all].map((n) => tarballs.get(n)!),
+      ],
+      at,
+    );
+    projects.set(name, at);
+    return at;
+  }
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lxmls-consumer-'));
+    for (const { dir: pkgDir, manifest } of packages) {
+      if (!existsSync(join(root, 'packages', pkgDir, 'dist'))) {
+        throw new Error(`packages/${pkgDir}/dist is missing: run npx tsc --build first`);
+      }
+      tarballs.set(
+        manifest.name,
+        join(dir, `${manifest.name.slice(1).replace('/', '-')}-${manifest.version}.tgz`),
+      );
+    }
+    pnpm(
+      ['-r', ...packages.flatMap((p) => ['--filter', p.manifest.name]), 'pack', '--pack-destination', dir],
+      root,
+    );
+  }, 120_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('pnpm pack writes one tarball per published package, with no workspace: range left', () => {
+    for (const [name, file] of tarballs) {
+      expect(existsSync(file), name).toBe(true);
+      const manifest = run('tar', ['-xzOf', file, 'package/package.json'], dir);
+      expect(manifest, name).not.toContain('workspace:');
+    }
+  });
+
+  describe.each([
+    ['@lxmls/bpe alone', 'bpe', ['@lxmls/bpe']],
+    ['@lxmls/tensor and @lxmls/nn', 'tensor-nn', ['@lxmls/tensor', '@lxmls/nn']],
+    ['every self-contained package', 'all', selfContained],
+  ])('%s', (_, name, wanted) => {
+    let at: string;
+    let installed: string[];
+    beforeAll(() => {
+      at = project(name, wanted);
+      installed = [...new Set(wanted.flatMap((n) => [...closure(n)]))].sort();
+    }, 120_000);
+
+    test('npm install --offline installs exactly the package and its @lxmls dependencies', () => {
+      const present = readdirSync(join(at, 'node_modules/@lxmls')).map((n) => `@lxmls/${n}`);
+      expect(present.sort()).toEqual(installed);
+    });
+
+    test('import of every exports subpath (ESM)', () => {
+      const specs = installed.flatMap(specifiers).filter((s) => !NEEDS_PEER.has(s));
+      writeFileSync(
+        join(at, 'esm.mjs'),
+        `const specs = ${JSON.stringify(specs)};
+const out = {};
+for (const s of specs) out[s] = Object.keys(await import(s)).length;
+console.log(JSON.stringify(out));
+`,
+      );
+      const counts = JSON.parse(run(process.execPath, ['esm.mjs'], at)) as Record<string, number>;
+      expect(Object.keys(counts)).toEqual(specs);
+      // a main entry exports the API; a subpath may be for its side effect (`@lxmls/backend-wasm/register`)
+      for (const n of installed) expect(counts[n], `${n} exports something`).toBeGreaterThan(0);
+    });
+
+    test('require of every exports subpath (CommonJS, through require(esm) on Node ≥ 20.19)', () => {
+      const specs = installed.flatMap(specifiers).filter((s) => !NEEDS_PEER.has(s));
+      writeFileSync(
+        join(at, 'cjs.cjs'),
+        `const out = {};
+for (const s of ${JSON.stringify(specs)}) out[s] = Object.keys(require(s)).length;
+console.log(JSON.stringify(out));
+`,
+      );
+      const counts = JSON.parse(run(process.execPath, ['cjs.cjs'], at)) as Record<string, number>;
+      expect(Object.keys(counts)).toEqual(specs);
+      for (const n of installed) expect(counts[n], `${n} from require`).toBeGreaterThan(0);
+      // Without require(esm) (Node < 20.19, or the flag off), Node's own error names the way out.
+      let code: string | undefined;
+      try {
+        execFileSync(process.execPath, ['--no-experimental-require-module', 'cjs.cjs'], {
+          cwd: at,
+          stdio: 'pipe',
+        });
+      } catch (error) {
+        code = /ERR_REQUIRE_ESM/.exec(String((error as { stderr?: Buffer }).stderr))?.[0];
+      }
+      expect(code).toBe('ERR_REQUIRE_ESM');
+    });
+
+    test('every source map of the installed packages points at files the package ships', () => {
+      const missing: string[] = [];
+      for (const n of installed) {
+        const pkgDir = join(at, 'node_modules', n);
+        for (const file of filesUnder(pkgDir).filter((f) => f.endsWith('.map'))) {
+          const map = JSON.parse(readFileSync(join(pkgDir, file), 'utf8')) as {
+            sources: string[];
+            sourceRoot?: string;
+          };
+          for (const source of map.sources) {
+            const path = resolve(pkgDir, dirname(file), map.sourceRoot ?? '', source);
+            // a source the repository no longer has is a stale output of an old build (tsc --build never
+            // deletes those); a fresh clone has none, so only sources the package leaves out count here
+            const inRepo = join(root, 'packages', byName.get(n)!.dir, relative(pkgDir, path));
+            if (!existsSync(path) && existsSync(inRepo))
+              missing.push(`${n}/${file} → ${relative(pkgDir, path)}`);
+          }
+        }
+      }
+      expect(missing.slice(0, 20), `${missing.length} sources missing`).toEqual([]);
+    });
+  });
+
+  // the two run side by side; `bundler` with skipLibCheck, as Vite's templates set it, `nodenext` without it, so
+  // that the published .d.ts files themselves are checked too
+  test.concurrent.for(['nodenext', 'bundler'])(
+    'every self-contained package: the READMEs’ examples type-check under strict tsc (%s)',
+    async (resolution, { expect }) => {
+      const at = projects.get('all')!;
+      const installed = selfContained.flatMap((n) => [...closure(n)]).filter((n, i, a) => a.indexOf(n) === i);
+      // the examples run in Node (console, node:fs): the consumer has @types/node, as any Node project
+      const types = join(at, 'node_modules/@types/node');
+      if (!existsSync(types)) {
+        mkdirSync(dirname(types), { recursive: true });
+        symlinkSync(
+          dirname(createRequire(join(root, 'package.json')).resolve('@types/node/package.json')),
+          types,
+        );
+      }
+      const srcDir = join(at, `src-${resolution}`);
+      mkdirSync(srcDir, { recursive: true });
+      const files: string[] = [];
+      for (const n of installed) {
+        const readme = join(at, 'node_modules', n, 'README.md');
+        if (!existsSync(readme)) continue;
+        for (const example of extractMarkdownExamples(readme, join(at, 'node_modules'))) {
+          const file = `${example.where.replace(/[^a-z0-9]+/gi, '_')}.ts`;
+          writeFileSync(join(srcDir, file), `// ${example.where}\n${example.code}\nexport {};\n`);
+          files.push(file);
+        }
+      }
+      writeFileSync(
+        join(at, `tsconfig.${resolution}.json`),
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            skipLibCheck: resolution === 'bundler',
+            target: 'ES2022',
+            lib: ['ES2023', 'DOM'],
+            types: ['node'],
+            ...(resolution === 'nodenext'
+              ? { module: 'NodeNext', moduleResolution: 'NodeNext' }
+              : { module: 'ESNext', moduleResolution: 'Bundler' }),
+          },
+          include: [`src-${resolution}`],
+        }),
+      );
+      const tsc = join(
+        dirname(createRequire(join(root, 'package.json')).resolve('typescript/package.json')),
+        'bin/tsc',
+      );
+      expect(files.length).toBeGreaterThan(0);
+      try {
+        await promisify(execFile)(
+          process.execPath,
+          [tsc, '-p', `tsconfig.${resolution}.json`, '--pretty', 'false'],
+          {
+            cwd: at,
+          },
+        );
+      } catch (error) {
+        const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+        throw new Error(`tsc (${resolution}) failed:\n${stdout ?? ''}${stderr ?? ''}`.slice(0, 6000));
+      }
+    },
+  );
+
+  describe('@lxmls/bpe in a browser bundle (headless Chromium)', () => {
+    const chromium = findChromium();
+    let browser: Browser | undefined;
+    let at: string;
+    const APP = `import { BPETokenizer } from '@lxmls/bpe';
+const tokenizer = new BPETokenizer();
+const ids = tokenizer.encode('Hello, my name is');
+document.title = JSON.stringify({ ids, text: tokenizer.decode(ids) });
+`;
+    const EXPECTED = { ids: [15496, 11, 616, 1438, 318], text: 'Hello, my name is' };
+
+    beforeAll(async () => {
+      at = project('bpe-browser', ['@lxmls/bpe']);
+      writeFileSync(join(at, 'main.js'), APP);
+      writeFileSync(
+        join(at, 'index.html'),
+        '<!doctype html><script type="module" src="/main.js"></script>\n',
+      );
+      if (chromium) browser = await launchChromium(chromium);
+    }, 120_000);
+
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    /** Opens `page` of a static folder in Chromium and returns what the app wrote into the title. */
+    async function runInChromium(folder: string, page: string, html?: string): Promise<unknown> {
+      const { url, server } = await serveStatic(folder, html ? { [`/${page}`]: html } : {});
+      try {
+        const tab = await browser!.newPage();
+        const errors: string[] = [];
+        tab.on('pageerror', (e) => errors.push(String(e)));
+        await tab.goto(`${url}/${page}`);
+        await tab.waitForFunction(() => document.title.startsWith('{'), undefined, { timeout: 20_000 });
+        expect(errors).toEqual([]);
+        return JSON.parse(await tab.title());
+      } finally {
+        server.close();
+      }
+    }
+
+    test.skipIf(!chromium)('esbuild --bundle --minify (defaults otherwise) runs BPETokenizer', async () => {
+      const esbuild = join(root, 'node_modules/.bin/esbuild');
+      run(
+        esbuild,
+        ['main.js', '--bundle', '--minify', '--outfile=esbuild-out/app.js', '--log-level=warning'],
+        at,
+      );
+      const html = '<!doctype html><meta charset="utf-8"><script src="app.js"></script>\n';
+      expect(await runInChromium(join(at, 'esbuild-out'), 'index.html', html)).toEqual(EXPECTED);
+    });
+
+    test.skipIf(!chromium)('vite build (no config) runs BPETokenizer', async () => {
+      const { build } = (await importFrom('vite', join(root, 'apps/docs/package.json'))) as {
+        build: (config: Record<string, unknown>) => Promise<unknown>;
+      };
+      await build({
+        root: at,
+        configFile: false,
+        logLevel: 'silent',
+        build: { outDir: join(at, 'vite-out') },
+      });
+      expect(await runInChromium(join(at, 'vite-out'), 'index.html')).toEqual(EXPECTED);
+    });
+  });
+});
