@@ -151,6 +151,17 @@ describe('fetchFile downloads', () => {
     expect(warnings).toEqual([]);
   });
 
+  test('fetchFile checks the SHA-256 the hub announces in X-Linked-Etag', async () => {
+    const bytes = await fetchFile(`${server.url}/linked/good/model.safetensors`, { cacheDir });
+    expect(bytes.byteLength).toBe(4068);
+    const error = await rejection(
+      fetchFile(`${server.url}/linked/bad/model.safetensors`, { cacheDir, ...fast }),
+    );
+    expect(error.code).toBe('INVALID_FILE');
+    expect(error.message).toContain("model.safetensors does not match the hub's checksum");
+    expect((await filesUnder(cacheDir)).filter((f) => f.includes('bad'))).toEqual([]);
+  });
+
   test('fetchFile(HTTP 503 once) succeeds on the retry', async () => {
     server.files.set('busy.json', '{"ok": true}');
     const bytes = await fetchFile(`${server.url}/flaky/busy.json`, { cacheDir, ...fast });

@@ -14,7 +14,8 @@
  * - **Retries**: HTTP 408/429/5xx and broken connections (reset, timed out) are tried again (`retries`, with
  *   a doubling `retryDelayMs`); a 404, a refused connection, an unknown host, a refused redirect, a limit or
  *   an invalid file are not.
- * - **Validation**: the body must match `Content-Length` (and the hub's `X-Linked-Size`), and pass
+ * - **Validation**: the body must match `Content-Length` (and the hub's `X-Linked-Size` and, for its large
+ *   files, the SHA-256 of `X-Linked-Etag`), and pass
  *   {@link fileProblem}, before it is committed to the cache; a cached file is validated before use and moved
  *   aside when bad (`onWarning` says so, naming the cached path), then fetched again unless offline.
  *
@@ -391,6 +392,7 @@ async function downloadOnce(ctx: Context, cache: FileCache | null): Promise<Uint
   try {
     let response: Response;
     let linkedSize: number | null = null;
+    let linkedSha256: string | null = null; // the hub's X-Linked-Etag of a large (LFS) file: its SHA-256
     let current: URL;
     try {
       current = new URL(url, typeof location === 'undefined' ? undefined : location.href);
@@ -438,6 +440,8 @@ async function downloadOnce(ctx: Context, cache: FileCache | null): Promise<Uint
       }
       const size = response.headers.get('x-linked-size');
       if (size !== null && /^\d+$/.test(size.trim())) linkedSize = Number(size.trim());
+      const etag = /^(?:W\/)?"?([0-9a-f]{64})"?$/i.exec(response.headers.get('x-linked-etag')?.trim() ?? '');
+      if (etag) linkedSha256 = etag[1]!.toLowerCase();
       const isRedirect = [301, 302, 303, 307, 308].includes(response.status);
       if (manual && isRedirect) {
         await response.body?.cancel().catch(() => undefined);
@@ -633,6 +637,21 @@ async function downloadOnce(ctx: Context, cache: FileCache | null): Promise<Uint
       for (const chunk of chunks) {
         bytes.set(chunk, offset);
         offset += chunk.byteLength;
+      }
+    }
+    if (linkedSha256 !== null && options.validate !== false) {
+      const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+      const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+      if (hex !== linkedSha256) {
+        throw new Transient(
+          new LxmlsHubError('INVALID_FILE', `${file} does not match the hub's checksum`, {
+            fn,
+            argument: 'url',
+            expected: `SHA-256 ${linkedSha256} (X-Linked-Etag) from ${url}`,
+            received: `SHA-256 ${hex}`,
+            url,
+          }),
+        );
       }
     }
     const problem = options.validate === false ? null : fileProblem(file, bytes);

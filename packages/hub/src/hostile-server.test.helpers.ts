@@ -1,6 +1,7 @@
 // A real HTTP server on 127.0.0.1 for the download tests: well-behaved routes and the hostile ones of issue 17
 // (endless, gzip bomb, slow drip, silent, redirects to other hosts and to 169.254.169.254, truncated, HTML as
 // JSON, flaky, credentials). Every request is recorded with its Authorization header.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -119,6 +120,20 @@ export async function startHostileServer(): Promise<HostileServer> {
       case 'auth':
         if (req.headers.authorization === undefined) return send('no', 401);
         return send(files.get(rest) ?? '{}');
+      case 'linked': {
+        // as the hub serves a large file: X-Linked-Size and X-Linked-Etag (its SHA-256); /linked/bad lies
+        const body = Buffer.from(files.get('model.safetensors') ?? '');
+        const sha = createHash('sha256')
+          .update(rest.startsWith('bad') ? 'other' : body)
+          .digest('hex');
+        res.writeHead(200, {
+          'content-length': String(body.byteLength),
+          'x-linked-size': String(body.byteLength),
+          'x-linked-etag': `"${sha}"`,
+        });
+        res.end(body);
+        return;
+      }
       case 'huge':
         res.writeHead(200, { 'content-length': String(5e9) });
         res.write(Buffer.alloc(1024));
