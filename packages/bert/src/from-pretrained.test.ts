@@ -146,3 +146,34 @@ describe('BERT from a broken folder', () => {
     await rm(dir, { recursive: true });
   });
 });
+
+describe('BERT config checked against the weights before allocating', () => {
+  test.each([
+    ['hidden_size', 60000, 'hidden_size 48, as embeddings.word_embeddings.weight is [30522, 48]'],
+    ['vocab_size', 2 ** 31, 'vocab_size 30522, as embeddings.word_embeddings.weight is [30522, 48]'],
+    ['max_position_embeddings', 1e9, 'max_position_embeddings 64, as embeddings.position_embeddings.weight'],
+    [
+      'num_hidden_layers',
+      10000,
+      'num_hidden_layers 3, as the weights hold encoder.layer.0 to encoder.layer.2',
+    ],
+    ['intermediate_size', 1e8, 'intermediate_size 96, as encoder.layer.0.intermediate.dense.weight'],
+  ])(
+    'loadBert(folder with %s %d in config.json) is INVALID_CONFIG naming the field, before building the model',
+    async (field, value, expected) => {
+      const dir = await mkdtemp(join(tmpdir(), 'lxmls-bert-config-'));
+      for (const f of FILES) await copyFile(join(FIXTURE, f), join(dir, f));
+      const config = JSON.parse(await readFile(join(FIXTURE, 'config.json'), 'utf8'));
+      await writeFile(
+        join(dir, 'config.json'),
+        JSON.stringify({ ...config, [field]: value, num_attention_heads: 1 }),
+      );
+      const e = await rejection(loadBert(dir));
+      expect(e.code).toBe('INVALID_CONFIG');
+      expect(e.message).toContain('config.json does not fit model.safetensors');
+      expect(e.message).toContain(`Expected ${expected}`);
+      expect(e.message).toContain(`received ${field} ${value}`);
+      await rm(dir, { recursive: true });
+    },
+  );
+});

@@ -17,6 +17,7 @@ export {
   bertConfig,
   bertConfigFromJson,
 } from './config.js';
+export { checkBertConfigAgainstWeights } from './config-check.js';
 export { BertEmbeddings } from './embeddings.js';
 export { BertEncoder, type BertEncoderOutput, BertPooler } from './encoder.js';
 export { type BertErrorCode, type BertErrorDetails, LxmlsBertError } from './errors.js';

@@ -12,6 +12,7 @@
 import { folderSource, type ModelSource, openSource, type SourceOptions } from '@lxmls/hub';
 import { readSafetensors } from '@lxmls/nn';
 import { type BertConfig, bertConfigFromJson } from './config.js';
+import { checkBertConfigAgainstWeights } from './config-check.js';
 import { describe, expectString, LxmlsBertError } from './errors.js';
 import { type BertLoadOptions, BertModel } from './model.js';
 import { BertTokenizer, type BertTokenizerOptions } from './tokenizer.js';
@@ -191,6 +192,8 @@ async function loadFrom(files: ModelSource, options: BertLoadOptions, fn: string
     );
   }
 
+  // the config's sizes against the weights' header, before anything is allocated (issue 17)
+  checkBertConfigAgainstWeights(config, weights, files.location, fn);
   const { tensors } = readSafetensors(weights);
   const model = new BertModel(config, { initWeights: false });
   try {
