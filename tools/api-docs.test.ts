@@ -102,6 +102,11 @@ describe('the API reference (pnpm run docs)', () => {
     expect(report.problems).toEqual([]);
   });
 
+  test('every module is named by its package or entry (`index`, `testing`), never by a path', () => {
+    const titles = pages.filter((p) => p.path.startsWith('modules/')).map((p) => pageTitle(p.html));
+    expect(titles.filter((title) => /^packages\/|\/src\b/.test(title))).toEqual([]);
+  });
+
   test('the output holds no raw Markdown file (media/*.md)', () => {
     const media = existsSync(join(out, 'media')) ? readdirSync(join(out, 'media')) : [];
     expect(media.filter((name) => /\.(md|markdown)$/i.test(name))).toEqual([]);

@@ -6,11 +6,11 @@
 // - a Markdown link to a package's README.md, or to its folder, opens the package's module page (its README is
 //   that page), not a raw copy of the Markdown file under `media/`;
 // - a guide of `docs/` (typedoc.json `projectDocuments`) is named by its first `# heading` (up to a colon),
-//   not by its path.
+//   not by its path; the entry modules of a package with several are named `index`, `testing`, not by path.
 // Plain JavaScript: TypeDoc loads plugins with Node's `import`, before any TypeScript is compiled.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Application, Converter } from 'typedoc';
+import { Application, Converter, ReflectionKind } from 'typedoc';
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -114,6 +114,15 @@ export function load(app) {
       if (reflectionId === undefined || !existsSync(join(path, 'package.json'))) continue;
       const reflection = project.getReflectionById(reflectionId);
       if (reflection) files.registerReflectionPath(join(path, 'README.md').replaceAll('\\', '/'), reflection);
+    }
+    // A package with several entry points (@lxmls/tensor and /testing) has one module per entry, named by its
+    // path from the repository root (basePath): `packages/tensor/src` becomes `index`, `…/src/testing` `testing`.
+    for (const pkg of project.children ?? []) {
+      for (const module of pkg.children ?? []) {
+        if (!module.kindOf(ReflectionKind.Module)) continue;
+        const m = /^packages\/[^/]+\/src(?:\/(.*))?$/.exec(module.name);
+        if (m) module.name = m[1] ?? 'index';
+      }
     }
     for (const doc of project.documents ?? []) {
       const first = doc.content.map((part) => part.text).join('');
