@@ -208,3 +208,23 @@ describe('checkpointFromFiles', () => {
     );
   });
 });
+
+describe('loadCheckpoint checks config.json against the weights before allocating', () => {
+  test.each([[1e7], [2000]])(
+    'loadCheckpoint(folder with n_layer %d) is CHECKPOINT_MISMATCH naming n_layer, at once',
+    async (nLayer) => {
+      const error = await rejection(async () => loadCheckpoint(await folderWith({ n_layer: nLayer })));
+      expect(error.code).toBe('CHECKPOINT_MISMATCH');
+      expect(error.message).toContain(
+        `Expected n_layer 3, as the weights hold transformer.h.0 to transformer.h.2 in ${dir}`,
+      );
+      expect(error.message).toContain(`received n_layer ${nLayer}`);
+    },
+  );
+
+  test('loadCheckpoint(folder with vocab_size 2**31) is CHECKPOINT_MISMATCH naming wte, at once', async () => {
+    const error = await rejection(async () => loadCheckpoint(await folderWith({ vocab_size: 2 ** 31 })));
+    expect(error.code).toBe('CHECKPOINT_MISMATCH');
+    expect(error.message).toContain('wte.weight does not fit the config');
+  });
+});

@@ -170,6 +170,22 @@ function convert(
   } catch (error) {
     return corrupt(error);
   }
+  // far more blocks than the weights hold: said at once, as the expected shapes of checkHfTensorShapes grow
+  // with n_layer (issue 17: n_layer 1e7 over a small checkpoint took 30 s and 2.4 GB before an error); a
+  // near miss is named key by key there
+  let layers = 0;
+  for (const name of shapes.keys()) {
+    const match = /(?:^|\.)h\.(\d+)\./.exec(name);
+    if (match) layers = Math.max(layers, Number(match[1]) + 1);
+  }
+  if (layers > 0 && config.nLayer > layers + 1024) {
+    throw new LxmlsGptError('CHECKPOINT_MISMATCH', 'config.json does not fit model.safetensors', {
+      fn,
+      argument: 'n_layer',
+      expected: `n_layer ${layers}, as the weights hold transformer.h.0 to transformer.h.${layers - 1} in ${location}`,
+      received: `n_layer ${config.nLayer}`,
+    });
+  }
   const stored = checkHfTensorShapes(shapes, config, fn); // before any tensor is allocated
   const tie = hfConfig.tie_word_embeddings !== false;
   if (!tie && !stored.has('lm_head.weight')) {
