@@ -85,6 +85,7 @@ function composeGradient(
   n: number,
   c: number,
 ): Tensor {
+  if (p.kept === 0) return empty(backend, [n, c], 'float32'); // every row ignored: zeros, as js
   const probs = maskedFill(rowSoftmax('softmax', backend, logits2, n, c), p.ignored, 0); // (n, c)
   const onehot = empty(backend, [n * c, 1], 'float32'); // (n·c, 1) zeros
   backend.scatterAdd(
