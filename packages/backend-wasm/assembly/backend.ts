@@ -66,7 +66,7 @@ export function strided4(
 
 // ---------------------------------------------------------------------------------------------- binary
 
-// Op codes shared with src/backend.ts.
+// Op codes shared with src/wasm/elementwise.ts.
 // 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 pow, 6 eq, 7 gt.
 
 @inline
@@ -205,7 +205,7 @@ export function binary4(
 
 // ---------------------------------------------------------------------------------------------- unary
 
-// Op codes shared with src/backend.ts: 0 neg, 1 exp, 2 log, 3 tanh, 4 sqrt, 5 relu.
+// Op codes shared with src/wasm/elementwise.ts: 0 neg, 1 exp, 2 log, 3 tanh, 4 sqrt, 5 relu.
 
 @inline
 function unaryLoop(OP: i32, x: usize, out: usize, n: i32): void {

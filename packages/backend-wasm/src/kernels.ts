@@ -139,7 +139,7 @@ export interface CrossEntropyResult {
   loss: number;
 }
 
-/** @internal The exports of the .wasm (see assembly/*.ts for each formula); used by src/backend.ts. */
+/** @internal The exports of the .wasm (see assembly/*.ts for each formula); used by src/wasm/runtime.ts and the kernel families. */
 export interface KernelExports {
   heapBase(): number;
   matmul(...args: number[]): void;
@@ -416,7 +416,7 @@ export function createWasmKernelsSync(options: WasmKernelsOptions = {}): WasmKer
 }
 
 /**
- * @internal The compiled module (for src/backend.ts), compiled synchronously once per process and build:
+ * @internal The compiled module (for src/wasm/runtime.ts), compiled synchronously once per process and build:
  * the relaxed-SIMD build when `relaxed` and the engine accepts it, else the plain one. Throws `NO_SIMD`
  * where WebAssembly SIMD is missing.
  */

@@ -1,0 +1,172 @@
+/**
+ * The `wasm` backend's elementwise kernels: binary and unary ops with broadcasting, maskedFill and GELU.
+ *
+ * Called by the {@link WasmBackend} methods of the same names (src/backend.ts), each on the backend's
+ * {@link WasmRuntime} (its memory, allocator, WebAssembly exports and threads); the WebAssembly side is
+ * assembly/backend.ts (binary4, unary, the fast GELU), assembly/fused.ts (geluForward, geluBackward) and
+ * assembly/random.ts (maskedFill4) (docs/wasm-kernels.md), with the parts of a split call in
+ * assembly/parts.ts. The `js` reference of each kernel is packages/tensor/src/backends/js/elementwise.ts.
+ */
+
+import type { BinaryOp, UnaryOp } from '@lxmls/tensor';
+import { broadcastIndex, broadcastStrides, stridesOf } from '@lxmls/tensor';
+import type { WasmRuntime, WasmStorage } from './runtime.js';
+import { coalesce, forBlocks4, SPLIT_ELEMENTS } from './runtime.js';
+
+const BINARY_CODE: Record<BinaryOp, number> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  pow: 5,
+  eq: 6,
+  gt: 7,
+};
+
+const BINARY_JS: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: (a, b) => a ** b,
+  maximum: Math.max,
+  eq: (a, b) => (a === b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+};
+
+const UNARY_CODE: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, tanh: 3, sqrt: 4, relu: 5 };
+const UNARY_JS: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  tanh: Math.tanh,
+  sqrt: Math.sqrt,
+  relu: (x) => Math.max(x, 0),
+};
+
+/** The `binary` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
+export function binary(
+  rt: WasmRuntime,
+  op: BinaryOp,
+  a: WasmStorage,
+  aShape: readonly number[],
+  b: WasmStorage,
+  bShape: readonly number[],
+  out: WasmStorage,
+  outShape: readonly number[],
+): void {
+  const n = out.size;
+  if (n === 0) return;
+  if (out.dtype === 'int32' || a.dtype === 'int32') {
+    const f = BINARY_JS[op];
+    const va = rt.view(a);
+    const vb = rt.view(b);
+    const vo = rt.view(out);
+    const ia = broadcastIndex(aShape, outShape);
+    const ib = broadcastIndex(bShape, outShape);
+    for (let i = 0; i < n; i++) vo[i] = f(va[ia[i]!]!, vb[ib[i]!]!);
+    return;
+  }
+  const code = BINARY_CODE[op];
+  const [dims, st] = coalesce(outShape, [
+    broadcastStrides(aShape, outShape),
+    broadcastStrides(bShape, outShape),
+    stridesOf(outShape),
+  ]);
+  forBlocks4(dims, st, (o, d, s) => {
+    const sa = s[0]!;
+    const sb = s[1]!;
+    rt.inParts('binary4Part', d[0]! * d[1]! * d[2]! * d[3]!, SPLIT_ELEMENTS, [
+      code,
+      a.ptr + 4 * o[0]!,
+      b.ptr + 4 * o[1]!,
+      out.ptr + 4 * o[2]!,
+      d[0]!,
+      d[1]!,
+      d[2]!,
+      d[3]!,
+      sa[0]!,
+      sa[1]!,
+      sa[2]!,
+      sa[3]!,
+      sb[0]!,
+      sb[1]!,
+      sb[2]!,
+      sb[3]!,
+    ]);
+  });
+}
+
+/** The `unary` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
+export function unary(rt: WasmRuntime, op: UnaryOp, x: WasmStorage, out: WasmStorage, size: number): void {
+  if (x.dtype === 'int32') {
+    const f = UNARY_JS[op];
+    const vx = rt.view(x);
+    const vo = rt.view(out);
+    for (let i = 0; i < size; i++) vo[i] = f(vx[i]!);
+    return;
+  }
+  rt.w.unary(UNARY_CODE[op], x.ptr, out.ptr, size);
+}
+
+/** The `maskedFill` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
+export function maskedFill(
+  rt: WasmRuntime,
+  x: WasmStorage,
+  shape: readonly number[],
+  mask: WasmStorage,
+  maskShape: readonly number[],
+  value: number,
+  out: WasmStorage,
+): void {
+  if (x.dtype === 'int32' || out.size === 0) {
+    rt.reference.maskedFill(rt.view(x), shape, rt.view(mask), maskShape, value, rt.view(out));
+    return;
+  }
+  const [dims, st] = coalesce(shape, [stridesOf(shape), broadcastStrides(maskShape, shape)]);
+  const w = rt.w;
+  const isFloat = mask.dtype === 'float32' ? 1 : 0;
+  forBlocks4(dims, st, (o, n, s) => {
+    const sx = s[0]!;
+    const sm = s[1]!;
+    w.maskedFill4(
+      x.ptr + 4 * o[0]!,
+      mask.ptr + 4 * o[1]!,
+      out.ptr + 4 * o[0]!,
+      value,
+      isFloat,
+      n[0]!,
+      n[1]!,
+      n[2]!,
+      n[3]!,
+      sx[0]!,
+      sx[1]!,
+      sx[2]!,
+      sx[3]!,
+      sm[0]!,
+      sm[1]!,
+      sm[2]!,
+      sm[3]!,
+    );
+  });
+}
+
+/** The `gelu` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
+export function gelu(rt: WasmRuntime, x: WasmStorage, out: WasmStorage, size: number): void {
+  rt.inParts('geluFastPart', size, SPLIT_ELEMENTS, [x.ptr, out.ptr, size]);
+}
+
+/** The `geluBackward` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
+export function geluBackward(
+  rt: WasmRuntime,
+  x: WasmStorage,
+  dy: WasmStorage,
+  dx: WasmStorage,
+  size: number,
+  y?: WasmStorage,
+): void {
+  // with the forward output, σ(2u) = y / x: a division instead of a second exponential
+  if (y) rt.inParts('geluBackwardFromYPart', size, SPLIT_ELEMENTS, [x.ptr, y.ptr, dy.ptr, dx.ptr, size]);
+  else rt.w.geluBackwardFast(x.ptr, dy.ptr, dx.ptr, size);
+}

@@ -1,0 +1,94 @@
+/**
+ * The `wasm` backend's shape kernels: permute, slice and sliceAssign as strided copies.
+ *
+ * Called by the {@link WasmBackend} methods of the same names (src/backend.ts), each on the backend's
+ * {@link WasmRuntime} (its memory, allocator, WebAssembly exports and threads); the WebAssembly side is
+ * assembly/backend.ts (strided4) (docs/wasm-kernels.md), with the parts of a split call in assembly/parts.ts.
+ * The `js` reference of each kernel is packages/tensor/src/backends/js/shape.ts.
+ */
+
+import { sizeOf, stridesOf } from '@lxmls/tensor';
+import type { WasmRuntime, WasmStorage } from './runtime.js';
+import { coalesce, forBlocks4 } from './runtime.js';
+
+/** dst[block] = src[block] for 4-byte elements, over `dims` with element strides and base offsets. */
+function stridedCopy(
+  rt: WasmRuntime,
+  src: number,
+  dst: number,
+  dims: readonly number[],
+  srcStrides: readonly number[],
+  dstStrides: readonly number[],
+): void {
+  if (sizeOf(dims) === 0) return;
+  const [d, st] = coalesce(dims, [srcStrides, dstStrides]);
+  const w = rt.w;
+  forBlocks4(d, st, (o, n, s) => {
+    const ss = s[0]!;
+    const ds = s[1]!;
+    w.strided4(
+      src + 4 * o[0]!,
+      dst + 4 * o[1]!,
+      n[0]!,
+      n[1]!,
+      n[2]!,
+      n[3]!,
+      ss[0]!,
+      ss[1]!,
+      ss[2]!,
+      ss[3]!,
+      ds[0]!,
+      ds[1]!,
+      ds[2]!,
+      ds[3]!,
+    );
+  });
+}
+
+/** The `permute` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
+export function permute(
+  rt: WasmRuntime,
+  x: WasmStorage,
+  shape: readonly number[],
+  perm: readonly number[],
+  out: WasmStorage,
+): void {
+  const inStrides = stridesOf(shape);
+  const outShape = perm.map((p) => shape[p]!);
+  stridedCopy(
+    rt,
+    x.ptr,
+    out.ptr,
+    outShape,
+    perm.map((p) => inStrides[p]!),
+    stridesOf(outShape),
+  );
+}
+
+/** The `slice` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
+export function slice(
+  rt: WasmRuntime,
+  x: WasmStorage,
+  shape: readonly number[],
+  begin: readonly number[],
+  sizes: readonly number[],
+  out: WasmStorage,
+): void {
+  const strides = stridesOf(shape);
+  const base = begin.reduce((s, b, ax) => s + b * strides[ax]!, 0);
+  stridedCopy(rt, x.ptr + 4 * base, out.ptr, sizes, strides, stridesOf(sizes));
+}
+
+/** The `sliceAssign` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
+export function sliceAssign(
+  rt: WasmRuntime,
+  src: WasmStorage,
+  sizes: readonly number[],
+  out: WasmStorage,
+  shape: readonly number[],
+  begin: readonly number[],
+): void {
+  const strides = stridesOf(shape);
+  const base = begin.reduce((s, b, ax) => s + b * strides[ax]!, 0);
+  stridedCopy(rt, src.ptr, out.ptr + 4 * base, sizes, stridesOf(sizes), strides);
+}
