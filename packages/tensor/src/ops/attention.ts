@@ -26,7 +26,7 @@ import { split } from './slice.js';
 import { softmax } from './softmax.js';
 
 /**
- * Options of {@link scaledDotProductAttention} and {@link selfAttention}.
+ * Options of {@link scaledDotProductAttention} and `selfAttention`.
  *
  * @example
  * ```ts
@@ -88,8 +88,8 @@ export interface AttentionWithWeights {
  * @param options - `causal` (default false), `scale` (default `1/√d`), `dropout` (default 0), `generator`,
  *   `mask`.
  * @returns The attended values `(…, Tq, dv)`.
- * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` naming the shapes (or the mask's); `INVALID_ARGUMENT`
- *   for a dropout outside [0, 1).
+ * @throws `LxmlsTensorError` (@lxmls/tensor) `SHAPE_MISMATCH` naming the shapes (or the mask's);
+ *   `INVALID_ARGUMENT` for a dropout outside [0, 1).
  * @remarks Python: `torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal, scale)`.
  * @example
  * ```ts
@@ -141,7 +141,7 @@ export function scaledDotProductAttention(
  * @param v - Values, `(…, Tk, dv)`.
  * @param options - As for {@link scaledDotProductAttention}.
  * @returns `{ output (…, Tq, dv), weights (…, Tq, Tk) }`.
- * @throws {@link LxmlsTensorError} As {@link scaledDotProductAttention}.
+ * @throws `LxmlsTensorError` (@lxmls/tensor) as {@link scaledDotProductAttention}.
  * @example
  * ```ts
  * import { attentionWithWeights, tensor } from '@lxmls/tensor';
