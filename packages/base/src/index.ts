@@ -33,4 +33,8 @@ export {
   pythonFloat,
   pythonStr,
   snakeCase,
+  type TorchTensor,
+  type TorchValues,
+  torchRepr,
+  torchSizeRepr,
 } from './python.js';

@@ -1,7 +1,6 @@
-// Tests of torchRepr: what PyTorch (torch/_tensor_str.py, default print options) prints for these tensors.
-import { tensor } from '@lxmls/tensor';
+// Tests of torchRepr (python.ts): what PyTorch (torch/_tensor_str.py, default print options) prints for these tensors.
 import { describe, expect, test } from 'vitest';
-import { torchRepr, torchSizeRepr } from './torch-repr.js';
+import { torchRepr, torchSizeRepr } from './index.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -35,14 +34,9 @@ describe('torchRepr', () => {
   });
 
   test('torchRepr of a 2-D and a 3-D tensor nests the rows under "tensor(" with blank lines between matrices', () => {
-    expect(
-      torchRepr(
-        tensor([
-          [1.5, 2],
-          [3, 4],
-        ]),
-      ),
-    ).toBe('tensor([[1.5000, 2.0000],\n        [3.0000, 4.0000]])');
+    expect(torchRepr({ data: [1.5, 2, 3, 4], shape: [2, 2] })).toBe(
+      'tensor([[1.5000, 2.0000],\n        [3.0000, 4.0000]])',
+    );
     expect(torchRepr({ data: range(8), shape: [2, 2, 2] })).toBe(
       'tensor([[[0., 1.],\n         [2., 3.]],\n\n        [[4., 5.],\n         [6., 7.]]])',
     );
@@ -75,8 +69,9 @@ describe('torchRepr', () => {
     );
   });
 
-  test('torchRepr of an int32 @lxmls/tensor prints as torch.int64 (no dtype); int32 values say so', () => {
-    expect(torchRepr(tensor([[1, -20]], undefined, 'int32'))).toBe('tensor([[  1, -20]])');
+  test('torchRepr of an int32 tensor (a Tensor of @lxmls/tensor) prints as torch.int64 (no dtype); int32 values say so', () => {
+    const int32Tensor = { data: () => Int32Array.of(1, -20), shape: [1, 2], dtype: 'int32' };
+    expect(torchRepr(int32Tensor)).toBe('tensor([[  1, -20]])');
     expect(torchRepr({ data: [1, 2], shape: [2], dtype: 'int32' })).toBe('tensor([1, 2], dtype=torch.int32)');
   });
 
