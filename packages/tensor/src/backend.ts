@@ -10,8 +10,16 @@
  * read and write their heads through strided views ({@link AttentionView}), so that one kernel serves every
  * layout of queries, keys and values without a copy.
  *
- * The `js` backend (`backends/js.ts`) is the definition of every kernel below; the conformance suite in
- * `@lxmls/tensor/testing` checks any other backend against it.
+ * The contract is narrow: {@link CoreBackend} holds the 17 kernels every backend implements
+ * ({@link CORE_KERNELS}); every other kernel of {@link Backend} is optional, a fast path whose absence the
+ * ops in `ops/` make up for by composing the core kernels (docs/backend-contract.md has the table). Kernels
+ * with many numbers take two named objects, the storages and the attributes (`…Inputs`, `…Attrs`).
+ *
+ * The `js` backend (`backends/js.ts`, its kernels in `backends/js/<family>.ts`) is the definition of every
+ * kernel below; the conformance suite in `@lxmls/tensor/testing` checks any other backend against it.
+ *
+ * Over 500 lines because it is the whole contract in one place: every kernel's signature, its attribute
+ * types and what it computes, which a backend author reads top to bottom.
  */
 
 /** Element types: 32-bit floats and 32-bit signed integers (indices, targets, masks). */

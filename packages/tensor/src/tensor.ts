@@ -6,6 +6,9 @@
  * `no_grad`) in the readable style of Karpathy's micrograd/minGPT: `backward()` sorts the graph
  * topologically and walks it from the output back to the leaves, calling each op's backward closure.
  * Storage is contiguous and row-major; `reshape` shares it (reference counted), every other op copies.
+ *
+ * Over 500 lines because the Tensor class is one unit: its storage handling, the tape walk of `backward()`
+ * and the method form of every op (each one line calling `ops/`, where the ops and their gradients live).
  */
 
 import type { Backend, DType, TypedArray } from './backend.js';
