@@ -195,3 +195,60 @@ test.each<[string, (x: Tensor) => Tensor]>([
   ];
   expectSame(run(new ForwardsOnly(), x, fn), run(js, x, fn));
 });
+
+/** js counting the calls of its fused kernels. */
+class Counting extends JsBackend {
+  override readonly name = 'js-counting';
+  readonly calls: string[] = [];
+  constructor() {
+    super();
+    for (const kernel of [
+      'softmax',
+      'softmaxBackward',
+      'logSoftmax',
+      'crossEntropy',
+      'crossEntropyBackward',
+      'layerNorm',
+      'layerNormBackward',
+      'gelu',
+      'geluBackward',
+      'adamw',
+      'argmax',
+    ] as const) {
+      const fused = JsBackend.prototype[kernel] as (...args: unknown[]) => void;
+      (this as Record<string, unknown>)[kernel] = (...args: unknown[]) => {
+        this.calls.push(kernel);
+        fused.apply(this, args);
+      };
+    }
+  }
+}
+
+test('the ops call the fused kernels when the backend has them, not the compositions', () => {
+  const backend = new Counting();
+  withBackend(backend, () => {
+    const x = ops.tensor([
+      [1, 2, 3],
+      [0.5, -1, 2],
+    ]);
+    x.requiresGrad = true;
+    const h = ops.gelu(ops.layerNorm(x));
+    ops.add(ops.crossEntropy(h, ints([2, 0])), ops.softmax(h).sum()).backward();
+    ops.adamwUpdate(x, x.grad!, ops.zeros([2, 3]), ops.zeros([2, 3]), { lr: 0.1, step: 1 });
+    ops.argmax(x, 1);
+  });
+  expect([...new Set(backend.calls)].sort()).toEqual(
+    [
+      'adamw',
+      'argmax',
+      'crossEntropy',
+      'crossEntropyBackward',
+      'gelu',
+      'geluBackward',
+      'layerNorm',
+      'layerNormBackward',
+      'softmax',
+      'softmaxBackward',
+    ].sort(),
+  );
+});
