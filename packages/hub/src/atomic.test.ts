@@ -46,7 +46,10 @@ describe('writeFileAtomic', () => {
   });
 
   test('writeFileAtomic(path in a missing folder) fails with ENOENT and leaves nothing', async () => {
-    await expect(writeFileAtomic(join(root, 'no', 'a.txt'), 'x')).rejects.toMatchObject({ code: 'ENOENT' });
+    const error = await rejection(writeFileAtomic(join(root, 'no', 'a.txt'), 'x'));
+    expect(error.code).toBe('WRITE_FAILED');
+    expect(error.message).toContain(`${join(root, 'no', 'a.txt')} could not be written`);
+    expect(error.message).toContain('received ENOENT (no such folder)');
     expect(await readdir(root)).toEqual([]);
   });
 });

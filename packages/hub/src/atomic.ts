@@ -64,6 +64,55 @@ function requirePath(fn: string, argument: string, path: unknown): asserts path 
   }
 }
 
+/** What the system's write errors mean, in words. */
+const WRITE_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'no permission',
+  EPERM: 'not permitted',
+  EROFS: 'a read-only file system',
+  EIO: 'an input/output error',
+  ENAMETOOLONG: 'a name too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  ENOENT: 'no such folder',
+  ENOTDIR: 'a path through a file',
+  EISDIR: 'a folder where a file was expected',
+  EXDEV: 'another file system',
+  EBUSY: 'the file is busy',
+};
+
+/**
+ * A system error met while writing `path` as an {@link LxmlsHubError} `WRITE_FAILED` naming the path and the
+ * system's code (`ENOSPC`: the disk is full), so that callers report one line instead of an internal error;
+ * any other error as it is.
+ *
+ * @param error - What was thrown.
+ * @param path - The file or folder being written.
+ * @param fn - The function to name.
+ * @returns The error to throw.
+ * @example
+ * ```ts
+ * import { writeFailure } from '@lxmls/hub';
+ * const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+ * console.log((writeFailure(full, '/data/model', 'writeFolderAtomic') as Error).message);
+ * // → [@lxmls/hub] writeFolderAtomic: /data/model could not be written. Expected room and permission to write there, received ENOSPC (the disk is full).
+ * ```
+ */
+export function writeFailure(error: unknown, path: string, fn: string): unknown {
+  const code = systemErrorCode(error);
+  if (code === undefined || LxmlsHubError.isInstance(error)) return error;
+  const meaning = WRITE_ERRORS[code];
+  return new LxmlsHubError('WRITE_FAILED', `${path} could not be written`, {
+    fn,
+    argument: 'path',
+    expected: 'room and permission to write there',
+    received: meaning === undefined ? code : `${code} (${meaning})`,
+    path,
+    cause: error,
+  });
+}
+
 /** `fsync` of a folder, so that a rename in it is on disk; ignored where folders cannot be opened (Windows). */
 async function syncFolder(dir: string): Promise<void> {
   const fs = await nodeFs();
@@ -102,8 +151,8 @@ export interface WriteFileAtomicOptions {
  * @param path - The file to write.
  * @param data - The content (a string is written as UTF-8).
  * @param options - {@link WriteFileAtomicOptions}.
- * @throws {@link LxmlsHubError} `NOT_SUPPORTED` outside Node, `INVALID_ARGUMENT` for an empty path; the
- *   file system's errors (ENOENT, EACCES, ENOSPC) are passed on, with nothing left behind.
+ * @throws {@link LxmlsHubError} `NOT_SUPPORTED` outside Node, `INVALID_ARGUMENT` for an empty path,
+ *   `WRITE_FAILED` for what the file system refused (ENOENT, EACCES, ENOSPC, named), with nothing left behind.
  * @example
  * ```ts
  * import { writeFileAtomic } from '@lxmls/hub';
@@ -134,7 +183,7 @@ export async function writeFileAtomic(
     await fs.rename(tmp, path);
   } catch (error) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw error;
+    throw writeFailure(error, path, fn);
   }
   await syncFolder(dir);
 }
@@ -379,8 +428,8 @@ export async function checkOutputFolder(
  *   names for errors.
  * @returns The paths written, in the order of `files`.
  * @throws {@link LxmlsHubError} `FOLDER_EXISTS` (a folder with files and no `overwrite`), `INVALID_PATH`,
- *   `INVALID_ARGUMENT` (a file name with a separator, or the marker's name); the file system's errors
- *   (EACCES, ENOSPC) are passed on, and the temporary folder is removed.
+ *   `INVALID_ARGUMENT` (a file name with a separator, or the marker's name), `WRITE_FAILED` for what the file
+ *   system refused (EACCES, ENOSPC, named); the temporary folder is removed.
  * @example
  * ```ts
  * import { COMMIT_FILE, writeFolderAtomic } from '@lxmls/hub';
@@ -426,7 +475,9 @@ export async function writeFolderAtomic(
   await recoverFolder(dir);
   const state = await checkOutputFolder(dir, { ...options, fn });
   const s = await siblings(dir);
-  await fs.mkdir(s.parent, { recursive: true });
+  await fs.mkdir(s.parent, { recursive: true }).catch((error: unknown) => {
+    throw writeFailure(error, s.parent, fn);
+  });
   const suffix = tempSuffix();
   const tmp = s.at(`${s.newPrefix}${suffix}`);
   const written: string[] = [];
@@ -460,7 +511,7 @@ export async function writeFolderAtomic(
     }
   } catch (error) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    throw error;
+    throw writeFailure(error, s.full, fn);
   }
   const { join } = await nodePath();
   return names.map((name) => join(dir, name));

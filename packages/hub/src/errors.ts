@@ -21,6 +21,8 @@ import { redactText } from './redact.js';
  *   does not match the file), downloaded or found in the cache.
  * - `FOLDER_EXISTS`: a model folder that would be overwritten without `overwrite: true`.
  * - `INVALID_PATH`: an output path that cannot be written (inside a file, on a special file system, read-only).
+ * - `WRITE_FAILED`: a file or folder whose writing the system refused (a full disk, no permission, a
+ *   read-only file system), the system's code named (`ENOSPC`, `EACCES`, `EROFS`, ...).
  * - `NOT_SUPPORTED`: a Node-only function called in a browser.
  */
 export type HubErrorCode =
@@ -33,6 +35,7 @@ export type HubErrorCode =
   | 'INVALID_FILE'
   | 'FOLDER_EXISTS'
   | 'INVALID_PATH'
+  | 'WRITE_FAILED'
   | 'NOT_SUPPORTED';
 
 /** Fields of a {@link LxmlsHubError} besides its message (`received` is cut to 300 characters). */

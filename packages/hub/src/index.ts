@@ -17,6 +17,7 @@ export {
   recoverFolder,
   type WriteFileAtomicOptions,
   type WriteFolderOptions,
+  writeFailure,
   writeFileAtomic,
   writeFolderAtomic,
 } from './atomic.js';
