@@ -4,37 +4,24 @@
 // docs/wasm-kernels.md. Memory is imported (env.memory) and managed by the JS side
 // (src/allocator.ts); nothing here allocates. heapBase() is the first byte the JS side may hand out.
 
+export { scaledSoftmax, softmaxBackwardScaled } from './attention';
 export {
-  adamw,
   add,
-  colSum,
-  crossEntropyBackward,
-  crossEntropyForward,
-  geluBackward,
-  geluForward,
-  layerNormBackward,
-  layerNormForward,
-  mul,
-  rowBroadcast,
-  softmax,
-  softmaxBackward,
-} from './fused';
-export {
   binary4,
-  gather,
+  geluBackward,
   geluBackwardFast,
   geluBackwardFromY,
   geluFast,
-  gemvKN,
-  gemvNK,
-  rowReduce,
-  scaledSoftmax,
-  scatterAdd,
-  softmaxBackwardScaled,
-  strided4,
+  geluForward,
+  maskedFill4,
+  mul,
+  rowBroadcast,
   unary,
-} from './backend';
-export { matmul } from './matmul';
+} from './elementwise';
+export { gather, scatterAdd } from './embedding';
+export { gemvKN, gemvNK, matmul } from './matmul';
+export { layerNormBackward, layerNormForward } from './norm';
+export { adamw } from './optim';
 export {
   binary4Part,
   colSumPart,
@@ -48,7 +35,10 @@ export {
   scaledSoftmaxPart,
   softmaxBackwardScaledPart,
 } from './parts';
-export { dropout, maskedFill4 } from './random';
+export { dropout } from './random';
+export { colSum, rowReduce } from './reduce';
+export { strided4 } from './shape';
+export { crossEntropyBackward, crossEntropyForward, softmax, softmaxBackward } from './softmax';
 
 /** The first byte after the module's static data: the JS allocator starts at or above it. */
 export function heapBase(): usize {

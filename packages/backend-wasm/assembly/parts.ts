@@ -5,18 +5,12 @@
 // same arithmetic (elementwise ranges start at multiples of 4, so the SIMD body and the scalar tail cover the
 // same elements as in a whole call), and the results do not depend on the number of threads.
 
-import {
-  binary4,
-  geluBackwardFromY,
-  geluFast,
-  gemvKN,
-  gemvNK,
-  scaledSoftmax,
-  softmaxBackwardScaled,
-} from './backend';
-import { colSumColumns, layerNormForward } from './fused';
-import { matmulSliced } from './matmul';
+import { scaledSoftmax, softmaxBackwardScaled } from './attention';
+import { binary4, geluBackwardFromY, geluFast } from './elementwise';
+import { gemvKN, gemvNK, matmulSliced } from './matmul';
+import { layerNormForward } from './norm';
 import { dropoutRange } from './random';
+import { colSumColumns } from './reduce';
 
 /** Start of part `part` of `parts` over n items, rounded down to a multiple of `align` (a power of two). */
 @inline

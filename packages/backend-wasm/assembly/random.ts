@@ -1,4 +1,4 @@
-// Dropout and masked fill of the `wasm` Backend of @lxmls/backend-wasm.
+// Dropout of the `wasm` Backend of @lxmls/backend-wasm.
 //
 // Dropout follows the `js` reference backend exactly (packages/tensor/src/backends/js.ts): element i is kept
 // when uniformAt(seed, i) = mix32(mix32(i) ^ seed) / 2³² ≥ p, i.e. when the 32-bit hash is ≥ ⌈p·2³²⌉ (the
@@ -63,49 +63,5 @@ export function dropoutRange(x: usize, out: usize, first: i32, end: i32, thresho
     const o = <usize>i << 2;
     const kept = mix1(mix1(<u32>i) ^ seed) >= threshold;
     store<f32>(out + o, kept ? <f32>(<f64>load<f32>(x + o) * scale) : 0);
-  }
-}
-
-/**
- * out = mask ≠ 0 ? value : x over 4 axes (n0 … n3 innermost), x and out walked with strides sx*, the mask
- * with sm* (0 along its broadcast axes); element strides. `isFloat`: the mask holds float32 (−0 counts as
- * 0), else int32.
- */
-export function maskedFill4(
-  x: usize,
-  mask: usize,
-  out: usize,
-  value: f32,
-  isFloat: i32,
-  n0: i32,
-  n1: i32,
-  n2: i32,
-  n3: i32,
-  sx0: i32,
-  sx1: i32,
-  sx2: i32,
-  sx3: i32,
-  sm0: i32,
-  sm1: i32,
-  sm2: i32,
-  sm3: i32,
-): void {
-  for (let i0 = 0; i0 < n0; i0++) {
-    for (let i1 = 0; i1 < n1; i1++) {
-      for (let i2 = 0; i2 < n2; i2++) {
-        let px = x + ((<usize>(i0 * sx0 + i1 * sx1 + i2 * sx2)) << 2);
-        let po = out + ((<usize>(i0 * sx0 + i1 * sx1 + i2 * sx2)) << 2);
-        let pm = mask + ((<usize>(i0 * sm0 + i1 * sm1 + i2 * sm2)) << 2);
-        const dx = <usize>sx3 << 2;
-        const dm = <usize>sm3 << 2;
-        for (let i3 = 0; i3 < n3; i3++) {
-          const fill = isFloat != 0 ? load<f32>(pm) != 0 : load<i32>(pm) != 0;
-          store<f32>(po, fill ? value : load<f32>(px));
-          px += dx;
-          po += dx;
-          pm += dm;
-        }
-      }
-    }
   }
 }

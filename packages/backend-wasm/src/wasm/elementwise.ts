@@ -3,9 +3,9 @@
  *
  * Called by the {@link WasmBackend} methods of the same names (src/backend.ts), each on the backend's
  * {@link WasmRuntime} (its memory, allocator, WebAssembly exports and threads); the WebAssembly side is
- * assembly/backend.ts (binary4, unary, the fast GELU), assembly/fused.ts (geluForward, geluBackward) and
- * assembly/random.ts (maskedFill4) (docs/wasm-kernels.md), with the parts of a split call in
- * assembly/parts.ts. The `js` reference of each kernel is packages/tensor/src/backends/js/elementwise.ts.
+ * assembly/elementwise.ts (binary4, unary, maskedFill4, the SIMD GELU) (docs/wasm-kernels.md), with the parts
+ * of a split call in assembly/parts.ts. The `js` reference of each kernel is
+ * packages/tensor/src/backends/js/elementwise.ts.
  */
 
 import type { BinaryOp, UnaryOp } from '@lxmls/tensor';

@@ -3,7 +3,7 @@
  *
  * Called by the {@link WasmBackend} methods of the same names (src/backend.ts), each on the backend's
  * {@link WasmRuntime} (its memory, allocator, WebAssembly exports and threads); the WebAssembly side is
- * assembly/backend.ts (gather, scatterAdd) (docs/wasm-kernels.md), with the parts of a split call in
+ * assembly/embedding.ts (gather, scatterAdd) (docs/wasm-kernels.md), with the parts of a split call in
  * assembly/parts.ts. The `js` reference of each kernel is packages/tensor/src/backends/js/embedding.ts.
  */
 

@@ -4,9 +4,9 @@
  *
  * Called by the {@link WasmBackend} methods of the same names (src/backend.ts), each on the backend's
  * {@link WasmRuntime} (its memory, allocator, WebAssembly exports and threads); the WebAssembly side is
- * assembly/matmul.ts (the packed 2×16 kernel) and assembly/backend.ts (gemvNK, gemvKN)
- * (docs/wasm-kernels.md), with the parts of a split call in assembly/parts.ts. The `js` reference of each
- * kernel is packages/tensor/src/backends/js/matmul.ts.
+ * assembly/matmul.ts (the packed 2×16 kernel, gemvNK, gemvKN) (docs/wasm-kernels.md), with the parts of a
+ * split call in assembly/parts.ts. The `js` reference of each kernel is
+ * packages/tensor/src/backends/js/matmul.ts.
  */
 
 import type { LinearAttrs, LinearInputs, MatmulAttrs, MatmulInputs } from '@lxmls/tensor';

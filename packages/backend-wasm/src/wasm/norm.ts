@@ -3,7 +3,7 @@
  *
  * Called by the {@link WasmBackend} methods of the same names (src/backend.ts), each on the backend's
  * {@link WasmRuntime} (its memory, allocator, WebAssembly exports and threads); the WebAssembly side is
- * assembly/fused.ts (layerNormForward / Backward) (docs/wasm-kernels.md), with the parts of a split call in
+ * assembly/norm.ts (layerNormForward / Backward) (docs/wasm-kernels.md), with the parts of a split call in
  * assembly/parts.ts. The `js` reference of each kernel is packages/tensor/src/backends/js/norm.ts.
  */
 

@@ -3,9 +3,8 @@
  *
  * Called by the {@link WasmBackend} methods of the same names (src/backend.ts), each on the backend's
  * {@link WasmRuntime} (its memory, allocator, WebAssembly exports and threads); the WebAssembly side is
- * assembly/backend.ts (rowReduce) and assembly/fused.ts (colSum) (docs/wasm-kernels.md), with the parts of a
- * split call in assembly/parts.ts. The `js` reference of each kernel is
- * packages/tensor/src/backends/js/reduce.ts.
+ * assembly/reduce.ts (rowReduce, colSum) (docs/wasm-kernels.md), with the parts of a split call in
+ * assembly/parts.ts. The `js` reference of each kernel is packages/tensor/src/backends/js/reduce.ts.
  */
 
 import type { ArgmaxAttrs, ArgmaxInputs, ReduceOp, TopkAttrs, TopkInputs } from '@lxmls/tensor';

@@ -1,68 +1,14 @@
-// Kernels of the `wasm` Backend of @lxmls/backend-wasm that the matmul and fused files do not cover: strided
-// copies (permute, slice, sliceAssign, broadcast), broadcasting binary ops, unary ops, reductions over the
-// last axis, embedding gather / scatter-add, and the scaled causal softmax of fused attention.
+// Elementwise kernels of the `wasm` Backend of @lxmls/backend-wasm: broadcasting binary ops over 4
+// coalesced axes, unary ops, the fused add / mul / row broadcast, masked fill, and NewGELU (the tanh form)
+// forward and backward, with the SIMD exponential that the attention softmax shares.
 //
-// Follows the `js` reference backend of @lxmls/tensor (packages/tensor/src/backends/js.ts), which defines
-// every kernel; here the loops run on f32 with SIMD128 where the innermost axis is contiguous. Shapes arrive
-// coalesced to 4 axes (n0 outermost … n3 innermost) with per-operand strides in elements (0 = broadcast).
+// Follows the `js` reference (packages/tensor/src/backends/js/elementwise.ts); called from
+// src/wasm/elementwise.ts. Shapes arrive coalesced to 4 axes (n0 outermost … n3 innermost) with
+// per-operand strides in elements (0 = broadcast); every pointer is a byte offset into the imported memory.
+// About 550 lines: the SIMD exponential, its constants and the GELU that uses them stay with the loops
+// they share with the binary ops, under the family name of src/wasm/elementwise.ts.
 
 import { madd } from './matmul';
-
-// ---------------------------------------------------------------------------------------------- copies
-
-/**
- * dst[i0, i1, i2, i3] = src[i0, i1, i2, i3] for 4-byte elements (f32 or i32), with element strides ss* for
- * src and ds* for dst. Covers permute (strided src), slice (strided src), sliceAssign (strided dst) and
- * broadcasting copies (stride 0).
- */
-export function strided4(
-  src: usize,
-  dst: usize,
-  n0: i32,
-  n1: i32,
-  n2: i32,
-  n3: i32,
-  ss0: i32,
-  ss1: i32,
-  ss2: i32,
-  ss3: i32,
-  ds0: i32,
-  ds1: i32,
-  ds2: i32,
-  ds3: i32,
-): void {
-  const contiguous = ss3 == 1 && ds3 == 1;
-  const run: usize = <usize>n3 << 2;
-  for (let i0 = 0; i0 < n0; i0++) {
-    for (let i1 = 0; i1 < n1; i1++) {
-      let ps = src + ((<usize>(i0 * ss0) + <usize>(i1 * ss1)) << 2);
-      let pd = dst + ((<usize>(i0 * ds0) + <usize>(i1 * ds1)) << 2);
-      const ps2: usize = <usize>ss2 << 2;
-      const pd2: usize = <usize>ds2 << 2;
-      if (contiguous) {
-        for (let i2 = 0; i2 < n2; i2++) {
-          memory.copy(pd, ps, run);
-          ps += ps2;
-          pd += pd2;
-        }
-      } else {
-        const s3: usize = <usize>ss3 << 2;
-        const d3: usize = <usize>ds3 << 2;
-        for (let i2 = 0; i2 < n2; i2++) {
-          let s = ps;
-          let d = pd;
-          for (let i3 = 0; i3 < n3; i3++) {
-            store<u32>(d, load<u32>(s));
-            s += s3;
-            d += d3;
-          }
-          ps += ps2;
-          pd += pd2;
-        }
-      }
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------- binary
 
@@ -255,126 +201,105 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
   }
 }
 
-// ---------------------------------------------------------------------------------------------- reductions
+// ---------------------------------------------------------------------------------------------- elementwise
 
-/** out[r] = Σ_j x[r, j] (op 0) or max_j x[r, j] (op 1, NaN propagates) over rows × cols. */
-export function rowReduce(x: usize, out: usize, rows: i32, cols: i32, op: i32): void {
+/** out[i] = a[i] + b[i], i < n. */
+export function add(a: usize, b: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) + load<f32>(b + o));
+  }
+}
+
+/** out[i] = a[i] · b[i], i < n. */
+export function mul(a: usize, b: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) * load<f32>(b + o));
+  }
+}
+
+/** out[r, j] = x[r, j] + row[j] (bias add), for rows × cols. With op = 1: x[r, j] · row[j]. */
+export function rowBroadcast(x: usize, row: usize, out: usize, rows: i32, cols: i32, op: i32): void {
   const ld: usize = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * ld;
+    const or = out + <usize>r * ld;
     let j = 0;
-    let t: f32;
     if (op == 0) {
-      let s0 = f32x4.splat(0);
-      let s1 = f32x4.splat(0);
-      for (; j + 8 <= cols; j += 8) {
+      for (; j + 4 <= cols; j += 4) {
         const o = <usize>j << 2;
-        s0 = f32x4.add(s0, v128.load(xr + o));
-        s1 = f32x4.add(s1, v128.load(xr + o, 16));
+        v128.store(or + o, f32x4.add(v128.load(xr + o), v128.load(row + o)));
       }
-      s0 = f32x4.add(s0, s1);
-      t = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
-      for (; j < cols; j++) t += load<f32>(xr + (<usize>j << 2));
+      for (; j < cols; j++) {
+        const o = <usize>j << 2;
+        store<f32>(or + o, load<f32>(xr + o) + load<f32>(row + o));
+      }
     } else {
-      t = -Infinity;
-      for (; j < cols; j++) t = max(t, load<f32>(xr + (<usize>j << 2)));
-    }
-    store<f32>(out + (<usize>r << 2), t);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------- embedding
-
-/** out[i, :] = table[ids[i], :] (ids checked by the caller), dim floats per row. */
-export function gather(table: usize, ids: usize, out: usize, numIds: i32, dim: i32): void {
-  const row: usize = <usize>dim << 2;
-  for (let i = 0; i < numIds; i++) {
-    const id = load<i32>(ids + (<usize>i << 2));
-    memory.copy(out + <usize>i * row, table + <usize>id * row, row);
-  }
-}
-
-/** dtable[ids[i], :] += dy[i, :] (ids checked by the caller). */
-export function scatterAdd(dy: usize, ids: usize, dtable: usize, numIds: i32, dim: i32): void {
-  const row: usize = <usize>dim << 2;
-  for (let i = 0; i < numIds; i++) {
-    const id = load<i32>(ids + (<usize>i << 2));
-    const src = dy + <usize>i * row;
-    const dst = dtable + <usize>id * row;
-    let j = 0;
-    for (; j + 4 <= dim; j += 4) {
-      const o = <usize>j << 2;
-      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-    }
-    for (; j < dim; j++) {
-      const o = <usize>j << 2;
-      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+      for (; j + 4 <= cols; j += 4) {
+        const o = <usize>j << 2;
+        v128.store(or + o, f32x4.mul(v128.load(xr + o), v128.load(row + o)));
+      }
+      for (; j < cols; j++) {
+        const o = <usize>j << 2;
+        store<f32>(or + o, load<f32>(xr + o) * load<f32>(row + o));
+      }
     }
   }
 }
 
-// ---------------------------------------------------------------------------------------------- attention
+// ---------------------------------------------------------------------------------------------- masked fill
 
 /**
- * p = softmax(scale · s) per row of bh × tq × tk scores, causal when `causal` (query i sees keys
- * j ≤ i + tk − tq; the rest get 0), writing each row's log-sum-exp of the scaled scores to lse (may be 0 to
- * skip). A row that sees no key gets zeros and lse −∞. s and p may be the same buffer.
+ * out = mask ≠ 0 ? value : x over 4 axes (n0 … n3 innermost), x and out walked with strides sx*, the mask
+ * with sm* (0 along its broadcast axes); element strides. `isFloat`: the mask holds float32 (−0 counts as
+ * 0), else int32.
  */
-export function scaledSoftmax(s: usize, p: usize, lse: usize, bh: i32, tq: i32, tk: i32, scale: f32, causal: i32): void {
-  // Three passes so that the exponentials, the costly part (a scalar Mathf.exp was ~0.3 ms per call for
-  // 192 heads of 11×11), run four lanes at a time over the whole buffer rather than row by row:
-  // (1) per row, z = scale·s − max over the visible keys, into p; (2) p = e^z over all rows × tk elements
-  // with SIMD; (3) per row, normalise the visible part, zero the masked part, write lse.
-  const ld: usize = <usize>tk << 2;
-  const rows = bh * tq;
-  let i = 0; // the query index r mod tq, counted instead of divided
-  for (let r = 0; r < rows; r++) {
-    const len = causal != 0 ? min(tk, max(0, i + tk - tq + 1)) : tk;
-    if (++i == tq) i = 0;
-    const sr = s + <usize>r * ld;
-    const pr = p + <usize>r * ld;
-    let mx: f32 = -Infinity;
-    for (let j = 0; j < len; j++) mx = max(mx, load<f32>(sr + (<usize>j << 2)) * scale);
-    if (len == 0) mx = 0; // no visible key: any finite shift, the row is zeroed below
-    if (lse != 0) store<f32>(lse + (<usize>r << 2), mx); // completed with log Σ e^z in pass 3
-    for (let j = 0; j < tk; j++) {
-      const o = <usize>j << 2;
-      store<f32>(pr + o, load<f32>(sr + o) * scale - mx); // ≤ 0 on the visible keys
-    }
-  }
-  expInPlace(p, rows * tk);
-  i = 0;
-  for (let r = 0; r < rows; r++) {
-    const len = causal != 0 ? min(tk, max(0, i + tk - tq + 1)) : tk;
-    if (++i == tq) i = 0;
-    const pr = p + <usize>r * ld;
-    let sum: f32 = 0;
-    for (let j = 0; j < len; j++) sum += load<f32>(pr + (<usize>j << 2));
-    const inv: f32 = len > 0 ? 1 / sum : 0;
-    for (let j = 0; j < len; j++) {
-      const o = <usize>j << 2;
-      store<f32>(pr + o, load<f32>(pr + o) * inv);
-    }
-    for (let j = max(len, 0); j < tk; j++) store<f32>(pr + (<usize>j << 2), 0);
-    if (lse != 0) {
-      const at = lse + (<usize>r << 2); // holds the row max from pass 1
-      store<f32>(at, len > 0 ? load<f32>(at) + Mathf.log(sum) : -Infinity);
-    }
-  }
-}
-
-/** ds = scale · p · (dp − Σ_j dp·p) per row of rows × cols (the softmax backward, scaled). ds may alias dp. */
-export function softmaxBackwardScaled(p: usize, dp: usize, ds: usize, rows: i32, cols: i32, scale: f32): void {
-  const ld: usize = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) {
-    const pr = p + <usize>r * ld;
-    const dpr = dp + <usize>r * ld;
-    const dsr = ds + <usize>r * ld;
-    let dot: f32 = 0;
-    for (let j = 0; j < cols; j++) dot += load<f32>(pr + (<usize>j << 2)) * load<f32>(dpr + (<usize>j << 2));
-    for (let j = 0; j < cols; j++) {
-      const o = <usize>j << 2;
-      store<f32>(dsr + o, scale * load<f32>(pr + o) * (load<f32>(dpr + o) - dot));
+export function maskedFill4(
+  x: usize,
+  mask: usize,
+  out: usize,
+  value: f32,
+  isFloat: i32,
+  n0: i32,
+  n1: i32,
+  n2: i32,
+  n3: i32,
+  sx0: i32,
+  sx1: i32,
+  sx2: i32,
+  sx3: i32,
+  sm0: i32,
+  sm1: i32,
+  sm2: i32,
+  sm3: i32,
+): void {
+  for (let i0 = 0; i0 < n0; i0++) {
+    for (let i1 = 0; i1 < n1; i1++) {
+      for (let i2 = 0; i2 < n2; i2++) {
+        let px = x + ((<usize>(i0 * sx0 + i1 * sx1 + i2 * sx2)) << 2);
+        let po = out + ((<usize>(i0 * sx0 + i1 * sx1 + i2 * sx2)) << 2);
+        let pm = mask + ((<usize>(i0 * sm0 + i1 * sm1 + i2 * sm2)) << 2);
+        const dx = <usize>sx3 << 2;
+        const dm = <usize>sm3 << 2;
+        for (let i3 = 0; i3 < n3; i3++) {
+          const fill = isFloat != 0 ? load<f32>(pm) != 0 : load<i32>(pm) != 0;
+          store<f32>(po, fill ? value : load<f32>(px));
+          px += dx;
+          po += dx;
+          pm += dm;
+        }
+      }
     }
   }
 }
@@ -465,7 +390,7 @@ function geluSigmoid4(
 }
 
 /** x[i] = e^{x[i]} for n floats in place: the exp of geluSigmoid4, four lanes at a time (tail: Mathf.exp). */
-function expInPlace(x: usize, n: i32): void {
+export function expInPlace(x: usize, n: i32): void {
   const lo = gc(0);
   const hi = gc(1);
   const log2e = gc(2);
@@ -595,128 +520,32 @@ export function geluBackwardFromY(x: usize, y: usize, dy: usize, dx: usize, n: i
   }
 }
 
-// ---------------------------------------------------------------------------------------------- GEMV
+// ---------------------------------------------------------------------------------------------- GELU
 
-/**
- * y (1×N) = a (1×K) · B (K×N, rows ldb floats apart): four rows of B per pass, y stays in cache, so B is one
- * sequential stream (the inference case M = 1, where packing panels would double the traffic).
- */
-export function gemvKN(a: usize, b: usize, y: usize, K: i32, N: i32, ldb: i32): void {
-  memory.fill(y, 0, <usize>N << 2);
-  const ld: usize = <usize>ldb << 2;
-  let k = 0;
-  for (; k + 4 <= K; k += 4) {
-    const a0 = v128.load32_splat(a + (<usize>k << 2));
-    const a1 = v128.load32_splat(a + (<usize>k << 2), 4);
-    const a2 = v128.load32_splat(a + (<usize>k << 2), 8);
-    const a3 = v128.load32_splat(a + (<usize>k << 2), 12);
-    const b0 = b + <usize>k * ld;
-    const b1 = b0 + ld;
-    const b2 = b1 + ld;
-    const b3 = b2 + ld;
-    let j = 0;
-    for (; j + 4 <= N; j += 4) {
-      const o = <usize>j << 2;
-      let acc = v128.load(y + o);
-      acc = f32x4.add(acc, f32x4.mul(a0, v128.load(b0 + o)));
-      acc = f32x4.add(acc, f32x4.mul(a1, v128.load(b1 + o)));
-      acc = f32x4.add(acc, f32x4.mul(a2, v128.load(b2 + o)));
-      acc = f32x4.add(acc, f32x4.mul(a3, v128.load(b3 + o)));
-      v128.store(y + o, acc);
-    }
-    for (; j < N; j++) {
-      const o = <usize>j << 2;
-      store<f32>(
-        y + o,
-        load<f32>(y + o) +
-          f32x4.extract_lane(a0, 0) * load<f32>(b0 + o) +
-          f32x4.extract_lane(a1, 0) * load<f32>(b1 + o) +
-          f32x4.extract_lane(a2, 0) * load<f32>(b2 + o) +
-          f32x4.extract_lane(a3, 0) * load<f32>(b3 + o),
-      );
-    }
-  }
-  for (; k < K; k++) {
-    const ak = load<f32>(a + (<usize>k << 2));
-    const a4 = f32x4.splat(ak);
-    const bk = b + <usize>k * ld;
-    let j = 0;
-    for (; j + 4 <= N; j += 4) {
-      const o = <usize>j << 2;
-      v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(a4, v128.load(bk + o))));
-    }
-    for (; j < N; j++) {
-      const o = <usize>j << 2;
-      store<f32>(y + o, load<f32>(y + o) + ak * load<f32>(bk + o));
-    }
+// √(2/π)
+const GELU_S: f32 = 0.7978845608028654;
+const GELU_C: f32 = 0.044715;
+
+/** NewGELU: y = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), n elements. */
+export function geluForward(x: usize, y: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(x + o);
+    const t = Mathf.tanh(GELU_S * (v + GELU_C * v * v * v));
+    store<f32>(y + o, 0.5 * v * (1 + t));
   }
 }
 
-/** One output of {@link gemvNK}: the dot product of a (K floats) with the row at `row`, plus `bias[j]`. */
-@inline
-function dotRow(a: usize, row: usize, K: i32, k4: i32): f32 {
-  let s0 = f32x4.splat(0);
-  let k = 0;
-  for (; k < k4; k += 4) s0 = madd(v128.load(a + (<usize>k << 2)), v128.load(row + (<usize>k << 2)), s0);
-  let total = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + (f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3));
-  for (; k < K; k++) total += load<f32>(a + (<usize>k << 2)) * load<f32>(row + (<usize>k << 2));
-  return total;
-}
-
-/**
- * y (1×N) = a (1×K) · Bᵀ (+ bias), with B stored N×K (rows ldb floats apart): the lm head of a Linear, whose
- * weight is (out, in). Four rows a quarter of B apart at a time (rows j, j + N/4, j + N/2, j + 3N/4), so B is
- * read as four sequential streams: on a 2-vCPU Intel VM one stream reads DRAM at about 7 GB/s and four at
- * about 12 (measured on GPT-2's 768 × 50257 head: 21 → 12 ms), while `a` stays in L1. `bias` is 0 or N floats.
- */
-export function gemvNK(a: usize, b: usize, y: usize, K: i32, N: i32, ldb: i32, bias: usize): void {
-  const ld: usize = <usize>ldb << 2;
-  const k4 = K & ~3;
-  const q = N >> 2;
-  const qb: usize = <usize>q * ld;
-  for (let j = 0; j < q; j++) {
-    const r0 = b + <usize>j * ld;
-    const r1 = r0 + qb;
-    const r2 = r1 + qb;
-    const r3 = r2 + qb;
-    let s0 = f32x4.splat(0);
-    let s1 = f32x4.splat(0);
-    let s2 = f32x4.splat(0);
-    let s3 = f32x4.splat(0);
-    for (let k = 0; k < k4; k += 4) {
-      const o = <usize>k << 2;
-      const av = v128.load(a + o);
-      s0 = madd(av, v128.load(r0 + o), s0);
-      s1 = madd(av, v128.load(r1 + o), s1);
-      s2 = madd(av, v128.load(r2 + o), s2);
-      s3 = madd(av, v128.load(r3 + o), s3);
-    }
-    let t0 = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + (f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3));
-    let t1 = f32x4.extract_lane(s1, 0) + f32x4.extract_lane(s1, 1) + (f32x4.extract_lane(s1, 2) + f32x4.extract_lane(s1, 3));
-    let t2 = f32x4.extract_lane(s2, 0) + f32x4.extract_lane(s2, 1) + (f32x4.extract_lane(s2, 2) + f32x4.extract_lane(s2, 3));
-    let t3 = f32x4.extract_lane(s3, 0) + f32x4.extract_lane(s3, 1) + (f32x4.extract_lane(s3, 2) + f32x4.extract_lane(s3, 3));
-    for (let k = k4; k < K; k++) {
-      const o = <usize>k << 2;
-      const ak = load<f32>(a + o);
-      t0 += ak * load<f32>(r0 + o);
-      t1 += ak * load<f32>(r1 + o);
-      t2 += ak * load<f32>(r2 + o);
-      t3 += ak * load<f32>(r3 + o);
-    }
-    if (bias != 0) {
-      t0 += load<f32>(bias + (<usize>j << 2));
-      t1 += load<f32>(bias + (<usize>(j + q) << 2));
-      t2 += load<f32>(bias + (<usize>(j + 2 * q) << 2));
-      t3 += load<f32>(bias + (<usize>(j + 3 * q) << 2));
-    }
-    store<f32>(y + (<usize>j << 2), t0);
-    store<f32>(y + (<usize>(j + q) << 2), t1);
-    store<f32>(y + (<usize>(j + 2 * q) << 2), t2);
-    store<f32>(y + (<usize>(j + 3 * q) << 2), t3);
-  }
-  for (let j = 4 * q; j < N; j++) {
-    let t = dotRow(a, b + <usize>j * ld, K, k4);
-    if (bias != 0) t += load<f32>(bias + (<usize>j << 2));
-    store<f32>(y + (<usize>j << 2), t);
+/** dx = dy · d/dx NewGELU(x), n elements. With accumulate = 1, dx += … instead. */
+export function geluBackward(x: usize, dy: usize, dx: usize, n: i32, accumulate: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(x + o);
+    const v2 = v * v;
+    const t = Mathf.tanh(GELU_S * (v + GELU_C * v2 * v));
+    const d: f32 = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_S * (1 + 3 * GELU_C * v2);
+    let g = load<f32>(dy + o) * d;
+    if (accumulate != 0) g += load<f32>(dx + o);
+    store<f32>(dx + o, g);
   }
 }
