@@ -1,13 +1,32 @@
 /**
  * @lxmls/course: the Transformer Day exercises as files (skeletons with the student branch's holes, and their
  * solutions, in TypeScript and JavaScript), a loader for a student's file, and a grader that says what is
- * wrong in terms of the exercise. Browser-safe: nothing here imports a Node module. Every export is listed here.
+ * wrong in terms of the exercise, and the exercises as a terminal shows them (`lxmls demo`'s sections, as text). Browser-safe: nothing here imports a Node module. Every export is listed here.
  *
  * @packageDocumentation
  */
 
 export { checkExercise } from './check/check.js';
 export type { CheckOptions, CheckReport, CheckResult } from './check/report.js';
+export { type PrintedCell, parseDemoCells } from './demo/output.js';
+export {
+  cellHeader,
+  DEMO_NAMES_HEADER,
+  type DemoCell,
+  type DemoSection,
+  type DemoTextOptions,
+  demoSectionText,
+  promptLines,
+  typescriptPrompt,
+} from './demo/section.js';
+export {
+  type BlockLinesOptions,
+  blockLines,
+  nameLines,
+  plainText,
+  sectionHeading,
+  wrapText,
+} from './demo/text.js';
 export {
   type CourseErrorCode,
   type CourseErrorDetails,

@@ -1,9 +1,14 @@
 // Tests of `lxmls demo`: the notebook's outputs of Exercise 1 (copied from transformer-day-notebook.txt), the
 // lines of bpe.py's __main__ demo, and the notebook's words around the cells (explanations, the TypeScript of
 // each cell, questions with hidden answers, the name table), from @lxmls/course.
-import { NOTEBOOK, notebookCell, notebookQuestions, PYTHON_TO_TYPESCRIPT } from '@lxmls/course';
+import {
+  NOTEBOOK,
+  notebookCell,
+  notebookQuestions,
+  PYTHON_TO_TYPESCRIPT,
+  parseDemoCells,
+} from '@lxmls/course';
 import { describe, expect, test } from 'vitest';
-import { parseDemoCells } from '../demo/demo-output.js';
 import { runCli } from '../testing.js';
 import { DEMO_SECTIONS } from './demo.js';
 

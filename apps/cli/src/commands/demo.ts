@@ -4,23 +4,26 @@
  * notebook's questions, their answers hidden unless `--answers` is given (the output is the same on a terminal
  * and in a pipe). `--names` prints the Python → TypeScript name table. The sections are listed in
  * {@link DEMO_SECTIONS}; later exercises are inserted there in the notebook's order. The words come from
- * `@lxmls/course` (`NOTEBOOK`, `PYTHON_TO_TYPESCRIPT`), which the docs site renders too.
+ * `@lxmls/course` (`NOTEBOOK`, `PYTHON_TO_TYPESCRIPT`), which the docs site renders too, and so does the text of each section
+ * (`demoSectionText`).
  */
 
-import { type NotebookBlock, notebookCell, notebookSection, PYTHON_TO_TYPESCRIPT } from '@lxmls/course';
+import {
+  DEMO_NAMES_HEADER,
+  type DemoSection,
+  demoSectionText,
+  nameLines,
+  PYTHON_TO_TYPESCRIPT,
+} from '@lxmls/course';
 import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { attentionSection } from '../demo/attention.js';
 import { bertSection } from '../demo/bert.js';
 import { bpeMainSection } from '../demo/bpe-main.js';
-import { blockLines, nameLines, sectionHeading } from '../demo/notebook-text.js';
 import { promptingSection } from '../demo/prompting.js';
-import type { DemoCell, DemoSection } from '../demo/section.js';
-import { cellHeader, promptLines, typescriptPrompt } from '../demo/section.js';
 import { tokenizationSection } from '../demo/tokenization.js';
 import { weatherSection } from '../demo/weather.js';
 import { CliError } from '../errors.js';
-import type { Output } from '../io.js';
 
 /**
  * Every section of `lxmls demo`, in the notebook's order (bpe.py's own demo after Exercise 1).
@@ -78,7 +81,7 @@ backend); the environment variable LXMLS_DEMO_ITERS=N trains N iterations instea
       return 0;
     }
     if (o.names) {
-      await out.write(`${NAMES_HEADER}\n${nameLines(PYTHON_TO_TYPESCRIPT).join('\n')}\n`);
+      await out.write(`${DEMO_NAMES_HEADER}\n${nameLines(PYTHON_TO_TYPESCRIPT).join('\n')}\n`);
       return 0;
     }
     const sections = positionals.length === 0 ? DEMO_SECTIONS : positionals.map(findSection);
@@ -86,69 +89,16 @@ backend); the environment variable LXMLS_DEMO_ITERS=N trains N iterations instea
       await chooseBackend(undefined); // training and generation run on wasm, not the js reference
     for (const [i, section] of sections.entries()) {
       if (i > 0) await out.write('\n');
-      await printSection(section, out, o.answers);
+      const options = { answers: o.answers, answersCommand: `lxmls demo ${section.id} --answers` };
+      for await (const text of demoSectionText(section, options)) await out.write(text);
     }
     return 0;
   },
 });
-
-/** The line above the name table. */
-const NAMES_HEADER = 'Python (the notebook) → TypeScript (lxmls-ts)';
 
 function findSection(id: string): DemoSection {
   const section = DEMO_SECTIONS.find((candidate) => candidate.id === id);
   if (section !== undefined) return section;
   const known = DEMO_SECTIONS.map((candidate) => candidate.id).join(', ');
   throw new CliError(`unknown section ${JSON.stringify(id)}. Expected one of: ${known}`);
-}
-
-/** A block of the notebook, with the number of the section it belongs to. */
-type Placed = { block: NotebookBlock; sectionId: string };
-
-/** The notebook's blocks of a demo section, each section opened by its heading. */
-function notebookBlocks(section: DemoSection): Placed[] {
-  return (section.notebook ?? []).flatMap((id) => {
-    const notebook = notebookSection(id);
-    const heading: NotebookBlock = { kind: 'heading', level: 2, text: sectionHeading(notebook).slice(3) };
-    return [heading, ...notebook.blocks].map((block) => ({ block, sectionId: id }));
-  });
-}
-
-/** The execution count of a notebook cell's prompt (`In [14]:` → 14), or null (`In [ ]:`, `$`). */
-function cellCount(cell: DemoCell): number | null {
-  const match = /^In \[(\d+)\]:$/.exec(cell.prompt);
-  return match === null ? null : Number(match[1]);
-}
-
-async function printSection(section: DemoSection, out: Output, answers: boolean): Promise<void> {
-  await out.write(`# ${section.title}\n# ${section.source}\n`);
-  const blocks = notebookBlocks(section);
-  const options = { answers, answersCommand: `lxmls demo ${section.id} --answers` };
-  let next = 0; // the first block not printed yet
-  const printBlocksUntil = async (end: number) => {
-    for (; next < end; next++) {
-      const { block } = blocks[next]!;
-      if (block.kind === 'cell') continue; // a cell of the notebook that this demo does not run
-      await out.write(`\n${blockLines(block, options).join('\n')}\n`);
-    }
-  };
-  for (const cell of section.cells()) {
-    const n = cellCount(cell);
-    const at = blocks.findIndex(({ block }, i) => i >= next && block.kind === 'cell' && block.cell.n === n);
-    if (at >= 0) {
-      await printBlocksUntil(at);
-      next = at + 1;
-    }
-    const typescript = cell.typescript ?? (n === null ? [] : notebookCell(n).typescript);
-    const code = [...cellHeader(cell), ...promptLines(typescriptPrompt(cell.prompt), typescript)];
-    await out.write(`\n${code.join('\n')}\n`);
-    for await (const line of cell.run()) await out.write(`${line}\n`);
-  }
-  await printBlocksUntil(blocks.length);
-  const ids = section.notebook ?? [];
-  const unique = PYTHON_TO_TYPESCRIPT.filter((entry) => entry.exercises.some((id) => ids.includes(id)));
-  if (unique.length > 0)
-    await out.write(
-      `\n## ${NAMES_HEADER}, the names of this exercise (lxmls demo --names: all of them)\n${nameLines(unique).join('\n')}\n`,
-    );
 }

@@ -2,10 +2,9 @@
 // and In [15] printing nothing, and the extra cell's numbers (checked against a float64 NumPy run of the same
 // Python code: the nearest value is 1.1e-5 away from a rounding tie at 4 decimals); the notebook's words around
 // them (Exercises 2 to 2.3) and the three questions of Exercise 2.3 with their answers hidden.
-import { notebookCell, notebookQuestions } from '@lxmls/course';
+import { notebookCell, notebookQuestions, parseDemoCells } from '@lxmls/course';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../testing.js';
-import { parseDemoCells } from './demo-output.js';
 
 /** The output of In [14], verbatim from the notebook. */
 const IN_14_OUTPUT = [

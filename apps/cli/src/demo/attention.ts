@@ -11,9 +11,8 @@
 import { CausalSelfAttention, crossAttention } from '@lxmls/attention';
 import { pyRepr, torchRepr, torchSizeRepr } from '@lxmls/base';
 import { getEncoder } from '@lxmls/bpe';
-import { notebookCell } from '@lxmls/course';
+import { type DemoCell, type DemoSection, notebookCell } from '@lxmls/course';
 import { RandomGenerator, slice, tensor, tidy, transpose } from '@lxmls/tensor';
-import type { DemoCell, DemoSection } from './section.js';
 
 /** Not a notebook cell: the completed module of In [15] on a small input, with deterministic weights. */
 const CAUSAL_DEMO_CODE = [

@@ -11,9 +11,8 @@
  */
 
 import { attentionForViz, loadBertFolder } from '@lxmls/bert';
-import { notebookCell } from '@lxmls/course';
+import { type DemoCell, type DemoSection, notebookCell } from '@lxmls/course';
 import { bundledBertFolder, DEFAULT_VIZ_MODEL } from '../viz-model.js';
-import type { DemoCell, DemoSection } from './section.js';
 
 /** The notebook's sentence. */
 const TEXT = 'I will go for a run and will jump into a lake.';

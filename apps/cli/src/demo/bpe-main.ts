@@ -5,8 +5,8 @@
 
 import { pyRepr } from '@lxmls/base';
 import { getEncoder } from '@lxmls/bpe';
+import type { DemoCell, DemoSection } from '@lxmls/course';
 import { partRepr } from '../bpe-format.js';
-import type { DemoCell, DemoSection } from './section.js';
 
 /** The sentence of the Python demo. */
 const TEXT = "Hello!! I'm Andrej Karpathy. It's 2022. w00t :D 🤗";

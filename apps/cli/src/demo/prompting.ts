@@ -14,11 +14,10 @@
  */
 
 import { fileURLToPath } from 'node:url';
-import { notebookCell } from '@lxmls/course';
+import { type DemoCell, type DemoSection, notebookCell } from '@lxmls/course';
 import { formatSamples, GPT } from '@lxmls/gpt';
 import { findModel, modelUrl } from '@lxmls/models';
 import { manualSeed } from '@lxmls/tensor';
-import type { DemoCell, DemoSection } from './section.js';
 
 /** The model the demo prompts: the one of @lxmls/models with GPT-2's tokenizer. */
 export const PROMPTING_MODEL = 'lxmls/gpt2-shakespeare';

@@ -9,8 +9,7 @@
 
 import { pyDisplayList, pyRepr } from '@lxmls/base';
 import { charTokenize, getEncoder, wordTokenize } from '@lxmls/bpe';
-import { notebookCell } from '@lxmls/course';
-import type { DemoCell, DemoSection } from './section.js';
+import { type DemoCell, type DemoSection, notebookCell } from '@lxmls/course';
 
 /** `print(merged_tokens)` for a sentence: the merged tokens of all parts, flattened. */
 function mergedTokensLine(sentence: string): string {

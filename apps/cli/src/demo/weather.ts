@@ -13,6 +13,8 @@
 import { pyRepr } from '@lxmls/base';
 import {
   bayesFigures,
+  type DemoCell,
+  type DemoSection,
   evaluateWeather,
   formatWeatherSummary,
   logLine,
@@ -26,7 +28,6 @@ import { formatConfig, GPT } from '@lxmls/gpt';
 import { getBackend, manualSeed } from '@lxmls/tensor';
 import { formatTrainerConfig, Trainer } from '@lxmls/trainer';
 import { FIXED_PROBA, WeatherDataset } from '@lxmls/weather-data';
-import type { DemoCell, DemoSection } from './section.js';
 
 /**
  * The Python of In [22] with our device: the notebook's Mac said "mps", we say which tensor backend we run on.

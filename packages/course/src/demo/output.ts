@@ -3,7 +3,7 @@
  * TypeScript lines (after `TS [14]:`) and the output lines, up to the blank line that ends the cell. The demo's
  * tests compare these with the notebook's outputs; a script can use it to pull one cell's output.
  *
- * Follows the layout printed by `commands/demo.ts` (IPython prompts, `...:` continuation lines).
+ * Follows the layout written by {@link demoSectionText} (IPython prompts, `...:` continuation lines).
  */
 
 /** One cell as `lxmls demo` printed it. */
@@ -29,7 +29,7 @@ const CONTINUATION = /^ *\.\.\.:(?: |$)/;
  * @returns The cells.
  * @example
  * ```ts
- * import { parseDemoCells } from './demo/demo-output.js';
+ * import { parseDemoCells } from '@lxmls/course';
  * const cells = parseDemoCells('Some text.\n\nIn [5]: a = 1\n   ...: a\nTS [5]: const a = 1;\n   ...: a;\n1\n\nMore text.\n');
  * console.log(cells); // → [ { prompt: 'In [5]:', python: [ 'a = 1', 'a' ], typescript: [ 'const a = 1;', 'a;' ], output: [ '1' ] } ]
  * ```

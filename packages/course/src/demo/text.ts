@@ -1,5 +1,5 @@
 /**
- * The notebook's words in a terminal: `@lxmls/course`'s notebook blocks (explanations, lists, questions) and
+ * The notebook's words as plain text (what `lxmls demo` prints): `@lxmls/course`'s notebook blocks (explanations, lists, questions) and
  * its Python → TypeScript name table as plain text lines for `lxmls demo`, wrapped at a fixed width so the
  * output is the same on every terminal and in a pipe.
  *
@@ -8,10 +8,11 @@
  * (`lxmls demo --answers`); otherwise a line says how to see it.
  */
 
-import { type NameEntry, type NotebookBlock, type NotebookSection, parseInline } from '@lxmls/course';
+import type { NameEntry } from '../names.js';
+import { type NotebookBlock, type NotebookSection, parseInline } from '../notebook.js';
 
 /** The width the text is wrapped to (code lines are never wrapped). */
-export const TEXT_WIDTH = 100;
+const TEXT_WIDTH = 100;
 
 /**
  * A line of the notebook's text without its markup: bold and italic markers dropped, `code` kept in
@@ -21,7 +22,7 @@ export const TEXT_WIDTH = 100;
  * @returns The plain text.
  * @example
  * ```ts
- * import { plainText } from './demo/notebook-text.js';
+ * import { plainText } from '@lxmls/course';
  * console.log(plainText('a **bold** `x` [docs](https://x.org)')); // → a bold `x` docs (https://x.org)
  * ```
  */
@@ -46,11 +47,11 @@ export function plainText(text: string): string {
  * @returns The lines.
  * @example
  * ```ts
- * import { wrap } from './demo/notebook-text.js';
- * console.log(wrap('one two three', 9, '- ', '  ')); // → [ '- one two', '  three' ]
+ * import { wrapText } from '@lxmls/course';
+ * console.log(wrapText('one two three', 9, '- ', '  ')); // → [ '- one two', '  three' ]
  * ```
  */
-export function wrap(text: string, width: number = TEXT_WIDTH, first = '', rest = first): string[] {
+export function wrapText(text: string, width: number = TEXT_WIDTH, first = '', rest = first): string[] {
   const out: string[] = [];
   let line = first;
   let empty = true;
@@ -83,7 +84,7 @@ export interface BlockLinesOptions {
  * @returns The lines, without a trailing blank line.
  * @example
  * ```ts
- * import { blockLines } from './demo/notebook-text.js';
+ * import { blockLines } from '@lxmls/course';
  * const question = { id: 'q', question: 'Why?', answer: ['Because.'], answerBy: 'notebook' as const };
  * console.log(blockLines({ kind: 'question', question }, { answers: true, answersCommand: '' })); // → [ 'Question: Why?', "Answer (the notebook's): Because." ]
  * ```
@@ -93,20 +94,20 @@ export function blockLines(block: NotebookBlock, options: BlockLinesOptions): st
     case 'heading':
       return [`${'#'.repeat(block.level)} ${plainText(block.text)}`];
     case 'text':
-      return wrap(plainText(block.text));
+      return wrapText(plainText(block.text));
     case 'list':
       return block.items.flatMap((item, i) =>
         block.ordered
-          ? wrap(plainText(item), TEXT_WIDTH, `${i + 1}. `, '   ')
-          : wrap(plainText(item), TEXT_WIDTH, '- ', '  '),
+          ? wrapText(plainText(item), TEXT_WIDTH, `${i + 1}. `, '   ')
+          : wrapText(plainText(item), TEXT_WIDTH, '- ', '  '),
       );
     case 'math':
       return [`    ${block.text}`];
     case 'figure':
-      return wrap(`[Figure] ${plainText(block.text)}`);
+      return wrapText(`[Figure] ${plainText(block.text)}`);
     case 'question': {
       const { question, answer, answerBy } = block.question;
-      const lines = wrap(plainText(question), TEXT_WIDTH, 'Question: ', '  ');
+      const lines = wrapText(plainText(question), TEXT_WIDTH, 'Question: ', '  ');
       if (!options.answers) return [...lines, `Answer: hidden; \`${options.answersCommand}\` shows it.`];
       const label =
         answerBy === 'notebook'
@@ -116,8 +117,8 @@ export function blockLines(block: NotebookBlock, options: BlockLinesOptions): st
         ...lines,
         ...answer.flatMap((paragraph, i) =>
           i === 0
-            ? wrap(plainText(paragraph), TEXT_WIDTH, label, '  ')
-            : wrap(plainText(paragraph), TEXT_WIDTH, '  '),
+            ? wrapText(plainText(paragraph), TEXT_WIDTH, label, '  ')
+            : wrapText(plainText(paragraph), TEXT_WIDTH, '  '),
         ),
       ];
     }
@@ -133,8 +134,7 @@ export function blockLines(block: NotebookBlock, options: BlockLinesOptions): st
  * @returns The line.
  * @example
  * ```ts
- * import { NOTEBOOK } from '@lxmls/course';
- * import { sectionHeading } from './demo/notebook-text.js';
+ * import { NOTEBOOK, sectionHeading } from '@lxmls/course';
  * console.log(sectionHeading(NOTEBOOK[0]!)); // → ## Exercise 1: Tokenization
  * ```
  */
@@ -149,8 +149,7 @@ export function sectionHeading(section: NotebookSection): string {
  * @returns One line per row.
  * @example
  * ```ts
- * import { namesFor } from '@lxmls/course';
- * import { nameLines } from './demo/notebook-text.js';
+ * import { nameLines, namesFor } from '@lxmls/course';
  * console.log(nameLines(namesFor('2.1')).find((line) => line.startsWith('F.softmax'))); // → F.softmax(x, dim=-1)                          → softmax(x, -1)  (@lxmls/tensor)
  * ```
  */
