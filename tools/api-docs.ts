@@ -202,12 +202,12 @@ export function markdownHeadings(markdown: string): string[] {
   return out;
 }
 
-/** Inline Markdown as text: `[a](b)` → `a`, code ticks, emphasis and HTML tags dropped, whitespace folded. */
+/** Inline Markdown as text: `[a](b)` → `a`, code ticks, bold and HTML tags dropped, whitespace folded. */
 export function markdownText(markdown: string): string {
   return markdown
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/<[^>]+>/g, '')
-    .replace(/[`*]/g, '')
+    .replace(/`|\*\*/g, '') // code ticks and bold; a lone `*` stays (`@lxmls/*`)
     .replace(/\s+/g, ' ')
     .trim();
 }
