@@ -24,7 +24,8 @@ const ALLOWED: Record<string, string[]> = {
   // issue 13: the hub client, the download cache and the atomic writers, out of gpt (loads for gpt, bert, trainer)
   hub: ['base'],
   gpt: ['attention', 'base', 'hub', 'nn', 'tensor', 'bpe'],
-  onnx: ['gpt'],
+  // issue 15: export of the GPTs to ONNX and inference on ONNX Runtime (onnxruntime-node/-web as optional peers)
+  onnx: ['base', 'gpt', 'tensor'],
   trainer: ['base', 'hub', 'tensor', 'nn'],
   // added after the founding design: BERT for Exercise 2.4 (issue 6), built from the same parts as gpt
   bert: ['attention', 'base', 'hub', 'nn', 'tensor'],

@@ -16,6 +16,7 @@ import * as gpt from '@lxmls/gpt';
 import * as hub from '@lxmls/hub';
 import * as models from '@lxmls/models';
 import * as nn from '@lxmls/nn';
+import * as onnx from '@lxmls/onnx';
 import * as tensor from '@lxmls/tensor';
 import * as tensorTesting from '@lxmls/tensor/testing';
 import * as trainer from '@lxmls/trainer';
@@ -46,6 +47,7 @@ const modules: Record<string, unknown> = {
   '@lxmls/hub': hub,
   '@lxmls/models': models,
   '@lxmls/nn': nn,
+  '@lxmls/onnx': onnx,
   '@lxmls/tensor': tensor,
   '@lxmls/tensor/testing': tensorTesting,
   '@lxmls/trainer': trainer,

@@ -1,0 +1,34 @@
+/**
+ * Errors of @lxmls/onnx: one class, {@link LxmlsOnnxError}, with a stable `code`, made by @lxmls/base's
+ * `defineError`, in the project's message format `[@lxmls/onnx] fn: what failed. Expected X, received Y.`
+ */
+
+import { defineError, type ErrorDetails } from '@lxmls/base';
+
+/**
+ * Stable error codes of @lxmls/onnx.
+ *
+ * - `UNSUPPORTED_MODEL`: a model the exporter cannot write (not a GPT, or an attention module or layer whose
+ *   parameters it does not know).
+ * - `INVALID_OPTION`: an export option out of range (`opset`, `dtype`).
+ */
+export type OnnxErrorCode = 'UNSUPPORTED_MODEL' | 'INVALID_OPTION';
+
+/** Fields of a {@link LxmlsOnnxError} besides its message. */
+export type OnnxErrorDetails = ErrorDetails;
+
+/**
+ * The error thrown by @lxmls/onnx. Check it with `LxmlsOnnxError.isInstance(e)` (works across duplicated
+ * installs) and branch on `e.code`.
+ *
+ * @example
+ * ```ts
+ * import { exportOnnx, LxmlsOnnxError } from '@lxmls/onnx';
+ * try {
+ *   exportOnnx({} as never);
+ * } catch (e) {
+ *   console.log(LxmlsOnnxError.isInstance(e) && e.code); // → UNSUPPORTED_MODEL
+ * }
+ * ```
+ */
+export class LxmlsOnnxError extends defineError<OnnxErrorCode>('@lxmls/onnx', 'LxmlsOnnxError') {}

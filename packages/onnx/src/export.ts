@@ -1,0 +1,327 @@
+/**
+ * exportOnnx: writes any GPT of @lxmls/gpt (the exercise layout with `query_proj`/`key_proj`/`value_proj`/
+ * `output_proj`, or GPT-2's fused `c_attn` layout of `pretrained` models and Hugging Face checkpoints) as an
+ * ONNX model of standard operators: Gather (embeddings), MatMul + Add (linears), LayerNormalization (opset
+ * 17), Split / Reshape / Transpose (heads), a causal mask by LessOrEqual + Where, Softmax, GELU by its tanh
+ * formula (minGPT's `NewGELU`, Hugging Face's `gelu_new`), and Gemm with `transB` for the head.
+ *
+ * Follows the model's own forward (packages/gpt/src/model.ts, block.ts and @lxmls/attention's modules) in eval
+ * mode (no dropout), and the ONNX operator specs (https://onnx.ai/onnx/operators/). Shapes: B batch, T
+ * positions, C = nEmbd channels, nh heads of hs = C / nh, V vocabulary.
+ */
+
+import type { GPT } from '@lxmls/gpt';
+import type { Tensor } from '@lxmls/tensor';
+import { LxmlsOnnxError } from './errors.js';
+import { type Dim, type ElemType, GraphBuilder, type Value } from './graph.js';
+
+/** Options of {@link exportOnnx}. */
+export interface ExportOnnxOptions {
+  /** The ONNX opset, 17 to 21 (LayerNormalization needs 17). Default 17. */
+  opset?: number;
+  /**
+   * How the weights are stored: `'float32'` (default) or `'float16'` (half the file; each weight is cast to
+   * float32 in the graph, so the computation stays in float32).
+   */
+  dtype?: 'float32' | 'float16';
+  /** Also output every layer's attention weights `(B, nh, T, T)` as `attentions.0`, `attentions.1`, …. */
+  attentions?: boolean;
+}
+
+/** The IR version each supported opset came with (ONNX 1.12 to 1.16). */
+const IR_VERSION: Record<number, number> = { 17: 8, 18: 8, 19: 9, 20: 9, 21: 10 };
+
+/** The parameters of one block, in PyTorch's layout (Linear weights `(out, in)`). */
+interface BlockWeights {
+  ln1: [Tensor, Tensor];
+  /** The query, key and value projections stacked: weight `(3C, C)` rows q, k, v; bias `(3C)`. */
+  qkv: [Float32Array, Float32Array];
+  proj: [Tensor, Tensor];
+  ln2: [Tensor, Tensor];
+  fc: [Tensor, Tensor];
+  mlpProj: [Tensor, Tensor];
+}
+
+/** The float32 values of a tensor. */
+const values = (t: Tensor): Float32Array => t.data() as Float32Array;
+
+/** The `(rows, cols)` row-major matrix transposed to `(cols, rows)`. */
+function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = data[base + c]!;
+  }
+  return out;
+}
+
+/** Throws `UNSUPPORTED_MODEL` naming what the exporter did not find. */
+function unsupported(what: string, expected: string, received: string): never {
+  throw new LxmlsOnnxError('UNSUPPORTED_MODEL', what, {
+    fn: 'exportOnnx',
+    argument: 'model',
+    expected,
+    received,
+  });
+}
+
+/** Reads and checks the model's parameters by their state-dict names. */
+function readWeights(model: GPT): {
+  config: GPT['config'];
+  wte: Tensor;
+  wpe: Tensor;
+  blocks: BlockWeights[];
+  lnF: [Tensor, Tensor];
+  head: Tensor;
+  eps: number;
+} {
+  if (typeof model !== 'object' || model === null || typeof model.stateDict !== 'function' || !model.config)
+    unsupported(
+      'model is not a GPT',
+      'a GPT of @lxmls/gpt',
+      typeof model === 'object' ? 'an object' : String(model),
+    );
+  const config = model.config;
+  const { nLayer, nEmbd: C, vocabSize: V } = config;
+  const sd = model.stateDict();
+  const used = new Set<string>();
+  const get = (name: string, shape: number[]): Tensor => {
+    const t = sd.get(name);
+    if (!t)
+      unsupported(
+        `the model has no parameter ${name}`,
+        'the parameters of a GPT',
+        [...sd.keys()].slice(0, 6).join(', '),
+      );
+    if (t.dtype !== 'float32' || t.shape.join() !== shape.join())
+      unsupported(
+        `${name} has the wrong shape`,
+        `float32 (${shape.join(', ')})`,
+        `${t.dtype} (${t.shape.join(', ')})`,
+      );
+    used.add(name);
+    return t;
+  };
+  const pair = (prefix: string, out: number, inp?: number): [Tensor, Tensor] => [
+    get(`${prefix}.weight`, inp === undefined ? [out] : [out, inp]),
+    get(`${prefix}.bias`, [out]),
+  ];
+  const blocks: BlockWeights[] = [];
+  for (let i = 0; i < nLayer; i++) {
+    const p = `transformer.h.${i}`;
+    const ln1 = pair(`${p}.ln_1`, C);
+    let qkv: [Float32Array, Float32Array];
+    let proj: [Tensor, Tensor];
+    if (sd.has(`${p}.attn.c_attn.weight`)) {
+      const [w, b] = pair(`${p}.attn.c_attn`, 3 * C, C); // (3C, C), rows q, k, v
+      qkv = [values(w), values(b)];
+      proj = pair(`${p}.attn.c_proj`, C, C);
+    } else if (sd.has(`${p}.attn.query_proj.weight`)) {
+      const [q, k, v] = ['query', 'key', 'value'].map((n) => pair(`${p}.attn.${n}_proj`, C, C));
+      const w = new Float32Array(3 * C * C);
+      const b = new Float32Array(3 * C);
+      for (const [j, [wj, bj]] of [q!, k!, v!].entries()) {
+        w.set(values(wj), j * C * C);
+        b.set(values(bj), j * C);
+      }
+      qkv = [w, b];
+      proj = pair(`${p}.attn.output_proj`, C, C);
+    } else {
+      const attn = [...sd.keys()].filter((k) => k.startsWith(`${p}.attn.`));
+      return unsupported(
+        `the attention of block ${i} has parameters the exporter does not know`,
+        'c_attn + c_proj (GPT-2 layout) or query_proj, key_proj, value_proj, output_proj (exercise layout)',
+        attn.join(', ') || 'no attention parameters',
+      );
+    }
+    blocks.push({
+      ln1,
+      qkv,
+      proj,
+      ln2: pair(`${p}.ln_2`, C),
+      fc: pair(`${p}.mlp.c_fc`, 4 * C, C),
+      mlpProj: pair(`${p}.mlp.c_proj`, C, 4 * C),
+    });
+  }
+  const wte = get('transformer.wte.weight', [V, C]);
+  const wpe = get('transformer.wpe.weight', [config.blockSize, C]);
+  const lnF = pair('transformer.ln_f', C);
+  const head = get('lm_head.weight', [V, C]);
+  const extra = [...sd.keys()].filter((k) => !used.has(k) && !/\.attn\.bias$/.test(k));
+  if (extra.length > 0)
+    unsupported(
+      'the model has parameters the exporter does not know',
+      'only the parameters of a GPT',
+      extra.slice(0, 5).join(', '),
+    );
+  const eps = (model.transformer.get('ln_f') as { eps?: number } | undefined)?.eps ?? 1e-5;
+  return { config, wte, wpe, blocks, lnF, head, eps };
+}
+
+/**
+ * Exports a GPT of @lxmls/gpt as the bytes of an ONNX model (eval mode: no dropout).
+ *
+ * Graph input `input_ids` (int64 `(batch_size, sequence_length)`, at most `blockSize` positions); output
+ * `logits` (float32 `(batch_size, sequence_length, V)`) and, with `attentions: true`, `attentions.N` (float32
+ * `(batch_size, nh, sequence_length, sequence_length)`) for each layer N. Both of @lxmls/gpt's layouts export:
+ * the exercise attention (`CausalSelfAttention`, `FusedCausalSelfAttention`) and GPT-2's fused `c_attn`
+ * (`pretrained`, `GPT.fromPretrained`). The model's config is kept as JSON in the metadata key `lxmls.config`.
+ *
+ * @param model - A GPT (its attention modules with the parameters of the course's, its MLP minGPT's).
+ * @param options - `opset` (17–21, default 17), `dtype` (`'float32'` | `'float16'` weights), `attentions`.
+ * @returns The ONNX model's bytes, for `InferenceSession.create(bytes)` of onnxruntime-node or -web.
+ * @throws {@link LxmlsOnnxError} `UNSUPPORTED_MODEL` for a model whose parameters it does not know;
+ *   `INVALID_OPTION` for an opset or dtype outside the supported ones.
+ * @example
+ * ```ts
+ * import { GPT } from '@lxmls/gpt';
+ * import { exportOnnx } from '@lxmls/onnx';
+ * import { RandomGenerator } from '@lxmls/tensor';
+ * const config = { ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 };
+ * const model = new GPT(config, { generator: new RandomGenerator(0) }).eval();
+ * const bytes = exportOnnx(model, { attentions: true });
+ * console.log(bytes instanceof Uint8Array, bytes.length > 4 * 85_000); // → true true
+ * ```
+ */
+export function exportOnnx(model: GPT, options: ExportOnnxOptions = {}): Uint8Array {
+  const { opset = 17, dtype = 'float32', attentions = false } = options;
+  if (!Object.hasOwn(IR_VERSION, opset))
+    throw new LxmlsOnnxError('INVALID_OPTION', 'options.opset is not supported', {
+      fn: 'exportOnnx',
+      argument: 'options.opset',
+      expected: 'an integer from 17 to 21 (LayerNormalization is opset 17)',
+      received: String(opset),
+    });
+  if (dtype !== 'float32' && dtype !== 'float16')
+    throw new LxmlsOnnxError('INVALID_OPTION', 'options.dtype is not supported', {
+      fn: 'exportOnnx',
+      argument: 'options.dtype',
+      expected: "'float32' or 'float16'",
+      received: String(dtype),
+    });
+  const { config, wte, wpe, blocks, lnF, head, eps } = readWeights(model);
+  const { nHead: nh, nEmbd: C, vocabSize: V } = config;
+  const hs = C / nh; // head size
+  const g = new GraphBuilder();
+
+  // a weight: stored in `dtype`, cast to float32 in the graph when stored as float16
+  const weight = (name: string, data: Float32Array, dims: number[]): Value => {
+    const stored = g.initializer(name, data, dims, dtype as ElemType);
+    return dtype === 'float16' ? g.node('Cast', [stored], { to: 1 }, `${name}_f32`) : stored;
+  };
+  const linear = (
+    x: Value,
+    name: string,
+    w: Float32Array,
+    b: Float32Array,
+    out: number,
+    inp: number,
+  ): Value => {
+    const wt = weight(`${name}.weight_t`, transpose(w, out, inp), [inp, out]); // (in, out)
+    const bias = weight(`${name}.bias`, b, [out]);
+    return g.node('Add', [g.node('MatMul', [x, wt]), bias], {}, name); // (B, T, out)
+  };
+  const layerNorm = (x: Value, name: string, [w, b]: [Tensor, Tensor]): Value =>
+    g.node(
+      'LayerNormalization',
+      [x, weight(`${name}.weight`, values(w), [C]), weight(`${name}.bias`, values(b), [C])],
+      {
+        axis: -1,
+        epsilon: { float: eps },
+      },
+      name,
+    ); // (B, T, C)
+
+  const ids = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']); // (B, T)
+  // positions 0 … T-1 and the causal mask: key j is seen by query i when j ≤ i
+  const shape = g.node('Shape', [ids], {}, 'input_shape'); // (2) = [B, T]
+  const t = g.node('Gather', [shape, g.int(1)], { axis: 0 }, 'seq_len'); // () = T
+  const pos = g.node('Range', [g.int(0), t, g.int(1)], {}, 'positions'); // (T)
+  const rows = g.node('Unsqueeze', [pos, g.ints([1])], {}, 'query_pos'); // (T, 1)
+  const cols = g.node('Unsqueeze', [pos, g.ints([0])], {}, 'key_pos'); // (1, T)
+  const causal = g.node('LessOrEqual', [cols, rows], {}, 'causal_mask'); // (T, T) bool
+  const negInf = g.float(Number.NEGATIVE_INFINITY);
+  const scale = g.float(Math.sqrt(hs));
+
+  // token and position embeddings
+  const wteW = weight('transformer.wte.weight', values(wte), [V, C]); // (V, C)
+  const tokEmb = g.node('Gather', [wteW, ids], { axis: 0 }, 'tok_emb'); // (B, T, C)
+  const posEmb = g.node(
+    'Gather',
+    [weight('transformer.wpe.weight', values(wpe), [config.blockSize, C]), pos],
+    { axis: 0 },
+    'pos_emb',
+  ); // (T, C)
+  let x = g.node('Add', [tokEmb, posEmb], {}, 'embeddings'); // (B, T, C)
+
+  const attentionOutputs: Value[] = [];
+  const headShape = g.ints([0, 0, nh, hs]);
+  const mergedShape = g.ints([0, 0, C]);
+  const third = g.ints([C, C, C]);
+  for (const [i, blk] of blocks.entries()) {
+    const p = `transformer.h.${i}`;
+    const h = layerNorm(x, `${p}.ln_1`, blk.ln1); // (B, T, C)
+    const qkv = linear(h, `${p}.attn.qkv`, blk.qkv[0], blk.qkv[1], 3 * C, C); // (B, T, 3C)
+    const [q, k, v] = g.nodeN('Split', [qkv, third], [`${p}.q`, `${p}.k`, `${p}.v`], { axis: -1 }) as [
+      Value,
+      Value,
+      Value,
+    ]; // (B, T, C) each
+    const heads = (u: Value, perm: number[]) =>
+      g.node('Transpose', [g.node('Reshape', [u, headShape])], { perm });
+    const qh = heads(q, [0, 2, 1, 3]); // (B, nh, T, hs)
+    const kt = heads(k, [0, 2, 3, 1]); // (B, nh, hs, T)
+    const vh = heads(v, [0, 2, 1, 3]); // (B, nh, T, hs)
+    const scores = g.node('Div', [g.node('MatMul', [qh, kt]), scale], {}, `${p}.scores`); // (B, nh, T, T)
+    const masked = g.node('Where', [causal, scores, negInf]); // (B, nh, T, T)
+    const att = g.node('Softmax', [masked], { axis: -1 }, `${p}.att`); // (B, nh, T, T)
+    if (attentions) attentionOutputs.push(att);
+    const y = g.node('Reshape', [
+      g.node('Transpose', [g.node('MatMul', [att, vh])], { perm: [0, 2, 1, 3] }),
+      mergedShape,
+    ]); // (B, T, C)
+    const [pw, pb] = blk.proj;
+    x = g.node('Add', [x, linear(y, `${p}.attn.c_proj`, values(pw), values(pb), C, C)]); // (B, T, C)
+    // the MLP: c_proj(gelu(c_fc(ln_2(x)))), GELU's tanh form 0.5·u·(1 + tanh(√(2/π)·(u + 0.044715·u³)))
+    const [fw, fb] = blk.fc;
+    const u = linear(layerNorm(x, `${p}.ln_2`, blk.ln2), `${p}.mlp.c_fc`, values(fw), values(fb), 4 * C, C); // (B, T, 4C)
+    const cube = g.node('Mul', [g.node('Mul', [u, u]), u]); // u³
+    const inner = g.node('Mul', [
+      g.node('Add', [u, g.node('Mul', [cube, g.float(0.044715)])]),
+      g.float(Math.sqrt(2 / Math.PI)),
+    ]);
+    const gelu = g.node('Mul', [
+      g.node('Mul', [u, g.float(0.5)]),
+      g.node('Add', [g.node('Tanh', [inner]), g.float(1)]),
+    ]); // (B, T, 4C)
+    const [mw, mb] = blk.mlpProj;
+    x = g.node('Add', [x, linear(gelu, `${p}.mlp.c_proj`, values(mw), values(mb), C, 4 * C)], {}, `${p}.out`); // (B, T, C)
+  }
+  x = layerNorm(x, 'transformer.ln_f', lnF); // (B, T, C)
+  // the head: Gemm with transB reads lm_head's (V, C) weight as stored (a tied head shares wte's initializer)
+  const tied = values(head) === values(wte) || sameValues(values(head), values(wte));
+  const headW = tied ? wteW : weight('lm_head.weight', values(head), [V, C]); // (V, C)
+  const flat = g.node('Reshape', [x, g.ints([-1, C])]); // (B·T, C)
+  const logits2 = g.node('Gemm', [flat, headW], { transB: 1 }); // (B·T, V)
+  const logitsShape = g.node('Concat', [shape, g.ints([V])], { axis: 0 }); // (3) = [B, T, V]
+  const logits = g.node('Reshape', [logits2, logitsShape], {}, 'logits'); // (B, T, V)
+  g.output(logits, 'logits', 'float32', ['batch_size', 'sequence_length', V]);
+  for (const [i, att] of attentionOutputs.entries()) {
+    const dims: Dim[] = ['batch_size', nh, 'sequence_length', 'sequence_length'];
+    g.output(att, `attentions.${i}`, 'float32', dims);
+  }
+  return g.encode({
+    graphName: 'lxmls_gpt',
+    opset,
+    irVersion: IR_VERSION[opset]!,
+    docString: `A GPT of @lxmls/gpt: ${config.nLayer} layers, ${nh} heads, ${C} channels, vocabulary ${V}, block size ${config.blockSize}.`,
+    metadata: { 'lxmls.config': JSON.stringify(config) },
+  });
+}
+
+/** True when two float arrays hold the same values (a tied lm head holds a copy of `wte`). */
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
