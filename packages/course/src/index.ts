@@ -8,6 +8,7 @@
 
 export { checkExercise } from './check/check.js';
 export type { CheckOptions, CheckReport, CheckResult } from './check/report.js';
+export { bpeMainDemo, bpeMainLines, partRepr } from './demo/bpe-main.js';
 export { type PrintedCell, parseDemoCells } from './demo/output.js';
 export {
   cellHeader,
@@ -27,6 +28,7 @@ export {
   sectionHeading,
   wrapText,
 } from './demo/text.js';
+export { tokenizationDemo } from './demo/tokenization.js';
 export {
   type CourseErrorCode,
   type CourseErrorDetails,

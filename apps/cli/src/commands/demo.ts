@@ -9,19 +9,19 @@
  */
 
 import {
+  bpeMainDemo,
   DEMO_NAMES_HEADER,
   type DemoSection,
   demoSectionText,
   nameLines,
   PYTHON_TO_TYPESCRIPT,
+  tokenizationDemo,
 } from '@lxmls/course';
 import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { attentionSection } from '../demo/attention.js';
 import { bertSection } from '../demo/bert.js';
-import { bpeMainSection } from '../demo/bpe-main.js';
 import { promptingSection } from '../demo/prompting.js';
-import { tokenizationSection } from '../demo/tokenization.js';
 import { weatherSection } from '../demo/weather.js';
 import { CliError } from '../errors.js';
 
@@ -35,8 +35,8 @@ import { CliError } from '../errors.js';
  * ```
  */
 export const DEMO_SECTIONS: readonly DemoSection[] = [
-  tokenizationSection,
-  bpeMainSection,
+  tokenizationDemo,
+  bpeMainDemo,
   attentionSection,
   bertSection,
   weatherSection,

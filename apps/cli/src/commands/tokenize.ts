@@ -9,8 +9,8 @@
 import { pyRepr } from '@lxmls/base';
 import type { EncodeOptions } from '@lxmls/bpe';
 import { getEncoder } from '@lxmls/bpe';
+import { partRepr } from '@lxmls/course';
 import { toHtml } from '@lxmls/viz';
-import { partRepr } from '../bpe-format.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { mapLines, readAllText } from '../io.js';

@@ -1,6 +1,6 @@
 /**
  * Exercise 1 of the Transformer Day notebook (tokenization), cells In [2] to In [12]: the Python code of each
- * cell (and its TypeScript, from @lxmls/course's notebook) and, computed here with @lxmls/bpe, exactly the
+ * cell (and its TypeScript, from @lxmls/course's notebook) and, computed with @lxmls/bpe, exactly the
  * output the notebook shows.
  *
  * Follows `transformer-day-notebook.txt`: word splitting, character splitting, then GPT-2 BPE on the
@@ -9,7 +9,8 @@
 
 import { pyDisplayList, pyRepr } from '@lxmls/base';
 import { charTokenize, getEncoder, wordTokenize } from '@lxmls/bpe';
-import { type DemoCell, type DemoSection, notebookCell } from '@lxmls/course';
+import { notebookCell } from '../notebook.js';
+import type { DemoCell, DemoSection } from './section.js';
 
 /** `print(merged_tokens)` for a sentence: the merged tokens of all parts, flattened. */
 function mergedTokensLine(sentence: string): string {
@@ -51,11 +52,11 @@ function tokenizationCells(): DemoCell[] {
  *
  * @example
  * ```ts
- * import { tokenizationSection } from './demo/tokenization.js';
- * console.log(tokenizationSection.id, tokenizationSection.cells().length); // → tokenization 11
+ * import { tokenizationDemo } from '@lxmls/course';
+ * console.log(tokenizationDemo.id, tokenizationDemo.cells().length); // → tokenization 11
  * ```
  */
-export const tokenizationSection: DemoSection = {
+export const tokenizationDemo: DemoSection = {
   id: 'tokenization',
   title: 'Exercise 1: Tokenization',
   source: 'transformer-day notebook, cells In [2] to In [12] (Python code, results computed by @lxmls/bpe)',
