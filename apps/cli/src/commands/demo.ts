@@ -9,6 +9,7 @@
  */
 
 import {
+  attentionDemo,
   bpeMainDemo,
   DEMO_NAMES_HEADER,
   type DemoSection,
@@ -19,7 +20,6 @@ import {
 } from '@lxmls/course';
 import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
-import { attentionSection } from '../demo/attention.js';
 import { bertSection } from '../demo/bert.js';
 import { promptingSection } from '../demo/prompting.js';
 import { weatherSection } from '../demo/weather.js';
@@ -37,7 +37,7 @@ import { CliError } from '../errors.js';
 export const DEMO_SECTIONS: readonly DemoSection[] = [
   tokenizationDemo,
   bpeMainDemo,
-  attentionSection,
+  attentionDemo,
   bertSection,
   weatherSection,
   promptingSection,

@@ -1,6 +1,6 @@
 /**
  * Exercise 2 of the Transformer Day notebook (attention), cells In [13] to In [15]: the Python code of each cell
- * (and its TypeScript, from @lxmls/course's notebook) and, computed here with @lxmls/attention and @lxmls/bpe, the output the notebook shows, printed as PyTorch
+ * (and its TypeScript, from @lxmls/course's notebook) and, computed with @lxmls/attention and @lxmls/bpe, the output the notebook shows, printed as PyTorch
  * prints tensors. One more cell, marked as not the notebook's, runs the module of In [15] on a small input.
  *
  * Follows `transformer-day-notebook.txt` and docs/course-behaviour.md §6 (Ex. 2.1, test (b): the real BPE ids of
@@ -11,8 +11,9 @@
 import { CausalSelfAttention, crossAttention } from '@lxmls/attention';
 import { pyRepr, torchRepr, torchSizeRepr } from '@lxmls/base';
 import { getEncoder } from '@lxmls/bpe';
-import { type DemoCell, type DemoSection, notebookCell } from '@lxmls/course';
 import { RandomGenerator, slice, tensor, tidy, transpose } from '@lxmls/tensor';
+import { notebookCell } from '../notebook.js';
+import type { DemoCell, DemoSection } from './section.js';
 
 /** Not a notebook cell: the completed module of In [15] on a small input, with deterministic weights. */
 const CAUSAL_DEMO_CODE = [
@@ -73,7 +74,7 @@ function allclose(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
  * @returns The printed lines.
  * @example
  * ```ts
- * import { crossAttentionTestLines } from './demo/attention.js';
+ * import { crossAttentionTestLines } from '@lxmls/course';
  * console.log(crossAttentionTestLines()); // → [ 'tensor([[67036.8047, 71226.6016, 75416.3984],', '        [67036.8047, 71226.6016, 75416.3984],', '        [67036.8047, 71226.6016, 75416.3984]])', 'Test passed!' ]
  * ```
  */
@@ -115,7 +116,7 @@ function linspace(start: number, end: number, steps: number): Float32Array {
  * @returns The printed lines.
  * @example
  * ```ts
- * import { causalSelfAttentionLines } from './demo/attention.js';
+ * import { causalSelfAttentionLines } from '@lxmls/course';
  * const lines = causalSelfAttentionLines();
  * console.log(lines[0], lines.at(-2), lines.at(-1)); // → torch.Size([2, 4, 4]) True True
  * ```
@@ -173,11 +174,11 @@ function attentionCells(): DemoCell[] {
  *
  * @example
  * ```ts
- * import { attentionSection } from './demo/attention.js';
- * console.log(attentionSection.id, attentionSection.cells().map((cell) => cell.prompt)); // → attention [ 'In [13]:', 'In [14]:', 'In [15]:', 'In [ ]:' ]
+ * import { attentionDemo } from '@lxmls/course';
+ * console.log(attentionDemo.id, attentionDemo.cells().map((cell) => cell.prompt)); // → attention [ 'In [13]:', 'In [14]:', 'In [15]:', 'In [ ]:' ]
  * ```
  */
-export const attentionSection: DemoSection = {
+export const attentionDemo: DemoSection = {
   id: 'attention',
   title: 'Exercise 2: Attention',
   source:
