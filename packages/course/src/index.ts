@@ -30,6 +30,7 @@ export {
   wrapText,
 } from './demo/text.js';
 export { tokenizationDemo } from './demo/tokenization.js';
+export { type WeatherDemoOptions, weatherDemo } from './demo/weather.js';
 export {
   type CourseErrorCode,
   type CourseErrorDetails,

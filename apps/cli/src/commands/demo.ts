@@ -17,13 +17,24 @@ import {
   nameLines,
   PYTHON_TO_TYPESCRIPT,
   tokenizationDemo,
+  WEATHER_RECIPES,
+  weatherDemo,
 } from '@lxmls/course';
 import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { bertSection } from '../demo/bert.js';
 import { promptingSection } from '../demo/prompting.js';
-import { weatherSection } from '../demo/weather.js';
 import { CliError } from '../errors.js';
+
+/** Exercise 3.1, training `LXMLS_DEMO_ITERS` iterations when set (tests run a few), else the notebook's 2000. */
+const weatherSection = weatherDemo({
+  iters: () => {
+    const text = process.env.LXMLS_DEMO_ITERS;
+    return text !== undefined && /^\d+$/.test(text) && Number(text) >= 1
+      ? Number(text)
+      : WEATHER_RECIPES.course.iters;
+  },
+});
 
 /**
  * Every section of `lxmls demo`, in the notebook's order (bpe.py's own demo after Exercise 1).

@@ -1,33 +1,32 @@
 /**
  * Exercise 3.1 of the Transformer Day notebook (training gpt-nano on the weather data), cells In [18] to
- * In [23]: the Python code of each cell and, computed here with @lxmls/weather-data, @lxmls/gpt and
+ * In [23]: the Python code of each cell and, computed with @lxmls/weather-data, @lxmls/gpt and
  * @lxmls/trainer, output in the notebook's format; then a cell of ours comparing the trained model with the
  * Bayes-optimal figures.
  *
  * Differences from the notebook, by necessity: the sample of In [20] is drawn with a seed (42), so it is not
  * the notebook's unseeded sample; the device of In [22] is the tensor backend we run on (`wasm` by default),
- * where the notebook's Mac used `mps`; the iteration times are ours. `LXMLS_DEMO_ITERS=N` trains N iterations
- * instead of 2000 (for tests).
+ * where the notebook's Mac used `mps`; the iteration times are ours. The `iters` option trains fewer (or more)
+ * iterations than the notebook's 2000 (`lxmls demo` reads it from `LXMLS_DEMO_ITERS`, for tests).
  */
 
 import { pyRepr } from '@lxmls/base';
-import {
-  bayesFigures,
-  type DemoCell,
-  type DemoSection,
-  evaluateWeather,
-  formatWeatherSummary,
-  logLine,
-  notebookCell,
-  WEATHER_ATTENTION,
-  WEATHER_RECIPES,
-  weatherModelConfig,
-  weatherTrainerConfig,
-} from '@lxmls/course';
 import { formatConfig, GPT } from '@lxmls/gpt';
 import { getBackend, manualSeed } from '@lxmls/tensor';
 import { formatTrainerConfig, Trainer } from '@lxmls/trainer';
 import { FIXED_PROBA, WeatherDataset } from '@lxmls/weather-data';
+import { notebookCell } from '../notebook.js';
+import {
+  bayesFigures,
+  evaluateWeather,
+  formatWeatherSummary,
+  logLine,
+  WEATHER_ATTENTION,
+  WEATHER_RECIPES,
+  weatherModelConfig,
+  weatherTrainerConfig,
+} from '../weather.js';
+import type { DemoCell, DemoSection } from './section.js';
 
 /**
  * The Python of In [22] with our device: the notebook's Mac said "mps", we say which tensor backend we run on.
@@ -57,13 +56,6 @@ const EVAL_TYPESCRIPT = [
   'const bayes = bayesOptimal(FIXED_PROBA, 6); // the exact loss and accuracy of a perfect model',
   '// the model: greedy decoding of 10,000 test sequences (lxmls eval weather does it)',
 ];
-
-/** The iterations of In [23]: 2000, or `LXMLS_DEMO_ITERS` when set (tests run a few). */
-function demoIters(): number {
-  const text = process.env.LXMLS_DEMO_ITERS;
-  const n = Number(text);
-  return text !== undefined && /^\d+$/.test(text) && n >= 1 ? n : WEATHER_RECIPES.course.iters;
-}
 
 /**
  * Runs `train` and yields the lines its callback pushes as they come, so a long run prints as it goes.
@@ -107,7 +99,7 @@ async function* streamLines(
   yield* tail;
 }
 
-function weatherCells(): DemoCell[] {
+function weatherCells(iters: () => number): DemoCell[] {
   manualSeed(42);
   const train = new WeatherDataset('train', { proba: FIXED_PROBA, seed: 42 });
   const device = getBackend().name;
@@ -146,7 +138,7 @@ function weatherCells(): DemoCell[] {
       prompt: 'In [22]:',
       code: trainerCode(device),
       run: () => {
-        const config = { ...weatherTrainerConfig(WEATHER_RECIPES.course, 42), device, maxIters: demoIters() };
+        const config = { ...weatherTrainerConfig(WEATHER_RECIPES.course, 42), device, maxIters: iters() };
         const lines: string[] = [];
         trainer = new Trainer(config, model!, train, { log: (line) => lines.push(line) });
         return [...lines, ...formatTrainerConfig(trainer.config).split('\n')];
@@ -186,21 +178,33 @@ function weatherCells(): DemoCell[] {
   ];
 }
 
+/** What {@link weatherDemo} trains. */
+export interface WeatherDemoOptions {
+  /** The iterations of In [23], asked when In [22] runs: the notebook's 2000 by default. */
+  iters?: () => number;
+}
+
 /**
  * Exercise 3.1 (training gpt-nano on the weather data) of the notebook, cells In [18] to In [23], and one cell
  * of ours after them.
  *
+ * @param options - How many iterations to train.
+ * @returns The section.
  * @example
  * ```ts
- * import { weatherSection } from './demo/weather.js';
- * console.log(weatherSection.id, weatherSection.cells().map((cell) => cell.prompt).join(' ')); // → weather In [18]: In [19]: In [20]: In [21]: In [22]: In [23]: In [ ]:
+ * import { weatherDemo } from '@lxmls/course';
+ * const section = weatherDemo({ iters: () => 10 });
+ * console.log(section.id, section.cells().map((cell) => cell.prompt).join(' ')); // → weather In [18]: In [19]: In [20]: In [21]: In [22]: In [23]: In [ ]:
  * ```
  */
-export const weatherSection: DemoSection = {
-  id: 'weather',
-  title: 'Exercise 3.1: Training a weather prediction model (gpt-nano)',
-  source:
-    'transformer-day notebook, cells In [18] to In [23] (Python code, results computed by @lxmls/weather-data, @lxmls/gpt and @lxmls/trainer; the sample of In [20] is seeded, the device is our backend), then a cell of ours (In [ ]) scoring the model',
-  notebook: ['3', '3.1'],
-  cells: weatherCells,
-};
+export function weatherDemo(options: WeatherDemoOptions = {}): DemoSection {
+  const iters = options.iters ?? (() => WEATHER_RECIPES.course.iters);
+  return {
+    id: 'weather',
+    title: 'Exercise 3.1: Training a weather prediction model (gpt-nano)',
+    source:
+      'transformer-day notebook, cells In [18] to In [23] (Python code, results computed by @lxmls/weather-data, @lxmls/gpt and @lxmls/trainer; the sample of In [20] is seeded, the device is our backend), then a cell of ours (In [ ]) scoring the model',
+    notebook: ['3', '3.1'],
+    cells: () => weatherCells(iters),
+  };
+}
