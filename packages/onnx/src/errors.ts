@@ -10,9 +10,11 @@ import { defineError, type ErrorDetails } from '@lxmls/base';
  *
  * - `UNSUPPORTED_MODEL`: a model the exporter cannot write (not a GPT, or an attention module or layer whose
  *   parameters it does not know).
- * - `INVALID_OPTION`: an export option out of range (`opset`, `dtype`).
+ * - `INVALID_OPTION`: an option or argument out of range (`opset`, `dtype`; generation's `temperature`, …).
+ * - `INVALID_MODEL`: bytes that are not an ONNX model, or that ONNX Runtime refuses.
+ * - `RUNTIME_UNAVAILABLE`: the asked-for ONNX Runtime (onnxruntime-node, onnxruntime-web) is not installed.
  */
-export type OnnxErrorCode = 'UNSUPPORTED_MODEL' | 'INVALID_OPTION';
+export type OnnxErrorCode = 'UNSUPPORTED_MODEL' | 'INVALID_OPTION' | 'INVALID_MODEL' | 'RUNTIME_UNAVAILABLE';
 
 /** Fields of a {@link LxmlsOnnxError} besides its message. */
 export type OnnxErrorDetails = ErrorDetails;

@@ -24,8 +24,18 @@ export interface ExportOnnxOptions {
    * float32 in the graph, so the computation stays in float32).
    */
   dtype?: 'float32' | 'float16';
-  /** Also output every layer's attention weights `(B, nh, T, T)` as `attentions.0`, `attentions.1`, …. */
+  /**
+   * Also output every layer's attention weights as `attentions.0`, `attentions.1`, …: `(B, nh, T, T)`, or
+   * `(B, nh, T, Tpast + T)` with `kvCache`.
+   */
   attentions?: boolean;
+  /**
+   * Export the KV-cache layout of Optimum and transformers.js for GPT-2: inputs `input_ids`, `attention_mask`
+   * (int64 `(B, Tpast + T)`, 1 for a real token, 0 for padding), `position_ids` (int64 `(B, T)`) and
+   * `past_key_values.N.key` / `.value` (float32 `(B, nh, Tpast, hs)`, Tpast = 0 at the first step); outputs
+   * `logits` and `present.N.key` / `.value` `(B, nh, Tpast + T, hs)`. Default false: `input_ids` only.
+   */
+  kvCache?: boolean;
 }
 
 /** The IR version each supported opset came with (ONNX 1.12 to 1.16). */
@@ -184,7 +194,7 @@ function readWeights(model: GPT): {
  * ```
  */
 export function exportOnnx(model: GPT, options: ExportOnnxOptions = {}): Uint8Array {
-  const { opset = 17, dtype = 'float32', attentions = false } = options;
+  const { opset = 17, dtype = 'float32', attentions = false, kvCache = false } = options;
   if (!Object.hasOwn(IR_VERSION, opset))
     throw new LxmlsOnnxError('INVALID_OPTION', 'options.opset is not supported', {
       fn: 'exportOnnx',
@@ -233,27 +243,53 @@ export function exportOnnx(model: GPT, options: ExportOnnxOptions = {}): Uint8Ar
     ); // (B, T, C)
 
   const ids = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']); // (B, T)
-  // positions 0 … T-1 and the causal mask: key j is seen by query i when j ≤ i
   const shape = g.node('Shape', [ids], {}, 'input_shape'); // (2) = [B, T]
   const t = g.node('Gather', [shape, g.int(1)], { axis: 0 }, 'seq_len'); // () = T
-  const pos = g.node('Range', [g.int(0), t, g.int(1)], {}, 'positions'); // (T)
-  const rows = g.node('Unsqueeze', [pos, g.ints([1])], {}, 'query_pos'); // (T, 1)
-  const cols = g.node('Unsqueeze', [pos, g.ints([0])], {}, 'key_pos'); // (1, T)
-  const causal = g.node('LessOrEqual', [cols, rows], {}, 'causal_mask'); // (T, T) bool
-  const negInf = g.float(Number.NEGATIVE_INFINITY);
+  const total: Dim = kvCache ? 'past_sequence_length + sequence_length' : 'sequence_length';
+  let positions: Value; // (T) or (B, T) position ids
+  let allowed: Value; // (T, T) or (B, 1, T, Tk) bool: key j is seen by query i
+  const pasts: [Value, Value][] = [];
+  if (!kvCache) {
+    // positions 0 … T-1 and the causal mask: key j is seen by query i when j ≤ i
+    positions = g.node('Range', [g.int(0), t, g.int(1)], {}, 'positions'); // (T)
+    const rows = g.node('Unsqueeze', [positions, g.ints([1])], {}, 'query_pos'); // (T, 1)
+    const cols = g.node('Unsqueeze', [positions, g.ints([0])], {}, 'key_pos'); // (1, T)
+    allowed = g.node('LessOrEqual', [cols, rows], {}, 'causal_mask'); // (T, T) bool
+  } else {
+    // Optimum's / transformers.js's GPT-2 inputs: the padding mask over past and new keys, the position ids,
+    // and each layer's past keys and values (B, nh, Tpast, hs), of length 0 at the first step
+    const mask = g.input('attention_mask', 'int64', ['batch_size', total]); // (B, Tk)
+    positions = g.input('position_ids', 'int64', ['batch_size', 'sequence_length']); // (B, T)
+    for (let i = 0; i < blocks.length; i++) {
+      const dims: Dim[] = ['batch_size', nh, 'past_sequence_length', hs];
+      pasts.push([
+        g.input(`past_key_values.${i}.key`, 'float32', dims),
+        g.input(`past_key_values.${i}.value`, 'float32', dims),
+      ]);
+    }
+    const pastShape = g.node('Shape', [pasts[0]![0]], {}, 'past_shape'); // (4)
+    const past = g.node('Gather', [pastShape, g.int(2)], { axis: 0 }, 'past_len'); // () = Tpast
+    const tk = g.node('Add', [past, t], {}, 'total_len'); // () = Tk = Tpast + T
+    // query i is at position Tpast + i and sees keys j ≤ Tpast + i that the mask keeps
+    const rows = g.node('Unsqueeze', [g.node('Range', [past, tk, g.int(1)]), g.ints([1])], {}, 'query_pos'); // (T, 1)
+    const cols = g.node('Unsqueeze', [g.node('Range', [g.int(0), tk, g.int(1)]), g.ints([0])], {}, 'key_pos'); // (1, Tk)
+    const causal = g.node('LessOrEqual', [cols, rows], {}, 'causal_mask'); // (T, Tk) bool
+    const keep = g.node('Unsqueeze', [g.node('Cast', [mask], { to: 9 }), g.ints([1, 2])], {}, 'padding_mask'); // (B, 1, 1, Tk) bool
+    allowed = g.node('And', [causal, keep], {}, 'attention_allowed'); // (B, 1, T, Tk)
+  }
+  // masked scores: -inf (exact zeros after the softmax); with the KV cache the lowest float32 instead, so a
+  // query whose keys are all padding (left padding) gets finite, unused weights rather than NaN
+  const masked0 = g.float(kvCache ? -3.4028234663852886e38 : Number.NEGATIVE_INFINITY);
   const scale = g.float(Math.sqrt(hs));
 
   // token and position embeddings
   const wteW = weight('transformer.wte.weight', values(wte), [V, C]); // (V, C)
   const tokEmb = g.node('Gather', [wteW, ids], { axis: 0 }, 'tok_emb'); // (B, T, C)
-  const posEmb = g.node(
-    'Gather',
-    [weight('transformer.wpe.weight', values(wpe), [config.blockSize, C]), pos],
-    { axis: 0 },
-    'pos_emb',
-  ); // (T, C)
+  const wpeW = weight('transformer.wpe.weight', values(wpe), [config.blockSize, C]); // (blockSize, C)
+  const posEmb = g.node('Gather', [wpeW, positions], { axis: 0 }, 'pos_emb'); // (T, C) or (B, T, C)
   let x = g.node('Add', [tokEmb, posEmb], {}, 'embeddings'); // (B, T, C)
 
+  const presents: [Value, Value][] = [];
   const attentionOutputs: Value[] = [];
   const headShape = g.ints([0, 0, nh, hs]);
   const mergedShape = g.ints([0, 0, C]);
@@ -270,11 +306,18 @@ export function exportOnnx(model: GPT, options: ExportOnnxOptions = {}): Uint8Ar
     const heads = (u: Value, perm: number[]) =>
       g.node('Transpose', [g.node('Reshape', [u, headShape])], { perm });
     const qh = heads(q, [0, 2, 1, 3]); // (B, nh, T, hs)
-    const kt = heads(k, [0, 2, 3, 1]); // (B, nh, hs, T)
-    const vh = heads(v, [0, 2, 1, 3]); // (B, nh, T, hs)
-    const scores = g.node('Div', [g.node('MatMul', [qh, kt]), scale], {}, `${p}.scores`); // (B, nh, T, T)
-    const masked = g.node('Where', [causal, scores, negInf]); // (B, nh, T, T)
-    const att = g.node('Softmax', [masked], { axis: -1 }, `${p}.att`); // (B, nh, T, T)
+    let kt: Value; // (B, nh, hs, Tk)
+    let vh = heads(v, [0, 2, 1, 3]); // (B, nh, T, hs)
+    if (kvCache) {
+      const [pastK, pastV] = pasts[i]!;
+      const presentK = g.node('Concat', [pastK, heads(k, [0, 2, 1, 3])], { axis: 2 }, `present.${i}.key`); // (B, nh, Tk, hs)
+      vh = g.node('Concat', [pastV, vh], { axis: 2 }, `present.${i}.value`); // (B, nh, Tk, hs)
+      presents.push([presentK, vh]);
+      kt = g.node('Transpose', [presentK], { perm: [0, 1, 3, 2] }); // (B, nh, hs, Tk)
+    } else kt = heads(k, [0, 2, 3, 1]); // (B, nh, hs, T)
+    const scores = g.node('Div', [g.node('MatMul', [qh, kt]), scale], {}, `${p}.scores`); // (B, nh, T, Tk)
+    const masked = g.node('Where', [allowed, scores, masked0]); // (B, nh, T, Tk)
+    const att = g.node('Softmax', [masked], { axis: -1 }, `${p}.att`); // (B, nh, T, Tk)
     if (attentions) attentionOutputs.push(att);
     const y = g.node('Reshape', [
       g.node('Transpose', [g.node('MatMul', [att, vh])], { perm: [0, 2, 1, 3] }),
@@ -306,8 +349,12 @@ export function exportOnnx(model: GPT, options: ExportOnnxOptions = {}): Uint8Ar
   const logitsShape = g.node('Concat', [shape, g.ints([V])], { axis: 0 }); // (3) = [B, T, V]
   const logits = g.node('Reshape', [logits2, logitsShape], {}, 'logits'); // (B, T, V)
   g.output(logits, 'logits', 'float32', ['batch_size', 'sequence_length', V]);
+  for (const [i, [key, value]] of presents.entries()) {
+    g.output(key, `present.${i}.key`, 'float32', ['batch_size', nh, total, hs]);
+    g.output(value, `present.${i}.value`, 'float32', ['batch_size', nh, total, hs]);
+  }
   for (const [i, att] of attentionOutputs.entries()) {
-    const dims: Dim[] = ['batch_size', nh, 'sequence_length', 'sequence_length'];
+    const dims: Dim[] = ['batch_size', nh, 'sequence_length', total];
     g.output(att, `attentions.${i}`, 'float32', dims);
   }
   return g.encode({

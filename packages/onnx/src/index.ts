@@ -1,10 +1,21 @@
 /**
- * @lxmls/onnx: export the GPTs of @lxmls/gpt to ONNX ({@link exportOnnx}) and run them on ONNX Runtime
- * (onnxruntime-node, or onnxruntime-web's wasm build), with every layer's attention weights as outputs when
- * asked for. Every export is listed here.
+ * @lxmls/onnx: export the GPTs of @lxmls/gpt to ONNX ({@link exportOnnx}), open them on ONNX Runtime
+ * (onnxruntime-node, or onnxruntime-web's wasm build: {@link createSession}) with every layer's attention
+ * weights as outputs when asked for, and generate on them with @lxmls/gpt's semantics ({@link generateOnnx}).
+ * Every export is listed here.
  *
  * @packageDocumentation
  */
 
 export { LxmlsOnnxError, type OnnxErrorCode, type OnnxErrorDetails } from './errors.js';
 export { type ExportOnnxOptions, exportOnnx } from './export.js';
+export { type GenerateOnnxOptions, generateOnnx } from './generate.js';
+export {
+  type CreateSessionOptions,
+  createSession,
+  type OnnxBackend,
+  type OnnxSession,
+  type OrtRuntimeLike,
+  type OrtSessionLike,
+  type OrtTensorLike,
+} from './session.js';

@@ -1,0 +1,186 @@
+/**
+ * Tests of the KV-cache export, createSession and generateOnnx: on onnxruntime-node (graph optimisations on)
+ * and onnxruntime-web's wasm build in Node, greedy continuations equal @lxmls/gpt's `generate` on the same
+ * weights (tiny-gpt2: also Hugging Face's), through the KV cache and past `blockSize` (weather-nano, block 11);
+ * seeded sampling gives the same ids; the cached step's logits and attentions equal the tensor path's; and bad
+ * bytes or options fail with clear errors.
+ */
+
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GPT, GPTCache } from '@lxmls/gpt';
+import { RandomGenerator, type Tensor, tensor } from '@lxmls/tensor';
+import { describe, expect, test } from 'vitest';
+import { LxmlsOnnxError } from './errors.js';
+import { exportOnnx } from './export.js';
+import { generateOnnx } from './generate.js';
+import { createSession, type OnnxSession } from './session.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// the fixtures of sibling packages of this monorepo (not published with this package)
+const TINY_GPT2 = join(here, '../../gpt/src/__fixtures__/tiny-gpt2');
+const WEATHER_NANO = join(here, '../../models/models/weather-nano');
+const expected = JSON.parse(
+  readFileSync(join(here, '../../gpt/src/__fixtures__/tiny-gpt2-expected.json'), 'utf8'),
+) as {
+  a: { input_ids: number[]; greedy: number[] };
+};
+
+const ids = (rows: number[][]): Tensor => tensor(rows, undefined, 'int32');
+const rowsOf = (t: Tensor) => t.toArray() as number[][];
+
+/** A seeded gpt-nano, vocabulary 11, block 40. */
+function nano(pretrained: boolean): GPT {
+  const config = {
+    ...GPT.getDefaultConfig(),
+    modelType: 'gpt-nano',
+    vocabSize: 11,
+    blockSize: 40,
+    pretrained,
+  };
+  return new GPT(config, { generator: new RandomGenerator(7) }).eval();
+}
+
+/** The largest |a - b| / (1 + |b|). */
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!) / (1 + Math.abs(b[i]!)));
+  return m;
+}
+
+describe.each(['onnx-node', 'onnx-wasm'] as const)('generateOnnx on %s', (backend) => {
+  const open = (model: GPT, attentions = false): Promise<OnnxSession> =>
+    createSession(exportOnnx(model, { kvCache: true, attentions }), { backend, numThreads: 1 });
+
+  test('createSession(bytes, { backend }) opens the export on that runtime with its block size', async () => {
+    const onnx = await open(nano(false));
+    expect(onnx.backend).toBe(backend);
+    expect(onnx.blockSize).toBe(40);
+    expect(onnx.session.inputNames.slice(0, 4)).toEqual([
+      'input_ids',
+      'attention_mask',
+      'position_ids',
+      'past_key_values.0.key',
+    ]);
+    expect(onnx.session.outputNames.slice(0, 3)).toEqual(['logits', 'present.0.key', 'present.0.value']);
+    await onnx.session.release();
+  });
+
+  test('generateOnnx(tiny-gpt2, 30 tokens) equals generate and Hugging Face transformers', async () => {
+    const model = (await GPT.fromPretrained(TINY_GPT2)).eval();
+    const onnx = await open(model);
+    const prompt = ids([expected.a.input_ids]);
+    const streamed: number[] = [];
+    const out = await generateOnnx(onnx, prompt, 30, { onToken: ([t]) => streamed.push(t!) });
+    expect(rowsOf(out)[0]).toEqual(rowsOf(model.generate(prompt, 30))[0]);
+    expect(rowsOf(out)[0]).toEqual(expected.a.greedy);
+    expect(streamed).toEqual(expected.a.greedy.slice(expected.a.input_ids.length));
+    await onnx.session.release();
+    model.dispose();
+  });
+
+  test.each([
+    [
+      'weather-nano (trained, block 11: the context slides)',
+      () => GPT.fromPretrained(WEATHER_NANO, { attention: 'separate' }),
+    ],
+    ['seeded gpt-nano (exercise layout)', async () => nano(false)],
+  ])('generateOnnx(%s, 30 tokens, batch 2) equals generate', async (_, load) => {
+    const model = (await load()).eval();
+    const onnx = await open(model);
+    const prompt = ids([
+      [1, 4, 4, 3],
+      [2, 6, 7, 5],
+    ]);
+    expect(rowsOf(await generateOnnx(onnx, prompt, 30))).toEqual(rowsOf(model.generate(prompt, 30)));
+    await onnx.session.release();
+    model.dispose();
+  });
+
+  test('generateOnnx(gpt-nano, { doSample, topK, topP, seed }) samples the ids generate samples', async () => {
+    const model = nano(true);
+    const onnx = await open(model);
+    const prompt = ids([[1, 2, 3]]);
+    const options = { doSample: true, temperature: 1.5, topK: 8, topP: 0.95, seed: 3 };
+    const a = rowsOf(await generateOnnx(onnx, prompt, 25, options));
+    expect(a).toEqual(rowsOf(model.generate(prompt, 25, options)));
+    expect(a).not.toEqual(rowsOf(model.generate(prompt, 25))); // sampled, not greedy
+    await onnx.session.release();
+  });
+
+  test('the KV-cache export: a cached step gives the tensor path logits and attentions (B, nh, 1, Tpast + 1)', async () => {
+    const model = (await GPT.fromPretrained(TINY_GPT2)).eval();
+    const onnx = await open(model, true);
+    const { Tensor } = onnx.runtime;
+    const { nLayer, nHead } = model.config;
+    const hs = model.config.nEmbd / nHead;
+    const prompt = [10374, 441, 2486, 11, 262];
+    const i64 = (v: number[]) => BigInt64Array.from(v, (x) => BigInt(x));
+    const feeds = (tokens: number[], past: number, kv: (i: number, kind: string) => unknown) => {
+      const f: Record<string, unknown> = {
+        input_ids: new Tensor('int64', i64(tokens), [1, tokens.length]),
+        attention_mask: new Tensor('int64', i64(Array(past + tokens.length).fill(1)), [
+          1,
+          past + tokens.length,
+        ]),
+        position_ids: new Tensor('int64', i64(tokens.map((_, j) => past + j)), [1, tokens.length]),
+      };
+      for (let i = 0; i < nLayer; i++)
+        for (const kind of ['key', 'value']) f[`past_key_values.${i}.${kind}`] = kv(i, kind);
+      return f as Record<string, never>;
+    };
+    const first = await onnx.session.run(
+      feeds(prompt, 0, () => new Tensor('float32', new Float32Array(0), [1, nHead, 0, hs])),
+    );
+    const second = await onnx.session.run(
+      feeds([9104], prompt.length, (i, kind) => first[`present.${i}.${kind}`]),
+    );
+    const cache = new GPTCache(nLayer);
+    model.forward(ids([prompt]), null, { cache });
+    const want = model.forward(ids([[9104]]), null, { cache, returnAttentions: true });
+    expect(maxRelDiff(second.logits!.data as Float32Array, want.logits.data())).toBeLessThan(1e-4);
+    for (let i = 0; i < nLayer; i++) {
+      expect(second[`attentions.${i}`]!.dims).toEqual([1, nHead, 1, prompt.length + 1]);
+      expect(
+        maxRelDiff(second[`attentions.${i}`]!.data as Float32Array, want.attentions![i]!.data()),
+      ).toBeLessThan(1e-5);
+    }
+    cache.dispose();
+    await onnx.session.release();
+    model.dispose();
+  });
+});
+
+describe('createSession and generateOnnx: bad input fails with clear errors', () => {
+  const code = async (p: Promise<unknown>) => {
+    try {
+      await p;
+      return null;
+    } catch (e) {
+      return LxmlsOnnxError.isInstance(e) ? e.code : String(e);
+    }
+  };
+
+  test.each([
+    ['random bytes', Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + 11) % 256)],
+    ['a truncated export', exportOnnx(nano(false)).subarray(0, 5000)],
+    ['an empty file', new Uint8Array(0)],
+  ])('createSession(%s) throws INVALID_MODEL', async (_, bytes) => {
+    expect(await code(createSession(bytes))).toBe('INVALID_MODEL');
+  });
+
+  test('generateOnnx(a session without the KV cache) throws UNSUPPORTED_MODEL', async () => {
+    const onnx = await createSession(exportOnnx(nano(false)));
+    expect(await code(generateOnnx(onnx, ids([[1, 2]]), 3))).toBe('UNSUPPORTED_MODEL');
+  });
+
+  test.each([[{ temperature: 0 }], [{ topK: 0 }], [{ topK: 12 }], [{ topP: 1.5 }]])(
+    'generateOnnx(gpt-nano, %o) throws INVALID_OPTION',
+    async (options) => {
+      const onnx = await createSession(exportOnnx(nano(false), { kvCache: true }));
+      expect(await code(generateOnnx(onnx, ids([[1, 2]]), 3, options))).toBe('INVALID_OPTION');
+    },
+  );
+});
