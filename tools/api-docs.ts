@@ -3,7 +3,7 @@
  * and lists what a reader would trip on (issue 14, "the API reference as the front door of the libraries"):
  * a link to a page or an anchor that does not exist, a raw Markdown file, a "Defined in" that points into
  * `dist/` or at a file or line that the commit does not have, a link whose host is a file name
- * (`http://DESIGN.md`, markdown-it's linkify at work).
+ * (`http://<name>.md`, markdown-it's linkify at work).
  *
  * Used by tools/api-docs.test.ts; plain functions over the output folder, so a failure names the page and link.
  */
