@@ -47,11 +47,10 @@ export async function chooseBackend(
   if (!listBackends().includes('tfjs-wasm')) registerTfjsBackends({ engines: ['wasm', 'cpu'] });
   const available = listBackends();
   const chosen = name ?? available[0]!;
-  if (!available.includes(chosen)) {
+  if (!available.includes(chosen))
     throw new CliError(
       `unknown backend ${JSON.stringify(chosen)}: available backends are ${available.join(', ')}`,
     );
-  }
   await setBackend(chosen);
   return getBackend();
 }

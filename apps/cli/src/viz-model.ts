@@ -129,11 +129,10 @@ export async function loadVizModel(source: string, stderr: NodeJS.WritableStream
       throw LxmlsBertError.isInstance(error) ? new CliError(error.message) : asCliError(error, source);
     }
   }
-  if (/^(google-bert\/)?bert-/i.test(source)) {
+  if (/^(google-bert\/)?bert-/i.test(source))
     throw new CliError(
       `${JSON.stringify(source)} is not a folder: a BERT is read from a local folder in Hugging Face's layout (config.json, model.safetensors, vocab.txt); download it first and pass the folder, or use ${DEFAULT_VIZ_MODEL}, the small BERT that comes with lxmls (the default)`,
     );
-  }
   return { kind: 'gpt', gpt: await loadModel(source, stderr) };
 }
 
@@ -206,21 +205,19 @@ export function gptTokens(vocabSize: number, text: string): { ids: number[]; tok
     const tokens = text.trim().split(/\s+/);
     const ids = tokens.map((word) => WEATHER_VOCABULARY.indexOf(word));
     const bad = ids.indexOf(-1);
-    if (bad !== -1) {
+    if (bad !== -1)
       throw new CliError(
         `the model has the weather task's 8 tokens, and ${JSON.stringify(tokens[bad])} is not one of them: give space-separated words of ${WEATHER_VOCABULARY.join(' ')}`,
       );
-    }
     return { ids, tokens };
   }
   const encoder = getEncoder();
   const ids = encoder.encode(text);
   const bad = ids.find((id) => id >= vocabSize);
-  if (bad !== undefined) {
+  if (bad !== undefined)
     throw new CliError(
       `the text has token id ${bad} (${JSON.stringify(encoder.idToToken(bad))}), but the model's vocabulary has only ${vocabSize} tokens: it is not a GPT-2 vocabulary`,
     );
-  }
   return { ids, tokens: ids.map((id) => encoder.idToToken(id)) };
 }
 

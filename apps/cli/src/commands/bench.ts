@@ -194,11 +194,10 @@ async function bench(
     await out.write(`${benchCommand.usage}\n`); // a bare `lxmls bench` shows what it can run
     return 0;
   }
-  if (what !== 'kernels' && what !== 'train-step' && what !== 'train-weather') {
+  if (what !== 'kernels' && what !== 'train-step' && what !== 'train-weather')
     throw new CliError(
       `${what === undefined ? 'missing' : `unknown benchmark ${JSON.stringify(what)}:`} expected kernels, train-step or train-weather, e.g. lxmls bench train-step`,
     );
-  }
   if (extra.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(extra[0])}`);
   const backend = await chooseBackend(
     o.backend,
@@ -233,11 +232,10 @@ async function bench(
   if (model !== 'gpt-nano') throw new CliError(`unknown model ${JSON.stringify(model)}: expected gpt-nano`);
   const { 'batch-size': batchSize, steps, warmup, dropout } = o;
   const attention = o.attention ?? 'separate';
-  if (attention !== 'separate' && attention !== 'exercise' && attention !== 'fused') {
+  if (attention !== 'separate' && attention !== 'exercise' && attention !== 'fused')
     throw new CliError(
       `--attention must be separate, exercise or fused, received ${JSON.stringify(attention)}`,
     );
-  }
   const setup = { batchSize, steps, warmup, dropout, attention } as const;
   const result = trainStep(setup);
   let compare: ({ backend: string } & TrainStepResult) | undefined;

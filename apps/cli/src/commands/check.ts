@@ -79,11 +79,10 @@ unreadable, a syntax error at file:line:col, the export missing): one line on st
       const candidates = [exercise.fileName.ts, exercise.fileName.js];
       for (const candidate of candidates)
         if (path === undefined && (await exists(candidate))) path = candidate;
-      if (path === undefined) {
+      if (path === undefined)
         throw new CliError(
           `missing --impl FILE, and there is no ${candidates.join(' or ')} here (lxmls exercise init ${exercise.id} writes one)`,
         );
-      }
     }
     await readable(path);
     const result = await runCheck(exercise.id, path, {
@@ -118,11 +117,10 @@ export function exerciseOf(id: string | undefined): ReturnType<typeof getExercis
   try {
     return getExercise(id);
   } catch (error) {
-    if (LxmlsCourseError.isInstance(error)) {
+    if (LxmlsCourseError.isInstance(error))
       throw new CliError(
         `unknown exercise ${JSON.stringify(id)}. Expected one of 2.1, 2.2 (see lxmls exercise list)`,
       );
-    }
     throw error;
   }
 }

@@ -87,11 +87,10 @@ export function parseIds(args: readonly string[]): number[] {
     }
     for (const piece of trimmed.split(/[\s,]+/)) {
       if (piece === '') continue;
-      if (!/^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?$/.test(piece)) {
+      if (!/^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?$/.test(piece))
         throw new CliError(
           `${JSON.stringify(piece)} is not a token id. Expected integers in [0, 50257), such as 15496 11 616`,
         );
-      }
       ids.push(Number(piece));
     }
   }

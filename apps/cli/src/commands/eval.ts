@@ -60,13 +60,12 @@ lxmls.json for the weather task or without a checkpoint, an option out of range.
     'lxmls eval weather --model ./my-weather --json',
   ],
   run: async (o, [task, extra], { out }) => {
-    if (task !== 'weather') {
+    if (task !== 'weather')
       throw new CliError(
         task === undefined
           ? 'missing TASK: lxmls eval weather --model DIR'
           : `unknown task ${JSON.stringify(task)}. Expected weather`,
       );
-    }
     if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
     if (!o.model)
       throw new CliError('missing --model DIR: a folder written by lxmls train weather --out DIR');

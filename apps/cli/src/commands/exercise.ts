@@ -216,11 +216,10 @@ async function init(
     });
   }
   const existing = await stat(file).catch(() => undefined);
-  if (existing !== undefined && !o.force) {
+  if (existing !== undefined && !o.force)
     throw new CliError(
       `${file} exists already: not replacing your work (give --force to replace it with the ${solution ? 'solution' : 'skeleton'})`,
     );
-  }
   await writeFileAtomic(file, solution ? e.solution[lang] : e.skeleton[lang], 'exercise');
   const holes = e.holes.map((h) => h.id).join(', ');
   const what = solution

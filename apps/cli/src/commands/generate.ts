@@ -147,18 +147,16 @@ a prompt whose token ids the model's vocabulary does not have.`,
     'lxmls generate --model ./my-gpt2 --prompt "Hello, my name is" --greedy --json',
   ],
   run: async (o, positionals, { io, out, given }) => {
-    if (positionals.length > 0) {
+    if (positionals.length > 0)
       throw new CliError(
         `unexpected argument ${JSON.stringify(positionals[0])}: give the text with --prompt TEXT`,
       );
-    }
     if (o.mode === 'topk') {
       const sampling = SAMPLING.find((name) => given.has(name));
-      if (sampling !== undefined) {
+      if (sampling !== undefined)
         throw new CliError(
           `option --${sampling} does not apply to --mode topk (the most likely first tokens, then greedy)`,
         );
-      }
     }
     const sampling: SamplingArgs | undefined =
       o.mode === 'sample'

@@ -199,13 +199,12 @@ missing or unreadable --data file, a text too short for the block size, a folder
     'lxmls generate --model ./my-shakespeare --max-new-tokens 200',
   ],
   run: async (o, [task, extra], context) => {
-    if (task !== 'weather' && task !== 'text') {
+    if (task !== 'weather' && task !== 'text')
       throw new CliError(
         task === undefined
           ? 'missing TASK: lxmls train weather or lxmls train text --data FILE'
           : `unknown task ${JSON.stringify(task)}. Expected weather or text`,
       );
-    }
     if (extra !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(extra)}`);
     return task === 'weather' ? trainWeatherTask(o, context) : trainTextTask(o, context);
   },
@@ -250,11 +249,10 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
   const attention = attentionFile === undefined ? undefined : await loadStudentAttention(attentionFile);
   if (attention && dir !== undefined) {
     const { missing, unexpected } = attentionKeyMismatch(attention);
-    if (missing.length > 0 || unexpected.length > 0) {
+    if (missing.length > 0 || unexpected.length > 0)
       throw new CliError(
         `--out: the CausalSelfAttention of ${attentionFile} has parameters ${unexpected.join(', ') || 'none'} instead of ${missing.join(', ')}; lxmls eval weather loads the exercise form's names`,
       );
-    }
   }
 
   const lines: string[] = [];
@@ -371,11 +369,10 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
   }
   const tokenizer = buildTokenizer(text, kind, vocabSize);
   const ids = Int32Array.from(tokenizer.encode(text));
-  if (ids.length < 2 * (blockSize + 1)) {
+  if (ids.length < 2 * (blockSize + 1))
     throw new CliError(
       `--data ${data} has ${ids.length} tokens: at least ${2 * (blockSize + 1)} are needed for --block-size ${blockSize}`,
     );
-  }
   await chooseBackend(o.backend);
   let run: Pick<Awaited<ReturnType<typeof trainText>>, 'model' | 'seconds' | 'valLoss'> & {
     trainer: { iterNum: number; loss: number };

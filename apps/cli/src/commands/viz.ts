@@ -182,11 +182,10 @@ a text whose token ids a GPT's vocabulary does not have, a word outside the weat
     'lxmls viz --model ./gpt-nano --text "read walk walk walk tennis shop snowy sunny sunny sunny sunny" \\\n            --layer 2 --svg layer-2.svg',
   ],
   run: async (o, positionals, { io, out }) => {
-    if (positionals.length > 0) {
+    if (positionals.length > 0)
       throw new CliError(
         `unexpected argument ${JSON.stringify(positionals[0])}: give the text with --text TEXT`,
       );
-    }
     const source = o.model;
     if (source === '')
       throw new CliError(

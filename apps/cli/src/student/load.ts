@@ -59,11 +59,10 @@ function nodeCompile(code: string, fileName: string): CompiledStudentModule {
  */
 export async function loadStudentFile(path: string): Promise<Record<string, unknown>> {
   const ext = extname(path).toLowerCase();
-  if (!STUDENT_EXTENSIONS.includes(ext)) {
+  if (!STUDENT_EXTENSIONS.includes(ext))
     throw new CliError(
       `${path}: a student file must be TypeScript or JavaScript (${STUDENT_EXTENSIONS.join(', ')})`,
     );
-  }
   let source: string;
   try {
     source = await readFile(path, 'utf8');

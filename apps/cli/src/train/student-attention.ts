@@ -54,11 +54,10 @@ export async function loadStudentAttention(file: string): Promise<AttentionFacto
         const x = randn([2, sizes.blockSize, sizes.nEmbd], new RandomGenerator(1)); // (B, T, C)
         const { output } = toAttentionOutput(attn.forward(x), `${exercise.exportName}.forward`); // (B, T, C)
         const shape = output.shape.join(', ');
-        if (shape !== x.shape.join(', ')) {
+        if (shape !== x.shape.join(', '))
           throw new CliError(
             `${file}: ${exercise.exportName}.forward(x) returned shape (${shape}); expected (${x.shape.join(', ')}), the shape of x (B, T, C)`,
           );
-        }
         attn.dispose();
       }),
     );
