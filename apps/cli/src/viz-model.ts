@@ -11,11 +11,15 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type LoadedBert, LxmlsBertError, loadBertFolder } from '@lxmls/bert';
+import {
+  attentionForViz as bertAttentionForViz,
+  type LoadedBert,
+  LxmlsBertError,
+  loadBertFolder,
+} from '@lxmls/bert';
 import { getEncoder } from '@lxmls/bpe';
 import { attentionForViz, type GPT } from '@lxmls/gpt';
 import { MODELS, modelUrl } from '@lxmls/models';
-import { noGrad, permute, reshape, type Tensor, tidy } from '@lxmls/tensor';
 import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
 import { CliError } from './errors.js';
 import { asCliError, loadModel } from './load-model.js';
@@ -175,13 +179,6 @@ export function modelAttention(
     : bertAttention(model.bert, text, options);
 }
 
-/** The per-head blocks of a `(1, nh, A, B)` tensor, each a fresh `A × B` Float32Array (row-major). */
-function perHead(t: Tensor): Float32Array[] {
-  const [, nh, a, b] = t.shape as [number, number, number, number];
-  const data = t.data() as Float32Array; // a fresh copy: it outlives the tensor
-  return Array.from({ length: nh }, (_, h) => data.subarray(h * a * b, (h + 1) * a * b));
-}
-
 /** The weather task's vocabulary (gpt-nano of Exercise 3.1): the observations, then the states; id = index. */
 export const WEATHER_VOCABULARY: readonly string[] = [...OBSERVATIONS, ...STATES];
 
@@ -227,43 +224,22 @@ function gptAttention(model: GPT, text: string, options: ModelAttentionOptions):
 }
 
 function bertAttention(loaded: LoadedBert, text: string, options: ModelAttentionOptions): ModelAttention {
-  const { model, tokenizer, config } = loaded;
-  const specialTokens = options.specialTokens !== false;
-  const enc = tokenizer.encode(text, { addSpecialTokens: specialTokens });
-  let { ids, tokens } = enc;
-  const max = config.maxPositionEmbeddings;
-  if (ids.length > max) {
-    // keep the first tokens, and the closing [SEP] (as Hugging Face's truncation does)
-    const keep = specialTokens ? max - 1 : max;
-    ids = [...ids.slice(0, keep), ...(specialTokens ? ids.slice(-1) : [])];
-    tokens = [...tokens.slice(0, keep), ...(specialTokens ? tokens.slice(-1) : [])];
-  }
-  const T = ids.length;
-  const nh = config.numAttentionHeads;
-  const hs = config.hiddenSize / nh;
-  const queriesKeys = options.queriesKeys === true;
-  const result = tidy(() =>
-    noGrad(() => {
-      const out = model.forward({
-        inputIds: [ids],
-        tokenTypeIds: [ids.map(() => 0)],
-        attentionMask: [ids.map(() => 1)],
-        outputAttentions: true,
-        outputHiddenStates: queriesKeys,
-      });
-      const attention = out.attentions!.map(perHead); // per layer: nh × (T × T)
-      if (!queriesKeys) return { attention };
-      // BertSelfAttention's own projections of each layer's input (hidden state l), split into heads
-      const heads = (t: Tensor) => permute(reshape(t, [1, T, nh, hs]), [0, 2, 1, 3]); // (1, nh, T, hs)
-      const layers = [...model.encoder.layer];
-      const project = (pick: (l: (typeof layers)[number]) => { forward(x: Tensor): Tensor }) =>
-        layers.map((layer, l) => perHead(heads(pick(layer).forward(out.hiddenStates![l]!)))); // nh × (T × hs)
-      return {
-        attention,
-        queries: project((layer) => layer.attention.self.query),
-        keys: project((layer) => layer.attention.self.key),
-      };
-    }),
+  const { tokens, attention, queries, keys, croppedFrom } = bertAttentionForViz(
+    loaded.model,
+    loaded.tokenizer,
+    text,
+    {
+      addSpecialTokens: options.specialTokens !== false,
+      queriesKeys: options.queriesKeys === true,
+    },
   );
-  return { tokens, ...result, ...(enc.ids.length > T ? { croppedFrom: enc.ids.length } : {}) };
+  // @lxmls/viz takes each head's rows flat, row-major
+  const flat = (layers: number[][][][]) =>
+    layers.map((heads) => heads.map((rows) => Float32Array.from(rows.flat())));
+  return {
+    tokens,
+    attention: flat(attention),
+    ...(queries && keys ? { queries: flat(queries), keys: flat(keys) } : {}),
+    ...(croppedFrom === undefined ? {} : { croppedFrom }),
+  };
 }

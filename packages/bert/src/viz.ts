@@ -1,13 +1,14 @@
 /**
  * attentionForViz: the cell of Exercise 2.4 in one call — tokenize, run BERT with `outputAttentions`, and hand
  * back plain arrays `attention[layer][head][query][key]` with the tokens (with `[CLS]`/`[SEP]`, as bertviz shows
- * them), which is exactly what @lxmls/viz's `headView` and `modelView` take.
+ * them), which is exactly what @lxmls/viz's `headView` and `modelView` take; with `queriesKeys`, also each head's
+ * queries and keys (the neuron view). A text longer than the model takes is cropped to its first tokens.
  *
  * Python (the notebook): `outputs = model(inputs, attention_mask=…, output_attentions=True)`, then
  * `bertviz.head_view(outputs.attentions, tokens)`.
  */
 
-import { noGrad, tidy } from '@lxmls/tensor';
+import { noGrad, permute, reshape, type Tensor, tidy } from '@lxmls/tensor';
 import { expectString } from './errors.js';
 import type { BertModel } from './model.js';
 import type { BertTokenizer } from './tokenizer.js';
@@ -20,6 +21,15 @@ export interface BertAttentionViz {
   attention: number[][][][];
   /** The index of the first token of the second sentence (bertviz's `sentence_b_start`), or null. */
   sentenceBStart: number | null;
+  /** `queries[layer][head][token]`: the `hs` query vector of each token; with `queriesKeys` only. */
+  queries?: number[][][][];
+  /** `keys[layer][head][token]`: the `hs` key vector of each token; with `queriesKeys` only. */
+  keys?: number[][][][];
+  /**
+   * The number of tokens of the whole text, when there were more than `max_position_embeddings` and the first
+   * ones were kept (with the closing `[SEP]`).
+   */
+  croppedFrom?: number;
 }
 
 /** Options of {@link attentionForViz}. */
@@ -31,6 +41,8 @@ export interface AttentionForVizOptions {
    * sentence): pass false to reproduce it exactly.
    */
   addSpecialTokens?: boolean;
+  /** Also return each head's queries and keys (its own projections of the layer's input), for the neuron view. */
+  queriesKeys?: boolean;
 }
 
 /**
@@ -42,8 +54,8 @@ export interface AttentionForVizOptions {
  * @param model - A BERT, e.g. from `BertModel.fromSafetensors` or `loadBertFolder`.
  * @param tokenizer - Its tokenizer.
  * @param text - The sentence.
- * @param options - `pair`, `addSpecialTokens` (default true).
- * @returns `{ tokens, attention, sentenceBStart }`.
+ * @param options - `pair`, `addSpecialTokens` (default true), `queriesKeys`.
+ * @returns `{ tokens, attention, sentenceBStart }`, and `queries`, `keys`, `croppedFrom` when they apply.
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
@@ -56,6 +68,8 @@ export interface AttentionForVizOptions {
  * console.log(attention[0]![0]![0]!.reduce((a, b) => a + b).toFixed(4)); // → 1.0000
  * const notebook = attentionForViz(model, tokenizer, 'I will go for a run and will jump into a lake.', { addSpecialTokens: false });
  * console.log(notebook.tokens.length, notebook.attention[0]![0]!.length); // → 13 13
+ * const { queries, keys } = attentionForViz(model, tokenizer, 'A lake.', { queriesKeys: true });
+ * console.log(queries!.length, queries![0]!.length, queries![0]![0]!.length, keys![0]![0]![0]!.length); // → 3 3 5 16
  * ```
  */
 export function attentionForViz(
@@ -65,25 +79,51 @@ export function attentionForViz(
   options: AttentionForVizOptions = {},
 ): BertAttentionViz {
   expectString(text, 'attentionForViz');
-  const { pair, addSpecialTokens = true } = options;
+  const { pair, addSpecialTokens = true, queriesKeys = false } = options;
   if (pair !== undefined) expectString(pair, 'attentionForViz', 'pair');
   const enc = tokenizer.encode(text, pair === undefined ? { addSpecialTokens } : { pair, addSpecialTokens });
+  // a text too long for the position embeddings keeps its first tokens and its closing [SEP], as Hugging Face's truncation
+  const max = model.config.maxPositionEmbeddings;
+  const keep = addSpecialTokens ? max - 1 : max;
+  const crop = <T>(xs: T[]): T[] =>
+    xs.length <= max ? xs : [...xs.slice(0, keep), ...(addSpecialTokens ? xs.slice(-1) : [])];
+  const [ids, tokens, tokenTypeIds] = [crop(enc.ids), crop(enc.tokens), crop(enc.tokenTypeIds)];
+  const { numAttentionHeads: nh, hiddenSize } = model.config;
+  const T = ids.length;
   const wasTraining = model.training;
   model.eval();
   try {
-    const attention = tidy(() =>
+    const result = tidy(() =>
       noGrad(() => {
         const out = model.forward({
-          inputIds: [enc.ids],
-          tokenTypeIds: [enc.tokenTypeIds],
-          attentionMask: [enc.attentionMask],
+          inputIds: [ids],
+          tokenTypeIds: [tokenTypeIds],
+          attentionMask: [ids.map(() => 1)],
           outputAttentions: true,
+          outputHiddenStates: queriesKeys,
         });
-        return out.attentions!.map((a) => (a.toArray() as number[][][][])[0]!); // per layer: (nh, T, T)
+        const perHead = (a: Tensor) => (a.toArray() as number[][][][])[0]!; // (nh, A, B)
+        const attention = out.attentions!.map(perHead); // per layer: (nh, T, T)
+        if (!queriesKeys) return { attention };
+        // BertSelfAttention's own projections of each layer's input (hidden state l), split into heads
+        const heads = (x: Tensor) => permute(reshape(x, [1, T, nh, hiddenSize / nh]), [0, 2, 1, 3]); // (1, nh, T, hs)
+        const layers = [...model.encoder.layer];
+        const project = (pick: (l: (typeof layers)[number]) => { forward(x: Tensor): Tensor }) =>
+          layers.map((layer, l) => perHead(heads(pick(layer).forward(out.hiddenStates![l]!)))); // (nh, T, hs)
+        return {
+          attention,
+          queries: project((layer) => layer.attention.self.query),
+          keys: project((layer) => layer.attention.self.key),
+        };
       }),
     );
-    const sentenceBStart = pair === undefined ? null : enc.tokenTypeIds.indexOf(1);
-    return { tokens: enc.tokens, attention, sentenceBStart: sentenceBStart === -1 ? null : sentenceBStart };
+    const sentenceBStart = pair === undefined ? null : tokenTypeIds.indexOf(1);
+    return {
+      tokens,
+      ...result,
+      sentenceBStart: sentenceBStart === -1 ? null : sentenceBStart,
+      ...(enc.ids.length > T ? { croppedFrom: enc.ids.length } : {}),
+    };
   } finally {
     if (wasTraining) model.train();
   }
