@@ -1,9 +1,11 @@
 /**
  * exportOnnx: writes any GPT of @lxmls/gpt (the exercise layout with `query_proj`/`key_proj`/`value_proj`/
  * `output_proj`, or GPT-2's fused `c_attn` layout of `pretrained` models and Hugging Face checkpoints) as an
- * ONNX model of standard operators: Gather (embeddings), MatMul + Add (linears), LayerNormalization (opset
- * 17), Split / Reshape / Transpose (heads), a causal mask by LessOrEqual + Where, Softmax, GELU by its tanh
- * formula (minGPT's `NewGELU`, Hugging Face's `gelu_new`), and Gemm with `transB` for the head.
+ * ONNX model of standard operators: Gather (embeddings), MatMul + Add (linears; each weight stored as PyTorch
+ * stores it, `(out, in)`, behind a Transpose that ONNX Runtime folds at load time, so nothing is copied at
+ * export; the head the same way), LayerNormalization (opset 17), Split / Reshape / Transpose (heads), a
+ * causal mask by LessOrEqual + Where, Softmax, and GELU by its tanh formula (minGPT's `NewGELU`, Hugging
+ * Face's `gelu_new`).
  *
  * Follows the model's own forward (packages/gpt/src/model.ts, block.ts and @lxmls/attention's modules) in eval
  * mode (no dropout), and the ONNX operator specs (https://onnx.ai/onnx/operators/). Shapes: B batch, T
@@ -54,16 +56,6 @@ interface BlockWeights {
 
 /** The float32 values of a tensor. */
 const values = (t: Tensor): Float32Array => t.data() as Float32Array;
-
-/** The `(rows, cols)` row-major matrix transposed to `(cols, rows)`. */
-function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = data[base + c]!;
-  }
-  return out;
-}
 
 /** Throws `UNSUPPORTED_MODEL` naming what the exporter did not find. */
 function unsupported(what: string, expected: string, received: string): never {
@@ -227,8 +219,11 @@ export function exportOnnx(model: GPT, options: ExportOnnxOptions = {}): Uint8Ar
     out: number,
     inp: number,
   ): Value => {
-    const wt = weight(`${name}.weight_t`, transpose(w, out, inp), [inp, out]); // (in, out)
-    const bias = weight(`${name}.bias`, b, [out]);
+    // the weight as PyTorch stores it, (out, in), transposed by a Transpose node that ONNX Runtime folds into
+    // a constant when it loads the model: nothing is copied at export, and the MatMul reads a packed constant
+    const wOut = weight(`${name}.weight`, w, [out, inp]); // (out, in)
+    const wt = g.node('Transpose', [wOut], { perm: [1, 0] }, `${name}.weight_t`); // (in, out)
+    const bias = weight(`${name}.bias`, b, [out]); // (out)
     return g.node('Add', [g.node('MatMul', [x, wt]), bias], {}, name); // (B, T, out)
   };
   const layerNorm = (x: Value, name: string, [w, b]: [Tensor, Tensor]): Value =>
@@ -341,13 +336,11 @@ export function exportOnnx(model: GPT, options: ExportOnnxOptions = {}): Uint8Ar
     x = g.node('Add', [x, linear(gelu, `${p}.mlp.c_proj`, values(mw), values(mb), C, 4 * C)], {}, `${p}.out`); // (B, T, C)
   }
   x = layerNorm(x, 'transformer.ln_f', lnF); // (B, T, C)
-  // the head: Gemm with transB reads lm_head's (V, C) weight as stored (a tied head shares wte's initializer)
+  // the head, lm_head's (V, C) weight as stored (a tied head shares wte's initializer), transposed at load time
   const tied = values(head) === values(wte) || sameValues(values(head), values(wte));
   const headW = tied ? wteW : weight('lm_head.weight', values(head), [V, C]); // (V, C)
-  const flat = g.node('Reshape', [x, g.ints([-1, C])]); // (B·T, C)
-  const logits2 = g.node('Gemm', [flat, headW], { transB: 1 }); // (B·T, V)
-  const logitsShape = g.node('Concat', [shape, g.ints([V])], { axis: 0 }); // (3) = [B, T, V]
-  const logits = g.node('Reshape', [logits2, logitsShape], {}, 'logits'); // (B, T, V)
+  const headT = g.node('Transpose', [headW], { perm: [1, 0] }, 'lm_head.weight_t'); // (C, V)
+  const logits = g.node('MatMul', [x, headT], {}, 'logits'); // (B, T, V)
   g.output(logits, 'logits', 'float32', ['batch_size', 'sequence_length', V]);
   for (const [i, [key, value]] of presents.entries()) {
     g.output(key, `present.${i}.key`, 'float32', ['batch_size', nh, total, hs]);
