@@ -11,6 +11,7 @@ export type { CheckOptions, CheckReport, CheckResult } from './check/report.js';
 export { attentionDemo, causalSelfAttentionLines, crossAttentionTestLines } from './demo/attention.js';
 export { bpeMainDemo, bpeMainLines, partRepr } from './demo/bpe-main.js';
 export { type PrintedCell, parseDemoCells } from './demo/output.js';
+export { PROMPTING_MODEL, type PromptingDemoOptions, promptingDemo, sampleLines } from './demo/prompting.js';
 export {
   cellHeader,
   DEMO_NAMES_HEADER,

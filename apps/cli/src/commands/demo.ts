@@ -8,6 +8,7 @@
  * (`demoSectionText`).
  */
 
+import { fileURLToPath } from 'node:url';
 import {
   attentionDemo,
   bpeMainDemo,
@@ -15,25 +16,36 @@ import {
   type DemoSection,
   demoSectionText,
   nameLines,
+  PROMPTING_MODEL,
   PYTHON_TO_TYPESCRIPT,
+  promptingDemo,
   tokenizationDemo,
   WEATHER_RECIPES,
   weatherDemo,
 } from '@lxmls/course';
+import { GPT } from '@lxmls/gpt';
+import { findModel, modelUrl } from '@lxmls/models';
 import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { bertSection } from '../demo/bert.js';
-import { promptingSection } from '../demo/prompting.js';
 import { CliError } from '../errors.js';
 
-/** Exercise 3.1, training `LXMLS_DEMO_ITERS` iterations when set (tests run a few), else the notebook's 2000. */
+/** The count in the environment variable `name` when it is set to one (tests run less), else `fallback`. */
+function envCount(name: string, fallback: number): number {
+  const text = process.env[name];
+  return text !== undefined && /^\d+$/.test(text) && Number(text) >= 1 ? Number(text) : fallback;
+}
+
+/** Exercise 3.1, training `LXMLS_DEMO_ITERS` iterations when set, else the notebook's 2000. */
 const weatherSection = weatherDemo({
-  iters: () => {
-    const text = process.env.LXMLS_DEMO_ITERS;
-    return text !== undefined && /^\d+$/.test(text) && Number(text) >= 1
-      ? Number(text)
-      : WEATHER_RECIPES.course.iters;
-  },
+  iters: () => envCount('LXMLS_DEMO_ITERS', WEATHER_RECIPES.course.iters),
+});
+
+/** Exercise 3.2, offline with the GPT of @lxmls/models, `LXMLS_DEMO_TOKENS` tokens per sample when set, else 50. */
+const promptingSection = promptingDemo({
+  load: () => GPT.fromPretrained(fileURLToPath(modelUrl(PROMPTING_MODEL))),
+  note: findModel(PROMPTING_MODEL)?.quality,
+  tokens: () => envCount('LXMLS_DEMO_TOKENS', 50),
 });
 
 /**

@@ -2,14 +2,13 @@
 // notebook's two loops, each sample after 80 dashes, equal to @lxmls/gpt's prompt (after manualSeed(42)) and
 // promptTopK on the same model. LXMLS_DEMO_TOKENS=6 generates 6 tokens per sample instead of 50.
 import { fileURLToPath } from 'node:url';
-import { notebookCell, parseDemoCells } from '@lxmls/course';
+import { notebookCell, PROMPTING_MODEL, parseDemoCells, sampleLines } from '@lxmls/course';
 import { GPT } from '@lxmls/gpt';
 import { modelUrl } from '@lxmls/models';
 import { manualSeed } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
 import { chooseBackend } from '../backends.js';
 import { runCli } from '../testing.js';
-import { PROMPTING_MODEL, sampleLines } from './prompting.js';
 
 process.env.LXMLS_DEMO_TOKENS = '6';
 const DASHES = '-'.repeat(80);

@@ -9,17 +9,24 @@
  * likely first tokens, each continued greedily), each sample printed after a line of 80 dashes.
  *
  * Differences from the notebook, by necessity: the model (its samples read as Shakespeare, not as news), its
- * size in In [24]'s line, and the printout of the module tree, which is not repeated here.
- * `LXMLS_DEMO_TOKENS=N` generates N tokens per sample instead of 50 (for tests).
+ * size in In [24]'s line, and the printout of the module tree, which is not repeated here. The caller loads the
+ * model (`lxmls demo` from @lxmls/models' folder), and may generate fewer tokens per sample than 50 (for tests).
  */
 
-import { fileURLToPath } from 'node:url';
-import { type DemoCell, type DemoSection, notebookCell } from '@lxmls/course';
-import { formatSamples, GPT } from '@lxmls/gpt';
-import { findModel, modelUrl } from '@lxmls/models';
+import { formatSamples, type GPT } from '@lxmls/gpt';
 import { manualSeed } from '@lxmls/tensor';
+import { notebookCell } from '../notebook.js';
+import type { DemoCell, DemoSection } from './section.js';
 
-/** The model the demo prompts: the one of @lxmls/models with GPT-2's tokenizer. */
+/**
+ * The model {@link promptingDemo} prompts: the one of @lxmls/models with GPT-2's tokenizer.
+ *
+ * @example
+ * ```ts
+ * import { PROMPTING_MODEL } from '@lxmls/course';
+ * console.log(PROMPTING_MODEL); // → lxmls/gpt2-shakespeare
+ * ```
+ */
 export const PROMPTING_MODEL = 'lxmls/gpt2-shakespeare';
 
 /** The notebook's prompt. */
@@ -44,11 +51,14 @@ const LOAD_TYPESCRIPT = [
   'model.eval(); // dropout off',
 ];
 
-/** Tokens per sample: 50 (the notebook's), or `LXMLS_DEMO_TOKENS` when set (tests generate a few). */
-function demoTokens(): number {
-  const text = process.env.LXMLS_DEMO_TOKENS;
-  const n = Number(text);
-  return text !== undefined && /^\d+$/.test(text) && n >= 1 ? n : 50;
+/** What {@link promptingDemo} prompts, and how long. */
+export interface PromptingDemoOptions {
+  /** Loads {@link PROMPTING_MODEL} (In [24]; the demo puts it in eval mode and frees it after In [25]). */
+  load: () => Promise<GPT>;
+  /** A line about the model (how well it was trained), printed after its size. */
+  note?: string;
+  /** Tokens per sample, asked when In [25] runs: the notebook's 50 by default. */
+  tokens?: () => number;
 }
 
 /**
@@ -59,7 +69,7 @@ function demoTokens(): number {
  * @returns The lines, without newlines.
  * @example
  * ```ts
- * import { sampleLines } from './demo/prompting.js';
+ * import { sampleLines } from '@lxmls/course';
  * console.log(sampleLines(['a\nb']).map((line) => line.length)); // → [ 80, 1, 1 ]
  * ```
  */
@@ -67,7 +77,7 @@ export function sampleLines(texts: readonly string[]): string[] {
   return formatSamples(texts).replace(/\n$/, '').split('\n');
 }
 
-function promptingCells(): DemoCell[] {
+function promptingCells({ load, note, tokens: demoTokens = () => 50 }: PromptingDemoOptions): DemoCell[] {
   let model: GPT | null = null;
   const loaded = (): GPT => {
     if (model === null) throw new Error('In [24] loads the model before In [25] prompts it');
@@ -79,10 +89,9 @@ function promptingCells(): DemoCell[] {
       code: loadCode(),
       typescript: LOAD_TYPESCRIPT,
       async *run() {
-        model = (await GPT.fromPretrained(fileURLToPath(modelUrl(PROMPTING_MODEL)))).eval();
+        model = (await load()).eval();
         yield model.parameterCountLine();
-        const info = findModel(PROMPTING_MODEL);
-        if (info !== null) yield `# lxmls: ${PROMPTING_MODEL}, ${info.quality}`;
+        if (note !== undefined) yield `# lxmls: ${PROMPTING_MODEL}, ${note}`;
       },
     },
     {
@@ -109,19 +118,25 @@ function promptingCells(): DemoCell[] {
 }
 
 /**
- * The Exercise 3.2 section of `lxmls demo` (`lxmls demo prompting`).
+ * Exercise 3.2 (prompting a pretrained GPT, offline with {@link PROMPTING_MODEL}), cells In [24] and In [25].
  *
+ * @param options - How the model is loaded, a note on it, the tokens per sample.
+ * @returns The section.
  * @example
  * ```ts
- * import { promptingSection } from './demo/prompting.js';
- * console.log(promptingSection.id, promptingSection.cells().map((cell) => cell.prompt)); // → prompting [ 'In [24]:', 'In [25]:' ]
+ * import { promptingDemo } from '@lxmls/course';
+ * import { GPT } from '@lxmls/gpt';
+ * const section = promptingDemo({ load: async () => new GPT({ modelType: 'gpt-nano', vocabSize: 50257, blockSize: 16 }) });
+ * console.log(section.id, section.cells().map((cell) => cell.prompt)); // → prompting [ 'In [24]:', 'In [25]:' ]
  * ```
  */
-export const promptingSection: DemoSection = {
-  id: 'prompting',
-  title: 'Exercise 3.2: prompting a pretrained GPT, offline (lxmls/gpt2-shakespeare)',
-  source:
-    'Transformer Day notebook, In [24] and In [25]; the model: @lxmls/models, trained here on tinyshakespeare (GPT-2 tokenizer)',
-  notebook: ['3.2'],
-  cells: promptingCells,
-};
+export function promptingDemo(options: PromptingDemoOptions): DemoSection {
+  return {
+    id: 'prompting',
+    title: 'Exercise 3.2: prompting a pretrained GPT, offline (lxmls/gpt2-shakespeare)',
+    source:
+      'Transformer Day notebook, In [24] and In [25]; the model: @lxmls/models, trained here on tinyshakespeare (GPT-2 tokenizer)',
+    notebook: ['3.2'],
+    cells: () => promptingCells(options),
+  };
+}
