@@ -157,6 +157,40 @@ describe('pretrainBert', () => {
     mlm.dispose();
   });
 
+  test('pretrainBert with initFrom starts from a saved folder (its architecture), rowMaxLength shortens the rows', async () => {
+    const common = {
+      corpus: join(dir, 'corpus.txt'),
+      vocab: VOCAB,
+      maxLength: 16,
+      batchSize: 2,
+      evalEvery: 0,
+      evalBatches: 1,
+      patternSentences: 1,
+      heldOutFraction: 0.2,
+    };
+    const first = join(dir, 'init-a');
+    await pretrainBert({ ...common, out: first, layers: 1, heads: 2, hidden: 8, iters: 2 });
+    const second = join(dir, 'init-b');
+    // lr 0: the weights stay those of the folder started from, whatever the layer options say
+    await pretrainBert({
+      ...common,
+      out: second,
+      initFrom: first,
+      layers: 3,
+      iters: 1,
+      lr: 0,
+      rowMaxLength: 10,
+    });
+    const [a, b] = await Promise.all([
+      readFile(join(first, 'model.safetensors')),
+      readFile(join(second, 'model.safetensors')),
+    ]);
+    expect(Buffer.compare(a, b)).toBe(0);
+    const training = JSON.parse(await readFile(join(second, 'training.json'), 'utf8'));
+    expect(training.config.numHiddenLayers).toBe(1);
+    expect(training.hyperparameters).toMatchObject({ rowMaxLength: 10, initFrom: first });
+  });
+
   test('pretrainBert with the same seed trains the same model', async () => {
     const run = async (name: string) => {
       const options = {
@@ -253,6 +287,10 @@ describe('parsePretrainArgs', () => {
       '0.4',
       '--output-vocab',
       'corpus',
+      '--row-max-length',
+      '14',
+      '--init-from',
+      'old',
     ]);
     expect(options).toEqual({
       corpus: 'c.txt',
@@ -263,6 +301,8 @@ describe('parsePretrainArgs', () => {
       lr: 0.001,
       mlmProbability: 0.4,
       outputVocab: 'corpus',
+      rowMaxLength: 14,
+      initFrom: 'old',
     });
   });
   test.each([

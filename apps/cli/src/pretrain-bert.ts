@@ -97,6 +97,18 @@ export interface PretrainBertOptions {
    * reaching the unigram's range of about 10 nats takes thousands of steps).
    */
   biasInit?: 'zero' | 'unigram';
+  /**
+   * The longest training row (default `maxLength`): shorter rows than the positions, so that a uniform head
+   * spreads over fewer tokens and the previous and next tokens weigh more at the start. The held-out rows
+   * keep `minLength`–`maxLength`.
+   */
+  rowMaxLength?: number;
+  /**
+   * A folder written by this script whose weights start the training (its config.json fixes the
+   * architecture: the layer, head, size and position options and `biasInit` / `positionInit` are then
+   * not used). Default: a fresh initialisation.
+   */
+  initFrom?: string;
   /** Warmup iterations (default iters / 20). */
   warmup?: number;
   /** The seed of the initialisation, the batches and the held-out masks (default 0). */
@@ -407,7 +419,11 @@ export async function pretrainBert(
     mlmProbability,
     isContinuation: (id: number) => continuation[id] === 1,
   };
-  const sampler = new MlmBatchSampler(trainIds, { ...samplerOptions, seed });
+  const sampler = new MlmBatchSampler(trainIds, {
+    ...samplerOptions,
+    maxLength: options.rowMaxLength ?? maxLength,
+    seed,
+  });
   // held out at BERT's 15% whatever the training rate, so that held-out losses compare across runs
   const heldSampler = new MlmBatchSampler(heldIds, {
     ...samplerOptions,
@@ -439,20 +455,44 @@ export async function pretrainBert(
     attentionProbsDropoutProb: dropout,
     initializerRange: options.initRange ?? 0.02,
   };
-  const model = new BertForMaskedLM(config);
+  const model = options.initFrom
+    ? (BertForMaskedLM.fromSafetensors(
+        readFileSync(join(options.initFrom, 'config.json'), 'utf8'),
+        readFileSync(join(options.initFrom, 'model.safetensors')),
+      ).train() as BertForMaskedLM)
+    : new BertForMaskedLM(config);
+  if (options.initFrom) {
+    const c = model.config;
+    Object.assign(config, {
+      hiddenSize: c.hiddenSize,
+      numHiddenLayers: c.numHiddenLayers,
+      numAttentionHeads: c.numAttentionHeads,
+      intermediateSize: c.intermediateSize,
+      maxPositionEmbeddings: c.maxPositionEmbeddings,
+      initializerRange: c.initializerRange,
+    });
+    if (c.maxPositionEmbeddings < maxLength) {
+      throw new Error(
+        `pretrain-bert: --init-from ${options.initFrom} has ${c.maxPositionEmbeddings} positions, fewer than --max-length ${maxLength}`,
+      );
+    }
+    log(`weights from ${options.initFrom}`);
+  }
   const counts = new Int32Array(vocabSize);
   for (const id of trainIds) counts[id]!++;
-  if (options.biasInit === 'unigram') {
+  if (options.initFrom) {
+    // started from trained weights
+  } else if (options.biasInit === 'unigram') {
     const total = trainIds.length + vocabSize; // add-one
     const logFrequency = Float32Array.from(counts, (c) => Math.log((c + 1) / total));
     noGrad(() => model.cls.predictions.bias.copyFrom(logFrequency));
   }
-  if (options.positionInit === 'sinusoidal') {
+  if (options.positionInit === 'sinusoidal' && !options.initFrom) {
     const weight = model.bert.embeddings.positionEmbeddings.weight; // (maxLength, hidden)
     noGrad(() => weight.copyFrom(sinusoidalPositions(maxLength, hidden, options.initRange ?? 0.02)));
   }
   log(
-    `model: ${layers} layers, ${heads} heads, hidden ${hidden}, ${model.numParameters()} parameters; backend ${getBackend().name}, ${cpus().length} CPUs`,
+    `model: ${model.config.numHiddenLayers} layers, ${model.config.numAttentionHeads} heads, hidden ${model.config.hiddenSize}, ${model.numParameters()} parameters; backend ${getBackend().name}, ${cpus().length} CPUs`,
   );
 
   const trainerConfig = Trainer.getDefaultConfig();
@@ -515,6 +555,8 @@ export async function pretrainBert(
         outputVocab,
         positionInit: options.positionInit ?? 'normal',
         biasInit: options.biasInit ?? 'zero',
+        rowMaxLength: options.rowMaxLength ?? maxLength,
+        initFrom: options.initFrom ?? null,
       },
       iterations: iter,
       trainSeconds: Math.round(seconds),
@@ -651,6 +693,7 @@ const INT_OPTIONS = [
   'max-length',
   'min-length',
   'batch-size',
+  'row-max-length',
   'iters',
   'warmup',
   'seed',
@@ -686,6 +729,7 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
       'mlm-probability': { type: 'string' },
       'output-vocab': { type: 'string' },
       'bias-init': { type: 'string' },
+      'init-from': { type: 'string' },
       'held-out-fraction': { type: 'string' },
       'measure-only': { type: 'boolean' },
       ...Object.fromEntries(INT_OPTIONS.map((k) => [k, { type: 'string' as const }])),
@@ -723,6 +767,7 @@ export function parsePretrainArgs(argv: readonly string[]): PretrainBertOptions 
       throw new Error(`pretrain-bert: --output-vocab must be full or corpus, received ${outputVocab}`);
     options.outputVocab = outputVocab;
   }
+  if (v['init-from'] !== undefined) options.initFrom = v['init-from'];
   const biasInit = v['bias-init'];
   if (biasInit !== undefined) {
     if (biasInit !== 'zero' && biasInit !== 'unigram')
