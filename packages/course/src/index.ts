@@ -9,6 +9,7 @@
 export { checkExercise } from './check/check.js';
 export type { CheckOptions, CheckReport, CheckResult } from './check/report.js';
 export { attentionDemo, causalSelfAttentionLines, crossAttentionTestLines } from './demo/attention.js';
+export { type BertDemoOptions, bertDemo } from './demo/bert.js';
 export { bpeMainDemo, bpeMainLines, partRepr } from './demo/bpe-main.js';
 export { type PrintedCell, parseDemoCells } from './demo/output.js';
 export { PROMPTING_MODEL, type PromptingDemoOptions, promptingDemo, sampleLines } from './demo/prompting.js';

@@ -9,8 +9,10 @@
  */
 
 import { fileURLToPath } from 'node:url';
+import { attentionForViz, loadBertFolder } from '@lxmls/bert';
 import {
   attentionDemo,
+  bertDemo,
   bpeMainDemo,
   DEMO_NAMES_HEADER,
   type DemoSection,
@@ -27,14 +29,22 @@ import { GPT } from '@lxmls/gpt';
 import { findModel, modelUrl } from '@lxmls/models';
 import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
-import { bertSection } from '../demo/bert.js';
 import { CliError } from '../errors.js';
+import { bundledBertFolder, DEFAULT_VIZ_MODEL } from '../viz-model.js';
 
 /** The count in the environment variable `name` when it is set to one (tests run less), else `fallback`. */
 function envCount(name: string, fallback: number): number {
   const text = process.env[name];
   return text !== undefined && /^\d+$/.test(text) && Number(text) >= 1 ? Number(text) : fallback;
 }
+
+/** Exercise 2.4, on the small BERT of @lxmls/models. */
+const bertSection = bertDemo({
+  run: async (text) => {
+    const { tokenizer, model } = await loadBertFolder(bundledBertFolder(DEFAULT_VIZ_MODEL)!);
+    return attentionForViz(model, tokenizer, text, { addSpecialTokens: false });
+  },
+});
 
 /** Exercise 3.1, training `LXMLS_DEMO_ITERS` iterations when set, else the notebook's 2000. */
 const weatherSection = weatherDemo({

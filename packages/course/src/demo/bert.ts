@@ -7,25 +7,35 @@
  * that @lxmls/models ships (bert-base-uncased cannot be downloaded offline): the same 13 WordPieces, and the
  * shape of the first layer's attentions, `torch.Size([1, 4, 13, 13])` for its 4 heads where bert-base-uncased
  * has 12. In [17] draws a picture, which a terminal cannot show: it prints the `lxmls viz` command that writes
- * the head view as a page (see `commands/viz.ts`).
+ * the head view as a page. The caller runs the model ({@link BertDemoOptions}: `lxmls demo` with @lxmls/bert's
+ * `attentionForViz`), so this package needs no BERT of its own.
  */
 
-import { attentionForViz, loadBertFolder } from '@lxmls/bert';
-import { type DemoCell, type DemoSection, notebookCell } from '@lxmls/course';
-import { bundledBertFolder, DEFAULT_VIZ_MODEL } from '../viz-model.js';
+import { notebookCell } from '../notebook.js';
+import type { DemoCell, DemoSection } from './section.js';
+
+/** The BERT the demo runs on: the small one of @lxmls/models. */
+const DEFAULT_VIZ_MODEL = 'lxmls/bert-mini';
 
 /** The notebook's sentence. */
 const TEXT = 'I will go for a run and will jump into a lake.';
 
-function bertCells(): DemoCell[] {
+/** How {@link bertDemo} runs its BERT. */
+export interface BertDemoOptions {
+  /**
+   * Runs `lxmls/bert-mini` on `text` fed without `[CLS]` and `[SEP]`, as the notebook does: its WordPieces and
+   * `attention[layer][head][query][key]` (what @lxmls/bert's `attentionForViz` returns).
+   */
+  run: (text: string) => Promise<{ tokens: readonly string[]; attention: readonly number[][][][] }>;
+}
+
+function bertCells({ run }: BertDemoOptions): DemoCell[] {
   return [
     {
       prompt: 'In [16]:',
       code: notebookCell(16).python,
       async *run() {
-        const { tokenizer, model } = await loadBertFolder(bundledBertFolder(DEFAULT_VIZ_MODEL)!);
-        const tokens = tokenizer.tokenize(TEXT); // the notebook's 13 WordPieces, without [CLS] and [SEP]
-        const { attention } = attentionForViz(model, tokenizer, TEXT, { addSpecialTokens: false });
+        const { tokens, attention } = await run(TEXT); // the notebook's 13 WordPieces, without [CLS] and [SEP]
         const first = attention[0]!; // layer 0: (heads, L, L)
         yield `# lxmls demo: run on ${DEFAULT_VIZ_MODEL} (4 layers of 4 heads, pretrained here; bert-base-uncased has 12 heads: torch.Size([1, 12, 13, 13]))`;
         yield `# tokens: ${tokens.join(' ')}`;
@@ -48,17 +58,22 @@ function bertCells(): DemoCell[] {
 /**
  * Exercise 2.4 (BERT's attention) of the notebook, cells In [16] and In [17].
  *
+ * @param options - How the BERT runs.
+ * @returns The section.
  * @example
  * ```ts
- * import { bertSection } from './demo/bert.js';
- * console.log(bertSection.id, bertSection.cells().map((cell) => cell.prompt).join(' ')); // → bert In [16]: In [17]:
+ * import { bertDemo } from '@lxmls/course';
+ * const section = bertDemo({ run: async (text) => ({ tokens: text.split(' '), attention: [[[[1]]]] }) });
+ * console.log(section.id, section.cells().map((cell) => cell.prompt).join(' ')); // → bert In [16]: In [17]:
  * ```
  */
-export const bertSection: DemoSection = {
-  id: 'bert',
-  title: 'Exercise 2.4: Visualize Attentions (BERT)',
-  source:
-    'transformer-day notebook, cells In [16] and In [17] (on lxmls/bert-mini; in a terminal, lxmls viz draws them)',
-  notebook: ['2.4'],
-  cells: bertCells,
-};
+export function bertDemo(options: BertDemoOptions): DemoSection {
+  return {
+    id: 'bert',
+    title: 'Exercise 2.4: Visualize Attentions (BERT)',
+    source:
+      'transformer-day notebook, cells In [16] and In [17] (on lxmls/bert-mini; in a terminal, lxmls viz draws them)',
+    notebook: ['2.4'],
+    cells: () => bertCells(options),
+  };
+}
