@@ -139,7 +139,7 @@ export async function generateOnnx(
       feeds[`past_key_values.${i}.key`] = past[2 * i];
       feeds[`past_key_values.${i}.value`] = past[2 * i + 1];
     }
-    const out = await session.run(feeds as Record<string, never>);
+    const out = await session.run(feeds);
     past = Array.from({ length: 2 * layers }, (_, j) => out[`present.${j >> 1}.${j & 1 ? 'value' : 'key'}`]);
     pastLength = cached ? pastLength + n : 0;
     if (!cached) past = [];

@@ -22,7 +22,7 @@ export interface OrtSessionLike {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   readonly inputMetadata?: readonly { name: string; shape?: readonly (number | string)[] }[];
-  run(feeds: Record<string, never>): Promise<Record<string, OrtTensorLike>>;
+  run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensorLike>>;
   release(): Promise<void>;
 }
 
@@ -127,7 +127,7 @@ function checkModel(bytes: Uint8Array): number | undefined {
  * const model = new GPT(config, { generator: new RandomGenerator(0) }).eval();
  * const onnx = await createSession(exportOnnx(model));
  * const { Tensor } = onnx.runtime;
- * const out = await onnx.session.run({ input_ids: new Tensor('int64', BigInt64Array.of(1n, 4n, 3n), [1, 3]) } as never);
+ * const out = await onnx.session.run({ input_ids: new Tensor('int64', BigInt64Array.of(1n, 4n, 3n), [1, 3]) });
  * console.log(onnx.backend, onnx.blockSize, out.logits?.dims); // → onnx-node 11 [ 1, 3, 8 ]
  * ```
  */
