@@ -32,7 +32,12 @@ export async function writeFileAtomic(path: string, text: string, option: string
   try {
     await writeAtomic(path, text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // The hub's error says what it expected; the one line keeps only what happened (`ENOENT (no such folder)`).
+    const reason = LxmlsHubError.isInstance(error)
+      ? String(error.received)
+      : error instanceof Error
+        ? error.message
+        : String(error);
     throw new CliError(`cannot write ${option} file ${path}: ${reason}`);
   }
 }
