@@ -40,7 +40,7 @@ export const TINY_GPT_CONFIG: GPTConfig = {
  * import { saveTinyGpt } from './testing-gpt.js';
  * const dir = join(mkdtempSync(join(tmpdir(), 'lxmls-')), 'tiny');
  * const model = await saveTinyGpt(dir);
- * console.log(model.parameterCountLine(), readdirSync(dir).sort()); // → number of parameters: 0.81M [ 'config.json', 'model.safetensors' ]
+ * console.log(model.parameterCountLine(), readdirSync(dir).sort()); // → number of parameters: 0.81M [ '.lxmls-commit.json', 'config.json', 'model.safetensors' ]
  * model.dispose();
  * ```
  */
