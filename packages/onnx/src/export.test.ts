@@ -16,9 +16,10 @@ import { LxmlsOnnxError } from './errors.js';
 import { exportOnnx } from './export.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// the fixtures of sibling packages of this monorepo (not published with this package)
-const TINY_GPT2 = join(here, '../../gpt/src/__fixtures__/tiny-gpt2');
-const WEATHER_NANO = join(here, '../../models/models/weather-nano');
+// fixtures copied into this package: the tiny-gpt2 Hugging Face folder of @lxmls/gpt's tests and the trained
+// weather-nano of @lxmls/models (same bytes; git stores each once)
+const TINY_GPT2 = join(here, '__fixtures__/tiny-gpt2');
+const WEATHER_NANO = join(here, '__fixtures__/weather-nano');
 
 /** A session of onnxruntime-node on the bytes, with all graph optimisations. */
 const session = (bytes: Uint8Array) => ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
@@ -110,7 +111,7 @@ describe('exportOnnx(model) run by onnxruntime-node matches the tensor path', ()
 describe('exportOnnx(model): greedy continuations on onnxruntime-node', () => {
   test('exportOnnx(tiny-gpt2): one shared table for the tied head; 30 greedy tokens equal the tensor path and Hugging Face transformers', async () => {
     const expected = JSON.parse(
-      readFileSync(join(here, '../../gpt/src/__fixtures__/tiny-gpt2-expected.json'), 'utf8'),
+      readFileSync(join(here, '__fixtures__/tiny-gpt2-expected.json'), 'utf8'),
     ) as { a: { input_ids: number[]; greedy: number[] } };
     const model = (await GPT.fromPretrained(TINY_GPT2)).eval();
     const bytes = exportOnnx(model);

@@ -18,11 +18,12 @@ import { generateOnnx } from './generate.js';
 import { createSession, type OnnxSession } from './session.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// the fixtures of sibling packages of this monorepo (not published with this package)
-const TINY_GPT2 = join(here, '../../gpt/src/__fixtures__/tiny-gpt2');
-const WEATHER_NANO = join(here, '../../models/models/weather-nano');
+// fixtures copied into this package: the tiny-gpt2 Hugging Face folder of @lxmls/gpt's tests and the trained
+// weather-nano of @lxmls/models (same bytes; git stores each once)
+const TINY_GPT2 = join(here, '__fixtures__/tiny-gpt2');
+const WEATHER_NANO = join(here, '__fixtures__/weather-nano');
 const expected = JSON.parse(
-  readFileSync(join(here, '../../gpt/src/__fixtures__/tiny-gpt2-expected.json'), 'utf8'),
+  readFileSync(join(here, '__fixtures__/tiny-gpt2-expected.json'), 'utf8'),
 ) as {
   a: { input_ids: number[]; greedy: number[] };
 };
