@@ -149,7 +149,25 @@ export function generate(
   return tensor(Int32Array.from(rows.flat()), [B, T + maxNewTokens], 'int32'); // (B, T + maxNewTokens)
 }
 
-/** @internal One decoding step on the last logits `(B, V)`: filter, softmax, sample or argmax. */
+/**
+ * One decoding step on the last logits `(B, V)`, as {@link generate} takes it (and @lxmls/onnx's generator,
+ * which gets its logits from ONNX Runtime): keep the `topK` largest logits, softmax, keep the nucleus of mass
+ * `topP`, then sample one token per row with `generator` or take the most likely one. The logits are already
+ * divided by the temperature.
+ *
+ * @param logits - `(B, V)` float32 logits of the last position.
+ * @param options - `doSample`, `topK` (`null`: all), `topP` (`null`: all) and the random `generator`.
+ * @returns The `B` chosen token ids.
+ * @example
+ * ```ts
+ * import { pickNext } from '@lxmls/gpt';
+ * import { RandomGenerator, tensor } from '@lxmls/tensor';
+ * const logits = tensor([[0, 3, 1], [2, 0, 0]]); // (2, 3)
+ * const generator = new RandomGenerator(0);
+ * console.log(pickNext(logits, { doSample: false, topK: null, topP: null, generator })); // → [ 1, 0 ]
+ * console.log(pickNext(logits, { doSample: true, topK: 1, topP: null, generator })); // → [ 1, 0 ]
+ * ```
+ */
 export function pickNext(
   logits: Tensor,
   options: { doSample: boolean; topK: number | null; topP: number | null; generator: RandomGenerator },

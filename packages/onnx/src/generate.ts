@@ -5,22 +5,12 @@
  * `(B, T + maxNewTokens)` tensor. The past keys and values stay in the runtime's tensors between steps; past
  * `blockSize` positions the context slides and is run again whole, as `generate` does.
  *
- * Follows packages/gpt/src/generate.ts (minGPT's `GPT.generate` plus the cache); the decoding step is the
- * same as its `pickNext` (filter, softmax, sample or argmax, with @lxmls/tensor's kernels).
+ * Follows packages/gpt/src/generate.ts (minGPT's `GPT.generate` plus the cache); the decoding step is
+ * @lxmls/gpt's `pickNext` itself (filter, softmax, sample or argmax, with @lxmls/tensor's kernels).
  */
 
-import type { GenerateOptions } from '@lxmls/gpt';
-import {
-  argmax,
-  getGenerator,
-  multinomial,
-  RandomGenerator,
-  softmax,
-  type Tensor,
-  tensor,
-  tidy,
-  topk,
-} from '@lxmls/tensor';
+import { type GenerateOptions, pickNext } from '@lxmls/gpt';
+import { getGenerator, RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import { LxmlsOnnxError } from './errors.js';
 import type { OnnxSession } from './session.js';
 
@@ -158,49 +148,4 @@ export async function generateOnnx(
     onToken?.(next, step);
   }
   return tensor(Int32Array.from(rows.flat()), [B, T + maxNewTokens], 'int32'); // (B, T + maxNewTokens)
-}
-
-/** One decoding step on the last logits `(B, V)`, as @lxmls/gpt's: top-k filter, softmax, top-p, sample or argmax. */
-function pickNext(
-  logits: Tensor,
-  options: { doSample: boolean; topK: number | null; topP: number | null; generator: RandomGenerator },
-): number[] {
-  const { doSample, topK, topP, generator } = options;
-  const [B, V] = logits.shape as [number, number];
-  let filtered = logits; // (B, V)
-  if (topK !== null && topK < V) {
-    const kth = topk(logits, topK).values.data(); // (B, k), descending
-    const data = Float32Array.from(logits.data());
-    for (let b = 0; b < B; b++) {
-      const threshold = kth[b * topK + topK - 1]!;
-      for (let j = b * V; j < (b + 1) * V; j++) if (data[j]! < threshold) data[j] = Number.NEGATIVE_INFINITY;
-    }
-    filtered = tensor(data, [B, V]); // (B, V)
-  }
-  let probs = softmax(filtered, -1); // (B, V)
-  if (topP !== null && topP < 1) probs = nucleus(probs, topP); // (B, V), unnormalised
-  const next = doSample ? multinomial(probs, 1, { generator }) : argmax(probs, -1); // (B, 1) or (B)
-  return Array.from(next.data());
-}
-
-/** Zeroes every probability outside the smallest top set whose mass reaches `p` (as @lxmls/gpt's). */
-function nucleus(probs: Tensor, p: number): Tensor {
-  const [B, V] = probs.shape as [number, number];
-  const data = Float32Array.from(probs.data());
-  for (let b = 0; b < B; b++) {
-    const row = data.subarray(b * V, (b + 1) * V);
-    const massAtLeast = (tau: number) => row.reduce((mass, x) => (x >= tau ? mass + x : mass), 0);
-    let tau = row.reduce((max, x) => Math.max(max, x), 0);
-    while (tau > 0 && massAtLeast(tau) < p) tau /= 2;
-    const head: number[] = [];
-    for (let j = 0; j < V; j++) if (row[j]! >= tau) head.push(j);
-    head.sort((i, j) => row[j]! - row[i]! || i - j); // descending, ties by index
-    let mass = 0;
-    let kept = 0;
-    for (; kept < head.length && (kept === 0 || mass < p); kept++) mass += row[head[kept]!]!;
-    const keep = new Uint8Array(V);
-    for (let r = 0; r < kept; r++) keep[head[r]!] = 1;
-    for (let j = 0; j < V; j++) if (keep[j] === 0) row[j] = 0;
-  }
-  return tensor(data, [B, V]); // (B, V)
 }
