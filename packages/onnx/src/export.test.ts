@@ -110,9 +110,9 @@ describe('exportOnnx(model) run by onnxruntime-node matches the tensor path', ()
 
 describe('exportOnnx(model): greedy continuations on onnxruntime-node', () => {
   test('exportOnnx(tiny-gpt2): one shared table for the tied head; 30 greedy tokens equal the tensor path and Hugging Face transformers', async () => {
-    const expected = JSON.parse(
-      readFileSync(join(here, '__fixtures__/tiny-gpt2-expected.json'), 'utf8'),
-    ) as { a: { input_ids: number[]; greedy: number[] } };
+    const expected = JSON.parse(readFileSync(join(here, '__fixtures__/tiny-gpt2-expected.json'), 'utf8')) as {
+      a: { input_ids: number[]; greedy: number[] };
+    };
     const model = (await GPT.fromPretrained(TINY_GPT2)).eval();
     const bytes = exportOnnx(model);
     // the tied head shares the token embedding's initializer: the file holds one (V, C) table, not two

@@ -22,9 +22,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 // weather-nano of @lxmls/models (same bytes; git stores each once)
 const TINY_GPT2 = join(here, '__fixtures__/tiny-gpt2');
 const WEATHER_NANO = join(here, '__fixtures__/weather-nano');
-const expected = JSON.parse(
-  readFileSync(join(here, '__fixtures__/tiny-gpt2-expected.json'), 'utf8'),
-) as {
+const expected = JSON.parse(readFileSync(join(here, '__fixtures__/tiny-gpt2-expected.json'), 'utf8')) as {
   a: { input_ids: number[]; greedy: number[] };
 };
 
