@@ -12,7 +12,7 @@
 import { Module } from '@lxmls/nn';
 import { Tensor } from '@lxmls/tensor';
 import type { AttentionModuleOptions, CausalForwardOptions, CausalSelfAttentionConfig } from './config.js';
-import { LxmlsAttentionError } from './errors.js';
+import { check, LxmlsAttentionError } from './errors.js';
 import type { AttentionOutput } from './scaled-dot-product.js';
 
 /** An attention module a GPT block can use: a {@link Module} whose `forward` maps `(B, T, C)` to `(B, T, C)`. */
@@ -77,28 +77,33 @@ export function createAttention(
   options: AttentionModuleOptions = {},
 ): AttentionModule {
   const fn = 'createAttention';
-  if (typeof factory !== 'function') {
-    throw new LxmlsAttentionError('INVALID_ARGUMENT', 'the attention must be a class or a factory function', {
+  if (typeof factory !== 'function')
+    check.fail(
       fn,
-      argument: 'factory',
-      expected: 'a class like CausalSelfAttention, or (config, options) => module',
-      received: factory === null ? 'null' : typeof factory,
-    });
-  }
+      'factory',
+      undefined,
+      'the attention must be a class or a factory function',
+      'a class like CausalSelfAttention, or (config, options) => module',
+      { received: factory === null ? 'null' : typeof factory },
+    );
   const module = isClass(factory)
     ? new (factory as AttentionClass)(config, options)
     : (factory as AttentionFactoryFunction)(config, options);
   if (!(module instanceof Module) || typeof (module as { forward?: unknown }).forward !== 'function') {
     const name = (factory as { name?: string }).name || 'the factory';
-    throw new LxmlsAttentionError('INVALID_ARGUMENT', `${name} did not build an attention module`, {
+    check.fail(
       fn,
-      argument: 'factory',
-      expected: 'a Module (from @lxmls/nn) with forward(x: Tensor): Tensor',
-      received:
-        module === null || typeof module !== 'object'
-          ? String(module)
-          : `an object of class ${module.constructor?.name ?? 'Object'}`,
-    });
+      'factory',
+      undefined,
+      `${name} did not build an attention module`,
+      'a Module (from @lxmls/nn) with forward(x: Tensor): Tensor',
+      {
+        received:
+          module === null || typeof module !== 'object'
+            ? String(module)
+            : `an object of class ${module.constructor?.name ?? 'Object'}`,
+      },
+    );
   }
   return module;
 }
@@ -124,10 +129,12 @@ export function toAttentionOutput(result: unknown, fn: string): AttentionOutput 
     const out = result as AttentionOutput;
     return { ...out, weights: out.weights ?? null };
   }
-  throw new LxmlsAttentionError('INVALID_ARGUMENT', 'the attention module returned no tensor', {
+  check.fail(
     fn,
-    argument: 'attn.forward(x)',
-    expected: 'a Tensor (B, T, C), or { output: Tensor, weights }',
-    received: result === null || typeof result !== 'object' ? String(result) : 'an object without output',
-  });
+    'attn.forward(x)',
+    undefined,
+    'the attention module returned no tensor',
+    'a Tensor (B, T, C), or { output: Tensor, weights }',
+    { received: result === null || typeof result !== 'object' ? String(result) : 'an object without output' },
+  );
 }

@@ -5,7 +5,7 @@
  */
 
 import type { RandomGenerator } from '@lxmls/tensor';
-import { expectInteger, expectProbability, LxmlsAttentionError } from './errors.js';
+import { check, expectInteger, expectProbability } from './errors.js';
 import type { KVCache } from './kv-cache.js';
 
 /** The part of a GPT config that {@link CausalSelfAttention} and {@link PretrainedCausalSelfAttention} read. */
@@ -51,24 +51,27 @@ export function checkConfig(
   expectInteger(fn, 'config.blockSize', blockSize);
   expectProbability(fn, 'config.attnPdrop', attnPdrop);
   expectProbability(fn, 'config.residPdrop', residPdrop);
-  if (nEmbd % nHead !== 0) {
-    throw new LxmlsAttentionError('INVALID_ARGUMENT', 'nEmbd must be a multiple of nHead', {
+  if (nEmbd % nHead !== 0)
+    check.fail(
       fn,
-      argument: 'config.nHead',
-      expected: `a divisor of nEmbd ${nEmbd}`,
-      received: String(nHead),
-    });
-  }
+      'config.nHead',
+      nHead,
+      'nEmbd must be a multiple of nHead',
+      `a divisor of nEmbd ${nEmbd}`,
+      { received: String(nHead) },
+    );
   return { nEmbd, nHead, blockSize, attnPdrop, residPdrop };
 }
 
 /** @internal Throws `SEQUENCE_TOO_LONG` when past + new positions exceed the mask buffer. */
 export function checkLength(fn: string, past: number, T: number, blockSize: number): void {
   if (past + T <= blockSize) return;
-  throw new LxmlsAttentionError('SEQUENCE_TOO_LONG', `Cannot attend over ${past + T} positions`, {
+  check.fail(
     fn,
-    argument: 'x',
-    expected: `at most blockSize ${blockSize} positions (cached + new)`,
-    received: `${past} cached + ${T} new`,
-  });
+    'x',
+    undefined,
+    `Cannot attend over ${past + T} positions`,
+    `at most blockSize ${blockSize} positions (cached + new)`,
+    { code: 'SEQUENCE_TOO_LONG', received: `${past} cached + ${T} new` },
+  );
 }

@@ -10,7 +10,7 @@
 import type { StateDict } from '@lxmls/nn';
 import { concat, noGrad, split, type Tensor, tidy } from '@lxmls/tensor';
 import type { CausalSelfAttention } from './causal-self-attention.js';
-import { LxmlsAttentionError } from './errors.js';
+import { check, LxmlsAttentionError } from './errors.js';
 import { PretrainedCausalSelfAttention } from './pretrained-attention.js';
 
 const entries = (state: StateDict): [string, Tensor][] =>
@@ -53,14 +53,15 @@ export function fusedToExercise(state: StateDict): Map<string, Tensor> {
       out.set(`${prefix}output_proj.${kind}`, value);
       continue;
     }
-    if (value.shape[0]! % 3 !== 0) {
-      throw new LxmlsAttentionError('SHAPE_MISMATCH', `${key} cannot be split into q, k and v`, {
-        fn: 'fusedToExercise',
-        argument: key,
-        expected: 'a first axis of 3C',
-        received: `(${value.shape.join(', ')})`,
-      });
-    }
+    if (value.shape[0]! % 3 !== 0)
+      check.fail(
+        'fusedToExercise',
+        key,
+        undefined,
+        `${key} cannot be split into q, k and v`,
+        'a first axis of 3C',
+        { code: 'SHAPE_MISMATCH', received: `(${value.shape.join(', ')})` },
+      );
     const C = value.shape[0]! / 3;
     const [q, k, v] = noGrad(() => split(value, [C, C, C], 0)) as [Tensor, Tensor, Tensor]; // each (C, …)
     out.set(`${prefix}query_proj.${kind}`, q);
@@ -105,17 +106,20 @@ export function exerciseToFused(state: StateDict): Map<string, Tensor> {
     if (name === 'output_proj') out.set(`${prefix}c_proj.${kind}`, value);
     if (name !== 'query_proj') continue;
     const parts = ['query_proj', 'key_proj', 'value_proj'].map((n) => byKey.get(`${prefix}${n}.${kind}`));
-    if (parts.some((p) => p === undefined)) {
-      throw new LxmlsAttentionError('INVALID_ARGUMENT', `${key} has no key or value twin`, {
-        fn: 'exerciseToFused',
-        argument: 'state',
-        expected: `${prefix}key_proj.${kind} and ${prefix}value_proj.${kind}`,
-        received: `keys ${items
-          .map(([k]) => k)
-          .filter((k) => k.startsWith(prefix))
-          .join(', ')}`,
-      });
-    }
+    if (parts.some((p) => p === undefined))
+      check.fail(
+        'exerciseToFused',
+        'state',
+        undefined,
+        `${key} has no key or value twin`,
+        `${prefix}key_proj.${kind} and ${prefix}value_proj.${kind}`,
+        {
+          received: `keys ${items
+            .map(([k]) => k)
+            .filter((k) => k.startsWith(prefix))
+            .join(', ')}`,
+        },
+      );
     out.set(
       `${prefix}c_attn.${kind}`,
       noGrad(() => concat(parts as Tensor[], 0)),

@@ -8,7 +8,7 @@
  */
 
 import { type Tensor, tensor } from '@lxmls/tensor';
-import { expectInteger, LxmlsAttentionError, shapeText } from './errors.js';
+import { check, expectInteger, LxmlsAttentionError, shapeText } from './errors.js';
 
 /**
  * The causal mask: query `i` may attend to key `j` when `j ≤ i + (Tk − Tq)`. With `Tk = Tq` this is the
@@ -52,14 +52,15 @@ export function causalMask(T: number, Tk: number = T): Tensor {
  * ```
  */
 export function paddingMask(attentionMask: Tensor): Tensor {
-  if (attentionMask.shape.length !== 2) {
-    throw new LxmlsAttentionError('SHAPE_MISMATCH', 'attentionMask must be (B, Tk)', {
-      fn: 'paddingMask',
-      argument: 'attentionMask',
-      expected: 'a 2-D tensor (B, Tk)',
-      received: shapeText(attentionMask.shape),
-    });
-  }
+  if (attentionMask.shape.length !== 2)
+    check.fail(
+      'paddingMask',
+      'attentionMask',
+      undefined,
+      'attentionMask must be (B, Tk)',
+      'a 2-D tensor (B, Tk)',
+      { code: 'SHAPE_MISMATCH', received: shapeText(attentionMask.shape) },
+    );
   const [B, Tk] = attentionMask.shape as [number, number];
   const data = Int32Array.from(attentionMask.data(), (v) => (v !== 0 ? 1 : 0));
   return tensor(data, [B, 1, 1, Tk], 'int32'); // (B, 1, 1, Tk)
