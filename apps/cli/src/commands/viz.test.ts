@@ -436,14 +436,14 @@ describe('lxmls viz', () => {
         }
       });
       // real patterns, not a uniform spread (0.063 per position): the heads named put over 0.15 on their target,
-      // and the best one over half of every token's attention on [CLS]
+      // the best two on the previous and the next token (bert-mini.test.ts measures them on held-out lines)
       const best = training.patterns.strongest;
       expect(best.length).toBeGreaterThanOrEqual(2);
       expect(best.every((b) => b.score >= 0.15)).toBe(true);
-      expect(best[0]).toMatchObject({ pattern: 'cls', layer: 2, head: 1 });
-      expect(best[0]!.score).toBeGreaterThan(0.5);
-      // on the notebook's sentence with [CLS]/[SEP], measured now, that head still gathers on [CLS]
-      expect(heads.find((h) => h.layer === 2 && h.head === 1)!.cls).toBeGreaterThan(0.3);
+      expect(best.slice(0, 2).map((b) => b.pattern)).toEqual(['previous', 'next']);
+      // on the notebook's sentence, measured now, the previous-token head looks at the previous token most
+      const named = heads.find((h) => h.layer === best[0]!.layer && h.head === best[0]!.head)!;
+      expect(named.previous).toBeGreaterThan(0.3);
     } finally {
       mini.model.dispose();
     }
