@@ -5,7 +5,8 @@
  * `@lxmls/*` imports resolve to the packages' TypeScript sources (the `@lxmls/source` entries of their
  * `exports`), through aliases built from the packages' own `package.json` files: the site builds without a
  * `tsc --build` first, before or after `pnpm install`, and every package is bundled once (the tensor
- * backend registry is shared by all of them). The stylesheet is inlined into each page; the model folders the
+ * backend registry is shared by all of them). What every page shares (the head's common tags, the navigation,
+ * the `src/partials/` blocks) is filled in from src/layout.ts. The stylesheet is inlined into each page; the model folders the
  * demos load are served under `models/` (see `siteModels`). `vite dev` and `vite preview` send the
  * cross-origin isolation headers ({@link CROSS_ORIGIN_ISOLATION_HEADERS}), so the wasm backend trains with two
  * threads. This file imports nothing from `vite` at run time, so Vite can load it from anywhere.
@@ -22,9 +23,10 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Alias, Plugin, UserConfig } from 'vite';
+import { NAV, renderPage } from './src/layout.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -41,19 +43,8 @@ export const CROSS_ORIGIN_ISOLATION_HEADERS: Readonly<Record<string, string>> = 
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
-/** The pages of the site, in the order of the navigation. */
-export const PAGES = [
-  'index',
-  'tokenization',
-  'attention',
-  'exercise-2-1',
-  'exercise-2-2',
-  'bert',
-  'training',
-  'prompting',
-  'generate',
-  'names',
-] as const;
+/** The pages of the site, in the order of the navigation (src/layout.ts `NAV`). */
+export const PAGES = NAV.map((entry) => entry.page);
 
 /**
  * The model folders the pages load, served under `models/<name>/` (next to the pages): in development from
@@ -158,6 +149,25 @@ function inlineStyle(file: string = join(here, 'src/style.css')): Plugin {
 }
 
 /**
+ * Fills in the parts every page shares (src/layout.ts `renderPage`: the head's common tags, the skip link and
+ * the navigation, the `src/partials/` blocks) before Vite reads the page; a partial edited in `vite dev`
+ * reloads the pages.
+ */
+function siteLayout(): Plugin {
+  return {
+    name: 'lxmls-docs:layout',
+    transformIndexHtml: {
+      order: 'pre',
+      handler: (html, ctx) =>
+        renderPage(html, basename(ctx.filename, '.html'), (path) => readFileSync(join(here, path), 'utf8')),
+    },
+    handleHotUpdate({ file, server }) {
+      if (file.startsWith(join(here, 'src/partials/'))) server.ws.send({ type: 'full-reload' });
+    },
+  };
+}
+
+/**
  * Serves `docs-api/` under `/api/` in development, and copies it into `<outDir>/api` after a build (through a
  * temporary folder and a rename; a placeholder page when it does not exist, so the link never breaks).
  */
@@ -248,7 +258,7 @@ export default {
   base: './',
   appType: 'mpa',
   resolve: { alias: sourceAliases() },
-  plugins: [inlineStyle(), apiDocs(), siteModels()],
+  plugins: [siteLayout(), inlineStyle(), apiDocs(), siteModels()],
   // the exercise pages' workers (worker-check.ts, worker-train.ts) are ES modules, so they share chunks
   worker: { format: 'es' },
   build: {
