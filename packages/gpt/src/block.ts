@@ -19,7 +19,7 @@ import {
 import { Dropout, LayerNorm, Linear, Module, ModuleDict, NewGELU } from '@lxmls/nn';
 import { add, type RandomGenerator, type Tensor } from '@lxmls/tensor';
 import type { ResolvedGPTConfig } from './config.js';
-import { LxmlsGptError } from './errors.js';
+import { check, LxmlsGptError } from './errors.js';
 
 /** What {@link Block.forward} returns. */
 export interface BlockOutput {
@@ -130,14 +130,15 @@ export class Block extends Module {
     const normed = this.ln1.forward(x); // (B, T, C)
     const result = asked ? this.attn.forward(normed, options) : this.attn.forward(normed);
     const { output, weights, ...queriesKeys } = toAttentionOutput(result, 'Block.forward'); // (B, T, C)
-    if (output.shape.length !== 3 || output.shape.some((n, i) => n !== x.shape[i])) {
-      throw new LxmlsGptError('INVALID_ARGUMENT', 'the attention returned the wrong shape', {
-        fn: 'Block.forward',
-        argument: `${this.attn.constructor.name}.forward(x)`,
-        expected: `(${x.shape.join(', ')}), the shape of x (B, T, C)`,
-        received: `(${output.shape.join(', ')})`,
-      });
-    }
+    if (output.shape.length !== 3 || output.shape.some((n, i) => n !== x.shape[i]))
+      check.fail(
+        'Block.forward',
+        `${this.attn.constructor.name}.forward(x)`,
+        undefined,
+        'the attention returned the wrong shape',
+        `(${x.shape.join(', ')}), the shape of x (B, T, C)`,
+        { received: `(${output.shape.join(', ')})` },
+      );
     const afterAttn = add(x, output); // (B, T, C)
     const y = add(afterAttn, this.mlpf(this.ln2.forward(afterAttn))); // (B, T, C)
     return { x: y, weights, ...queriesKeys };

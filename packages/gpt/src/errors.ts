@@ -8,7 +8,7 @@
  * fix it.
  */
 
-import { defineError, type ErrorDetails } from '@lxmls/base';
+import { type Checks, checks, defineError, type ErrorDetails } from '@lxmls/base';
 
 /**
  * Stable error codes of @lxmls/gpt.
@@ -53,3 +53,6 @@ export type GptErrorDetails = ErrorDetails;
 export class LxmlsGptError extends defineError<GptErrorCode>('@lxmls/gpt', 'LxmlsGptError', {
   maxReceived: 200,
 }) {}
+
+/** @internal The validation helpers of @lxmls/gpt: they throw {@link LxmlsGptError}. */
+export const check: Checks<GptErrorCode> = checks(LxmlsGptError, 'INVALID_ARGUMENT');

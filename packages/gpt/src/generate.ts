@@ -21,7 +21,7 @@ import {
   tidy,
   topk,
 } from '@lxmls/tensor';
-import { LxmlsGptError } from './errors.js';
+import { check, LxmlsGptError } from './errors.js';
 import { GPTCache } from './kv-cache.js';
 import type { GPT } from './model.js';
 
@@ -89,14 +89,10 @@ export function generate(
       expected,
       received,
     });
-  if (idx.dtype !== 'int32' || idx.shape.length !== 2 || idx.shape[1] === 0) {
-    throw new LxmlsGptError('INVALID_ARGUMENT', 'idx must be int32 token ids (B, T)', {
-      fn,
-      argument: 'idx',
-      expected: 'int32 (B, T) with T ≥ 1',
+  if (idx.dtype !== 'int32' || idx.shape.length !== 2 || idx.shape[1] === 0)
+    check.fail(fn, 'idx', undefined, 'idx must be int32 token ids (B, T)', 'int32 (B, T) with T ≥ 1', {
       received: `${idx.dtype} (${idx.shape.join(', ')})`,
     });
-  }
   if (!Number.isInteger(maxNewTokens)) throw invalid('maxNewTokens', 'an integer', String(maxNewTokens));
   if (!(temperature > 0)) throw invalid('temperature', 'a number > 0', String(temperature));
   if (topK !== null && !(Number.isInteger(topK) && topK >= 1 && topK <= V)) {

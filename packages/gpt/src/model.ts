@@ -34,7 +34,7 @@ import {
   type ResolvedGPTConfig,
   resolveConfig,
 } from './config.js';
-import { LxmlsGptError } from './errors.js';
+import { check, LxmlsGptError } from './errors.js';
 import { type GenerateOptions, generate } from './generate.js';
 import { initGPTWeights, lcgInit } from './init.js';
 import type { GPTCache } from './kv-cache.js';
@@ -210,12 +210,17 @@ export class GPT extends Module {
       const missing = missingKeys.filter((k) => !/\.attn\.bias$/.test(k)); // the causal masks are not weights
       if (missing.length > 0 || unexpectedKeys.length > 0) {
         model.dispose();
-        throw new LxmlsGptError('CHECKPOINT_MISMATCH', 'the checkpoint does not fit the model', {
-          fn: 'GPT.fromPretrained',
-          argument: 'source',
-          expected: 'exactly the parameters of the GPT',
-          received: `missing ${missing.slice(0, 5).join(', ') || 'none'}; unexpected ${unexpectedKeys.slice(0, 5).join(', ') || 'none'}`,
-        });
+        check.fail(
+          'GPT.fromPretrained',
+          'source',
+          undefined,
+          'the checkpoint does not fit the model',
+          'exactly the parameters of the GPT',
+          {
+            code: 'CHECKPOINT_MISMATCH',
+            received: `missing ${missing.slice(0, 5).join(', ') || 'none'}; unexpected ${unexpectedKeys.slice(0, 5).join(', ') || 'none'}`,
+          },
+        );
       }
       return model;
     } finally {
@@ -320,18 +325,15 @@ export class GPT extends Module {
     checkIds('GPT.forward', 'idx', idx);
     const [b, t] = idx.shape as [number, number];
     const past = cache ? cache.length : 0;
-    if (past + t > this.blockSize) {
-      throw new LxmlsGptError(
-        'SEQUENCE_TOO_LONG',
+    if (past + t > this.blockSize)
+      check.fail(
+        'GPT.forward',
+        'idx',
+        undefined,
         `Cannot forward sequence of length ${past + t}, block size is only ${this.blockSize}`,
-        {
-          fn: 'GPT.forward',
-          argument: 'idx',
-          expected: `at most ${this.blockSize} positions`,
-          received: past ? `${past} cached + ${t} new` : `shape (${b}, ${t})`,
-        },
+        `at most ${this.blockSize} positions`,
+        { code: 'SEQUENCE_TOO_LONG', received: past ? `${past} cached + ${t} new` : `shape (${b}, ${t})` },
       );
-    }
     if (targets) checkIds('GPT.forward', 'targets', targets, idx.shape);
     if (cache && !this.supportsKVCache) {
       throw new LxmlsGptError('INVALID_ARGUMENT', 'this model cannot use a KV cache', {
@@ -452,10 +454,12 @@ function checkIds(fn: string, argument: string, t: Tensor, shape?: readonly numb
     t.shape[1]! >= 1 &&
     (!shape || (t.shape[0] === shape[0] && t.shape[1] === shape[1]));
   if (ok) return;
-  throw new LxmlsGptError('INVALID_ARGUMENT', `${argument} must be int32 token ids (B, T)`, {
+  check.fail(
     fn,
     argument,
-    expected: shape ? `int32 (${shape.join(', ')})` : 'int32 (B, T) with T ≥ 1',
-    received: `${t.dtype} (${t.shape.join(', ')})`,
-  });
+    undefined,
+    `${argument} must be int32 token ids (B, T)`,
+    shape ? `int32 (${shape.join(', ')})` : 'int32 (B, T) with T ≥ 1',
+    { received: `${t.dtype} (${t.shape.join(', ')})` },
+  );
 }

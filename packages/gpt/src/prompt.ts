@@ -10,7 +10,7 @@
 
 import { BPETokenizer } from '@lxmls/bpe';
 import { noGrad, RandomGenerator, slice, softmax, type Tensor, tensor, tidy, topk } from '@lxmls/tensor';
-import { LxmlsGptError } from './errors.js';
+import { check, LxmlsGptError } from './errors.js';
 import { generate } from './generate.js';
 import type { GPT } from './model.js';
 
@@ -56,30 +56,28 @@ export function genBatch(
 ): Tensor[] {
   const { temperature = 1, batch = 10 } = options;
   const V = model.config.vocabSize;
-  if (idx.dtype !== 'int32' || idx.shape.length !== 2 || idx.shape[0] !== 1 || idx.shape[1] === 0) {
-    throw new LxmlsGptError('INVALID_ARGUMENT', 'idx must be one row of int32 token ids', {
-      fn: 'genBatch',
-      argument: 'idx',
-      expected: 'int32 (1, T) with T ≥ 1',
-      received: `${idx.dtype} (${idx.shape.join(', ')})`,
-    });
-  }
-  if (!(Number.isInteger(batch) && batch >= 1 && batch <= V)) {
-    throw new LxmlsGptError('INVALID_ARGUMENT', 'batch is out of range', {
-      fn: 'genBatch',
-      argument: 'batch',
-      expected: `an integer in [1, ${V}] (the vocabulary size)`,
-      received: `batch ${batch} with vocabulary size ${V}`,
-    });
-  }
-  if (!(temperature > 0)) {
-    throw new LxmlsGptError('INVALID_ARGUMENT', 'temperature is out of range', {
-      fn: 'genBatch',
-      argument: 'temperature',
-      expected: 'a number > 0',
+  if (idx.dtype !== 'int32' || idx.shape.length !== 2 || idx.shape[0] !== 1 || idx.shape[1] === 0)
+    check.fail(
+      'genBatch',
+      'idx',
+      undefined,
+      'idx must be one row of int32 token ids',
+      'int32 (1, T) with T ≥ 1',
+      { received: `${idx.dtype} (${idx.shape.join(', ')})` },
+    );
+  if (!(Number.isInteger(batch) && batch >= 1 && batch <= V))
+    check.fail(
+      'genBatch',
+      'batch',
+      undefined,
+      'batch is out of range',
+      `an integer in [1, ${V}] (the vocabulary size)`,
+      { received: `batch ${batch} with vocabulary size ${V}` },
+    );
+  if (!(temperature > 0))
+    check.fail('genBatch', 'temperature', temperature, 'temperature is out of range', 'a number > 0', {
       received: String(temperature),
     });
-  }
   const T = idx.shape[1]!;
   const ids = Array.from(idx.data());
   const candidates = noGrad(() =>

@@ -12,7 +12,7 @@
 
 import type { StateDict } from '@lxmls/nn';
 import { type Tensor, tensor } from '@lxmls/tensor';
-import { LxmlsGptError } from '../errors.js';
+import { check, LxmlsGptError } from '../errors.js';
 
 /** The rows of a GPT that {@link expandCompactVocabulary} widens. */
 export const VOCABULARY_ROWS = ['transformer.wte.weight', 'lm_head.weight'] as const;
@@ -200,14 +200,15 @@ export function expandCompactVocabulary(stateDict: StateDict, vocab: CompactVoca
     const done = widened.get(t);
     if (done) return done;
     const [rows, C] = t.shape as [number, number];
-    if (t.shape.length !== 2 || rows !== vocab.absentId + 1) {
-      throw new LxmlsGptError('CHECKPOINT_MISMATCH', `${name} does not fit the compact vocabulary`, {
+    if (t.shape.length !== 2 || rows !== vocab.absentId + 1)
+      check.fail(
         fn,
-        argument: 'stateDict',
-        expected: `(${vocab.absentId + 1}, C): the ${vocab.keep.length} kept ids and the absent row`,
-        received: `(${t.shape.join(', ')})`,
-      });
-    }
+        'stateDict',
+        undefined,
+        `${name} does not fit the compact vocabulary`,
+        `(${vocab.absentId + 1}, C): the ${vocab.keep.length} kept ids and the absent row`,
+        { code: 'CHECKPOINT_MISMATCH', received: `(${t.shape.join(', ')})` },
+      );
     const compact = t.data() as Float32Array; // (rows, C)
     const out = new Float32Array(vocab.vocabSize * C); // (vocabSize, C)
     const absent = compact.subarray(vocab.absentId * C, (vocab.absentId + 1) * C); // (C)

@@ -8,7 +8,7 @@
  * `GPT2Config` with its default, keys sorted as `save_pretrained` writes them.
  */
 
-import { LxmlsGptError } from '../errors.js';
+import { check, LxmlsGptError } from '../errors.js';
 
 /** The course config of a checkpoint: the fields of minGPT's `GPT.get_default_config()` (docs/course-behaviour.md §2.1). */
 export interface CheckpointConfig {
@@ -83,19 +83,18 @@ export function hfConfigToGptConfig(
   options: HfConfigToGptConfigOptions = {},
 ): CheckpointConfig {
   const fn = 'hfConfigToGptConfig';
-  if (typeof hf !== 'object' || hf === null || Array.isArray(hf)) {
-    throw new LxmlsGptError('INVALID_CONFIG', 'the config is not a JSON object', {
+  if (typeof hf !== 'object' || hf === null || Array.isArray(hf))
+    check.fail(
       fn,
-      argument: 'hf',
-      expected: 'the parsed config.json of a GPT-2 model',
-      received: Array.isArray(hf) ? 'an array' : describe(hf),
-    });
-  }
+      'hf',
+      undefined,
+      'the config is not a JSON object',
+      'the parsed config.json of a GPT-2 model',
+      { code: 'INVALID_CONFIG', received: Array.isArray(hf) ? 'an array' : describe(hf) },
+    );
   const bad = (field: string, what: string, expected: string): never => {
-    throw new LxmlsGptError('INVALID_CONFIG', what, {
-      fn,
-      argument: field,
-      expected: `${field} ${expected}`,
+    check.fail(fn, field, undefined, what, `${field} ${expected}`, {
+      code: 'INVALID_CONFIG',
       received: describe(hf[field]),
     });
   };
@@ -124,14 +123,11 @@ export function hfConfigToGptConfig(
   const vocabSize = size('vocab_size');
   const blockSize =
     hf.n_positions === undefined && hf.n_ctx !== undefined ? size('n_ctx') : size('n_positions');
-  if (nEmbd % nHead !== 0) {
-    throw new LxmlsGptError('INVALID_CONFIG', 'n_embd is not a multiple of n_head', {
-      fn,
-      argument: 'n_embd',
-      expected: `a multiple of n_head = ${nHead}`,
+  if (nEmbd % nHead !== 0)
+    check.fail(fn, 'n_embd', nEmbd, 'n_embd is not a multiple of n_head', `a multiple of n_head = ${nHead}`, {
+      code: 'INVALID_CONFIG',
       received: String(nEmbd),
     });
-  }
   const activation = hf.activation_function ?? 'gelu_new';
   if (activation !== 'gelu_new') {
     bad(
@@ -210,34 +206,33 @@ export function gptConfigToHfConfig(
   options: GptConfigToHfConfigOptions = {},
 ): HfGpt2Config {
   const fn = 'gptConfigToHfConfig';
-  const check = (field: keyof typeof config, ok: (v: unknown) => boolean, expected: string) => {
+  const valid = (field: keyof typeof config, ok: (v: unknown) => boolean, expected: string) => {
     const value = (config as Record<string, unknown>)[field];
     if (ok(value)) return value as number;
-    throw new LxmlsGptError('INVALID_CONFIG', `config.${field} is invalid`, {
-      fn,
-      argument: `config.${field}`,
-      expected,
+    check.fail(fn, `config.${field}`, undefined, `config.${field} is invalid`, expected, {
+      code: 'INVALID_CONFIG',
       received: describe(value),
     });
   };
   const positive = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1;
   const probability = (v: unknown) => typeof v === 'number' && v >= 0 && v < 1;
-  const nLayer = check('nLayer', positive, 'a positive integer');
-  const nHead = check('nHead', positive, 'a positive integer');
-  const nEmbd = check('nEmbd', positive, 'a positive integer');
-  const vocabSize = check('vocabSize', positive, 'a positive integer');
-  const blockSize = check('blockSize', positive, 'a positive integer');
-  const embdPdrop = check('embdPdrop', probability, 'a probability in [0, 1)');
-  const residPdrop = check('residPdrop', probability, 'a probability in [0, 1)');
-  const attnPdrop = check('attnPdrop', probability, 'a probability in [0, 1)');
-  if (nEmbd % nHead !== 0) {
-    throw new LxmlsGptError('INVALID_CONFIG', 'nEmbd is not a multiple of nHead', {
+  const nLayer = valid('nLayer', positive, 'a positive integer');
+  const nHead = valid('nHead', positive, 'a positive integer');
+  const nEmbd = valid('nEmbd', positive, 'a positive integer');
+  const vocabSize = valid('vocabSize', positive, 'a positive integer');
+  const blockSize = valid('blockSize', positive, 'a positive integer');
+  const embdPdrop = valid('embdPdrop', probability, 'a probability in [0, 1)');
+  const residPdrop = valid('residPdrop', probability, 'a probability in [0, 1)');
+  const attnPdrop = valid('attnPdrop', probability, 'a probability in [0, 1)');
+  if (nEmbd % nHead !== 0)
+    check.fail(
       fn,
-      argument: 'config.nEmbd',
-      expected: `a multiple of nHead = ${nHead} (GPT2Config requires it)`,
-      received: String(nEmbd),
-    });
-  }
+      'config.nEmbd',
+      nEmbd,
+      'nEmbd is not a multiple of nHead',
+      `a multiple of nHead = ${nHead} (GPT2Config requires it)`,
+      { code: 'INVALID_CONFIG', received: String(nEmbd) },
+    );
   const special = vocabSize > END_OF_TEXT ? END_OF_TEXT : null;
   return {
     activation_function: 'gelu_new',

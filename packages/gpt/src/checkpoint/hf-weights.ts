@@ -14,7 +14,7 @@
 
 import type { StateDict } from '@lxmls/nn';
 import { clone, concat, noGrad, split, type Tensor, transpose } from '@lxmls/tensor';
-import { LxmlsGptError } from '../errors.js';
+import { check, LxmlsGptError } from '../errors.js';
 import type { CheckpointConfig } from './hf-config.js';
 
 /** The attention parameters to produce: the fused `c_attn`/`c_proj` (docs/course-behaviour.md §2.4) or the exercise ones (§2.3). */
@@ -162,57 +162,59 @@ export function checkHfTensorShapes(
       continue;
     }
     const previous = stored.get(canonical);
-    if (previous !== undefined) {
-      throw new LxmlsGptError('INVALID_CHECKPOINT', `the checkpoint stores ${canonical} twice`, {
-        fn,
-        argument: key,
-        expected: 'each tensor once',
+    if (previous !== undefined)
+      check.fail(fn, key, undefined, `the checkpoint stores ${canonical} twice`, 'each tensor once', {
+        code: 'INVALID_CHECKPOINT',
         received: `both ${previous} and ${key}`,
       });
-    }
-    if (info.dtype !== undefined && !FLOAT_DTYPES.includes(info.dtype)) {
-      throw new LxmlsGptError('INVALID_CHECKPOINT', `the checkpoint's ${key} is not a float tensor`, {
+    if (info.dtype !== undefined && !FLOAT_DTYPES.includes(info.dtype))
+      check.fail(
         fn,
-        argument: key,
-        expected: 'dtype F32, F16 or BF16',
-        received: info.dtype,
-      });
-    }
-    if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
-      throw new LxmlsGptError(
-        'CHECKPOINT_MISMATCH',
+        key,
+        undefined,
+        `the checkpoint's ${key} is not a float tensor`,
+        'dtype F32, F16 or BF16',
+        { code: 'INVALID_CHECKPOINT', received: info.dtype },
+      );
+    if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i]))
+      check.fail(
+        fn,
+        key,
+        undefined,
         `the checkpoint's ${canonical} does not fit the config`,
+        `shape ${shapeText(shape)} (from ${from})`,
         {
-          fn,
-          argument: key,
-          expected: `shape ${shapeText(shape)} (from ${from})`,
+          code: 'CHECKPOINT_MISMATCH',
           received: `shape ${shapeText(info.shape)}${key === canonical ? '' : ` (stored as ${key})`}`,
         },
       );
-    }
     stored.set(canonical, key);
   }
-  if (unexpected.length > 0) {
-    throw new LxmlsGptError(
-      'CHECKPOINT_MISMATCH',
+  if (unexpected.length > 0)
+    check.fail(
+      fn,
+      unexpected[0]!,
+      undefined,
       'the checkpoint has tensors a GPT-2 of this config has not',
+      `only the GPT-2 tensors of ${from}`,
       {
-        fn,
-        argument: unexpected[0],
-        expected: `only the GPT-2 tensors of ${from}`,
+        code: 'CHECKPOINT_MISMATCH',
         received: `${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? `, … (${unexpected.length} in all)` : ''}`,
       },
     );
-  }
   const missing = [...expected.keys()].filter((k) => k !== 'lm_head.weight' && !stored.has(k));
-  if (missing.length > 0) {
-    throw new LxmlsGptError('CHECKPOINT_MISMATCH', 'the checkpoint lacks tensors of a GPT-2 of this config', {
+  if (missing.length > 0)
+    check.fail(
       fn,
-      argument: missing[0],
-      expected: `every GPT-2 tensor of ${from}`,
-      received: `no ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? `, … (${missing.length} in all)` : ''}`,
-    });
-  }
+      missing[0]!,
+      undefined,
+      'the checkpoint lacks tensors of a GPT-2 of this config',
+      `every GPT-2 tensor of ${from}`,
+      {
+        code: 'CHECKPOINT_MISMATCH',
+        received: `no ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? `, … (${missing.length} in all)` : ''}`,
+      },
+    );
   return stored;
 }
 
@@ -281,29 +283,27 @@ export function hfStateDictToMinGpt(
 ): Map<string, Tensor> {
   const fn = 'hfStateDictToMinGpt';
   const { attention = 'fused', consume = false } = options;
-  if (attention !== 'fused' && attention !== 'separate') {
-    throw new LxmlsGptError('INVALID_ARGUMENT', 'options.attention is not a known layout', {
+  if (attention !== 'fused' && attention !== 'separate')
+    check.fail(
       fn,
-      argument: 'options.attention',
-      expected: "'fused' or 'separate'",
-      received: JSON.stringify(attention),
-    });
-  }
+      'options.attention',
+      undefined,
+      'options.attention is not a known layout',
+      "'fused' or 'separate'",
+      { received: JSON.stringify(attention) },
+    );
   const source = new Map(entriesOf(hf));
   const stored = checkHfTensorShapes(source, config, fn);
   const tie = options.tieWordEmbeddings ?? !stored.has('lm_head.weight');
-  if (!tie && !stored.has('lm_head.weight')) {
-    throw new LxmlsGptError(
-      'CHECKPOINT_MISMATCH',
+  if (!tie && !stored.has('lm_head.weight'))
+    check.fail(
+      fn,
+      'lm_head.weight',
+      undefined,
       'the checkpoint has no lm_head.weight and it is not tied',
-      {
-        fn,
-        argument: 'lm_head.weight',
-        expected: 'lm_head.weight of shape (vocab_size, n_embd), or tieWordEmbeddings: true',
-        received: 'no lm_head.weight',
-      },
+      'lm_head.weight of shape (vocab_size, n_embd), or tieWordEmbeddings: true',
+      { code: 'CHECKPOINT_MISMATCH', received: 'no lm_head.weight' },
     );
-  }
   const get = (canonical: string) => source.get(stored.get(canonical)!)!;
   const done = (t: Tensor) => {
     if (consume) t.dispose();

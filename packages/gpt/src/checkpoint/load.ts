@@ -10,7 +10,7 @@
 
 import { type LxmlsNnError, readSafetensors, readSafetensorsHeader } from '@lxmls/nn';
 import type { Tensor } from '@lxmls/tensor';
-import { LxmlsGptError } from '../errors.js';
+import { check, LxmlsGptError } from '../errors.js';
 import { type CheckpointConfig, type HfGpt2Config, hfConfigToGptConfig } from './hf-config.js';
 import {
   type AttentionLayout,
@@ -178,28 +178,26 @@ function convert(
     const match = /(?:^|\.)h\.(\d+)\./.exec(name);
     if (match) layers = Math.max(layers, Number(match[1]) + 1);
   }
-  if (layers > 0 && config.nLayer > layers + 1024) {
-    throw new LxmlsGptError('CHECKPOINT_MISMATCH', 'config.json does not fit model.safetensors', {
+  if (layers > 0 && config.nLayer > layers + 1024)
+    check.fail(
       fn,
-      argument: 'n_layer',
-      expected: `n_layer ${layers}, as the weights hold transformer.h.0 to transformer.h.${layers - 1} in ${location}`,
-      received: `n_layer ${config.nLayer}`,
-    });
-  }
+      'n_layer',
+      undefined,
+      'config.json does not fit model.safetensors',
+      `n_layer ${layers}, as the weights hold transformer.h.0 to transformer.h.${layers - 1} in ${location}`,
+      { code: 'CHECKPOINT_MISMATCH', received: `n_layer ${config.nLayer}` },
+    );
   const stored = checkHfTensorShapes(shapes, config, fn); // before any tensor is allocated
   const tie = hfConfig.tie_word_embeddings !== false;
-  if (!tie && !stored.has('lm_head.weight')) {
-    throw new LxmlsGptError(
-      'CHECKPOINT_MISMATCH',
+  if (!tie && !stored.has('lm_head.weight'))
+    check.fail(
+      fn,
+      'lm_head.weight',
+      undefined,
       'the checkpoint has no lm_head.weight and it is not tied',
-      {
-        fn,
-        argument: 'lm_head.weight',
-        expected: 'lm_head.weight, as config.json says tie_word_embeddings: false',
-        received: 'no lm_head.weight',
-      },
+      'lm_head.weight, as config.json says tie_word_embeddings: false',
+      { code: 'CHECKPOINT_MISMATCH', received: 'no lm_head.weight' },
     );
-  }
   let tensors: Map<string, Tensor>;
   try {
     // The mask buffers carry no weights, and a tied head is taken from wte: neither is converted.

@@ -12,7 +12,7 @@ import { isNode, writeFolderAtomic } from '@lxmls/hub';
 import type { StateDict } from '@lxmls/nn';
 import { writeSafetensors } from '@lxmls/nn';
 import type { Tensor } from '@lxmls/tensor';
-import { LxmlsGptError } from '../errors.js';
+import { check, LxmlsGptError } from '../errors.js';
 import { type CheckpointConfig, gptConfigToHfConfig } from './hf-config.js';
 import { checkHfTensorShapes, type MinGptStateDictToHfOptions, minGptStateDictToHf } from './hf-weights.js';
 import { asGptError, CONFIG_FILE, WEIGHTS_FILE } from './source.js';
@@ -145,14 +145,10 @@ export async function saveHuggingFace(
       hint: 'In a browser, make the bytes with toHuggingFaceFiles and offer them as downloads.',
     });
   }
-  if (typeof dir !== 'string' || dir === '') {
-    throw new LxmlsGptError('INVALID_ARGUMENT', 'dir must be a folder path', {
-      fn,
-      argument: 'dir',
-      expected: 'a non-empty string',
+  if (typeof dir !== 'string' || dir === '')
+    check.fail(fn, 'dir', undefined, 'dir must be a folder path', 'a non-empty string', {
       received: dir === '' ? 'an empty string' : typeof dir,
     });
-  }
   const files = toHuggingFaceFiles(config, stateDict, options);
   try {
     const [configPath, weightsPath] = await writeFolderAtomic(

@@ -21,7 +21,7 @@ import {
   type ModelSource,
   urlSource,
 } from '@lxmls/hub';
-import { type GptErrorCode, LxmlsGptError } from '../errors.js';
+import { check, type GptErrorCode, LxmlsGptError } from '../errors.js';
 
 /**
  * The GPT-2 checkpoints on the Hugging Face hub that `fromPretrained` knows by name (docs/course-behaviour.md §2.9).
@@ -148,14 +148,15 @@ export async function resolveSource(
   options: ResolveSourceOptions = {},
 ): Promise<ResolvedSource> {
   const fn = 'resolveSource';
-  if (typeof source !== 'string' || source === '') {
-    throw new LxmlsGptError('INVALID_ARGUMENT', 'source must be a folder path, a URL or a hub id', {
+  if (typeof source !== 'string' || source === '')
+    check.fail(
       fn,
-      argument: 'source',
-      expected: 'a non-empty string',
-      received: source === '' ? 'an empty string' : typeof source,
-    });
-  }
+      'source',
+      undefined,
+      'source must be a folder path, a URL or a hub id',
+      'a non-empty string',
+      { received: source === '' ? 'an empty string' : typeof source },
+    );
   try {
     if (/^https?:\/\//i.test(source)) {
       const files = urlSource(source, options);
@@ -164,12 +165,14 @@ export async function resolveSource(
     if (isNode()) {
       const folder = await existingFolder(source, fn).catch((error: unknown) => {
         if (!LxmlsHubError.isInstance(error) || error.code !== 'INVALID_ARGUMENT') throw error;
-        throw new LxmlsGptError('INVALID_ARGUMENT', 'the source is a file, not a checkpoint folder', {
+        check.fail(
           fn,
-          argument: 'source',
-          expected: `a folder holding ${CONFIG_FILE} and ${WEIGHTS_FILE}`,
-          received: `the file ${error.path ?? source}`,
-        });
+          'source',
+          undefined,
+          'the source is a file, not a checkpoint folder',
+          `a folder holding ${CONFIG_FILE} and ${WEIGHTS_FILE}`,
+          { received: `the file ${error.path ?? source}` },
+        );
       });
       if (folder !== null) {
         const files = folderSource(folder, fn);
@@ -188,14 +191,15 @@ export async function resolveSource(
   } catch (error) {
     throw asGptError(error, fn);
   }
-  if (looksLikePath(source)) {
-    throw new LxmlsGptError('NOT_FOUND', 'there is no checkpoint folder at this path', {
+  if (looksLikePath(source))
+    check.fail(
       fn,
-      argument: 'source',
-      expected: `a folder holding ${CONFIG_FILE} and ${WEIGHTS_FILE}`,
-      received: JSON.stringify(source),
-    });
-  }
+      'source',
+      undefined,
+      'there is no checkpoint folder at this path',
+      `a folder holding ${CONFIG_FILE} and ${WEIGHTS_FILE}`,
+      { code: 'NOT_FOUND', received: JSON.stringify(source) },
+    );
   throw unknownModel(fn, 'source', source);
 }
 
@@ -252,10 +256,8 @@ async function readFile(files: ModelSource, name: string, fn: string): Promise<U
     ))
       ? ' (only safetensors is read: convert pytorch_model.bin with `safetensors` or save_pretrained)'
       : '';
-  throw new LxmlsGptError('NOT_FOUND', `the checkpoint folder has no ${name}${hint}`, {
-    fn,
-    argument: 'source',
-    expected: `the file ${path}`,
+  check.fail(fn, 'source', undefined, `the checkpoint folder has no ${name}${hint}`, `the file ${path}`, {
+    code: 'NOT_FOUND',
     received: 'no such file',
   });
 }
@@ -274,13 +276,10 @@ function parseConfigJson(bytes: Uint8Array, where: string, fn: string): Record<s
       cause: error,
     });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new LxmlsGptError('INVALID_CHECKPOINT', `${CONFIG_FILE} is not a JSON object`, {
-      fn,
-      argument: 'source',
-      expected: `a JSON object in ${where}`,
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    check.fail(fn, 'source', undefined, `${CONFIG_FILE} is not a JSON object`, `a JSON object in ${where}`, {
+      code: 'INVALID_CHECKPOINT',
       received: Array.isArray(value) ? 'an array' : String(value),
     });
-  }
   return value as Record<string, unknown>;
 }
