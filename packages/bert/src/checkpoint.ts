@@ -9,7 +9,7 @@
  */
 
 import type { Tensor } from '@lxmls/tensor';
-import { LxmlsBertError } from './errors.js';
+import { check } from './errors.js';
 
 /** A checkpoint mapped to BertModel's names. */
 export interface HFBertState {
@@ -40,14 +40,15 @@ const BUFFERS = new Set(['embeddings.position_ids', 'embeddings.token_type_ids']
  * ```
  */
 export function hfBertStateDict(tensors: ReadonlyMap<string, Tensor>): HFBertState {
-  if (!(tensors instanceof Map)) {
-    throw new LxmlsBertError('INVALID_ARGUMENT', 'tensors must be a Map from checkpoint keys to tensors', {
-      fn: 'hfBertStateDict',
-      argument: 'tensors',
-      expected: 'a Map<string, Tensor>',
-      received: typeof tensors,
-    });
-  }
+  if (!(tensors instanceof Map))
+    check.fail(
+      'hfBertStateDict',
+      'tensors',
+      undefined,
+      'tensors must be a Map from checkpoint keys to tensors',
+      'a Map<string, Tensor>',
+      { received: typeof tensors },
+    );
   const prefixed = [...tensors.keys()].some((k) => k.startsWith('bert.'));
   const state = new Map<string, Tensor>();
   const ignoredKeys: string[] = [];

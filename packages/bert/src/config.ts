@@ -3,7 +3,7 @@
  * snake_case turned into camelCase. Defaults are `bert-base-uncased`'s.
  */
 
-import { describe, LxmlsBertError } from './errors.js';
+import { check, describe, LxmlsBertError } from './errors.js';
 
 /** The activations of the feed-forward block that this package runs (Hugging Face's `hidden_act` names). */
 export type BertActivation = 'gelu' | 'gelu_new' | 'gelu_pytorch_tanh' | 'relu';
@@ -103,14 +103,15 @@ export function bertConfig(config: Partial<BertConfig> = {}, fn = 'bertConfig'):
     const v = full[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalid(fn, key, 'an integer ≥ 1', v);
   }
-  if (full.hiddenSize % full.numAttentionHeads !== 0) {
-    throw new LxmlsBertError('INVALID_CONFIG', 'hiddenSize is not a multiple of numAttentionHeads', {
+  if (full.hiddenSize % full.numAttentionHeads !== 0)
+    check.fail(
       fn,
-      argument: 'hiddenSize',
-      expected: `a multiple of numAttentionHeads (${full.numAttentionHeads})`,
-      received: `number ${full.hiddenSize}`,
-    });
-  }
+      'hiddenSize',
+      undefined,
+      'hiddenSize is not a multiple of numAttentionHeads',
+      `a multiple of numAttentionHeads (${full.numAttentionHeads})`,
+      { code: 'INVALID_CONFIG', received: `number ${full.hiddenSize}` },
+    );
   if (!ACTIVATIONS.includes(full.hiddenAct))
     throw invalid(fn, 'hiddenAct', `one of ${ACTIVATIONS.join(', ')}`, full.hiddenAct);
   for (const key of ['hiddenDropoutProb', 'attentionProbsDropoutProb'] as const) {

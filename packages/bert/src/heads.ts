@@ -9,7 +9,7 @@
  * each pattern.
  */
 
-import { LxmlsBertError } from './errors.js';
+import { check, LxmlsBertError } from './errors.js';
 import type { BertModel } from './model.js';
 import type { BertTokenizer } from './tokenizer.js';
 import { attentionForViz } from './viz.js';
@@ -108,45 +108,40 @@ class PatternSums {
     const L = this.layers;
     const H = this.heads;
     const rows: ArrayLike<number>[][][] = []; // [layer][head][query] → the T weights of that query
-    if (attention.length !== L) {
-      throw new LxmlsBertError('SHAPE_MISMATCH', 'attention has another number of layers', {
+    if (attention.length !== L)
+      check.fail(
         fn,
-        argument: 'attention',
-        expected: `${L} layers (layers, heads, T, T)`,
-        received: `${attention.length} layers`,
-      });
-    }
+        'attention',
+        undefined,
+        'attention has another number of layers',
+        `${L} layers (layers, heads, T, T)`,
+        { code: 'SHAPE_MISMATCH', received: `${attention.length} layers` },
+      );
     for (let l = 0; l < L; l++) {
       const layer = attention[l]!;
-      if (layer.length !== H) {
-        throw new LxmlsBertError(
-          'SHAPE_MISMATCH',
+      if (layer.length !== H)
+        check.fail(
+          fn,
+          `attention[${l}]`,
+          undefined,
           `attention[${l}] has another number of heads than attention[0]`,
-          {
-            fn,
-            argument: `attention[${l}]`,
-            expected: `${H} heads`,
-            received: `${layer.length} heads`,
-          },
+          `${H} heads`,
+          { code: 'SHAPE_MISMATCH', received: `${layer.length} heads` },
         );
-      }
       rows.push(
         layer.map((w, h) => {
           const flat =
             typeof (w as ArrayLike<unknown>)[0] === 'number' || (w as ArrayLike<unknown>).length === 0;
           const ok = flat ? w.length === T * T : w.length === T;
-          if (!ok) {
-            throw new LxmlsBertError(
-              'SHAPE_MISMATCH',
+          if (!ok)
+            check.fail(
+              fn,
+              `attention[${l}][${h}]`,
+              undefined,
               `attention[${l}][${h}] (a head's weights) does not match the tokens`,
-              {
-                fn,
-                argument: `attention[${l}][${h}]`,
-                expected: `${T} rows of ${T} (or ${T * T} numbers) for the ${T} tokens`,
-                received: `${w.length} ${flat ? 'numbers' : 'rows'}`,
-              },
+              `${T} rows of ${T} (or ${T * T} numbers) for the ${T} tokens`,
+              { code: 'SHAPE_MISMATCH', received: `${w.length} ${flat ? 'numbers' : 'rows'}` },
             );
-          }
           if (!flat) return Array.from(w as readonly ArrayLike<number>[]);
           const a = w as ArrayLike<number> & { subarray?: (from: number, to: number) => ArrayLike<number> };
           return Array.from({ length: T }, (_, i) =>

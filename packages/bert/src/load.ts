@@ -13,7 +13,7 @@ import { folderSource, type ModelSource, openSource, type SourceOptions } from '
 import { readSafetensors } from '@lxmls/nn';
 import { type BertConfig, bertConfigFromJson } from './config.js';
 import { checkBertConfigAgainstWeights } from './config-check.js';
-import { describe, expectString, LxmlsBertError } from './errors.js';
+import { check, describe, expectString, LxmlsBertError } from './errors.js';
 import { type BertLoadOptions, BertModel } from './model.js';
 import { BertTokenizer, type BertTokenizerOptions } from './tokenizer.js';
 
@@ -142,15 +142,13 @@ async function tokenizerFrom(files: ModelSource, fn: string): Promise<BertTokeni
   if (tokenizerJson) return BertTokenizer.fromTokenizerJson(utf8(tokenizerJson), overrides);
   const vocab = await files.read('vocab.txt', { optional: true });
   if (vocab) return BertTokenizer.fromVocab(utf8(vocab), overrides);
-  throw new LxmlsBertError(
-    'FILE_NOT_FOUND',
+  check.fail(
+    fn,
+    fn === 'loadBertFolder' ? 'folder' : 'source',
+    undefined,
     `the ${files.kind === 'folder' ? 'folder' : 'source'} has no tokenizer.json or vocab.txt`,
-    {
-      fn,
-      argument: fn === 'loadBertFolder' ? 'folder' : 'source',
-      expected: 'a tokenizer.json or a vocab.txt',
-      received: files.kind === 'folder' ? describe(files.location) : files.location,
-    },
+    'a tokenizer.json or a vocab.txt',
+    { code: 'FILE_NOT_FOUND', received: files.kind === 'folder' ? describe(files.location) : files.location },
   );
 }
 

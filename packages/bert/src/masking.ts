@@ -7,7 +7,7 @@
  */
 
 import { getGenerator, type RandomGenerator } from '@lxmls/tensor';
-import { describe, LxmlsBertError } from './errors.js';
+import { check, LxmlsBertError } from './errors.js';
 
 /** Options of {@link maskTokens}. */
 export interface MaskTokensOptions {
@@ -82,14 +82,8 @@ export function maskTokens(
     generator = getGenerator(),
   } = options ?? ({} as MaskTokensOptions);
   const probability = (name: string, p: number) => {
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', `${name} is not a probability`, {
-        fn,
-        argument: name,
-        expected: 'a number in [0, 1]',
-        received: describe(p),
-      });
-    }
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+      check.fail(fn, name, p, `${name} is not a probability`, 'a number in [0, 1]');
   };
   probability('mlmProbability', mlmProbability);
   probability('maskReplaceProbability', maskReplaceProbability);
@@ -98,26 +92,19 @@ export function maskTokens(
     'maskReplaceProbability + randomReplaceProbability',
     maskReplaceProbability + randomReplaceProbability,
   );
-  if (!Number.isInteger(rowLength) || rowLength < 1 || ids.length % rowLength !== 0) {
-    throw new LxmlsBertError('INVALID_ARGUMENT', 'rowLength does not divide the ids', {
+  if (!Number.isInteger(rowLength) || rowLength < 1 || ids.length % rowLength !== 0)
+    check.fail(
       fn,
-      argument: 'rowLength',
-      expected: `a positive divisor of ${ids.length}`,
-      received: describe(rowLength),
-    });
-  }
+      'rowLength',
+      rowLength,
+      'rowLength does not divide the ids',
+      `a positive divisor of ${ids.length}`,
+    );
   for (const [name, v] of [
     ['maskTokenId', maskTokenId],
     ['vocabSize', vocabSize],
   ] as const) {
-    if (!Number.isInteger(v) || v < 0) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', `${name} is not a token id`, {
-        fn,
-        argument: name,
-        expected: 'an integer ≥ 0',
-        received: describe(v),
-      });
-    }
+    if (!Number.isInteger(v) || v < 0) check.fail(fn, name, v, `${name} is not a token id`, 'an integer ≥ 0');
   }
   const special = new Set(options.specialIds ?? []);
   const inputs = Int32Array.from(ids);
@@ -136,14 +123,8 @@ export function maskTokens(
     let eligible = 0;
     for (let i = start; i < start + rowLength; i++) {
       const id = inputs[i]!;
-      if (!Number.isInteger(ids[i])) {
-        throw new LxmlsBertError('INVALID_ARGUMENT', `ids[${i}] is not an integer`, {
-          fn,
-          argument: 'ids',
-          expected: 'integer token ids',
-          received: describe(ids[i]),
-        });
-      }
+      if (!Number.isInteger(ids[i]))
+        check.fail(fn, 'ids', ids[i], `ids[${i}] is not an integer`, 'integer token ids');
       if (special.has(id)) continue;
       eligible++;
       if (uniform(generator) < mlmProbability) {

@@ -10,7 +10,7 @@
  */
 
 import { RandomGenerator } from '@lxmls/tensor';
-import { describe, LxmlsBertError } from './errors.js';
+import { check, describe, LxmlsBertError } from './errors.js';
 import { maskTokens } from './masking.js';
 
 /** Options of {@link MlmBatchSampler}. */
@@ -82,22 +82,24 @@ export class MlmBatchSampler {
       !Number.isInteger(maxLength) ||
       minLength < 3 ||
       maxLength < minLength
-    ) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', 'the row lengths are not in order', {
+    )
+      check.fail(
         fn,
-        argument: 'minLength, maxLength',
-        expected: 'integers with 3 ≤ minLength ≤ maxLength',
-        received: `${describe(minLength)}, ${describe(maxLength)}`,
-      });
-    }
-    if (stream.length < maxLength) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', 'the token stream is shorter than a row', {
+        'minLength, maxLength',
+        undefined,
+        'the row lengths are not in order',
+        'integers with 3 ≤ minLength ≤ maxLength',
+        { received: `${describe(minLength)}, ${describe(maxLength)}` },
+      );
+    if (stream.length < maxLength)
+      check.fail(
         fn,
-        argument: 'stream',
-        expected: `at least maxLength = ${maxLength} ids`,
-        received: `${stream.length} ids`,
-      });
-    }
+        'stream',
+        undefined,
+        'the token stream is shorter than a row',
+        `at least maxLength = ${maxLength} ids`,
+        { received: `${stream.length} ids` },
+      );
     this.#stream = Int32Array.from(stream);
     const starts: number[] = [];
     for (let i = 0; i + maxLength <= this.#stream.length; i++)

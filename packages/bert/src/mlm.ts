@@ -36,7 +36,7 @@ import {
 } from '@lxmls/tensor';
 import { activation } from './activations.js';
 import { type BertConfig, bertConfig, bertConfigFromJson } from './config.js';
-import { describe, LxmlsBertError } from './errors.js';
+import { check, LxmlsBertError } from './errors.js';
 import {
   type BertForwardInput,
   type BertIds,
@@ -265,25 +265,26 @@ export class BertForMaskedLM extends Module {
     for (let i = 0; i < flat.length; i++) {
       const label = flat[i]!;
       if (label < 0) continue;
-      if (!Number.isInteger(label) || label >= this.config.vocabSize) {
-        throw new LxmlsBertError('INVALID_ARGUMENT', 'a label is not a token id', {
+      if (!Number.isInteger(label) || label >= this.config.vocabSize)
+        check.fail(
           fn,
-          argument: `labels (flat index ${i})`,
-          expected: `an integer in [0, ${this.config.vocabSize}), or a negative number to ignore the position`,
-          received: describe(label),
-        });
-      }
+          `labels (flat index ${i})`,
+          label,
+          'a label is not a token id',
+          `an integer in [0, ${this.config.vocabSize}), or a negative number to ignore the position`,
+        );
       positions.push(i);
       targets.push(label);
     }
-    if (positions.length === 0) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', 'no position is labelled', {
+    if (positions.length === 0)
+      check.fail(
         fn,
-        argument: 'labels',
-        expected: 'at least one label ≥ 0 (the masked positions)',
-        received: `${flat.length} negative labels`,
-      });
-    }
+        'labels',
+        undefined,
+        'no position is labelled',
+        'at least one label ≥ 0 (the masked positions)',
+        { received: `${flat.length} negative labels` },
+      );
     const index = Int32Array.from(positions);
     const chosen = gather(reshape(h, [B * T, C]), tensor(index, [index.length], 'int32')); // (N, C)
     const logits = this.cls.forward(chosen); // (N, V)
@@ -366,32 +367,35 @@ export class BertForMaskedLM extends Module {
     const own = this.cls.stateDict();
     for (const [key, value] of head) {
       const target = own.get(key);
-      if (!target) {
-        throw new LxmlsBertError('UNEXPECTED_KEY', 'the checkpoint has a head weight BertForMaskedLM lacks', {
+      if (!target)
+        check.fail(
           fn,
-          argument: `cls.${key}`,
-          expected: 'cls.predictions.{bias, transform.dense.*, transform.LayerNorm.*}',
-          received: `cls.${key}`,
-        });
-      }
-      if (value.shape.length !== target.shape.length || value.shape.some((d, i) => d !== target.shape[i])) {
-        throw new LxmlsBertError('SHAPE_MISMATCH', `cls.${key} has another shape in the checkpoint`, {
+          `cls.${key}`,
+          undefined,
+          'the checkpoint has a head weight BertForMaskedLM lacks',
+          'cls.predictions.{bias, transform.dense.*, transform.LayerNorm.*}',
+          { code: 'UNEXPECTED_KEY', received: `cls.${key}` },
+        );
+      if (value.shape.length !== target.shape.length || value.shape.some((d, i) => d !== target.shape[i]))
+        check.fail(
           fn,
-          argument: `cls.${key}`,
-          expected: `shape (${target.shape.join(', ')}) (the model's, from its config)`,
-          received: `shape (${value.shape.join(', ')})`,
-        });
-      }
+          `cls.${key}`,
+          undefined,
+          `cls.${key} has another shape in the checkpoint`,
+          `shape (${target.shape.join(', ')}) (the model's, from its config)`,
+          { code: 'SHAPE_MISMATCH', received: `shape (${value.shape.join(', ')})` },
+        );
     }
     const missingHead = [...own.keys()].filter((k) => !head.has(k)).map((k) => `cls.${k}`);
-    if (strict && missingHead.length > 0) {
-      throw new LxmlsBertError('MISSING_KEY', 'the checkpoint lacks weights of the masked-LM head', {
+    if (strict && missingHead.length > 0)
+      check.fail(
         fn,
-        argument: missingHead[0],
-        expected: `all ${own.size} weights of cls.predictions`,
-        received: `no ${missingHead.join(', ')}`,
-      });
-    }
+        missingHead[0]!,
+        undefined,
+        'the checkpoint lacks weights of the masked-LM head',
+        `all ${own.size} weights of cls.predictions`,
+        { code: 'MISSING_KEY', received: `no ${missingHead.join(', ')}` },
+      );
     const result = this.bert.loadHFStateDict(encoder, { strict });
     this.cls.loadStateDict(head, { strict: false });
     return {
@@ -490,21 +494,13 @@ function labelArray(labels: BertIds, B: number, T: number, fn: string): ArrayLik
     shape = [rows.length, rows[0]?.length ?? 0];
     if (rows.some((r) => !Array.isArray(r) || r.length !== shape[1])) shape = [rows.length, Number.NaN];
   } else {
-    throw new LxmlsBertError('INVALID_ARGUMENT', 'labels must be ids', {
-      fn,
-      argument: 'labels',
-      expected: 'an int32 tensor (B, T), number[] or number[][]',
-      received: describe(labels),
-    });
+    check.fail(fn, 'labels', labels, 'labels must be ids', 'an int32 tensor (B, T), number[] or number[][]');
   }
-  if (shape.length !== 2 || shape[0] !== B || shape[1] !== T) {
-    throw new LxmlsBertError('SHAPE_MISMATCH', 'labels must match the ids', {
-      fn,
-      argument: 'labels',
-      expected: `shape (${B}, ${T}), as inputIds`,
+  if (shape.length !== 2 || shape[0] !== B || shape[1] !== T)
+    check.fail(fn, 'labels', undefined, 'labels must match the ids', `shape (${B}, ${T}), as inputIds`, {
+      code: 'SHAPE_MISMATCH',
       received: `shape (${shape.join(', ')})`,
     });
-  }
   return flat;
 }
 

@@ -23,7 +23,7 @@ import { hfBertStateDict } from './checkpoint.js';
 import { type BertConfig, bertConfig, bertConfigFromJson } from './config.js';
 import { BertEmbeddings } from './embeddings.js';
 import { BertEncoder, BertPooler } from './encoder.js';
-import { describe, LxmlsBertError } from './errors.js';
+import { check, LxmlsBertError } from './errors.js';
 import type { LoadBertOptions } from './load.js';
 
 /** Token ids, token types or an attention mask: an int32 tensor `(B, T)`, or plain arrays `(T)` / `(B, T)`. */
@@ -216,41 +216,45 @@ export class BertModel extends Module {
     const { state, ignoredKeys } = hfBertStateDict(tensors);
     const own = this.stateDict();
     const unexpected = [...state.keys()].filter((k) => !own.has(k));
-    if (unexpected.length > 0) {
-      throw new LxmlsBertError('UNEXPECTED_KEY', 'the checkpoint has weights a BertModel does not have', {
+    if (unexpected.length > 0)
+      check.fail(
         fn,
-        argument: unexpected[0],
-        expected: 'only BertModel keys (embeddings.*, encoder.layer.N.*, pooler.*)',
-        received: list(unexpected),
-      });
-    }
+        unexpected[0]!,
+        undefined,
+        'the checkpoint has weights a BertModel does not have',
+        'only BertModel keys (embeddings.*, encoder.layer.N.*, pooler.*)',
+        { code: 'UNEXPECTED_KEY', received: list(unexpected) },
+      );
     const missingKeys = [...own.keys()].filter((k) => !state.has(k));
-    if (strict && missingKeys.length > 0) {
-      throw new LxmlsBertError('MISSING_KEY', 'the checkpoint lacks weights of the model', {
+    if (strict && missingKeys.length > 0)
+      check.fail(
         fn,
-        argument: missingKeys[0],
-        expected: `all ${own.size} weights of the model`,
-        received: `no ${list(missingKeys)}`,
-      });
-    }
+        missingKeys[0]!,
+        undefined,
+        'the checkpoint lacks weights of the model',
+        `all ${own.size} weights of the model`,
+        { code: 'MISSING_KEY', received: `no ${list(missingKeys)}` },
+      );
     for (const [key, value] of state) {
       const target = own.get(key)!;
-      if (value.shape.length !== target.shape.length || value.shape.some((d, i) => d !== target.shape[i])) {
-        throw new LxmlsBertError('SHAPE_MISMATCH', `${key} has another shape in the checkpoint`, {
+      if (value.shape.length !== target.shape.length || value.shape.some((d, i) => d !== target.shape[i]))
+        check.fail(
           fn,
-          argument: key,
-          expected: `shape ${shapeText(target.shape)} (the model's, from its config)`,
-          received: `shape ${shapeText(value.shape)}`,
-        });
-      }
-      if (value.dtype !== 'float32') {
-        throw new LxmlsBertError('SHAPE_MISMATCH', `${key} is not a float tensor`, {
+          key,
+          undefined,
+          `${key} has another shape in the checkpoint`,
+          `shape ${shapeText(target.shape)} (the model's, from its config)`,
+          { code: 'SHAPE_MISMATCH', received: `shape ${shapeText(value.shape)}` },
+        );
+      if (value.dtype !== 'float32')
+        check.fail(
           fn,
-          argument: key,
-          expected: 'float32 (F32, F16 or BF16 in the file)',
-          received: value.dtype,
-        });
-      }
+          key,
+          undefined,
+          `${key} is not a float tensor`,
+          'float32 (F32, F16 or BF16 in the file)',
+          { code: 'SHAPE_MISMATCH', received: value.dtype },
+        );
     }
     this.loadStateDict(state, { strict: false });
     return { missingKeys, unexpectedKeys: ignoredKeys };
@@ -270,25 +274,20 @@ export class BertModel extends Module {
    */
   forward(input: BertForwardInput): BertModelOutput {
     const fn = 'BertModel.forward';
-    if (typeof input !== 'object' || input === null || input instanceof Tensor || Array.isArray(input)) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', 'forward takes an object { inputIds, … }', {
-        fn,
-        argument: 'input',
-        expected: 'an object with inputIds',
-        received: describe(input),
-      });
-    }
+    if (typeof input !== 'object' || input === null || input instanceof Tensor || Array.isArray(input))
+      check.fail(fn, 'input', input, 'forward takes an object { inputIds, … }', 'an object with inputIds');
     const { outputAttentions = false, outputHiddenStates = false } = input;
     const inputIds = toIds(input.inputIds, fn, 'inputIds', [0, this.config.vocabSize]); // (B, T)
     const [B, T] = inputIds.shape as [number, number];
-    if (T > this.config.maxPositionEmbeddings) {
-      throw new LxmlsBertError('SEQUENCE_TOO_LONG', 'the input is longer than the position embeddings', {
+    if (T > this.config.maxPositionEmbeddings)
+      check.fail(
         fn,
-        argument: 'inputIds',
-        expected: `at most ${this.config.maxPositionEmbeddings} tokens (maxPositionEmbeddings)`,
-        received: `${T} tokens`,
-      });
-    }
+        'inputIds',
+        undefined,
+        'the input is longer than the position embeddings',
+        `at most ${this.config.maxPositionEmbeddings} tokens (maxPositionEmbeddings)`,
+        { code: 'SEQUENCE_TOO_LONG', received: `${T} tokens` },
+      );
     const tokenTypeIds =
       input.tokenTypeIds == null
         ? null
@@ -326,14 +325,15 @@ const list = (keys: readonly string[]) =>
 function toIds(value: BertIds, fn: string, argument: string, [low, high]: [number, number]): Tensor {
   let t: Tensor;
   if (value instanceof Tensor) {
-    if (value.dtype !== 'int32' || value.shape.length < 1 || value.shape.length > 2) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', `${argument} must be an int32 tensor (B, T)`, {
+    if (value.dtype !== 'int32' || value.shape.length < 1 || value.shape.length > 2)
+      check.fail(
         fn,
         argument,
-        expected: 'an int32 tensor (B, T) or (T)',
-        received: `${value.dtype} tensor ${shapeText(value.shape)}`,
-      });
-    }
+        undefined,
+        `${argument} must be an int32 tensor (B, T)`,
+        'an int32 tensor (B, T) or (T)',
+        { received: `${value.dtype} tensor ${shapeText(value.shape)}` },
+      );
     t = value.shape.length === 1 ? reshape(value, [1, value.shape[0]!]) : value;
   } else if (Array.isArray(value)) {
     const rows = (
@@ -342,54 +342,52 @@ function toIds(value: BertIds, fn: string, argument: string, [low, high]: [numbe
     const T = rows[0]?.length ?? 0;
     const flat = new Int32Array(rows.length * T);
     rows.forEach((row, b) => {
-      if (!Array.isArray(row) || row.length !== T) {
-        throw new LxmlsBertError('INVALID_ARGUMENT', `${argument} has rows of different lengths`, {
+      if (!Array.isArray(row) || row.length !== T)
+        check.fail(
           fn,
-          argument: `${argument}[${b}]`,
-          expected: `${T} values (as row 0)`,
-          received: describe(row),
-        });
-      }
+          `${argument}[${b}]`,
+          row,
+          `${argument} has rows of different lengths`,
+          `${T} values (as row 0)`,
+        );
       row.forEach((v, i) => {
-        if (!Number.isInteger(v)) {
-          throw new LxmlsBertError('INVALID_ARGUMENT', `${argument}[${b}][${i}] is not an integer`, {
+        if (!Number.isInteger(v))
+          check.fail(
             fn,
             argument,
-            expected: `an integer in [${low}, ${high})`,
-            received: describe(v),
-          });
-        }
+            v,
+            `${argument}[${b}][${i}] is not an integer`,
+            `an integer in [${low}, ${high})`,
+          );
         flat[b * T + i] = v;
       });
     });
     t = tensor(flat, [rows.length, T], 'int32');
   } else {
-    throw new LxmlsBertError('INVALID_ARGUMENT', `${argument} must be ids`, {
+    check.fail(
       fn,
       argument,
-      expected: 'an int32 tensor (B, T), number[] or number[][]',
-      received: describe(value),
-    });
+      value,
+      `${argument} must be ids`,
+      'an int32 tensor (B, T), number[] or number[][]',
+    );
   }
-  if (t.shape[1] === 0) {
-    throw new LxmlsBertError('INVALID_ARGUMENT', `${argument} is empty`, {
-      fn,
-      argument,
-      expected: 'at least one token (e.g. [CLS] and [SEP])',
+  if (t.shape[1] === 0)
+    check.fail(fn, argument, undefined, `${argument} is empty`, 'at least one token (e.g. [CLS] and [SEP])', {
       received: `shape ${shapeText(t.shape)}`,
     });
-  }
   const data = t.data();
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (v < low || v >= high) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', `${argument} has a value out of range`, {
+    if (v < low || v >= high)
+      check.fail(
         fn,
         argument,
-        expected: `integers in [${low}, ${high})`,
-        received: `${v} at position ${i}`,
-      });
-    }
+        undefined,
+        `${argument} has a value out of range`,
+        `integers in [${low}, ${high})`,
+        { received: `${v} at position ${i}` },
+      );
   }
   return t;
 }

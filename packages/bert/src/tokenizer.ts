@@ -10,7 +10,7 @@
 
 import type { SourceOptions } from '@lxmls/hub';
 import { BasicTokenizer, type BasicTokenizerOptions } from './basic-tokenizer.js';
-import { describe, expectBoolean, expectString, LxmlsBertError } from './errors.js';
+import { check, expectBoolean, expectString, LxmlsBertError } from './errors.js';
 import { parseTokenizerJson, parseVocabTxt } from './vocab.js';
 import { type WordpieceOptions, WordpieceTokenizer } from './wordpiece.js';
 
@@ -137,14 +137,8 @@ export class BertTokenizer {
    */
   constructor(vocab: ReadonlyMap<string, number>, options: BertTokenizerOptions = {}) {
     const fn = 'BertTokenizer';
-    if (!(vocab instanceof Map)) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', 'vocab must be a Map from tokens to ids', {
-        fn,
-        argument: 'vocab',
-        expected: 'a Map<string, number>',
-        received: describe(vocab),
-      });
-    }
+    if (!(vocab instanceof Map))
+      check.fail(fn, 'vocab', vocab, 'vocab must be a Map from tokens to ids', 'a Map<string, number>');
     const {
       sepToken = '[SEP]',
       clsToken = '[CLS]',
@@ -156,14 +150,14 @@ export class BertTokenizer {
     for (const [name, value] of Object.entries({ sepToken, clsToken, padToken, maskToken }))
       expectString(value, fn, name);
     expectBoolean(cleanUpTokenizationSpaces, fn, 'cleanUpTokenizationSpaces');
-    if (!Array.isArray(neverSplit) || neverSplit.some((t) => typeof t !== 'string' || t === '')) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', 'neverSplit must be an array of non-empty strings', {
+    if (!Array.isArray(neverSplit) || neverSplit.some((t) => typeof t !== 'string' || t === ''))
+      check.fail(
         fn,
-        argument: 'neverSplit',
-        expected: 'an array of non-empty strings',
-        received: describe(neverSplit),
-      });
-    }
+        'neverSplit',
+        neverSplit,
+        'neverSplit must be an array of non-empty strings',
+        'an array of non-empty strings',
+      );
     this.basicTokenizer = new BasicTokenizer(options);
     this.wordpieceTokenizer = new WordpieceTokenizer(vocab, options);
     this.unkToken = this.wordpieceTokenizer.unkToken;
@@ -171,14 +165,15 @@ export class BertTokenizer {
       ['clsToken', clsToken],
       ['sepToken', sepToken],
     ] as const) {
-      if (!vocab.has(token)) {
-        throw new LxmlsBertError('INVALID_VOCABULARY', `the vocabulary lacks the ${name}`, {
+      if (!vocab.has(token))
+        check.fail(
           fn,
-          argument: name,
-          expected: `a vocabulary containing ${JSON.stringify(token)}`,
-          received: `${vocab.size} tokens without it`,
-        });
-      }
+          name,
+          undefined,
+          `the vocabulary lacks the ${name}`,
+          `a vocabulary containing ${JSON.stringify(token)}`,
+          { code: 'INVALID_VOCABULARY', received: `${vocab.size} tokens without it` },
+        );
     }
     this.sepToken = sepToken;
     this.clsToken = clsToken;
@@ -392,28 +387,23 @@ export class BertTokenizer {
    */
   encodeBatch(texts: readonly string[], options: Omit<BertEncodeOptions, 'pair'> = {}): BertBatchEncoding {
     const fn = 'BertTokenizer.encodeBatch';
-    if (!Array.isArray(texts)) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', 'texts must be an array of strings', {
-        fn,
-        argument: 'texts',
-        expected: 'an array of strings',
-        received: describe(texts),
-      });
-    }
+    if (!Array.isArray(texts))
+      check.fail(fn, 'texts', texts, 'texts must be an array of strings', 'an array of strings');
     const encodings = texts.map((text, i) => {
       expectString(text, fn, `texts[${i}]`);
       return this.encode(text, options);
     });
     const T = Math.max(0, ...encodings.map((e) => e.ids.length));
     const padId = this.padTokenId;
-    if (padId === null && encodings.some((e) => e.ids.length < T)) {
-      throw new LxmlsBertError('INVALID_VOCABULARY', 'the vocabulary lacks the padToken needed to pad', {
+    if (padId === null && encodings.some((e) => e.ids.length < T))
+      check.fail(
         fn,
-        argument: 'padToken',
-        expected: `a vocabulary containing ${JSON.stringify(this.padToken)}`,
-        received: `${this.#vocab.size} tokens without it`,
-      });
-    }
+        'padToken',
+        undefined,
+        'the vocabulary lacks the padToken needed to pad',
+        `a vocabulary containing ${JSON.stringify(this.padToken)}`,
+        { code: 'INVALID_VOCABULARY', received: `${this.#vocab.size} tokens without it` },
+      );
     const pad = <V>(row: V[], value: V) => [...row, ...Array<V>(T - row.length).fill(value)];
     return {
       ids: encodings.map((e) => pad(e.ids, padId ?? 0)),
@@ -472,14 +462,8 @@ export class BertTokenizer {
    */
   convertTokensToIds(tokens: readonly string[]): number[] {
     const fn = 'BertTokenizer.convertTokensToIds';
-    if (!Array.isArray(tokens)) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', 'tokens must be an array of strings', {
-        fn,
-        argument: 'tokens',
-        expected: 'an array of strings',
-        received: describe(tokens),
-      });
-    }
+    if (!Array.isArray(tokens))
+      check.fail(fn, 'tokens', tokens, 'tokens must be an array of strings', 'an array of strings');
     const unk = this.unkTokenId;
     return tokens.map((token, i) => {
       expectString(token, fn, `tokens[${i}]`);
@@ -506,24 +490,19 @@ export class BertTokenizer {
   }
 
   #idsToTokens(ids: readonly number[], fn: string): string[] {
-    if (!Array.isArray(ids) && !ArrayBuffer.isView(ids)) {
-      throw new LxmlsBertError('INVALID_ARGUMENT', 'ids must be an array of integers', {
-        fn,
-        argument: 'ids',
-        expected: 'an array of integers',
-        received: describe(ids),
-      });
-    }
+    if (!Array.isArray(ids) && !ArrayBuffer.isView(ids))
+      check.fail(fn, 'ids', ids, 'ids must be an array of integers', 'an array of integers');
     return Array.from(ids, (id, i) => {
       const token = this.#idToToken.get(id);
-      if (token === undefined) {
-        throw new LxmlsBertError('UNKNOWN_ID', `ids[${i}] is not a token id`, {
+      if (token === undefined)
+        check.fail(
           fn,
-          argument: `ids[${i}]`,
-          expected: `an integer in [0, ${this.vocabSize})`,
-          received: describe(id),
-        });
-      }
+          `ids[${i}]`,
+          id,
+          `ids[${i}] is not a token id`,
+          `an integer in [0, ${this.vocabSize})`,
+          { code: 'UNKNOWN_ID' },
+        );
       return token;
     });
   }

@@ -4,7 +4,7 @@
  * library (a WordPiece model with a BertNormalizer, a BertPreTokenizer and `[CLS] $A [SEP]` post-processing).
  */
 
-import { describe, LxmlsBertError } from './errors.js';
+import { check, describe, LxmlsBertError } from './errors.js';
 import type { BertTokenizerOptions } from './tokenizer.js';
 
 /**
@@ -12,14 +12,14 @@ import type { BertTokenizerOptions } from './tokenizer.js';
  * Lines end at `\n`, `\r\n` or `\r` (Python's universal newlines); a final newline ends the last line.
  */
 export function parseVocabTxt(text: string, fn: string): Map<string, number> {
-  if (typeof text !== 'string') {
-    throw new LxmlsBertError('INVALID_ARGUMENT', 'the vocabulary must be the text of a vocab.txt', {
+  if (typeof text !== 'string')
+    check.fail(
       fn,
-      argument: 'text',
-      expected: 'a string with one token per line',
-      received: describe(text),
-    });
-  }
+      'text',
+      text,
+      'the vocabulary must be the text of a vocab.txt',
+      'a string with one token per line',
+    );
   const lines = text.split(/\r\n|\r|\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   const vocab = new Map<string, number>();
@@ -78,14 +78,15 @@ export function parseTokenizerJson(
   }
   const vocab = new Map<string, number>();
   for (const [token, id] of Object.entries(model.vocab)) {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      throw new LxmlsBertError('INVALID_VOCABULARY', 'a vocabulary id is not a non-negative integer', {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0)
+      check.fail(
         fn,
-        argument: `model.vocab[${JSON.stringify(token)}]`,
-        expected: 'an integer ≥ 0',
-        received: describe(id),
-      });
-    }
+        `model.vocab[${JSON.stringify(token)}]`,
+        id,
+        'a vocabulary id is not a non-negative integer',
+        'an integer ≥ 0',
+        { code: 'INVALID_VOCABULARY' },
+      );
     vocab.set(token, id);
   }
   const options: BertTokenizerOptions = {};

@@ -7,7 +7,7 @@
  * (transformers 5), which agree.
  */
 
-import { expectInteger, expectString, LxmlsBertError } from './errors.js';
+import { check, expectInteger, expectString, LxmlsBertError } from './errors.js';
 
 /** Options of {@link WordpieceTokenizer}, with Hugging Face's defaults. */
 export interface WordpieceOptions {
@@ -51,14 +51,15 @@ export class WordpieceTokenizer {
     expectString(unkToken, fn, 'unkToken');
     expectInteger(maxInputCharsPerWord, fn, 'maxInputCharsPerWord');
     expectString(continuingSubwordPrefix, fn, 'continuingSubwordPrefix');
-    if (!vocab.has(unkToken)) {
-      throw new LxmlsBertError('INVALID_VOCABULARY', 'the vocabulary lacks the unknown token', {
+    if (!vocab.has(unkToken))
+      check.fail(
         fn,
-        argument: 'vocab',
-        expected: `a vocabulary containing ${JSON.stringify(unkToken)}`,
-        received: `${vocab.size} tokens without it`,
-      });
-    }
+        'vocab',
+        undefined,
+        'the vocabulary lacks the unknown token',
+        `a vocabulary containing ${JSON.stringify(unkToken)}`,
+        { code: 'INVALID_VOCABULARY', received: `${vocab.size} tokens without it` },
+      );
     this.#vocab = vocab;
     this.unkToken = unkToken;
     this.maxInputCharsPerWord = maxInputCharsPerWord;
