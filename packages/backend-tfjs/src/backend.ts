@@ -20,26 +20,39 @@ import type {
   AttentionView,
   Backend,
   BackendCapabilities,
-  BinaryOp,
+  BinaryAttrs,
+  BinaryInputs,
+  CastAttrs,
   CrossEntropyAttrs,
   CrossEntropyBackwardInputs,
   CrossEntropyInputs,
+  DropoutAttrs,
   DType,
   GatherAttrs,
   GatherInputs,
+  GeluBackwardInputs,
   LayerNormAttrs,
   LayerNormBackwardInputs,
   LayerNormInputs,
+  MaskedFillAttrs,
+  MaskedFillInputs,
   MatmulAttrs,
   MatmulInputs,
   MultinomialAttrs,
   MultinomialInputs,
-  ReduceOp,
+  PermuteAttrs,
+  ReduceAttrs,
   ScatterAddInputs,
+  SizeAttrs,
+  SliceAssignInputs,
+  SliceAttrs,
+  SoftmaxAttrs,
+  SoftmaxBackwardInputs,
   TopkAttrs,
   TopkInputs,
   TypedArray,
-  UnaryOp,
+  UnaryAttrs,
+  UnaryInputs,
 } from '@lxmls/tensor';
 import { createJsBackend, LxmlsTensorError, uniformAt } from '@lxmls/tensor';
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -109,7 +122,7 @@ export interface TfjsBackendOptions {
  * const x = tfjs.alloc(3, 'float32');
  * tfjs.write(x, new Float32Array([1, 2, 3]));
  * const y = tfjs.alloc(3, 'float32');
- * tfjs.softmax(x, y, 1, 3);
+ * tfjs.softmax({ x, out: y }, { rows: 1, cols: 3 });
  * console.log(tfjs.name, Array.from(tfjs.read(y), (p) => p.toFixed(4))); // → tfjs-cpu [ '0.0900', '0.2447', '0.6652' ]
  * tfjs.free(x);
  * tfjs.free(y);
@@ -212,26 +225,18 @@ export class TfjsBackend implements Backend<TfStorage> {
     if (copy instanceof Int32Array) storage.host = copy;
   }
 
-  copy(x: TfStorage, out: TfStorage, size: number): void {
+  copy({ x, out }: UnaryInputs<TfStorage>, { size }: SizeAttrs): void {
     this.run1(out, (tf) => (x.size === size ? tf.clone(x.tensor) : tf.slice(x.tensor, 0, size)));
   }
 
-  cast(x: TfStorage, out: TfStorage, size: number, to: DType): void {
+  cast({ x, out }: UnaryInputs<TfStorage>, { size, to }: CastAttrs): void {
     // tfjs's cast to int32 truncates toward zero on every engine, as the js backend's Int32Array does.
     this.run1(out, (tf) => tf.cast(x.size === size ? x.tensor : tf.slice(x.tensor, 0, size), to));
   }
 
   // ---- elementwise --------------------------------------------------------------------------------------
 
-  binary(
-    op: BinaryOp,
-    a: TfStorage,
-    aShape: readonly number[],
-    b: TfStorage,
-    bShape: readonly number[],
-    out: TfStorage,
-    outShape: readonly number[],
-  ): void {
+  binary({ a, b, out }: BinaryInputs<TfStorage>, { op, aShape, bShape, outShape }: BinaryAttrs): void {
     this.run1(out, (tf) => {
       // div and pow on int32 would be floor division / integer pow in tfjs: compute them in float32 and let
       // the cast to the output dtype truncate toward zero, as the js backend's Int32Array does.
@@ -271,7 +276,7 @@ export class TfjsBackend implements Backend<TfStorage> {
     });
   }
 
-  unary(op: UnaryOp, x: TfStorage, out: TfStorage, size: number): void {
+  unary({ x, out }: UnaryInputs<TfStorage>, { op, size }: UnaryAttrs): void {
     this.run1(out, (tf) => {
       const v = x.size === size ? x.tensor : tf.slice(x.tensor, 0, size);
       switch (op) {
@@ -304,13 +309,7 @@ export class TfjsBackend implements Backend<TfStorage> {
 
   // ---- reductions ---------------------------------------------------------------------------------------
 
-  reduce(
-    op: ReduceOp,
-    x: TfStorage,
-    shape: readonly number[],
-    axes: readonly number[],
-    out: TfStorage,
-  ): void {
+  reduce({ x, out }: UnaryInputs<TfStorage>, { op, shape, axes }: ReduceAttrs): void {
     this.run1(out, (tf) => {
       const v = tf.reshape(x.tensor, [...shape]);
       if (axes.length === 0) return tf.clone(v);
@@ -337,7 +336,7 @@ export class TfjsBackend implements Backend<TfStorage> {
     return tf.add(max, tf.log(tf.sum(tf.exp(tf.sub(x2, max)), -1, true)));
   }
 
-  softmax(x: TfStorage, out: TfStorage, rows: number, cols: number): void {
+  softmax({ x, out }: UnaryInputs<TfStorage>, { rows, cols }: SoftmaxAttrs): void {
     this.run1(out, (tf) => {
       const x2 = tf.reshape(x.tensor, [rows, cols]);
       const e = tf.exp(tf.sub(x2, tf.max(x2, -1, true))); // (rows, cols)
@@ -345,14 +344,14 @@ export class TfjsBackend implements Backend<TfStorage> {
     });
   }
 
-  logSoftmax(x: TfStorage, out: TfStorage, rows: number, cols: number): void {
+  logSoftmax({ x, out }: UnaryInputs<TfStorage>, { rows, cols }: SoftmaxAttrs): void {
     this.run1(out, (tf) => {
       const x2 = tf.reshape(x.tensor, [rows, cols]);
       return tf.sub(x2, this.logSumExp(tf, x2));
     });
   }
 
-  softmaxBackward(y: TfStorage, dy: TfStorage, dx: TfStorage, rows: number, cols: number): void {
+  softmaxBackward({ y, dy, dx }: SoftmaxBackwardInputs<TfStorage>, { rows, cols }: SoftmaxAttrs): void {
     this.run1(dx, (tf) => {
       const y2 = tf.reshape(y.tensor, [rows, cols]);
       const g2 = tf.reshape(dy.tensor, [rows, cols]);
@@ -361,7 +360,7 @@ export class TfjsBackend implements Backend<TfStorage> {
     });
   }
 
-  logSoftmaxBackward(y: TfStorage, dy: TfStorage, dx: TfStorage, rows: number, cols: number): void {
+  logSoftmaxBackward({ y, dy, dx }: SoftmaxBackwardInputs<TfStorage>, { rows, cols }: SoftmaxAttrs): void {
     this.run1(dx, (tf) => {
       const y2 = tf.reshape(y.tensor, [rows, cols]);
       const g2 = tf.reshape(dy.tensor, [rows, cols]);
@@ -469,14 +468,14 @@ export class TfjsBackend implements Backend<TfStorage> {
     return tf.tanh(tf.mul(tf.add(v, tf.mul(tf.pow(v, 3), 0.044715)), GELU_C));
   }
 
-  gelu(x: TfStorage, out: TfStorage, size: number): void {
+  gelu({ x, out }: UnaryInputs<TfStorage>, { size }: SizeAttrs): void {
     this.run1(out, (tf) => {
       const v = x.size === size ? x.tensor : tf.slice(x.tensor, 0, size);
       return tf.mul(tf.mul(v, 0.5), tf.add(this.geluTanh(tf, v), 1));
     });
   }
 
-  geluBackward(x: TfStorage, dy: TfStorage, dx: TfStorage, size: number): void {
+  geluBackward({ x, dy, dx }: GeluBackwardInputs<TfStorage>, { size }: SizeAttrs): void {
     this.run1(dx, (tf) => {
       const v = x.tensor;
       const t = this.geluTanh(tf, v);
@@ -524,12 +523,8 @@ export class TfjsBackend implements Backend<TfStorage> {
   }
 
   maskedFill(
-    x: TfStorage,
-    shape: readonly number[],
-    mask: TfStorage,
-    maskShape: readonly number[],
-    value: number,
-    out: TfStorage,
+    { x, mask, out }: MaskedFillInputs<TfStorage>,
+    { shape, maskShape, value }: MaskedFillAttrs,
   ): void {
     this.run1(out, (tf) => {
       const m = tf.reshape(mask.tensor, [...maskShape]);
@@ -539,27 +534,15 @@ export class TfjsBackend implements Backend<TfStorage> {
     });
   }
 
-  permute(x: TfStorage, shape: readonly number[], perm: readonly number[], out: TfStorage): void {
+  permute({ x, out }: UnaryInputs<TfStorage>, { shape, perm }: PermuteAttrs): void {
     this.run1(out, (tf) => tf.transpose(tf.reshape(x.tensor, [...shape]), [...perm]));
   }
 
-  slice(
-    x: TfStorage,
-    shape: readonly number[],
-    begin: readonly number[],
-    sizes: readonly number[],
-    out: TfStorage,
-  ): void {
+  slice({ x, out }: UnaryInputs<TfStorage>, { shape, begin, sizes }: SliceAttrs): void {
     this.run1(out, (tf) => tf.slice(tf.reshape(x.tensor, [...shape]), [...begin], [...sizes]));
   }
 
-  sliceAssign(
-    src: TfStorage,
-    sizes: readonly number[],
-    out: TfStorage,
-    shape: readonly number[],
-    begin: readonly number[],
-  ): void {
+  sliceAssign({ src, out }: SliceAssignInputs<TfStorage>, { shape, begin, sizes }: SliceAttrs): void {
     this.run1(out, (tf) => {
       // Pad the block (and a block of ones) to the full shape, then pick the block where the ones are.
       const padding = shape.map((d, ax) => [begin[ax]!, d - begin[ax]! - sizes[ax]!] as [number, number]);
@@ -571,7 +554,7 @@ export class TfjsBackend implements Backend<TfStorage> {
 
   // ---- randomness ---------------------------------------------------------------------------------------
 
-  dropout(x: TfStorage, out: TfStorage, size: number, p: number, seed: number): void {
+  dropout({ x, out }: UnaryInputs<TfStorage>, { size, p, seed }: DropoutAttrs): void {
     // The mask comes from uniformAt on the CPU (float64 compare, as js), uploaded as 0 or 1/(1-p).
     const scale = p < 1 ? 1 / (1 - p) : 0;
     const keep = new Float32Array(size);

@@ -26,28 +26,41 @@ import type {
   AttentionInputs,
   Backend,
   BackendCapabilities,
-  BinaryOp,
+  BinaryAttrs,
+  BinaryInputs,
+  CastAttrs,
   CrossEntropyAttrs,
   CrossEntropyBackwardInputs,
   CrossEntropyInputs,
+  DropoutAttrs,
   DType,
   GatherAttrs,
   GatherInputs,
+  GeluBackwardInputs,
   LayerNormAttrs,
   LayerNormBackwardInputs,
   LayerNormInputs,
   LinearAttrs,
   LinearInputs,
+  MaskedFillAttrs,
+  MaskedFillInputs,
   MatmulAttrs,
   MatmulInputs,
   MultinomialAttrs,
   MultinomialInputs,
-  ReduceOp,
+  PermuteAttrs,
+  ReduceAttrs,
   ScatterAddInputs,
+  SizeAttrs,
+  SliceAssignInputs,
+  SliceAttrs,
+  SoftmaxAttrs,
+  SoftmaxBackwardInputs,
   TopkAttrs,
   TopkInputs,
   TypedArray,
-  UnaryOp,
+  UnaryAttrs,
+  UnaryInputs,
 } from '@lxmls/tensor';
 import { registerBackend } from '@lxmls/tensor';
 import type { Allocator } from './allocator.js';
@@ -141,27 +154,19 @@ export class WasmBackend implements Backend<WasmStorage> {
   write(storage: WasmStorage, data: TypedArray): void {
     this.rt.write(storage, data);
   }
-  copy(x: WasmStorage, out: WasmStorage, size: number): void {
+  copy({ x, out }: UnaryInputs<WasmStorage>, { size }: SizeAttrs): void {
     this.rt.copy(x, out, size);
   }
-  cast(x: WasmStorage, out: WasmStorage, size: number, to: DType): void {
+  cast({ x, out }: UnaryInputs<WasmStorage>, { size, to }: CastAttrs): void {
     this.rt.cast(x, out, size, to);
   }
 
   // ---- elementwise ------------------------------------------------------------------------------
-  binary(
-    op: BinaryOp,
-    a: WasmStorage,
-    aShape: readonly number[],
-    b: WasmStorage,
-    bShape: readonly number[],
-    out: WasmStorage,
-    outShape: readonly number[],
-  ): void {
-    elementwiseKernels.binary(this.rt, op, a, aShape, b, bShape, out, outShape);
+  binary(inputs: BinaryInputs<WasmStorage>, attrs: BinaryAttrs): void {
+    elementwiseKernels.binary(this.rt, inputs, attrs);
   }
-  unary(op: UnaryOp, x: WasmStorage, out: WasmStorage, size: number): void {
-    elementwiseKernels.unary(this.rt, op, x, out, size);
+  unary(inputs: UnaryInputs<WasmStorage>, attrs: UnaryAttrs): void {
+    elementwiseKernels.unary(this.rt, inputs, attrs);
   }
 
   // ---- linear algebra ---------------------------------------------------------------------------
@@ -177,14 +182,8 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   // ---- reductions -------------------------------------------------------------------------------
-  reduce(
-    op: ReduceOp,
-    x: WasmStorage,
-    shape: readonly number[],
-    axes: readonly number[],
-    out: WasmStorage,
-  ): void {
-    reduceKernels.reduce(this.rt, op, x, shape, axes, out);
+  reduce(inputs: UnaryInputs<WasmStorage>, attrs: ReduceAttrs): void {
+    reduceKernels.reduce(this.rt, inputs, attrs);
   }
   argmax(inputs: ArgmaxInputs<WasmStorage>, attrs: ArgmaxAttrs): void {
     reduceKernels.argmax(this.rt, inputs, attrs);
@@ -194,17 +193,17 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   // ---- softmax family ---------------------------------------------------------------------------
-  softmax(x: WasmStorage, out: WasmStorage, rows: number, cols: number): void {
-    softmaxKernels.softmax(this.rt, x, out, rows, cols);
+  softmax(inputs: UnaryInputs<WasmStorage>, attrs: SoftmaxAttrs): void {
+    softmaxKernels.softmax(this.rt, inputs, attrs);
   }
-  logSoftmax(x: WasmStorage, out: WasmStorage, rows: number, cols: number): void {
-    softmaxKernels.logSoftmax(this.rt, x, out, rows, cols);
+  logSoftmax(inputs: UnaryInputs<WasmStorage>, attrs: SoftmaxAttrs): void {
+    softmaxKernels.logSoftmax(this.rt, inputs, attrs);
   }
-  softmaxBackward(y: WasmStorage, dy: WasmStorage, dx: WasmStorage, rows: number, cols: number): void {
-    softmaxKernels.softmaxBackward(this.rt, y, dy, dx, rows, cols);
+  softmaxBackward(inputs: SoftmaxBackwardInputs<WasmStorage>, attrs: SoftmaxAttrs): void {
+    softmaxKernels.softmaxBackward(this.rt, inputs, attrs);
   }
-  logSoftmaxBackward(y: WasmStorage, dy: WasmStorage, dx: WasmStorage, rows: number, cols: number): void {
-    softmaxKernels.logSoftmaxBackward(this.rt, y, dy, dx, rows, cols);
+  logSoftmaxBackward(inputs: SoftmaxBackwardInputs<WasmStorage>, attrs: SoftmaxAttrs): void {
+    softmaxKernels.logSoftmaxBackward(this.rt, inputs, attrs);
   }
   crossEntropy(inputs: CrossEntropyInputs<WasmStorage>, attrs: CrossEntropyAttrs): void {
     softmaxKernels.crossEntropy(this.rt, inputs, attrs);
@@ -220,11 +219,11 @@ export class WasmBackend implements Backend<WasmStorage> {
   layerNormBackward(inputs: LayerNormBackwardInputs<WasmStorage>, attrs: LayerNormAttrs): void {
     normKernels.layerNormBackward(this.rt, inputs, attrs);
   }
-  gelu(x: WasmStorage, out: WasmStorage, size: number): void {
-    elementwiseKernels.gelu(this.rt, x, out, size);
+  gelu(inputs: UnaryInputs<WasmStorage>, attrs: SizeAttrs): void {
+    elementwiseKernels.gelu(this.rt, inputs, attrs);
   }
-  geluBackward(x: WasmStorage, dy: WasmStorage, dx: WasmStorage, size: number, y?: WasmStorage): void {
-    elementwiseKernels.geluBackward(this.rt, x, dy, dx, size, y);
+  geluBackward(inputs: GeluBackwardInputs<WasmStorage>, attrs: SizeAttrs): void {
+    elementwiseKernels.geluBackward(this.rt, inputs, attrs);
   }
 
   // ---- indexing ---------------------------------------------------------------------------------
@@ -234,41 +233,22 @@ export class WasmBackend implements Backend<WasmStorage> {
   scatterAdd(inputs: ScatterAddInputs<WasmStorage>, attrs: GatherAttrs): void {
     embeddingKernels.scatterAdd(this.rt, inputs, attrs);
   }
-  maskedFill(
-    x: WasmStorage,
-    shape: readonly number[],
-    mask: WasmStorage,
-    maskShape: readonly number[],
-    value: number,
-    out: WasmStorage,
-  ): void {
-    elementwiseKernels.maskedFill(this.rt, x, shape, mask, maskShape, value, out);
+  maskedFill(inputs: MaskedFillInputs<WasmStorage>, attrs: MaskedFillAttrs): void {
+    elementwiseKernels.maskedFill(this.rt, inputs, attrs);
   }
-  permute(x: WasmStorage, shape: readonly number[], perm: readonly number[], out: WasmStorage): void {
-    shapeKernels.permute(this.rt, x, shape, perm, out);
+  permute(inputs: UnaryInputs<WasmStorage>, attrs: PermuteAttrs): void {
+    shapeKernels.permute(this.rt, inputs, attrs);
   }
-  slice(
-    x: WasmStorage,
-    shape: readonly number[],
-    begin: readonly number[],
-    sizes: readonly number[],
-    out: WasmStorage,
-  ): void {
-    shapeKernels.slice(this.rt, x, shape, begin, sizes, out);
+  slice(inputs: UnaryInputs<WasmStorage>, attrs: SliceAttrs): void {
+    shapeKernels.slice(this.rt, inputs, attrs);
   }
-  sliceAssign(
-    src: WasmStorage,
-    sizes: readonly number[],
-    out: WasmStorage,
-    shape: readonly number[],
-    begin: readonly number[],
-  ): void {
-    shapeKernels.sliceAssign(this.rt, src, sizes, out, shape, begin);
+  sliceAssign(inputs: SliceAssignInputs<WasmStorage>, attrs: SliceAttrs): void {
+    shapeKernels.sliceAssign(this.rt, inputs, attrs);
   }
 
   // ---- randomness -------------------------------------------------------------------------------
-  dropout(x: WasmStorage, out: WasmStorage, size: number, p: number, seed: number): void {
-    randomKernels.dropout(this.rt, x, out, size, p, seed);
+  dropout(inputs: UnaryInputs<WasmStorage>, attrs: DropoutAttrs): void {
+    randomKernels.dropout(this.rt, inputs, attrs);
   }
   multinomial(inputs: MultinomialInputs<WasmStorage>, attrs: MultinomialAttrs): void {
     randomKernels.multinomial(this.rt, inputs, attrs);

@@ -4,16 +4,17 @@
  * Follows tinygrad's small device abstraction and tfjs's `KernelBackend`: the Tensor, the tape and every
  * gradient formula live in the core; a backend only owns memory and runs kernels. Storage is an opaque
  * per-backend handle (`Float32Array`/`Int32Array` for `js`, an offset into WebAssembly memory for `wasm`, a
- * `tf.Tensor` for `tfjs`), so kernels take storage handles and plain numbers (shapes, sizes, flags) and write
- * into an output storage that the core allocated with {@link Backend.alloc}. Every tensor is contiguous and
+ * `tf.Tensor` for `tfjs`), so kernels take storage handles and plain numbers (shapes, sizes, flags), as two
+ * named objects, and write into an output storage that the core allocated with {@link Backend.alloc}. Every tensor is contiguous and
  * row-major; there are no strides, so a kernel never has to handle a view, except the attention kernels, which
  * read and write their heads through strided views ({@link AttentionView}), so that one kernel serves every
  * layout of queries, keys and values without a copy.
  *
  * The contract is narrow: {@link CoreBackend} holds the 17 kernels every backend implements
  * ({@link CORE_KERNELS}); every other kernel of {@link Backend} is optional, a fast path whose absence the
- * ops in `ops/` make up for by composing the core kernels (docs/backend-contract.md has the table). Kernels
- * with many numbers take two named objects, the storages and the attributes (`…Inputs`, `…Attrs`).
+ * ops in `ops/` make up for by composing the core kernels (docs/backend-contract.md has the table). Every
+ * kernel takes two named objects, the storages and the attributes (`…Inputs`, `…Attrs`); only the memory
+ * methods (`alloc`, `free`, `read`, `write`) take plain arguments.
  *
  * The `js` backend (`backends/js.ts`, its kernels in `backends/js/<family>.ts`) is the definition of every
  * kernel below; the conformance suite in `@lxmls/tensor/testing` checks any other backend against it.
@@ -178,6 +179,135 @@ export type UnaryOp = 'neg' | 'exp' | 'log' | 'tanh' | 'sqrt' | 'relu';
 /** Reductions over a set of axes. */
 export type ReduceOp = 'sum' | 'max';
 
+/**
+ * The storage handles of a one-input kernel: `x` read, `out` written. Used by {@link CoreBackend.copy},
+ * `cast`, `unary`, `reduce`, `permute`, `slice`, `dropout`, and the optional `softmax`, `logSoftmax` and
+ * `gelu` (tfjs's `UnaryInputs`).
+ *
+ * @example
+ * ```ts
+ * import { createJsBackend, type UnaryInputs } from '@lxmls/tensor';
+ * const inputs: UnaryInputs<Float32Array> = { x: new Float32Array([1, -2]), out: new Float32Array(2) };
+ * createJsBackend().unary(inputs, { op: 'relu', size: 2 });
+ * console.log(Array.from(inputs.out)); // → [ 1, 0 ]
+ * ```
+ */
+export interface UnaryInputs<S = unknown> {
+  x: S;
+  out: S;
+}
+/** The attributes of {@link CoreBackend.copy} and of the optional `gelu`: `size` elements. */
+export interface SizeAttrs {
+  size: number;
+}
+/** The attributes of {@link CoreBackend.cast}: `size` elements converted to `to`. */
+export interface CastAttrs {
+  size: number;
+  to: DType;
+}
+/** The attributes of {@link CoreBackend.unary}: `op` over `size` elements. */
+export interface UnaryAttrs {
+  op: UnaryOp;
+  size: number;
+}
+/** The storage handles of {@link CoreBackend.binary}: `out = op(a, b)`. */
+export interface BinaryInputs<S = unknown> {
+  a: S;
+  b: S;
+  out: S;
+}
+/**
+ * The attributes of {@link CoreBackend.binary}: `aShape`, `bShape` and `outShape` have the same rank; every
+ * axis of `a` and `b` is either the size of `out`'s axis or 1.
+ *
+ * @example
+ * ```ts
+ * import { createJsBackend, type BinaryAttrs } from '@lxmls/tensor';
+ * const out = new Float32Array(2);
+ * const attrs: BinaryAttrs = { op: 'mul', aShape: [2], bShape: [1], outShape: [2] };
+ * createJsBackend().binary({ a: new Float32Array([3, 4]), b: new Float32Array([10]), out }, attrs);
+ * console.log(Array.from(out)); // → [ 30, 40 ]
+ * ```
+ */
+export interface BinaryAttrs {
+  op: BinaryOp;
+  aShape: readonly number[];
+  bShape: readonly number[];
+  outShape: readonly number[];
+}
+/** The storage handles of {@link CoreBackend.maskedFill}. */
+export interface MaskedFillInputs<S = unknown> {
+  x: S;
+  mask: S;
+  out: S;
+}
+/** The attributes of {@link CoreBackend.maskedFill}: `x` and `out` have `shape`; `mask` has `maskShape`, broadcast to it. */
+export interface MaskedFillAttrs {
+  shape: readonly number[];
+  maskShape: readonly number[];
+  value: number;
+}
+/** The attributes of {@link CoreBackend.reduce}: `op` over `axes` of `x`, of shape `shape`. */
+export interface ReduceAttrs {
+  op: ReduceOp;
+  shape: readonly number[];
+  axes: readonly number[];
+}
+/** The attributes of {@link CoreBackend.permute}: `x` has `shape`; `out` has `shape[perm[0]], shape[perm[1]], …`. */
+export interface PermuteAttrs {
+  shape: readonly number[];
+  perm: readonly number[];
+}
+/**
+ * The attributes of {@link CoreBackend.slice} and {@link CoreBackend.sliceAssign}: the block
+ * `[begin, begin + sizes)` of a tensor of shape `shape`.
+ *
+ * @example
+ * ```ts
+ * import { createJsBackend, type SliceAttrs } from '@lxmls/tensor';
+ * const out = new Float32Array(2);
+ * const attrs: SliceAttrs = { shape: [2, 3], begin: [1, 1], sizes: [1, 2] };
+ * createJsBackend().slice({ x: new Float32Array([0, 1, 2, 3, 4, 5]), out }, attrs);
+ * console.log(Array.from(out)); // → [ 4, 5 ]
+ * ```
+ */
+export interface SliceAttrs {
+  shape: readonly number[];
+  begin: readonly number[];
+  sizes: readonly number[];
+}
+/** The storage handles of {@link CoreBackend.sliceAssign}: `src` (shape `sizes`) written into `out` (shape `shape`). */
+export interface SliceAssignInputs<S = unknown> {
+  src: S;
+  out: S;
+}
+/** The attributes of {@link CoreBackend.dropout}: `size` elements, drop probability `p`, 32-bit `seed`. */
+export interface DropoutAttrs {
+  size: number;
+  p: number;
+  seed: number;
+}
+/** The attributes of the optional softmax kernels: `x` viewed as `(rows, cols)`, normalised per row. */
+export interface SoftmaxAttrs {
+  rows: number;
+  cols: number;
+}
+/** The storage handles of the optional `softmaxBackward` and `logSoftmaxBackward`: the forward output `y`, its gradient `dy`, and `dx` written. */
+export interface SoftmaxBackwardInputs<S = unknown> {
+  y: S;
+  dy: S;
+  dx: S;
+}
+/**
+ * The storage handles of the optional `geluBackward`: the forward input `x`, the gradient `dy`, `dx`
+ * written, and optionally the forward output `y`.
+ */
+export interface GeluBackwardInputs<S = unknown> {
+  x: S;
+  dy: S;
+  dx: S;
+  y?: S;
+}
 /** The storage handles of {@link CoreBackend.matmul}: `out = op(a) @ op(b)`. */
 export interface MatmulInputs<S = unknown> {
   a: S;
@@ -345,8 +475,9 @@ export interface AdamWAttrs {
  * Conventions for every kernel:
  * - `out`-style arguments were allocated by the core with `alloc(size, dtype)` (zero-filled) and have exactly
  *   the size the kernel writes; kernels never allocate tensors the core can see.
- * - Kernels with many numbers take two objects, the storage handles and the attributes
- *   (`matmul({ a, b, out }, { batchA, batchB, m, k, n, transA, transB })`, after tfjs's `inputs`/`attrs`).
+ * - Every kernel takes two objects, the storage handles and the attributes
+ *   (`matmul({ a, b, out }, { batchA, batchB, m, k, n, transA, transB })`, after tfjs's `inputs`/`attrs`);
+ *   only the memory methods `alloc`, `free`, `read` and `write` take plain arguments.
  * - Shapes are plain `number[]`, row-major; `rows × cols` means a tensor viewed as a matrix whose last axis
  *   has `cols` elements.
  * - Reductions accumulate in float64 in the reference backend; others may use float32 with pairwise/blocked
@@ -370,35 +501,20 @@ export interface CoreBackend<S = unknown> {
   /** Overwrites the elements of `storage` with `data` (same length and dtype). */
   write(storage: S, data: TypedArray): void;
   /** `out[i] = x[i]` for `i < size`. */
-  copy(x: S, out: S, size: number): void;
-  /** `out[i] = x[i]` converting dtype; float32 → int32 truncates toward zero. */
-  cast(x: S, out: S, size: number, to: DType): void;
+  copy(inputs: UnaryInputs<S>, attrs: SizeAttrs): void;
+  /** `out[i] = x[i]` for `i < size`, converting to dtype `to`; float32 → int32 truncates toward zero. */
+  cast(inputs: UnaryInputs<S>, attrs: CastAttrs): void;
 
   // ---- elementwise --------------------------------------------------------------------------------------
   /**
    * `out = op(a, b)` with broadcasting. `aShape`, `bShape` and `outShape` have the same rank; every axis of
    * `a` and `b` is either the size of `out`'s axis or 1 (then that operand is repeated along it).
    */
-  binary(
-    op: BinaryOp,
-    a: S,
-    aShape: readonly number[],
-    b: S,
-    bShape: readonly number[],
-    out: S,
-    outShape: readonly number[],
-  ): void;
+  binary(inputs: BinaryInputs<S>, attrs: BinaryAttrs): void;
   /** `out[i] = op(x[i])` for `i < size`. `relu(x) = max(x, 0)`. */
-  unary(op: UnaryOp, x: S, out: S, size: number): void;
+  unary(inputs: UnaryInputs<S>, attrs: UnaryAttrs): void;
   /** `out = mask ≠ 0 ? value : x`; `mask` (any dtype) broadcasts to `shape` (same rank, axes equal or 1). */
-  maskedFill(
-    x: S,
-    shape: readonly number[],
-    mask: S,
-    maskShape: readonly number[],
-    value: number,
-    out: S,
-  ): void;
+  maskedFill(inputs: MaskedFillInputs<S>, attrs: MaskedFillAttrs): void;
 
   // ---- linear algebra -----------------------------------------------------------------------------------
   /**
@@ -413,7 +529,7 @@ export interface CoreBackend<S = unknown> {
    * `shape` with every axis in `axes` set to 1. Max propagates NaN. Also the gradient of broadcasting:
    * summing a gradient over its broadcast axes.
    */
-  reduce(op: ReduceOp, x: S, shape: readonly number[], axes: readonly number[], out: S): void;
+  reduce(inputs: UnaryInputs<S>, attrs: ReduceAttrs): void;
 
   // ---- indexing and copies ------------------------------------------------------------------------------
   /** Embedding lookup: `out[i, :] = table[ids[i], :]`; int32 `ids`. Out-of-range ids are an error. */
@@ -421,24 +537,18 @@ export interface CoreBackend<S = unknown> {
   /** Backward of gather: `dtable[ids[i], :] += dy[i, :]` (a repeated id accumulates). `dtable` starts at zero. */
   scatterAdd(inputs: ScatterAddInputs<S>, attrs: GatherAttrs): void;
   /** Transposition: `out` has shape `shape[perm[0]], shape[perm[1]], …` and `out[i] = x[i permuted back]`. */
-  permute(x: S, shape: readonly number[], perm: readonly number[], out: S): void;
+  permute(inputs: UnaryInputs<S>, attrs: PermuteAttrs): void;
   /** Copies the block `[begin, begin + sizes)` of `x` (shape `shape`) into `out` (shape `sizes`). */
-  slice(x: S, shape: readonly number[], begin: readonly number[], sizes: readonly number[], out: S): void;
+  slice(inputs: UnaryInputs<S>, attrs: SliceAttrs): void;
   /** The inverse of slice: writes `src` (shape `sizes`) into the block `[begin, begin + sizes)` of `out` (shape `shape`), leaving the rest. */
-  sliceAssign(
-    src: S,
-    sizes: readonly number[],
-    out: S,
-    shape: readonly number[],
-    begin: readonly number[],
-  ): void;
+  sliceAssign(inputs: SliceAssignInputs<S>, attrs: SliceAttrs): void;
 
   // ---- randomness ---------------------------------------------------------------------------------------
   /**
    * Inverted dropout: keeps element `i` when `uniformAt(seed, i) >= p`, scaling it by `1/(1 - p)`, else 0.
    * Calling it again with the same seed on `dy` is its backward.
    */
-  dropout(x: S, out: S, size: number, p: number, seed: number): void;
+  dropout(inputs: UnaryInputs<S>, attrs: DropoutAttrs): void;
 }
 
 /**
@@ -490,13 +600,13 @@ export interface Backend<S = unknown> extends CoreBackend<S> {
 
   // ---- optional: softmax family -------------------------------------------------------------------------
   /** Optional. `y[r, j] = exp(x[r, j] - max_r) / Σ_j' exp(x[r, j'] - max_r)` over each row of `(rows, cols)`. */
-  softmax?(x: S, out: S, rows: number, cols: number): void;
+  softmax?(inputs: UnaryInputs<S>, attrs: SoftmaxAttrs): void;
   /** Optional. `y[r, j] = x[r, j] - max_r - log Σ_j' exp(x[r, j'] - max_r)`. */
-  logSoftmax?(x: S, out: S, rows: number, cols: number): void;
+  logSoftmax?(inputs: UnaryInputs<S>, attrs: SoftmaxAttrs): void;
   /** Optional. Given `y = softmax(x)`: `dx[r, j] = y[r, j] · (dy[r, j] - Σ_j' dy[r, j'] · y[r, j'])`. */
-  softmaxBackward?(y: S, dy: S, dx: S, rows: number, cols: number): void;
+  softmaxBackward?(inputs: SoftmaxBackwardInputs<S>, attrs: SoftmaxAttrs): void;
   /** Optional. Given `y = logSoftmax(x)`: `dx[r, j] = dy[r, j] - exp(y[r, j]) · Σ_j' dy[r, j']`. */
-  logSoftmaxBackward?(y: S, dy: S, dx: S, rows: number, cols: number): void;
+  logSoftmaxBackward?(inputs: SoftmaxBackwardInputs<S>, attrs: SoftmaxAttrs): void;
   /**
    * Optional. Mean cross-entropy of `logits` `(n, c)` against int32 `targets` `(n)`, skipping rows whose
    * target is `ignoreIndex`: `out[0] = Σ_kept (logsumexp(x_r) - x[r, t_r]) / #kept` (NaN when nothing is
@@ -524,13 +634,13 @@ export interface Backend<S = unknown> extends CoreBackend<S> {
    */
   layerNormBackward?(inputs: LayerNormBackwardInputs<S>, attrs: LayerNormAttrs): void;
   /** Optional. NewGELU, the tanh form: `0.5 · x · (1 + tanh(sqrt(2/π) · (x + 0.044715 · x³)))`. */
-  gelu?(x: S, out: S, size: number): void;
+  gelu?(inputs: UnaryInputs<S>, attrs: SizeAttrs): void;
   /**
    * Optional. `dx = dy · gelu'(x)`, with `u = sqrt(2/π)(x + 0.044715x³)`, `t = tanh(u)`:
    * `gelu' = 0.5(1 + t) + 0.5x(1 - t²)·sqrt(2/π)(1 + 3·0.044715x²)`. `y`, when given, is the forward output
    * `gelu(x)`, which a backend may use instead of recomputing `tanh` (`0.5(1 + t) = y / x`).
    */
-  geluBackward?(x: S, dy: S, dx: S, size: number, y?: S): void;
+  geluBackward?(inputs: GeluBackwardInputs<S>, attrs: SizeAttrs): void;
 
   // ---- optional: optimiser ------------------------------------------------------------------------------
   /**

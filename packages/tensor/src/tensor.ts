@@ -312,7 +312,7 @@ export class Tensor implements Tracked {
     }
     const backend = this.ref.backend;
     if (isTensor && source.backend === backend)
-      backend.copy(source.storage('copyFrom'), this.ref.storage, this.size);
+      backend.copy({ x: source.storage('copyFrom'), out: this.ref.storage }, { size: this.size });
     else backend.write(this.ref.storage, isTensor ? source.data() : source);
     return this;
   }

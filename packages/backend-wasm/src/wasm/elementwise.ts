@@ -8,7 +8,18 @@
  * packages/tensor/src/backends/js/elementwise.ts.
  */
 
-import type { BinaryOp, UnaryOp } from '@lxmls/tensor';
+import type {
+  BinaryAttrs,
+  BinaryInputs,
+  BinaryOp,
+  GeluBackwardInputs,
+  MaskedFillAttrs,
+  MaskedFillInputs,
+  SizeAttrs,
+  UnaryAttrs,
+  UnaryInputs,
+  UnaryOp,
+} from '@lxmls/tensor';
 import { broadcastIndex, broadcastStrides, stridesOf } from '@lxmls/tensor';
 import type { WasmRuntime, WasmStorage } from './runtime.js';
 import { coalesce, forBlocks4, SPLIT_ELEMENTS } from './runtime.js';
@@ -48,13 +59,8 @@ const UNARY_JS: Record<UnaryOp, (x: number) => number> = {
 /** The `binary` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function binary(
   rt: WasmRuntime,
-  op: BinaryOp,
-  a: WasmStorage,
-  aShape: readonly number[],
-  b: WasmStorage,
-  bShape: readonly number[],
-  out: WasmStorage,
-  outShape: readonly number[],
+  { a, b, out }: BinaryInputs<WasmStorage>,
+  { op, aShape, bShape, outShape }: BinaryAttrs,
 ): void {
   const n = out.size;
   if (n === 0) return;
@@ -99,7 +105,7 @@ export function binary(
 }
 
 /** The `unary` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
-export function unary(rt: WasmRuntime, op: UnaryOp, x: WasmStorage, out: WasmStorage, size: number): void {
+export function unary(rt: WasmRuntime, { x, out }: UnaryInputs<WasmStorage>, { op, size }: UnaryAttrs): void {
   if (x.dtype === 'int32') {
     const f = UNARY_JS[op];
     const vx = rt.view(x);
@@ -113,15 +119,12 @@ export function unary(rt: WasmRuntime, op: UnaryOp, x: WasmStorage, out: WasmSto
 /** The `maskedFill` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function maskedFill(
   rt: WasmRuntime,
-  x: WasmStorage,
-  shape: readonly number[],
-  mask: WasmStorage,
-  maskShape: readonly number[],
-  value: number,
-  out: WasmStorage,
+  { x, mask, out }: MaskedFillInputs<WasmStorage>,
+  attrs: MaskedFillAttrs,
 ): void {
+  const { shape, maskShape, value } = attrs;
   if (x.dtype === 'int32' || out.size === 0) {
-    rt.reference.maskedFill(rt.view(x), shape, rt.view(mask), maskShape, value, rt.view(out));
+    rt.reference.maskedFill({ x: rt.view(x), mask: rt.view(mask), out: rt.view(out) }, attrs);
     return;
   }
   const [dims, st] = coalesce(shape, [stridesOf(shape), broadcastStrides(maskShape, shape)]);
@@ -153,18 +156,15 @@ export function maskedFill(
 }
 
 /** The `gelu` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
-export function gelu(rt: WasmRuntime, x: WasmStorage, out: WasmStorage, size: number): void {
+export function gelu(rt: WasmRuntime, { x, out }: UnaryInputs<WasmStorage>, { size }: SizeAttrs): void {
   rt.inParts('geluFastPart', size, SPLIT_ELEMENTS, [x.ptr, out.ptr, size]);
 }
 
 /** The `geluBackward` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function geluBackward(
   rt: WasmRuntime,
-  x: WasmStorage,
-  dy: WasmStorage,
-  dx: WasmStorage,
-  size: number,
-  y?: WasmStorage,
+  { x, dy, dx, y }: GeluBackwardInputs<WasmStorage>,
+  { size }: SizeAttrs,
 ): void {
   // with the forward output, σ(2u) = y / x: a division instead of a second exponential
   if (y) rt.inParts('geluBackwardFromYPart', size, SPLIT_ELEMENTS, [x.ptr, y.ptr, dy.ptr, dx.ptr, size]);

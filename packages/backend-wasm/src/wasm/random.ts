@@ -8,23 +8,17 @@
  * The `js` reference of each kernel is packages/tensor/src/backends/js/random.ts.
  */
 
-import type { MultinomialAttrs, MultinomialInputs } from '@lxmls/tensor';
+import type { DropoutAttrs, MultinomialAttrs, MultinomialInputs, UnaryInputs } from '@lxmls/tensor';
 import type { WasmRuntime, WasmStorage } from './runtime.js';
 import { SPLIT_ELEMENTS } from './runtime.js';
 
 /** The `dropout` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
-export function dropout(
-  rt: WasmRuntime,
-  x: WasmStorage,
-  out: WasmStorage,
-  size: number,
-  p: number,
-  seed: number,
-): void {
+export function dropout(rt: WasmRuntime, { x, out }: UnaryInputs<WasmStorage>, attrs: DropoutAttrs): void {
+  const { size, p, seed } = attrs;
   // keep element i when its 32-bit hash is ≥ ⌈p·2³²⌉ (= uniformAt(seed, i) ≥ p, see assembly/random.ts)
   const threshold = Math.ceil(p * 4294967296);
   if (threshold <= 0) {
-    rt.reference.dropout(rt.f32(x), rt.f32(out), size, p, seed); // p ≤ 0: a scaled copy
+    rt.reference.dropout({ x: rt.f32(x), out: rt.f32(out) }, attrs); // p ≤ 0: a scaled copy
     return;
   }
   if (threshold >= 4294967296) {

@@ -7,7 +7,15 @@
  * assembly/parts.ts. The `js` reference of each kernel is packages/tensor/src/backends/js/reduce.ts.
  */
 
-import type { ArgmaxAttrs, ArgmaxInputs, ReduceOp, TopkAttrs, TopkInputs } from '@lxmls/tensor';
+import type {
+  ArgmaxAttrs,
+  ArgmaxInputs,
+  ReduceAttrs,
+  ReduceOp,
+  TopkAttrs,
+  TopkInputs,
+  UnaryInputs,
+} from '@lxmls/tensor';
 import { broadcastIndex, sizeOf } from '@lxmls/tensor';
 import type { WasmRuntime, WasmStorage } from './runtime.js';
 import { SPLIT_ELEMENTS } from './runtime.js';
@@ -15,11 +23,8 @@ import { SPLIT_ELEMENTS } from './runtime.js';
 /** The `reduce` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function reduce(
   rt: WasmRuntime,
-  op: ReduceOp,
-  x: WasmStorage,
-  shape: readonly number[],
-  axes: readonly number[],
-  out: WasmStorage,
+  { x, out }: UnaryInputs<WasmStorage>,
+  { op, shape, axes }: ReduceAttrs,
 ): void {
   const size = sizeOf(shape);
   if (size === 0) {

@@ -7,6 +7,7 @@
  * The `js` reference of each kernel is packages/tensor/src/backends/js/shape.ts.
  */
 
+import type { PermuteAttrs, SliceAssignInputs, SliceAttrs, UnaryInputs } from '@lxmls/tensor';
 import { sizeOf, stridesOf } from '@lxmls/tensor';
 import type { WasmRuntime, WasmStorage } from './runtime.js';
 import { coalesce, forBlocks4 } from './runtime.js';
@@ -48,10 +49,8 @@ function stridedCopy(
 /** The `permute` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function permute(
   rt: WasmRuntime,
-  x: WasmStorage,
-  shape: readonly number[],
-  perm: readonly number[],
-  out: WasmStorage,
+  { x, out }: UnaryInputs<WasmStorage>,
+  { shape, perm }: PermuteAttrs,
 ): void {
   const inStrides = stridesOf(shape);
   const outShape = perm.map((p) => shape[p]!);
@@ -68,11 +67,8 @@ export function permute(
 /** The `slice` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function slice(
   rt: WasmRuntime,
-  x: WasmStorage,
-  shape: readonly number[],
-  begin: readonly number[],
-  sizes: readonly number[],
-  out: WasmStorage,
+  { x, out }: UnaryInputs<WasmStorage>,
+  { shape, begin, sizes }: SliceAttrs,
 ): void {
   const strides = stridesOf(shape);
   const base = begin.reduce((s, b, ax) => s + b * strides[ax]!, 0);
@@ -82,11 +78,8 @@ export function slice(
 /** The `sliceAssign` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function sliceAssign(
   rt: WasmRuntime,
-  src: WasmStorage,
-  sizes: readonly number[],
-  out: WasmStorage,
-  shape: readonly number[],
-  begin: readonly number[],
+  { src, out }: SliceAssignInputs<WasmStorage>,
+  { shape, begin, sizes }: SliceAttrs,
 ): void {
   const strides = stridesOf(shape);
   const base = begin.reduce((s, b, ax) => s + b * strides[ax]!, 0);

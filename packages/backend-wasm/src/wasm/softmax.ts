@@ -12,35 +12,33 @@ import type {
   CrossEntropyAttrs,
   CrossEntropyBackwardInputs,
   CrossEntropyInputs,
+  SoftmaxAttrs,
+  SoftmaxBackwardInputs,
   TypedArray,
+  UnaryInputs,
 } from '@lxmls/tensor';
 import { LxmlsTensorError } from '@lxmls/tensor';
 import type { WasmRuntime, WasmStorage } from './runtime.js';
 
 /** The `softmax` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
-export function softmax(rt: WasmRuntime, x: WasmStorage, out: WasmStorage, rows: number, cols: number): void {
+export function softmax(
+  rt: WasmRuntime,
+  { x, out }: UnaryInputs<WasmStorage>,
+  { rows, cols }: SoftmaxAttrs,
+): void {
   rt.w.softmax(x.ptr, out.ptr, rows, cols, 0);
 }
 
 /** The `logSoftmax` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
-export function logSoftmax(
-  rt: WasmRuntime,
-  x: WasmStorage,
-  out: WasmStorage,
-  rows: number,
-  cols: number,
-): void {
-  rt.reference.logSoftmax(rt.f32(x), rt.f32(out), rows, cols);
+export function logSoftmax(rt: WasmRuntime, { x, out }: UnaryInputs<WasmStorage>, attrs: SoftmaxAttrs): void {
+  rt.reference.logSoftmax({ x: rt.f32(x), out: rt.f32(out) }, attrs);
 }
 
 /** The `softmaxBackward` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function softmaxBackward(
   rt: WasmRuntime,
-  y: WasmStorage,
-  dy: WasmStorage,
-  dx: WasmStorage,
-  rows: number,
-  cols: number,
+  { y, dy, dx }: SoftmaxBackwardInputs<WasmStorage>,
+  { rows, cols }: SoftmaxAttrs,
 ): void {
   rt.w.softmaxBackward(y.ptr, dy.ptr, dx.ptr, rows, cols, 0);
 }
@@ -48,13 +46,10 @@ export function softmaxBackward(
 /** The `logSoftmaxBackward` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function logSoftmaxBackward(
   rt: WasmRuntime,
-  y: WasmStorage,
-  dy: WasmStorage,
-  dx: WasmStorage,
-  rows: number,
-  cols: number,
+  { y, dy, dx }: SoftmaxBackwardInputs<WasmStorage>,
+  attrs: SoftmaxAttrs,
 ): void {
-  rt.reference.logSoftmaxBackward(rt.f32(y), rt.f32(dy), rt.f32(dx), rows, cols);
+  rt.reference.logSoftmaxBackward({ y: rt.f32(y), dy: rt.f32(dy), dx: rt.f32(dx) }, attrs);
 }
 
 /** Checks every target (as `js` does) and returns how many rows are kept. */

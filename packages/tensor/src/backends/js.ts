@@ -21,20 +21,33 @@ import type {
   AttentionInputs,
   Backend,
   BackendCapabilities,
-  BinaryOp,
+  BinaryAttrs,
+  BinaryInputs,
+  CastAttrs,
   CrossEntropyAttrs,
+  DropoutAttrs,
   DType,
   GatherAttrs,
+  GeluBackwardInputs,
   LayerNormAttrs,
   LayerNormBackwardInputs,
   LayerNormInputs,
+  MaskedFillAttrs,
+  MaskedFillInputs,
   MatmulAttrs,
   MatmulInputs,
   MultinomialAttrs,
-  ReduceOp,
+  PermuteAttrs,
+  ReduceAttrs,
+  SizeAttrs,
+  SliceAssignInputs,
+  SliceAttrs,
+  SoftmaxAttrs,
+  SoftmaxBackwardInputs,
   TopkAttrs,
   TypedArray,
-  UnaryOp,
+  UnaryAttrs,
+  UnaryInputs,
 } from '../backend.js';
 import { attentionBackwardReference, attentionReference } from './js/attention.js';
 import {
@@ -69,7 +82,7 @@ import {
  * import { JsBackend } from '@lxmls/tensor';
  * const js = new JsBackend();
  * const out = js.alloc(2, 'float32');
- * js.binary('add', new Float32Array([1, 2]), [2], new Float32Array([10]), [1], out, [2]);
+ * js.binary({ a: new Float32Array([1, 2]), b: new Float32Array([10]), out }, { op: 'add', aShape: [2], bShape: [1], outShape: [2] });
  * console.log(js.read(out)); // → Float32Array(2) [ 11, 12 ]
  * ```
  */
@@ -95,56 +108,35 @@ export class JsBackend implements Backend<TypedArray> {
   write(storage: TypedArray, data: TypedArray): void {
     storage.set(data);
   }
-  copy(x: TypedArray, out: TypedArray, size: number): void {
+  copy({ x, out }: UnaryInputs<TypedArray>, { size }: SizeAttrs): void {
     for (let i = 0; i < size; i++) out[i] = x[i]!;
   }
-  cast(x: TypedArray, out: TypedArray, size: number, _to: DType): void {
+  cast({ x, out }: UnaryInputs<TypedArray>, { size }: CastAttrs): void {
     for (let i = 0; i < size; i++) out[i] = x[i]!; // Int32Array assignment truncates toward zero
   }
 
-  binary(
-    op: BinaryOp,
-    a: TypedArray,
-    aShape: readonly number[],
-    b: TypedArray,
-    bShape: readonly number[],
-    out: TypedArray,
-    outShape: readonly number[],
-  ): void {
-    binaryReference(op, a, aShape, b, bShape, out, outShape);
+  binary(inputs: BinaryInputs<TypedArray>, attrs: BinaryAttrs): void {
+    binaryReference(inputs, attrs);
   }
-  unary(op: UnaryOp, x: TypedArray, out: TypedArray, size: number): void {
-    unaryReference(op, x, out, size);
+  unary(inputs: UnaryInputs<TypedArray>, attrs: UnaryAttrs): void {
+    unaryReference(inputs, attrs);
   }
-  maskedFill(
-    x: TypedArray,
-    shape: readonly number[],
-    mask: TypedArray,
-    maskShape: readonly number[],
-    value: number,
-    out: TypedArray,
-  ): void {
-    maskedFillReference(x, shape, mask, maskShape, value, out);
+  maskedFill(inputs: MaskedFillInputs<TypedArray>, attrs: MaskedFillAttrs): void {
+    maskedFillReference(inputs, attrs);
   }
-  gelu(x: Float32Array, out: Float32Array, size: number): void {
-    geluReference(x, out, size);
+  gelu(inputs: UnaryInputs<Float32Array>, attrs: SizeAttrs): void {
+    geluReference(inputs, attrs);
   }
-  geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, size: number): void {
-    geluBackwardReference(x, dy, dx, size);
+  geluBackward(inputs: GeluBackwardInputs<Float32Array>, attrs: SizeAttrs): void {
+    geluBackwardReference(inputs, attrs);
   }
 
   matmul(inputs: MatmulInputs<Float32Array>, attrs: MatmulAttrs): void {
     matmulReference(inputs, attrs);
   }
 
-  reduce(
-    op: ReduceOp,
-    x: Float32Array,
-    shape: readonly number[],
-    axes: readonly number[],
-    out: Float32Array,
-  ): void {
-    reduceReference(op, x, shape, axes, out);
+  reduce(inputs: UnaryInputs<Float32Array>, attrs: ReduceAttrs): void {
+    reduceReference(inputs, attrs);
   }
   argmax(inputs: { x: Float32Array; out: Int32Array }, attrs: ArgmaxAttrs): void {
     argmaxReference(inputs, attrs);
@@ -153,17 +145,17 @@ export class JsBackend implements Backend<TypedArray> {
     topkReference(inputs, attrs);
   }
 
-  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
-    softmaxReference(x, out, rows, cols);
+  softmax(inputs: UnaryInputs<Float32Array>, attrs: SoftmaxAttrs): void {
+    softmaxReference(inputs, attrs);
   }
-  logSoftmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
-    logSoftmaxReference(x, out, rows, cols);
+  logSoftmax(inputs: UnaryInputs<Float32Array>, attrs: SoftmaxAttrs): void {
+    logSoftmaxReference(inputs, attrs);
   }
-  softmaxBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number): void {
-    softmaxBackwardReference(y, dy, dx, rows, cols);
+  softmaxBackward(inputs: SoftmaxBackwardInputs<Float32Array>, attrs: SoftmaxAttrs): void {
+    softmaxBackwardReference(inputs, attrs);
   }
-  logSoftmaxBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number): void {
-    logSoftmaxBackwardReference(y, dy, dx, rows, cols);
+  logSoftmaxBackward(inputs: SoftmaxBackwardInputs<Float32Array>, attrs: SoftmaxAttrs): void {
+    logSoftmaxBackwardReference(inputs, attrs);
   }
   crossEntropy(
     inputs: { logits: Float32Array; targets: Int32Array; out: Float32Array },
@@ -192,30 +184,18 @@ export class JsBackend implements Backend<TypedArray> {
     scatterAddReference(inputs, attrs);
   }
 
-  permute(x: TypedArray, shape: readonly number[], perm: readonly number[], out: TypedArray): void {
-    permuteReference(x, shape, perm, out);
+  permute(inputs: UnaryInputs<TypedArray>, attrs: PermuteAttrs): void {
+    permuteReference(inputs, attrs);
   }
-  slice(
-    x: TypedArray,
-    shape: readonly number[],
-    begin: readonly number[],
-    sizes: readonly number[],
-    out: TypedArray,
-  ): void {
-    sliceReference(x, shape, begin, sizes, out);
+  slice(inputs: UnaryInputs<TypedArray>, attrs: SliceAttrs): void {
+    sliceReference(inputs, attrs);
   }
-  sliceAssign(
-    src: TypedArray,
-    sizes: readonly number[],
-    out: TypedArray,
-    shape: readonly number[],
-    begin: readonly number[],
-  ): void {
-    sliceAssignReference(src, sizes, out, shape, begin);
+  sliceAssign(inputs: SliceAssignInputs<TypedArray>, attrs: SliceAttrs): void {
+    sliceAssignReference(inputs, attrs);
   }
 
-  dropout(x: Float32Array, out: Float32Array, size: number, p: number, seed: number): void {
-    dropoutReference(x, out, size, p, seed);
+  dropout(inputs: UnaryInputs<Float32Array>, attrs: DropoutAttrs): void {
+    dropoutReference(inputs, attrs);
   }
   multinomial(inputs: { probs: Float32Array; out: Int32Array }, attrs: MultinomialAttrs): void {
     multinomialReference(inputs, attrs);
@@ -243,7 +223,7 @@ export class JsBackend implements Backend<TypedArray> {
  * import { createJsBackend } from '@lxmls/tensor';
  * const js = createJsBackend();
  * const out = js.alloc(3, 'float32');
- * js.softmax(new Float32Array([1, 2, 3]), out, 1, 3);
+ * js.softmax({ x: new Float32Array([1, 2, 3]), out }, { rows: 1, cols: 3 });
  * console.log(Array.from(js.read(out), (p) => p.toFixed(4))); // → [ '0.0900', '0.2447', '0.6652' ]
  * ```
  */

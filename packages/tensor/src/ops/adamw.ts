@@ -84,6 +84,6 @@ export function adamwUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o
       [v1, v],
       [p1, param],
     ] as const)
-      backend.copy(s(from), s(to), param.size);
+      backend.copy({ x: s(from), out: s(to) }, { size: param.size });
   });
 }

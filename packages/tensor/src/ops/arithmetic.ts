@@ -45,13 +45,8 @@ export function binaryForward(fn: string, op: BinaryOp, a: Tensor | number, b: T
   const out = output(backend, shape, x.dtype);
   const rank = shape.length;
   backend.binary(
-    op,
-    x.storage(fn),
-    padShape(x.shape, rank),
-    y.storage(fn),
-    padShape(y.shape, rank),
-    out.storage(fn),
-    shape,
+    { a: x.storage(fn), b: y.storage(fn), out: out.storage(fn) },
+    { op, aShape: padShape(x.shape, rank), bShape: padShape(y.shape, rank), outShape: shape },
   );
   for (const t of temps) t.dispose();
   return out;
@@ -75,7 +70,10 @@ export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
   const axes = padded.flatMap((d, i) => (d === 1 && g.shape[i] !== 1 ? [i] : []));
   const backend = backendOf('unbroadcast', g);
   const summed = output(backend, padded, g.dtype); // (…, 1, …): reduced axes kept as 1
-  backend.reduce('sum', g.storage('unbroadcast'), g.shape, axes, summed.storage('unbroadcast'));
+  backend.reduce(
+    { x: g.storage('unbroadcast'), out: summed.storage('unbroadcast') },
+    { op: 'sum', shape: g.shape, axes },
+  );
   const out = reshape(summed, shape);
   summed.dispose();
   return out;
@@ -227,7 +225,7 @@ function logOf(a: Tensor | number): Tensor | number {
   if (!(a instanceof Tensor)) return Math.log(a);
   const backend = backendOf('log', a);
   const out = output(backend, a.shape, a.dtype);
-  backend.unary('log', a.storage('log'), out.storage('log'), a.size);
+  backend.unary({ x: a.storage('log'), out: out.storage('log') }, { op: 'log', size: a.size });
   return out;
 }
 

@@ -49,11 +49,11 @@ export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Ten
   if (!training || p === 0) return clone(x);
   const seed = generator.uint32();
   const y = output(backend, x.shape, 'float32'); // same shape as x, every element written
-  backend.dropout(x.storage('dropout'), y.storage('dropout'), x.size, p, seed);
+  backend.dropout({ x: x.storage('dropout'), out: y.storage('dropout') }, { size: x.size, p, seed });
   return record('dropout', y, [x], (g) => {
     // y = x · mask / (1-p), so dx = dy · mask / (1-p): the same kernel with the same seed
     const dx = output(backend, x.shape, 'float32');
-    backend.dropout(g.storage('dropout'), dx.storage('dropout'), x.size, p, seed);
+    backend.dropout({ x: g.storage('dropout'), out: dx.storage('dropout') }, { size: x.size, p, seed });
     return [dx];
   });
 }

@@ -39,7 +39,7 @@ export function gelu(x: Tensor): Tensor {
   let y: Tensor; // same shape as x
   if (backend.gelu) {
     y = output(backend, x.shape, 'float32');
-    backend.gelu(x.storage('gelu'), y.storage('gelu'), x.size);
+    backend.gelu({ x: x.storage('gelu'), out: y.storage('gelu') }, { size: x.size });
   } else {
     y = composed(() => mul(mul(x, 0.5), add(inner(x), 1))); // 0.5·x·(1 + t)
   }
@@ -51,7 +51,10 @@ export function gelu(x: Tensor): Tensor {
       return [mul(g, add(mul(add(t, 1), 0.5), mul(mul(mul(x, 0.5), sub(1, mul(t, t))), du)))];
     }
     const dx = output(backend, x.shape, 'float32');
-    backend.geluBackward(x.storage('gelu'), g.storage('gelu'), dx.storage('gelu'), x.size, y.storage('gelu'));
+    backend.geluBackward(
+      { x: x.storage('gelu'), dy: g.storage('gelu'), dx: dx.storage('gelu'), y: y.storage('gelu') },
+      { size: x.size },
+    );
     return [dx];
   });
 }

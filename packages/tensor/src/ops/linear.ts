@@ -88,7 +88,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     }
     if (needs[2]) {
       db = output(backend, [outFeatures], 'float32'); // (out)
-      backend.reduce('sum', s(g), [rows, outFeatures], [0], s(db));
+      backend.reduce({ x: s(g), out: s(db) }, { op: 'sum', shape: [rows, outFeatures], axes: [0] });
     }
     return [dx, dw, db];
   });

@@ -38,22 +38,14 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   const maskShape = padShape(mask.shape, x.shape.length);
   const y = output(backend, x.shape, x.dtype); // same shape as x, every element written
   backend.maskedFill(
-    x.storage('maskedFill'),
-    x.shape,
-    mask.storage('maskedFill'),
-    maskShape,
-    value,
-    y.storage('maskedFill'),
+    { x: x.storage('maskedFill'), mask: mask.storage('maskedFill'), out: y.storage('maskedFill') },
+    { shape: x.shape, maskShape, value },
   );
   return record('maskedFill', y, [x, mask], (g) => {
     const dx = output(backend, x.shape, g.dtype);
     backend.maskedFill(
-      g.storage('maskedFill'),
-      x.shape,
-      mask.storage('maskedFill'),
-      maskShape,
-      0,
-      dx.storage('maskedFill'),
+      { x: g.storage('maskedFill'), mask: mask.storage('maskedFill'), out: dx.storage('maskedFill') },
+      { shape: x.shape, maskShape, value: 0 },
     );
     return [dx, null];
   });

@@ -38,7 +38,7 @@ function reduceForward(fn: string, op: 'sum' | 'max', x: Tensor, axes: number[],
   const backend = backendOf(fn, x);
   const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d)); // reduced axes as 1
   const out = output(backend, keptShape, x.dtype);
-  backend.reduce(op, x.storage(fn), x.shape, axes, out.storage(fn));
+  backend.reduce({ x: x.storage(fn), out: out.storage(fn) }, { op, shape: x.shape, axes });
   if (keepdim) return out;
   const y = reshape(
     out,

@@ -68,7 +68,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
     p.map((a) => x.shape[a]!),
     x.dtype,
   );
-  backend.permute(x.storage('permute'), x.shape, p, y.storage('permute'));
+  backend.permute({ x: x.storage('permute'), out: y.storage('permute') }, { shape: x.shape, perm: p });
   const inverse = new Array<number>(rank);
   p.forEach((a, i) => {
     inverse[a] = i;
@@ -121,13 +121,8 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   const zero = empty(backend, padShape([], shape.length), x.dtype);
   const y = output(backend, shape, x.dtype);
   backend.binary(
-    'add',
-    x.storage('broadcastTo'),
-    padShape(x.shape, shape.length),
-    zero.storage('broadcastTo'),
-    zero.shape,
-    y.storage('broadcastTo'),
-    shape,
+    { a: x.storage('broadcastTo'), b: zero.storage('broadcastTo'), out: y.storage('broadcastTo') },
+    { op: 'add', aShape: padShape(x.shape, shape.length), bShape: zero.shape, outShape: shape },
   );
   zero.dispose();
   return record('broadcastTo', y, [x], (g) => [unbroadcast(g, x.shape)]);

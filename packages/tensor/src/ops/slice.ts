@@ -43,11 +43,14 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
     });
   }
   const y = output(backend, s, x.dtype);
-  backend.slice(x.storage('slice'), x.shape, b, s, y.storage('slice'));
+  backend.slice({ x: x.storage('slice'), out: y.storage('slice') }, { shape: x.shape, begin: b, sizes: s });
   return record('slice', y, [x], (g) => {
     // the gradient of the elements outside the block is 0
     const dx = empty(backend, x.shape, g.dtype);
-    backend.sliceAssign(g.storage('slice'), s, dx.storage('slice'), x.shape, b);
+    backend.sliceAssign(
+      { src: g.storage('slice'), out: dx.storage('slice') },
+      { shape: x.shape, begin: b, sizes: s },
+    );
     return [dx];
   });
 }
@@ -100,7 +103,10 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   let offset = 0;
   for (const t of tensors) {
     const begin = shape.map((_, i) => (i === ax ? offset : 0));
-    backend.sliceAssign(t.storage('concat'), t.shape, y.storage('concat'), shape, begin);
+    backend.sliceAssign(
+      { src: t.storage('concat'), out: y.storage('concat') },
+      { shape, begin, sizes: t.shape },
+    );
     offsets.push(offset);
     offset += t.shape[ax]!;
   }

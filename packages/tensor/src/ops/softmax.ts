@@ -38,7 +38,7 @@ export function rowSoftmax(fn: SoftmaxOp, backend: Backend, x: Tensor, rows: num
   const kernel = backend[fn];
   if (kernel) {
     const y = output(backend, x.shape, 'float32'); // same shape as x
-    kernel.call(backend, x.storage(fn), y.storage(fn), rows, cols);
+    kernel.call(backend, { x: x.storage(fn), out: y.storage(fn) }, { rows, cols });
     return y;
   }
   if (x.size === 0) return output(backend, x.shape, 'float32');
@@ -69,7 +69,7 @@ function lastAxisOp(fn: SoftmaxOp, x: Tensor, axis: number): Tensor {
       ];
     }
     const dx = output(backend, x.shape, 'float32');
-    kernel.call(backend, y.storage(fn), g.storage(fn), dx.storage(fn), rows, cols);
+    kernel.call(backend, { y: y.storage(fn), dy: g.storage(fn), dx: dx.storage(fn) }, { rows, cols });
     return [dx];
   });
 }

@@ -11,7 +11,7 @@ function unaryForward(op: UnaryOp, x: Tensor): Tensor {
   const backend = backendOf(op, x);
   if (op !== 'neg' && op !== 'relu') expectDtype(op, x, 'float32');
   const y = output(backend, x.shape, x.dtype); // same shape as x
-  backend.unary(op, x.storage(op), y.storage(op), x.size);
+  backend.unary({ x: x.storage(op), out: y.storage(op) }, { op, size: x.size });
   return y;
 }
 
@@ -125,7 +125,7 @@ export function relu(x: Tensor): Tensor {
 export function clone(x: Tensor): Tensor {
   const backend = backendOf('clone', x);
   const y = output(backend, x.shape, x.dtype);
-  backend.copy(x.storage('clone'), y.storage('clone'), x.size);
+  backend.copy({ x: x.storage('clone'), out: y.storage('clone') }, { size: x.size });
   return record('clone', y, [x], (g) => [clone(g)]);
 }
 
@@ -144,6 +144,6 @@ export function clone(x: Tensor): Tensor {
 export function cast(x: Tensor, dtype: DType): Tensor {
   const backend = backendOf('cast', x);
   const y = output(backend, x.shape, dtype);
-  backend.cast(x.storage('cast'), y.storage('cast'), x.size, dtype);
+  backend.cast({ x: x.storage('cast'), out: y.storage('cast') }, { size: x.size, to: dtype });
   return y;
 }

@@ -1,7 +1,7 @@
 // The conformance runner itself: compareValues' table, and runConformance on the js backend and on js backends
 // with one kernel made wrong, without gradients, or with asynchronous reads only (as a GPU backend).
 import { describe, expect, test } from 'vitest';
-import type { TypedArray, UnaryOp } from '../backend.js';
+import type { GeluBackwardInputs, SizeAttrs, TypedArray, UnaryAttrs, UnaryInputs } from '../backend.js';
 import { JsBackend } from '../backends/js.js';
 import { memory } from '../engine.js';
 import * as ops from '../ops/index.js';
@@ -10,17 +10,17 @@ import { type ConformanceResult, compareValues, conformanceChecks, runConformanc
 
 /** exp's forward kernel 1% off in its first element. */
 class WrongExp extends JsBackend {
-  override unary(op: UnaryOp, x: TypedArray, out: TypedArray, size: number): void {
-    super.unary(op, x, out, size);
-    if (op === 'exp') out[0] = out[0]! * 1.01;
+  override unary(inputs: UnaryInputs<TypedArray>, attrs: UnaryAttrs): void {
+    super.unary(inputs, attrs);
+    if (attrs.op === 'exp') inputs.out[0] = inputs.out[0]! * 1.01;
   }
 }
 
 /** gelu's backward kernel 0.5 off in its first element; the forward is right. */
 class WrongGeluGradient extends JsBackend {
-  override geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, size: number): void {
-    super.geluBackward(x, dy, dx, size);
-    dx[0] = dx[0]! + 0.5;
+  override geluBackward(inputs: GeluBackwardInputs<Float32Array>, attrs: SizeAttrs): void {
+    super.geluBackward(inputs, attrs);
+    inputs.dx[0] = inputs.dx[0]! + 0.5;
   }
 }
 

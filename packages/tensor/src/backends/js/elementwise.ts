@@ -6,7 +6,19 @@
  * kernels of a family are found by name in `js/<family>.ts`, as in the wasm backend.
  */
 
-import type { BinaryOp, TypedArray, UnaryOp } from '../../backend.js';
+import type {
+  BinaryAttrs,
+  BinaryInputs,
+  BinaryOp,
+  GeluBackwardInputs,
+  MaskedFillAttrs,
+  MaskedFillInputs,
+  SizeAttrs,
+  TypedArray,
+  UnaryAttrs,
+  UnaryInputs,
+  UnaryOp,
+} from '../../backend.js';
 import { broadcastIndex } from '../../shape.js';
 
 const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -33,13 +45,8 @@ const GELU_C = Math.sqrt(2 / Math.PI); // sqrt(2/π) of NewGELU
 
 /** The definition of the `binary` kernel (docs/backend-contract.md), run by `JsBackend.binary`. */
 export function binaryReference(
-  op: BinaryOp,
-  a: TypedArray,
-  aShape: readonly number[],
-  b: TypedArray,
-  bShape: readonly number[],
-  out: TypedArray,
-  outShape: readonly number[],
+  { a, b, out }: BinaryInputs<TypedArray>,
+  { op, aShape, bShape, outShape }: BinaryAttrs,
 ): void {
   const f = BINARY[op];
   const n = out.length;
@@ -53,26 +60,22 @@ export function binaryReference(
 }
 
 /** The definition of the `unary` kernel (docs/backend-contract.md), run by `JsBackend.unary`. */
-export function unaryReference(op: UnaryOp, x: TypedArray, out: TypedArray, size: number): void {
+export function unaryReference({ x, out }: UnaryInputs<TypedArray>, { op, size }: UnaryAttrs): void {
   const f = UNARY[op];
   for (let i = 0; i < size; i++) out[i] = f(x[i]!);
 }
 
 /** The definition of the `maskedFill` kernel (docs/backend-contract.md), run by `JsBackend.maskedFill`. */
 export function maskedFillReference(
-  x: TypedArray,
-  shape: readonly number[],
-  mask: TypedArray,
-  maskShape: readonly number[],
-  value: number,
-  out: TypedArray,
+  { x, mask, out }: MaskedFillInputs<TypedArray>,
+  { shape, maskShape, value }: MaskedFillAttrs,
 ): void {
   const im = broadcastIndex(maskShape, shape);
   for (let i = 0; i < out.length; i++) out[i] = mask[im[i]!] !== 0 ? value : x[i]!;
 }
 
 /** The definition of the `gelu` kernel (docs/backend-contract.md), run by `JsBackend.gelu`. */
-export function geluReference(x: Float32Array, out: Float32Array, size: number): void {
+export function geluReference({ x, out }: UnaryInputs<Float32Array>, { size }: SizeAttrs): void {
   for (let i = 0; i < size; i++) {
     const v = x[i]!;
     out[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
@@ -81,10 +84,8 @@ export function geluReference(x: Float32Array, out: Float32Array, size: number):
 
 /** The definition of the `geluBackward` kernel (docs/backend-contract.md), run by `JsBackend.geluBackward`. */
 export function geluBackwardReference(
-  x: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  size: number,
+  { x, dy, dx }: GeluBackwardInputs<Float32Array>,
+  { size }: SizeAttrs,
 ): void {
   for (let i = 0; i < size; i++) {
     const v = x[i]!;

@@ -6,16 +6,13 @@
  * kernels of a family are found by name in `js/<family>.ts`, as in the wasm backend.
  */
 
-import type { MultinomialAttrs } from '../../backend.js';
+import type { DropoutAttrs, MultinomialAttrs, UnaryInputs } from '../../backend.js';
 import { uniformAt } from '../../backend.js';
 
 /** The definition of the `dropout` kernel (docs/backend-contract.md), run by `JsBackend.dropout`. */
 export function dropoutReference(
-  x: Float32Array,
-  out: Float32Array,
-  size: number,
-  p: number,
-  seed: number,
+  { x, out }: UnaryInputs<Float32Array>,
+  { size, p, seed }: DropoutAttrs,
 ): void {
   const scale = p < 1 ? 1 / (1 - p) : 0;
   for (let i = 0; i < size; i++) out[i] = uniformAt(seed, i) >= p ? x[i]! * scale : 0;

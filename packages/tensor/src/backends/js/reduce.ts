@@ -6,16 +6,13 @@
  * kernels of a family are found by name in `js/<family>.ts`, as in the wasm backend.
  */
 
-import type { ArgmaxAttrs, ReduceOp, TopkAttrs } from '../../backend.js';
+import type { ArgmaxAttrs, ReduceAttrs, TopkAttrs, UnaryInputs } from '../../backend.js';
 import { broadcastIndex } from '../../shape.js';
 
 /** The definition of the `reduce` kernel (docs/backend-contract.md), run by `JsBackend.reduce`. */
 export function reduceReference(
-  op: ReduceOp,
-  x: Float32Array,
-  shape: readonly number[],
-  axes: readonly number[],
-  out: Float32Array,
+  { x, out }: UnaryInputs<Float32Array>,
+  { op, shape, axes }: ReduceAttrs,
 ): void {
   const outShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const index = broadcastIndex(outShape, shape); // input element i → output element index[i]

@@ -6,16 +6,11 @@
  * kernels of a family are found by name in `js/<family>.ts`, as in the wasm backend.
  */
 
-import type { TypedArray } from '../../backend.js';
+import type { PermuteAttrs, SliceAssignInputs, SliceAttrs, TypedArray, UnaryInputs } from '../../backend.js';
 import { sizeOf, stridesOf } from '../../shape.js';
 
 /** The definition of the `permute` kernel (docs/backend-contract.md), run by `JsBackend.permute`. */
-export function permuteReference(
-  x: TypedArray,
-  shape: readonly number[],
-  perm: readonly number[],
-  out: TypedArray,
-): void {
+export function permuteReference({ x, out }: UnaryInputs<TypedArray>, { shape, perm }: PermuteAttrs): void {
   const inStrides = stridesOf(shape);
   const outShape = perm.map((p) => shape[p]!);
   const strides = perm.map((p) => inStrides[p]!); // input stride of each output axis
@@ -61,11 +56,8 @@ function walkBlock(
 
 /** The definition of the `slice` kernel (docs/backend-contract.md), run by `JsBackend.slice`. */
 export function sliceReference(
-  x: TypedArray,
-  shape: readonly number[],
-  begin: readonly number[],
-  sizes: readonly number[],
-  out: TypedArray,
+  { x, out }: UnaryInputs<TypedArray>,
+  { shape, begin, sizes }: SliceAttrs,
 ): void {
   walkBlock(shape, begin, sizes, (i, full) => {
     out[i] = x[full]!;
@@ -74,11 +66,8 @@ export function sliceReference(
 
 /** The definition of the `sliceAssign` kernel (docs/backend-contract.md), run by `JsBackend.sliceAssign`. */
 export function sliceAssignReference(
-  src: TypedArray,
-  sizes: readonly number[],
-  out: TypedArray,
-  shape: readonly number[],
-  begin: readonly number[],
+  { src, out }: SliceAssignInputs<TypedArray>,
+  { shape, begin, sizes }: SliceAttrs,
 ): void {
   walkBlock(shape, begin, sizes, (i, full) => {
     out[full] = src[i]!;

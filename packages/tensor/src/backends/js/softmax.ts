@@ -7,11 +7,11 @@
  * kernels of a family are found by name in `js/<family>.ts`, as in the wasm backend.
  */
 
-import type { CrossEntropyAttrs } from '../../backend.js';
+import type { CrossEntropyAttrs, SoftmaxAttrs, SoftmaxBackwardInputs, UnaryInputs } from '../../backend.js';
 import { LxmlsTensorError } from '../../errors.js';
 
 /** The definition of the `softmax` kernel (docs/backend-contract.md), run by `JsBackend.softmax`. */
-export function softmaxReference(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+export function softmaxReference({ x, out }: UnaryInputs<Float32Array>, { rows, cols }: SoftmaxAttrs): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let max = Number.NEGATIVE_INFINITY;
@@ -23,7 +23,10 @@ export function softmaxReference(x: Float32Array, out: Float32Array, rows: numbe
 }
 
 /** The definition of the `logSoftmax` kernel (docs/backend-contract.md), run by `JsBackend.logSoftmax`. */
-export function logSoftmaxReference(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+export function logSoftmaxReference(
+  { x, out }: UnaryInputs<Float32Array>,
+  { rows, cols }: SoftmaxAttrs,
+): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let max = Number.NEGATIVE_INFINITY;
@@ -37,11 +40,8 @@ export function logSoftmaxReference(x: Float32Array, out: Float32Array, rows: nu
 
 /** The definition of the `softmaxBackward` kernel (docs/backend-contract.md), run by `JsBackend.softmaxBackward`. */
 export function softmaxBackwardReference(
-  y: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  rows: number,
-  cols: number,
+  { y, dy, dx }: SoftmaxBackwardInputs<Float32Array>,
+  { rows, cols }: SoftmaxAttrs,
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
@@ -53,11 +53,8 @@ export function softmaxBackwardReference(
 
 /** The definition of the `logSoftmaxBackward` kernel (docs/backend-contract.md), run by `JsBackend.logSoftmaxBackward`. */
 export function logSoftmaxBackwardReference(
-  y: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  rows: number,
-  cols: number,
+  { y, dy, dx }: SoftmaxBackwardInputs<Float32Array>,
+  { rows, cols }: SoftmaxAttrs,
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
