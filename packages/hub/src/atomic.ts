@@ -20,7 +20,7 @@
  * the marker) and are read together when one of them changes.
  */
 
-import { LxmlsHubError } from './errors.js';
+import { check, LxmlsHubError } from './errors.js';
 import {
   isNode,
   isProcessAlive,
@@ -54,14 +54,10 @@ function requireNode(fn: string): void {
 }
 
 function requirePath(fn: string, argument: string, path: unknown): asserts path is string {
-  if (typeof path !== 'string' || path === '') {
-    throw new LxmlsHubError('INVALID_ARGUMENT', `${argument} must be a path`, {
-      fn,
-      argument,
-      expected: 'a non-empty string',
+  if (typeof path !== 'string' || path === '')
+    check.fail(fn, argument, undefined, `${argument} must be a path`, 'a non-empty string', {
       received: path === '' ? 'an empty string' : typeof path,
     });
-  }
 }
 
 /** What the system's write errors mean, in words. */
@@ -454,22 +450,24 @@ export async function writeFolderAtomic(
   const names = Object.keys(files ?? {});
   for (const name of names) {
     const content = files[name];
-    if (!/^[^/\\]+$/.test(name) || name === '.' || name === '..' || name === COMMIT_FILE) {
-      throw new LxmlsHubError('INVALID_ARGUMENT', 'a file name is not a plain file name', {
+    if (!/^[^/\\]+$/.test(name) || name === '.' || name === '..' || name === COMMIT_FILE)
+      check.fail(
         fn,
-        argument: 'files',
-        expected: `names without separators, other than ${COMMIT_FILE}`,
-        received: JSON.stringify(name),
-      });
-    }
-    if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
-      throw new LxmlsHubError('INVALID_ARGUMENT', `files[${JSON.stringify(name)}] is not a string or bytes`, {
+        'files',
+        undefined,
+        'a file name is not a plain file name',
+        `names without separators, other than ${COMMIT_FILE}`,
+        { received: JSON.stringify(name) },
+      );
+    if (typeof content !== 'string' && !(content instanceof Uint8Array))
+      check.fail(
         fn,
-        argument: 'files',
-        expected: 'a string or a Uint8Array',
-        received: typeof content,
-      });
-    }
+        'files',
+        undefined,
+        `files[${JSON.stringify(name)}] is not a string or bytes`,
+        'a string or a Uint8Array',
+        { received: typeof content },
+      );
   }
   const fs = await nodeFs();
   await recoverFolder(dir);

@@ -8,7 +8,7 @@
  */
 
 import { defaultCacheDir, removeStaleParts } from './cache.js';
-import { LxmlsHubError } from './errors.js';
+import { check, LxmlsHubError } from './errors.js';
 import { isNode, nodeFs, nodePath } from './runtime.js';
 import { fileProblem, safetensorsProblem } from './validate.js';
 
@@ -43,14 +43,15 @@ function cacheDirOf(fn: string, options: CacheAdminOptions): string {
     });
   }
   const dir = options.cacheDir ?? defaultCacheDir();
-  if (dir === null) {
-    throw new LxmlsHubError('NOT_FOUND', 'there is no cache folder', {
+  if (dir === null)
+    check.fail(
       fn,
-      argument: 'options.cacheDir',
-      expected: 'a cacheDir, $LXMLS_CACHE_DIR, $XDG_CACHE_HOME or a home folder',
-      received: 'none',
-    });
-  }
+      'options.cacheDir',
+      undefined,
+      'there is no cache folder',
+      'a cacheDir, $LXMLS_CACHE_DIR, $XDG_CACHE_HOME or a home folder',
+      { code: 'NOT_FOUND', received: 'none' },
+    );
   return dir;
 }
 

@@ -29,7 +29,7 @@
  */
 
 import { type CacheWriter, type FileCache, selectCache } from './cache.js';
-import { LxmlsHubError } from './errors.js';
+import { check, LxmlsHubError } from './errors.js';
 import { type RedirectPolicy, redirectProblem } from './network.js';
 import { redactUrl } from './redact.js';
 import { envFlag, envVar, isNode, runtimeMaxBytes } from './runtime.js';
@@ -184,14 +184,10 @@ interface Context {
  */
 export async function fetchFile(url: string, options: DownloadOptions = {}): Promise<Uint8Array> {
   const fn = 'fetchFile';
-  if (typeof url !== 'string' || url === '') {
-    throw new LxmlsHubError('INVALID_ARGUMENT', 'url must be a URL', {
-      fn,
-      argument: 'url',
-      expected: 'a non-empty string',
+  if (typeof url !== 'string' || url === '')
+    check.fail(fn, 'url', undefined, 'url must be a URL', 'a non-empty string', {
       received: url === '' ? 'an empty string' : typeof url,
     });
-  }
   const { signal, onProgress } = options;
   rethrowIfAborted(signal);
   const file = options.file ?? fileOf(url);

@@ -5,7 +5,7 @@
  * credentials and no control characters, whatever the URL or the server sent.
  */
 
-import { defineError, type ErrorDetails } from '@lxmls/base';
+import { type Checks, checks, defineError, type ErrorDetails } from '@lxmls/base';
 import { redactText } from './redact.js';
 
 /**
@@ -83,3 +83,6 @@ export class LxmlsHubError extends defineError<HubErrorCode, HubErrorDetails>('@
     this.path = details.path;
   }
 }
+
+/** @internal The validation helpers of @lxmls/hub: they throw {@link LxmlsHubError}. */
+export const check: Checks<HubErrorCode> = checks(LxmlsHubError, 'INVALID_ARGUMENT');

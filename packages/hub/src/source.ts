@@ -8,7 +8,7 @@
 
 import { checkFolderCommit } from './atomic.js';
 import { type DownloadOptions, fetchFile } from './download.js';
-import { LxmlsHubError } from './errors.js';
+import { check, LxmlsHubError } from './errors.js';
 import { envVar, isNode, nodeFs, nodePath, readWholeFile, systemErrorCode } from './runtime.js';
 import { fileProblem } from './validate.js';
 
@@ -258,14 +258,15 @@ export function urlSource(
  */
 export async function openSource(source: string, options: SourceOptions = {}): Promise<ModelSource> {
   const fn = 'openSource';
-  if (typeof source !== 'string' || source === '') {
-    throw new LxmlsHubError('INVALID_ARGUMENT', 'source must be a folder path, a URL or a hub id', {
+  if (typeof source !== 'string' || source === '')
+    check.fail(
       fn,
-      argument: 'source',
-      expected: 'a non-empty string',
-      received: source === '' ? 'an empty string' : typeof source,
-    });
-  }
+      'source',
+      undefined,
+      'source must be a folder path, a URL or a hub id',
+      'a non-empty string',
+      { received: source === '' ? 'an empty string' : typeof source },
+    );
   if (/^https?:\/\//i.test(source)) return urlSource(source, options, 'url');
   if (isNode()) {
     const folder = await existingFolder(source, fn);
@@ -275,10 +276,12 @@ export async function openSource(source: string, options: SourceOptions = {}): P
     return urlSource(hubRepoUrl(source, options), options, 'hub', source);
   }
   if (!isNode()) return urlSource(source, options, 'url');
-  throw new LxmlsHubError('NOT_FOUND', 'there is no model folder at this path', {
+  check.fail(
     fn,
-    argument: 'source',
-    expected: 'an existing folder, an http(s) URL or a hub id (owner/name)',
-    received: JSON.stringify(source),
-  });
+    'source',
+    undefined,
+    'there is no model folder at this path',
+    'an existing folder, an http(s) URL or a hub id (owner/name)',
+    { code: 'NOT_FOUND', received: JSON.stringify(source) },
+  );
 }
