@@ -3,7 +3,7 @@
  * `defineError`, in the project's message format `[@lxmls/onnx] fn: what failed. Expected X, received Y.`
  */
 
-import { defineError, type ErrorDetails } from '@lxmls/base';
+import { type Checks, checks, defineError, type ErrorDetails } from '@lxmls/base';
 
 /**
  * Stable error codes of @lxmls/onnx.
@@ -34,3 +34,6 @@ export type OnnxErrorDetails = ErrorDetails;
  * ```
  */
 export class LxmlsOnnxError extends defineError<OnnxErrorCode>('@lxmls/onnx', 'LxmlsOnnxError') {}
+
+/** @internal The validation helpers of @lxmls/onnx: they throw {@link LxmlsOnnxError}. */
+export const check: Checks<OnnxErrorCode> = checks(LxmlsOnnxError, 'INVALID_OPTION');

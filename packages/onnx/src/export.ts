@@ -14,7 +14,7 @@
 
 import type { GPT } from '@lxmls/gpt';
 import type { Tensor } from '@lxmls/tensor';
-import { LxmlsOnnxError } from './errors.js';
+import { check, LxmlsOnnxError } from './errors.js';
 import { type Dim, type ElemType, GraphBuilder, type Value } from './graph.js';
 
 /** Options of {@link exportOnnx}. */
@@ -59,12 +59,7 @@ const values = (t: Tensor): Float32Array => t.data() as Float32Array;
 
 /** Throws `UNSUPPORTED_MODEL` naming what the exporter did not find. */
 function unsupported(what: string, expected: string, received: string): never {
-  throw new LxmlsOnnxError('UNSUPPORTED_MODEL', what, {
-    fn: 'exportOnnx',
-    argument: 'model',
-    expected,
-    received,
-  });
+  check.fail('exportOnnx', 'model', undefined, what, expected, { code: 'UNSUPPORTED_MODEL', received });
 }
 
 /** Reads and checks the model's parameters by their state-dict names. */
@@ -188,19 +183,23 @@ function readWeights(model: GPT): {
 export function exportOnnx(model: GPT, options: ExportOnnxOptions = {}): Uint8Array {
   const { opset = 17, dtype = 'float32', attentions = false, kvCache = false } = options;
   if (!Object.hasOwn(IR_VERSION, opset))
-    throw new LxmlsOnnxError('INVALID_OPTION', 'options.opset is not supported', {
-      fn: 'exportOnnx',
-      argument: 'options.opset',
-      expected: 'an integer from 17 to 21 (LayerNormalization is opset 17)',
-      received: String(opset),
-    });
+    check.fail(
+      'exportOnnx',
+      'options.opset',
+      opset,
+      'options.opset is not supported',
+      'an integer from 17 to 21 (LayerNormalization is opset 17)',
+      { received: String(opset) },
+    );
   if (dtype !== 'float32' && dtype !== 'float16')
-    throw new LxmlsOnnxError('INVALID_OPTION', 'options.dtype is not supported', {
-      fn: 'exportOnnx',
-      argument: 'options.dtype',
-      expected: "'float32' or 'float16'",
-      received: String(dtype),
-    });
+    check.fail(
+      'exportOnnx',
+      'options.dtype',
+      dtype,
+      'options.dtype is not supported',
+      "'float32' or 'float16'",
+      { received: String(dtype) },
+    );
   const { config, wte, wpe, blocks, lnF, head, eps } = readWeights(model);
   const { nHead: nh, nEmbd: C, vocabSize: V } = config;
   const hs = C / nh; // head size

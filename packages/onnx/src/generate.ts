@@ -11,7 +11,7 @@
 
 import { type GenerateOptions, pickNext } from '@lxmls/gpt';
 import { getGenerator, RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
-import { LxmlsOnnxError } from './errors.js';
+import { check, LxmlsOnnxError } from './errors.js';
 import type { OnnxSession } from './session.js';
 
 /** Options of {@link generateOnnx}: @lxmls/gpt's {@link GenerateOptions} and the block size. */
@@ -25,12 +25,7 @@ export interface GenerateOnnxOptions extends Omit<GenerateOptions, 'useCache'> {
 
 /** Throws `INVALID_OPTION` for an argument of generateOnnx. */
 function invalid(argument: string, expected: string, received: string): never {
-  throw new LxmlsOnnxError('INVALID_OPTION', `${argument} is out of range`, {
-    fn: 'generateOnnx',
-    argument,
-    expected,
-    received,
-  });
+  check.fail('generateOnnx', argument, undefined, `${argument} is out of range`, expected, { received });
 }
 
 /**
@@ -83,12 +78,14 @@ export async function generateOnnx(
     typeof hs !== 'number' ||
     !session.inputNames.includes('position_ids')
   )
-    throw new LxmlsOnnxError('UNSUPPORTED_MODEL', 'the session has no KV-cache inputs', {
-      fn: 'generateOnnx',
-      argument: 'session',
-      expected: 'a session of exportOnnx(model, { kvCache: true }) (past_key_values.N.key, …)',
-      received: session.inputNames.join(', '),
-    });
+    check.fail(
+      'generateOnnx',
+      'session',
+      undefined,
+      'the session has no KV-cache inputs',
+      'a session of exportOnnx(model, { kvCache: true }) (past_key_values.N.key, …)',
+      { code: 'UNSUPPORTED_MODEL', received: session.inputNames.join(', ') },
+    );
   if (maxNewTokens <= 0) return idx;
   const generator =
     options.generator ?? (options.seed !== undefined ? new RandomGenerator(options.seed) : getGenerator());

@@ -8,7 +8,7 @@
  * which onnxruntime-node and onnxruntime-web share.
  */
 
-import { LxmlsOnnxError } from './errors.js';
+import { check, LxmlsOnnxError } from './errors.js';
 import { onnx } from './graph.js';
 
 /** The part of an ONNX Runtime tensor that this package reads. */
@@ -85,20 +85,27 @@ function checkModel(bytes: Uint8Array): number | undefined {
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw new LxmlsOnnxError('INVALID_MODEL', 'the bytes are not an ONNX model', {
-      fn: 'createSession',
-      argument: 'bytes',
-      expected: 'an ONNX ModelProto (e.g. from exportOnnx)',
-      received: `${bytes.length} bytes that do not decode (${(e as Error).message})`,
-    });
+    check.fail(
+      'createSession',
+      'bytes',
+      undefined,
+      'the bytes are not an ONNX model',
+      'an ONNX ModelProto (e.g. from exportOnnx)',
+      {
+        code: 'INVALID_MODEL',
+        received: `${bytes.length} bytes that do not decode (${(e as Error).message})`,
+      },
+    );
   }
   if (!model.graph?.node?.length)
-    throw new LxmlsOnnxError('INVALID_MODEL', 'the ONNX model has no graph', {
-      fn: 'createSession',
-      argument: 'bytes',
-      expected: 'an ONNX ModelProto with a graph of nodes',
-      received: `${bytes.length} bytes without one`,
-    });
+    check.fail(
+      'createSession',
+      'bytes',
+      undefined,
+      'the ONNX model has no graph',
+      'an ONNX ModelProto with a graph of nodes',
+      { code: 'INVALID_MODEL', received: `${bytes.length} bytes without one` },
+    );
   const config = model.metadataProps.find((p) => p.key === 'lxmls.config')?.value;
   try {
     const blockSize = config ? (JSON.parse(config) as { blockSize?: unknown }).blockSize : undefined;
@@ -163,11 +170,13 @@ export async function createSession(
     });
     return { session, runtime, backend: chosen, blockSize };
   } catch (e) {
-    throw new LxmlsOnnxError('INVALID_MODEL', 'ONNX Runtime refused the model', {
-      fn: 'createSession',
-      argument: 'bytes',
-      expected: 'an ONNX model with operators the runtime supports',
-      received: (e as Error).message,
-    });
+    check.fail(
+      'createSession',
+      'bytes',
+      undefined,
+      'ONNX Runtime refused the model',
+      'an ONNX model with operators the runtime supports',
+      { code: 'INVALID_MODEL', received: (e as Error).message },
+    );
   }
 }
