@@ -4,13 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findChromium, launchChromium, serveStatic } from './browser.js';
+import { chromiumForTests, launchChromium, serveStatic, workspaceImportMap } from './browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const chromiumPath = findChromium();
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
-if (chromiumPath === undefined && process.env.CI)
-  throw new Error('CI must install chromium for the browser tests');
+const chromiumPath = chromiumForTests();
 
 describe.skipIf(chromiumPath === undefined)('@lxmls/bpe in headless Chromium', () => {
   let browser: Browser;
@@ -47,8 +45,9 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/bpe in headless Chromium', (
       'istic',
       '.',
     ]);
+    // the package and its one dependency, @lxmls/base (through the page's import map), and nothing else
     const foreign = server.requests.filter(
-      (path) => !/^\/(packages\/bpe\/|bpe\.html$|favicon\.ico$)/.test(path),
+      (path) => !/^\/(packages\/(bpe|base)\/|bpe\.html$|favicon\.ico$)/.test(path),
     );
     expect(foreign).toEqual([]);
     await page.close();
@@ -66,6 +65,7 @@ interface PageResult {
 /** The test page: imports the built package as a browser would and checks it against the fixture. */
 const PAGE = `<!doctype html>
 <title>@lxmls/bpe</title>
+${workspaceImportMap()}
 <script type="module">
 try {
   const bpe = await import('/packages/bpe/dist/index.js');

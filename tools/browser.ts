@@ -9,11 +9,31 @@
  */
 
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
+
+/**
+ * An import map (`<script type="importmap">`, to put before a test page's module scripts) that resolves each
+ * package's name to its built entry, `/packages/<dir>/dist/index.js` under {@link serveStatic} of the repository,
+ * as a bundler would: the built packages import each other by name (@lxmls/viz and @lxmls/bpe import
+ * @lxmls/base).
+ */
+export function workspaceImportMap(): string {
+  const packages = join(dirname(fileURLToPath(import.meta.url)), '..', 'packages');
+  const imports: Record<string, string> = {};
+  for (const dir of readdirSync(packages).sort()) {
+    const file = join(packages, dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const { name } = JSON.parse(readFileSync(file, 'utf8')) as { name: string };
+    imports[name] = `/packages/${dir}/dist/index.js`;
+  }
+  return `<script type="importmap">${JSON.stringify({ imports })}</script>`;
+}
 
 /** Path of the system Chromium, or `undefined` if it is not installed. */
 export function findChromium(): string | undefined {
@@ -26,6 +46,16 @@ export function findChromium(): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The system Chromium for the browser tests, or `undefined` to skip them. CI installs Chromium (.ci/run), so
+ * there (`CI` set) a missing browser throws instead of skipping.
+ */
+export function chromiumForTests(): string | undefined {
+  const path = findChromium();
+  if (path === undefined && process.env.CI) throw new Error('CI must install chromium for the browser tests');
+  return path;
 }
 
 /**

@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { findChromium, launchChromium, serveStatic } from './browser.js';
+import { launchChromium, serveStatic } from './browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** apps/docs/vite.config.ts: the config the site is built and previewed with. */
@@ -28,15 +28,8 @@ const CONFIG_FILE = join(root, 'apps/docs/vite.config.ts');
 /** How long a test file waits for another file's build of the site. */
 const BUILD_WAIT_MS = 600_000;
 
-/**
- * The system Chromium for the browser tests, or `undefined` to skip them. CI installs Chromium (.ci/run), so
- * there (`CI` set) a missing browser throws instead of skipping.
- */
-export function chromiumForTests(): string | undefined {
-  const path = findChromium();
-  if (path === undefined && process.env.CI) throw new Error('CI must install chromium for the browser tests');
-  return path;
-}
+/** tools/browser.ts `chromiumForTests`, for the docs browser tests that import everything from here. */
+export { chromiumForTests } from './browser.js';
 
 /** Vite's `build`, loosely typed (the config is apps/docs/vite.config.ts). */
 type ViteBuild = (config: Record<string, unknown>) => Promise<unknown>;

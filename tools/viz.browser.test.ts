@@ -1,19 +1,13 @@
 // @lxmls/viz in a real browser: headless Chromium loads the built package as plain ES modules from a local
 // server and drives the live views (clicks, keyboard, hovers); the toHtml export is opened from file:// and
 // must make no network request; screenshots must not be blank; 512 tokens × 12 layers × 12 heads must render.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findChromium, launchChromium, serveStatic } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { chromiumForTests, workspaceImportMap } from './browser.js';
+import { inkPixels, openExport, visibleLines, vizSuite, type Win } from './viz-page.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const chromiumPath = findChromium();
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
-if (chromiumPath === undefined && process.env.CI)
-  throw new Error('CI must install chromium for the browser tests');
+const chromiumPath = chromiumForTests();
 
 /** The page: imports the built package and a seeded fixture maker into `window`. */
 const PAGE = `<!doctype html>
@@ -21,6 +15,7 @@ const PAGE = `<!doctype html>
 <title>@lxmls/viz</title>
 <body style="margin:0;background:#fff">
 <div id="a"></div><div id="b"></div>
+${workspaceImportMap()}
 <script type="module">
 window.viz = await import('/packages/viz/dist/index.js');
 window.fixture = (layers, heads, n, seed = 7, flat = false) => {
@@ -40,60 +35,13 @@ window.TOKENS = ['The', 'Ġcat', 'Ġsat', 'Ġon', 'Ġmat'];
 window.ready = true;
 </script>`;
 
-/** The test page's globals (the package, the fixture maker, views); loosely typed on purpose. */
-// biome-ignore lint/suspicious/noExplicitAny: the page's globals are whatever the page script put there
-type Win = Record<string, any>;
-
-/** Lines that are drawn: neither their head group nor a focus rule hides them. */
-const visibleLines = (page: Page, scope = 'body') =>
-  page.evaluate(
-    (sel) =>
-      Array.from(document.querySelectorAll(`${sel} .lx-line`)).filter(
-        (line) => getComputedStyle(line).display !== 'none' && !line.closest('[display="none"]'),
-      ).length,
-    scope,
-  );
-
-/** Pixels of a PNG that differ from its top-left pixel (the background), counted in the browser. */
-const inkPixels = (page: Page, png: Buffer) =>
-  page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.width;
-    canvas.height = img.height;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(img, 0, 0);
-    const d = ctx.getImageData(0, 0, img.width, img.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (Math.abs(d[i]! - d[0]!) + Math.abs(d[i + 1]! - d[1]!) + Math.abs(d[i + 2]! - d[2]!) > 30) ink++;
-    }
-    return ink;
-  }, png.toString('base64'));
-
 describe.skipIf(chromiumPath === undefined)('@lxmls/viz in headless Chromium', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveStatic>>;
+  const suite = vizSuite(chromiumPath, PAGE);
+  const errors = suite.errors;
   let page: Page;
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    server = await serveStatic(root, { '/viz.html': PAGE });
-    browser = await launchChromium(chromiumPath!);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    server?.server.close();
-  });
 
   const open = async () => {
-    page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${server.url}/viz.html`);
-    await page.waitForFunction(() => 'ready' in window, undefined, { timeout: 30_000 });
+    page = await suite.open({ viewport: { width: 1000, height: 800 } });
   };
 
   test('headView(el, 2 layers × 3 heads × 5 tokens, { layer: 1 }) draws 75 lines; clicks and keys toggle heads', async () => {
@@ -197,29 +145,12 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/viz in headless Chromium', (
         { layer: 1 },
       ) as string;
     });
-    const dir = mkdtempSync(join(tmpdir(), 'lxmls-viz-'));
-    try {
-      const file = join(dir, 'head.html');
-      writeFileSync(file, html);
-      const url = pathToFileURL(file).href;
-      const offline = await browser.newPage();
-      const requests: string[] = [];
-      const pageErrors: string[] = [];
-      offline.on('request', (r) => requests.push(r.url()));
-      offline.on('pageerror', (e) => pageErrors.push(String(e)));
-      offline.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-      await offline.goto(url);
-      await offline.waitForSelector('.lx-line', { state: 'attached' });
+    await openExport(suite.browser, html, 'head.html', '.lx-line', async (offline) => {
       expect(await visibleLines(offline)).toBe(75);
       await offline.click('.lx-head-toggle[data-head="0"]');
       expect(await visibleLines(offline)).toBe(50);
-      expect(requests.filter((r) => r !== url)).toEqual([]);
-      expect(pageErrors).toEqual([]);
       expect(await inkPixels(page, await offline.locator('.lx-head-view').screenshot())).toBeGreaterThan(500);
-      await offline.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('headView with 512 tokens × 12 layers × 12 heads draws on a canvas and reacts to hover, heads and layers', async () => {
