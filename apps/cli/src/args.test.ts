@@ -36,6 +36,14 @@ describe('parseOptions', () => {
     expect(parse(['--allowed-special=<|endoftext|>']).options['allowed-special']).toBe('<|endoftext|>');
   });
 
+  test('parseOptions with --help lets a missing, bad or conflicting option pass (the help is printed instead)', () => {
+    const parsed = parseOptions(['--steps', '0', '--json', '--jsonl', '--help'], TABLE, [['json', 'jsonl']]);
+    expect(parsed.options).toMatchObject({ help: true, model: undefined, steps: undefined, json: true });
+    expect(() => parseOptions(['--steps', '0'], TABLE)).toThrow(
+      'missing --model SOURCE: a folder or a hub id',
+    );
+  });
+
   test('parseOptions keeps negative numbers and a lone dash as positionals', () => {
     expect(parse(['-5', '-', '-1.5']).positionals).toEqual(['-5', '-', '-1.5']);
   });

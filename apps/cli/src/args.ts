@@ -165,12 +165,21 @@ export function parseOptions<const T extends OptionTable>(
       throw new CliError(`option --${token.name} needs a value (--${token.name} ${def.value})`);
     raw.set(token.name, value);
   }
-  for (const group of exclusive) {
+  // --help answers whatever else is on the line: a missing, bad or conflicting option does not stop it
+  const helping = raw.get('help') === true;
+  for (const group of helping ? [] : exclusive) {
     const both = group.filter((name) => raw.has(name));
     if (both.length > 1) throw new CliError(`options --${both[0]} and --${both[1]} cannot be used together`);
   }
   const options: Record<string, unknown> = {};
-  for (const [name, def] of Object.entries(table)) options[name] = check(name, def, raw.get(name));
+  for (const [name, def] of Object.entries(table)) {
+    try {
+      options[name] = check(name, def, raw.get(name));
+    } catch (error) {
+      if (!helping) throw error;
+      options[name] = undefined;
+    }
+  }
   return { options: options as Options<T>, positionals, given: new Set(raw.keys()) };
 }
 
