@@ -39,7 +39,7 @@ describe('parseOptions', () => {
   test('parseOptions with --help lets a missing, bad or conflicting option pass (the help is printed instead)', () => {
     const parsed = parseOptions(['--steps', '0', '--json', '--jsonl', '--help'], TABLE, [['json', 'jsonl']]);
     expect(parsed.options).toMatchObject({ help: true, model: undefined, steps: undefined, json: true });
-    expect(() => parseOptions(['--steps', '0'], TABLE)).toThrow(
+    expect(() => parseOptions(['--steps', '7'], TABLE)).toThrow(
       'missing --model SOURCE: a folder or a hub id',
     );
   });
