@@ -3,7 +3,7 @@
  * `defineError`, in the project's message format `[@lxmls/models] fn: what failed. Expected X, received Y.`
  */
 
-import { defineError, type ErrorDetails } from '@lxmls/base';
+import { type Checks, checks, defineError, type ErrorDetails } from '@lxmls/base';
 
 /**
  * Stable error codes of @lxmls/models.
@@ -30,3 +30,6 @@ export type ModelsErrorDetails = ErrorDetails;
  * ```
  */
 export class LxmlsModelsError extends defineError<ModelsErrorCode>('@lxmls/models', 'LxmlsModelsError') {}
+
+/** @internal The validation helpers of @lxmls/models: they throw {@link LxmlsModelsError}. */
+export const check: Checks<ModelsErrorCode> = checks(LxmlsModelsError, 'UNKNOWN_MODEL');

@@ -4,7 +4,7 @@
  * serves the package's `models/` folder).
  */
 
-import { LxmlsModelsError } from './errors.js';
+import { check, LxmlsModelsError } from './errors.js';
 import { MODELS, type ModelInfo } from './registry.js';
 
 /**
@@ -38,14 +38,15 @@ export function findModel(name: string): ModelInfo | null {
  */
 export function modelUrl(name: string): URL {
   const model = findModel(name);
-  if (model === null) {
-    throw new LxmlsModelsError('UNKNOWN_MODEL', 'no model of @lxmls/models has this name', {
-      fn: 'modelUrl',
-      argument: 'name',
-      expected: `one of ${MODELS.map((m) => m.name).join(', ')}`,
-      received: JSON.stringify(name),
-    });
-  }
+  if (model === null)
+    check.fail(
+      'modelUrl',
+      'name',
+      undefined,
+      'no model of @lxmls/models has this name',
+      `one of ${MODELS.map((m) => m.name).join(', ')}`,
+      { received: JSON.stringify(name) },
+    );
   // @vite-ignore: a bundler must not turn this folder into a glob of assets; in a bundled page it resolves next
   // to the bundle's directory, where a site must serve the files of models/.
   return new URL(/* @vite-ignore */ `../models/${model.folder}/`, import.meta.url);
