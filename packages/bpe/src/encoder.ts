@@ -10,7 +10,7 @@
 
 import { charToByte, translateBytes } from './bytes-to-unicode.js';
 import { ChunkCache, type ChunkIds, hashRange } from './chunk-cache.js';
-import { check, describe, expectString, LxmlsBpeError } from './errors.js';
+import { check, expectString, LxmlsBpeError } from './errors.js';
 import { MergeTable } from './merge-table.js';
 import { chunkEnd, forEachChunk } from './pretokenize.js';
 import { TokenBytes } from './token-bytes.js';
@@ -377,11 +377,8 @@ export class Encoder {
       const id = list[i];
       if (typeof id === 'number' && id >= 0 && id < size && Number.isInteger(id)) continue;
       const bad = typeof id !== 'number' || !Number.isInteger(id);
-      throw new LxmlsBpeError(bad ? 'INVALID_ARGUMENT' : 'UNKNOWN_TOKEN', `ids[${i}] is not a token id`, {
-        fn,
-        argument: `ids[${i}]`,
-        expected: `an integer in [0, ${size})`,
-        received: describe(id),
+      check.fail(fn, `ids[${i}]`, id, `ids[${i}] is not a token id`, `an integer in [0, ${size})`, {
+        code: bad ? 'INVALID_ARGUMENT' : 'UNKNOWN_TOKEN',
       });
     }
     return list;

@@ -156,10 +156,8 @@ export function loadTokenizerJson(json: string | object): Encoder {
     );
   const m = model as Record<string, unknown>;
   const unsupported = (field: string, expected: string, value: unknown): never => {
-    throw new LxmlsBpeError('UNSUPPORTED_FORMAT', `${field} is not supported`, {
-      fn,
-      argument: `json.${field}`,
-      expected,
+    check.fail(fn, `json.${field}`, undefined, `${field} is not supported`, expected, {
+      code: 'UNSUPPORTED_FORMAT',
       received: describeComponent(value),
     });
   };
@@ -349,14 +347,11 @@ function buildVocabulary(
         { code: 'INVALID_VOCABULARY' },
       );
     const other = tokens[id];
-    if (other !== undefined) {
-      throw new LxmlsBpeError('INVALID_VOCABULARY', `two tokens have id ${id}`, {
-        fn,
-        argument: source,
-        expected: 'each id once',
+    if (other !== undefined)
+      check.fail(fn, source, undefined, `two tokens have id ${id}`, 'each id once', {
+        code: 'INVALID_VOCABULARY',
         received: `${JSON.stringify(other)} and ${JSON.stringify(token)}`,
       });
-    }
     tokens[id] = token;
     ids.set(token, id);
   }
@@ -379,14 +374,15 @@ function buildVocabulary(
   const byteToId = new Int32Array(256);
   for (const [byte, char] of bytesToUnicode()) {
     const id = ids.get(char);
-    if (id === undefined) {
-      throw new LxmlsBpeError('INVALID_VOCABULARY', `the token of byte ${byte} is missing`, {
+    if (id === undefined)
+      check.fail(
         fn,
-        argument: source,
-        expected: `all 256 byte tokens, including ${JSON.stringify(char)}`,
-        received: `a vocabulary of ${size} tokens without it`,
-      });
-    }
+        source,
+        undefined,
+        `the token of byte ${byte} is missing`,
+        `all 256 byte tokens, including ${JSON.stringify(char)}`,
+        { code: 'INVALID_VOCABULARY', received: `a vocabulary of ${size} tokens without it` },
+      );
     byteToId[byte] = id;
   }
   const mergeLeft = new Int32Array(merges.length);
@@ -395,25 +391,23 @@ function buildVocabulary(
   const seen = new Map<string, string>();
   merges.forEach(({ left, right, where }, r) => {
     for (const token of [left, right, left + right]) {
-      if (!ids.has(token)) {
-        throw new LxmlsBpeError('INVALID_VOCABULARY', `${where} uses a token that is not in ${source}`, {
+      if (!ids.has(token))
+        check.fail(
           fn,
-          argument: where,
-          expected: `${JSON.stringify(left)}, ${JSON.stringify(right)} and ${JSON.stringify(left + right)} in ${source}`,
-          received: `no ${JSON.stringify(token)}`,
-        });
-      }
+          where,
+          undefined,
+          `${where} uses a token that is not in ${source}`,
+          `${JSON.stringify(left)}, ${JSON.stringify(right)} and ${JSON.stringify(left + right)} in ${source}`,
+          { code: 'INVALID_VOCABULARY', received: `no ${JSON.stringify(token)}` },
+        );
     }
     const pair = `${left} ${right}`;
     const first = seen.get(pair);
-    if (first !== undefined) {
-      throw new LxmlsBpeError('INVALID_VOCABULARY', `${where} repeats a merge`, {
-        fn,
-        argument: where,
-        expected: 'each merge once',
+    if (first !== undefined)
+      check.fail(fn, where, undefined, `${where} repeats a merge`, 'each merge once', {
+        code: 'INVALID_VOCABULARY',
         received: `${JSON.stringify(pair)}, already at ${first}`,
       });
-    }
     seen.set(pair, where);
     mergeLeft[r] = ids.get(left)!;
     mergeRight[r] = ids.get(right)!;

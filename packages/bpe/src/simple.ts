@@ -87,14 +87,15 @@ export function charTokenize(text: string, options: CharTokenizeOptions = {}): s
         'an array of strings or a string',
       );
     for (const c of drop) {
-      if (typeof c !== 'string') {
-        throw new LxmlsBpeError('INVALID_ARGUMENT', 'drop must list characters', {
-          fn: 'charTokenize',
-          argument: 'options.drop',
-          expected: 'an array of strings or a string',
-          received: `an entry ${describe(c)}`,
-        });
-      }
+      if (typeof c !== 'string')
+        check.fail(
+          'charTokenize',
+          'options.drop',
+          undefined,
+          'drop must list characters',
+          'an array of strings or a string',
+          { received: `an entry ${describe(c)}` },
+        );
       dropped.add(c);
     }
   }
