@@ -4,17 +4,13 @@
  */
 
 import { getGenerator, noGrad, type RandomGenerator, type Tensor } from '@lxmls/tensor';
-import { LxmlsNnError } from './errors.js';
+import { check } from './errors.js';
 
 function expectFloat(fn: string, t: Tensor): void {
-  if (t.dtype !== 'float32') {
-    throw new LxmlsNnError('INVALID_ARGUMENT', 'only a float32 tensor can be initialised', {
-      fn,
-      argument: 't',
-      expected: 'float32',
+  if (t.dtype !== 'float32')
+    check.fail(fn, 't', undefined, 'only a float32 tensor can be initialised', 'float32', {
       received: t.dtype,
     });
-  }
 }
 
 function fill(fn: string, t: Tensor, value: (i: number) => number): Tensor {

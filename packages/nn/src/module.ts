@@ -236,22 +236,30 @@ export abstract class Module {
     const own = this.stateDict();
     const missingKeys = [...own.keys()].filter((k) => !source.has(k));
     const unexpectedKeys = [...source.keys()].filter((k) => !own.has(k));
-    if (strict && missingKeys.length > 0) {
-      throw new LxmlsNnError('MISSING_KEY', 'the state dict lacks keys of the module', {
+    if (strict && missingKeys.length > 0)
+      check.fail(
         fn,
-        argument: 'state',
-        expected: `every key of the module (${own.size})`,
-        received: `no ${missingKeys.slice(0, 5).join(', ')}${missingKeys.length > 5 ? `, … (${missingKeys.length} in all)` : ''}`,
-      });
-    }
-    if (strict && unexpectedKeys.length > 0) {
-      throw new LxmlsNnError('UNEXPECTED_KEY', 'the state dict has keys the module does not have', {
+        'state',
+        undefined,
+        'the state dict lacks keys of the module',
+        `every key of the module (${own.size})`,
+        {
+          code: 'MISSING_KEY',
+          received: `no ${missingKeys.slice(0, 5).join(', ')}${missingKeys.length > 5 ? `, … (${missingKeys.length} in all)` : ''}`,
+        },
+      );
+    if (strict && unexpectedKeys.length > 0)
+      check.fail(
         fn,
-        argument: 'state',
-        expected: 'only keys of the module',
-        received: `${unexpectedKeys.slice(0, 5).join(', ')}${unexpectedKeys.length > 5 ? `, … (${unexpectedKeys.length} in all)` : ''}`,
-      });
-    }
+        'state',
+        undefined,
+        'the state dict has keys the module does not have',
+        'only keys of the module',
+        {
+          code: 'UNEXPECTED_KEY',
+          received: `${unexpectedKeys.slice(0, 5).join(', ')}${unexpectedKeys.length > 5 ? `, … (${unexpectedKeys.length} in all)` : ''}`,
+        },
+      );
     for (const [key, target] of own) {
       const value = source.get(key);
       if (value === undefined) continue;
@@ -260,14 +268,15 @@ export abstract class Module {
       if (
         value.shape.length !== target.shape.length ||
         value.shape.some((d: number, i: number) => d !== target.shape[i])
-      ) {
-        throw new LxmlsNnError('SHAPE_MISMATCH', `${key} has another shape in the state dict`, {
+      )
+        check.fail(
           fn,
-          argument: key,
-          expected: `shape ${shapeText(target.shape)} (the module's)`,
-          received: `shape ${shapeText(value.shape)}`,
-        });
-      }
+          key,
+          undefined,
+          `${key} has another shape in the state dict`,
+          `shape ${shapeText(target.shape)} (the module's)`,
+          { code: 'SHAPE_MISMATCH', received: `shape ${shapeText(value.shape)}` },
+        );
     }
     noGrad(() => {
       for (const [key, target] of own) {
