@@ -7,7 +7,7 @@
  */
 
 import { pythonStr, snakeCase } from '@lxmls/base';
-import { check, checkInteger, checkNumber, LxmlsTrainerError } from './errors.js';
+import { check, checkInteger, checkNumber } from './errors.js';
 import { checkSchedule, type LrSchedule } from './schedule.js';
 
 /** The trainer's configuration. Python: the `CfgNode` of `Trainer.get_default_config()`. */
@@ -114,14 +114,15 @@ export function resolveTrainerConfig(fn: string, config: unknown): TrainerConfig
       { code: 'INVALID_CONFIG' },
     );
   const unknown = Object.keys(config).filter((k) => !KEYS.includes(k));
-  if (unknown.length > 0) {
-    throw new LxmlsTrainerError('INVALID_CONFIG', `config has an unknown key '${unknown[0]}'`, {
+  if (unknown.length > 0)
+    check.fail(
       fn,
-      argument: unknown[0]!,
-      expected: `only ${KEYS.join(', ')}`,
-      received: unknown.join(', '),
-    });
-  }
+      unknown[0]!,
+      undefined,
+      `config has an unknown key '${unknown[0]}'`,
+      `only ${KEYS.join(', ')}`,
+      { code: 'INVALID_CONFIG', received: unknown.join(', ') },
+    );
   const c = { ...getDefaultTrainerConfig(), ...(config as Partial<TrainerConfig>) };
   const bad = 'INVALID_CONFIG';
   if (typeof c.device !== 'string' || c.device === '')

@@ -13,7 +13,7 @@
  */
 
 import type { RandomGenerator } from '@lxmls/tensor';
-import { checkInteger, describe, LxmlsTrainerError } from './errors.js';
+import { check, checkInteger, describe, LxmlsTrainerError } from './errors.js';
 
 /** One batch: flat row-major int32 `x` and `y` of shape `(B, T)`. */
 export interface Batch {
@@ -151,15 +151,21 @@ export function checkDataset(fn: string, dataset: unknown, argument = 'dataset')
     (typeof d.get === 'function' || typeof d.getItem === 'function') &&
     Number.isInteger(d.length) &&
     (d.length as number) > 0;
-  if (!sampler && !indexed) {
-    throw new LxmlsTrainerError('INVALID_DATASET', `${argument} cannot give batches`, {
+  if (!sampler && !indexed)
+    check.fail(
       fn,
       argument,
-      expected: 'an object with sampleBatch(batchSize, out?), or with get(i) / getItem(i) and a length >= 1',
-      received:
-        d !== null && typeof d === 'object' ? `an object with length ${String(d.length)}` : describe(dataset),
-    });
-  }
+      undefined,
+      `${argument} cannot give batches`,
+      'an object with sampleBatch(batchSize, out?), or with get(i) / getItem(i) and a length >= 1',
+      {
+        code: 'INVALID_DATASET',
+        received:
+          d !== null && typeof d === 'object'
+            ? `an object with length ${String(d.length)}`
+            : describe(dataset),
+      },
+    );
   return dataset as TrainerDataset;
 }
 
@@ -180,14 +186,15 @@ export function checkBatch(fn: string, batch: { x: unknown; y: unknown }, B: num
     x.length !== y.length ||
     x.length % B !== 0 ||
     x.length === 0
-  ) {
-    throw new LxmlsTrainerError('INVALID_DATASET', 'sampleBatch returned a malformed batch', {
+  )
+    check.fail(
       fn,
-      argument: 'dataset.sampleBatch',
-      expected: `{ x, y }: two Int32Arrays of one length B * T with B = ${B}, T >= 1`,
-      received: `x: ${describe(x)}, y: ${describe(y)}`,
-    });
-  }
+      'dataset.sampleBatch',
+      undefined,
+      'sampleBatch returned a malformed batch',
+      `{ x, y }: two Int32Arrays of one length B * T with B = ${B}, T >= 1`,
+      { code: 'INVALID_DATASET', received: `x: ${describe(x)}, y: ${describe(y)}` },
+    );
   return x.length / B;
 }
 
@@ -206,14 +213,15 @@ export function writeExample(
   const pair = Array.isArray(item) ? item : [item?.x, item?.y];
   const [x, y] = pair as [ArrayLike<number> | undefined, ArrayLike<number> | undefined];
   const T = batch?.shape[1] ?? x?.length ?? 0;
-  if (!isIds(x) || !isIds(y) || x.length !== y.length || x.length === 0 || x.length !== T) {
-    throw new LxmlsTrainerError('INVALID_DATASET', `example ${index} is malformed`, {
+  if (!isIds(x) || !isIds(y) || x.length !== y.length || x.length === 0 || x.length !== T)
+    check.fail(
       fn,
-      argument: `dataset.get(${index})`,
-      expected: `{ x, y } (or [x, y]) of ${batch ? T : 'one'} length >= 1, arrays of integer ids`,
-      received: `x: ${describe(x)}, y: ${describe(y)}`,
-    });
-  }
+      `dataset.get(${index})`,
+      undefined,
+      `example ${index} is malformed`,
+      `{ x, y } (or [x, y]) of ${batch ? T : 'one'} length >= 1, arrays of integer ids`,
+      { code: 'INVALID_DATASET', received: `x: ${describe(x)}, y: ${describe(y)}` },
+    );
   const out = batch ?? {
     x: new Int32Array(B * T),
     y: new Int32Array(B * T),

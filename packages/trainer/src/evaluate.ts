@@ -107,12 +107,14 @@ export function evaluate(
     samples = checkInteger(fn, 'options.batches', options.batches, 1) * batchSize;
   else if (Number.isInteger(length) && (length as number) > 0) samples = length as number;
   else {
-    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'the number of examples is unknown', {
+    check.fail(
       fn,
-      argument: 'options.samples',
-      expected: 'options.samples or options.batches, or a dataset with a length',
-      received: `a dataset with length ${describe(length)}`,
-    });
+      'options.samples',
+      undefined,
+      'the number of examples is unknown',
+      'options.samples or options.batches, or a dataset with a length',
+      { received: `a dataset with length ${describe(length)}` },
+    );
   }
   if (!Array.isArray(metrics) || metrics.some((m) => typeof m !== 'function'))
     check.fail(
@@ -124,14 +126,15 @@ export function evaluate(
     );
 
   const read = readerOf(dataset);
-  if (read !== null && samples > (length as number)) {
-    throw new LxmlsTrainerError('INVALID_ARGUMENT', 'there are fewer examples than asked for', {
+  if (read !== null && samples > (length as number))
+    check.fail(
       fn,
-      argument: options.samples !== undefined ? 'options.samples' : 'options.batches',
-      expected: `at most the dataset's length, ${length as number}`,
-      received: `${samples} examples`,
-    });
-  }
+      options.samples !== undefined ? 'options.samples' : 'options.batches',
+      undefined,
+      'there are fewer examples than asked for',
+      `at most the dataset's length, ${length as number}`,
+      { received: `${samples} examples` },
+    );
   const wasTraining = model.training ?? true;
   model.train(false);
   let lossSum = 0;

@@ -67,16 +67,19 @@ export function checkModel(fn: string, model: unknown): TrainableModel {
       : (['parameters', 'namedParameters', 'train', 'forward'] as const).filter(
           (k) => typeof m[k] !== 'function',
         );
-  if (missing.length > 0) {
-    throw new LxmlsTrainerError('INVALID_MODEL', 'model lacks what a trainer calls', {
+  if (missing.length > 0)
+    check.fail(
       fn,
-      argument: 'model',
-      expected:
-        'an object with parameters(), namedParameters(), train(mode) and forward(x, y) (e.g. a @lxmls/nn Module)',
-      received:
-        m === null || typeof m !== 'object' ? describe(model) : `an object without ${missing.join(', ')}`,
-    });
-  }
+      'model',
+      undefined,
+      'model lacks what a trainer calls',
+      'an object with parameters(), namedParameters(), train(mode) and forward(x, y) (e.g. a @lxmls/nn Module)',
+      {
+        code: 'INVALID_MODEL',
+        received:
+          m === null || typeof m !== 'object' ? describe(model) : `an object without ${missing.join(', ')}`,
+      },
+    );
   return model as TrainableModel;
 }
 

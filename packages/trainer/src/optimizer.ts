@@ -124,14 +124,15 @@ export class AdamW {
     for (const g of this.paramGroups) {
       g.params.forEach((p, i) => {
         const name = g.names[i]!;
-        if (this.#names.has(p) || seenNames.has(name)) {
-          throw new LxmlsTrainerError('INVALID_ARGUMENT', 'a parameter appears twice', {
+        if (this.#names.has(p) || seenNames.has(name))
+          check.fail(
             fn,
-            argument: 'params',
-            expected: 'each parameter and each name in one group once',
-            received: `'${name}' twice`,
-          });
-        }
+            'params',
+            undefined,
+            'a parameter appears twice',
+            'each parameter and each name in one group once',
+            { received: `'${name}' twice` },
+          );
         this.#names.set(p, name);
         seenNames.add(name);
       });

@@ -123,14 +123,15 @@ function resolveCosine(
     );
   const warmupIters = checkInteger(fn, 'lrSchedule.warmupIters', schedule.warmupIters, 0, undefined, code);
   const decay = schedule.decayIters ?? maxIters;
-  if (decay === null) {
-    throw new LxmlsTrainerError(code, 'a cosine schedule needs an end', {
+  if (decay === null)
+    check.fail(
       fn,
-      argument: 'lrSchedule.decayIters',
-      expected: 'decayIters, or a trainer maxIters',
-      received: 'neither',
-    });
-  }
+      'lrSchedule.decayIters',
+      undefined,
+      'a cosine schedule needs an end',
+      'decayIters, or a trainer maxIters',
+      { code: code, received: 'neither' },
+    );
   const decayIters = checkInteger(fn, 'lrSchedule.decayIters', decay, warmupIters, undefined, code);
   const minLr = checkNumber(fn, 'lrSchedule.minLr', schedule.minLr ?? baseLr / 10, 0, undefined, code);
   return { warmupIters, decayIters, minLr };
