@@ -8,7 +8,7 @@
  * public boundary, with errors that name the layer, head and row at fault; the renderers then trust it.
  */
 
-import { describe, LxmlsVizError } from './errors.js';
+import { check, describe } from './errors.js';
 import { prettifyTokens } from './prettify.js';
 import type { AttentionModel, BpePartModel, LossModel, LossPoint, NeuronModel } from './runtime/types.js';
 
@@ -82,7 +82,7 @@ export interface LossData {
 export const fail =
   (fn: string, code: 'INVALID_ARGUMENT' | 'SHAPE_MISMATCH' | 'NON_FINITE' | 'EMPTY_INPUT') =>
   (what: string, argument: string, expected: string, received: string): never => {
-    throw new LxmlsVizError(code, what, { fn, argument, expected, received });
+    check.fail(fn, argument, undefined, what, expected, { code, received });
   };
 
 const isArrayLike = (value: unknown): value is ArrayLike<unknown> =>
