@@ -346,14 +346,15 @@ export function trueConditionals(
         code: 'UNKNOWN_ID',
       });
     const row = rows[k - 1]![prev]! > 0 ? fb.conditional(seq, k, prev) : null;
-    if (row === null) {
-      throw new LxmlsWeatherDataError('IMPOSSIBLE_SEQUENCE', 'the states have probability 0', {
+    if (row === null)
+      check.fail(
         fn,
-        argument: `states[${k - 1}]`,
-        expected: 'states the HMM can be in, given the observations and the states before',
-        received: `[${Array.from(states).join(', ')}]`,
-      });
-    }
+        `states[${k - 1}]`,
+        undefined,
+        'the states have probability 0',
+        'states the HMM can be in, given the observations and the states before',
+        { code: 'IMPOSSIBLE_SEQUENCE', received: `[${Array.from(states).join(', ')}]` },
+      );
     rows.push(Array.from(row));
   }
   return rows;

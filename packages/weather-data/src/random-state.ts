@@ -338,14 +338,15 @@ export function cumulative(fn: string, name: string, p: unknown, length: number)
     values[i] = v;
   }
   const total = kahanSum(values);
-  if (!(Math.abs(total - 1) <= P_SUM_TOLERANCE)) {
-    throw new LxmlsWeatherDataError('INVALID_PROBABILITIES', `${name} does not sum to 1`, {
+  if (!(Math.abs(total - 1) <= P_SUM_TOLERANCE))
+    check.fail(
       fn,
-      argument: name,
-      expected: 'probabilities summing to 1 (within 1.49e-8)',
-      received: `[${Array.from(values).join(', ')}] (sum ${total})`,
-    });
-  }
+      name,
+      undefined,
+      `${name} does not sum to 1`,
+      'probabilities summing to 1 (within 1.49e-8)',
+      { code: 'INVALID_PROBABILITIES', received: `[${Array.from(values).join(', ')}] (sum ${total})` },
+    );
   const cdf = new Float64Array(length);
   let acc = 0;
   for (let i = 0; i < length; i++) cdf[i] = acc += values[i]!;
