@@ -6,8 +6,8 @@
 // TypeScript table. No page may log an error or request another host.
 import { NOTEBOOK, notebookCell, notebookQuestions, PYTHON_TO_TYPESCRIPT } from '@lxmls/course';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumForTests, type DocsSite, openDocsPage, openDocsSite } from './docs-site.js';
+import { describe, expect, test } from 'vitest';
+import { chromiumForTests, openDocsPage, useDocsSite } from './docs-site.js';
 
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
 const chromiumPath = chromiumForTests();
@@ -25,20 +25,12 @@ describe.skipIf(chromiumPath === undefined)(
   "the notebook's words on the docs pages, in headless Chromium",
   () => {
     /** The run's build of the site, served as `vite preview` serves it (tools/docs-site.ts). */
-    let site: DocsSite;
+    const suite = useDocsSite(chromiumPath);
     const problems: string[] = [];
-
-    beforeAll(async () => {
-      site = await openDocsSite(chromiumPath!);
-    }, 600_000);
-
-    afterAll(async () => {
-      await site?.close();
-    });
 
     // this file records uncaught errors, console errors and requests to other hosts (not failed requests)
     const open = (path: string): Promise<Page> =>
-      openDocsPage(site, path, problems, {
+      openDocsPage(suite.site, path, problems, {
         context: { viewport: { width: 1300, height: 900 } },
         failedRequests: false,
         errorResponses: false,

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { launchChromium, serveStatic } from './browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -162,6 +162,43 @@ export async function openDocsSite(chromiumPath: string): Promise<DocsSite> {
       if (owned) rmSync(build.outDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For the `describe` block that calls it: {@link openDocsSite} before its tests (waiting for the run's build),
+ * `close()` after them. Read `site` inside the tests.
+ */
+export function useDocsSite(chromiumPath: string | undefined): { readonly site: DocsSite } {
+  let site: DocsSite | undefined;
+  beforeAll(async () => {
+    site = await openDocsSite(chromiumPath!);
+  }, BUILD_WAIT_MS);
+  afterAll(async () => {
+    await site?.close();
+  });
+  return {
+    get site() {
+      return site!;
+    },
+  };
+}
+
+/**
+ * Expects what every page of the site gives: served with COOP/COEP it is cross-origin isolated
+ * (SharedArrayBuffer, two wasm threads), the inlined stylesheet applies (the header has its background), and
+ * every form control has a label.
+ */
+export async function expectUsablePage(page: Page): Promise<void> {
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  expect(await page.$eval('header.site', (e) => getComputedStyle(e).backgroundColor)).not.toBe(
+    'rgba(0, 0, 0, 0)',
+  );
+  const unlabelled = await page.$$eval('input, textarea, select, progress', (els) =>
+    els
+      .filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label'))
+      .map((e) => e.outerHTML),
+  );
+  expect(unlabelled).toEqual([]);
 }
 
 /** Options of {@link openDocsPage}. */

@@ -22,6 +22,7 @@ import { CROSS_ORIGIN_ISOLATION, serveStatic } from './browser.js';
 import {
   chromiumForTests,
   type DocsSite,
+  expectUsablePage,
   openDocsPage,
   openDocsSite,
   resolveDocsConfig,
@@ -79,18 +80,7 @@ describe.skipIf(chromiumPath === undefined)('apps/docs in headless Chromium', ()
   /** Opens a page of the build, recording its problems. */
   const open = async (path: string): Promise<Page> => {
     const page = await openDocsPage(site, path, problems);
-    // served with COOP/COEP, the page is cross-origin isolated (SharedArrayBuffer, two wasm threads)
-    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
-    // the inlined stylesheet applies, and every form control has a label
-    expect(await page.$eval('header.site', (e) => getComputedStyle(e).backgroundColor)).not.toBe(
-      'rgba(0, 0, 0, 0)',
-    );
-    const unlabelled = await page.$$eval('input, textarea, select, progress', (els) =>
-      els
-        .filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label'))
-        .map((e) => e.outerHTML),
-    );
-    expect(unlabelled).toEqual([]);
+    await expectUsablePage(page);
     return page;
   };
 

@@ -10,8 +10,8 @@ import { registerWasmBackend } from '@lxmls/backend-wasm';
 import { formatSamples, GPT } from '@lxmls/gpt';
 import { getBackend, manualSeed, setBackend } from '@lxmls/tensor';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumForTests, type DocsSite, openDocsPage, openDocsSite } from './docs-site.js';
+import { describe, expect, test } from 'vitest';
+import { chromiumForTests, openDocsPage, useDocsSite } from './docs-site.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const modelDir = join(root, 'packages/models/models/gpt2-shakespeare');
@@ -20,19 +20,12 @@ const chromiumPath = chromiumForTests();
 
 describe.skipIf(chromiumPath === undefined)('apps/docs prompting.html in headless Chromium', () => {
   /** The run's build of the site, served as `vite preview` serves it (tools/docs-site.ts). */
-  let site: DocsSite;
+  const suite = useDocsSite(chromiumPath);
   const problems: string[] = [];
 
-  beforeAll(async () => {
-    site = await openDocsSite(chromiumPath!);
-  }, 600_000);
-
-  afterAll(async () => {
-    await site?.close();
-  });
-
   // this file records uncaught errors, console errors, requests to other hosts and HTTP errors (as before)
-  const open = (path: string): Promise<Page> => openDocsPage(site, path, problems, { failedRequests: false });
+  const open = (path: string): Promise<Page> =>
+    openDocsPage(suite.site, path, problems, { failedRequests: false });
 
   test('prompting.html loads lxmls/gpt2-shakespeare from the site and prints prompt and promptTopK as Node does', async () => {
     const page = await open('prompting.html');
