@@ -8,9 +8,8 @@
 
 import type { TextTokenizer } from '@lxmls/bpe';
 import { CompactVocabGPT, compactVocabulary, GPT, type GPTConfig } from '@lxmls/gpt';
-import { manualSeed } from '@lxmls/tensor';
-import { evaluate, getDefaultTrainerConfig, Trainer } from '@lxmls/trainer';
-import { TextWindows, type TrainTextOptions } from './text.js';
+import type { Trainer } from '@lxmls/trainer';
+import { type TrainTextOptions, trainWindows } from './text.js';
 
 /** What {@link trainTextCompact} receives: {@link TrainTextOptions}, the callback typed for the compact model. */
 export interface TrainTextCompactOptions extends Omit<TrainTextOptions, 'onBatchEnd'> {
@@ -57,33 +56,13 @@ export async function trainTextCompact(
   tokenizer: TextTokenizer,
   options: TrainTextCompactOptions,
 ): Promise<TrainedTextCompact> {
-  const { iters, batchSize, learningRate, seed, log, onBatchEnd } = options;
-  const T = options.model.blockSize!;
   const vocab = compactVocabulary(ids, tokenizer.vocabSize);
-  const compact = vocab.toCompact(ids);
-  const cut = Math.max(T + 1, Math.floor(compact.length * 0.9));
-  const train = new TextWindows(compact.subarray(0, cut), T, seed);
-  const val = new TextWindows(compact.subarray(Math.min(cut, compact.length - T - 1)), T, 1);
-  manualSeed(seed);
   const config: GPTConfig = { ...GPT.getDefaultConfig(), ...options.model, pretrained: true };
-  const model = new CompactVocabGPT(config, vocab);
+  const run = await trainWindows(vocab.toCompact(ids), options, () => new CompactVocabGPT(config, vocab));
   try {
-    const trainerConfig = {
-      ...getDefaultTrainerConfig(),
-      numWorkers: 0,
-      maxIters: iters,
-      batchSize,
-      learningRate,
-      lrSchedule: { type: 'cosine' as const, warmupIters: Math.floor(iters / 20) },
-      seed,
-    };
-    const trainer = new Trainer(trainerConfig, model, train, log ? { log } : {});
-    if (onBatchEnd) trainer.setCallback('on_batch_end', onBatchEnd);
-    const summary = await trainer.run();
-    const valLoss = evaluate(model, val, { batches: 100, batchSize: Math.min(batchSize, 32) }).loss;
-    const full = model.toFullGPT();
-    return { model: full, trainer, seconds: summary.seconds, valLoss, keptIds: vocab.keep.length };
+    const full = run.model.toFullGPT();
+    return { ...run, model: full, keptIds: vocab.keep.length };
   } finally {
-    model.dispose();
+    run.model.dispose();
   }
 }

@@ -9,7 +9,7 @@ import { FusedCausalSelfAttention } from '@lxmls/attention';
 import type { TextTokenizer } from '@lxmls/bpe';
 import { GPT, type GPTConfig, generate } from '@lxmls/gpt';
 import { manualSeed, RandomGenerator, tensor } from '@lxmls/tensor';
-import { evaluate, getDefaultTrainerConfig, Trainer } from '@lxmls/trainer';
+import { evaluate, getDefaultTrainerConfig, type TrainableModel, Trainer } from '@lxmls/trainer';
 
 /**
  * Random windows of a token sequence, drawn with their own seeded generator: a batch-sampler dataset for
@@ -123,15 +123,31 @@ export async function trainText(
   tokenizer: TextTokenizer,
   options: TrainTextOptions,
 ): Promise<TrainedText> {
+  // the exercise form's parameters on the fused kernel: the same model, trained at the fused kernel's speed
+  const modelConfig = { ...GPT.getDefaultConfig(), ...options.model, vocabSize: tokenizer.vocabSize };
+  return trainWindows(ids, options, () => new GPT(modelConfig, { attention: FusedCausalSelfAttention }));
+}
+
+/**
+ * @internal The run that {@link trainText} and `trainTextCompact` share: `ids` cut 90% / 10% into training
+ * windows (seeded by `options.seed`) and validation windows (seed 1), the model made by `makeModel` after
+ * `manualSeed(options.seed)`, trained with the recipe of {@link TrainTextOptions} and scored on 100 validation
+ * batches. The model is disposed if anything throws; else the caller owns it.
+ */
+export async function trainWindows<M extends TrainableModel & { dispose(): void }>(
+  ids: Int32Array,
+  options: Omit<TrainTextOptions, 'onBatchEnd'> & {
+    onBatchEnd?: (trainer: Trainer<M>) => void | Promise<void>;
+  },
+  makeModel: () => M,
+): Promise<{ model: M; trainer: Trainer<M>; seconds: number; valLoss: number }> {
   const { iters, batchSize, learningRate, seed, log, onBatchEnd } = options;
   const T = options.model.blockSize!;
   const cut = Math.max(T + 1, Math.floor(ids.length * 0.9));
   const train = new TextWindows(ids.subarray(0, cut), T, seed);
   const val = new TextWindows(ids.subarray(Math.min(cut, ids.length - T - 1)), T, 1);
   manualSeed(seed);
-  // the exercise form's parameters on the fused kernel: the same model, trained at the fused kernel's speed
-  const modelConfig = { ...GPT.getDefaultConfig(), ...options.model, vocabSize: tokenizer.vocabSize };
-  const model = new GPT(modelConfig, { attention: FusedCausalSelfAttention });
+  const model = makeModel();
   try {
     const config = {
       ...getDefaultTrainerConfig(),
