@@ -144,6 +144,23 @@ export interface Checks<Code extends string> {
    * `argument is out of range`, expecting `a finite number`, `a finite number >= min` or `a number in [min, max]`.
    */
   number(fn: string, argument: string, value: unknown, options?: RangeOptions<Code>): number;
+  /**
+   * Throws unless `value` is an integer >= `min` (default 1): `n must be a positive integer` (`min` 1) or
+   * `n must be a non-negative integer` (`min` 0), expecting `an integer ≥ min`; a number is received as
+   * itself (`0`), anything else as {@link describeValue} says. The check of a layer's or a config's sizes.
+   */
+  count(
+    fn: string,
+    argument: string,
+    value: unknown,
+    min?: number,
+    options?: CheckOptions<Code>,
+  ): asserts value is number;
+  /**
+   * Throws unless `p` is a number in [0, 1): `p must be a probability`, expecting `a number in [0, 1)`; received
+   * as {@link Checks.count} writes it. The check of a dropout probability.
+   */
+  probability(fn: string, argument: string, p: unknown, options?: CheckOptions<Code>): asserts p is number;
   /** Returns `value` if it is one of `choices` (`===`), else throws, expecting `'a', 'b' or 'c'`. */
   oneOf<T>(
     fn: string,
@@ -182,6 +199,8 @@ export interface Checks<Code extends string> {
  * console.log(check.integer('f', 'n', 3, { min: 1 })); // → 3
  * console.log(message(() => check.integer('f', 'n', 1.5, { min: 1 }))); // → [@lxmls/demo] f: n is not an integer. Expected an integer >= 1, received number 1.5.
  * console.log(message(() => check.number('f', 'lr', -1, { min: 0 }))); // → [@lxmls/demo] f: lr is out of range. Expected a finite number >= 0, received number -1.
+ * console.log(message(() => check.count('Linear', 'inFeatures', 0))); // → [@lxmls/demo] Linear: inFeatures must be a positive integer. Expected an integer ≥ 1, received 0.
+ * console.log(message(() => check.probability('Dropout', 'p', 1))); // → [@lxmls/demo] Dropout: p must be a probability. Expected a number in [0, 1), received 1.
  * console.log(message(() => check.oneOf('f', 'split', 'dev', ['train', 'test']))); // → [@lxmls/demo] f: split is not one of the choices. Expected 'train' or 'test', received string "dev".
  * console.log(message(() => check.shape('f', 'x', [2, 4], ['B', 3]))); // → [@lxmls/demo] f: x has the wrong shape. Expected shape (B, 3), received shape (2, 4).
  * console.log(message(() => check.that(false, 'f', 'dir', '', 'dir is not a folder', 'a non-empty string', { code: 'INVALID_CONFIG' })));
@@ -232,6 +251,17 @@ export function checks<Code extends string>(
       const what = `${argument} is ${typeof value === 'number' ? 'out of range' : 'not a number'}`;
       throw fail(fn, argument, value, options, what, rangeText('a finite number', 'a number', options));
     },
+    count(fn, argument, value, min = 1, options = {}) {
+      if (typeof value === 'number' && Number.isInteger(value) && value >= min) return;
+      const what = `${argument} must be a ${min === 1 ? 'positive' : 'non-negative'} integer`;
+      const o = { received: numberText(value), ...options };
+      throw fail(fn, argument, value, o, what, `an integer ≥ ${min}`);
+    },
+    probability(fn, argument, p, options = {}) {
+      if (typeof p === 'number' && p >= 0 && p < 1) return;
+      const o = { received: numberText(p), ...options };
+      throw fail(fn, argument, p, o, `${argument} must be a probability`, 'a number in [0, 1)');
+    },
     oneOf<T>(
       fn: string,
       argument: string,
@@ -257,6 +287,11 @@ export function checks<Code extends string>(
       throw fail(fn, argument, shape, o, `${argument} has the wrong shape`, `shape ${formatShape(expected)}`);
     },
   };
+}
+
+/** A received number as itself (`0`, `NaN`), anything else as {@link describeValue} says. */
+function numberText(value: unknown): string {
+  return typeof value === 'number' ? String(value) : describeValue(value);
 }
 
 /** `an integer >= 1`, `an integer in [0, 9]`, `a finite number`: the expected part of a range check. */

@@ -191,6 +191,30 @@ describe('checks(ErrorClass, defaultCode)', () => {
     expect(thrown(() => check.number('f', 'lr', value, options)).message).toBe(`[@lxmls/test] f: ${message}`);
   });
 
+  test.each([
+    [0, 1, 'n must be a positive integer. Expected an integer ≥ 1, received 0.'],
+    [1.5, 1, 'n must be a positive integer. Expected an integer ≥ 1, received 1.5.'],
+    [-1, 0, 'n must be a non-negative integer. Expected an integer ≥ 0, received -1.'],
+    ['3', 1, 'n must be a positive integer. Expected an integer ≥ 1, received string "3".'],
+  ])('check.count(fn, n, %j, %j) throws %s', (value, min, message) => {
+    expect(thrown(() => check.count('f', 'n', value, min)).message).toBe(`[@lxmls/test] f: ${message}`);
+  });
+
+  test.each([
+    [1, 'p must be a probability. Expected a number in [0, 1), received 1.'],
+    [-0.5, 'p must be a probability. Expected a number in [0, 1), received -0.5.'],
+    [null, 'p must be a probability. Expected a number in [0, 1), received null.'],
+  ])('check.probability(fn, p, %j) throws %s', (value, message) => {
+    expect(thrown(() => check.probability('f', 'p', value)).message).toBe(`[@lxmls/test] f: ${message}`);
+  });
+
+  test('check.count and check.probability pass an integer >= min and a number in [0, 1)', () => {
+    expect(() => check.count('f', 'n', 0, 0)).not.toThrow();
+    expect(() => check.count('f', 'n', 5)).not.toThrow();
+    expect(() => check.probability('f', 'p', 0)).not.toThrow();
+    expect(() => check.probability('f', 'p', 0.999)).not.toThrow();
+  });
+
   test('check.integer and check.number return the value when it passes', () => {
     expect(check.integer('f', 'n', 7, { min: 0, max: 7 })).toBe(7);
     expect(check.number('f', 'lr', 0.5, { min: 0, max: 1 })).toBe(0.5);
