@@ -5,7 +5,7 @@
 
 import { pythonFloat } from '@lxmls/base';
 import { dropout, getGenerator, type RandomGenerator, type Tensor } from '@lxmls/tensor';
-import { expectProbability } from './errors.js';
+import { check } from './errors.js';
 import { Module } from './module.js';
 
 /** Options of {@link Dropout}. */
@@ -39,7 +39,7 @@ export class Dropout extends Module {
     options: DropoutOptions = {},
   ) {
     super();
-    expectProbability('Dropout', 'p', p);
+    check.probability('Dropout', 'p', p);
     this.#generator = options.generator;
   }
 

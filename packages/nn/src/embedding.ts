@@ -4,7 +4,7 @@
  */
 
 import { embedding, getGenerator, type RandomGenerator, randn, type Tensor } from '@lxmls/tensor';
-import { expectInteger } from './errors.js';
+import { check } from './errors.js';
 import { Module } from './module.js';
 
 /** Options of {@link Embedding}. */
@@ -41,8 +41,8 @@ export class Embedding extends Module {
     options: EmbeddingOptions = {},
   ) {
     super();
-    expectInteger('Embedding', 'numEmbeddings', numEmbeddings);
-    expectInteger('Embedding', 'embeddingDim', embeddingDim);
+    check.count('Embedding', 'numEmbeddings', numEmbeddings);
+    check.count('Embedding', 'embeddingDim', embeddingDim);
     const { generator = getGenerator() } = options;
     this.weight = this.registerParameter('weight', randn([numEmbeddings, embeddingDim], generator));
   }

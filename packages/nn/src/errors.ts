@@ -49,25 +49,3 @@ export class LxmlsNnError extends defineError<NnErrorCode>('@lxmls/nn', 'LxmlsNn
 
 /** @internal The validation helpers of @lxmls/nn: they throw {@link LxmlsNnError}. */
 export const check: Checks<NnErrorCode> = checks(LxmlsNnError, 'INVALID_ARGUMENT');
-
-/** Throws `INVALID_ARGUMENT` unless `value` is an integer ≥ `min`. */
-export function expectInteger(
-  fn: string,
-  argument: string,
-  value: unknown,
-  min = 1,
-): asserts value is number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min) return;
-  const what = `${argument} must be a ${min === 1 ? 'positive' : 'non-negative'} integer`;
-  const received =
-    typeof value === 'number' ? String(value) : `${typeof value} ${JSON.stringify(value) ?? ''}`.trim();
-  check.fail(fn, argument, value, what, `an integer ≥ ${min}`, { received });
-}
-
-/** Throws `INVALID_ARGUMENT` unless `p` is a probability in [0, 1). */
-export function expectProbability(fn: string, argument: string, p: unknown): asserts p is number {
-  if (typeof p === 'number' && p >= 0 && p < 1) return;
-  check.fail(fn, argument, p, `${argument} must be a probability`, 'a number in [0, 1)', {
-    received: String(p),
-  });
-}

@@ -5,7 +5,7 @@
 
 import { pythonFloat } from '@lxmls/base';
 import { layerNorm, ones, type Tensor, zeros } from '@lxmls/tensor';
-import { check, expectInteger } from './errors.js';
+import { check } from './errors.js';
 import { Module } from './module.js';
 
 /**
@@ -36,7 +36,7 @@ export class LayerNorm extends Module {
     readonly eps = 1e-5,
   ) {
     super();
-    expectInteger('LayerNorm', 'normalizedShape', normalizedShape);
+    check.count('LayerNorm', 'normalizedShape', normalizedShape);
     if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps))
       check.fail(
         'LayerNorm',

@@ -5,7 +5,7 @@
  */
 
 import { getGenerator, linear, type RandomGenerator, type Tensor, zeros } from '@lxmls/tensor';
-import { expectInteger } from './errors.js';
+import { check } from './errors.js';
 import { initUniform } from './init.js';
 import { Module } from './module.js';
 
@@ -50,8 +50,8 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    expectInteger('Linear', 'inFeatures', inFeatures);
-    expectInteger('Linear', 'outFeatures', outFeatures);
+    check.count('Linear', 'inFeatures', inFeatures);
+    check.count('Linear', 'outFeatures', outFeatures);
     const { bias = true, generator = getGenerator() } = options;
     const bound = 1 / Math.sqrt(inFeatures);
     this.weight = this.registerParameter(
