@@ -5,7 +5,7 @@
  */
 
 import type { RandomGenerator } from '@lxmls/tensor';
-import { check, expectInteger, expectProbability } from './errors.js';
+import { check } from './errors.js';
 import type { KVCache } from './kv-cache.js';
 
 /** The part of a GPT config that {@link CausalSelfAttention} and {@link PretrainedCausalSelfAttention} read. */
@@ -46,11 +46,11 @@ export function checkConfig(
   config: CausalSelfAttentionConfig,
 ): Required<CausalSelfAttentionConfig> {
   const { nEmbd, nHead, blockSize, attnPdrop = 0, residPdrop = 0 } = config;
-  expectInteger(fn, 'config.nEmbd', nEmbd);
-  expectInteger(fn, 'config.nHead', nHead);
-  expectInteger(fn, 'config.blockSize', blockSize);
-  expectProbability(fn, 'config.attnPdrop', attnPdrop);
-  expectProbability(fn, 'config.residPdrop', residPdrop);
+  check.count(fn, 'config.nEmbd', nEmbd);
+  check.count(fn, 'config.nHead', nHead);
+  check.count(fn, 'config.blockSize', blockSize);
+  check.probability(fn, 'config.attnPdrop', attnPdrop);
+  check.probability(fn, 'config.residPdrop', residPdrop);
   if (nEmbd % nHead !== 0)
     check.fail(
       fn,

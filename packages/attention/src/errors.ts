@@ -47,23 +47,3 @@ export const check: Checks<AttentionErrorCode> = checks(LxmlsAttentionError, 'IN
 
 /** `(2, 3)`: a shape as the messages print it. */
 export const shapeText = (shape: readonly number[]): string => formatShape(shape);
-
-/** Throws `INVALID_ARGUMENT` unless `value` is an integer ≥ `min`. */
-export function expectInteger(
-  fn: string,
-  argument: string,
-  value: unknown,
-  min = 1,
-): asserts value is number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min) return;
-  const what = `${argument} must be a ${min === 1 ? 'positive' : 'non-negative'} integer`;
-  check.fail(fn, argument, value, what, `an integer ≥ ${min}`, { received: String(value) });
-}
-
-/** Throws `INVALID_ARGUMENT` unless `p` is a probability in [0, 1). */
-export function expectProbability(fn: string, argument: string, p: unknown): asserts p is number {
-  if (typeof p === 'number' && p >= 0 && p < 1) return;
-  check.fail(fn, argument, p, `${argument} must be a probability`, 'a number in [0, 1)', {
-    received: String(p),
-  });
-}

@@ -8,7 +8,7 @@
  */
 
 import { type Tensor, tensor } from '@lxmls/tensor';
-import { check, expectInteger, LxmlsAttentionError, shapeText } from './errors.js';
+import { check, LxmlsAttentionError, shapeText } from './errors.js';
 
 /**
  * The causal mask: query `i` may attend to key `j` when `j ≤ i + (Tk − Tq)`. With `Tk = Tq` this is the
@@ -28,8 +28,8 @@ import { check, expectInteger, LxmlsAttentionError, shapeText } from './errors.j
  * ```
  */
 export function causalMask(T: number, Tk: number = T): Tensor {
-  expectInteger('causalMask', 'T', T);
-  expectInteger('causalMask', 'Tk', Tk);
+  check.count('causalMask', 'T', T);
+  check.count('causalMask', 'Tk', Tk);
   const data = new Int32Array(T * Tk);
   for (let i = 0; i < T; i++) for (let j = 0; j <= Math.min(i + Tk - T, Tk - 1); j++) data[i * Tk + j] = 1;
   return tensor(data, [T, Tk], 'int32'); // (T, Tk)
