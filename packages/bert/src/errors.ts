@@ -71,15 +71,3 @@ export function expectBoolean(value: unknown, fn: string, argument: string): ass
   if (typeof value !== 'boolean')
     check.fail(fn, argument, value, `${argument} must be a boolean`, 'true or false');
 }
-
-/** @internal Throws `INVALID_ARGUMENT` unless `value` is an integer ≥ `min`. */
-export function expectInteger(
-  value: unknown,
-  fn: string,
-  argument: string,
-  min = 1,
-): asserts value is number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min) return;
-  const what = `${argument} must be a ${min === 1 ? 'positive' : 'non-negative'} integer`;
-  check.fail(fn, argument, value, what, `an integer ≥ ${min}`);
-}

@@ -7,7 +7,7 @@
  * (transformers 5), which agree.
  */
 
-import { check, expectInteger, expectString, LxmlsBertError } from './errors.js';
+import { check, describe, expectString, LxmlsBertError } from './errors.js';
 
 /** Options of {@link WordpieceTokenizer}, with Hugging Face's defaults. */
 export interface WordpieceOptions {
@@ -49,7 +49,9 @@ export class WordpieceTokenizer {
     const fn = 'WordpieceTokenizer';
     const { unkToken = '[UNK]', maxInputCharsPerWord = 100, continuingSubwordPrefix = '##' } = options;
     expectString(unkToken, fn, 'unkToken');
-    expectInteger(maxInputCharsPerWord, fn, 'maxInputCharsPerWord');
+    check.count(fn, 'maxInputCharsPerWord', maxInputCharsPerWord, 1, {
+      received: describe(maxInputCharsPerWord),
+    });
     expectString(continuingSubwordPrefix, fn, 'continuingSubwordPrefix');
     if (!vocab.has(unkToken))
       check.fail(
