@@ -80,6 +80,23 @@ export function offlineRoute(): string {
 }
 
 /**
+ * The `--model SOURCE` row of a command that loads a GPT checkpoint (`lxmls generate`, `lxmls info`): required,
+ * a folder, a URL or a hub id ({@link loadModel}).
+ *
+ * @example
+ * ```ts
+ * import { MODEL_SOURCE_OPTION } from './load-model.js';
+ * console.log(MODEL_SOURCE_OPTION.value); // → SOURCE
+ * ```
+ */
+export const MODEL_SOURCE_OPTION = {
+  type: 'string',
+  value: 'SOURCE',
+  required: 'a folder, a URL or a hub id such as gpt2',
+  help: 'The checkpoint (required).',
+} as const;
+
+/**
  * The `--refresh` row of a command that loads a model: fetch the files again even when they are cached.
  *
  * @example

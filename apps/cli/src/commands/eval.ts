@@ -8,7 +8,7 @@ import { bayesFigures, evaluateWeather, formatWeatherSummary } from '@lxmls/cour
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { loadWeatherModel } from '../train/weather-folder.js';
+import { loadWeatherModel, weatherScoresJson } from '../train/weather-folder.js';
 
 /**
  * `lxmls eval`: see its help (`lxmls help eval`).
@@ -77,14 +77,7 @@ lxmls.json for the weather task or without a checkpoint, an option out of range.
       const bayes = bayesFigures(info.proba);
       if (o.json) {
         const result = {
-          evalLoss: scores.loss,
-          bayesLoss: bayes.test.loss,
-          labelAccuracy: scores.labelAccuracy,
-          bayesLabelAccuracy: bayes.test.labelAccuracy,
-          sequenceAccuracy: scores.sequenceAccuracy,
-          bayesSequenceAccuracy: bayes.test.greedySequenceAccuracy,
-          bayesLossAll: bayes.all.loss,
-          bayesViterbiSequenceAccuracy: bayes.test.sequenceAccuracy,
+          ...weatherScoresJson(scores, bayes),
           evalSamples,
         };
         await out.write(`${JSON.stringify(result)}\n`);

@@ -121,32 +121,12 @@ describe('lxmls generate', () => {
   });
 
   test('generate --mode topk prints what promptTopK returns: the most likely first tokens, then greedy', async () => {
-    const { code, stdout } = await runCli([
-      'generate',
-      '--model',
-      dir,
-      '--prompt',
-      PROMPT,
-      '--mode',
-      'topk',
-      '--max-new-tokens',
-      '5',
-      '--num-samples',
-      '3',
-    ]);
+    const options = ['--prompt', PROMPT, '--mode', 'topk', '--max-new-tokens', '5', '--num-samples', '3'];
+    const { code, stdout } = await runCli(['generate', '--model', dir, ...options]);
     expect(code).toBe(0);
     const texts = promptTopK(model, PROMPT, 5, 3);
     expect(stdout).toBe(formatSamples(texts));
-    const record = await generateJson([
-      '--prompt',
-      PROMPT,
-      '--mode',
-      'topk',
-      '--max-new-tokens',
-      '5',
-      '--num-samples',
-      '3',
-    ]);
+    const record = await generateJson(options);
     expect(record.samples.map((s) => s.text)).toEqual(texts);
     expect(new Set(record.samples.map((s) => s.ids[5])).size).toBe(3); // three different first tokens
   });

@@ -21,7 +21,13 @@ import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { asCliError, loadModel, REFRESH_OPTION, resolveModelSource } from '../load-model.js';
+import {
+  asCliError,
+  loadModel,
+  MODEL_SOURCE_OPTION,
+  REFRESH_OPTION,
+  resolveModelSource,
+} from '../load-model.js';
 import { loadFolderTokenizer } from '../text-tokenizer.js';
 
 /** How many tokens `--mode sample` samples from when no sampling option is given (the toolkit's `top_k=100`). */
@@ -57,12 +63,7 @@ model is downloaded once from $LXMLS_HUB_URL (default https://huggingface.co) in
 ($LXMLS_CACHE_DIR, else $XDG_CACHE_HOME/lxmls, else ~/.cache/lxmls); download progress goes to stderr
 when stderr is a terminal. A folder that exists wins over a hub id of the same name.`,
   options: {
-    model: {
-      type: 'string',
-      value: 'SOURCE',
-      required: 'a folder, a URL or a hub id such as gpt2',
-      help: 'The checkpoint (required).',
-    },
+    model: MODEL_SOURCE_OPTION,
     prompt: {
       type: 'string',
       value: 'TEXT',

@@ -9,7 +9,7 @@
 import { formatConfig } from '@lxmls/gpt';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
-import { loadModel, REFRESH_OPTION } from '../load-model.js';
+import { loadModel, MODEL_SOURCE_OPTION, REFRESH_OPTION } from '../load-model.js';
 
 /**
  * `lxmls info`: see its help (`lxmls help info`).
@@ -38,12 +38,7 @@ SOURCE is a folder with config.json and model.safetensors, an http(s) URL of suc
 lxmls help generate). model_type is the hub id (gpt2, …) for a hub model of that size, as the toolkit's
 GPT.from_pretrained sets it, and None for any other checkpoint (its sizes are n_layer, n_head, n_embd).`,
   options: {
-    model: {
-      type: 'string',
-      value: 'SOURCE',
-      required: 'a folder, a URL or a hub id such as gpt2',
-      help: 'The checkpoint (required).',
-    },
+    model: MODEL_SOURCE_OPTION,
     backend: BACKEND_OPTION,
     refresh: REFRESH_OPTION,
     json: {

@@ -14,6 +14,8 @@ writeFileSync(
   'Shall I compare thee to a summer day?\nThou art more lovely and more temperate.\n'.repeat(10),
 );
 const SIZES = ['--n-layer', '1', '--n-head', '2', '--n-embd', '16', '--block-size', '8', '--batch-size', '4'];
+/** `lxmls train text` on the test text with GPT-2's tokenizer, the start of every command here. */
+const TRAIN_GPT2 = ['train', 'text', '--data', data, '--tokenizer', 'gpt2'];
 
 /** The header of a safetensors file: name → dtype and shape. */
 function header(path: string): Record<string, { dtype: string; shape: number[] }> {
@@ -28,12 +30,7 @@ describe('lxmls train text --tokenizer gpt2 --compact-vocab --float16', () => {
   test('train text --tokenizer gpt2 --compact-vocab --float16 --out DIR saves a tied F16 GPT-2 checkpoint that generate reads', async () => {
     const dir = join(root, 'out');
     const run = await runCli([
-      'train',
-      'text',
-      '--data',
-      data,
-      '--tokenizer',
-      'gpt2',
+      ...TRAIN_GPT2,
       '--compact-vocab',
       '--float16',
       ...SIZES,
@@ -77,12 +74,7 @@ describe('lxmls train text --tokenizer gpt2 --compact-vocab --float16', () => {
     const once = async (name: string) => {
       const dir = join(root, name);
       const run = await runCli([
-        'train',
-        'text',
-        '--data',
-        data,
-        '--tokenizer',
-        'gpt2',
+        ...TRAIN_GPT2,
         '--compact-vocab',
         ...SIZES,
         '--iters',
@@ -100,16 +92,7 @@ describe('lxmls train text --tokenizer gpt2 --compact-vocab --float16', () => {
   }, 120_000);
 
   test('train text --tokenizer gpt2 --vocab-size 512 exits with 2: the vocabulary size is the BPE-only option', async () => {
-    const { code, stdout, stderr } = await runCli([
-      'train',
-      'text',
-      '--data',
-      data,
-      '--tokenizer',
-      'gpt2',
-      '--vocab-size',
-      '512',
-    ]);
+    const { code, stdout, stderr } = await runCli([...TRAIN_GPT2, '--vocab-size', '512']);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
     expect(stderr).toBe('lxmls train: option --vocab-size applies to --tokenizer bpe only\n');
   });

@@ -25,7 +25,7 @@ import { asCliError } from '../load-model.js';
 import { buildTokenizer } from '../text-tokenizer.js';
 import { progressBar } from '../train/options.js';
 import { attentionKeyMismatch, loadStudentAttention, studentFailure } from '../train/student-attention.js';
-import { saveWeatherModel } from '../train/weather-folder.js';
+import { saveWeatherModel, weatherScoresJson } from '../train/weather-folder.js';
 import { checkOutFolder, FORCE_OPTION } from '../write-file.js';
 
 const TEXT_ONLY = [
@@ -310,14 +310,7 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
         iters: trainer.iterNum,
         msPerIter: round(msPerIter, 3),
         trainLoss: trainer.loss,
-        evalLoss: scores.loss,
-        bayesLoss: bayes.test.loss,
-        labelAccuracy: scores.labelAccuracy,
-        bayesLabelAccuracy: bayes.test.labelAccuracy,
-        sequenceAccuracy: scores.sequenceAccuracy,
-        bayesSequenceAccuracy: bayes.test.greedySequenceAccuracy,
-        bayesLossAll: bayes.all.loss,
-        bayesViterbiSequenceAccuracy: bayes.test.sequenceAccuracy,
+        ...weatherScoresJson(scores, bayes),
         recipe: recipeName,
         seed,
         evalSamples,

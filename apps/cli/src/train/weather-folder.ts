@@ -1,11 +1,13 @@
 /**
  * The folder `lxmls train weather --out DIR` writes and `lxmls eval weather --model DIR` reads: the model in
  * Hugging Face layout (`config.json` + `model.safetensors`, written by `model.save`) and `lxmls.json`, which
- * says the task (`weather`), the HMM's probabilities, the attention form, and how the model was trained.
+ * says the task (`weather`), the HMM's probabilities, the attention form, and how the model was trained; and
+ * the scores' `--json` fields that both commands print ({@link weatherScoresJson}).
  */
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BayesFigures, WeatherScores } from '@lxmls/course';
 import { GPT } from '@lxmls/gpt';
 import { FIXED_PROBA, type WeatherProba } from '@lxmls/weather-data';
 import { CliError } from '../errors.js';
@@ -39,7 +41,8 @@ export interface WeatherTaskInfo {
  * import { mkdtempSync, readdirSync } from 'node:fs';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
- * import { GPT } from '@lxmls/gpt';
+ * import type { BayesFigures, WeatherScores } from '@lxmls/course';
+import { GPT } from '@lxmls/gpt';
  * import { FIXED_PROBA } from '@lxmls/weather-data';
  * import { saveWeatherModel } from './train/weather-folder.js';
  * import { weatherModelConfig } from '@lxmls/course';
@@ -124,4 +127,26 @@ export async function loadWeatherModel(source: string): Promise<{ model: GPT; in
   } catch (error) {
     throw asCliError(error, source);
   }
+}
+
+/**
+ * The scores of a weather model next to the Bayes-optimal ones, as the `--json` fields of `lxmls train weather`
+ * and `lxmls eval weather` (in this order).
+ *
+ * @param scores - `evaluateWeather` of @lxmls/course.
+ * @param bayes - `bayesFigures` of @lxmls/course.
+ * @returns `evalLoss`, `bayesLoss`, `labelAccuracy`, `bayesLabelAccuracy`, `sequenceAccuracy`,
+ *   `bayesSequenceAccuracy` (greedy), `bayesLossAll`, `bayesViterbiSequenceAccuracy`.
+ */
+export function weatherScoresJson(scores: WeatherScores, bayes: BayesFigures): Record<string, number> {
+  return {
+    evalLoss: scores.loss,
+    bayesLoss: bayes.test.loss,
+    labelAccuracy: scores.labelAccuracy,
+    bayesLabelAccuracy: bayes.test.labelAccuracy,
+    sequenceAccuracy: scores.sequenceAccuracy,
+    bayesSequenceAccuracy: bayes.test.greedySequenceAccuracy,
+    bayesLossAll: bayes.all.loss,
+    bayesViterbiSequenceAccuracy: bayes.test.sequenceAccuracy,
+  };
 }
