@@ -85,6 +85,10 @@ export interface CheckOptions<Code extends string> {
   expected?: string;
   /** What was received; default: {@link describeValue} of the value. */
   received?: string;
+  /** A hint or a correct example, appended after the message. */
+  hint?: string;
+  /** The underlying error, if any. */
+  cause?: unknown;
 }
 
 /** A range for {@link Checks.integer} and {@link Checks.number}, both ends included. */
@@ -109,7 +113,7 @@ export interface Checks<Code extends string> {
    * @param value - The value received (described by {@link describeValue} unless `options.received`).
    * @param what - What failed, without the final period.
    * @param expected - What was expected, in words.
-   * @param options - `code`, `received`.
+   * @param options - `code`, `received`, `hint`, `cause`.
    */
   that(
     condition: unknown,
@@ -118,7 +122,7 @@ export interface Checks<Code extends string> {
     value: unknown,
     what: string,
     expected: string,
-    options?: Pick<CheckOptions<Code>, 'code' | 'received'>,
+    options?: Pick<CheckOptions<Code>, 'code' | 'received' | 'hint' | 'cause'>,
   ): asserts condition;
   /**
    * Throws always: the same error as {@link Checks.that}, for a hot path that tests its condition itself (so
@@ -130,7 +134,7 @@ export interface Checks<Code extends string> {
     value: unknown,
     what: string,
     expected: string,
-    options?: Pick<CheckOptions<Code>, 'code' | 'received'>,
+    options?: Pick<CheckOptions<Code>, 'code' | 'received' | 'hint' | 'cause'>,
   ): never;
   /** Throws unless `value` is a string: `text must be a string. Expected a string, received …`. */
   string(fn: string, argument: string, value: unknown, options?: CheckOptions<Code>): asserts value is string;
@@ -226,6 +230,8 @@ export function checks<Code extends string>(
       argument,
       expected: o.expected ?? expected,
       received: o.received ?? describeValue(value),
+      ...(o.hint === undefined ? {} : { hint: o.hint }),
+      ...(o.cause === undefined ? {} : { cause: o.cause }),
     });
   return {
     that(condition, fn, argument, value, what, expected, options = {}) {

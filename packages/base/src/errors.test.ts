@@ -161,6 +161,18 @@ describe('checks(ErrorClass, defaultCode)', () => {
     ]);
   });
 
+  test('check.fail(…, { hint, cause }) appends the hint and keeps the cause', () => {
+    const cause = new SyntaxError('Unexpected token');
+    const e = thrown(() =>
+      check.fail('f', 'json', '{', 'json is not JSON', 'a JSON text', { hint: 'Fix it.', cause }),
+    );
+    expect([e.message, e.hint, e.cause]).toEqual([
+      '[@lxmls/test] f: json is not JSON. Expected a JSON text, received string "{". Fix it.',
+      'Fix it.',
+      cause,
+    ]);
+  });
+
   test('check.string(fn, argument, value) takes strings only', () => {
     expect(() => check.string('f', 'text', '')).not.toThrow();
     expect(thrown(() => check.string('f', 'text', 5)).message).toBe(
