@@ -1,6 +1,6 @@
 /**
- * Small DOM helpers shared by the pages: typed element look-up, readable error text, and a debounced
- * scheduler so that typing never runs a demo more than once per animation frame.
+ * Small DOM helpers shared by the pages: typed element look-up, a number input's value, readable error text,
+ * and a debounced scheduler so that typing never runs a demo more than once per animation frame.
  */
 
 /**
@@ -20,6 +20,18 @@ export function byId<T extends HTMLElement = HTMLElement>(
     throw new Error(`[lxmls-docs] byId: no element #${id}. Expected a ${type.name}, received ${element}.`);
   }
   return element;
+}
+
+/**
+ * The number in a number input, or `fallback` when it is empty or not a number.
+ *
+ * @param input - The `<input type="number">`.
+ * @param fallback - The value to use instead.
+ * @returns A finite number.
+ */
+export function numberFrom(input: HTMLInputElement, fallback: number): number {
+  const value = input.valueAsNumber;
+  return Number.isFinite(value) ? value : fallback;
 }
 
 /**

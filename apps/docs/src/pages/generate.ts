@@ -14,7 +14,7 @@ import { type CharTokenizer, charTokenizerFromJson } from '@lxmls/bpe';
 import { GPT } from '@lxmls/gpt';
 import { getBackend } from '@lxmls/tensor';
 import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
-import { byId, errorText, nextFrame, perFrame } from '../lib/dom.js';
+import { byId, errorText, nextFrame, numberFrom, perFrame } from '../lib/dom.js';
 import { renderNotebook } from '../lib/notebook-html.js';
 import { sampleTokens } from '../lib/sample-text.js';
 import { greedyWeek, nextDay, parseNames } from '../lib/weather-demo.js';
@@ -23,11 +23,6 @@ renderNotebook(); // the notebook's words first: explanations, cells (Python | T
 
 /** The URL of a model folder served by this site. */
 const modelUrl = (name: string) => new URL(`./models/${name}/`, location.href).href;
-
-function numberFrom(input: HTMLInputElement, fallback: number): number {
-  const value = input.valueAsNumber;
-  return Number.isFinite(value) ? value : fallback;
-}
 
 // Shakespeare
 const form = byId('sample-form', HTMLFormElement);

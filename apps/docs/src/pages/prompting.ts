@@ -8,7 +8,7 @@
 import '@lxmls/backend-wasm/register';
 import { GPT } from '@lxmls/gpt';
 import { getBackend } from '@lxmls/tensor';
-import { byId, errorText, nextFrame } from '../lib/dom.js';
+import { byId, errorText, nextFrame, numberFrom } from '../lib/dom.js';
 import { renderNotebook } from '../lib/notebook-html.js';
 import { promptBoth } from '../lib/prompting.js';
 
@@ -29,8 +29,7 @@ let model: GPT | null = null;
 
 /** An integer from an input, clamped to `[min, max]`. */
 function integerFrom(input: HTMLInputElement, fallback: number, min: number, max: number): number {
-  const value = input.valueAsNumber;
-  return Math.max(min, Math.min(max, Math.round(Number.isFinite(value) ? value : fallback)));
+  return Math.max(min, Math.min(max, Math.round(numberFrom(input, fallback))));
 }
 
 function fail(error: unknown): void {

@@ -13,7 +13,7 @@ import '@lxmls/backend-wasm/register';
 import { getBackend } from '@lxmls/tensor';
 import { type LossChartHandle, lossChart } from '@lxmls/viz';
 import { bayesOptimal, FIXED_PROBA } from '@lxmls/weather-data';
-import { byId, errorText } from '../lib/dom.js';
+import { byId, errorText, numberFrom } from '../lib/dom.js';
 import { renderNotebook } from '../lib/notebook-html.js';
 import { createWeatherRun, evaluateWeather, iterLine, type WeatherRun } from '../lib/weather-run.js';
 
@@ -51,11 +51,6 @@ backendOutput.dataset.threads = String(backendThreads()); // read by the browser
 
 let chart: LossChartHandle = lossChart(chartElement, { points: [], bayesLoss: bayes.loss }, { theme });
 let run: WeatherRun | null = null;
-
-function numberFrom(input: HTMLInputElement, fallback: number): number {
-  const value = input.valueAsNumber;
-  return Number.isFinite(value) ? value : fallback;
-}
 
 function appendLog(line: string): void {
   log.textContent += `${line}\n`;
