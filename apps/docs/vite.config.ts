@@ -168,6 +168,21 @@ function siteLayout(): Plugin {
 }
 
 /**
+ * Writes folder `name` of a build's output `outDir` (nothing when there is no build): `fill` writes it into a
+ * temporary folder beside it, which is then renamed into place over the old one, so that a reader never sees
+ * half a folder.
+ */
+function writeOutputFolder(outDir: string, name: string, fill: (tmp: string) => void): void {
+  if (!outDir || !existsSync(outDir)) return;
+  const target = join(outDir, name);
+  const tmp = join(outDir, `.${name}-${process.pid}-${Date.now().toString(36)}`);
+  rmSync(tmp, { recursive: true, force: true });
+  fill(tmp);
+  rmSync(target, { recursive: true, force: true });
+  renameSync(tmp, target);
+}
+
+/**
  * Serves `docs-api/` under `/api/` in development, and copies it into `<outDir>/api` after a build (through a
  * temporary folder and a rename; a placeholder page when it does not exist, so the link never breaks).
  */
@@ -197,18 +212,14 @@ function apiDocs(source: string = API_DOCS_DIR): Plugin {
       });
     },
     closeBundle() {
-      if (!outDir || !existsSync(outDir)) return;
-      const target = join(outDir, 'api');
-      const tmp = join(outDir, `.api-${process.pid}-${Date.now().toString(36)}`);
-      rmSync(tmp, { recursive: true, force: true });
-      if (existsSync(join(source, 'index.html'))) {
-        cpSync(source, tmp, { recursive: true });
-      } else {
-        mkdirSync(tmp, { recursive: true });
-        writeFileSync(join(tmp, 'index.html'), MISSING_API_PAGE); // inside the folder renamed into place below
-      }
-      rmSync(target, { recursive: true, force: true });
-      renameSync(tmp, target);
+      writeOutputFolder(outDir, 'api', (tmp) => {
+        if (existsSync(join(source, 'index.html'))) {
+          cpSync(source, tmp, { recursive: true });
+        } else {
+          mkdirSync(tmp, { recursive: true });
+          writeFileSync(join(tmp, 'index.html'), MISSING_API_PAGE);
+        }
+      });
     },
   };
 }
@@ -239,16 +250,12 @@ function siteModels(models: typeof SITE_MODELS = SITE_MODELS): Plugin {
       });
     },
     closeBundle() {
-      if (!outDir || !existsSync(outDir)) return;
-      const target = join(outDir, 'models');
-      const tmp = join(outDir, `.models-${process.pid}-${Date.now().toString(36)}`);
-      rmSync(tmp, { recursive: true, force: true });
-      for (const [name, { dir, files }] of Object.entries(models)) {
-        mkdirSync(join(tmp, name), { recursive: true });
-        for (const file of files) cpSync(join(dir, file), join(tmp, name, file));
-      }
-      rmSync(target, { recursive: true, force: true });
-      renameSync(tmp, target);
+      writeOutputFolder(outDir, 'models', (tmp) => {
+        for (const [name, { dir, files }] of Object.entries(models)) {
+          mkdirSync(join(tmp, name), { recursive: true });
+          for (const file of files) cpSync(join(dir, file), join(tmp, name, file));
+        }
+      });
     },
   };
 }
