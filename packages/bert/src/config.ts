@@ -169,11 +169,8 @@ export function bertConfigFromJson(json: string | object): Readonly<BertConfig> 
     try {
       root = JSON.parse(json);
     } catch (cause) {
-      throw new LxmlsBertError('INVALID_CONFIG', 'the config is not valid JSON', {
-        fn,
-        argument: 'json',
-        expected: 'the text of a config.json',
-        received: describe(json),
+      check.fail(fn, 'json', json, 'the config is not valid JSON', 'the text of a config.json', {
+        code: 'INVALID_CONFIG',
         cause,
       });
     }

@@ -56,11 +56,8 @@ export function parseTokenizerJson(
     try {
       root = JSON.parse(json);
     } catch (cause) {
-      throw new LxmlsBertError('UNSUPPORTED_TOKENIZER', 'the tokenizer.json is not valid JSON', {
-        fn,
-        argument: 'json',
-        expected: 'the text of a tokenizer.json',
-        received: describe(json),
+      check.fail(fn, 'json', json, 'the tokenizer.json is not valid JSON', 'the text of a tokenizer.json', {
+        code: 'UNSUPPORTED_TOKENIZER',
         cause,
       });
     }
