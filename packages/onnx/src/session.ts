@@ -154,13 +154,18 @@ export async function createSession(
     }
   }
   if (!runtime)
-    throw new LxmlsOnnxError('RUNTIME_UNAVAILABLE', 'ONNX Runtime is not installed', {
-      fn: 'createSession',
-      argument: 'options.backend',
-      expected: backend === 'auto' ? 'onnxruntime-node or onnxruntime-web installed' : `${chosen} installed`,
-      received: `${backend}: the module does not load`,
-      hint: 'Install onnxruntime-node (Node) or onnxruntime-web (browsers and Node).',
-    });
+    check.fail(
+      'createSession',
+      'options.backend',
+      undefined,
+      'ONNX Runtime is not installed',
+      backend === 'auto' ? 'onnxruntime-node or onnxruntime-web installed' : `${chosen} installed`,
+      {
+        code: 'RUNTIME_UNAVAILABLE',
+        received: `${backend}: the module does not load`,
+        hint: 'Install onnxruntime-node (Node) or onnxruntime-web (browsers and Node).',
+      },
+    );
   if (chosen === 'onnx-wasm' && numThreads !== undefined && runtime.env?.wasm)
     runtime.env.wasm.numThreads = numThreads;
   try {
