@@ -132,10 +132,8 @@ export async function readCheckpoint(dir: string): Promise<CheckpointFiles> {
     try {
       return await fs.readFile(join(dir, name));
     } catch (cause) {
-      throw new LxmlsTrainerError('INVALID_CHECKPOINT', `${name} cannot be read`, {
-        fn,
-        argument: name,
-        expected: `a file ${join(dir, name)}`,
+      check.fail(fn, name, undefined, `${name} cannot be read`, `a file ${join(dir, name)}`, {
+        code: 'INVALID_CHECKPOINT',
         received: (cause as NodeJS.ErrnoException).code ?? String(cause),
         cause,
       });

@@ -214,11 +214,8 @@ export function loadCheckpoint(
       typeof json === 'string' ? json : new TextDecoder().decode(json as unknown as Uint8Array),
     );
   } catch (cause) {
-    throw new LxmlsTrainerError('INVALID_CHECKPOINT', 'trainer.json is not JSON', {
-      fn,
-      argument: 'trainer.json',
-      expected: 'the JSON written by saveCheckpoint',
-      received: describe(json),
+    check.fail(fn, 'trainer.json', json, 'trainer.json is not JSON', 'the JSON written by saveCheckpoint', {
+      code: 'INVALID_CHECKPOINT',
       cause,
     });
   }
@@ -341,10 +338,13 @@ export function loadCheckpoint(
       try {
         new RandomGenerator(0).setState(state); // checked on a scratch generator first
       } catch (cause) {
-        throw new LxmlsTrainerError(
-          'INVALID_CHECKPOINT',
+        check.fail(
+          fn,
+          name,
+          state,
           `the state of the generator '${name}' is malformed`,
-          { fn, argument: name, expected: 'a RandomGenerator state', received: describe(state), cause },
+          'a RandomGenerator state',
+          { code: 'INVALID_CHECKPOINT', cause },
         );
       }
     }
@@ -414,13 +414,14 @@ function readChecked(fn: string, bytes: Uint8Array, name: string): ReturnType<ty
   try {
     return readSafetensors(bytes);
   } catch (cause) {
-    throw new LxmlsTrainerError('INVALID_CHECKPOINT', `${name} is not a safetensors file`, {
+    check.fail(
       fn,
-      argument: name,
-      expected: 'the bytes written by saveCheckpoint',
-      received: (cause as Error).message,
-      cause,
-    });
+      name,
+      undefined,
+      `${name} is not a safetensors file`,
+      'the bytes written by saveCheckpoint',
+      { code: 'INVALID_CHECKPOINT', received: (cause as Error).message, cause },
+    );
   }
 }
 
