@@ -428,10 +428,7 @@ function parseJsonObject(
     try {
       parsed = JSON.parse(value);
     } catch (cause) {
-      throw new LxmlsBpeError('INVALID_ARGUMENT', `${argument} is not valid JSON`, {
-        fn,
-        argument,
-        expected: 'JSON text',
+      check.fail(fn, argument, undefined, `${argument} is not valid JSON`, 'JSON text', {
         received: `${describe(value)} (${(cause as Error).message})`,
         cause,
       });
