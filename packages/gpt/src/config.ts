@@ -7,7 +7,7 @@
  */
 
 import { pythonStr, snakeCase } from '@lxmls/base';
-import { LxmlsGptError } from './errors.js';
+import { check, LxmlsGptError } from './errors.js';
 
 /**
  * The GPT config, minGPT's keys in camelCase and in the same order (printing order matters).
@@ -180,15 +180,19 @@ export function resolveConfig(config: GPTConfig, fn = 'resolveConfig'): Resolved
   }
   if (typeGiven) {
     const entry = (MODEL_TYPES as Record<string, ModelTypeSizes>)[config.modelType!];
-    if (!Object.hasOwn(MODEL_TYPES, config.modelType!) || entry === undefined) {
-      throw new LxmlsGptError('UNKNOWN_MODEL', 'config.modelType is not a known model type', {
+    if (!Object.hasOwn(MODEL_TYPES, config.modelType!) || entry === undefined)
+      check.fail(
         fn,
-        argument: 'modelType',
-        expected: `one of ${Object.keys(MODEL_TYPES).join(', ')}`,
-        received: JSON.stringify(config.modelType),
-        hint: "(The default 'gpt' is not one: choose a type, or set modelType: null and give nLayer, nHead, nEmbd.)",
-      });
-    }
+        'modelType',
+        undefined,
+        'config.modelType is not a known model type',
+        `one of ${Object.keys(MODEL_TYPES).join(', ')}`,
+        {
+          code: 'UNKNOWN_MODEL',
+          received: JSON.stringify(config.modelType),
+          hint: "(The default 'gpt' is not one: choose a type, or set modelType: null and give nLayer, nHead, nEmbd.)",
+        },
+      );
     // translate from modelType to detailed configuration, into the caller's config
     Object.assign(config, { nLayer: entry.nLayer, nHead: entry.nHead, nEmbd: entry.nEmbd });
   }

@@ -335,15 +335,18 @@ export class GPT extends Module {
         { code: 'SEQUENCE_TOO_LONG', received: past ? `${past} cached + ${t} new` : `shape (${b}, ${t})` },
       );
     if (targets) checkIds('GPT.forward', 'targets', targets, idx.shape);
-    if (cache && !this.supportsKVCache) {
-      throw new LxmlsGptError('INVALID_ARGUMENT', 'this model cannot use a KV cache', {
-        fn: 'GPT.forward',
-        argument: 'options.cache',
-        expected: 'attention modules with supportsKVCache: true',
-        received: `${attentionName(this.#h)}, which does not declare supportsKVCache`,
-        hint: 'Leave out the cache (generate does so by itself for such a model).',
-      });
-    }
+    if (cache && !this.supportsKVCache)
+      check.fail(
+        'GPT.forward',
+        'options.cache',
+        undefined,
+        'this model cannot use a KV cache',
+        'attention modules with supportsKVCache: true',
+        {
+          received: `${attentionName(this.#h)}, which does not declare supportsKVCache`,
+          hint: 'Leave out the cache (generate does so by itself for such a model).',
+        },
+      );
     const pos = arange(past, past + t, 1, 'int32'); // (t) positions
     // forward the GPT model itself
     const tokEmb = this.#wte.forward(idx); // (b, t, C) token embeddings

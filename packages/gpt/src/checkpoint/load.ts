@@ -123,10 +123,8 @@ export function checkpointFromFiles(
     try {
       hf = JSON.parse(configJson);
     } catch (error) {
-      throw new LxmlsGptError('INVALID_CHECKPOINT', 'config.json is not valid JSON', {
-        fn,
-        argument: 'configJson',
-        expected: 'the text of a JSON object',
+      check.fail(fn, 'configJson', undefined, 'config.json is not valid JSON', 'the text of a JSON object', {
+        code: 'INVALID_CHECKPOINT',
         received: (error as Error).message,
         cause: error,
       });

@@ -268,10 +268,8 @@ function parseConfigJson(bytes: Uint8Array, where: string, fn: string): Record<s
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
-    throw new LxmlsGptError('INVALID_CHECKPOINT', `${CONFIG_FILE} is not valid JSON`, {
-      fn,
-      argument: 'source',
-      expected: `a JSON object in ${where}`,
+    check.fail(fn, 'source', undefined, `${CONFIG_FILE} is not valid JSON`, `a JSON object in ${where}`, {
+      code: 'INVALID_CHECKPOINT',
       received: (error as Error).message,
       cause: error,
     });
