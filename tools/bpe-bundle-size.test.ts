@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { importFrom } from './import-from.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The issue's budget for a minified bundle of `BPETokenizer`. */
@@ -56,17 +57,6 @@ console.log(JSON.stringify({ ids: new BPETokenizer().encode('Hello,'), more: enc
   },
 };
 
-/** An ES module of a package found from vitest's dependencies (vite), or from vite's (rolldown). */
-async function importFrom(name: string, from: string): Promise<Record<string, unknown>> {
-  const require = createRequire(from);
-  const pkgFile = require.resolve(`${name}/package.json`);
-  const pkg = require(pkgFile) as { exports: { '.': string | { import?: string | { default?: string } } } };
-  const entry = pkg.exports['.'];
-  const file = typeof entry === 'string' ? entry : entry.import;
-  const path = typeof file === 'string' ? file : file?.default;
-  return import(pathToFileURL(join(dirname(pkgFile), path!)).href);
-}
-
 /** The merge data as the published package holds it. */
 async function mergeData(): Promise<string> {
   const url = pathToFileURL(join(root, 'packages/bpe/dist/generated/gpt2-merges.js')).href;
@@ -77,6 +67,17 @@ describe('@lxmls/bpe minified with each bundler default', () => {
   let dir: string;
   let data: string;
   const vitestPkg = createRequire(import.meta.url).resolve('vitest/package.json');
+  /** rolldown's `rolldown`, found from vite's dependencies (vite from vitest's), loosely typed. */
+  const loadRolldown = async () => {
+    const vitePkg = createRequire(vitestPkg).resolve('vite/package.json');
+    const { rolldown } = (await importFrom('rolldown', vitePkg)) as {
+      rolldown: (options: Record<string, unknown>) => Promise<{
+        write(options: Record<string, unknown>): Promise<unknown>;
+        close(): Promise<void>;
+      }>;
+    };
+    return rolldown;
+  };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lxmls-bpe-bundle-'));
@@ -128,13 +129,7 @@ await import(new URL(process.argv[2], 'file://').href);
   });
 
   test('rolldown with minify: true keeps BPETokenizer within 250 kB', async () => {
-    const vitePkg = createRequire(vitestPkg).resolve('vite/package.json');
-    const { rolldown } = (await importFrom('rolldown', vitePkg)) as {
-      rolldown: (options: Record<string, unknown>) => Promise<{
-        write(options: Record<string, unknown>): Promise<unknown>;
-        close(): Promise<void>;
-      }>;
-    };
+    const rolldown = await loadRolldown();
     const bundle = await rolldown({ input: join(dir, 'main.js'), cwd: dir, logLevel: 'silent' });
     const file = join(dir, 'rolldown-dist/main.js');
     await bundle.write({ file, minify: true });
@@ -146,13 +141,7 @@ await import(new URL(process.argv[2], 'file://').href);
     'rolldown with minify: true bundles %s with GPT-2 data as many times as its entries need (core: never)',
     async (app) => {
       const { expected, data: copies, budget } = SUBPATH_APPS[app]!;
-      const vitePkg = createRequire(vitestPkg).resolve('vite/package.json');
-      const { rolldown } = (await importFrom('rolldown', vitePkg)) as {
-        rolldown: (options: Record<string, unknown>) => Promise<{
-          write(options: Record<string, unknown>): Promise<unknown>;
-          close(): Promise<void>;
-        }>;
-      };
+      const rolldown = await loadRolldown();
       const bundle = await rolldown({ input: join(dir, app), cwd: dir, logLevel: 'silent' });
       const file = join(dir, `rolldown-dist/${app}`);
       await bundle.write({ file, minify: true });
