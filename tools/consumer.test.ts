@@ -24,12 +24,13 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findChromium, launchChromium, serveStatic } from './browser.js';
 import { extractMarkdownExamples } from './examples.js';
+import { importFrom } from './import-from.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -122,17 +123,6 @@ function filesUnder(dir: string, sub = ''): string[] {
     const path = sub ? `${sub}/${name}` : name;
     return statSync(join(dir, path)).isDirectory() ? filesUnder(dir, path) : [path];
   });
-}
-
-/** An ES module of a package installed for `from` (Vite, from apps/docs). */
-async function importFrom(name: string, from: string): Promise<Record<string, unknown>> {
-  const require = createRequire(from);
-  const pkgFile = require.resolve(`${name}/package.json`);
-  const pkg = require(pkgFile) as { exports: { '.': string | { import?: string | { default?: string } } } };
-  const entry = pkg.exports['.'];
-  const file = typeof entry === 'string' ? entry : entry.import;
-  const path = typeof file === 'string' ? file : file?.default;
-  return import(pathToFileURL(join(dirname(pkgFile), path!)).href);
 }
 
 describe('the packed packages in a fresh project', { timeout: 180_000 }, () => {
