@@ -87,7 +87,7 @@ export interface DownloadOptions extends RedirectPolicy {
   offline?: boolean;
   /** Use the cache (read and write it). @defaultValue true */
   cache?: boolean;
-  /** The cache folder in Node. @defaultValue {@link defaultCacheDir}() */
+  /** The cache folder in Node. @defaultValue {@link @lxmls/hub!defaultCacheDir}() */
   cacheDir?: string;
   /** Fetch again even when a cached copy exists (and replace it). @defaultValue true when `$LXMLS_REFRESH` is `1` */
   refresh?: boolean;
@@ -112,7 +112,7 @@ export interface DownloadOptions extends RedirectPolicy {
   maxRedirects?: number;
   /** A bearer token for the hub, sent to the start URL's origin only. @defaultValue `$HF_TOKEN` */
   token?: string;
-  /** Validate the file ({@link fileProblem}) before committing it and before using a cached copy. @defaultValue true */
+  /** Validate the file ({@link @lxmls/hub!fileProblem}) before committing it and before using a cached copy. @defaultValue true */
   validate?: boolean;
   /** The name used in progress events and messages. @defaultValue the URL's last path segment */
   file?: string;
