@@ -1,5 +1,5 @@
 // @lxmls/backend-tfjs in a real browser: headless Chromium loads @lxmls/tensor and @lxmls/backend-tfjs from
-// their built dist/ as plain ES modules (an import map resolves the bare `@lxmls/tensor`), and TensorFlow.js
+// their built dist/ as plain ES modules (an import map resolves the bare `@lxmls/tensor` and `@lxmls/base`), and TensorFlow.js
 // from the script bundles of node_modules (no CDN), then runs the whole conformance suite of
 // @lxmls/tensor/conformance (`runConformance`: every case of CONFORMANCE_CASES, forward values and gradients
 // against the js backend computed in the same page, gradients against finite differences) on tfjs-webgl
@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findChromium, launchChromium, serveStatic } from './browser.js';
+import { findChromium, launchChromium, serveStatic, workspaceImportMap } from './browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const chromiumPath = findChromium();
@@ -89,7 +89,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-tfjs in headless Chr
     expect(result.ourTensors[1], 'memory().numTensors over the whole suite').toBe(result.ourTensors[0]);
     const foreign = server.requests.filter(
       (path) =>
-        !/^\/(packages\/(tensor|backend-tfjs)\/dist\/|packages\/backend-tfjs\/node_modules\/@tensorflow\/tfjs-(core|backend-webgl|backend-webgpu)\/dist\/[\w.-]+\.js$|backend-tfjs\.html$|favicon\.ico$)/.test(
+        !/^\/(packages\/(base|tensor|backend-tfjs)\/dist\/|packages\/backend-tfjs\/node_modules\/@tensorflow\/tfjs-(core|backend-webgl|backend-webgpu)\/dist\/[\w.-]+\.js$|backend-tfjs\.html$|favicon\.ico$)/.test(
           path,
         ),
     );
@@ -117,7 +117,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-tfjs in headless Chr
 /** The test page: runConformance on `?engine=`, compared in the page with the js backend. */
 const PAGE = `<!doctype html>
 <title>@lxmls/backend-tfjs</title>
-<script type="importmap">{ "imports": { "@lxmls/tensor": "/packages/tensor/dist/index.js" } }</script>
+${workspaceImportMap()}
 <script src="${TFJS}/tfjs-core/dist/tf-core.min.js"></script>
 <script src="${TFJS}/tfjs-backend-webgl/dist/tf-backend-webgl.min.js"></script>
 <script src="${TFJS}/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js"></script>

@@ -1,6 +1,6 @@
 // @lxmls/backend-wasm's two threads in a real browser: headless Chromium loads @lxmls/tensor and
 // @lxmls/backend-wasm from their built dist/ as plain ES modules (an import map resolves the bare
-// `@lxmls/tensor`), from two local servers on 127.0.0.1 that serve the same page: one with the
+// `@lxmls/tensor` and `@lxmls/base`), from two local servers on 127.0.0.1 that serve the same page: one with the
 // Cross-Origin-Opener-Policy / Cross-Origin-Embedder-Policy headers (a cross-origin-isolated page, where the
 // backend starts its worker from a Blob URL over a shared WebAssembly.Memory), one without (one thread).
 // On the isolated page the worker must take parts of the calls, and every result, forward and backward, must
@@ -11,7 +11,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CROSS_ORIGIN_ISOLATION, findChromium, launchChromium, serveStatic } from './browser.js';
+import {
+  CROSS_ORIGIN_ISOLATION,
+  findChromium,
+  launchChromium,
+  serveStatic,
+  workspaceImportMap,
+} from './browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const chromiumPath = findChromium();
@@ -120,7 +126,8 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-wasm threads in head
       expect(result.error).toBeUndefined();
       expect(problems).toEqual([]);
       const foreign = server.requests.filter(
-        (path) => !/^\/(packages\/(tensor|backend-wasm)\/dist\/[\w./-]+\.js|backend-wasm\.html)$/.test(path),
+        (path) =>
+          !/^\/(packages\/(base|tensor|backend-wasm)\/dist\/[\w./-]+\.js|backend-wasm\.html)$/.test(path),
       );
       expect(foreign).toEqual([]);
       return { ...result, workerScripts: blobs };
@@ -204,7 +211,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-wasm threads in head
 const PAGE = `<!doctype html>
 <title>@lxmls/backend-wasm threads</title>
 <link rel="icon" href="data:,">
-<script type="importmap">{ "imports": { "@lxmls/tensor": "/packages/tensor/dist/index.js" } }</script>
+${workspaceImportMap()}
 <script type="module">
 const result = {};
 try {

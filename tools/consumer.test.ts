@@ -100,9 +100,12 @@ const NEEDS_PEER = new Set(['@lxmls/tensor/testing']);
 /** The pnpm of this repository: the one running the tests, else `npx --offline pnpm@<packageManager>`. */
 function pnpm(args: string[], cwd: string): string {
   const execPath = process.env.npm_execpath;
+  // pnpm 12 from npx is a native executable (run it as it is); an older pnpm is a script for node
   const [command, ...prefix] =
     execPath && /pnpm/.test(execPath)
-      ? [process.execPath, execPath]
+      ? /\.[cm]?js$/.test(execPath)
+        ? [process.execPath, execPath]
+        : [execPath]
       : ['npx', '--offline', rootPackage.packageManager.split('+')[0]!];
   return execFileSync(command!, [...prefix, ...args], { cwd, encoding: 'utf8', stdio: 'pipe' });
 }

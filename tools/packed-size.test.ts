@@ -32,15 +32,19 @@ const LIMITS: Record<string, { bytes: number; dominatedBy: string }> = {
     dominatedBy:
       'the two embedded wasm builds (2 × 51 kB of base64, in dist/ and src/), then the backend code',
   },
-  base: { bytes: 140_000, dominatedBy: 'code: the error factory, the checks and the Python reprs' },
+  base: {
+    bytes: 180_000,
+    dominatedBy: 'code: the error factory, the checks, the Python and torch reprs (143 kB measured)',
+  },
   bert: { bytes: 670_000, dominatedBy: 'code: the model, the MLM head, the WordPiece tokenizer' },
   bpe: {
     bytes: 1_020_000,
     dominatedBy: "GPT-2's merges: 181 kB of printable ASCII, in dist/ and in src/ (the maps' sources)",
   },
   course: {
-    bytes: 720_000,
-    dominatedBy: "the notebook's text (notebook.ts) and the exercise sources as strings, then the grader",
+    bytes: 1_000_000,
+    dominatedBy:
+      "the notebook's text (notebook.ts) and the exercise sources as strings, the grader, then the demo sections and recipes moved from the CLI (816 kB measured)",
   },
   gpt: { bytes: 620_000, dominatedBy: 'code: the model, generation, the checkpoint conversion (no weights)' },
   hub: { bytes: 430_000, dominatedBy: 'code: download, cache, sources, the atomic writer' },
