@@ -112,10 +112,15 @@ export async function isBertFolder(source: string): Promise<boolean> {
  *
  * @param source - The `--model` value.
  * @param stderr - Where download progress goes (only when it is a terminal).
+ * @param options - `refresh`: fetch a hub model's files again even when cached (`--refresh`).
  * @returns The model.
  * @throws {@link CliError} for a source that cannot be read, with the loader's message.
  */
-export async function loadVizModel(source: string, stderr: NodeJS.WritableStream): Promise<VizModel> {
+export async function loadVizModel(
+  source: string,
+  stderr: NodeJS.WritableStream,
+  options: { refresh?: boolean } = {},
+): Promise<VizModel> {
   const bundled = bundledBertFolder(source);
   if (bundled !== null) {
     try {
@@ -137,7 +142,7 @@ export async function loadVizModel(source: string, stderr: NodeJS.WritableStream
     throw new CliError(
       `${JSON.stringify(source)} is not a folder: a BERT is read from a local folder in Hugging Face's layout (config.json, model.safetensors, vocab.txt); download it first and pass the folder, or use ${DEFAULT_VIZ_MODEL}, the small BERT that comes with lxmls (the default)`,
     );
-  return { kind: 'gpt', gpt: await loadModel(source, stderr) };
+  return { kind: 'gpt', gpt: await loadModel(source, stderr, options) };
 }
 
 /**

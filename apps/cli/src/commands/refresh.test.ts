@@ -66,6 +66,16 @@ describe('commands that download', () => {
     expect(requests.slice(3)).toEqual(['config.json', 'model.safetensors']);
   });
 
+  test('lxmls viz --model URL --refresh downloads the cached files again', async () => {
+    const before = requests.length;
+    const cached = await runCli(['viz', '--model', base, '--text', 'hello world', '--json']);
+    expect(cached.code).toBe(0);
+    const refreshed = await runCli(['viz', '--model', base, '--text', 'hello world', '--refresh', '--json']);
+    expect(refreshed.code).toBe(0);
+    expect(requests.slice(before)).toEqual(['config.json', 'model.safetensors']);
+    expect(refreshed.stdout).toBe(cached.stdout);
+  });
+
   test('lxmls generate --model URL --refresh behind a captive portal fails with exit code 2 and one line', async () => {
     portal = true;
     try {

@@ -12,7 +12,7 @@ import { toHtml, toSvg } from '@lxmls/viz';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { asCliError } from '../load-model.js';
+import { asCliError, REFRESH_OPTION } from '../load-model.js';
 import {
   DEFAULT_VIZ_MODEL,
   disposeVizModel,
@@ -48,7 +48,7 @@ type View = (typeof VIEWS)[number];
  * @example
  * ```ts
  * import { vizCommand } from './commands/viz.js';
- * console.log(vizCommand.name, vizCommand.optionNames.join(' ')); // → viz model text view layer head theme output svg no-special-tokens special-tokens backend json
+ * console.log(vizCommand.name, vizCommand.optionNames.join(' ')); // → viz model text view layer head theme output svg no-special-tokens special-tokens backend refresh json
  * ```
  */
 export const vizCommand = defineCommand({
@@ -145,6 +145,7 @@ neuron: one head's query vector q of the selected token, every key vector k,
       help: 'BERT only: add [CLS] and [SEP] (the default with --text), as BERT was trained.',
     },
     backend: BACKEND_OPTION,
+    refresh: REFRESH_OPTION,
     json: {
       type: 'flag',
       help: `Print one JSON line instead of the sentence (and no note on stderr):
@@ -206,7 +207,7 @@ a text whose token ids a GPT's vocabulary does not have, a word outside the weat
     const specialTokens = o['special-tokens'] || (!o['no-special-tokens'] && o.text !== undefined);
 
     await chooseBackend(o.backend);
-    const model = await loadVizModel(source, io.stderr);
+    const model = await loadVizModel(source, io.stderr, { refresh: o.refresh });
     try {
       if (specialOption && model.kind === 'gpt') {
         const given = o['special-tokens'] ? 'special-tokens' : 'no-special-tokens';
