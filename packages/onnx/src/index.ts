@@ -9,6 +9,7 @@
 
 export { LxmlsOnnxError, type OnnxErrorCode, type OnnxErrorDetails } from './errors.js';
 export { type ExportOnnxOptions, exportOnnx } from './export.js';
+export { type ExportOnnxFolderOptions, exportOnnxFolder } from './folder.js';
 export { type GenerateOnnxOptions, generateOnnx } from './generate.js';
 export {
   type CreateSessionOptions,
