@@ -119,7 +119,16 @@ describe('writeFolderAtomic', () => {
     expect((await readdir(dir)).sort()).toEqual([COMMIT_FILE, 'a.txt']);
   });
 
-  test.each([['../x'], ['a/b'], [COMMIT_FILE], ['']])(
+  test('writeFolderAtomic(dir, { "onnx/model.onnx": … }) writes one level of subfolder', async () => {
+    const dir = join(root, 'model');
+    const paths = await writeFolderAtomic(dir, { 'config.json': '{}', 'onnx/model.onnx': new Uint8Array(3) });
+    expect(paths).toEqual([join(dir, 'config.json'), join(dir, 'onnx', 'model.onnx')]);
+    expect((await readdir(dir)).sort()).toEqual([COMMIT_FILE, 'config.json', 'onnx']);
+    expect((await stat(join(dir, 'onnx', 'model.onnx'))).size).toBe(3);
+    expect((await checkFolderCommit(dir))?.files['onnx/model.onnx']).toEqual({ size: 3 });
+  });
+
+  test.each([['../x'], ['a/../b'], ['a/b/c'], ['/a'], ['a/'], [COMMIT_FILE], ['']])(
     'writeFolderAtomic(dir, { %j: … }) is INVALID_ARGUMENT',
     async (name) => {
       const error = await rejection(writeFolderAtomic(join(root, 'm'), { [name]: 'x' }));

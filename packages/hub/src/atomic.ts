@@ -419,7 +419,8 @@ export async function checkOutputFolder(
  * or, after a crash at any point and {@link recoverFolder}, exactly what it held before. Node only.
  *
  * @param dir - The folder (its parents are created).
- * @param files - File name → content (a string is written as UTF-8). Names are plain file names.
+ * @param files - File name → content (a string is written as UTF-8). Names are plain file names, or one
+ *   subfolder and a file name (`onnx/model.onnx`, the layout of transformers.js's ONNX folders).
  * @param options - {@link WriteFolderOptions}: `overwrite` (replace a folder that holds files), and the
  *   names for errors.
  * @returns The paths written, in the order of `files`.
@@ -450,13 +451,18 @@ export async function writeFolderAtomic(
   const names = Object.keys(files ?? {});
   for (const name of names) {
     const content = files[name];
-    if (!/^[^/\\]+$/.test(name) || name === '.' || name === '..' || name === COMMIT_FILE)
+    const parts = name.split('/');
+    if (
+      parts.length > 2 ||
+      parts.some((part) => !/^[^/\\]+$/.test(part) || part === '.' || part === '..') ||
+      name === COMMIT_FILE
+    )
       check.fail(
         fn,
         'files',
         undefined,
         'a file name is not a plain file name',
-        `names without separators, other than ${COMMIT_FILE}`,
+        `a file name, or one subfolder and a file name (onnx/model.onnx), other than ${COMMIT_FILE}`,
         { received: JSON.stringify(name) },
       );
     if (typeof content !== 'string' && !(content instanceof Uint8Array))
@@ -484,6 +490,8 @@ export async function writeFolderAtomic(
     const commit: FolderCommit = { format: 1, files: {} };
     for (const name of names) {
       const content = files[name]!;
+      const sub = name.includes('/') ? name.slice(0, name.indexOf('/')) : null;
+      if (sub !== null) await fs.mkdir(s.at(`${s.newPrefix}${suffix}/${sub}`), { recursive: true });
       await writeSynced(s.at(`${s.newPrefix}${suffix}/${name}`), content);
       commit.files[name] = {
         size: typeof content === 'string' ? new TextEncoder().encode(content).byteLength : content.byteLength,
