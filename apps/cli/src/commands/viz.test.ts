@@ -440,10 +440,12 @@ describe('lxmls viz', () => {
       const best = training.patterns.strongest;
       expect(best.length).toBeGreaterThanOrEqual(2);
       expect(best.every((b) => b.score >= 0.15)).toBe(true);
-      expect(best.slice(0, 2).map((b) => b.pattern)).toEqual(['previous', 'next']);
-      // on the notebook's sentence, measured now, the previous-token head looks at the previous token most
-      const named = heads.find((h) => h.layer === best[0]!.layer && h.head === best[0]!.head)!;
-      expect(named.previous).toBeGreaterThan(0.3);
+      expect(best.slice(0, 2).map((b) => b.pattern).sort()).toEqual(['next', 'previous']);
+      // on the notebook's sentence, measured now, the previous- and next-token heads look there most
+      for (const pattern of ['previous', 'next'] as const) {
+        const b = best.find((x) => x.pattern === pattern)!;
+        expect(heads.find((h) => h.layer === b.layer && h.head === b.head)![pattern]).toBeGreaterThan(0.4);
+      }
     } finally {
       mini.model.dispose();
     }

@@ -68,8 +68,8 @@ With no option at all it is Exercise 2.4 as the notebook runs it, offline: ${DEF
 BERT pretrained by lxmls with masked-language modelling, with bert-base-uncased's vocabulary; 4 layers ×
 4 heads) on the notebook's sentence "${NOTEBOOK_TEXT}", fed as its 13
 WordPieces alone, without [CLS]/[SEP], as the notebook feeds them: attentions (1, 4, 4, 13, 13). Look
-at layer 1: head 0 looks at the previous token (0.47 of each token's attention on this sentence, 0.31 on
-average over held-out sentences) and head 1 at the next token (0.45; 0.30). --json gives every head's
+at layer 1: head 0 looks at the previous token (0.52 of each token's attention on this sentence, 0.40 on
+average over held-out sentences) and head 1 at the next token (0.66; 0.52). --json gives every head's
 patterns on the text; the README of its folder in @lxmls/models has every head's measured patterns.
 
 SOURCE is ${DEFAULT_VIZ_MODEL} (the default), a GPT-2 checkpoint as for lxmls generate (a folder with config.json and model.safetensors, an
