@@ -126,6 +126,9 @@ describe('writeFolderAtomic', () => {
     expect((await readdir(dir)).sort()).toEqual([COMMIT_FILE, 'config.json', 'onnx']);
     expect((await stat(join(dir, 'onnx', 'model.onnx'))).size).toBe(3);
     expect((await checkFolderCommit(dir))?.files['onnx/model.onnx']).toEqual({ size: 3 });
+    // a folder with an onnx/ subfolder is a model folder: overwrite replaces it whole
+    await writeFolderAtomic(dir, { 'config.json': '{"n":2}' }, { overwrite: true });
+    expect((await readdir(dir)).sort()).toEqual([COMMIT_FILE, 'config.json']);
   });
 
   test.each([['../x'], ['a/../b'], ['a/b/c'], ['/a'], ['a/'], [COMMIT_FILE], ['']])(

@@ -205,7 +205,8 @@ export interface WriteFolderOptions {
 
 /**
  * Whether a folder's entries look like a model folder that may be replaced whole: files only (no
- * subfolder), among them {@link COMMIT_FILE} or `config.json`.
+ * subfolder but `onnx/`, where transformers.js's ONNX folders keep the model), among them {@link COMMIT_FILE}
+ * or `config.json`.
  *
  * @param entries - The folder's entries (a name ending in `/` is a subfolder).
  * @returns True for a model folder.
@@ -213,11 +214,12 @@ export interface WriteFolderOptions {
  * ```ts
  * import { isModelFolder } from '@lxmls/hub';
  * console.log(isModelFolder(['config.json', 'model.safetensors']), isModelFolder(['src/', 'config.json']), isModelFolder(['notes.txt'])); // → true false false
+ * console.log(isModelFolder(['config.json', 'onnx/'])); // → true
  * ```
  */
 export function isModelFolder(entries: readonly string[]): boolean {
   return (
-    entries.every((e) => !e.endsWith('/')) &&
+    entries.every((e) => !e.endsWith('/') || e === 'onnx/') &&
     (entries.includes(COMMIT_FILE) || entries.includes('config.json'))
   );
 }
