@@ -23,6 +23,8 @@ export { describeValue as describe } from '@lxmls/base';
  * - `MISSING_KEY` / `UNEXPECTED_KEY`: a checkpoint without a weight the model needs, or with one it lacks.
  * - `SEQUENCE_TOO_LONG`: more tokens than `max_position_embeddings`.
  * - `FILE_NOT_FOUND`: a folder without `config.json`, the weights or a vocabulary.
+ * - `INVALID_WEIGHTS`: a `model.safetensors` that cannot be read, or whose weights are not finite (NaN or
+ *   ±Infinity: the tensor and the index are named).
  */
 export type BertErrorCode =
   | 'INVALID_ARGUMENT'
@@ -34,7 +36,8 @@ export type BertErrorCode =
   | 'MISSING_KEY'
   | 'UNEXPECTED_KEY'
   | 'SEQUENCE_TOO_LONG'
-  | 'FILE_NOT_FOUND';
+  | 'FILE_NOT_FOUND'
+  | 'INVALID_WEIGHTS';
 
 /** Fields of a {@link LxmlsBertError} besides its message. */
 export type BertErrorDetails = ErrorDetails;

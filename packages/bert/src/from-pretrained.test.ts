@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DownloadProgress, LxmlsHubError } from '@lxmls/hub';
+import { readSafetensorsHeader } from '@lxmls/nn';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { LxmlsBertError } from './errors.js';
 import { loadBert, loadBertFolder } from './load.js';
@@ -133,6 +134,24 @@ describe('BERT from a broken folder', () => {
     const e = await rejection(loadBertFolder(dir));
     expect(e.code).toBe('INVALID_FILE');
     expect(e.message).toContain(join(dir, 'tokenizer_config.json'));
+    await rm(dir, { recursive: true });
+  });
+
+  test.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+  ])('loadBert(folder whose weights hold %s) is INVALID_WEIGHTS naming the tensor', async (name, bad) => {
+    const whole = new Uint8Array(await readFile(join(FIXTURE, 'model.safetensors')));
+    const header = readSafetensorsHeader(whole);
+    const target = header.entries.find((e) => e.dtype === 'F32')!;
+    const at = header.dataOffset + target.begin + 4 * 5; // flat index 5 of the first float tensor
+    new DataView(whole.buffer, whole.byteOffset).setFloat32(at, bad, true);
+    const dir = await folder({ 'model.safetensors': whole });
+    const e = await rejection(loadBert(dir));
+    expect([e.code, (e as LxmlsBertError).argument]).toEqual(['INVALID_WEIGHTS', target.name]);
+    expect(e.message).toBe(
+      `[@lxmls/bert] loadBert: model.safetensors holds weights that are not finite. Expected finite weights (options.finite) in ${dir}, received ${name} at flat index 5 of ${target.shape.reduce((a, b) => a * b, 1)} (${target.name}).`,
+    );
     await rm(dir, { recursive: true });
   });
 

@@ -10,7 +10,7 @@
  */
 
 import { folderSource, type ModelSource, openSource, type SourceOptions } from '@lxmls/hub';
-import { readSafetensors } from '@lxmls/nn';
+import { LxmlsNnError, readSafetensors } from '@lxmls/nn';
 import { type BertConfig, bertConfigFromJson } from './config.js';
 import { checkBertConfigAgainstWeights } from './config-check.js';
 import { check, describe, expectString, LxmlsBertError } from './errors.js';
@@ -152,6 +152,24 @@ async function tokenizerFrom(files: ModelSource, fn: string): Promise<BertTokeni
   );
 }
 
+/** The weights of `model.safetensors`, refused (`INVALID_WEIGHTS`, the tensor named) if unreadable or not finite. */
+function readWeights(bytes: Uint8Array, where: string, fn: string): ReturnType<typeof readSafetensors> {
+  try {
+    return readSafetensors(bytes, { finite: true });
+  } catch (cause) {
+    if (!LxmlsNnError.isInstance(cause)) throw cause;
+    const what = cause.what.endsWith('not finite') ? 'holds weights that are not finite' : 'cannot be read';
+    throw new LxmlsBertError('INVALID_WEIGHTS', `model.safetensors ${what}`, {
+      fn,
+      argument: cause.argument ?? 'model.safetensors',
+      expected: `${cause.expected ?? 'a valid safetensors file'} in ${where}`,
+      received:
+        cause.argument === undefined ? String(cause.received) : `${cause.received} (${cause.argument})`,
+      cause,
+    });
+  }
+}
+
 /** The model and tokenizer of a source: config first (checked), then the tokenizer files, then the weights. */
 async function loadFrom(files: ModelSource, options: BertLoadOptions, fn: string): Promise<LoadedBert> {
   const where = files.kind === 'folder' ? describe(files.location) : files.location;
@@ -192,7 +210,7 @@ async function loadFrom(files: ModelSource, options: BertLoadOptions, fn: string
 
   // the config's sizes against the weights' header, before anything is allocated (issue 17)
   checkBertConfigAgainstWeights(config, weights, files.location, fn);
-  const { tensors } = readSafetensors(weights);
+  const { tensors } = readWeights(weights, files.location, fn);
   const model = new BertModel(config, { initWeights: false });
   try {
     const { unexpectedKeys } = model.loadHFStateDict(tensors, options);

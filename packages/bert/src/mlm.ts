@@ -320,7 +320,7 @@ export class BertForMaskedLM extends Module {
     options: BertLoadOptions = {},
   ): BertForMaskedLM {
     const config = bertConfigFromJson(configJson);
-    const { tensors } = readSafetensors(bytes);
+    const { tensors } = readSafetensors(bytes, { finite: true });
     const model = new BertForMaskedLM(config, { initWeights: false });
     try {
       model.loadHFStateDict(tensors, options);

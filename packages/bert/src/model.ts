@@ -187,7 +187,7 @@ export class BertModel extends Module {
     options: BertLoadOptions = {},
   ): BertModel {
     const config = bertConfigFromJson(configJson);
-    const { tensors } = readSafetensors(bytes);
+    const { tensors } = readSafetensors(bytes, { finite: true });
     const model = new BertModel(config, { initWeights: false });
     try {
       model.loadHFStateDict(tensors, options);

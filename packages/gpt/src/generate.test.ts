@@ -63,6 +63,36 @@ describe('generate(model, idx, maxNewTokens, options): golden values C (course-b
     expect(out.toArray()).toEqual([[1, 4, 4, 4, 3, 2, 7, 7, 7, 6, 6, 6]]);
   });
 
+  test.each([1e-38, 1e-45, Number.MIN_VALUE])(
+    'generate with temperature %s (the logits overflow float32) is greedy, never NaN probabilities',
+    (temperature) => {
+      const greedy = [[1, 4, 4, 4, 3, 2, 7, 7, 7, 6, 6, 6]];
+      expect(generate(model, ids([[1, 4, 4, 4, 3, 2]]), 6, { temperature }).toArray()).toEqual(greedy);
+      const sampled = generate(model, ids([[1, 4, 4, 4, 3, 2]]), 6, { temperature, doSample: true, seed: 3 });
+      expect(sampled.toArray()).toEqual(greedy);
+    },
+  );
+
+  test.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+  ])('generate with a weight of %s is NOT_FINITE naming the token, not token 0 forever', (_, bad) => {
+    const broken = new GPT(
+      { ...getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 },
+      { init: 'lcg' },
+    ).eval();
+    const weight = broken.stateDict().get('lm_head.weight')!;
+    const values = Float32Array.from(weight.data());
+    values[3] = bad;
+    broken.loadStateDict(new Map([['lm_head.weight', tensor(values, weight.shape)]]), { strict: false });
+    const call = () => generate(broken, ids([[1, 4]]), 3);
+    expect(call).toThrow(LxmlsGptError);
+    expect(call).toThrow(
+      /^\[@lxmls\/gpt\] generate: the model gave a logit that is not finite\. Expected finite logits, received (NaN|-?Infinity) for token \d of row 0\./,
+    );
+    expect(() => generate(model, ids([[1, 4]]), 3)).not.toThrow(); // the same config, finite weights
+  });
+
   test('generate with maxNewTokens ≤ 0 returns the input itself', () => {
     const x = ids([[1, 2]]);
     expect(generate(model, x, 0)).toBe(x);

@@ -62,7 +62,9 @@ export interface GenerateOptions {
  * @param options - `temperature`, `doSample`, `topK`, `topP`, `generator`, `seed`, `onToken`, `useCache`.
  * @returns int32 `(B, T + maxNewTokens)`: the input followed by the new tokens.
  * @throws {@link LxmlsGptError} `INVALID_ARGUMENT` for a topK above the vocabulary size, a temperature ≤ 0,
- *   a topP outside (0, 1], or ids that are not int32 `(B, T)`.
+ *   a topP outside (0, 1], or ids that are not int32 `(B, T)`; `NOT_FINITE` for logits that are NaN or
+ *   ±Infinity (the step and the token named). A temperature so small that the logits overflow float32
+ *   (1e-38) is the limit T → 0: greedy among the largest logits, never NaN probabilities.
  * @remarks Python: `GPT.generate(idx, max_new_tokens, temperature=1.0, do_sample=False, top_k=None)`.
  * @example
  * ```ts
@@ -129,9 +131,7 @@ export function generate(
           // forward the model to get the logits for the index in the sequence
           const { logits } = model.forward(tensor(ids, [B, n], 'int32'), null, cached ? { cache } : {}); // (B, n, V)
           // pluck the logits at the final step and scale by desired temperature
-          const last = slice(logits, [0, n - 1, 0], [B, 1, V])
-            .reshape([B, V])
-            .div(temperature); // (B, V)
+          const last = scaleLogits(slice(logits, [0, n - 1, 0], [B, 1, V]).reshape([B, V]), temperature); // (B, V)
           return pickNext(last, { doSample, topK, topP, generator });
         });
         // append sampled index to the running sequence and continue
@@ -143,6 +143,40 @@ export function generate(
     cache?.dispose();
   }
   return tensor(Int32Array.from(rows.flat()), [B, T + maxNewTokens], 'int32'); // (B, T + maxNewTokens)
+}
+
+/** The largest magnitude of a float32: `logits / T` beyond it overflows to ±Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * `logits / temperature` `(B, V)`, checked: a NaN or ±Infinity logit is `NOT_FINITE` (garbage in, an error
+ * out: never token 0 forever), and a temperature so small that a quotient would overflow float32 divides
+ * `logits - rowMax` in float64 instead, so the largest logits stay at 0 and the others become very negative or
+ * -Infinity: softmax then gives the T → 0 limit (greedy among the ties), never NaN.
+ */
+function scaleLogits(logits: Tensor, temperature: number): Tensor {
+  const [B, V] = logits.shape as [number, number];
+  const data = logits.data();
+  let largest = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v - v !== 0)
+      check.fail('generate', 'logits', v, 'the model gave a logit that is not finite', 'finite logits', {
+        code: 'NOT_FINITE',
+        received: `${v} for token ${i % V} of row ${Math.floor(i / V)}`,
+        hint: 'Its weights or activations overflowed: check the checkpoint, or train with a smaller learning rate.',
+      });
+    if (Math.abs(v) > largest) largest = Math.abs(v);
+  }
+  if (temperature === 1) return logits;
+  if (largest / temperature < FLOAT32_MAX / 2) return logits.div(temperature); // (B, V)
+  const out = new Float32Array(B * V);
+  for (let b = 0; b < B; b++) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = b * V; j < (b + 1) * V; j++) max = Math.max(max, data[j]!);
+    for (let j = b * V; j < (b + 1) * V; j++) out[j] = Math.max((data[j]! - max) / temperature, -FLOAT32_MAX);
+  }
+  return tensor(out, [B, V]); // (B, V)
 }
 
 /**

@@ -482,6 +482,24 @@ describe('readSafetensors validation of hostile files', () => {
     expect(errorOf(() => readSafetensors(bytes, { maxHeaderBytes: 16 })).message).toContain('maxHeaderBytes');
   });
 
+  test.each([
+    ['NaN', Number.NaN, 'NaN at flat index 2 of 4'],
+    ['+Infinity', Number.POSITIVE_INFINITY, 'Infinity at flat index 2 of 4'],
+    ['-Infinity', Number.NEGATIVE_INFINITY, '-Infinity at flat index 2 of 4'],
+  ])(
+    'readSafetensors(bytes, { finite: true }) refuses a weight of %s, naming the tensor and the index',
+    (_, bad, text) => {
+      const bytes = writeSafetensors({ ok: tensor([1, 2]), w: tensor([0, 1, bad, 3]) });
+      const e = errorOf(() => readSafetensors(bytes, { finite: true }));
+      expect([e.code, e.argument]).toEqual(['INVALID_SAFETENSORS', 'w']);
+      expect(e.message).toBe(
+        `[@lxmls/nn] readSafetensors: tensor "w" holds a value that is not finite. Expected finite weights (options.finite), received ${text}.`,
+      );
+      expect(readSafetensors(bytes).tensors.get('w')?.toArray()).toEqual([0, 1, bad, 3]); // the default reads them
+      expect(readSafetensors(bytes, { finite: true, names: (n) => n === 'ok' }).tensors.size).toBe(1);
+    },
+  );
+
   test('readSafetensors rejects a dtype outside the specification with UNSUPPORTED_DTYPE', () => {
     const e = errorOf(() => readSafetensors(file({ x: entry('F128', [1], 0, 16) }, new Uint8Array(16))));
     expect(e.code).toBe('UNSUPPORTED_DTYPE');

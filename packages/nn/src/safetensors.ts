@@ -86,6 +86,12 @@ export interface ReadSafetensorsOptions {
   maxHeaderBytes?: number;
   /** Only the tensors whose name passes are converted (the whole header is still validated). */
   names?: (name: string) => boolean;
+  /**
+   * Refuse a float tensor that holds NaN or ±Infinity (`INVALID_SAFETENSORS`, naming the tensor and the first
+   * index), as the model loaders do: such weights give garbage, not an error, later (issue 17). Default false:
+   * the format itself allows any float.
+   */
+  finite?: boolean;
 }
 
 /** Options of {@link writeSafetensors}. */
@@ -403,6 +409,22 @@ function halfToNumber(h: number): number {
 }
 
 /** Converts one entry's bytes to a float32 or int32 typed array (little-endian, unaligned offsets are fine). */
+/** Throws `INVALID_SAFETENSORS` naming the tensor and the first NaN or ±Infinity of a float tensor. */
+function checkFinite(fn: string, e: SafetensorsEntry, values: Float32Array | Int32Array): void {
+  if (values instanceof Int32Array) return;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v - v === 0) continue; // false for NaN and ±Infinity only
+    throw invalid(
+      fn,
+      `tensor ${describe(e.name)} holds a value that is not finite`,
+      'finite weights (options.finite)',
+      `${v} at flat index ${i} of ${values.length}`,
+      e.name,
+    );
+  }
+}
+
 function decode(
   fn: string,
   e: SafetensorsEntry,
@@ -530,7 +552,8 @@ function outOfRange(
  * aligned (unaligned data is copied).
  *
  * @param bytes - The whole file.
- * @param options - `maxHeaderBytes` (default 100 MB); `names`, a filter on the tensors to convert.
+ * @param options - `maxHeaderBytes` (default 100 MB); `names`, a filter on the tensors to convert; `finite`,
+ *   refuse NaN and ±Infinity in float tensors.
  * @returns The tensors by name (insertion order = header order) and the `__metadata__` strings.
  * @throws {@link LxmlsNnError} `INVALID_SAFETENSORS` or `UNSUPPORTED_DTYPE` as above.
  * @remarks Python: `safetensors.torch.load(data)` (plus the metadata of `safe_open(...).metadata()`).
@@ -548,13 +571,14 @@ export function readSafetensors(
   options: ReadSafetensorsOptions = {},
 ): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   const fn = 'readSafetensors';
-  const { maxHeaderBytes = MAX_HEADER_BYTES, names } = options;
+  const { maxHeaderBytes = MAX_HEADER_BYTES, names, finite = false } = options;
   const { entries, metadata, dataOffset } = parseHeader(fn, bytes, maxHeaderBytes);
   const selected = names ? entries.filter((e) => names(e.name)) : entries;
   const unsupported = selected.find((e) => !CONVERTED.has(e.dtype));
   if (unsupported) throw unsupportedDtype(fn, unsupported);
   const data = new DataView(bytes.buffer, bytes.byteOffset + dataOffset, bytes.length - dataOffset);
   const arrays = selected.map((e) => decode(fn, e, data, dataOffset)); // all first: an error leaks no tensor
+  if (finite) for (const [i, e] of selected.entries()) checkFinite(fn, e, arrays[i]!);
   const tensors = new Map<string, Tensor>();
   selected.forEach((e, i) => {
     const values = arrays[i]!;

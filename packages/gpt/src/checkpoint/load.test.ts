@@ -2,6 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readSafetensorsHeader } from '@lxmls/nn';
 import { memory, type Tensor } from '@lxmls/tensor';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { LxmlsGptError } from '../errors.js';
@@ -88,6 +89,31 @@ describe('loadCheckpoint', () => {
     expect(error.message).toContain(dir);
     expect(error.received).toMatch(/transformer\.wte\.weight|end|buffer/);
   });
+
+  test.each([
+    ['NaN', Number.NaN],
+    ['-Infinity', Number.NEGATIVE_INFINITY],
+  ])(
+    'loadCheckpoint(folder whose weights hold %s) is INVALID_CHECKPOINT naming the tensor',
+    async (name, bad) => {
+      const whole = new Uint8Array(await readFile(join(FIXTURE, 'model.safetensors')));
+      const header = readSafetensorsHeader(whole);
+      const target = header.entries.find((e) => e.name === 'transformer.h.1.mlp.c_fc.weight')!;
+      new DataView(whole.buffer, whole.byteOffset).setFloat32(
+        header.dataOffset + target.begin + 4 * 7,
+        bad,
+        true,
+      );
+      await folderWith({}, whole);
+      const error = await rejection(() => loadCheckpoint(dir));
+      expect(error.code).toBe('INVALID_CHECKPOINT');
+      expect(error.message).toContain('model.safetensors holds weights that are not finite.');
+      expect(error.received).toBe(
+        'tensor "transformer.h.1.mlp.c_fc.weight" holds a value that is not finite',
+      );
+      expect(error.hint).toContain(`found ${name} at flat index 7`);
+    },
+  );
 
   test('loadCheckpoint(folder) with a garbage model.safetensors is INVALID_CHECKPOINT', async () => {
     await folderWith({}, new TextEncoder().encode('<html>Not a safetensors file</html>'));

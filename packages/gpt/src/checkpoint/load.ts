@@ -149,7 +149,9 @@ function convert(
     // its expected/received the detail.
     const { message = String(error), expected, received } = error as Partial<LxmlsNnError>;
     const reason = message.replace(/^\[@lxmls\/nn\] [\w.]+: /, '').replace(/\. Expected [\s\S]*$|\.$/, '');
-    throw new LxmlsGptError('INVALID_CHECKPOINT', 'model.safetensors is truncated or corrupt', {
+    const nonFinite = (error as Partial<LxmlsNnError>).what?.endsWith('not finite') === true;
+    const what = nonFinite ? 'model.safetensors holds weights that are not finite' : 'truncated or corrupt';
+    throw new LxmlsGptError('INVALID_CHECKPOINT', nonFinite ? what : `model.safetensors is ${what}`, {
       fn,
       argument: 'source',
       expected: `a valid safetensors file at ${location}`,
@@ -200,7 +202,7 @@ function convert(
   try {
     // The mask buffers carry no weights, and a tied head is taken from wte: neither is converted.
     const wanted = (name: string) => !isHfMaskBuffer(name) && !(tie && name === stored.get('lm_head.weight'));
-    tensors = readSafetensors(bytes, { names: wanted }).tensors;
+    tensors = readSafetensors(bytes, { names: wanted, finite: true }).tensors; // NaN weights: an error, not garbage
   } catch (error) {
     return corrupt(error);
   }
