@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensors } from '@lxmls/nn';
-import { getGenerator, manualSeed, RandomGenerator } from '@lxmls/tensor';
+import { getGenerator, manualSeed, RandomGenerator, tensor } from '@lxmls/tensor';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   AdamW,
@@ -184,6 +184,52 @@ describe('checkpoints', () => {
     const files = damage(saveCheckpoint({ model })) as CheckpointFiles;
     expect(() => loadCheckpoint({ model }, files)).toThrow(
       expect.objectContaining({ code: 'INVALID_CHECKPOINT' }),
+    );
+  });
+
+  const withRng = (rng: unknown) => (f: CheckpointFiles) => ({
+    ...f,
+    'trainer.json': JSON.stringify({ ...JSON.parse(f['trainer.json']), rng }),
+  });
+  test.each([
+    ['rng: null', withRng(null), 'received rng: null'],
+    ['no rng', withRng(undefined), 'received rng: undefined'],
+    ['rng: []', withRng([]), 'received rng: array of length 0'],
+    ['rng.generators: null', withRng({ generators: null }), 'received rng.generators: null'],
+    [
+      'a generator state of the wrong type',
+      withRng({ generators: { global: 'x' } }),
+      'received rng.generators: object',
+    ],
+  ])(
+    'loadCheckpoint refuses trainer.json with %s (a resume that would not be exact)',
+    (_, damage, received) => {
+      const model = new TinyLM();
+      const files = damage(saveCheckpoint({ model })) as CheckpointFiles;
+      expect(() => loadCheckpoint({ model }, files)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_CHECKPOINT',
+          message: expect.stringContaining(
+            `trainer.json has no valid random state (rng). Expected rng: { generators: { name: number[] } } as saveCheckpoint writes it, ${received}`,
+          ),
+        }),
+      );
+      expect(() => loadCheckpoint({ model }, saveCheckpoint({ model }))).not.toThrow();
+    },
+  );
+
+  test('loadCheckpoint refuses weights that are NaN, naming the tensor', () => {
+    const model = new TinyLM();
+    const [name, p] = model.namedParameters()[0]!;
+    const values = Float32Array.from(p.data());
+    values[1] = Number.NaN;
+    p.copyFrom(tensor(values, p.shape));
+    const files = saveCheckpoint({ model });
+    expect(() => loadCheckpoint({ model: new TinyLM() }, files)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_CHECKPOINT',
+        message: expect.stringContaining(`tensor ${JSON.stringify(name)} holds a value that is not finite`),
+      }),
     );
   });
 

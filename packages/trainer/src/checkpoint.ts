@@ -232,6 +232,16 @@ export function loadCheckpoint(
       'trainer.json',
     );
   }
+  // the random state is what makes a resume exact: a checkpoint without it (`rng: null`) is refused, not resumed
+  const rng = meta.rng as unknown;
+  const generators = (rng as TrainerJson['rng'] | null)?.generators as unknown;
+  if (!isRecord(rng) || !isRecord(generators) || !Object.values(generators).every(Array.isArray))
+    throw bad(
+      'trainer.json has no valid random state (rng)',
+      'rng: { generators: { name: number[] } } as saveCheckpoint writes it',
+      isRecord(rng) ? `rng.generators: ${describe(generators)}` : `rng: ${describe(rng)}`,
+      'trainer.json',
+    );
   for (const [name, bytes] of [
     ['model.safetensors', modelBytes],
     ['optimizer.safetensors', optimizerBytes],
@@ -382,6 +392,10 @@ export function loadCheckpoint(
   }
 }
 
+/** A plain object (not null, not an array). */
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 interface TrainerJson {
   format: string;
   version: number;
@@ -412,7 +426,7 @@ function partsOf(fn: string, source: Checkpointable | CheckpointParts): Checkpoi
 
 function readChecked(fn: string, bytes: Uint8Array, name: string): ReturnType<typeof readSafetensors> {
   try {
-    return readSafetensors(bytes);
+    return readSafetensors(bytes, { finite: true }); // NaN weights or moments: refused, not resumed
   } catch (cause) {
     check.fail(
       fn,

@@ -21,6 +21,8 @@ export { describeValue as describe } from '@lxmls/base';
  * - `INVALID_CHECKPOINT`: a checkpoint that is malformed, inconsistent, or does not fit the model.
  * - `ALREADY_RUNNING`: `run()` called while a run is in progress.
  * - `NOT_SUPPORTED`: a Node-only function called in a browser.
+ * - `NOT_FINITE`: a training loss that became NaN or ±Infinity (the run diverged: too high a learning rate):
+ *   the run stops there instead of training on garbage.
  */
 export type TrainerErrorCode =
   | 'INVALID_ARGUMENT'
@@ -29,7 +31,8 @@ export type TrainerErrorCode =
   | 'INVALID_DATASET'
   | 'INVALID_CHECKPOINT'
   | 'ALREADY_RUNNING'
-  | 'NOT_SUPPORTED';
+  | 'NOT_SUPPORTED'
+  | 'NOT_FINITE';
 
 /** Fields of a {@link LxmlsTrainerError} besides its message. */
 export type TrainerErrorDetails = ErrorDetails;

@@ -259,6 +259,28 @@ describe('Trainer.run', () => {
     await first;
   });
 
+  test('Trainer.run() with learning rate 1e308 stops with NOT_FINITE when the loss diverges, not trains on NaN', async () => {
+    manualSeed(0);
+    const trainer = new Trainer(
+      { maxIters: 50, batchSize: 4, learningRate: 1e308, gradNormClip: null },
+      new TinyLM(6, 16),
+      new CountingSampler(6, 5, 1),
+    );
+    const seen: number[] = [];
+    trainer.setCallback('on_batch_end', (t) => void seen.push(t.loss));
+    const error = await trainer.run().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(LxmlsTrainerError.isInstance(error) && error.code).toBe('NOT_FINITE');
+    expect((error as Error).message).toMatch(
+      /^\[@lxmls\/trainer\] Trainer\.run: the training loss is not finite at iteration \d+\. Expected a finite loss, received (NaN|-?Infinity)\. The run diverged \(learning rate 1e\+308\): lower the learning rate/,
+    );
+    expect(seen.length).toBeGreaterThan(0); // it trained until the loss broke, then stopped at once
+    expect(seen.every(Number.isFinite)).toBe(true);
+    expect(trainer.running).toBe(false);
+  });
+
   test('Trainer.run() rejects with INVALID_MODEL when forward gives no loss, and passes on a callback error', async () => {
     const model = new TinyLM();
     const noLoss = Object.assign(model, { forward: () => ({ loss: null }) });

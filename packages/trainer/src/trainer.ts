@@ -291,7 +291,8 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
    *
    * @returns A summary: iterations done, the final `iterNum`, the last loss, whether it was stopped, seconds.
    * @throws {@link LxmlsTrainerError} `ALREADY_RUNNING` during a run; `INVALID_CONFIG` for a config changed
-   *   into a bad one; `INVALID_MODEL` when forward gives no loss; `INVALID_DATASET` for malformed batches.
+   *   into a bad one; `INVALID_MODEL` when forward gives no loss; `INVALID_DATASET` for malformed batches;
+   *   `NOT_FINITE` when the loss becomes NaN or ±Infinity (the run stops before stepping on it).
    *   A callback's error ends the run and is passed on.
    * @remarks Python: `Trainer.run()`.
    */
@@ -358,6 +359,7 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
           const out = model.forward(x, y);
           const loss = out?.loss as Tensor;
           this.loss = lossValue(fn, out);
+          if (!Number.isFinite(this.loss)) this.#diverged(fn);
           // backprop and update the parameters
           for (const p of params) p.zeroGrad(); // model.zero_grad(set_to_none=True)
           loss.backward();
@@ -387,6 +389,22 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
     } finally {
       this.#running = false;
     }
+  }
+
+  /** Stops a run whose loss is NaN or ±Infinity: `NOT_FINITE`, naming the iteration and the learning rate. */
+  #diverged(fn: string): never {
+    check.fail(
+      fn,
+      'loss',
+      this.loss,
+      `the training loss is not finite at iteration ${this.iterNum}`,
+      'a finite loss',
+      {
+        code: 'NOT_FINITE',
+        received: String(this.loss),
+        hint: `The run diverged (learning rate ${this.lr}): lower the learning rate, or check the data and the model's weights.`,
+      },
+    );
   }
 
   #summary(iterations: number, started: number): RunSummary {
