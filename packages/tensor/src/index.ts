@@ -136,5 +136,5 @@ export {
   withBackend,
 } from './registry.js';
 export { broadcastIndex, broadcastStrides, sizeOf, stridesOf } from './shape.js';
-export type { NestedArray, TapeNode } from './tensor.js';
+export type { ArrayOfRank, NestedArray, TapeNode } from './tensor.js';
 export { Tensor } from './tensor.js';

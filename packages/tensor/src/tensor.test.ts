@@ -249,3 +249,32 @@ describe('randomness', () => {
     `);
   });
 });
+
+describe('toArray', () => {
+  test.each([
+    [0, tensor(3), 3],
+    [1, tensor([1, 2]), [1, 2]],
+    [2, tensor([[1, 2]]), [[1, 2]]],
+    [3, zeros([1, 2, 1]), [[[0], [0]]]],
+  ])('toArray(%i) returns the nested arrays of a tensor of that rank', (rank, t, expected) => {
+    expect(t.toArray(rank)).toEqual(expected);
+    expect(t.toArray()).toEqual(expected);
+  });
+
+  test('toArray(rank) of a tensor of another rank throws SHAPE_MISMATCH naming both', () => {
+    const t = tensor([[1, 2]]);
+    expect(() => t.toArray(1)).toThrow(LxmlsTensorError);
+    expect(() => t.toArray(1)).toThrow(
+      '[@lxmls/tensor] toArray: the tensor does not have the rank asked for. Expected a tensor of rank 1, received shape (1, 2) (rank 2).',
+    );
+  });
+
+  test('toArray(rank) is typed by rank: a number[][] indexes and maps under strict TypeScript', () => {
+    const rows: number[][] = tensor([
+      [1, 2],
+      [3, 4],
+    ]).toArray(2);
+    const column: number[] = rows.map((row) => row[1] ?? Number.NaN);
+    expect(column).toEqual([2, 4]);
+  });
+});

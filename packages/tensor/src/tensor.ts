@@ -192,14 +192,32 @@ export class Tensor implements Tracked {
   /**
    * The elements as nested arrays (a number for a scalar), like PyTorch's `tolist()`.
    *
-   * @returns Nested arrays of numbers.
+   * Without an argument the result is typed {@link NestedArray} (any depth). Pass the tensor's rank to have it
+   * typed by depth, checked at run time: `toArray(2)` is a `number[][]` (see {@link ArrayOfRank}), so strict
+   * TypeScript indexes and maps it without a cast.
+   *
+   * @param rank - The number of axes the tensor must have (`shape.length`).
+   * @returns Nested arrays of numbers, `rank` deep.
+   * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` when `rank` is given and is not the tensor's rank.
    * @example
    * ```ts
    * import { tensor } from '@lxmls/tensor';
    * console.log(tensor([1, 2, 3, 4], [2, 2]).toArray()); // → [ [ 1, 2 ], [ 3, 4 ] ]
+   * const rows = tensor([1, 2, 3, 4], [2, 2]).toArray(2); // number[][]
+   * console.log(rows.map((row) => row.join(' '))); // → [ '1 2', '3 4' ]
+   * console.log(tensor([0.5, 1.5]).toArray(1).map((v) => v * 2)); // → [ 1, 3 ]
    * ```
    */
-  toArray(): NestedArray {
+  toArray(): NestedArray;
+  toArray<R extends number>(rank: R): ArrayOfRank<R>;
+  toArray(rank?: number): NestedArray {
+    if (rank !== undefined && rank !== this.shape.length) {
+      throw new LxmlsTensorError('SHAPE_MISMATCH', 'the tensor does not have the rank asked for', {
+        fn: 'toArray',
+        expected: `a tensor of rank ${rank}`,
+        received: `shape ${formatShape(this.shape)} (rank ${this.shape.length})`,
+      });
+    }
     const data = this.data();
     if (this.shape.length === 0) return data[0]!;
     const build = (axis: number, offset: number): NestedArray[] | number[] => {
@@ -530,6 +548,35 @@ export class Tensor implements Tracked {
 
 /** Nested arrays of numbers, as returned by `toArray()`. */
 export type NestedArray = number | NestedArray[];
+
+/**
+ * The nested arrays of a tensor of rank `R`, as `toArray(R)` returns them: `number` for rank 0, `number[]` for
+ * rank 1, `number[][]` for rank 2, … up to rank 6; {@link NestedArray} for a rank not known when compiling.
+ *
+ * @example
+ * ```ts
+ * import { type ArrayOfRank, tensor } from '@lxmls/tensor';
+ * const grid: ArrayOfRank<2> = tensor([[1, 2], [3, 4]]).toArray(2);
+ * console.log(grid[1]?.[0]); // → 3
+ * ```
+ */
+export type ArrayOfRank<R extends number> = number extends R
+  ? NestedArray
+  : R extends 0
+    ? number
+    : R extends 1
+      ? number[]
+      : R extends 2
+        ? number[][]
+        : R extends 3
+          ? number[][][]
+          : R extends 4
+            ? number[][][][]
+            : R extends 5
+              ? number[][][][][]
+              : R extends 6
+                ? number[][][][][][]
+                : NestedArray;
 
 /** @internal Allocates an uninitialised (zero-filled) tensor on `backend`. */
 export function empty(backend: Backend, shape: readonly number[], dtype: DType): Tensor {

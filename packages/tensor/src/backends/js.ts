@@ -222,7 +222,7 @@ export class JsBackend implements Backend<TypedArray> {
  * ```ts
  * import { createJsBackend } from '@lxmls/tensor';
  * const js = createJsBackend();
- * const out = js.alloc(3, 'float32');
+ * const out = new Float32Array(3); // the `js` backend's storage is a typed array
  * js.softmax({ x: new Float32Array([1, 2, 3]), out }, { rows: 1, cols: 3 });
  * console.log(Array.from(js.read(out), (p) => p.toFixed(4))); // → [ '0.0900', '0.2447', '0.6652' ]
  * ```

@@ -96,9 +96,9 @@ export interface AttentionWithWeights {
  * import { scaledDotProductAttention, tensor } from '@lxmls/tensor';
  * const q = tensor([[[1, 0], [0, 1]]]); // (1, 2, 2)
  * const v = tensor([[[1, 2], [3, 4]]]);
- * console.log(scaledDotProductAttention(q, q, v, { causal: true }).toArray()[0][0]); // → [ 1, 2 ]
+ * console.log(scaledDotProductAttention(q, q, v, { causal: true }).toArray(3)[0]?.[0]); // → [ 1, 2 ]
  * const mask = tensor([[1, 0], [0, 0]], undefined, 'int32'); // query 1 sees no key
- * console.log(scaledDotProductAttention(q, q, v, { mask }).toArray()[0]); // → [ [ 1, 2 ], [ 0, 0 ] ]
+ * console.log(scaledDotProductAttention(q, q, v, { mask }).toArray(3)[0]); // → [ [ 1, 2 ], [ 0, 0 ] ]
  * ```
  */
 export function scaledDotProductAttention(
@@ -148,7 +148,7 @@ export function scaledDotProductAttention(
  * const q = tensor([[[1, 0], [0, 1]]]); // (1, 2, 2)
  * const v = tensor([[[1, 2], [3, 4]]]);
  * const { output, weights } = attentionWithWeights(q, q, v, { causal: true });
- * console.log(output.toArray()[0][0], weights.toArray()[0][0]); // → [ 1, 2 ] [ 1, 0 ]
+ * console.log(output.toArray(3)[0]?.[0], weights.toArray(3)[0]?.[0]); // → [ 1, 2 ] [ 1, 0 ]
  * ```
  */
 export function attentionWithWeights(
@@ -224,9 +224,9 @@ function checkAttention(fn: string, q: Tensor, k: Tensor, v: Tensor): { d: numbe
  * ```ts
  * import { selfAttention, tensor } from '@lxmls/tensor';
  * const qkv = tensor([[[1, 0, 1, 0, 5, 6], [0, 1, 0, 1, 7, 8]]]); // (1, 2, 3·2): one head of 2
- * console.log(selfAttention(qkv, 1, { causal: true }).toArray()[0][0]); // → [ 5, 6 ]
+ * console.log(selfAttention(qkv, 1, { causal: true }).toArray(3)[0]?.[0]); // → [ 5, 6 ]
  * const [q, k, v] = [tensor([[[1, 0], [0, 1]]]), tensor([[[1, 0], [0, 1]]]), tensor([[[5, 6], [7, 8]]])];
- * console.log(selfAttention([q, k, v], 1, { causal: true }).toArray()[0][0]); // → [ 5, 6 ]
+ * console.log(selfAttention([q, k, v], 1, { causal: true }).toArray(3)[0]?.[0]); // → [ 5, 6 ]
  * ```
  */
 export function selfAttention(
