@@ -126,7 +126,7 @@ export const REFRESH_OPTION = {
  * ```ts
  * import { PassThrough } from 'node:stream';
  * import { loadModel } from './load-model.js';
- * const error = await loadModel('./no/such/folder', new PassThrough()).catch((e: unknown) => e as Error);
+ * const error = await loadModel('./no/such/folder', new PassThrough()).then(() => new Error('loaded'), (e: unknown) => e as Error);
  * console.log(error.name, error.message.includes('there is no checkpoint folder at this path')); // → CliError true
  * ```
  */

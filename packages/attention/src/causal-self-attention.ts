@@ -54,7 +54,7 @@ export function trilBuffer(n: number): Tensor {
  * import { RandomGenerator, randn } from '@lxmls/tensor';
  * const attn = new CausalSelfAttention({ nEmbd: 8, nHead: 2, blockSize: 4 }, { generator: new RandomGenerator(0) });
  * const { output, weights } = attn.forward(randn([1, 3, 8], new RandomGenerator(1)), { returnWeights: true });
- * console.log(output.shape, weights?.shape, weights?.toArray()[0][0][0]); // → [ 1, 3, 8 ] [ 1, 2, 3, 3 ] [ 1, 0, 0 ]
+ * console.log(output.shape, weights?.shape, weights?.toArray(4)[0]?.[0]?.[0]); // → [ 1, 3, 8 ] [ 1, 2, 3, 3 ] [ 1, 0, 0 ]
  * console.log([...attn.stateDict().keys()][0]); // → bias
  * ```
  */

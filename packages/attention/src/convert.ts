@@ -145,7 +145,8 @@ export function exerciseToFused(state: StateDict): Map<string, Tensor> {
  * const a = new CausalSelfAttention(config, { generator: new RandomGenerator(1) });
  * const b = copyAttentionWeights(a, new PretrainedCausalSelfAttention(config));
  * const x = randn([1, 3, 4], new RandomGenerator(2));
- * const gap = a.forward(x).output.sub(b.forward(x).output).data().reduce((m, d) => Math.max(m, Math.abs(d)), 0);
+ * const diff = a.forward(x).output.sub(b.forward(x).output).toArray(3).flat(2);
+ * const gap = diff.reduce((m, d) => Math.max(m, Math.abs(d)), 0);
  * console.log(gap < 1e-6); // → true
  * ```
  */

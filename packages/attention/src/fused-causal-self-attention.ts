@@ -39,7 +39,7 @@ import type { AttentionOutput } from './scaled-dot-product.js';
  * const exercise = new CausalSelfAttention(config);
  * exercise.loadStateDict(fused.stateDict());
  * const x = randn([1, 3, 8], new RandomGenerator(1));
- * const diff = fused.forward(x).output.sub(exercise.forward(x).output).data();
+ * const diff = fused.forward(x).output.sub(exercise.forward(x).output).toArray(3).flat(2);
  * const gap = diff.reduce((m, d) => Math.max(m, Math.abs(d)), 0);
  * console.log(gap < 1e-6, fused.forward(x).weights); // → true null
  * console.log(String(fused).split('\n')[0]); // → FusedCausalSelfAttention(

@@ -295,7 +295,7 @@ export class WasmBackend implements Backend<WasmStorage> {
  * import { createWasmBackend } from '@lxmls/backend-wasm';
  * import { gelu, tensor, withBackend } from '@lxmls/tensor';
  * const wasm = createWasmBackend();
- * const y = withBackend(wasm, () => gelu(tensor([-1, 0, 2])).toArray());
+ * const y = withBackend(wasm, () => gelu(tensor([-1, 0, 2])).toArray(1));
  * console.log(y.map((v) => v.toFixed(4))); // → [ '-0.1588', '0.0000', '1.9546' ]
  * ```
  */

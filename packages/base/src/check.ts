@@ -199,7 +199,7 @@ export interface Checks<Code extends string> {
  * type Code = 'INVALID_ARGUMENT' | 'INVALID_CONFIG';
  * class DemoError extends defineError<Code>('@lxmls/demo', 'DemoError') {}
  * const check: Checks<Code> = checks(DemoError, 'INVALID_ARGUMENT');
- * const message = (f: () => unknown) => { try { f(); } catch (e) { return (e as Error).message; } };
+ * const message = (f: () => unknown) => { try { f(); return ''; } catch (e) { return (e as Error).message; } };
  * console.log(check.integer('f', 'n', 3, { min: 1 })); // → 3
  * console.log(message(() => check.integer('f', 'n', 1.5, { min: 1 }))); // → [@lxmls/demo] f: n is not an integer. Expected an integer >= 1, received number 1.5.
  * console.log(message(() => check.number('f', 'lr', -1, { min: 0 }))); // → [@lxmls/demo] f: lr is out of range. Expected a finite number >= 0, received number -1.

@@ -74,7 +74,7 @@ export function initGPTWeights<M extends Module>(
  * import { lcgInit } from '@lxmls/gpt';
  * import { Linear } from '@lxmls/nn';
  * const fc = lcgInit(new Linear(2, 1));
- * console.log(Array.from(fc.weight.data(), (v) => v.toFixed(6)), fc.bias?.data()[0].toFixed(6)); // → [ '-0.095919', '-0.096690' ] 0.000863
+ * console.log(Array.from(fc.weight.data(), (v) => v.toFixed(6)), fc.bias?.data()[0]?.toFixed(6)); // → [ '-0.095919', '-0.096690' ] 0.000863
  * ```
  */
 export function lcgInit<M extends Module>(model: M): M {

@@ -50,7 +50,7 @@ function invalid(argument: string, expected: string, received: string): never {
  * const onnx = await createSession(exportOnnx(model, { kvCache: true }));
  * const idx = tensor([[1, 4, 4, 3]], undefined, 'int32');
  * const out = await generateOnnx(onnx, idx, 20, { blockSize: 11 }); // slides past the block of 11
- * console.log(out.toArray()[0].join(' ') === model.generate(idx, 20).toArray()[0].join(' ')); // → true
+ * console.log(out.toArray(2)[0]?.join(' ') === model.generate(idx, 20).toArray(2)[0]?.join(' ')); // → true
  * ```
  */
 export async function generateOnnx(

@@ -31,7 +31,7 @@ import { check, LxmlsTrainerError } from './errors.js';
  * a.requiresGrad = b.requiresGrad = true;
  * a.mul(3).sum().add(b.mul(4).sum()).backward(); // grads [3, 3] and [4]: norm √34
  * console.log(clipGradNorm([a, b], 1).toFixed(4)); // → 5.8310
- * console.log(a.grad!.toArray().map((g) => g.toFixed(4)), b.grad!.item().toFixed(4)); // → [ '0.5145', '0.5145' ] 0.6860
+ * console.log(a.grad!.toArray(1).map((g) => g.toFixed(4)), b.grad!.item().toFixed(4)); // → [ '0.5145', '0.5145' ] 0.6860
  * ```
  */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number {

@@ -72,18 +72,19 @@ export interface EvaluateResult {
  * @example
  * ```ts
  * import { FIXED_PROBA, WeatherDataset } from '@lxmls/weather-data';
- * import { Embedding } from '@lxmls/nn';
+ * import { Embedding, Module } from '@lxmls/nn';
  * import { crossEntropy, type Tensor } from '@lxmls/tensor';
  * import { evaluate, sequenceLabelAccuracy } from '@lxmls/trainer';
  * // a bigram model: logits for the next token from the current token only
- * class Bigram extends Embedding {
- *   override forward(x: Tensor, y?: Tensor) {
- *     const logits = super.forward(x); // (B, T, 8)
+ * class Bigram extends Module {
+ *   readonly embedding = this.registerModule('embedding', new Embedding(8, 8));
+ *   forward(x: Tensor, y?: Tensor) {
+ *     const logits = this.embedding.forward(x); // (B, T, 8)
  *     return { logits, loss: y ? crossEntropy(logits, y) : null };
  *   }
  * }
- * const model = new Bigram(8, 8);
- * model.weight.copyFrom(new Float32Array(64)); // all logits 0: uniform predictions
+ * const model = new Bigram();
+ * model.embedding.weight.copyFrom(new Float32Array(64)); // all logits 0: uniform predictions
  * const test = new WeatherDataset('test', { proba: FIXED_PROBA, seed: 1 });
  * const result = evaluate(model, test, { samples: 100, metrics: [sequenceLabelAccuracy()] });
  * console.log(result.loss.toFixed(4), Math.log(8).toFixed(4), result.numSamples, result.numTargets); // → 2.0794 2.0794 100 600

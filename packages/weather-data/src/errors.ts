@@ -41,6 +41,7 @@ export type WeatherDataErrorDetails = ErrorDetails;
  * ```ts
  * import { LxmlsWeatherDataError, WeatherDataset } from '@lxmls/weather-data';
  * try {
+ *   // @ts-expect-error: not a split name (TypeScript says so too; JavaScript callers get the error)
  *   new WeatherDataset('validation');
  * } catch (e) {
  *   console.log(LxmlsWeatherDataError.isInstance(e) && e.code); // → INVALID_ARGUMENT

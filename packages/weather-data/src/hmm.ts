@@ -220,8 +220,8 @@ function prepare(
  * ```ts
  * import { FIXED_PROBA, posteriors } from '@lxmls/weather-data';
  * const post = posteriors(FIXED_PROBA, [1, 4, 4, 4, 3, 2]); // read walk walk walk tennis shop
- * console.log(post.marginals[0].map((p) => p.toFixed(4))); // → [ '0.0000', '1.0000', '0.0000' ]
- * console.log(post.marginals[5].map((p) => p.toFixed(4))); // → [ '0.6667', '0.0000', '0.3333' ]
+ * console.log(post.marginals[0]?.map((p) => p.toFixed(4))); // → [ '0.0000', '1.0000', '0.0000' ]
+ * console.log(post.marginals[5]?.map((p) => p.toFixed(4))); // → [ '0.6667', '0.0000', '0.3333' ]
  * console.log(post.likelihood.toExponential(4)); // → 9.0938e-5
  * ```
  */
@@ -311,8 +311,8 @@ export function viterbi(proba: WeatherProba, obs: ArrayLike<number>): ViterbiPat
  * ```ts
  * import { FIXED_PROBA, trueConditionals } from '@lxmls/weather-data';
  * const rows = trueConditionals(FIXED_PROBA, [0, 4, 2, 4, 4, 2], [5, 5, 6, 7, 5, 5]);
- * console.log(rows[0].map((p) => p.toFixed(4))); // → [ '1.0000', '0.0000', '0.0000' ]
- * console.log(rows[2].map((p) => p.toFixed(4))); // → [ '0.2389', '0.7611', '0.0000' ]
+ * console.log(rows[0]?.map((p) => p.toFixed(4))); // → [ '1.0000', '0.0000', '0.0000' ]
+ * console.log(rows[2]?.map((p) => p.toFixed(4))); // → [ '0.2389', '0.7611', '0.0000' ]
  * ```
  */
 export function trueConditionals(

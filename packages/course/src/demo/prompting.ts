@@ -126,7 +126,7 @@ function promptingCells({ load, note, tokens: demoTokens = () => 50 }: Prompting
  * ```ts
  * import { promptingDemo } from '@lxmls/course';
  * import { GPT } from '@lxmls/gpt';
- * const section = promptingDemo({ load: async () => new GPT({ modelType: 'gpt-nano', vocabSize: 50257, blockSize: 16 }) });
+ * const section = promptingDemo({ load: async () => new GPT({ ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 50257, blockSize: 16 }) });
  * console.log(section.id, section.cells().map((cell) => cell.prompt)); // → prompting [ 'In [24]:', 'In [25]:' ]
  * ```
  */
