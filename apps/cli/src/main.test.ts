@@ -41,11 +41,11 @@ describe('main', () => {
   test.each([
     [
       ['frobnicate'],
-      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, exercise, check, bench, generate, info, viz, train, eval, cache, help (see lxmls --help)',
+      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, exercise, check, bench, generate, info, viz, export-onnx, train, eval, cache, help (see lxmls --help)',
     ],
     [
       ['help', 'frobnicate'],
-      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, exercise, check, bench, generate, info, viz, train, eval, cache, help (see lxmls --help)',
+      'lxmls: unknown command "frobnicate". Expected one of: tokenize, decode, demo, exercise, check, bench, generate, info, viz, export-onnx, train, eval, cache, help (see lxmls --help)',
     ],
     [['--versoin'], 'lxmls: unknown option --versoin (did you mean --version?)'],
     [['--help', 'x'], 'lxmls: unexpected argument "x"'],

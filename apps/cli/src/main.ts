@@ -16,6 +16,7 @@ import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { exerciseCommand } from './commands/exercise.js';
+import { exportOnnxCommand } from './commands/export-onnx.js';
 import { generateCommand } from './commands/generate.js';
 import { infoCommand } from './commands/info.js';
 import { tokenizeCommand } from './commands/tokenize.js';
@@ -33,7 +34,7 @@ export type { Io } from './io.js';
  * @example
  * ```ts
  * import { COMMANDS } from './main.js';
- * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'exercise', 'check', 'bench', 'generate', 'info', 'viz', 'train', 'eval', 'cache' ]
+ * console.log(COMMANDS.map((command) => command.name)); // → [ 'tokenize', 'decode', 'demo', 'exercise', 'check', 'bench', 'generate', 'info', 'viz', 'export-onnx', 'train', 'eval', 'cache' ]
  * ```
  */
 export const COMMANDS: readonly Command[] = [
@@ -46,6 +47,7 @@ export const COMMANDS: readonly Command[] = [
   generateCommand,
   infoCommand,
   vizCommand,
+  exportOnnxCommand,
   trainCommand,
   evalCommand,
   cacheCommand,
