@@ -5,7 +5,7 @@
  * an invalid argument reported by a library). Messages never carry a stack trace.
  */
 
-import { defineError } from '@lxmls/base';
+import { defineError, isLxmlsError } from '@lxmls/base';
 import { LxmlsBpeError } from '@lxmls/bpe';
 import { LxmlsHubError } from '@lxmls/hub';
 
@@ -76,9 +76,39 @@ export function reportError(error: unknown): ErrorReport {
   if (isLibraryInputError(error)) return { exitCode: 2, line: oneLine(error.message) };
   // what reading, downloading or writing met (a missing file, a server, a limit, a path): bad input, not a bug
   if (LxmlsHubError.isInstance(error)) return { exitCode: 2, line: oneLine(error.message) };
+  // a library's report of bad input, a bad file or a run that cannot go on (NaN weights, a diverged loss)
+  if (isLxmlsError(error) && INPUT_CODES.has(error.code))
+    return { exitCode: 2, line: oneLine(error.message) };
+  // an I/O error of the system (a full disk, no permission): one line, not a bug (issue 17)
+  const system = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof system === 'string' && /^E[A-Z0-9]+$/.test(system))
+    return { exitCode: 2, line: oneLine((error as Error).message) };
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return { exitCode: 1, line: `internal error: ${oneLine(text)}` };
 }
+
+/** The codes of the libraries' errors that report bad input or files, not a bug: exit 2 (issue 17). */
+const INPUT_CODES: ReadonlySet<string> = new Set([
+  'INVALID_ARGUMENT',
+  'INVALID_CONFIG',
+  'INVALID_CHECKPOINT',
+  'CHECKPOINT_MISMATCH',
+  'INVALID_SAFETENSORS',
+  'UNSUPPORTED_DTYPE',
+  'INVALID_WEIGHTS',
+  'INVALID_VOCABULARY',
+  'UNSUPPORTED_FORMAT',
+  'UNSUPPORTED_TOKENIZER',
+  'UNKNOWN_TOKEN',
+  'UNKNOWN_ID',
+  'UNKNOWN_MODEL',
+  'SEQUENCE_TOO_LONG',
+  'FILE_NOT_FOUND',
+  'NOT_FOUND',
+  'INVALID_DATASET',
+  'NOT_FINITE',
+  'TOO_LARGE',
+]);
 
 /**
  * Whether an error is a library's report of bad input (`INVALID_ARGUMENT`, `UNKNOWN_TOKEN`), as opposed to a
@@ -104,17 +134,25 @@ export function isLibraryInputError(error: unknown): error is LxmlsBpeError {
 }
 
 /**
- * Folds a message onto one line (newlines become spaces) and cuts it to 500 characters.
+ * Folds a message onto one line (newlines become spaces), writes every other control character as `\u001b`
+ * (a terminal escape code from bad input is shown, not obeyed) and cuts it to 500 characters.
  *
  * @param text - Any text.
  * @returns The text on one line.
  * @example
  * ```ts
  * import { oneLine } from './errors.js';
- * console.log(oneLine('a\nb')); // → a b
+ * console.log(oneLine('a\nb'), oneLine('red \u001b[31m')); // → a b red \u001b[31m
  * ```
  */
 export function oneLine(text: string): string {
-  const folded = text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  // control characters (a terminal's escape codes from bad input) are shown, never sent raw (issue 17)
+  const folded = text
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim()
+    .replace(
+      /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
   return folded.length <= 500 ? folded : `${folded.slice(0, 497)}...`;
 }
