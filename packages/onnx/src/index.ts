@@ -10,6 +10,7 @@
 export { LxmlsOnnxError, type OnnxErrorCode, type OnnxErrorDetails } from './errors.js';
 export { type ExportOnnxOptions, exportOnnx } from './export.js';
 export { type ExportOnnxFolderOptions, exportOnnxFolder } from './folder.js';
+export { forwardOnnx, type OnnxForwardOutput } from './forward.js';
 export { type GenerateOnnxOptions, generateOnnx } from './generate.js';
 export {
   type CreateSessionOptions,

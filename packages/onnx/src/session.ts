@@ -37,8 +37,11 @@ export interface OrtRuntimeLike {
   env?: { wasm?: { numThreads?: number } };
 }
 
-/** Which runtime runs a session: onnxruntime-node (native) or onnxruntime-web's wasm build. */
-export type OnnxBackend = 'onnx-node' | 'onnx-wasm';
+/**
+ * Which runtime runs a session: onnxruntime-node (native), onnxruntime-web's wasm build, or onnxruntime-web on
+ * the GPU through WebGPU (browsers with `navigator.gpu` only).
+ */
+export type OnnxBackend = 'onnx-node' | 'onnx-wasm' | 'onnx-webgpu';
 
 /** A session with its runtime, what {@link createSession} returns and {@link generateOnnx} takes. */
 export interface OnnxSession {
@@ -54,7 +57,10 @@ export interface OnnxSession {
 
 /** Options of {@link createSession}. */
 export interface CreateSessionOptions {
-  /** `'onnx-node'`, `'onnx-wasm'`, or `'auto'` (default): onnxruntime-node if it loads, else onnxruntime-web. */
+  /**
+   * `'onnx-node'`, `'onnx-wasm'`, `'onnx-webgpu'` (onnxruntime-web's WebGPU execution provider; where
+   * `navigator.gpu` exists), or `'auto'` (default): onnxruntime-node if it loads, else onnxruntime-web's wasm.
+   */
   backend?: OnnxBackend | 'auto';
   /** Threads of the wasm build (`env.wasm.numThreads`; default: the runtime's choice). */
   numThreads?: number;
@@ -120,11 +126,12 @@ function checkModel(bytes: Uint8Array): number | undefined {
  * onnxruntime-web's wasm build.
  *
  * @param bytes - An ONNX model, e.g. from {@link exportOnnx}.
- * @param options - `backend` (`'auto'`, `'onnx-node'`, `'onnx-wasm'`), `numThreads`, `graphOptimizationLevel`,
+ * @param options - `backend` (`'auto'`, `'onnx-node'`, `'onnx-wasm'`, `'onnx-webgpu'`), `numThreads`, `graphOptimizationLevel`,
  *   or a `runtime` module.
  * @returns The session with its runtime, backend and block size.
  * @throws {@link LxmlsOnnxError} `INVALID_MODEL` for bytes that are not an ONNX model or that the runtime
- *   refuses; `RUNTIME_UNAVAILABLE` when the asked-for runtime is not installed.
+ *   refuses; `RUNTIME_UNAVAILABLE` when the asked-for runtime is not installed, or for `'onnx-webgpu'` where
+ *   there is no WebGPU (Node).
  * @example
  * ```ts
  * import { GPT } from '@lxmls/gpt';
@@ -166,12 +173,30 @@ export async function createSession(
         hint: 'Install onnxruntime-node (Node) or onnxruntime-web (browsers and Node).',
       },
     );
-  if (chosen === 'onnx-wasm' && numThreads !== undefined && runtime.env?.wasm)
+  if (
+    chosen === 'onnx-webgpu' &&
+    (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu === undefined
+  )
+    check.fail(
+      'createSession',
+      'options.backend',
+      undefined,
+      'WebGPU is not available here',
+      'a browser with WebGPU (navigator.gpu)',
+      {
+        code: 'RUNTIME_UNAVAILABLE',
+        received: 'no navigator.gpu (Node has none)',
+        hint: "Use 'onnx-wasm' or 'onnx-node' instead.",
+      },
+    );
+  if (chosen !== 'onnx-node' && numThreads !== undefined && runtime.env?.wasm)
     runtime.env.wasm.numThreads = numThreads;
   try {
     const session = await runtime.InferenceSession.create(bytes, {
       graphOptimizationLevel,
-      ...(chosen === 'onnx-wasm' ? { executionProviders: ['wasm'] } : {}),
+      ...(chosen === 'onnx-node'
+        ? {}
+        : { executionProviders: [chosen === 'onnx-webgpu' ? 'webgpu' : 'wasm'] }),
     });
     return { session, runtime, backend: chosen, blockSize };
   } catch (e) {
