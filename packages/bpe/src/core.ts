@@ -19,14 +19,9 @@ export { saveGpt2Files, saveTokenizerJson } from './serialize.js';
 export type { CharTokenizeOptions } from './simple.js';
 export { charTokenize, wordTokenize } from './simple.js';
 export { StreamingDecoder } from './streaming.js';
-export type { CharTokenizer, TextTokenizer } from './text-tokenizer.js';
-export {
-  charTokenizer,
-  charTokenizerFromJson,
-  textTokenizerFromEncoder,
-  textTokenizerFromJson,
-  trainCharTokenizer,
-} from './text-tokenizer.js';
+// all of text-tokenizer.ts: charTokenizer, charTokenizerFromJson, trainCharTokenizer, textTokenizerFromEncoder,
+// textTokenizerFromJson and the CharTokenizer and TextTokenizer types
+export * from './text-tokenizer.js';
 export type { TrainBPEOptions, TrainBPEProgress } from './train.js';
 export { trainBPE } from './train.js';
 export type { BpeVocabulary } from './vocabulary.js';
