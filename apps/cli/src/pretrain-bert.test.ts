@@ -1,20 +1,13 @@
 // The pretraining script of @lxmls/models' small BERT, run at a tiny size: it trains, writes a Hugging Face
 // folder that @lxmls/bert loads back, and records the held-out MLM quality and every head's attention patterns.
+// The functions it is built from (@lxmls/bert's pretrain.ts) are tested in packages/bert/src/pretrain.test.ts.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertForMaskedLM, BertTokenizer, loadBertFolder } from '@lxmls/bert';
-import { manualSeed, tensor } from '@lxmls/tensor';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  calibrateUnseenBias,
-  corpusSoftmax,
-  heldOutSentences,
-  parsePretrainArgs,
-  pretrainBert,
-  sinusoidalPositions,
-} from './pretrain-bert.js';
+import { parsePretrainArgs, pretrainBert } from './pretrain-bert.js';
 
 const VOCAB = fileURLToPath(new URL('./__fixtures__/tiny-bert/vocab.txt', import.meta.url));
 const LINES = [
@@ -215,59 +208,6 @@ describe('pretrainBert', () => {
   });
 });
 
-describe('corpusSoftmax', () => {
-  test('corpusSoftmax loss is the cross-entropy over the candidate columns of the full logits', () => {
-    manualSeed(3);
-    const mlm = new BertForMaskedLM({
-      vocabSize: 12,
-      hiddenSize: 8,
-      numHiddenLayers: 1,
-      numAttentionHeads: 2,
-      intermediateSize: 16,
-      maxPositionEmbeddings: 8,
-      hiddenDropoutProb: 0,
-      attentionProbsDropoutProb: 0,
-    });
-    mlm.eval();
-    const candidates = Int32Array.from([1, 4, 5, 9]);
-    const x = tensor(Int32Array.from([1, 3, 4, 5, 9, 2]), [2, 3], 'int32');
-    const y = tensor(Int32Array.from([-1, 4, -1, 9, -1, 1]), [2, 3], 'int32');
-    const loss = corpusSoftmax(mlm, candidates).forward(x, y).loss!.item();
-    const full = mlm.forward(x).logits.data(); // (2, 3, 12)
-    let expected = 0;
-    const targets = [
-      [1, 4],
-      [3, 9],
-      [5, 1],
-    ]; // flat position, target id
-    for (const [position, target] of targets) {
-      const row = Array.from(candidates, (id) => full[position! * 12 + id]!);
-      const max = Math.max(...row);
-      const logSum = max + Math.log(row.reduce((sum, v) => sum + Math.exp(v - max), 0));
-      expected += logSum - full[position! * 12 + target!]!;
-    }
-    expect(loss).toBeCloseTo(expected / targets.length, 5);
-    mlm.dispose();
-  });
-
-  test('calibrateUnseenBias gives the tokens outside the candidates the seen-once mean less ln 2', () => {
-    const mlm = new BertForMaskedLM({
-      vocabSize: 6,
-      hiddenSize: 8,
-      numHiddenLayers: 1,
-      numAttentionHeads: 2,
-      intermediateSize: 16,
-      maxPositionEmbeddings: 8,
-    });
-    const bias = mlm.cls.predictions.bias;
-    bias.copyFrom(Float32Array.from([5, 1, 2, 3, 5, 5]));
-    calibrateUnseenBias(mlm, Int32Array.from([1, 2, 3]), Int32Array.from([0, 1, 1, 7, 0, 0]));
-    const want = 1.5 - Math.LN2;
-    expect(Array.from(bias.data())).toEqual([want, 1, 2, 3, want, want].map((v) => Math.fround(v)));
-    mlm.dispose();
-  });
-});
-
 describe('parsePretrainArgs', () => {
   test('parsePretrainArgs reads the paths and the integer options', () => {
     const options = parsePretrainArgs([
@@ -329,29 +269,5 @@ describe('parsePretrainArgs', () => {
     ],
   ])('parsePretrainArgs with %s throws', (_, argv, message) => {
     expect(() => parsePretrainArgs(argv)).toThrow(message);
-  });
-});
-
-describe('sinusoidalPositions', () => {
-  test('sinusoidalPositions has the root mean square asked for, and row p + 1 is row p rotated', () => {
-    const [P, D] = [32, 128];
-    const table = sinusoidalPositions(P, D, 0.02);
-    const rms = Math.sqrt(table.reduce((s, v) => s + v * v, 0) / table.length); // sin² + cos² = 1 per pair
-    expect(rms).toBeCloseTo(0.02, 6);
-    // each (sin, cos) pair of row p + 1 is the pair of row p rotated by the same angle, whatever p
-    const angle = (p: number, i: number) => Math.atan2(table[p * D + i]!, table[p * D + i + 1]!);
-    const step = (p: number, i: number) => (angle(p + 1, i) - angle(p, i) + 4 * Math.PI) % (2 * Math.PI);
-    for (const i of [0, 10, 64]) expect(step(20, i)).toBeCloseTo(step(3, i), 4);
-  });
-});
-
-describe('heldOutSentences', () => {
-  test('heldOutSentences splits at . ! ? and keeps sentences of 6–40 WordPieces', async () => {
-    const tokenizer = BertTokenizer.fromVocab(await readFile(VOCAB, 'utf8'));
-    const sentences = heldOutSentences(LINES.join('\n'), tokenizer, 10);
-    expect(sentences[0]).toBe('First Citizen: Before we proceed any further, hear me speak.');
-    expect(sentences).not.toContain('All: Resolved.'); // 4 WordPieces
-    expect(heldOutSentences(LINES.join('\n'), tokenizer, 10, 8)).toEqual(['All: Speak, speak.']); // 6 pieces
-    expect(sentences.every((s) => /[.!?]$/.test(s))).toBe(true);
   });
 });

@@ -58,6 +58,19 @@ export {
   type BertModelOutput,
 } from './model.js';
 export {
+  type BertWeightFiles,
+  bertConfigJson,
+  calibrateUnseenBias,
+  corpusSoftmax,
+  heldOutSentences,
+  measureMaskedLM,
+  NOTEBOOK_SENTENCE,
+  type PretrainMaskedLMHooks,
+  type PretrainMaskedLMOptions,
+  pretrainMaskedLM,
+  sinusoidalPositions,
+} from './pretrain.js';
+export {
   type BertBatchEncoding,
   type BertDecodeOptions,
   type BertEncodeOptions,

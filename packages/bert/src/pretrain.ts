@@ -1,0 +1,682 @@
+/**
+ * Masked-language-model pretraining of a small BERT, as `@lxmls/models`' `lxmls/bert-mini` (Exercise 2.4) was
+ * trained: from a text corpus and a WordPiece vocabulary (bert-base-uncased's `vocab.txt`), with
+ * @lxmls/trainer's `Trainer` on whatever tensor backend is set, producing the files of a Hugging Face folder
+ * (`config.json`, `model.safetensors` in float16, `vocab.txt`, `tokenizer_config.json`) plus `training.json`
+ * (the run, the held-out MLM loss and accuracy, and the attention patterns of every head).
+ *
+ * No file system here: the texts come in as strings and the files go out through a `save` callback (the
+ * script `apps/cli/src/pretrain-bert.ts` reads and writes them); progress lines go to a `log` callback.
+ *
+ * The data: the corpus is tokenized once; the last `heldOutFraction` of its lines is held out (the MLM
+ * evaluation and the sentences whose attention is measured). Batches: {@link MlmBatchSampler} (rows of 8–64
+ * WordPieces, `[CLS] … [SEP]` or bare, 15% masked 80/10/10). Optimiser: AdamW (β 0.9/0.999, weight decay
+ * 0.01 except biases and LayerNorm), warmup then cosine decay, gradient clipping at 1. Everything is seeded.
+ */
+
+import {
+  argmax,
+  crossEntropy,
+  gather,
+  getBackend,
+  linear,
+  manualSeed,
+  noGrad,
+  reshape,
+  type Tensor,
+  tensor,
+  tidy,
+} from '@lxmls/tensor';
+import { type ModelOutput, type TrainableModel, Trainer } from '@lxmls/trainer';
+import type { BertConfig } from './config.js';
+import { check } from './errors.js';
+import { attentionPatterns, strongestHeads } from './heads.js';
+import { BertForMaskedLM } from './mlm.js';
+import { MlmBatchSampler } from './mlm-data.js';
+import { BertTokenizer } from './tokenizer.js';
+
+/** A saved BERT's two files: `config.json`'s text and `model.safetensors`' bytes. */
+export interface BertWeightFiles {
+  /** The text of `config.json`. */
+  config: string;
+  /** The bytes of `model.safetensors`. */
+  weights: Uint8Array;
+}
+
+/** The options of {@link pretrainMaskedLM}; every one has a default but the texts. */
+export interface PretrainMaskedLMOptions {
+  /** The corpus's text. */
+  corpus: string;
+  /** The text of bert-base-uncased's `vocab.txt` (one WordPiece a line). */
+  vocab: string;
+  /** Encoder layers (default 4). */
+  layers?: number;
+  /** Heads per layer (default 4). */
+  heads?: number;
+  /** Hidden size (default 128). */
+  hidden?: number;
+  /** Feed-forward size (default 4 × hidden). */
+  intermediate?: number;
+  /** The longest row and the position embeddings (default 64). */
+  maxLength?: number;
+  /** The shortest row (default 8). */
+  minLength?: number;
+  /** Rows per batch (default 32). */
+  batchSize?: number;
+  /** Training iterations (default 3000). */
+  iters?: number;
+  /** Peak learning rate (default 1e-3). */
+  lr?: number;
+  /** Dropout of the hidden states and of the attention weights (default 0.1, BERT's). */
+  dropout?: number;
+  /** The std of the initial weights (default 0.02, BERT's `initializer_range`). */
+  initRange?: number;
+  /**
+   * How the position embeddings start: `'normal'` (default, BERT's N(0, initRange²)) or `'sinusoidal'` (the
+   * Transformer's sin/cos table, scaled to the same root mean square, then trained as usual), which gives
+   * every relative offset a linear map and lets previous- and next-token heads appear much sooner.
+   */
+  positionInit?: 'normal' | 'sinusoidal';
+  /** The share of positions chosen for the loss (default 0.15, BERT's). */
+  mlmProbability?: number;
+  /**
+   * The softmax of the training loss: `'full'` (default, all 30,522 WordPieces) or `'corpus'` (only the
+   * WordPieces of the training text, every target among them: the same gradients for those, 3.5× less work
+   * on tinyshakespeare's 8,647). With `'corpus'`, the output bias of the WordPieces never seen is set, in
+   * every saved file, to that of those seen once less ln 2 (add-one counts 1 and 2), so the saved model is a
+   * full-vocabulary BERT; the held-out evaluation always uses the full softmax.
+   */
+  outputVocab?: 'full' | 'corpus';
+  /**
+   * How the output bias starts: `'zero'` (default, BERT's: every WordPiece equally likely) or `'unigram'`
+   * (the log of the training text's add-one WordPiece frequencies, so that the model predicts the unigram
+   * distribution from the first step; Adam moves a bias by about the learning rate per step, so from zero
+   * reaching the unigram's range of about 10 nats takes thousands of steps).
+   */
+  biasInit?: 'zero' | 'unigram';
+  /**
+   * The longest training row (default `maxLength`): shorter rows than the positions, so that a uniform head
+   * spreads over fewer tokens and the previous and next tokens weigh more at the start. The held-out rows
+   * keep `minLength`–`maxLength`.
+   */
+  rowMaxLength?: number;
+  /**
+   * The files of a model saved by this function whose weights start the training (its config fixes the
+   * architecture: the layer, head, size and position options and `biasInit` / `positionInit` are then not
+   * used), and its name for the record. Default: a fresh initialisation.
+   */
+  initFrom?: BertWeightFiles & { name: string };
+  /** Warmup iterations (default iters / 20). */
+  warmup?: number;
+  /** The seed of the initialisation, the batches and the held-out masks (default 0). */
+  seed?: number;
+  /** Evaluate and save every this many iterations (default 500; 0: only at the end). */
+  evalEvery?: number;
+  /** The share of the corpus's lines held out (default 0.05). */
+  heldOutFraction?: number;
+  /** Held-out batches of the MLM evaluation (default 20). */
+  evalBatches?: number;
+  /** Held-out sentences whose attention is measured (default 200). */
+  patternSentences?: number;
+  /** Recorded in training.json: the command line (default null). */
+  command?: string;
+  /** Recorded in training.json: the machine and backend it ran on (default null). */
+  machine?: string;
+  /** Recorded in training.json: the corpus's name (a path; default null). */
+  corpusName?: string;
+}
+
+/** The callbacks of {@link pretrainMaskedLM}: a library never prints nor writes files itself. */
+export interface PretrainMaskedLMHooks {
+  /** Receives the progress lines. */
+  log?: (line: string) => void;
+  /**
+   * Receives files to write into the output folder, by name: the whole folder at every evaluation, then
+   * `training.json` alone with the final measurements.
+   */
+  save?: (files: Record<string, string | Uint8Array>) => void | Promise<void>;
+}
+
+/**
+ * The notebook's sentence (Exercise 2.4), whose head patterns training.json records.
+ *
+ * @example
+ * ```ts
+ * import { NOTEBOOK_SENTENCE } from '@lxmls/bert';
+ * console.log(NOTEBOOK_SENTENCE.split(' ').length); // → 12
+ * ```
+ */
+export const NOTEBOOK_SENTENCE = 'I will go for a run and will jump into a lake.';
+
+/**
+ * The least mean attention on one kind of position for a head to be named worth looking at: 0.15, more than
+ * twice what a uniform head puts on one position of the held-out sentences (0.063 over those of 6–30 WordPieces).
+ */
+const WORTH_LOOKING_AT = 0.15;
+
+/**
+ * The Transformer's sinusoidal position table `(positions, dim)`, row-major: `sin(p / 10000^(2i/dim))` in
+ * column 2i and `cos(…)` in column 2i + 1, scaled so that its root mean square is `std` (that of N(0, std²)).
+ *
+ * @param positions - Rows.
+ * @param dim - Columns (even).
+ * @param std - The root mean square wanted.
+ * @returns The table.
+ * @example
+ * ```ts
+ * import { sinusoidalPositions } from '@lxmls/bert';
+ * const table = sinusoidalPositions(4, 4, Math.SQRT1_2);
+ * console.log(Array.from(table.subarray(4, 8), (v) => v.toFixed(3))); // → [ '0.841', '0.540', '0.010', '1.000' ]
+ * ```
+ */
+export function sinusoidalPositions(positions: number, dim: number, std: number): Float32Array {
+  const table = new Float32Array(positions * dim);
+  const scale = std * Math.SQRT2;
+  for (let p = 0; p < positions; p++) {
+    for (let i = 0; i < dim; i += 2) {
+      const angle = p / 10000 ** (i / dim);
+      table[p * dim + i] = scale * Math.sin(angle);
+      if (i + 1 < dim) table[p * dim + i + 1] = scale * Math.cos(angle);
+    }
+  }
+  return table;
+}
+
+/**
+ * `model` with its training loss's softmax restricted to `candidates` (sorted token ids, every target among
+ * them): the encoder, the head's transform and the tied decoder as in `BertForMaskedLM.forward`, but the
+ * decoder's rows and bias gathered at the candidates, `(N, K)` logits instead of `(N, V)`. The parameters are
+ * the model's own: training the wrapper trains the model.
+ *
+ * @param model - The masked language model.
+ * @param candidates - The token ids the softmax ranges over, ascending.
+ * @returns A model for @lxmls/trainer's `Trainer`.
+ * @example
+ * ```ts
+ * import { BertForMaskedLM, corpusSoftmax } from '@lxmls/bert';
+ * import { tensor } from '@lxmls/tensor';
+ * const mlm = new BertForMaskedLM({ vocabSize: 10, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 16, maxPositionEmbeddings: 8 });
+ * const trained = corpusSoftmax(mlm, Int32Array.from([2, 3, 5]));
+ * const out = trained.forward(tensor(Int32Array.from([1, 2, 3, 5]), [1, 4], 'int32'), tensor(Int32Array.from([-1, 2, -1, 5]), [1, 4], 'int32'));
+ * console.log(out.logits!.shape, out.loss!.shape); // → [ 2, 3 ] []
+ * ```
+ */
+export function corpusSoftmax(model: BertForMaskedLM, candidates: Int32Array): TrainableModel {
+  const V = model.config.vocabSize;
+  const slot = new Int32Array(V).fill(-1);
+  candidates.forEach((id, k) => {
+    slot[id] = k;
+  });
+  const ids = tensor(candidates, [candidates.length], 'int32'); // (K)
+  return {
+    parameters: () => model.parameters(),
+    namedParameters: () => model.namedParameters(),
+    train: (mode?: boolean) => model.train(mode),
+    configureOptimizers: (config) => model.configureOptimizers(config),
+    get training() {
+      return model.training;
+    },
+    forward(x: Tensor, y: Tensor): ModelOutput {
+      const h = model.bert.forward({ inputIds: x }).lastHiddenState; // (B, T, C)
+      const [B, T, C] = h.shape as [number, number, number];
+      const positions: number[] = [];
+      const targets: number[] = [];
+      y.data().forEach((label, i) => {
+        if (label >= 0) {
+          positions.push(i);
+          targets.push(slot[label]!);
+        }
+      });
+      const chosen = gather(
+        reshape(h, [B * T, C]),
+        tensor(Int32Array.from(positions), [positions.length], 'int32'),
+      ); // (N, C)
+      const head = model.cls.predictions;
+      const weight = gather(head.decoderWeight, ids); // (K, C)
+      const bias = reshape(gather(reshape(head.bias, [V, 1]), ids), [candidates.length]); // (K)
+      const logits = linear(head.transform.forward(chosen), weight, bias); // (N, K)
+      const loss = crossEntropy(logits, tensor(Int32Array.from(targets), [targets.length], 'int32')); // ()
+      return { loss, logits };
+    },
+  };
+}
+
+/**
+ * Sets the output bias of the WordPieces outside `candidates` to the mean bias of those seen once in training
+ * less ln 2, so that the saved full-vocabulary model gives a WordPiece never seen half the probability of one
+ * seen once, as add-one counts do (1 against 2). Used with {@link corpusSoftmax}, which leaves those biases
+ * untrained.
+ *
+ * @param model - The masked language model (its `cls.predictions.bias` is changed in place).
+ * @param candidates - The token ids seen in training, ascending.
+ * @param counts - How often each token id occurs in the training text, `(V)`.
+ * @example
+ * ```ts
+ * import { BertForMaskedLM, calibrateUnseenBias } from '@lxmls/bert';
+ * import { noGrad } from '@lxmls/tensor';
+ * const mlm = new BertForMaskedLM({ vocabSize: 5, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 16, maxPositionEmbeddings: 8 });
+ * const bias = mlm.cls.predictions.bias;
+ * noGrad(() => bias.copyFrom(Float32Array.from([0, 1, 3, 0, 0])));
+ * calibrateUnseenBias(mlm, Int32Array.from([1, 2]), Int32Array.from([0, 1, 4, 0, 0])); // token 1 seen once
+ * console.log(Array.from(bias.data(), (b) => b.toFixed(3))); // → [ '0.307', '1.000', '3.000', '0.307', '0.307' ]
+ * ```
+ */
+export function calibrateUnseenBias(
+  model: BertForMaskedLM,
+  candidates: Int32Array,
+  counts: Int32Array,
+): void {
+  const bias = model.cls.predictions.bias; // (V)
+  const values = Float32Array.from(bias.data());
+  let sum = 0;
+  let n = 0;
+  for (const id of candidates) {
+    if (counts[id] === 1) {
+      sum += values[id]!;
+      n++;
+    }
+  }
+  const unseen = (n > 0 ? sum / n : Math.min(...values)) - Math.LN2;
+  const isCandidate = new Uint8Array(values.length);
+  for (const id of candidates) isCandidate[id] = 1;
+  for (let i = 0; i < values.length; i++) if (!isCandidate[i]) values[i] = unseen;
+  noGrad(() => bias.copyFrom(values));
+}
+
+/**
+ * Held-out sentences: split at . ! ? (whitespace joined), kept when 6 to `maxPieces` (default 40) WordPieces
+ * long.
+ *
+ * @param text - The held-out text.
+ * @param tokenizer - The WordPiece tokenizer.
+ * @param count - At most this many sentences.
+ * @param maxPieces - The longest sentence kept, in WordPieces.
+ * @returns The sentences, in the text's order.
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { BertTokenizer, heldOutSentences } from '@lxmls/bert';
+ * const tokenizer = BertTokenizer.fromVocab(readFileSync('packages/bert/src/__fixtures__/tiny-bert/vocab.txt', 'utf8'));
+ * console.log(heldOutSentences('Go. Thou art a villain, sir!\nAy, my good lord.', tokenizer, 5)); // → [ 'Thou art a villain, sir!', 'Ay, my good lord.' ]
+ * ```
+ */
+export function heldOutSentences(
+  text: string,
+  tokenizer: BertTokenizer,
+  count: number,
+  maxPieces = 40,
+): string[] {
+  const out: string[] = [];
+  for (const m of text.replace(/\s+/g, ' ').matchAll(/[^.!?]+[.!?]/g)) {
+    const s = m[0].trim();
+    const n = tokenizer.tokenize(s).length;
+    if (n >= 6 && n <= maxPieces) out.push(s);
+    if (out.length >= count) break;
+  }
+  return out;
+}
+
+/**
+ * The Hugging Face `config.json` of a BertForMaskedLM with this config (float16 weights, tied decoder).
+ *
+ * @param c - The configuration.
+ * @returns The JSON object (snake_case keys).
+ * @example
+ * ```ts
+ * import { bertConfig, bertConfigJson } from '@lxmls/bert';
+ * const json = bertConfigJson(bertConfig({ hiddenSize: 128, numHiddenLayers: 4, numAttentionHeads: 4, intermediateSize: 512 }));
+ * console.log(json.architectures, json.hidden_act, json.num_hidden_layers); // → [ 'BertForMaskedLM' ] gelu 4
+ * ```
+ */
+export function bertConfigJson(c: Readonly<BertConfig>): Record<string, unknown> {
+  return {
+    architectures: ['BertForMaskedLM'],
+    attention_probs_dropout_prob: c.attentionProbsDropoutProb,
+    hidden_act: c.hiddenAct,
+    hidden_dropout_prob: c.hiddenDropoutProb,
+    hidden_size: c.hiddenSize,
+    initializer_range: c.initializerRange,
+    intermediate_size: c.intermediateSize,
+    layer_norm_eps: c.layerNormEps,
+    max_position_embeddings: c.maxPositionEmbeddings,
+    model_type: 'bert',
+    num_attention_heads: c.numAttentionHeads,
+    num_hidden_layers: c.numHiddenLayers,
+    pad_token_id: c.padTokenId,
+    position_embedding_type: 'absolute',
+    tie_word_embeddings: true,
+    torch_dtype: 'float16',
+    type_vocab_size: c.typeVocabSize,
+    vocab_size: c.vocabSize,
+  };
+}
+
+/** A fixed masked batch of the held-out text. */
+type HeldOutBatch = { x: Int32Array; y: Int32Array; shape: [number, number] };
+
+/** The held-out MLM loss and accuracy (argmax = original token) over fixed masked batches. */
+function evaluateMlm(
+  model: BertForMaskedLM,
+  batches: readonly HeldOutBatch[],
+): { loss: number; accuracy: number; tokens: number } {
+  model.eval();
+  let lossSum = 0;
+  let correct = 0;
+  let tokens = 0;
+  for (const b of batches) {
+    tidy(() =>
+      noGrad(() => {
+        const out = model.forward(tensor(b.x, b.shape, 'int32'), tensor(b.y, b.shape, 'int32'));
+        const n = out.positions!.length;
+        lossSum += out.loss!.item() * n;
+        const predicted = argmax(out.logits, -1).data(); // (N)
+        out.positions!.forEach((p, k) => {
+          if (predicted[k] === b.y[p]) correct++;
+        });
+        tokens += n;
+      }),
+    );
+  }
+  model.train();
+  return { loss: lossSum / tokens, accuracy: correct / tokens, tokens };
+}
+
+/** The tokenized corpus, the samplers and the held-out data, as both entry points prepare them. */
+function prepareData(options: PretrainMaskedLMOptions, log: (line: string) => void) {
+  const { minLength = 8, maxLength = 64, batchSize = 32, seed = 0, mlmProbability = 0.15 } = options;
+  const { heldOutFraction = 0.05, evalBatches = 20, patternSentences = 200 } = options;
+  const tokenizer = BertTokenizer.fromVocab(options.vocab);
+  const lines = options.corpus.split('\n');
+  const cut = Math.floor(lines.length * (1 - heldOutFraction));
+  const heldText = lines.slice(cut).join('\n');
+  const started = performance.now();
+  const trainIds = tokenizer.convertTokensToIds(tokenizer.tokenize(lines.slice(0, cut).join('\n')));
+  const heldIds = tokenizer.convertTokensToIds(tokenizer.tokenize(heldText));
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  log(`tokenized: ${trainIds.length} train, ${heldIds.length} held-out WordPieces (${seconds} s)`);
+
+  const special = (t: string) => tokenizer.convertTokensToIds([t])[0]!;
+  const vocabSize = tokenizer.vocabSize;
+  const continuation = new Uint8Array(vocabSize);
+  options.vocab.split('\n').forEach((t, i) => {
+    if (t.startsWith('##') && i < vocabSize) continuation[i] = 1;
+  });
+  const samplerOptions = {
+    clsId: special('[CLS]'),
+    sepId: special('[SEP]'),
+    maskId: special('[MASK]'),
+    vocabSize,
+    minLength,
+    maxLength,
+    isContinuation: (id: number) => continuation[id] === 1,
+  };
+  const sampler = new MlmBatchSampler(trainIds, {
+    ...samplerOptions,
+    mlmProbability,
+    maxLength: options.rowMaxLength ?? maxLength,
+    seed,
+  });
+  // held out at BERT's 15% whatever the training rate, so that held-out losses compare across runs
+  const heldSampler = new MlmBatchSampler(heldIds, {
+    ...samplerOptions,
+    mlmProbability: 0.15,
+    seed: seed + 1,
+  });
+  const heldBatches = Array.from({ length: evalBatches }, () => heldSampler.sampleBatch(batchSize));
+  const sentences = heldOutSentences(heldText, tokenizer, patternSentences, Math.min(40, maxLength - 2));
+  return { tokenizer, trainIds, heldIds, sampler, heldBatches, sentences };
+}
+
+/** The held-out MLM quality and the head patterns of the model saved as `files` (its float16 weights). */
+function measureFiles(
+  files: BertWeightFiles,
+  tokenizer: BertTokenizer,
+  heldBatches: readonly HeldOutBatch[],
+  sentences: string[],
+  log: (line: string) => void,
+): Record<string, unknown> {
+  const model = BertForMaskedLM.fromSafetensors(files.config, files.weights);
+  try {
+    const final = evaluateMlm(model, heldBatches);
+    model.eval();
+    const patterns = attentionPatterns(model.bert, tokenizer, sentences);
+    const bare = attentionPatterns(model.bert, tokenizer, sentences, { addSpecialTokens: false });
+    const notebook = attentionPatterns(model.bert, tokenizer, [NOTEBOOK_SENTENCE]);
+    const notebookBare = attentionPatterns(model.bert, tokenizer, [NOTEBOOK_SENTENCE], {
+      addSpecialTokens: false,
+    });
+    const percent = (final.accuracy * 100).toFixed(1);
+    log(`held-out MLM loss ${final.loss.toFixed(3)}, accuracy ${percent}% (float16 weights)`);
+    for (const s of strongestHeads(patterns, 0)) {
+      log(`  ${s.pattern}: layer ${s.layer} head ${s.head} ${s.score.toFixed(2)}`);
+    }
+    return {
+      heldOut: {
+        mlmLoss: final.loss,
+        mlmAccuracy: final.accuracy,
+        maskedTokens: final.tokens,
+        weights: 'float16',
+      },
+      patterns: {
+        heldOutSentences: sentences.length,
+        withSpecialTokens: patterns.heads,
+        withoutSpecialTokens: bare.heads,
+        strongest: strongestHeads(patterns, WORTH_LOOKING_AT),
+        strongestWithoutSpecialTokens: strongestHeads(bare, WORTH_LOOKING_AT),
+        notebookSentence: notebook.heads,
+        notebookSentenceWithoutSpecialTokens: notebookBare.heads,
+      },
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Measures a model saved by {@link pretrainMaskedLM} again, with the same held-out data as its training (the
+ * same corpus, vocabulary and data options): the held-out MLM loss and accuracy and the head patterns, as
+ * `training.json`'s `heldOut` and `patterns`.
+ *
+ * @param options - The corpus, the vocabulary and the data options of the training run.
+ * @param files - The saved model's `config.json` and `model.safetensors`.
+ * @param log - Receives progress lines.
+ * @returns `{ heldOut, patterns }`.
+ */
+export function measureMaskedLM(
+  options: PretrainMaskedLMOptions,
+  files: BertWeightFiles,
+  log: (line: string) => void = () => {},
+): Record<string, unknown> {
+  const { tokenizer, heldBatches, sentences } = prepareData(options, log);
+  return measureFiles(files, tokenizer, heldBatches, sentences, log);
+}
+
+/**
+ * Trains a small BERT with masked-language modelling on the tensor backend that is set, saving the whole
+ * folder (through `hooks.save`) at every evaluation and at the end, then measures the files saved (float16
+ * weights). Returns what `training.json` records.
+ *
+ * @param options - The texts and the hyper-parameters.
+ * @param hooks - `log` receives progress lines; `save` receives the files to write.
+ * @returns The summary written to `training.json`.
+ * @throws {@link LxmlsBertError} `INVALID_CONFIG` for an `initFrom` model with fewer positions than `maxLength`.
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { pretrainMaskedLM } from '@lxmls/bert';
+ * const summary = await pretrainMaskedLM({
+ *   corpus: readFileSync('packages/bpe/src/__fixtures__/tinyshakespeare.txt', 'utf8').slice(0, 20000),
+ *   vocab: readFileSync('packages/bert/src/__fixtures__/tiny-bert/vocab.txt', 'utf8'),
+ *   layers: 1, heads: 2, hidden: 8, maxLength: 16, batchSize: 2, iters: 2, evalEvery: 0, evalBatches: 1, patternSentences: 2,
+ * });
+ * console.log(summary.iterations, (summary.heldOut as { weights: string }).weights); // → 2 float16
+ * ```
+ */
+export async function pretrainMaskedLM(
+  options: PretrainMaskedLMOptions,
+  hooks: PretrainMaskedLMHooks = {},
+): Promise<Record<string, unknown>> {
+  const { layers = 4, heads = 4, hidden = 128, maxLength = 64, minLength = 8, batchSize = 32 } = options;
+  const { iters = 3000, lr = 1e-3, seed = 0, evalEvery = 500, mlmProbability = 0.15 } = options;
+  const { outputVocab = 'full', initFrom } = options;
+  const initRange = options.initRange ?? 0.02;
+  const dropout = options.dropout ?? 0.1;
+  const warmup = options.warmup ?? Math.max(1, Math.round(iters / 20));
+  const log = hooks.log ?? (() => {});
+  const { tokenizer, trainIds, heldIds, sampler, heldBatches, sentences } = prepareData(options, log);
+  const vocabSize = tokenizer.vocabSize;
+
+  manualSeed(seed);
+  const config: Partial<BertConfig> = {
+    vocabSize,
+    hiddenSize: hidden,
+    numHiddenLayers: layers,
+    numAttentionHeads: heads,
+    intermediateSize: options.intermediate ?? 4 * hidden,
+    maxPositionEmbeddings: maxLength,
+    hiddenDropoutProb: dropout,
+    attentionProbsDropoutProb: dropout,
+    initializerRange: initRange,
+  };
+  const model = initFrom
+    ? (BertForMaskedLM.fromSafetensors(initFrom.config, initFrom.weights).train() as BertForMaskedLM)
+    : new BertForMaskedLM(config);
+  const counts = new Int32Array(vocabSize);
+  for (const id of trainIds) counts[id]!++;
+  if (initFrom) {
+    const c = model.config;
+    const { hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, maxPositionEmbeddings } = c;
+    Object.assign(config, { hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize });
+    Object.assign(config, { maxPositionEmbeddings, initializerRange: c.initializerRange });
+    if (maxPositionEmbeddings < maxLength)
+      check.fail(
+        'pretrainMaskedLM',
+        'initFrom',
+        undefined,
+        `the model ${initFrom.name} has fewer positions than maxLength`,
+        `at least maxLength = ${maxLength} positions`,
+        { code: 'INVALID_CONFIG', received: `${maxPositionEmbeddings}` },
+      );
+    log(`weights from ${initFrom.name}`);
+  } else {
+    if (options.biasInit === 'unigram') {
+      const total = trainIds.length + vocabSize; // add-one
+      const logFrequency = Float32Array.from(counts, (c) => Math.log((c + 1) / total));
+      noGrad(() => model.cls.predictions.bias.copyFrom(logFrequency));
+    }
+    if (options.positionInit === 'sinusoidal') {
+      const weight = model.bert.embeddings.positionEmbeddings.weight; // (maxLength, hidden)
+      noGrad(() => weight.copyFrom(sinusoidalPositions(maxLength, hidden, initRange)));
+    }
+  }
+  const { numHiddenLayers, numAttentionHeads, hiddenSize } = model.config;
+  log(
+    `model: ${numHiddenLayers} layers, ${numAttentionHeads} heads, hidden ${hiddenSize}, ${model.numParameters()} parameters; backend ${getBackend().name}`,
+  );
+
+  const trainerConfig = {
+    ...Trainer.getDefaultConfig(),
+    maxIters: iters,
+    batchSize,
+    learningRate: lr,
+    betas: [0.9, 0.999] as [number, number],
+    weightDecay: 0.01,
+    gradNormClip: 1.0,
+    lrSchedule: { type: 'cosine' as const, warmupIters: warmup, decayIters: iters, minLr: lr / 10 },
+    seed,
+    yieldEvery: null,
+  };
+  const candidates = Int32Array.from(Array.from(counts).flatMap((c, id) => (c > 0 ? [id] : [])));
+  const trained = outputVocab === 'corpus' ? corpusSoftmax(model, candidates) : model;
+  if (outputVocab === 'corpus') {
+    log(`softmax of the training loss over the ${candidates.length} WordPieces of the training text`);
+  }
+  const trainer = new Trainer(trainerConfig, trained, sampler);
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  let saved: BertWeightFiles | undefined;
+  const save = async (summary: Record<string, unknown>) => {
+    if (outputVocab === 'corpus') calibrateUnseenBias(model, candidates, counts);
+    saved = {
+      config: json(bertConfigJson(model.config)),
+      weights: model.toSafetensors({ dtype: 'float16', metadata: { format: 'pt' } }),
+    };
+    const tokenizerConfig = {
+      do_lower_case: true,
+      tokenizer_class: 'BertTokenizer',
+      model_max_length: maxLength,
+    };
+    await hooks.save?.({
+      'model.safetensors': saved.weights,
+      'config.json': saved.config,
+      'vocab.txt': options.vocab,
+      'tokenizer_config.json': json(tokenizerConfig),
+      'training.json': json(summary),
+    });
+  };
+  const trainStart = performance.now();
+  const elapsed = () => (performance.now() - trainStart) / 1000;
+  let smoothed = Number.NaN;
+  const history: { iter: number; seconds: number; heldOutLoss: number; heldOutAccuracy: number }[] = [];
+  const summaryOf = (iter: number) => ({
+    command: options.command ?? null,
+    machine: options.machine ?? null,
+    corpus: options.corpusName ?? null,
+    trainWordPieces: trainIds.length,
+    heldOutWordPieces: heldIds.length,
+    config,
+    hyperparameters: {
+      batchSize,
+      iters,
+      lr,
+      warmup,
+      minLength,
+      maxLength,
+      seed,
+      weightDecay: 0.01,
+      gradNormClip: 1,
+      mlmProbability,
+      outputVocab,
+      positionInit: options.positionInit ?? 'normal',
+      biasInit: options.biasInit ?? 'zero',
+      rowMaxLength: options.rowMaxLength ?? maxLength,
+      initFrom: initFrom?.name ?? null,
+    },
+    iterations: iter,
+    trainSeconds: Math.round(elapsed()),
+    parameters: model.numParameters(),
+    history,
+  });
+  trainer.setCallback('on_batch_end', async (t) => {
+    smoothed = Number.isNaN(smoothed) ? t.loss : 0.98 * smoothed + 0.02 * t.loss;
+    const it = t.iterNum + 1;
+    if (it % 25 === 0 || it === 1) {
+      log(
+        `iter ${it}/${iters} loss ${t.loss.toFixed(3)} (smoothed ${smoothed.toFixed(3)}) lr ${t.lr.toExponential(2)} ${elapsed().toFixed(0)} s`,
+      );
+    }
+    if ((evalEvery > 0 && it % evalEvery === 0) || it === iters) {
+      if (outputVocab === 'corpus') calibrateUnseenBias(model, candidates, counts); // evaluated as saved
+      const e = evaluateMlm(model, heldBatches);
+      history.push({
+        iter: it,
+        seconds: Math.round(elapsed()),
+        heldOutLoss: e.loss,
+        heldOutAccuracy: e.accuracy,
+      });
+      log(
+        `eval iter ${it}: held-out MLM loss ${e.loss.toFixed(3)}, accuracy ${(e.accuracy * 100).toFixed(1)}% over ${e.tokens} tokens`,
+      );
+      await save(summaryOf(it));
+    }
+  });
+  await trainer.run();
+  await save(summaryOf(iters));
+  model.dispose();
+  // measured on the files saved (float16 weights), so the numbers are those of the model shipped
+  const summary = {
+    ...summaryOf(iters),
+    ...measureFiles(saved!, tokenizer, heldBatches, sentences, log),
+  };
+  await hooks.save?.({ 'training.json': json(summary) });
+  return summary;
+}
