@@ -31,10 +31,16 @@ const PACKAGES: Record<string, Record<string, unknown>> = {
 /** The text of a package's src/index.ts, where its type exports are listed. */
 function indexSource(module: string): string {
   const dir = module.replace('@lxmls/', '');
-  return readFileSync(
-    fileURLToPath(new URL(`../../../../packages/${dir}/src/index.ts`, import.meta.url)),
-    'utf8',
+  return moduleSource(new URL(`../../../../packages/${dir}/src/index.ts`, import.meta.url));
+}
+
+/** A module's text followed by that of every module it re-exports whole (`export * from './core.js'`). */
+function moduleSource(url: URL): string {
+  const source = readFileSync(fileURLToPath(url), 'utf8');
+  const reexported = [...source.matchAll(/^export \* from '(\.[^']+)\.js';/gm)].map((m) =>
+    moduleSource(new URL(`${m[1]}.ts`, url)),
   );
+  return [source, ...reexported].join('\n');
 }
 
 /** A value of each type (or class) whose fields the table names, built small. */
