@@ -9,51 +9,9 @@
  * CPU, so dropout masks and multinomial samples are exactly those of the `js` backend.
  */
 
-import type {
-  AdamWAttrs,
-  AdamWInputs,
-  ArgmaxAttrs,
-  ArgmaxInputs,
-  AttentionAttrs,
-  AttentionBackwardInputs,
-  AttentionInputs,
-  AttentionView,
-  Backend,
-  BackendCapabilities,
-  BinaryAttrs,
-  BinaryInputs,
-  CastAttrs,
-  CrossEntropyAttrs,
-  CrossEntropyBackwardInputs,
-  CrossEntropyInputs,
-  DropoutAttrs,
-  DType,
-  GatherAttrs,
-  GatherInputs,
-  GeluBackwardInputs,
-  LayerNormAttrs,
-  LayerNormBackwardInputs,
-  LayerNormInputs,
-  MaskedFillAttrs,
-  MaskedFillInputs,
-  MatmulAttrs,
-  MatmulInputs,
-  MultinomialAttrs,
-  MultinomialInputs,
-  PermuteAttrs,
-  ReduceAttrs,
-  ScatterAddInputs,
-  SizeAttrs,
-  SliceAssignInputs,
-  SliceAttrs,
-  SoftmaxAttrs,
-  SoftmaxBackwardInputs,
-  TopkAttrs,
-  TopkInputs,
-  TypedArray,
-  UnaryAttrs,
-  UnaryInputs,
-} from '@lxmls/tensor';
+// the kernels' named inputs and attributes: K.MatmulInputs<S>, K.MatmulAttrs, …
+import type * as K from '@lxmls/tensor';
+import type { AttentionView, Backend, BackendCapabilities, DType, TypedArray } from '@lxmls/tensor';
 import { createJsBackend, LxmlsTensorError, uniformAt } from '@lxmls/tensor';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { TfjsEngine, TfModule } from './load.js';
@@ -225,18 +183,18 @@ export class TfjsBackend implements Backend<TfStorage> {
     if (copy instanceof Int32Array) storage.host = copy;
   }
 
-  copy({ x, out }: UnaryInputs<TfStorage>, { size }: SizeAttrs): void {
+  copy({ x, out }: K.UnaryInputs<TfStorage>, { size }: K.SizeAttrs): void {
     this.run1(out, (tf) => (x.size === size ? tf.clone(x.tensor) : tf.slice(x.tensor, 0, size)));
   }
 
-  cast({ x, out }: UnaryInputs<TfStorage>, { size, to }: CastAttrs): void {
+  cast({ x, out }: K.UnaryInputs<TfStorage>, { size, to }: K.CastAttrs): void {
     // tfjs's cast to int32 truncates toward zero on every engine, as the js backend's Int32Array does.
     this.run1(out, (tf) => tf.cast(x.size === size ? x.tensor : tf.slice(x.tensor, 0, size), to));
   }
 
   // ---- elementwise --------------------------------------------------------------------------------------
 
-  binary({ a, b, out }: BinaryInputs<TfStorage>, { op, aShape, bShape, outShape }: BinaryAttrs): void {
+  binary({ a, b, out }: K.BinaryInputs<TfStorage>, { op, aShape, bShape, outShape }: K.BinaryAttrs): void {
     this.run1(out, (tf) => {
       // div and pow on int32 would be floor division / integer pow in tfjs: compute them in float32 and let
       // the cast to the output dtype truncate toward zero, as the js backend's Int32Array does.
@@ -276,7 +234,7 @@ export class TfjsBackend implements Backend<TfStorage> {
     });
   }
 
-  unary({ x, out }: UnaryInputs<TfStorage>, { op, size }: UnaryAttrs): void {
+  unary({ x, out }: K.UnaryInputs<TfStorage>, { op, size }: K.UnaryAttrs): void {
     this.run1(out, (tf) => {
       const v = x.size === size ? x.tensor : tf.slice(x.tensor, 0, size);
       switch (op) {
@@ -298,7 +256,7 @@ export class TfjsBackend implements Backend<TfStorage> {
 
   // ---- linear algebra -----------------------------------------------------------------------------------
 
-  matmul({ a, b, out }: MatmulInputs<TfStorage>, attrs: MatmulAttrs): void {
+  matmul({ a, b, out }: K.MatmulInputs<TfStorage>, attrs: K.MatmulAttrs): void {
     const { batchA, batchB, m, k, n, transA, transB } = attrs;
     this.run1(out, (tf) => {
       const a3 = tf.reshape(a.tensor, transA ? [batchA, k, m] : [batchA, m, k]);
@@ -309,7 +267,7 @@ export class TfjsBackend implements Backend<TfStorage> {
 
   // ---- reductions ---------------------------------------------------------------------------------------
 
-  reduce({ x, out }: UnaryInputs<TfStorage>, { op, shape, axes }: ReduceAttrs): void {
+  reduce({ x, out }: K.UnaryInputs<TfStorage>, { op, shape, axes }: K.ReduceAttrs): void {
     this.run1(out, (tf) => {
       const v = tf.reshape(x.tensor, [...shape]);
       if (axes.length === 0) return tf.clone(v);
@@ -317,11 +275,11 @@ export class TfjsBackend implements Backend<TfStorage> {
     });
   }
 
-  argmax({ x, out }: ArgmaxInputs<TfStorage>, { outer, n, inner }: ArgmaxAttrs): void {
+  argmax({ x, out }: K.ArgmaxInputs<TfStorage>, { outer, n, inner }: K.ArgmaxAttrs): void {
     this.run1(out, (tf) => tf.argMax(tf.reshape(x.tensor, [outer, n, inner]), 1)); // (outer, inner)
   }
 
-  topk({ x, values, indices }: TopkInputs<TfStorage>, { rows, cols, k }: TopkAttrs): void {
+  topk({ x, values, indices }: K.TopkInputs<TfStorage>, { rows, cols, k }: K.TopkAttrs): void {
     this.run([values, indices], (tf) => {
       const r = tf.topk(tf.reshape(x.tensor, [rows, cols]), k, true); // sorted descending
       return [r.values, r.indices];
@@ -336,7 +294,7 @@ export class TfjsBackend implements Backend<TfStorage> {
     return tf.add(max, tf.log(tf.sum(tf.exp(tf.sub(x2, max)), -1, true)));
   }
 
-  softmax({ x, out }: UnaryInputs<TfStorage>, { rows, cols }: SoftmaxAttrs): void {
+  softmax({ x, out }: K.UnaryInputs<TfStorage>, { rows, cols }: K.SoftmaxAttrs): void {
     this.run1(out, (tf) => {
       const x2 = tf.reshape(x.tensor, [rows, cols]);
       const e = tf.exp(tf.sub(x2, tf.max(x2, -1, true))); // (rows, cols)
@@ -344,14 +302,14 @@ export class TfjsBackend implements Backend<TfStorage> {
     });
   }
 
-  logSoftmax({ x, out }: UnaryInputs<TfStorage>, { rows, cols }: SoftmaxAttrs): void {
+  logSoftmax({ x, out }: K.UnaryInputs<TfStorage>, { rows, cols }: K.SoftmaxAttrs): void {
     this.run1(out, (tf) => {
       const x2 = tf.reshape(x.tensor, [rows, cols]);
       return tf.sub(x2, this.logSumExp(tf, x2));
     });
   }
 
-  softmaxBackward({ y, dy, dx }: SoftmaxBackwardInputs<TfStorage>, { rows, cols }: SoftmaxAttrs): void {
+  softmaxBackward({ y, dy, dx }: K.SoftmaxBackwardInputs<TfStorage>, { rows, cols }: K.SoftmaxAttrs): void {
     this.run1(dx, (tf) => {
       const y2 = tf.reshape(y.tensor, [rows, cols]);
       const g2 = tf.reshape(dy.tensor, [rows, cols]);
@@ -360,7 +318,10 @@ export class TfjsBackend implements Backend<TfStorage> {
     });
   }
 
-  logSoftmaxBackward({ y, dy, dx }: SoftmaxBackwardInputs<TfStorage>, { rows, cols }: SoftmaxAttrs): void {
+  logSoftmaxBackward(
+    { y, dy, dx }: K.SoftmaxBackwardInputs<TfStorage>,
+    { rows, cols }: K.SoftmaxAttrs,
+  ): void {
     this.run1(dx, (tf) => {
       const y2 = tf.reshape(y.tensor, [rows, cols]);
       const g2 = tf.reshape(dy.tensor, [rows, cols]);
@@ -398,7 +359,7 @@ export class TfjsBackend implements Backend<TfStorage> {
     return { kept, onehot, count: tf.sum(kept) };
   }
 
-  crossEntropy({ logits, targets, out }: CrossEntropyInputs<TfStorage>, attrs: CrossEntropyAttrs): void {
+  crossEntropy({ logits, targets, out }: K.CrossEntropyInputs<TfStorage>, attrs: K.CrossEntropyAttrs): void {
     const { n, c, ignoreIndex } = attrs;
     this.checkTargets(targets, n, c, ignoreIndex);
     this.run1(out, (tf) => {
@@ -413,8 +374,8 @@ export class TfjsBackend implements Backend<TfStorage> {
   }
 
   crossEntropyBackward(
-    { logits, targets, dloss, dlogits }: CrossEntropyBackwardInputs<TfStorage>,
-    { n, c, ignoreIndex }: CrossEntropyAttrs,
+    { logits, targets, dloss, dlogits }: K.CrossEntropyBackwardInputs<TfStorage>,
+    { n, c, ignoreIndex }: K.CrossEntropyAttrs,
   ): void {
     this.checkTargets(targets, n, c, ignoreIndex);
     this.run1(dlogits, (tf) => {
@@ -429,8 +390,8 @@ export class TfjsBackend implements Backend<TfStorage> {
   // ---- normalisation and activations --------------------------------------------------------------------
 
   layerNorm(
-    { x, weight, bias, out, mean, rstd }: LayerNormInputs<TfStorage>,
-    { rows, cols, eps }: LayerNormAttrs,
+    { x, weight, bias, out, mean, rstd }: K.LayerNormInputs<TfStorage>,
+    { rows, cols, eps }: K.LayerNormAttrs,
   ): void {
     this.run([out, mean, rstd], (tf) => {
       const x2 = tf.reshape(x.tensor, [rows, cols]);
@@ -445,8 +406,8 @@ export class TfjsBackend implements Backend<TfStorage> {
   }
 
   layerNormBackward(
-    { dy, x, weight, mean, rstd, dx, dweight, dbias }: LayerNormBackwardInputs<TfStorage>,
-    { rows, cols }: LayerNormAttrs,
+    { dy, x, weight, mean, rstd, dx, dweight, dbias }: K.LayerNormBackwardInputs<TfStorage>,
+    { rows, cols }: K.LayerNormAttrs,
   ): void {
     const outs = [dx, ...(dweight ? [dweight] : []), ...(dbias ? [dbias] : [])];
     this.run(outs, (tf) => {
@@ -468,14 +429,14 @@ export class TfjsBackend implements Backend<TfStorage> {
     return tf.tanh(tf.mul(tf.add(v, tf.mul(tf.pow(v, 3), 0.044715)), GELU_C));
   }
 
-  gelu({ x, out }: UnaryInputs<TfStorage>, { size }: SizeAttrs): void {
+  gelu({ x, out }: K.UnaryInputs<TfStorage>, { size }: K.SizeAttrs): void {
     this.run1(out, (tf) => {
       const v = x.size === size ? x.tensor : tf.slice(x.tensor, 0, size);
       return tf.mul(tf.mul(v, 0.5), tf.add(this.geluTanh(tf, v), 1));
     });
   }
 
-  geluBackward({ x, dy, dx }: GeluBackwardInputs<TfStorage>, { size }: SizeAttrs): void {
+  geluBackward({ x, dy, dx }: K.GeluBackwardInputs<TfStorage>, { size }: K.SizeAttrs): void {
     this.run1(dx, (tf) => {
       const v = x.tensor;
       const t = this.geluTanh(tf, v);
@@ -504,14 +465,17 @@ export class TfjsBackend implements Backend<TfStorage> {
     }
   }
 
-  gather({ table, ids, out }: GatherInputs<TfStorage>, { numIds, numRows, dim }: GatherAttrs): void {
+  gather({ table, ids, out }: K.GatherInputs<TfStorage>, { numIds, numRows, dim }: K.GatherAttrs): void {
     this.checkIds(ids, numIds, numRows);
     this.run1(out, (tf) =>
       tf.gather(tf.reshape(table.tensor, [numRows, dim]), tf.slice(ids.tensor, 0, numIds), 0),
     );
   }
 
-  scatterAdd({ dy, ids, dtable }: ScatterAddInputs<TfStorage>, { numIds, numRows, dim }: GatherAttrs): void {
+  scatterAdd(
+    { dy, ids, dtable }: K.ScatterAddInputs<TfStorage>,
+    { numIds, numRows, dim }: K.GatherAttrs,
+  ): void {
     this.checkIds(ids, numIds, numRows);
     this.run1(dtable, (tf) => {
       // scatterND sums repeated indices (tfjs-backend-wasm has no unsortedSegmentSum; every engine has this)
@@ -523,8 +487,8 @@ export class TfjsBackend implements Backend<TfStorage> {
   }
 
   maskedFill(
-    { x, mask, out }: MaskedFillInputs<TfStorage>,
-    { shape, maskShape, value }: MaskedFillAttrs,
+    { x, mask, out }: K.MaskedFillInputs<TfStorage>,
+    { shape, maskShape, value }: K.MaskedFillAttrs,
   ): void {
     this.run1(out, (tf) => {
       const m = tf.reshape(mask.tensor, [...maskShape]);
@@ -534,15 +498,15 @@ export class TfjsBackend implements Backend<TfStorage> {
     });
   }
 
-  permute({ x, out }: UnaryInputs<TfStorage>, { shape, perm }: PermuteAttrs): void {
+  permute({ x, out }: K.UnaryInputs<TfStorage>, { shape, perm }: K.PermuteAttrs): void {
     this.run1(out, (tf) => tf.transpose(tf.reshape(x.tensor, [...shape]), [...perm]));
   }
 
-  slice({ x, out }: UnaryInputs<TfStorage>, { shape, begin, sizes }: SliceAttrs): void {
+  slice({ x, out }: K.UnaryInputs<TfStorage>, { shape, begin, sizes }: K.SliceAttrs): void {
     this.run1(out, (tf) => tf.slice(tf.reshape(x.tensor, [...shape]), [...begin], [...sizes]));
   }
 
-  sliceAssign({ src, out }: SliceAssignInputs<TfStorage>, { shape, begin, sizes }: SliceAttrs): void {
+  sliceAssign({ src, out }: K.SliceAssignInputs<TfStorage>, { shape, begin, sizes }: K.SliceAttrs): void {
     this.run1(out, (tf) => {
       // Pad the block (and a block of ones) to the full shape, then pick the block where the ones are.
       const padding = shape.map((d, ax) => [begin[ax]!, d - begin[ax]! - sizes[ax]!] as [number, number]);
@@ -554,7 +518,7 @@ export class TfjsBackend implements Backend<TfStorage> {
 
   // ---- randomness ---------------------------------------------------------------------------------------
 
-  dropout({ x, out }: UnaryInputs<TfStorage>, { size, p, seed }: DropoutAttrs): void {
+  dropout({ x, out }: K.UnaryInputs<TfStorage>, { size, p, seed }: K.DropoutAttrs): void {
     // The mask comes from uniformAt on the CPU (float64 compare, as js), uploaded as 0 or 1/(1-p).
     const scale = p < 1 ? 1 / (1 - p) : 0;
     const keep = new Float32Array(size);
@@ -564,7 +528,7 @@ export class TfjsBackend implements Backend<TfStorage> {
     );
   }
 
-  multinomial({ probs, out }: MultinomialInputs<TfStorage>, attrs: MultinomialAttrs): void {
+  multinomial({ probs, out }: K.MultinomialInputs<TfStorage>, attrs: K.MultinomialAttrs): void {
     const { rows, numSamples } = attrs;
     // Sampling needs the weights on the CPU anyway (a sample is an index the caller reads): read them and
     // run the js definition itself, float64 cumulative sums included, so the samples are identical to js's.
@@ -575,7 +539,7 @@ export class TfjsBackend implements Backend<TfStorage> {
 
   // ---- optimiser ----------------------------------------------------------------------------------------
 
-  adamw({ param, grad, m, v }: AdamWInputs<TfStorage>, attrs: AdamWAttrs): void {
+  adamw({ param, grad, m, v }: K.AdamWInputs<TfStorage>, attrs: K.AdamWAttrs): void {
     const { size, lr, beta1, beta2, eps, weightDecay, step } = attrs;
     const stepSize = lr / (1 - beta1 ** step); // bias corrections, on the CPU in float64
     const sqrtBc2 = Math.sqrt(1 - beta2 ** step);
@@ -595,7 +559,7 @@ export class TfjsBackend implements Backend<TfStorage> {
    * The operand seen through `view` as `(batch·heads, rows, d)`: a reshape for the plain contiguous layout,
    * else a gather of its elements by flat index (the packed and split layouts).
    */
-  private heads(tf: TfModule, view: AttentionView<TfStorage>, attrs: AttentionAttrs, rows: number): Tensor {
+  private heads(tf: TfModule, view: AttentionView<TfStorage>, attrs: K.AttentionAttrs, rows: number): Tensor {
     const { batch, heads, headSize: d } = attrs;
     const shape = [batch * heads, rows, d];
     if (isWhole(view, attrs, rows)) return tf.reshape(view.storage.tensor, shape);
@@ -611,7 +575,7 @@ export class TfjsBackend implements Backend<TfStorage> {
   private writeViews(
     targets: { view: AttentionView<TfStorage>; rows: number }[],
     plain: TfStorage[],
-    attrs: AttentionAttrs,
+    attrs: K.AttentionAttrs,
     compute: (tf: TfModule) => Tensor[],
   ): void {
     const storages = [...new Set(targets.map((t) => t.view.storage))];
@@ -636,7 +600,7 @@ export class TfjsBackend implements Backend<TfStorage> {
   }
 
   /** Scores `(bh, tq, tk)` = `q @ kᵀ · scale`, with `-∞` where the causal rule hides a key. */
-  private scores(tf: TfModule, q: Tensor, k: Tensor, attrs: AttentionAttrs): Tensor {
+  private scores(tf: TfModule, q: Tensor, k: Tensor, attrs: K.AttentionAttrs): Tensor {
     const { batch, heads, tq, tk, scale, causal } = attrs;
     const bh = batch * heads;
     const s = tf.mul(tf.matMul(q, k, false, true), scale); // (bh, tq, tk)
@@ -658,7 +622,7 @@ export class TfjsBackend implements Backend<TfStorage> {
     return tf.where(tf.broadcastTo(seen, s.shape), p, tf.zerosLike(s));
   }
 
-  attention(inputs: AttentionInputs<TfStorage>, attrs: AttentionAttrs): void {
+  attention(inputs: K.AttentionInputs<TfStorage>, attrs: K.AttentionAttrs): void {
     const { tq, tk } = attrs;
     this.writeViews([{ view: inputs.out, rows: tq }], [inputs.lse], attrs, (tf) => {
       const q = this.heads(tf, inputs.q, attrs, tq);
@@ -671,7 +635,7 @@ export class TfjsBackend implements Backend<TfStorage> {
     });
   }
 
-  attentionBackward(inputs: AttentionBackwardInputs<TfStorage>, attrs: AttentionAttrs): void {
+  attentionBackward(inputs: K.AttentionBackwardInputs<TfStorage>, attrs: K.AttentionAttrs): void {
     // p = exp(s - lse); dv = pᵀ do; dp = do vᵀ; D = Σ_c do·out; ds = p (dp - D); dq = scale ds k; dk = scale dsᵀ q
     const { batch, heads, tq, tk, scale } = attrs;
     const targets = [
@@ -701,7 +665,7 @@ export class TfjsBackend implements Backend<TfStorage> {
 }
 
 /** True when `view` is its whole storage in the plain `(batch·heads, rows, d)` layout. */
-function isWhole(view: AttentionView<TfStorage>, attrs: AttentionAttrs, rows: number): boolean {
+function isWhole(view: AttentionView<TfStorage>, attrs: K.AttentionAttrs, rows: number): boolean {
   const { batch, heads, headSize: d } = attrs;
   return (
     view.offset === 0 &&
@@ -713,7 +677,7 @@ function isWhole(view: AttentionView<TfStorage>, attrs: AttentionAttrs, rows: nu
 }
 
 /** The flat index of every element of `view`, in `(batch, heads, rows, d)` order. */
-function viewIndices(view: AttentionView<TfStorage>, attrs: AttentionAttrs, rows: number): Int32Array {
+function viewIndices(view: AttentionView<TfStorage>, attrs: K.AttentionAttrs, rows: number): Int32Array {
   const { batch, heads, headSize: d } = attrs;
   const index = new Int32Array(batch * heads * rows * d);
   let n = 0;

@@ -16,52 +16,9 @@
  * memory (views are re-created after the memory grows).
  */
 
-import type {
-  AdamWAttrs,
-  AdamWInputs,
-  ArgmaxAttrs,
-  ArgmaxInputs,
-  AttentionAttrs,
-  AttentionBackwardInputs,
-  AttentionInputs,
-  Backend,
-  BackendCapabilities,
-  BinaryAttrs,
-  BinaryInputs,
-  CastAttrs,
-  CrossEntropyAttrs,
-  CrossEntropyBackwardInputs,
-  CrossEntropyInputs,
-  DropoutAttrs,
-  DType,
-  GatherAttrs,
-  GatherInputs,
-  GeluBackwardInputs,
-  LayerNormAttrs,
-  LayerNormBackwardInputs,
-  LayerNormInputs,
-  LinearAttrs,
-  LinearInputs,
-  MaskedFillAttrs,
-  MaskedFillInputs,
-  MatmulAttrs,
-  MatmulInputs,
-  MultinomialAttrs,
-  MultinomialInputs,
-  PermuteAttrs,
-  ReduceAttrs,
-  ScatterAddInputs,
-  SizeAttrs,
-  SliceAssignInputs,
-  SliceAttrs,
-  SoftmaxAttrs,
-  SoftmaxBackwardInputs,
-  TopkAttrs,
-  TopkInputs,
-  TypedArray,
-  UnaryAttrs,
-  UnaryInputs,
-} from '@lxmls/tensor';
+// the kernels' named inputs and attributes: K.MatmulInputs<S>, K.MatmulAttrs, …
+import type * as K from '@lxmls/tensor';
+import type { Backend, BackendCapabilities, DType, TypedArray } from '@lxmls/tensor';
 import { registerBackend } from '@lxmls/tensor';
 import type { Allocator } from './allocator.js';
 import * as attentionKernels from './wasm/attention.js';
@@ -154,108 +111,108 @@ export class WasmBackend implements Backend<WasmStorage> {
   write(storage: WasmStorage, data: TypedArray): void {
     this.rt.write(storage, data);
   }
-  copy({ x, out }: UnaryInputs<WasmStorage>, { size }: SizeAttrs): void {
+  copy({ x, out }: K.UnaryInputs<WasmStorage>, { size }: K.SizeAttrs): void {
     this.rt.copy(x, out, size);
   }
-  cast({ x, out }: UnaryInputs<WasmStorage>, { size, to }: CastAttrs): void {
+  cast({ x, out }: K.UnaryInputs<WasmStorage>, { size, to }: K.CastAttrs): void {
     this.rt.cast(x, out, size, to);
   }
 
   // ---- elementwise ------------------------------------------------------------------------------
-  binary(inputs: BinaryInputs<WasmStorage>, attrs: BinaryAttrs): void {
+  binary(inputs: K.BinaryInputs<WasmStorage>, attrs: K.BinaryAttrs): void {
     elementwiseKernels.binary(this.rt, inputs, attrs);
   }
-  unary(inputs: UnaryInputs<WasmStorage>, attrs: UnaryAttrs): void {
+  unary(inputs: K.UnaryInputs<WasmStorage>, attrs: K.UnaryAttrs): void {
     elementwiseKernels.unary(this.rt, inputs, attrs);
   }
 
   // ---- linear algebra ---------------------------------------------------------------------------
-  matmul(inputs: MatmulInputs<WasmStorage>, attrs: MatmulAttrs): void {
+  matmul(inputs: K.MatmulInputs<WasmStorage>, attrs: K.MatmulAttrs): void {
     matmulKernels.matmul(this.rt, inputs, attrs);
   }
   /**
    * `out = x · weightᵀ + bias` (a Linear layer, weight stored (out, in)): the matmul with the bias as the
    * start value of its sums, so the bias costs no extra pass over the output.
    */
-  linear(inputs: LinearInputs<WasmStorage>, attrs: LinearAttrs): void {
+  linear(inputs: K.LinearInputs<WasmStorage>, attrs: K.LinearAttrs): void {
     matmulKernels.linear(this.rt, inputs, attrs);
   }
 
   // ---- reductions -------------------------------------------------------------------------------
-  reduce(inputs: UnaryInputs<WasmStorage>, attrs: ReduceAttrs): void {
+  reduce(inputs: K.UnaryInputs<WasmStorage>, attrs: K.ReduceAttrs): void {
     reduceKernels.reduce(this.rt, inputs, attrs);
   }
-  argmax(inputs: ArgmaxInputs<WasmStorage>, attrs: ArgmaxAttrs): void {
+  argmax(inputs: K.ArgmaxInputs<WasmStorage>, attrs: K.ArgmaxAttrs): void {
     reduceKernels.argmax(this.rt, inputs, attrs);
   }
-  topk(inputs: TopkInputs<WasmStorage>, attrs: TopkAttrs): void {
+  topk(inputs: K.TopkInputs<WasmStorage>, attrs: K.TopkAttrs): void {
     reduceKernels.topk(this.rt, inputs, attrs);
   }
 
   // ---- softmax family ---------------------------------------------------------------------------
-  softmax(inputs: UnaryInputs<WasmStorage>, attrs: SoftmaxAttrs): void {
+  softmax(inputs: K.UnaryInputs<WasmStorage>, attrs: K.SoftmaxAttrs): void {
     softmaxKernels.softmax(this.rt, inputs, attrs);
   }
-  logSoftmax(inputs: UnaryInputs<WasmStorage>, attrs: SoftmaxAttrs): void {
+  logSoftmax(inputs: K.UnaryInputs<WasmStorage>, attrs: K.SoftmaxAttrs): void {
     softmaxKernels.logSoftmax(this.rt, inputs, attrs);
   }
-  softmaxBackward(inputs: SoftmaxBackwardInputs<WasmStorage>, attrs: SoftmaxAttrs): void {
+  softmaxBackward(inputs: K.SoftmaxBackwardInputs<WasmStorage>, attrs: K.SoftmaxAttrs): void {
     softmaxKernels.softmaxBackward(this.rt, inputs, attrs);
   }
-  logSoftmaxBackward(inputs: SoftmaxBackwardInputs<WasmStorage>, attrs: SoftmaxAttrs): void {
+  logSoftmaxBackward(inputs: K.SoftmaxBackwardInputs<WasmStorage>, attrs: K.SoftmaxAttrs): void {
     softmaxKernels.logSoftmaxBackward(this.rt, inputs, attrs);
   }
-  crossEntropy(inputs: CrossEntropyInputs<WasmStorage>, attrs: CrossEntropyAttrs): void {
+  crossEntropy(inputs: K.CrossEntropyInputs<WasmStorage>, attrs: K.CrossEntropyAttrs): void {
     softmaxKernels.crossEntropy(this.rt, inputs, attrs);
   }
-  crossEntropyBackward(inputs: CrossEntropyBackwardInputs<WasmStorage>, attrs: CrossEntropyAttrs): void {
+  crossEntropyBackward(inputs: K.CrossEntropyBackwardInputs<WasmStorage>, attrs: K.CrossEntropyAttrs): void {
     softmaxKernels.crossEntropyBackward(this.rt, inputs, attrs);
   }
 
   // ---- normalisation and activations ------------------------------------------------------------
-  layerNorm(inputs: LayerNormInputs<WasmStorage>, attrs: LayerNormAttrs): void {
+  layerNorm(inputs: K.LayerNormInputs<WasmStorage>, attrs: K.LayerNormAttrs): void {
     normKernels.layerNorm(this.rt, inputs, attrs);
   }
-  layerNormBackward(inputs: LayerNormBackwardInputs<WasmStorage>, attrs: LayerNormAttrs): void {
+  layerNormBackward(inputs: K.LayerNormBackwardInputs<WasmStorage>, attrs: K.LayerNormAttrs): void {
     normKernels.layerNormBackward(this.rt, inputs, attrs);
   }
-  gelu(inputs: UnaryInputs<WasmStorage>, attrs: SizeAttrs): void {
+  gelu(inputs: K.UnaryInputs<WasmStorage>, attrs: K.SizeAttrs): void {
     elementwiseKernels.gelu(this.rt, inputs, attrs);
   }
-  geluBackward(inputs: GeluBackwardInputs<WasmStorage>, attrs: SizeAttrs): void {
+  geluBackward(inputs: K.GeluBackwardInputs<WasmStorage>, attrs: K.SizeAttrs): void {
     elementwiseKernels.geluBackward(this.rt, inputs, attrs);
   }
 
   // ---- indexing ---------------------------------------------------------------------------------
-  gather(inputs: GatherInputs<WasmStorage>, attrs: GatherAttrs): void {
+  gather(inputs: K.GatherInputs<WasmStorage>, attrs: K.GatherAttrs): void {
     embeddingKernels.gather(this.rt, inputs, attrs);
   }
-  scatterAdd(inputs: ScatterAddInputs<WasmStorage>, attrs: GatherAttrs): void {
+  scatterAdd(inputs: K.ScatterAddInputs<WasmStorage>, attrs: K.GatherAttrs): void {
     embeddingKernels.scatterAdd(this.rt, inputs, attrs);
   }
-  maskedFill(inputs: MaskedFillInputs<WasmStorage>, attrs: MaskedFillAttrs): void {
+  maskedFill(inputs: K.MaskedFillInputs<WasmStorage>, attrs: K.MaskedFillAttrs): void {
     elementwiseKernels.maskedFill(this.rt, inputs, attrs);
   }
-  permute(inputs: UnaryInputs<WasmStorage>, attrs: PermuteAttrs): void {
+  permute(inputs: K.UnaryInputs<WasmStorage>, attrs: K.PermuteAttrs): void {
     shapeKernels.permute(this.rt, inputs, attrs);
   }
-  slice(inputs: UnaryInputs<WasmStorage>, attrs: SliceAttrs): void {
+  slice(inputs: K.UnaryInputs<WasmStorage>, attrs: K.SliceAttrs): void {
     shapeKernels.slice(this.rt, inputs, attrs);
   }
-  sliceAssign(inputs: SliceAssignInputs<WasmStorage>, attrs: SliceAttrs): void {
+  sliceAssign(inputs: K.SliceAssignInputs<WasmStorage>, attrs: K.SliceAttrs): void {
     shapeKernels.sliceAssign(this.rt, inputs, attrs);
   }
 
   // ---- randomness -------------------------------------------------------------------------------
-  dropout(inputs: UnaryInputs<WasmStorage>, attrs: DropoutAttrs): void {
+  dropout(inputs: K.UnaryInputs<WasmStorage>, attrs: K.DropoutAttrs): void {
     randomKernels.dropout(this.rt, inputs, attrs);
   }
-  multinomial(inputs: MultinomialInputs<WasmStorage>, attrs: MultinomialAttrs): void {
+  multinomial(inputs: K.MultinomialInputs<WasmStorage>, attrs: K.MultinomialAttrs): void {
     randomKernels.multinomial(this.rt, inputs, attrs);
   }
 
   // ---- optimiser --------------------------------------------------------------------------------
-  adamw(inputs: AdamWInputs<WasmStorage>, attrs: AdamWAttrs): void {
+  adamw(inputs: K.AdamWInputs<WasmStorage>, attrs: K.AdamWAttrs): void {
     optimKernels.adamw(this.rt, inputs, attrs);
   }
 
@@ -267,7 +224,7 @@ export class WasmBackend implements Backend<WasmStorage> {
    * concat is copied). The weights `(batch, heads, tq, tk)` live in a temporary buffer; `lse` is not written
    * (the backward recomputes the weights from q and k, which saves a log per row).
    */
-  attention(inputs: AttentionInputs<WasmStorage>, attrs: AttentionAttrs): void {
+  attention(inputs: K.AttentionInputs<WasmStorage>, attrs: K.AttentionAttrs): void {
     attentionKernels.attention(this.rt, inputs, attrs);
   }
   /**
@@ -275,7 +232,7 @@ export class WasmBackend implements Backend<WasmStorage> {
    * dv = dropout(p)ᵀ dout and the weights' gradient dout vᵀ goes back through the same mask before the
    * softmax backward.
    */
-  attentionBackward(inputs: AttentionBackwardInputs<WasmStorage>, attrs: AttentionAttrs): void {
+  attentionBackward(inputs: K.AttentionBackwardInputs<WasmStorage>, attrs: K.AttentionAttrs): void {
     attentionKernels.attentionBackward(this.rt, inputs, attrs);
   }
 }

@@ -12,43 +12,9 @@
  * This class holds the memory and one line per kernel.
  */
 
-import type {
-  AdamWAttrs,
-  AdamWInputs,
-  ArgmaxAttrs,
-  AttentionAttrs,
-  AttentionBackwardInputs,
-  AttentionInputs,
-  Backend,
-  BackendCapabilities,
-  BinaryAttrs,
-  BinaryInputs,
-  CastAttrs,
-  CrossEntropyAttrs,
-  DropoutAttrs,
-  DType,
-  GatherAttrs,
-  GeluBackwardInputs,
-  LayerNormAttrs,
-  LayerNormBackwardInputs,
-  LayerNormInputs,
-  MaskedFillAttrs,
-  MaskedFillInputs,
-  MatmulAttrs,
-  MatmulInputs,
-  MultinomialAttrs,
-  PermuteAttrs,
-  ReduceAttrs,
-  SizeAttrs,
-  SliceAssignInputs,
-  SliceAttrs,
-  SoftmaxAttrs,
-  SoftmaxBackwardInputs,
-  TopkAttrs,
-  TypedArray,
-  UnaryAttrs,
-  UnaryInputs,
-} from '../backend.js';
+// the kernels' named inputs and attributes: K.MatmulInputs<S>, K.MatmulAttrs, …
+import type * as K from '../backend.js';
+import type { Backend, BackendCapabilities, DType, TypedArray } from '../backend.js';
 import { attentionBackwardReference, attentionReference } from './js/attention.js';
 import {
   binaryReference,
@@ -108,108 +74,111 @@ export class JsBackend implements Backend<TypedArray> {
   write(storage: TypedArray, data: TypedArray): void {
     storage.set(data);
   }
-  copy({ x, out }: UnaryInputs<TypedArray>, { size }: SizeAttrs): void {
+  copy({ x, out }: K.UnaryInputs<TypedArray>, { size }: K.SizeAttrs): void {
     for (let i = 0; i < size; i++) out[i] = x[i]!;
   }
-  cast({ x, out }: UnaryInputs<TypedArray>, { size }: CastAttrs): void {
+  cast({ x, out }: K.UnaryInputs<TypedArray>, { size }: K.CastAttrs): void {
     for (let i = 0; i < size; i++) out[i] = x[i]!; // Int32Array assignment truncates toward zero
   }
 
-  binary(inputs: BinaryInputs<TypedArray>, attrs: BinaryAttrs): void {
+  binary(inputs: K.BinaryInputs<TypedArray>, attrs: K.BinaryAttrs): void {
     binaryReference(inputs, attrs);
   }
-  unary(inputs: UnaryInputs<TypedArray>, attrs: UnaryAttrs): void {
+  unary(inputs: K.UnaryInputs<TypedArray>, attrs: K.UnaryAttrs): void {
     unaryReference(inputs, attrs);
   }
-  maskedFill(inputs: MaskedFillInputs<TypedArray>, attrs: MaskedFillAttrs): void {
+  maskedFill(inputs: K.MaskedFillInputs<TypedArray>, attrs: K.MaskedFillAttrs): void {
     maskedFillReference(inputs, attrs);
   }
-  gelu(inputs: UnaryInputs<Float32Array>, attrs: SizeAttrs): void {
+  gelu(inputs: K.UnaryInputs<Float32Array>, attrs: K.SizeAttrs): void {
     geluReference(inputs, attrs);
   }
-  geluBackward(inputs: GeluBackwardInputs<Float32Array>, attrs: SizeAttrs): void {
+  geluBackward(inputs: K.GeluBackwardInputs<Float32Array>, attrs: K.SizeAttrs): void {
     geluBackwardReference(inputs, attrs);
   }
 
-  matmul(inputs: MatmulInputs<Float32Array>, attrs: MatmulAttrs): void {
+  matmul(inputs: K.MatmulInputs<Float32Array>, attrs: K.MatmulAttrs): void {
     matmulReference(inputs, attrs);
   }
 
-  reduce(inputs: UnaryInputs<Float32Array>, attrs: ReduceAttrs): void {
+  reduce(inputs: K.UnaryInputs<Float32Array>, attrs: K.ReduceAttrs): void {
     reduceReference(inputs, attrs);
   }
-  argmax(inputs: { x: Float32Array; out: Int32Array }, attrs: ArgmaxAttrs): void {
+  argmax(inputs: { x: Float32Array; out: Int32Array }, attrs: K.ArgmaxAttrs): void {
     argmaxReference(inputs, attrs);
   }
-  topk(inputs: { x: Float32Array; values: Float32Array; indices: Int32Array }, attrs: TopkAttrs): void {
+  topk(inputs: { x: Float32Array; values: Float32Array; indices: Int32Array }, attrs: K.TopkAttrs): void {
     topkReference(inputs, attrs);
   }
 
-  softmax(inputs: UnaryInputs<Float32Array>, attrs: SoftmaxAttrs): void {
+  softmax(inputs: K.UnaryInputs<Float32Array>, attrs: K.SoftmaxAttrs): void {
     softmaxReference(inputs, attrs);
   }
-  logSoftmax(inputs: UnaryInputs<Float32Array>, attrs: SoftmaxAttrs): void {
+  logSoftmax(inputs: K.UnaryInputs<Float32Array>, attrs: K.SoftmaxAttrs): void {
     logSoftmaxReference(inputs, attrs);
   }
-  softmaxBackward(inputs: SoftmaxBackwardInputs<Float32Array>, attrs: SoftmaxAttrs): void {
+  softmaxBackward(inputs: K.SoftmaxBackwardInputs<Float32Array>, attrs: K.SoftmaxAttrs): void {
     softmaxBackwardReference(inputs, attrs);
   }
-  logSoftmaxBackward(inputs: SoftmaxBackwardInputs<Float32Array>, attrs: SoftmaxAttrs): void {
+  logSoftmaxBackward(inputs: K.SoftmaxBackwardInputs<Float32Array>, attrs: K.SoftmaxAttrs): void {
     logSoftmaxBackwardReference(inputs, attrs);
   }
   crossEntropy(
     inputs: { logits: Float32Array; targets: Int32Array; out: Float32Array },
-    attrs: CrossEntropyAttrs,
+    attrs: K.CrossEntropyAttrs,
   ): void {
     crossEntropyReference(inputs, attrs);
   }
   crossEntropyBackward(
     inputs: { logits: Float32Array; targets: Int32Array; dloss: Float32Array; dlogits: Float32Array },
-    attrs: CrossEntropyAttrs,
+    attrs: K.CrossEntropyAttrs,
   ): void {
     crossEntropyBackwardReference(inputs, attrs);
   }
 
-  layerNorm(inputs: LayerNormInputs<Float32Array>, attrs: LayerNormAttrs): void {
+  layerNorm(inputs: K.LayerNormInputs<Float32Array>, attrs: K.LayerNormAttrs): void {
     layerNormReference(inputs, attrs);
   }
-  layerNormBackward(inputs: LayerNormBackwardInputs<Float32Array>, attrs: LayerNormAttrs): void {
+  layerNormBackward(inputs: K.LayerNormBackwardInputs<Float32Array>, attrs: K.LayerNormAttrs): void {
     layerNormBackwardReference(inputs, attrs);
   }
 
-  gather(inputs: { table: Float32Array; ids: Int32Array; out: Float32Array }, attrs: GatherAttrs): void {
+  gather(inputs: { table: Float32Array; ids: Int32Array; out: Float32Array }, attrs: K.GatherAttrs): void {
     gatherReference(inputs, attrs);
   }
-  scatterAdd(inputs: { dy: Float32Array; ids: Int32Array; dtable: Float32Array }, attrs: GatherAttrs): void {
+  scatterAdd(
+    inputs: { dy: Float32Array; ids: Int32Array; dtable: Float32Array },
+    attrs: K.GatherAttrs,
+  ): void {
     scatterAddReference(inputs, attrs);
   }
 
-  permute(inputs: UnaryInputs<TypedArray>, attrs: PermuteAttrs): void {
+  permute(inputs: K.UnaryInputs<TypedArray>, attrs: K.PermuteAttrs): void {
     permuteReference(inputs, attrs);
   }
-  slice(inputs: UnaryInputs<TypedArray>, attrs: SliceAttrs): void {
+  slice(inputs: K.UnaryInputs<TypedArray>, attrs: K.SliceAttrs): void {
     sliceReference(inputs, attrs);
   }
-  sliceAssign(inputs: SliceAssignInputs<TypedArray>, attrs: SliceAttrs): void {
+  sliceAssign(inputs: K.SliceAssignInputs<TypedArray>, attrs: K.SliceAttrs): void {
     sliceAssignReference(inputs, attrs);
   }
 
-  dropout(inputs: UnaryInputs<Float32Array>, attrs: DropoutAttrs): void {
+  dropout(inputs: K.UnaryInputs<Float32Array>, attrs: K.DropoutAttrs): void {
     dropoutReference(inputs, attrs);
   }
-  multinomial(inputs: { probs: Float32Array; out: Int32Array }, attrs: MultinomialAttrs): void {
+  multinomial(inputs: { probs: Float32Array; out: Int32Array }, attrs: K.MultinomialAttrs): void {
     multinomialReference(inputs, attrs);
   }
 
-  adamw(inputs: AdamWInputs<Float32Array>, attrs: AdamWAttrs): void {
+  adamw(inputs: K.AdamWInputs<Float32Array>, attrs: K.AdamWAttrs): void {
     adamwReference(inputs, attrs);
   }
 
-  attention(inputs: AttentionInputs<Float32Array>, attrs: AttentionAttrs): void {
+  attention(inputs: K.AttentionInputs<Float32Array>, attrs: K.AttentionAttrs): void {
     attentionReference(inputs, attrs);
   }
 
-  attentionBackward(inputs: AttentionBackwardInputs<Float32Array>, attrs: AttentionAttrs): void {
+  attentionBackward(inputs: K.AttentionBackwardInputs<Float32Array>, attrs: K.AttentionAttrs): void {
     attentionBackwardReference(inputs, attrs);
   }
 }
