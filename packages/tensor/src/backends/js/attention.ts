@@ -35,28 +35,17 @@ import {
  * ```
  */
 export function attentionReference(inputs: AttentionInputs<Float32Array>, attrs: AttentionAttrs): void {
-  const { batch, heads, tq, tk, headSize: d, scale, causal } = attrs;
+  const { batch, heads, tq, headSize: d } = attrs;
   const dropout = attrs.dropout ?? 0;
-  const bh = batch * heads;
-  const q = gatherHeads(inputs.q, batch, heads, tq, d); // (bh, tq, d)
-  const k = gatherHeads(inputs.k, batch, heads, tk, d); // (bh, tk, d)
-  const v = gatherHeads(inputs.v, batch, heads, tk, d); // (bh, tk, d)
-  const out = new Float32Array(bh * tq * d); // (bh, tq, d)
+  const { q, k, v, sizes } = gatherOperands(inputs, attrs);
+  const out = new Float32Array(sizes.bh * tq * d); // (bh, tq, d)
   if (dropout > 0) {
     // out = dropout(softmax(scale · q kᵀ, causal)) v, the weights (bh, tq, tk) dropped with uniformAt(seed, index)
-    const w = attentionWeights(q, k, inputs.lse, bh, tq, tk, d, scale, causal); // (bh, tq, tk)
+    const w = attentionWeights(q, k, inputs.lse, sizes); // (bh, tq, tk)
     dropInPlace(w, dropout, attrs.seed ?? 0);
-    for (let h = 0; h < bh; h++) {
-      for (let i = 0; i < tq; i++) {
-        for (let c = 0; c < d; c++) {
-          let acc = 0;
-          for (let j = 0; j < tk; j++) acc += w[(h * tq + i) * tk + j]! * v[(h * tk + j) * d + c]!;
-          out[(h * tq + i) * d + c] = acc;
-        }
-      }
-    }
+    weightsTimesRows(w, v, out, sizes, false);
   } else {
-    attend(q, k, v, out, inputs.lse, bh, tq, tk, d, scale, causal);
+    attend(q, k, v, out, inputs.lse, sizes);
   }
   scatterHeads(out, inputs.out, batch, heads, tq, d);
 }
@@ -84,25 +73,55 @@ export function attentionBackwardReference(
   inputs: AttentionBackwardInputs<Float32Array>,
   attrs: AttentionAttrs,
 ): void {
-  const { batch, heads, tq, tk, headSize: d, scale, causal } = attrs;
+  const { batch, heads, tq, tk, headSize: d } = attrs;
   const dropout = attrs.dropout ?? 0;
-  const bh = batch * heads;
-  const q = gatherHeads(inputs.q, batch, heads, tq, d); // (bh, tq, d)
-  const k = gatherHeads(inputs.k, batch, heads, tk, d); // (bh, tk, d)
-  const v = gatherHeads(inputs.v, batch, heads, tk, d); // (bh, tk, d)
+  const { q, k, v, sizes } = gatherOperands(inputs, attrs);
   const dout = gatherHeads(inputs.dout, batch, heads, tq, d); // (bh, tq, d)
-  const dq = new Float32Array(bh * tq * d); // (bh, tq, d)
-  const dk = new Float32Array(bh * tk * d); // (bh, tk, d)
-  const dv = new Float32Array(bh * tk * d); // (bh, tk, d)
+  const grads = {
+    dq: new Float32Array(sizes.bh * tq * d), // (bh, tq, d)
+    dk: new Float32Array(sizes.bh * tk * d), // (bh, tk, d)
+    dv: new Float32Array(sizes.bh * tk * d), // (bh, tk, d)
+  };
   if (dropout > 0) {
-    droppedBackward(q, k, v, dout, dq, dk, dv, bh, tq, tk, d, scale, causal, dropout, attrs.seed ?? 0);
+    droppedBackward(q, k, v, dout, grads, sizes, dropout, attrs.seed ?? 0);
   } else {
     const out = gatherHeads(inputs.out, batch, heads, tq, d); // (bh, tq, d)
-    attendBackward(q, k, v, out, inputs.lse, dout, dq, dk, dv, bh, tq, tk, d, scale, causal);
+    attendBackward(q, k, v, out, inputs.lse, dout, grads, sizes);
   }
-  scatterHeads(dq, inputs.dq, batch, heads, tq, d);
-  scatterHeads(dk, inputs.dk, batch, heads, tk, d);
-  scatterHeads(dv, inputs.dv, batch, heads, tk, d);
+  scatterHeads(grads.dq, inputs.dq, batch, heads, tq, d);
+  scatterHeads(grads.dk, inputs.dk, batch, heads, tk, d);
+  scatterHeads(grads.dv, inputs.dv, batch, heads, tk, d);
+}
+
+/** The sizes of an attention call on contiguous heads: `bh` = batch · heads, queries, keys, head size. */
+interface Sizes {
+  bh: number;
+  tq: number;
+  tk: number;
+  d: number;
+  scale: number;
+  causal: boolean;
+}
+
+/** The gradients `dq` `(bh, tq, d)`, `dk` and `dv` `(bh, tk, d)` on contiguous heads. */
+interface Grads {
+  dq: Float32Array;
+  dk: Float32Array;
+  dv: Float32Array;
+}
+
+/** The call's {@link Sizes}, and q `(bh, tq, d)`, k and v `(bh, tk, d)` gathered into contiguous heads. */
+function gatherOperands(
+  inputs: Pick<AttentionInputs<Float32Array>, 'q' | 'k' | 'v'>,
+  attrs: AttentionAttrs,
+): { q: Float32Array; k: Float32Array; v: Float32Array; sizes: Sizes } {
+  const { batch, heads, tq, tk, headSize: d, scale, causal } = attrs;
+  return {
+    q: gatherHeads(inputs.q, batch, heads, tq, d),
+    k: gatherHeads(inputs.k, batch, heads, tk, d),
+    v: gatherHeads(inputs.v, batch, heads, tk, d),
+    sizes: { bh: batch * heads, tq, tk, d, scale, causal },
+  };
 }
 
 /** The operand seen through `view` as contiguous `(batch·heads, rows, d)` heads. */
@@ -114,14 +133,9 @@ function gatherHeads(
   d: number,
 ): Float32Array {
   const y = new Float32Array(batch * heads * rows * d);
-  const { storage: x, offset, batchStride, headStride, rowStride } = view;
-  for (let b = 0; b < batch; b++)
-    for (let h = 0; h < heads; h++)
-      for (let i = 0; i < rows; i++) {
-        const from = offset + b * batchStride + h * headStride + i * rowStride;
-        const to = ((b * heads + h) * rows + i) * d;
-        for (let c = 0; c < d; c++) y[to + c] = x[from + c]!;
-      }
+  forEachRow(view, batch, heads, rows, d, (x, from, to) => {
+    for (let c = 0; c < d; c++) y[to + c] = x[from + c]!;
+  });
   return y;
 }
 
@@ -134,13 +148,29 @@ function scatterHeads(
   rows: number,
   d: number,
 ): void {
-  const { storage: x, offset, batchStride, headStride, rowStride } = view;
+  forEachRow(view, batch, heads, rows, d, (x, at, from) => {
+    for (let c = 0; c < d; c++) x[at + c] = y[from + c]!;
+  });
+}
+
+/** Calls `fn(storage, at, row)` for each row: `at` its start in the view's storage, `row` in contiguous heads. */
+function forEachRow(
+  view: AttentionView<Float32Array>,
+  batch: number,
+  heads: number,
+  rows: number,
+  d: number,
+  fn: (storage: Float32Array, at: number, row: number) => void,
+): void {
+  const { storage, offset, batchStride, headStride, rowStride } = view;
   for (let b = 0; b < batch; b++)
     for (let h = 0; h < heads; h++)
       for (let i = 0; i < rows; i++) {
-        const to = offset + b * batchStride + h * headStride + i * rowStride;
-        const from = ((b * heads + h) * rows + i) * d;
-        for (let c = 0; c < d; c++) x[to + c] = y[from + c]!;
+        fn(
+          storage,
+          offset + b * batchStride + h * headStride + i * rowStride,
+          ((b * heads + h) * rows + i) * d,
+        );
       }
 }
 
@@ -155,6 +185,40 @@ function dropInPlace(w: Float32Array, p: number, seed: number): void {
   for (let i = 0; i < w.length; i++) w[i] = uniformAt(seed, i) >= p ? w[i]! * scale : 0;
 }
 
+/** `Σ_c a[ai + c] · b[bi + c]` over `d` elements, in float64: the dot product of two rows. */
+function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, d: number): number {
+  let sum = 0;
+  for (let c = 0; c < d; c++) sum += a[ai + c]! * b[bi + c]!;
+  return sum;
+}
+
+/**
+ * Weights `w` `(bh, tq, tk)` times rows `x`, scaled by `factor`: `out[h, i] = Σ_j w[h, i, j] x[h, j]` `(bh, tq, d)`
+ * from `x` `(bh, tk, d)`; with `transposed`, `out[h, j] = Σ_i w[h, i, j] x[h, i]` `(bh, tk, d)` from `(bh, tq, d)`.
+ */
+function weightsTimesRows(
+  w: ArrayLike<number>,
+  x: Float32Array,
+  out: Float32Array,
+  { bh, tq, tk, d }: Sizes,
+  transposed: boolean,
+  factor = 1,
+): void {
+  const [rows, inner] = transposed ? [tk, tq] : [tq, tk];
+  const [rowStride, innerStride] = transposed ? [1, tk] : [tk, 1]; // of w, for an out row and an inner index
+  for (let h = 0; h < bh; h++) {
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < d; c++) {
+        let acc = 0;
+        for (let m = 0; m < inner; m++) {
+          acc += w[h * tq * tk + r * rowStride + m * innerStride]! * x[(h * inner + m) * d + c]!;
+        }
+        out[(h * rows + r) * d + c] = acc * factor;
+      }
+    }
+  }
+}
+
 /** Attention without dropout on contiguous heads, in float64: `out` `(bh, tq, d)` and `lse` `(bh, tq)`. */
 function attend(
   q: Float32Array,
@@ -162,14 +226,9 @@ function attend(
   v: Float32Array,
   out: Float32Array,
   lse: Float32Array,
-  bh: number,
-  tq: number,
-  tk: number,
-  d: number,
-  scale: number,
-  causal: boolean,
+  { bh, tq, tk, d, scale, causal }: Sizes,
 ): void {
-  const s = new Float64Array(tk); // one row of scores
+  const s = new Float64Array(tk);
   for (let h = 0; h < bh; h++) {
     const qo = h * tq * d;
     const ko = h * tk * d;
@@ -177,9 +236,7 @@ function attend(
       const end = keyEnd(i, tq, tk, causal);
       let max = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < end; j++) {
-        let dot = 0;
-        for (let c = 0; c < d; c++) dot += q[qo + i * d + c]! * k[ko + j * d + c]!;
-        s[j] = dot * scale; // s_ij = scale · q_i · k_j
+        s[j] = dot(q, qo + i * d, k, ko + j * d, d) * scale; // s_ij = scale · q_i · k_j
         max = Math.max(max, s[j]!);
       }
       let sum = 0;
@@ -205,15 +262,8 @@ function attendBackward(
   out: Float32Array,
   lse: Float32Array,
   dout: Float32Array,
-  dq: Float32Array,
-  dk: Float32Array,
-  dv: Float32Array,
-  bh: number,
-  tq: number,
-  tk: number,
-  d: number,
-  scale: number,
-  causal: boolean,
+  { dq, dk, dv }: Grads,
+  { bh, tq, tk, d, scale, causal }: Sizes,
 ): void {
   // With p_ij = exp(s_ij - lse_i): dv_j = Σ_i p_ij do_i; dp_ij = do_i · v_j; D_i = Σ_j p_ij dp_ij = do_i · out_i;
   // ds_ij = p_ij (dp_ij - D_i); dq_i = scale Σ_j ds_ij k_j; dk_j = scale Σ_i ds_ij q_i.
@@ -227,18 +277,11 @@ function attendBackward(
     dvAcc.fill(0);
     for (let i = 0; i < tq; i++) {
       const end = keyEnd(i, tq, tk, causal);
-      let bigD = 0;
-      for (let c = 0; c < d; c++) bigD += dout[qo + i * d + c]! * out[qo + i * d + c]!;
+      const bigD = dot(dout, qo + i * d, out, qo + i * d, d);
       dqRow.fill(0);
       for (let j = 0; j < end; j++) {
-        let dot = 0;
-        let dp = 0;
-        for (let c = 0; c < d; c++) {
-          dot += q[qo + i * d + c]! * k[ko + j * d + c]!;
-          dp += dout[qo + i * d + c]! * v[ko + j * d + c]!;
-        }
-        const p = Math.exp(dot * scale - lse[h * tq + i]!);
-        const ds = p * (dp - bigD);
+        const p = Math.exp(dot(q, qo + i * d, k, ko + j * d, d) * scale - lse[h * tq + i]!);
+        const ds = p * (dot(dout, qo + i * d, v, ko + j * d, d) - bigD);
         for (let c = 0; c < d; c++) {
           dvAcc[j * d + c]! += p * dout[qo + i * d + c]!;
           dqRow[c]! += ds * k[ko + j * d + c]!;
@@ -259,13 +302,9 @@ function attentionWeights(
   q: Float32Array,
   k: Float32Array,
   lse: Float32Array | null,
-  bh: number,
-  tq: number,
-  tk: number,
-  d: number,
-  scale: number,
-  causal: boolean,
+  sizes: Sizes,
 ): Float32Array {
+  const { bh, tq, tk, d, scale, causal } = sizes;
   const w = new Float32Array(bh * tq * tk);
   const s = new Float64Array(tk);
   for (let h = 0; h < bh; h++) {
@@ -273,9 +312,7 @@ function attentionWeights(
       const end = keyEnd(i, tq, tk, causal);
       let max = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < end; j++) {
-        let dot = 0;
-        for (let c = 0; c < d; c++) dot += q[(h * tq + i) * d + c]! * k[(h * tk + j) * d + c]!;
-        s[j] = dot * scale;
+        s[j] = dot(q, (h * tq + i) * d, k, (h * tk + j) * d, d) * scale;
         max = Math.max(max, s[j]!);
       }
       let sum = 0;
@@ -297,36 +334,21 @@ function droppedBackward(
   k: Float32Array,
   v: Float32Array,
   dout: Float32Array,
-  dq: Float32Array,
-  dk: Float32Array,
-  dv: Float32Array,
-  bh: number,
-  tq: number,
-  tk: number,
-  d: number,
-  scale: number,
-  causal: boolean,
+  { dq, dk, dv }: Grads,
+  sizes: Sizes,
   dropout: number,
   seed: number,
 ): void {
-  const w = attentionWeights(q, k, null, bh, tq, tk, d, scale, causal); // (bh, tq, tk)
+  const { bh, tq, tk, d, scale } = sizes;
+  const w = attentionWeights(q, k, null, sizes); // (bh, tq, tk)
   const wd = Float32Array.from(w);
   dropInPlace(wd, dropout, seed);
-  const dw = new Float32Array(w.length); // (bh, tq, tk)
+  weightsTimesRows(wd, dout, dv, sizes, true); // dv = wdᵀ dout: (bh, tk, d)
+  const dw = new Float32Array(w.length); // (bh, tq, tk) = dout vᵀ
   for (let h = 0; h < bh; h++) {
     for (let i = 0; i < tq; i++) {
-      for (let j = 0; j < tk; j++) {
-        let dot = 0;
-        for (let c = 0; c < d; c++) dot += dout[(h * tq + i) * d + c]! * v[(h * tk + j) * d + c]!;
-        dw[(h * tq + i) * tk + j] = dot;
-      }
-    }
-    for (let j = 0; j < tk; j++) {
-      for (let c = 0; c < d; c++) {
-        let acc = 0;
-        for (let i = 0; i < tq; i++) acc += wd[(h * tq + i) * tk + j]! * dout[(h * tq + i) * d + c]!;
-        dv[(h * tk + j) * d + c] = acc;
-      }
+      for (let j = 0; j < tk; j++)
+        dw[(h * tq + i) * tk + j] = dot(dout, (h * tq + i) * d, v, (h * tk + j) * d, d);
     }
   }
   dropInPlace(dw, dropout, seed);
@@ -336,20 +358,6 @@ function droppedBackward(
     for (let j = 0; j < tk; j++) total += w[r * tk + j]! * dw[r * tk + j]!;
     for (let j = 0; j < tk; j++) ds[r * tk + j] = w[r * tk + j]! * (dw[r * tk + j]! - total);
   }
-  for (let h = 0; h < bh; h++) {
-    for (let i = 0; i < tq; i++) {
-      for (let c = 0; c < d; c++) {
-        let acc = 0;
-        for (let j = 0; j < tk; j++) acc += ds[(h * tq + i) * tk + j]! * k[(h * tk + j) * d + c]!;
-        dq[(h * tq + i) * d + c] = acc * scale;
-      }
-    }
-    for (let j = 0; j < tk; j++) {
-      for (let c = 0; c < d; c++) {
-        let acc = 0;
-        for (let i = 0; i < tq; i++) acc += ds[(h * tq + i) * tk + j]! * q[(h * tq + i) * d + c]!;
-        dk[(h * tk + j) * d + c] = acc * scale;
-      }
-    }
-  }
+  weightsTimesRows(ds, k, dq, sizes, false, scale); // dq = scale · ds k: (bh, tq, d)
+  weightsTimesRows(ds, q, dk, sizes, true, scale); // dk = scale · dsᵀ q: (bh, tk, d)
 }

@@ -10,14 +10,20 @@
 import type { CrossEntropyAttrs, SoftmaxAttrs, SoftmaxBackwardInputs, UnaryInputs } from '../../backend.js';
 import { LxmlsTensorError } from '../../errors.js';
 
+/** The row `x[o, o + cols)`'s maximum and `Σ_j exp(x_j − max)`, the two passes of a stable softmax. */
+function maxAndSumExp(x: Float32Array, o: number, cols: number): [number, number] {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < cols; j++) max = Math.max(max, x[o + j]!);
+  let sum = 0;
+  for (let j = 0; j < cols; j++) sum += Math.exp(x[o + j]! - max);
+  return [max, sum];
+}
+
 /** The definition of the `softmax` kernel (docs/backend-contract.md), run by `JsBackend.softmax`. */
 export function softmaxReference({ x, out }: UnaryInputs<Float32Array>, { rows, cols }: SoftmaxAttrs): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < cols; j++) max = Math.max(max, x[o + j]!);
-    let sum = 0;
-    for (let j = 0; j < cols; j++) sum += Math.exp(x[o + j]! - max);
+    const [max, sum] = maxAndSumExp(x, o, cols);
     for (let j = 0; j < cols; j++) out[o + j] = Math.exp(x[o + j]! - max) / sum;
   }
 }
@@ -29,11 +35,7 @@ export function logSoftmaxReference(
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < cols; j++) max = Math.max(max, x[o + j]!);
-    let sum = 0;
-    for (let j = 0; j < cols; j++) sum += Math.exp(x[o + j]! - max);
-    const lse = max + Math.log(sum);
+    const lse = logSumExp(x, o, cols);
     for (let j = 0; j < cols; j++) out[o + j] = x[o + j]! - lse;
   }
 }
@@ -66,10 +68,7 @@ export function logSoftmaxBackwardReference(
 
 /** Row `r`'s log-sum-exp, computed stably. */
 function logSumExp(x: Float32Array, o: number, cols: number): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let j = 0; j < cols; j++) max = Math.max(max, x[o + j]!);
-  let sum = 0;
-  for (let j = 0; j < cols; j++) sum += Math.exp(x[o + j]! - max);
+  const [max, sum] = maxAndSumExp(x, o, cols);
   return max + Math.log(sum);
 }
 
