@@ -1,7 +1,8 @@
 /**
- * The tokenizer of a text model for `lxmls train text` and `lxmls generate`: built from the training text
- * (`--tokenizer char|bpe|gpt2`) or read from a model folder's `tokenizer.json`, with @lxmls/bpe's text
- * tokenizers (`trainCharTokenizer`, `textTokenizerFromEncoder`, `textTokenizerFromJson`).
+ * The tokenizer of a text model for `lxmls train text`, `lxmls generate` and `lxmls viz`: built from the
+ * training text (`--tokenizer char|bpe|gpt2`) or travelling with a model ({@link modelTokenizer}: its folder's
+ * `tokenizer.json`, the weather task's words, or GPT-2's BPE), with @lxmls/bpe's text tokenizers
+ * (`trainCharTokenizer`, `textTokenizerFromEncoder`, `textTokenizerFromJson`).
  */
 
 import { readFile } from 'node:fs/promises';
@@ -15,6 +16,8 @@ import {
   trainBPE,
   trainCharTokenizer,
 } from '@lxmls/bpe';
+import { END_OF_TEXT } from '@lxmls/gpt';
+import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
 import { CliError } from './errors.js';
 import { modelFolder } from './train/weather-folder.js';
 
@@ -73,4 +76,84 @@ export async function loadFolderTokenizer(source: string): Promise<TextTokenizer
     if (LxmlsBpeError.isInstance(error)) throw new CliError(`${path}: ${error.message}`);
     throw error;
   }
+}
+
+/** How a GPT of `lxmls generate` and `lxmls viz` reads and writes text. */
+export interface ModelTokenizer {
+  /** `char` or `bpe` (its folder's tokenizer.json), `weather` (the task's 8 words) or `gpt2` (GPT-2's BPE). */
+  kind: 'char' | 'bpe' | 'weather' | 'gpt2';
+  /** Text to ids. */
+  encode(text: string): number[];
+  /** Ids to text. */
+  decode(ids: readonly number[]): string;
+  /** One id as a drawn token (`Ġcat`, `a`, `walk`). */
+  token(id: number): string;
+  /** The id an empty prompt starts from (GPT-2's `<|endoftext|>`), or undefined when the model has none. */
+  startId: number | undefined;
+}
+
+/** The weather task's vocabulary (gpt-nano of Exercise 3.1): the observations, then the states; id = index. */
+export const WEATHER_VOCABULARY: readonly string[] = [...OBSERVATIONS, ...STATES];
+
+/** The weather task's words as a tokenizer: space-separated words, one id each. */
+const WEATHER_TOKENIZER: ModelTokenizer = {
+  kind: 'weather',
+  encode: (text) => {
+    const words = text
+      .trim()
+      .split(/\s+/)
+      .filter((word) => word !== '');
+    return words.map((word) => {
+      const id = WEATHER_VOCABULARY.indexOf(word);
+      if (id === -1)
+        throw new CliError(
+          `the model has the weather task's 8 tokens, and ${JSON.stringify(word)} is not one of them: give space-separated words of ${WEATHER_VOCABULARY.join(' ')}`,
+        );
+      return id;
+    });
+  },
+  decode: (ids) => ids.map((id) => WEATHER_VOCABULARY[id] ?? `<${id}>`).join(' '),
+  token: (id) => WEATHER_VOCABULARY[id] ?? `<${id}>`,
+  startId: undefined,
+};
+
+/**
+ * The tokenizer that travels with a GPT: its folder's `tokenizer.json` (written by `lxmls train text`, or a
+ * text model of @lxmls/models such as `lxmls/shakespeare-char`), else the weather task's words for a model of
+ * 8 tokens (gpt-nano of Exercise 3.1, `lxmls/weather-nano`), else GPT-2's BPE. `lxmls generate` and
+ * `lxmls viz` take the same models because they read them with this.
+ *
+ * @param source - The `--model` value (a folder, a name of @lxmls/models, a URL or a hub id).
+ * @param vocabSize - The model's vocabulary size.
+ * @returns The tokenizer.
+ * @throws {@link CliError} for a tokenizer.json that cannot be read.
+ * @example
+ * ```ts
+ * import { modelTokenizer } from './text-tokenizer.js';
+ * const char = await modelTokenizer('lxmls/shakespeare-char', 65);
+ * console.log(char.kind, char.encode('ROMEO').map((id) => char.token(id)).join('|')); // → char R|O|M|E|O
+ * const weather = await modelTokenizer('lxmls/weather-nano', 8);
+ * console.log(weather.encode('read walk  snowy'), weather.decode([1, 4, 6])); // → [ 1, 4, 6 ] read walk snowy
+ * console.log((await modelTokenizer('gpt2', 50257)).token(262)); // → Ġthe
+ * ```
+ */
+export async function modelTokenizer(source: string, vocabSize: number): Promise<ModelTokenizer> {
+  const folder = await loadFolderTokenizer(source);
+  if (folder !== null)
+    return {
+      kind: folder.kind,
+      encode: (text) => folder.encode(text),
+      decode: (ids) => folder.decode(ids),
+      token: (id) => folder.decode([id]),
+      startId: folder.startId,
+    };
+  if (vocabSize === WEATHER_VOCABULARY.length) return WEATHER_TOKENIZER;
+  const encoder = getEncoder();
+  return {
+    kind: 'gpt2',
+    encode: (text) => encoder.encode(text),
+    decode: (ids) => encoder.decode(ids),
+    token: (id) => encoder.idToToken(id),
+    startId: END_OF_TEXT,
+  };
 }

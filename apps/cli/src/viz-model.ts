@@ -2,9 +2,9 @@
  * What `lxmls viz` draws, from a model: the tokens of a text and every layer's attention weights (and, for the
  * neuron view, its queries and keys), as flat `Float32Array`s per head, the plain data @lxmls/viz takes.
  *
- * Two kinds of model: a GPT-2 checkpoint (any source `lxmls generate` takes, read by `loadModel`) sees the
- * text's GPT-2 BPE tokens, or its words when its vocabulary is the weather task's 8 tokens (gpt-nano of
- * Exercise 3.1); a BERT folder (its config.json says `"model_type": "bert"`) sees its WordPieces,
+ * Two kinds of model: a GPT (any source `lxmls generate` takes, read by `loadModel`) sees the tokens of the
+ * tokenizer that travels with it, as `lxmls generate` reads them (`modelTokenizer`: its folder's
+ * tokenizer.json, the weather task's words for 8 tokens, else GPT-2's BPE); a BERT folder (its config.json says `"model_type": "bert"`) sees its WordPieces,
  * between `[CLS]` and `[SEP]` unless asked otherwise, as Exercise 2.4 of the notebook feeds `bert-base-uncased`.
  */
 
@@ -17,15 +17,16 @@ import {
   LxmlsBertError,
   loadBertFolder,
 } from '@lxmls/bert';
-import { getEncoder } from '@lxmls/bpe';
 import { attentionForViz, type GPT } from '@lxmls/gpt';
 import { MODELS, modelUrl } from '@lxmls/models';
-import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
 import { CliError } from './errors.js';
 import { asCliError, loadModel } from './load-model.js';
+import { type ModelTokenizer, modelTokenizer } from './text-tokenizer.js';
 
 /** A loaded model of either kind. */
-export type VizModel = { kind: 'gpt'; gpt: GPT } | { kind: 'bert'; bert: LoadedBert };
+export type VizModel =
+  | { kind: 'gpt'; gpt: GPT; tokenizer: ModelTokenizer }
+  | { kind: 'bert'; bert: LoadedBert };
 
 /** What {@link modelAttention} returns: the data of the head, model and neuron views. */
 export interface ModelAttention {
@@ -142,7 +143,13 @@ export async function loadVizModel(
     throw new CliError(
       `${JSON.stringify(source)} is not a folder: a BERT is read from a local folder in Hugging Face's layout (config.json, model.safetensors, vocab.txt); download it first and pass the folder, or use ${DEFAULT_VIZ_MODEL}, the small BERT that comes with lxmls (the default)`,
     );
-  return { kind: 'gpt', gpt: await loadModel(source, stderr, options) };
+  const gpt = await loadModel(source, stderr, options);
+  try {
+    return { kind: 'gpt', gpt, tokenizer: await modelTokenizer(source, gpt.config.vocabSize) };
+  } catch (error) {
+    gpt.dispose();
+    throw error;
+  }
 }
 
 /**
@@ -180,51 +187,48 @@ export function modelAttention(
   options: ModelAttentionOptions = {},
 ): ModelAttention {
   return model.kind === 'gpt'
-    ? gptAttention(model.gpt, text, options)
+    ? gptAttention(model.gpt, model.tokenizer, text, options)
     : bertAttention(model.bert, text, options);
 }
 
-/** The weather task's vocabulary (gpt-nano of Exercise 3.1): the observations, then the states; id = index. */
-export const WEATHER_VOCABULARY: readonly string[] = [...OBSERVATIONS, ...STATES];
-
 /**
- * The token ids and tokens a GPT sees for `text`: its words for the weather task's vocabulary (8 tokens), its
- * GPT-2 BPE tokens otherwise.
+ * The token ids and tokens a GPT sees for `text`, read with the tokenizer that travels with it (see
+ * `modelTokenizer`: its tokenizer.json, the weather task's words, or GPT-2's BPE).
  *
+ * @param tokenizer - The model's tokenizer.
  * @param vocabSize - The model's vocabulary size.
  * @param text - The text.
  * @returns The ids and the tokens.
  * @throws {@link CliError} for a word outside the weather vocabulary, or a BPE id the model does not have.
  * @example
  * ```ts
+ * import { modelTokenizer } from './text-tokenizer.js';
  * import { gptTokens } from './viz-model.js';
- * console.log(gptTokens(8, 'read walk  snowy')); // → { ids: [ 1, 4, 6 ], tokens: [ 'read', 'walk', 'snowy' ] }
- * console.log(gptTokens(50257, 'The cat').tokens); // → [ 'The', 'Ġcat' ]
+ * console.log(gptTokens(await modelTokenizer('lxmls/weather-nano', 8), 8, 'read walk  snowy')); // → { ids: [ 1, 4, 6 ], tokens: [ 'read', 'walk', 'snowy' ] }
+ * console.log(gptTokens(await modelTokenizer('gpt2', 50257), 50257, 'The cat').tokens); // → [ 'The', 'Ġcat' ]
  * ```
  */
-export function gptTokens(vocabSize: number, text: string): { ids: number[]; tokens: string[] } {
-  if (vocabSize === WEATHER_VOCABULARY.length) {
-    const tokens = text.trim().split(/\s+/);
-    const ids = tokens.map((word) => WEATHER_VOCABULARY.indexOf(word));
-    const bad = ids.indexOf(-1);
-    if (bad !== -1)
-      throw new CliError(
-        `the model has the weather task's 8 tokens, and ${JSON.stringify(tokens[bad])} is not one of them: give space-separated words of ${WEATHER_VOCABULARY.join(' ')}`,
-      );
-    return { ids, tokens };
-  }
-  const encoder = getEncoder();
-  const ids = encoder.encode(text);
+export function gptTokens(
+  tokenizer: ModelTokenizer,
+  vocabSize: number,
+  text: string,
+): { ids: number[]; tokens: string[] } {
+  const ids = tokenizer.encode(text);
   const bad = ids.find((id) => id >= vocabSize);
   if (bad !== undefined)
     throw new CliError(
-      `the text has token id ${bad} (${JSON.stringify(encoder.idToToken(bad))}), but the model's vocabulary has only ${vocabSize} tokens: it is not a GPT-2 vocabulary`,
+      `the text has token id ${bad} (${JSON.stringify(tokenizer.token(bad))}), but the model's vocabulary has only ${vocabSize} tokens: it is not a GPT-2 vocabulary`,
     );
-  return { ids, tokens: ids.map((id) => encoder.idToToken(id)) };
+  return { ids, tokens: ids.map((id) => tokenizer.token(id)) };
 }
 
-function gptAttention(model: GPT, text: string, options: ModelAttentionOptions): ModelAttention {
-  const { ids, tokens } = gptTokens(model.config.vocabSize, text);
+function gptAttention(
+  model: GPT,
+  tokenizer: ModelTokenizer,
+  text: string,
+  options: ModelAttentionOptions,
+): ModelAttention {
+  const { ids, tokens } = gptTokens(tokenizer, model.config.vocabSize, text);
   return attentionForViz(model, ids, { tokens, queriesKeys: options.queriesKeys === true });
 }
 

@@ -327,6 +327,23 @@ describe('lxmls generate offline: a hub id names the shipped model and the folde
   });
 });
 
+describe('lxmls generate reads a model with the tokenizer that travels with it, as lxmls viz', () => {
+  test('generate --model lxmls/weather-nano reads and writes the weather words: after 6 activities, 6 weathers', async () => {
+    const words = 'read walk walk walk tennis shop';
+    const argv = ['--model', 'lxmls/weather-nano', '--prompt', words, '--max-new-tokens', '6', '--greedy'];
+    const { code, stdout, stderr } = await runCli(['generate', ...argv, '--json']);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const record = JSON.parse(stdout) as { promptIds: number[]; samples: { ids: number[]; text: string }[] };
+    expect(record.promptIds).toEqual([1, 4, 4, 4, 3, 2]); // observations clean read shop tennis walk = 0..4
+    const { ids, text } = record.samples[0]!;
+    expect(ids.slice(6).every((id) => id >= 5)).toBe(true); // the states rainy snowy sunny = 5..7
+    const names = ['clean', 'read', 'shop', 'tennis', 'walk', 'rainy', 'snowy', 'sunny'];
+    expect(text).toBe(ids.map((id) => names[id]).join(' '));
+    const plain = await runCli(['generate', ...argv]);
+    expect(plain.stdout).toBe(formatSamples([text]));
+  });
+});
+
 describe('lxmls generate: bad input exits with 2 and one line on stderr, never a stack', () => {
   let bad: Record<string, string>;
 
@@ -356,8 +373,11 @@ describe('lxmls generate: bad input exits with 2 and one line on stderr, never a
         return w;
       }),
       smallVocab: join(root, 'small-vocab'),
+      weatherVocab: join(root, 'weather-vocab'),
     };
-    (await saveTinyGpt(bad.smallVocab!, { vocabSize: 8 })).dispose();
+    // 9 tokens: not GPT-2's vocabulary, and not the weather task's 8 words either
+    (await saveTinyGpt(bad.smallVocab!, { vocabSize: 9 })).dispose();
+    (await saveTinyGpt(bad.weatherVocab!, { vocabSize: 8 })).dispose();
     await copyFile(join(dir, 'config.json'), join(root, 'a-file.json'));
   });
 
@@ -374,9 +394,17 @@ describe('lxmls generate: bad input exits with 2 and one line on stderr, never a
     ],
     [
       ['--model', 'smallVocab'],
-      "the empty prompt starts with <|endoftext|>, id 50256, but the model's vocabulary has only 8 tokens",
+      "the empty prompt starts with <|endoftext|>, id 50256, but the model's vocabulary has only 9 tokens",
     ],
     [['--model', 'smallVocab', '--prompt', 'hi'], 'the prompt has token id 5303'],
+    [
+      ['--model', 'weatherVocab'],
+      "the model has the weather task's 8 tokens and no start token: give --prompt with space-separated words of clean read shop tennis walk rainy snowy sunny",
+    ],
+    [
+      ['--model', 'weatherVocab', '--prompt', 'walk hi'],
+      'the model has the weather task\'s 8 tokens, and "hi" is not one of them',
+    ],
     [
       ['--model', 'DIR', '--top-k', '60000'],
       "--top-k 60000 is larger than the model's vocabulary (50257 tokens)",

@@ -8,7 +8,6 @@
  * context cropped to the block size) and the same printout (each text after a line of 80 dashes).
  */
 
-import { getEncoder, type TextTokenizer } from '@lxmls/bpe';
 import {
   END_OF_TEXT,
   formatSamples,
@@ -21,14 +20,8 @@ import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import {
-  asCliError,
-  loadModel,
-  MODEL_SOURCE_OPTION,
-  REFRESH_OPTION,
-  resolveModelSource,
-} from '../load-model.js';
-import { loadFolderTokenizer } from '../text-tokenizer.js';
+import { asCliError, loadModel, MODEL_SOURCE_OPTION, REFRESH_OPTION } from '../load-model.js';
+import { type ModelTokenizer, modelTokenizer, WEATHER_VOCABULARY } from '../text-tokenizer.js';
 
 /** How many tokens `--mode sample` samples from when no sampling option is given (the toolkit's `top_k=100`). */
 const DEFAULT_TOP_K = 100;
@@ -58,7 +51,10 @@ SOURCE is a folder with config.json and model.safetensors (Hugging Face layout),
 a folder, a hub id: gpt2, gpt2-medium, gpt2-large, gpt2-xl (also as openai-community/<name>), or a model
 shipped in @lxmls/models, read offline: lxmls/weather-nano, lxmls/shakespeare-char, lxmls/gpt2-shakespeare
 (GPT-2's tokenizer, trained here on tinyshakespeare: the offline
-Exercise 3.2; without the network, a hub id fails with one line naming it and the folder route). A hub
+Exercise 3.2; without the network, a hub id fails with one line naming it and the folder route). The
+prompt is read with the tokenizer that travels with the model, as lxmls viz reads its text: a folder's
+tokenizer.json, the weather task's words for a model of 8 tokens (lxmls/weather-nano: --prompt "read walk
+walk walk tennis shop"), else GPT-2's BPE. A hub
 model is downloaded once from $LXMLS_HUB_URL (default https://huggingface.co) into the cache
 ($LXMLS_CACHE_DIR, else $XDG_CACHE_HOME/lxmls, else ~/.cache/lxmls); download progress goes to stderr
 when stderr is a terminal. A folder that exists wins over a hub id of the same name.`,
@@ -168,11 +164,14 @@ a prompt whose token ids the model's vocabulary does not have.`,
     const model = await loadModel(source, io.stderr, { refresh: o.refresh });
     try {
       const V = model.config.vocabSize;
-      // a folder with its own tokenizer.json (lxmls train text --out DIR) is read and written with it
-      const tokenizer = await loadFolderTokenizer(resolveModelSource(source));
+      // the tokenizer that travels with the model: its tokenizer.json, the weather words, or GPT-2's BPE
+      const tokenizer = await modelTokenizer(source, V);
       const text = o.prompt ?? '';
-      const promptIds =
-        text === '' ? [tokenizer?.startId ?? END_OF_TEXT] : (tokenizer ?? getEncoder()).encode(text);
+      if (text === '' && tokenizer.startId === undefined)
+        throw new CliError(
+          `the model has the weather task's 8 tokens and no start token: give --prompt with space-separated words of ${WEATHER_VOCABULARY.join(' ')}`,
+        );
+      const promptIds = text === '' ? [tokenizer.startId!] : tokenizer.encode(text);
       checkPromptIds(promptIds, V);
       if (promptIds.length > model.blockSize) {
         io.stderr.write(
@@ -273,10 +272,9 @@ function runGeneration(
   maxNewTokens: number,
   numSamples: number,
   options: GenerateOptions | undefined,
-  tokenizer: TextTokenizer | null,
+  tokenizer: ModelTokenizer,
 ): Generation {
   const T = promptIds.length;
-  const encoder = tokenizer ?? getEncoder();
   const start = performance.now();
   const rows = tidy(() => {
     let outputs: Tensor[];
@@ -294,7 +292,7 @@ function runGeneration(
   const newTokens = rows.reduce((sum, row) => sum + row.length - T, 0);
   return {
     promptIds,
-    samples: rows.map((ids) => ({ ids, text: encoder.decode(ids) })),
+    samples: rows.map((ids) => ({ ids, text: tokenizer.decode(ids) })),
     tokensPerSecond: Math.round((100 * newTokens) / seconds) / 100,
   };
 }

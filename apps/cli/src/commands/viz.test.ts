@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attentionForViz, attentionPatterns, type LoadedBert, loadBertFolder } from '@lxmls/bert';
-import { getEncoder } from '@lxmls/bpe';
+import { getEncoder, textTokenizerFromJson } from '@lxmls/bpe';
 import { GPT } from '@lxmls/gpt';
+import { modelUrl } from '@lxmls/models';
 import { noGrad, tensor, tidy } from '@lxmls/tensor';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chooseBackend } from '../backends.js';
@@ -225,6 +226,30 @@ describe('lxmls viz', () => {
     });
   });
 
+  test('viz --model lxmls/shakespeare-char (a tokenizer.json, as lxmls train text writes) reads its characters, as generate', async () => {
+    const charDir = fileURLToPath(modelUrl('lxmls/shakespeare-char'));
+    const file = join(await folder('char-head'), 'char.html');
+    const record = await vizJson(['--model', 'lxmls/shakespeare-char', '--text', 'ROMEO:', '-o', file]);
+    expect(record).toMatchObject({
+      model: 'gpt',
+      tokens: ['R', 'O', 'M', 'E', 'O', ':'],
+      layers: 3,
+      heads: 4,
+    });
+    const tokenizer = textTokenizerFromJson(await readFile(join(charDir, 'tokenizer.json'), 'utf8'));
+    const char = (await GPT.fromPretrained(charDir)).eval();
+    const reference = tidy(() =>
+      noGrad(() => {
+        const x = tensor([tokenizer.encode('ROMEO:')], undefined, 'int32'); // (1, 6)
+        const out = char.forward(x, null, { returnAttentions: true });
+        return out.attentions!.map((a) => (a.toArray() as number[][][][])[0]!);
+      }),
+    );
+    char.dispose();
+    const { data } = payload(await readFile(file, 'utf8'));
+    expect(maxGap(floats(data.weights as string), reference.flat(3))).toBeLessThan(1e-5);
+  });
+
   test('viz --svg draws one line per positive weight of the layer, for every head', async () => {
     const file = join(await folder('gpt-svg'), 'layer-1.svg');
     const { code, stdout, stderr } = await runCli([
@@ -440,7 +465,12 @@ describe('lxmls viz', () => {
       const best = training.patterns.strongest;
       expect(best.length).toBeGreaterThanOrEqual(2);
       expect(best.every((b) => b.score >= 0.15)).toBe(true);
-      expect(best.slice(0, 2).map((b) => b.pattern).sort()).toEqual(['next', 'previous']);
+      expect(
+        best
+          .slice(0, 2)
+          .map((b) => b.pattern)
+          .sort(),
+      ).toEqual(['next', 'previous']);
       // on the notebook's sentence, measured now, the previous- and next-token heads look there most
       for (const pattern of ['previous', 'next'] as const) {
         const b = best.find((x) => x.pattern === pattern)!;
