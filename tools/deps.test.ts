@@ -19,6 +19,8 @@ const ALLOWED: Record<string, string[]> = {
   tensor: ['base'],
   'backend-wasm': ['base', 'tensor'],
   'backend-tfjs': ['base', 'tensor'],
+  // issue 16: our own WGSL kernels on WebGPU
+  'backend-webgpu': ['base', 'tensor'],
   nn: ['base', 'tensor'],
   attention: ['base', 'nn', 'tensor'],
   // issue 13: the hub client, the download cache and the atomic writers, out of gpt (loads for gpt, bert, trainer)

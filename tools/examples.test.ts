@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as attention from '@lxmls/attention';
 import * as backendTfjs from '@lxmls/backend-tfjs';
 import * as backendWasm from '@lxmls/backend-wasm';
+import * as backendWebgpu from '@lxmls/backend-webgpu';
 import * as base from '@lxmls/base';
 import * as bert from '@lxmls/bert';
 import * as bpe from '@lxmls/bpe';
@@ -37,6 +38,7 @@ const modules: Record<string, unknown> = {
   '@lxmls/attention': attention,
   '@lxmls/backend-tfjs': backendTfjs,
   '@lxmls/backend-wasm': backendWasm,
+  '@lxmls/backend-webgpu': backendWebgpu,
   '@lxmls/base': base,
   '@lxmls/bert': bert,
   '@lxmls/bpe': bpe,

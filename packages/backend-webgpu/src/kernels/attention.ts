@@ -1,0 +1,332 @@
+/**
+ * One fused attention kernel, forward and backward, in WGSL: every operand read and written through its
+ * strided `AttentionView` (the plain, packed `qkv` and split layouts without a copy), causal masking with a
+ * KV cache (`tq ≤ tk`), and dropout on the weights with the counter-based mask of the `dropout` kernel.
+ *
+ * Follows FlashAttention-2's split of the work (Dao, 2023), cut down to one query (or key) row per
+ * workgroup: the forward computes a row's max and log-sum-exp, then accumulates `Σ p_ij v_j` over chunks of
+ * 64 keys staged in workgroup memory, and saves the log-sum-exp; the backward recomputes the weights from it,
+ * first per query row (`D_i = dout_i·out_i` and `dq`), then per key row (`dk`, `dv`), so no atomics are
+ * needed. The reference is `@lxmls/tensor`'s `backends/js/attention.ts`.
+ */
+
+import type { AttentionAttrs, AttentionBackwardInputs, AttentionInputs, AttentionView } from '@lxmls/tensor';
+import { LxmlsBackendWebgpuError } from '../errors.js';
+import { f32bits, type GpuStorage, type Operand, type Runtime } from '../runtime.js';
+import { HASH, keepThreshold, MATH } from './elementwise.js';
+import { ROW } from './softmax.js';
+
+/** The largest head size (four columns per thread of 64). */
+const MAX_HEAD = 256;
+
+/** Parameter words: 0 batch·heads… see `common`; each view's offset and strides from word 12. */
+function viewWords(view: AttentionView<GpuStorage>): number[] {
+  return [view.offset, view.batchStride, view.headStride, view.rowStride];
+}
+
+/** WGSL shared by the three kernels: the attributes, the view addressing and the dropout factor. */
+const COMMON = /* wgsl */ `
+fn heads() -> u32 { return pu(1u); }
+fn tq() -> u32 { return pu(2u); }
+fn tk() -> u32 { return pu(3u); }
+fn hd() -> u32 { return pu(4u); }
+fn scale() -> f32 { return pf(5u); }
+fn keyEnd(i: u32) -> u32 {
+  // causal: query i sees keys j ≤ i + (tk − tq)
+  if (pu(6u) == 0u) { return tk(); }
+  return u32(clamp(i32(i) + i32(tk()) - i32(tq()) + 1, 0, i32(tk())));
+}
+fn firstQuery(j: u32) -> u32 {
+  // the first query that sees key j: i + tk − tq ≥ j
+  if (pu(6u) == 0u) { return 0u; }
+  return u32(max(i32(j) - i32(tk()) + i32(tq()), 0));
+}
+// element (bh, row, 0) of the view whose words start at w
+fn at(w: u32, bh: u32, row: u32) -> u32 {
+  let b = bh / heads();
+  let h = bh % heads();
+  return pu(w) + b * pu(w + 1u) + h * pu(w + 2u) + row * pu(w + 3u);
+}
+// the dropout factor of weight (bh, i, j): 0 or 1/(1 − p); 1 without dropout
+fn dropFactor(bh: u32, i: u32, j: u32) -> f32 {
+  if (pu(7u) == 0u) { return 1.0; }
+  if (pu(10u) != 0u) { return 0.0; }
+  let idx = (bh * tq() + i) * tk() + j;
+  return select(0.0, pf(9u), hashAt(pu(8u), idx) >= pu(11u));
+}
+var<workgroup> rowA: array<f32, ${MAX_HEAD}>;
+var<workgroup> rowB: array<f32, ${MAX_HEAD}>;
+var<workgroup> w1: array<f32, 64>;
+var<workgroup> w2: array<f32, 64>;
+`;
+
+function common(attrs: AttentionAttrs): number[] {
+  const { batch, heads, tq, tk, headSize, scale, causal } = attrs;
+  const p = attrs.dropout ?? 0;
+  const { threshold, dropAll } = keepThreshold(p);
+  if (headSize > MAX_HEAD) {
+    throw new LxmlsBackendWebgpuError('UNSUPPORTED', 'the head size is too large for the attention kernel', {
+      fn: 'attention',
+      argument: 'headSize',
+      expected: `at most ${MAX_HEAD}`,
+      received: String(headSize),
+    });
+  }
+  return [
+    batch * heads,
+    heads,
+    tq,
+    tk,
+    headSize,
+    f32bits(scale),
+    causal ? 1 : 0,
+    p > 0 ? 1 : 0,
+    (attrs.seed ?? 0) >>> 0,
+    f32bits(p > 0 ? 1 / (1 - p) : 1),
+    dropAll ? 1 : 0,
+    threshold,
+  ];
+}
+
+/** `out = dropout(softmax(q·kᵀ·scale + causal mask))·v`, saving the row log-sum-exps in `lse`. */
+export function attention(
+  rt: Runtime,
+  { q, k, v, out, lse }: AttentionInputs<GpuStorage>,
+  attrs: AttentionAttrs,
+): void {
+  const rows = attrs.batch * attrs.heads * attrs.tq;
+  if (rows === 0 || attrs.headSize === 0) return;
+  // words 12.. the views of q, k, v, out
+  const params = [...common(attrs), ...viewWords(q), ...viewWords(k), ...viewWords(v), ...viewWords(out)];
+  rt.dispatch(
+    'attention',
+    {
+      wg: 64,
+      decls: MATH + HASH + ROW + COMMON,
+      body: `let bh = wid / tq();
+  let i = wid % tq();
+  if (bh >= pu(0u)) { return; }
+  let d = hd();
+  let end = keyEnd(i);
+  let qo = at(12u, bh, i);
+  for (var c = lid; c < d; c += 64u) { rowA[c] = $q[qo + c]; }
+  workgroupBarrier();
+  var m = -inff();
+  for (var j = lid; j < end; j += 64u) {
+    let ko = at(16u, bh, j);
+    var s = 0.0;
+    for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); }
+    m = max(m, s * scale());
+  }
+  m = reduceMax(m, lid);
+  var sum = 0.0;
+  for (var j = lid; j < end; j += 64u) {
+    let ko = at(16u, bh, j);
+    var s = 0.0;
+    for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); }
+    sum += exp(s * scale() - m);
+  }
+  sum = reduceSum(sum, lid);
+  let l = m + log(sum);
+  var acc: array<f32, 4>;
+  for (var j0 = 0u; j0 < end; j0 += 64u) {
+    let j = j0 + lid;
+    var p = 0.0;
+    if (j < end) {
+      let ko = at(16u, bh, j);
+      var s = 0.0;
+      for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); }
+      p = exp(s * scale() - l) * dropFactor(bh, i, j);
+    }
+    w1[lid] = p;
+    workgroupBarrier();
+    let n = min(64u, end - j0);
+    for (var jj = 0u; jj < n; jj++) {
+      let vo = at(20u, bh, j0 + jj);
+      let pj = w1[jj];
+      for (var t = 0u; t < 4u; t++) {
+        let c = lid + 64u * t;
+        if (c < d) { acc[t] = fma(pj, $v[vo + c], acc[t]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  let oo = at(24u, bh, i);
+  for (var t = 0u; t < 4u; t++) {
+    let c = lid + 64u * t;
+    if (c < d) { $out[oo + c] = acc[t]; }
+  }
+  if (lid == 0u) { $lse[wid] = select(-inff(), l, end > 0u); }`,
+    },
+    [
+      { name: 'q', storage: q.storage },
+      { name: 'k', storage: k.storage },
+      { name: 'v', storage: v.storage },
+      { name: 'out', storage: out.storage, write: true },
+      { name: 'lse', storage: lse, write: true },
+    ],
+    params,
+    rows,
+  );
+}
+
+/** The backward: `D` and `dq` per query row, then `dk` and `dv` per key row, from the saved `lse`. */
+export function attentionBackward(
+  rt: Runtime,
+  inputs: AttentionBackwardInputs<GpuStorage>,
+  attrs: AttentionAttrs,
+): void {
+  const { q, k, v, out, lse, dout, dq, dk, dv } = inputs;
+  const bh = attrs.batch * attrs.heads;
+  if (bh === 0 || attrs.headSize === 0) return;
+  // words 12.. q, k, v, out, dout, dq, dk, dv
+  const params = [
+    ...common(attrs),
+    ...viewWords(q),
+    ...viewWords(k),
+    ...viewWords(v),
+    ...viewWords(out),
+    ...viewWords(dout),
+    ...viewWords(dq),
+    ...viewWords(dk),
+    ...viewWords(dv),
+  ];
+  const bigD = rt.alloc(Math.max(bh * attrs.tq, 1), 'float32', true); // (bh, tq): D_i = dout_i · out_i
+  const decls = MATH + HASH + ROW + COMMON;
+  const queryOps: Operand[] = [
+    { name: 'q', storage: q.storage },
+    { name: 'k', storage: k.storage },
+    { name: 'v', storage: v.storage },
+    { name: 'out', storage: out.storage },
+    { name: 'lse', storage: lse },
+    { name: 'dout', storage: dout.storage },
+    { name: 'dq', storage: dq.storage, write: true },
+    { name: 'bigD', storage: bigD, write: true },
+  ];
+  if (attrs.tq > 0) {
+    rt.dispatch(
+      'attentionBackwardQuery',
+      {
+        wg: 64,
+        decls,
+        body: `let bh = wid / tq();
+  let i = wid % tq();
+  if (bh >= pu(0u)) { return; }
+  let d = hd();
+  let end = keyEnd(i);
+  let qo = at(12u, bh, i);
+  let go = at(28u, bh, i);
+  let oo = at(24u, bh, i);
+  var dd = 0.0;
+  for (var c = lid; c < d; c += 64u) {
+    rowA[c] = $q[qo + c];
+    rowB[c] = $dout[go + c];
+    dd += $dout[go + c] * $out[oo + c];
+  }
+  dd = reduceSum(dd, lid);
+  if (lid == 0u) { $bigD[wid] = dd; }
+  let l = $lse[wid];
+  var acc: array<f32, 4>;
+  for (var j0 = 0u; j0 < end; j0 += 64u) {
+    let j = j0 + lid;
+    var ds = 0.0;
+    if (j < end) {
+      let ko = at(16u, bh, j);
+      let vo = at(20u, bh, j);
+      var s = 0.0; var dp = 0.0;
+      for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); dp = fma(rowB[c], $v[vo + c], dp); }
+      let p = exp(s * scale() - l);
+      ds = p * (dp * dropFactor(bh, i, j) - dd);
+    }
+    w1[lid] = ds;
+    workgroupBarrier();
+    let n = min(64u, end - j0);
+    for (var jj = 0u; jj < n; jj++) {
+      let ko = at(16u, bh, j0 + jj);
+      let dj = w1[jj];
+      for (var t = 0u; t < 4u; t++) {
+        let c = lid + 64u * t;
+        if (c < d) { acc[t] = fma(dj, $k[ko + c], acc[t]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  let qo2 = at(32u, bh, i);
+  for (var t = 0u; t < 4u; t++) {
+    let c = lid + 64u * t;
+    if (c < d) { $dq[qo2 + c] = acc[t] * scale(); }
+  }`,
+      },
+      queryOps,
+      params,
+      bh * attrs.tq,
+    );
+  }
+  if (attrs.tk > 0) {
+    rt.dispatch(
+      'attentionBackwardKey',
+      {
+        wg: 64,
+        decls,
+        body: `let bh = wid / tk();
+  let j = wid % tk();
+  if (bh >= pu(0u)) { return; }
+  let d = hd();
+  let ko = at(16u, bh, j);
+  let vo = at(20u, bh, j);
+  for (var c = lid; c < d; c += 64u) { rowA[c] = $k[ko + c]; rowB[c] = $v[vo + c]; }
+  workgroupBarrier();
+  let first = firstQuery(j);
+  var accK: array<f32, 4>;
+  var accV: array<f32, 4>;
+  for (var i0 = first; i0 < tq(); i0 += 64u) {
+    let i = i0 + lid;
+    var pd = 0.0; var ds = 0.0;
+    if (i < tq()) {
+      let qo = at(12u, bh, i);
+      let go = at(28u, bh, i);
+      var s = 0.0; var dp = 0.0;
+      for (var c = 0u; c < d; c++) { s = fma($q[qo + c], rowA[c], s); dp = fma($dout[go + c], rowB[c], dp); }
+      let p = exp(s * scale() - $lse[bh * tq() + i]);
+      let f = dropFactor(bh, i, j);
+      pd = p * f;
+      ds = p * (dp * f - $bigD[bh * tq() + i]);
+    }
+    w1[lid] = pd;
+    w2[lid] = ds;
+    workgroupBarrier();
+    let n = min(64u, tq() - i0);
+    for (var ii = 0u; ii < n; ii++) {
+      let qo = at(12u, bh, i0 + ii);
+      let go = at(28u, bh, i0 + ii);
+      let a = w1[ii]; let b = w2[ii];
+      for (var t = 0u; t < 4u; t++) {
+        let c = lid + 64u * t;
+        if (c < d) { accV[t] = fma(a, $dout[go + c], accV[t]); accK[t] = fma(b, $q[qo + c], accK[t]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  let ko2 = at(36u, bh, j);
+  let vo2 = at(40u, bh, j);
+  for (var t = 0u; t < 4u; t++) {
+    let c = lid + 64u * t;
+    if (c < d) { $dk[ko2 + c] = accK[t] * scale(); $dv[vo2 + c] = accV[t]; }
+  }`,
+      },
+      [
+        { name: 'q', storage: q.storage },
+        { name: 'k', storage: k.storage },
+        { name: 'v', storage: v.storage },
+        { name: 'lse', storage: lse },
+        { name: 'dout', storage: dout.storage },
+        { name: 'bigD', storage: bigD },
+        { name: 'dk', storage: dk.storage, write: true },
+        { name: 'dv', storage: dv.storage, write: true },
+      ],
+      params,
+      bh * attrs.tk,
+    );
+  }
+  rt.free(bigD);
+}

@@ -1,0 +1,215 @@
+/**
+ * Copies through strides and reductions, as WGSL kernels: `permute`, `slice`, `sliceAssign` (one strided
+ * copy kernel, after tinygrad's view → index arithmetic) and `reduce` (sum or max over any axes: one
+ * workgroup per output element, a tree reduction in workgroup memory).
+ *
+ * Follows the `js` reference (`@lxmls/tensor`'s `backends/js/shape.ts` and `reduce.ts`): max propagates NaN
+ * and an empty reduction gives 0 (sum) or −∞ (max).
+ */
+
+import type { PermuteAttrs, ReduceAttrs, SliceAssignInputs, SliceAttrs, UnaryInputs } from '@lxmls/tensor';
+import type { GpuStorage, Runtime } from '../runtime.js';
+import { groupsFor, MATH, MAX_RANK, WG } from './elementwise.js';
+
+/** Row-major strides of `shape`. */
+function stridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length).fill(1);
+  for (let d = shape.length - 2; d >= 0; d--) s[d] = s[d + 1]! * shape[d + 1]!;
+  return s;
+}
+
+/** Merges adjacent axes whose strides are contiguous, and drops axes of 1. */
+function merge(dims: readonly number[], strides: readonly number[]): [number[], number[]] {
+  const d: number[] = [];
+  const s: number[] = [];
+  for (let i = 0; i < dims.length; i++) {
+    if (dims[i] === 1) continue;
+    const last = d.length - 1;
+    if (last >= 0 && s[last] === strides[i]! * dims[i]!) {
+      d[last]! *= dims[i]!;
+      s[last] = strides[i]!;
+    } else {
+      d.push(dims[i]!);
+      s.push(strides[i]!);
+    }
+  }
+  return [d, s];
+}
+
+/** WGSL: `stridedOffset(i)`, the offset of index `i` of a block with dims at params 3.. and strides after them. */
+const STRIDED = /* wgsl */ `
+fn stridedOffset(i: u32) -> u32 {
+  let rank = pu(1u);
+  var rest = i;
+  var off = pu(2u);
+  for (var d = i32(rank) - 1; d >= 0; d--) {
+    let dim = pu(3u + u32(d));
+    off += (rest % dim) * pu(3u + rank + u32(d));
+    rest = rest / dim;
+  }
+  return off;
+}`;
+
+function stridedParams(
+  size: number,
+  base: number,
+  dims: readonly number[],
+  strides: readonly number[],
+): number[] {
+  const [d, s] = merge(dims, strides);
+  if (d.length > MAX_RANK) throw new Error(`strided copy: rank above ${MAX_RANK} after merging axes`);
+  return [size, d.length, base, ...d, ...s];
+}
+
+/** `out[i] = x[offset(i)]`: the gather side of permute and slice. */
+function stridedRead(rt: Runtime, x: GpuStorage, out: GpuStorage, params: number[]): void {
+  rt.dispatch(
+    'stridedRead',
+    { wg: WG, decls: STRIDED, body: 'if (gid >= pu(0u)) { return; }\n  $out[gid] = $x[stridedOffset(gid)];' },
+    [
+      { name: 'x', storage: x },
+      { name: 'out', storage: out, write: true },
+    ],
+    params,
+    groupsFor(params[0]!),
+  );
+}
+
+/** Transposition: `out` has shape `shape[perm[0]], …`. */
+export function permute(
+  rt: Runtime,
+  { x, out }: UnaryInputs<GpuStorage>,
+  { shape, perm }: PermuteAttrs,
+): void {
+  const size = out.size;
+  if (size === 0) return;
+  const inStrides = stridesOf(shape);
+  stridedRead(
+    rt,
+    x,
+    out,
+    stridedParams(
+      size,
+      0,
+      perm.map((p) => shape[p]!),
+      perm.map((p) => inStrides[p]!),
+    ),
+  );
+}
+
+/** Copies the block `[begin, begin + sizes)` of `x` into `out`. */
+export function slice(
+  rt: Runtime,
+  { x, out }: UnaryInputs<GpuStorage>,
+  { shape, begin, sizes }: SliceAttrs,
+): void {
+  const size = out.size;
+  if (size === 0) return;
+  const strides = stridesOf(shape);
+  const base = begin.reduce((s, b, d) => s + b * strides[d]!, 0);
+  stridedRead(rt, x, out, stridedParams(size, base, sizes, strides));
+}
+
+/** Writes `src` into the block `[begin, begin + sizes)` of `out`, leaving the rest. */
+export function sliceAssign(
+  rt: Runtime,
+  { src, out }: SliceAssignInputs<GpuStorage>,
+  { shape, begin, sizes }: SliceAttrs,
+): void {
+  const size = src.size;
+  if (size === 0) return;
+  const strides = stridesOf(shape);
+  const base = begin.reduce((s, b, d) => s + b * strides[d]!, 0);
+  rt.dispatch(
+    'stridedWrite',
+    {
+      wg: WG,
+      decls: STRIDED,
+      body: 'if (gid >= pu(0u)) { return; }\n  $out[stridedOffset(gid)] = $src[gid];',
+    },
+    [
+      { name: 'src', storage: src },
+      { name: 'out', storage: out, write: true },
+    ],
+    stridedParams(size, base, sizes, strides),
+    groupsFor(size),
+  );
+}
+
+const RWG = 64;
+
+/** Sum or max over `axes`, keeping them as size 1. */
+export function reduce(
+  rt: Runtime,
+  { x, out }: UnaryInputs<GpuStorage>,
+  { op, shape, axes }: ReduceAttrs,
+): void {
+  const outSize = out.size;
+  if (outSize === 0) return;
+  const strides = stridesOf(shape);
+  const keptDims: number[] = [];
+  const keptStrides: number[] = [];
+  const redDims: number[] = [];
+  const redStrides: number[] = [];
+  shape.forEach((d, i) => {
+    if (axes.includes(i)) {
+      redDims.push(d);
+      redStrides.push(strides[i]!);
+    } else {
+      keptDims.push(d);
+      keptStrides.push(strides[i]!);
+    }
+  });
+  const [kd, ks] = merge(keptDims, keptStrides);
+  const [rd, rs] = merge(redDims, redStrides);
+  if (kd.length + rd.length > 28) throw new Error('reduce: rank too large after merging axes');
+  const count = redDims.reduce((a, b) => a * b, 1);
+  const int = x.dtype === 'int32';
+  const ty = int ? 'i32' : 'f32';
+  const init = op === 'sum' ? (int ? '0' : '0.0') : int ? '-2147483647 - 1' : '-inff()';
+  const combine = op === 'sum' ? 'a + b' : int ? 'max(a, b)' : 'max_(a, b)';
+  rt.dispatch(
+    `reduce-${op}-${ty}`,
+    {
+      wg: RWG,
+      decls: `${MATH}
+var<workgroup> part: array<${ty}, ${RWG}>;
+fn combine(a: ${ty}, b: ${ty}) -> ${ty} { return ${combine}; }`,
+      body: `let outSize = pu(0u);
+  if (wid >= outSize) { return; }
+  let kr = pu(1u); let rr = pu(2u); let count = pu(3u);
+  // the output's input offset, from its index over the kept axes
+  var rest = wid;
+  var base = 0u;
+  for (var d = i32(kr) - 1; d >= 0; d--) {
+    let dim = pu(4u + u32(d));
+    base += (rest % dim) * pu(4u + kr + u32(d));
+    rest = rest / dim;
+  }
+  var acc: ${ty} = ${init};
+  for (var r = lid; r < count; r += ${RWG}u) {
+    var rest2 = r;
+    var off = base;
+    for (var d = i32(rr) - 1; d >= 0; d--) {
+      let dim = pu(4u + 2u * kr + u32(d));
+      off += (rest2 % dim) * pu(4u + 2u * kr + rr + u32(d));
+      rest2 = rest2 / dim;
+    }
+    acc = combine(acc, $x[off]);
+  }
+  part[lid] = acc;
+  workgroupBarrier();
+  for (var s = ${RWG / 2}u; s > 0u; s >>= 1u) {
+    if (lid < s) { part[lid] = combine(part[lid], part[lid + s]); }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { $out[wid] = part[0]; }`,
+    },
+    [
+      { name: 'x', storage: x },
+      { name: 'out', storage: out, write: true },
+    ],
+    [outSize, kd.length, rd.length, count, ...kd, ...ks, ...rd, ...rs],
+    outSize,
+  );
+}

@@ -1,0 +1,142 @@
+// @lxmls/backend-webgpu in a real browser: headless Chromium (`--enable-unsafe-webgpu`, SwiftShader's WebGPU
+// adapter on a machine without a GPU) loads @lxmls/tensor and @lxmls/backend-webgpu from their built dist/ as
+// plain ES modules (the workspace import map), then runs the whole conformance suite of
+// @lxmls/tensor/conformance (`runConformance`: forward values and gradients against the js backend in the
+// same page, gradients against finite differences) twice: on the backend with its fused WGSL kernels, and on
+// its 17 core kernels alone (`fused: false`, every optional kernel composed by the ops). Also checks the
+// reads (asynchronous only: a synchronous read of GPU memory throws), the counters, and that no tensor is left behind.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromiumForTests, launchChromium, serveStatic, workspaceImportMap } from './browser.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
+const chromiumPath = chromiumForTests();
+
+/** A result of `runConformance` (ConformanceResult of @lxmls/tensor/conformance). */
+interface CaseResult {
+  name: string;
+  ok: boolean;
+  skipped: boolean;
+  detail: string;
+}
+
+interface PageResult {
+  fused: boolean;
+  adapter?: string;
+  unavailable?: string;
+  cases: number;
+  notDifferentiable: number;
+  results: CaseResult[];
+  ourTensors: [number, number];
+  /** Asynchronous reads give what was written; a synchronous one throws `UNSUPPORTED` (ids from the host excepted). */
+  syncRead?: boolean;
+  counters?: { dispatches: number; submits: number; encoders: number; reads: number };
+  error?: string;
+}
+
+describe.skipIf(chromiumPath === undefined)('@lxmls/backend-webgpu in headless Chromium', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+
+  beforeAll(async () => {
+    server = await serveStatic(root, { '/webgpu.html': PAGE });
+    browser = await launchChromium(chromiumPath!, ['--enable-unsafe-webgpu']);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.server.close();
+  });
+
+  async function run(fused: boolean): Promise<PageResult> {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${server.url}/webgpu.html?fused=${fused}`);
+      await page.waitForFunction(() => 'result' in window, undefined, { timeout: 280_000, polling: 500 });
+      return await page.evaluate(() => (window as unknown as { result: PageResult }).result);
+    } finally {
+      await page.close();
+    }
+  }
+
+  const expectAllPass = (result: PageResult) => {
+    expect(result.error).toBeUndefined();
+    expect(result.cases).toBeGreaterThanOrEqual(72);
+    expect(result.results).toHaveLength(3 * result.cases);
+    const ran = result.results.filter((r) => !r.skipped);
+    expect(ran).toHaveLength(3 * result.cases - 2 * result.notDifferentiable);
+    expect(result.results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`)).toEqual([]);
+    expect(result.ourTensors[1], 'memory().numTensors over the whole suite').toBe(result.ourTensors[0]);
+    expect(result.syncRead).toBe(true);
+    const foreign = server.requests.filter(
+      (path) => !/^\/(packages\/(base|tensor|backend-webgpu)\/dist\/|webgpu\.html$|favicon\.ico$)/.test(path),
+    );
+    expect(foreign).toEqual([]);
+  };
+
+  test.for([true, false])(
+    'webgpu (fused kernels: %s) passes the conformance suite',
+    { timeout: 300_000 },
+    async (fused, context) => {
+      const result = await run(fused);
+      // SwiftShader gives an adapter with --enable-unsafe-webgpu on this machine kind; a Chromium build without
+      // WebGPU cannot test it, and says so instead of failing (CI's Chromium has it).
+      if (result.unavailable !== undefined) context.skip(`WebGPU unavailable here: ${result.unavailable}`);
+      expect(result.adapter).toBeTruthy();
+      expectAllPass(result);
+      expect(result.counters!.dispatches).toBeGreaterThan(0);
+      expect(result.counters!.submits).toBeGreaterThan(0);
+    },
+  );
+});
+
+/** The test page: runConformance on `webgpu`, compared in the page with the js backend. */
+const PAGE = `<!doctype html>
+<title>@lxmls/backend-webgpu</title>
+${workspaceImportMap()}
+<script type="module">
+const fused = new URLSearchParams(location.search).get('fused') === 'true';
+const result = { fused, results: [] };
+try {
+  const T = await import('@lxmls/tensor');
+  const C = await import('/packages/tensor/dist/testing/conformance.js');
+  const W = await import('@lxmls/backend-webgpu');
+  const reason = await W.webgpuUnavailableReason();
+  if (reason !== null) throw Object.assign(new Error(reason), { unavailable: true });
+  const backend = await W.createWebGpuBackend({ fused });
+  result.adapter = backend.adapterName;
+  result.cases = C.CONFORMANCE_CASES.length;
+  result.notDifferentiable = C.CONFORMANCE_CASES.filter((c) => c.grad === false).length;
+  const ours = T.memory().numTensors;
+  result.results = await C.runConformance(backend);
+  result.ourTensors = [ours, T.memory().numTensors];
+  // an asynchronous read larger than one workgroup grid row, float32 and int32; a synchronous read of GPU
+  // memory throws (WebGPU has none), of ids written from the host it gives the host copy
+  const n = 70001;
+  const f = new Float32Array(n).map((_, i) => Math.sin(i) * 1e3 - 1 / (i + 1));
+  const s = backend.alloc(n, 'float32');
+  backend.write(s, f);
+  const g = backend.alloc(n, 'float32');
+  backend.unary({ x: s, out: g }, { op: 'neg', size: n });
+  const back = await backend.readAsync(g);
+  const ints = backend.alloc(5, 'int32');
+  backend.cast({ x: s, out: ints }, { size: 5, to: 'int32' });
+  const intsBack = await backend.readAsync(ints);
+  let syncCode = '';
+  try { backend.read(g); } catch (e) { syncCode = e.code; }
+  const ids = backend.alloc(3, 'int32');
+  backend.write(ids, new Int32Array([4, 5, 6]));
+  result.syncRead = back.every((v, i) => v === -f[i]) && intsBack.every((v, i) => v === Math.trunc(f[i]))
+    && syncCode === 'UNSUPPORTED' && backend.read(ids).join() === '4,5,6';
+  for (const x of [s, g, ints, ids]) backend.free(x);
+  result.counters = backend.counters();
+} catch (error) {
+  if (error && (error.unavailable || error.code === 'BACKEND_UNAVAILABLE')) result.unavailable = String(error.message);
+  else result.error = String(error && error.stack || error);
+}
+window.result = result;
+</script>
+`;
