@@ -1,11 +1,14 @@
 /**
  * The tensor backends the command line can run on, shared by `lxmls bench`, `lxmls generate` and `lxmls info`:
  * `wasm` (@lxmls/backend-wasm, the default), `js` (the reference), and the Node tfjs engines `tfjs-wasm` and
- * `tfjs-cpu` (@lxmls/backend-tfjs). `--backend B` picks one; an unknown name lists the available ones.
+ * `tfjs-cpu` (@lxmls/backend-tfjs), and `webgpu` (@lxmls/backend-webgpu, where Node has a WebGPU adapter: the
+ * npm `webgpu` package and a GPU; elsewhere one line says why, and the CPU backends stay). `--backend B` picks
+ * one; an unknown name lists the available ones.
  */
 
 import { registerTfjsBackends } from '@lxmls/backend-tfjs';
 import { registerWasmBackend } from '@lxmls/backend-wasm';
+import { registerWebGpuBackend, webgpuUnavailableReason } from '@lxmls/backend-webgpu';
 import { type Backend, getBackend, listBackends, setBackend } from '@lxmls/tensor';
 import type { StringOption } from './args.js';
 import { CliError } from './errors.js';
@@ -14,7 +17,7 @@ import { CliError } from './errors.js';
 export const BACKEND_OPTION: StringOption = {
   type: 'string',
   value: 'B',
-  help: 'The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu. An unknown name lists the available ones.',
+  help: 'The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu, webgpu (needs a WebGPU adapter). An unknown name lists the available ones.',
 };
 
 /** The thread count the registered `wasm` backend was created with. */
@@ -28,7 +31,8 @@ let wasmThreads: number | 'auto' | undefined;
  * @param options - `threads`: the wasm backend's thread count (`--threads N`, 1 or 2; default: as many as
  *   the machine allows, see @lxmls/backend-wasm `availableThreads`).
  * @returns The backend now current.
- * @throws {@link CliError} for a name that is not registered, listing the available ones.
+ * @throws {@link CliError} for a name that is not registered, listing the available ones, and for `webgpu`
+ *   where Node has no WebGPU adapter (the reason, and the CPU backend to use instead).
  * @example
  * ```ts
  * import { chooseBackend } from './backends.js';
@@ -45,12 +49,21 @@ export async function chooseBackend(
     wasmThreads = threads;
   }
   if (!listBackends().includes('tfjs-wasm')) registerTfjsBackends({ engines: ['wasm', 'cpu'] });
+  // priority 0: never the default; its factory is asynchronous (finding an adapter), so only --backend webgpu starts it
+  if (!listBackends().includes('webgpu')) registerWebGpuBackend();
   const available = listBackends();
   const chosen = name ?? available[0]!;
   if (!available.includes(chosen))
     throw new CliError(
       `unknown backend ${JSON.stringify(chosen)}: available backends are ${available.join(', ')}`,
     );
+  if (chosen === 'webgpu') {
+    const reason = await webgpuUnavailableReason();
+    if (reason !== null)
+      throw new CliError(
+        `backend webgpu is not available here (${reason}): use --backend wasm (the CPU), or run on WebGPU in a browser`,
+      );
+  }
   await setBackend(chosen);
   return getBackend();
 }
