@@ -21,6 +21,8 @@ import { type Checks, checks, defineError, type ErrorDetails } from '@lxmls/base
  * - `INVALID_CHECKPOINT`: a checkpoint folder or file that is unreadable or malformed.
  * - `DOWNLOAD_FAILED`: a checkpoint download that failed (HTTP status, network error).
  * - `NOT_FOUND`: a file or folder that does not exist.
+ * - `TOO_LARGE`: a training run whose estimated memory exceeds what the runtime can hold (checked before
+ *   building the model).
  * - `NOT_FINITE`: logits that are NaN or ±Infinity (weights or activations that overflowed): generation stops
  *   rather than emit token 0 forever.
  */
@@ -33,6 +35,7 @@ export type GptErrorCode =
   | 'INVALID_CHECKPOINT'
   | 'DOWNLOAD_FAILED'
   | 'NOT_FOUND'
+  | 'TOO_LARGE'
   | 'NOT_FINITE';
 
 /** Fields of a {@link LxmlsGptError} besides its message (`hint`: a hint or a correct example, appended). */
