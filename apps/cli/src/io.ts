@@ -8,7 +8,8 @@
  */
 
 import { createInterface } from 'node:readline';
-import { OutputClosedError } from './errors.js';
+import { type Readable, Transform } from 'node:stream';
+import { CliError, OutputClosedError } from './errors.js';
 
 /**
  * The streams a command runs on; `main` takes a partial one and fills the rest from `process`.
@@ -175,6 +176,7 @@ export class Output {
  * Reads a whole stream as UTF-8 text (a byte order mark is kept, as Python keeps it).
  *
  * @param stream - The stream, usually stdin.
+ * @param maxBytes - The most bytes taken: more is a {@link CliError} (default {@link MAX_TEXT_BYTES}, 64 MiB).
  * @returns Its text.
  * @example
  * ```ts
@@ -183,10 +185,16 @@ export class Output {
  * console.log(await readAllText(Readable.from([Buffer.from('caf'), Buffer.from([0xc3]), Buffer.from([0xa9])]))); // → café
  * ```
  */
-export async function readAllText(stream: NodeJS.ReadableStream): Promise<string> {
+export async function readAllText(stream: NodeJS.ReadableStream, maxBytes = MAX_TEXT_BYTES): Promise<string> {
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let text = '';
+  let bytes = 0;
   for await (const chunk of stream) {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Uint8Array).byteLength;
+    if (bytes > maxBytes)
+      throw new CliError(
+        `stdin holds more than ${maxBytes / 2 ** 20} MiB, the limit of one text (--jsonl streams any number of lines)`,
+      );
     text += typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
   }
   return text + decoder.decode();
@@ -202,6 +210,8 @@ export async function readAllText(stream: NodeJS.ReadableStream): Promise<string
  * @param input - The stream to read, usually stdin.
  * @param out - Where the output lines go.
  * @param transform - Turns one input line into one output line; lines are numbered from 1.
+ * @param maxLineBytes - The longest line taken: a longer one is a {@link CliError} naming it, raised before the
+ *   line is held whole, after the lines before it are answered (default {@link MAX_LINE_BYTES}, 64 MiB).
  * @returns The number of lines read.
  * @example
  * ```ts
@@ -218,8 +228,15 @@ export async function mapLines(
   input: NodeJS.ReadableStream,
   out: Output,
   transform: (line: string, lineNumber: number) => string,
+  maxLineBytes = MAX_LINE_BYTES,
 ): Promise<number> {
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+  const guard = lineGuard(maxLineBytes);
+  const lines = createInterface({
+    input: (input as Readable).pipe(guard),
+    crlfDelay: Number.POSITIVE_INFINITY,
+    terminal: false,
+  });
+  (input as Readable).once('error', (error) => guard.destroy(error));
   let lineNumber = 0;
   try {
     for await (const line of lines) {
@@ -233,8 +250,57 @@ export async function mapLines(
       }
       await out.write(`${result}\n`);
     }
+  } catch (error) {
+    if (error !== LINE_TOO_LONG) throw error;
+    await out.flush();
+    const limit = `${maxLineBytes / 2 ** 20} MiB`;
+    throw new CliError(`line ${lineNumber + 1} is longer than ${limit}, the limit of one input line`);
   } finally {
     lines.close();
   }
   return lineNumber;
+}
+
+/** The most stdin {@link readAllText} takes as one text: beyond it, the output would not fit a string (issue 17). */
+export const MAX_TEXT_BYTES = 64 * 2 ** 20;
+
+/** The longest input line {@link mapLines} takes: a longer one is refused before it is held (issue 17). */
+export const MAX_LINE_BYTES = 64 * 2 ** 20;
+
+const LINE_TOO_LONG = new Error('line too long');
+
+/**
+ * Passes bytes through until a line runs past `maxBytes`; then passes the lines before it and fails with
+ * `LINE_TOO_LONG`, so that no line longer than the limit is ever held whole.
+ */
+function lineGuard(maxBytes: number): Transform {
+  let run = 0; // bytes since the last line break
+  return new Transform({
+    transform(chunk: Buffer | string, _encoding, done) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      const long = longLine(bytes, run, maxBytes);
+      if (long !== -1) {
+        this.push(bytes.subarray(0, long)); // the lines before it are read first
+        done(LINE_TOO_LONG);
+        return;
+      }
+      const last = Math.max(bytes.lastIndexOf(10), bytes.lastIndexOf(13));
+      run = last === -1 ? run + bytes.length : bytes.length - 1 - last;
+      done(null, bytes);
+    },
+  });
+}
+
+/** Where the first line longer than `max` starts in `bytes` (-1: none), with `run` bytes of it before. */
+function longLine(bytes: Buffer, run: number, max: number): number {
+  if (run + bytes.length <= max) return -1;
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 10 || b === 13) {
+      run = 0;
+      start = i + 1;
+    } else if (++run > max) return start;
+  }
+  return -1;
 }

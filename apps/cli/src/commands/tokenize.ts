@@ -91,6 +91,10 @@ Several TEXT arguments are joined with single spaces. Without TEXT, all of stdin
     else if (io.isTTY) throw new CliError('missing TEXT: pass it as an argument or pipe text into stdin');
     else text = await readAllText(io.stdin);
 
+    if ((o['show-work'] || o.html !== undefined) && text.length > SHOW_WORK_CHARS)
+      throw new CliError(
+        `--show-work and --html trace at most ${SHOW_WORK_CHARS / 2 ** 20} Mi characters (a teaching view), received ${text.length}: tokenize it without them`,
+      );
     if (o.html !== undefined) {
       const work = encoder.encodeAndShowWork(text);
       const title = `GPT-2 BPE: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
@@ -110,6 +114,9 @@ Several TEXT arguments are joined with single spaces. Without TEXT, all of stdin
     return 0;
   },
 });
+
+/** The longest text `--show-work` and `--html` trace: every chunk's steps are held (30 MB ran out of heap). */
+const SHOW_WORK_CHARS = 2 ** 20;
 
 /** `--allowed-special all` or `a,b` → `EncodeOptions`. */
 function encodeOptions(allowed: string | undefined): EncodeOptions | undefined {

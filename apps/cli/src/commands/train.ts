@@ -4,6 +4,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import {
   bayesFigures,
   evaluateWeather,
@@ -15,6 +16,7 @@ import {
   trainWeather,
   WEATHER_RECIPES,
 } from '@lxmls/course';
+import { checkTrainingMemory, GPT } from '@lxmls/gpt';
 import { FIXED_PROBA } from '@lxmls/weather-data';
 import type { Options, OptionTable } from '../args.js';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
@@ -234,6 +236,12 @@ function reporter(out: Output, io: Io, total: number, json: boolean) {
   };
 }
 
+/** What a backend can hold: WebAssembly's 4 GiB (32-bit memory), else this machine's memory. */
+function memoryLimit(backend: string): [number, string] {
+  if (backend.includes('wasm')) return [2 ** 32, `the ${backend} backend's 4 GiB of WebAssembly memory`];
+  return [totalmem(), `this machine's ${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory`];
+}
+
 async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): Promise<number> {
   const recipeName = o.recipe;
   const base = WEATHER_RECIPES[recipeName];
@@ -366,7 +374,10 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
     throw new CliError(
       `--data ${data} has ${ids.length} tokens: at least ${2 * (blockSize + 1)} are needed for --block-size ${blockSize}`,
     );
-  await chooseBackend(o.backend);
+  const backend = await chooseBackend(o.backend);
+  // a model or batch that cannot fit fails here, before anything is built (issue 17)
+  const modelConfig = { ...GPT.getDefaultConfig(), ...modelSizes, blockSize, vocabSize: tokenizer.vocabSize };
+  checkTrainingMemory(modelConfig, batchSize, ...memoryLimit(backend.name));
   let run: Pick<Awaited<ReturnType<typeof trainText>>, 'model' | 'seconds' | 'valLoss'> & {
     trainer: { iterNum: number; loss: number };
   };
