@@ -3,7 +3,10 @@
 // ships), and the tarballs are installed with `npm install --offline` (no network: each @lxmls dependency
 // comes from its own tarball) into fresh temporary projects:
 // - @lxmls/bpe alone, and @lxmls/tensor with @lxmls/nn, each with only what it depends on;
-// - every package whose dependencies are all @lxmls packages, together.
+// - every package together, with the registry packages they depend on (sucrase, onnx-proto, TensorFlow.js's
+//   core and CPU backend, and their dependencies) packed from this workspace's node_modules, as a registry
+//   would serve them; the optional peers a user may leave out (onnxruntime, TensorFlow.js's GPU and wasm
+//   backends) are left out.
 // In them: the ES module entry of every `exports` subpath; CommonJS `require` of the same (Node ≥ 20.19 loads
 // ES modules from `require`; before that Node says ERR_REQUIRE_ESM); every source map's sources inside the
 // package; the READMEs' ```ts examples as a consumer's files under strict `tsc` with `moduleResolution`
@@ -16,6 +19,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -23,7 +27,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
@@ -60,31 +64,75 @@ const byName = new Map(packages.map((p) => [p.manifest.name, p]));
 const SUBPATH_PEERS = new Set(['vitest']);
 
 /**
- * `name` and its @lxmls dependencies (and peers), transitively; `external` collects the others, peers included:
- * @lxmls/backend-tfjs's declarations import @tensorflow/tfjs-core, so its users install that too.
+ * Optional peers that a user of the package installs with it: @lxmls/backend-tfjs's declarations import
+ * @tensorflow/tfjs-core, and it runs on TensorFlow.js's CPU backend. The other optional peers are left out.
  */
+const PEERS_INSTALLED = new Set(['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu']);
+
+/** `name` and its @lxmls dependencies (and peers), transitively; `external` collects the registry ones. */
 function closure(name: string, external = new Set<string>(), seen = new Set<string>()): Set<string> {
   if (seen.has(name)) return seen;
   seen.add(name);
   const { dependencies = {}, peerDependencies = {} } = byName.get(name)!.manifest;
-  for (const dep of [...Object.keys(dependencies), ...Object.keys(peerDependencies)]) {
+  for (const dep of Object.keys(dependencies)) {
     if (byName.has(dep)) closure(dep, external, seen);
-    else if (!SUBPATH_PEERS.has(dep)) external.add(dep);
+    else external.add(dep);
+  }
+  for (const dep of Object.keys(peerDependencies)) {
+    if (byName.has(dep)) closure(dep, external, seen);
+    else if (PEERS_INSTALLED.has(dep) && !SUBPATH_PEERS.has(dep)) external.add(dep);
   }
   return seen;
 }
 
+/** Every published package, for the project that installs them all. */
+const published = packages.map((p) => p.manifest.name);
+
+/** The real folder of package `dep` as Node resolves it from folder `from` (pnpm: a link in a node_modules above). */
+function packageDir(from: string, dep: string): string {
+  for (let d = from; d !== dirname(d); d = dirname(d)) {
+    const candidates = [
+      join(d, 'node_modules', dep),
+      ...(basename(d) === 'node_modules' ? [join(d, dep)] : []),
+    ];
+    const found = candidates.find((c) => existsSync(join(c, 'package.json')));
+    if (found) return realpathSync(found);
+  }
+  throw new Error(`${dep} is not installed in a node_modules above ${from}`);
+}
+
 /**
- * Packages whose every runtime dependency is an @lxmls package (installable with no registry at all); the others
- * (@lxmls/course needs sucrase, @lxmls/backend-tfjs TensorFlow.js) are left to a test with a registry.
+ * Tarballs under `into` of the registry packages that `names` depend on, with their dependencies, transitively:
+ * each installed folder of this workspace's node_modules packed as the registry's tarball of it (one `package/`
+ * folder), so that `npm install --offline` finds every dependency among the files it is given.
  */
-const selfContained = packages
-  .map((p) => p.manifest.name)
-  .filter((name) => {
+function registryTarballs(names: Iterable<string>, into: string): string[] {
+  mkdirSync(into, { recursive: true });
+  const out = new Map<string, string>(); // name@version → tarball
+  const visit = (folder: string) => {
+    const {
+      name,
+      version,
+      dependencies = {},
+    } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as Manifest;
+    const key = `${name}@${version}`;
+    if (out.has(key)) return;
+    const file = join(into, `${key.replace(/[@/]/g, '_')}.tgz`);
+    out.set(key, file);
+    if (!existsSync(file)) {
+      const args = ['--exclude=node_modules', '--transform=s,^[^/]*,package,', '-C', dirname(folder)];
+      run('tar', ['-czf', file, ...args, basename(folder)], into);
+    }
+    for (const dep of Object.keys(dependencies)) visit(packageDir(folder, dep));
+  };
+  for (const name of names) {
     const external = new Set<string>();
     closure(name, external);
-    return external.size === 0;
-  });
+    const from = join(root, 'packages', byName.get(name)!.dir);
+    for (const dep of external) visit(packageDir(from, dep));
+  }
+  return [...out.values()];
+}
 
 /** The import specifiers of a package's `exports` (`@lxmls/tensor`, `@lxmls/tensor/testing`, …). */
 function specifiers(name: string): string[] {
@@ -149,6 +197,7 @@ describe('the packed packages in a fresh project', { timeout: 180_000 }, () => {
         '--no-fund',
         '--ignore-scripts',
         ...[...all].map((n) => tarballs.get(n)!),
+        ...registryTarballs(all, join(dir, 'registry')),
       ],
       at,
     );
@@ -174,8 +223,8 @@ describe('the packed packages in a fresh project', { timeout: 180_000 }, () => {
   }, 120_000);
 
   afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+    if (dir) rmSync(dir, { recursive: true, force: true }); // TensorFlow.js: 50 MB installed, with its tarballs
+  }, 60_000);
 
   test('pnpm pack writes one tarball per published package, with no workspace: range left', () => {
     for (const [name, file] of tarballs) {
@@ -188,7 +237,7 @@ describe('the packed packages in a fresh project', { timeout: 180_000 }, () => {
   describe.each([
     ['@lxmls/bpe alone', 'bpe', ['@lxmls/bpe']],
     ['@lxmls/tensor and @lxmls/nn', 'tensor-nn', ['@lxmls/tensor', '@lxmls/nn']],
-    ['every self-contained package', 'all', selfContained],
+    ['every package, with its registry dependencies', 'all', published],
   ])('%s', (_, name, wanted) => {
     let at: string;
     let installed: string[];
@@ -269,10 +318,10 @@ console.log(JSON.stringify(out));
   // the two run side by side; `bundler` with skipLibCheck, as Vite's templates set it, `nodenext` without it, so
   // that the published .d.ts files themselves are checked too
   test.concurrent.for(['nodenext', 'bundler'])(
-    'every self-contained package: the READMEs’ examples type-check under strict tsc (%s)',
+    'every package: the READMEs’ examples type-check under strict tsc (%s)',
     async (resolution, { expect }) => {
       const at = projects.get('all')!;
-      const installed = selfContained.flatMap((n) => [...closure(n)]).filter((n, i, a) => a.indexOf(n) === i);
+      const installed = published;
       // the examples run in Node (console, node:fs): the consumer has @types/node, as any Node project
       const types = join(at, 'node_modules/@types/node');
       if (!existsSync(types)) {
@@ -303,7 +352,9 @@ console.log(JSON.stringify(out));
             skipLibCheck: resolution === 'bundler',
             target: 'ES2022',
             lib: ['ES2023', 'DOM'],
-            types: ['node'],
+            // @tensorflow/tfjs-core's declarations use @types/long's global `Long` without a reference to it: a
+            // user of @lxmls/backend-tfjs who checks libraries lists it, as here (or sets skipLibCheck)
+            types: ['node', 'long'],
             ...(resolution === 'nodenext'
               ? { module: 'NodeNext', moduleResolution: 'NodeNext' }
               : { module: 'ESNext', moduleResolution: 'Bundler' }),
