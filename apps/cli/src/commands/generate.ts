@@ -17,10 +17,17 @@ import {
   generate as generateTokens,
 } from '@lxmls/gpt';
 import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
-import { BACKEND_OPTION, chooseBackend } from '../backends.js';
+import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { asCliError, loadModel, MODEL_SOURCE_OPTION, REFRESH_OPTION } from '../load-model.js';
+import {
+  BACKEND_OR_ONNX_OPTION,
+  isOnnxBackend,
+  type OnnxSession,
+  onnxRows,
+  openOnnx,
+} from '../onnx-backend.js';
 import { type ModelTokenizer, modelTokenizer, WEATHER_VOCABULARY } from '../text-tokenizer.js';
 
 /** How many tokens `--mode sample` samples from when no sampling option is given (the toolkit's `top_k=100`). */
@@ -120,7 +127,7 @@ when stderr is a terminal. A folder that exists wins over a hub id of the same n
       showDefault: false,
       help: 'sample (default): model.prompt: every sample draws its own tokens.\ntopk: model.prompt_topK: the N most likely first tokens, each continued greedily (deterministic). It takes none of --greedy, --top-k, --top-p, --temperature, --seed.',
     },
-    backend: BACKEND_OPTION,
+    backend: BACKEND_OR_ONNX_OPTION,
     refresh: REFRESH_OPTION,
     json: {
       type: 'flag',
@@ -160,8 +167,10 @@ a prompt whose token ids the model's vocabulary does not have.`,
         ? { greedy: o.greedy, topK: o['top-k'], topP: o['top-p'], temperature: o.temperature, seed: o.seed }
         : undefined;
     const source = o.model;
-    await chooseBackend(o.backend);
+    const onnxBackend = isOnnxBackend(o.backend) ? o.backend : null; // ONNX Runtime, else a tensor backend
+    await chooseBackend(onnxBackend === null ? o.backend : undefined);
     const model = await loadModel(source, io.stderr, { refresh: o.refresh });
+    let onnx: OnnxSession | null = null;
     try {
       const V = model.config.vocabSize;
       // the tokenizer that travels with the model: its tokenizer.json, the weather words, or GPT-2's BPE
@@ -179,13 +188,12 @@ a prompt whose token ids the model's vocabulary does not have.`,
         );
       }
       const options = sampling === undefined ? undefined : samplingOptions(sampling, V);
-      const result = runGeneration(
-        model,
-        promptIds,
-        o['max-new-tokens'],
-        o['num-samples'],
-        options,
-        tokenizer,
+      if (onnxBackend !== null) onnx = await openOnnx(model, onnxBackend);
+      const [maxNew, samples, session] = [o['max-new-tokens'], o['num-samples'], onnx];
+      const result = await runGeneration(promptIds, tokenizer, () =>
+        session === null
+          ? tensorRows(model, promptIds, maxNew, samples, options)
+          : onnxRows(session, promptIds, maxNew, samples, options),
       );
       await out.write(
         o.json ? `${JSON.stringify(result)}\n` : formatSamples(result.samples.map((s) => s.text)),
@@ -193,6 +201,7 @@ a prompt whose token ids the model's vocabulary does not have.`,
     } catch (error) {
       throw asCliError(error, source);
     } finally {
+      await onnx?.session.release();
       model.dispose();
     }
     return 0;
@@ -266,17 +275,15 @@ function checkPromptIds(ids: readonly number[], vocabSize: number): void {
  * Generates: `--mode sample` runs `generate` on the prompt repeated `numSamples` times (as `model.prompt`);
  * `--mode topk` (no options) runs `genBatch` with `batch = numSamples` (as `model.prompt_topK`).
  */
-function runGeneration(
+function tensorRows(
   model: GPT,
   promptIds: number[],
   maxNewTokens: number,
   numSamples: number,
   options: GenerateOptions | undefined,
-  tokenizer: ModelTokenizer,
-): Generation {
+): number[][] {
   const T = promptIds.length;
-  const start = performance.now();
-  const rows = tidy(() => {
+  return tidy(() => {
     let outputs: Tensor[];
     if (options === undefined) {
       const x = tensor(Int32Array.from(promptIds), [1, T], 'int32'); // (1, T)
@@ -288,6 +295,17 @@ function runGeneration(
     }
     return outputs.flatMap((y) => y.toArray() as number[][]);
   });
+}
+
+/** Times `generateRows` (the tensor path, or ONNX Runtime: `onnxRows`) and decodes the rows. */
+async function runGeneration(
+  promptIds: number[],
+  tokenizer: ModelTokenizer,
+  generateRows: () => number[][] | Promise<number[][]>,
+): Promise<Generation> {
+  const T = promptIds.length;
+  const start = performance.now();
+  const rows = await generateRows();
   const seconds = Math.max(performance.now() - start, 1e-3) / 1000;
   const newTokens = rows.reduce((sum, row) => sum + row.length - T, 0);
   return {

@@ -9,10 +9,11 @@
 
 import { headPatterns, strongestHeads } from '@lxmls/bert';
 import { toHtml, toSvg } from '@lxmls/viz';
-import { BACKEND_OPTION, chooseBackend } from '../backends.js';
+import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { asCliError, REFRESH_OPTION } from '../load-model.js';
+import { BACKEND_OR_ONNX_OPTION, isOnnxBackend, onnxAttention } from '../onnx-backend.js';
 import {
   DEFAULT_VIZ_MODEL,
   disposeVizModel,
@@ -146,7 +147,7 @@ neuron: one head's query vector q of the selected token, every key vector k,
       type: 'flag',
       help: 'BERT only: add [CLS] and [SEP] (the default with --text), as BERT was trained.',
     },
-    backend: BACKEND_OPTION,
+    backend: BACKEND_OR_ONNX_OPTION,
     refresh: REFRESH_OPTION,
     json: {
       type: 'flag',
@@ -208,7 +209,8 @@ a text whose token ids a GPT's vocabulary does not have, a word outside the weat
     // the notebook's cell without --text (its 13 WordPieces alone); BERT as trained with a text of one's own
     const specialTokens = o['special-tokens'] || (!o['no-special-tokens'] && o.text !== undefined);
 
-    await chooseBackend(o.backend);
+    const onnxBackend = isOnnxBackend(o.backend) ? o.backend : null; // ONNX Runtime, else a tensor backend
+    await chooseBackend(onnxBackend === null ? o.backend : undefined);
     const model = await loadVizModel(source, io.stderr, { refresh: o.refresh });
     try {
       if (specialOption && model.kind === 'gpt') {
@@ -218,7 +220,11 @@ a text whose token ids a GPT's vocabulary does not have, a word outside the weat
       const { layers, heads } = modelSize(model);
       checkRange('layer', layer, layers, 'layers');
       checkRange('head', head, heads, 'heads per layer');
-      const data = modelAttention(model, text, { specialTokens, queriesKeys: view === 'neuron' });
+      const queriesKeys = view === 'neuron';
+      const data =
+        onnxBackend === null
+          ? modelAttention(model, text, { specialTokens, queriesKeys })
+          : await onnxAttention(model, onnxBackend, text, { queriesKeys });
       if (data.croppedFrom !== undefined) {
         io.stderr.write(
           `lxmls viz: note: the text has ${data.croppedFrom} tokens and the model takes at most ${data.tokens.length}: the view shows the first ${data.tokens.length}\n`,
