@@ -78,4 +78,25 @@ describe('BPE text tokenizer', () => {
   ])('textTokenizerFromJson(%j) throws UNSUPPORTED_FORMAT', (bad, message) => {
     expect(() => textTokenizerFromJson(bad)).toThrow(message);
   });
+
+  test.each([
+    ['smaller than the model (ids would vanish from the text)', 3, 65],
+    ['larger than the model', 65, 3],
+  ])(
+    'textTokenizerFromJson(json, { vocabSize }) with a tokenizer %s is INVALID_VOCABULARY',
+    (_, size, model) => {
+      const json = charTokenizer(
+        Array.from({ length: size }, (_, i) => String.fromCharCode(65 + i)),
+      ).toJson();
+      expect(textTokenizerFromJson(json, { vocabSize: size }).vocabSize).toBe(size);
+      expect(() => textTokenizerFromJson(json, { vocabSize: model })).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_VOCABULARY',
+          message: expect.stringContaining(
+            `the tokenizer does not fit the model. Expected ${model} tokens (options.vocabSize, the model's vocabulary), received ${size} tokens.`,
+          ),
+        }),
+      );
+    },
+  );
 });

@@ -8,7 +8,7 @@
  */
 
 import type { Encoder } from './encoder.js';
-import { LxmlsBpeError } from './errors.js';
+import { check, LxmlsBpeError } from './errors.js';
 import { loadTokenizerJson } from './load.js';
 import { saveTokenizerJson } from './serialize.js';
 
@@ -140,17 +140,53 @@ export function textTokenizerFromEncoder(encoder: Encoder): TextTokenizer {
  * byte-level `BPE`.
  *
  * @param json - The file's text, or its parsed object.
+ * @param options - `vocabSize`: the model's vocabulary size, which the tokenizer must have.
  * @returns The tokenizer.
  * @throws {@link LxmlsBpeError} `UNSUPPORTED_FORMAT` for invalid JSON or another model type,
- *   `INVALID_VOCABULARY` for a `WordLevel` vocabulary that is not single characters to ids 0..n-1.
+ *   `INVALID_VOCABULARY` for a `WordLevel` vocabulary that is not single characters to ids 0..n-1, or for a
+ *   tokenizer whose size is not `options.vocabSize`.
  * @example
  * ```ts
  * import { charTokenizer, textTokenizerFromJson } from '@lxmls/bpe';
  * const t = textTokenizerFromJson(charTokenizer(['a', 'b']).toJson());
  * console.log(t.kind, t.encode('ba')); // → char [ 1, 0 ]
+ * try {
+ *   textTokenizerFromJson(charTokenizer(['a', 'b']).toJson(), { vocabSize: 65 });
+ * } catch (e) {
+ *   console.log((e as Error).message);
+ *   // → [@lxmls/bpe] textTokenizerFromJson: the tokenizer does not fit the model. Expected 65 tokens (options.vocabSize, the model's vocabulary), received 2 tokens. Ids of one that the other lacks would vanish from the text or fail: is it the tokenizer.json of another model?
+ * }
  * ```
  */
-export function textTokenizerFromJson(json: string | object): TextTokenizer {
+export function textTokenizerFromJson(
+  json: string | object,
+  options: TextTokenizerFromJsonOptions = {},
+): TextTokenizer {
+  const tokenizer = readTextTokenizer(json);
+  const wanted = options.vocabSize;
+  if (wanted !== undefined && tokenizer.vocabSize !== wanted)
+    check.fail(
+      'textTokenizerFromJson',
+      'options.vocabSize',
+      wanted,
+      'the tokenizer does not fit the model',
+      `${wanted} tokens (options.vocabSize, the model's vocabulary)`,
+      {
+        code: 'INVALID_VOCABULARY',
+        received: `${tokenizer.vocabSize} tokens`,
+        hint: 'Ids of one that the other lacks would vanish from the text or fail: is it the tokenizer.json of another model?',
+      },
+    );
+  return tokenizer;
+}
+
+/** Options of {@link textTokenizerFromJson}. */
+export interface TextTokenizerFromJsonOptions {
+  /** The vocabulary size of the model the tokenizer is for: another size is `INVALID_VOCABULARY` (issue 17). */
+  vocabSize?: number;
+}
+
+function readTextTokenizer(json: string | object): TextTokenizer {
   const fn = 'textTokenizerFromJson';
   let root: { model?: { type?: unknown; vocab?: unknown } };
   try {
