@@ -51,6 +51,7 @@ export function buildTokenizer(
  * or the source is a URL.
  *
  * @param source - A folder path, or a bundled model name.
+ * @param vocabSize - The model's vocabulary size, if known: a tokenizer of another size is refused.
  * @returns The tokenizer, or null.
  * @throws {@link CliError} for a tokenizer.json that cannot be read or is not a text model's.
  * @example
@@ -59,7 +60,7 @@ export function buildTokenizer(
  * console.log(await loadFolderTokenizer('https://example.com/m')); // → null
  * ```
  */
-export async function loadFolderTokenizer(source: string): Promise<TextTokenizer | null> {
+export async function loadFolderTokenizer(source: string, vocabSize?: number): Promise<TextTokenizer | null> {
   if (/^https?:\/\//i.test(source)) return null;
   const path = join(modelFolder(source), 'tokenizer.json');
   let text: string;
@@ -71,7 +72,7 @@ export async function loadFolderTokenizer(source: string): Promise<TextTokenizer
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }
   try {
-    return textTokenizerFromJson(text);
+    return textTokenizerFromJson(text, vocabSize === undefined ? {} : { vocabSize });
   } catch (error) {
     if (LxmlsBpeError.isInstance(error)) throw new CliError(`${path}: ${error.message}`);
     throw error;
@@ -138,7 +139,7 @@ const WEATHER_TOKENIZER: ModelTokenizer = {
  * ```
  */
 export async function modelTokenizer(source: string, vocabSize: number): Promise<ModelTokenizer> {
-  const folder = await loadFolderTokenizer(source);
+  const folder = await loadFolderTokenizer(source, vocabSize); // of another size: an error, not lost ids
   if (folder !== null)
     return {
       kind: folder.kind,

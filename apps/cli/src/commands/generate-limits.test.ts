@@ -1,0 +1,44 @@
+// lxmls generate against bad input (issue 17 item 6): a folder whose tokenizer.json does not fit the model is
+// one line with exit code 2 (its ids used to vanish from the text), and a temperature that overflows float32
+// gives the greedy text, not token 0 forever.
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { charTokenizer } from '@lxmls/bpe';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../testing.js';
+
+const CHAR_MODEL = fileURLToPath(
+  new URL('../../../../packages/models/models/shakespeare-char', import.meta.url),
+);
+
+describe('lxmls generate on bad input', () => {
+  test('lxmls generate --model DIR whose tokenizer.json is smaller than the model is refused with one line', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'lxmls-gen-vocab-')), 'model');
+    cpSync(CHAR_MODEL, dir, { recursive: true });
+    writeFileSync(join(dir, 'tokenizer.json'), charTokenizer(['a', 'b', 'c']).toJson());
+    const { code, stdout, stderr } = await runCli(['generate', '--model', dir, '--max-new-tokens', '5']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `lxmls generate: ${join(dir, 'tokenizer.json')}: [@lxmls/bpe] textTokenizerFromJson: the tokenizer does not fit the model. Expected 65 tokens (options.vocabSize, the model's vocabulary), received 3 tokens. Ids of one that the other lacks would vanish from the text or fail: is it the tokenizer.json of another model?\n`,
+    );
+  });
+
+  test('lxmls generate --temperature 1e-45 gives the greedy text (never NaN probabilities)', async () => {
+    const args = [
+      'generate',
+      '--model',
+      'lxmls/shakespeare-char',
+      '--prompt',
+      'ROMEO:',
+      '--max-new-tokens',
+      '12',
+    ];
+    const greedy = await runCli([...args, '--greedy']);
+    const cold = await runCli([...args, '--temperature', '1e-45']);
+    expect(cold.code).toBe(0);
+    expect(cold.stdout).toBe(greedy.stdout);
+  });
+});
