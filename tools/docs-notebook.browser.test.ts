@@ -19,6 +19,7 @@ const PAGES: [page: string, sections: string[]][] = [
   ['bert.html', ['2.4']],
   ['training.html', ['3', '3.1']],
   ['generate.html', ['3.2']],
+  ['prompting.html', ['3.2']],
 ];
 
 describe.skipIf(chromiumPath === undefined)(
