@@ -89,6 +89,11 @@ export interface CheckOptions<Code extends string> {
   hint?: string;
   /** The underlying error, if any. */
   cause?: unknown;
+  /**
+   * More fields of the error's details, passed to the class as they are (e.g. @lxmls/hub's `url` and `path`),
+   * so that a throw block with such fields is one call too.
+   */
+  details?: Readonly<Record<string, unknown>>;
 }
 
 /** A range for {@link Checks.integer} and {@link Checks.number}, both ends included. */
@@ -109,20 +114,20 @@ export interface Checks<Code extends string> {
    *
    * @param condition - What must hold.
    * @param fn - The function that checks, e.g. `Trainer.run`.
-   * @param argument - The argument at fault.
+   * @param argument - The argument at fault, or `undefined` for none.
    * @param value - The value received (described by {@link describeValue} unless `options.received`).
    * @param what - What failed, without the final period.
    * @param expected - What was expected, in words.
-   * @param options - `code`, `received`, `hint`, `cause`.
+   * @param options - `code`, `received`, `hint`, `cause`, `details` (more fields of the error).
    */
   that(
     condition: unknown,
     fn: string,
-    argument: string,
+    argument: string | undefined,
     value: unknown,
     what: string,
     expected: string,
-    options?: Pick<CheckOptions<Code>, 'code' | 'received' | 'hint' | 'cause'>,
+    options?: Pick<CheckOptions<Code>, 'code' | 'received' | 'hint' | 'cause' | 'details'>,
   ): asserts condition;
   /**
    * Throws always: the same error as {@link Checks.that}, for a hot path that tests its condition itself (so
@@ -130,11 +135,11 @@ export interface Checks<Code extends string> {
    */
   fail(
     fn: string,
-    argument: string,
+    argument: string | undefined,
     value: unknown,
     what: string,
     expected: string,
-    options?: Pick<CheckOptions<Code>, 'code' | 'received' | 'hint' | 'cause'>,
+    options?: Pick<CheckOptions<Code>, 'code' | 'received' | 'hint' | 'cause' | 'details'>,
   ): never;
   /** Throws unless `value` is a string: `text must be a string. Expected a string, received …`. */
   string(fn: string, argument: string, value: unknown, options?: CheckOptions<Code>): asserts value is string;
@@ -219,15 +224,16 @@ export function checks<Code extends string>(
 ): Checks<Code> {
   const fail = (
     fn: string,
-    argument: string,
+    argument: string | undefined,
     value: unknown,
     o: CheckOptions<Code>,
     what: string,
     expected: string,
   ) =>
     new ErrorClass(o.code ?? defaultCode, o.what ?? what, {
+      ...o.details,
       fn,
-      argument,
+      ...(argument === undefined ? {} : { argument }),
       expected: o.expected ?? expected,
       received: o.received ?? describeValue(value),
       ...(o.hint === undefined ? {} : { hint: o.hint }),

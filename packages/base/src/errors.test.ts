@@ -4,6 +4,7 @@ import {
   checks,
   defineError,
   describeValue,
+  type ErrorDetails,
   formatChoices,
   formatMessage,
   formatShape,
@@ -170,6 +171,34 @@ describe('checks(ErrorClass, defaultCode)', () => {
       '[@lxmls/test] f: json is not JSON. Expected a JSON text, received string "{". Fix it.',
       'Fix it.',
       cause,
+    ]);
+  });
+
+  test('check.fail(fn, undefined, …, { details }) passes more fields to the class and names no argument', () => {
+    class PathError extends defineError<Code, ErrorDetails & { path?: string }>('@lxmls/test', 'PathError') {
+      readonly path: string | undefined;
+      constructor(code: Code, what: string, details: ErrorDetails & { path?: string }) {
+        super(code, what, details);
+        this.path = details.path;
+      }
+    }
+    const pathCheck: Checks<Code> = checks(PathError, 'INVALID_ARGUMENT');
+    let e: unknown;
+    try {
+      pathCheck.fail('f', undefined, null, 'no file', 'a file', {
+        received: 'none',
+        details: { path: '/x' },
+      });
+    } catch (error) {
+      e = error;
+    }
+    expect(e).toBeInstanceOf(PathError);
+    const error = e as PathError;
+    expect([error.message, error.path, error.argument, 'argument' in error]).toEqual([
+      '[@lxmls/test] f: no file. Expected a file, received none.',
+      '/x',
+      undefined,
+      true,
     ]);
   });
 

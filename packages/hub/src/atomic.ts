@@ -44,9 +44,8 @@ export interface FolderCommit {
 
 function requireNode(fn: string): void {
   if (!isNode()) {
-    throw new LxmlsHubError('NOT_SUPPORTED', 'writing files needs Node', {
-      fn,
-      expected: 'a Node runtime with a file system',
+    check.fail(fn, undefined, undefined, 'writing files needs Node', 'a Node runtime with a file system', {
+      code: 'NOT_SUPPORTED',
       received: 'a browser',
       hint: 'In a browser, offer the bytes as downloads.',
     });
@@ -393,25 +392,27 @@ export async function checkOutputFolder(
       : [];
   const listed = `${path} with ${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', …' : ''}`;
   if (entries.length > 0 && options.overwrite !== true) {
-    throw new LxmlsHubError('FOLDER_EXISTS', `${argument} already holds files`, {
+    check.fail(
       fn,
       argument,
-      expected: 'an empty or new folder, or overwrite: true (--force) to replace it whole',
-      received: listed,
-      path,
-    });
+      undefined,
+      `${argument} already holds files`,
+      'an empty or new folder, or overwrite: true (--force) to replace it whole',
+      { code: 'FOLDER_EXISTS', received: listed, details: { path } },
+    );
   }
   const cwd = resolve(process.cwd());
   if (stat !== null && (cwd === path || cwd.startsWith(`${path}/`) || path === dirname(path)))
     throw bad('a folder that is not the working folder, one of its parents, or the root', path);
   if (entries.length > 0 && !(options.replaceable ?? isModelFolder)(entries)) {
-    throw new LxmlsHubError('FOLDER_EXISTS', `${argument} holds files that are not a model's`, {
+    check.fail(
       fn,
       argument,
-      expected: `a model folder to replace (files only, with ${COMMIT_FILE} or config.json), or a new folder`,
-      received: listed,
-      path,
-    });
+      undefined,
+      `${argument} holds files that are not a model's`,
+      `a model folder to replace (files only, with ${COMMIT_FILE} or config.json), or a new folder`,
+      { code: 'FOLDER_EXISTS', received: listed, details: { path } },
+    );
   }
   return { path, exists: stat !== null, entries };
 }
@@ -554,25 +555,31 @@ export async function checkFolderCommit(dir: string, fn = 'checkFolderCommit'): 
     commit = JSON.parse(text) as FolderCommit;
     if (typeof commit?.files !== 'object' || commit.files === null) throw new Error('no files');
   } catch (error) {
-    throw new LxmlsHubError('INVALID_FILE', `the commit marker of the folder is not valid`, {
+    check.fail(
       fn,
-      argument: 'dir',
-      expected: `a JSON object with "files" in ${markerPath}`,
-      received: (error as Error).message,
-      path: markerPath,
-    });
+      'dir',
+      undefined,
+      `the commit marker of the folder is not valid`,
+      `a JSON object with "files" in ${markerPath}`,
+      { code: 'INVALID_FILE', received: (error as Error).message, details: { path: markerPath } },
+    );
   }
   for (const [name, { size }] of Object.entries(commit.files)) {
     const path = join(dir, name);
     const stat = await fs.stat(path).catch(() => null);
     if (stat === null || stat.size !== size) {
-      throw new LxmlsHubError('INVALID_FILE', `the folder does not match its commit marker`, {
+      check.fail(
         fn,
-        argument: 'dir',
-        expected: `${path} of ${size} bytes, as ${COMMIT_FILE} says`,
-        received: stat === null ? 'no such file' : `${stat.size} bytes`,
-        path,
-      });
+        'dir',
+        undefined,
+        `the folder does not match its commit marker`,
+        `${path} of ${size} bytes, as ${COMMIT_FILE} says`,
+        {
+          code: 'INVALID_FILE',
+          received: stat === null ? 'no such file' : `${stat.size} bytes`,
+          details: { path },
+        },
+      );
     }
   }
   return commit;

@@ -36,9 +36,8 @@ export interface CacheAdminOptions {
 
 function cacheDirOf(fn: string, options: CacheAdminOptions): string {
   if (!isNode()) {
-    throw new LxmlsHubError('NOT_SUPPORTED', 'the cache folder needs Node', {
-      fn,
-      expected: 'a Node runtime',
+    check.fail(fn, undefined, undefined, 'the cache folder needs Node', 'a Node runtime', {
+      code: 'NOT_SUPPORTED',
       received: 'a browser (clear the Cache API with caches.delete(BROWSER_CACHE_NAME))',
     });
   }

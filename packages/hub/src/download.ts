@@ -215,13 +215,14 @@ export async function fetchFile(url: string, options: DownloadOptions = {}): Pro
     }
   }
   if (offline) {
-    throw new LxmlsHubError('NOT_FOUND', `${file} is not in the cache and the network is off`, {
+    check.fail(
       fn,
-      argument: 'options.localOnly',
-      expected: `a cached copy of ${url}${cache === null ? ' (the cache is off)' : ''}`,
-      received: 'none',
-      url,
-    });
+      'options.localOnly',
+      undefined,
+      `${file} is not in the cache and the network is off`,
+      `a cached copy of ${url}${cache === null ? ' (the cache is off)' : ''}`,
+      { code: 'NOT_FOUND', received: 'none', details: { url } },
+    );
   }
 
   const retries = Math.max(0, Math.floor(options.retries ?? 2));
@@ -272,15 +273,19 @@ async function fromCache(cache: FileCache, ctx: Context, offline: boolean): Prom
     path: where,
   });
   if (offline) {
-    throw new LxmlsHubError('INVALID_FILE', `the cached ${file} is invalid and the network is off`, {
+    check.fail(
       fn,
-      argument: 'options.localOnly',
-      expected: `a valid ${file} at ${where}`,
-      received: problem,
-      hint: `It was ${moved}; run again online to fetch it.`,
-      url,
-      path: where,
-    });
+      'options.localOnly',
+      undefined,
+      `the cached ${file} is invalid and the network is off`,
+      `a valid ${file} at ${where}`,
+      {
+        code: 'INVALID_FILE',
+        received: problem,
+        hint: `It was ${moved}; run again online to fetch it.`,
+        details: { url, path: where },
+      },
+    );
   }
   return null;
 }
@@ -393,10 +398,7 @@ async function downloadOnce(ctx: Context, cache: FileCache | null): Promise<Uint
     try {
       current = new URL(url, typeof location === 'undefined' ? undefined : location.href);
     } catch (error) {
-      throw new LxmlsHubError('INVALID_ARGUMENT', 'url is not a valid URL', {
-        fn,
-        argument: 'url',
-        expected: 'an absolute http(s) URL',
+      check.fail(fn, 'url', undefined, 'url is not a valid URL', 'an absolute http(s) URL', {
         received: JSON.stringify(url),
         cause: error,
       });
@@ -443,26 +445,27 @@ async function downloadOnce(ctx: Context, cache: FileCache | null): Promise<Uint
         await response.body?.cancel().catch(() => undefined);
         const target = response.headers.get('location');
         if (target === null) {
-          throw new LxmlsHubError('DOWNLOAD_FAILED', `the server redirected ${file} nowhere`, {
+          check.fail(
             fn,
-            argument: 'url',
-            expected: `a Location header in the HTTP ${response.status} of ${current.href}`,
-            received: 'none',
-            url,
-          });
+            'url',
+            undefined,
+            `the server redirected ${file} nowhere`,
+            `a Location header in the HTTP ${response.status} of ${current.href}`,
+            { code: 'DOWNLOAD_FAILED', received: 'none', details: { url } },
+          );
         }
         let to: URL;
         try {
           to = new URL(target, current);
         } catch (error) {
-          throw new LxmlsHubError('REDIRECT_REFUSED', `the redirect of ${file} is not a valid URL`, {
+          check.fail(
             fn,
-            argument: 'url',
-            expected: `a valid Location from ${current.href}`,
-            received: JSON.stringify(target),
-            url,
-            cause: error,
-          });
+            'url',
+            undefined,
+            `the redirect of ${file} is not a valid URL`,
+            `a valid Location from ${current.href}`,
+            { code: 'REDIRECT_REFUSED', received: JSON.stringify(target), cause: error, details: { url } },
+          );
         }
         const refuse = (why: string, argument: string) =>
           new LxmlsHubError('REDIRECT_REFUSED', `the redirect of ${file} was not followed`, {
@@ -483,13 +486,14 @@ async function downloadOnce(ctx: Context, cache: FileCache | null): Promise<Uint
         const problem = redirectProblem(start, start, new URL(response.url), options);
         if (problem !== null) {
           await response.body?.cancel().catch(() => undefined);
-          throw new LxmlsHubError('REDIRECT_REFUSED', `the redirect of ${file} was not followed`, {
+          check.fail(
             fn,
-            argument: 'options.allowRedirectHosts',
-            expected: `a redirect of ${url} that the policy allows`,
-            received: `${response.url}: ${problem}`,
-            url,
-          });
+            'options.allowRedirectHosts',
+            undefined,
+            `the redirect of ${file} was not followed`,
+            `a redirect of ${url} that the policy allows`,
+            { code: 'REDIRECT_REFUSED', received: `${response.url}: ${problem}`, details: { url } },
+          );
         }
       }
       break;
@@ -498,12 +502,10 @@ async function downloadOnce(ctx: Context, cache: FileCache | null): Promise<Uint
 
     if (response.status === 404) {
       await response.body?.cancel().catch(() => undefined);
-      throw new LxmlsHubError('NOT_FOUND', `${file} was not found on the server`, {
-        fn,
-        argument: 'url',
-        expected: `a file at ${url}`,
+      check.fail(fn, 'url', undefined, `${file} was not found on the server`, `a file at ${url}`, {
+        code: 'NOT_FOUND',
         received: 'HTTP 404 Not Found',
-        url,
+        details: { url },
       });
     }
     if (!response.ok) {
@@ -541,13 +543,14 @@ async function downloadOnce(ctx: Context, cache: FileCache | null): Promise<Uint
     const cancel = () => response.body?.cancel().catch(() => undefined);
     if (expected !== null && announced !== null && expected !== announced) {
       await cancel();
-      throw new LxmlsHubError('DOWNLOAD_FAILED', `the server announced a wrong size for ${file}`, {
+      check.fail(
         fn,
-        argument: 'url',
-        expected: `${expected} bytes from ${url}`,
-        received: `Content-Length ${announced}`,
-        url,
-      });
+        'url',
+        undefined,
+        `the server announced a wrong size for ${file}`,
+        `${expected} bytes from ${url}`,
+        { code: 'DOWNLOAD_FAILED', received: `Content-Length ${announced}`, details: { url } },
+      );
     }
     const total = announced ?? expected;
     if (total !== null && total > ctx.limit) {
@@ -653,16 +656,13 @@ async function downloadOnce(ctx: Context, cache: FileCache | null): Promise<Uint
     const problem = options.validate === false ? null : fileProblem(file, bytes);
     if (problem !== null) {
       const dot = file.lastIndexOf('.');
-      throw new LxmlsHubError(
-        'INVALID_FILE',
+      check.fail(
+        fn,
+        'url',
+        undefined,
         `${file} is not a valid ${dot >= 0 ? file.slice(dot) : ''} file`,
-        {
-          fn,
-          argument: 'url',
-          expected: `a valid file from ${url}`,
-          received: problem,
-          url,
-        },
+        `a valid file from ${url}`,
+        { code: 'INVALID_FILE', received: problem, details: { url } },
       );
     }
     await writer?.commit(bytes);

@@ -114,13 +114,14 @@ export async function existingFolder(source: string, fn = 'openSource'): Promise
     if (systemErrorCode(error) === 'ENOENT' || systemErrorCode(error) === 'ENOTDIR') return null;
     throw error;
   }
-  throw new LxmlsHubError('INVALID_ARGUMENT', 'the source is a file, not a model folder', {
+  check.fail(
     fn,
-    argument: 'source',
-    expected: 'a folder holding the model files',
-    received: `the file ${path}`,
-    path,
-  });
+    'source',
+    undefined,
+    'the source is a file, not a model folder',
+    'a folder holding the model files',
+    { received: `the file ${path}`, details: { path } },
+  );
 }
 
 /**
@@ -169,28 +170,23 @@ export function folderSource(folder: string, fn = 'openSource'): ModelSource {
       } catch (error) {
         if (systemErrorCode(error) !== 'ENOENT') throw error;
         if (options.optional === true) return null;
-        throw new LxmlsHubError('NOT_FOUND', `the model folder has no ${file}`, {
-          fn,
-          argument: 'source',
-          expected: `the file ${path}`,
+        check.fail(fn, 'source', undefined, `the model folder has no ${file}`, `the file ${path}`, {
+          code: 'NOT_FOUND',
           received: 'no such file',
-          path,
+          details: { path },
         });
       }
       if (/\.(json|safetensors)$/i.test(file)) {
         const problem = fileProblem(file, bytes);
         if (problem !== null) {
           const json = file.toLowerCase().endsWith('.json');
-          throw new LxmlsHubError(
-            'INVALID_FILE',
+          check.fail(
+            fn,
+            'source',
+            undefined,
             `${file} is ${json ? 'not valid JSON' : 'truncated or corrupt'}`,
-            {
-              fn,
-              argument: 'source',
-              expected: `a valid ${json ? 'JSON' : 'safetensors'} file at ${path}`,
-              received: problem,
-              path,
-            },
+            `a valid ${json ? 'JSON' : 'safetensors'} file at ${path}`,
+            { code: 'INVALID_FILE', received: problem, details: { path } },
           );
         }
       }
