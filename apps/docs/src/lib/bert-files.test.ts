@@ -36,7 +36,7 @@ describe('bert-files', () => {
   test.each([
     [
       ['vocab.txt', 'model.safetensors'],
-      /no config\.json\. Expected a Hugging Face BERT folder, received model\.safetensors, vocab\.txt/,
+      /^The folder has no config\.json\. Expected a Hugging Face BERT folder; this one has model\.safetensors, vocab\.txt\.$/,
     ],
     [['config.json', 'model.safetensors'], /no vocab\.txt\. Expected a tokenizer\.json or a vocab\.txt/],
     [['config.json', 'vocab.txt'], /no model\.safetensors/],

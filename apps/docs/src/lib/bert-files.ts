@@ -62,9 +62,7 @@ export function bertFromFiles(files: FolderFiles): BertFromFiles {
   const need = (name: string, what: string): Uint8Array => {
     const bytes = files.get(name);
     if (bytes === undefined) {
-      throw new Error(
-        `[lxmls-docs] bertFromFiles: the folder has no ${name}. Expected ${what}, received ${describeFiles(files)}.`,
-      );
+      throw new Error(`The folder has no ${name}. Expected ${what}; this one has ${describeFiles(files)}.`);
     }
     return bytes;
   };
@@ -116,9 +114,7 @@ export function bertHeadViewData(
 ): AttentionData {
   const addSpecialTokens = options.specialTokens === true;
   if (!addSpecialTokens && bert.tokenizer.tokenize(sentence).length === 0) {
-    throw new Error(
-      '[lxmls-docs] bertHeadViewData: the text has no tokens. Expected some words, received an empty text.',
-    );
+    throw new Error('There is nothing to draw: the text has no tokens. Type some words.');
   }
   const { tokens, attention } = attentionForViz(bert.model, bert.tokenizer, sentence, { addSpecialTokens });
   return { tokens, attention };

@@ -3,6 +3,8 @@
  * and a debounced scheduler so that typing never runs a demo more than once per animation frame.
  */
 
+import { studentMessage } from './editor-report.js';
+
 /**
  * The element with this id, checked to be of the expected class.
  *
@@ -35,14 +37,14 @@ export function numberFrom(input: HTMLInputElement, fallback: number): number {
 }
 
 /**
- * The message of an error as a reader should see it (the `[@lxmls/pkg] fn: …` messages are already clear).
+ * The message of an error as a reader should see it: without the `[@lxmls/pkg] fn: ` prefix of the libraries'
+ * messages (what failed and what was expected stay) and without stack lines (`studentMessage`).
  *
  * @param error - Anything thrown.
- * @returns Its message.
+ * @returns Its message, for people.
  */
 export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return studentMessage(error instanceof Error ? error.message : String(error));
 }
 
 /**

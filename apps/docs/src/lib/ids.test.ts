@@ -23,10 +23,13 @@ describe('formatIds / parseIds', () => {
   });
 
   test.each([
-    ['[15496, x]', 'ids[1] is not a token id. Expected a non-negative integer, received "x".'],
-    ['-1', 'ids[0] is not a token id. Expected a non-negative integer, received "-1".'],
-    ['1.5', 'ids[0] is not a token id. Expected a non-negative integer, received "1.5".'],
-  ])('parseIds(%j) throws naming the piece', (text, message) => {
-    expect(() => parseIds(text)).toThrow(`[lxmls-docs] parseIds: ${message}`);
+    ['[15496, x]', 'ids[1] is not a token id: "x".'],
+    ['-1', 'ids[0] is not a token id: "-1".'],
+    ['1.5', 'ids[0] is not a token id: "1.5".'],
+  ])('parseIds(%j) throws naming the piece and what to type, in words for people', (text, message) => {
+    expect(() => parseIds(text)).toThrow(
+      `${message} Type whole numbers (0 or more) separated by commas or spaces, such as [15496, 11].`,
+    );
+    expect(() => parseIds(text)).not.toThrow(/^\[/); // no [lxmls-docs] fn: prefix
   });
 });

@@ -34,7 +34,7 @@ export function parseIds(text: string): number[] {
   return inner.split(/[\s,]+/).map((piece, i) => {
     if (!/^\d+$/.test(piece)) {
       throw new Error(
-        `[lxmls-docs] parseIds: ids[${i}] is not a token id. Expected a non-negative integer, received ${JSON.stringify(piece)}.`,
+        `ids[${i}] is not a token id: ${JSON.stringify(piece)}. Type whole numbers (0 or more) separated by commas or spaces, such as [15496, 11].`,
       );
     }
     return Number(piece);

@@ -41,7 +41,7 @@ export async function sampleTokens(
 ): Promise<number[]> {
   const { maxNewTokens, temperature = 1, topK = null, seed, chunk = 16, onToken, pause } = options;
   if (prompt.length === 0)
-    throw new Error('[lxmls-docs] sampleTokens: empty prompt. Expected at least one token, received none.');
+    throw new Error('Cannot sample from an empty prompt: type at least one character to continue.');
   const generator = new RandomGenerator(seed);
   const blockSize = model.config.blockSize;
   const all = [...prompt];

@@ -53,8 +53,12 @@ describe('weather-demo', () => {
 
   test('nextDay gives truth null after impossible weathers, and checks its lengths', () => {
     expect(nextDay(model, OBS, [7]).truth).toBeNull();
-    expect(() => nextDay(model, OBS.slice(0, 5), [])).toThrow(/Expected 6 activities, received 5/);
-    expect(() => nextDay(model, OBS, STATES_OF_OBS)).toThrow(/Expected 0 to 5 weathers, received 6/);
+    expect(() => nextDay(model, OBS.slice(0, 5), [])).toThrow(
+      'The model reads a week of 6 activities: type 6 (there are 5).',
+    );
+    expect(() => nextDay(model, OBS, STATES_OF_OBS)).toThrow(
+      'There is no day left to predict after 6 weathers: type at most 5 (or none).',
+    );
   });
 
   test('greedyWeek decodes six weathers with the model and with the HMM', () => {

@@ -43,7 +43,7 @@ export function parseNames(text: string, names: readonly string[], offset: numbe
     const i = names.indexOf(word.toLowerCase());
     if (i < 0) {
       throw new Error(
-        `[lxmls-docs] parseNames: ${JSON.stringify(word)} is not known. Expected one of ${names.join(', ')}, received ${JSON.stringify(word)}.`,
+        `${JSON.stringify(word)} is not known. Expected one of ${names.join(', ')}: type words of that list, separated by spaces or commas.`,
       );
     }
     return i + offset;
@@ -146,13 +146,11 @@ export interface WeatherDay {
  */
 export function nextDay(model: GPT, obs: readonly number[], states: readonly number[]): WeatherDay {
   if (obs.length !== DAYS) {
-    throw new Error(
-      `[lxmls-docs] nextDay: the model reads a week of ${DAYS} activities. Expected ${DAYS} activities, received ${obs.length}.`,
-    );
+    throw new Error(`The model reads a week of ${DAYS} activities: type ${DAYS} (there are ${obs.length}).`);
   }
   if (states.length >= DAYS) {
     throw new Error(
-      `[lxmls-docs] nextDay: there is no day to predict after ${states.length} weathers. Expected 0 to ${DAYS - 1} weathers, received ${states.length}.`,
+      `There is no day left to predict after ${states.length} weathers: type at most ${DAYS - 1} (or none).`,
     );
   }
   const probs = modelNextProbabilities(model, obs, states);

@@ -131,7 +131,10 @@ async function loadDefault(): Promise<void> {
   const base = new URL('./models/bert-mini/', location.href);
   for (const name of DEFAULT_FILES) {
     const response = await fetch(new URL(name, base));
-    if (!response.ok) throw new Error(`[lxmls-docs] bert page: HTTP ${response.status} for ${response.url}.`);
+    if (!response.ok)
+      throw new Error(
+        `${response.url} could not be downloaded (HTTP ${response.status}): reload the page to try again.`,
+      );
     files.set(name, new Uint8Array(await response.arrayBuffer()));
   }
   const training = await fetch(new URL('training.json', base));

@@ -45,7 +45,9 @@ async function loadShakespeare(): Promise<void> {
   const model = (await GPT.fromPretrained(url, { cache: false })).eval();
   const response = await fetch(`${url}tokenizer.json`);
   if (!response.ok)
-    throw new Error(`[lxmls-docs] generate page: HTTP ${response.status} for ${response.url}.`);
+    throw new Error(
+      `${response.url} could not be downloaded (HTTP ${response.status}): reload the page to try again.`,
+    );
   shakespeare = { model, tokenizer: charTokenizerFromJson(await response.text()) };
   sampleStatus.textContent = `lxmls/shakespeare-char is loaded (${model.parameterCountLine().replace('number of parameters: ', '')} parameters, on the ${getBackend().name} backend).`;
   sampleButton.disabled = false;
