@@ -82,7 +82,7 @@ export function isOnnxBackend(name: string | undefined): name is OnnxBackendName
  * import { openOnnx } from './onnx-backend.js';
  * const config = { ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 };
  * const model = new GPT(config, { generator: new RandomGenerator(0) }).eval();
- * const error = await openOnnx(model, 'onnx-webgpu').catch((e: Error) => e);
+ * const error = await openOnnx(model, 'onnx-webgpu').then(() => new Error('opened'), (e: unknown) => e as Error);
  * console.log(error.name, error.message);
  * // → CliError --backend onnx-webgpu: WebGPU is not available here (no navigator.gpu (Node has none)); use --backend onnx, onnx-node or onnx-wasm, or the docs site in a browser with WebGPU
  * ```
