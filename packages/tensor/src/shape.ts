@@ -80,23 +80,39 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
  * ```
  */
 export function broadcastIndex(shape: readonly number[], outShape: readonly number[]): Int32Array {
-  const n = sizeOf(outShape);
-  const rank = outShape.length;
   const strides = stridesOf(shape).map((s, i) => (shape[i] === 1 ? 0 : s));
-  const index = new Int32Array(n);
-  const counter = new Array<number>(rank).fill(0); // the multi-index of output element i
-  let offset = 0;
-  for (let i = 0; i < n; i++) {
+  const index = new Int32Array(sizeOf(outShape));
+  walkStrided(outShape, strides, 0, (i, offset) => {
     index[i] = offset;
+  });
+  return index;
+}
+
+/**
+ * @internal Walks a strided view of `sizes` elements in row-major order, calling `visit(i, offset)` for its
+ * i-th element, at `offset = start + Σ_ax index[ax] · strides[ax]` (an odometer over the multi-index): the walk
+ * of broadcasting, permutation and slicing in the reference backend.
+ */
+export function walkStrided(
+  sizes: readonly number[],
+  strides: readonly number[],
+  start: number,
+  visit: (i: number, offset: number) => void,
+): void {
+  const n = sizeOf(sizes);
+  const rank = sizes.length;
+  const counter = new Array<number>(rank).fill(0); // the multi-index of element i
+  let offset = start;
+  for (let i = 0; i < n; i++) {
+    visit(i, offset);
     for (let ax = rank - 1; ax >= 0; ax--) {
       counter[ax]!++;
       offset += strides[ax]!;
-      if (counter[ax]! < outShape[ax]!) break;
+      if (counter[ax]! < sizes[ax]!) break;
       offset -= strides[ax]! * counter[ax]!;
       counter[ax] = 0;
     }
   }
-  return index;
 }
 
 /** Left-pads a shape with ones to `rank` dimensions: `padShape([3], 3)` is `[1, 1, 3]`. */

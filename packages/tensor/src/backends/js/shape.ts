@@ -7,27 +7,16 @@
  */
 
 import type { PermuteAttrs, SliceAssignInputs, SliceAttrs, TypedArray, UnaryInputs } from '../../backend.js';
-import { sizeOf, stridesOf } from '../../shape.js';
+import { stridesOf, walkStrided } from '../../shape.js';
 
 /** The definition of the `permute` kernel (docs/backend-contract.md), run by `JsBackend.permute`. */
 export function permuteReference({ x, out }: UnaryInputs<TypedArray>, { shape, perm }: PermuteAttrs): void {
   const inStrides = stridesOf(shape);
   const outShape = perm.map((p) => shape[p]!);
   const strides = perm.map((p) => inStrides[p]!); // input stride of each output axis
-  const n = sizeOf(outShape);
-  const rank = outShape.length;
-  const counter = new Array<number>(rank).fill(0);
-  let offset = 0;
-  for (let i = 0; i < n; i++) {
+  walkStrided(outShape, strides, 0, (i, offset) => {
     out[i] = x[offset]!;
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      counter[ax]!++;
-      offset += strides[ax]!;
-      if (counter[ax]! < outShape[ax]!) break;
-      offset -= strides[ax]! * counter[ax]!;
-      counter[ax] = 0;
-    }
-  }
+  });
 }
 
 /** Visits the block `[begin, begin + sizes)` of a tensor of shape `shape`: `visit(blockIndex, fullIndex)`. */
@@ -38,20 +27,12 @@ function walkBlock(
   visit: (blockIndex: number, fullIndex: number) => void,
 ): void {
   const strides = stridesOf(shape);
-  const rank = shape.length;
-  const n = sizeOf(sizes);
-  const counter = new Array<number>(rank).fill(0);
-  let offset = begin.reduce((s, b, ax) => s + b * strides[ax]!, 0);
-  for (let i = 0; i < n; i++) {
-    visit(i, offset);
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      counter[ax]!++;
-      offset += strides[ax]!;
-      if (counter[ax]! < sizes[ax]!) break;
-      offset -= strides[ax]! * counter[ax]!;
-      counter[ax] = 0;
-    }
-  }
+  walkStrided(
+    sizes,
+    strides,
+    begin.reduce((s, b, ax) => s + b * strides[ax]!, 0),
+    visit,
+  );
 }
 
 /** The definition of the `slice` kernel (docs/backend-contract.md), run by `JsBackend.slice`. */
