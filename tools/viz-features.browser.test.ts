@@ -24,6 +24,14 @@ window.attention = (layers, heads, q, k = q) => Array.from({ length: layers }, (
     const t = row.reduce((a, b) => a + b, 0); return row.map((x) => x / t); })));
 window.vectors = (layers, heads, n, dim) => Array.from({ length: layers }, () => Array.from({ length: heads }, () =>
   Array.from({ length: n }, () => Array.from({ length: dim }, () => (rnd() < 0.5 ? -1 : 1) * (0.1 + 0.9 * rnd())))));
+// the painted pixels of the canvas renderer's lines
+window.linesInk = () => {
+  const canvas = document.querySelector('canvas.lx-lines');
+  const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+  return n;
+};
 window.ready = true;
 </script>`;
 
@@ -42,6 +50,17 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/viz features in headless Chr
       w.view?.destroy();
       document.getElementById('a')!.textContent = '';
     });
+  /** Resets the page and shows `kind` of `tokens` over the page's seeded attention of `dims` (layers, heads, …). */
+  const show = async (kind: 'headView' | 'modelView', tokens: string[], dims: number[]) => {
+    await reset();
+    await page.evaluate(
+      ([kind, tokens, dims]) => {
+        const w = window as never as Win;
+        w.view = w.viz[kind](document.getElementById('a'), { tokens, attention: w.attention(...dims) });
+      },
+      [kind, tokens, dims] as const,
+    );
+  };
 
   test('neuronView(el, 2 layers × 2 heads × 4 tokens × dim 8) draws q, k, q × k, scores and softmax; hover, click and keys select', async () => {
     await reset();
@@ -163,13 +182,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/viz features in headless Chr
     const ink = await page.evaluate(() => {
       const w = window as never as Win;
       w.view.update(undefined, { renderer: 'canvas', sentences: 'all' });
-      const count = () => {
-        const canvas = document.querySelector('canvas.lx-lines') as HTMLCanvasElement;
-        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        let n = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
-        return n;
-      };
+      const count = () => w.linesInk() as number;
       const all = count();
       w.view.setSentences('a-b');
       return { all, ab: count(), state: w.view.state.sentences };
@@ -213,14 +226,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/viz features in headless Chr
   });
 
   test('keyboard: Tab reaches the controls, arrows move between heads and focus tokens, Escape clears', async () => {
-    await reset();
-    await page.evaluate(() => {
-      const w = window as never as Win;
-      w.view = w.viz.headView(document.getElementById('a'), {
-        tokens: ['a', 'b', 'c'],
-        attention: w.attention(3, 3, 3),
-      });
-    });
+    await show('headView', ['a', 'b', 'c'], [3, 3, 3]);
     await page.focus('.lx-layer');
     await page.keyboard.press('ArrowDown');
     expect(await page.evaluate(() => (window as never as Win).view.state.layer)).toBe(1);
@@ -241,14 +247,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/viz features in headless Chr
   });
 
   test('modelView: arrow keys move between thumbnails, Enter opens one', async () => {
-    await reset();
-    await page.evaluate(() => {
-      const w = window as never as Win;
-      w.view = w.viz.modelView(document.getElementById('a'), {
-        tokens: ['a', 'b', 'c'],
-        attention: w.attention(3, 4, 3),
-      });
-    });
+    await show('modelView', ['a', 'b', 'c'], [3, 4, 3]);
     await page.focus('canvas.lx-thumb[data-layer="0"][data-head="0"]');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowDown');
@@ -366,15 +365,8 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/viz features in headless Chr
   }, 60_000);
 
   test('headView with encoder-decoder data: the Attention selector switches token columns and lines', async () => {
-    await reset();
     // No selector for self-attention.
-    await page.evaluate(() => {
-      const w = window as never as Win;
-      w.view = w.viz.headView(document.getElementById('a'), {
-        tokens: ['a', 'b'],
-        attention: w.attention(1, 1, 2),
-      });
-    });
+    await show('headView', ['a', 'b'], [1, 1, 2]);
     expect(await page.locator('.lx-attention').count()).toBe(0);
     await reset();
     await page.evaluate(() => {
@@ -447,13 +439,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/viz features in headless Chr
     const ink = await page.evaluate(() => {
       const w = window as never as Win;
       w.view.update(undefined, { renderer: 'canvas' });
-      const count = () => {
-        const canvas = document.querySelector('canvas.lx-lines') as HTMLCanvasElement;
-        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        let n = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
-        return n;
-      };
+      const count = () => w.linesInk() as number;
       const encoder = count();
       w.view.setAttentionType('cross');
       return {
