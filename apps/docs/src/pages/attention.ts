@@ -2,6 +2,8 @@
  * Exercise 2, live: the two value tests of cross-attention (2.1), and the head and model views of a GPT's
  * causal self-attention on the reader's text (2.2): an untrained gpt-nano with GPT-2's vocabulary built in
  * the page, or GPT-2 itself after an optional download or from a folder the reader picks (the model of Exercise 3.2).
+ * The views' weights come from the tensor path (`attentionForViz`) or, when the reader picks ONNX Runtime, from
+ * the `attentions.N` outputs of the model exported in the page (lib/onnx-runtime.ts).
  */
 
 import '@lxmls/backend-wasm/register';
@@ -14,6 +16,13 @@ import { byId, errorText, nextFrame, perFrame } from '../lib/dom.js';
 import { filesFetch, PICKED_FILES_URL, readFolderFiles } from '../lib/folder-files.js';
 import { formatIds } from '../lib/ids.js';
 import { renderNotebook } from '../lib/notebook-html.js';
+import {
+  onnxAttention,
+  onnxSession,
+  type PageBackend,
+  releaseSessions,
+  webgpuAvailable,
+} from '../lib/onnx-runtime.js';
 
 renderNotebook(); // the notebook's words first: explanations, cells (Python | TypeScript), questions
 
@@ -86,11 +95,20 @@ function nanoModel(): GPT {
   return new GPT(config, { init: 'lcg' }).eval();
 }
 
-function showAttention(): void {
+const backendSelect = byId('gpt-backend', HTMLSelectElement);
+const ONNX_LABELS: Record<string, string> = {
+  'onnx-wasm': 'ONNX Runtime Web (wasm)',
+  'onnx-webgpu': 'ONNX Runtime Web (WebGPU)',
+};
+let shown = 0; // the latest showAttention call; an older one that finishes later draws nothing
+
+async function showAttention(): Promise<void> {
   if (model === null) {
     model = nanoModel();
     modelName = 'gpt-nano (untrained, deterministic weights)';
   }
+  const call = ++shown;
+  const backend = backendSelect.value as PageBackend;
   const current = model;
   const blockSize = current.config.blockSize;
   let ids = encoder.encode(gptText.value);
@@ -101,7 +119,11 @@ function showAttention(): void {
     return;
   }
   const tokens = ids.map((id) => encoder.idToToken(id));
-  const data = attentionForViz(current, ids, { tokens });
+  const data =
+    backend === 'tensor'
+      ? attentionForViz(current, ids, { tokens })
+      : { tokens, attention: await onnxAttention(await onnxSession(current, backend, true), ids) };
+  if (call !== shown || current !== model) return;
   const layer = headHandle?.state.layer ?? 0;
   headHandle?.destroy();
   modelHandle?.destroy();
@@ -111,9 +133,11 @@ function showAttention(): void {
   modelEl.replaceChildren();
   headHandle = headView(headEl, data, { theme, layer: Math.min(layer, data.attention.length - 1) });
   modelHandle = modelView(modelEl, data, { theme });
+  // the last layer's first head, rounded, for the browser tests to compare the backends
+  headEl.dataset.weights = JSON.stringify(Array.from(data.attention.at(-1)?.[0] ?? [], (v) => +v.toFixed(5)));
   const nh = data.attention[0]?.length ?? 0;
   gptStatus.textContent =
-    `${modelName}: ${ids.length} tokens, ${data.attention.length} layers × ${nh} heads, on the ${getBackend().name} backend.` +
+    `${modelName}: ${ids.length} tokens, ${data.attention.length} layers × ${nh} heads, on ${backend === 'tensor' ? `the ${getBackend().name} backend` : ONNX_LABELS[backend]}.` +
     (cut ? ` Only the first ${blockSize} tokens fit the model's block.` : '');
 }
 
@@ -153,12 +177,13 @@ async function loadGpt2(): Promise<void> {
   try {
     const gpt2 = await GPT.fromPretrained('gpt2', { onProgress, ...(hubUrl ? { hubUrl } : {}) });
     gpt2.eval();
+    if (model) releaseSessions(model);
     model?.dispose();
     model = gpt2;
     modelName = 'GPT-2 (124M, pretrained)';
     gpt2Status.textContent = 'GPT-2 is loaded: the views above now show its attention.';
     await nextFrame();
-    showAttention();
+    attentionSafe();
     gptText.scrollIntoView({ behavior: 'smooth', block: 'center' });
   } catch (error) {
     gpt2Status.className = 'error';
@@ -184,6 +209,7 @@ async function loadGpt2Folder(input: HTMLInputElement): Promise<void> {
     const files = await readFolderFiles(picked, ['config.json', 'model.safetensors']);
     const loaded = await GPT.fromPretrained(PICKED_FILES_URL, { fetch: filesFetch(files), cache: false });
     loaded.eval();
+    if (model) releaseSessions(model);
     model?.dispose();
     model = loaded;
     const { nLayer, nHead, nEmbd } = loaded.config;
@@ -213,7 +239,19 @@ const testBSafe = safely(showTestB, testB);
 context.addEventListener('input', perFrame(testBSafe));
 query.addEventListener('input', perFrame(testBSafe));
 testBSafe();
-const attentionSafe = safely(showAttention, gptStatus);
+const attentionSafe = () => {
+  gptStatus.classList.remove('error');
+  showAttention().catch((error: unknown) => {
+    gptStatus.textContent = errorText(error);
+    gptStatus.classList.add('error');
+  });
+};
 gptText.addEventListener('input', perFrame(attentionSafe));
+backendSelect.addEventListener('change', attentionSafe);
+void webgpuAvailable().then((ok) => {
+  const option = backendSelect.querySelector<HTMLOptionElement>('option[value="onnx-webgpu"]')!;
+  option.disabled = !ok;
+  option.textContent = `ONNX Runtime Web, WebGPU${ok ? '' : ' (not available in this browser)'}`;
+});
 loadButton.addEventListener('click', () => void loadGpt2());
 attentionSafe();

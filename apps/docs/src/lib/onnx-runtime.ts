@@ -1,0 +1,159 @@
+/**
+ * The ONNX Runtime choice of the generate and attention pages: a GPT of the page exported in the browser with
+ * @lxmls/onnx (`exportOnnx`, with the KV cache, and the attention weights as outputs for the attention views),
+ * then run on onnxruntime-web with its `wasm` or `webgpu` execution provider. onnxruntime-web is imported only
+ * when the reader picks it; its `.wasm` file is an asset of this site (Vite's `?url` import copies it into the
+ * build), never a CDN's.
+ *
+ * Follows lib/sample-text.ts (`sampleTokens`: chunks of `generate` that share one seeded generator, so a seed
+ * gives the same text on every backend) with @lxmls/onnx's `generateOnnx`.
+ */
+
+/// <reference types="vite/client" />
+
+import type { GPT } from '@lxmls/gpt';
+import {
+  createSession,
+  exportOnnx,
+  forwardOnnx,
+  generateOnnx,
+  type OnnxSession,
+  type OrtRuntimeLike,
+} from '@lxmls/onnx';
+import { RandomGenerator, tensor } from '@lxmls/tensor';
+// the runtime's WebAssembly (the JSEP build: the wasm and webgpu execution providers), served by this site
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import type { SampleOptions } from './sample-text.js';
+
+/** Where a page's model runs: the tensor path (@lxmls/tensor's wasm backend) or ONNX Runtime. */
+export type PageBackend = 'tensor' | 'onnx-wasm' | 'onnx-webgpu';
+
+let runtime: Promise<OrtRuntimeLike> | null = null;
+
+/** onnxruntime-web, imported on first use, its wasm read from this site. */
+function loadRuntime(): Promise<OrtRuntimeLike> {
+  runtime ??= import('onnxruntime-web').then((ort) => {
+    ort.env.wasm.wasmPaths = { wasm: new URL(ortWasmUrl, location.href).href };
+    return ort as unknown as OrtRuntimeLike;
+  });
+  return runtime;
+}
+
+/**
+ * Whether this browser offers WebGPU with an adapter (the `onnx-webgpu` choice is disabled otherwise).
+ *
+ * @returns True when `navigator.gpu.requestAdapter()` gives an adapter.
+ */
+export async function webgpuAvailable(): Promise<boolean> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (gpu === undefined) return false;
+  try {
+    return (await gpu.requestAdapter()) !== null;
+  } catch {
+    return false;
+  }
+}
+
+const sessions = new WeakMap<GPT, Map<string, Promise<OnnxSession>>>();
+
+/**
+ * The ONNX Runtime session of `model` on `backend`, exported and opened once per model, backend and
+ * `attentions`.
+ *
+ * @param model - A GPT of the page.
+ * @param backend - `onnx-wasm` or `onnx-webgpu`.
+ * @param attentions - Export every layer's attention weights as outputs.
+ * @returns The session.
+ */
+export function onnxSession(
+  model: GPT,
+  backend: Exclude<PageBackend, 'tensor'>,
+  attentions = false,
+): Promise<OnnxSession> {
+  const byKey = sessions.get(model) ?? new Map<string, Promise<OnnxSession>>();
+  sessions.set(model, byKey);
+  const key = `${backend}:${attentions}`;
+  let session = byKey.get(key);
+  if (session === undefined) {
+    session = loadRuntime().then((ort) =>
+      createSession(exportOnnx(model, { kvCache: true, attentions }), { backend, runtime: ort }),
+    );
+    session.catch(() => byKey.delete(key)); // a failure is tried again next time
+    byKey.set(key, session);
+  }
+  return session;
+}
+
+/**
+ * Releases the ONNX Runtime sessions of a model the page no longer uses.
+ *
+ * @param model - The model being replaced.
+ */
+export function releaseSessions(model: GPT): void {
+  for (const session of sessions.get(model)?.values() ?? [])
+    session.then((s) => s.session.release()).catch(() => undefined);
+  sessions.delete(model);
+}
+
+/**
+ * Continues `prompt` with sampled tokens on ONNX Runtime, as `sampleTokens` does on the tensor path: chunks of
+ * `generateOnnx` that share one generator seeded with `seed`, the context cropped to the block size.
+ *
+ * @param onnx - The session ({@link onnxSession}).
+ * @param blockSize - The model's block size.
+ * @param prompt - Token ids, at least one.
+ * @param options - `sampleTokens`' options.
+ * @returns The new tokens.
+ */
+export async function sampleTokensOnnx(
+  onnx: OnnxSession,
+  blockSize: number,
+  prompt: readonly number[],
+  options: SampleOptions,
+): Promise<number[]> {
+  const { maxNewTokens, temperature = 1, topK = null, seed, chunk = 16, onToken, pause } = options;
+  if (prompt.length === 0)
+    throw new Error('Cannot sample from an empty prompt: type at least one character to continue.');
+  const generator = new RandomGenerator(seed);
+  const all = [...prompt];
+  const added: number[] = [];
+  while (added.length < maxNewTokens) {
+    const n = Math.min(chunk, maxNewTokens - added.length);
+    const context = all.slice(-blockSize); // (1, ≤ blockSize)
+    const out = await generateOnnx(onnx, tensor([context], undefined, 'int32'), n, {
+      doSample: true,
+      temperature,
+      topK,
+      generator,
+      blockSize,
+      onToken: ([token]) => {
+        all.push(token!);
+        added.push(token!);
+        onToken?.(token!);
+      },
+    });
+    out.dispose();
+    if (added.length < maxNewTokens && (await pause?.()) === false) break;
+  }
+  return added;
+}
+
+/**
+ * Every layer's attention weights of `ids` from the ONNX outputs, in the layout of `attentionForViz`
+ * (`attention[layer][head]`: T × T, row-major).
+ *
+ * @param onnx - A session of an export with `attentions` ({@link onnxSession} with `attentions` true).
+ * @param ids - Token ids, at most the block size.
+ * @returns The weights.
+ */
+export async function onnxAttention(onnx: OnnxSession, ids: readonly number[]): Promise<Float32Array[][]> {
+  const T = ids.length;
+  const { logits, attentions } = await forwardOnnx(onnx, tensor([[...ids]], undefined, 'int32'));
+  logits.dispose();
+  return attentions.map((att) => {
+    const data = att.data() as Float32Array; // (1, nh, T, T)
+    const nh = att.shape[1]!;
+    att.dispose();
+    return Array.from({ length: nh }, (_, h) => data.slice(h * T * T, (h + 1) * T * T));
+  });
+}

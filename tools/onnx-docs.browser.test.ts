@@ -1,0 +1,53 @@
+// The docs site's ONNX Runtime choice in a real browser: the run's Vite build of apps/docs (tools/docs-site.ts),
+// served with the cross-origin isolation headers, in headless Chromium. On attention.html, "ONNX Runtime Web
+// (wasm)" exports the page's gpt-nano with @lxmls/onnx and draws the weights of its attentions.N outputs: the
+// same views, and the same weights as the tensor path to 1e-4; onnxruntime-web's .wasm comes from the site's
+// own assets (no request leaves 127.0.0.1). WebGPU is offered only where the browser has an adapter.
+import { encode } from '@lxmls/bpe';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromiumForTests, type DocsSite, openDocsPage, openDocsSite } from './docs-site.js';
+
+const chromiumPath = chromiumForTests();
+
+describe.skipIf(chromiumPath === undefined)('the docs site on ONNX Runtime Web', () => {
+  let site: DocsSite;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    site = await openDocsSite(chromiumPath!);
+  }, 600_000);
+
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  test('attention.html on onnx-wasm draws the tensor path’s views and weights, its .wasm from the site', async () => {
+    const page = await openDocsPage(site, 'attention.html', problems);
+    await page.waitForSelector('#head-view .lx-head-view');
+    const n = encode('I will go for a run and will jump into a lake.').length;
+    const weights = async () =>
+      JSON.parse((await page.getAttribute('#head-view', 'data-weights'))!) as number[];
+    const tensorWeights = await weights();
+    expect(tensorWeights).toHaveLength(n * n);
+    expect(await page.isDisabled('#gpt-backend option[value="onnx-webgpu"]')).toBe(true); // no adapter here
+    await page.selectOption('#gpt-backend', 'onnx-wasm');
+    await expect
+      .poll(() => page.textContent('#gpt-status'), { timeout: 120_000 })
+      .toContain(`${n} tokens, 3 layers × 3 heads, on ONNX Runtime Web (wasm)`);
+    const onnxWeights = await weights();
+    expect(onnxWeights).toHaveLength(n * n);
+    for (const [i, w] of onnxWeights.entries()) expect(Math.abs(w - tensorWeights[i]!)).toBeLessThan(1e-4);
+    expect(await page.locator('#head-view .lx-line').count()).toBe((3 * n * (n + 1)) / 2);
+    // a new text on ONNX Runtime redraws the views
+    await page.fill('#gpt-text', 'Attention is all you need');
+    const m = encode('Attention is all you need').length;
+    await expect.poll(() => page.locator('#head-view .lx-token[data-side="q"]').count()).toBe(m);
+    const wasm = site.server.requests.filter((path) =>
+      /ort-wasm-simd-threaded\.jsep[-\w]*\.wasm$/.test(path),
+    );
+    expect(wasm).toHaveLength(1);
+    expect(wasm[0]).toMatch(/^\/assets\//);
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 240_000);
+});
