@@ -19,11 +19,15 @@ const tsFiles = readdirSync(dir)
 const jsFiles = [];
 for (const file of tsFiles) {
   const ts = readFileSync(join(dir, file), 'utf8');
-  const { code } = transform(ts, {
+  let { code } = transform(ts, {
     transforms: ['typescript'],
     disableESTransforms: true,
     keepUnusedImports: true,
   });
+  // sucrase drops the file's header comment together with a first statement it removes (an
+  // `import type { ... }`): put the header back, so the twin carries the notebook's explanation too
+  const header = /^\/\*\*[\s\S]*?\*\/\n/.exec(ts)?.[0];
+  if (header !== undefined && !code.startsWith(header)) code = `${header}\n${code.trimStart()}`;
   const js = code
     .replace(/--impl ([\w-]+)\.ts/g, '--impl $1.js')
     .replace(/--attention ([\w-]+)\.ts/g, '--attention $1.js')

@@ -38,6 +38,22 @@ describe('EXERCISE_SOURCES (src/generated/exercise-sources.ts)', () => {
     },
   );
 
+  test.each(files.filter((f) => f.endsWith('.ts')))(
+    'the JavaScript twin of %s has every comment of the TypeScript (the header, the holes, the shapes)',
+    (f) => {
+      // each comment, whitespace collapsed, with the commands' `.ts` file names read as `.js`
+      const comments = (text: string) =>
+        (text.match(/\/\*[\s\S]*?\*\/|\/\/.*$/gm) ?? []).map((c) =>
+          c.replace(/\s+/g, ' ').replace(/([\w-]+)\.ts\b/g, '$1.js'),
+        );
+      const ts = comments(readFileSync(new URL(f, dir), 'utf8'));
+      const js = comments(readFileSync(new URL(f.replace(/\.ts$/, '.js'), dir), 'utf8'));
+      expect(ts.length).toBeGreaterThan(5);
+      expect(ts.filter((c) => !js.includes(c))).toEqual([]);
+      expect(js[0]).toBe(ts[0]);
+    },
+  );
+
   test.each(EXERCISES.map((e) => [e.id, e] as const))(
     'EXERCISES %s: the skeleton throws at every hole, the solution at none',
     (_, e) => {

@@ -1,3 +1,37 @@
+/**
+ * Exercise 2.2 of the LxMLS Transformer Day: extending to multi-head self-attention.
+ *
+ * Great! You have successfully implemented cross-attention. Now, let's make some modifications so we can
+ * train a real GPT model:
+ * 1. Self-attention: a single sequence acts as the query, key, and value, so attention is computed within
+ *    the sequence itself.
+ * 2. Multi-head: the relations present even in a single sentence are more than one (agreement, the semantic
+ *    relation between subject and object, ...), so we run several heads in parallel; each head can learn to
+ *    model a different interaction. The heads are independent, so they are computed by one batched product.
+ * 3. A Module: the projection matrices are learned, so they live in the module as parameters.
+ *
+ * Note: GPT uses causal self-attention. We feed the whole training sequence to the model, but at every time
+ * step we prevent it from computing the alignment with future tokens, with a mask lifted one step at a time:
+ *   Time 0: Lisbon ~is a great city to live in~
+ *   Time 1: Lisbon is ~a great city to live in~   ...
+ *
+ * Complete the four holes of forward (Exercise 2.2.1 to 2.2.4): each `throw new NotImplementedError(...)`
+ * line is to be replaced by your code. Shapes: B batch, T positions, C = nEmbd channels, nh heads of
+ * hs = C / nh channels. Check your work with: lxmls check 2.2 --impl causal-self-attention.js
+ * Then train the GPT with it: lxmls train weather --attention causal-self-attention.js
+ *
+ * PyTorch → @lxmls/tensor, for this exercise:
+ *   self.query_proj(x)                          → this.queryProj.forward(x)
+ *   x.view(B, T, nh, hs).transpose(1, 2)        → permute(reshape(x, [B, T, nh, hs]), [0, 2, 1, 3])
+ *   torch.matmul(q, k.transpose(-2, -1))        → matmul(q, k, { transposeB: true })   (or matmul(q, transpose(k)))
+ *   scores / math.sqrt(d)                       → scores.div(Math.sqrt(d))             (or div(scores, Math.sqrt(d)))
+ *   scores.masked_fill(mask == 0, float('-inf')) → maskedFill(scores, sub(1, mask), -Infinity)
+ *   F.softmax(x, dim=-1)                        → softmax(x, -1)
+ *   self.attn_dropout(w)                        → this.attnDropout.forward(w)
+ *   torch.matmul(w, v)                          → matmul(w, v)
+ *   y.transpose(1, 2).contiguous().view(B, T, C) → reshape(permute(y, [0, 2, 1, 3]), [B, T, C])
+ */
+
 import { NotImplementedError } from '@lxmls/course';
 import { Dropout, Linear, Module } from '@lxmls/nn';
 import { maskedFill, matmul, permute, reshape, slice, softmax, sub, tensor } from '@lxmls/tensor';

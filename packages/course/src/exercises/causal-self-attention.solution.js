@@ -1,3 +1,13 @@
+/**
+ * Exercise 2.2 of the LxMLS Transformer Day: multi-head causal self-attention (the solved file).
+ *
+ * Follows the notebook's `CausalSelfAttention` (In [15]) and `lxmls/transformers/model.py` of the toolkit's
+ * master branch: separate query, key and value projections, nh heads of hs = C / nh channels, scores scaled
+ * by √hs, a causal mask, softmax over the keys, the weighted sum of the values, the output projection.
+ * It has the constructor and forward of @lxmls/attention's `AttentionClass`, so a GPT can train with it:
+ * `lxmls train weather --attention causal-self-attention.js`. Shapes: B batch, T positions, C = nEmbd channels.
+ */
+
 import { Dropout, Linear, Module } from '@lxmls/nn';
 import { maskedFill, matmul, permute, reshape, slice, softmax, sub, tensor } from '@lxmls/tensor';
 
