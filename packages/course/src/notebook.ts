@@ -873,7 +873,8 @@ torch.Size([1, 12, 13, 13])
       `
 // In a page: the head view drawn into an element (no Jupyter, no CDN)
 headView(document.getElementById('view')!, attentionForViz(model, tokenizer, text, { addSpecialTokens: false }));
-// In a terminal: lxmls viz --model bert-base-uncased --text "I will go for a run and will jump into a lake."
+// In a terminal: lxmls viz (lxmls/bert-mini on this sentence, offline), or for a downloaded bert-base-uncased folder:
+// lxmls viz --model ./bert-base-uncased --text "I will go for a run and will jump into a lake."
 `,
       '<IPython.core.display.Javascript object>',
     ),
