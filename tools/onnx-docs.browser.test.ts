@@ -2,7 +2,8 @@
 // served with the cross-origin isolation headers, in headless Chromium. On attention.html, "ONNX Runtime Web
 // (wasm)" exports the page's gpt-nano with @lxmls/onnx and draws the weights of its attentions.N outputs: the
 // same views, and the same weights as the tensor path to 1e-4; onnxruntime-web's .wasm comes from the site's
-// own assets (no request leaves 127.0.0.1). WebGPU is offered only where the browser has an adapter.
+// own assets (no request leaves 127.0.0.1). On generate.html, the same seed samples the same Shakespeare on
+// both. WebGPU is offered only where the browser has an adapter.
 import { encode } from '@lxmls/bpe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromiumForTests, type DocsSite, openDocsPage, openDocsSite } from './docs-site.js';
@@ -47,6 +48,28 @@ describe.skipIf(chromiumPath === undefined)('the docs site on ONNX Runtime Web',
     );
     expect(wasm).toHaveLength(1);
     expect(wasm[0]).toMatch(/^\/assets\//);
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 240_000);
+
+  test('generate.html on onnx-wasm samples the text of the tensor path for the same seed', async () => {
+    const page = await openDocsPage(site, 'generate.html', problems);
+    await page.waitForSelector('#sample:not([disabled])', { timeout: 60_000 });
+    await page.fill('#max-new', '80');
+    await page.fill('#sample-seed', '11');
+    const sample = async (backend: string): Promise<string> => {
+      await page.selectOption('#sample-backend', backend);
+      await page.click('#sample');
+      await page.waitForSelector('#sample-status[data-state="done"]', { timeout: 120_000 });
+      return (await page.getAttribute('#sample-text', 'data-added'))!;
+    };
+    const tensorText = await sample('tensor');
+    expect(tensorText).toHaveLength(80);
+    expect(await sample('onnx-wasm')).toBe(tensorText);
+    expect(await page.textContent('#sample-status')).toMatch(
+      /^Added 80 characters in [\d.]+ s \(seed 11, temperature 0\.8, top-k 20\) on ONNX Runtime Web \(wasm\)\.$/,
+    );
+    expect(await page.isDisabled('#sample-backend option[value="onnx-webgpu"]')).toBe(true); // no adapter here
     await page.close();
     expect(problems).toEqual([]);
   }, 240_000);

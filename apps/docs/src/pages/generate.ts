@@ -5,7 +5,8 @@
  * files of the site itself.
  *
  * - lxmls/shakespeare-char: sampled a few characters per `generate` call with one seeded generator, the text
- *   streamed into the page through `onToken`.
+ *   streamed into the page through `onToken`; on @lxmls/tensor, or exported in the page and run on ONNX Runtime
+ *   Web (wasm or WebGPU: lib/onnx-runtime.ts) with the same seeded sampling.
  * - lxmls/weather-nano: the next day's weather probabilities for a typed week, next to the exact HMM ones.
  */
 
@@ -16,6 +17,7 @@ import { getBackend } from '@lxmls/tensor';
 import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
 import { byId, errorText, nextFrame, numberFrom, perFrame } from '../lib/dom.js';
 import { renderNotebook } from '../lib/notebook-html.js';
+import { onnxSession, type PageBackend, sampleTokensOnnx, webgpuAvailable } from '../lib/onnx-runtime.js';
 import { sampleTokens } from '../lib/sample-text.js';
 import { greedyWeek, nextDay, parseNames } from '../lib/weather-demo.js';
 
@@ -35,6 +37,12 @@ const sampleButton = byId('sample', HTMLButtonElement);
 const stopButton = byId('sample-stop', HTMLButtonElement);
 const sampleStatus = byId('sample-status');
 const sampleText = byId('sample-text');
+const sampleBackend = byId('sample-backend', HTMLSelectElement);
+void webgpuAvailable().then((ok) => {
+  const option = sampleBackend.querySelector<HTMLOptionElement>('option[value="onnx-webgpu"]')!;
+  option.disabled = !ok;
+  if (!ok) option.textContent = 'ONNX Runtime Web (WebGPU: not in this browser)';
+});
 
 let shakespeare: { model: GPT; tokenizer: CharTokenizer } | null = null;
 let stopRequested = false;
@@ -80,12 +88,13 @@ async function sample(): Promise<void> {
   sampleStatus.textContent = 'Sampling…';
   const t0 = performance.now();
   try {
-    const tokens = await sampleTokens(model, prompt, {
+    const backend = sampleBackend.value as PageBackend;
+    const sampling = {
       maxNewTokens,
       temperature,
       topK,
       seed,
-      onToken: (token) => {
+      onToken: (token: number) => {
         added += tokenizer.decode([token]);
       },
       pause: async () => {
@@ -93,11 +102,15 @@ async function sample(): Promise<void> {
         await nextFrame();
         return !stopRequested;
       },
-    });
+    };
+    const tokens =
+      backend === 'tensor'
+        ? await sampleTokens(model, prompt, sampling)
+        : await sampleTokensOnnx(await onnxSession(model, backend), model.config.blockSize, prompt, sampling);
     sampleText.textContent = head + added;
     sampleText.dataset.added = added; // read by the browser test
     const seconds = (performance.now() - t0) / 1000;
-    sampleStatus.textContent = `${stopRequested ? 'Stopped after' : 'Added'} ${tokens.length} characters in ${seconds.toFixed(2)} s (seed ${seed}, temperature ${temperature}, top-k ${topK}).`;
+    sampleStatus.textContent = `${stopRequested ? 'Stopped after' : 'Added'} ${tokens.length} characters in ${seconds.toFixed(2)} s (seed ${seed}, temperature ${temperature}, top-k ${topK})${backend === 'tensor' ? '' : ` on ONNX Runtime Web (${backend === 'onnx-wasm' ? 'wasm' : 'WebGPU'})`}.`;
     sampleStatus.dataset.state = 'done';
   } catch (error) {
     sampleStatus.className = 'error';
