@@ -23,6 +23,7 @@ export interface CliResult {
  *
  * @param argv - The arguments after `lxmls`.
  * @param input - What stdin holds; empty by default.
+ * @param options - `tty`: stdout says it is a terminal (`isTTY`), as a progress bar needs.
  * @returns The exit code and the output.
  * @example
  * ```ts
@@ -31,9 +32,13 @@ export interface CliResult {
  * console.log(code, JSON.stringify(stdout)); // → 0 "Hello\n"
  * ```
  */
-export async function runCli(argv: readonly string[], input: string | Readable = ''): Promise<CliResult> {
+export async function runCli(
+  argv: readonly string[],
+  input: string | Readable = '',
+  options: { tty?: boolean } = {},
+): Promise<CliResult> {
   const stdin = typeof input === 'string' ? new PassThrough().end(input) : input;
-  const stdout = new PassThrough();
+  const stdout = Object.assign(new PassThrough(), { isTTY: options.tty === true });
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
@@ -44,4 +49,20 @@ export async function runCli(argv: readonly string[], input: string | Readable =
   stderr.end();
   await Promise.all([finished(stdout), finished(stderr)]);
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+/**
+ * A terminal's control characters made visible, so that tests match them with plain patterns: carriage
+ * return → `⏎`, escape → `⎋` (a progress bar's redraw `\r\x1b[K` reads `⏎⎋[K`).
+ *
+ * @param text - What a command wrote.
+ * @returns The text, `\r` and `\x1b` replaced.
+ * @example
+ * ```ts
+ * import { visibleControls } from './testing.js';
+ * console.log(visibleControls('\r\x1b[K[##--] 2/4')); // → ⏎⎋[K[##--] 2/4
+ * ```
+ */
+export function visibleControls(text: string): string {
+  return text.replaceAll('\r', '⏎').replaceAll('\x1b', '⎋');
 }

@@ -9,7 +9,13 @@ import { FusedCausalSelfAttention } from '@lxmls/attention';
 import type { TextTokenizer } from '@lxmls/bpe';
 import { GPT, type GPTConfig, generate } from '@lxmls/gpt';
 import { manualSeed, RandomGenerator, tensor } from '@lxmls/tensor';
-import { evaluate, getDefaultTrainerConfig, type TrainableModel, Trainer } from '@lxmls/trainer';
+import {
+  evaluate,
+  getDefaultTrainerConfig,
+  type TrainableModel,
+  Trainer,
+  type TrainerOptions,
+} from '@lxmls/trainer';
 
 /**
  * Random windows of a token sequence, drawn with their own seeded generator: a batch-sampler dataset for
@@ -82,6 +88,8 @@ export interface TrainTextOptions {
   seed: number;
   /** The trainer's log lines. */
   log?: (line: string) => void;
+  /** The trainer's notice (`SLOW_BACKEND` on the js reference backend); to `log` when not given. */
+  onNotice?: TrainerOptions['onNotice'];
   /** Called after every iteration. */
   onBatchEnd?: (trainer: Trainer<GPT>) => void | Promise<void>;
 }
@@ -141,7 +149,7 @@ export async function trainWindows<M extends TrainableModel & { dispose(): void 
   },
   makeModel: () => M,
 ): Promise<{ model: M; trainer: Trainer<M>; seconds: number; valLoss: number }> {
-  const { iters, batchSize, learningRate, seed, log, onBatchEnd } = options;
+  const { iters, batchSize, learningRate, seed, log, onNotice, onBatchEnd } = options;
   const T = options.model.blockSize!;
   const cut = Math.max(T + 1, Math.floor(ids.length * 0.9));
   const train = new TextWindows(ids.subarray(0, cut), T, seed);
@@ -158,7 +166,7 @@ export async function trainWindows<M extends TrainableModel & { dispose(): void 
       lrSchedule: { type: 'cosine' as const, warmupIters: Math.floor(iters / 20) },
       seed,
     };
-    const trainer = new Trainer(config, model, train, log ? { log } : {});
+    const trainer = new Trainer(config, model, train, { log, onNotice });
     if (onBatchEnd) trainer.setCallback('on_batch_end', onBatchEnd);
     const summary = await trainer.run();
     const valLoss = evaluate(model, val, { batches: 100, batchSize: Math.min(batchSize, 32) }).loss;

@@ -21,6 +21,7 @@ import {
   sequenceLabelAccuracy,
   Trainer,
   type TrainerConfig,
+  type TrainerOptions,
 } from '@lxmls/trainer';
 import { bayesOptimal, FIXED_PROBA, WeatherDataset, type WeatherProba } from '@lxmls/weather-data';
 
@@ -251,6 +252,8 @@ export interface TrainWeatherOptions {
   ownGenerator?: boolean;
   /** The trainer's log lines (`running on device wasm`). */
   log?: (line: string) => void;
+  /** The trainer's notice (`SLOW_BACKEND` on the js reference backend); to `log` when not given. */
+  onNotice?: TrainerOptions['onNotice'];
   /** Called after every iteration (the callback of In [23] and a progress bar). */
   onBatchEnd?: (trainer: Trainer<GPT>) => void | Promise<void>;
 }
@@ -292,12 +295,12 @@ export interface WeatherTraining {
  * ```
  */
 export function createWeatherTraining(options: TrainWeatherOptions): WeatherTraining {
-  const { recipe, seed, proba = FIXED_PROBA, log, attention = WEATHER_ATTENTION } = options;
+  const { recipe, seed, proba = FIXED_PROBA, log, onNotice, attention = WEATHER_ATTENTION } = options;
   const train = new WeatherDataset('train', { proba, seed });
   const generator = options.ownGenerator ? { generator: new RandomGenerator(seed) } : {};
   const model = new GPT(weatherModelConfig(), { attention, ...generator });
   try {
-    const trainer = new Trainer(weatherTrainerConfig(recipe, seed), model, train, log ? { log } : {});
+    const trainer = new Trainer(weatherTrainerConfig(recipe, seed), model, train, { log, onNotice });
     return { model, trainer, train };
   } catch (error) {
     model.dispose();

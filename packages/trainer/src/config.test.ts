@@ -6,6 +6,7 @@ import {
   pythonFloat,
   Trainer,
   type TrainerConfig,
+  type TrainerNotice,
 } from './index.js';
 import { CountingSampler, TinyLM } from './tiny-model.test.helpers.js';
 
@@ -134,8 +135,28 @@ describe('Trainer config checks', () => {
     expect(t.config.maxIters).toBe(3);
     expect(t.config.batchSize).toBe(64);
     expect(t.device).toBe(model.parameters()[0]!.backend.name);
-    expect(lines).toEqual([`running on device ${t.device}`]);
+    // the reference backend adds its notice (see the next test)
+    expect(lines).toEqual([
+      `running on device ${t.device}`,
+      expect.stringMatching(/^note: training on the js/),
+    ]);
     expect(new Trainer({ device: 'mps' }, model, data).device).toBe('mps');
+  });
+
+  test('new Trainer on the js reference backend gives one SLOW_BACKEND notice: to onNotice, else to log as a note', () => {
+    expect(model.parameters()[0]!.backend.name).toBe('js'); // these tests run on the reference backend
+    const notices: TrainerNotice[] = [];
+    const lines: string[] = [];
+    new Trainer({ maxIters: 1 }, model, data, {
+      log: (l) => lines.push(l),
+      onNotice: (n) => notices.push(n),
+    });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.code).toBe('SLOW_BACKEND');
+    expect(notices[0]!.message).toContain("import '@lxmls/backend-wasm/register'");
+    expect(lines).toEqual(['running on device js']);
+    new Trainer({ maxIters: 1 }, model, data, { log: (l) => lines.push(l) });
+    expect(lines.slice(1)).toEqual(['running on device js', `note: ${notices[0]!.message}`]);
   });
 
   test('Trainer.run() checks a config changed after construction', async () => {

@@ -58,6 +58,7 @@ export {
   Trainer,
   type TrainerCallback,
   type TrainerEvent,
+  type TrainerNotice,
   type TrainerOptions,
 } from './trainer.js';
 export { yieldToEventLoop } from './yield.js';

@@ -39,6 +39,21 @@ export type TrainerCallback<M extends TrainableModel = TrainableModel> = (
 export interface TrainerOptions {
   /** Receives the lines the toolkit prints (`running on device cpu`); libraries never print themselves. */
   log?: (line: string) => void;
+  /**
+   * Receives a notice the user should see, once, at construction: `SLOW_BACKEND` when the model's parameters
+   * live on the `js` reference backend (plain loops: training is many times slower than on `wasm`, usually
+   * because `import '@lxmls/backend-wasm/register'` was forgotten). Without it, the notice goes to `log` as a
+   * line starting with `note: `.
+   */
+  onNotice?: (notice: TrainerNotice) => void;
+}
+
+/** A notice of {@link TrainerOptions.onNotice}: a stable `code` and a sentence for people. */
+export interface TrainerNotice {
+  /** `SLOW_BACKEND`: training on the `js` reference backend. */
+  code: 'SLOW_BACKEND';
+  /** What is happening and what to do. */
+  message: string;
 }
 
 /** What {@link Trainer.run} resolves with. */
@@ -161,7 +176,8 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
    * @param config - A config from {@link Trainer.getDefaultConfig} (or a partial one, completed from it).
    * @param model - The model (see {@link TrainableModel}).
    * @param trainDataset - A batch sampler or an indexed dataset (see {@link TrainerDataset}).
-   * @param options - `log`: receives `running on device …`, which the toolkit prints.
+   * @param options - `log`: receives `running on device …`, which the toolkit prints; `onNotice`: the
+   *   `SLOW_BACKEND` notice on the `js` reference backend (to `log` when not given).
    * @throws {@link LxmlsTrainerError} `INVALID_CONFIG`, `INVALID_MODEL` or `INVALID_DATASET`.
    */
   constructor(
@@ -178,6 +194,15 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
     const first = model.parameters()[0];
     this.device = this.config.device === 'auto' ? (first?.backend.name ?? 'cpu') : this.config.device;
     options.log?.(`running on device ${this.device}`);
+    if (first?.backend.name === 'js') {
+      const notice: TrainerNotice = {
+        code: 'SLOW_BACKEND',
+        message:
+          "training on the js reference backend (plain loops), many times slower than wasm: import '@lxmls/backend-wasm/register' (or call setBackend('wasm')) before creating the model",
+      };
+      if (options.onNotice) options.onNotice(notice);
+      else options.log?.(`note: ${notice.message}`);
+    }
     this.generator = new RandomGenerator(this.config.seed);
     this.lr = this.config.learningRate;
   }

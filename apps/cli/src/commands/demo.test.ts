@@ -9,7 +9,7 @@ import {
   parseDemoCells,
 } from '@lxmls/course';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli, visibleControls } from '../testing.js';
 import { DEMO_SECTIONS } from './demo.js';
 
 process.env.LXMLS_DEMO_ITERS = '101'; // the weather section trains 101 iterations, not 2000
@@ -210,6 +210,24 @@ describe('lxmls demo', () => {
       stderr: `lxmls demo: unknown section "gpt". Expected one of: ${ids}\n`,
     });
   });
+  test('lxmls demo weather on a terminal draws a progress bar while In [23] trains, erased before each line', async () => {
+    process.env.LXMLS_DEMO_ITERS = '30'; // the bar only, shorter than the other weather test's run
+    let raw: string;
+    try {
+      const result = await runCli(['demo', 'weather'], '', { tty: true });
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      raw = result.stdout;
+    } finally {
+      process.env.LXMLS_DEMO_ITERS = '101';
+    }
+    const stdout = visibleControls(raw);
+    expect(stdout).toMatch(/⏎⎋\[K\[[#-]{20}\] +\d+\/30 {2}loss \d\.\d{5} {2}\d+\.\d ms\/iter {2}eta \d+s/);
+    expect(stdout).toMatch(/⏎⎋\[K\[#{20}\] {2}30\/30 {2}loss \d\.\d{5} {2}[\d.]+ ms\/iter {2}eta 0s⏎⎋\[K/);
+    // once the bar's redraws are removed, the text is the notebook's: the log line of iter 0, then the time
+    const text = stdout.replace(/⏎⎋\[K(\[[#-]{20}\][^⏎\n]*)?/g, '');
+    expect(text).not.toMatch(/[⏎⎋]/);
+    expect(text).toMatch(/\niter_dt [\d.]+ms; iter 0: train loss \d\.\d{5}\nTraining time: /);
+  }, 120_000);
   test('lxmls demo weather prints cells In [18] to In [23] in the notebook format (LXMLS_DEMO_ITERS=101)', async () => {
     const { code, stdout, stderr } = await runCli(['demo', 'weather']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });

@@ -30,6 +30,7 @@ import { findModel, modelUrl } from '@lxmls/models';
 import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
+import { type TerminalProgress, terminalProgress } from '../progress.js';
 import { bundledBertFolder, DEFAULT_VIZ_MODEL } from '../viz-model.js';
 
 /** The count in the environment variable `name` when it is set to one (tests run less), else `fallback`. */
@@ -46,10 +47,14 @@ const bertSection = bertDemo({
   },
 });
 
-/** Exercise 3.1, training `LXMLS_DEMO_ITERS` iterations when set, else the notebook's 2000. */
-const weatherSection = weatherDemo({
-  iters: () => envCount('LXMLS_DEMO_ITERS', WEATHER_RECIPES.course.iters),
-});
+/** The iterations of Exercise 3.1: `LXMLS_DEMO_ITERS` when set, else the notebook's 2000. */
+const weatherIters = () => envCount('LXMLS_DEMO_ITERS', WEATHER_RECIPES.course.iters);
+
+/** The progress bar of the run in progress (drawn on a terminal only). */
+let progress: TerminalProgress | undefined;
+
+/** Exercise 3.1, training {@link weatherIters} iterations, with a progress bar on a terminal. */
+const weatherSection = weatherDemo({ iters: weatherIters, onBatchEnd: (t) => progress?.step(t) });
 
 /** Exercise 3.2, offline with the GPT of @lxmls/models, `LXMLS_DEMO_TOKENS` tokens per sample when set, else 50. */
 const promptingSection = promptingDemo({
@@ -99,7 +104,8 @@ Sections:
 ${DEMO_SECTIONS.map((section) => `  ${section.id.padEnd(14)} ${section.title}`).join('\n')}
 
 The weather section (Exercise 3.1) trains gpt-nano for 2000 iterations (a minute or so on the wasm
-backend); the environment variable LXMLS_DEMO_ITERS=N trains N iterations instead.`,
+backend), with a progress bar when stdout is a terminal; the environment variable LXMLS_DEMO_ITERS=N
+trains N iterations instead.`,
   options: {
     answers: {
       type: 'flag',
@@ -108,7 +114,7 @@ backend); the environment variable LXMLS_DEMO_ITERS=N trains N iterations instea
     names: { type: 'flag', help: 'Print the Python -> TypeScript name table of every exercise and exit.' },
     list: { type: 'flag', help: 'List the sections and exit.' },
   },
-  run: async (o, positionals, { out }) => {
+  run: async (o, positionals, { io, out }) => {
     if (o.list) {
       for (const section of DEMO_SECTIONS) await out.write(`${section.id}\t${section.title}\n`);
       return 0;
@@ -120,10 +126,12 @@ backend); the environment variable LXMLS_DEMO_ITERS=N trains N iterations instea
     const sections = positionals.length === 0 ? DEMO_SECTIONS : positionals.map(findSection);
     if (sections.includes(weatherSection) || sections.includes(promptingSection))
       await chooseBackend(undefined); // training and generation run on wasm, not the js reference
+    progress = terminalProgress(out, io, weatherIters(), false);
+    const bar = progress;
     for (const [i, section] of sections.entries()) {
       if (i > 0) await out.write('\n');
       const options = { answers: o.answers, answersCommand: `lxmls demo ${section.id} --answers` };
-      for await (const text of demoSectionText(section, options)) await out.write(text);
+      for await (const text of demoSectionText(section, options)) await out.write(`${bar.clear()}${text}`);
     }
     return 0;
   },

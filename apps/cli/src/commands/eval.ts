@@ -8,7 +8,7 @@ import { bayesFigures, evaluateWeather, formatWeatherSummary } from '@lxmls/cour
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { loadWeatherModel, weatherScoresJson } from '../train/weather-folder.js';
+import { evalSamplesOption, loadWeatherModel, weatherScoresJson } from '../train/weather-folder.js';
 
 /**
  * `lxmls eval`: see its help (`lxmls help eval`).
@@ -37,14 +37,7 @@ the bundled model lxmls/weather-nano.`,
       empty: true,
       help: 'The model folder, or lxmls/weather-nano (required).',
     },
-    'eval-samples': {
-      type: 'integer',
-      value: 'N',
-      min: 1,
-      max: 10_000_000,
-      default: 10_000,
-      help: 'Held-out test sequences to score.',
-    },
+    'eval-samples': evalSamplesOption('Held-out test sequences to score.'),
     backend: BACKEND_OPTION,
     json: {
       type: 'flag',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getExercise } from '@lxmls/course';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli, visibleControls } from '../testing.js';
 
 const LOG_LINE = /^iter_dt \d+\.\d{2}ms; iter \d+: train loss \d+\.\d{5}$/;
 const WEATHER_FIELDS = [
@@ -226,6 +226,53 @@ describe('lxmls train', () => {
     expect(stdout).toMatch(/^iter_dt 0\.00ms; iter 0: train loss \d\.\d{5}\n/);
     expect(stdout).toContain('char tokenizer, 4 tokens; 300 tokens of text');
     expect(stdout).toMatch(/\ntrain loss \d\.\d{5}; val loss \d\.\d{5} \(the last 10% of the text\)\n/);
+  }, 60_000);
+
+  test('lxmls train text --backend js says on stderr, once, that the js reference backend is slow; stdout stays JSON', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lxmls-text-js-'));
+    const data = join(root, 'abc.txt');
+    writeFileSync(data, 'abcabcabc\n'.repeat(30));
+    const argv = ['train', 'text', '--data', data, '--n-layer', '1', '--n-head', '1', '--n-embd', '8'].concat(
+      ['--block-size', '8', '--iters', '2', '--batch-size', '4', '--json'],
+    );
+    const js = await runCli([...argv, '--backend', 'js']);
+    expect(js.code).toBe(0);
+    expect(Object.keys(JSON.parse(js.stdout))).toContain('valLoss');
+    const notes = js.stderr.split('\n').filter((line) => line.startsWith('lxmls train: note: '));
+    expect(notes).toEqual([
+      'lxmls train: note: training on the js reference backend (plain loops), many times slower than the default wasm backend (leave out --backend js)',
+    ]);
+    const wasm = await runCli(argv); // the default backend: no note
+    expect(wasm.stderr).not.toContain('note:');
+  }, 60_000);
+
+  test('lxmls train text on a terminal redraws a progress bar in place and erases it; in a pipe and with --json, none', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lxmls-text-tty-'));
+    const data = join(root, 'abc.txt');
+    writeFileSync(data, 'abcabcabc\n'.repeat(30));
+    const argv = ['train', 'text', '--data', data, '--n-layer', '1', '--n-head', '1', '--n-embd', '8'].concat(
+      ['--block-size', '8', '--iters', '5', '--batch-size', '4'],
+    );
+    const bar = /⏎⎋\[K\[[#-]{20}\] +\d\/5 {2}loss \d\.\d{5} {2}\d+\.\d ms\/iter {2}eta \d+s/g;
+    const tty = await runCli(argv, '', { tty: true });
+    expect(tty.code).toBe(0);
+    const stdout = visibleControls(tty.stdout);
+    // the last iteration's bar is drawn full, then erased before the summary
+    expect(stdout).toMatch(
+      /⏎⎋\[K\[#{20}\] {2}5\/5 {2}loss \d\.\d{5} {2}\d+\.\d ms\/iter {2}eta 0s⏎⎋\[KTraining time: /,
+    );
+    const text = stdout.replace(bar, '').replaceAll('⏎⎋[K', '');
+    expect(text).not.toMatch(/[⏎⎋]/);
+    const pipe = await runCli(argv);
+    const shape = (out: string) =>
+      out
+        .replace(/\d+\.\d+/g, 'N')
+        .split('\n')
+        .slice(0, 3);
+    expect(shape(text)).toEqual(shape(pipe.stdout)); // the same lines once the bar is gone
+    expect(visibleControls(pipe.stdout)).toBe(pipe.stdout);
+    const json = await runCli([...argv, '--json'], '', { tty: true });
+    expect(Object.keys(JSON.parse(json.stdout))).toContain('valLoss'); // stdout is the JSON alone
   }, 60_000);
 });
 

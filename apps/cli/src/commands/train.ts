@@ -17,6 +17,7 @@ import {
   WEATHER_RECIPES,
 } from '@lxmls/course';
 import { checkTrainingMemory, GPT } from '@lxmls/gpt';
+import type { TrainerNotice } from '@lxmls/trainer';
 import { FIXED_PROBA } from '@lxmls/weather-data';
 import type { Options, OptionTable } from '../args.js';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
@@ -24,10 +25,10 @@ import { type CommandContext, defineCommand, type RunContext } from '../command.
 import { CliError } from '../errors.js';
 import type { Io, Output } from '../io.js';
 import { asCliError } from '../load-model.js';
+import { terminalProgress } from '../progress.js';
 import { buildTokenizer } from '../text-tokenizer.js';
-import { progressBar } from '../train/options.js';
 import { attentionKeyMismatch, loadStudentAttention, studentFailure } from '../train/student-attention.js';
-import { saveWeatherModel, weatherScoresJson } from '../train/weather-folder.js';
+import { evalSamplesOption, saveWeatherModel, weatherScoresJson } from '../train/weather-folder.js';
 import { checkOutFolder, FORCE_OPTION } from '../write-file.js';
 
 const TEXT_ONLY = [
@@ -67,14 +68,7 @@ fast: 500 iterations, batch 64, lr 3e-3 with 30 iterations of warmup and a cosin
     help: "Seeds the model's initialisation and dropout and the training data.",
   },
   backend: BACKEND_OPTION,
-  'eval-samples': {
-    type: 'integer',
-    value: 'N',
-    min: 1,
-    max: 10_000_000,
-    default: 10_000,
-    help: 'weather: held-out test sequences to score.',
-  },
+  'eval-samples': evalSamplesOption('weather: held-out test sequences to score.'),
   attention: {
     type: 'string',
     value: 'FILE',
@@ -217,22 +211,13 @@ missing or unreadable --data file, a text too short for the block size, a folder
  * stderr, so that stdout holds the JSON line alone (`JSON.parse(stdout)` works).
  */
 function reporter(out: Output, io: Io, total: number, json: boolean) {
-  const bar = (io.stdout as { isTTY?: boolean }).isTTY === true && !json;
-  let started = 0;
-  let lastDraw = 0;
+  const bar = terminalProgress(out, io, total, json);
   return async (t: { iterNum: number; iterDt: number; loss: number }) => {
-    if (t.iterNum === 0) started = performance.now();
     if (t.iterNum % 100 === 0) {
       if (json) io.stderr.write(`${logLine(t)}\n`);
-      else await out.write(`${bar ? '\r\x1b[K' : ''}${logLine(t)}\n`);
+      else await out.write(`${bar.clear()}${logLine(t)}\n`);
     }
-    if (!bar) return;
-    const now = performance.now();
-    const done = t.iterNum + 1;
-    if (now - lastDraw < 100 && done < total) return;
-    lastDraw = now;
-    const ms = t.iterNum === 0 ? 0 : (now - started) / t.iterNum;
-    await out.write(`\r\x1b[K${progressBar(done, total, t.loss, ms)}${done >= total ? '\r\x1b[K' : ''}`);
+    await bar.step(t);
   };
 }
 
@@ -240,6 +225,13 @@ function reporter(out: Output, io: Io, total: number, json: boolean) {
 function memoryLimit(backend: string): [number, string] {
   if (backend.includes('wasm')) return [2 ** 32, `the ${backend} backend's 4 GiB of WebAssembly memory`];
   return [totalmem(), `this machine's ${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory`];
+}
+
+/** Writes the trainer's notice (the slow `js` reference backend) on stderr, as one line in the CLI's words. */
+function notice(io: Io): (n: TrainerNotice) => void {
+  const slow =
+    'training on the js reference backend (plain loops), many times slower than the default wasm backend (leave out --backend js)';
+  return (n) => io.stderr.write(`lxmls train: note: ${n.code === 'SLOW_BACKEND' ? slow : n.message}\n`);
 }
 
 async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): Promise<number> {
@@ -263,14 +255,13 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
       );
   }
 
-  const lines: string[] = [];
   let run: Awaited<ReturnType<typeof trainWeather>>;
   try {
     run = await trainWeather({
       recipe,
       seed,
       ...(attention ? { attention } : {}),
-      log: (line) => lines.push(line),
+      onNotice: notice(io),
       onBatchEnd: reporter(out, io, recipe.iters, json),
     });
   } catch (error) {
@@ -382,7 +373,14 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
     trainer: { iterNum: number; loss: number };
   };
   try {
-    const recipe = { model: { ...modelSizes, blockSize }, iters, batchSize, learningRate, seed };
+    const recipe = {
+      model: { ...modelSizes, blockSize },
+      iters,
+      batchSize,
+      learningRate,
+      seed,
+      onNotice: notice(io),
+    };
     const onBatchEnd = reporter(out, io, iters, json);
     run = compact
       ? await trainTextCompact(ids, tokenizer, { ...recipe, onBatchEnd })

@@ -15,6 +15,7 @@ import { manualSeed, type Tensor, tensor } from '@lxmls/tensor';
 import * as trainer from '@lxmls/trainer';
 import * as weatherData from '@lxmls/weather-data';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { chooseBackend } from '../backends.js';
 
 const MODULES = {
   '@lxmls/attention': attention,
@@ -119,7 +120,15 @@ describe("the TypeScript of the notebook's cells", () => {
       'trainConfig.maxIters = 2;',
     );
     expect(source).toContain('trainConfig.maxIters = 2;');
-    const logged = (await runSession(source, 'exercise-3-1.ts')) as string[];
+    // a student's session has the wasm backend the cell's device names (the docs page and lxmls demo set it);
+    // on the js reference backend the Trainer would add its slow-backend note
+    await chooseBackend(undefined);
+    let logged: string[];
+    try {
+      logged = (await runSession(source, 'exercise-3-1.ts')) as string[];
+    } finally {
+      await tensorPackage.setBackend('js');
+    }
     const text = logged.join('\n');
     expect(logged.slice(0, 1)).toEqual(['Sampling from the dataset:']);
     expect(logged[1]).toMatch(/^Input: ((clean|read|shop|tennis|walk),){5}(clean|read|shop|tennis|walk)$/);

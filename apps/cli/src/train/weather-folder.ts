@@ -16,6 +16,21 @@ import { asCliError, resolveModelSource } from '../load-model.js';
 /** The file beside the checkpoint that says what task the model does. */
 export const TASK_FILE = 'lxmls.json';
 
+/**
+ * The `--eval-samples N` row of `lxmls train weather` and `lxmls eval weather`: held-out test sequences to
+ * score, 10,000 by default.
+ *
+ * @param help - The help line.
+ * @returns The option row.
+ * @example
+ * ```ts
+ * import { evalSamplesOption } from './train/weather-folder.js';
+ * console.log(evalSamplesOption('Sequences.').default); // → 10000
+ * ```
+ */
+export const evalSamplesOption = (help: string) =>
+  ({ type: 'integer', value: 'N', min: 1, max: 10_000_000, default: 10_000, help }) as const;
+
 /** What `lxmls.json` holds for a weather model. */
 export interface WeatherTaskInfo {
   /** Always `weather`. */

@@ -99,7 +99,8 @@ async function* streamLines(
   yield* tail;
 }
 
-function weatherCells(iters: () => number): DemoCell[] {
+function weatherCells(options: WeatherDemoOptions): DemoCell[] {
+  const iters = options.iters ?? (() => WEATHER_RECIPES.course.iters);
   manualSeed(42);
   const train = new WeatherDataset('train', { proba: FIXED_PROBA, seed: 42 });
   const device = getBackend().name;
@@ -149,8 +150,9 @@ function weatherCells(iters: () => number): DemoCell[] {
       code: notebookCell(23).python,
       run: () =>
         streamLines(async (emit) => {
-          trainer!.setCallback('on_batch_end', (t) => {
+          trainer!.setCallback('on_batch_end', async (t) => {
             if (t.iterNum % 100 === 0) emit(logLine(t));
+            await options.onBatchEnd?.(t);
           });
           const start = performance.now();
           await trainer!.run();
@@ -182,13 +184,15 @@ function weatherCells(iters: () => number): DemoCell[] {
 export interface WeatherDemoOptions {
   /** The iterations of In [23], asked when In [22] runs: the notebook's 2000 by default. */
   iters?: () => number;
+  /** Called after every iteration of In [23] (a progress bar: `lxmls demo` draws one on a terminal). */
+  onBatchEnd?: (trainer: Trainer<GPT>) => void | Promise<void>;
 }
 
 /**
  * Exercise 3.1 (training gpt-nano on the weather data) of the notebook, cells In [18] to In [23], and one cell
  * of ours after them.
  *
- * @param options - How many iterations to train.
+ * @param options - How many iterations to train, and a callback after each.
  * @returns The section.
  * @example
  * ```ts
@@ -198,13 +202,12 @@ export interface WeatherDemoOptions {
  * ```
  */
 export function weatherDemo(options: WeatherDemoOptions = {}): DemoSection {
-  const iters = options.iters ?? (() => WEATHER_RECIPES.course.iters);
   return {
     id: 'weather',
     title: 'Exercise 3.1: Training a weather prediction model (gpt-nano)',
     source:
       'transformer-day notebook, cells In [18] to In [23] (Python code, results computed by @lxmls/weather-data, @lxmls/gpt and @lxmls/trainer; the sample of In [20] is seeded, the device is our backend), then a cell of ours (In [ ]) scoring the model',
     notebook: ['3', '3.1'],
-    cells: () => weatherCells(iters),
+    cells: () => weatherCells(options),
   };
 }
