@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertForMaskedLM, BertTokenizer, loadBertFolder } from '@lxmls/bert';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parsePretrainArgs, pretrainBert } from './pretrain-bert.js';
+import { type PretrainBertOptions, parsePretrainArgs, pretrainBert } from './pretrain-bert.js';
 
 const VOCAB = fileURLToPath(new URL('./__fixtures__/tiny-bert/vocab.txt', import.meta.url));
 const LINES = [
@@ -21,6 +21,22 @@ const LINES = [
 ];
 let dir = '';
 
+/** The options of a tiny run on the test corpus: 1 layer, 2 heads, hidden 8, 16 positions; `extra` on top. */
+const tiny = (extra: Partial<PretrainBertOptions> & { out: string }): PretrainBertOptions => ({
+  corpus: join(dir, 'corpus.txt'),
+  vocab: VOCAB,
+  layers: 1,
+  heads: 2,
+  hidden: 8,
+  maxLength: 16,
+  batchSize: 2,
+  evalEvery: 0,
+  evalBatches: 1,
+  patternSentences: 1,
+  heldOutFraction: 0.2,
+  ...extra,
+});
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lxmls-pretrain-bert-'));
   await writeFile(join(dir, 'corpus.txt'), Array.from({ length: 12 }, () => LINES.join('\n')).join('\n'));
@@ -33,21 +49,7 @@ describe('pretrainBert', () => {
   test('pretrainBert at a tiny size writes a folder that loads, with the MLM quality and the head patterns', async () => {
     const out = join(dir, 'model');
     const lines: string[] = [];
-    const options = {
-      corpus: join(dir, 'corpus.txt'),
-      vocab: VOCAB,
-      out,
-      layers: 1,
-      heads: 2,
-      hidden: 8,
-      maxLength: 16,
-      batchSize: 4,
-      iters: 4,
-      evalEvery: 2,
-      evalBatches: 2,
-      patternSentences: 3,
-      heldOutFraction: 0.2,
-    };
+    const options = tiny({ out, batchSize: 4, iters: 4, evalEvery: 2, evalBatches: 2, patternSentences: 3 });
     const summary = (await pretrainBert(options, (l) => lines.push(l))) as Record<string, unknown>;
     expect(lines.some((l) => l.startsWith('eval iter 2:'))).toBe(true);
     const training = JSON.parse(await readFile(join(out, 'training.json'), 'utf8'));
@@ -79,23 +81,14 @@ describe('pretrainBert', () => {
 
   test('pretrainBert with outputVocab corpus and mlmProbability 0.4 trains and saves a full-vocabulary model', async () => {
     const out = join(dir, 'corpus-softmax');
-    const options = {
-      corpus: join(dir, 'corpus.txt'),
-      vocab: VOCAB,
+    const options = tiny({
       out,
-      layers: 1,
-      heads: 2,
-      hidden: 8,
-      maxLength: 16,
       batchSize: 4,
       iters: 3,
-      evalEvery: 0,
-      evalBatches: 1,
       patternSentences: 2,
-      heldOutFraction: 0.2,
       mlmProbability: 0.4,
-      outputVocab: 'corpus' as const,
-    };
+      outputVocab: 'corpus',
+    });
     await pretrainBert(options);
     const training = JSON.parse(await readFile(join(out, 'training.json'), 'utf8'));
     expect(training.hyperparameters).toMatchObject({ mlmProbability: 0.4, outputVocab: 'corpus' });
@@ -115,23 +108,7 @@ describe('pretrainBert', () => {
 
   test('pretrainBert with biasInit unigram starts the output bias at the log add-one frequencies', async () => {
     const out = join(dir, 'unigram');
-    const options = {
-      corpus: join(dir, 'corpus.txt'),
-      vocab: VOCAB,
-      out,
-      layers: 1,
-      heads: 2,
-      hidden: 8,
-      maxLength: 16,
-      batchSize: 2,
-      iters: 1,
-      lr: 0, // the bias stays where it started
-      evalEvery: 0,
-      evalBatches: 1,
-      patternSentences: 1,
-      heldOutFraction: 0.2,
-      biasInit: 'unigram' as const,
-    };
+    const options = tiny({ out, iters: 1, lr: 0, biasInit: 'unigram' }); // lr 0: the bias stays where it started
     await pretrainBert(options);
     const tokenizer = BertTokenizer.fromVocab(await readFile(VOCAB, 'utf8'));
     const lines = (await readFile(join(dir, 'corpus.txt'), 'utf8')).split('\n');
@@ -151,29 +128,11 @@ describe('pretrainBert', () => {
   });
 
   test('pretrainBert with initFrom starts from a saved folder (its architecture), rowMaxLength shortens the rows', async () => {
-    const common = {
-      corpus: join(dir, 'corpus.txt'),
-      vocab: VOCAB,
-      maxLength: 16,
-      batchSize: 2,
-      evalEvery: 0,
-      evalBatches: 1,
-      patternSentences: 1,
-      heldOutFraction: 0.2,
-    };
     const first = join(dir, 'init-a');
-    await pretrainBert({ ...common, out: first, layers: 1, heads: 2, hidden: 8, iters: 2 });
+    await pretrainBert(tiny({ out: first, iters: 2 }));
     const second = join(dir, 'init-b');
     // lr 0: the weights stay those of the folder started from, whatever the layer options say
-    await pretrainBert({
-      ...common,
-      out: second,
-      initFrom: first,
-      layers: 3,
-      iters: 1,
-      lr: 0,
-      rowMaxLength: 10,
-    });
+    await pretrainBert(tiny({ out: second, initFrom: first, layers: 3, iters: 1, lr: 0, rowMaxLength: 10 }));
     const [a, b] = await Promise.all([
       readFile(join(first, 'model.safetensors')),
       readFile(join(second, 'model.safetensors')),
@@ -186,22 +145,7 @@ describe('pretrainBert', () => {
 
   test('pretrainBert with the same seed trains the same model', async () => {
     const run = async (name: string) => {
-      const options = {
-        corpus: join(dir, 'corpus.txt'),
-        vocab: VOCAB,
-        out: join(dir, name),
-        layers: 1,
-        heads: 2,
-        hidden: 8,
-        maxLength: 16,
-        batchSize: 2,
-        iters: 2,
-        evalEvery: 0,
-        evalBatches: 1,
-        patternSentences: 1,
-        heldOutFraction: 0.2,
-      };
-      await pretrainBert(options);
+      await pretrainBert(tiny({ out: join(dir, name), iters: 2 }));
       return readFile(join(dir, name, 'model.safetensors'));
     };
     expect(Buffer.compare(await run('a'), await run('b'))).toBe(0);

@@ -13,6 +13,7 @@
 
 import { type AttentionFactory, CausalSelfAttention } from '@lxmls/attention';
 import { memory, setBackend } from '@lxmls/tensor';
+import type { Options, OptionTable } from '../args.js';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { benchKernel, KERNEL_SHAPES, type KernelResult } from '../bench/kernels.js';
 import { type MachineInfo, machineInfo, median } from '../bench/timing.js';
@@ -29,6 +30,73 @@ import { loadStudentAttention, studentFailure } from '../train/student-attention
 /** The options of a count: an integer in [min, 100000]. */
 const count = (min: number, fallback: number, help: string) =>
   ({ type: 'integer', value: 'N', min, max: 100_000, default: fallback, help }) as const;
+
+/** The options of `lxmls bench`. */
+const BENCH_OPTIONS = {
+  backend: {
+    ...BACKEND_OPTION,
+    help: 'A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu. An unknown name lists the available ones.',
+  },
+  threads: {
+    type: 'choice',
+    value: 'N',
+    choices: ['1', '2'],
+    help: 'Threads of the wasm backend (default: 2 where the machine has two cores or more; the big matmuls are split between the main thread and a worker, with the same results).',
+  },
+  compare: {
+    type: 'string',
+    value: 'B2',
+    help: 'Also time the same step (train-step) or the same shapes (kernels) on backend B2 in the same run (e.g. tfjs-wasm) and print how many times faster B is.',
+  },
+  shapes: {
+    type: 'choice',
+    value: 'SET',
+    choices: ['nano', 'gpt2', 'all'],
+    default: 'all',
+    help: 'kernels: the shapes.',
+  },
+  model: { type: 'string', value: 'NAME', help: 'train-step: the model (only gpt-nano).' },
+  'batch-size': count(1, 64, 'train-step: sequences per step.'),
+  steps: count(1, 20, 'train-step: timed steps.'),
+  warmup: count(0, 3, 'train-step: untimed steps first.'),
+  dropout: {
+    type: 'number',
+    value: 'P',
+    min: 0,
+    below: 1,
+    default: 0.1,
+    help: "train-step: dropout probability of the model (the course's; 0 turns it off).",
+  },
+  attention: {
+    type: 'string',
+    value: 'FORM',
+    help: "train-step: separate (default: the exercise form's query/key/value projections on the fused kernel, FusedCausalSelfAttention, as the course trains gpt-nano), exercise (the exercise form CausalSelfAttention, composed step by step) or fused (GPT-2's c_attn). train-weather: a FILE exporting CausalSelfAttention (see lxmls train).",
+  },
+  iters: count(1, 2000, "train-weather: iterations of each run (the course's)."),
+  seed: count(0, 42, 'train-weather: the seed of both runs.'),
+  'eval-samples': count(1, 10_000, 'train-weather: held-out sequences scored after each run.'),
+  json: {
+    type: 'flag',
+    help: `Print one JSON line instead of a table.
+kernels: {"bench":"kernels","backend","threads","cpu","cores","node","results":[{"name","batch",
+"m","k","n","transA","transB","mflop","ms","gflops"}]}, with --compare also
+"compare":{"backend","results":[…the same fields…]}
+train-step: {"bench":"train-step","model","backend","threads","batchSize","blockSize","steps",
+"warmup","dropout","attention","medianMs","minMs","maxMs","lossFirst","lossLast","memory":{"tensorsFirst",
+"tensorsLast","bytesFirst","bytesLast","rssEarlyMb" (after 10% of the steps),"rssLastMb"},"cpu","cores",
+"node"}, with --compare also "compare":{"backend","medianMs","minMs","maxMs","lossFirst","lossLast"}
+and "speedup" (B2's median over B's).
+train-weather: {"bench":"train-weather","backend","threads","recipe","iters","batchSize",
+"learningRate","seed","evalSamples","bayesLossAll","bayesLossTest","course":{RUN},
+"attention":{"file" (or null),RUN…},"msPerIterRatio","targets":{"lossRatio",
+"msPerIterRatio"},"passed":{"loss","speed"},"cpu","cores","node"}, where RUN is
+"attention" (the class name),"msPerIter","medianMs","seconds","trainLoss","evalLoss",
+"lossRatio" (over 0.2502),"labelAccuracy","sequenceAccuracy".`,
+  },
+} as const satisfies OptionTable;
+
+/** The options of `lxmls bench`, checked. */
+type BenchOptions = Options<typeof BENCH_OPTIONS>;
 
 /**
  * `lxmls bench`: see its help (`lxmls help bench`).
@@ -73,68 +141,7 @@ export const benchCommand = defineCommand({
                excluded), losses and accuracies, the ratio of the ms/iteration, and the targets of a
                student's attention: held-out loss ≤ 1.04× the Bayes-optimal 0.2502, at ≤ 2× the course
                run's ms/iteration.`,
-  options: {
-    backend: {
-      ...BACKEND_OPTION,
-      help: 'A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu. An unknown name lists the available ones.',
-    },
-    threads: {
-      type: 'choice',
-      value: 'N',
-      choices: ['1', '2'],
-      help: 'Threads of the wasm backend (default: 2 where the machine has two cores or more; the big matmuls are split between the main thread and a worker, with the same results).',
-    },
-    compare: {
-      type: 'string',
-      value: 'B2',
-      help: 'Also time the same step (train-step) or the same shapes (kernels) on backend B2 in the same run (e.g. tfjs-wasm) and print how many times faster B is.',
-    },
-    shapes: {
-      type: 'choice',
-      value: 'SET',
-      choices: ['nano', 'gpt2', 'all'],
-      default: 'all',
-      help: 'kernels: the shapes.',
-    },
-    model: { type: 'string', value: 'NAME', help: 'train-step: the model (only gpt-nano).' },
-    'batch-size': count(1, 64, 'train-step: sequences per step.'),
-    steps: count(1, 20, 'train-step: timed steps.'),
-    warmup: count(0, 3, 'train-step: untimed steps first.'),
-    dropout: {
-      type: 'number',
-      value: 'P',
-      min: 0,
-      below: 1,
-      default: 0.1,
-      help: "train-step: dropout probability of the model (the course's; 0 turns it off).",
-    },
-    attention: {
-      type: 'string',
-      value: 'FORM',
-      help: "train-step: separate (default: the exercise form's query/key/value projections on the fused kernel, FusedCausalSelfAttention, as the course trains gpt-nano), exercise (the exercise form CausalSelfAttention, composed step by step) or fused (GPT-2's c_attn). train-weather: a FILE exporting CausalSelfAttention (see lxmls train).",
-    },
-    iters: count(1, 2000, "train-weather: iterations of each run (the course's)."),
-    seed: count(0, 42, 'train-weather: the seed of both runs.'),
-    'eval-samples': count(1, 10_000, 'train-weather: held-out sequences scored after each run.'),
-    json: {
-      type: 'flag',
-      help: `Print one JSON line instead of a table.
-kernels: {"bench":"kernels","backend","threads","cpu","cores","node","results":[{"name","batch",
-"m","k","n","transA","transB","mflop","ms","gflops"}]}, with --compare also
-"compare":{"backend","results":[…the same fields…]}
-train-step: {"bench":"train-step","model","backend","threads","batchSize","blockSize","steps",
-"warmup","dropout","attention","medianMs","minMs","maxMs","lossFirst","lossLast","memory":{"tensorsFirst",
-"tensorsLast","bytesFirst","bytesLast","rssEarlyMb" (after 10% of the steps),"rssLastMb"},"cpu","cores",
-"node"}, with --compare also "compare":{"backend","medianMs","minMs","maxMs","lossFirst","lossLast"}
-and "speedup" (B2's median over B's).
-train-weather: {"bench":"train-weather","backend","threads","recipe","iters","batchSize",
-"learningRate","seed","evalSamples","bayesLossAll","bayesLossTest","course":{RUN},
-"attention":{"file" (or null),RUN…},"msPerIterRatio","targets":{"lossRatio",
-"msPerIterRatio"},"passed":{"loss","speed"},"cpu","cores","node"}, where RUN is
-"attention" (the class name),"msPerIter","medianMs","seconds","trainLoss","evalLoss",
-"lossRatio" (over 0.2502),"labelAccuracy","sequenceAccuracy".`,
-    },
-  },
+  options: BENCH_OPTIONS,
   subcommands: {
     kernels: ['backend', 'threads', 'compare', 'shapes', 'json'],
     'train-step': [
@@ -165,24 +172,6 @@ train-weather: {"bench":"train-weather","backend","threads","recipe","iters","ba
 function threadsOf(backend: unknown): number {
   const threads = (backend as { threads?: unknown }).threads;
   return typeof threads === 'number' ? threads : 1;
-}
-
-/** What {@link bench} reads of the options. */
-interface BenchOptions {
-  backend: string | undefined;
-  threads: '1' | '2' | undefined;
-  compare: string | undefined;
-  shapes: 'nano' | 'gpt2' | 'all';
-  model: string | undefined;
-  'batch-size': number;
-  steps: number;
-  warmup: number;
-  dropout: number;
-  attention: string | undefined;
-  iters: number;
-  seed: number;
-  'eval-samples': number;
-  json: boolean;
 }
 
 async function bench(
