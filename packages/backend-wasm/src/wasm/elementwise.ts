@@ -20,7 +20,7 @@ import type {
   UnaryInputs,
   UnaryOp,
 } from '@lxmls/tensor';
-import { broadcastIndex, broadcastStrides, stridesOf } from '@lxmls/tensor';
+import { broadcastStrides, stridesOf } from '@lxmls/tensor';
 import type { WasmRuntime, WasmStorage } from './runtime.js';
 import { coalesce, forBlocks4, SPLIT_ELEMENTS } from './runtime.js';
 
@@ -35,43 +35,15 @@ const BINARY_CODE: Record<BinaryOp, number> = {
   gt: 7,
 };
 
-const BINARY_JS: Record<BinaryOp, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  pow: (a, b) => a ** b,
-  maximum: Math.max,
-  eq: (a, b) => (a === b ? 1 : 0),
-  gt: (a, b) => (a > b ? 1 : 0),
-};
-
 const UNARY_CODE: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, tanh: 3, sqrt: 4, relu: 5 };
-const UNARY_JS: Record<UnaryOp, (x: number) => number> = {
-  neg: (x) => -x,
-  exp: Math.exp,
-  log: Math.log,
-  tanh: Math.tanh,
-  sqrt: Math.sqrt,
-  relu: (x) => Math.max(x, 0),
-};
 
 /** The `binary` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
-export function binary(
-  rt: WasmRuntime,
-  { a, b, out }: BinaryInputs<WasmStorage>,
-  { op, aShape, bShape, outShape }: BinaryAttrs,
-): void {
-  const n = out.size;
-  if (n === 0) return;
+export function binary(rt: WasmRuntime, { a, b, out }: BinaryInputs<WasmStorage>, attrs: BinaryAttrs): void {
+  const { op, aShape, bShape, outShape } = attrs;
+  if (out.size === 0) return;
   if (out.dtype === 'int32' || a.dtype === 'int32') {
-    const f = BINARY_JS[op];
-    const va = rt.view(a);
-    const vb = rt.view(b);
-    const vo = rt.view(out);
-    const ia = broadcastIndex(aShape, outShape);
-    const ib = broadcastIndex(bShape, outShape);
-    for (let i = 0; i < n; i++) vo[i] = f(va[ia[i]!]!, vb[ib[i]!]!);
+    // int32 arithmetic (indices, masks): the `js` definition on views of this memory
+    rt.reference.binary({ a: rt.view(a), b: rt.view(b), out: rt.view(out) }, attrs);
     return;
   }
   const code = BINARY_CODE[op];
@@ -105,15 +77,12 @@ export function binary(
 }
 
 /** The `unary` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
-export function unary(rt: WasmRuntime, { x, out }: UnaryInputs<WasmStorage>, { op, size }: UnaryAttrs): void {
+export function unary(rt: WasmRuntime, { x, out }: UnaryInputs<WasmStorage>, attrs: UnaryAttrs): void {
   if (x.dtype === 'int32') {
-    const f = UNARY_JS[op];
-    const vx = rt.view(x);
-    const vo = rt.view(out);
-    for (let i = 0; i < size; i++) vo[i] = f(vx[i]!);
+    rt.reference.unary({ x: rt.view(x), out: rt.view(out) }, attrs); // the `js` definition on views of this memory
     return;
   }
-  rt.w.unary(UNARY_CODE[op], x.ptr, out.ptr, size);
+  rt.w.unary(UNARY_CODE[attrs.op], x.ptr, out.ptr, attrs.size);
 }
 
 /** The `maskedFill` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
