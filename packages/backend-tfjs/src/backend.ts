@@ -12,7 +12,7 @@
 // the kernels' named inputs and attributes: K.MatmulInputs<S>, K.MatmulAttrs, …
 import type * as K from '@lxmls/tensor';
 import type { AttentionView, Backend, BackendCapabilities, DType, TypedArray } from '@lxmls/tensor';
-import { createJsBackend, LxmlsTensorError, uniformAt } from '@lxmls/tensor';
+import { checkIds, createJsBackend, LxmlsTensorError, uniformAt } from '@lxmls/tensor';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { TfjsEngine, TfModule } from './load.js';
 
@@ -451,18 +451,7 @@ export class TfjsBackend implements Backend<TfStorage> {
 
   private checkIds(ids: TfStorage, numIds: number, numRows: number): void {
     if (!this.checkIndices) return;
-    const values = this.hostInts(ids);
-    for (let i = 0; i < numIds; i++) {
-      const id = values[i]!;
-      if (id < 0 || id >= numRows) {
-        throw new LxmlsTensorError('INVALID_ARGUMENT', `ids[${i}] is out of range`, {
-          fn: 'gather',
-          argument: 'ids',
-          expected: `an integer in [0, ${numRows})`,
-          received: String(id),
-        });
-      }
-    }
+    checkIds(this.hostInts(ids), numIds, numRows);
   }
 
   gather({ table, ids, out }: K.GatherInputs<TfStorage>, { numIds, numRows, dim }: K.GatherAttrs): void {

@@ -61,3 +61,37 @@ export function check(
     ...(received === undefined ? {} : { received: received() }),
   });
 }
+
+/**
+ * Checks the ids of an embedding lookup for a backend's `gather` and `scatterAdd` kernels: throws unless each
+ * of the first `numIds` is a row of the table, `[0, numRows)`. Every backend runs the same check, so a bad
+ * token id gives the same error everywhere.
+ *
+ * @param ids - The ids (an Int32Array, or a host copy of a backend's id storage).
+ * @param numIds - How many ids to check.
+ * @param numRows - The table's number of rows.
+ * @throws {@link LxmlsTensorError} `INVALID_ARGUMENT` naming the first id out of range.
+ * @example
+ * ```ts
+ * import { checkIds } from '@lxmls/tensor';
+ * checkIds(new Int32Array([0, 2]), 2, 3); // fine
+ * try {
+ *   checkIds(new Int32Array([0, 3]), 2, 3);
+ * } catch (e) {
+ *   console.log((e as Error).message); // → [@lxmls/tensor] gather: ids[1] is out of range. Expected an integer in [0, 3), received 3.
+ * }
+ * ```
+ */
+export function checkIds(ids: ArrayLike<number>, numIds: number, numRows: number): void {
+  for (let i = 0; i < numIds; i++) {
+    const id = ids[i]!;
+    if (id < 0 || id >= numRows) {
+      throw new LxmlsTensorError('INVALID_ARGUMENT', `ids[${i}] is out of range`, {
+        fn: 'gather',
+        argument: 'ids',
+        expected: `an integer in [0, ${numRows})`,
+        received: String(id),
+      });
+    }
+  }
+}

@@ -8,23 +8,8 @@
  */
 
 import type { GatherAttrs, GatherInputs, ScatterAddInputs } from '@lxmls/tensor';
-import { LxmlsTensorError } from '@lxmls/tensor';
+import { checkIds } from '@lxmls/tensor';
 import type { WasmRuntime, WasmStorage } from './runtime.js';
-
-function checkIds(rt: WasmRuntime, ids: WasmStorage, numIds: number, numRows: number): void {
-  const v = rt.view(ids);
-  for (let i = 0; i < numIds; i++) {
-    const id = v[i]!;
-    if (id < 0 || id >= numRows) {
-      throw new LxmlsTensorError('INVALID_ARGUMENT', `ids[${i}] is out of range`, {
-        fn: 'gather',
-        argument: 'ids',
-        expected: `an integer in [0, ${numRows})`,
-        received: String(id),
-      });
-    }
-  }
-}
 
 /** The `gather` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function gather(
@@ -32,7 +17,7 @@ export function gather(
   { table, ids, out }: GatherInputs<WasmStorage>,
   { numIds, numRows, dim }: GatherAttrs,
 ): void {
-  checkIds(rt, ids, numIds, numRows);
+  checkIds(rt.view(ids), numIds, numRows);
   rt.w.gather(table.ptr, ids.ptr, out.ptr, numIds, dim);
 }
 
@@ -42,6 +27,6 @@ export function scatterAdd(
   { dy, ids, dtable }: ScatterAddInputs<WasmStorage>,
   { numIds, numRows, dim }: GatherAttrs,
 ): void {
-  checkIds(rt, ids, numIds, numRows);
+  checkIds(rt.view(ids), numIds, numRows);
   rt.w.scatterAdd(dy.ptr, ids.ptr, dtable.ptr, numIds, dim);
 }

@@ -7,27 +7,16 @@
  */
 
 import type { GatherAttrs } from '../../backend.js';
-import { LxmlsTensorError } from '../../errors.js';
-
-function checkId(id: number, numRows: number, i: number, fn: string): void {
-  if (id < 0 || id >= numRows) {
-    throw new LxmlsTensorError('INVALID_ARGUMENT', `ids[${i}] is out of range`, {
-      fn,
-      argument: 'ids',
-      expected: `an integer in [0, ${numRows})`,
-      received: String(id),
-    });
-  }
-}
+import { checkIds } from '../../errors.js';
 
 /** The definition of the `gather` kernel (docs/backend-contract.md), run by `JsBackend.gather`. */
 export function gatherReference(
   { table, ids, out }: { table: Float32Array; ids: Int32Array; out: Float32Array },
   { numIds, numRows, dim }: GatherAttrs,
 ): void {
+  checkIds(ids, numIds, numRows);
   for (let i = 0; i < numIds; i++) {
     const id = ids[i]!;
-    checkId(id, numRows, i, 'gather');
     for (let j = 0; j < dim; j++) out[i * dim + j] = table[id * dim + j]!;
   }
 }
@@ -37,10 +26,10 @@ export function scatterAddReference(
   { dy, ids, dtable }: { dy: Float32Array; ids: Int32Array; dtable: Float32Array },
   { numIds, numRows, dim }: GatherAttrs,
 ): void {
+  checkIds(ids, numIds, numRows);
   const acc = new Float64Array(numRows * dim);
   for (let i = 0; i < numIds; i++) {
     const id = ids[i]!;
-    checkId(id, numRows, i, 'gather');
     for (let j = 0; j < dim; j++) acc[id * dim + j]! += dy[i * dim + j]!;
   }
   for (let i = 0; i < acc.length; i++) dtable[i] = dtable[i]! + acc[i]!;
