@@ -202,6 +202,23 @@ describe('checks(ErrorClass, defaultCode)', () => {
     ]);
   });
 
+  test.each([
+    [
+      'a newline from a parser',
+      'Unexpected token \'x\', "x{\n  "a"" is not valid JSON',
+      'Unexpected token \'x\', "x{\\n  "a"" is not valid JSON',
+    ],
+    ['a terminal escape and a bell', 'name\u001b[2J\u0007', 'name\\u001b[2J\\u0007'],
+    ['a tab, a carriage return, DEL and U+2028', 'a\tb\rc\u007fd\u2028', 'a\\tb\\rc\\u007fd\\u2028'],
+  ])('new Class(…) escapes %s in every part, so that the message is one line', (_, raw, escaped) => {
+    const e = new TestError('OTHER', `bad ${raw}`, { fn: 'f', expected: raw, received: raw, hint: raw });
+    expect(e.message).toBe(
+      `[@lxmls/test] f: bad ${escaped}. Expected ${escaped}, received ${escaped}. ${escaped}`,
+    );
+    expect([e.what, e.expected, e.received, e.hint]).toEqual([`bad ${escaped}`, escaped, escaped, escaped]);
+    expect(e.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+  });
+
   test('check.string(fn, argument, value) takes strings only', () => {
     expect(() => check.string('f', 'text', '')).not.toThrow();
     expect(thrown(() => check.string('f', 'text', 5)).message).toBe(

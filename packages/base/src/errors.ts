@@ -163,8 +163,11 @@ export function defineError<Code extends string, Details extends ErrorDetails = 
   options: DefineErrorOptions = {},
 ): LxmlsErrorClass<Code, Details> {
   const { maxReceived, plain = false, redact } = options;
+  // control characters (a newline in a parser's message, a terminal escape in a file name) are escaped, so
+  // that a message is one line and prints as it reads (issue 17); the CLI's plain messages are its own
+  const escape = plain ? (text: string) => text : escapeControls;
   const clean = (text: string | undefined) =>
-    text === undefined || redact === undefined ? text : redact(text);
+    text === undefined ? text : escape(redact === undefined ? text : redact(text));
   class DefinedError extends Error {
     static readonly packageName = packageName;
     static readonly errorName = name;
@@ -208,6 +211,19 @@ export function defineError<Code extends string, Details extends ErrorDetails = 
     }
   }
   return DefinedError as unknown as LxmlsErrorClass<Code, Details>;
+}
+
+/** Control characters, and the line and paragraph separators, as `\n`, `\t`, `\r` or `\u001b` escapes. */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\t'
+        ? '\\t'
+        : c === '\r'
+          ? '\\r'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**
