@@ -12,7 +12,7 @@
 // the kernels' named inputs and attributes: K.MatmulInputs<S>, K.MatmulAttrs, …
 import type * as K from '@lxmls/tensor';
 import type { AttentionView, Backend, BackendCapabilities, DType, TypedArray } from '@lxmls/tensor';
-import { checkIds, createJsBackend, LxmlsTensorError, uniformAt } from '@lxmls/tensor';
+import { checkIds, checkTargets, createJsBackend, uniformAt } from '@lxmls/tensor';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { TfjsEngine, TfModule } from './load.js';
 
@@ -332,18 +332,7 @@ export class TfjsBackend implements Backend<TfStorage> {
   /** Throws as the js backend does when a target is neither a class index nor the ignore index. */
   private checkTargets(targets: TfStorage, n: number, c: number, ignoreIndex: number): void {
     if (!this.checkIndices) return;
-    const t = this.hostInts(targets);
-    for (let r = 0; r < n; r++) {
-      const v = t[r]!;
-      if (v !== ignoreIndex && (v < 0 || v >= c)) {
-        throw new LxmlsTensorError('INVALID_ARGUMENT', `targets[${r}] is not a class index`, {
-          fn: 'crossEntropy',
-          argument: 'targets',
-          expected: `an integer in [0, ${c}) or the ignore index ${ignoreIndex}`,
-          received: String(v),
-        });
-      }
-    }
+    checkTargets(this.hostInts(targets), n, c, ignoreIndex);
   }
 
   /** For `(n)` int32 targets: the kept-row mask `(n, 1)` as float, and the one-hot `(n, c)` of kept targets. */

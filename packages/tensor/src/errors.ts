@@ -95,3 +95,43 @@ export function checkIds(ids: ArrayLike<number>, numIds: number, numRows: number
     }
   }
 }
+
+/**
+ * Checks the targets of a cross-entropy for a backend's `crossEntropy` kernels: throws unless each of the first
+ * `n` is a class index in `[0, c)` or `ignoreIndex`, and returns how many are kept (not ignored). Every backend
+ * runs the same check, so a bad label gives the same error everywhere.
+ *
+ * @param targets - The targets (an Int32Array, or a host copy of a backend's target storage).
+ * @param n - How many targets (rows of logits).
+ * @param c - The number of classes.
+ * @param ignoreIndex - The target value of a row left out of the loss.
+ * @returns The number of kept rows.
+ * @throws {@link LxmlsTensorError} `INVALID_ARGUMENT` naming the first target that is neither.
+ * @example
+ * ```ts
+ * import { checkTargets } from '@lxmls/tensor';
+ * console.log(checkTargets(new Int32Array([2, -1, 0]), 3, 3, -1)); // → 2
+ * try {
+ *   checkTargets(new Int32Array([3]), 1, 3, -1);
+ * } catch (e) {
+ *   console.log((e as Error).message); // → [@lxmls/tensor] crossEntropy: targets[0] is not a class index. Expected an integer in [0, 3) or the ignore index -1, received 3.
+ * }
+ * ```
+ */
+export function checkTargets(targets: ArrayLike<number>, n: number, c: number, ignoreIndex: number): number {
+  let kept = 0;
+  for (let r = 0; r < n; r++) {
+    const v = targets[r]!;
+    if (v === ignoreIndex) continue;
+    if (!(v >= 0 && v < c)) {
+      throw new LxmlsTensorError('INVALID_ARGUMENT', `targets[${r}] is not a class index`, {
+        fn: 'crossEntropy',
+        argument: 'targets',
+        expected: `an integer in [0, ${c}) or the ignore index ${ignoreIndex}`,
+        received: String(v),
+      });
+    }
+    kept++;
+  }
+  return kept;
+}

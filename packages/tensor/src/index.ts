@@ -59,7 +59,7 @@ export { createJsBackend, JsBackend } from './backends/js.js';
 export type { MemoryInfo, Tracked } from './engine.js';
 export { keep, memory, noGrad, tidy } from './engine.js';
 export type { TensorErrorCode, TensorErrorDetails } from './errors.js';
-export { checkIds, formatShape, LxmlsTensorError } from './errors.js';
+export { checkIds, checkTargets, formatShape, LxmlsTensorError } from './errors.js';
 export type {
   AdamWOptions,
   AttentionOptions,

@@ -17,7 +17,7 @@ import type {
   TypedArray,
   UnaryInputs,
 } from '@lxmls/tensor';
-import { LxmlsTensorError } from '@lxmls/tensor';
+import { checkTargets } from '@lxmls/tensor';
 import type { WasmRuntime, WasmStorage } from './runtime.js';
 
 /** The `softmax` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
@@ -52,32 +52,6 @@ export function logSoftmaxBackward(
   rt.reference.logSoftmaxBackward({ y: rt.f32(y), dy: rt.f32(dy), dx: rt.f32(dx) }, attrs);
 }
 
-/** Checks every target (as `js` does) and returns how many rows are kept. */
-function keptTargets(
-  rt: WasmRuntime,
-  targets: WasmStorage,
-  n: number,
-  c: number,
-  ignoreIndex: number,
-): number {
-  const t = rt.view(targets);
-  let kept = 0;
-  for (let r = 0; r < n; r++) {
-    const v = t[r]!;
-    if (v === ignoreIndex) continue;
-    if (!(v >= 0 && v < c)) {
-      throw new LxmlsTensorError('INVALID_ARGUMENT', `targets[${r}] is not a class index`, {
-        fn: 'crossEntropy',
-        argument: 'targets',
-        expected: `an integer in [0, ${c}) or the ignore index ${ignoreIndex}`,
-        received: String(v),
-      });
-    }
-    kept++;
-  }
-  return kept;
-}
-
 /** The `crossEntropy` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function crossEntropy(
   rt: WasmRuntime,
@@ -85,7 +59,7 @@ export function crossEntropy(
   attrs: CrossEntropyAttrs,
 ): void {
   const { n, c, ignoreIndex } = attrs;
-  const kept = keptTargets(rt, targets, n, c, ignoreIndex);
+  const kept = checkTargets(rt.view(targets), n, c, ignoreIndex);
   if (ignoreIndex !== -1) {
     const vl = rt.view(logits);
     const vt = rt.view(targets);
@@ -110,7 +84,7 @@ export function crossEntropyBackward(
   { logits, targets, dloss, dlogits }: CrossEntropyBackwardInputs<WasmStorage>,
   { n, c, ignoreIndex }: CrossEntropyAttrs,
 ): void {
-  const kept = keptTargets(rt, targets, n, c, ignoreIndex);
+  const kept = checkTargets(rt.view(targets), n, c, ignoreIndex);
   const g = rt.F[dloss.ptr >> 2]! / kept;
   if (ignoreIndex !== -1) {
     const vl = rt.view(logits);

@@ -11,7 +11,7 @@
  */
 
 import type { Backend } from '../backend.js';
-import { formatShape, LxmlsTensorError } from '../errors.js';
+import { checkTargets, formatShape, LxmlsTensorError } from '../errors.js';
 import { sameShape } from '../shape.js';
 import { backendOf, empty, expectDtype, output, record, type Tensor } from '../tensor.js';
 import { div, mul, sub } from './arithmetic.js';
@@ -40,7 +40,7 @@ function pickTargets(backend: Backend, targets: Tensor, n: number, c: number, ig
   const ids = new Int32Array(n);
   const ignored = new Int32Array(n);
   const keptRows = new Float32Array(n);
-  let kept = 0;
+  const kept = checkTargets(t, n, c, ignoreIndex);
   for (let r = 0; r < n; r++) {
     const v = t[r]!;
     if (v === ignoreIndex) {
@@ -48,17 +48,8 @@ function pickTargets(backend: Backend, targets: Tensor, n: number, c: number, ig
       ids[r] = r * c;
       continue;
     }
-    if (!(v >= 0 && v < c)) {
-      throw new LxmlsTensorError('INVALID_ARGUMENT', `targets[${r}] is not a class index`, {
-        fn: 'crossEntropy',
-        argument: 'targets',
-        expected: `an integer in [0, ${c}) or the ignore index ${ignoreIndex}`,
-        received: String(v),
-      });
-    }
     ids[r] = r * c + v;
     keptRows[r] = 1;
-    kept++;
   }
   return {
     ids: hostTensor(backend, ids, [n]),

@@ -8,7 +8,7 @@
  */
 
 import type { CrossEntropyAttrs, SoftmaxAttrs, SoftmaxBackwardInputs, UnaryInputs } from '../../backend.js';
-import { LxmlsTensorError } from '../../errors.js';
+import { checkTargets } from '../../errors.js';
 
 /** The row `x[o, o + cols)`'s maximum and `Σ_j exp(x_j − max)`, the two passes of a stable softmax. */
 function maxAndSumExp(x: Float32Array, o: number, cols: number): [number, number] {
@@ -72,31 +72,17 @@ function logSumExp(x: Float32Array, o: number, cols: number): number {
   return max + Math.log(sum);
 }
 
-function checkTarget(t: number, c: number, ignoreIndex: number, r: number): boolean {
-  if (t === ignoreIndex) return false;
-  if (t < 0 || t >= c) {
-    throw new LxmlsTensorError('INVALID_ARGUMENT', `targets[${r}] is not a class index`, {
-      fn: 'crossEntropy',
-      argument: 'targets',
-      expected: `an integer in [0, ${c}) or the ignore index ${ignoreIndex}`,
-      received: String(t),
-    });
-  }
-  return true;
-}
-
 /** The definition of the `crossEntropy` kernel (docs/backend-contract.md), run by `JsBackend.crossEntropy`. */
 export function crossEntropyReference(
   { logits, targets, out }: { logits: Float32Array; targets: Int32Array; out: Float32Array },
   { n, c, ignoreIndex }: CrossEntropyAttrs,
 ): void {
+  const kept = checkTargets(targets, n, c, ignoreIndex);
   let total = 0;
-  let kept = 0;
   for (let r = 0; r < n; r++) {
     const t = targets[r]!;
-    if (!checkTarget(t, c, ignoreIndex, r)) continue;
+    if (t === ignoreIndex) continue;
     total += logSumExp(logits, r * c, c) - logits[r * c + t]!; // -log softmax(x_r)[t]
-    kept++;
   }
   out[0] = total / kept; // 0/0 = NaN when every target is ignored, as in PyTorch
 }
@@ -111,9 +97,7 @@ export function crossEntropyBackwardReference(
   }: { logits: Float32Array; targets: Int32Array; dloss: Float32Array; dlogits: Float32Array },
   { n, c, ignoreIndex }: CrossEntropyAttrs,
 ): void {
-  let kept = 0;
-  for (let r = 0; r < n; r++) if (checkTarget(targets[r]!, c, ignoreIndex, r)) kept++;
-  const g = dloss[0]! / kept;
+  const g = dloss[0]! / checkTargets(targets, n, c, ignoreIndex);
   for (let r = 0; r < n; r++) {
     const t = targets[r]!;
     const o = r * c;
