@@ -209,14 +209,7 @@ export class Allocator {
 
   private track(ptr: number, size: number): void {
     this.live.set(ptr, size);
-    let lo = 0;
-    let hi = this.starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.starts[mid]! < ptr) lo = mid + 1;
-      else hi = mid;
-    }
-    this.starts.splice(lo, 0, ptr);
+    this.starts.splice(this.indexOf(ptr), 0, ptr);
   }
 
   private indexOf(ptr: number): number {
