@@ -27,7 +27,15 @@ import { BACKEND_OPTION } from './backends.js';
 import { CliError } from './errors.js';
 import { gptTokens, type ModelAttention, type VizModel } from './viz-model.js';
 
-/** The `--backend` names that run the model on ONNX Runtime. */
+/**
+ * The `--backend` names that run the model on ONNX Runtime.
+ *
+ * @example
+ * ```ts
+ * import { ONNX_BACKENDS } from './onnx-backend.js';
+ * console.log(ONNX_BACKENDS.join(' ')); // → onnx onnx-wasm onnx-node onnx-webgpu
+ * ```
+ */
 export const ONNX_BACKENDS = ['onnx', 'onnx-wasm', 'onnx-node', 'onnx-webgpu'] as const;
 
 /** One of {@link ONNX_BACKENDS}. */
@@ -136,6 +144,18 @@ export function onnxCliError(error: LxmlsOnnxError, backend: OnnxBackendName): C
  * @param numSamples - Rows.
  * @param options - `generate`'s options, or undefined for `--mode topk`.
  * @returns Each row's ids, the prompt's first.
+ * @example
+ * ```ts
+ * import { GPT } from '@lxmls/gpt';
+ * import { RandomGenerator, tensor } from '@lxmls/tensor';
+ * import { onnxRows, openOnnx } from './onnx-backend.js';
+ * const config = { ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 };
+ * const model = new GPT(config, { generator: new RandomGenerator(0) }).eval();
+ * const onnx = await openOnnx(model, 'onnx');
+ * const [row] = await onnxRows(onnx, [1, 4, 4], 5, 1, { doSample: false });
+ * console.log(row!.join() === model.generate(tensor([[1, 4, 4]], undefined, 'int32'), 5).toArray(2)[0]!.join()); // → true
+ * console.log((await onnxRows(onnx, [1, 4, 4], 2, 3, undefined)).length); // → 3
+ * ```
  */
 export async function onnxRows(
   onnx: OnnxSession,
@@ -184,6 +204,18 @@ export async function onnxRows(
  * @param options - `queriesKeys`: the neuron view's queries and keys, which the export does not output (refused).
  * @returns The tokens and the weights, as `modelAttention` returns them.
  * @throws {@link CliError} for a BERT, for the neuron view, and what {@link openOnnx} throws.
+ * @example
+ * ```ts
+ * import { GPT } from '@lxmls/gpt';
+ * import { RandomGenerator } from '@lxmls/tensor';
+ * import { onnxAttention } from './onnx-backend.js';
+ * import { modelTokenizer } from './text-tokenizer.js';
+ * const config = { ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 };
+ * const gpt = new GPT(config, { generator: new RandomGenerator(0) }).eval();
+ * const tokenizer = await modelTokenizer('lxmls/weather-nano', 8);
+ * const data = await onnxAttention({ kind: 'gpt', gpt, tokenizer }, 'onnx', 'read walk sunny');
+ * console.log(data.tokens, data.attention.length, data.attention[0]!.length, data.attention[0]![0]!.length); // → [ 'read', 'walk', 'sunny' ] 3 3 9
+ * ```
  */
 export async function onnxAttention(
   model: VizModel,
