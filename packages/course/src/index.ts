@@ -92,3 +92,10 @@ export {
   weatherModelConfig,
   weatherTrainerConfig,
 } from './weather.js';
+export {
+  benchTrainWeather,
+  TRAIN_WEATHER_TARGETS,
+  type TrainWeatherBenchResult,
+  type TrainWeatherBenchSetup,
+  type WeatherBenchRun,
+} from './weather-bench.js';

@@ -6,23 +6,19 @@
  * GPT-2 124M inference; `train-step` reports milliseconds per training step of the real @lxmls/gpt gpt-nano as
  * @lxmls/trainer's loop runs it (forward, backward, gradient clipping, AdamW; bench/train-step.ts);
  * `train-weather` times and scores the whole course run of Exercise 3.1 with the course's attention and with
- * another one side by side (bench/train-weather.ts). Follows the issue "@lxmls/tensor and its backends"
+ * another one side by side (@lxmls/course's benchTrainWeather). Follows the issue "@lxmls/tensor and its backends"
  * (targets: ≤ 12 ms per step on the default CPU backend), docs/wasm-kernels.md (method) and issue 12
  * (a student's attention: held-out loss ≤ 1.04× Bayes-optimal at ≤ 2× the course run's ms/iteration).
  */
 
 import { type AttentionFactory, CausalSelfAttention } from '@lxmls/attention';
+import { benchTrainWeather, TRAIN_WEATHER_TARGETS, type TrainWeatherBenchResult } from '@lxmls/course';
 import { memory, setBackend } from '@lxmls/tensor';
 import type { Options, OptionTable } from '../args.js';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { benchKernel, KERNEL_SHAPES, type KernelResult } from '../bench/kernels.js';
 import { type MachineInfo, machineInfo, median } from '../bench/timing.js';
 import { GPT_NANO, GptNanoTrainStep } from '../bench/train-step.js';
-import {
-  benchTrainWeather,
-  TRAIN_WEATHER_TARGETS,
-  type TrainWeatherBenchResult,
-} from '../bench/train-weather.js';
 import { type CommandContext, defineCommand, type RunContext } from '../command.js';
 import { CliError } from '../errors.js';
 import { loadStudentAttention, studentFailure } from '../train/student-attention.js';
