@@ -8,23 +8,13 @@
  * packages/tensor/src/backends/js/elementwise.ts.
  */
 
-import type {
-  BinaryAttrs,
-  BinaryInputs,
-  BinaryOp,
-  GeluBackwardInputs,
-  MaskedFillAttrs,
-  MaskedFillInputs,
-  SizeAttrs,
-  UnaryAttrs,
-  UnaryInputs,
-  UnaryOp,
-} from '@lxmls/tensor';
+// the kernels' named inputs and attributes: K.BinaryInputs<S>, K.BinaryAttrs, …
+import type * as K from '@lxmls/tensor';
 import { broadcastStrides, stridesOf } from '@lxmls/tensor';
 import type { WasmRuntime, WasmStorage } from './runtime.js';
 import { coalesce, forBlocks4, SPLIT_ELEMENTS } from './runtime.js';
 
-const BINARY_CODE: Record<BinaryOp, number> = {
+const BINARY_CODE: Record<K.BinaryOp, number> = {
   add: 0,
   sub: 1,
   mul: 2,
@@ -35,10 +25,14 @@ const BINARY_CODE: Record<BinaryOp, number> = {
   gt: 7,
 };
 
-const UNARY_CODE: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, tanh: 3, sqrt: 4, relu: 5 };
+const UNARY_CODE: Record<K.UnaryOp, number> = { neg: 0, exp: 1, log: 2, tanh: 3, sqrt: 4, relu: 5 };
 
 /** The `binary` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
-export function binary(rt: WasmRuntime, { a, b, out }: BinaryInputs<WasmStorage>, attrs: BinaryAttrs): void {
+export function binary(
+  rt: WasmRuntime,
+  { a, b, out }: K.BinaryInputs<WasmStorage>,
+  attrs: K.BinaryAttrs,
+): void {
   const { op, aShape, bShape, outShape } = attrs;
   if (out.size === 0) return;
   if (out.dtype === 'int32' || a.dtype === 'int32') {
@@ -77,7 +71,7 @@ export function binary(rt: WasmRuntime, { a, b, out }: BinaryInputs<WasmStorage>
 }
 
 /** The `unary` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
-export function unary(rt: WasmRuntime, { x, out }: UnaryInputs<WasmStorage>, attrs: UnaryAttrs): void {
+export function unary(rt: WasmRuntime, { x, out }: K.UnaryInputs<WasmStorage>, attrs: K.UnaryAttrs): void {
   if (x.dtype === 'int32') {
     rt.reference.unary({ x: rt.view(x), out: rt.view(out) }, attrs); // the `js` definition on views of this memory
     return;
@@ -88,8 +82,8 @@ export function unary(rt: WasmRuntime, { x, out }: UnaryInputs<WasmStorage>, att
 /** The `maskedFill` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function maskedFill(
   rt: WasmRuntime,
-  { x, mask, out }: MaskedFillInputs<WasmStorage>,
-  attrs: MaskedFillAttrs,
+  { x, mask, out }: K.MaskedFillInputs<WasmStorage>,
+  attrs: K.MaskedFillAttrs,
 ): void {
   const { shape, maskShape, value } = attrs;
   if (x.dtype === 'int32' || out.size === 0) {
@@ -125,15 +119,15 @@ export function maskedFill(
 }
 
 /** The `gelu` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
-export function gelu(rt: WasmRuntime, { x, out }: UnaryInputs<WasmStorage>, { size }: SizeAttrs): void {
+export function gelu(rt: WasmRuntime, { x, out }: K.UnaryInputs<WasmStorage>, { size }: K.SizeAttrs): void {
   rt.inParts('geluFastPart', size, SPLIT_ELEMENTS, [x.ptr, out.ptr, size]);
 }
 
 /** The `geluBackward` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
 export function geluBackward(
   rt: WasmRuntime,
-  { x, dy, dx, y }: GeluBackwardInputs<WasmStorage>,
-  { size }: SizeAttrs,
+  { x, dy, dx, y }: K.GeluBackwardInputs<WasmStorage>,
+  { size }: K.SizeAttrs,
 ): void {
   // with the forward output, σ(2u) = y / x: a division instead of a second exponential
   if (y) rt.inParts('geluBackwardFromYPart', size, SPLIT_ELEMENTS, [x.ptr, y.ptr, dy.ptr, dx.ptr, size]);
