@@ -2,9 +2,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadBertFolder } from '@lxmls/bert';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../testing.js';
 import { saveTinyGpt } from '../testing-gpt.js';
+import { bundledBertFolder } from '../viz-model.js';
 
 let root: string;
 let dir: string;
@@ -88,5 +90,31 @@ describe('lxmls info', () => {
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr.startsWith(start)).toBe(true);
+  });
+});
+
+describe('lxmls info takes the models lxmls viz takes', () => {
+  test('info --model lxmls/bert-mini prints the encoder parameter line and the config.json sizes, as its folder gives them', async () => {
+    const folder = bundledBertFolder('lxmls/bert-mini')!;
+    const { model, config } = await loadBertFolder(folder);
+    const parameters = model.numParameters();
+    model.dispose();
+    const text = await runCli(['info', '--model', 'lxmls/bert-mini']);
+    expect({ code: text.code, stderr: text.stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 6)).toEqual([
+      `number of parameters: ${(parameters / 1e6).toFixed(2)}M`,
+      'model_type: bert',
+      'vocab_size: 30522',
+      `hidden_size: ${config.hiddenSize}`,
+      `num_hidden_layers: ${config.numHiddenLayers}`,
+      `num_attention_heads: ${config.numAttentionHeads}`,
+    ]);
+    expect(lines).toContain(`max_position_embeddings: ${config.maxPositionEmbeddings}`);
+    const json = await runCli(['info', '--model', folder, '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({
+      config: { modelType: 'bert', ...config },
+      totalParameters: parameters,
+    });
   });
 });

@@ -1,15 +1,21 @@
 /**
  * `lxmls info`: what a GPT-2 checkpoint is: the toolkit's parameter line, then its config as Python prints a
  * `CfgNode`, in the order the notebook shows them (In [21]: `model = GPT(model_config)` prints
- * `number of parameters: 0.09M` while it builds the model, then `print(model_config)` the config).
+ * `number of parameters: 0.09M` while it builds the model, then `print(model_config)` the config). It takes
+ * every model `lxmls viz` takes: a BERT (lxmls/bert-mini, a BERT folder) gets the same parameter line and
+ * its config.json's sizes.
  *
  * Follows `GPT.__init__` (the parameter line, docs/course-behaviour.md §2.7) and minGPT's `CfgNode.__str__` (docs/course-behaviour.md §5).
  */
 
+import { pythonStr, snakeCase } from '@lxmls/base';
+import type { LoadedBert } from '@lxmls/bert';
 import { formatConfig } from '@lxmls/gpt';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
-import { loadModel, MODEL_SOURCE_OPTION, REFRESH_OPTION } from '../load-model.js';
+import type { Output } from '../io.js';
+import { MODEL_SOURCE_OPTION, REFRESH_OPTION } from '../load-model.js';
+import { disposeVizModel, loadVizModel } from '../viz-model.js';
 
 /**
  * `lxmls info`: see its help (`lxmls help info`).
@@ -22,7 +28,7 @@ import { loadModel, MODEL_SOURCE_OPTION, REFRESH_OPTION } from '../load-model.js
  */
 export const infoCommand = defineCommand({
   name: 'info',
-  summary: 'Print the parameter count and the config of a GPT-2 checkpoint',
+  summary: 'Print the parameter count and the config of a GPT-2 checkpoint or a BERT',
   usage: 'lxmls info --model SOURCE [--backend B] [--json]',
   description: `Loads a GPT-2 checkpoint and prints what the toolkit prints about it: first the line GPT(config) prints
 while it builds the model (the parameters of model.transformer, without the lm_head, as the toolkit counts
@@ -36,7 +42,15 @@ them), then the config as print(model_config) shows it (a CfgNode, snake_case ke
 SOURCE is a folder with config.json and model.safetensors, an http(s) URL of such a folder, or a hub id
 (gpt2, gpt2-medium, gpt2-large, gpt2-xl), downloaded once into the cache, as for lxmls generate (see
 lxmls help generate). model_type is the hub id (gpt2, …) for a hub model of that size, as the toolkit's
-GPT.from_pretrained sets it, and None for any other checkpoint (its sizes are n_layer, n_head, n_embd).`,
+GPT.from_pretrained sets it, and None for any other checkpoint (its sizes are n_layer, n_head, n_embd).
+A model of @lxmls/models (lxmls/weather-nano, lxmls/shakespeare-char, lxmls/gpt2-shakespeare) is read
+offline. A BERT, as lxmls viz reads it (lxmls/bert-mini, or a folder whose config.json says BERT), prints
+its encoder's parameter line and its config.json's keys:
+
+  number of parameters: 4.40M
+  model_type: bert
+  vocab_size: 30522
+  ...`,
   options: {
     model: MODEL_SOURCE_OPTION,
     backend: BACKEND_OPTION,
@@ -48,7 +62,8 @@ GPT.from_pretrained sets it, and None for any other checkpoint (its sizes are n_
 "residPdrop","attnPdrop","pretrained"},"transformerParameters":N,"totalParameters":N}
   config                 the same config, with the package's camelCase keys
   transformerParameters  what the parameter line counts
-  totalParameters        every parameter, the lm_head included`,
+  totalParameters        every parameter, the lm_head included
+A BERT: {"config":{"modelType":"bert","vocabSize",…,"padTokenId"},"totalParameters":N}.`,
     },
   },
   maxPositionals: 0,
@@ -57,7 +72,16 @@ corrupt model.safetensors, a config.json that does not fit the weights (the key 
   examples: ['lxmls info --model gpt2', 'lxmls info --model ./my-gpt2 --json'],
   run: async (o, _positionals, { io, out }) => {
     await chooseBackend(o.backend);
-    const model = await loadModel(o.model, io.stderr, { refresh: o.refresh });
+    const loaded = await loadVizModel(o.model, io.stderr, { refresh: o.refresh });
+    if (loaded.kind === 'bert') {
+      try {
+        await bertInfo(loaded.bert, o.json, out);
+      } finally {
+        disposeVizModel(loaded);
+      }
+      return 0;
+    }
+    const model = loaded.gpt;
     try {
       if (o.json) {
         const record = {
@@ -73,3 +97,15 @@ corrupt model.safetensors, a config.json that does not fit the weights (the key 
     return 0;
   },
 });
+
+/** A BERT's parameter line (its encoder's parameters, as the GPT line counts the transformer's) and config. */
+async function bertInfo({ model }: LoadedBert, json: boolean, out: Output): Promise<void> {
+  const config = { modelType: 'bert', ...model.config };
+  const parameters = model.numParameters();
+  if (json) {
+    await out.write(`${JSON.stringify({ config, totalParameters: parameters })}\n`);
+    return;
+  }
+  const lines = Object.entries(config).map(([key, value]) => `${snakeCase(key)}: ${pythonStr(value)}`);
+  await out.write(`number of parameters: ${(parameters / 1e6).toFixed(2)}M\n${lines.join('\n')}\n`);
+}
