@@ -72,7 +72,7 @@ fast: 500 iterations, batch 64, lr 3e-3 with 30 iterations of warmup and a cosin
   attention: {
     type: 'string',
     value: 'FILE',
-    help: "weather: train with the CausalSelfAttention that FILE exports (.ts, .mts, .js or .mjs; it may import @lxmls/tensor, @lxmls/nn, @lxmls/attention and @lxmls/course): a class constructed as new CausalSelfAttention(config, options) whose forward(x) maps (B, T, C) to (B, T, C). It is run once on a (2, 11, 48) input first. Generation then runs without a KV cache (unless the class sets supportsKVCache). With --out, its parameters must have the exercise form's names (query_proj, key_proj, value_proj, output_proj, and the buffer bias), so lxmls eval weather can load them.",
+    help: "weather: train with the CausalSelfAttention that FILE exports (.ts, .mts, .js or .mjs; it may import @lxmls/tensor, @lxmls/nn, @lxmls/attention and @lxmls/course): a class constructed as new CausalSelfAttention(config, options) whose forward(x) maps (B, T, C) to (B, T, C). It is run once on a (2, 11, 48) input first. Generation then runs without a KV cache (unless the class sets supportsKVCache). With --out, its parameters must have the exercise form's names (query_proj, key_proj, value_proj, output_proj, and the buffer bias), so lxmls eval weather can load them. Training has no time limit: grade the file with lxmls check 2.2 --impl FILE first (it stops an endless loop).",
   },
   out: {
     type: 'string',

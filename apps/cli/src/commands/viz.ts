@@ -73,19 +73,19 @@ at layer 1: head 0 looks at the previous token (0.52 of each token's attention o
 average over held-out sentences) and head 1 at the next token (0.66; 0.52). --json gives every head's
 patterns on the text; the README of its folder in @lxmls/models has every head's measured patterns.
 
-SOURCE is ${DEFAULT_VIZ_MODEL} (the default), any GPT lxmls generate takes (a folder with config.json and model.safetensors, an
-http(s) URL of such a folder, a hub id: gpt2, gpt2-medium, gpt2-large, gpt2-xl, or a model of @lxmls/models:
-lxmls/weather-nano, lxmls/shakespeare-char, lxmls/gpt2-shakespeare), or a BERT folder in
-Hugging Face's layout (config.json with "model_type": "bert", model.safetensors, and vocab.txt or
+SOURCE is ${DEFAULT_VIZ_MODEL} (the default), any GPT lxmls generate takes (a folder with config.json and
+model.safetensors, an http(s) URL of such a folder, a hub id: gpt2, gpt2-medium, gpt2-large, gpt2-xl, or a
+model of @lxmls/models: lxmls/weather-nano, lxmls/shakespeare-char, lxmls/gpt2-shakespeare), or a BERT
+folder in Hugging Face's layout (config.json with "model_type": "bert", model.safetensors, and vocab.txt or
 tokenizer.json), such as a download of bert-base-uncased. A folder whose config.json says BERT is read
-as BERT; anything else as GPT-2.
+as BERT; anything else as a GPT.
 
 A GPT reads TEXT with the tokenizer that travels with it, as lxmls generate does: a folder's tokenizer.json
 (lxmls train text --out DIR, lxmls/shakespeare-char: its characters or BPE tokens); for the weather task's
 8 tokens (gpt-nano of Exercise 3.1), space-separated words of its vocabulary: clean read shop tennis walk
-rainy snowy sunny; else GPT-2's BPE tokens (drawn with ␣ for the Ġ space marker). A BERT sees its WordPieces between [CLS] and [SEP], drawn as
-bertviz draws them. A text longer than the model takes (its block size; BERT: max_position_embeddings)
-is cropped to its first tokens, with a note on stderr.`,
+rainy snowy sunny; else GPT-2's BPE tokens (drawn with ␣ for the Ġ space marker). A BERT sees its
+WordPieces between [CLS] and [SEP], drawn as bertviz draws them. A text longer than the model takes (its
+block size; BERT: max_position_embeddings) is cropped to its first tokens, with a note on stderr.`,
   options: {
     model: { type: 'string', value: 'SOURCE', default: DEFAULT_VIZ_MODEL, empty: true, help: 'The model.' },
     text: {
