@@ -200,28 +200,16 @@ describe('lxmls train', () => {
     expect(JSON.parse(empty.stdout).promptIds).toEqual([198]); // no <|endoftext|>: the newline byte token
   }, 120_000);
 
-  test('lxmls train text (characters) prints the losses and a sample', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lxmls-text-'));
-    const data = join(root, 'abc.txt');
+  /** `lxmls train text` of a 1-layer, 8-channel GPT on 300 characters of `abc`, for `iters` iterations. */
+  const tinyText = (iters: number): string[] => {
+    const data = join(mkdtempSync(join(tmpdir(), 'lxmls-text-')), 'abc.txt');
     writeFileSync(data, 'abcabcabc\n'.repeat(30));
-    const { code, stdout } = await runCli([
-      'train',
-      'text',
-      '--data',
-      data,
-      '--n-layer',
-      '1',
-      '--n-head',
-      '1',
-      '--n-embd',
-      '8',
-      '--block-size',
-      '8',
-      '--iters',
-      '5',
-      '--batch-size',
-      '4',
-    ]);
+    const sizes = '--n-layer 1 --n-head 1 --n-embd 8 --block-size 8 --batch-size 4';
+    return ['train', 'text', '--data', data, ...sizes.split(' '), '--iters', String(iters)];
+  };
+
+  test('lxmls train text (characters) prints the losses and a sample', async () => {
+    const { code, stdout } = await runCli(tinyText(5));
     expect(code).toBe(0);
     expect(stdout).toMatch(/^iter_dt 0\.00ms; iter 0: train loss \d\.\d{5}\n/);
     expect(stdout).toContain('char tokenizer, 4 tokens; 300 tokens of text');
@@ -229,12 +217,7 @@ describe('lxmls train', () => {
   }, 60_000);
 
   test('lxmls train text --backend js says on stderr, once, that the js reference backend is slow; stdout stays JSON', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lxmls-text-js-'));
-    const data = join(root, 'abc.txt');
-    writeFileSync(data, 'abcabcabc\n'.repeat(30));
-    const argv = ['train', 'text', '--data', data, '--n-layer', '1', '--n-head', '1', '--n-embd', '8'].concat(
-      ['--block-size', '8', '--iters', '2', '--batch-size', '4', '--json'],
-    );
+    const argv = [...tinyText(2), '--json'];
     const js = await runCli([...argv, '--backend', 'js']);
     expect(js.code).toBe(0);
     expect(Object.keys(JSON.parse(js.stdout))).toContain('valLoss');
@@ -247,12 +230,7 @@ describe('lxmls train', () => {
   }, 60_000);
 
   test('lxmls train text on a terminal redraws a progress bar in place and erases it; in a pipe and with --json, none', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lxmls-text-tty-'));
-    const data = join(root, 'abc.txt');
-    writeFileSync(data, 'abcabcabc\n'.repeat(30));
-    const argv = ['train', 'text', '--data', data, '--n-layer', '1', '--n-head', '1', '--n-embd', '8'].concat(
-      ['--block-size', '8', '--iters', '5', '--batch-size', '4'],
-    );
+    const argv = tinyText(5);
     const bar = /⏎⎋\[K\[[#-]{20}\] +\d\/5 {2}loss \d\.\d{5} {2}\d+\.\d ms\/iter {2}eta \d+s/g;
     const tty = await runCli(argv, '', { tty: true });
     expect(tty.code).toBe(0);
