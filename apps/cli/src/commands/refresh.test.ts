@@ -69,28 +69,10 @@ describe('commands that download', () => {
   test('lxmls viz --model URL --refresh downloads the cached files again', async () => {
     const before = requests.length;
     const output = join(root, 'attention.html'); // the page goes to the temporary folder, not the working one
-    const cached = await runCli([
-      'viz',
-      '--model',
-      base,
-      '--text',
-      'hello world',
-      '--output',
-      output,
-      '--json',
-    ]);
+    const viz = ['viz', '--model', base, '--text', 'hello world', '--output', output, '--json'];
+    const cached = await runCli(viz);
     expect(cached.code).toBe(0);
-    const refreshed = await runCli([
-      'viz',
-      '--model',
-      base,
-      '--text',
-      'hello world',
-      '--output',
-      output,
-      '--refresh',
-      '--json',
-    ]);
+    const refreshed = await runCli([...viz, '--refresh']);
     expect(refreshed.code).toBe(0);
     expect(requests.slice(before)).toEqual(['config.json', 'model.safetensors']);
     expect(refreshed.stdout).toBe(cached.stdout);
