@@ -24,7 +24,14 @@ export { type GptErrorCode, type GptErrorDetails, LxmlsGptError } from './errors
 export { type GenerateOptions, generate, pickNext } from './generate.js';
 export { initGPTWeights, lcgInit } from './init.js';
 export { GPTCache } from './kv-cache.js';
-export { checkTrainingMemory, type TrainingMemory, trainingMemoryBytes } from './memory.js';
+export {
+  checkGenerationMemory,
+  checkTrainingMemory,
+  type GenerationSize,
+  generationMemoryBytes,
+  type TrainingMemory,
+  trainingMemoryBytes,
+} from './memory.js';
 export { GPT, type GPTForwardOptions, type GPTOptions, type GPTOutput } from './model.js';
 export {
   END_OF_TEXT,

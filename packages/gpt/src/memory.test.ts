@@ -3,7 +3,12 @@
 import { describe, expect, test } from 'vitest';
 import { type GPTConfig, getDefaultConfig } from './config.js';
 import { LxmlsGptError } from './errors.js';
-import { checkTrainingMemory, trainingMemoryBytes } from './memory.js';
+import {
+  checkGenerationMemory,
+  checkTrainingMemory,
+  generationMemoryBytes,
+  trainingMemoryBytes,
+} from './memory.js';
 import { GPT } from './model.js';
 
 const config = (modelType: string, vocabSize: number, blockSize: number): GPTConfig => ({
@@ -77,4 +82,33 @@ describe('checkTrainingMemory(config, batchSize, limitBytes, limitName)', () => 
       expect(message).toContain(text);
     },
   );
+});
+
+describe('generationMemoryBytes and checkGenerationMemory', () => {
+  const gpt2 = config('gpt2', 50257, 1024);
+  test('generationMemoryBytes counts the weights once, the KV cache of every row and the widest logits', () => {
+    const base = generationMemoryBytes(gpt2, { batchSize: 1, promptLength: 1, maxNewTokens: 1 });
+    const rows = generationMemoryBytes(gpt2, { batchSize: 11, promptLength: 1, maxNewTokens: 1 });
+    // 10 more rows: each 12 layers × keys and values × 2 positions × 768 floats, and one row of logits
+    expect(rows - base).toBe(10 * (4 * 12 * 2 * 2 * 768 + 4 * 50257));
+    const sliding = generationMemoryBytes(gpt2, { batchSize: 1, promptLength: 1000, maxNewTokens: 100 });
+    const within = generationMemoryBytes(gpt2, { batchSize: 1, promptLength: 1000, maxNewTokens: 24 });
+    expect(sliding - within).toBe(4 * 24 * 50257); // past the block size: whole blocks of logits, the cache capped
+  });
+
+  test.each([
+    ['3 samples of 50 tokens', { batchSize: 3, promptLength: 5, maxNewTokens: 50 }],
+    ['100 samples of a 1-token prompt', { batchSize: 100, promptLength: 1, maxNewTokens: 50 }],
+  ])('checkGenerationMemory passes %s on GPT-2 under 4 GiB', (_, size) => {
+    expect(() => checkGenerationMemory(gpt2, size, GiB4, '4 GiB')).not.toThrow();
+  });
+
+  test('checkGenerationMemory refuses 1000 samples of a 1000-token prompt with TOO_LARGE', () => {
+    const call = () =>
+      checkGenerationMemory(gpt2, { batchSize: 1000, promptLength: 1000, maxNewTokens: 50 }, GiB4, '4 GiB');
+    expect(call).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
+    expect(call).toThrow(
+      'generation needs more memory than the runtime has. Expected at most 4 GiB, received at least 262.5 GiB for 1000 rows of 1000 + 50 tokens',
+    );
+  });
 });

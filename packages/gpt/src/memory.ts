@@ -97,3 +97,93 @@ export function checkTrainingMemory(
     },
   );
 }
+
+/** What {@link checkGenerationMemory} is asked about: one call of `generate`. */
+export interface GenerationSize {
+  /** Rows generated at once (the samples). */
+  batchSize: number;
+  /** Tokens of the prompt. */
+  promptLength: number;
+  /** Tokens added. */
+  maxNewTokens: number;
+}
+
+/**
+ * Estimates (a floor) the memory of one `generate` call: the weights, the KV cache of every row (keys and
+ * values of every layer for the context, up to the block size) and the largest logits (B, T, V) of a step
+ * (the prompt's, or a whole block once the context slides past the block size).
+ *
+ * @param config - The GPT config.
+ * @param size - The rows, the prompt's length and the new tokens.
+ * @returns Bytes.
+ * @example
+ * ```ts
+ * import { generationMemoryBytes, getDefaultConfig } from '@lxmls/gpt';
+ * const gpt2 = { ...getDefaultConfig(), modelType: 'gpt2', vocabSize: 50257, blockSize: 1024 };
+ * const bytes = generationMemoryBytes(gpt2, { batchSize: 1000, promptLength: 1000, maxNewTokens: 50 });
+ * console.log((bytes / 2 ** 30).toFixed(1), 'GiB'); // → 262.5 GiB
+ * ```
+ */
+export function generationMemoryBytes(config: GPTConfig, size: GenerationSize): number {
+  return generationEstimate(config, size, 'generationMemoryBytes').bytes;
+}
+
+function generationEstimate(config: GPTConfig, size: GenerationSize, fn: string) {
+  const { resolved, memory } = estimate(config, 1, fn);
+  const { nLayer: L, nEmbd: C, vocabSize: V, blockSize: T } = resolved;
+  const { batchSize: B, promptLength, maxNewTokens } = size;
+  const total = promptLength + maxNewTokens;
+  const widest = total > T ? T : Math.min(promptLength, T); // the most positions one forward pass sees
+  const cache = 4 * B * L * 2 * Math.min(total, T) * C; // keys and values (B, nh, T, hs) per layer
+  const logits = 4 * B * widest * V; // (B, T, V)
+  const weights = 4 * (memory.parameters / 16 - V * C); // 4 bytes a parameter, the head counted as tied
+  return { resolved, bytes: weights + cache + logits };
+}
+
+/**
+ * Refuses a `generate` call whose {@link generationMemoryBytes} exceeds what the runtime can give, before
+ * it starts: `TOO_LARGE`, naming the limit, the estimate and the sizes (issue 17: `--num-samples 1000` on
+ * GPT-2 used to fail inside WebAssembly).
+ *
+ * @param config - The GPT config.
+ * @param size - The rows, the prompt's length and the new tokens.
+ * @param limitBytes - What the backend can hold.
+ * @param limitName - The limit in words, for the message.
+ * @throws {@link LxmlsGptError} `TOO_LARGE` when the estimate is over the limit.
+ * @example
+ * ```ts
+ * import { checkGenerationMemory, getDefaultConfig } from '@lxmls/gpt';
+ * const gpt2 = { ...getDefaultConfig(), modelType: 'gpt2', vocabSize: 50257, blockSize: 1024 };
+ * checkGenerationMemory(gpt2, { batchSize: 3, promptLength: 5, maxNewTokens: 50 }, 2 ** 32, '4 GiB'); // fits
+ * try {
+ *   checkGenerationMemory(gpt2, { batchSize: 1000, promptLength: 1000, maxNewTokens: 50 }, 2 ** 32, '4 GiB');
+ * } catch (e) {
+ *   console.log((e as Error).message);
+ *   // → [@lxmls/gpt] checkGenerationMemory: generation needs more memory than the runtime has. Expected at most 4 GiB, received at least 262.5 GiB for 1000 rows of 1000 + 50 tokens on 12 layers, 768 channels, vocabulary 50257. Generate fewer samples at once, or from a shorter prompt.
+ * }
+ * ```
+ */
+export function checkGenerationMemory(
+  config: GPTConfig,
+  size: GenerationSize,
+  limitBytes: number,
+  limitName: string,
+): void {
+  const fn = 'checkGenerationMemory';
+  const { resolved, bytes } = generationEstimate(config, size, fn);
+  if (bytes <= limitBytes) return;
+  const { nLayer, nEmbd, vocabSize } = resolved;
+  const { batchSize, promptLength, maxNewTokens } = size;
+  check.fail(
+    fn,
+    'size.batchSize',
+    batchSize,
+    'generation needs more memory than the runtime has',
+    `at most ${limitName}`,
+    {
+      code: 'TOO_LARGE',
+      received: `at least ${(bytes / 2 ** 30).toFixed(1)} GiB for ${batchSize} rows of ${promptLength} + ${maxNewTokens} tokens on ${nLayer} layers, ${nEmbd} channels, vocabulary ${vocabSize}`,
+      hint: 'Generate fewer samples at once, or from a shorter prompt.',
+    },
+  );
+}
