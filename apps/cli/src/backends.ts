@@ -6,6 +6,7 @@
  * one; an unknown name lists the available ones.
  */
 
+import { totalmem } from 'node:os';
 import { registerTfjsBackends } from '@lxmls/backend-tfjs';
 import { registerWasmBackend } from '@lxmls/backend-wasm';
 import { registerWebGpuBackend, webgpuUnavailableReason } from '@lxmls/backend-webgpu';
@@ -66,4 +67,21 @@ export async function chooseBackend(
   }
   await setBackend(chosen);
   return getBackend();
+}
+
+/**
+ * What a backend can hold, for the memory checks made before training or generating (issue 17): 4 GiB for
+ * the WebAssembly backends (32-bit memory), else this machine's memory.
+ *
+ * @param backend - The backend's name.
+ * @returns The bytes, and the limit in words for a message.
+ * @example
+ * ```ts
+ * import { memoryLimit } from './backends.js';
+ * console.log(memoryLimit('wasm')); // → [ 4294967296, "the wasm backend's 4 GiB of WebAssembly memory" ]
+ * ```
+ */
+export function memoryLimit(backend: string): [number, string] {
+  if (backend.includes('wasm')) return [2 ** 32, `the ${backend} backend's 4 GiB of WebAssembly memory`];
+  return [totalmem(), `this machine's ${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory`];
 }

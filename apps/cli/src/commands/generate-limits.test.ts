@@ -41,4 +41,21 @@ describe('lxmls generate on bad input', () => {
     expect(cold.code).toBe(0);
     expect(cold.stdout).toBe(greedy.stdout);
   });
+
+  test('lxmls generate --num-samples 1000 past the block size is refused before generating (the logits cannot fit)', async () => {
+    const args = [
+      'generate',
+      '--model',
+      'lxmls/gpt2-shakespeare',
+      '--num-samples',
+      '1000',
+      '--max-new-tokens',
+      '200',
+    ];
+    const { code, stdout, stderr } = await runCli(args);
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toMatch(
+      /^lxmls generate: \[@lxmls\/gpt\] checkGenerationMemory: generation needs more memory than the runtime has\. Expected at most the wasm backend's 4 GiB of WebAssembly memory, received at least [\d.]+ GiB for 1000 rows of 1 \+ 200 tokens on 4 layers, 128 channels, vocabulary 50257\. Generate fewer samples at once, or from a shorter prompt\.\n$/,
+    );
+  });
 });

@@ -9,6 +9,7 @@
  */
 
 import {
+  checkGenerationMemory,
   END_OF_TEXT,
   formatSamples,
   type GenerateOptions,
@@ -17,7 +18,7 @@ import {
   generate as generateTokens,
 } from '@lxmls/gpt';
 import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
-import { chooseBackend } from '../backends.js';
+import { chooseBackend, memoryLimit } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { asCliError, loadModel, MODEL_SOURCE_OPTION, REFRESH_OPTION } from '../load-model.js';
@@ -168,7 +169,7 @@ a prompt whose token ids the model's vocabulary does not have.`,
         : undefined;
     const source = o.model;
     const onnxBackend = isOnnxBackend(o.backend) ? o.backend : null; // ONNX Runtime, else a tensor backend
-    await chooseBackend(onnxBackend === null ? o.backend : undefined);
+    const backend = await chooseBackend(onnxBackend === null ? o.backend : undefined);
     const model = await loadModel(source, io.stderr, { refresh: o.refresh });
     let onnx: OnnxSession | null = null;
     try {
@@ -190,6 +191,11 @@ a prompt whose token ids the model's vocabulary does not have.`,
       const options = sampling === undefined ? undefined : samplingOptions(sampling, V);
       if (onnxBackend !== null) onnx = await openOnnx(model, onnxBackend);
       const [maxNew, samples, session] = [o['max-new-tokens'], o['num-samples'], onnx];
+      if (session === null && o.mode === 'sample') {
+        // the samples are one batch: a KV cache or logits that cannot fit fail here, not inside the backend
+        const size = { batchSize: samples, promptLength: promptIds.length, maxNewTokens: maxNew };
+        checkGenerationMemory(model.config, size, ...memoryLimit(backend.name));
+      }
       const result = await runGeneration(promptIds, tokenizer, () =>
         session === null
           ? tensorRows(model, promptIds, maxNew, samples, options)

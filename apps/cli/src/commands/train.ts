@@ -4,7 +4,6 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { totalmem } from 'node:os';
 import {
   bayesFigures,
   evaluateWeather,
@@ -20,7 +19,7 @@ import { checkTrainingMemory, GPT } from '@lxmls/gpt';
 import type { TrainerNotice } from '@lxmls/trainer';
 import { FIXED_PROBA } from '@lxmls/weather-data';
 import type { Options, OptionTable } from '../args.js';
-import { BACKEND_OPTION, chooseBackend } from '../backends.js';
+import { BACKEND_OPTION, chooseBackend, memoryLimit } from '../backends.js';
 import { type CommandContext, defineCommand, type RunContext } from '../command.js';
 import { CliError } from '../errors.js';
 import type { Io, Output } from '../io.js';
@@ -219,12 +218,6 @@ function reporter(out: Output, io: Io, total: number, json: boolean) {
     }
     await bar.step(t);
   };
-}
-
-/** What a backend can hold: WebAssembly's 4 GiB (32-bit memory), else this machine's memory. */
-function memoryLimit(backend: string): [number, string] {
-  if (backend.includes('wasm')) return [2 ** 32, `the ${backend} backend's 4 GiB of WebAssembly memory`];
-  return [totalmem(), `this machine's ${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory`];
 }
 
 /** Writes the trainer's notice (the slow `js` reference backend) on stderr, as one line in the CLI's words. */
