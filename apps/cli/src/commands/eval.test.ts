@@ -44,16 +44,8 @@ describe('lxmls eval', () => {
     expect(lines[3]).toMatch(/^loss \(nats per label\) +0\.2\d{3} +0\.2445 +0\.2502$/);
   }, 60_000);
   test('lxmls generate --model lxmls/shakespeare-char reads the prompt with the bundled tokenizer.json', async () => {
-    const { code, stdout, stderr } = await runCli([
-      'generate',
-      '--model',
-      'lxmls/shakespeare-char',
-      '--prompt',
-      'ROMEO:',
-      '--max-new-tokens',
-      '20',
-      '--json',
-    ]);
+    const argv = 'generate --model lxmls/shakespeare-char --prompt ROMEO: --max-new-tokens 20 --json';
+    const { code, stdout, stderr } = await runCli(argv.split(' '));
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const { promptIds, samples } = JSON.parse(stdout);
     expect(promptIds).toHaveLength(6); // one id per character

@@ -20,16 +20,7 @@ const RUNS: [string, string[]][] = [
   ['eval', ['eval', 'weather', '--model', 'lxmls/weather-nano', '--eval-samples', '50', '--json']],
   [
     'generate',
-    [
-      'generate',
-      '--model',
-      'lxmls/shakespeare-char',
-      '--prompt',
-      'ROMEO:',
-      '--max-new-tokens',
-      '5',
-      '--json',
-    ],
+    'generate --model lxmls/shakespeare-char --prompt ROMEO: --max-new-tokens 5 --json'.split(' '),
   ],
   ['viz', ['viz', '-o', join(root, 'attention.html'), '--json']],
   ['bench', ['bench', 'kernels', '--backend', 'js', '--shapes', 'nano', '--json']],
@@ -38,21 +29,7 @@ const RUNS: [string, string[]][] = [
   ['train weather', ['train', 'weather', '--iters', '3', '--eval-samples', '50', '--json']],
   [
     'train text',
-    [
-      'train',
-      'text',
-      '--data',
-      text,
-      '--iters',
-      '2',
-      '--n-layer',
-      '1',
-      '--n-head',
-      '1',
-      '--n-embd',
-      '8',
-      '--json',
-    ],
+    ['train', 'text', '--data', text, ...'--iters 2 --n-layer 1 --n-head 1 --n-embd 8 --json'.split(' ')],
   ],
 ];
 
