@@ -76,6 +76,10 @@ async function vizJson(argv: string[]): Promise<VizJson> {
   return JSON.parse(stdout) as VizJson;
 }
 
+/** Runs `lxmls viz --json --model MODEL --text TEXT -o FILE`. */
+const vizRun = (model: string, text: string, file: string) =>
+  runCli(['viz', '--json', '--model', model, '--text', text, '-o', file]);
+
 /** A fresh empty folder for one test's files. */
 async function folder(name: string): Promise<string> {
   const dir = join(root, name);
@@ -353,16 +357,7 @@ describe('lxmls viz', () => {
       'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen';
     const ids = getEncoder().encode(text);
     expect(ids.length).toBeGreaterThan(16);
-    const { code, stdout, stderr } = await runCli([
-      'viz',
-      '--json',
-      '--model',
-      gptDir,
-      '--text',
-      text,
-      '-o',
-      file,
-    ]);
+    const { code, stdout, stderr } = await vizRun(gptDir, text, file);
     expect(code).toBe(0);
     expect(stderr).toBe(
       `lxmls viz: note: the text has ${ids.length} tokens and the model takes at most 16: the view shows the first 16\n`,
@@ -373,16 +368,7 @@ describe('lxmls viz', () => {
   test('viz crops a BERT text to max_position_embeddings, keeping [CLS] and the closing [SEP]', async () => {
     const file = join(await folder('bert-long'), 'long.html');
     const text = Array.from({ length: 70 }, () => 'lake').join(' ');
-    const { code, stdout, stderr } = await runCli([
-      'viz',
-      '--json',
-      '--model',
-      BERT,
-      '--text',
-      text,
-      '-o',
-      file,
-    ]);
+    const { code, stdout, stderr } = await vizRun(BERT, text, file);
     expect(code).toBe(0);
     expect(stderr).toBe(
       'lxmls viz: note: the text has 72 tokens and the model takes at most 64: the view shows the first 64\n',
