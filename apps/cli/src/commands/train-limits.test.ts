@@ -38,6 +38,21 @@ describe('lxmls train text limits', () => {
     },
   );
 
+  test('lxmls train weather --batch-size 65536 is refused before building, with one line and exit code 2', async () => {
+    const { code, stdout, stderr } = await runCli([
+      'train',
+      'weather',
+      '--batch-size',
+      '65536',
+      '--iters',
+      '1',
+    ]);
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toMatch(
+      /^lxmls train: \[@lxmls\/gpt\] checkTrainingMemory: training needs more memory than the runtime has\. Expected at most the wasm backend's 4 GiB of WebAssembly memory, received at least [\d.]+ GiB .* for 3 layers, 3 heads, 48 channels, vocabulary 8, batch size 65536, block size 11\./,
+    );
+  });
+
   test('lxmls train text --lr 1e308 stops when the loss is NaN, with one line and exit code 2', async () => {
     const { code, stderr } = await runCli([
       'train',

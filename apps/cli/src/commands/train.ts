@@ -14,6 +14,7 @@ import {
   trainTextCompact,
   trainWeather,
   WEATHER_RECIPES,
+  weatherModelConfig,
 } from '@lxmls/course';
 import { checkTrainingMemory, GPT } from '@lxmls/gpt';
 import type { TrainerNotice } from '@lxmls/trainer';
@@ -238,7 +239,8 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
   };
   const { seed, 'eval-samples': evalSamples, out: dir, json, attention: attentionFile } = o;
   if (dir !== undefined) await checkOutFolder(dir, o.force); // before training: a bad --out fails at once
-  await chooseBackend(o.backend);
+  const backend = await chooseBackend(o.backend);
+  checkTrainingMemory(weatherModelConfig(), recipe.batchSize, ...memoryLimit(backend.name)); // before building
   const attention = attentionFile === undefined ? undefined : await loadStudentAttention(attentionFile);
   if (attention && dir !== undefined) {
     const { missing, unexpected } = attentionKeyMismatch(attention);
