@@ -190,25 +190,32 @@ export class Tensor implements Tracked {
   }
 
   /**
-   * The elements as nested arrays (a number for a scalar), like PyTorch's `tolist()`.
+   * The elements as nested arrays (a number for a scalar), like PyTorch's `tolist()`, typed
+   * {@link NestedArray} (any depth). Pass the rank, `toArray(2)`, for a result typed by depth.
    *
-   * Without an argument the result is typed {@link NestedArray} (any depth). Pass the tensor's rank to have it
-   * typed by depth, checked at run time: `toArray(2)` is a `number[][]` (see {@link ArrayOfRank}), so strict
-   * TypeScript indexes and maps it without a cast.
-   *
-   * @param rank - The number of axes the tensor must have (`shape.length`).
-   * @returns Nested arrays of numbers, `rank` deep.
-   * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` when `rank` is given and is not the tensor's rank.
+   * @returns Nested arrays of numbers.
    * @example
    * ```ts
    * import { tensor } from '@lxmls/tensor';
    * console.log(tensor([1, 2, 3, 4], [2, 2]).toArray()); // → [ [ 1, 2 ], [ 3, 4 ] ]
+   * ```
+   */
+  toArray(): NestedArray;
+  /**
+   * The elements as nested arrays typed by depth, {@link ArrayOfRank}: `toArray(2)` is a `number[][]`, so strict
+   * TypeScript indexes and maps it without a cast. The rank is checked at run time.
+   *
+   * @param rank - The number of axes the tensor must have (`shape.length`).
+   * @returns Nested arrays of numbers, `rank` deep.
+   * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` when the tensor has another rank.
+   * @example
+   * ```ts
+   * import { tensor } from '@lxmls/tensor';
    * const rows = tensor([1, 2, 3, 4], [2, 2]).toArray(2); // number[][]
    * console.log(rows.map((row) => row.join(' '))); // → [ '1 2', '3 4' ]
    * console.log(tensor([0.5, 1.5]).toArray(1).map((v) => v * 2)); // → [ 1, 3 ]
    * ```
    */
-  toArray(): NestedArray;
   toArray<R extends number>(rank: R): ArrayOfRank<R>;
   toArray(rank?: number): NestedArray {
     if (rank !== undefined && rank !== this.shape.length) {
