@@ -13,7 +13,10 @@
  * `` `code` ``, `[text](url)` and `~struck~` (the notebook's masked tokens).
  *
  * Why one long file: it is data, the notebook's whole text in its order (over a thousand lines); split by
- * exercise it would be read back into one list anyway, and the few functions at the end only look it up.
+ * exercise it would be read back into one list anyway, and the few functions at the end only look it up. It is
+ * written by hand, not generated: the words and the Python are copied from the notebook, but the TypeScript of
+ * every cell and the answers the notebook leaves open are ours (apps/cli's notebook-typescript.test.ts runs
+ * that TypeScript and compares what it prints with the notebook's outputs kept here).
  */
 
 /** A cell of the notebook: its Python, the same in TypeScript, and the output the notebook shows. */
