@@ -89,6 +89,24 @@ describe('loadStudentSource(source, fileName)', () => {
     );
   });
 
+  test.each([
+    ['f.ts', 'const a: Record<string, number> = {}; const b = (a as any).x.y;'],
+    ['f.js', '/* no types */ const a = {}; const b = a.x.y;'],
+  ])('studentLocation on an error of %s gives the column of the student’s line', (fileName, body) => {
+    const source = `export function f() {\n  ${body}\n  return b;\n}\n`;
+    const student = loadStudentSource(source, fileName);
+    let thrown: unknown;
+    try {
+      (student.f as () => unknown)();
+    } catch (error) {
+      thrown = error;
+    }
+    // V8 points at the property read: the y of .y
+    expect(studentLocation(thrown, fileName)).toBe(
+      `${fileName}:2:${source.split('\n')[1]!.indexOf('.y') + 2}`,
+    );
+  });
+
   test('transpileStudentSource keeps every line in place', () => {
     const source =
       "import { tensor } from '@lxmls/tensor';\ninterface A { x: number }\n\nexport const a: A = { x: 1 };\nexport const t = tensor([1]);\n";

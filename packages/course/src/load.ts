@@ -5,7 +5,8 @@
  * uses, so `instanceof Tensor` and `instanceof Module` hold) and refuses anything else.
  *
  * Line numbers are kept: sucrase preserves lines, and the body is evaluated with `//# sourceURL=<file>` on a
- * wrapper that starts on the body's first line, so a stack trace points at the student's file and line.
+ * wrapper that starts on the body's first line, so a stack trace points at the student's file and line; the
+ * columns, which removing the types moves, are mapped back through sucrase's source map.
  * A syntax error becomes an {@link LxmlsCourseError} `SYNTAX_ERROR` reading `file:line:col: message`.
  */
 
@@ -15,6 +16,10 @@ import * as tensor from '@lxmls/tensor';
 import { transform } from 'sucrase';
 import { LxmlsCourseError } from './errors.js';
 import * as course from './index.js';
+import { type Place, placeMapper } from './source-map.js';
+
+/** The last loaded file of each name: from a place in its transpiled body to the place in its source. */
+const placeMappers = new Map<string, (place: Place) => Place>();
 
 /** The CommonJS-style function a student's transpiled body becomes: `(exports, require, module) => void`. */
 export type CompiledStudentModule = (
@@ -73,12 +78,19 @@ const isTypeScript = (fileName: string) => /\.[mc]?ts$/i.test(fileName);
  * ```
  */
 export function transpileStudentSource(source: string, fileName: string): string {
+  return transpile(source, fileName).code;
+}
+
+/** {@link transpileStudentSource}, with the source map's `mappings`. */
+function transpile(source: string, fileName: string): { code: string; mappings: string | undefined } {
   try {
-    return transform(source, {
+    const { code, sourceMap } = transform(source, {
       transforms: isTypeScript(fileName) ? ['typescript', 'imports'] : ['imports'],
       filePath: fileName,
       preserveDynamicImport: false,
-    }).code;
+      sourceMapOptions: { compiledFilename: fileName },
+    });
+    return { code, mappings: sourceMap?.mappings };
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
     const text = (error instanceof Error ? error.message : String(error))
@@ -138,7 +150,9 @@ export function loadStudentSource(
   options: LoadStudentOptions = {},
 ): Record<string, unknown> {
   const { modules = STUDENT_MODULES, compile = evalCompile } = options;
-  const code = transpileStudentSource(source, fileName);
+  const { code, mappings } = transpile(source, fileName);
+  if (mappings === undefined) placeMappers.delete(fileName);
+  else placeMappers.set(fileName, placeMapper(mappings));
   let fn: CompiledStudentModule;
   try {
     fn = compile(code, fileName);
@@ -177,6 +191,7 @@ export function loadStudentSource(
 
 /**
  * Where a stack trace enters the student's file: `file:line:col` of the first frame in it, or undefined.
+ * The column is the source's (the last file loaded under that name), not the transpiled code's.
  *
  * @param error - What the student's code threw.
  * @param fileName - The student's file name or path, as given to {@link loadStudentSource}.
@@ -190,6 +205,12 @@ export function loadStudentSource(
  * } catch (e) {
  *   console.log(studentLocation(e, 'f.js')); // → f.js:2:9
  * }
+ * const typed = loadStudentSource("export function g() {\n  const a: Record<string, number> = {}; return (a as any).x.y;\n}\n", 'g.ts');
+ * try {
+ *   (typed.g as () => void)();
+ * } catch (e) {
+ *   console.log(studentLocation(e, 'g.ts')); // → g.ts:2:61
+ * }
  * ```
  */
 export function studentLocation(error: unknown, fileName: string): string | undefined {
@@ -198,5 +219,10 @@ export function studentLocation(error: unknown, fileName: string): string | unde
   if (typeof stack !== 'string') return undefined;
   const escaped = fileName.replace(/\s/g, '%20').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const match = new RegExp(`(?:^|[\\s(@])(?:file://)?(${escaped}):(\\d+):(\\d+)`, 'm').exec(stack);
-  return match ? `${fileName}:${match[2]}:${match[3]}` : undefined;
+  if (!match) return undefined;
+  const at = { line: Number(match[2]), column: Number(match[3]) };
+  // the column in the transpiled body, mapped back to the source; line 1 also holds what the compiler puts
+  // before the body (sucrase's prologue, the wrapper), so its columns stay as they are
+  const { line, column } = at.line > 1 ? (placeMappers.get(fileName)?.(at) ?? at) : at;
+  return `${fileName}:${line}:${column}`;
 }

@@ -4,11 +4,12 @@
  * and compares them, and tells what is wrong in the exercise's terms:
  * - a hole left (found in the class's text, or thrown at run time);
  * - a wrong output shape, axis by axis;
- * - probes that need no reference: with V = 1 and an identity output projection the output shows each query's
- *   sum of weights (it must be 1); changing only the last position must leave the earlier outputs alone (the
- *   causal mask);
+ * - probes that need no reference: with v = 0·x + b (value_proj) and an identity output projection, the
+ *   outputs for b = 2 and b = 1 differ by each query's sum of weights (it must be 1); changing only the last
+ *   position must leave the earlier outputs alone (the causal mask);
  * - the known mistake that explains wrong values: no or another scaling than √hs, the softmax over the
- *   queries, no mask, the heads not split or not merged back, a projection swapped;
+ *   queries, no mask, one head over all C, heads split or merged back by reshape alone, a projection
+ *   swapped; and the notebook's own scores line on the unsplit q and k, which cannot run;
  * - seeded random sizes (one head, one position, nh = C) and the gradient of x and of every parameter.
  *
  * Follows docs/course-behaviour.md §2.3 (the forward's steps and where the student branch's holes are).
@@ -71,6 +72,25 @@ const HOLES: Record<string, string> = {
   '2.2.4': 'multiply the weights with the values: matmul(weights, value), (B, nh, T, hs)',
 };
 
+/** What a hole left says. */
+const holeMessage = (id: string): string =>
+  `Exercise ${id} is still a hole: replace \`throw new NotImplementedError('Complete Exercise ${id}')\` with your code (${HOLES[id] ?? 'see the comments above it'})`;
+
+/**
+ * What a known error of forward means in the exercise's terms, or ''. The notebook's own line computes the
+ * scores from the unsplit q and k (`torch.matmul(Q, K.transpose(-2, -1))`): they are then (B, T, T), and the
+ * mask (1, 1, T, T) does not broadcast to them.
+ */
+function runsHint(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const scores =
+    /maskedFill: the mask does not broadcast to x\. Expected a mask broadcastable to \((\d+), (\d+), (\d+)\)/.exec(
+      message,
+    );
+  if (scores === null) return '';
+  return `: your scores are (B, T, T) = (${scores.slice(1).join(', ')}), with no heads axis. Compute them from the split query and key, (B, nh, T, hs) each, so that they are (B, nh, T, T): matmul(query, key, { transposeB: true }) (Exercise 2.2.2)`;
+}
+
 /** A student's and the reference's module with the same weights, in eval mode. */
 interface Pair {
   student: Module;
@@ -118,17 +138,24 @@ interface Variant {
   axis: -1 | -2;
   causal: boolean;
   heads: 'split' | 'single';
+  /**
+   * How q, k and v are split into heads: `permute(reshape(t, [B, T, nh, hs]), [0, 2, 1, 3])`, or
+   * `reshape(t, [B, nh, T, hs])` alone, which mixes positions and channels.
+   */
+  split: [Split, Split, Split];
   merge: 'permute' | 'reshape';
   /** Which projection makes q, k, v (`x` for none). */
   sources: [Source, Source, Source];
 }
 type Source = 'query_proj' | 'key_proj' | 'value_proj' | 'x';
+type Split = 'permute' | 'reshape';
 
 const RIGHT: Variant = {
   scale: 'hs',
   axis: -1,
   causal: true,
   heads: 'split',
+  split: ['permute', 'permute', 'permute'],
   merge: 'permute',
   sources: ['query_proj', 'key_proj', 'value_proj'],
 };
@@ -146,13 +173,14 @@ function variantForward(pair: Pair, x: Tensor, v: Variant): Tensor {
         ? x
         : (s === 'query_proj' ? ref.queryProj : s === 'key_proj' ? ref.keyProj : ref.valueProj).forward(x);
     const [q, k, val] = v.sources.map(project) as [Tensor, Tensor, Tensor]; // each (B, T, C)
-    const heads = (t: Tensor) => permute(reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
+    const split = (t: Tensor, how: Split) =>
+      how === 'permute' ? permute(reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) : reshape(t, [B, nh, T, hs]); // (B, nh, T, hs)
     const divisor = { hs: Math.sqrt(hsTrue), none: 1, C: Math.sqrt(C), 'hs-linear': hsTrue, 'C-linear': C }[
       v.scale
     ];
-    let scores = matmul(heads(q), heads(k), { transposeB: true }).div(divisor); // (B, nh, T, T)
+    let scores = matmul(split(q, v.split[0]), split(k, v.split[1]), { transposeB: true }).div(divisor); // (B, nh, T, T)
     if (v.causal) scores = maskedFill(scores, sub(1, slice(ref.bias, [0, 0, 0, 0], [1, 1, T, T])), -Infinity);
-    const attended = matmul(softmax(scores, v.axis), heads(val)); // (B, nh, T, hs)
+    const attended = matmul(softmax(scores, v.axis), split(val, v.split[2])); // (B, nh, T, hs)
     const merged =
       v.merge === 'permute'
         ? reshape(permute(attended, [0, 2, 1, 3]), [B, T, C])
@@ -161,20 +189,32 @@ function variantForward(pair: Pair, x: Tensor, v: Variant): Tensor {
   });
 }
 
-/** The variants to try: every combination of the structural mistakes, then each projection swap alone. */
+/**
+ * The variants to try: every combination of the structural mistakes (q, k and v split alike), then q, k or
+ * v alone split by reshape (with either merge), then each projection swap alone.
+ */
 function variants(nh: number): Variant[] {
   const out: Variant[] = [];
-  for (const heads of ['split', 'single'] as const) {
-    for (const merge of heads === 'single' || nh === 1
-      ? (['permute'] as const)
-      : (['permute', 'reshape'] as const)) {
+  const merges = nh === 1 ? (['permute'] as const) : (['permute', 'reshape'] as const);
+  for (const [heads, split] of [
+    ['split', 'permute'],
+    ['split', 'reshape'],
+    ['single', 'permute'],
+  ] as const) {
+    for (const merge of heads === 'single' ? (['permute'] as const) : merges) {
       for (const causal of [true, false]) {
         for (const axis of [-1, -2] as const) {
           for (const scale of ['hs', 'none', 'C', 'hs-linear', 'C-linear'] as const) {
-            out.push({ ...RIGHT, scale, axis, causal, heads, merge });
+            out.push({ ...RIGHT, scale, axis, causal, heads, split: [split, split, split], merge });
           }
         }
       }
+    }
+  }
+  if (nh > 1) {
+    for (let mask = 1; mask < 7; mask++) {
+      const split = [0, 1, 2].map((i) => (mask & (1 << i) ? 'reshape' : 'permute')) as Variant['split'];
+      for (const merge of merges) out.push({ ...RIGHT, split, merge });
     }
   }
   const sources: Source[] = ['query_proj', 'key_proj', 'value_proj', 'x'];
@@ -191,7 +231,7 @@ function variants(nh: number): Variant[] {
  * @returns The report.
  */
 export function checkCausalSelfAttention(cls: unknown, options: CheckOptions = {}): CheckReport {
-  const checks = new Checks(options.fileName);
+  const checks = new Checks(options.fileName, options.onCheck);
   const report = () => checks.report('2.2');
   const seed = options.seed ?? 0;
 
@@ -208,27 +248,20 @@ export function checkCausalSelfAttention(cls: unknown, options: CheckOptions = {
   }
   const Student = cls as StudentClass;
 
-  // build it with the reference's weights; run it once on the main case
-  const sizes: Sizes = { nEmbd: 12, nHead: 3, blockSize: 8, B: 2, T: 6 }; // hs 4: √hs 2, √C 3.46
-  const x = randn([sizes.B, sizes.T, sizes.nEmbd], new RandomGenerator(seed + 100)); // (B, T, C)
-  const pair = buildPair(Student, sizes, seed);
-  const forward = (p: Pair, input: Tensor) =>
-    attempt(() => (p.student as unknown as { forward(x: Tensor): unknown }).forward(input));
-  const first = typeof pair === 'string' ? undefined : forward(pair, x);
-
-  // the holes: in the class's text, or thrown
+  // the holes, in the class's text: reported before anything runs, so a time limit keeps them
   const left = new Set(holesInSource(Function.prototype.toString.call(Student)));
-  const thrown = first && !first.ok ? holeOfError(first.error) : undefined;
-  if (thrown !== undefined) left.add(thrown);
   for (const id of Object.keys(HOLES)) {
     checks.add(
       `hole ${id} filled`,
       !left.has(id),
-      left.has(id)
-        ? `Exercise ${id} is still a hole: replace \`throw new NotImplementedError('Complete Exercise ${id}')\` with your code (${HOLES[id]})`
-        : 'no NotImplementedError left',
+      left.has(id) ? holeMessage(id) : 'no NotImplementedError left',
     );
   }
+
+  // build it with the reference's weights; run it once on the main case
+  const sizes: Sizes = { nEmbd: 12, nHead: 3, blockSize: 8, B: 2, T: 6 }; // hs 4: √hs 2, √C 3.46
+  const x = randn([sizes.B, sizes.T, sizes.nEmbd], new RandomGenerator(seed + 100)); // (B, T, C)
+  const pair = buildPair(Student, sizes, seed);
   if (typeof pair === 'string') {
     checks.add(
       'builds',
@@ -243,18 +276,26 @@ export function checkCausalSelfAttention(cls: unknown, options: CheckOptions = {
     'a Module with query_proj, key_proj, value_proj and output_proj, each Linear(C, C)',
   );
   if (left.size > 0) return report();
-  if (!first!.ok) {
-    checks.add('runs', false, `forward(x (2, 6, 12)) threw ${checks.describe(first!.error)}`);
+  const forward = (p: Pair, input: Tensor) =>
+    attempt(() => (p.student as unknown as { forward(x: Tensor): unknown }).forward(input));
+  const first = forward(pair, x);
+  if (!first.ok) {
+    const thrown = holeOfError(first.error);
+    checks.add(
+      'runs',
+      false,
+      `forward(x (2, 6, 12)) threw ${checks.describe(first.error)}${thrown === undefined ? runsHint(first.error) : `: ${holeMessage(thrown)}`}`,
+    );
     return report();
   }
-  const out = asTensor(first!.value);
+  const out = asTensor(first.value);
   if (
     !checks.add(
       'runs',
       out !== undefined,
       out
         ? 'forward(x) returns a Tensor'
-        : `forward(x) returned ${describeValue(first!.value)}, expected a Tensor (B, T, C)`,
+        : `forward(x) returned ${describeValue(first.value)}, expected a Tensor (B, T, C)`,
     )
   ) {
     return report();
@@ -283,10 +324,22 @@ export function checkCausalSelfAttention(cls: unknown, options: CheckOptions = {
   const expected = referenceForward(pair, x);
   const right = allClose(out!, expected);
   const match = right ? RIGHT : variants(sizes.nHead).find((v) => allClose(out!, variantForward(pair, x, v)));
+  // value_proj feeds something else than v alone: the sums probe below, which sets value_proj, measures nothing
+  const [qFrom, kFrom, vFrom] = match?.sources ?? RIGHT.sources;
+  const swapped = vFrom !== 'value_proj' || qFrom === 'value_proj' || kFrom === 'value_proj';
+  const splitByReshape =
+    match === undefined ? [] : match.split.flatMap((s, i) => (s === 'reshape' ? [i] : []));
 
-  // probe 1: the weights of each query sum to 1 (V = 1, output projection = identity)
-  const sums = weightSums(Student, sizes, seed, x, checks);
-  if (sums !== undefined) {
+  // probe 1: the weights of each query sum to 1 (v = 1 through value_proj, output projection = identity); when
+  // value_proj does not make v alone, the check of the projections says so instead
+  const sums = swapped ? undefined : weightSums(Student, sizes, seed, x, checks);
+  if (sums === 'independent') {
+    checks.add(
+      'weights sum to 1 (Exercise 2.2.3)',
+      false,
+      'cannot be measured: the output does not change with value_proj, so v does not come from it. Exercise 2.2.1: v = this.valueProj.forward(x), then split into heads as q and k are',
+    );
+  } else if (sums !== undefined) {
     const bad = sums.findIndex((s) => !(Math.abs(s - 1) <= 1e-4));
     const [b, t, c] = unflatten(bad, expectedShape);
     const overQueries = match?.axis === -2 ? ' (the values match a softmax over the queries, axis -2)' : '';
@@ -303,11 +356,15 @@ export function checkCausalSelfAttention(cls: unknown, options: CheckOptions = {
   const causal = futureProbe(pair, x, checks);
   if (causal !== undefined) {
     const because =
-      match?.merge === 'reshape' && match.causal
-        ? ' The mask is there, but the heads are merged back by reshape alone, which mixes positions: see the check of the heads'
-        : match?.axis === -2 && match.causal
-          ? ' The mask is there, but the softmax runs over the queries (axis -2), so later queries change the weights of earlier ones: take it over the keys (softmax(masked, -1))'
-          : ' Apply the causal mask before the softmax: maskedFill(scores, sub(1, mask), -Infinity) with mask = slice(this.bias, [0, 0, 0, 0], [1, 1, T, T])';
+      match === undefined
+        ? ' Check the mask (maskedFill(scores, sub(1, mask), -Infinity) before the softmax) and how the heads are split and merged back (permute, not reshape alone: reshape alone mixes positions)'
+        : match.causal && splitByReshape.length > 0
+          ? ' The mask is there, but the heads are split by reshape alone, which mixes positions: see the check of the heads'
+          : match.causal && match.merge === 'reshape'
+            ? ' The mask is there, but the heads are merged back by reshape alone, which mixes positions: see the check of the heads'
+            : match.causal && match.axis === -2
+              ? ' The mask is there, but the softmax runs over the queries (axis -2), so later queries change the weights of earlier ones: take it over the keys (softmax(masked, -1))'
+              : ' Apply the causal mask before the softmax: maskedFill(scores, sub(1, mask), -Infinity) with mask = slice(this.bias, [0, 0, 0, 0], [1, 1, T, T])';
     checks.add(
       'no attention to future positions (causal mask)',
       causal === -1,
@@ -320,25 +377,31 @@ export function checkCausalSelfAttention(cls: unknown, options: CheckOptions = {
   // the values, and what explains them
   if (match !== undefined && !right) {
     const hs = sizes.nEmbd / sizes.nHead;
+    const names = ['q', 'k', 'v'] as const;
+    const which = splitByReshape.map((i) => names[i]).join(', ');
+    checks.add(
+      'heads split and merged back',
+      match.heads === 'split' && splitByReshape.length === 0 && match.merge === 'permute',
+      match.heads === 'single'
+        ? `the values match one head over all C = ${sizes.nEmbd} channels: split q, k and v into nh = ${sizes.nHead} heads with permute(reshape(t, [B, T, nh, hs]), [0, 2, 1, 3])`
+        : splitByReshape.length > 0
+          ? `the values match ${splitByReshape.length === 3 ? 'heads' : which} split by reshape alone${match.merge === 'reshape' ? ' (and merged back by reshape alone)' : ''}: (B, T, C) must become (B, T, nh, hs) and then (B, nh, T, hs): permute(reshape(t, [B, T, nh, hs]), [0, 2, 1, 3])${match.merge === 'reshape' ? ', and back with reshape(permute(attended, [0, 2, 1, 3]), [B, T, C])' : ''}`
+          : match.merge === 'reshape'
+            ? 'the values match heads merged back by reshape alone: (B, nh, T, hs) must go back to (B, T, nh, hs) before (B, T, C): reshape(permute(attended, [0, 2, 1, 3]), [B, T, C])'
+            : 'the heads are split and merged back',
+    );
+    // one head over all C divides by √C: √hs of that one head, so the scaling is right for it
+    const scaleRight = match.scale === 'hs' || (match.heads === 'single' && match.scale === 'C');
     const scaleMessages: Record<Variant['scale'], string> = {
       hs: `the scores are divided by √hs = √${hs}`,
       none: `the values match scores that are not scaled: divide them by √hs, the square root of the head size hs = C / nh = ${hs} (Exercise 2.2.2)`,
-      C: `the values match scores divided by √C = √${sizes.nEmbd} instead of √hs = √${hs}: in multi-head attention each head has hs = C / nh channels, divide by Math.sqrt(hs) (Exercise 2.2.2)`,
+      C: scaleRight
+        ? 'the scores are divided by the square root of the head size (all C channels, as there is one head)'
+        : `the values match scores divided by √C = √${sizes.nEmbd} instead of √hs = √${hs}: in multi-head attention each head has hs = C / nh channels, divide by Math.sqrt(hs) (Exercise 2.2.2)`,
       'hs-linear': `the values match scores divided by hs = ${hs} instead of its square root: divide by Math.sqrt(hs) (Exercise 2.2.2)`,
       'C-linear': `the values match scores divided by C = ${sizes.nEmbd} instead of √hs = √${hs}: divide by Math.sqrt(hs) (Exercise 2.2.2)`,
     };
-    checks.add('scaling by √hs (Exercise 2.2.2)', match.scale === 'hs', scaleMessages[match.scale]);
-    const headsRight = match.heads === 'split' && match.merge === 'permute';
-    checks.add(
-      'heads split and merged back',
-      headsRight,
-      match.heads === 'single'
-        ? `the values match one head over all C = ${sizes.nEmbd} channels: split q, k and v into nh = ${sizes.nHead} heads with permute(reshape(t, [B, T, nh, hs]), [0, 2, 1, 3])`
-        : match.merge === 'reshape'
-          ? 'the values match heads merged back by reshape alone: (B, nh, T, hs) must go back to (B, T, nh, hs) before (B, T, C): reshape(permute(attended, [0, 2, 1, 3]), [B, T, C])'
-          : 'the heads are split and merged back',
-    );
-    const names = ['q', 'k', 'v'] as const;
+    checks.add('scaling by √hs (Exercise 2.2.2)', scaleRight, scaleMessages[match.scale]);
     const wrong = match.sources.findIndex((s, i) => s !== RIGHT.sources[i]);
     checks.add(
       'projections (Exercise 2.2.1)',
@@ -393,14 +456,19 @@ export function checkCausalSelfAttention(cls: unknown, options: CheckOptions = {
   return report();
 }
 
-/** The sum of each query's weights per output channel (V = 1, output projection = identity), or undefined. */
+/**
+ * The sum of each query's weights per output channel, or undefined when forward fails. With value_proj's
+ * weight 0 and the output projection the identity, the output is Σⱼ wᵢⱼ·b for value_proj's bias b: the
+ * outputs with b = 2 and b = 1 differ by the sums. `independent` when they do not differ at all: v does not
+ * come from value_proj.
+ */
 function weightSums(
   Student: StudentClass,
   sizes: Sizes,
   seed: number,
   x: Tensor,
   checks: Checks,
-): number[] | undefined {
+): number[] | 'independent' | undefined {
   const pair = buildPair(Student, sizes, seed);
   if (typeof pair === 'string') return undefined;
   const params = new Map(pair.student.namedParameters());
@@ -408,19 +476,24 @@ function weightSums(
   const eye = new Float32Array(C * C);
   for (let i = 0; i < C; i++) eye[i * C + i] = 1;
   noGrad(() => {
-    params.get('value_proj.weight')!.copyFrom(new Float32Array(C * C)); // v = 0·x + 1
-    params.get('value_proj.bias')!.copyFrom(new Float32Array(C).fill(1));
+    params.get('value_proj.weight')!.copyFrom(new Float32Array(C * C)); // v = 0·x + b
     params.get('output_proj.weight')!.copyFrom(eye); // the identity
     params.get('output_proj.bias')!.copyFrom(new Float32Array(C));
   });
-  const got = attempt(() => (pair.student as unknown as { forward(x: Tensor): unknown }).forward(x));
-  const out = got.ok ? asTensor(got.value) : undefined;
-  if (!out || !sameShape(out.shape, x.shape)) {
-    if (!got.ok)
-      checks.add('weights sum to 1 (Exercise 2.2.3)', false, `forward threw ${checks.describe(got.error)}`);
-    return undefined;
+  const outputs: Float32Array[] = [];
+  for (const b of [1, 2]) {
+    noGrad(() => params.get('value_proj.bias')!.copyFrom(new Float32Array(C).fill(b)));
+    const got = attempt(() => (pair.student as unknown as { forward(x: Tensor): unknown }).forward(x));
+    const out = got.ok ? asTensor(got.value) : undefined;
+    if (!out || !sameShape(out.shape, x.shape)) {
+      if (!got.ok)
+        checks.add('weights sum to 1 (Exercise 2.2.3)', false, `forward threw ${checks.describe(got.error)}`);
+      return undefined;
+    }
+    outputs.push(Float32Array.from(out.data()));
   }
-  return [...out.data()];
+  const sums = [...outputs[1]!].map((v, i) => v - outputs[0]![i]!);
+  return sums.every((s) => Math.abs(s) <= 1e-6) ? 'independent' : sums;
 }
 
 /** The first position whose output changes when only the last position of x changes; -1 when none does. */

@@ -35,7 +35,7 @@ describe('checkExercise(id, impl)', () => {
     (w) => [w.name, w] as const,
   );
   test.each(diagnosed)('checkExercise on the wrong solution %s gives its diagnosis', async (_, wrong) => {
-    const expectation = wrong.expect as { check: string; message: string };
+    const expectation = wrong.expect as { check: string; message: string; first?: string };
     const report = await checkExercise(wrong.exercise, loadStudentSource(wrong.source, wrong.fileName), {
       fileName: wrong.fileName,
     });
@@ -44,6 +44,10 @@ describe('checkExercise(id, impl)', () => {
     expect(check, JSON.stringify(report.checks, null, 1)).toBeDefined();
     expect(check!.passed).toBe(false);
     expect(check!.message).toContain(expectation.message);
+    // the first ✗ is where a student starts: it must be the diagnosis, or name it
+    const first = report.checks.find((c) => !c.passed)!;
+    if (expectation.first === undefined) expect(first.name).toBe(expectation.check);
+    else expect(first.message).toContain(expectation.first);
   });
 
   test.each(WRONG_SOLUTIONS.filter((w) => w.expect.kind === 'load').map((w) => [w.name, w] as const))(
@@ -64,6 +68,59 @@ describe('checkExercise(id, impl)', () => {
     expect(report.checks.find((c) => c.name === 'runs')?.message).toMatch(
       new RegExp(`RangeError: my bug \\(at causal-self-attention\\.ts:${line}:\\d+\\)$`),
     );
+  });
+
+  test('checkExercise calls onCheck with each check as it is decided, in the order of the report', async () => {
+    const heard: { name: string; passed: boolean }[] = [];
+    const wrong = WRONG_SOLUTIONS.find((w) => w.name === 'no-scaling')!;
+    const report = await checkExercise('2.2', loadStudentSource(wrong.source, wrong.fileName), {
+      onCheck: (c) => heard.push(c),
+    });
+    expect(heard).toEqual(report.checks);
+    expect(heard.slice(0, 6).map((c) => [c.name, c.passed])).toEqual([
+      ['exports CausalSelfAttention', true],
+      ['hole 2.2.1 filled', true],
+      ['hole 2.2.2 filled', true],
+      ['hole 2.2.3 filled', true],
+      ['hole 2.2.4 filled', true],
+      ['builds', true],
+    ]);
+  });
+
+  test('checkExercise 2.2 with v from key_proj and no scaling: the sums cannot be measured, names 2.2.1', async () => {
+    const source = WRONG_SOLUTIONS.find((w) => w.name === 'v-from-key-proj')!.source.replace(
+      '.div(Math.sqrt(hs)); // (B, nh, T, T)',
+      '; // (B, nh, T, T)',
+    );
+    const report = await checkExercise('2.2', loadStudentSource(source, 'c.ts'));
+    const failed = report.checks.filter((c) => !c.passed);
+    expect(failed[0]).toEqual({
+      name: 'weights sum to 1 (Exercise 2.2.3)',
+      passed: false,
+      message:
+        'cannot be measured: the output does not change with value_proj, so v does not come from it. Exercise 2.2.1: v = this.valueProj.forward(x), then split into heads as q and k are',
+    });
+    expect(
+      report.checks.find((c) => c.name === 'no attention to future positions (causal mask)')?.passed,
+    ).toBe(true);
+  });
+
+  test.each([
+    [
+      '2.1-no-scaling',
+      ': the values are already wrong one item at a time (see the checks above): fix those first',
+    ],
+    [
+      '2.1-no-softmax',
+      ': the values are already wrong one item at a time (see the checks above): fix those first',
+    ],
+    ['2.1-softmax-axis-1', ': transpose only the last two axes of K'],
+  ])('checkExercise 2.1 on %s: the batch check says what to fix', async (name, hint) => {
+    const wrong = WRONG_SOLUTIONS.find((w) => w.name === name)!;
+    const report = await checkExercise('2.1', loadStudentSource(wrong.source, wrong.fileName));
+    const batch = report.checks.find((c) => c.name === 'works on a batch (B, T, D)')!;
+    expect(batch.passed).toBe(false);
+    expect(batch.message).toContain(hint);
   });
 
   test('checkExercise takes the export itself as well as the module', async () => {

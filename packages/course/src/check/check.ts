@@ -14,10 +14,12 @@ import type { CheckOptions, CheckReport } from './report.js';
  *
  * @param id - The exercise: `2.1` (`crossAttention`) or `2.2` (`CausalSelfAttention`).
  * @param impl - The student's module (what {@link loadStudentSource} returns), or the export itself.
- * @param options - `seed` of the random cases, `fileName` so that messages point at the student's lines.
+ * @param options - `seed` of the random cases, `fileName` so that messages point at the student's lines,
+ *   `onCheck` to hear of each check as soon as it is decided.
  * @returns The report: `passed` when every check passed, and each check with its message.
  * @throws {@link LxmlsCourseError} `UNKNOWN_EXERCISE` for another id. Whatever the student's code throws is
- *   reported as a failed check, never thrown (a time or memory limit is the caller's: run it in a worker).
+ *   reported as a failed check, never thrown (a time or memory limit is the caller's: run it in a worker,
+ *   and post each check from `onCheck`, so that the report of a stopped run keeps the checks passed before).
  * @example
  * ```ts
  * import { checkExercise, getExercise, loadStudentSource } from '@lxmls/course';

@@ -101,7 +101,7 @@ const reference = (c: Case): Tensor => noGrad(() => referenceCrossAttention(c.S1
  * @returns The report.
  */
 export function checkCrossAttention(fn: unknown, options: CheckOptions = {}): CheckReport {
-  const checks = new Checks(options.fileName);
+  const checks = new Checks(options.fileName, options.onCheck);
   const report = () => checks.report('2.1');
   const g = new RandomGenerator(options.seed ?? 0);
 
@@ -118,28 +118,24 @@ export function checkCrossAttention(fn: unknown, options: CheckOptions = {}): Ch
   }
   const student = fn as CrossAttention;
 
-  // the hole: found in the text, or thrown at run time
-  const main = randomCase(g, 7, 3, 4, 5, 6, 2); // T1 7, D1 3, T2 4, D2 5, d_k 6, d_v 2: every size distinct
-  const run = (c: Case) => attempt(() => student(c.S1, c.S2, c.WQ, c.WK, c.WV));
-  const first = run(main);
-  const hole =
-    holesInSource(Function.prototype.toString.call(student)).includes('2.1') ||
-    (!first.ok && holeOfError(first.error) !== undefined);
-  checks.add(
-    'hole 2.1 filled',
-    !hole,
-    hole
-      ? "Exercise 2.1 is still a hole: replace `throw new NotImplementedError('Complete Exercise 2.1')` with the projections Q = S2 W_Q, K = S1 W_K, V = S1 W_V, the scores matmul(Q, K, { transposeB: true }) / √d_k, softmax(scores, -1) and the weighted sum matmul(weights, V)"
-      : 'no NotImplementedError left',
-  );
+  // the hole, in the function's text: reported before anything runs, so a time limit keeps it
+  const holeMessage =
+    "Exercise 2.1 is still a hole: replace `throw new NotImplementedError('Complete Exercise 2.1')` with the projections Q = S2 W_Q, K = S1 W_K, V = S1 W_V, the scores matmul(Q, K, { transposeB: true }) / √d_k, softmax(scores, -1) and the weighted sum matmul(weights, V)";
+  const hole = holesInSource(Function.prototype.toString.call(student)).includes('2.1');
+  checks.add('hole 2.1 filled', !hole, hole ? holeMessage : 'no NotImplementedError left');
   if (hole) return report();
 
   // it runs and returns a tensor of the right shape
+  const main = randomCase(g, 7, 3, 4, 5, 6, 2); // T1 7, D1 3, T2 4, D2 5, d_k 6, d_v 2: every size distinct
+  const run = (c: Case) => attempt(() => student(c.S1, c.S2, c.WQ, c.WK, c.WV));
+  const first = run(main);
   if (!first.ok) {
+    // a hole thrown from outside the function's text (a helper of the student's) is still a hole
+    const thrown = holeOfError(first.error) !== undefined;
     checks.add(
       'runs',
       false,
-      `crossAttention(S1 (7, 3), S2 (4, 5), W_Q (5, 6), W_K (3, 6), W_V (3, 2)) threw ${checks.describe(first.error)}`,
+      `crossAttention(S1 (7, 3), S2 (4, 5), W_Q (5, 6), W_K (3, 6), W_V (3, 2)) threw ${checks.describe(first.error)}${thrown ? `: ${holeMessage}` : ''}`,
     );
     return report();
   }
@@ -276,12 +272,18 @@ export function checkCrossAttention(fn: unknown, options: CheckOptions = {}): Ch
   const batchOut = batched.ok ? asTensor(batched.value) : undefined;
   const batchRef = reference(batch);
   const batchOk = batchOut !== undefined && allClose(batchOut, batchRef);
+  // the batch's own mistakes (the transpose of K, the softmax's axis) only when one item at a time is right;
+  // else the mistake the checks above name shows on a batch too
+  const batchHint =
+    failed === ''
+      ? ': transpose only the last two axes of K (matmul(Q, K, { transposeB: true }) or transpose(K, -2, -1)) and take the softmax over the last axis'
+      : ': the values are already wrong one item at a time (see the checks above): fix those first';
   checks.add(
     'works on a batch (B, T, D)',
     batchOk,
     batchOk
       ? 'S1 (2, 5, 3), S2 (2, 4, 3) give (2, 4, 2), item by item'
-      : `on S1 (2, 5, 3), S2 (2, 4, 3) ${!batched.ok ? `it threw ${checks.describe(batched.error)}` : batchOut ? `it gave ${shapeText(batchOut.shape)} values that differ from the reference` : `it returned ${describeValue(batched.value)}`}: transpose only the last two axes of K (matmul(Q, K, { transposeB: true }) or transpose(K, -2, -1)) and take the softmax over the last axis`,
+      : `on S1 (2, 5, 3), S2 (2, 4, 3) ${!batched.ok ? `it threw ${checks.describe(batched.error)}` : batchOut ? `it gave ${shapeText(batchOut.shape)} values that differ from the reference` : `it returned ${describeValue(batched.value)}`}${batchHint}`,
   );
 
   gradientCheck(student, options.seed ?? 0, checks, right && lisbon && a2023);

@@ -36,6 +36,11 @@ export interface CheckOptions {
   fileName?: string;
   /** @internal The names the student's module exports, for the message when the one needed is missing. */
   exports?: readonly string[];
+  /**
+   * Called with each check as soon as it is decided, before the next one runs: a caller that stops the
+   * student's code at a time or memory limit (a worker) still knows which checks passed before it.
+   */
+  onCheck?: (check: CheckResult) => void;
 }
 
 /** @internal ` (the file exports: a, b)` */
@@ -47,10 +52,15 @@ export const exportedNames = (options: CheckOptions): string =>
 /** @internal Collects the checks of one run. */
 export class Checks {
   readonly list: CheckResult[] = [];
-  constructor(readonly fileName: string | undefined) {}
+  constructor(
+    readonly fileName: string | undefined,
+    private readonly onCheck?: (check: CheckResult) => void,
+  ) {}
 
   add(name: string, passed: boolean, message: string): boolean {
-    this.list.push({ name, passed, message });
+    const check = { name, passed, message };
+    this.list.push(check);
+    this.onCheck?.({ ...check });
     return passed;
   }
 

@@ -3,17 +3,22 @@
  * grader's own tests, of `lxmls check`'s tests and of the docs site's browser test (`@lxmls/course/testing`).
  *
  * Each one is the solved file with one mistake a student makes (a hole left, no √d scaling, √C instead of √hs,
- * the softmax over the wrong axis, no causal mask, heads not merged back, a detached output, a wrong shape,
- * an endless loop, unbounded memory, a throw, a syntax error, a missing export), made by replacing one piece
- * of the solution's text, so the fixtures follow the solutions when they change.
+ * the softmax over the wrong axis or none, no causal mask, heads not split or not merged back, v from another
+ * projection, the notebook's scores of the unsplit q and k, a detached output, a wrong shape, an endless
+ * loop, unbounded memory, a throw, a syntax error, a missing export), made by replacing pieces of the
+ * solution's text, so the fixtures follow the solutions when they change.
  */
 
 import { getExercise } from '../exercises.js';
 
 /** What the grader must say about a {@link WrongSolution}. */
 export type WrongSolutionExpectation =
-  /** `checkExercise` reports `passed: false` with this check failed and its message containing the text. */
-  | { kind: 'report'; check: string; message: string }
+  /**
+   * `checkExercise` reports `passed: false` with this check failed and its message containing the text. The
+   * first failed check (where a student starts) is this one, or, when `first` is given, one whose message
+   * contains `first` (e.g. the causal mask's check, saying the mask is there and naming the heads).
+   */
+  | { kind: 'report'; check: string; message: string; first?: string }
   /** `loadStudentSource` throws an error whose message contains the text. */
   | { kind: 'load'; message: string }
   /** The grader must stop it: it never ends (`timeout`) or allocates without bound (`memory`). */
@@ -37,17 +42,23 @@ export interface WrongSolution {
 
 const IMPORT_NOT_IMPLEMENTED = "import { NotImplementedError } from '@lxmls/course';\n";
 
-/** The solution of `exercise` with `from` replaced by `to` (which must occur exactly once). */
-function mutate(exercise: string, from: string, to: string): string {
-  const text = getExercise(exercise).solution.ts;
-  const at = text.indexOf(from);
-  if (at === -1 || text.indexOf(from, at + 1) !== -1) {
-    throw new Error(
-      `@lxmls/course/testing: the ${exercise} solution does not contain ${JSON.stringify(from)} exactly once`,
-    );
+/** The solution of `exercise` with each `from` replaced by its `to` (each `from` must occur exactly once). */
+function mutateAll(exercise: string, edits: readonly (readonly [from: string, to: string])[]): string {
+  let text = getExercise(exercise).solution.ts;
+  for (const [from, to] of edits) {
+    const at = text.indexOf(from);
+    if (at === -1 || text.indexOf(from, at + 1) !== -1) {
+      throw new Error(
+        `@lxmls/course/testing: the ${exercise} solution does not contain ${JSON.stringify(from)} exactly once`,
+      );
+    }
+    text = text.slice(0, at) + to + text.slice(at + from.length);
   }
-  return text.slice(0, at) + to + text.slice(at + from.length);
+  return text;
 }
+
+/** The solution of `exercise` with `from` replaced by `to` (which must occur exactly once). */
+const mutate = (exercise: string, from: string, to: string): string => mutateAll(exercise, [[from, to]]);
 
 const withHole = (exercise: string, from: string, declare: string, hole: string) =>
   IMPORT_NOT_IMPLEMENTED +
@@ -55,10 +66,11 @@ const withHole = (exercise: string, from: string, declare: string, hole: string)
 
 const C22 = 'causal-self-attention.ts';
 const C21 = 'cross-attention.ts';
-const report = (check: string, message: string): WrongSolutionExpectation => ({
+const report = (check: string, message: string, first?: string): WrongSolutionExpectation => ({
   kind: 'report',
   check,
   message,
+  ...(first === undefined ? {} : { first }),
 });
 
 function build(): WrongSolution[] {
@@ -177,7 +189,52 @@ function build(): WrongSolution[] {
         'const merged = reshape(permute(attended, [0, 2, 1, 3]), [B, T, C]); // (B, T, C)',
         'const merged = reshape(attended, [B, T, C]); // (B, T, C)',
       ),
-      expect: report('heads split and merged back', 'heads merged back by reshape alone'),
+      expect: report(
+        'heads split and merged back',
+        'heads merged back by reshape alone',
+        'The mask is there, but the heads are merged back by reshape alone',
+      ),
+    },
+    {
+      name: 'heads-split-by-reshape',
+      exercise: '2.2',
+      description: 'q, k and v split into heads by reshape alone, without the permute',
+      fileName: C22,
+      source: mutateAll(
+        '2.2',
+        (['q', 'k', 'v'] as const).map((t) => [
+          `permute(reshape(${t}, [B, T, nh, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)`,
+          `reshape(${t}, [B, nh, T, hs]); // (B, nh, T, hs)`,
+        ]),
+      ),
+      expect: report(
+        'heads split and merged back',
+        'the values match heads split by reshape alone: (B, T, C) must become (B, T, nh, hs) and then (B, nh, T, hs)',
+        'The mask is there, but the heads are split by reshape alone',
+      ),
+    },
+    {
+      name: 'v-from-key-proj',
+      exercise: '2.2',
+      description: 'v made by the key projection (a typo in Exercise 2.2.1)',
+      fileName: C22,
+      source: mutate(
+        '2.2',
+        'const v = this.valueProj.forward(x); // (B, T, C)',
+        'const v = this.keyProj.forward(x); // (B, T, C)',
+      ),
+      expect: report('projections (Exercise 2.2.1)', 'v comes from key_proj instead of value_proj'),
+    },
+    {
+      name: 'scores-of-unsplit-q-k',
+      exercise: '2.2',
+      description: "the notebook's line torch.matmul(Q, K.transpose(-2, -1)) on q and k before the split",
+      fileName: C22,
+      source: mutate('2.2', scores, scores.replace('matmul(query, key,', 'matmul(q, k,')),
+      expect: report(
+        'runs',
+        'your scores are (B, T, T) = (2, 6, 6), with no heads axis. Compute them from the split query and key',
+      ),
     },
     {
       name: 'heads-not-split',
@@ -296,6 +353,29 @@ function build(): WrongSolution[] {
       expect: report('weights sum to 1 (softmax over the keys)', 'apply the softmax over the keys'),
     },
     {
+      name: '2.1-softmax-axis-1',
+      exercise: '2.1',
+      description: 'softmax(scores, 1): the keys on a (T2, T1) matrix, the queries on a batch (B, T2, T1)',
+      fileName: C21,
+      source: mutate('2.1', 'softmax(scores, -1)', 'softmax(scores, 1)'),
+      expect: report('works on a batch (B, T, D)', 'take the softmax over the last axis'),
+    },
+    {
+      name: '2.1-no-softmax',
+      exercise: '2.1',
+      description: 'the scores are used as weights, without the softmax',
+      fileName: C21,
+      source: mutate(
+        '2.1',
+        'const weights = softmax(scores, -1); // (T2, T1)',
+        'const weights = scores; // (T2, T1)',
+      ),
+      expect: report(
+        'weights sum to 1 (softmax over the keys)',
+        'sum to 4.331, not 1: apply the softmax over the keys',
+      ),
+    },
+    {
       name: '2.1-returns-weights',
       exercise: '2.1',
       description: 'returns the attention weights instead of the attended values',
@@ -340,7 +420,7 @@ function build(): WrongSolution[] {
  * const wrong = WRONG_SOLUTIONS.find((w) => w.name === 'scale-sqrt-C')!;
  * const report = await checkExercise(wrong.exercise, loadStudentSource(wrong.source, wrong.fileName));
  * console.log(report.checks.find((c) => c.name === 'scaling by √hs (Exercise 2.2.2)')?.passed); // → false
- * console.log(WRONG_SOLUTIONS.length); // → 23
+ * console.log(WRONG_SOLUTIONS.length); // → 28
  * ```
  */
 export const WRONG_SOLUTIONS: readonly WrongSolution[] = build();
