@@ -129,6 +129,11 @@ describe.skipIf(chromiumPath === undefined)('apps/docs exercise pages in headles
         const failed = view.checks.find((c) => c.name === (w.expect as { check: string }).check);
         expect(failed, `${what}:\n${failures(view)}`).toMatchObject({ passed: false });
         expect(failed!.message, what).toContain(w.expect.message);
+        // the first ✗, where the summary says to start, is the diagnosis or names it
+        const first = firstFailure(view);
+        if (w.expect.first === undefined)
+          expect(first.name, `${what}:\n${failures(view)}`).toBe(w.expect.check);
+        else expect(first.message, what).toContain(w.expect.first);
         expect(view.summary, what).toMatch(
           /^\d+ of \d+ checks? pass(es)?\. Start with the first one marked ✗: /,
         );

@@ -75,17 +75,25 @@ describe('lxmls check', () => {
     ]);
   });
 
-  test.each(['no-causal-mask', 'scale-sqrt-C', 'heads-not-merged'])(
-    'lxmls check 2.2 on the wrong solution %s gives its diagnosis, exit 1',
-    async (name) => {
-      const w = wrong(name);
-      const expectation = w.expect as { check: string; message: string };
-      const { code, stdout } = await runCli(['check', '2.2', '--impl', write(`${name}.ts`, w.source)]);
-      expect(code).toBe(1);
-      expect(stdout).toContain(`  ✗ ${expectation.check}: `);
-      expect(stdout).toContain(expectation.message);
-    },
-  );
+  test.each([
+    'no-causal-mask',
+    'scale-sqrt-C',
+    'heads-not-merged',
+    'heads-split-by-reshape',
+    'v-from-key-proj',
+    'scores-of-unsplit-q-k',
+  ])('lxmls check 2.2 on the wrong solution %s gives its diagnosis first, exit 1', async (name) => {
+    const w = wrong(name);
+    const expectation = w.expect as { check: string; message: string; first?: string };
+    const { code, stdout } = await runCli(['check', '2.2', '--impl', write(`${name}.ts`, w.source)]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`  ✗ ${expectation.check}: `);
+    expect(stdout).toContain(expectation.message);
+    // the first ✗, where a student starts, is the diagnosis or names it
+    const first = stdout.split('\n').find((line) => line.startsWith('  ✗ '))!;
+    if (expectation.first === undefined) expect(first).toMatch(`  ✗ ${expectation.check}: `);
+    else expect(first).toContain(expectation.first);
+  });
 
   test('lxmls check names the file and line where the student’s code threw', async () => {
     const w = wrong('throws');
@@ -100,25 +108,38 @@ describe('lxmls check', () => {
     );
   });
 
-  test('lxmls check stops an endless loop at the time limit: a failed check, exit 1', async () => {
+  /** The checks decided before forward runs: they pass on the endless loop and the endless allocation. */
+  const beforeForward = [
+    'exports CausalSelfAttention',
+    'hole 2.2.1 filled',
+    'hole 2.2.2 filled',
+    'hole 2.2.3 filled',
+    'hole 2.2.4 filled',
+    'builds',
+  ];
+
+  test('lxmls check stops an endless loop at the time limit: a failed check after those passed, exit 1', async () => {
     const file = write('loop.ts', wrong('endless-loop').source);
     const { code, stdout } = await runCli(['check', '2.2', '--impl', file, '--timeout', '1', '--json']);
     expect(code).toBe(1);
-    expect(JSON.parse(stdout).checks).toEqual([
-      {
-        name: 'time limit',
-        passed: false,
-        message:
-          'timed out after 1 s: the code never finished (an endless loop? a loop whose condition never becomes false?)',
-      },
-    ]);
+    const { checks } = JSON.parse(stdout) as { checks: { name: string; passed: boolean; message: string }[] };
+    expect(checks.slice(0, -1).map((c) => [c.name, c.passed])).toEqual(beforeForward.map((n) => [n, true]));
+    expect(checks.at(-1)).toEqual({
+      name: 'time limit',
+      passed: false,
+      message:
+        'timed out after 1 s: the code never finished (an endless loop? a loop whose condition never becomes false?)',
+    });
   });
 
-  test('lxmls check stops an endless allocation at the memory limit: a failed check, exit 1', async () => {
+  test('lxmls check stops an endless allocation at the memory limit: a failed check after those passed, exit 1', async () => {
     const file = write('hog.ts', wrong('unbounded-memory').source);
-    const { code, stdout } = await runCli(['check', '2.2', '--impl', file, '--memory', '64', '--json']);
+    const { code, stdout } = await runCli(['check', '2.2', '--impl', file, '--memory', '64']);
     expect(code).toBe(1);
-    expect(JSON.parse(stdout).checks[0].message).toMatch(/^ran out of memory \(limit 64 MiB\)/);
+    expect(stdout).toContain(
+      `${beforeForward.map((n) => `  ✓ ${n}\n`).join('')}  ✗ memory limit: ran out of memory (limit 64 MiB)`,
+    );
+    expect(stdout).toMatch(/\n6 of 7 checks passed\.\n$/);
   });
 
   test('lxmls check on a syntax error prints file:line:col on one line and exits with 2', async () => {
@@ -128,6 +149,31 @@ describe('lxmls check', () => {
     const { code, stdout, stderr } = await runCli(['check', '2.2', '--impl', file]);
     expect([code, stdout]).toEqual([2, '']);
     expect(stderr).toBe(`lxmls check: ${file}:${line}:39: Unexpected token, expected ","\n`);
+  });
+
+  test('lxmls check --json on a file that cannot be loaded prints the error line too, exit 2', async () => {
+    const w = wrong('syntax-error');
+    const file = write('syntax-json.ts', w.source);
+    const line = w.source.split('\n').findIndex((l) => l.includes('forward(x;')) + 1;
+    const { code, stdout, stderr } = await runCli(['check', '2.2', '--impl', file, '--json']);
+    expect(code).toBe(2);
+    const error = `${file}:${line}:39: Unexpected token, expected ","`;
+    expect(stdout).toBe(`${JSON.stringify({ exercise: '2.2', passed: false, error })}\n`);
+    expect(stderr).toBe(`lxmls check: ${error}\n`);
+    const missing = await runCli(['check', '2.1', '--impl', join(dir, 'nope.ts'), '--json']);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toEqual({
+      exercise: '2.1',
+      passed: false,
+      error: `cannot read ${join(dir, 'nope.ts')}: no such file`,
+    });
+  });
+
+  test('lxmls check --help shows the --json error line', async () => {
+    const { stdout } = await runCli(['check', '--help']);
+    expect(stdout).toContain(
+      '{"exercise":"2.2","passed":false,"error":"causal-self-attention.ts:12:5: Unexpected token"}',
+    );
   });
 
   test('lxmls check on a file without the export names the export and its signature, exit 2', async () => {

@@ -3,12 +3,13 @@
  * `checkExercise`, in a worker thread with a time and a memory limit, and prints each check in the exercise's
  * terms (a hole left, a wrong shape axis by axis, the scaling, the softmax axis, the causal mask, the heads,
  * the gradient). Exit 0 when every check passes, 1 when one fails, 2 for bad usage or a file that cannot be
- * loaded (missing, unreadable, a syntax error at file:line:col, the export missing).
+ * loaded (missing, unreadable, a syntax error at file:line:col, the export missing; with `--json` also a
+ * `{"exercise","passed":false,"error"}` line on stdout).
  */
 
 import { access, constants, stat } from 'node:fs/promises';
 import { type CheckReport, getExercise, LxmlsCourseError } from '@lxmls/course';
-import { defineCommand } from '../command.js';
+import { type CommandContext, defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { runCheck } from '../student/run-check.js';
 
@@ -45,7 +46,7 @@ Your code runs in a worker thread: an error, an endless loop or an endless alloc
     },
     json: {
       type: 'flag',
-      help: 'Print one JSON line instead:\n{"exercise":"2.2","passed":false,"checks":[{"name":"...","passed":true,"message":"..."}]}',
+      help: 'Print one JSON line instead:\n{"exercise":"2.2","passed":false,"checks":[{"name":"...","passed":true,"message":"..."}]}\nor, for a file that cannot be loaded (exit 2, the same line on stderr):\n{"exercise":"2.2","passed":false,"error":"causal-self-attention.ts:12:5: Unexpected token"}',
     },
     timeout: {
       type: 'number',
@@ -66,7 +67,9 @@ Your code runs in a worker thread: an error, an endless loop or an endless alloc
   },
   maxPositionals: 1,
   notes: `Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or a file that cannot be loaded (missing,
-unreadable, a syntax error at file:line:col, the export missing): one line on stderr.`,
+unreadable, a syntax error at file:line:col, the export missing): one line on stderr, and with --json the
+{"exercise":...,"passed":false,"error":...} line on stdout. A time or memory limit reached is a failed check
+(exit 1), listed after the checks that passed before it.`,
   examples: [
     'lxmls exercise init 2.2',
     'lxmls check 2.2 --impl causal-self-attention.ts',
@@ -74,28 +77,53 @@ unreadable, a syntax error at file:line:col, the export missing): one line on st
   ],
   run: async (o, [id], { io, out }) => {
     const exercise = exerciseOf(id);
-    let path = o.impl;
-    if (path === undefined) {
-      const candidates = [exercise.fileName.ts, exercise.fileName.js];
-      for (const candidate of candidates)
-        if (path === undefined && (await exists(candidate))) path = candidate;
-      if (path === undefined)
-        throw new CliError(
-          `missing --impl FILE, and there is no ${candidates.join(' or ')} here (lxmls exercise init ${exercise.id} writes one)`,
+    try {
+      return await grade(exercise, o, { io, out });
+    } catch (error) {
+      // --json: a tool reading stdout learns why too (the usual line still goes to stderr, exit 2)
+      if (o.json && error instanceof CliError)
+        await out.write(
+          `${JSON.stringify({ exercise: exercise.id, passed: false, error: error.message })}\n`,
         );
+      throw error;
     }
-    await readable(path);
-    const result = await runCheck(exercise.id, path, {
-      timeoutMs: o.timeout * 1000,
-      memoryMb: o.memory,
-      log: io.stderr,
-    });
-    if (result.kind === 'bad-input') throw new CliError(result.message);
-    const { report } = result;
-    await out.write(o.json ? `${JSON.stringify(report)}\n` : formatReport(report, exercise.title, path));
-    return report.passed ? 0 : 1;
   },
 });
+
+/** The options of `lxmls check` that {@link grade} reads. */
+interface GradeOptions {
+  impl?: string | undefined;
+  json: boolean;
+  timeout: number;
+  memory: number;
+}
+
+/** Finds, loads and grades the student's file of `exercise`, prints the report, returns the exit code. */
+async function grade(
+  exercise: ReturnType<typeof getExercise>,
+  o: GradeOptions,
+  { io, out }: CommandContext,
+): Promise<number> {
+  let path = o.impl;
+  if (path === undefined) {
+    const candidates = [exercise.fileName.ts, exercise.fileName.js];
+    for (const candidate of candidates) if (path === undefined && (await exists(candidate))) path = candidate;
+    if (path === undefined)
+      throw new CliError(
+        `missing --impl FILE, and there is no ${candidates.join(' or ')} here (lxmls exercise init ${exercise.id} writes one)`,
+      );
+  }
+  await readable(path);
+  const result = await runCheck(exercise.id, path, {
+    timeoutMs: o.timeout * 1000,
+    memoryMb: o.memory,
+    log: io.stderr,
+  });
+  if (result.kind === 'bad-input') throw new CliError(result.message);
+  const { report } = result;
+  await out.write(o.json ? `${JSON.stringify(report)}\n` : formatReport(report, exercise.title, path));
+  return report.passed ? 0 : 1;
+}
 
 /**
  * The exercise of the id, or a one-line usage error naming the ids there are.

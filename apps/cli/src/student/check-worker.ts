@@ -2,12 +2,13 @@
  * The worker thread of `lxmls check`: loads the student's file (sucrase, the CLI's own @lxmls packages) and
  * runs @lxmls/course's `checkExercise` on it, then posts the report to the main thread. The main thread holds
  * the time and memory limits (see `run-check.ts`), so an endless loop or an endless allocation here only
- * ends this thread. Messages: `{ kind: 'report', report }` or `{ kind: 'bad-input', message }` (the file
- * cannot be loaded, or lacks the export: one line, exit code 2).
+ * ends this thread. Messages: `{ kind: 'check', check }` for each check as soon as it is decided (so that a
+ * run stopped at a limit still reports the checks passed before), then `{ kind: 'report', report }`, or
+ * `{ kind: 'bad-input', message }` (the file cannot be loaded, or lacks the export: one line, exit code 2).
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkExercise, getExercise, studentLocation } from '@lxmls/course';
+import { type CheckResult, checkExercise, getExercise, studentLocation } from '@lxmls/course';
 import { CliError } from '../errors.js';
 import { loadStudentFile, studentExport } from './load.js';
 
@@ -21,15 +22,19 @@ export interface CheckWorkerData {
 
 /** What the worker posts back. */
 export type CheckWorkerMessage =
+  | { kind: 'check'; check: CheckResult }
   | { kind: 'report'; report: Awaited<ReturnType<typeof checkExercise>> }
   | { kind: 'bad-input'; message: string };
 
-async function run({ id, path }: CheckWorkerData): Promise<CheckWorkerMessage> {
+async function run(
+  { id, path }: CheckWorkerData,
+  onCheck: (check: CheckResult) => void,
+): Promise<CheckWorkerMessage> {
   const exercise = getExercise(id);
   try {
     const module = await loadStudentFile(path);
     studentExport(module, exercise.exportName, exercise.signature, path);
-    return { kind: 'report', report: await checkExercise(id, module, { fileName: path }) };
+    return { kind: 'report', report: await checkExercise(id, module, { fileName: path, onCheck }) };
   } catch (error) {
     if (error instanceof CliError) return { kind: 'bad-input', message: error.message };
     // the file's top level threw: a failed check, as any error of the student's code
@@ -49,8 +54,9 @@ async function run({ id, path }: CheckWorkerData): Promise<CheckWorkerMessage> {
 
 if (parentPort !== null) {
   const port = parentPort;
-  run(workerData as CheckWorkerData).then(
-    (message) => port.postMessage(message),
+  const post = (message: CheckWorkerMessage) => port.postMessage(message);
+  run(workerData as CheckWorkerData, (check) => post({ kind: 'check', check })).then(
+    (message) => post(message),
     (error: unknown) =>
       port.postMessage({
         kind: 'bad-input',

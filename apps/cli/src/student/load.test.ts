@@ -42,6 +42,20 @@ describe('loadStudentFile(path)', () => {
     expect(studentLocation(thrown, file)).toBe(`${file}:4:11`);
   });
 
+  test('loadStudentFile: a run-time error after removed types has the column of the student’s line', async () => {
+    const line = '  const a: Record<string, number> = {}; const b = (a as any).x.y;';
+    const file = write('col.ts', `export function f(): number {\n  // line 2\n${line}\n  return b;\n}\n`);
+    const module = await loadStudentFile(file);
+    let thrown: unknown;
+    try {
+      (module.f as () => number)();
+    } catch (error) {
+      thrown = error;
+    }
+    // V8 points at the property read, the y of .y
+    expect(studentLocation(thrown, file)).toBe(`${file}:3:${line.indexOf('.y') + 2}`);
+  });
+
   test.each([
     ['d.ts', 'export const d = (;\n', ':1:19: Unexpected token'],
     ['e.js', 'let e = 1;\nlet e = 2;\n', ":2:5: Identifier 'e' has already been declared"],

@@ -7,7 +7,7 @@
  */
 
 import { Worker } from 'node:worker_threads';
-import type { CheckReport } from '@lxmls/course';
+import type { CheckReport, CheckResult } from '@lxmls/course';
 import type { CheckWorkerData, CheckWorkerMessage } from './check-worker.js';
 
 /** Limits of {@link runCheck}. */
@@ -40,11 +40,16 @@ export function workerUrl(): URL {
     : new URL('./check-worker.js', here);
 }
 
-/** A report of one failed limit check. */
-function limitReport(id: string, name: string, message: string): RunCheckResult {
+/** The checks decided before the run was stopped, then the failed limit (or crash) check. */
+function limitReport(
+  id: string,
+  decided: readonly CheckResult[],
+  name: string,
+  message: string,
+): RunCheckResult {
   return {
     kind: 'report',
-    report: { exercise: id, passed: false, checks: [{ name, passed: false, message }] },
+    report: { exercise: id, passed: false, checks: [...decided, { name, passed: false, message }] },
   };
 }
 
@@ -54,7 +59,8 @@ function limitReport(id: string, name: string, message: string): RunCheckResult 
  * @param id - The exercise id.
  * @param path - The student's file.
  * @param options - Time and memory limits, and where the student's output goes.
- * @returns The report (a time or memory limit reached is a failed check), or a bad-input line.
+ * @returns The report (a time or memory limit reached is a failed check, after the checks decided before
+ *   it), or a bad-input line.
  * @example
  * ```ts
  * import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -85,6 +91,8 @@ export function runCheck(id: string, path: string, options: RunCheckOptions = {}
     worker.stderr.resume();
   }
   const baseline = process.memoryUsage.rss();
+  /** The checks the worker has decided so far (it posts each one as soon as it is decided). */
+  const decided: CheckResult[] = [];
   return new Promise<RunCheckResult>((resolve) => {
     let done = false;
     const finish = (result: RunCheckResult) => {
@@ -101,6 +109,7 @@ export function runCheck(id: string, path: string, options: RunCheckOptions = {}
         finish(
           limitReport(
             id,
+            decided,
             'time limit',
             `timed out after ${seconds} s: the code never finished (an endless loop? a loop whose condition never becomes false?)`,
           ),
@@ -111,6 +120,7 @@ export function runCheck(id: string, path: string, options: RunCheckOptions = {}
       finish(
         limitReport(
           id,
+          decided,
           'memory limit',
           `ran out of memory (limit ${memoryMb} MiB): the code allocates without bound (a loop that keeps creating arrays or tensors?)`,
         ),
@@ -118,13 +128,16 @@ export function runCheck(id: string, path: string, options: RunCheckOptions = {}
     const watch = setInterval(() => {
       if (process.memoryUsage.rss() - baseline > memoryMb * 2 ** 20 * 2) outOfMemory();
     }, 50);
-    worker.on('message', (message: CheckWorkerMessage) => finish(message));
+    worker.on('message', (message: CheckWorkerMessage) => {
+      if (message.kind === 'check') decided.push(message.check);
+      else finish(message);
+    });
     worker.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') outOfMemory();
-      else finish(limitReport(id, 'runs', `the check crashed: ${error.name}: ${error.message}`));
+      else finish(limitReport(id, decided, 'runs', `the check crashed: ${error.name}: ${error.message}`));
     });
     worker.on('exit', (code) => {
-      finish(limitReport(id, 'runs', `the check stopped with exit code ${code} before reporting`));
+      finish(limitReport(id, decided, 'runs', `the check stopped with exit code ${code} before reporting`));
     });
   });
 }
