@@ -75,6 +75,7 @@ describe('oneLine(text)', () => {
     ['plain text', 'héllo 🤗', 'héllo 🤗'],
   ])('oneLine(%s) writes control characters as \\u escapes', (_, text, line) => {
     expect(oneLine(text)).toBe(line);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
     expect(oneLine(text)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 });

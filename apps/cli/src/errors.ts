@@ -151,6 +151,7 @@ export function oneLine(text: string): string {
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .trim()
     .replace(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
       /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
     );

@@ -216,6 +216,7 @@ describe('checks(ErrorClass, defaultCode)', () => {
       `[@lxmls/test] f: bad ${escaped}. Expected ${escaped}, received ${escaped}. ${escaped}`,
     );
     expect([e.what, e.expected, e.received, e.hint]).toEqual([`bad ${escaped}`, escaped, escaped, escaped]);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
     expect(e.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
   });
 

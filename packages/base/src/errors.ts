@@ -165,9 +165,9 @@ export function defineError<Code extends string, Details extends ErrorDetails = 
   const { maxReceived, plain = false, redact } = options;
   // control characters (a newline in a parser's message, a terminal escape in a file name) are escaped, so
   // that a message is one line and prints as it reads (issue 17); the CLI's plain messages are its own
-  const escape = plain ? (text: string) => text : escapeControls;
+  const escapeText = plain ? (text: string) => text : escapeControls;
   const clean = (text: string | undefined) =>
-    text === undefined ? text : escape(redact === undefined ? text : redact(text));
+    text === undefined ? text : escapeText(redact === undefined ? text : redact(text));
   class DefinedError extends Error {
     static readonly packageName = packageName;
     static readonly errorName = name;
@@ -215,6 +215,7 @@ export function defineError<Code extends string, Details extends ErrorDetails = 
 
 /** Control characters, and the line and paragraph separators, as `\n`, `\t`, `\r` or `\u001b` escapes. */
 function escapeControls(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
     c === '\n'
       ? '\\n'
