@@ -9,13 +9,8 @@ import { FusedCausalSelfAttention } from '@lxmls/attention';
 import type { TextTokenizer } from '@lxmls/bpe';
 import { GPT, type GPTConfig, generate } from '@lxmls/gpt';
 import { manualSeed, RandomGenerator, tensor } from '@lxmls/tensor';
-import {
-  evaluate,
-  getDefaultTrainerConfig,
-  type TrainableModel,
-  Trainer,
-  type TrainerOptions,
-} from '@lxmls/trainer';
+import { evaluate, getDefaultTrainerConfig, type TrainableModel, Trainer } from '@lxmls/trainer';
+import type { TrainedRun, TrainingCallbacks } from './training.js';
 
 /**
  * Random windows of a token sequence, drawn with their own seeded generator: a batch-sampler dataset for
@@ -75,7 +70,7 @@ export class TextWindows {
 }
 
 /** What {@link trainText} receives. */
-export interface TrainTextOptions {
+export interface TrainTextOptions extends TrainingCallbacks {
   /** The model: a model type or explicit sizes, with the block size; the vocabulary comes from the tokenizer. */
   model: Pick<GPTConfig, 'modelType' | 'nLayer' | 'nHead' | 'nEmbd' | 'blockSize'>;
   /** Iterations. */
@@ -86,22 +81,10 @@ export interface TrainTextOptions {
   learningRate: number;
   /** Seeds the initialisation, dropout and the windows. */
   seed: number;
-  /** The trainer's log lines. */
-  log?: (line: string) => void;
-  /** The trainer's notice (`SLOW_BACKEND` on the js reference backend); to `log` when not given. */
-  onNotice?: TrainerOptions['onNotice'];
-  /** Called after every iteration. */
-  onBatchEnd?: (trainer: Trainer<GPT>) => void | Promise<void>;
 }
 
 /** What {@link trainText} returns. */
-export interface TrainedText {
-  /** The trained model (training mode); dispose it. */
-  model: GPT;
-  /** The trainer after its run. */
-  trainer: Trainer<GPT>;
-  /** Wall-clock seconds of the run. */
-  seconds: number;
+export interface TrainedText extends TrainedRun {
   /** The mean loss on 100 batches of validation windows (the last 10% of the text), seed 1. */
   valLoss: number;
 }

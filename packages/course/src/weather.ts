@@ -21,9 +21,9 @@ import {
   sequenceLabelAccuracy,
   Trainer,
   type TrainerConfig,
-  type TrainerOptions,
 } from '@lxmls/trainer';
 import { bayesOptimal, FIXED_PROBA, WeatherDataset, type WeatherProba } from '@lxmls/weather-data';
+import type { TrainedRun, TrainingCallbacks } from './training.js';
 
 /** Observations per sequence (`seq_len`): the model reads 6 observations, then labels 6 states. */
 export const WEATHER_SEQ_LEN = 6;
@@ -235,7 +235,7 @@ export function evaluateWeather(model: GPT, proba: WeatherProba, samples: number
 }
 
 /** What {@link trainWeather} receives. */
-export interface TrainWeatherOptions {
+export interface TrainWeatherOptions extends TrainingCallbacks {
   /** The recipe: iterations, batch size, learning rate, schedule. */
   recipe: WeatherRecipe;
   /** Seeds the model's initialisation and dropout (`manualSeed`) and the training data. */
@@ -250,23 +250,10 @@ export interface TrainWeatherOptions {
    * (two runs that take turns need their own).
    */
   ownGenerator?: boolean;
-  /** The trainer's log lines (`running on device wasm`). */
-  log?: (line: string) => void;
-  /** The trainer's notice (`SLOW_BACKEND` on the js reference backend); to `log` when not given. */
-  onNotice?: TrainerOptions['onNotice'];
-  /** Called after every iteration (the callback of In [23] and a progress bar). */
-  onBatchEnd?: (trainer: Trainer<GPT>) => void | Promise<void>;
 }
 
 /** What {@link trainWeather} returns. */
-export interface TrainedWeather {
-  /** The trained model, in training mode; dispose it when done. */
-  model: GPT;
-  /** The trainer, after its run. */
-  trainer: Trainer<GPT>;
-  /** Wall-clock seconds of the run. */
-  seconds: number;
-}
+export type TrainedWeather = TrainedRun;
 
 /** What {@link createWeatherTraining} builds: the model, its trainer and the training split, before the run. */
 export interface WeatherTraining {
