@@ -194,6 +194,7 @@ export async function createSession(
   try {
     const session = await runtime.InferenceSession.create(bytes, {
       graphOptimizationLevel,
+      logSeverityLevel: 3, // errors only: the runtime's warnings would print (WebGPU: ops placed on the CPU)
       ...(chosen === 'onnx-node'
         ? {}
         : { executionProviders: [chosen === 'onnx-webgpu' ? 'webgpu' : 'wasm'] }),
