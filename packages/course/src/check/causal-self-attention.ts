@@ -408,7 +408,7 @@ export function checkCausalSelfAttention(cls: unknown, options: CheckOptions = {
       wrong === -1,
       wrong === -1
         ? 'q, k and v come from query_proj, key_proj and value_proj'
-        : `${names[wrong]} comes from ${match.sources[wrong] === 'x' ? 'x itself, without a projection' : match.sources[wrong]} instead of ${RIGHT.sources[wrong]}: q = this.queryProj.forward(x), k = this.keyProj.forward(x), v = this.valueProj.forward(x)`,
+        : `${names[wrong]} comes from ${match.sources[wrong] === 'x' ? 'x itself (no projection)' : match.sources[wrong]} instead of ${RIGHT.sources[wrong]}: q = this.queryProj.forward(x), k = this.keyProj.forward(x), v = this.valueProj.forward(x)`,
     );
   }
   let valuesMessage = 'equal to @lxmls/attention CausalSelfAttention with the same weights';
