@@ -3,7 +3,8 @@
 // plain ES modules (the workspace import map), then runs the whole conformance suite of
 // @lxmls/tensor/conformance (`runConformance`: forward values and gradients against the js backend in the
 // same page, gradients against finite differences) twice: on the backend with its fused WGSL kernels, and on
-// its 17 core kernels alone (`fused: false`, every optional kernel composed by the ops). Also checks the
+// its 17 core kernels alone (`fused: false`, every optional kernel composed by the ops), each with the tiled
+// kernels (for GPUs) and the simple ones (barrier-free, chosen on SwiftShader). Also checks the
 // reads (asynchronous only: a synchronous read of GPU memory throws), the counters, and that no tensor is left behind.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,10 +52,10 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-webgpu in headless C
     server?.server.close();
   });
 
-  async function run(fused: boolean): Promise<PageResult> {
+  async function run(fused: boolean, kernels: string): Promise<PageResult> {
     const page = await browser.newPage();
     try {
-      await page.goto(`${server.url}/webgpu.html?fused=${fused}`);
+      await page.goto(`${server.url}/webgpu.html?fused=${fused}&kernels=${kernels}`);
       await page.waitForFunction(() => 'result' in window, undefined, { timeout: 280_000, polling: 500 });
       return await page.evaluate(() => (window as unknown as { result: PageResult }).result);
     } finally {
@@ -77,11 +78,16 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-webgpu in headless C
     expect(foreign).toEqual([]);
   };
 
-  test.for([true, false])(
-    'webgpu (fused kernels: %s) passes the conformance suite',
+  test.for([
+    [true, 'simple'],
+    [true, 'tiled'],
+    [false, 'simple'],
+    [false, 'tiled'],
+  ] as const)(
+    'webgpu (fused kernels: %s, %s kernels) passes the conformance suite',
     { timeout: 300_000 },
-    async (fused, context) => {
-      const result = await run(fused);
+    async ([fused, kernels], context) => {
+      const result = await run(fused, kernels);
       // SwiftShader gives an adapter with --enable-unsafe-webgpu on this machine kind; a Chromium build without
       // WebGPU cannot test it, and says so instead of failing (CI's Chromium has it).
       if (result.unavailable !== undefined) context.skip(`WebGPU unavailable here: ${result.unavailable}`);
@@ -98,7 +104,8 @@ const PAGE = `<!doctype html>
 <title>@lxmls/backend-webgpu</title>
 ${workspaceImportMap()}
 <script type="module">
-const fused = new URLSearchParams(location.search).get('fused') === 'true';
+const query = new URLSearchParams(location.search);
+const fused = query.get('fused') === 'true';
 const result = { fused, results: [] };
 try {
   const T = await import('@lxmls/tensor');
@@ -106,7 +113,7 @@ try {
   const W = await import('@lxmls/backend-webgpu');
   const reason = await W.webgpuUnavailableReason();
   if (reason !== null) throw Object.assign(new Error(reason), { unavailable: true });
-  const backend = await W.createWebGpuBackend({ fused });
+  const backend = await W.createWebGpuBackend({ fused, kernels: query.get('kernels') });
   result.adapter = backend.adapterName;
   result.cases = C.CONFORMANCE_CASES.length;
   result.notDifferentiable = C.CONFORMANCE_CASES.filter((c) => c.grad === false).length;

@@ -78,8 +78,15 @@ export interface WebGpuBackendOptions {
    * true; false keeps the 17 core kernels only, so the ops compose the rest (the core path, for checking).
    */
   fused?: boolean;
-  /** A name for the adapter, shown by tools (e.g. `swiftshader (google)`). */
+  /** A name for the adapter, shown by tools (e.g. `google swiftshader`). */
   adapterName?: string;
+  /**
+   * Which kernels run: `tiled` (workgroup-memory tiling and tree reductions, for GPUs) or `simple` (one thread
+   * per output or row, no barriers: for CPU implementations of WebGPU such as SwiftShader, which run a
+   * workgroup with barriers as one coroutine per thread). Default `tiled`; `createWebGpuBackend` picks `simple`
+   * for a CPU adapter.
+   */
+  kernels?: 'tiled' | 'simple';
 }
 
 /**
@@ -97,6 +104,8 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   readonly capabilities: BackendCapabilities;
   /** The adapter's name, for display (`vendor architecture`, or what `createWebGpuBackend` was told). */
   readonly adapterName: string;
+  /** The kernel variant in use (see {@link WebGpuBackendOptions.kernels}). */
+  readonly kernels: 'tiled' | 'simple';
   private readonly rt: Runtime;
 
   /**
@@ -104,7 +113,8 @@ export class WebGpuBackend implements Backend<GpuStorage> {
    * @param options - {@link WebGpuBackendOptions}.
    */
   constructor(device: unknown, options: WebGpuBackendOptions = {}) {
-    this.rt = new Runtime(device as GpuDevice);
+    this.rt = new Runtime(device as GpuDevice, options.kernels === 'simple');
+    this.kernels = options.kernels ?? 'tiled';
     this.adapterName = options.adapterName ?? 'unknown adapter';
     const fused = options.fused ?? true;
     this.capabilities = {

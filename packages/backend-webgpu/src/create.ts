@@ -56,7 +56,8 @@ function describeAdapter(adapter: GpuAdapter): string {
 
 /**
  * Creates the `webgpu` backend on the first adapter `navigator.gpu` gives, with the adapter's largest
- * storage-buffer limits.
+ * storage-buffer limits, and the `simple` kernels on a CPU adapter (SwiftShader, llvmpipe), the `tiled` ones
+ * otherwise (unless `kernels` says).
  *
  * @param options - {@link CreateWebGpuBackendOptions}: the `gpu` object, power preference, `fused`.
  * @returns A promise of the backend.
@@ -98,9 +99,13 @@ export async function createWebGpuBackend(options: CreateWebGpuBackendOptions = 
       received: (error as Error).message,
     });
   }
+  const adapterName = options.adapterName ?? describeAdapter(adapter);
+  // a CPU implementation of WebGPU runs barriers as coroutine switches: the barrier-free kernels are faster there
+  const cpu = /swiftshader|llvmpipe|lavapipe|warp/i.test(adapterName);
   return new WebGpuBackend(device, {
     ...options,
-    adapterName: options.adapterName ?? describeAdapter(adapter),
+    adapterName,
+    kernels: options.kernels ?? (cpu ? 'simple' : 'tiled'),
   });
 }
 

@@ -155,7 +155,16 @@ export class Runtime {
   flagsDirty = false;
   readonly maxGroups: number;
 
-  constructor(readonly device: GpuDevice) {
+  /**
+   * @param device - The `GPUDevice`.
+   * @param simple - Run the barrier-free kernels (one thread per output or row, no workgroup memory) instead
+   *   of the tiled ones: CPU implementations of WebGPU (SwiftShader) run a workgroup with barriers as one
+   *   coroutine per thread, which makes tiling many times slower there.
+   */
+  constructor(
+    readonly device: GpuDevice,
+    readonly simple = false,
+  ) {
     this.maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
     this.arena = device.createBuffer({
       size: ARENA_SLOTS * SLOT_BYTES,

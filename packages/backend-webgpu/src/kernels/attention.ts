@@ -88,6 +88,94 @@ function common(attrs: AttentionAttrs): number[] {
   ];
 }
 
+/** WGSL of the `simple` variant's private accumulators (one thread per row, no workgroup memory). */
+const PRIVATE = /* wgsl */ `
+var<private> accA: array<f32, ${MAX_HEAD}>;
+var<private> accB: array<f32, ${MAX_HEAD}>;
+`;
+
+/** The forward in the `simple` variant: one thread per query row, an online softmax. */
+const SIMPLE_FORWARD = /* wgsl */ `
+  let bh = gid / tq();
+  let i = gid % tq();
+  if (bh >= pu(0u)) { return; }
+  let d = hd();
+  let end = keyEnd(i);
+  let qo = at(12u, bh, i);
+  for (var c = 0u; c < d; c++) { accA[c] = 0.0; }
+  var m = -inff();
+  var l = 0.0;
+  for (var j = 0u; j < end; j++) {
+    let ko = at(16u, bh, j);
+    var s = 0.0;
+    for (var c = 0u; c < d; c++) { s = fma($q[qo + c], $k[ko + c], s); }
+    s = s * scale();
+    if (s > m) {
+      let r = exp(m - s);
+      l = l * r;
+      for (var c = 0u; c < d; c++) { accA[c] = accA[c] * r; }
+      m = s;
+    }
+    let p = exp(s - m);
+    l += p;
+    let pd = p * dropFactor(bh, i, j);
+    let vo = at(20u, bh, j);
+    for (var c = 0u; c < d; c++) { accA[c] = fma(pd, $v[vo + c], accA[c]); }
+  }
+  let oo = at(24u, bh, i);
+  for (var c = 0u; c < d; c++) { $out[oo + c] = select(0.0, accA[c] / l, end > 0u); }
+  $lse[gid] = select(-inff(), m + log(l), end > 0u);`;
+
+/** The backward's query pass in the `simple` variant: `D_i` and `dq_i`, one thread per query row. */
+const SIMPLE_QUERY = /* wgsl */ `
+  let bh = gid / tq();
+  let i = gid % tq();
+  if (bh >= pu(0u)) { return; }
+  let d = hd();
+  let end = keyEnd(i);
+  let qo = at(12u, bh, i);
+  let go = at(28u, bh, i);
+  let oo = at(24u, bh, i);
+  var dd = 0.0;
+  for (var c = 0u; c < d; c++) { dd = fma($dout[go + c], $out[oo + c], dd); accA[c] = 0.0; }
+  $bigD[gid] = dd;
+  let l = $lse[gid];
+  for (var j = 0u; j < end; j++) {
+    let ko = at(16u, bh, j);
+    let vo = at(20u, bh, j);
+    var s = 0.0; var dp = 0.0;
+    for (var c = 0u; c < d; c++) { s = fma($q[qo + c], $k[ko + c], s); dp = fma($dout[go + c], $v[vo + c], dp); }
+    let p = exp(s * scale() - l);
+    let ds = p * (dp * dropFactor(bh, i, j) - dd);
+    for (var c = 0u; c < d; c++) { accA[c] = fma(ds, $k[ko + c], accA[c]); }
+  }
+  let qo2 = at(32u, bh, i);
+  for (var c = 0u; c < d; c++) { $dq[qo2 + c] = accA[c] * scale(); }`;
+
+/** The backward's key pass in the `simple` variant: `dk_j`, `dv_j`, one thread per key row. */
+const SIMPLE_KEY = /* wgsl */ `
+  let bh = gid / tk();
+  let j = gid % tk();
+  if (bh >= pu(0u)) { return; }
+  let d = hd();
+  let ko = at(16u, bh, j);
+  let vo = at(20u, bh, j);
+  for (var c = 0u; c < d; c++) { accA[c] = 0.0; accB[c] = 0.0; }
+  for (var i = firstQuery(j); i < tq(); i++) {
+    let qo = at(12u, bh, i);
+    let go = at(28u, bh, i);
+    var s = 0.0; var dp = 0.0;
+    for (var c = 0u; c < d; c++) { s = fma($q[qo + c], $k[ko + c], s); dp = fma($dout[go + c], $v[vo + c], dp); }
+    let p = exp(s * scale() - $lse[bh * tq() + i]);
+    let f = dropFactor(bh, i, j);
+    let pd = p * f;
+    let ds = p * (dp * f - $bigD[bh * tq() + i]);
+    for (var c = 0u; c < d; c++) { accB[c] = fma(pd, $dout[go + c], accB[c]); accA[c] = fma(ds, $q[qo + c], accA[c]); }
+  }
+  let ko2 = at(36u, bh, j);
+  let vo2 = at(40u, bh, j);
+  for (var c = 0u; c < d; c++) { $dk[ko2 + c] = accA[c] * scale(); $dv[vo2 + c] = accB[c]; }`;
+
 /** `out = dropout(softmax(q·kᵀ·scale + causal mask))·v`, saving the row log-sum-exps in `lse`. */
 export function attention(
   rt: Runtime,
@@ -99,11 +187,13 @@ export function attention(
   // words 12.. the views of q, k, v, out
   const params = [...common(attrs), ...viewWords(q), ...viewWords(k), ...viewWords(v), ...viewWords(out)];
   rt.dispatch(
-    'attention',
+    rt.simple ? 'attention-simple' : 'attention',
     {
       wg: 64,
-      decls: MATH + HASH + ROW + COMMON,
-      body: `let bh = wid / tq();
+      decls: MATH + HASH + (rt.simple ? PRIVATE : ROW) + COMMON,
+      body: rt.simple
+        ? SIMPLE_FORWARD
+        : `let bh = wid / tq();
   let i = wid % tq();
   if (bh >= pu(0u)) { return; }
   let d = hd();
@@ -166,7 +256,7 @@ export function attention(
       { name: 'lse', storage: lse, write: true },
     ],
     params,
-    rows,
+    rt.simple ? Math.ceil(rows / 64) : rows,
   );
 }
 
@@ -192,7 +282,8 @@ export function attentionBackward(
     ...viewWords(dv),
   ];
   const bigD = rt.alloc(Math.max(bh * attrs.tq, 1), 'float32', true); // (bh, tq): D_i = dout_i · out_i
-  const decls = MATH + HASH + ROW + COMMON;
+  const decls = MATH + HASH + (rt.simple ? PRIVATE : ROW) + COMMON;
+  const groups = (n: number) => (rt.simple ? Math.ceil(n / 64) : n);
   const queryOps: Operand[] = [
     { name: 'q', storage: q.storage },
     { name: 'k', storage: k.storage },
@@ -205,11 +296,13 @@ export function attentionBackward(
   ];
   if (attrs.tq > 0) {
     rt.dispatch(
-      'attentionBackwardQuery',
+      rt.simple ? 'attentionBackwardQuery-simple' : 'attentionBackwardQuery',
       {
         wg: 64,
         decls,
-        body: `let bh = wid / tq();
+        body: rt.simple
+          ? SIMPLE_QUERY
+          : `let bh = wid / tq();
   let i = wid % tq();
   if (bh >= pu(0u)) { return; }
   let d = hd();
@@ -259,16 +352,18 @@ export function attentionBackward(
       },
       queryOps,
       params,
-      bh * attrs.tq,
+      groups(bh * attrs.tq),
     );
   }
   if (attrs.tk > 0) {
     rt.dispatch(
-      'attentionBackwardKey',
+      rt.simple ? 'attentionBackwardKey-simple' : 'attentionBackwardKey',
       {
         wg: 64,
         decls,
-        body: `let bh = wid / tk();
+        body: rt.simple
+          ? SIMPLE_KEY
+          : `let bh = wid / tk();
   let j = wid % tk();
   if (bh >= pu(0u)) { return; }
   let d = hd();
@@ -325,7 +420,7 @@ export function attentionBackward(
         { name: 'dv', storage: dv.storage, write: true },
       ],
       params,
-      bh * attrs.tk,
+      groups(bh * attrs.tk),
     );
   }
   rt.free(bigD);

@@ -5,7 +5,8 @@
  *
  * Follows the classic shared-memory tiling (as tfjs-backend-webgpu's `matmul_packed` and the CUDA SGEMM
  * tutorials): a workgroup of 16×16 threads computes a 64×64 tile of the output, each thread a 4×4 block
- * (rows `tr + 16·i`, columns `tc + 16·j`), stepping through K in slices of 16 staged in workgroup memory.
+ * (rows `tr + 16·i`, columns `tc + 16·j`), stepping through K in slices of 16 staged in workgroup memory. The
+ * `simple` variant (one thread per output, no workgroup memory) is for CPU implementations of WebGPU.
  */
 
 import type { LinearAttrs, LinearInputs, MatmulAttrs, MatmulInputs } from '@lxmls/tensor';
@@ -86,6 +87,25 @@ function body(bias: boolean): string {
   }`;
 }
 
+/** One thread per output element, no workgroup memory (the `simple` variant). */
+function simpleBody(bias: boolean): string {
+  return /* wgsl */ `
+  let M = pu(0u); let K = pu(1u); let N = pu(2u);
+  let total = pu(9u) * M * N;
+  if (gid >= total) { return; }
+  let batch = gid / (M * N);
+  let rem = gid % (M * N);
+  let row = rem / N; let col = rem % N;
+  let aBase = batch * pu(5u);
+  let bBase = batch * pu(6u);
+  var ai: u32; var as_: u32; var bi: u32; var bs: u32;
+  if (pu(3u) == 0u) { ai = aBase + row * K; as_ = 1u; } else { ai = aBase + row; as_ = M; }
+  if (pu(4u) == 0u) { bi = bBase + col; bs = N; } else { bi = bBase + col * K; bs = 1u; }
+  var acc = 0.0;
+  for (var k = 0u; k < K; k++) { acc = fma($a[ai + k * as_], $b[bi + k * bs], acc); }
+  ${bias ? '$out[gid] = acc + $bias[col];' : '$out[gid] = acc;'}`;
+}
+
 function run(
   rt: Runtime,
   a: GpuStorage,
@@ -118,6 +138,27 @@ function run(
     { name: 'out', storage: out, write: true },
   ];
   if (bias !== null) operands.push({ name: 'bias', storage: bias });
+  if (rt.simple) {
+    rt.dispatch(
+      bias === null ? 'matmul-simple' : 'matmul-simple-bias',
+      { wg: 64, body: simpleBody(bias !== null) },
+      operands,
+      [
+        m,
+        k,
+        n,
+        transA ? 1 : 0,
+        transB ? 1 : 0,
+        batchA === 1 ? 0 : m * k,
+        batchB === 1 ? 0 : k * n,
+        0,
+        0,
+        batch,
+      ],
+      Math.ceil((batch * m * n) / 64),
+    );
+    return;
+  }
   rt.dispatch(
     bias === null ? 'matmul' : 'matmul-bias',
     { wg: 256, decls: DECLS, body: body(bias !== null) },

@@ -10,7 +10,7 @@
 import type { LayerNormAttrs, LayerNormBackwardInputs, LayerNormInputs } from '@lxmls/tensor';
 import { f32bits, type GpuStorage, type Operand, type Runtime } from '../runtime.js';
 import { MATH } from './elementwise.js';
-import { ROW } from './softmax.js';
+import { rowKernel } from './softmax.js';
 
 /** `out = (x − mean)·rstd·weight + bias` per row, saving `mean` and `rstd`. */
 export function layerNorm(
@@ -29,23 +29,21 @@ export function layerNorm(
   if (bias !== null) operands.push({ name: 'bias', storage: bias });
   const w = weight !== null ? ' * $weight[j]' : '';
   const b = bias !== null ? ' + $bias[j]' : '';
-  rt.dispatch(
+  rowKernel(
+    rt,
     `layerNorm-${weight !== null}-${bias !== null}`,
-    {
-      wg: 64,
-      decls: MATH + ROW,
-      body: `let rows = pu(0u); let cols = pu(1u);
-  if (wid >= rows) { return; }
-  let o = wid * cols;
+    MATH,
+    `let rows = pu(0u); let cols = pu(1u);
+  if (row >= rows) { return; }
+  let o = row * cols;
   var s = 0.0;
-  for (var j = lid; j < cols; j += 64u) { s += $x[o + j]; }
-  let mu = reduceSum(s, lid) / f32(cols);
+  for (var j = lane; j < cols; j += STEP) { s += $x[o + j]; }
+  let mu = reduceSum(s, lane) / f32(cols);
   var v = 0.0;
-  for (var j = lid; j < cols; j += 64u) { let d = $x[o + j] - mu; v += d * d; }
-  let r = 1.0 / sqrt(reduceSum(v, lid) / f32(cols) + pf(2u));
-  for (var j = lid; j < cols; j += 64u) { $out[o + j] = ($x[o + j] - mu) * r${w}${b}; }
-  if (lid == 0u) { $mean[wid] = mu; $rstd[wid] = r; }`,
-    },
+  for (var j = lane; j < cols; j += STEP) { let d = $x[o + j] - mu; v += d * d; }
+  let r = 1.0 / sqrt(reduceSum(v, lane) / f32(cols) + pf(2u));
+  for (var j = lane; j < cols; j += STEP) { $out[o + j] = ($x[o + j] - mu) * r${w}${b}; }
+  if (lane == 0u) { $mean[row] = mu; $rstd[row] = r; }`,
     operands,
     [rows, cols, f32bits(eps)],
     rows,
@@ -68,28 +66,26 @@ export function layerNormBackward(
   ];
   if (weight !== null) operands.push({ name: 'weight', storage: weight });
   const g = weight !== null ? '$dy[o + j] * $weight[j]' : '$dy[o + j]';
-  rt.dispatch(
+  rowKernel(
+    rt,
     `layerNormBackward-${weight !== null}`,
-    {
-      wg: 64,
-      decls: MATH + ROW,
-      body: `let rows = pu(0u); let cols = pu(1u);
-  if (wid >= rows) { return; }
-  let o = wid * cols;
-  let mu = $mean[wid]; let r = $rstd[wid];
+    MATH,
+    `let rows = pu(0u); let cols = pu(1u);
+  if (row >= rows) { return; }
+  let o = row * cols;
+  let mu = $mean[row]; let r = $rstd[row];
   var sg = 0.0; var sgx = 0.0;
-  for (var j = lid; j < cols; j += 64u) {
+  for (var j = lane; j < cols; j += STEP) {
     let g = ${g};
     sg += g; sgx += g * ($x[o + j] - mu) * r;
   }
-  let mg = reduceSum(sg, lid) / f32(cols);
-  let mgx = reduceSum(sgx, lid) / f32(cols);
-  for (var j = lid; j < cols; j += 64u) {
+  let mg = reduceSum(sg, lane) / f32(cols);
+  let mgx = reduceSum(sgx, lane) / f32(cols);
+  for (var j = lane; j < cols; j += STEP) {
     let g = ${g};
     let xh = ($x[o + j] - mu) * r;
     $dx[o + j] = r * (g - mg - xh * mgx);
   }`,
-    },
     operands,
     [rows, cols],
     rows,
@@ -103,27 +99,25 @@ export function layerNormBackward(
   ];
   if (dweight !== null) coperands.push({ name: 'dweight', storage: dweight, write: true });
   if (dbias !== null) coperands.push({ name: 'dbias', storage: dbias, write: true });
-  rt.dispatch(
+  rowKernel(
+    rt,
     `layerNormParams-${dweight !== null}-${dbias !== null}`,
-    {
-      wg: 64,
-      decls: MATH + ROW,
-      body: `let rows = pu(0u); let cols = pu(1u);
-  if (wid >= cols) { return; }
-  let j = wid;
+    MATH,
+    `let rows = pu(0u); let cols = pu(1u);
+  if (row >= cols) { return; }
+  let j = row;
   var sw = 0.0; var sb = 0.0;
-  for (var i = lid; i < rows; i += 64u) {
+  for (var i = lane; i < rows; i += STEP) {
     let d = $dy[i * cols + j];
     sw += d * ($x[i * cols + j] - $mean[i]) * $rstd[i];
     sb += d;
   }
-  let tw = reduceSum(sw, lid);
-  let tb = reduceSum(sb, lid);
-  if (lid == 0u) {
+  let tw = reduceSum(sw, lane);
+  let tb = reduceSum(sb, lane);
+  if (lane == 0u) {
     ${dweight !== null ? '$dweight[j] = tw;' : ''}
     ${dbias !== null ? '$dbias[j] = tb;' : ''}
   }`,
-    },
     coperands,
     [rows, cols],
     cols,

@@ -168,6 +168,49 @@ export function reduce(
   const ty = int ? 'i32' : 'f32';
   const init = op === 'sum' ? (int ? '0' : '0.0') : int ? '-2147483647 - 1' : '-inff()';
   const combine = op === 'sum' ? 'a + b' : int ? 'max(a, b)' : 'max_(a, b)';
+  // the simple variant (one thread per output, compensated sums) unless few outputs each sum many elements
+  const simple = rt.simple && !(outSize < 64 && count > 4096);
+  const head = `let kr = pu(1u); let rr = pu(2u); let count = pu(3u);
+  var rest = OUT;
+  var base = 0u;
+  for (var d = i32(kr) - 1; d >= 0; d--) {
+    let dim = pu(4u + u32(d));
+    base += (rest % dim) * pu(4u + kr + u32(d));
+    rest = rest / dim;
+  }`;
+  const offset = `var rest2 = r;
+    var off = base;
+    for (var d = i32(rr) - 1; d >= 0; d--) {
+      let dim = pu(4u + 2u * kr + u32(d));
+      off += (rest2 % dim) * pu(4u + 2u * kr + rr + u32(d));
+      rest2 = rest2 / dim;
+    }`;
+  if (simple) {
+    const kahan = op === 'sum' && !int;
+    rt.dispatch(
+      `reduce-simple-${op}-${ty}`,
+      {
+        wg: RWG,
+        decls: `${MATH}\nfn combine(a: ${ty}, b: ${ty}) -> ${ty} { return ${combine}; }`,
+        body: `if (gid >= pu(0u)) { return; }
+  ${head.replace('OUT', 'gid')}
+  var acc: ${ty} = ${init};
+  var c: ${ty} = ${int ? '0' : '0.0'};
+  for (var r = 0u; r < count; r++) {
+    ${offset}
+    ${kahan ? 'let y = $x[off] - c; let t = acc + y; c = (t - acc) - y; acc = t;' : 'acc = combine(acc, $x[off]);'}
+  }
+  $out[gid] = acc;`,
+      },
+      [
+        { name: 'x', storage: x },
+        { name: 'out', storage: out, write: true },
+      ],
+      [outSize, kd.length, rd.length, count, ...kd, ...ks, ...rd, ...rs],
+      Math.ceil(outSize / RWG),
+    );
+    return;
+  }
   rt.dispatch(
     `reduce-${op}-${ty}`,
     {

@@ -16,7 +16,7 @@ import type {
   SoftmaxBackwardInputs,
   UnaryInputs,
 } from '@lxmls/tensor';
-import type { GpuStorage, Runtime } from '../runtime.js';
+import type { GpuStorage, Operand, Runtime } from '../runtime.js';
 import { MATH } from './elementwise.js';
 
 /** Threads per row. */
@@ -49,6 +49,40 @@ fn reduceSum(v: f32, lid: u32) -> f32 {
 }
 `;
 
+/** WGSL of the reductions in the `simple` variant: one thread per row, nothing to combine. */
+const ROW_SIMPLE = /* wgsl */ `
+fn reduceMax(v: f32, lane: u32) -> f32 { return v; }
+fn reduceSum(v: f32, lane: u32) -> f32 { return v; }
+`;
+
+/**
+ * A row kernel in either variant: the body names its row `row`, its thread in the row `lane`, and the stride
+ * of a row loop `STEP`. Tiled: a workgroup of 64 threads per row, tree reductions; simple: one thread per row.
+ */
+export function rowKernel(
+  rt: Runtime,
+  key: string,
+  decls: string,
+  body: string,
+  operands: Operand[],
+  params: number[],
+  rows: number,
+): void {
+  const simple = rt.simple;
+  const prefix = simple ? 'let row = gid; let lane = 0u;' : 'let row = wid; let lane = lid;';
+  rt.dispatch(
+    `${key}${simple ? '-simple' : ''}`,
+    {
+      wg: 64,
+      decls: decls + (simple ? ROW_SIMPLE : ROW),
+      body: `${prefix}\n  ${body.replace(/STEP/g, simple ? '1u' : '64u')}`,
+    },
+    operands,
+    params,
+    simple ? Math.ceil(rows / 64) : rows,
+  );
+}
+
 /** Row softmax (or log-softmax) of `(rows, cols)`. */
 export function softmax(
   rt: Runtime,
@@ -57,26 +91,24 @@ export function softmax(
   log: boolean,
 ): void {
   if (rows * cols === 0) return;
-  rt.dispatch(
+  rowKernel(
+    rt,
     log ? 'logSoftmax' : 'softmax',
-    {
-      wg: RWG,
-      decls: MATH + ROW,
-      body: `let rows = pu(0u); let cols = pu(1u);
-  if (wid >= rows) { return; }
-  let o = wid * cols;
+    MATH,
+    `let rows = pu(0u); let cols = pu(1u);
+  if (row >= rows) { return; }
+  let o = row * cols;
   var m = -inff();
-  for (var j = lid; j < cols; j += ${RWG}u) { m = max_(m, $x[o + j]); }
-  m = reduceMax(m, lid);
+  for (var j = lane; j < cols; j += STEP) { m = max_(m, $x[o + j]); }
+  m = reduceMax(m, lane);
   var s = 0.0;
-  for (var j = lid; j < cols; j += ${RWG}u) { s += exp($x[o + j] - m); }
-  s = reduceSum(s, lid);
+  for (var j = lane; j < cols; j += STEP) { s += exp($x[o + j] - m); }
+  s = reduceSum(s, lane);
   ${
     log
-      ? 'let l = m + log(s);\n  for (var j = lid; j < cols; j += 64u) { $out[o + j] = $x[o + j] - l; }'
-      : 'for (var j = lid; j < cols; j += 64u) { $out[o + j] = exp($x[o + j] - m) / s; }'
+      ? 'let l = m + log(s);\n  for (var j = lane; j < cols; j += STEP) { $out[o + j] = $x[o + j] - l; }'
+      : 'for (var j = lane; j < cols; j += STEP) { $out[o + j] = exp($x[o + j] - m) / s; }'
   }`,
-    },
     [
       { name: 'x', storage: x },
       { name: 'out', storage: out, write: true },
@@ -94,21 +126,19 @@ export function softmaxBackward(
   log: boolean,
 ): void {
   if (rows * cols === 0) return;
-  rt.dispatch(
+  rowKernel(
+    rt,
     log ? 'logSoftmaxBackward' : 'softmaxBackward',
-    {
-      wg: RWG,
-      decls: MATH + ROW,
-      body: `let rows = pu(0u); let cols = pu(1u);
-  if (wid >= rows) { return; }
-  let o = wid * cols;
+    MATH,
+    `let rows = pu(0u); let cols = pu(1u);
+  if (row >= rows) { return; }
+  let o = row * cols;
   var s = 0.0;
-  for (var j = lid; j < cols; j += ${RWG}u) { s += ${log ? '$dy[o + j]' : '$dy[o + j] * $y[o + j]'}; }
-  s = reduceSum(s, lid);
-  for (var j = lid; j < cols; j += ${RWG}u) {
+  for (var j = lane; j < cols; j += STEP) { s += ${log ? '$dy[o + j]' : '$dy[o + j] * $y[o + j]'}; }
+  s = reduceSum(s, lane);
+  for (var j = lane; j < cols; j += STEP) {
     ${log ? '$dx[o + j] = $dy[o + j] - exp($y[o + j]) * s;' : '$dx[o + j] = $y[o + j] * ($dy[o + j] - s);'}
   }`,
-    },
     [
       { name: 'y', storage: y },
       { name: 'dy', storage: dy },
@@ -135,32 +165,30 @@ export function crossEntropy(
   { n, c, ignoreIndex }: CrossEntropyAttrs,
 ): void {
   const partial = rt.alloc(2 * Math.max(n, 1), 'float32', true); // (n, 2): loss, kept
-  rt.dispatch(
+  rowKernel(
+    rt,
     'crossEntropyRows',
-    {
-      wg: RWG,
-      decls: MATH + ROW + TARGET,
-      body: `let n = pu(0u); let c = pu(1u);
-  if (wid >= n) { return; }
-  let o = wid * c;
-  let t = $targets[wid];
+    MATH + TARGET,
+    `let n = pu(0u); let c = pu(1u);
+  if (row >= n) { return; }
+  let o = row * c;
+  let t = $targets[row];
   let keep = kept(t, c, pi(2u));
   var m = -inff();
-  for (var j = lid; j < c; j += ${RWG}u) { m = max_(m, $logits[o + j]); }
-  m = reduceMax(m, lid);
+  for (var j = lane; j < c; j += STEP) { m = max_(m, $logits[o + j]); }
+  m = reduceMax(m, lane);
   var s = 0.0;
-  for (var j = lid; j < c; j += ${RWG}u) { s += exp($logits[o + j] - m); }
-  s = reduceSum(s, lid);
-  if (lid == 0u) {
+  for (var j = lane; j < c; j += STEP) { s += exp($logits[o + j] - m); }
+  s = reduceSum(s, lane);
+  if (lane == 0u) {
     if (keep) {
-      $partial[2u * wid] = m + log(s) - $logits[o + u32(t)];
-      $partial[2u * wid + 1u] = 1.0;
+      $partial[2u * row] = m + log(s) - $logits[o + u32(t)];
+      $partial[2u * row + 1u] = 1.0;
     } else {
-      $partial[2u * wid] = 0.0;
-      $partial[2u * wid + 1u] = 0.0;
+      $partial[2u * row] = 0.0;
+      $partial[2u * row + 1u] = 0.0;
     }
   }`,
-    },
     [
       { name: 'logits', storage: logits },
       { name: 'targets', storage: targets },
@@ -228,24 +256,23 @@ export function crossEntropyBackward(
     [n, c, ignoreIndex | 0],
     1,
   );
-  rt.dispatch(
+  rowKernel(
+    rt,
     'crossEntropyBackward',
-    {
-      wg: RWG,
-      decls: MATH + ROW,
-      body: `let n = pu(0u); let c = pu(1u);
-  if (wid >= n) { return; }
-  let o = wid * c;
-  let t = $targets[wid];
+    MATH,
+    `let n = pu(0u); let c = pu(1u);
+  if (row >= n) { return; }
+  let o = row * c;
+  let t = $targets[row];
   let keep = t != pi(2u) && t >= 0 && u32(t) < c;
   var m = -inff();
-  for (var j = lid; j < c; j += ${RWG}u) { m = max_(m, $logits[o + j]); }
-  m = reduceMax(m, lid);
+  for (var j = lane; j < c; j += STEP) { m = max_(m, $logits[o + j]); }
+  m = reduceMax(m, lane);
   var s = 0.0;
-  for (var j = lid; j < c; j += ${RWG}u) { s += exp($logits[o + j] - m); }
-  s = reduceSum(s, lid);
+  for (var j = lane; j < c; j += STEP) { s += exp($logits[o + j] - m); }
+  s = reduceSum(s, lane);
   let scale = $dloss[0] / $count[0];
-  for (var j = lid; j < c; j += ${RWG}u) {
+  for (var j = lane; j < c; j += STEP) {
     if (keep) {
       let p = exp($logits[o + j] - m) / s;
       $dlogits[o + j] = scale * (p - select(0.0, 1.0, u32(t) == j));
@@ -253,7 +280,6 @@ export function crossEntropyBackward(
       $dlogits[o + j] = 0.0;
     }
   }`,
-    },
     [
       { name: 'logits', storage: logits },
       { name: 'targets', storage: targets },
