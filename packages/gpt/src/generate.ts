@@ -149,12 +149,25 @@ export function generate(
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
- * `logits / temperature` `(B, V)`, checked: a NaN or ±Infinity logit is `NOT_FINITE` (garbage in, an error
- * out: never token 0 forever), and a temperature so small that a quotient would overflow float32 divides
- * `logits - rowMax` in float64 instead, so the largest logits stay at 0 and the others become very negative or
- * -Infinity: softmax then gives the T → 0 limit (greedy among the ties), never NaN.
+ * `logits / temperature` `(B, V)` as {@link generate} takes them (and @lxmls/onnx's generator may), checked: a
+ * NaN or ±Infinity logit is `NOT_FINITE` (garbage in, an error out: never token 0 forever), and a temperature
+ * so small that a quotient would overflow float32 divides `logits - rowMax` in float64 instead, so the largest
+ * logits stay at 0 and the others become very negative: softmax then gives the T → 0 limit (greedy among the
+ * ties), never NaN probabilities. Temperature 1 returns `logits` itself.
+ *
+ * @param logits - `(B, V)` float32 logits of the last position.
+ * @param temperature - A number > 0 (checked by the caller).
+ * @returns The scaled logits `(B, V)`.
+ * @throws {@link LxmlsGptError} `NOT_FINITE` for a NaN or ±Infinity logit, naming the token and the row.
+ * @example
+ * ```ts
+ * import { scaleLogits } from '@lxmls/gpt';
+ * import { tensor } from '@lxmls/tensor';
+ * console.log(scaleLogits(tensor([[1, 3, 2]]), 0.5).toArray()); // → [ [ 2, 6, 4 ] ]
+ * console.log(scaleLogits(tensor([[1, 3, 3]]), 1e-45).toArray()); // → [ [ -3.4028234663852886e+38, 0, 0 ] ]
+ * ```
  */
-function scaleLogits(logits: Tensor, temperature: number): Tensor {
+export function scaleLogits(logits: Tensor, temperature: number): Tensor {
   const [B, V] = logits.shape as [number, number];
   const data = logits.data();
   let largest = 0;
