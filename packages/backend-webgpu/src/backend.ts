@@ -140,6 +140,16 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     return { ...this.rt.counters };
   }
 
+  /**
+   * Dispatches per kernel so far (cumulative), e.g. `{ 'matmul-simple-bias': 18, softmax: 3 }`: where a step's
+   * dispatches go.
+   *
+   * @returns A fresh object, kernel name → dispatches.
+   */
+  dispatchesPerKernel(): Record<string, number> {
+    return Object.fromEntries(this.rt.perKernel);
+  }
+
   /** Submits what has been recorded (one command buffer), without waiting. */
   flush(): void {
     this.rt.flush();

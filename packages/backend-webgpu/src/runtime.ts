@@ -138,6 +138,8 @@ function bucket(bytes: number): number {
  */
 export class Runtime {
   readonly counters: WebGpuCounters = { dispatches: 0, submits: 0, encoders: 0, reads: 0 };
+  /** Dispatches per kernel (the key before its variant suffix), cumulative. */
+  readonly perKernel = new Map<string, number>();
   private readonly pool = new Map<number, GpuBuffer[]>();
   private readonly pipelines = new Map<string, GpuComputePipeline>();
   private encoder: GpuCommandEncoder | null = null;
@@ -341,6 +343,7 @@ ${body}
     const y = Math.ceil(groups / this.maxGroups);
     this.pass.dispatchWorkgroups(Math.ceil(groups / y), y);
     this.counters.dispatches++;
+    this.perKernel.set(key, (this.perKernel.get(key) ?? 0) + 1);
   }
 
   /** Submits what was recorded (one command buffer), after uploading the parameters it uses. */
