@@ -327,26 +327,30 @@ function fusable(backend: Backend, p: number): boolean {
 function fusedAttention(fn: string, backend: Backend, call: FusedCall): Tensor {
   const { sources, attrs, p } = call;
   const seed = p > 0 ? (call.generator ?? getGenerator()).uint32() : 0;
-  const all: AttentionAttrs = { ...attrs, dropout: p, seed };
-  const s = (x: Tensor) => x.storage(fn);
-  const view = (x: Tensor, layout: Layout): AttentionView => ({ storage: s(x), ...layout });
+  // plain object literals (no spread, no destructured tuples): this runs twice per layer and step
+  const { batch, heads, tq, tk, headSize, scale, causal } = attrs;
+  const all: AttentionAttrs = { batch, heads, tq, tk, headSize, scale, causal, dropout: p, seed };
+  const view = (x: Tensor, layout: Layout): AttentionView => ({
+    storage: x.storage(fn),
+    offset: layout.offset,
+    batchStride: layout.batchStride,
+    headStride: layout.headStride,
+    rowStride: layout.rowStride,
+  });
   const out = output(backend, call.outShape, 'float32');
-  const lse = output(backend, [attrs.batch * attrs.heads, attrs.tq], 'float32'); // (B·H, Tq) log-sum-exp per row
-  const [q, k, v] = [call.q, call.k, call.v].map(([i, layout]) => view(sources[i]!, layout)) as [
-    AttentionView,
-    AttentionView,
-    AttentionView,
-  ];
+  const lse = output(backend, [batch * heads, tq], 'float32'); // (B·H, Tq) log-sum-exp per row
+  const q = view(sources[call.q[0]]!, call.q[1]);
+  const k = view(sources[call.k[0]]!, call.k[1]);
+  const v = view(sources[call.v[0]]!, call.v[1]);
   const o = view(out, call.out);
-  backend.attention!({ q, k, v, out: o, lse: s(lse) }, all);
+  backend.attention!({ q, k, v, out: o, lse: lse.storage(fn) }, all);
   return record(fn, out, sources, (g, needs) => {
     const grads = sources.map((x) => output(backend, x.shape, 'float32')); // every element written
-    const [dq, dk, dv] = [call.q, call.k, call.v].map(([i, layout]) => view(grads[i]!, layout)) as [
-      AttentionView,
-      AttentionView,
-      AttentionView,
-    ];
-    backend.attentionBackward!({ q, k, v, out: o, lse: s(lse), dout: view(g, call.out), dq, dk, dv }, all);
+    const dq = view(grads[call.q[0]]!, call.q[1]);
+    const dk = view(grads[call.k[0]]!, call.k[1]);
+    const dv = view(grads[call.v[0]]!, call.v[1]);
+    const dout = view(g, call.out);
+    backend.attentionBackward!({ q, k, v, out: o, lse: lse.storage(fn), dout, dq, dk, dv }, all);
     return grads.map((d, i) => (needs[i] ? d : null));
   });
 }
