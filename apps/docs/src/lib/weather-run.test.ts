@@ -1,5 +1,7 @@
 import '@lxmls/backend-wasm/register';
 import { CausalSelfAttention } from '@lxmls/attention';
+import { getBackend, setBackend } from '@lxmls/tensor';
+import type { TrainerNotice } from '@lxmls/trainer';
 import { describe, expect, test } from 'vitest';
 import { createWeatherRun, evaluateWeather, iterLine } from './weather-run.js';
 
@@ -61,5 +63,20 @@ describe('createWeatherRun / evaluateWeather', () => {
     [{ iterDt: 0.07495, iterNum: 100, loss: 0.689221 }, 'iter_dt 74.95ms; iter 100: train loss 0.68922'],
   ])('iterLine(%j) is the notebook line', (t, line) => {
     expect(iterLine(t)).toBe(line);
+  });
+
+  test('createWeatherRun({ onNotice }) hears SLOW_BACKEND on the js reference backend, and nothing on wasm', async () => {
+    const notices: TrainerNotice[] = [];
+    const wasm = createWeatherRun({ onNotice: (n) => notices.push(n) });
+    wasm.model.dispose();
+    expect(getBackend().name).toBe('wasm');
+    expect(notices).toEqual([]);
+    await setBackend('js');
+    try {
+      createWeatherRun({ onNotice: (n) => notices.push(n) }).model.dispose();
+    } finally {
+      await setBackend('wasm');
+    }
+    expect(notices.map((n) => n.code)).toEqual(['SLOW_BACKEND']);
   });
 });

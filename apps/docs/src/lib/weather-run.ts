@@ -8,7 +8,7 @@
  */
 
 import type { AttentionFactory } from '@lxmls/attention';
-import { createWeatherTraining, logLine, WEATHER_RECIPES } from '@lxmls/course';
+import { createWeatherTraining, logLine, type TrainingCallbacks, WEATHER_RECIPES } from '@lxmls/course';
 import type { GPT } from '@lxmls/gpt';
 import { tensor, tidy } from '@lxmls/tensor';
 import { type Batch, evaluate, sequenceLabelAccuracy, type Trainer } from '@lxmls/trainer';
@@ -29,6 +29,8 @@ export interface WeatherRunOptions {
    * FusedCausalSelfAttention, the course recipe's (the exercise form's parameters on the fused kernel).
    */
   attention?: AttentionFactory;
+  /** Receives the trainer's notice: `SLOW_BACKEND` when the model is on the slow `js` reference backend. */
+  onNotice?: TrainingCallbacks['onNotice'];
 }
 
 /** A model, its trainer and the datasets, ready for `trainer.run()`. */
@@ -51,12 +53,13 @@ export interface WeatherRun {
  * @returns The {@link WeatherRun}; dispose `model` when done with it.
  */
 export function createWeatherRun(options: WeatherRunOptions = {}): WeatherRun {
-  const { maxIters = 2000, learningRate = 5e-4, batchSize = 64, seed = 0, attention } = options;
+  const { maxIters = 2000, learningRate = 5e-4, batchSize = 64, seed = 0, attention, onNotice } = options;
   const recipe = { ...WEATHER_RECIPES.course, iters: maxIters, learningRate, batchSize };
   const { model, trainer, train } = createWeatherTraining({
     recipe,
     seed,
     ownGenerator: true,
+    onNotice,
     ...(attention ? { attention } : {}),
   });
   return {

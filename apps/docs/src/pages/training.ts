@@ -92,11 +92,16 @@ async function start(): Promise<void> {
   status.className = '';
   const t0 = performance.now();
   try {
-    const current = createWeatherRun({ maxIters, learningRate, seed });
+    // training on the js reference backend (WebAssembly unavailable) is much slower: the page says so
+    let note = '';
+    const onNotice = () => {
+      note = ' Note: WebAssembly is not available here, so this runs on the slow js reference backend.';
+    };
+    const current = createWeatherRun({ maxIters, learningRate, seed, onNotice });
     run = current;
     const { trainer } = current;
     backendOutput.textContent = backendText();
-    status.textContent = `Training for ${maxIters} iterations on the ${backendText()}…`;
+    status.textContent = `Training for ${maxIters} iterations on the ${backendText()}…${note}`;
     trainer.setCallback('on_batch_end', (t) => {
       chart.push({ step: t.iterNum, loss: t.loss });
       if (t.iterNum % 100 === 0 || t.iterNum === maxIters - 1) appendLog(iterLine(t));
@@ -110,7 +115,7 @@ async function start(): Promise<void> {
       summary.iterations > 0
         ? ` ${((1000 * seconds) / summary.iterations).toFixed(1)} ms per iteration,`
         : '';
-    status.textContent = `${summary.stopped ? 'Stopped' : 'Done'} after ${summary.iterations} iterations (${seconds.toFixed(1)} s,${perIter} ${backendText()}): last train loss ${trainer.loss.toFixed(4)}, Bayes-optimal ${bayes.loss.toFixed(4)}.`;
+    status.textContent = `${summary.stopped ? 'Stopped' : 'Done'} after ${summary.iterations} iterations (${seconds.toFixed(1)} s,${perIter} ${backendText()}): last train loss ${trainer.loss.toFixed(4)}, Bayes-optimal ${bayes.loss.toFixed(4)}.${note}`;
     status.dataset.state = 'done'; // read by the browser test
     showEvaluation(current);
   } catch (error) {
