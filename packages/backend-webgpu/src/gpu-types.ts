@@ -1,9 +1,11 @@
 /**
  * The small part of the WebGPU API this package uses, typed here so that the package needs no
  * `@webgpu/types` dependency and its declarations name no global WebGPU type (after the W3C WebGPU
- * specification's IDL; only the members called in `runtime.ts` are listed). Internal: not exported from
- * `index.ts`.
+ * specification's IDL; only the members called in `runtime.ts` are listed). Internal, except
+ * {@link GpuBuffer}, the type of a storage's buffer.
  */
+
+import type { GpuStorage } from './runtime.js';
 
 /** `GPUBufferUsage` flags (WebGPU §5.1). */
 export const BUFFER_USAGE = {
@@ -20,7 +22,17 @@ export const BUFFER_USAGE = {
 /** `GPUMapMode.READ`. */
 export const MAP_MODE_READ = 0x0001;
 
-/** A `GPUBuffer`. */
+/**
+ * The members of a `GPUBuffer` this package uses (a real `GPUBuffer` has them): the buffer of a
+ * {@link GpuStorage}.
+ *
+ * @example
+ * ```ts
+ * import type { GpuBuffer } from '@lxmls/backend-webgpu';
+ * const size = (b: GpuBuffer) => b.size;
+ * console.log(size({ size: 256 } as GpuBuffer)); // → 256
+ * ```
+ */
 export interface GpuBuffer {
   readonly size: number;
   mapAsync(mode: number, offset?: number, size?: number): Promise<void>;

@@ -16,4 +16,5 @@ export {
   type BackendWebgpuErrorDetails,
   LxmlsBackendWebgpuError,
 } from './errors.js';
+export type { GpuBuffer } from './gpu-types.js';
 export { GpuStorage, type WebGpuCounters } from './runtime.js';
