@@ -29,7 +29,7 @@ export const WG = 256;
 export const groupsFor = (n: number): number => Math.ceil(n / WG);
 
 /** WGSL of the numeric functions shared by the elementwise kernels. */
-export const MATH = /* wgsl */ `
+export const MATH: string = /* wgsl */ `
 fn tanh_(x: f32) -> f32 {
   if (isnanf(x)) { return x; }
   let c = clamp(x, -15.0, 15.0);
@@ -297,7 +297,7 @@ export function maskedFill(
 }
 
 /** WGSL of the counter-based uniform hash of `@lxmls/tensor` (`mix32`, `uniformAt` as a 32-bit integer). */
-export const HASH = /* wgsl */ `
+export const HASH: string = /* wgsl */ `
 fn mix32(v: u32) -> u32 {
   var x = v;
   x ^= x >> 16u;

@@ -23,7 +23,7 @@ import { MATH } from './elementwise.js';
 const RWG = 64;
 
 /** WGSL: `rowMax(o, cols)`, `rowSumExp(o, cols, m)` and `rowSum` reductions over one row of `$x`, by all threads. */
-export const ROW = /* wgsl */ `
+export const ROW: string = /* wgsl */ `
 var<workgroup> red: array<f32, ${RWG}>;
 fn reduceMax(v: f32, lid: u32) -> f32 {
   red[lid] = v;
