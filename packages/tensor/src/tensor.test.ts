@@ -278,3 +278,19 @@ describe('toArray', () => {
     expect(column).toEqual([2, 4]);
   });
 });
+
+describe('data', () => {
+  test.each([
+    ['float32', tensor([1.5, 2]), Float32Array],
+    ['int32', tensor([1, 2], undefined, 'int32'), Int32Array],
+  ] as const)('data(%s) returns the elements as that typed array', (dtype, t, type) => {
+    expect(t.data(dtype)).toBeInstanceOf(type);
+    expect(Array.from(t.data(dtype))).toEqual(Array.from(t.data()));
+  });
+
+  test('data(dtype) of a tensor of another dtype throws DTYPE_MISMATCH naming both', () => {
+    expect(() => tensor([1, 2]).data('int32')).toThrow(
+      '[@lxmls/tensor] data: the tensor does not have the dtype asked for. Expected dtype int32, received dtype float32 (shape (2)).',
+    );
+  });
+});

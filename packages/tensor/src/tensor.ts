@@ -165,7 +165,8 @@ export class Tensor implements Tracked {
   }
 
   /**
-   * A synchronous copy of the elements, row-major.
+   * A synchronous copy of the elements, row-major, typed `Float32Array | Int32Array`. Pass the dtype,
+   * `data('float32')`, for a result typed as that array.
    *
    * @returns A fresh Float32Array or Int32Array.
    * @throws {@link LxmlsTensorError} `DISPOSED`.
@@ -175,7 +176,29 @@ export class Tensor implements Tracked {
    * console.log(tensor([1.5, 2]).data()); // → Float32Array(2) [ 1.5, 2 ]
    * ```
    */
-  data(): TypedArray {
+  data(): TypedArray;
+  /**
+   * A synchronous copy of the elements, row-major, typed by the dtype asked for (checked at run time): strict
+   * TypeScript calls the array's methods (`reduce`, `map`) without narrowing a union first.
+   *
+   * @param dtype - The tensor's dtype.
+   * @returns A fresh Float32Array (`'float32'`) or Int32Array (`'int32'`).
+   * @throws {@link LxmlsTensorError} `DTYPE_MISMATCH` when the tensor has another dtype; `DISPOSED`.
+   * @example
+   * ```ts
+   * import { tensor } from '@lxmls/tensor';
+   * console.log(tensor([1.5, -2]).data('float32').reduce((m, v) => Math.max(m, Math.abs(v)), 0)); // → 2
+   * ```
+   */
+  data<D extends DType>(dtype: D): D extends 'int32' ? Int32Array : Float32Array;
+  data(dtype?: DType): TypedArray {
+    if (dtype !== undefined && dtype !== this.dtype) {
+      throw new LxmlsTensorError('DTYPE_MISMATCH', 'the tensor does not have the dtype asked for', {
+        fn: 'data',
+        expected: `dtype ${dtype}`,
+        received: `dtype ${this.dtype} (shape ${formatShape(this.shape)})`,
+      });
+    }
     return this.ref.backend.read(this.storage('data'));
   }
 
