@@ -34,6 +34,8 @@ interface PageResult {
   ourTensors: [number, number];
   /** Asynchronous reads give what was written; a synchronous one throws `UNSUPPORTED` (ids from the host excepted). */
   syncRead?: boolean;
+  /** The error codes of a gather with ids out of range: written from the host, computed on the GPU; then a read. */
+  badIds?: [string, string, number];
   counters?: { dispatches: number; submits: number; encoders: number; reads: number };
   error?: string;
 }
@@ -72,6 +74,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-webgpu in headless C
     expect(result.results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`)).toEqual([]);
     expect(result.ourTensors[1], 'memory().numTensors over the whole suite').toBe(result.ourTensors[0]);
     expect(result.syncRead).toBe(true);
+    expect(result.badIds).toEqual(['INVALID_ARGUMENT', 'INVALID_ARGUMENT', 6]);
     const foreign = server.requests.filter(
       (path) => !/^\/(packages\/(base|tensor|backend-webgpu)\/dist\/|webgpu\.html$|favicon\.ico$)/.test(path),
     );
@@ -139,6 +142,24 @@ try {
   result.syncRead = back.every((v, i) => v === -f[i]) && intsBack.every((v, i) => v === Math.trunc(f[i]))
     && syncCode === 'UNSUPPORTED' && backend.read(ids).join() === '4,5,6';
   for (const x of [s, g, ints, ids]) backend.free(x);
+  // ids out of range: written from the host, gather throws at once (as js); computed on the GPU, the kernel
+  // raises a flag that the next read reports, once
+  const table = backend.alloc(6, 'float32');
+  const hostIds = backend.alloc(2, 'int32');
+  backend.write(hostIds, new Int32Array([1, 5]));
+  const out = backend.alloc(6, 'float32');
+  let hostCode = '';
+  try { backend.gather({ table, ids: hostIds, out }, { numIds: 2, numRows: 2, dim: 3 }); } catch (e) { hostCode = e.code; }
+  const fids = backend.alloc(2, 'float32');
+  backend.write(fids, new Float32Array([1, 7]));
+  const gpuIds = backend.alloc(2, 'int32');
+  backend.cast({ x: fids, out: gpuIds }, { size: 2, to: 'int32' });
+  backend.gather({ table, ids: gpuIds, out }, { numIds: 2, numRows: 2, dim: 3 });
+  let flagCode = '';
+  try { await backend.readAsync(out); } catch (e) { flagCode = e.code; }
+  const again = await backend.readAsync(out);
+  result.badIds = [hostCode, flagCode, again.length];
+  for (const x of [table, hostIds, out, fids, gpuIds]) backend.free(x);
   result.counters = backend.counters();
 } catch (error) {
   if (error && (error.unavailable || error.code === 'BACKEND_UNAVAILABLE')) result.unavailable = String(error.message);
