@@ -59,17 +59,19 @@ export {
 } from './model.js';
 export {
   type BertWeightFiles,
-  bertConfigJson,
-  calibrateUnseenBias,
-  corpusSoftmax,
-  heldOutSentences,
   measureMaskedLM,
   NOTEBOOK_SENTENCE,
   type PretrainMaskedLMHooks,
   type PretrainMaskedLMOptions,
   pretrainMaskedLM,
-  sinusoidalPositions,
 } from './pretrain.js';
+export {
+  bertConfigJson,
+  calibrateUnseenBias,
+  corpusSoftmax,
+  heldOutSentences,
+  sinusoidalPositions,
+} from './pretrain-parts.js';
 export {
   type BertBatchEncoding,
   type BertDecodeOptions,

@@ -1,4 +1,4 @@
-// Masked-language-model pretraining (pretrain.ts): the corpus-softmax wrapper and its bias calibration, the
+// Masked-language-model pretraining (pretrain.ts and its pieces, pretrain-parts.ts): the corpus-softmax wrapper and its bias calibration, the
 // sinusoidal positions, the held-out sentences, and pretrainMaskedLM's callbacks at a tiny size (the script that
 // writes the folder, apps/cli/src/pretrain-bert.ts, is tested end to end in apps/cli).
 import { readFile } from 'node:fs/promises';
@@ -7,14 +7,13 @@ import { manualSeed, tensor } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
 import { LxmlsBertError } from './errors.js';
 import { BertForMaskedLM } from './mlm.js';
+import { measureMaskedLM, pretrainMaskedLM } from './pretrain.js';
 import {
   calibrateUnseenBias,
   corpusSoftmax,
   heldOutSentences,
-  measureMaskedLM,
-  pretrainMaskedLM,
   sinusoidalPositions,
-} from './pretrain.js';
+} from './pretrain-parts.js';
 import { BertTokenizer } from './tokenizer.js';
 
 const VOCAB = fileURLToPath(new URL('./__fixtures__/tiny-bert/vocab.txt', import.meta.url));
