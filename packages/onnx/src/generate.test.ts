@@ -109,6 +109,18 @@ describe.each(['onnx-node', 'onnx-wasm'] as const)('generateOnnx on %s', (backen
     await onnx.session.release();
   });
 
+  test('generateOnnx(gpt-nano, { doSample, temperature: 1e-45 }) gives the greedy ids, as generate does (no NaN probabilities)', async () => {
+    const model = nano(true);
+    const onnx = await open(model);
+    const prompt = ids([[1, 2, 3]]);
+    const cold = rowsOf(
+      await generateOnnx(onnx, prompt, 25, { doSample: true, temperature: 1e-45, seed: 3 }),
+    );
+    expect(cold).toEqual(rowsOf(model.generate(prompt, 25))); // greedy
+    expect(cold).toEqual(rowsOf(model.generate(prompt, 25, { doSample: true, temperature: 1e-45, seed: 3 })));
+    await onnx.session.release();
+  });
+
   test('the KV-cache export: a cached step gives the tensor path logits and attentions (B, nh, 1, Tpast + 1)', async () => {
     const model = (await GPT.fromPretrained(TINY_GPT2)).eval();
     const onnx = await open(model, true);

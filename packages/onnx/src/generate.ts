@@ -9,7 +9,7 @@
  * @lxmls/gpt's `pickNext` itself (filter, softmax, sample or argmax, with @lxmls/tensor's kernels).
  */
 
-import { type GenerateOptions, pickNext } from '@lxmls/gpt';
+import { type GenerateOptions, pickNext, scaleLogits } from '@lxmls/gpt';
 import { getGenerator, RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import { check, LxmlsOnnxError } from './errors.js';
 import type { OnnxSession } from './session.js';
@@ -130,7 +130,8 @@ export async function generateOnnx(
     past = Array.from({ length: 2 * layers }, (_, j) => out[`present.${j >> 1}.${j & 1 ? 'value' : 'key'}`]);
     pastLength = cached ? pastLength + n : 0;
     if (!cached) past = [];
-    // the logits of the last position of each row, scaled by the temperature
+    // the logits of the last position of each row, scaled by the temperature as generate scales them
+    // (scaleLogits: NOT_FINITE for a NaN logit, the greedy limit for a temperature that overflows float32)
     const logits = out.logits!;
     const V = logits.dims[2]!;
     const data = logits.data as Float32Array; // (B, n, V)
@@ -139,7 +140,7 @@ export async function generateOnnx(
     if (topK !== null && topK > V)
       invalid('topK', `an integer in [1, ${V}] (the vocabulary size)`, String(topK));
     const next = tidy(() =>
-      pickNext(tensor(last, [B, V]).div(temperature), { doSample, topK, topP, generator }),
+      pickNext(scaleLogits(tensor(last, [B, V]), temperature), { doSample, topK, topP, generator }),
     );
     for (const [b, row] of rows.entries()) row.push(next[b]!);
     onToken?.(next, step);
