@@ -20,10 +20,10 @@ import {
   type OnnxSession,
   type OrtRuntimeLike,
 } from '@lxmls/onnx';
-import { RandomGenerator, tensor } from '@lxmls/tensor';
+import { tensor } from '@lxmls/tensor';
 // the runtime's WebAssembly (the JSEP build: the wasm and webgpu execution providers), served by this site
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
-import type { SampleOptions } from './sample-text.js';
+import { type SampleOptions, sampleInChunks } from './sample-text.js';
 
 /** Where a page's model runs: the tensor path (@lxmls/tensor's wasm backend) or ONNX Runtime. */
 export type PageBackend = 'tensor' | 'onnx-wasm' | 'onnx-webgpu';
@@ -105,37 +105,18 @@ export function releaseSessions(model: GPT): void {
  * @param options - `sampleTokens`' options.
  * @returns The new tokens.
  */
-export async function sampleTokensOnnx(
+export function sampleTokensOnnx(
   onnx: OnnxSession,
   blockSize: number,
   prompt: readonly number[],
   options: SampleOptions,
 ): Promise<number[]> {
-  const { maxNewTokens, temperature = 1, topK = null, seed, chunk = 16, onToken, pause } = options;
-  if (prompt.length === 0)
-    throw new Error('Cannot sample from an empty prompt: type at least one character to continue.');
-  const generator = new RandomGenerator(seed);
-  const all = [...prompt];
-  const added: number[] = [];
-  while (added.length < maxNewTokens) {
-    const n = Math.min(chunk, maxNewTokens - added.length);
-    const context = all.slice(-blockSize); // (1, ≤ blockSize)
-    const out = await generateOnnx(onnx, tensor([context], undefined, 'int32'), n, {
-      doSample: true,
-      temperature,
-      topK,
-      generator,
-      blockSize,
-      onToken: ([token]) => {
-        all.push(token!);
-        added.push(token!);
-        onToken?.(token!);
-      },
-    });
-    out.dispose();
-    if (added.length < maxNewTokens && (await pause?.()) === false) break;
-  }
-  return added;
+  return sampleInChunks(
+    (context, n, generateOptions) => generateOnnx(onnx, context, n, { ...generateOptions, blockSize }),
+    blockSize,
+    prompt,
+    options,
+  );
 }
 
 /**

@@ -4,8 +4,8 @@
  * the pieces, so a seed always gives the same text.
  */
 
-import type { GPT } from '@lxmls/gpt';
-import { RandomGenerator, tensor } from '@lxmls/tensor';
+import type { GenerateOptions, GPT } from '@lxmls/gpt';
+import { RandomGenerator, type Tensor, tensor } from '@lxmls/tensor';
 
 /** Options of {@link sampleTokens}. */
 export interface SampleOptions {
@@ -25,17 +25,27 @@ export interface SampleOptions {
   pause?: () => Promise<boolean | undefined> | boolean | undefined;
 }
 
+/** One chunk of sampling: `n` tokens after `context`, as `generate` (or `generateOnnx`) takes them. */
+export type GenerateChunk = (
+  context: Tensor,
+  n: number,
+  options: GenerateOptions & { generator: RandomGenerator; onToken: (next: number[]) => void },
+) => Tensor | Promise<Tensor>;
+
 /**
- * Continues `prompt` with sampled tokens, in chunks of `generate` calls that share one generator. The model
- * sees at most its last `blockSize` tokens at each step, as in `generate`.
+ * The chunked sampling loop of {@link sampleTokens}, for any generator of chunks (the tensor path's
+ * `model.generate`, or ONNX Runtime's `generateOnnx`): one generator seeded with `seed` runs through every
+ * chunk, and the context is cropped to the last `blockSize` tokens, as `generate` crops it at every step.
  *
- * @param model - The GPT, in eval mode.
+ * @param generateChunk - Generates `n` tokens after a `(1, T)` context.
+ * @param blockSize - The model's block size.
  * @param prompt - Token ids, at least one.
  * @param options - {@link SampleOptions}.
  * @returns The new tokens (without the prompt).
  */
-export async function sampleTokens(
-  model: GPT,
+export async function sampleInChunks(
+  generateChunk: GenerateChunk,
+  blockSize: number,
   prompt: readonly number[],
   options: SampleOptions,
 ): Promise<number[]> {
@@ -43,13 +53,12 @@ export async function sampleTokens(
   if (prompt.length === 0)
     throw new Error('Cannot sample from an empty prompt: type at least one character to continue.');
   const generator = new RandomGenerator(seed);
-  const blockSize = model.config.blockSize;
   const all = [...prompt];
   const added: number[] = [];
   while (added.length < maxNewTokens) {
     const n = Math.min(chunk, maxNewTokens - added.length);
     const context = all.slice(-blockSize); // (1, ≤ blockSize): generate crops the same way at every step
-    const out = model.generate(tensor([context], undefined, 'int32'), n, {
+    const out = await generateChunk(tensor([context], undefined, 'int32'), n, {
       doSample: true,
       temperature,
       topK,
@@ -64,4 +73,26 @@ export async function sampleTokens(
     if (added.length < maxNewTokens && (await pause?.()) === false) break;
   }
   return added;
+}
+
+/**
+ * Continues `prompt` with sampled tokens, in chunks of `generate` calls that share one generator. The model
+ * sees at most its last `blockSize` tokens at each step, as in `generate`.
+ *
+ * @param model - The GPT, in eval mode.
+ * @param prompt - Token ids, at least one.
+ * @param options - {@link SampleOptions}.
+ * @returns The new tokens (without the prompt).
+ */
+export function sampleTokens(
+  model: GPT,
+  prompt: readonly number[],
+  options: SampleOptions,
+): Promise<number[]> {
+  return sampleInChunks(
+    (context, n, generateOptions) => model.generate(context, n, generateOptions),
+    model.config.blockSize,
+    prompt,
+    options,
+  );
 }
