@@ -1,35 +1,18 @@
-// Tests of `--backend onnx | onnx-wasm | onnx-node | onnx-webgpu` for `lxmls generate` and `lxmls viz`, run
-// in-process through main() on a tiny GPT saved in a temporary folder: the same ids, texts and JSON as the
-// wasm tensor backend (greedy, past the block size, --mode topk, seeded sampling), viz's attention patterns
-// from the ONNX outputs, and one line with exit code 2 for what ONNX Runtime cannot do here.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LxmlsOnnxError } from '@lxmls/onnx';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { onnxCliError } from './onnx-backend.js';
 import { runCli } from './testing.js';
-import { saveTinyGpt } from './testing-gpt.js';
+import { useTinyGptFolder } from './testing-gpt.js';
 
-let root: string;
-let tiny: string;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lxmls-onnx-backend-'));
-  tiny = join(root, 'tiny');
-  (await saveTinyGpt(tiny)).dispose();
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const fixture = useTinyGptFolder('lxmls-onnx-backend-', { beforeAll, afterAll });
 
 /** `lxmls generate` on the tiny GPT with `--backend backend`; exit code 0 expected. */
 async function generate(backend: string, args: string[]): Promise<string> {
   const { code, stdout, stderr } = await runCli([
     'generate',
     '--model',
-    tiny,
+    fixture.dir,
     '--prompt',
     'Hello, my',
     '--backend',
@@ -73,7 +56,13 @@ describe('lxmls generate --backend onnx…', () => {
   });
 
   test('generate --backend onnx-webgpu in Node: exit 2, one line naming WebGPU and the backends to use', async () => {
-    const { code, stdout, stderr } = await runCli(['generate', '--model', tiny, '--backend', 'onnx-webgpu']);
+    const { code, stdout, stderr } = await runCli([
+      'generate',
+      '--model',
+      fixture.dir,
+      '--backend',
+      'onnx-webgpu',
+    ]);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
     expect(stderr).toBe(
       'lxmls generate: --backend onnx-webgpu: WebGPU is not available here (no navigator.gpu (Node has none)); use --backend onnx, onnx-node or onnx-wasm, or the docs site in a browser with WebGPU\n',
@@ -95,11 +84,11 @@ describe('lxmls viz --backend onnx…', () => {
         const { code, stdout, stderr } = await runCli([
           'viz',
           '--model',
-          tiny,
+          fixture.dir,
           '--text',
           text,
           '--svg',
-          join(root, `${b}.svg`),
+          join(fixture.root, `${b}.svg`),
           '--backend',
           b,
           '--json',
@@ -139,7 +128,16 @@ describe('lxmls viz --backend onnx…', () => {
       'lxmls viz: --backend onnx runs GPT models only; a BERT runs on the tensor backends (wasm, js)\n',
     ],
   ])('viz --backend onnx %j: exit 2, one line', async (args, message) => {
-    const argv = ['viz', '--model', tiny, '-o', join(root, 'x.html'), '--backend', 'onnx', ...args];
+    const argv = [
+      'viz',
+      '--model',
+      fixture.dir,
+      '-o',
+      join(fixture.root, 'x.html'),
+      '--backend',
+      'onnx',
+      ...args,
+    ];
     const { code, stdout, stderr } = await runCli(argv);
     expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: '', stderr: message });
   });

@@ -1,9 +1,13 @@
 /**
  * A test helper: a small GPT with the GPT-2 vocabulary (so the BPE prompts fit), deterministic weights (the
  * LCG stream of docs/course-behaviour.md §8) and a block size of 16 (so that cropping a long prompt is cheap to
- * test), saved as a Hugging Face checkpoint folder (`config.json` + `model.safetensors`, about 6.5 MB).
+ * test), saved as a Hugging Face checkpoint folder (`config.json` + `model.safetensors`, about 6.5 MB), and the
+ * fixture that saves it in a temporary folder for a test file ({@link useTinyGptFolder}).
  */
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { GPTConfig } from '@lxmls/gpt';
 import { GPT } from '@lxmls/gpt';
 
@@ -48,4 +52,49 @@ export async function saveTinyGpt(dir: string, config: Partial<GPTConfig> = {}):
   const model = new GPT({ ...TINY_GPT_CONFIG, ...config }, { init: 'lcg' }).eval();
   await model.save(dir);
   return model;
+}
+
+/** The folders of {@link useTinyGptFolder}, set once its `beforeAll` hook has run. */
+export interface TinyGptFolder {
+  /** A fresh temporary folder for the test file (removed after its tests). */
+  root: string;
+  /** The tiny GPT's checkpoint folder, inside `root`. */
+  dir: string;
+}
+
+/** The hooks of a test file that {@link useTinyGptFolder} registers with (vitest's `beforeAll` and `afterAll`). */
+export interface TestHooks {
+  beforeAll(fn: () => Promise<void>): void;
+  afterAll(fn: () => Promise<void>): void;
+}
+
+/**
+ * The fixture of the CLI's model tests: before the tests of a file, saves the tiny GPT of {@link saveTinyGpt}
+ * into `<root>/<name>`, `root` a fresh temporary folder; after them, removes `root`.
+ *
+ * @param prefix - The temporary folder's name prefix (`lxmls-info-`).
+ * @param hooks - vitest's `{ beforeAll, afterAll }`.
+ * @param name - The model folder's name inside `root`. @defaultValue `'tiny'`
+ * @returns The folders, filled in when the `beforeAll` hook has run.
+ * @example
+ * ```ts
+ * import { existsSync, readdirSync } from 'node:fs';
+ * import { useTinyGptFolder } from './testing-gpt.js';
+ * const hooks: (() => Promise<void>)[] = [];
+ * const tiny = useTinyGptFolder('lxmls-', { beforeAll: (fn) => hooks.push(fn), afterAll: (fn) => hooks.push(fn) });
+ * await hooks[0]!(); // what beforeAll runs
+ * console.log(readdirSync(tiny.dir).sort()); // → [ '.lxmls-commit.json', 'config.json', 'model.safetensors' ]
+ * await hooks[1]!(); // what afterAll runs
+ * console.log(existsSync(tiny.root)); // → false
+ * ```
+ */
+export function useTinyGptFolder(prefix: string, hooks: TestHooks, name = 'tiny'): TinyGptFolder {
+  const folder: TinyGptFolder = { root: '', dir: '' };
+  hooks.beforeAll(async () => {
+    folder.root = await mkdtemp(join(tmpdir(), prefix));
+    folder.dir = join(folder.root, name);
+    (await saveTinyGpt(folder.dir)).dispose();
+  });
+  hooks.afterAll(() => rm(folder.root, { recursive: true, force: true }));
+  return folder;
 }

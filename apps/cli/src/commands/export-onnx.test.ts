@@ -2,32 +2,27 @@
 // KV cache, config.json, generation_config.json, the tokenizer) opens on ONNX Runtime and generates the ids of
 // the tensor path; the weather model keeps its lxmls.json and exports its attentions; bad input is one line, exit 2.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSession, generateOnnx } from '@lxmls/onnx';
 import { tensor } from '@lxmls/tensor';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../testing.js';
-import { saveTinyGpt } from '../testing-gpt.js';
+import { useTinyGptFolder } from '../testing-gpt.js';
 
-let root: string;
-let tiny: string;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lxmls-export-onnx-'));
-  tiny = join(root, 'tiny');
-  (await saveTinyGpt(tiny)).dispose();
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const fixture = useTinyGptFolder('lxmls-export-onnx-', { beforeAll, afterAll });
 
 describe('lxmls export-onnx', () => {
   test('export-onnx --model DIR -o OUT --json writes the transformers.js folder; its greedy ids are generate --greedy ids', async () => {
-    const out = join(root, 'tiny-onnx');
-    const { code, stdout, stderr } = await runCli(['export-onnx', '--model', tiny, '-o', out, '--json']);
+    const out = join(fixture.root, 'tiny-onnx');
+    const { code, stdout, stderr } = await runCli([
+      'export-onnx',
+      '--model',
+      fixture.dir,
+      '-o',
+      out,
+      '--json',
+    ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const record = JSON.parse(stdout) as { files: { path: string; bytes: number }[]; dtype: string };
     expect(record.files.map((f) => f.path)).toEqual([
@@ -53,7 +48,7 @@ describe('lxmls export-onnx', () => {
     const cli = await runCli([
       'generate',
       '--model',
-      tiny,
+      fixture.dir,
       '--prompt',
       'Hello, my',
       '--greedy',
@@ -66,7 +61,7 @@ describe('lxmls export-onnx', () => {
   });
 
   test('export-onnx --model lxmls/weather-nano --attentions --fp16 keeps lxmls.json and outputs the attentions', async () => {
-    const out = join(root, 'weather-onnx');
+    const out = join(fixture.root, 'weather-onnx');
     const { code, stdout } = await runCli([
       'export-onnx',
       '--model',
@@ -95,14 +90,16 @@ describe('lxmls export-onnx', () => {
   });
 
   test('export-onnx -o a folder with files fails without --force and replaces an export with --force', async () => {
-    const out = join(root, 'again');
-    expect((await runCli(['export-onnx', '--model', tiny, '-o', out])).code).toBe(0);
-    const refused = await runCli(['export-onnx', '--model', tiny, '-o', out]);
+    const out = join(fixture.root, 'again');
+    expect((await runCli(['export-onnx', '--model', fixture.dir, '-o', out])).code).toBe(0);
+    const refused = await runCli(['export-onnx', '--model', fixture.dir, '-o', out]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(
       /^lxmls export-onnx: --out .*again already holds files.*add --force to replace it whole\)\n$/,
     );
-    expect((await runCli(['export-onnx', '--model', tiny, '-o', out, '--fp16', '--force'])).code).toBe(0);
+    expect((await runCli(['export-onnx', '--model', fixture.dir, '-o', out, '--fp16', '--force'])).code).toBe(
+      0,
+    );
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).dtype).toBe('float16');
   });
 
@@ -117,16 +114,16 @@ describe('lxmls export-onnx', () => {
     ],
     ['-o inside a file', ['--model', 'TINY', '-o', 'FILE/x'], /--out .*cannot be written/],
   ])('export-onnx with %s: exit 2, one line, nothing written', async (_, args, message) => {
-    const file = join(root, 'a-file');
+    const file = join(fixture.root, 'a-file');
     await writeFile(file, 'x');
-    const out = join(root, `bad-${Math.random().toString(36).slice(2)}`);
+    const out = join(fixture.root, `bad-${Math.random().toString(36).slice(2)}`);
     const argv = args.map((a) =>
       a === 'TINY'
-        ? tiny
+        ? fixture.dir
         : a === 'OUT'
           ? out
           : a === 'NOWHERE'
-            ? join(root, 'nowhere')
+            ? join(fixture.root, 'nowhere')
             : a === 'FILE/x'
               ? `${file}/x`
               : a,
@@ -139,7 +136,7 @@ describe('lxmls export-onnx', () => {
   });
 
   test('export-onnx --help prints its usage', async () => {
-    await mkdir(root, { recursive: true });
+    await mkdir(fixture.root, { recursive: true });
     const { code, stdout } = await runCli(['export-onnx', '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: lxmls export-onnx --model SOURCE -o DIR/);

@@ -1,9 +1,8 @@
 // Tests of `lxmls generate`, run in-process through main() on a tiny GPT saved in a temporary folder (and served
 // over HTTP on 127.0.0.1 for the URL and hub-id paths): the output equals the @lxmls/gpt calls it stands for.
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { getEncoder } from '@lxmls/bpe';
@@ -13,25 +12,20 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chooseBackend } from '../backends.js';
 import { main } from '../main.js';
 import { runCli } from '../testing.js';
-import { saveTinyGpt } from '../testing-gpt.js';
+import { saveTinyGpt, useTinyGptFolder } from '../testing-gpt.js';
 import { samplingOptions } from './generate.js';
 
 const PROMPT = 'Barack Obama, the';
-let root: string;
-let dir: string;
+const fixture = useTinyGptFolder('lxmls-generate-', { beforeAll, afterAll });
 let model: GPT;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lxmls-generate-'));
-  dir = join(root, 'tiny');
-  (await saveTinyGpt(dir)).dispose();
   await chooseBackend(undefined); // the backend the CLI picks without --backend
-  model = (await GPT.fromPretrained(dir)).eval();
+  model = (await GPT.fromPretrained(fixture.dir)).eval();
 });
 
 afterAll(async () => {
   model.dispose();
-  await rm(root, { recursive: true, force: true });
 });
 
 interface GenerateJson {
@@ -41,7 +35,7 @@ interface GenerateJson {
 }
 
 async function generateJson(argv: string[]): Promise<GenerateJson> {
-  const { code, stdout, stderr } = await runCli(['generate', '--model', dir, '--json', ...argv]);
+  const { code, stdout, stderr } = await runCli(['generate', '--model', fixture.dir, '--json', ...argv]);
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   expect(stdout.endsWith('\n') && stdout.indexOf('\n') === stdout.length - 1).toBe(true);
   return JSON.parse(stdout) as GenerateJson;
@@ -82,7 +76,7 @@ describe('lxmls generate', () => {
     const { code, stdout, stderr } = await runCli([
       'generate',
       '--model',
-      dir,
+      fixture.dir,
       '--prompt',
       PROMPT,
       '--max-new-tokens',
@@ -122,7 +116,7 @@ describe('lxmls generate', () => {
 
   test('generate --mode topk prints what promptTopK returns: the most likely first tokens, then greedy', async () => {
     const options = ['--prompt', PROMPT, '--mode', 'topk', '--max-new-tokens', '5', '--num-samples', '3'];
-    const { code, stdout } = await runCli(['generate', '--model', dir, ...options]);
+    const { code, stdout } = await runCli(['generate', '--model', fixture.dir, ...options]);
     expect(code).toBe(0);
     const texts = promptTopK(model, PROMPT, 5, 3);
     expect(stdout).toBe(formatSamples(texts));
@@ -148,7 +142,7 @@ describe('lxmls generate', () => {
     const { code, stdout, stderr } = await runCli([
       'generate',
       '--model',
-      dir,
+      fixture.dir,
       '--prompt',
       long,
       '--greedy',
@@ -185,8 +179,8 @@ describe('lxmls generate --model URL and hub id', () => {
 
   beforeAll(async () => {
     const files: Record<string, Buffer> = {
-      'config.json': await readFile(join(dir, 'config.json')),
-      'model.safetensors': await readFile(join(dir, 'model.safetensors')),
+      'config.json': await readFile(join(fixture.dir, 'config.json')),
+      'model.safetensors': await readFile(join(fixture.dir, 'model.safetensors')),
     };
     server = createServer((request, response) => {
       const url = request.url ?? '';
@@ -228,8 +222,8 @@ describe('lxmls generate --model URL and hub id', () => {
   const greedy = ['--prompt', PROMPT, '--greedy', '--max-new-tokens', '5'];
 
   test('generate --model URL downloads the folder and generates as from the folder', async () => {
-    const cache = join(root, 'cache-url');
-    const fromFolder = await runCli(['generate', '--model', dir, ...greedy]);
+    const cache = join(fixture.root, 'cache-url');
+    const fromFolder = await runCli(['generate', '--model', fixture.dir, ...greedy]);
     const fromUrl = await withEnv(cache, () =>
       runCli(['generate', '--model', `${base}/models/tiny`, ...greedy]),
     );
@@ -237,8 +231,8 @@ describe('lxmls generate --model URL and hub id', () => {
   });
 
   test('generate --model gpt2 fetches from $LXMLS_HUB_URL once, into $LXMLS_CACHE_DIR', async () => {
-    const cache = join(root, 'cache-hub');
-    const expected = (await runCli(['generate', '--model', dir, ...greedy])).stdout;
+    const cache = join(fixture.root, 'cache-hub');
+    const expected = (await runCli(['generate', '--model', fixture.dir, ...greedy])).stdout;
     requests.length = 0;
     const first = await withEnv(cache, () => runCli(['generate', '--model', 'gpt2', ...greedy]));
     expect(first).toEqual({ code: 0, stdout: expected, stderr: '' });
@@ -262,7 +256,7 @@ describe('lxmls generate --model URL and hub id', () => {
     stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
     const stdout = new PassThrough();
     stdout.resume();
-    const code = await withEnv(join(root, 'cache-tty'), () =>
+    const code = await withEnv(join(fixture.root, 'cache-tty'), () =>
       main(['generate', '--model', `${base}/models/tiny`, ...greedy], { stdout, stderr, isTTY: false }),
     );
     expect(code).toBe(0);
@@ -272,7 +266,7 @@ describe('lxmls generate --model URL and hub id', () => {
   });
 
   test('generate --model URL of a missing folder exits with 2: HTTP 404', async () => {
-    const { code, stdout, stderr } = await withEnv(join(root, 'cache-404'), () =>
+    const { code, stdout, stderr } = await withEnv(join(fixture.root, 'cache-404'), () =>
       runCli(['generate', '--model', `${base}/models/none`]),
     );
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
@@ -303,8 +297,10 @@ describe('lxmls generate offline: a hub id names the shipped model and the folde
     'generate --model %s with the hub unreachable exits with 2 and one line: the fetch error, then the offline route',
     async (id) => {
       // port 9 of 127.0.0.1 (discard) refuses the connection, as a machine without network does
-      const { code, stdout, stderr } = await withHub('http://127.0.0.1:9', join(root, 'cache-offline'), () =>
-        runCli(['generate', '--model', id, '--prompt', PROMPT]),
+      const { code, stdout, stderr } = await withHub(
+        'http://127.0.0.1:9',
+        join(fixture.root, 'cache-offline'),
+        () => runCli(['generate', '--model', id, '--prompt', PROMPT]),
       );
       expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
       expect(stderr.split('\n')).toHaveLength(2); // one line and its newline
@@ -352,10 +348,13 @@ describe('lxmls generate: bad input exits with 2 and one line on stderr, never a
       name: string,
       edit: (config: Record<string, unknown>, weights: Buffer) => Buffer | null,
     ) => {
-      const target = join(root, name);
+      const target = join(fixture.root, name);
       await mkdir(target, { recursive: true });
-      const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-      const weights = edit(config, await readFile(join(dir, 'model.safetensors')));
+      const config = JSON.parse(await readFile(join(fixture.dir, 'config.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      const weights = edit(config, await readFile(join(fixture.dir, 'model.safetensors')));
       await writeFile(join(target, 'config.json'), JSON.stringify(config));
       if (weights !== null) await writeFile(join(target, 'model.safetensors'), weights);
       return target;
@@ -372,13 +371,13 @@ describe('lxmls generate: bad input exits with 2 and one line on stderr, never a
         config.n_embd = 32;
         return w;
       }),
-      smallVocab: join(root, 'small-vocab'),
-      weatherVocab: join(root, 'weather-vocab'),
+      smallVocab: join(fixture.root, 'small-vocab'),
+      weatherVocab: join(fixture.root, 'weather-vocab'),
     };
     // 9 tokens: not GPT-2's vocabulary, and not the weather task's 8 words either
     (await saveTinyGpt(bad.smallVocab!, { vocabSize: 9 })).dispose();
     (await saveTinyGpt(bad.weatherVocab!, { vocabSize: 8 })).dispose();
-    await copyFile(join(dir, 'config.json'), join(root, 'a-file.json'));
+    await copyFile(join(fixture.dir, 'config.json'), join(fixture.root, 'a-file.json'));
   });
 
   test.each([
@@ -435,7 +434,7 @@ describe('lxmls generate: bad input exits with 2 and one line on stderr, never a
     [['--model', 'DIR', '--topk', '3'], 'unknown option --topk (did you mean --top-k?)'],
   ])('generate %j', async (argv, message) => {
     const resolved = argv.map((arg) =>
-      arg === 'DIR' ? dir : arg === 'FILE' ? join(root, 'a-file.json') : (bad[arg] ?? arg),
+      arg === 'DIR' ? fixture.dir : arg === 'FILE' ? join(fixture.root, 'a-file.json') : (bad[arg] ?? arg),
     );
     const { code, stdout, stderr } = await runCli(['generate', ...resolved]);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });

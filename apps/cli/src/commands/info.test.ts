@@ -1,15 +1,10 @@
-// Tests of `lxmls info`, run in-process through main() on a tiny GPT saved in a temporary folder.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadBertFolder } from '@lxmls/bert';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../testing.js';
-import { saveTinyGpt } from '../testing-gpt.js';
+import { useTinyGptFolder } from '../testing-gpt.js';
 import { bundledBertFolder } from '../viz-model.js';
 
-let root: string;
-let dir: string;
+const fixture = useTinyGptFolder('lxmls-info-', { beforeAll, afterAll });
 
 // The tiny GPT: V = 50257, block 16, C = 16, 2 layers. The toolkit counts model.transformer only:
 // wte V·C + wpe 16·C + per block (2 LayerNorms 4C, c_attn 3C² + 3C, c_proj C² + C, c_fc 4C² + 4C, mlp c_proj 4C² + C)
@@ -18,20 +13,10 @@ const [V, C, L, BLOCK] = [50257, 16, 2, 16];
 const TRANSFORMER = V * C + BLOCK * C + L * (12 * C * C + 13 * C) + 2 * C;
 const TOTAL = TRANSFORMER + V * C; // the lm_head, not tied in the course GPT
 
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lxmls-info-'));
-  dir = join(root, 'tiny');
-  (await saveTinyGpt(dir)).dispose();
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
 describe('lxmls info', () => {
   test('info --model DIR prints the parameter line, then the config as print(model_config)', async () => {
     expect(TRANSFORMER).toBe(810_960);
-    expect(await runCli(['info', '--model', dir])).toEqual({
+    expect(await runCli(['info', '--model', fixture.dir])).toEqual({
       code: 0,
       stdout: [
         'number of parameters: 0.81M',
@@ -52,7 +37,7 @@ describe('lxmls info', () => {
   });
 
   test('info --json prints one line: the config and both parameter counts', async () => {
-    const { code, stdout } = await runCli(['info', '--model', dir, '--json', '--backend', 'js']);
+    const { code, stdout } = await runCli(['info', '--model', fixture.dir, '--json', '--backend', 'js']);
     expect(code).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(stdout)).toEqual({

@@ -1,8 +1,7 @@
 // Tests of `lxmls viz`, run in-process through main() on the tiny BERT of __fixtures__ and on a tiny GPT saved in
 // a temporary folder: the files hold the weights that @lxmls/bert's attentionForViz and GPT.forward give, work
 // offline, are written atomically, and every bad input is exit code 2 with one line.
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attentionForViz, attentionPatterns, type LoadedBert, loadBertFolder } from '@lxmls/bert';
@@ -13,7 +12,7 @@ import { noGrad, tensor, tidy } from '@lxmls/tensor';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chooseBackend } from '../backends.js';
 import { runCli } from '../testing.js';
-import { saveTinyGpt } from '../testing-gpt.js';
+import { useTinyGptFolder } from '../testing-gpt.js';
 import { bundledBertFolder, DEFAULT_VIZ_MODEL } from '../viz-model.js';
 
 const BERT = fileURLToPath(new URL('../__fixtures__/tiny-bert', import.meta.url));
@@ -36,24 +35,19 @@ const NOTEBOOK_TOKENS = [
 ];
 const GPT_TEXT = 'The cat sat on the mat.';
 
-let root: string;
-let gptDir: string;
+const fixture = useTinyGptFolder('lxmls-viz-', { beforeAll, afterAll }, 'tiny-gpt');
 let gpt: GPT;
 let bert: LoadedBert;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lxmls-viz-'));
-  gptDir = join(root, 'tiny-gpt');
-  (await saveTinyGpt(gptDir)).dispose();
   await chooseBackend(undefined); // the backend the CLI picks without --backend
-  gpt = (await GPT.fromPretrained(gptDir)).eval();
+  gpt = (await GPT.fromPretrained(fixture.dir)).eval();
   bert = await loadBertFolder(BERT);
 });
 
 afterAll(async () => {
   gpt.dispose();
   bert.model.dispose();
-  await rm(root, { recursive: true, force: true });
 });
 
 interface VizJson {
@@ -82,7 +76,7 @@ const vizRun = (model: string, text: string, file: string) =>
 
 /** A fresh empty folder for one test's files. */
 async function folder(name: string): Promise<string> {
-  const dir = join(root, name);
+  const dir = join(fixture.root, name);
   await mkdir(dir);
   return dir;
 }
@@ -179,7 +173,7 @@ describe('lxmls viz', () => {
 
   test('viz --model GPT writes the head view of GPT.forward attentions, with the GPT-2 BPE tokens', async () => {
     const file = join(await folder('gpt-head'), 'gpt.html');
-    const record = await vizJson(['--model', gptDir, '--text', GPT_TEXT, '-o', file, '--theme', 'dark']);
+    const record = await vizJson(['--model', fixture.dir, '--text', GPT_TEXT, '-o', file, '--theme', 'dark']);
     const encoder = getEncoder();
     const tokens = encoder.encode(GPT_TEXT).map((id) => encoder.idToToken(id));
     expect(record).toEqual({
@@ -203,7 +197,7 @@ describe('lxmls viz', () => {
   });
 
   test('viz --model gpt-nano (the weather vocabulary) reads the words of Exercise 3.1', async () => {
-    const dir = join(root, 'gpt-nano');
+    const dir = join(fixture.root, 'gpt-nano');
     const config = { ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 };
     const nano = new GPT(config, { init: 'lcg' }).eval();
     await nano.save(dir);
@@ -259,7 +253,7 @@ describe('lxmls viz', () => {
     const { code, stdout, stderr } = await runCli([
       'viz',
       '--model',
-      gptDir,
+      fixture.dir,
       '--text',
       GPT_TEXT,
       '--layer',
@@ -283,7 +277,7 @@ describe('lxmls viz', () => {
     expect(svg.match(/class="lx-line"/g)?.length).toBe(positive);
     for (const token of ['␣cat', '␣mat', '.']) expect(svg).toContain(`>${token}<`);
     // --head H draws that head alone
-    await runCli(['viz', '--model', gptDir, '--text', GPT_TEXT, '--head', '1', '--svg', file]);
+    await runCli(['viz', '--model', fixture.dir, '--text', GPT_TEXT, '--head', '1', '--svg', file]);
     expect((await readFile(file, 'utf8')).match(/class="lx-line"/g)?.length).toBe(positive / 2);
   });
 
@@ -325,14 +319,36 @@ describe('lxmls viz', () => {
 
   test('viz --view neuron --svg (GPT) starts on the last token, attending as GPT.forward does', async () => {
     const file = join(await folder('gpt-neuron'), 'neuron.svg');
-    await vizJson(['--model', gptDir, '--text', GPT_TEXT, '--view', 'neuron', '--layer', '1', '--svg', file]);
+    await vizJson([
+      '--model',
+      fixture.dir,
+      '--text',
+      GPT_TEXT,
+      '--view',
+      'neuron',
+      '--layer',
+      '1',
+      '--svg',
+      file,
+    ]);
     const svg = await readFile(file, 'utf8');
     const weights = [...svg.matchAll(/data-weight="([^"]+)"/g)].map((m) => Number(m[1]));
     expect(maxGap(weights, gptAttention(GPT_TEXT)[1]![0]![6]!)).toBeLessThan(1e-5); // layer 1, head 0, query 6
     expect(svg).not.toContain('>masked<'); // the last token sees every key
     // the page starts there too, with the causal mask on (another query sees no later key)
     const html = join(await folder('gpt-neuron-html'), 'neuron.html');
-    await vizJson(['--model', gptDir, '--text', GPT_TEXT, '--view', 'neuron', '--layer', '1', '-o', html]);
+    await vizJson([
+      '--model',
+      fixture.dir,
+      '--text',
+      GPT_TEXT,
+      '--view',
+      'neuron',
+      '--layer',
+      '1',
+      '-o',
+      html,
+    ]);
     const { data, options } = payload(await readFile(html, 'utf8'));
     expect(options).toMatchObject({ layer: 1, head: 0, query: 6, causal: true });
     expect(data).toMatchObject({ layers: 2, heads: 2, dim: 8 });
@@ -357,7 +373,7 @@ describe('lxmls viz', () => {
       'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen';
     const ids = getEncoder().encode(text);
     expect(ids.length).toBeGreaterThan(16);
-    const { code, stdout, stderr } = await vizRun(gptDir, text, file);
+    const { code, stdout, stderr } = await vizRun(fixture.dir, text, file);
     expect(code).toBe(0);
     expect(stderr).toBe(
       `lxmls viz: note: the text has ${ids.length} tokens and the model takes at most 16: the view shows the first 16\n`,
@@ -537,7 +553,7 @@ describe('lxmls viz', () => {
   ])('viz %j fails with exit code 2 and one line', async (argv, message) => {
     const dir = await folder(`bad-${Math.random().toString(36).slice(2)}`);
     const resolved = argv.map((a) =>
-      a === 'BERT' ? BERT : a === 'GPT' ? gptDir : a === 'NO_SUCH' ? join(dir, 'no-such') : a,
+      a === 'BERT' ? BERT : a === 'GPT' ? fixture.dir : a === 'NO_SUCH' ? join(dir, 'no-such') : a,
     );
     const withOutput = resolved.some((a) => a === '-o' || a === '--output' || a === '--svg')
       ? resolved
