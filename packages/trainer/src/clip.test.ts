@@ -1,6 +1,6 @@
 import { memory, type Tensor, tensor } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
-import { clipGradNorm, LxmlsTrainerError } from './index.js';
+import { clipGradNorm, clipGradNormTensor, LxmlsTrainerError } from './index.js';
 
 /** Leaves with the given gradients (set through backward of Σ g·p). */
 function withGrads(grads: number[][]): Tensor[] {
@@ -80,4 +80,40 @@ describe('clipGradNorm', () => {
       expect(LxmlsTrainerError.isInstance(error) && error.code).toBe('INVALID_ARGUMENT');
     },
   );
+});
+
+describe('clipGradNormTensor', () => {
+  test.each([
+    ['clips', 1],
+    ['leaves the values unchanged below the maximum', 100],
+  ])('clipGradNormTensor(params, max) %s as clipGradNorm does, the norm a tensor', (_what, maxNorm) => {
+    const grads = [
+      [0.5, -2, 3.25],
+      [1.5, 0.125],
+      [-4, 0, 2, 1],
+    ];
+    const a = withGrads(grads);
+    const b = withGrads(grads);
+    const want = clipGradNorm(a, maxNorm);
+    const norm = clipGradNormTensor(b, maxNorm);
+    expect(norm.shape).toEqual([]);
+    expect(Math.abs(norm.item() - want)).toBeLessThanOrEqual(1e-6 * want);
+    b.forEach((p, i) => {
+      const got = Array.from(p.grad!.data());
+      Array.from(a[i]!.grad!.data()).forEach((v, k) => {
+        expect(Math.abs(got[k]! - v), `grad ${i}[${k}]`).toBeLessThanOrEqual(1e-6 * Math.abs(v));
+      });
+    });
+    norm.dispose();
+  });
+
+  test('clipGradNormTensor leaks no tensor and gives 0 without gradients', () => {
+    const params = withGrads([[3, 4], [12]]);
+    const before = memory().numTensors;
+    clipGradNormTensor(params, 1).dispose();
+    expect(memory().numTensors).toBe(before);
+    const none = clipGradNormTensor([tensor([1])], 1);
+    expect(none.item()).toBe(0);
+    expect(() => clipGradNormTensor(params, 0)).toThrow(/maxNorm is not positive/);
+  });
 });

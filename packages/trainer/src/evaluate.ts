@@ -199,6 +199,11 @@ export function evaluate(
 
 /** The loss of a forward pass as a number; throws when the model gave none. @internal */
 export function lossValue(fn: string, out: ModelOutput): number {
+  return lossTensor(fn, out).item();
+}
+
+/** The loss tensor of a forward pass (one element), not read; throws when the model gave none. @internal */
+export function lossTensor(fn: string, out: ModelOutput): Tensor {
   const loss = (out as Partial<ModelOutput> | null)?.loss;
   if (!loss || typeof (loss as Tensor).item !== 'function' || (loss as Tensor).size !== 1)
     check.fail(
@@ -209,7 +214,7 @@ export function lossValue(fn: string, out: ModelOutput): number {
       '{ loss: a one-element tensor, ... }',
       { code: 'INVALID_MODEL' },
     );
-  return (loss as Tensor).item();
+  return loss as Tensor;
 }
 
 /** Options of {@link sequenceLabelAccuracy}. */

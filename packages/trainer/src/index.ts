@@ -19,7 +19,7 @@ export {
   saveCheckpoint,
 } from './checkpoint.js';
 export { readCheckpoint, writeCheckpoint } from './checkpoint-fs.js';
-export { clipGradNorm } from './clip.js';
+export { clipGradNorm, clipGradNormTensor } from './clip.js';
 export {
   type FormatTrainerConfigOptions,
   formatTrainerConfig,

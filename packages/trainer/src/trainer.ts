@@ -9,15 +9,30 @@
  * can end a run cleanly); `trainer.loss` is a number, not a tensor; each iteration runs inside `tidy`, so
  * memory stays flat; there is a learning-rate schedule (constant by default, as the toolkit) and checkpoints
  * that resume a run bit-identically.
+ *
+ * On a backend whose reads are asynchronous (`capabilities.async`: WebGPU, where `item()` throws), an
+ * iteration is recorded without reading anything (the gradient clip stays in tensors,
+ * `clipGradNormTensor`) and its loss is read afterwards with `await dataAsync()`, every iteration by default
+ * or every `readLossEvery` iterations (TrainerOptions), so the GPU is not waited on between the others.
  */
 
-import { getGenerator, RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
+import {
+  concat,
+  getGenerator,
+  keep,
+  noGrad,
+  RandomGenerator,
+  reshape,
+  type Tensor,
+  tensor,
+  tidy,
+} from '@lxmls/tensor';
 import type { CheckpointParts, ResumeState } from './checkpoint.js';
-import { clipGradNorm } from './clip.js';
+import { clipGradNorm, clipGradNormTensor } from './clip.js';
 import { getDefaultTrainerConfig, resolveTrainerConfig, type TrainerConfig } from './config.js';
 import { BatchLoader, checkDataset, type TrainerDataset } from './data.js';
 import { check, LxmlsTrainerError } from './errors.js';
-import { lossValue } from './evaluate.js';
+import { lossTensor, lossValue } from './evaluate.js';
 import { checkModel, parameterGroups, type TrainableModel } from './model.js';
 import type { AdamWState } from './optimizer.js';
 import { AdamW } from './optimizer.js';
@@ -46,6 +61,16 @@ export interface TrainerOptions {
    * line starting with `note: `.
    */
   onNotice?: (notice: TrainerNotice) => void;
+  /**
+   * On a backend whose reads are asynchronous (`capabilities.async`, e.g. `webgpu`): read the loss (and the
+   * gradient norm) after every `readLossEvery`-th iteration only (those whose `iterNum` is a multiple of it,
+   * and the last), so the iterations in between are recorded back to back and the GPU is never waited on.
+   * Callbacks still run after every iteration; between reads `trainer.loss` holds the last loss read and
+   * `trainer.lossIterNum` its iteration. Default 1: every iteration is read (its callbacks see its own
+   * loss, as on the CPU backends). Ignored on backends with synchronous reads (`js`, `wasm`), where the loss
+   * is read inside every iteration as minGPT does.
+   */
+  readLossEvery?: number;
 }
 
 /** A notice of {@link TrainerOptions.onNotice}: a stable `code` and a sentence for people. */
@@ -144,6 +169,11 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
   iterDt = 0;
   /** The last iteration's training loss, a number (Python keeps the tensor: `trainer.loss.item()`). */
   loss = Number.NaN;
+  /**
+   * The iteration whose loss {@link Trainer.loss} holds: `iterNum` inside a callback, except on a backend
+   * with asynchronous reads and `readLossEvery` > 1, where it is the last iteration read.
+   */
+  lossIterNum = -1;
   /** The last iteration's global gradient norm before clipping (NaN when clipping is off). */
   gradNorm = Number.NaN;
   /** The learning rate of the last iteration. */
@@ -171,14 +201,17 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
   /** Iterations completed (what a checkpoint records): `iterNum + 1` inside a callback. */
   #completed = 0;
   #resume: ResumeState | null = null;
+  readonly #readLossEvery: number;
 
   /**
    * @param config - A config from {@link Trainer.getDefaultConfig} (or a partial one, completed from it).
    * @param model - The model (see {@link TrainableModel}).
    * @param trainDataset - A batch sampler or an indexed dataset (see {@link TrainerDataset}).
    * @param options - `log`: receives `running on device …`, which the toolkit prints; `onNotice`: the
-   *   `SLOW_BACKEND` notice on the `js` reference backend (to `log` when not given).
-   * @throws {@link LxmlsTrainerError} `INVALID_CONFIG`, `INVALID_MODEL` or `INVALID_DATASET`.
+   *   `SLOW_BACKEND` notice on the `js` reference backend (to `log` when not given); `readLossEvery`: how
+   *   often the loss is read on a backend with asynchronous reads.
+   * @throws {@link LxmlsTrainerError} `INVALID_CONFIG`, `INVALID_MODEL` or `INVALID_DATASET`;
+   *   `INVALID_ARGUMENT` for a `readLossEvery` that is not a positive integer.
    */
   constructor(
     config: Partial<TrainerConfig>,
@@ -203,6 +236,16 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
       if (options.onNotice) options.onNotice(notice);
       else options.log?.(`note: ${notice.message}`);
     }
+    const readLossEvery = options.readLossEvery ?? 1;
+    if (!Number.isInteger(readLossEvery) || readLossEvery < 1)
+      check.fail(
+        fn,
+        'options.readLossEvery',
+        readLossEvery,
+        'readLossEvery is not a positive integer',
+        'an integer ≥ 1',
+      );
+    this.#readLossEvery = readLossEvery;
     this.generator = new RandomGenerator(this.config.seed);
     this.lr = this.config.learningRate;
   }
@@ -314,6 +357,12 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
    * Each iteration runs inside `tidy`, so memory stays flat. Every `config.yieldEvery` ms the loop awaits a
    * macrotask (`setImmediate` in Node, a `MessageChannel` message in browsers), which costs microseconds.
    *
+   * On a backend with asynchronous reads (`capabilities.async`: `webgpu`, `tfjs-webgpu`, `tfjs-webgl`) the
+   * iteration is recorded without a read: the gradient norm is clipped with tensor ops
+   * ({@link clipGradNormTensor}), then the loss and the norm are read together with one `await dataAsync()`
+   * after the AdamW step (every `readLossEvery` iterations, see {@link TrainerOptions}), before the
+   * callbacks. A non-finite loss is therefore found after the step that used it (`NOT_FINITE` all the same).
+   *
    * @returns A summary: iterations done, the final `iterNum`, the last loss, whether it was stopped, seconds.
    * @throws {@link LxmlsTrainerError} `ALREADY_RUNNING` during a run; `INVALID_CONFIG` for a config changed
    *   into a bad one; `INVALID_MODEL` when forward gives no loss; `INVALID_DATASET` for malformed batches;
@@ -371,29 +420,49 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
       if (resume && config.maxIters !== null && this.iterNum >= config.maxIters) {
         return this.#summary(0, started);
       }
+      const asyncReads = params[0]?.backend.capabilities.async === true;
+      const clip = config.gradNormClip !== null && config.gradNormClip > 0;
       let lastYield = performance.now();
       for (;;) {
         this.lr = learningRateAt(config.lrSchedule, this.iterNum, config.learningRate, config.maxIters);
         optimizer.lr = this.lr;
-        tidy(() => {
-          // fetch the next batch (x, y)
-          const batch = loader.next();
-          const x = tensor(batch.x, batch.shape, 'int32'); // (B, T)
-          const y = tensor(batch.y, batch.shape, 'int32'); // (B, T)
-          // forward the model
-          const out = model.forward(x, y);
-          const loss = out?.loss as Tensor;
-          this.loss = lossValue(fn, out);
-          if (!Number.isFinite(this.loss)) this.#diverged(fn);
-          // backprop and update the parameters
-          for (const p of params) p.zeroGrad(); // model.zero_grad(set_to_none=True)
-          loss.backward();
-          this.gradNorm =
-            config.gradNormClip !== null && config.gradNormClip > 0
-              ? clipGradNorm(params, config.gradNormClip)
-              : Number.NaN;
-          optimizer.step();
-        });
+        if (!asyncReads) {
+          tidy(() => {
+            // fetch the next batch (x, y)
+            const batch = loader.next();
+            const x = tensor(batch.x, batch.shape, 'int32'); // (B, T)
+            const y = tensor(batch.y, batch.shape, 'int32'); // (B, T)
+            // forward the model
+            const out = model.forward(x, y);
+            const loss = out?.loss as Tensor;
+            this.loss = lossValue(fn, out);
+            this.lossIterNum = this.iterNum;
+            if (!Number.isFinite(this.loss)) this.#diverged(fn);
+            // backprop and update the parameters
+            for (const p of params) p.zeroGrad(); // model.zero_grad(set_to_none=True)
+            loss.backward();
+            this.gradNorm = clip ? clipGradNorm(params, config.gradNormClip!) : Number.NaN;
+            optimizer.step();
+          });
+        } else {
+          // the same iteration recorded without a read; the loss and the norm come back afterwards
+          this.#unread?.dispose();
+          this.#unread = tidy(() => {
+            const batch = loader.next();
+            const x = tensor(batch.x, batch.shape, 'int32'); // (B, T)
+            const y = tensor(batch.y, batch.shape, 'int32'); // (B, T)
+            const loss = lossTensor(fn, model.forward(x, y));
+            for (const p of params) p.zeroGrad();
+            loss.backward();
+            const norm = clip ? clipGradNormTensor(params, config.gradNormClip!) : null; // ()
+            optimizer.step();
+            // (1,) the loss, or (2,) the loss and the norm before clipping: one read for both
+            return keep(noGrad(() => concat([reshape(loss, [1]), ...(norm ? [reshape(norm, [1])] : [])])));
+          });
+          this.#unreadIter = this.iterNum;
+          const last = config.maxIters !== null && this.iterNum + 1 >= config.maxIters;
+          if (last || this.iterNum % this.#readLossEvery === 0) await this.#readLoss(fn);
+        }
         iterations++;
         this.#completed = this.iterNum + 1;
         await this.triggerCallbacks('on_batch_end');
@@ -410,19 +479,44 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
           if (this.#stopRequested) break;
         }
       }
+      // asynchronous reads: the last iteration's loss, when it was not read yet (a stop between reads)
+      if (this.#unread !== null) await this.#readLoss(fn);
       return this.#summary(iterations, started);
     } finally {
+      this.#unread?.dispose();
+      this.#unread = null;
       this.#running = false;
     }
   }
 
+  /** Asynchronous reads: the loss (and gradient norm) of the last recorded iteration, not read yet. */
+  #unread: Tensor | null = null;
+  /** The iteration of {@link Trainer.#unread}. */
+  #unreadIter = -1;
+
+  /** Reads {@link Trainer.#unread} (one `dataAsync`) into `loss`, `gradNorm` and `lossIterNum`. */
+  async #readLoss(fn: string): Promise<void> {
+    const unread = this.#unread!;
+    this.#unread = null;
+    let values: ArrayLike<number>;
+    try {
+      values = await unread.dataAsync();
+    } finally {
+      unread.dispose();
+    }
+    this.loss = values[0]!;
+    this.gradNorm = values.length > 1 ? values[1]! : Number.NaN;
+    this.lossIterNum = this.#unreadIter;
+    if (!Number.isFinite(this.loss)) this.#diverged(fn, this.#unreadIter);
+  }
+
   /** Stops a run whose loss is NaN or ±Infinity: `NOT_FINITE`, naming the iteration and the learning rate. */
-  #diverged(fn: string): never {
+  #diverged(fn: string, iter = this.iterNum): never {
     check.fail(
       fn,
       'loss',
       this.loss,
-      `the training loss is not finite at iteration ${this.iterNum}`,
+      `the training loss is not finite at iteration ${iter}`,
       'a finite loss',
       {
         code: 'NOT_FINITE',
