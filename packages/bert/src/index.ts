@@ -39,6 +39,7 @@ export {
   loadBert,
   loadBertFolder,
   loadBertTokenizer,
+  tokenizerConfigOptions,
 } from './load.js';
 export { type MaskedTokens, type MaskTokensOptions, maskTokens } from './masking.js';
 export {

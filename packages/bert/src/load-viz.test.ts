@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readSafetensors } from '@lxmls/nn';
 import { afterAll, describe, expect, test } from 'vitest';
 import { LxmlsBertError } from './errors.js';
-import { loadBertFolder } from './load.js';
+import { loadBertFolder, tokenizerConfigOptions } from './load.js';
 import { attentionForViz } from './viz.js';
 
 const fixtureDir = fileURLToPath(new URL('./__fixtures__/tiny-bert/', import.meta.url));
@@ -88,6 +88,31 @@ describe('loadBertFolder', () => {
 
   test('loadBertFolder of a non-string rejects with INVALID_ARGUMENT', async () => {
     expect((await rejection(loadBertFolder(42 as unknown as string))).code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('tokenizerConfigOptions', () => {
+  test('tokenizerConfigOptions reads the settings that change tokenization', () => {
+    expect(
+      tokenizerConfigOptions({
+        do_lower_case: false,
+        strip_accents: null,
+        unk_token: { content: '[UNK]' },
+        cls_token: '[CLS]',
+        clean_up_tokenization_spaces: false,
+        model_max_length: 512,
+      }),
+    ).toEqual({
+      doLowerCase: false,
+      stripAccents: null,
+      unkToken: '[UNK]',
+      clsToken: '[CLS]',
+      cleanUpTokenizationSpaces: false,
+    });
+  });
+
+  test.each([null, 'x', 3])('tokenizerConfigOptions(%j) is {}', (json) => {
+    expect(tokenizerConfigOptions(json)).toEqual({});
   });
 });
 

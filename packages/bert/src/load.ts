@@ -29,8 +29,22 @@ export interface LoadedBert {
   ignoredKeys: string[];
 }
 
-/** The settings of a `tokenizer_config.json` that change tokenization, as {@link BertTokenizerOptions}. */
-function tokenizerConfigOptions(json: unknown): BertTokenizerOptions {
+/**
+ * The settings of a parsed `tokenizer_config.json` that change tokenization, as {@link BertTokenizerOptions}
+ * (the special tokens may be written as strings or as `AddedToken` objects with a `content`). Other keys are
+ * ignored; anything but an object gives `{}`. Used by {@link loadBert}, and by a page that has the folder's
+ * files in memory.
+ *
+ * @param json - The parsed `tokenizer_config.json`.
+ * @returns The tokenizer options it sets.
+ * @remarks Python: what `BertTokenizer.from_pretrained` takes from `tokenizer_config.json`.
+ * @example
+ * ```ts
+ * import { tokenizerConfigOptions } from '@lxmls/bert';
+ * console.log(tokenizerConfigOptions({ do_lower_case: false, unk_token: { content: '[UNK]' }, model_max_length: 512 })); // → { doLowerCase: false, unkToken: '[UNK]' }
+ * ```
+ */
+export function tokenizerConfigOptions(json: unknown): BertTokenizerOptions {
   const out: BertTokenizerOptions = {};
   if (typeof json !== 'object' || json === null) return out;
   const c = json as Record<string, unknown>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attentionForViz, loadBertFolder } from '@lxmls/bert';
 import { describe, expect, test } from 'vitest';
-import { bertFromFiles, bertHeadViewData, tokenizerConfigOptions } from './bert-files.js';
+import { bertFromFiles, bertHeadViewData } from './bert-files.js';
 
 const tinyBert = join(import.meta.dirname, '../../../../packages/bert/src/__fixtures__/tiny-bert');
 const SENTENCE = 'I will go for a run and will jump into a lake.';
@@ -48,18 +48,5 @@ describe('bert-files', () => {
     const bert = bertFromFiles(read('config.json', 'vocab.txt', 'model.safetensors'));
     expect(() => bertHeadViewData(bert, '  ')).toThrow(/the text has no tokens/);
     bert.model.dispose();
-  });
-
-  test('tokenizerConfigOptions reads the settings that change tokenization', () => {
-    expect(
-      tokenizerConfigOptions({
-        do_lower_case: false,
-        strip_accents: null,
-        unk_token: { content: '[UNK]' },
-        cls_token: '[CLS]',
-        model_max_length: 512,
-      }),
-    ).toEqual({ doLowerCase: false, stripAccents: null, unkToken: '[UNK]', clsToken: '[CLS]' });
-    expect(tokenizerConfigOptions(null)).toEqual({});
   });
 });

@@ -9,8 +9,8 @@ import {
   type BertConfig,
   BertModel,
   BertTokenizer,
-  type BertTokenizerOptions,
   bertConfigFromJson,
+  tokenizerConfigOptions,
 } from '@lxmls/bert';
 import type { AttentionData } from '@lxmls/viz';
 import type { FolderFiles } from './folder-files.js';
@@ -22,30 +22,6 @@ export interface BertFromFiles {
   config: Readonly<BertConfig>;
   /** The files it read, in the order read. */
   used: string[];
-}
-
-/** The settings of a `tokenizer_config.json` that change tokenization (as `loadBertFolder` reads them). */
-export function tokenizerConfigOptions(json: unknown): BertTokenizerOptions {
-  const out: BertTokenizerOptions = {};
-  if (typeof json !== 'object' || json === null) return out;
-  const c = json as Record<string, unknown>;
-  if (typeof c.do_lower_case === 'boolean') out.doLowerCase = c.do_lower_case;
-  if (typeof c.strip_accents === 'boolean' || c.strip_accents === null) out.stripAccents = c.strip_accents;
-  if (typeof c.tokenize_chinese_chars === 'boolean') out.tokenizeChineseChars = c.tokenize_chinese_chars;
-  const names = {
-    unk_token: 'unkToken',
-    sep_token: 'sepToken',
-    pad_token: 'padToken',
-    cls_token: 'clsToken',
-    mask_token: 'maskToken',
-  } as const;
-  for (const [key, option] of Object.entries(names)) {
-    const v = c[key];
-    if (typeof v === 'string') out[option] = v;
-    else if (typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string')
-      out[option] = (v as { content: string }).content; // an AddedToken written out
-  }
-  return out;
 }
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
