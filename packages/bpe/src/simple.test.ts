@@ -14,20 +14,9 @@ const PYTHON_WHITESPACE = [
 describe('wordTokenize', () => {
   test('wordTokenize(text) reproduces notebook cell In[2]', () => {
     const text = 'I travelled to Lisbon in July to attend an NLP summer school';
-    expect(wordTokenize(text)).toEqual([
-      'I',
-      'travelled',
-      'to',
-      'Lisbon',
-      'in',
-      'July',
-      'to',
-      'attend',
-      'an',
-      'NLP',
-      'summer',
-      'school',
-    ]);
+    // the notebook's output: ['I', 'travelled', 'to', ..., 'summer', 'school'], the words between the spaces
+    expect(wordTokenize(text)).toEqual(text.split(' '));
+    expect(wordTokenize(text)).toHaveLength(12);
   });
 
   // Expected values printed by CPython 3.11's str.split().
