@@ -4,6 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readSafetensorsHeader } from '@lxmls/nn';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../testing.js';
 
@@ -18,14 +19,6 @@ const SIZES = ['--n-layer', '1', '--n-head', '2', '--n-embd', '16', '--block-siz
 const TRAIN_GPT2 = ['train', 'text', '--data', data, '--tokenizer', 'gpt2'];
 
 /** The header of a safetensors file: name → dtype and shape. */
-function header(path: string): Record<string, { dtype: string; shape: number[] }> {
-  const bytes = readFileSync(path);
-  const n = Number(bytes.readBigUInt64LE(0));
-  const parsed = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, unknown>;
-  delete parsed.__metadata__;
-  return parsed as Record<string, { dtype: string; shape: number[] }>;
-}
-
 describe('lxmls train text --tokenizer gpt2 --compact-vocab --float16', () => {
   test('train text --tokenizer gpt2 --compact-vocab --float16 --out DIR saves a tied F16 GPT-2 checkpoint that generate reads', async () => {
     const dir = join(root, 'out');
@@ -52,9 +45,10 @@ describe('lxmls train text --tokenizer gpt2 --compact-vocab --float16', () => {
     expect(result.valLoss).toBeLessThan(Math.log(50257));
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(config).toMatchObject({ vocab_size: 50257, tie_word_embeddings: true, n_embd: 16 });
-    const tensors = header(join(dir, 'model.safetensors'));
-    expect(tensors['transformer.wte.weight']).toMatchObject({ dtype: 'F16', shape: [50257, 16] });
-    expect(Object.values(tensors).every((t) => t.dtype === 'F16')).toBe(true);
+    const { entries } = readSafetensorsHeader(readFileSync(join(dir, 'model.safetensors')));
+    const wte = entries.find((t) => t.name === 'transformer.wte.weight');
+    expect(wte).toMatchObject({ dtype: 'F16', shape: [50257, 16] });
+    expect(entries.every((t) => t.dtype === 'F16')).toBe(true);
     expect(existsSync(join(dir, 'tokenizer.json'))).toBe(false);
     const generated = await runCli([
       'generate',
