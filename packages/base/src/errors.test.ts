@@ -9,6 +9,8 @@ import {
   formatMessage,
   formatShape,
   isLxmlsError,
+  rejectedError,
+  thrownError,
 } from './index.js';
 
 type Code = 'INVALID_ARGUMENT' | 'OTHER';
@@ -16,15 +18,8 @@ class TestError extends defineError<Code>('@lxmls/test', 'TestError') {}
 class OtherError extends defineError<Code>('@lxmls/other', 'OtherError') {}
 const check: Checks<Code> = checks(TestError, 'INVALID_ARGUMENT');
 
-/** The error `f` throws (fails the test if it throws none). */
-function thrown(f: () => unknown): TestError {
-  try {
-    f();
-  } catch (e) {
-    return e as TestError;
-  }
-  throw new Error('nothing was thrown');
-}
+/** The error `f` throws (fails the test if it throws none, or another class's). */
+const thrown = (f: () => unknown): TestError => thrownError(TestError, f);
 
 describe('formatMessage', () => {
   test.each([
@@ -290,6 +285,44 @@ describe('checks(ErrorClass, defaultCode)', () => {
     expect(() => check.shape('f', 'x', [7, 3], ['B', 3])).not.toThrow();
     expect(thrown(() => check.shape('f', 'x', [7, 3, 1], ['B', 3])).message).toBe(
       '[@lxmls/test] f: x has the wrong shape. Expected shape (B, 3), received shape (7, 3, 1).',
+    );
+  });
+});
+
+describe('thrownError and rejectedError', () => {
+  const bad = () => new TestError('OTHER', 'bad', { fn: 'f' });
+  test('thrownError(class, call) returns the error of that class that call throws', () => {
+    const error = bad();
+    expect(
+      thrownError(TestError, () => {
+        throw error;
+      }),
+    ).toBe(error);
+  });
+
+  test('thrownError(class, call) throws again an error of another class, and says when nothing is thrown', () => {
+    const other = new OtherError('OTHER', 'other', { fn: 'g' });
+    expect(() =>
+      thrownError(TestError, () => {
+        throw other;
+      }),
+    ).toThrow(other);
+    expect(() => thrownError(TestError, () => 1)).toThrow(
+      'expected a TestError to be thrown, but nothing was thrown',
+    );
+  });
+
+  test('rejectedError(class, promise or function) returns the rejection of that class', async () => {
+    const error = bad();
+    expect(await rejectedError(TestError, Promise.reject(error))).toBe(error);
+    expect(await rejectedError(TestError, () => Promise.reject(error))).toBe(error);
+  });
+
+  test("rejectedError(class, work) rejects with another class's error, and says when it resolves", async () => {
+    const other = new OtherError('OTHER', 'other', { fn: 'g' });
+    await expect(rejectedError(TestError, Promise.reject(other))).rejects.toBe(other);
+    await expect(rejectedError(TestError, Promise.resolve(1))).rejects.toThrow(
+      'expected a TestError rejection, but the promise resolved',
     );
   });
 });

@@ -243,3 +243,68 @@ function escapeControls(text: string): string {
 export function isLxmlsError(error: unknown): error is LxmlsError {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
 }
+
+/** An error class with the `isInstance` of {@link defineError}'s classes. */
+export type ErrorClassWithGuard<E extends Error = Error> = (abstract new (
+  ...args: never
+) => E) & {
+  isInstance(error: unknown): boolean;
+};
+
+/**
+ * Runs `call` and returns the error it throws, checked to be one of `errorClass`'s with its `isInstance` (which
+ * works across copies of a package): what a test calls to look at an error's `code` and fields. Any other
+ * error is thrown again; nothing thrown is an `Error` saying so.
+ *
+ * @param errorClass - The error class expected, e.g. `LxmlsBpeError`.
+ * @param call - What should throw.
+ * @returns The error thrown.
+ * @throws The error `call` throws when it is not of `errorClass`; an `Error` when it throws nothing.
+ * @example
+ * ```ts
+ * import { defineError, thrownError } from '@lxmls/base';
+ * class DemoError extends defineError<'BAD'>('@lxmls/demo', 'DemoError') {}
+ * const error = thrownError(DemoError, () => {
+ *   throw new DemoError('BAD', 'no', { fn: 'f' });
+ * });
+ * console.log(error.code, error.message); // → BAD [@lxmls/demo] f: no.
+ * ```
+ */
+export function thrownError<E extends Error>(errorClass: ErrorClassWithGuard<E>, call: () => unknown): E {
+  try {
+    call();
+  } catch (error) {
+    if (errorClass.isInstance(error)) return error as E;
+    throw error;
+  }
+  throw new Error(`expected a ${errorClass.name} to be thrown, but nothing was thrown`);
+}
+
+/**
+ * The error a promise (or an async function's) rejects with, checked to be one of `errorClass`'s, as
+ * {@link thrownError} does for a call.
+ *
+ * @param errorClass - The error class expected.
+ * @param work - A promise, or a function that returns one.
+ * @returns The error it rejects with.
+ * @throws Its rejection when not of `errorClass`; an `Error` when it resolves.
+ * @example
+ * ```ts
+ * import { defineError, rejectedError } from '@lxmls/base';
+ * class DemoError extends defineError<'LATE'>('@lxmls/demo', 'DemoError') {}
+ * const error = await rejectedError(DemoError, Promise.reject(new DemoError('LATE', 'too late', { fn: 'f' })));
+ * console.log(error.code); // → LATE
+ * ```
+ */
+export async function rejectedError<E extends Error>(
+  errorClass: ErrorClassWithGuard<E>,
+  work: Promise<unknown> | (() => Promise<unknown>),
+): Promise<E> {
+  try {
+    await (typeof work === 'function' ? work() : work);
+  } catch (error) {
+    if (errorClass.isInstance(error)) return error as E;
+    throw error;
+  }
+  throw new Error(`expected a ${errorClass.name} rejection, but the promise resolved`);
+}

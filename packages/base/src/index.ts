@@ -18,11 +18,14 @@ export {
 export {
   type DefineErrorOptions,
   defineError,
+  type ErrorClassWithGuard,
   type ErrorDetails,
   formatMessage,
   isLxmlsError,
   type LxmlsError,
   type LxmlsErrorClass,
+  rejectedError,
+  thrownError,
 } from './errors.js';
 export {
   type PyValue,

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rejectedError } from '@lxmls/base';
 import { readSafetensors } from '@lxmls/nn';
 import { afterAll, describe, expect, test } from 'vitest';
 import { LxmlsBertError } from './errors.js';
@@ -35,15 +36,8 @@ function tokenizerJson(): string {
   return JSON.stringify(json);
 }
 
-async function rejection(promise: Promise<unknown>): Promise<LxmlsBertError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(LxmlsBertError.isInstance(e)).toBe(true);
-    return e as LxmlsBertError;
-  }
-  throw new Error('did not reject');
-}
+const rejection = (promise: Promise<unknown>): Promise<LxmlsBertError> =>
+  rejectedError(LxmlsBertError, promise);
 
 const loaded = await loadBertFolder(fixtureDir);
 

@@ -1,3 +1,4 @@
+import { thrownError } from '@lxmls/base';
 import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '@lxmls/nn';
 import { manualSeed, noGrad, RandomGenerator, type Tensor, tensor, tidy, zeros } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
@@ -33,15 +34,7 @@ function build(seed = 0): BertForMaskedLM {
   return new BertForMaskedLM(config, { generator: new RandomGenerator(seed) }).eval() as BertForMaskedLM;
 }
 
-function thrown(call: () => unknown): LxmlsBertError {
-  try {
-    call();
-  } catch (e) {
-    expect(LxmlsBertError.isInstance(e)).toBe(true);
-    return e as LxmlsBertError;
-  }
-  throw new Error('did not throw');
-}
+const thrown = (call: () => unknown): LxmlsBertError => thrownError(LxmlsBertError, call);
 
 describe('BertForMaskedLM', () => {
   test('forward(ids, labels) computes logits only at the labelled positions', () => {

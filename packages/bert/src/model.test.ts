@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { thrownError } from '@lxmls/base';
 import { readSafetensors, writeSafetensors } from '@lxmls/nn';
 import { memory, noGrad, RandomGenerator, type Tensor, tensor, tidy, zeros } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
@@ -17,15 +18,7 @@ const hidden = (m: BertModel, inputIds: number[][] = ids) =>
   tidy(() => noGrad(() => Array.from(m.forward({ inputIds }).lastHiddenState.data())));
 
 /** The error a call throws, as a LxmlsBertError. */
-function thrown(call: () => unknown): LxmlsBertError {
-  try {
-    call();
-  } catch (e) {
-    expect(LxmlsBertError.isInstance(e)).toBe(true);
-    return e as LxmlsBertError;
-  }
-  throw new Error('did not throw');
-}
+const thrown = (call: () => unknown): LxmlsBertError => thrownError(LxmlsBertError, call);
 
 /** The fixture's tensors under other keys, written back to safetensors bytes. */
 function rewrite(rename: (key: string) => string | null, extra: [string, Tensor][] = []): Uint8Array {

@@ -1,5 +1,6 @@
 // Tests of load.ts: loadGpt2Files and loadTokenizerJson on GPT-2's files, toy vocabularies and broken input.
 import { readFileSync } from 'node:fs';
+import { thrownError } from '@lxmls/base';
 import { describe, expect, test } from 'vitest';
 import { bytesToUnicode, getEncoder, LxmlsBpeError, loadGpt2Files, loadTokenizerJson } from './index.js';
 
@@ -16,15 +17,7 @@ const gpt2 = getEncoder();
 const BYTE_TOKENS = [...bytesToUnicode().values()];
 
 /** Runs `f` and returns the LxmlsBpeError it throws. */
-function thrown(f: () => unknown): LxmlsBpeError {
-  try {
-    f();
-  } catch (e) {
-    if (LxmlsBpeError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an LxmlsBpeError, but nothing was thrown');
-}
+const thrown = (f: () => unknown): LxmlsBpeError => thrownError(LxmlsBpeError, f);
 
 /** Parsed JSON that the tests edit freely. */
 // biome-ignore lint/suspicious/noExplicitAny: the tests reach into and break arbitrary JSON on purpose.

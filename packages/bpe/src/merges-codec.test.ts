@@ -1,6 +1,7 @@
 // Tests of merges-codec.ts and of the data it ships (generated/gpt2-merges.ts): exactly GPT-2's merges, up to
 // date with the script, escape-free, and round trips of other merge lists.
 import { readFileSync } from 'node:fs';
+import { thrownError } from '@lxmls/base';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { GPT2_MERGE_COUNT, GPT2_MERGES } from './generated/gpt2-merges.js';
@@ -36,15 +37,7 @@ function checksum(left: ArrayLike<number>, right: ArrayLike<number>): string {
 }
 
 /** Runs `f` and returns the LxmlsBpeError it throws. */
-function thrown(f: () => unknown): LxmlsBpeError {
-  try {
-    f();
-  } catch (e) {
-    if (LxmlsBpeError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an LxmlsBpeError, but nothing was thrown');
-}
+const thrown = (f: () => unknown): LxmlsBpeError => thrownError(LxmlsBpeError, f);
 
 describe('GPT2_MERGES (generated/gpt2-merges.ts)', () => {
   const expected = gpt2Merges();

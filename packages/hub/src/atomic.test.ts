@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rejectedError } from '@lxmls/base';
 import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
@@ -26,15 +27,8 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function rejection(promise: Promise<unknown>): Promise<LxmlsHubError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(LxmlsHubError.isInstance(error), String(error)).toBe(true);
-    return error as LxmlsHubError;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (promise: Promise<unknown>): Promise<LxmlsHubError> =>
+  rejectedError(LxmlsHubError, promise);
 
 describe('writeFileAtomic', () => {
   test('writeFileAtomic(path) replaces a file whole and leaves no temporary file', async () => {

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rejectedError } from '@lxmls/base';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { cachePathForUrl } from './cache.js';
 import { type DownloadProgress, fetchFile, type HubWarning } from './download.js';
@@ -39,15 +40,8 @@ async function filesUnder(dir: string): Promise<string[]> {
     .sort();
 }
 
-async function rejection(promise: Promise<unknown>): Promise<LxmlsHubError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(LxmlsHubError.isInstance(error), String(error)).toBe(true);
-    return error as LxmlsHubError;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (promise: Promise<unknown>): Promise<LxmlsHubError> =>
+  rejectedError(LxmlsHubError, promise);
 
 const fast = { retryDelayMs: 0 } as const;
 

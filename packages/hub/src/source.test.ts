@@ -2,6 +2,7 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rejectedError } from '@lxmls/base';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { writeFolderAtomic } from './atomic.js';
 import { LxmlsHubError } from './errors.js';
@@ -24,15 +25,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function rejection(promise: Promise<unknown>): Promise<LxmlsHubError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(LxmlsHubError.isInstance(error), String(error)).toBe(true);
-    return error as LxmlsHubError;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (promise: Promise<unknown>): Promise<LxmlsHubError> =>
+  rejectedError(LxmlsHubError, promise);
 
 describe('openSource', () => {
   test('openSource(hub id) reads <hubUrl>/<repo>/resolve/<revision>/<file>, optional files as null', async () => {

@@ -1,19 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { thrownError } from '@lxmls/base';
 import { describe, expect, test } from 'vitest';
 import { LxmlsModelsError } from './errors.js';
 import { findModel, modelUrl } from './locate.js';
 import { MODELS } from './registry.js';
 
-function errorOf(f: () => unknown): LxmlsModelsError {
-  try {
-    f();
-  } catch (e) {
-    if (LxmlsModelsError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an LxmlsModelsError');
-}
+const errorOf = (f: () => unknown): LxmlsModelsError => thrownError(LxmlsModelsError, f);
 
 describe('findModel', () => {
   test.each(MODELS.map((m) => [m.name, m.folder] as const))(

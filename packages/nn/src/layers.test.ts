@@ -1,3 +1,4 @@
+import { thrownError } from '@lxmls/base';
 import { memory, RandomGenerator, tensor, tidy, zeros } from '@lxmls/tensor';
 import { expectClose } from '@lxmls/tensor/testing';
 import { describe, expect, test } from 'vitest';
@@ -13,15 +14,7 @@ import {
   NewGELU,
 } from './index.js';
 
-function errorOf(f: () => unknown): LxmlsNnError {
-  try {
-    f();
-  } catch (e) {
-    if (LxmlsNnError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an LxmlsNnError');
-}
+const errorOf = (f: () => unknown): LxmlsNnError => thrownError(LxmlsNnError, f);
 
 /** Row-major (rows, cols) values of a deterministic pattern. */
 const pattern = (n: number, scale: number, shift = 0) =>

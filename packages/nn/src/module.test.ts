@@ -1,3 +1,4 @@
+import { thrownError } from '@lxmls/base';
 import { memory, RandomGenerator, type Tensor, tensor, tidy, zeros } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
 import {
@@ -61,15 +62,7 @@ const PARAM_NAMES = [
   'lm_head.weight',
 ];
 
-function errorOf(f: () => unknown): LxmlsNnError {
-  try {
-    f();
-  } catch (e) {
-    if (LxmlsNnError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an LxmlsNnError');
-}
+const errorOf = (f: () => unknown): LxmlsNnError => thrownError(LxmlsNnError, f);
 
 describe('Module names and order', () => {
   test('namedParameters() gives PyTorch names in registration order through ModuleDict and ModuleList', () => {

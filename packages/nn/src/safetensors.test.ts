@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { thrownError } from '@lxmls/base';
 import { memory, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -32,15 +33,7 @@ const entry = (dtype: string, shape: number[], begin: number, end: number) => ({
 const readX = (dtype: string, shape: number[], data: Uint8Array) =>
   readSafetensors(file({ x: entry(dtype, shape, 0, data.length) }, data)).tensors.get('x') as Tensor;
 
-function errorOf(f: () => unknown): LxmlsNnError {
-  try {
-    f();
-  } catch (e) {
-    if (LxmlsNnError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an LxmlsNnError');
-}
+const errorOf = (f: () => unknown): LxmlsNnError => thrownError(LxmlsNnError, f);
 
 describe('writeSafetensors and readSafetensors', () => {
   test('writeSafetensors(Map) then readSafetensors gives the same names, order, shapes, dtypes and values', () => {

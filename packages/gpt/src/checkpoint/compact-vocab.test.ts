@@ -1,17 +1,10 @@
+import { thrownError } from '@lxmls/base';
 import { memory, type Tensor, tensor } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
 import { LxmlsGptError } from '../errors.js';
 import { compactFromKeep, compactVocabulary, expandCompactVocabulary } from './compact-vocab.js';
 
-function errorOf(f: () => unknown): LxmlsGptError {
-  try {
-    f();
-  } catch (e) {
-    if (LxmlsGptError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an LxmlsGptError');
-}
+const errorOf = (f: () => unknown): LxmlsGptError => thrownError(LxmlsGptError, f);
 
 describe('compactVocabulary', () => {
   test('compactVocabulary keeps the distinct ids, ascending, then one absent row', () => {

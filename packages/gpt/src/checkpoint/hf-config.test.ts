@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { thrownError } from '@lxmls/base';
 import { describe, expect, test } from 'vitest';
 import { LxmlsGptError } from '../errors.js';
 import { gptConfigToHfConfig, type HfGpt2Config, hfConfigToGptConfig } from './hf-config.js';
@@ -14,15 +15,7 @@ const withFields = (fields: Record<string, unknown>): HfGpt2Config => {
   return out;
 };
 
-function thrown(fn: () => unknown): LxmlsGptError {
-  try {
-    fn();
-  } catch (error) {
-    expect(LxmlsGptError.isInstance(error)).toBe(true);
-    return error as LxmlsGptError;
-  }
-  throw new Error('expected an error');
-}
+const thrown = (fn: () => unknown): LxmlsGptError => thrownError(LxmlsGptError, fn);
 
 describe('hfConfigToGptConfig', () => {
   test('hfConfigToGptConfig(tiny-gpt2 config.json) gives the course config', () => {

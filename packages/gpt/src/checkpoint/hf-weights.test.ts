@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { thrownError } from '@lxmls/base';
 import { readSafetensors } from '@lxmls/nn';
 import { memory, type Tensor, tensor, zeros } from '@lxmls/tensor';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -43,15 +44,7 @@ afterAll(() => {
   for (const t of hf.values()) t.dispose();
 });
 
-function thrown(fn: () => unknown): LxmlsGptError {
-  try {
-    fn();
-  } catch (error) {
-    expect(LxmlsGptError.isInstance(error), String(error)).toBe(true);
-    return error as LxmlsGptError;
-  }
-  throw new Error('expected an error');
-}
+const thrown = (fn: () => unknown): LxmlsGptError => thrownError(LxmlsGptError, fn);
 
 describe('hfStateDictToMinGpt', () => {
   const ours = track(hfStateDictToMinGpt(hf, config));

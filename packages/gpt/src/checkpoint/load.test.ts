@@ -2,6 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rejectedError } from '@lxmls/base';
 import { readSafetensorsHeader } from '@lxmls/nn';
 import { memory, type Tensor } from '@lxmls/tensor';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -22,15 +23,7 @@ const disposeAll = (m: Map<string, Tensor>) => {
   for (const t of m.values()) t.dispose();
 };
 
-async function rejection(fn: () => Promise<unknown>): Promise<LxmlsGptError> {
-  try {
-    await fn();
-  } catch (error) {
-    expect(LxmlsGptError.isInstance(error), String(error)).toBe(true);
-    return error as LxmlsGptError;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (fn: () => Promise<unknown>): Promise<LxmlsGptError> => rejectedError(LxmlsGptError, fn);
 
 /** A checkpoint folder holding the fixture's files, with config.json fields replaced. */
 async function folderWith(config: Record<string, unknown> = {}, weights?: Uint8Array): Promise<string> {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rejectedError } from '@lxmls/base';
 import { cachePathForUrl, type DownloadProgress } from '@lxmls/hub';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { LxmlsGptError } from '../errors.js';
@@ -84,15 +85,7 @@ afterEach(async () => {
 });
 
 /** Runs `fn`, expecting an LxmlsGptError; returns it. */
-async function rejection(fn: () => Promise<unknown>): Promise<LxmlsGptError> {
-  try {
-    await fn();
-  } catch (error) {
-    expect(LxmlsGptError.isInstance(error), String(error)).toBe(true);
-    return error as LxmlsGptError;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (fn: () => Promise<unknown>): Promise<LxmlsGptError> => rejectedError(LxmlsGptError, fn);
 
 describe('resolveSource from the hub', () => {
   test('resolveSource(gpt2) downloads both files, reports progress up to the total and fills the cache', async () => {
