@@ -1,7 +1,7 @@
 // The pretraining script of @lxmls/models' small BERT, run at a tiny size: it trains, writes a Hugging Face
 // folder that @lxmls/bert loads back, and records the held-out MLM quality and every head's attention patterns.
 // The functions it is built from (@lxmls/bert's pretrain.ts) are tested in packages/bert/src/pretrain.test.ts.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,20 +10,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type PretrainBertOptions, parsePretrainArgs, pretrainBert } from './pretrain-bert.js';
 
 const VOCAB = fileURLToPath(new URL('./__fixtures__/tiny-bert/vocab.txt', import.meta.url));
-const LINES = [
-  'First Citizen: Before we proceed any further, hear me speak.',
-  'All: Speak, speak.',
-  'First Citizen: You are all resolved rather to die than to famish?',
-  'All: Resolved. resolved.',
-  'First Citizen: First, you know Caius Marcius is chief enemy to the people.',
-  'All: We know it, we know it.',
-  'First Citizen: Let us kill him, and we will have corn at our own price. Is it a verdict?',
-];
+/** @lxmls/bert's pretraining corpus: seven lines of Coriolanus, twelve times over. */
+const CORPUS = fileURLToPath(
+  new URL('../../../packages/bert/src/__fixtures__/citizens.txt', import.meta.url),
+);
 let dir = '';
 
 /** The options of a tiny run on the test corpus: 1 layer, 2 heads, hidden 8, 16 positions; `extra` on top. */
 const tiny = (extra: Partial<PretrainBertOptions> & { out: string }): PretrainBertOptions => ({
-  corpus: join(dir, 'corpus.txt'),
+  corpus: CORPUS,
   vocab: VOCAB,
   layers: 1,
   heads: 2,
@@ -39,7 +34,6 @@ const tiny = (extra: Partial<PretrainBertOptions> & { out: string }): PretrainBe
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lxmls-pretrain-bert-'));
-  await writeFile(join(dir, 'corpus.txt'), Array.from({ length: 12 }, () => LINES.join('\n')).join('\n'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -111,7 +105,7 @@ describe('pretrainBert', () => {
     const options = tiny({ out, iters: 1, lr: 0, biasInit: 'unigram' }); // lr 0: the bias stays where it started
     await pretrainBert(options);
     const tokenizer = BertTokenizer.fromVocab(await readFile(VOCAB, 'utf8'));
-    const lines = (await readFile(join(dir, 'corpus.txt'), 'utf8')).split('\n');
+    const lines = (await readFile(CORPUS, 'utf8')).split('\n');
     const train = tokenizer.tokenize(lines.slice(0, Math.floor(lines.length * 0.8)).join('\n'));
     const total = train.length + tokenizer.vocabSize;
     const mlm = BertForMaskedLM.fromSafetensors(

@@ -17,16 +17,9 @@ import {
 import { BertTokenizer } from './tokenizer.js';
 
 const VOCAB = fileURLToPath(new URL('./__fixtures__/tiny-bert/vocab.txt', import.meta.url));
-const LINES = [
-  'First Citizen: Before we proceed any further, hear me speak.',
-  'All: Speak, speak.',
-  'First Citizen: You are all resolved rather to die than to famish?',
-  'All: Resolved. resolved.',
-  'First Citizen: First, you know Caius Marcius is chief enemy to the people.',
-  'All: We know it, we know it.',
-  'First Citizen: Let us kill him, and we will have corn at our own price. Is it a verdict?',
-];
-const CORPUS = Array.from({ length: 12 }, () => LINES.join('\n')).join('\n');
+/** The corpus: the seven lines of {@link LINES}, twelve times over. */
+const CORPUS = await readFile(new URL('./__fixtures__/citizens.txt', import.meta.url), 'utf8');
+const LINES = CORPUS.split('\n').slice(0, 7);
 const TINY = {
   layers: 1,
   heads: 2,
