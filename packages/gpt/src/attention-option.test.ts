@@ -20,7 +20,8 @@ import {
   tidy,
 } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
-import { type GPTConfig, getDefaultConfig } from './config.js';
+import { weatherConfig } from './__fixtures__/weather-config.js';
+import { getDefaultConfig } from './config.js';
 import { generate } from './generate.js';
 import { GPTCache } from './kv-cache.js';
 import { GPT } from './model.js';
@@ -71,13 +72,6 @@ class StudentAttention extends Module {
   }
 }
 
-const weatherConfig = (patch: Partial<GPTConfig> = {}): GPTConfig => ({
-  ...getDefaultConfig(),
-  modelType: 'gpt-nano',
-  vocabSize: 8,
-  blockSize: 11,
-  ...patch,
-});
 const ids = (rows: number[][]) => tensor(rows, undefined, 'int32');
 // golden values A of docs/course-behaviour.md §8 (lxmls master, torch 1.13, LCG initialisation)
 const X = [1, 4, 4, 4, 3, 2, 6, 7, 7, 7, 7];

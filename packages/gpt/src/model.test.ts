@@ -1,7 +1,8 @@
 import { exerciseToFused } from '@lxmls/attention';
 import { argmax, memory, RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
-import { type GPTConfig, getDefaultConfig } from './config.js';
+import { weatherConfig } from './__fixtures__/weather-config.js';
+import { getDefaultConfig } from './config.js';
 import { LxmlsGptError } from './errors.js';
 import { GPT } from './model.js';
 
@@ -18,13 +19,6 @@ const GOLDEN_A = {
   argmax: [6, 7, 7, 7, 7, 7, 7, 7, 6, 7, 7],
 };
 
-const weatherConfig = (patch: Partial<GPTConfig> = {}): GPTConfig => ({
-  ...getDefaultConfig(),
-  modelType: 'gpt-nano',
-  vocabSize: 8,
-  blockSize: 11,
-  ...patch,
-});
 const ids = (rows: number[][]) => tensor(rows, undefined, 'int32');
 
 describe('GPT(config, options): module tree and parameters', () => {

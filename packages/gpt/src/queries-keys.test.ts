@@ -2,16 +2,9 @@
 // block, from which softmax(q·kᵀ/√hs) with the causal mask gives back the block's attention weights.
 import { maskedFill, matmul, noGrad, softmax, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
-import { type GPTConfig, getDefaultConfig } from './config.js';
+import { weatherConfig } from './__fixtures__/weather-config.js';
 import { GPT } from './model.js';
 
-const weatherConfig = (patch: Partial<GPTConfig> = {}): GPTConfig => ({
-  ...getDefaultConfig(),
-  modelType: 'gpt-nano',
-  vocabSize: 8,
-  blockSize: 11,
-  ...patch,
-});
 const maxGap = (a: Tensor, b: Tensor) => {
   expect(a.shape).toEqual(b.shape);
   const y = b.data();
