@@ -367,6 +367,18 @@ export interface LinearAttrs {
   inFeatures: number;
   outFeatures: number;
 }
+/**
+ * The storage handles of {@link Backend.linearBackward}: the output gradient `dy` `(rows, outFeatures)`, the
+ * forward's `x` and `weight`, and the gradients to write (null when not needed).
+ */
+export interface LinearBackwardInputs<S = unknown> {
+  dy: S;
+  x: S;
+  weight: S;
+  dx: S | null;
+  dweight: S | null;
+  dbias: S | null;
+}
 /** The storage handles of {@link Backend.argmax}. */
 export interface ArgmaxInputs<S = unknown> {
   x: S;
@@ -464,6 +476,30 @@ export interface AdamWAttrs {
   eps: number;
   weightDecay: number;
   step: number;
+}
+
+/**
+ * The storage handles of {@link Backend.adamwMulti}: entry `i` of each list belongs to parameter `i` (all
+ * updated in place except the gradients).
+ */
+export interface AdamWMultiInputs<S = unknown> {
+  params: S[];
+  grads: S[];
+  m: S[];
+  v: S[];
+}
+/**
+ * The attributes of {@link Backend.adamwMulti}: per parameter its element count, learning rate, weight decay
+ * and step (`≥ 1`, as the optimizer's per-parameter state holds it); β1, β2, eps shared.
+ */
+export interface AdamWMultiAttrs {
+  sizes: number[];
+  lr: number[];
+  weightDecay: number[];
+  step: number[];
+  beta1: number;
+  beta2: number;
+  eps: number;
 }
 
 /**
@@ -579,6 +615,12 @@ export interface Backend<S = unknown> extends CoreBackend<S> {
    * `(rows, outFeatures)`. Without it: `matmul(…, transB)` and a broadcast `add`.
    */
   linear?(inputs: LinearInputs<S>, attrs: LinearAttrs): void;
+  /**
+   * Optional backward of {@link Backend.linear}, all of it in one call: `dx = dy · weight`
+   * `(rows, in)`, `dweight = dyᵀ · x` `(out, in)`, `dbias = Σ_rows dy` `(out)`; each output overwritten, and
+   * skipped when null. (A GPU backend runs the three in one dispatch.)
+   */
+  linearBackward?(inputs: LinearBackwardInputs<S>, attrs: LinearAttrs): void;
 
   // ---- optional: choosing -------------------------------------------------------------------------------
   /**
@@ -649,6 +691,14 @@ export interface Backend<S = unknown> extends CoreBackend<S> {
    *  p -= (lr / (1 - β1ᵗ)) · m / (sqrt(v) / sqrt(1 - β2ᵗ) + eps)`.
    */
   adamw?(inputs: AdamWInputs<S>, attrs: AdamWAttrs): void;
+  /**
+   * Optional. The {@link Backend.adamw} step of many parameters in one call ("foreach", as
+   * `torch.optim.AdamW(foreach=True)`): parameter `i` of `sizes[i]` elements with `lr[i]`, `weightDecay[i]` and
+   * `step[i]`, the same arithmetic as `adamw` on each. Every storage appears once across `params`, `m`, `v`.
+   * A GPU backend runs it as one dispatch over all parameters (a backend may move the storages it is given,
+   * e.g. into one buffer per role, since storages are its own handles).
+   */
+  adamwMulti?(inputs: AdamWMultiInputs<S>, attrs: AdamWMultiAttrs): void;
 
   // ---- optional fused attention (capabilities.fusedAttention) -------------------------------------------
   /**

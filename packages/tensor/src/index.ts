@@ -6,6 +6,8 @@
 export type {
   AdamWAttrs,
   AdamWInputs,
+  AdamWMultiAttrs,
+  AdamWMultiInputs,
   ArgmaxAttrs,
   ArgmaxInputs,
   AttentionAttrs,
@@ -31,6 +33,7 @@ export type {
   LayerNormBackwardInputs,
   LayerNormInputs,
   LinearAttrs,
+  LinearBackwardInputs,
   LinearInputs,
   MaskedFillAttrs,
   MaskedFillInputs,
@@ -61,6 +64,8 @@ export { keep, memory, noGrad, tidy } from './engine.js';
 export type { TensorErrorCode, TensorErrorDetails } from './errors.js';
 export { checkIds, checkTargets, formatShape, LxmlsTensorError } from './errors.js';
 export type {
+  AdamWEntry,
+  AdamWMultiOptions,
   AdamWOptions,
   AttentionOptions,
   AttentionWithWeights,
@@ -71,6 +76,7 @@ export type {
 } from './ops/index.js';
 export {
   adamwUpdate,
+  adamwUpdateMulti,
   add,
   arange,
   argmax,

@@ -1,7 +1,7 @@
 /**
  * AdamW with parameter groups, as `torch.optim.AdamW` (decoupled weight decay, bias-corrected moments, eps
- * outside the square root), built on the fused `adamwUpdate` kernel of @lxmls/tensor: one kernel call per
- * parameter and step.
+ * outside the square root), built on `adamwUpdateMulti` of @lxmls/tensor: one call per step for all
+ * parameters (one kernel where the backend has the optional `adamwMulti`, else one `adamw` per parameter).
  *
  * Follows `torch.optim.AdamW` (PyTorch 1.13, single-tensor path) as minGPT's `configure_optimizers` builds it
  * (docs/course-behaviour.md §2.10): at step t, `p *= 1 − lr·wd; m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
@@ -10,7 +10,7 @@
  */
 
 import type { ParamGroup } from '@lxmls/nn';
-import { adamwUpdate, keep, type Tensor, zerosLike } from '@lxmls/tensor';
+import { type AdamWEntry, adamwUpdateMulti, keep, type Tensor, zerosLike } from '@lxmls/tensor';
 import { check, checkNumber, describe, LxmlsTrainerError } from './errors.js';
 
 /** Options of {@link AdamW}; the defaults are torch's, except betas, which follow minGPT's trainer. */
@@ -156,6 +156,7 @@ export class AdamW {
    */
   step(): void {
     const [beta1, beta2] = this.betas;
+    const entries: AdamWEntry[] = [];
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (p.grad === null) continue;
@@ -165,16 +166,13 @@ export class AdamW {
           this.#state.set(p, s);
         }
         s.step += 1;
-        adamwUpdate(p, p.grad, s.m, s.v, {
-          lr: group.lr,
-          beta1,
-          beta2,
-          eps: this.eps,
-          weightDecay: group.weightDecay,
-          step: s.step,
-        });
+        const { lr, weightDecay } = group;
+        entries.push({ param: p, grad: p.grad, m: s.m, v: s.v, lr, weightDecay, step: s.step });
       }
     }
+    // one call for all parameters: one kernel where the backend has adamwMulti (one dispatch on webgpu), else
+    // one adamwUpdate per parameter in this order
+    adamwUpdateMulti(entries, { beta1, beta2, eps: this.eps });
     this.stepCount += 1;
   }
 

@@ -1,5 +1,11 @@
 // The ops, one concept per file, re-exported for tensor.ts (methods) and index.ts (the public API).
-export { type AdamWOptions, adamwUpdate } from './adamw.js';
+export {
+  type AdamWEntry,
+  type AdamWMultiOptions,
+  type AdamWOptions,
+  adamwUpdate,
+  adamwUpdateMulti,
+} from './adamw.js';
 export { add, binaryForward, div, maximum, mul, pow, sub, unbroadcast } from './arithmetic.js';
 export {
   type AttentionOptions,

@@ -4,7 +4,8 @@
  *
  * The forward runs the backend's optional fused `linear` kernel (the bias folded into the matmul) or, without
  * it, `matmul(x, weight, { transposeB: true })` plus a broadcast `add`. The backward needs no transpose copy:
- * `dx = g · W` (as stored), `dW = gᵀ · x`, `db = Σ_rows g`.
+ * `dx = g · W` (as stored), `dW = gᵀ · x`, `db = Σ_rows g`: one call of the optional `linearBackward` kernel
+ * when the backend has it, else two matmuls and a reduction.
  */
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
@@ -57,6 +58,17 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   backend.linear(storages, { rows, inFeatures, outFeatures });
   return record('linear', y, [x, weight, bias], (g, needs) => {
     // g: (rows, out). dx = g · W: (rows, out) @ (out, in); dW = gᵀ · x: (out, rows) @ (rows, in); db = Σ_rows g
+    if (backend.linearBackward) {
+      const dx = needs[0] ? output(backend, x.shape, 'float32') : null; // (…, in)
+      const dw = needs[1] ? output(backend, weight.shape, 'float32') : null; // (out, in)
+      const db = needs[2] ? output(backend, [outFeatures], 'float32') : null; // (out)
+      const grads = { dx: dx && s(dx), dweight: dw && s(dw), dbias: db && s(db) };
+      backend.linearBackward(
+        { dy: s(g), x: s(x), weight: s(weight), ...grads },
+        { rows, inFeatures, outFeatures },
+      );
+      return [dx, dw, db];
+    }
     let dx: Tensor | null = null;
     let dw: Tensor | null = null;
     let db: Tensor | null = null;

@@ -337,6 +337,32 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     },
     grad: false,
   },
+  {
+    name: 'adamwUpdateMulti(three parameters, two groups) three steps',
+    inputs: [T([7]), T([2, 3]), T([5]), T([7]), T([2, 3]), T([5])],
+    fn: ([p0, q0, r0, gp, gq, gr]) => {
+      const params = [p0!, q0!, r0!].map((t) => ops.clone(t));
+      const grads = [gp!, gq!, gr!];
+      const m = grads.map((g) => ops.mul(g, 0.1));
+      const v = grads.map((g) => ops.mul(ops.mul(g, g), 0.01));
+      for (let step = 1; step <= 3; step++) {
+        ops.adamwUpdateMulti(
+          params.map((param, i) => ({
+            param,
+            grad: grads[i]!,
+            m: m[i]!,
+            v: v[i]!,
+            lr: i === 1 ? 0.02 : 0.05,
+            weightDecay: i === 1 ? 0 : 0.1,
+            step: step + i,
+          })),
+          { beta1: 0.9, beta2: 0.95, eps: 1e-8 },
+        );
+      }
+      return ops.concat([...params, ...m, ...v].map((t) => ops.reshape(t, [-1])));
+    },
+    grad: false,
+  },
 ];
 
 function adamwStep(p: Tensor, g: Tensor, m: Tensor, v: Tensor, step: number): void {

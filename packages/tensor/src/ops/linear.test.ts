@@ -1,0 +1,80 @@
+// The linear op's fused paths: a backend with the optional `linear` and `linearBackward` kernels (here js with
+// both, written with its own matmul and reduce) gets one linearBackward call per backward, with only the
+// gradients needed, and the values of the composed path.
+import { expect, test } from 'vitest';
+import type { LinearAttrs, LinearBackwardInputs, LinearInputs } from '../backend.js';
+import { JsBackend } from '../backends/js.js';
+import { RandomGenerator } from '../random.js';
+import { withBackend } from '../registry.js';
+import * as ops from './index.js';
+
+/** js with `linear` and `linearBackward`, recording which gradients each backward call wrote. */
+class WithLinear extends JsBackend {
+  override readonly name = 'js-linear';
+  readonly backwards: string[] = [];
+  linear(
+    { x, weight, bias, out }: LinearInputs<Float32Array>,
+    { rows, inFeatures, outFeatures }: LinearAttrs,
+  ): void {
+    this.matmul(
+      { a: x, b: weight, out },
+      { batchA: 1, batchB: 1, m: rows, k: inFeatures, n: outFeatures, transA: false, transB: true },
+    );
+    if (bias)
+      for (let r = 0; r < rows; r++)
+        for (let j = 0; j < outFeatures; j++) out[r * outFeatures + j]! += bias[j]!;
+  }
+  linearBackward(
+    inputs: LinearBackwardInputs<Float32Array>,
+    { rows, inFeatures, outFeatures }: LinearAttrs,
+  ): void {
+    const { dy, x, weight, dx, dweight, dbias } = inputs;
+    this.backwards.push([dx && 'dx', dweight && 'dweight', dbias && 'dbias'].filter(Boolean).join(','));
+    const mm = { batchA: 1, batchB: 1, transB: false };
+    if (dx)
+      this.matmul(
+        { a: dy, b: weight, out: dx },
+        { ...mm, m: rows, k: outFeatures, n: inFeatures, transA: false },
+      );
+    if (dweight)
+      this.matmul(
+        { a: dy, b: x, out: dweight },
+        { ...mm, m: outFeatures, k: rows, n: inFeatures, transA: true },
+      );
+    if (dbias) this.reduce({ x: dy, out: dbias }, { op: 'sum', shape: [rows, outFeatures], axes: [0] });
+  }
+}
+
+/** linear on seeded (2, 3, 4) inputs, 5 outputs; the output and the gradients of the inputs that need one. */
+function run(backend: JsBackend, withBias: boolean, xNeedsGrad: boolean) {
+  return withBackend(backend, () => {
+    const rng = new RandomGenerator(3);
+    const x = ops.randn([2, 3, 4], rng);
+    const w = ops.randn([5, 4], rng);
+    const b = withBias ? ops.randn([5], rng) : null;
+    x.requiresGrad = xNeedsGrad;
+    w.requiresGrad = true;
+    if (b) b.requiresGrad = true;
+    const y = ops.linear(x, w, b); // (2, 3, 5)
+    ops
+      .mul(y, ops.randn([2, 3, 5], rng))
+      .sum()
+      .backward();
+    return [y, x.grad, w.grad, b?.grad].map((t) =>
+      t ? Array.from(t.data()).map((v) => v.toFixed(5)) : null,
+    );
+  });
+}
+
+test.each([
+  [true, true, 'dx,dweight,dbias'],
+  [false, true, 'dx,dweight'],
+  [true, false, 'dweight,dbias'],
+])(
+  'linear(x, w, bias: %s) with x needing a gradient: %s calls linearBackward once for %s',
+  (withBias, xGrad, wrote) => {
+    const backend = new WithLinear();
+    expect(run(backend, withBias, xGrad)).toEqual(run(new JsBackend(), withBias, xGrad));
+    expect(backend.backwards).toEqual([wrote]);
+  },
+);
