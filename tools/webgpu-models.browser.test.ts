@@ -58,6 +58,10 @@ interface TrainingResult {
   step?: { dispatches: number; submits: number; encoders: number };
   /** The same step followed by an asynchronous read of its loss. */
   stepWithRead?: { dispatches: number; submits: number; encoders: number };
+  /** The dispatches of that step by phase: forward, backward, clip, adamw. */
+  phases?: Record<string, number>;
+  /** The dispatches of that step by kernel. */
+  kernels?: Record<string, number>;
 }
 
 describe.skipIf(chromiumPath === undefined)(
@@ -119,6 +123,9 @@ describe.skipIf(chromiumPath === undefined)(
       expect(r.stepWithRead!.submits).toBe(1);
       expect(r.stepWithRead!.encoders).toBe(1);
       expect(r.bayesLoss).toBeCloseTo(0.2502, 4);
+      console.log(
+        `gpt-nano step on webgpu (${r.adapter}): ${JSON.stringify(r.step)} by phase ${JSON.stringify(r.phases)}, by kernel ${JSON.stringify(r.kernels)}`,
+      );
     }, 300_000);
   },
 );
@@ -211,14 +218,24 @@ const WEATHER = `${HEAD}
     model.train();
     // one iteration, as the Trainer's: batch, forward, zero grads, backward, clip the global norm at 1.0, AdamW;
     // the clip coefficient min(1, max / (norm + 1e-6)) stays a tensor, so nothing is read inside the step
-    const step = (iter) => T.tidy(() => {
+    // \`phases\`, when given, receives the dispatches of each phase (webgpu only)
+    const step = (iter, phases) => T.tidy(() => {
+      const mark = (name) => {
+        if (!phases) return;
+        const now = backend.counters().dispatches;
+        phases[name] = now - phases.last;
+        phases.last = now;
+      };
+      if (phases) phases.last = backend.counters().dispatches;
       optimizer.lr = TR.learningRateAt(schedule, iter, lr, 500);
       const batch = loader.next();
       const x = T.tensor(batch.x, batch.shape, 'int32'); // (B, T)
       const y = T.tensor(batch.y, batch.shape, 'int32'); // (B, T)
       const { loss } = model.forward(x, y);
+      mark('forward');
       for (const p of params) p.zeroGrad();
       loss.backward();
+      mark('backward');
       T.noGrad(() => {
         const grads = params.filter((p) => p.grad).map((p) => p.grad);
         const norm = T.sqrt(T.sum(T.concat(grads.map((g) => g.reshape([-1]).pow(2))))); // ()
@@ -230,7 +247,9 @@ const WEATHER = `${HEAD}
           g.dispose();
         }
       });
+      mark('clip');
       optimizer.step();
+      mark('adamw');
       return T.keep(loss.detach());
     });
     return { model, step, optimizer };
@@ -252,9 +271,16 @@ const WEATHER = `${HEAD}
   const started = performance.now();
   for (let iter = 0; iter < iters; iter++) {
     const before = backend.counters();
-    const loss = run.step(iter);
+    const kernelsBefore = backend.dispatchesPerKernel();
+    const phases = iter === 2 ? {} : undefined;
+    const loss = run.step(iter, phases);
     const after = backend.counters();
-    if (iter === 2) result.step = { dispatches: after.dispatches - before.dispatches, submits: after.submits - before.submits, encoders: after.encoders - before.encoders };
+    if (iter === 2) {
+      result.step = { dispatches: after.dispatches - before.dispatches, submits: after.submits - before.submits, encoders: after.encoders - before.encoders };
+      delete phases.last;
+      result.phases = phases;
+      result.kernels = Object.fromEntries(Object.entries(backend.dispatchesPerKernel()).map(([k, n]) => [k, n - (kernelsBefore[k] ?? 0)]).filter(([, n]) => n > 0));
+    }
     if (iter < compare || iter === iters - 1) {
       losses.push((await read(loss))[0]);
       if (iter === 3) {

@@ -11,6 +11,8 @@
 import {
   type AdamWAttrs,
   type AdamWInputs,
+  type AdamWMultiAttrs,
+  type AdamWMultiInputs,
   type ArgmaxAttrs,
   type ArgmaxInputs,
   type AttentionAttrs,
@@ -34,6 +36,7 @@ import {
   type LayerNormBackwardInputs,
   type LayerNormInputs,
   type LinearAttrs,
+  type LinearBackwardInputs,
   type LinearInputs,
   LxmlsTensorError,
   type MaskedFillAttrs,
@@ -61,9 +64,9 @@ import { attention, attentionBackward } from './kernels/attention.js';
 import { argmax, multinomial, topk } from './kernels/choose.js';
 import * as elementwise from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/embedding.js';
-import { linear, matmul } from './kernels/matmul.js';
+import { linear, linearBackward, matmul } from './kernels/matmul.js';
 import { layerNorm, layerNormBackward } from './kernels/norm.js';
-import { adamw } from './kernels/optim.js';
+import { adamw, adamwMulti } from './kernels/optim.js';
 import * as shape from './kernels/shape.js';
 import * as softmax from './kernels/softmax.js';
 import { type GpuStorage, Runtime, type WebGpuCounters } from './runtime.js';
@@ -275,6 +278,9 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   linear(inputs: LinearInputs<GpuStorage>, attrs: LinearAttrs): void {
     linear(this.rt, inputs, attrs);
   }
+  linearBackward(inputs: LinearBackwardInputs<GpuStorage>, attrs: LinearAttrs): void {
+    linearBackward(this.rt, inputs, attrs);
+  }
   softmax(inputs: UnaryInputs<GpuStorage>, attrs: SoftmaxAttrs): void {
     softmax.softmax(this.rt, inputs, attrs, false);
   }
@@ -309,6 +315,14 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   }
   adamw(inputs: AdamWInputs<GpuStorage>, attrs: AdamWAttrs): void {
     adamw(this.rt, inputs, attrs);
+  }
+  /**
+   * Every parameter's AdamW step in one dispatch: the first call moves the parameters and moments into one
+   * arena buffer each (their storages stay valid, now slots of the arena); the gradients are copied into one
+   * buffer by buffer copies.
+   */
+  adamwMulti(inputs: AdamWMultiInputs<GpuStorage>, attrs: AdamWMultiAttrs): void {
+    adamwMulti(this.rt, inputs, attrs);
   }
   attention(inputs: AttentionInputs<GpuStorage>, attrs: AttentionAttrs): void {
     attention(this.rt, inputs, attrs);
@@ -362,6 +376,7 @@ function checkIds(ids: Int32Array, numIds: number, numRows: number, fn: string):
 const FUSED_KERNELS = [
   'allocUninit',
   'linear',
+  'linearBackward',
   'softmax',
   'logSoftmax',
   'softmaxBackward',
@@ -373,6 +388,7 @@ const FUSED_KERNELS = [
   'gelu',
   'geluBackward',
   'adamw',
+  'adamwMulti',
   'attention',
   'attentionBackward',
 ] as const;

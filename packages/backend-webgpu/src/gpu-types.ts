@@ -87,6 +87,7 @@ export interface GpuLimits {
   readonly maxBufferSize: number;
   readonly maxComputeWorkgroupsPerDimension: number;
   readonly maxStorageBuffersPerShaderStage: number;
+  readonly minStorageBufferOffsetAlignment?: number;
 }
 
 /** A `GPUDevice`. */

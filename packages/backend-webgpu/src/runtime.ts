@@ -22,9 +22,19 @@ import {
 } from './gpu-types.js';
 
 /**
- * One tensor's storage on the GPU: a buffer from the pool (maybe larger than needed), the element count and
- * type, and for int32 tensors written from the host (token ids, targets) a host copy, so that kernels can
- * check ids without reading the GPU.
+ * A buffer shared by several storages at aligned offsets: where `adamwMulti` moves the parameters and their
+ * moments, so that one dispatch reaches all of them. Destroyed when its last storage is freed or moved out.
+ */
+export interface GpuArena {
+  readonly buffer: GpuBuffer;
+  /** Storages living in it. */
+  live: number;
+}
+
+/**
+ * One tensor's storage on the GPU: a buffer from the pool (maybe larger than needed) or a slot of an arena
+ * (`offset` bytes in), the element count and type, and for int32 tensors written from the host (token ids,
+ * targets) a host copy, so that kernels can check ids without reading the GPU.
  *
  * @example
  * ```ts
@@ -38,6 +48,10 @@ export class GpuStorage {
   host: Int32Array | null = null;
   /** True once `free` returned the buffer to the pool. */
   freed = false;
+  /** Bytes into `buffer` where the elements start (0 unless the storage lives in an arena). */
+  offset = 0;
+  /** The arena holding the storage, or null for a buffer of its own. */
+  arena: GpuArena | null = null;
 
   /**
    * @param buffer - The GPU buffer (null only in tests and examples without a device).
@@ -45,7 +59,7 @@ export class GpuStorage {
    * @param dtype - Element type.
    */
   constructor(
-    readonly buffer: GpuBuffer | null,
+    public buffer: GpuBuffer | null,
     readonly size: number,
     readonly dtype: DType,
   ) {}
@@ -217,9 +231,49 @@ export class Runtime {
     if (storage.freed || storage.buffer === null) return;
     storage.freed = true;
     storage.host = null;
-    const list = this.pool.get(storage.buffer.size);
-    if (list === undefined) this.pool.set(storage.buffer.size, [storage.buffer]);
-    else list.push(storage.buffer);
+    this.release(storage);
+  }
+
+  /** Gives back where a storage lives: its buffer to the pool, or its slot (the arena once empty). */
+  private release(storage: GpuStorage): void {
+    const arena = storage.arena;
+    if (arena !== null) {
+      storage.arena = null;
+      // destroyed after the next submit: recorded commands may still use it
+      if (--arena.live === 0) this.toDestroy.push(arena.buffer);
+      return;
+    }
+    const list = this.pool.get(storage.buffer!.size);
+    if (list === undefined) this.pool.set(storage.buffer!.size, [storage.buffer!]);
+    else list.push(storage.buffer!);
+  }
+
+  /**
+   * Moves `storages` into one new arena buffer of `bytes`, storage `i` at byte `offsets[i]` (aligned to the
+   * storage-binding offset alignment), copying their elements; their old buffers go back to the pool.
+   */
+  moveToArena(storages: readonly GpuStorage[], offsets: readonly number[], bytes: number): GpuArena {
+    const arena: GpuArena = {
+      buffer: this.device.createBuffer({
+        size: bytes,
+        usage: BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST,
+        label: 'lxmls-arena',
+      }),
+      live: storages.length,
+    };
+    storages.forEach((s, i) => {
+      this.copyBytes(s.buffer!, s.offset, arena.buffer, offsets[i]!, s.size * 4);
+      this.release(s);
+      s.buffer = arena.buffer;
+      s.offset = offsets[i]!;
+      s.arena = arena;
+    });
+    return arena;
+  }
+
+  /** The alignment of a storage binding's offset (bytes). */
+  get offsetAlignment(): number {
+    return this.device.limits.minStorageBufferOffsetAlignment ?? 256;
   }
 
   /**
@@ -236,15 +290,36 @@ export class Runtime {
     });
     this.device.queue.writeBuffer(staging, 0, data, 0, data.length);
     this.endPass();
-    this.commandEncoder().copyBufferToBuffer(staging, 0, storage.buffer!, 0, bytes);
+    this.commandEncoder().copyBufferToBuffer(staging, 0, storage.buffer!, storage.offset, bytes);
     this.toDestroy.push(staging);
   }
 
   /** `out[0, size) = x[0, size)` as a buffer copy (no dispatch). */
   copy(x: GpuStorage, out: GpuStorage, size: number): void {
-    if (size === 0) return;
+    this.copyAt(x, 0, out, 0, size);
+  }
+
+  /** `out[outAt, outAt + size) = x[xAt, xAt + size)` (elements) as a buffer copy (no dispatch). */
+  copyAt(x: GpuStorage, xAt: number, out: GpuStorage, outAt: number, size: number): void {
+    this.copyBytes(x.buffer!, x.offset + xAt * 4, out.buffer!, out.offset + outAt * 4, size * 4);
+  }
+
+  /** A copy between buffers, through a temporary buffer when both are one (WebGPU forbids that copy). */
+  private copyBytes(from: GpuBuffer, fromAt: number, to: GpuBuffer, toAt: number, bytes: number): void {
+    if (bytes === 0) return;
     this.endPass();
-    this.commandEncoder().copyBufferToBuffer(x.buffer!, 0, out.buffer!, 0, size * 4);
+    const encoder = this.commandEncoder();
+    if (from !== to) {
+      encoder.copyBufferToBuffer(from, fromAt, to, toAt, bytes);
+      return;
+    }
+    const temp = this.device.createBuffer({
+      size: bytes,
+      usage: BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST,
+    });
+    encoder.copyBufferToBuffer(from, fromAt, temp, 0, bytes);
+    encoder.copyBufferToBuffer(temp, 0, to, toAt, bytes);
+    this.toDestroy.push(temp);
   }
 
   private commandEncoder(): GpuCommandEncoder {
@@ -274,18 +349,17 @@ export class Runtime {
     if (groups <= 0) return;
     if (params.length > SLOT_WORDS)
       throw new Error(`${key}: ${params.length} parameter words, at most ${SLOT_WORDS}`);
-    // one binding per distinct buffer, so that views into one storage (dq, dk, dv of a packed gradient) never
-    // alias two bindings
-    const buffers: GpuBuffer[] = [];
+    // one binding per distinct storage, so that views into one storage (dq, dk, dv of a packed gradient) never
+    // alias two bindings; storages in one arena are disjoint slots of one buffer
+    const storages: GpuStorage[] = [];
     const access: boolean[] = [];
     const types: string[] = [];
     const slotOf = new Map<string, number>();
     for (const op of operands) {
-      const buffer = op.storage.buffer!;
-      let slot = buffers.indexOf(buffer);
+      let slot = storages.findIndex((s) => s.buffer === op.storage.buffer && s.offset === op.storage.offset);
       if (slot < 0) {
-        slot = buffers.length;
-        buffers.push(buffer);
+        slot = storages.length;
+        storages.push(op.storage);
         access.push(false);
         types.push(op.atomic ? 'atomic<u32>' : op.storage.dtype === 'int32' ? 'i32' : 'f32');
       }
@@ -296,10 +370,16 @@ export class Runtime {
       if (op.atomic) types[slot] = 'atomic<u32>';
       slotOf.set(op.name, slot);
     }
+    // WebGPU forbids binding one buffer read-only and writable in one dispatch: slots of a written arena are
+    // all bound read_write
+    for (let i = 0; i < storages.length; i++) {
+      if (access[i]) continue;
+      access[i] = storages.some((s, j) => access[j] === true && s.buffer === storages[i]!.buffer);
+    }
     const signature = `${key}|${operands.map((o) => slotOf.get(o.name)).join(',')}|${types.join(',')}|${access.join(',')}`;
     let pipeline = this.pipelines.get(signature);
     if (pipeline === undefined) {
-      const bindings = buffers
+      const bindings = storages
         .map(
           (_, i) =>
             `@group(0) @binding(${i + 1}) var<storage, ${access[i] ? 'read_write' : 'read'}> b${i}: array<${types[i]}>;`,
@@ -334,7 +414,13 @@ ${body}
       layout: pipeline.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: this.arena, offset: slot * SLOT_BYTES, size: SLOT_BYTES } },
-        ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } })),
+        ...storages.map((s, i) => ({
+          binding: i + 1,
+          resource:
+            s.arena === null
+              ? { buffer: s.buffer! }
+              : { buffer: s.buffer!, offset: s.offset, size: Math.max(4, s.size * 4) },
+        })),
       ],
     });
     if (this.pass === null) this.pass = this.commandEncoder().beginComputePass();
@@ -383,7 +469,7 @@ ${body}
     });
     this.endPass();
     const encoder = this.commandEncoder();
-    if (bytes > 0) encoder.copyBufferToBuffer(storage.buffer!, 0, staging, 0, bytes);
+    if (bytes > 0) encoder.copyBufferToBuffer(storage.buffer!, storage.offset, staging, 0, bytes);
     if (flagBytes > 0) encoder.copyBufferToBuffer(this.flags.buffer!, 0, staging, bytes, 16);
     this.flush();
     await staging.mapAsync(MAP_MODE_READ);

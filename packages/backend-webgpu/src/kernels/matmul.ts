@@ -9,8 +9,14 @@
  * `simple` variant (one thread per output, no workgroup memory) is for CPU implementations of WebGPU.
  */
 
-import type { LinearAttrs, LinearInputs, MatmulAttrs, MatmulInputs } from '@lxmls/tensor';
-import type { GpuStorage, Runtime } from '../runtime.js';
+import type {
+  LinearAttrs,
+  LinearBackwardInputs,
+  LinearInputs,
+  MatmulAttrs,
+  MatmulInputs,
+} from '@lxmls/tensor';
+import type { GpuStorage, Operand, Runtime } from '../runtime.js';
 
 const TILE = 64;
 const BK = 16;
@@ -20,20 +26,44 @@ var<workgroup> As: array<f32, ${TILE * BK}>; // [k][m]
 var<workgroup> Bs: array<f32, ${TILE * BK}>; // [k][n]
 `;
 
-/** `bias`: the kernel adds `$bias[col]` to every row (the `linear` epilogue). */
-function body(bias: boolean): string {
+/**
+ * One matmul of a kernel: the operand names, where its parameters start (words `p` … `p + 10`: M, K, N,
+ * transA, transB, A's and B's batch strides, tilesN, tilesM, batch, and Nb, B's real column count), and how a
+ * value is stored. With `ones`, B has one more column than it holds (N = Nb + 1), all ones, so column Nb of
+ * the product is the row sums of op(A), stored by `storeOnes` (the bias gradient beside the weight's).
+ */
+interface Job {
+  a: string;
+  b: string;
+  p: number;
+  /** WGSL storing `v` at (`row`, `col`), `oBase` the batch's first element, for col < Nb. */
+  store: string;
+  /** WGSL storing the ones column's `v` for `row`, when B gets one. */
+  storeOnes?: string;
+}
+
+/** The epilogue of a job: store, or the ones column's store. */
+function epilogue(job: Job): string {
+  return job.storeOnes === undefined
+    ? job.store
+    : `if (col == Nb) { ${job.storeOnes} } else { ${job.store} }`;
+}
+
+/** The tiled job for workgroup `jw` (a 64×64 output tile, 4×4 per thread; K in slices of 16). */
+function tiledJob(job: Job, jw: string): string {
+  const w = (i: number) => `pu(${job.p + i}u)`;
   return /* wgsl */ `
-  let M = pu(0u); let K = pu(1u); let N = pu(2u);
-  let transA = pu(3u); let transB = pu(4u);
-  let tilesN = pu(7u); let tilesM = pu(8u);
+  let M = ${w(0)}; let K = ${w(1)}; let N = ${w(2)};
+  let transA = ${w(3)}; let transB = ${w(4)};
+  let tilesN = ${w(7)}; let tilesM = ${w(8)}; let Nb = ${w(10)};
   let perBatch = tilesM * tilesN;
-  let batch = wid / perBatch;
-  if (batch >= pu(9u)) { return; }
-  let rem = wid % perBatch;
+  let batch = ${jw} / perBatch;
+  if (batch >= ${w(9)}) { return; }
+  let rem = ${jw} % perBatch;
   let m0 = (rem / tilesN) * ${TILE}u;
   let n0 = (rem % tilesN) * ${TILE}u;
-  let aBase = batch * pu(5u);
-  let bBase = batch * pu(6u);
+  let aBase = batch * ${w(5)};
+  let bBase = batch * ${w(6)};
   let tr = lid / 16u;
   let tc = lid % 16u;
   var acc: array<f32, 16>;
@@ -46,7 +76,7 @@ function body(bias: boolean): string {
       let gm = m0 + am; let gk = k0 + ak;
       var av = 0.0;
       if (gm < M && gk < K) {
-        if (transA == 0u) { av = $a[aBase + gm * K + gk]; } else { av = $a[aBase + gk * M + gm]; }
+        if (transA == 0u) { av = $${job.a}[aBase + gm * K + gk]; } else { av = $${job.a}[aBase + gk * M + gm]; }
       }
       As[ak * ${TILE}u + am] = av;
       // B tile (16 × 64), stored [k][n]
@@ -55,7 +85,8 @@ function body(bias: boolean): string {
       let gn = n0 + bn; let gk2 = k0 + bk;
       var bv = 0.0;
       if (gn < N && gk2 < K) {
-        if (transB == 0u) { bv = $b[bBase + gk2 * N + gn]; } else { bv = $b[bBase + gn * K + gk2]; }
+        if (gn == Nb) { bv = 1.0; }
+        else if (transB == 0u) { bv = $${job.b}[bBase + gk2 * Nb + gn]; } else { bv = $${job.b}[bBase + gn * K + gk2]; }
       }
       Bs[bk * ${TILE}u + bn] = bv;
     }
@@ -75,35 +106,107 @@ function body(bias: boolean): string {
     }
     workgroupBarrier();
   }
-  let oBase = batch * M * N;
+  let oBase = batch * M * Nb;
   for (var i = 0u; i < 4u; i++) {
     let row = m0 + tr + 16u * i;
     if (row >= M) { continue; }
     for (var j = 0u; j < 4u; j++) {
       let col = n0 + tc + 16u * j;
       if (col >= N) { continue; }
-      ${bias ? '$out[oBase + row * N + col] = acc[i * 4u + j] + $bias[col];' : '$out[oBase + row * N + col] = acc[i * 4u + j];'}
+      let v = acc[i * 4u + j];
+      ${epilogue(job)}
     }
   }`;
 }
 
-/** One thread per output element, no workgroup memory (the `simple` variant). */
-function simpleBody(bias: boolean): string {
+/** The simple job for thread `t` (one output element, no workgroup memory). */
+function simpleJob(job: Job, t: string): string {
+  const w = (i: number) => `pu(${job.p + i}u)`;
   return /* wgsl */ `
-  let M = pu(0u); let K = pu(1u); let N = pu(2u);
-  let total = pu(9u) * M * N;
-  if (gid >= total) { return; }
-  let batch = gid / (M * N);
-  let rem = gid % (M * N);
+  let M = ${w(0)}; let K = ${w(1)}; let N = ${w(2)}; let Nb = ${w(10)};
+  if (${t} >= ${w(9)} * M * N) { return; }
+  let batch = ${t} / (M * N);
+  let rem = ${t} % (M * N);
   let row = rem / N; let col = rem % N;
-  let aBase = batch * pu(5u);
-  let bBase = batch * pu(6u);
+  let aBase = batch * ${w(5)};
+  let bBase = batch * ${w(6)};
+  let oBase = batch * M * Nb;
   var ai: u32; var as_: u32; var bi: u32; var bs: u32;
-  if (pu(3u) == 0u) { ai = aBase + row * K; as_ = 1u; } else { ai = aBase + row; as_ = M; }
-  if (pu(4u) == 0u) { bi = bBase + col; bs = N; } else { bi = bBase + col * K; bs = 1u; }
-  var acc = 0.0;
-  for (var k = 0u; k < K; k++) { acc = fma($a[ai + k * as_], $b[bi + k * bs], acc); }
-  ${bias ? '$out[gid] = acc + $bias[col];' : '$out[gid] = acc;'}`;
+  if (${w(3)} == 0u) { ai = aBase + row * K; as_ = 1u; } else { ai = aBase + row; as_ = M; }
+  if (${w(4)} == 0u) { bi = bBase + col; bs = Nb; } else { bi = bBase + col * K; bs = 1u; }
+  var v = 0.0;
+  if (col == Nb) {
+    for (var k = 0u; k < K; k++) { v += $${job.a}[ai + k * as_]; }
+  } else {
+    for (var k = 0u; k < K; k++) { v = fma($${job.a}[ai + k * as_], $${job.b}[bi + k * bs], v); }
+  }
+  ${epilogue(job)}`;
+}
+
+/** A matmul's parameter words (see {@link Job}) and its workgroups (tiled) or threads (simple). */
+function words(attrs: MatmulAttrs, ones: boolean): { params: number[]; tiles: number; threads: number } {
+  const { batchA, batchB, m, k, n: nb, transA, transB } = attrs;
+  const batch = Math.max(batchA, batchB);
+  const n = ones ? nb + 1 : nb;
+  const tilesM = Math.ceil(m / TILE);
+  const tilesN = Math.ceil(n / TILE);
+  const params = [
+    m,
+    k,
+    n,
+    transA ? 1 : 0,
+    transB ? 1 : 0,
+    batchA === 1 ? 0 : m * k,
+    batchB === 1 ? 0 : k * nb,
+    tilesN,
+    tilesM,
+    batch,
+    nb,
+  ];
+  return { params, tiles: batch * tilesM * tilesN, threads: batch * m * n };
+}
+
+/** Threads per workgroup of the simple variant. */
+const SIMPLE_WG = 64;
+
+/**
+ * One dispatch running `jobs` one after the other over the workgroups (tiled) or threads (simple): job `j`
+ * gets the range after job `j − 1`'s. Parameter words: the jobs' (11 each, from word 0), then their ranges.
+ */
+function dispatchJobs(
+  rt: Runtime,
+  key: string,
+  jobs: { job: Job; attrs: MatmulAttrs; ones: boolean }[],
+  operands: Operand[],
+): void {
+  const all = jobs.map((j) => words(j.attrs, j.ones));
+  const params = all.flatMap((w) => w.params);
+  const sizes = all.map((w) => (rt.simple ? w.threads : w.tiles));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total === 0) return;
+  // job j covers [start_j, start_j + sizes_j) of the index: `wid` (tiled) or `gid` (simple)
+  const index = rt.simple ? 'gid' : 'wid';
+  let start = 0;
+  const parts = jobs.map(({ job }, j) => {
+    const from = start;
+    start += sizes[j]!;
+    const code = rt.simple ? simpleJob(job, 'jt') : tiledJob(job, 'jt');
+    const last = j === jobs.length - 1;
+    return `${last ? '' : `if (${index} < pu(${params.length + j}u)) `}{
+  let jt = ${index} - ${from === 0 ? '0u' : `pu(${params.length + jobs.length + j}u)`};${code}
+  }`;
+  });
+  const bounds = sizes.map((_, j) => sizes.slice(0, j + 1).reduce((a, b) => a + b, 0));
+  const starts = sizes.map((_, j) => sizes.slice(0, j).reduce((a, b) => a + b, 0));
+  rt.dispatch(
+    `${key}${rt.simple ? '-simple' : ''}`,
+    rt.simple
+      ? { wg: SIMPLE_WG, body: parts.join(' else ') }
+      : { wg: 256, decls: DECLS, body: parts.join(' else ') },
+    operands,
+    [...params, ...bounds, ...starts],
+    rt.simple ? Math.ceil(total / SIMPLE_WG) : total,
+  );
 }
 
 function run(
@@ -114,68 +217,32 @@ function run(
   out: GpuStorage,
   attrs: MatmulAttrs,
 ): void {
-  const { batchA, batchB, m, k, n, transA, transB } = attrs;
+  const { batchA, batchB, m, k, n } = attrs;
   const batch = Math.max(batchA, batchB);
   if (batch * m * n === 0) return;
-  if (k === 0) {
-    // an empty sum: zeros (plus the bias)
-    if (bias === null) {
-      rt.dispatch(
-        'fill0',
-        { wg: 256, body: 'if (gid < pu(0u)) { $out[gid] = 0.0; }' },
-        [{ name: 'out', storage: out, write: true }],
-        [out.size],
-        Math.ceil(out.size / 256),
-      );
-      return;
-    }
+  if (k === 0 && bias === null) {
+    // an empty sum: zeros
+    rt.dispatch(
+      'fill0',
+      { wg: 256, body: 'if (gid < pu(0u)) { $out[gid] = 0.0; }' },
+      [{ name: 'out', storage: out, write: true }],
+      [out.size],
+      Math.ceil(out.size / 256),
+    );
+    return;
   }
-  const tilesM = Math.ceil(m / TILE);
-  const tilesN = Math.ceil(n / TILE);
-  const operands = [
+  const operands: Operand[] = [
     { name: 'a', storage: a },
     { name: 'b', storage: b },
     { name: 'out', storage: out, write: true },
   ];
   if (bias !== null) operands.push({ name: 'bias', storage: bias });
-  if (rt.simple) {
-    rt.dispatch(
-      bias === null ? 'matmul-simple' : 'matmul-simple-bias',
-      { wg: 64, body: simpleBody(bias !== null) },
-      operands,
-      [
-        m,
-        k,
-        n,
-        transA ? 1 : 0,
-        transB ? 1 : 0,
-        batchA === 1 ? 0 : m * k,
-        batchB === 1 ? 0 : k * n,
-        0,
-        0,
-        batch,
-      ],
-      Math.ceil((batch * m * n) / 64),
-    );
-    return;
-  }
-  rt.dispatch(
+  const store = `$out[oBase + row * Nb + col] = v${bias === null ? '' : ' + $bias[col]'};`;
+  dispatchJobs(
+    rt,
     bias === null ? 'matmul' : 'matmul-bias',
-    { wg: 256, decls: DECLS, body: body(bias !== null) },
+    [{ job: { a: 'a', b: 'b', p: 0, store }, attrs, ones: false }],
     operands,
-    [
-      m,
-      k,
-      n,
-      transA ? 1 : 0,
-      transB ? 1 : 0,
-      batchA === 1 ? 0 : m * k,
-      batchB === 1 ? 0 : k * n,
-      tilesN,
-      tilesM,
-      batch,
-    ],
-    batch * tilesM * tilesN,
   );
 }
 
@@ -199,4 +266,59 @@ export function linear(
     transA: false,
     transB: true,
   });
+}
+
+/**
+ * The backward of `linear` in one dispatch: `dx = dy · weight` and `[dweight | dbias] = dyᵀ · [x | 1]` (the
+ * bias gradient is the ones column of the weight gradient's matmul), each job skipped when its output is null.
+ */
+export function linearBackward(
+  rt: Runtime,
+  { dy, x, weight, dx, dweight, dbias }: LinearBackwardInputs<GpuStorage>,
+  { rows, inFeatures, outFeatures }: LinearAttrs,
+): void {
+  const jobs: { job: Job; attrs: MatmulAttrs; ones: boolean }[] = [];
+  const operands: Operand[] = [{ name: 'dy', storage: dy }];
+  const one = { batchA: 1, batchB: 1, transB: false };
+  let p = 0;
+  if (dx !== null) {
+    operands.push({ name: 'weight', storage: weight }, { name: 'dx', storage: dx, write: true });
+    const attrs = { ...one, m: rows, k: outFeatures, n: inFeatures, transA: false };
+    jobs.push({
+      job: { a: 'dy', b: 'weight', p, store: '$dx[oBase + row * Nb + col] = v;' },
+      attrs,
+      ones: false,
+    });
+    p += 11;
+  }
+  if (dweight !== null || dbias !== null) {
+    operands.push({ name: 'x', storage: x });
+    if (dweight !== null) operands.push({ name: 'dweight', storage: dweight, write: true });
+    if (dbias !== null) operands.push({ name: 'dbias', storage: dbias, write: true });
+    // without dweight the weight's columns are skipped: a matmul of 0 real columns plus the ones column
+    const attrs = { ...one, m: outFeatures, k: rows, n: dweight === null ? 0 : inFeatures, transA: true };
+    const job: Job = {
+      a: 'dy',
+      b: 'x',
+      p,
+      store: dweight === null ? '' : '$dweight[oBase + row * Nb + col] = v;',
+      ...(dbias === null ? {} : { storeOnes: '$dbias[row] = v;' }),
+    };
+    jobs.push({ job, attrs, ones: dbias !== null });
+  }
+  if (rows === 0) {
+    // empty sums: zeros
+    for (const s of [dweight, dbias])
+      if (s !== null)
+        rt.dispatch(
+          'fill0',
+          { wg: 256, body: 'if (gid < pu(0u)) { $out[gid] = 0.0; }' },
+          [{ name: 'out', storage: s, write: true }],
+          [s.size],
+          Math.ceil(s.size / 256),
+        );
+    return;
+  }
+  const key = `linearBackward-${dx !== null}-${dweight !== null}-${dbias !== null}`;
+  dispatchJobs(rt, key, jobs, operands);
 }
