@@ -318,37 +318,16 @@ describe('lxmls viz', () => {
   });
 
   test('viz --view neuron --svg (GPT) starts on the last token, attending as GPT.forward does', async () => {
+    const neuron = ['--model', fixture.dir, '--text', GPT_TEXT, '--view', 'neuron', '--layer', '1'];
     const file = join(await folder('gpt-neuron'), 'neuron.svg');
-    await vizJson([
-      '--model',
-      fixture.dir,
-      '--text',
-      GPT_TEXT,
-      '--view',
-      'neuron',
-      '--layer',
-      '1',
-      '--svg',
-      file,
-    ]);
+    await vizJson([...neuron, '--svg', file]);
     const svg = await readFile(file, 'utf8');
     const weights = [...svg.matchAll(/data-weight="([^"]+)"/g)].map((m) => Number(m[1]));
     expect(maxGap(weights, gptAttention(GPT_TEXT)[1]![0]![6]!)).toBeLessThan(1e-5); // layer 1, head 0, query 6
     expect(svg).not.toContain('>masked<'); // the last token sees every key
     // the page starts there too, with the causal mask on (another query sees no later key)
     const html = join(await folder('gpt-neuron-html'), 'neuron.html');
-    await vizJson([
-      '--model',
-      fixture.dir,
-      '--text',
-      GPT_TEXT,
-      '--view',
-      'neuron',
-      '--layer',
-      '1',
-      '-o',
-      html,
-    ]);
+    await vizJson([...neuron, '-o', html]);
     const { data, options } = payload(await readFile(html, 'utf8'));
     expect(options).toMatchObject({ layer: 1, head: 0, query: 6, causal: true });
     expect(data).toMatchObject({ layers: 2, heads: 2, dim: 8 });
