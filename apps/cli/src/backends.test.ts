@@ -5,7 +5,7 @@ import { chooseBackend } from './backends.js';
 import { runCli } from './testing.js';
 
 const LINE =
-  'backend webgpu is not available here (no navigator.gpu in this environment): use --backend wasm (the CPU), or run on WebGPU in a browser';
+  "backend webgpu is not available here (no navigator.gpu in this environment): use --backend wasm (the CPU); WebGPU runs in a browser: the docs site's training and generate pages, or lxmls bench train-step --backend webgpu --browser";
 
 describe('chooseBackend', () => {
   test("chooseBackend('webgpu') without an adapter throws the one-line CliError", async () => {
@@ -21,6 +21,8 @@ describe('lxmls --backend webgpu', () => {
   test.each([
     [['train', 'weather', '--iters', '1', '--backend', 'webgpu']],
     [['bench', 'train-step', '--backend', 'webgpu']],
+    [['bench', 'kernels', '--backend', 'webgpu', '--json']],
+    [['generate', '--model', 'gpt2', '--backend', 'webgpu']],
   ])('lxmls %j fails with exit code 2 and one line', async (argv) => {
     const { code, stdout, stderr } = await runCli(argv);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });

@@ -62,7 +62,7 @@ export async function chooseBackend(
     const reason = await webgpuUnavailableReason();
     if (reason !== null)
       throw new CliError(
-        `backend webgpu is not available here (${reason}): use --backend wasm (the CPU), or run on WebGPU in a browser`,
+        `backend webgpu is not available here (${reason}): use --backend wasm (the CPU); WebGPU runs in a browser: the docs site's training and generate pages, or lxmls bench train-step --backend webgpu --browser`,
       );
   }
   await setBackend(chosen);

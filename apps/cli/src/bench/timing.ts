@@ -7,6 +7,7 @@
 
 import './relaxed-simd.js'; // before any backend compiles its WebAssembly
 import { cpus } from 'node:os';
+import { median } from './median.js';
 
 /** The machine a benchmark ran on. */
 export interface MachineInfo {
@@ -33,22 +34,7 @@ export function machineInfo(): MachineInfo {
   return { cpu: list[0]?.model.trim() ?? 'unknown', cores: list.length, node: process.version };
 }
 
-/**
- * The median of numbers (the mean of the middle two for an even count).
- *
- * @param values - At least one number.
- * @returns The median.
- * @example
- * ```ts
- * import { median } from './bench/timing.js';
- * console.log(median([3, 1, 2]), median([4, 1, 2, 3])); // → 2 2.5
- * ```
- */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { median } from './median.js';
 
 /** Options of {@link timeCall}. */
 export interface TimeOptions {

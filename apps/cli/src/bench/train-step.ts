@@ -9,12 +9,19 @@
  * block 11) with the exercise form's parameters on the fused kernel (FusedCausalSelfAttention, as the course
  * trains it), the exercise form itself (CausalSelfAttention, composed step by step) or the fused `c_attn` one,
  * and dropout 0.1 as the course trains it (or any other probability).
+ *
+ * On a backend whose reads are asynchronous (`webgpu`, `tfjs-webgpu`) the step is the Trainer's asynchronous
+ * one: recorded without a read (the clip with tensor ops, `clipGradNormTensor`), then its loss read with
+ * `await dataAsync()`. {@link timeTrainStep} times either kind, in Node and in a browser page (no Node
+ * import here: `lxmls bench train-step --browser` bundles this file), and counts a WebGPU backend's
+ * dispatches and submits.
  */
 
 import { CausalSelfAttention, FusedCausalSelfAttention } from '@lxmls/attention';
 import { GPT } from '@lxmls/gpt';
-import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
-import { AdamW, clipGradNorm } from '@lxmls/trainer';
+import { getBackend, memory, RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
+import { AdamW, clipGradNorm, clipGradNormTensor } from '@lxmls/trainer';
+import { median } from './median.js';
 
 /** The sizes of gpt-nano on the weather task (the toolkit's `model_type = 'gpt-nano'`). */
 export const GPT_NANO = { nLayer: 3, nHead: 3, nEmbd: 48, vocabSize: 8, blockSize: 11 } as const;
@@ -105,6 +112,28 @@ export class GptNanoTrainStep {
     });
   }
 
+  /**
+   * One training step without a read inside it (for backends whose reads are asynchronous): forward,
+   * backward, the clip as tensor ops, AdamW; then the loss read with `await dataAsync()`.
+   *
+   * @returns A promise of the loss before the update.
+   */
+  async stepAsync(idx: Tensor, targets: Tensor): Promise<number> {
+    const loss = tidy(() => {
+      const { loss } = this.model.forward(idx, targets); // ()
+      for (const p of this.params) p.zeroGrad();
+      loss!.backward();
+      clipGradNormTensor(this.params, 1.0);
+      this.optimizer.step();
+      return loss!.detach();
+    });
+    try {
+      return (await loss.dataAsync())[0]!;
+    } finally {
+      loss.dispose();
+    }
+  }
+
   /** Frees the model and the optimizer state. */
   dispose(): void {
     for (const { m, v } of this.optimizer.state().values()) {
@@ -113,4 +142,123 @@ export class GptNanoTrainStep {
     }
     this.model.dispose();
   }
+}
+
+/** What {@link timeTrainStep} runs. */
+export interface TrainStepSetup {
+  /** Sequences per step. */
+  batchSize: number;
+  /** Timed steps. */
+  steps: number;
+  /** Untimed steps first. */
+  warmup: number;
+  /** Dropout probability. */
+  dropout: number;
+  /** The attention form (see {@link TrainStepOptions}). */
+  attention: 'separate' | 'exercise' | 'fused';
+}
+
+/** What {@link timeTrainStep} measures. */
+export interface TrainStepResult {
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  lossFirst: number;
+  lossLast: number;
+  /** Live tensors and backend bytes after the first step and after the last one, and the process RSS. */
+  memory: {
+    tensorsFirst: number;
+    tensorsLast: number;
+    bytesFirst: number;
+    bytesLast: number;
+    /** Null where there is no process RSS (a browser page). */
+    rssEarlyMb: number | null;
+    rssLastMb: number | null;
+  };
+  /**
+   * Per timed step, on a backend that counts them (`webgpu`'s `counters()`): GPU dispatches, and submits of
+   * command buffers (the loss's read included). Absent elsewhere.
+   */
+  dispatches?: number;
+  submits?: number;
+}
+
+/** A backend that counts its GPU work (`@lxmls/backend-webgpu`'s `counters()`). */
+interface CountingBackend {
+  counters(): { dispatches: number; submits: number };
+}
+
+/**
+ * Trains gpt-nano on one random batch (seed 0) on the current backend and times each step: the synchronous
+ * step on `js`/`wasm`, {@link GptNanoTrainStep.stepAsync} (its loss read each step) on a backend whose reads
+ * are asynchronous.
+ *
+ * @param setup - Batch size, steps, warm-up, dropout, attention form.
+ * @param rssMb - The process RSS in MB (Node's `process.memoryUsage`); none in a browser.
+ * @returns The timings, the first and last loss, the memory, and per-step dispatches and submits where
+ *   the backend counts them.
+ * @example
+ * ```ts
+ * import { timeTrainStep } from './bench/train-step.js';
+ * const r = await timeTrainStep({ batchSize: 2, steps: 1, warmup: 0, dropout: 0, attention: 'separate' });
+ * console.log(r.lossFirst > 1, r.memory.rssLastMb, 'dispatches' in r); // → true null false
+ * ```
+ */
+export async function timeTrainStep(
+  { batchSize, steps, warmup, dropout, attention }: TrainStepSetup,
+  rssMb?: () => number,
+): Promise<TrainStepResult> {
+  const backend = getBackend();
+  const asyncReads = backend.capabilities.async === true;
+  const counting =
+    typeof (backend as Partial<CountingBackend>).counters === 'function'
+      ? (backend as unknown as CountingBackend)
+      : null;
+  const gpt = new GptNanoTrainStep({ dropout, attention, seed: 0 });
+  const { idx, targets } = gpt.randomBatch(batchSize);
+  const times: number[] = [];
+  let lossFirst = Number.NaN;
+  let lossLast = Number.NaN;
+  let first = { ...memory(), rss: null as number | null };
+  const early = Math.max(0, Math.floor((warmup + steps) / 10) - 1); // RSS once the JS heap has warmed up
+  let counted = { dispatches: 0, submits: 0 };
+  for (let s = 0; s < warmup + steps; s++) {
+    if (s === warmup && counting) counted = counting.counters();
+    const t0 = performance.now();
+    const loss = asyncReads ? await gpt.stepAsync(idx, targets) : gpt.step(idx, targets);
+    const ms = performance.now() - t0;
+    if (s === 0) {
+      lossFirst = loss;
+      first = { ...memory(), rss: null };
+    }
+    if (s === early) first.rss = rssMb?.() ?? null;
+    lossLast = loss;
+    if (s >= warmup) times.push(ms);
+  }
+  const after = counting?.counters();
+  const last = { ...memory(), rss: rssMb?.() ?? null };
+  gpt.dispose();
+  idx.dispose();
+  targets.dispose();
+  return {
+    medianMs: median(times),
+    minMs: Math.min(...times),
+    maxMs: Math.max(...times),
+    lossFirst,
+    lossLast,
+    memory: {
+      tensorsFirst: first.numTensors,
+      tensorsLast: last.numTensors,
+      bytesFirst: first.numBytes,
+      bytesLast: last.numBytes,
+      rssEarlyMb: first.rss,
+      rssLastMb: last.rss,
+    },
+    ...(after
+      ? {
+          dispatches: (after.dispatches - counted.dispatches) / steps,
+          submits: (after.submits - counted.submits) / steps,
+        }
+      : {}),
+  };
 }

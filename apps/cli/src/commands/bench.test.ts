@@ -245,6 +245,13 @@ describe('lxmls bench', () => {
     [['bench', 'train-weather', '--iters', '0'], '--iters must be an integer in [1, 100000]'],
     [['bench', 'train-weather', '--attention', '/no/such/attention.ts'], 'no such file'],
     [['bench', 'train-step', '--iters', '3'], 'option --iters does not apply to lxmls bench train-step'],
+    [['bench', 'train-step', '--browser', '--backend', 'wasm'], '--browser runs --backend webgpu only'],
+    [
+      ['bench', 'train-step', '--browser', '--compare', 'tfjs-cpu'],
+      '--browser compares with tfjs-webgpu only, received "tfjs-cpu"',
+    ],
+    [['bench', 'train-step', '--browser', '--threads', '2'], 'option --threads applies to the wasm backend'],
+    [['bench', 'kernels', '--browser'], 'option --browser does not apply to lxmls bench kernels'],
   ])('%j exits with 2 and one line', async (argv, text) => {
     const { code, stdout, stderr } = await runCli(argv);
     expect(code).toBe(2);

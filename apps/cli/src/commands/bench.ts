@@ -7,18 +7,22 @@
  * @lxmls/trainer's loop runs it (forward, backward, gradient clipping, AdamW; bench/train-step.ts);
  * `train-weather` times and scores the whole course run of Exercise 3.1 with the course's attention and with
  * another one side by side (@lxmls/course's benchTrainWeather). Follows the issue "@lxmls/tensor and its backends"
- * (targets: ≤ 12 ms per step on the default CPU backend), docs/wasm-kernels.md (method) and issue 12
- * (a student's attention: held-out loss ≤ 1.04× Bayes-optimal at ≤ 2× the course run's ms/iteration).
+ * (targets: ≤ 12 ms per step on the default CPU backend), docs/wasm-kernels.md (method), issue 12
+ * (a student's attention: held-out loss ≤ 1.04× Bayes-optimal at ≤ 2× the course run's ms/iteration) and
+ * issue 16 (`train-step --backend webgpu` counts dispatches and submits; `--browser` runs it in headless
+ * Chromium, bench/browser.ts, where Node has no WebGPU adapter; `--compare tfjs-webgpu` in the same page).
  */
 
 import { type AttentionFactory, CausalSelfAttention } from '@lxmls/attention';
 import { benchTrainWeather, TRAIN_WEATHER_TARGETS, type TrainWeatherBenchResult } from '@lxmls/course';
-import { memory, setBackend } from '@lxmls/tensor';
+import { setBackend } from '@lxmls/tensor';
 import type { Options, OptionTable } from '../args.js';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
+import { type BrowserBenchResult, benchTrainStepInBrowser } from '../bench/browser.js';
+import { BROWSER_COMPARE } from '../bench/browser-page.js';
 import { benchKernel, KERNEL_SHAPES, type KernelResult } from '../bench/kernels.js';
-import { type MachineInfo, machineInfo, median } from '../bench/timing.js';
-import { GPT_NANO, GptNanoTrainStep } from '../bench/train-step.js';
+import { type MachineInfo, machineInfo } from '../bench/timing.js';
+import { GPT_NANO, type TrainStepResult, type TrainStepSetup, timeTrainStep } from '../bench/train-step.js';
 import { type CommandContext, defineCommand, type RunContext } from '../command.js';
 import { CliError } from '../errors.js';
 import { loadStudentAttention, studentFailure } from '../train/student-attention.js';
@@ -31,7 +35,11 @@ const count = (min: number, fallback: number, help: string) =>
 const BENCH_OPTIONS = {
   backend: {
     ...BACKEND_OPTION,
-    help: 'A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu. An unknown name lists the available ones.',
+    help: 'A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu, webgpu (needs a WebGPU adapter: Node 20 has none, see --browser). An unknown name lists the available ones.',
+  },
+  browser: {
+    type: 'flag',
+    help: "train-step: run the benchmark on --backend webgpu (the default with --browser) in headless Chromium (the system chromium, with --enable-unsafe-webgpu; SwiftShader where there is no GPU), from a page bundled and served on 127.0.0.1 by this command; --compare tfjs-webgpu times TensorFlow.js's WebGPU engine in the same page. Needs a checkout of lxmls-ts (esbuild, playwright-core). Prints the adapter and the browser with every number.",
   },
   threads: {
     type: 'choice',
@@ -42,7 +50,7 @@ const BENCH_OPTIONS = {
   compare: {
     type: 'string',
     value: 'B2',
-    help: 'Also time the same step (train-step) or the same shapes (kernels) on backend B2 in the same run (e.g. tfjs-wasm) and print how many times faster B is.',
+    help: 'Also time the same step (train-step) or the same shapes (kernels) on backend B2 in the same run (e.g. tfjs-wasm; with --browser: tfjs-webgpu) and print how many times faster B is.',
   },
   shapes: {
     type: 'choice',
@@ -81,7 +89,9 @@ train-step: {"bench":"train-step","model","backend","threads","batchSize","block
 "warmup","dropout","attention","medianMs","minMs","maxMs","lossFirst","lossLast","memory":{"tensorsFirst",
 "tensorsLast","bytesFirst","bytesLast","rssEarlyMb" (after 10% of the steps),"rssLastMb"},"cpu","cores",
 "node"}, with --compare also "compare":{"backend","medianMs","minMs","maxMs","lossFirst","lossLast"}
-and "speedup" (B2's median over B's).
+and "speedup" (B2's median over B's). On webgpu also "dispatches" and "submits" per timed step (the
+loss's read included); with --browser also "browser","adapter" (vendor, architecture, device, driver),
+"kernels" (tiled or simple), "userAgent", and the memory's RSS fields are null.
 train-weather: {"bench":"train-weather","backend","threads","recipe","iters","batchSize",
 "learningRate","seed","evalSamples","bayesLossAll","bayesLossTest","course":{RUN},
 "attention":{"file" (or null),RUN…},"msPerIterRatio","targets":{"lossRatio",
@@ -112,6 +122,7 @@ export const benchCommand = defineCommand({
        lxmls bench train-step [--model gpt-nano] [--batch-size 64] [--steps 20] [--warmup 3]
                               [--dropout 0.1] [--attention separate|exercise|fused] [--backend B]
                               [--threads N] [--compare B2] [--json]
+       lxmls bench train-step --backend webgpu --browser [--compare tfjs-webgpu] [--json]
        lxmls bench train-weather [--attention FILE] [--iters 2000] [--seed 42] [--eval-samples 10000]
                                  [--backend B] [--threads N] [--json]`,
   description: `Measures a tensor backend on this machine.
@@ -124,7 +135,10 @@ export const benchCommand = defineCommand({
                -1), zero grads, backward, gradient-norm clipping at 1.0, AdamW (@lxmls/trainer) over
                configureOptimizers' groups (weight decay 0.1 on Linear weights), lr 5e-4, betas (0.9, 0.95).
                Random tokens, the weather task's targets (last 6 of 11 positions). The median over --steps
-               steps, the --warmup first steps excluded.
+               steps, the --warmup first steps excluded. On webgpu (and other backends whose reads are
+               asynchronous) the step is recorded without a read, the clip in tensor ops, and its loss
+               read after it (@lxmls/trainer's asynchronous path); the GPU dispatches and the submits of
+               each step are counted. --browser runs it in headless Chromium, where Node has no WebGPU.
   train-weather
                The course run of lxmls train weather (gpt-nano on the weather data, 2000 iterations of batch
                64 at lr 5e-4, seed 42, FusedCausalSelfAttention), then the same run with the attention of
@@ -142,6 +156,7 @@ export const benchCommand = defineCommand({
     kernels: ['backend', 'threads', 'compare', 'shapes', 'json'],
     'train-step': [
       'backend',
+      'browser',
       'threads',
       'compare',
       'model',
@@ -159,6 +174,7 @@ export const benchCommand = defineCommand({
     'lxmls bench train-step --backend wasm --compare tfjs-wasm',
     'lxmls bench train-step --threads 1',
     'lxmls bench train-step --dropout 0 --attention fused',
+    'lxmls bench train-step --backend webgpu --browser --compare tfjs-webgpu',
     'lxmls bench train-weather --attention causal-self-attention.ts',
     'lxmls bench kernels --backend js --shapes nano --json',
   ],
@@ -184,6 +200,7 @@ async function bench(
       `${what === undefined ? 'missing' : `unknown benchmark ${JSON.stringify(what)}:`} expected kernels, train-step or train-weather, e.g. lxmls bench train-step`,
     );
   if (extra.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  if (o.browser) return trainStepInBrowser(o, out);
   const backend = await chooseBackend(
     o.backend,
     o.threads === undefined ? {} : { threads: Number(o.threads) },
@@ -215,18 +232,13 @@ async function bench(
   }
   const model = o.model ?? 'gpt-nano';
   if (model !== 'gpt-nano') throw new CliError(`unknown model ${JSON.stringify(model)}: expected gpt-nano`);
-  const { 'batch-size': batchSize, steps, warmup, dropout } = o;
-  const attention = o.attention ?? 'separate';
-  if (attention !== 'separate' && attention !== 'exercise' && attention !== 'fused')
-    throw new CliError(
-      `--attention must be separate, exercise or fused, received ${JSON.stringify(attention)}`,
-    );
-  const setup = { batchSize, steps, warmup, dropout, attention } as const;
-  const result = trainStep(setup);
+  const setup = trainStepSetup(o);
+  const { batchSize, steps, warmup, dropout, attention } = setup;
+  const result = await timeTrainStep(setup, rssMb);
   let compare: ({ backend: string } & TrainStepResult) | undefined;
   if (o.compare !== undefined) {
     const other = await chooseBackend(o.compare);
-    compare = { backend: other.name, ...trainStep(setup) };
+    compare = { backend: other.name, ...(await timeTrainStep(setup, rssMb)) };
     await setBackend(backend.name);
   }
   const speedup = compare === undefined ? undefined : compare.medianMs / result.medianMs;
@@ -249,12 +261,9 @@ async function bench(
     await out.write(`${JSON.stringify(record)}\n`);
     return 0;
   }
-  const c = GPT_NANO;
   await out.write(
-    `gpt-nano training step (batch ${batchSize} × ${c.blockSize} tokens, ${c.nLayer} layers, ${c.nHead} heads, ${c.nEmbd} dims, vocab ${c.vocabSize}, ${attention} attention, dropout ${dropout}) on ${on}\n` +
-      `  ${result.medianMs.toFixed(2)} ms per step: median of ${steps} steps (min ${result.minMs.toFixed(2)}, max ${result.maxMs.toFixed(2)}), after ${warmup} warm-up steps\n` +
-      `  loss ${result.lossFirst.toFixed(4)} → ${result.lossLast.toFixed(4)}\n` +
-      `  memory after step 1 → after step ${warmup + steps}: ${memoryLine(result.memory)}\n` +
+    `${stepTitle(setup)} on ${on}\n` +
+      stepLines(setup, result) +
       (compare === undefined
         ? ''
         : `  ${compare.medianMs.toFixed(2)} ms per step on ${compare.backend} in the same run (loss ${compare.lossFirst.toFixed(4)} → ${compare.lossLast.toFixed(4)}): ${backend.name} is ${speedup!.toFixed(2)}× as fast\n`) +
@@ -263,78 +272,108 @@ async function bench(
   return 0;
 }
 
-interface TrainStepResult {
-  medianMs: number;
-  minMs: number;
-  maxMs: number;
-  lossFirst: number;
-  lossLast: number;
-  /** Live tensors and backend bytes after the first step and after the last one, and the process RSS. */
-  memory: {
-    tensorsFirst: number;
-    tensorsLast: number;
-    bytesFirst: number;
-    bytesLast: number;
-    rssEarlyMb: number;
-    rssLastMb: number;
-  };
+/** The train-step options, checked. */
+function trainStepSetup(o: BenchOptions): TrainStepSetup {
+  const { 'batch-size': batchSize, steps, warmup, dropout } = o;
+  const attention = o.attention ?? 'separate';
+  if (attention !== 'separate' && attention !== 'exercise' && attention !== 'fused')
+    throw new CliError(
+      `--attention must be separate, exercise or fused, received ${JSON.stringify(attention)}`,
+    );
+  return { batchSize, steps, warmup, dropout, attention };
 }
 
-/** What {@link trainStep} runs. */
-interface TrainStepSetup {
-  batchSize: number;
-  steps: number;
-  warmup: number;
-  dropout: number;
-  attention: 'separate' | 'exercise' | 'fused';
+/** `gpt-nano training step (batch 64 × 11 tokens, …)`. */
+function stepTitle({ batchSize, attention, dropout }: TrainStepSetup): string {
+  const c = GPT_NANO;
+  return `gpt-nano training step (batch ${batchSize} × ${c.blockSize} tokens, ${c.nLayer} layers, ${c.nHead} heads, ${c.nEmbd} dims, vocab ${c.vocabSize}, ${attention} attention, dropout ${dropout})`;
 }
 
-/** Trains gpt-nano on one random batch on the current backend and times each step. */
-function trainStep({ batchSize, steps, warmup, dropout, attention }: TrainStepSetup): TrainStepResult {
-  const gpt = new GptNanoTrainStep({ dropout, attention, seed: 0 });
-  const { idx, targets } = gpt.randomBatch(batchSize);
-  const times: number[] = [];
-  let lossFirst = Number.NaN;
-  let lossLast = Number.NaN;
-  const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
-  let first = { ...memory(), rss: 0 };
-  const early = Math.max(0, Math.floor((warmup + steps) / 10) - 1); // RSS once the JS heap has warmed up
-  for (let s = 0; s < warmup + steps; s++) {
-    const t0 = performance.now();
-    const loss = gpt.step(idx, targets);
-    const ms = performance.now() - t0;
-    if (s === 0) {
-      lossFirst = loss;
-      first = { ...memory(), rss: 0 };
-    }
-    if (s === early) first.rss = rssMb();
-    lossLast = loss;
-    if (s >= warmup) times.push(ms);
-  }
-  const last = { ...memory(), rss: rssMb() };
-  gpt.dispose();
-  idx.dispose();
-  targets.dispose();
-  return {
-    medianMs: median(times),
-    minMs: Math.min(...times),
-    maxMs: Math.max(...times),
-    lossFirst,
-    lossLast,
-    memory: {
-      tensorsFirst: first.numTensors,
-      tensorsLast: last.numTensors,
-      bytesFirst: first.numBytes,
-      bytesLast: last.numBytes,
-      rssEarlyMb: first.rss,
-      rssLastMb: last.rss,
-    },
-  };
+/** The time, counts, losses and memory lines of a train-step result. */
+function stepLines({ steps, warmup }: TrainStepSetup, result: TrainStepResult): string {
+  return (
+    `  ${result.medianMs.toFixed(2)} ms per step: median of ${steps} steps (min ${result.minMs.toFixed(2)}, max ${result.maxMs.toFixed(2)}), after ${warmup} warm-up steps\n` +
+    countsLine(result) +
+    `  loss ${result.lossFirst.toFixed(4)} → ${result.lossLast.toFixed(4)}\n` +
+    `  memory after step 1 → after step ${warmup + steps}: ${memoryLine(result.memory)}\n`
+  );
 }
+
+/** The process RSS in MB (Node). */
+const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 
 function memoryLine(m: TrainStepResult['memory']): string {
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(2);
-  return `${m.tensorsFirst} → ${m.tensorsLast} live tensors, ${mb(m.bytesFirst)} → ${mb(m.bytesLast)} MB of tensor storage, process RSS after 10% of the steps ${m.rssEarlyMb} → ${m.rssLastMb} MB`;
+  const rss =
+    m.rssEarlyMb === null ? '' : `, process RSS after 10% of the steps ${m.rssEarlyMb} → ${m.rssLastMb} MB`;
+  return `${m.tensorsFirst} → ${m.tensorsLast} live tensors, ${mb(m.bytesFirst)} → ${mb(m.bytesLast)} MB of tensor storage${rss}`;
+}
+
+/** `  206 GPU dispatches and 1 submit per step` for a backend that counts them, else nothing. */
+function countsLine(r: TrainStepResult): string {
+  if (r.dispatches === undefined) return '';
+  const n = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+  return `  ${n(r.dispatches)} GPU dispatches and ${n(r.submits!)} submit${r.submits === 1 ? '' : 's'} of command buffers per step (the loss's read included)\n`;
+}
+
+/** `lxmls bench train-step --browser`: the step on webgpu (and tfjs-webgpu) in headless Chromium. */
+async function trainStepInBrowser(o: BenchOptions, out: CommandContext['out']): Promise<number> {
+  if (o.backend !== undefined && o.backend !== 'webgpu')
+    throw new CliError(
+      `--browser runs --backend webgpu only, received ${JSON.stringify(o.backend)}: leave out --browser to run ${o.backend} in Node`,
+    );
+  if (o.compare !== undefined && !(BROWSER_COMPARE as readonly string[]).includes(o.compare))
+    throw new CliError(
+      `--browser compares with ${BROWSER_COMPARE.join(', ')} only, received ${JSON.stringify(o.compare)}`,
+    );
+  if (o.threads !== undefined)
+    throw new CliError('option --threads applies to the wasm backend, not --browser');
+  const model = o.model ?? 'gpt-nano';
+  if (model !== 'gpt-nano') throw new CliError(`unknown model ${JSON.stringify(model)}: expected gpt-nano`);
+  const setup = trainStepSetup(o);
+  const page = await benchTrainStepInBrowser(setup, o.compare);
+  if (page.unavailable !== undefined || page.result === undefined)
+    throw new CliError(
+      `WebGPU is not available in ${page.browser} (${page.unavailable ?? 'no result'}): use --backend wasm (the CPU) without --browser`,
+    );
+  const machine = machineInfo();
+  const { result, compare } = page;
+  const speedup = compare === undefined ? undefined : compare.medianMs / result.medianMs;
+  const record = {
+    bench: 'train-step',
+    model,
+    backend: 'webgpu',
+    threads: 1,
+    browser: page.browser,
+    adapter: page.adapter,
+    kernels: page.kernels,
+    ...setup,
+    blockSize: GPT_NANO.blockSize,
+    ...result,
+    userAgent: page.userAgent,
+    ...machine,
+    ...(compare === undefined ? {} : { compare, speedup }),
+  };
+  if (o.json) {
+    await out.write(`${JSON.stringify(record)}\n`);
+    return 0;
+  }
+  await out.write(
+    `${stepTitle(setup)} on backend webgpu in headless ${page.browser}, adapter ${page.adapter} (${page.kernels} kernels)\n` +
+      stepLines(setup, result) +
+      (compare === undefined
+        ? ''
+        : `  ${compare.medianMs.toFixed(2)} ms per step on ${compare.backend} in the same page (loss ${compare.lossFirst.toFixed(4)} → ${compare.lossLast.toFixed(4)}): webgpu is ${speedup!.toFixed(2)}× as fast\n`) +
+      `  machine: ${machineLine(machine)} (the browser ran on it: ${browserNote(page)})\n`,
+  );
+  return 0;
+}
+
+/** Says whether the adapter is a CPU one (SwiftShader: its times are not GPU times). */
+function browserNote(page: BrowserBenchResult): string {
+  return /swiftshader|llvmpipe|lavapipe/i.test(page.adapter ?? '')
+    ? 'a CPU implementation of WebGPU, so these are not GPU timings'
+    : 'the adapter above';
 }
 
 function machineLine(m: MachineInfo): string {
