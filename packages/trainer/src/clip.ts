@@ -19,6 +19,7 @@ import {
   neg,
   noGrad,
   reshape,
+  slice,
   sqrt,
   sum,
   type Tensor,
@@ -86,8 +87,9 @@ function checkedGrads(fn: string, params: readonly Tensor[], maxNorm: number): T
 /**
  * {@link clipGradNorm} without reading anything back: the norm and the coefficient
  * `min(1, maxNorm / (norm + 1e-6))` stay tensors on the backend, and every gradient is multiplied by the
- * coefficient (by 1 when the norm is below `maxNorm`). This is the clip of a training step on a backend whose
- * reads are asynchronous (`capabilities.async`, e.g. WebGPU, where `item()` throws): the step is recorded
+ * coefficient (by 1 when the norm is below `maxNorm`): one multiply over all of them flattened into one
+ * vector, each gradient then sliced back out (on `webgpu` a slice is a buffer copy, not a dispatch). This is
+ * the clip of a training step on a backend whose reads are asynchronous (`capabilities.async`, e.g. WebGPU, where `item()` throws): the step is recorded
  * whole and read once, after it. The arithmetic is float32 on the backend, so the result may differ from
  * {@link clipGradNorm}'s in the last bit.
  *
@@ -119,10 +121,14 @@ export function clipGradNormTensor(params: readonly Tensor[], maxNorm: number): 
       const totalNorm = sqrt(sum(mul(flat, flat))); // ()
       // min(1, maxNorm / (norm + 1e-6)) as −max(−c, −1): a tensor, so nothing is read
       const clipCoef = neg(maximum(neg(div(maxNorm, add(totalNorm, 1e-6))), -1)); // ()
+      // one multiply over the flat vector, then each gradient sliced back out (a buffer copy on webgpu)
+      const scaled = mul(flat, clipCoef); // (N,)
+      let offset = 0;
       for (const p of params) {
         const g = p.grad;
         if (!g) continue;
-        p.grad = keep(mul(g, clipCoef)); // same shape as g
+        p.grad = keep(reshape(slice(scaled, [offset], [g.size]), g.shape)); // same shape as g
+        offset += g.size;
         g.dispose();
       }
       return totalNorm;
