@@ -17,7 +17,7 @@ import {
   trainCharTokenizer,
 } from '@lxmls/bpe';
 import { END_OF_TEXT } from '@lxmls/gpt';
-import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
+import { WEATHER_TOKENS, weatherToken } from '@lxmls/weather-data';
 import { CliError } from './errors.js';
 import { modelFolder } from './train/weather-folder.js';
 
@@ -93,9 +93,6 @@ export interface ModelTokenizer {
   startId: number | undefined;
 }
 
-/** The weather task's vocabulary (gpt-nano of Exercise 3.1): the observations, then the states; id = index. */
-export const WEATHER_VOCABULARY: readonly string[] = [...OBSERVATIONS, ...STATES];
-
 /** The weather task's words as a tokenizer: space-separated words, one id each. */
 const WEATHER_TOKENIZER: ModelTokenizer = {
   kind: 'weather',
@@ -105,16 +102,16 @@ const WEATHER_TOKENIZER: ModelTokenizer = {
       .split(/\s+/)
       .filter((word) => word !== '');
     return words.map((word) => {
-      const id = WEATHER_VOCABULARY.indexOf(word);
+      const id = WEATHER_TOKENS.indexOf(word);
       if (id === -1)
         throw new CliError(
-          `the model has the weather task's 8 tokens, and ${JSON.stringify(word)} is not one of them: give space-separated words of ${WEATHER_VOCABULARY.join(' ')}`,
+          `the model has the weather task's 8 tokens, and ${JSON.stringify(word)} is not one of them: give space-separated words of ${WEATHER_TOKENS.join(' ')}`,
         );
       return id;
     });
   },
-  decode: (ids) => ids.map((id) => WEATHER_VOCABULARY[id] ?? `<${id}>`).join(' '),
-  token: (id) => WEATHER_VOCABULARY[id] ?? `<${id}>`,
+  decode: (ids) => ids.map(weatherToken).join(' '),
+  token: weatherToken,
   startId: undefined,
 };
 
@@ -148,7 +145,7 @@ export async function modelTokenizer(source: string, vocabSize: number): Promise
       token: (id) => folder.decode([id]),
       startId: folder.startId,
     };
-  if (vocabSize === WEATHER_VOCABULARY.length) return WEATHER_TOKENIZER;
+  if (vocabSize === WEATHER_TOKENS.length) return WEATHER_TOKENIZER;
   const encoder = getEncoder();
   return {
     kind: 'gpt2',

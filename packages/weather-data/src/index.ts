@@ -24,6 +24,8 @@ export {
   NUM_STATES,
   OBSERVATIONS,
   STATES,
+  WEATHER_TOKENS,
+  weatherToken,
 } from './proba.js';
 export type { ChoiceOptions } from './random-state.js';
 export { RandomState, randomState } from './random-state.js';

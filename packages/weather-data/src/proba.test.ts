@@ -9,7 +9,9 @@ import {
   MT19937,
   OBSERVATIONS,
   STATES,
+  WEATHER_TOKENS,
   WeatherDataset,
+  weatherToken,
 } from './index.js';
 
 /** `random.seed(42); WeatherDataset('train').proba` in Python (numpy's exp may differ from Math.exp by 1 ulp). */
@@ -38,6 +40,12 @@ describe('vocabulary', () => {
     expect(OBSERVATIONS).toEqual(['clean', 'read', 'shop', 'tennis', 'walk']);
     expect(STATES).toEqual(['rainy', 'snowy', 'sunny']);
     expect([...OBSERVATIONS].sort()).toEqual([...OBSERVATIONS]);
+  });
+
+  test('WEATHER_TOKENS are the ids of the weather GPT: the observations, then the states; weatherToken names an id', () => {
+    expect(WEATHER_TOKENS).toEqual(['clean', 'read', 'shop', 'tennis', 'walk', 'rainy', 'snowy', 'sunny']);
+    expect(Object.isFrozen(WEATHER_TOKENS)).toBe(true);
+    expect([0, 4, 5, 7, 8, -1].map(weatherToken)).toEqual(['clean', 'walk', 'rainy', 'sunny', '<8>', '<-1>']);
   });
 
   test('FIXED_PROBA is the notebook fixed_proba, frozen', () => {

@@ -70,6 +70,34 @@ export const NUM_OBSERVATIONS = 5;
 export const NUM_STATES = 3;
 
 /**
+ * The weather GPT's vocabulary (gpt-nano of Exercise 3.1): the observations (ids 0–4), then the states (ids
+ * 5–7); a token's id is its index.
+ *
+ * @remarks Python: the ids of `WeatherDataset` (`decode_obs`, `decode_st` with its offset of 5).
+ * @example
+ * ```ts
+ * import { WEATHER_TOKENS } from '@lxmls/weather-data';
+ * console.log(WEATHER_TOKENS.indexOf('walk'), WEATHER_TOKENS[6]); // → 4 snowy
+ * ```
+ */
+export const WEATHER_TOKENS: readonly string[] = Object.freeze([...OBSERVATIONS, ...STATES]);
+
+/**
+ * The word of a weather GPT's token id, or `<id>` for an id outside {@link WEATHER_TOKENS}.
+ *
+ * @param id - A token id.
+ * @returns The word.
+ * @example
+ * ```ts
+ * import { weatherToken } from '@lxmls/weather-data';
+ * console.log([1, 4, 6, 9].map(weatherToken).join(' ')); // → read walk snowy <9>
+ * ```
+ */
+export function weatherToken(id: number): string {
+  return WEATHER_TOKENS[id] ?? `<${id}>`;
+}
+
+/**
  * The probabilities of the weather HMM, indexed in the sorted orders of {@link STATES} and
  * {@link OBSERVATIONS}.
  *

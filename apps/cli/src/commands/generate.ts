@@ -18,6 +18,7 @@ import {
   generate as generateTokens,
 } from '@lxmls/gpt';
 import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
+import { WEATHER_TOKENS } from '@lxmls/weather-data';
 import { chooseBackend, memoryLimit } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
@@ -29,7 +30,7 @@ import {
   onnxRows,
   openOnnx,
 } from '../onnx-backend.js';
-import { type ModelTokenizer, modelTokenizer, WEATHER_VOCABULARY } from '../text-tokenizer.js';
+import { type ModelTokenizer, modelTokenizer } from '../text-tokenizer.js';
 
 /** How many tokens `--mode sample` samples from when no sampling option is given (the toolkit's `top_k=100`). */
 const DEFAULT_TOP_K = 100;
@@ -179,7 +180,7 @@ a prompt whose token ids the model's vocabulary does not have.`,
       const text = o.prompt ?? '';
       if (text === '' && tokenizer.startId === undefined)
         throw new CliError(
-          `the model has the weather task's 8 tokens and no start token: give --prompt with space-separated words of ${WEATHER_VOCABULARY.join(' ')}`,
+          `the model has the weather task's 8 tokens and no start token: give --prompt with space-separated words of ${WEATHER_TOKENS.join(' ')}`,
         );
       const promptIds = text === '' ? [tokenizer.startId!] : tokenizer.encode(text);
       checkPromptIds(promptIds, V);

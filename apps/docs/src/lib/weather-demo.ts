@@ -16,6 +16,7 @@ import {
   STATES,
   trueConditionals,
   type WeatherProba,
+  weatherToken,
 } from '@lxmls/weather-data';
 
 /** Days per sequence in the course's data (the model's block is `2 × 6 − 1 = 11`). */
@@ -183,13 +184,12 @@ export function greedyWeek(model: GPT, obs: readonly number[]): { model: string[
   const out = model.generate(tensor([[...obs]], undefined, 'int32'), DAYS); // (1, 12)
   const ids = (out.toArray() as number[][])[0]!.slice(obs.length);
   out.dispose();
-  const name = (id: number) => STATES[id - NUM_OBSERVATIONS] ?? OBSERVATIONS[id] ?? String(id);
   let hmm: string[] | null;
   try {
-    hmm = greedyDecode(FIXED_PROBA, obs).states.map(name);
+    hmm = greedyDecode(FIXED_PROBA, obs).states.map(weatherToken);
   } catch (error) {
     if (!(error instanceof LxmlsWeatherDataError) || error.code !== 'IMPOSSIBLE_SEQUENCE') throw error;
     hmm = null;
   }
-  return { model: ids.map(name), hmm };
+  return { model: ids.map(weatherToken), hmm };
 }
