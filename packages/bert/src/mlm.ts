@@ -22,6 +22,7 @@ import {
   Module,
   type ParamGroup,
   readSafetensors,
+  writeSafetensors,
 } from '@lxmls/nn';
 import {
   crossEntropy,
@@ -466,11 +467,8 @@ export class BertForMaskedLM extends Module {
   toSafetensors(
     options: { dtype?: 'float32' | 'float16'; metadata?: Record<string, string> } = {},
   ): Uint8Array {
-    return encodeSafetensors(
-      this.hfStateDict(),
-      options.dtype ?? 'float32',
-      options.metadata ?? { format: 'pt' },
-    );
+    const float16 = options.dtype === 'float16';
+    return writeSafetensors(this.hfStateDict(), options.metadata ?? { format: 'pt' }, { float16 });
   }
 
   protected override extraRepr(): string {
@@ -502,70 +500,4 @@ function labelArray(labels: BertIds, B: number, T: number, fn: string): ArrayLik
       received: `shape (${shape.join(', ')})`,
     });
   return flat;
-}
-
-/** float32 → IEEE half bits, rounding to nearest even (overflow → ±Infinity, tiny → subnormal or 0). */
-function toHalf(value: number, f32: Float32Array, u32: Uint32Array): number {
-  f32[0] = value;
-  const x = u32[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // Inf, NaN
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >>> shift;
-    const rest = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rest > mid || (rest === mid && half & 1)) half++;
-    return sign | half;
-  }
-  let half = (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++; // may carry into the exponent: still right
-  return sign | half;
-}
-
-/** A safetensors file of float32 tensors, written as F32 or F16 (keys in the map's order). */
-function encodeSafetensors(
-  state: ReadonlyMap<string, Tensor>,
-  dtype: 'float32' | 'float16',
-  metadata: Record<string, string>,
-): Uint8Array {
-  const width = dtype === 'float16' ? 2 : 4;
-  const header: Record<string, unknown> = { __metadata__: metadata };
-  let offset = 0;
-  for (const [key, t] of state) {
-    const bytes = t.size * width;
-    header[key] = {
-      dtype: dtype === 'float16' ? 'F16' : 'F32',
-      shape: [...t.shape],
-      data_offsets: [offset, offset + bytes],
-    };
-    offset += bytes;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + json.length) % 8)) % 8); // the data starts 8-byte aligned
-  const headerBytes = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + headerBytes.length + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.length), true);
-  out.set(headerBytes, 8);
-  let at = 8 + headerBytes.length;
-  const f32 = new Float32Array(1);
-  const u32 = new Uint32Array(f32.buffer);
-  for (const t of state.values()) {
-    const data = t.data();
-    if (width === 4) {
-      for (let i = 0; i < data.length; i++) view.setFloat32(at + 4 * i, data[i]!, true);
-    } else {
-      for (let i = 0; i < data.length; i++) view.setUint16(at + 2 * i, toHalf(data[i]!, f32, u32), true);
-    }
-    at += data.length * width;
-  }
-  return out;
 }
