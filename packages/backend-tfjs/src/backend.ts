@@ -7,6 +7,9 @@
  * "writing into `out`" computes a new tensor inside `tf.tidy` (which frees every intermediate), disposes the
  * box's old tensor and stores the new one. Random kernels take their uniform numbers from `uniformAt` on the
  * CPU, so dropout masks and multinomial samples are exactly those of the `js` backend.
+ *
+ * Over 500 lines on purpose: one backend in one file found by its name (as tinygrad keeps its backends), each
+ * kernel a few tfjs ops in the order of `CoreBackend`, so it can be compared with the `js` reference side by side.
  */
 
 // the kernels' named inputs and attributes: K.MatmulInputs<S>, K.MatmulAttrs, …

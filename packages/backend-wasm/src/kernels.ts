@@ -8,6 +8,9 @@
  * call checks its sizes and that each pointer lies in a live allocation holding the floats its shape
  * needs, and throws a {@link LxmlsBackendWasmError} that names the kernel, the argument and the shape.
  * No `node:` import: the same code runs in Node and in browsers.
+ *
+ * Over 500 lines: the one boundary between JavaScript and the .wasm (every kernel's typed method with its size
+ * and pointer checks), kept in one file so that the checks and the calling conventions stay uniform.
  */
 
 import { Allocator } from './allocator.js';

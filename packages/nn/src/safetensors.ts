@@ -8,6 +8,9 @@
  * an `INVALID_SAFETENSORS` error naming the tensor and the offending value instead of exhausting memory.
  *
  * This module works on bytes only (no file system), so it runs in browsers too; callers read and write files.
+ *
+ * Over 500 lines: the reader and the writer of one file format, with the header validation they share (every
+ * offset and shape checked before allocating) and the float16 / int64 conversions both directions need.
  */
 
 import { type Tensor, tensor } from '@lxmls/tensor';

@@ -6,6 +6,9 @@
  * `output_attentions=True` once the batch axis is dropped, and what `@lxmls/attention` can return. Each head
  * may also be one flat typed array of `query × key` weights, row-major. Everything is checked once, at the
  * public boundary, with errors that name the layer, head and row at fault; the renderers then trust it.
+ *
+ * Over 500 lines: the one place where every view's input is validated (attention, queries and keys, BPE
+ * work, losses), with messages naming the layer, head and row; the renderers trust what it returns.
  */
 
 import { check, describe } from './errors.js';

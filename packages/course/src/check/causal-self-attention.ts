@@ -13,6 +13,9 @@
  * - seeded random sizes (one head, one position, nh = C) and the gradient of x and of every parameter.
  *
  * Follows docs/course-behaviour.md §2.3 (the forward's steps and where the student branch's holes are).
+ *
+ * Over 500 lines: one exercise's grader is one story (build the pair, compare, explain the known mistakes,
+ * probe the mask, check the gradients), and each step tells the student what went wrong in the exercise's terms.
  */
 
 import { CausalSelfAttention as Reference } from '@lxmls/attention';

@@ -10,6 +10,9 @@
  *
  * The reverse writes what transformers' `GPT2LMHeadModel.save_pretrained` writes: `transformer.`-prefixed
  * keys, Conv1D orientation, no mask buffers, and no `lm_head.weight` when it is tied to `wte`.
+ *
+ * Over 500 lines: the two directions of one key mapping and the shape checks both use, kept together so that
+ * each key's conversion reads the same way there and back.
  */
 
 import type { StateDict } from '@lxmls/nn';

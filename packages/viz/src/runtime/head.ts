@@ -15,6 +15,9 @@
  * special: queries on the left, keys on the right, a rectangular `[query][key]` matrix.
  *
  * Self-contained on purpose (see `runtime/types.ts`).
+ *
+ * A little over 500 lines: the SVG writer and the live view draw the same picture from the same layout code,
+ * and a runtime file must stay self-contained (it is inlined into every HTML page), so they are not split.
  */
 
 import type {
