@@ -1,11 +1,21 @@
 /**
  * Sampling text from a GPT in a page: `model.generate` a few tokens at a time, so that the page can show
  * each piece as it comes (through `onToken`) and paint between pieces. One seeded generator runs through all
- * the pieces, so a seed always gives the same text.
+ * the pieces, so a seed always gives the same text. {@link generateOnDevice} is the chunk for a model on a
+ * backend whose reads are asynchronous (WebGPU).
  */
 
-import type { GenerateOptions, GPT } from '@lxmls/gpt';
-import { RandomGenerator, type Tensor, tensor } from '@lxmls/tensor';
+import { type GenerateOptions, type GPT, pickNext, scaleLogits } from '@lxmls/gpt';
+import {
+  type Backend,
+  noGrad,
+  RandomGenerator,
+  slice,
+  type Tensor,
+  tensor,
+  tidy,
+  withBackend,
+} from '@lxmls/tensor';
 
 /** Options of {@link sampleTokens}. */
 export interface SampleOptions {
@@ -95,4 +105,59 @@ export function sampleTokens(
     prompt,
     options,
   );
+}
+
+/**
+ * `n` tokens after `context`, as `model.generate` picks them, for a model on a backend whose reads are
+ * asynchronous (WebGPU, where `generate`'s synchronous reads throw): the forward pass of the last
+ * `blockSize` tokens runs on `device`, the last position's logits come back with one `await dataAsync()`
+ * per token, and the temperature, top-k / top-p and the draw run on the current (CPU) backend with
+ * `generate`'s own `scaleLogits` and `pickNext` and the same generator, so a seed gives the CPU path's
+ * tokens (unless float rounding moves a draw across a boundary). No KV cache: each token runs the window.
+ *
+ * @param model - The GPT, its weights on `device`, in eval mode.
+ * @param context - Token ids `(1, T)` on the current backend.
+ * @param n - How many tokens to add.
+ * @param options - `generate`'s options (`temperature`, `doSample`, `topK`, `topP`, `generator`, `onToken`).
+ * @param device - The backend the model lives on.
+ * @returns The ids `(1, T + n)` on the current backend.
+ */
+export async function generateOnDevice(
+  model: GPT,
+  context: Tensor,
+  n: number,
+  options: GenerateOptions & { generator: RandomGenerator },
+  device: Backend,
+): Promise<Tensor> {
+  const { temperature = 1, doSample = false, topK = null, topP = null, generator, onToken } = options;
+  const V = model.config.vocabSize;
+  const tokens = Array.from(context.data());
+  for (let step = 0; step < n; step++) {
+    const window = tokens.slice(-model.blockSize); // (1, ≤ blockSize), cropped as generate crops it
+    const last = withBackend(device, () =>
+      noGrad(() =>
+        tidy(() => {
+          const { logits } = model.forward(tensor([window], undefined, 'int32'), null); // (1, t, V)
+          return slice(logits, [0, window.length - 1, 0], [1, 1, V]).reshape([1, V]); // (1, V)
+        }),
+      ),
+    );
+    let data: ArrayLike<number>;
+    try {
+      data = await last.dataAsync();
+    } finally {
+      last.dispose();
+    }
+    const next = tidy(() =>
+      pickNext(scaleLogits(tensor(Float32Array.from(data), [1, V]), temperature), {
+        doSample,
+        topK,
+        topP,
+        generator,
+      }),
+    )[0]!;
+    tokens.push(next);
+    onToken?.([next], step);
+  }
+  return tensor([tokens], undefined, 'int32'); // (1, T + n)
 }

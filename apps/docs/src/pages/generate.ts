@@ -5,20 +5,22 @@
  * files of the site itself.
  *
  * - lxmls/shakespeare-char: sampled a few characters per `generate` call with one seeded generator, the text
- *   streamed into the page through `onToken`; on @lxmls/tensor, or exported in the page and run on ONNX Runtime
- *   Web (wasm or WebGPU: lib/onnx-runtime.ts) with the same seeded sampling.
+ *   streamed into the page through `onToken`; on @lxmls/tensor (wasm, or WebGPU: a copy of the weights on
+ *   @lxmls/backend-webgpu, lib/page-webgpu.ts, each token's logits read back asynchronously), or exported in
+ *   the page and run on ONNX Runtime Web (wasm or WebGPU: lib/onnx-runtime.ts) with the same seeded sampling.
  * - lxmls/weather-nano: the next day's weather probabilities for a typed week, next to the exact HMM ones.
  */
 
 import '@lxmls/backend-wasm/register';
 import { type CharTokenizer, charTokenizerFromJson } from '@lxmls/bpe';
 import { GPT } from '@lxmls/gpt';
-import { getBackend } from '@lxmls/tensor';
+import { getBackend, withBackend } from '@lxmls/tensor';
 import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
 import { byId, errorText, nextFrame, numberFrom, perFrame } from '../lib/dom.js';
 import { renderNotebook } from '../lib/notebook-html.js';
 import { onnxSession, type PageBackend, sampleTokensOnnx, webgpuAvailable } from '../lib/onnx-runtime.js';
-import { sampleTokens } from '../lib/sample-text.js';
+import { copyWeights, pageWebGpu } from '../lib/page-webgpu.js';
+import { generateOnDevice, sampleInChunks, sampleTokens } from '../lib/sample-text.js';
 import { greedyWeek, nextDay, parseNames } from '../lib/weather-demo.js';
 
 renderNotebook(); // the notebook's words first: explanations, cells (Python | TypeScript), questions
@@ -43,6 +45,18 @@ void webgpuAvailable().then((ok) => {
   option.disabled = !ok;
   if (!ok) option.textContent = 'ONNX Runtime Web (WebGPU: not in this browser)';
 });
+void pageWebGpu().then((gpu) => {
+  const option = sampleBackend.querySelector<HTMLOptionElement>('option[value="webgpu"]')!;
+  option.disabled = gpu.unavailable !== undefined;
+  option.textContent =
+    gpu.unavailable === undefined
+      ? `@lxmls/tensor (WebGPU: ${gpu.backend.adapterName})`
+      : '@lxmls/tensor (WebGPU: not in this browser, use wasm)';
+  option.title = gpu.unavailable ?? gpu.backend.adapterName;
+});
+
+/** The Shakespeare model copied onto the page's WebGPU backend (once). */
+let shakespeareOnGpu: Promise<GPT> | null = null;
 
 let shakespeare: { model: GPT; tokenizer: CharTokenizer } | null = null;
 let stopRequested = false;
@@ -57,6 +71,7 @@ async function loadShakespeare(): Promise<void> {
       `${response.url} could not be downloaded (HTTP ${response.status}): reload the page to try again.`,
     );
   shakespeare = { model, tokenizer: charTokenizerFromJson(await response.text()) };
+  shakespeareOnGpu = null;
   sampleStatus.textContent = `lxmls/shakespeare-char is loaded (${model.parameterCountLine().replace('number of parameters: ', '')} parameters, on the ${getBackend().name} backend).`;
   sampleButton.disabled = false;
 }
@@ -88,7 +103,7 @@ async function sample(): Promise<void> {
   sampleStatus.textContent = 'Sampling…';
   const t0 = performance.now();
   try {
-    const backend = sampleBackend.value as PageBackend;
+    const backend = sampleBackend.value as PageBackend | 'webgpu';
     const sampling = {
       maxNewTokens,
       temperature,
@@ -106,11 +121,18 @@ async function sample(): Promise<void> {
     const tokens =
       backend === 'tensor'
         ? await sampleTokens(model, prompt, sampling)
-        : await sampleTokensOnnx(await onnxSession(model, backend), model.config.blockSize, prompt, sampling);
+        : backend === 'webgpu'
+          ? await sampleOnGpu(model, prompt, sampling)
+          : await sampleTokensOnnx(
+              await onnxSession(model, backend),
+              model.config.blockSize,
+              prompt,
+              sampling,
+            );
     sampleText.textContent = head + added;
     sampleText.dataset.added = added; // read by the browser test
     const seconds = (performance.now() - t0) / 1000;
-    sampleStatus.textContent = `${stopRequested ? 'Stopped after' : 'Added'} ${tokens.length} characters in ${seconds.toFixed(2)} s (seed ${seed}, temperature ${temperature}, top-k ${topK})${backend === 'tensor' ? '' : ` on ONNX Runtime Web (${backend === 'onnx-wasm' ? 'wasm' : 'WebGPU'})`}.`;
+    sampleStatus.textContent = `${stopRequested ? 'Stopped after' : 'Added'} ${tokens.length} characters in ${seconds.toFixed(2)} s (seed ${seed}, temperature ${temperature}, top-k ${topK})${backend === 'tensor' ? '' : backend === 'webgpu' ? ` on WebGPU (${gpuAdapter})` : ` on ONNX Runtime Web (${backend === 'onnx-wasm' ? 'wasm' : 'WebGPU'})`}.`;
     sampleStatus.dataset.state = 'done';
   } catch (error) {
     sampleStatus.className = 'error';
@@ -120,6 +142,33 @@ async function sample(): Promise<void> {
     sampleButton.disabled = false;
     stopButton.disabled = true;
   }
+}
+
+/** The adapter the last WebGPU sample ran on. */
+let gpuAdapter = '';
+
+/** Samples on the page's WebGPU backend: the model's weights copied there once, the draws on the CPU. */
+async function sampleOnGpu(
+  model: GPT,
+  prompt: readonly number[],
+  sampling: Parameters<typeof sampleTokens>[2],
+): Promise<number[]> {
+  const gpu = await pageWebGpu();
+  if (gpu.unavailable !== undefined)
+    throw new Error(`WebGPU is not available in this browser (${gpu.unavailable}): choose wasm.`);
+  gpuAdapter = gpu.backend.adapterName;
+  shakespeareOnGpu ??= (async () => {
+    const onGpu = withBackend(gpu.backend, () => new GPT(model.config, { init: 'none' })).eval();
+    await copyWeights(model, onGpu, gpu.backend);
+    return onGpu;
+  })();
+  const onGpu = await shakespeareOnGpu;
+  return sampleInChunks(
+    (context, n, options) => generateOnDevice(onGpu, context, n, options, gpu.backend),
+    model.config.blockSize,
+    prompt,
+    sampling,
+  );
 }
 
 form.addEventListener('submit', (event) => {

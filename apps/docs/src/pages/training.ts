@@ -7,14 +7,23 @@
  * The wasm backend computes with two threads (the page plus a worker over shared memory) where the page is
  * cross-origin isolated (the site's server sends COOP/COEP headers, see the README), else with one; the page
  * shows which ("wasm backend, 2 threads").
+ *
+ * The Backend choice trains on WebGPU instead (@lxmls/backend-webgpu, lib/page-webgpu.ts): the adapter's
+ * name is shown; the Trainer reads each iteration's loss asynchronously there; the evaluation runs on the
+ * CPU, on a copy of the trained weights. Where WebGPU is missing, the choice is disabled with the reason,
+ * and a run asked of it says so and trains on wasm.
  */
 
 import '@lxmls/backend-wasm/register';
-import { getBackend } from '@lxmls/tensor';
+import { FusedCausalSelfAttention } from '@lxmls/attention';
+import { weatherModelConfig } from '@lxmls/course';
+import { GPT } from '@lxmls/gpt';
+import { getBackend, setBackend } from '@lxmls/tensor';
 import { type LossChartHandle, lossChart } from '@lxmls/viz';
 import { bayesOptimal, FIXED_PROBA } from '@lxmls/weather-data';
 import { byId, errorText, numberFrom } from '../lib/dom.js';
 import { renderNotebook } from '../lib/notebook-html.js';
+import { copyWeights, pageWebGpu, webgpuFallbackText } from '../lib/page-webgpu.js';
 import { createWeatherRun, evaluateWeather, iterLine, type WeatherRun } from '../lib/weather-run.js';
 
 renderNotebook(); // the notebook's words first: explanations, cells (Python | TypeScript), questions
@@ -30,6 +39,15 @@ const status = byId('status');
 const log = byId('log');
 const chartElement = byId('chart');
 const evalOut = byId('eval', HTMLOutputElement);
+const backendSelect = byId('train-backend', HTMLSelectElement);
+const webgpuOption = backendSelect.querySelector<HTMLOptionElement>('option[value="webgpu"]')!;
+void pageWebGpu().then((gpu) => {
+  webgpuOption.disabled = gpu.unavailable !== undefined;
+  webgpuOption.textContent =
+    gpu.unavailable === undefined ? `WebGPU (${gpu.backend.adapterName})` : 'WebGPU (not in this browser)';
+  webgpuOption.title = gpu.unavailable ?? gpu.backend.adapterName;
+  backendSelect.dataset.webgpu = gpu.unavailable === undefined ? 'available' : 'unavailable'; // read by the browser test
+});
 
 const bayes = bayesOptimal(FIXED_PROBA, 6);
 byId('bayes', HTMLOutputElement).textContent = bayes.loss.toFixed(4);
@@ -39,10 +57,31 @@ function backendThreads(): number {
   return (getBackend() as ReturnType<typeof getBackend> & { threads?: number }).threads ?? 1;
 }
 
-/** "wasm backend, 2 threads": the backend the Trainer runs on and its threads. */
+/** "wasm backend, 2 threads" or "webgpu backend, adapter …": the backend the Trainer runs on. */
 function backendText(): string {
+  const backend = getBackend() as ReturnType<typeof getBackend> & { adapterName?: string };
+  if (backend.adapterName !== undefined) return `${backend.name} backend, adapter ${backend.adapterName}`;
   const threads = backendThreads();
-  return `${getBackend().name} backend, ${threads} thread${threads === 1 ? '' : 's'}`;
+  return `${backend.name} backend, ${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
+/**
+ * Makes the chosen backend current: `webgpu` when chosen and available, else `wasm`.
+ *
+ * @returns A note for the status line when WebGPU was chosen but is missing (the fallback named), else ''.
+ */
+async function chooseBackend(): Promise<string> {
+  if (backendSelect.value === 'webgpu') {
+    const gpu = await pageWebGpu();
+    if (gpu.unavailable === undefined) {
+      await setBackend('webgpu');
+      return '';
+    }
+    await setBackend('wasm');
+    return ` ${webgpuFallbackText(gpu.unavailable)}`;
+  }
+  await setBackend('wasm');
+  return '';
 }
 
 const backendOutput = byId('backend', HTMLOutputElement);
@@ -57,8 +96,26 @@ function appendLog(line: string): void {
   log.scrollTop = log.scrollHeight;
 }
 
-function showEvaluation(current: WeatherRun): void {
-  const e = evaluateWeather(current, 1000);
+/**
+ * Evaluates the run on the CPU: the evaluation reads synchronously, which WebGPU cannot, so a model trained
+ * there is copied to the wasm backend first (each weight read once).
+ */
+async function showEvaluation(current: WeatherRun): Promise<void> {
+  const onGpu = current.model.parameters()[0]?.backend.name === 'webgpu';
+  await setBackend('wasm');
+  const model = onGpu
+    ? await copyWeights(
+        current.model,
+        new GPT(weatherModelConfig(), { attention: FusedCausalSelfAttention }),
+        getBackend(),
+      )
+    : current.model;
+  let e: ReturnType<typeof evaluateWeather>;
+  try {
+    e = evaluateWeather({ ...current, model }, 1000);
+  } finally {
+    if (model !== current.model) model.dispose();
+  }
   const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
   const row = (name: string, mine: string, perfect: string) =>
     `${name.padEnd(20)}${mine.padStart(10)}${perfect.padStart(16)}`;
@@ -71,6 +128,9 @@ function showEvaluation(current: WeatherRun): void {
     `${e.samples} test sequences. The loss predicts each weather from the true ones before it (as in training);`,
     "the accuracies decode greedily, each weather from the model's own previous guesses. The perfect model",
     `outputs the HMM's true conditionals; Viterbi decoding, the best possible for whole sequences, gets ${pct(e.perfect.viterbiSequenceAccuracy)}.`,
+    ...(onGpu
+      ? ['Trained on WebGPU; evaluated on the CPU (wasm backend) from a copy of the trained weights.']
+      : []),
   ].join('\n');
   evalOut.style.whiteSpace = 'pre';
 }
@@ -93,7 +153,7 @@ async function start(): Promise<void> {
   const t0 = performance.now();
   try {
     // training on the js reference backend (WebAssembly unavailable) is much slower: the page says so
-    let note = '';
+    let note = await chooseBackend();
     const onNotice = () => {
       note = ' Note: WebAssembly is not available here, so this runs on the slow js reference backend.';
     };
@@ -116,8 +176,9 @@ async function start(): Promise<void> {
         ? ` ${((1000 * seconds) / summary.iterations).toFixed(1)} ms per iteration,`
         : '';
     status.textContent = `${summary.stopped ? 'Stopped' : 'Done'} after ${summary.iterations} iterations (${seconds.toFixed(1)} s,${perIter} ${backendText()}): last train loss ${trainer.loss.toFixed(4)}, Bayes-optimal ${bayes.loss.toFixed(4)}.${note}`;
+    evalOut.textContent = 'Evaluating…';
+    await showEvaluation(current);
     status.dataset.state = 'done'; // read by the browser test
-    showEvaluation(current);
   } catch (error) {
     status.className = 'error';
     status.textContent = `Training failed: ${errorText(error)}`;
