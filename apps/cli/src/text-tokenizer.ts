@@ -19,7 +19,7 @@ import {
 import { END_OF_TEXT } from '@lxmls/gpt';
 import { WEATHER_TOKENS, weatherToken } from '@lxmls/weather-data';
 import { CliError } from './errors.js';
-import { modelFolder } from './train/weather-folder.js';
+import { resolveModelSource } from './load-model.js';
 
 /**
  * The tokenizer `lxmls train text --tokenizer KIND` trains on a text: its characters, a byte-level BPE of
@@ -62,7 +62,7 @@ export function buildTokenizer(
  */
 export async function loadFolderTokenizer(source: string, vocabSize?: number): Promise<TextTokenizer | null> {
   if (/^https?:\/\//i.test(source)) return null;
-  const path = join(modelFolder(source), 'tokenizer.json');
+  const path = join(resolveModelSource(source), 'tokenizer.json');
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -7,7 +7,7 @@
  * `head_view(outputs.attentions, tokens=tokens)`; the same view works for the course's GPTs.
  */
 
-import { headPatterns, strongestHeads } from '@lxmls/bert';
+import { headPatterns, NOTEBOOK_SENTENCE, strongestHeads } from '@lxmls/bert';
 import { toHtml, toSvg } from '@lxmls/viz';
 import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
@@ -27,17 +27,6 @@ import { writeFileAtomic } from '../write-file.js';
 
 /** The page written when neither `--output` nor `--svg` is given, in the current folder. */
 export const DEFAULT_HTML = 'attention.html';
-
-/**
- * The text drawn when `--text` is not given: the sentence of Exercise 2.4 of the notebook.
- *
- * @example
- * ```ts
- * import { NOTEBOOK_TEXT } from './commands/viz.js';
- * console.log(NOTEBOOK_TEXT); // → I will go for a run and will jump into a lake.
- * ```
- */
-export const NOTEBOOK_TEXT = 'I will go for a run and will jump into a lake.';
 
 const VIEWS = ['head', 'model', 'neuron'] as const;
 const THEMES = ['light', 'dark', 'auto'] as const;
@@ -67,7 +56,7 @@ layer's (1, heads, T, T).
 
 With no option at all it is Exercise 2.4 as the notebook runs it, offline: ${DEFAULT_VIZ_MODEL} (a small
 BERT pretrained by lxmls with masked-language modelling, with bert-base-uncased's vocabulary; 4 layers ×
-4 heads) on the notebook's sentence "${NOTEBOOK_TEXT}", fed as its 13
+4 heads) on the notebook's sentence "${NOTEBOOK_SENTENCE}", fed as its 13
 WordPieces alone, without [CLS]/[SEP], as the notebook feeds them: attentions (1, 4, 4, 13, 13). Look
 at layer 1: head 0 looks at the previous token (0.52 of each token's attention on this sentence, 0.40 on
 average over held-out sentences) and head 1 at the next token (0.66; 0.52). --json gives every head's
@@ -195,7 +184,7 @@ a text whose token ids a GPT's vocabulary does not have, a word outside the weat
       throw new CliError(
         `--model is empty: give ${DEFAULT_VIZ_MODEL}, a GPT-2 folder, URL or hub id (gpt2), or a BERT folder`,
       );
-    const text = o.text ?? NOTEBOOK_TEXT;
+    const text = o.text ?? NOTEBOOK_SENTENCE;
     if (text.trim() === '') throw new CliError('--text is empty: give the text whose attention to draw');
     const { view, theme, layer, head, svg } = o;
     if (view === 'model' && (layer !== undefined || head !== undefined)) {

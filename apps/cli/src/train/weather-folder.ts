@@ -84,22 +84,6 @@ export async function saveWeatherModel(
 }
 
 /**
- * The folder of `--model SOURCE`: the folder of a model of @lxmls/models for its name (`lxmls/weather-nano`),
- * else SOURCE itself.
- *
- * @param source - A folder or a name of @lxmls/models.
- * @returns The folder path.
- * @example
- * ```ts
- * import { modelFolder } from './train/weather-folder.js';
- * console.log(modelFolder('lxmls/weather-nano').endsWith('models/weather-nano/'), modelFolder('./x')); // → true ./x
- * ```
- */
-export function modelFolder(source: string): string {
-  return resolveModelSource(source);
-}
-
-/**
  * Loads a weather model saved by {@link saveWeatherModel} (or one of @lxmls/models), in eval mode, with its task file.
  *
  * @param source - The folder, or a name of @lxmls/models such as `lxmls/weather-nano`.
@@ -114,7 +98,7 @@ export function modelFolder(source: string): string {
  * ```
  */
 export async function loadWeatherModel(source: string): Promise<{ model: GPT; info: WeatherTaskInfo }> {
-  const folder = modelFolder(source);
+  const folder = resolveModelSource(source);
   const path = join(folder, TASK_FILE);
   let text: string;
   try {
