@@ -378,6 +378,15 @@ export interface LinearBackwardInputs<S = unknown> {
   dx: S | null;
   dweight: S | null;
   dbias: S | null;
+  /**
+   * The pre-activation `linearGelu` saved, when the forward was `linearGelu`: `dy` is then the gradient of
+   * `gelu(pre)`, and the kernel uses `dy · gelu'(pre)` in its place. Absent or null after `linear`.
+   */
+  pre?: S | null;
+}
+/** The storage handles of {@link Backend.linearGelu}: those of `linear`, and `pre` for `x · weightᵀ + bias`. */
+export interface LinearGeluInputs<S = unknown> extends LinearInputs<S> {
+  pre: S;
 }
 /** The storage handles of {@link Backend.argmax}. */
 export interface ArgmaxInputs<S = unknown> {
@@ -621,6 +630,12 @@ export interface Backend<S = unknown> extends CoreBackend<S> {
    * skipped when null. (A GPU backend runs the three in one dispatch.)
    */
   linearBackward?(inputs: LinearBackwardInputs<S>, attrs: LinearAttrs): void;
+  /**
+   * Optional. `linear` with NewGELU in its epilogue (the MLP's `gelu(c_fc(x))`): `pre = x · weightᵀ + bias`,
+   * `out = gelu(pre)`, both written. Used only by a backend that also has `linearBackward` (which takes `pre`
+   * and applies GELU's derivative as it reads `dy`).
+   */
+  linearGelu?(inputs: LinearGeluInputs<S>, attrs: LinearAttrs): void;
 
   // ---- optional: choosing -------------------------------------------------------------------------------
   /**

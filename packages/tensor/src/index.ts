@@ -34,6 +34,7 @@ export type {
   LayerNormInputs,
   LinearAttrs,
   LinearBackwardInputs,
+  LinearGeluInputs,
   LinearInputs,
   MaskedFillAttrs,
   MaskedFillInputs,
@@ -71,6 +72,7 @@ export type {
   AttentionWithWeights,
   CrossEntropyOptions,
   DropoutOptions,
+  LinearOptions,
   MatmulOptions,
   MultinomialOptions,
 } from './ops/index.js';

@@ -31,7 +31,7 @@ export { type DropoutOptions, dropout } from './dropout.js';
 export { embedding, gather } from './embedding.js';
 export { gelu } from './gelu.js';
 export { layerNorm } from './layer-norm.js';
-export { linear } from './linear.js';
+export { type LinearOptions, linear } from './linear.js';
 export { maskedFill } from './masked-fill.js';
 export { type MatmulOptions, matmul } from './matmul.js';
 export { argmax, max, mean, sum } from './reduce.js';

@@ -2,7 +2,7 @@
 // both, written with its own matmul and reduce) gets one linearBackward call per backward, with only the
 // gradients needed, and the values of the composed path.
 import { expect, test } from 'vitest';
-import type { LinearAttrs, LinearBackwardInputs, LinearInputs } from '../backend.js';
+import type { LinearAttrs, LinearBackwardInputs, LinearGeluInputs, LinearInputs } from '../backend.js';
 import { JsBackend } from '../backends/js.js';
 import { RandomGenerator } from '../random.js';
 import { withBackend } from '../registry.js';
@@ -10,7 +10,7 @@ import * as ops from './index.js';
 
 /** js with `linear` and `linearBackward`, recording which gradients each backward call wrote. */
 class WithLinear extends JsBackend {
-  override readonly name = 'js-linear';
+  override readonly name: string = 'js-linear';
   readonly backwards: string[] = [];
   linear(
     { x, weight, bias, out }: LinearInputs<Float32Array>,
@@ -78,3 +78,56 @@ test.each([
     expect(backend.backwards).toEqual([wrote]);
   },
 );
+
+/** WithLinear plus `linearGelu`, its pre-activation saved; the backward's `pre` recorded. */
+class WithLinearGelu extends WithLinear {
+  override readonly name: string = 'js-linear-gelu';
+  readonly pres: boolean[] = [];
+  linearGelu(inputs: LinearGeluInputs<Float32Array>, attrs: LinearAttrs): void {
+    this.linear({ ...inputs, out: inputs.pre }, attrs);
+    this.gelu({ x: inputs.pre, out: inputs.out }, { size: inputs.out.length });
+  }
+  override linearBackward(inputs: LinearBackwardInputs<Float32Array>, attrs: LinearAttrs): void {
+    this.pres.push(Boolean(inputs.pre));
+    if (!inputs.pre) {
+      super.linearBackward(inputs, attrs);
+      return;
+    }
+    const dh = new Float32Array(inputs.dy.length);
+    this.geluBackward({ x: inputs.pre, dy: inputs.dy, dx: dh }, { size: dh.length });
+    super.linearBackward({ ...inputs, dy: dh }, attrs);
+  }
+}
+
+test.each([true, false])(
+  "linear(x, w, bias: %s, { activation: 'gelu' }) is gelu(linear(x, w, b)), fused with linearGelu and one linearBackward given pre",
+  (withBias) => {
+    const run = (backend: JsBackend) =>
+      withBackend(backend, () => {
+        const rng = new RandomGenerator(5);
+        const x = ops.randn([3, 4], rng);
+        const w = ops.randn([6, 4], rng);
+        const b = withBias ? ops.randn([6], rng) : null;
+        for (const t of [x, w, b]) if (t) t.requiresGrad = true;
+        const y = ops.linear(x, w, b, { activation: 'gelu' }); // (3, 6)
+        ops
+          .mul(y, ops.randn([3, 6], rng))
+          .sum()
+          .backward();
+        return [y, x.grad, w.grad, b?.grad].map((t) =>
+          t ? Array.from(t.data()).map((v) => v.toFixed(5)) : null,
+        );
+      });
+    const fused = new WithLinearGelu();
+    expect(run(fused)).toEqual(run(new JsBackend()));
+    expect(fused.pres).toEqual([true]);
+  },
+);
+
+test("linear(x, w, null, { activation: 'relu' }) throws INVALID_ARGUMENT", () => {
+  const x = ops.zeros([1, 2]);
+  // @ts-expect-error: an activation the op does not know
+  expect(() => ops.linear(x, ops.zeros([3, 2]), null, { activation: 'relu' })).toThrow(
+    expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+  );
+});

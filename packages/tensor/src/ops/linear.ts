@@ -5,13 +5,25 @@
  * The forward runs the backend's optional fused `linear` kernel (the bias folded into the matmul) or, without
  * it, `matmul(x, weight, { transposeB: true })` plus a broadcast `add`. The backward needs no transpose copy:
  * `dx = g · W` (as stored), `dW = gᵀ · x`, `db = Σ_rows g`: one call of the optional `linearBackward` kernel
- * when the backend has it, else two matmuls and a reduction.
+ * when the backend has it, else two matmuls and a reduction. With `activation: 'gelu'` the MLP's
+ * `gelu(linear(x))` is one op on a backend with `linearGelu` (its backward one `linearBackward` call given the
+ * saved pre-activation), else the two ops.
  */
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
 import { backendOf, expectDtype, output, record, type Tensor } from '../tensor.js';
 import { add } from './arithmetic.js';
+import { gelu as geluOp } from './gelu.js';
 import { matmul } from './matmul.js';
+
+/** Options of {@link linear}. */
+export interface LinearOptions {
+  /**
+   * `'gelu'`: NewGELU applied to the output, `gelu(x · weightᵀ + bias)` (the MLP's first layer), fused into
+   * the layer where the backend can (its `linearGelu` kernel), else the two ops. Default null.
+   */
+  activation?: 'gelu' | null;
+}
 
 /**
  * Applies a linear layer: `x · weightᵀ + bias` over the last axis of `x`.
@@ -19,17 +31,26 @@ import { matmul } from './matmul.js';
  * @param x - float32 `(…, in)`.
  * @param weight - float32 `(out, in)`.
  * @param bias - float32 `(out)`, or null (default) for none.
+ * @param options - `activation: 'gelu'` for `gelu(x · weightᵀ + bias)` in one op.
  * @returns `(…, out)`.
- * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` when the sizes do not fit.
+ * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` when the sizes do not fit; `INVALID_ARGUMENT` for an
+ *   unknown activation.
  * @remarks Python: `torch.nn.functional.linear(x, weight, bias)`.
  * @example
  * ```ts
  * import { linear, tensor } from '@lxmls/tensor';
  * const w = tensor([[1, 0, 0], [0, 1, 1]]); // (out=2, in=3)
  * console.log(linear(tensor([[1, 2, 3]]), w, tensor([0.5, 0])).toArray()); // → [ [ 1.5, 5 ] ]
+ * const h = linear(tensor([[1, 2, 3]]), w, null, { activation: 'gelu' }); // gelu([1, 5])
+ * console.log(h.toArray(2)[0]!.map((v) => v.toFixed(3))); // → [ '0.841', '5.000' ]
  * ```
  */
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+export function linear(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null = null,
+  options: LinearOptions = {},
+): Tensor {
   const inputs = bias ? [x, weight, bias] : [x, weight];
   const backend = backendOf('linear', ...inputs);
   for (const t of inputs) expectDtype('linear', t, 'float32', 'x');
@@ -47,7 +68,20 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       received: `${formatShape(x.shape)}, ${formatShape(weight.shape)}${bias ? `, ${formatShape(bias.shape)}` : ''}`,
     });
   }
-  if (!backend.linear || x.shape.length < 2 || inFeatures === 0) {
+  const activation = options.activation ?? null;
+  if (activation !== null && activation !== 'gelu') {
+    throw new LxmlsTensorError('INVALID_ARGUMENT', 'the activation is not known', {
+      fn: 'linear',
+      argument: 'options.activation',
+      expected: "'gelu' or null",
+      received: String(activation),
+    });
+  }
+  const gelu = activation === 'gelu';
+  const fused = gelu ? backend.linearGelu && backend.linearBackward : backend.linear;
+  if (!fused || x.shape.length < 2 || inFeatures === 0) {
+    // the composition: the same ops a model writes out (bit for bit)
+    if (gelu) return geluOp(linear(x, weight, bias)); // (…, out)
     const y = matmul(x, weight, { transposeB: true }); // (…, out)
     return bias ? add(y, bias) : y;
   }
@@ -55,7 +89,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const s = (t: Tensor) => t.storage('linear');
   const y = output(backend, [...x.shape.slice(0, -1), outFeatures], 'float32'); // (…, out)
   const storages = { x: s(x), weight: s(weight), bias: bias ? s(bias) : null, out: s(y) };
-  backend.linear(storages, { rows, inFeatures, outFeatures });
+  // with GELU: the pre-activation (…, out), saved for the backward
+  const pre = gelu ? output(backend, y.shape, 'float32') : null;
+  if (pre) backend.linearGelu!({ ...storages, pre: s(pre) }, { rows, inFeatures, outFeatures });
+  else backend.linear!(storages, { rows, inFeatures, outFeatures });
   return record('linear', y, [x, weight, bias], (g, needs) => {
     // g: (rows, out). dx = g · W: (rows, out) @ (out, in); dW = gᵀ · x: (out, rows) @ (rows, in); db = Σ_rows g
     if (backend.linearBackward) {
@@ -63,10 +100,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       const dw = needs[1] ? output(backend, weight.shape, 'float32') : null; // (out, in)
       const db = needs[2] ? output(backend, [outFeatures], 'float32') : null; // (out)
       const grads = { dx: dx && s(dx), dweight: dw && s(dw), dbias: db && s(db) };
-      backend.linearBackward(
-        { dy: s(g), x: s(x), weight: s(weight), ...grads },
-        { rows, inFeatures, outFeatures },
-      );
+      const inputs = { dy: s(g), x: s(x), weight: s(weight), pre: pre && s(pre), ...grads };
+      backend.linearBackward(inputs, { rows, inFeatures, outFeatures });
       return [dx, dw, db];
     }
     let dx: Tensor | null = null;

@@ -272,6 +272,17 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     fn: ([x, w]) => ops.linear(x!, w!),
   },
   {
+    name: "linear(x, weight, bias, { activation: 'gelu' }) (2, 3, 5) with weight (9, 5): GELU fused",
+    inputs: [T([2, 3, 5]), T([9, 5]), T([9])],
+    // x halved: pre-activations near GELU's unit scale, where float32 finite differences are accurate
+    fn: ([x, w, b]) => ops.linear(ops.mul(x!, 0.5), w!, b!, { activation: 'gelu' }),
+  },
+  {
+    name: "linear(x, weight, { activation: 'gelu' }) without bias (4, 9) with weight (6, 9)",
+    inputs: [T([4, 9]), T([6, 9])],
+    fn: ([x, w]) => ops.linear(ops.mul(x!, 0.4), w!, null, { activation: 'gelu' }),
+  },
+  {
     name: 'linear(x, weight, bias) one row (1, 37) with weight (6, 37): the GEMV path',
     inputs: [T([1, 37]), T([6, 37]), T([6])],
     fn: ([x, w, b]) => ops.linear(x!, w!, b!),
