@@ -17,7 +17,7 @@ import {
   toAttentionOutput,
 } from '@lxmls/attention';
 import { Dropout, LayerNorm, Linear, Module, ModuleDict, NewGELU } from '@lxmls/nn';
-import { add, type RandomGenerator, type Tensor } from '@lxmls/tensor';
+import { add, linear, type RandomGenerator, type Tensor } from '@lxmls/tensor';
 import type { ResolvedGPTConfig } from './config.js';
 import { check, LxmlsGptError } from './errors.js';
 
@@ -106,9 +106,13 @@ export class Block extends Module {
     );
   }
 
-  /** The MLP: `dropout(c_proj(act(c_fc(x))))`, `(B, T, C)` → `(B, T, C)`. */
+  /**
+   * The MLP: `dropout(c_proj(act(c_fc(x))))`, `(B, T, C)` → `(B, T, C)`. `act(c_fc(x))` is one `linear` op
+   * with its GELU (`act` is NewGELU): fused into the layer on a backend with `linearGelu` (webgpu), else
+   * exactly `gelu(linear(x))`.
+   */
   mlpf(x: Tensor): Tensor {
-    const h = this.#act.forward(this.#cFc.forward(x)); // (B, T, 4C)
+    const h = linear(x, this.#cFc.weight, this.#cFc.bias, { activation: 'gelu' }); // (B, T, 4C)
     return this.#dropout.forward(this.#cProj.forward(h)); // (B, T, C)
   }
 
