@@ -2,7 +2,8 @@
  * Tests of exportOnnx: the exported GPTs run on onnxruntime-node (graph optimisations on) and give the tensor
  * path's logits (within 1e-4 relative), attention weights and 30-token greedy continuations, for the tiny-gpt2
  * Hugging Face fixture (GPT-2 layout), the trained weather-nano (of @lxmls/models) in both attention layouts,
- * and a seeded gpt-nano of the exercise layout; float16 weights; and the errors of bad input.
+ * and a seeded gpt-nano of the exercise layout; the fused graph (ONNX Runtime's contrib operators) and
+ * `num_logits_to_keep`; float16 weights; and the errors of bad input.
  */
 
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
 import { LxmlsOnnxError } from './errors.js';
 import { exportOnnx } from './export.js';
+import { onnx } from './graph.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // fixtures copied into this package: the tiny-gpt2 Hugging Face folder of @lxmls/gpt's tests and the trained
@@ -105,6 +107,87 @@ describe('exportOnnx(model) run by onnxruntime-node matches the tensor path', ()
     }
     s.release();
     model.dispose();
+  });
+});
+
+describe('exportOnnx(model, { fused: true }) run by onnxruntime-node matches the tensor path', () => {
+  const cases: [string, () => Promise<GPT>][] = [
+    [
+      'tiny-gpt2 (Hugging Face fixture, fused c_attn)',
+      async () => (await GPT.fromPretrained(TINY_GPT2)).eval(),
+    ],
+    [
+      'weather-nano (trained, exercise layout)',
+      async () => (await GPT.fromPretrained(WEATHER_NANO, { attention: 'separate' })).eval(),
+    ],
+    ['seeded gpt-nano (pretrained layout)', async () => nano(true)],
+  ];
+
+  test.each(cases)(
+    'exportOnnx(%s, { fused: true }): logits, with and without attentions; only ONNX Runtime contrib operators added',
+    async (_, load) => {
+      const model = await load();
+      const { vocabSize: V, nLayer, blockSize } = model.config;
+      const rows = [
+        Array.from({ length: Math.min(9, blockSize) }, (_, i) => (i * 7 + 3) % V),
+        Array.from({ length: Math.min(9, blockSize) }, (_, i) => (i * 5 + 1) % V),
+      ]; // (2, T)
+      const want = model.forward(ids(rows), null, { returnAttentions: true });
+      const bytes = exportOnnx(model, { fused: true });
+      const ops = (b: Uint8Array) =>
+        new Set(onnx.ModelProto.decode(b).graph!.node!.map((n) => `${n.domain || 'ai.onnx'}:${n.opType}`));
+      expect([...ops(bytes)].filter((op) => op.startsWith('com.microsoft:')).sort()).toEqual([
+        'com.microsoft:FastGelu',
+        'com.microsoft:MultiHeadAttention',
+        'com.microsoft:SkipLayerNormalization',
+      ]);
+      expect([...ops(exportOnnx(model))].every((op) => op.startsWith('ai.onnx:'))).toBe(true); // the default: standard
+      const got = await run(await session(bytes), rows);
+      expect(maxRelDiff(got.logits!.data as Float32Array, want.logits.data())).toBeLessThan(1e-4);
+      const withAtt = await run(await session(exportOnnx(model, { fused: true, attentions: true })), rows);
+      expect(maxRelDiff(withAtt.logits!.data as Float32Array, want.logits.data())).toBeLessThan(1e-4);
+      for (let i = 0; i < nLayer; i++)
+        expect(
+          maxRelDiff(withAtt[`attentions.${i}`]!.data as Float32Array, want.attentions![i]!.data()),
+        ).toBeLessThan(1e-5);
+      model.dispose();
+    },
+  );
+
+  test('exportOnnx(tiny-gpt2, { fused: true }): 30 greedy tokens equal Hugging Face transformers', async () => {
+    const expected = JSON.parse(readFileSync(join(here, '__fixtures__/tiny-gpt2-expected.json'), 'utf8')) as {
+      a: { input_ids: number[]; greedy: number[] };
+    };
+    const model = (await GPT.fromPretrained(TINY_GPT2)).eval();
+    const s = await session(exportOnnx(model, { fused: true }));
+    expect(await greedyOnnx(s, expected.a.input_ids, 30, model.config.vocabSize)).toEqual(expected.a.greedy);
+    s.release();
+    model.dispose();
+  });
+
+  test('exportOnnx(gpt-nano, { numLogitsToKeep: true }): num_logits_to_keep K gives the last K positions, 0 all', async () => {
+    const model = nano(true);
+    const s = await session(exportOnnx(model, { numLogitsToKeep: true }));
+    const rows = [[1, 2, 3, 4, 5, 6]];
+    const want = model.forward(ids(rows)).logits.data(); // (1, 6, V)
+    const V = model.config.vocabSize;
+    for (const [k, positions] of [
+      [0, 6],
+      [1, 1],
+      [4, 4],
+      [9, 6],
+    ] as const) {
+      const input_ids = new ort.Tensor(
+        'int64',
+        BigInt64Array.from(rows[0]!, (v) => BigInt(v)),
+        [1, 6],
+      );
+      const num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.of(BigInt(k)), []);
+      const { logits } = await s.run({ input_ids, num_logits_to_keep });
+      expect(logits!.dims).toEqual([1, positions, V]);
+      expect(maxRelDiff(logits!.data as Float32Array, want.subarray((6 - positions) * V))).toBeLessThan(1e-4);
+    }
+    s.release();
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * Tests of forwardOnnx (on onnxruntime-node and onnxruntime-web's wasm build in Node, graph optimisations on):
- * the logits and every layer's attention weights of both export layouts (with and without the KV cache) equal
- * @lxmls/gpt's `forward(idx, null, { returnAttentions: true })` on the tiny-gpt2 fixture; bad ids and a WebGPU
- * session in Node fail with clear errors.
+ * the logits and every layer's attention weights of both export layouts (with and without the KV cache), and of
+ * the fused graph (ONNX Runtime's contrib operators; `num_logits_to_keep` fed 0), equal @lxmls/gpt's
+ * `forward(idx, null, { returnAttentions: true })` on the tiny-gpt2 fixture; bad ids and a WebGPU session in
+ * Node fail with clear errors.
  */
 
 import { dirname, join } from 'node:path';
@@ -32,14 +33,16 @@ const errorCode = async (p: Promise<unknown>) =>
   );
 
 describe.each(['onnx-node', 'onnx-wasm'] as const)('forwardOnnx on %s', (backend) => {
-  test.each([false, true])(
-    'forwardOnnx(tiny-gpt2 exported with kvCache %s, 2 rows) gives forward’s logits and attentions',
-    async (kvCache) => {
+  test.each([
+    { kvCache: false, attentions: true },
+    { kvCache: true, attentions: true },
+    { kvCache: true, attentions: true, fused: true, numLogitsToKeep: true },
+    { kvCache: false, fused: true },
+  ])(
+    'forwardOnnx(tiny-gpt2 exported with %o, 2 rows) gives forward’s logits and attentions',
+    async (options) => {
       const model = (await GPT.fromPretrained(TINY_GPT2)).eval();
-      const onnx = await createSession(exportOnnx(model, { kvCache, attentions: true }), {
-        backend,
-        numThreads: 1,
-      });
+      const onnx = await createSession(exportOnnx(model, options), { backend, numThreads: 1 });
       const idx = tensor(
         [
           [10374, 441, 2486, 11, 262],
@@ -50,9 +53,9 @@ describe.each(['onnx-node', 'onnx-wasm'] as const)('forwardOnnx on %s', (backend
       );
       const got = await forwardOnnx(onnx, idx);
       const want = model.forward(idx, null, { returnAttentions: true });
-      expect(got.logits.shape).toEqual([2, 5, 50257]);
+      expect(got.logits.shape).toEqual([2, 5, 50257]); // every position, also with num_logits_to_keep
       expect(maxRelDiff(got.logits.data(), want.logits.data())).toBeLessThan(1e-4);
-      expect(got.attentions).toHaveLength(3);
+      expect(got.attentions).toHaveLength(options.attentions ? 3 : 0);
       for (const [i, att] of got.attentions.entries()) {
         expect(att.shape).toEqual([2, 3, 5, 5]);
         expect(maxRelDiff(att.data(), want.attentions![i]!.data())).toBeLessThan(1e-5);

@@ -83,6 +83,8 @@ export async function forwardOnnx(onnx: OnnxSession, idx: Tensor): Promise<OnnxF
       i64(B * T, (i) => i % T),
       [B, T],
     );
+  if (session.inputNames.includes('num_logits_to_keep'))
+    feeds.num_logits_to_keep = new runtime.Tensor('int64', new BigInt64Array(1), []); // () = 0: every position
   for (const meta of session.inputMetadata ?? []) {
     if (!meta.name.startsWith('past_key_values.')) continue;
     const [nh, hs] = [meta.shape?.[1], meta.shape?.[3]];
@@ -96,7 +98,7 @@ export async function forwardOnnx(onnx: OnnxSession, idx: Tensor): Promise<OnnxF
   const out = await session.run(feeds);
   const asTensor = (name: string) => {
     const t = out[name]!;
-    return tensor(Float32Array.from(t.data as Float32Array), [...t.dims]);
+    return tensor(t.data as Float32Array, [...t.dims]); // tensor() copies the values: one copy, not two
   };
   const layers = session.outputNames.filter((n) => /^attentions\.\d+$/.test(n)).length;
   return {

@@ -1,6 +1,7 @@
 /**
  * Tests of the KV-cache export, createSession and generateOnnx: on onnxruntime-node (graph optimisations on)
- * and onnxruntime-web's wasm build in Node, greedy continuations equal @lxmls/gpt's `generate` on the same
+ * and onnxruntime-web's wasm build in Node, for the graph of standard operators and the fused one (ONNX
+ * Runtime's contrib operators, with `num_logits_to_keep`), greedy continuations equal @lxmls/gpt's `generate` on the same
  * weights (tiny-gpt2: also Hugging Face's), through the KV cache and past `blockSize` (weather-nano, block 11);
  * seeded sampling gives the same ids; the cached step's logits and attentions equal the tensor path's; and bad
  * bytes or options fail with clear errors.
@@ -49,9 +50,19 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-describe.each(['onnx-node', 'onnx-wasm'] as const)('generateOnnx on %s', (backend) => {
+/** The export's graph: standard operators, or ONNX Runtime's contrib operators with `num_logits_to_keep`. */
+const GRAPHS = [
+  ['standard operators', {}],
+  ['fused operators and num_logits_to_keep', { fused: true, numLogitsToKeep: true }],
+] as const;
+
+describe.each(
+  (['onnx-node', 'onnx-wasm'] as const).flatMap((backend) =>
+    GRAPHS.map(([name, options]) => [backend, name, options] as const),
+  ),
+)('generateOnnx on %s, %s', (backend, _graph, graph) => {
   const open = (model: GPT, attentions = false): Promise<OnnxSession> =>
-    createSession(exportOnnx(model, { kvCache: true, attentions }), { backend, numThreads: 1 });
+    createSession(exportOnnx(model, { kvCache: true, attentions, ...graph }), { backend, numThreads: 1 });
 
   test('createSession(bytes, { backend }) opens the export on that runtime with its block size', async () => {
     const onnx = await open(nano(false));
@@ -64,6 +75,7 @@ describe.each(['onnx-node', 'onnx-wasm'] as const)('generateOnnx on %s', (backen
       'past_key_values.0.key',
     ]);
     expect(onnx.session.outputNames.slice(0, 3)).toEqual(['logits', 'present.0.key', 'present.0.value']);
+    expect(onnx.session.inputNames.includes('num_logits_to_keep')).toBe('numLogitsToKeep' in graph);
     await onnx.session.release();
   });
 
@@ -140,6 +152,8 @@ describe.each(['onnx-node', 'onnx-wasm'] as const)('generateOnnx on %s', (backen
       };
       for (let i = 0; i < nLayer; i++)
         for (const kind of ['key', 'value']) f[`past_key_values.${i}.${kind}`] = kv(i, kind);
+      if (onnx.session.inputNames.includes('num_logits_to_keep'))
+        f.num_logits_to_keep = new Tensor('int64', i64([1]), []); // the last position's logits
       return f as Record<string, never>;
     };
     const first = await onnx.session.run(
@@ -151,6 +165,7 @@ describe.each(['onnx-node', 'onnx-wasm'] as const)('generateOnnx on %s', (backen
     const cache = new GPTCache(nLayer);
     model.forward(ids([prompt]), null, { cache });
     const want = model.forward(ids([[9104]]), null, { cache, returnAttentions: true });
+    expect(second.logits!.dims).toEqual([1, 1, model.config.vocabSize]);
     expect(maxRelDiff(second.logits!.data as Float32Array, want.logits.data())).toBeLessThan(1e-4);
     for (let i = 0; i < nLayer; i++) {
       expect(second[`attentions.${i}`]!.dims).toEqual([1, nHead, 1, prompt.length + 1]);

@@ -87,6 +87,7 @@ export async function generateOnnx(
       { code: 'UNSUPPORTED_MODEL', received: session.inputNames.join(', ') },
     );
   if (maxNewTokens <= 0) return idx;
+  const keepInput = session.inputNames.includes('num_logits_to_keep');
   const generator =
     options.generator ?? (options.seed !== undefined ? new RandomGenerator(options.seed) : getGenerator());
 
@@ -122,6 +123,8 @@ export async function generateOnnx(
       ]),
       position_ids: new runtime.Tensor('int64', positions, [B, n]),
     };
+    // the head on the last position only, where the export can (its prompt step skips the head elsewhere)
+    if (keepInput) feeds.num_logits_to_keep = new runtime.Tensor('int64', BigInt64Array.of(1n), []);
     for (let i = 0; i < layers; i++) {
       feeds[`past_key_values.${i}.key`] = past[2 * i];
       feeds[`past_key_values.${i}.value`] = past[2 * i + 1];
@@ -133,10 +136,10 @@ export async function generateOnnx(
     // the logits of the last position of each row, scaled by the temperature as generate scales them
     // (scaleLogits: NOT_FINITE for a NaN logit, the greedy limit for a temperature that overflows float32)
     const logits = out.logits!;
-    const V = logits.dims[2]!;
-    const data = logits.data as Float32Array; // (B, n, V)
+    const [, K, V] = logits.dims as [number, number, number]; // K = n, or 1 with num_logits_to_keep
+    const data = logits.data as Float32Array; // (B, K, V)
     const last = new Float32Array(B * V);
-    for (let b = 0; b < B; b++) last.set(data.subarray((b * n + n - 1) * V, (b * n + n) * V), b * V);
+    for (let b = 0; b < B; b++) last.set(data.subarray((b * K + K - 1) * V, (b * K + K) * V), b * V);
     if (topK !== null && topK > V)
       invalid('topK', `an integer in [1, ${V}] (the vocabulary size)`, String(topK));
     const next = tidy(() =>

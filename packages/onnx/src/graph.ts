@@ -178,31 +178,36 @@ export class GraphBuilder {
     return name;
   }
 
+  /** The domains of the nodes written so far (`''` is ONNX's default domain). */
+  readonly domains = new Set<string>(['']);
+
   /**
-   * Appends a node of the default domain with one output (named from `out`, or from the op type).
+   * Appends a node with one output (named from `out`, or from the op type), of ONNX's default domain or of
+   * `domain` (`'com.microsoft'`: ONNX Runtime's contrib operators).
    *
    * @returns The output's name.
    */
-  node(op: string, inputs: Value[], attrs: Record<string, AttrValue> = {}, out?: string): Value {
-    const output = this.name(out ?? op);
-    this.nodes.push(
-      onnx.NodeProto.create({
-        opType: op,
-        name: this.name(`${op}_node`),
-        input: inputs,
-        output: [output],
-        attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
-      }),
-    );
-    return output;
+  node(op: string, inputs: Value[], attrs: Record<string, AttrValue> = {}, out?: string, domain = ''): Value {
+    return this.nodeN(op, inputs, [out ?? op], attrs, domain)[0]!;
   }
 
-  /** A node with several outputs (Split). */
-  nodeN(op: string, inputs: Value[], outs: string[], attrs: Record<string, AttrValue> = {}): Value[] {
-    const outputs = outs.map((o) => this.name(o));
+  /**
+   * A node with several outputs (Split, ONNX Runtime's attention and skip-LayerNorm). An output named `''` is
+   * an optional output left out, as ONNX writes it; an input `''` likewise.
+   */
+  nodeN(
+    op: string,
+    inputs: Value[],
+    outs: string[],
+    attrs: Record<string, AttrValue> = {},
+    domain = '',
+  ): Value[] {
+    const outputs = outs.map((o) => (o === '' ? '' : this.name(o)));
+    this.domains.add(domain);
     this.nodes.push(
       onnx.NodeProto.create({
         opType: op,
+        domain,
         name: this.name(`${op}_node`),
         input: inputs,
         output: outputs,
@@ -222,7 +227,8 @@ export class GraphBuilder {
   }): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: meta.irVersion,
-      opsetImport: [{ domain: '', version: meta.opset }],
+      // ONNX's operators at `opset`; ONNX Runtime's contrib operators (com.microsoft) at their version 1
+      opsetImport: [...this.domains].map((domain) => ({ domain, version: domain === '' ? meta.opset : 1 })),
       producerName: '@lxmls/onnx',
       docString: meta.docString,
       graph: {
