@@ -16,7 +16,7 @@ import { describe, expect, test } from 'vitest';
 import { LxmlsOnnxError } from './errors.js';
 import { exportOnnx } from './export.js';
 import { generateOnnx } from './generate.js';
-import { createSession, type OnnxSession } from './session.js';
+import { createSession, type OnnxSession, type OrtRuntimeLike } from './session.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // fixtures copied into this package: the tiny-gpt2 Hugging Face folder of @lxmls/gpt's tests and the trained
@@ -207,6 +207,33 @@ describe('createSession and generateOnnx: bad input fails with clear errors', ()
     async (options) => {
       const onnx = await createSession(exportOnnx(nano(false), { kvCache: true }));
       expect(await code(generateOnnx(onnx, ids([[1, 2]]), 3, options))).toBe('INVALID_OPTION');
+    },
+  );
+});
+
+describe('createSession options reach the runtime', () => {
+  test.each([
+    ['onnx-node', 2, { intraOpNumThreads: 2 }],
+    ['onnx-node', undefined, {}],
+    ['onnx-wasm', 2, { executionProviders: ['wasm'] }],
+  ] as const)(
+    'createSession(bytes, { backend: %s, numThreads: %s }) creates the session with %o',
+    async (backend, numThreads, expected) => {
+      const seen: object[] = [];
+      const env = { wasm: {} as { numThreads?: number } };
+      const runtime = {
+        Tensor: class {},
+        env,
+        InferenceSession: {
+          create: async (_bytes: Uint8Array, options?: object) => {
+            seen.push(options ?? {});
+            return { inputNames: [], outputNames: [], run: async () => ({}), release: async () => {} };
+          },
+        },
+      } as unknown as OrtRuntimeLike;
+      await createSession(exportOnnx(nano(false)), { backend, numThreads, runtime });
+      expect(seen).toEqual([{ graphOptimizationLevel: 'all', logSeverityLevel: 3, ...expected }]);
+      expect(env.wasm.numThreads).toBe(backend === 'onnx-wasm' ? numThreads : undefined);
     },
   );
 });

@@ -62,7 +62,10 @@ export interface CreateSessionOptions {
    * `navigator.gpu` exists), or `'auto'` (default): onnxruntime-node if it loads, else onnxruntime-web's wasm.
    */
   backend?: OnnxBackend | 'auto';
-  /** Threads of the wasm build (`env.wasm.numThreads`; default: the runtime's choice). */
+  /**
+   * Threads: onnxruntime-node's intra-op threads (`intraOpNumThreads`), or the wasm build's
+   * (`env.wasm.numThreads`). Default: the runtime's choice (onnxruntime-node: one per physical core).
+   */
   numThreads?: number;
   /** ONNX Runtime's graph optimisation level (default `'all'`). */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
@@ -196,7 +199,9 @@ export async function createSession(
       graphOptimizationLevel,
       logSeverityLevel: 3, // errors only: the runtime's warnings would print (WebGPU: ops placed on the CPU)
       ...(chosen === 'onnx-node'
-        ? {}
+        ? numThreads === undefined
+          ? {}
+          : { intraOpNumThreads: numThreads }
         : { executionProviders: [chosen === 'onnx-webgpu' ? 'webgpu' : 'wasm'] }),
     });
     return { session, runtime, backend: chosen, blockSize };
