@@ -223,7 +223,8 @@ try {
   result.autoThreads = auto.threads;
   result.gelu = T.withBackend(auto, () => Array.from(T.gelu(T.tensor([-1, 0, 2])).data()));
   const one = W.createWasmBackend({ threads: 1 });
-  const two = W.createWasmBackend({ threads: 2 });
+  // every big call shared (not adaptive): the worker surely takes parts of each case, however loaded the machine
+  const two = W.createWasmBackend({ threads: 2, adaptiveThreads: false });
   result.twoThreads = two.threads;
   result.twoSharedMemory = typeof SharedArrayBuffer === 'function' && two.memory.buffer instanceof SharedArrayBuffer;
 

@@ -21,6 +21,7 @@ import type * as K from '@lxmls/tensor';
 import type { Backend, BackendCapabilities, DType, TypedArray } from '@lxmls/tensor';
 import { registerBackend } from '@lxmls/tensor';
 import type { Allocator } from './allocator.js';
+import type { TeamStats } from './threads.js';
 import * as attentionKernels from './wasm/attention.js';
 import * as elementwiseKernels from './wasm/elementwise.js';
 import * as embeddingKernels from './wasm/embedding.js';
@@ -84,6 +85,14 @@ export class WasmBackend implements Backend<WasmStorage> {
    */
   get workerParts(): number {
     return this.rt.team?.workerParts ?? 0;
+  }
+  /**
+   * What the two threads have done (undefined with one thread): calls shared with the worker and run alone,
+   * shared calls where the worker was late, fallbacks to one thread, and the worker's parts (see
+   * `WasmBackendOptions.adaptiveThreads`): a test and benchmark aid.
+   */
+  get threadStats(): TeamStats | undefined {
+    return this.rt.team?.stats;
   }
   /** Stops the worker thread, if any (a later big matmul starts a new one); the memory is garbage collected. */
   dispose(): void {

@@ -21,4 +21,5 @@ export type {
 } from './kernels.js';
 export { createWasmKernels, createWasmKernelsSync, hasWasmRelaxedSimd, hasWasmSimd } from './kernels.js';
 export { toSharedMemoryModule } from './shared-memory.js';
+export type { TeamStats } from './threads.js';
 export { availableThreads } from './threads.js';

@@ -19,6 +19,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { createWasmBackend, type WasmBackend } from './backend.js';
 import { LxmlsBackendWasmError } from './errors.js';
 import { type KernelExports, kernelModuleSync } from './kernels.js';
+import { SOLO_GROWTH, SOLO_MIN_MS } from './thread-policy.js';
 import { availableThreads, KernelTeam } from './threads.js';
 import { SLOT, WORKER_SOURCE } from './worker-source.js';
 
@@ -36,7 +37,8 @@ async function untilWorkerRuns(backend: WasmBackend): Promise<void> {
 
 describe.skipIf(!twoCores)('createWasmBackend({ threads: 2 })', () => {
   const one = createWasmBackend({ threads: 1 });
-  const two = createWasmBackend({ threads: 2 });
+  // every big call shared (not adaptive), so the worker surely takes parts however loaded the machine is
+  const two = createWasmBackend({ threads: 2, adaptiveThreads: false });
   afterAll(() => two.dispose());
 
   test('threads: the backend reports 2 threads and the worker takes parts', async () => {
@@ -123,6 +125,21 @@ describe.skipIf(!twoCores)('createWasmBackend({ threads: 2 })', () => {
     expect(two.workerParts).toBeGreaterThan(before);
   });
 
+  test('threadStats: every big call is counted as shared or run alone; one thread has none', async () => {
+    const backend = createWasmBackend({ threads: 2 });
+    try {
+      const a = withBackend(backend, () => values([256, 256], 1));
+      const start = backend.threadStats!;
+      for (let i = 0; i < 20; i++) withBackend(backend, () => matmul(a, a).dispose()); // 16.8M multiply-adds each
+      const end = backend.threadStats!;
+      expect(end.shared + end.solo - (start.shared + start.solo)).toBe(20);
+      expect(end.late).toBeLessThanOrEqual(end.shared);
+      expect(one.threadStats).toBeUndefined();
+    } finally {
+      backend.dispose();
+    }
+  });
+
   test('dispose stops the worker; the next big matmul starts a new one', async () => {
     const backend = createWasmBackend({ threads: 2 });
     await untilWorkerRuns(backend);
@@ -146,6 +163,9 @@ function values(shape: readonly number[], seed: number): Tensor {
 }
 
 describeBackend('wasm, two threads', () => createWasmBackend({ threads: 2 }));
+describeBackend('wasm, two threads sharing every big call', () =>
+  createWasmBackend({ threads: 2, adaptiveThreads: false }),
+);
 
 test('createWasmBackend({ threads: 3 }) names the option and the allowed values', () => {
   expect(() => createWasmBackend({ threads: 3 })).toThrow(
@@ -187,7 +207,7 @@ describe.skipIf(!twoCores)('KernelTeam', () => {
     const { module } = kernelModuleSync('test', true, true);
     const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
-    const team = new KernelTeam(module, memory, ['matmulPart']);
+    const team = new KernelTeam(module, memory, ['matmulPart'], { adaptive: false });
     try {
       const f = new Float32Array(memory.buffer);
       const [a, b, c, scratch] = [65536, 131072, 196608, 262144]; // byte offsets: A (4 × 16 × 16), B, C, scratch
@@ -235,5 +255,72 @@ describe.skipIf(!twoCores)('KernelTeam', () => {
     } finally {
       team.dispose();
     }
+  });
+});
+
+describe('KernelTeam, adaptive', () => {
+  /**
+   * A team on a clock the test moves, whose worker is never started: `READY` set by hand stands for a worker
+   * that is awake (it does not sleep) yet gets no core, so it claims no part of any call. The caller's kernel
+   * records the `parts` of each part it runs.
+   */
+  function lateTeam() {
+    const { module } = kernelModuleSync('test', true, true);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+    const clock = { now: 1000 };
+    const team = new KernelTeam(module, memory, ['matmulPart'], { clock: () => clock.now });
+    const ctl = (team as unknown as { ctl: Int32Array }).ctl;
+    Atomics.store(ctl, SLOT.READY, 1);
+    const parts: number[] = [];
+    const call = () => team.run((...args: number[]) => parts.push(args.at(-1)!), 0, [7, 0, 0], 4);
+    return { team, ctl, clock, parts, call };
+  }
+
+  test('run: a worker that misses three calls in a row makes the caller run the calls alone, then probe', () => {
+    const { team, ctl, clock, parts, call } = lateTeam();
+    call();
+    call();
+    expect(team.stats).toEqual({ shared: 2, solo: 0, late: 2, fallbacks: 0, workerParts: 0 });
+    expect(parts).toEqual(new Array(8).fill(4)); // the caller took every part of both calls
+    call(); // the third miss in a row
+    expect(team.stats).toMatchObject({ shared: 3, solo: 0, late: 3, fallbacks: 1 });
+    expect(Atomics.load(ctl, SLOT.REST)).toBe(1); // the worker is told to sleep at once
+    parts.length = 0;
+    clock.now += SOLO_MIN_MS - 1;
+    call();
+    expect(team.stats).toMatchObject({ shared: 3, solo: 1 });
+    expect(parts).toEqual([1]); // one part: the whole call
+    clock.now += 1;
+    call(); // the probe: shared again (REST cleared), and its first miss falls back for 4× as long
+    expect(team.stats).toMatchObject({ shared: 4, solo: 1, fallbacks: 2 });
+    clock.now += SOLO_GROWTH * SOLO_MIN_MS - 1;
+    call();
+    expect(team.stats).toMatchObject({ shared: 4, solo: 2, fallbacks: 2 });
+  });
+
+  test('run: a worker that lost its core while spinning (PREEMPTED moved) makes the next call fall back at once', () => {
+    const { team, ctl, call } = lateTeam();
+    call();
+    expect(team.stats.fallbacks).toBe(0);
+    Atomics.add(ctl, SLOT.PREEMPTED, 1); // as the worker does after a gap in its spin loop
+    call();
+    expect(team.stats).toMatchObject({ shared: 2, late: 2, fallbacks: 1 });
+  });
+
+  test('run: calls that find the worker asleep are not held against it (it needs a wake-up)', () => {
+    const { team, ctl, call } = lateTeam();
+    Atomics.store(ctl, SLOT.SLEEP, 1);
+    Atomics.add(ctl, SLOT.PREEMPTED, 1);
+    for (let i = 0; i < 10; i++) call();
+    expect(team.stats).toEqual({ shared: 10, solo: 0, late: 0, fallbacks: 0, workerParts: 0 });
+  });
+
+  test('run: with adaptive false every call is shared however late the worker is', () => {
+    const { module } = kernelModuleSync('test', true, true);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+    const team = new KernelTeam(module, memory, ['matmulPart'], { adaptive: false });
+    Atomics.store((team as unknown as { ctl: Int32Array }).ctl, SLOT.READY, 1);
+    for (let i = 0; i < 10; i++) team.run(() => {}, 0, [0, 0], 4);
+    expect(team.stats).toEqual({ shared: 10, solo: 0, late: 0, fallbacks: 0, workerParts: 0 });
   });
 });

@@ -9,7 +9,12 @@
  * parts. Parts are claimed with `Atomics.add` (work stealing), so the caller never waits for a worker that is
  * asleep, still starting, or descheduled: it takes the unclaimed parts itself and waits only for a part the
  * worker has already begun. Each part computes its elements with the same arithmetic as one whole call, so
- * results do not depend on the thread count.
+ * results do not depend on the thread count, nor on which thread ran which part.
+ *
+ * Adaptive (src/thread-policy.ts): when another process keeps a core busy, the worker is descheduled for
+ * milliseconds at a time, and a call that waits for its part, or a worker spinning beside the caller on a
+ * shared core, costs more than the second thread gains. The team notices late workers and then runs the calls
+ * on the calling thread alone for a while (the worker sleeps), probing again later.
  *
  * Where: Node ≥ 20.16 (`process.getBuiltinModule('node:worker_threads')`), and browsers whose page is
  * cross-origin isolated (SharedArrayBuffer needs COOP/COEP headers). Elsewhere {@link availableThreads}
@@ -17,6 +22,7 @@
  */
 
 import { LxmlsBackendWasmError } from './errors.js';
+import { type CallOutcome, ThreadPolicy } from './thread-policy.js';
 import { SLOT, WORKER_SOURCE } from './worker-source.js';
 
 /** What starting a worker returns: enough to stop it. */
@@ -100,6 +106,37 @@ function spawn(init: Record<string, unknown>): WorkerHandle {
 export type PartKernel = (...args: number[]) => void;
 
 /**
+ * A shared call is stalled when the caller waited for the worker's last part longer than twice the time the
+ * caller's own parts took on average plus this many ms (a worker that loses its core costs a time slice: ms).
+ */
+const STALL_MS = 0.5;
+/** The worker lost its core when two looks at the clock in its spin loop (microseconds apart) are this many ms apart. */
+const PREEMPT_MS = 0.5;
+
+/**
+ * What the two threads of a `wasm` backend have done (`WasmBackend.threadStats`): a test and benchmark aid.
+ *
+ * @example
+ * ```ts
+ * import { createWasmBackend, type TeamStats } from '@lxmls/backend-wasm';
+ * const one: TeamStats | undefined = createWasmBackend({ threads: 1 }).threadStats;
+ * console.log(one); // → undefined
+ * ```
+ */
+export interface TeamStats {
+  /** Calls shared with the worker. */
+  shared: number;
+  /** Calls the caller ran alone (the worker not ready yet, or a solo period of the policy). */
+  solo: number;
+  /** Shared calls where the worker was late: it missed the call, or the caller stalled on its part (src/thread-policy.ts). */
+  late: number;
+  /** Times the team fell back to the calling thread alone. */
+  fallbacks: number;
+  /** Parts the worker has run. */
+  workerParts: number;
+}
+
+/**
  * @internal The calling thread plus one worker over the shared memory of a backend. Created by the backend
  * with the shared module, its memory and instance exports; the worker starts at the first {@link run}.
  */
@@ -111,23 +148,51 @@ export class KernelTeam {
   private worker: WorkerHandle | undefined;
   private failed = false; // the worker could not be started here: the caller runs everything
   private seq = 0;
+  private readonly policy = new ThreadPolicy();
+  private shared = 0;
+  private solo = 0;
+  private late = 0;
+  private preempted = 0; // the worker's PREEMPTED count at the last shared call
+  private resting = false; // REST is set: the worker was told to sleep
+
+  private readonly spinMs: number;
+  private readonly adaptive: boolean;
+  private readonly clock: () => number;
 
   /**
    * @param module - The shared-memory build of the kernels.
    * @param memory - The shared memory the caller's instance uses.
    * @param names - The exports the worker may run, indexed by the `op` of {@link run}.
-   * @param spinMs - How long the worker spins after a job before it sleeps (default 2 ms).
+   * @param options - How long the worker spins after a job before it sleeps (`spinMs`, default 2); whether
+   *   the team falls back to the calling thread while the worker is late (`adaptive`, default true; false
+   *   shares every call once the worker runs: tests of the split); the clock in ms (`clock`, default
+   *   `performance.now`; tests pass their own).
    */
   constructor(
     private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory,
     private readonly names: readonly string[],
-    private readonly spinMs = 2,
-  ) {}
+    options: { spinMs?: number; adaptive?: boolean; clock?: () => number } = {},
+  ) {
+    this.spinMs = options.spinMs ?? 2;
+    this.adaptive = options.adaptive ?? true;
+    this.clock = options.clock ?? (() => performance.now());
+  }
 
   /** Parts the worker has run since it started (a test and benchmark aid). */
   get workerParts(): number {
     return Atomics.load(this.ctl, SLOT.WORKED);
+  }
+
+  /** Calls shared, run alone and late, fallbacks, and the worker's parts (a test and benchmark aid). */
+  get stats(): TeamStats {
+    return {
+      shared: this.shared,
+      solo: this.solo,
+      late: this.late,
+      fallbacks: this.policy.fallbacks,
+      workerParts: this.workerParts,
+    };
   }
 
   /** True once the worker runs and takes parts. */
@@ -136,30 +201,40 @@ export class KernelTeam {
   }
 
   /**
-   * Runs `kernel(...args, part, parts)` for every part, sharing them with the worker when it is ready (else
-   * the caller runs the whole call as one part). `op` is the index of the same kernel in `names`.
-   * `args` must have two free slots at its end (they receive `part` and `parts`). More parts than threads
-   * (`parts` 2–255) balance the load: whichever thread is free takes the next one.
+   * Runs `kernel(...args, part, parts)` for every part, sharing them with the worker when it is ready and the
+   * policy shares (else the caller runs the whole call as one part). `op` is the index of the same kernel in
+   * `names`. `args` must have two free slots at its end (they receive `part` and `parts`). More parts than
+   * threads (`parts` 2–255) balance the load: whichever thread is free takes the next one.
    */
   run(kernel: PartKernel, op: number, args: number[], parts: number): void {
     const n = args.length - 2;
-    if (!this.ready) {
+    const start = this.adaptive ? this.clock() : 0;
+    if (!this.ready || (this.adaptive && !this.policy.share(start))) {
       if (!this.worker && !this.failed) this.start();
+      this.solo++;
       args[n] = 0;
       args[n + 1] = 1;
       kernel(...args);
       return;
     }
+    this.shared++;
     const ctl = this.ctl;
+    if (this.resting) {
+      Atomics.store(ctl, SLOT.REST, 0);
+      this.resting = false;
+    }
     for (let i = 0; i < n; i++) this.args[i] = args[i]!;
     ctl[SLOT.OP] = op;
     ctl[SLOT.NARGS] = n;
     Atomics.store(ctl, SLOT.DONE, 0);
     Atomics.store(ctl, SLOT.NEXT, parts << 24);
     Atomics.store(ctl, SLOT.SEQ, ++this.seq);
-    if (Atomics.load(ctl, SLOT.SLEEP) === 1) Atomics.notify(ctl, SLOT.SEQ, 1);
+    const asleep = Atomics.load(ctl, SLOT.SLEEP) === 1;
+    if (asleep) Atomics.notify(ctl, SLOT.SEQ, 1);
     args[n + 1] = parts;
     let error: unknown;
+    let mine = 0;
+    let missed = false;
     for (;;) {
       const part = Atomics.add(ctl, SLOT.NEXT, 1) & 255;
       if (part >= parts) break;
@@ -171,10 +246,32 @@ export class KernelTeam {
           error = e; // claim and skip the other parts, but wait for the worker's before the next job
         }
       }
+      // the worker, awake and on a core of its own, claims a part within a microsecond of the call: if it has
+      // claimed none by the end of the caller's first part, it is not running (its core is busy elsewhere)
+      if (mine++ === 0) missed = (Atomics.load(ctl, SLOT.NEXT) & 255) <= 1;
       Atomics.add(ctl, SLOT.DONE, 1);
     }
-    while (Atomics.load(ctl, SLOT.DONE) < parts) {
-      // spin: the worker is finishing the part it claimed
+    let outcome: CallOutcome = !asleep && missed ? 'missed' : 'onTime';
+    if (Atomics.load(ctl, SLOT.DONE) < parts) {
+      const waiting = this.adaptive ? this.clock() : 0;
+      while (Atomics.load(ctl, SLOT.DONE) < parts) {
+        // spin: the worker is finishing the part it claimed
+      }
+      if (this.adaptive && mine > 0 && this.clock() - waiting > STALL_MS + (2 * (waiting - start)) / mine)
+        outcome = 'stalled';
+    }
+    if (this.adaptive) {
+      const preempted = Atomics.load(ctl, SLOT.PREEMPTED);
+      // it lost its core while spinning since the last call (before a sleep does not count)
+      if (preempted !== this.preempted && !asleep) outcome = 'stalled';
+      this.preempted = preempted;
+      if (!asleep) {
+        if (outcome !== 'onTime') this.late++;
+        if (this.policy.record(outcome, start)) {
+          Atomics.store(ctl, SLOT.REST, 1); // sleep now, not after spinMs of spinning
+          this.resting = true;
+        }
+      }
     }
     const workerFailed = Atomics.exchange(ctl, SLOT.ERROR, 0) === 1; // cleared either way for the next job
     if (error !== undefined) throw error;
@@ -196,6 +293,7 @@ export class KernelTeam {
         args: this.argsBuffer,
         names: this.names,
         spinMs: this.spinMs,
+        preemptMs: PREEMPT_MS,
       });
     } catch {
       this.failed = true; // e.g. a content security policy that forbids blob: workers

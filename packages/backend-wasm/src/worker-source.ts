@@ -5,8 +5,10 @@
  * The worker instantiates the kernels' module over the shared memory, then loops: spin until the job counter
  * (`SEQ`) moves, claim parts of the job (`Atomics.add` on the claim word `NEXT`) and run each with the kernel named by `OP`
  * and the arguments in the Float64Array, count it in `DONE`, and go back to spinning. After `spinMs` with no
- * job it sleeps in `Atomics.wait` (the main thread wakes it with `Atomics.notify` when `SLEEP` is set), so an
- * idle backend costs no CPU. The slot indices are those of src/threads.ts (checked by src/threads.test.ts).
+ * job, or at once when the main thread sets `REST` (it runs the calls alone for a while, src/thread-policy.ts),
+ * it sleeps in `Atomics.wait` (the main thread wakes it with `Atomics.notify` when `SLEEP` is set), so an
+ * idle backend costs no CPU. While it spins it looks at the clock every 1024 turns (microseconds apart): a
+ * longer gap means it lost its core, which it counts in `PREEMPTED` for the main thread's policy. The slot indices are those of src/threads.ts (checked by src/threads.test.ts).
  */
 
 /** Indices of the control block (an Int32Array over a SharedArrayBuffer), shared with src/threads.ts. */
@@ -34,13 +36,20 @@ export const SLOT = {
   ERROR: 8,
   /** Parts the worker has run. */
   WORKED: 9,
+  /** 1 asks the worker to sleep at once instead of spinning (the caller runs the calls alone for a while). */
+  REST: 10,
+  /**
+   * Times the worker found, while spinning, that it had lost its core (more than `preemptMs` between two looks
+   * at the clock that are microseconds apart on a core of its own): another process needs that core.
+   */
+  PREEMPTED: 11,
 } as const;
 
-/** The worker's code. `init` is `{ module, memory, control, args, names, spinMs }`. */
+/** The worker's code. `init` is `{ module, memory, control, args, names, spinMs, preemptMs }`. */
 export const WORKER_SOURCE = `'use strict';
 const SEQ = ${SLOT.SEQ}, NEXT = ${SLOT.NEXT}, DONE = ${SLOT.DONE}, SLEEP = ${SLOT.SLEEP}, OP = ${SLOT.OP};
 const NARGS = ${SLOT.NARGS}, STOP = ${SLOT.STOP}, READY = ${SLOT.READY}, ERROR = ${SLOT.ERROR};
-const WORKED = ${SLOT.WORKED};
+const WORKED = ${SLOT.WORKED}, REST = ${SLOT.REST}, PREEMPTED = ${SLOT.PREEMPTED};
 function start(init) {
   const exports = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
   const kernels = init.names.map((name) => exports[name]);
@@ -52,15 +61,19 @@ function start(init) {
   for (;;) {
     let spins = 0;
     let since = 0;
+    let last = 0;
     while (Atomics.load(ctl, SEQ) === seen) {
       if ((++spins & 1023) !== 0) continue;
       const now = performance.now();
+      if (last !== 0 && now - last > init.preemptMs) Atomics.add(ctl, PREEMPTED, 1);
+      last = now;
       if (since === 0) since = now;
-      else if (now - since > init.spinMs) {
+      else if (now - since > init.spinMs || Atomics.load(ctl, REST) === 1) {
         Atomics.store(ctl, SLEEP, 1);
         Atomics.wait(ctl, SEQ, seen);
         Atomics.store(ctl, SLEEP, 0);
         since = 0;
+        last = 0;
       }
     }
     seen = Atomics.load(ctl, SEQ);

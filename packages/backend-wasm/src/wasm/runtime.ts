@@ -107,6 +107,12 @@ export interface WasmBackendOptions {
    * of each (see src/threads.ts). Results are the same bit for bit with 1 or 2.
    */
   threads?: number | 'auto';
+  /**
+   * With 2 threads, run the calls on the calling thread alone while the worker is late, as when another
+   * process keeps a core busy (default true; see src/thread-policy.ts). False shares every big call with the
+   * worker once it runs: a testing aid for the split itself.
+   */
+  adaptiveThreads?: boolean;
 }
 
 /**
@@ -234,7 +240,9 @@ export class WasmRuntime {
     this.memory = new WebAssembly.Memory({ initial, maximum: Math.min(maximum, 65536), shared });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.w = instance.exports as unknown as KernelExports;
-    this.team = shared ? new KernelTeam(module, this.memory, PART_KERNELS) : undefined;
+    this.team = shared
+      ? new KernelTeam(module, this.memory, PART_KERNELS, { adaptive: options.adaptiveThreads !== false })
+      : undefined;
     // The size cache makes alloc/free O(1) in a training loop (same sizes every step) and reuses the most
     // recently freed, cache-warm block first.
     this.allocator = new Allocator(this.memory, this.w.heapBase(), { sizeCache: true });
