@@ -1,0 +1,130 @@
+/**
+ * `pnpm bench:threads [--rounds 5] [--steps 12] [--before DIR] [--json]`: the wasm backend's default threads
+ * against one thread, on an idle machine and with a competing busy process, in one run (issue 14 item 4).
+ *
+ * Each round runs `lxmls bench train-step --json` (the gpt-nano training step, batch 64, dropout 0.1; 3
+ * warm-up steps, then `--steps` timed ones) with `--threads 1` and with the default, first with no extra
+ * process, then while another process keeps one core busy (a spinning `node -e`, in a session of its own),
+ * started 0.3 s before and stopped after those runs. `--before DIR` also runs the CLI of another build (DIR/apps/cli/bin/lxmls.js, for
+ * example the build of an earlier commit) in the same rounds. The table shows, for each build and load, the
+ * median over the rounds of each run's median, and the median of the per-round ratio one thread ÷ default.
+ * "No extra process" is only as idle as the machine is: the load average is printed before and after.
+ *
+ * Prints a Markdown table with the machine (or one JSON line with `--json`). Progress goes to stderr.
+ */
+
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatTable, parseThreadsArgs, type RunResult, roundRuns, summarize } from './measure.js';
+
+const log = (line: string) => process.stderr.write(`[bench:threads] ${line}\n`);
+const NOW_CLI = fileURLToPath(new URL('../../../apps/cli/bin/lxmls.js', import.meta.url));
+
+/** What one `lxmls bench train-step --json` run prints (the fields used here). */
+interface TrainStepRecord {
+  backend: string;
+  threads: number;
+  medianMs: number;
+  cpu: string;
+  cores: number;
+  node: string;
+}
+
+function trainStep(cli: string, threads: '1' | 'default', steps: number): TrainStepRecord {
+  const args = [cli, 'bench', 'train-step', '--json', '--steps', String(steps)];
+  if (threads === '1') args.push('--threads', '1');
+  const stdout = execFileSync(process.execPath, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as TrainStepRecord;
+}
+
+/**
+ * The competing process: a loop that keeps one core busy. It runs in a session of its own (`detached`), so
+ * that the scheduler treats it as another program, not as a third thread of this benchmark's group (Linux's
+ * autogroup shares the CPU between sessions first), and it exits as soon as this process is gone.
+ */
+const BUSY_SOURCE =
+  'const p = process.ppid; let n = 0; for (;;) if ((++n & 0xfffff) === 0 && process.ppid !== p) break;';
+
+/** Starts the competing process and gives it 0.3 s to get going. */
+async function busyProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', BUSY_SOURCE], { stdio: 'ignore', detached: true });
+  const stop = () => child.kill();
+  process.once('exit', stop);
+  child.once('exit', () => process.off('exit', stop));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return child;
+}
+
+async function main(): Promise<number> {
+  const options = parseThreadsArgs(process.argv.slice(2));
+  if (typeof options === 'string') {
+    process.stderr.write(
+      `bench:threads: ${options}\nusage: pnpm bench:threads [--rounds 5] [--steps 12] [--before DIR] [--json]\n`,
+    );
+    return 2;
+  }
+  const clis = { now: NOW_CLI, before: options.before && join(options.before, 'apps/cli/bin/lxmls.js') };
+  if (clis.before && !existsSync(clis.before)) {
+    process.stderr.write(`bench:threads: --before: ${clis.before} does not exist\n`);
+    return 2;
+  }
+  const loadBefore = os.loadavg();
+  const results: RunResult[] = [];
+  let first: TrainStepRecord | undefined;
+  const twoThreads: Record<string, number> = {};
+  for (let round = 0; round < options.rounds; round++) {
+    let busy: ChildProcess | undefined;
+    for (const run of roundRuns(round, clis.before !== undefined)) {
+      if (run.busy && !busy) busy = await busyProcess();
+      const record = trainStep(clis[run.build]!, run.threads, options.steps);
+      first ??= record;
+      if (run.threads === 'default') twoThreads[run.build] = record.threads;
+      results.push({ ...run, round, medianMs: record.medianMs });
+      log(
+        `round ${round + 1}/${options.rounds}: ${run.build}, threads ${run.threads}${run.busy ? ', busy process' : ''}: ${record.medianMs.toFixed(2)} ms`,
+      );
+    }
+    busy?.kill();
+  }
+  const rows = summarize(results);
+  const machine = {
+    cpu: first!.cpu,
+    cores: first!.cores,
+    node: first!.node,
+    backend: first!.backend,
+    defaultThreads: twoThreads,
+    loadBefore: loadBefore.map((l) => Number(l.toFixed(2))),
+    loadAfter: os.loadavg().map((l) => Number(l.toFixed(2))),
+  };
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ bench: 'threads', ...options, ...machine, rows, results })}\n`);
+    return 0;
+  }
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+  process.stdout.write(
+    `gpt-nano training step (lxmls bench train-step: batch 64, dropout 0.1) on backend ${machine.backend}, ` +
+      `one thread against the default (${Object.entries(twoThreads)
+        .map(([b, t]) => `${b}: ${t} threads`)
+        .join(', ')}), ${options.rounds} rounds of ${options.steps} steps per run\n\n` +
+      `${formatTable(rows)}\n\n` +
+      `machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after\n`,
+  );
+  return 0;
+}
+
+// a failure here is the benchmark's own bug or a failing CLI run: its message, then exit code 1
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench:threads: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

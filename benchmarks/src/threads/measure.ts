@@ -1,0 +1,185 @@
+/**
+ * The pure parts of the threads benchmark (main.ts): its command line, the runs it makes in each round, and
+ * the table of medians. No timing and no processes here.
+ *
+ * Follows issue 14 item 4: the wasm backend's default (two threads where the machine has two cores) must be at
+ * least as fast as one thread when another process keeps a core busy, and about 1.6× faster on an idle
+ * machine; one run shows both, each build next to the other in the same rounds.
+ */
+
+/** Options of `pnpm bench:threads`. */
+export interface ThreadsBenchOptions {
+  /** Rounds; each runs every build × thread setting × load once, in turn. */
+  rounds: number;
+  /** Timed training steps of each run (after 3 warm-up steps). */
+  steps: number;
+  /** The root of another build of this repository (e.g. /tmp/before8), run beside this one. */
+  before: string | undefined;
+  /** Print one JSON line on stdout instead of the table. */
+  json: boolean;
+}
+
+/**
+ * Parses the benchmark's arguments.
+ *
+ * @param argv - The arguments after the script.
+ * @returns The options, or a string: the usage error.
+ * @example
+ * ```ts
+ * import { parseThreadsArgs } from './threads/measure.js';
+ * console.log(parseThreadsArgs(['--rounds', '4', '--json'])); // → { rounds: 4, steps: 12, before: undefined, json: true }
+ * console.log(parseThreadsArgs(['--steps', '0'])); // → --steps must be an integer from 1 to 1000
+ * ```
+ */
+export function parseThreadsArgs(argv: readonly string[]): ThreadsBenchOptions | string {
+  const options: ThreadsBenchOptions = { rounds: 5, steps: 12, before: undefined, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--json') options.json = true;
+    else if (arg === '--rounds' || arg === '--steps') {
+      const n = Number(argv[++i]);
+      const max = arg === '--rounds' ? 100 : 1000;
+      if (!Number.isInteger(n) || n < 1 || n > max) return `${arg} must be an integer from 1 to ${max}`;
+      options[arg === '--rounds' ? 'rounds' : 'steps'] = n;
+    } else if (arg === '--before') {
+      const dir = argv[++i];
+      if (!dir) return '--before needs the root of another build (a folder with apps/cli/bin/lxmls.js)';
+      options.before = dir;
+    } else return `unknown argument ${JSON.stringify(arg)}`;
+  }
+  return options;
+}
+
+/** One run of `lxmls bench train-step` that a round makes. */
+export interface RunSpec {
+  /** The build: `now` (this repository) or `before`. */
+  build: 'now' | 'before';
+  /** `1` (`--threads 1`) or `default` (no flag: two threads on a machine with two cores). */
+  threads: '1' | 'default';
+  /** Whether a busy process spins on one core during the run. */
+  busy: boolean;
+}
+
+/**
+ * The runs of round `round`, in order: idle first, then with the busy process; within each, every build
+ * with one thread and with the default. Odd rounds reverse the order within each load, so that neither
+ * setting always runs first after the busy process starts or stops.
+ *
+ * @param round - The round, from 0.
+ * @param before - Whether a `before` build is run too.
+ * @returns The runs.
+ * @example
+ * ```ts
+ * import { roundRuns } from './threads/measure.js';
+ * console.log(roundRuns(0, false).map((r) => `${r.threads}${r.busy ? ' busy' : ''}`).join(', '));
+ * // → 1, default, 1 busy, default busy
+ * ```
+ */
+export function roundRuns(round: number, before: boolean): RunSpec[] {
+  const runs: RunSpec[] = [];
+  for (const busy of [false, true]) {
+    const block: RunSpec[] = [];
+    for (const build of before ? (['now', 'before'] as const) : (['now'] as const))
+      for (const threads of ['1', 'default'] as const) block.push({ build, threads, busy });
+    runs.push(...(round % 2 === 1 ? block.reverse() : block));
+  }
+  return runs;
+}
+
+/**
+ * The median of `values` (the mean of the middle two for an even count).
+ *
+ * @param values - At least one number.
+ * @returns The median.
+ * @example
+ * ```ts
+ * import { median } from './threads/measure.js';
+ * console.log(median([3, 1, 2]), median([4, 1, 3, 2])); // → 2 2.5
+ * ```
+ */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The median ms per step of one run. */
+export interface RunResult extends RunSpec {
+  round: number;
+  medianMs: number;
+}
+
+/** One row of the table: a build under one load. */
+export interface SummaryRow {
+  build: 'now' | 'before';
+  busy: boolean;
+  /** Median over the rounds of each run's median, one thread. */
+  oneMs: number;
+  /** The same with the default threads. */
+  defaultMs: number;
+  /** Median over the rounds of one thread's ms ÷ the default's in the same round: > 1 means the default is faster. */
+  speedup: number;
+}
+
+/**
+ * The rows of the table: for each build and load, the medians over the rounds and the median of the
+ * per-round ratio (the two runs of a round are a minute apart at most, so they share the machine's load).
+ *
+ * @param results - Every run's median.
+ * @returns One row per build and load, idle first.
+ * @example
+ * ```ts
+ * import { summarize } from './threads/measure.js';
+ * const run = (threads: '1' | 'default', round: number, medianMs: number) =>
+ *   ({ build: 'now', threads, busy: false, round, medianMs }) as const;
+ * const [row] = summarize([run('1', 0, 20), run('default', 0, 12), run('1', 1, 18), run('default', 1, 12)]);
+ * console.log(row); // → { build: 'now', busy: false, oneMs: 19, defaultMs: 12, speedup: 1.5833333333333335 }
+ * ```
+ */
+export function summarize(results: readonly RunResult[]): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const busy of [false, true])
+    for (const build of ['now', 'before'] as const) {
+      const of = (threads: '1' | 'default') =>
+        results.filter((r) => r.build === build && r.busy === busy && r.threads === threads);
+      const one = of('1');
+      const dflt = of('default');
+      if (one.length === 0 || dflt.length === 0) continue;
+      const ratios = one.flatMap((o) => {
+        const d = dflt.find((r) => r.round === o.round);
+        return d ? [o.medianMs / d.medianMs] : [];
+      });
+      rows.push({
+        build,
+        busy,
+        oneMs: median(one.map((r) => r.medianMs)),
+        defaultMs: median(dflt.map((r) => r.medianMs)),
+        speedup: median(ratios),
+      });
+    }
+  return rows;
+}
+
+/**
+ * The Markdown table of {@link summarize}'s rows.
+ *
+ * @param rows - The rows.
+ * @returns The table, one line per row after the header.
+ * @example
+ * ```ts
+ * import { formatTable } from './threads/measure.js';
+ * const row = { build: 'now', busy: true, oneMs: 19, defaultMs: 18.5, speedup: 1.02 } as const;
+ * console.log(formatTable([row]).split('\n')[2]); // → | now | busy process on one core | 19.0 | 18.5 | 1.02× |
+ * ```
+ */
+export function formatTable(rows: readonly SummaryRow[]): string {
+  const lines = [
+    '| build | load | one thread (ms/step) | default, two threads (ms/step) | one ÷ default, per round |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows)
+    lines.push(
+      `| ${r.build} | ${r.busy ? 'busy process on one core' : 'no extra process'} | ${r.oneMs.toFixed(1)} | ${r.defaultMs.toFixed(1)} | ${r.speedup.toFixed(2)}× |`,
+    );
+  return lines.join('\n');
+}
