@@ -8,21 +8,14 @@
 // reads (asynchronous only: a synchronous read of GPU memory throws), the counters, and that no tensor is left behind.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumForTests, launchChromium, serveStatic, workspaceImportMap } from './browser.js';
+import type { ConformanceResult } from '@lxmls/tensor/conformance';
+import { describe, expect, test } from 'vitest';
+import { chromiumForTests, workspaceImportMap } from './browser.js';
+import { browserPages } from './browser-pages.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
 const chromiumPath = chromiumForTests();
-
-/** A result of `runConformance` (ConformanceResult of @lxmls/tensor/conformance). */
-interface CaseResult {
-  name: string;
-  ok: boolean;
-  skipped: boolean;
-  detail: string;
-}
 
 interface PageResult {
   fused: boolean;
@@ -30,7 +23,7 @@ interface PageResult {
   unavailable?: string;
   cases: number;
   notDifferentiable: number;
-  results: CaseResult[];
+  results: ConformanceResult[];
   ourTensors: [number, number];
   /** Asynchronous reads give what was written; a synchronous one throws `UNSUPPORTED` (ids from the host excepted). */
   syncRead?: boolean;
@@ -41,29 +34,9 @@ interface PageResult {
 }
 
 describe.skipIf(chromiumPath === undefined)('@lxmls/backend-webgpu in headless Chromium', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-
-  beforeAll(async () => {
-    server = await serveStatic(root, { '/webgpu.html': PAGE });
-    browser = await launchChromium(chromiumPath!, ['--enable-unsafe-webgpu']);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    server?.server.close();
-  });
-
-  async function run(fused: boolean, kernels: string): Promise<PageResult> {
-    const page = await browser.newPage();
-    try {
-      await page.goto(`${server.url}/webgpu.html?fused=${fused}&kernels=${kernels}`);
-      await page.waitForFunction(() => 'result' in window, undefined, { timeout: 280_000, polling: 500 });
-      return await page.evaluate(() => (window as unknown as { result: PageResult }).result);
-    } finally {
-      await page.close();
-    }
-  }
+  const pages = browserPages(root, { '/webgpu.html': PAGE }, ['--enable-unsafe-webgpu'], chromiumPath!);
+  const run = (fused: boolean, kernels: string) =>
+    pages.open<PageResult>(`/webgpu.html?fused=${fused}&kernels=${kernels}`, 280_000);
 
   const expectAllPass = (result: PageResult) => {
     expect(result.error).toBeUndefined();
@@ -75,7 +48,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-webgpu in headless C
     expect(result.ourTensors[1], 'memory().numTensors over the whole suite').toBe(result.ourTensors[0]);
     expect(result.syncRead).toBe(true);
     expect(result.badIds).toEqual(['INVALID_ARGUMENT', 'INVALID_ARGUMENT', 6]);
-    const foreign = server.requests.filter(
+    const foreign = pages.server.requests.filter(
       (path) => !/^\/(packages\/(base|tensor|backend-webgpu)\/dist\/|webgpu\.html$|favicon\.ico$)/.test(path),
     );
     expect(foreign).toEqual([]);

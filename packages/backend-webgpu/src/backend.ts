@@ -37,6 +37,7 @@ import {
   type LayerNormInputs,
   type LinearAttrs,
   type LinearBackwardInputs,
+  type LinearGeluInputs,
   type LinearInputs,
   LxmlsTensorError,
   type MaskedFillAttrs,
@@ -64,7 +65,7 @@ import { attention, attentionBackward } from './kernels/attention.js';
 import { argmax, multinomial, topk } from './kernels/choose.js';
 import * as elementwise from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/embedding.js';
-import { linear, linearBackward, matmul } from './kernels/matmul.js';
+import { linear, linearBackward, linearGelu, matmul } from './kernels/matmul.js';
 import { layerNorm, layerNormBackward } from './kernels/norm.js';
 import { adamw, adamwMulti } from './kernels/optim.js';
 import * as shape from './kernels/shape.js';
@@ -281,6 +282,9 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   linearBackward(inputs: LinearBackwardInputs<GpuStorage>, attrs: LinearAttrs): void {
     linearBackward(this.rt, inputs, attrs);
   }
+  linearGelu(inputs: LinearGeluInputs<GpuStorage>, attrs: LinearAttrs): void {
+    linearGelu(this.rt, inputs, attrs);
+  }
   softmax(inputs: UnaryInputs<GpuStorage>, attrs: SoftmaxAttrs): void {
     softmax.softmax(this.rt, inputs, attrs, false);
   }
@@ -377,6 +381,7 @@ const FUSED_KERNELS = [
   'allocUninit',
   'linear',
   'linearBackward',
+  'linearGelu',
   'softmax',
   'logSoftmax',
   'softmaxBackward',

@@ -294,6 +294,13 @@ export class Runtime {
     this.toDestroy.push(staging);
   }
 
+  /** Zeros every element of `storage` (a buffer clear, no dispatch). */
+  clear(storage: GpuStorage): void {
+    if (storage.size === 0) return;
+    this.endPass();
+    this.commandEncoder().clearBuffer(storage.buffer!, storage.offset, storage.size * 4);
+  }
+
   /** `out[0, size) = x[0, size)` as a buffer copy (no dispatch). */
   copy(x: GpuStorage, out: GpuStorage, size: number): void {
     this.copyAt(x, 0, out, 0, size);

@@ -88,6 +88,16 @@ function common(attrs: AttentionAttrs): number[] {
   ];
 }
 
+/** WGSL of a query row's start: its head `bh` and row `i` from `index`, the head size, its keys, its offset. */
+function queryRow(index: string): string {
+  return `let bh = ${index} / tq();
+  let i = ${index} % tq();
+  if (bh >= pu(0u)) { return; }
+  let d = hd();
+  let end = keyEnd(i);
+  let qo = at(12u, bh, i);`;
+}
+
 /** WGSL of the `simple` variant's private accumulators (one thread per row, no workgroup memory). */
 const PRIVATE = /* wgsl */ `
 var<private> accA: array<f32, ${MAX_HEAD}>;
@@ -96,12 +106,7 @@ var<private> accB: array<f32, ${MAX_HEAD}>;
 
 /** The forward in the `simple` variant: one thread per query row, an online softmax. */
 const SIMPLE_FORWARD = /* wgsl */ `
-  let bh = gid / tq();
-  let i = gid % tq();
-  if (bh >= pu(0u)) { return; }
-  let d = hd();
-  let end = keyEnd(i);
-  let qo = at(12u, bh, i);
+  ${queryRow('gid')}
   for (var c = 0u; c < d; c++) { accA[c] = 0.0; }
   var m = -inff();
   var l = 0.0;
@@ -128,12 +133,7 @@ const SIMPLE_FORWARD = /* wgsl */ `
 
 /** The backward's query pass in the `simple` variant: `D_i` and `dq_i`, one thread per query row. */
 const SIMPLE_QUERY = /* wgsl */ `
-  let bh = gid / tq();
-  let i = gid % tq();
-  if (bh >= pu(0u)) { return; }
-  let d = hd();
-  let end = keyEnd(i);
-  let qo = at(12u, bh, i);
+  ${queryRow('gid')}
   let go = at(28u, bh, i);
   let oo = at(24u, bh, i);
   var dd = 0.0;
@@ -176,138 +176,36 @@ const SIMPLE_KEY = /* wgsl */ `
   let vo2 = at(40u, bh, j);
   for (var c = 0u; c < d; c++) { $dk[ko2 + c] = accA[c] * scale(); $dv[vo2 + c] = accB[c]; }`;
 
-/** `out = dropout(softmax(q·kᵀ·scale + causal mask))·v`, saving the row log-sum-exps in `lse`. */
-export function attention(
-  rt: Runtime,
-  { q, k, v, out, lse }: AttentionInputs<GpuStorage>,
-  attrs: AttentionAttrs,
-): void {
-  const rows = attrs.batch * attrs.heads * attrs.tq;
-  if (rows === 0 || attrs.headSize === 0) return;
-  // words 12.. the views of q, k, v, out
-  const params = [...common(attrs), ...viewWords(q), ...viewWords(k), ...viewWords(v), ...viewWords(out)];
-  rt.dispatch(
-    rt.simple ? 'attention-simple' : 'attention',
-    {
-      wg: 64,
-      decls: MATH + HASH + (rt.simple ? PRIVATE : ROW) + COMMON,
-      body: rt.simple
-        ? SIMPLE_FORWARD
-        : `let bh = wid / tq();
-  let i = wid % tq();
-  if (bh >= pu(0u)) { return; }
-  let d = hd();
-  let end = keyEnd(i);
-  let qo = at(12u, bh, i);
-  for (var c = lid; c < d; c += 64u) { rowA[c] = $q[qo + c]; }
-  workgroupBarrier();
-  var m = -inff();
-  for (var j = lid; j < end; j += 64u) {
-    let ko = at(16u, bh, j);
-    var s = 0.0;
-    for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); }
-    m = max(m, s * scale());
-  }
-  m = reduceMax(m, lid);
-  var sum = 0.0;
-  for (var j = lid; j < end; j += 64u) {
-    let ko = at(16u, bh, j);
-    var s = 0.0;
-    for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); }
-    sum += exp(s * scale() - m);
-  }
-  sum = reduceSum(sum, lid);
-  let l = m + log(sum);
-  var acc: array<f32, 4>;
-  for (var j0 = 0u; j0 < end; j0 += 64u) {
-    let j = j0 + lid;
-    var p = 0.0;
-    if (j < end) {
-      let ko = at(16u, bh, j);
-      var s = 0.0;
-      for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); }
-      p = exp(s * scale() - l) * dropFactor(bh, i, j);
-    }
-    w1[lid] = p;
+/**
+ * Tiled: each lane's `weight` for key row `j0 + lid` into `w1`, then `acc[t] += w1[jj] · matrix[row j0 + jj]`
+ * over the block's rows of the view at parameter word `word` (the lane's columns `lid + 64·t`).
+ */
+function blockAccumulate(weight: string, matrix: string, word: number): string {
+  return `w1[lid] = ${weight};
     workgroupBarrier();
     let n = min(64u, end - j0);
     for (var jj = 0u; jj < n; jj++) {
-      let vo = at(20u, bh, j0 + jj);
-      let pj = w1[jj];
+      let ro = at(${word}u, bh, j0 + jj);
+      let wj = w1[jj];
       for (var t = 0u; t < 4u; t++) {
         let c = lid + 64u * t;
-        if (c < d) { acc[t] = fma(pj, $v[vo + c], acc[t]); }
+        if (c < d) { acc[t] = fma(wj, $${matrix}[ro + c], acc[t]); }
       }
     }
-    workgroupBarrier();
-  }
-  let oo = at(24u, bh, i);
-  for (var t = 0u; t < 4u; t++) {
-    let c = lid + 64u * t;
-    if (c < d) { $out[oo + c] = acc[t]; }
-  }
-  if (lid == 0u) { $lse[wid] = select(-inff(), l, end > 0u); }`,
-    },
-    [
-      { name: 'q', storage: q.storage },
-      { name: 'k', storage: k.storage },
-      { name: 'v', storage: v.storage },
-      { name: 'out', storage: out.storage, write: true },
-      { name: 'lse', storage: lse, write: true },
-    ],
-    params,
-    rt.simple ? Math.ceil(rows / 64) : rows,
-  );
+    workgroupBarrier();`;
 }
 
-/** The backward: `D` and `dq` per query row, then `dk` and `dv` per key row, from the saved `lse`. */
-export function attentionBackward(
-  rt: Runtime,
-  inputs: AttentionBackwardInputs<GpuStorage>,
-  attrs: AttentionAttrs,
-): void {
-  const { q, k, v, out, lse, dout, dq, dk, dv } = inputs;
-  const bh = attrs.batch * attrs.heads;
-  if (bh === 0 || attrs.headSize === 0) return;
-  // words 12.. q, k, v, out, dout, dq, dk, dv
-  const params = [
-    ...common(attrs),
-    ...viewWords(q),
-    ...viewWords(k),
-    ...viewWords(v),
-    ...viewWords(out),
-    ...viewWords(dout),
-    ...viewWords(dq),
-    ...viewWords(dk),
-    ...viewWords(dv),
-  ];
-  const bigD = rt.alloc(Math.max(bh * attrs.tq, 1), 'float32', true); // (bh, tq): D_i = dout_i · out_i
-  const decls = MATH + HASH + (rt.simple ? PRIVATE : ROW) + COMMON;
-  const groups = (n: number) => (rt.simple ? Math.ceil(n / 64) : n);
-  const queryOps: Operand[] = [
-    { name: 'q', storage: q.storage },
-    { name: 'k', storage: k.storage },
-    { name: 'v', storage: v.storage },
-    { name: 'out', storage: out.storage },
-    { name: 'lse', storage: lse },
-    { name: 'dout', storage: dout.storage },
-    { name: 'dq', storage: dq.storage, write: true },
-    { name: 'bigD', storage: bigD, write: true },
-  ];
-  if (attrs.tq > 0) {
-    rt.dispatch(
-      rt.simple ? 'attentionBackwardQuery-simple' : 'attentionBackwardQuery',
-      {
-        wg: 64,
-        decls,
-        body: rt.simple
-          ? SIMPLE_QUERY
-          : `let bh = wid / tq();
-  let i = wid % tq();
-  if (bh >= pu(0u)) { return; }
-  let d = hd();
-  let end = keyEnd(i);
-  let qo = at(12u, bh, i);
+/** Tiled: the lane's columns of `acc` (then `factor`) into row `i` of `target`'s view at word `word`. */
+function storeAcc(target: string, word: number, factor: string): string {
+  return `let so = at(${word}u, bh, i);
+  for (var t = 0u; t < 4u; t++) {
+    let c = lid + 64u * t;
+    if (c < d) { $${target}[so + c] = acc[t]${factor}; }
+  }`;
+}
+
+/** The backward's query pass in the tiled variant: `D_i` and `dq_i`, one workgroup per query row. */
+const TILED_QUERY = /* wgsl */ `${queryRow('wid')}
   let go = at(28u, bh, i);
   let oo = at(24u, bh, i);
   var dd = 0.0;
@@ -331,39 +229,12 @@ export function attentionBackward(
       let p = exp(s * scale() - l);
       ds = p * (dp * dropFactor(bh, i, j) - dd);
     }
-    w1[lid] = ds;
-    workgroupBarrier();
-    let n = min(64u, end - j0);
-    for (var jj = 0u; jj < n; jj++) {
-      let ko = at(16u, bh, j0 + jj);
-      let dj = w1[jj];
-      for (var t = 0u; t < 4u; t++) {
-        let c = lid + 64u * t;
-        if (c < d) { acc[t] = fma(dj, $k[ko + c], acc[t]); }
-      }
-    }
-    workgroupBarrier();
+    ${blockAccumulate('ds', 'k', 16)}
   }
-  let qo2 = at(32u, bh, i);
-  for (var t = 0u; t < 4u; t++) {
-    let c = lid + 64u * t;
-    if (c < d) { $dq[qo2 + c] = acc[t] * scale(); }
-  }`,
-      },
-      queryOps,
-      params,
-      groups(bh * attrs.tq),
-    );
-  }
-  if (attrs.tk > 0) {
-    rt.dispatch(
-      rt.simple ? 'attentionBackwardKey-simple' : 'attentionBackwardKey',
-      {
-        wg: 64,
-        decls,
-        body: rt.simple
-          ? SIMPLE_KEY
-          : `let bh = wid / tk();
+  ${storeAcc('dq', 32, ' * scale()')}`;
+
+/** The backward's key pass in the tiled variant: `dk_j`, `dv_j`, one workgroup per key row. */
+const TILED_KEY = /* wgsl */ `let bh = wid / tk();
   let j = wid % tk();
   if (bh >= pu(0u)) { return; }
   let d = hd();
@@ -407,7 +278,134 @@ export function attentionBackward(
   for (var t = 0u; t < 4u; t++) {
     let c = lid + 64u * t;
     if (c < d) { $dk[ko2 + c] = accK[t] * scale(); $dv[vo2 + c] = accV[t]; }
-  }`,
+  }`;
+
+/** `out = dropout(softmax(q·kᵀ·scale + causal mask))·v`, saving the row log-sum-exps in `lse`. */
+export function attention(
+  rt: Runtime,
+  { q, k, v, out, lse }: AttentionInputs<GpuStorage>,
+  attrs: AttentionAttrs,
+): void {
+  const rows = attrs.batch * attrs.heads * attrs.tq;
+  if (rows === 0 || attrs.headSize === 0) return;
+  // words 12.. the views of q, k, v, out
+  const params = [...common(attrs), ...viewWords(q), ...viewWords(k), ...viewWords(v), ...viewWords(out)];
+  rt.dispatch(
+    rt.simple ? 'attention-simple' : 'attention',
+    {
+      wg: 64,
+      decls: MATH + HASH + (rt.simple ? PRIVATE : ROW) + COMMON,
+      body: rt.simple
+        ? SIMPLE_FORWARD
+        : `${queryRow('wid')}
+  for (var c = lid; c < d; c += 64u) { rowA[c] = $q[qo + c]; }
+  workgroupBarrier();
+  var m = -inff();
+  for (var j = lid; j < end; j += 64u) {
+    let ko = at(16u, bh, j);
+    var s = 0.0;
+    for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); }
+    m = max(m, s * scale());
+  }
+  m = reduceMax(m, lid);
+  var sum = 0.0;
+  for (var j = lid; j < end; j += 64u) {
+    let ko = at(16u, bh, j);
+    var s = 0.0;
+    for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); }
+    sum += exp(s * scale() - m);
+  }
+  sum = reduceSum(sum, lid);
+  let l = m + log(sum);
+  var acc: array<f32, 4>;
+  for (var j0 = 0u; j0 < end; j0 += 64u) {
+    let j = j0 + lid;
+    var p = 0.0;
+    if (j < end) {
+      let ko = at(16u, bh, j);
+      var s = 0.0;
+      for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); }
+      p = exp(s * scale() - l) * dropFactor(bh, i, j);
+    }
+    ${blockAccumulate('p', 'v', 20)}
+  }
+  ${storeAcc('out', 24, '')}
+  if (lid == 0u) { $lse[wid] = select(-inff(), l, end > 0u); }`,
+    },
+    [
+      { name: 'q', storage: q.storage },
+      { name: 'k', storage: k.storage },
+      { name: 'v', storage: v.storage },
+      { name: 'out', storage: out.storage, write: true },
+      { name: 'lse', storage: lse, write: true },
+    ],
+    params,
+    rt.simple ? Math.ceil(rows / 64) : rows,
+  );
+}
+
+/** The backward: `D` and `dq` per query row, then `dk` and `dv` per key row, from the saved `lse`. */
+export function attentionBackward(
+  rt: Runtime,
+  inputs: AttentionBackwardInputs<GpuStorage>,
+  attrs: AttentionAttrs,
+): void {
+  const { q, k, v, out, lse, dout, dq, dk, dv } = inputs;
+  const bh = attrs.batch * attrs.heads;
+  if (bh === 0 || attrs.headSize === 0) return;
+  // words 12.. q, k, v, out, dout, dq, dk, dv
+  const params = [
+    ...common(attrs),
+    ...viewWords(q),
+    ...viewWords(k),
+    ...viewWords(v),
+    ...viewWords(out),
+    ...viewWords(dout),
+    ...viewWords(dq),
+    ...viewWords(dk),
+    ...viewWords(dv),
+  ];
+  const decls = MATH + HASH + (rt.simple ? PRIVATE : ROW) + COMMON;
+  const storages = [q, k, v, out, dout, dq, dk, dv].map((view) => view.storage).concat(lse);
+  const distinct = storages.filter(
+    (s, i) => storages.findIndex((t) => t.buffer === s.buffer && t.offset === s.offset) === i,
+  ).length;
+  if (distinct <= rt.device.limits.maxStorageBuffersPerShaderStage) {
+    mergedBackward(rt, inputs, attrs, params, decls);
+    return;
+  }
+  const bigD = rt.alloc(Math.max(bh * attrs.tq, 1), 'float32', true); // (bh, tq): D_i = dout_i · out_i
+  const groups = (n: number) => (rt.simple ? Math.ceil(n / 64) : n);
+  const queryOps: Operand[] = [
+    { name: 'q', storage: q.storage },
+    { name: 'k', storage: k.storage },
+    { name: 'v', storage: v.storage },
+    { name: 'out', storage: out.storage },
+    { name: 'lse', storage: lse },
+    { name: 'dout', storage: dout.storage },
+    { name: 'dq', storage: dq.storage, write: true },
+    { name: 'bigD', storage: bigD, write: true },
+  ];
+  if (attrs.tq > 0) {
+    rt.dispatch(
+      rt.simple ? 'attentionBackwardQuery-simple' : 'attentionBackwardQuery',
+      {
+        wg: 64,
+        decls,
+        body: rt.simple ? SIMPLE_QUERY : TILED_QUERY,
+      },
+      queryOps,
+      params,
+      groups(bh * attrs.tq),
+    );
+  }
+  if (attrs.tk > 0) {
+    rt.dispatch(
+      rt.simple ? 'attentionBackwardKey-simple' : 'attentionBackwardKey',
+      {
+        wg: 64,
+        decls,
+        body: rt.simple ? SIMPLE_KEY : TILED_KEY,
       },
       [
         { name: 'q', storage: q.storage },
@@ -424,4 +422,71 @@ export function attentionBackward(
     );
   }
   rt.free(bigD);
+}
+
+/** `D_i = dout_i · out_i`, for the key pass of the merged backward (which has no pass before it to save it). */
+const D_OF = /* wgsl */ `
+fn dOf(bh: u32, i: u32) -> f32 {
+  let go = at(28u, bh, i);
+  let oo = at(24u, bh, i);
+  var dd = 0.0;
+  for (var c = 0u; c < hd(); c++) { dd = fma($dout[go + c], $out[oo + c], dd); }
+  return dd;
+}
+`;
+
+/** A pass's body for the merged backward: its row index `jt`, and `D_i` not saved (query) or recomputed (key). */
+function pass(body: string, index: string): string {
+  return body
+    .replace('$bigD[gid] = dd;', '')
+    .replace('if (lid == 0u) { $bigD[wid] = dd; }', '')
+    .replace('$bigD[bh * tq() + i]', 'dOf(bh, i)')
+    .replace(/\b(gid|wid)\b/g, index);
+}
+
+/**
+ * The backward in one dispatch when every operand fits the device's storage bindings: the first `bh·tq`
+ * items (threads in the simple variant, workgroups in the tiled one) are the query rows (`dq`), the next
+ * `bh·tk` the key rows (`dk`, `dv`), which recompute `D_i` instead of reading it from the query pass.
+ */
+function mergedBackward(
+  rt: Runtime,
+  { q, k, v, out, lse, dout, dq, dk, dv }: AttentionBackwardInputs<GpuStorage>,
+  attrs: AttentionAttrs,
+  params: number[],
+  decls: string,
+): void {
+  const bh = attrs.batch * attrs.heads;
+  const nq = bh * attrs.tq;
+  const total = nq + bh * attrs.tk;
+  if (total === 0) return;
+  const index = rt.simple ? 'gid' : 'wid';
+  const [query, key] = rt.simple ? [SIMPLE_QUERY, SIMPLE_KEY] : [TILED_QUERY, TILED_KEY];
+  rt.dispatch(
+    rt.simple ? 'attentionBackward-simple' : 'attentionBackward',
+    {
+      wg: 64,
+      decls: decls + D_OF,
+      body: `if (${index} < pu(${params.length}u)) {
+  let jt = ${index};
+  ${pass(query, 'jt')}
+  } else {
+  let jt = ${index} - pu(${params.length}u);
+  ${pass(key, 'jt')}
+  }`,
+    },
+    [
+      { name: 'q', storage: q.storage },
+      { name: 'k', storage: k.storage },
+      { name: 'v', storage: v.storage },
+      { name: 'out', storage: out.storage },
+      { name: 'lse', storage: lse },
+      { name: 'dout', storage: dout.storage },
+      { name: 'dq', storage: dq.storage, write: true },
+      { name: 'dk', storage: dk.storage, write: true },
+      { name: 'dv', storage: dv.storage, write: true },
+    ],
+    [...params, nq],
+    rt.simple ? Math.ceil(total / 64) : total,
+  );
 }

@@ -345,7 +345,8 @@ export function dropout(
   );
 }
 
-const GELU_C = Math.sqrt(2 / Math.PI);
+/** √(2/π), NewGELU's constant. */
+export const GELU_C: number = Math.sqrt(2 / Math.PI);
 
 /** NewGELU, the tanh form. */
 export function gelu(rt: Runtime, { x, out }: UnaryInputs<GpuStorage>, { size }: SizeAttrs): void {

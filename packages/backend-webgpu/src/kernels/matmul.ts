@@ -12,11 +12,13 @@
 import type {
   LinearAttrs,
   LinearBackwardInputs,
+  LinearGeluInputs,
   LinearInputs,
   MatmulAttrs,
   MatmulInputs,
 } from '@lxmls/tensor';
 import type { GpuStorage, Operand, Runtime } from '../runtime.js';
+import { GELU_C, MATH } from './elementwise.js';
 
 const TILE = 64;
 const BK = 16;
@@ -40,7 +42,24 @@ interface Job {
   store: string;
   /** WGSL storing the ones column's `v` for `row`, when B gets one. */
   storeOnes?: string;
+  /** An operand holding GELU's pre-activation: A is read as `A · gelu'(pre)` (the backward of `linearGelu`). */
+  geluA?: string;
 }
+
+/** WGSL of `A[i]`, times GELU's derivative at the pre-activation when the job has one. */
+function loadA(job: Job, i: string): string {
+  return job.geluA === undefined ? `$${job.a}[${i}]` : `($${job.a}[${i}] * geluGrad($${job.geluA}[${i}]))`;
+}
+
+/** WGSL of NewGELU and its derivative (the elementwise kernels' formulas, √(2/π) as a literal). */
+const GELU = /* wgsl */ `
+fn geluF(v: f32) -> f32 { return 0.5 * v * (1.0 + tanh_(${GELU_C} * (v + 0.044715 * v * v * v))); }
+fn geluGrad(v: f32) -> f32 {
+  let t = tanh_(${GELU_C} * (v + 0.044715 * v * v * v));
+  let du = ${GELU_C} * (1.0 + 3.0 * 0.044715 * v * v);
+  return 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * du;
+}
+`;
 
 /** The epilogue of a job: store, or the ones column's store. */
 function epilogue(job: Job): string {
@@ -76,7 +95,7 @@ function tiledJob(job: Job, jw: string): string {
       let gm = m0 + am; let gk = k0 + ak;
       var av = 0.0;
       if (gm < M && gk < K) {
-        if (transA == 0u) { av = $${job.a}[aBase + gm * K + gk]; } else { av = $${job.a}[aBase + gk * M + gm]; }
+        if (transA == 0u) { av = ${loadA(job, 'aBase + gm * K + gk')}; } else { av = ${loadA(job, 'aBase + gk * M + gm')}; }
       }
       As[ak * ${TILE}u + am] = av;
       // B tile (16 × 64), stored [k][n]
@@ -136,9 +155,9 @@ function simpleJob(job: Job, t: string): string {
   if (${w(4)} == 0u) { bi = bBase + col; bs = Nb; } else { bi = bBase + col * K; bs = 1u; }
   var v = 0.0;
   if (col == Nb) {
-    for (var k = 0u; k < K; k++) { v += $${job.a}[ai + k * as_]; }
+    for (var k = 0u; k < K; k++) { v += ${loadA(job, 'ai + k * as_')}; }
   } else {
-    for (var k = 0u; k < K; k++) { v = fma($${job.a}[ai + k * as_], $${job.b}[bi + k * bs], v); }
+    for (var k = 0u; k < K; k++) { v = fma(${loadA(job, 'ai + k * as_')}, $${job.b}[bi + k * bs], v); }
   }
   ${epilogue(job)}`;
 }
@@ -178,7 +197,9 @@ function dispatchJobs(
   key: string,
   jobs: { job: Job; attrs: MatmulAttrs; ones: boolean }[],
   operands: Operand[],
+  gelu = false,
 ): void {
+  const decls = gelu ? MATH + GELU : '';
   const all = jobs.map((j) => words(j.attrs, j.ones));
   const params = all.flatMap((w) => w.params);
   const sizes = all.map((w) => (rt.simple ? w.threads : w.tiles));
@@ -201,8 +222,8 @@ function dispatchJobs(
   rt.dispatch(
     `${key}${rt.simple ? '-simple' : ''}`,
     rt.simple
-      ? { wg: SIMPLE_WG, body: parts.join(' else ') }
-      : { wg: 256, decls: DECLS, body: parts.join(' else ') },
+      ? { wg: SIMPLE_WG, decls, body: parts.join(' else ') }
+      : { wg: 256, decls: DECLS + decls, body: parts.join(' else ') },
     operands,
     [...params, ...bounds, ...starts],
     rt.simple ? Math.ceil(total / SIMPLE_WG) : total,
@@ -216,19 +237,14 @@ function run(
   bias: GpuStorage | null,
   out: GpuStorage,
   attrs: MatmulAttrs,
+  pre: GpuStorage | null = null,
 ): void {
   const { batchA, batchB, m, k, n } = attrs;
   const batch = Math.max(batchA, batchB);
   if (batch * m * n === 0) return;
-  if (k === 0 && bias === null) {
+  if (k === 0 && bias === null && pre === null) {
     // an empty sum: zeros
-    rt.dispatch(
-      'fill0',
-      { wg: 256, body: 'if (gid < pu(0u)) { $out[gid] = 0.0; }' },
-      [{ name: 'out', storage: out, write: true }],
-      [out.size],
-      Math.ceil(out.size / 256),
-    );
+    rt.clear(out);
     return;
   }
   const operands: Operand[] = [
@@ -237,12 +253,19 @@ function run(
     { name: 'out', storage: out, write: true },
   ];
   if (bias !== null) operands.push({ name: 'bias', storage: bias });
-  const store = `$out[oBase + row * Nb + col] = v${bias === null ? '' : ' + $bias[col]'};`;
+  if (pre !== null) operands.push({ name: 'pre', storage: pre, write: true });
+  const h = `v${bias === null ? '' : ' + $bias[col]'}`;
+  const at = 'oBase + row * Nb + col';
+  // with GELU: the pre-activation saved, its GELU the output
+  const store =
+    pre === null ? `$out[${at}] = ${h};` : `let h = ${h}; $pre[${at}] = h; $out[${at}] = geluF(h);`;
+  const key = `matmul${bias === null ? '' : '-bias'}${pre === null ? '' : '-gelu'}`;
   dispatchJobs(
     rt,
-    bias === null ? 'matmul' : 'matmul-bias',
+    key,
     [{ job: { a: 'a', b: 'b', p: 0, store }, attrs, ones: false }],
     operands,
+    pre !== null,
   );
 }
 
@@ -268,24 +291,37 @@ export function linear(
   });
 }
 
+/** `pre = x · weightᵀ + bias`, `out = gelu(pre)`: GELU in the matmul's epilogue. */
+export function linearGelu(
+  rt: Runtime,
+  { x, weight, bias, pre, out }: LinearGeluInputs<GpuStorage>,
+  { rows, inFeatures, outFeatures }: LinearAttrs,
+): void {
+  const attrs = { batchA: 1, batchB: 1, m: rows, k: inFeatures, n: outFeatures, transA: false, transB: true };
+  run(rt, x, weight, bias, out, attrs, pre);
+}
+
 /**
  * The backward of `linear` in one dispatch: `dx = dy · weight` and `[dweight | dbias] = dyᵀ · [x | 1]` (the
  * bias gradient is the ones column of the weight gradient's matmul), each job skipped when its output is null.
  */
 export function linearBackward(
   rt: Runtime,
-  { dy, x, weight, dx, dweight, dbias }: LinearBackwardInputs<GpuStorage>,
+  { dy, x, weight, dx, dweight, dbias, pre = null }: LinearBackwardInputs<GpuStorage>,
   { rows, inFeatures, outFeatures }: LinearAttrs,
 ): void {
   const jobs: { job: Job; attrs: MatmulAttrs; ones: boolean }[] = [];
   const operands: Operand[] = [{ name: 'dy', storage: dy }];
+  // after linearGelu, dy is read as dy · gelu'(pre)
+  const geluA = pre === null ? {} : { geluA: 'pre' };
+  if (pre !== null) operands.push({ name: 'pre', storage: pre });
   const one = { batchA: 1, batchB: 1, transB: false };
   let p = 0;
   if (dx !== null) {
     operands.push({ name: 'weight', storage: weight }, { name: 'dx', storage: dx, write: true });
     const attrs = { ...one, m: rows, k: outFeatures, n: inFeatures, transA: false };
     jobs.push({
-      job: { a: 'dy', b: 'weight', p, store: '$dx[oBase + row * Nb + col] = v;' },
+      job: { a: 'dy', b: 'weight', p, store: '$dx[oBase + row * Nb + col] = v;', ...geluA },
       attrs,
       ones: false,
     });
@@ -301,6 +337,7 @@ export function linearBackward(
       a: 'dy',
       b: 'x',
       p,
+      ...geluA,
       store: dweight === null ? '' : '$dweight[oBase + row * Nb + col] = v;',
       ...(dbias === null ? {} : { storeOnes: '$dbias[row] = v;' }),
     };
@@ -308,17 +345,9 @@ export function linearBackward(
   }
   if (rows === 0) {
     // empty sums: zeros
-    for (const s of [dweight, dbias])
-      if (s !== null)
-        rt.dispatch(
-          'fill0',
-          { wg: 256, body: 'if (gid < pu(0u)) { $out[gid] = 0.0; }' },
-          [{ name: 'out', storage: s, write: true }],
-          [s.size],
-          Math.ceil(s.size / 256),
-        );
+    for (const s of [dweight, dbias]) if (s !== null) rt.clear(s);
     return;
   }
-  const key = `linearBackward-${dx !== null}-${dweight !== null}-${dbias !== null}`;
-  dispatchJobs(rt, key, jobs, operands);
+  const key = `linearBackward-${dx !== null}-${dweight !== null}-${dbias !== null}${pre === null ? '' : '-gelu'}`;
+  dispatchJobs(rt, key, jobs, operands, pre !== null);
 }

@@ -107,7 +107,23 @@ export function slice(
   if (size === 0) return;
   const strides = stridesOf(shape);
   const base = begin.reduce((s, b, d) => s + b * strides[d]!, 0);
+  if (contiguous(shape, sizes)) {
+    rt.copyAt(x, base, out, 0, size); // one block of memory: a buffer copy, no dispatch
+    return;
+  }
   stridedRead(rt, x, out, stridedParams(size, base, sizes, strides));
+}
+
+/**
+ * True when the block `sizes` of a row-major `shape` is one run of memory: every axis after the first that
+ * the block does not fill whole is whole, every axis before it has size 1 in the block.
+ */
+export function contiguous(shape: readonly number[], sizes: readonly number[]): boolean {
+  let d = 0;
+  while (d < shape.length && sizes[d] === 1) d++;
+  // axes before d have size 1; axis d may be partial; every later one must be whole
+  for (let e = d + 1; e < shape.length; e++) if (sizes[e] !== shape[e]) return false;
+  return true;
 }
 
 /** Writes `src` into the block `[begin, begin + sizes)` of `out`, leaving the rest. */
@@ -120,6 +136,10 @@ export function sliceAssign(
   if (size === 0) return;
   const strides = stridesOf(shape);
   const base = begin.reduce((s, b, d) => s + b * strides[d]!, 0);
+  if (contiguous(shape, sizes)) {
+    rt.copyAt(src, 0, out, base, size); // a buffer copy (a concat along the first axis), no dispatch
+    return;
+  }
   rt.dispatch(
     'stridedWrite',
     {

@@ -56,6 +56,19 @@ fn reduceSum(v: f32, lane: u32) -> f32 { return v; }
 `;
 
 /**
+ * WGSL of a row's max `m` and `s = Σ exp(x − m)` over the `n` elements of `$x[o …]` (a row kernel's lanes,
+ * then its reductions), the start of every softmax and cross-entropy row.
+ */
+function maxSum(x: string, n: string): string {
+  return `var m = -inff();
+  for (var j = lane; j < ${n}; j += STEP) { m = max_(m, $${x}[o + j]); }
+  m = reduceMax(m, lane);
+  var s = 0.0;
+  for (var j = lane; j < ${n}; j += STEP) { s += exp($${x}[o + j] - m); }
+  s = reduceSum(s, lane);`;
+}
+
+/**
  * A row kernel in either variant: the body names its row `row`, its thread in the row `lane`, and the stride
  * of a row loop `STEP`. Tiled: a workgroup of 64 threads per row, tree reductions; simple: one thread per row.
  */
@@ -98,12 +111,7 @@ export function softmax(
     `let rows = pu(0u); let cols = pu(1u);
   if (row >= rows) { return; }
   let o = row * cols;
-  var m = -inff();
-  for (var j = lane; j < cols; j += STEP) { m = max_(m, $x[o + j]); }
-  m = reduceMax(m, lane);
-  var s = 0.0;
-  for (var j = lane; j < cols; j += STEP) { s += exp($x[o + j] - m); }
-  s = reduceSum(s, lane);
+  ${maxSum('x', 'cols')}
   ${
     log
       ? 'let l = m + log(s);\n  for (var j = lane; j < cols; j += STEP) { $out[o + j] = $x[o + j] - l; }'
@@ -158,12 +166,60 @@ fn kept(t: i32, c: u32, ignore: i32) -> bool {
 }
 `;
 
-/** The mean cross-entropy over kept rows: per-row losses, then one workgroup sums them. */
+/** The end of the cross-entropy's sum: each thread's total `t` and count `k` summed by a tree, the mean out. */
+const MEAN = /* wgsl */ `tot[lid] = t; cnt[lid] = k;
+  workgroupBarrier();
+  for (var s = 128u; s > 0u; s >>= 1u) {
+    if (lid < s) { tot[lid] += tot[lid + s]; cnt[lid] += cnt[lid + s]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { $out[0] = select(tot[0] / cnt[0], nanf(), cnt[0] == 0.0); }`;
+
+/** Logits of at most this many elements get the one-workgroup cross-entropy (one dispatch, not two). */
+const SMALL_CE = 1 << 20;
+
+/**
+ * The mean cross-entropy over kept rows: per-row losses, then one workgroup sums them; for small logits (the
+ * course's models) one workgroup does both, in one dispatch.
+ */
 export function crossEntropy(
   rt: Runtime,
   { logits, targets, out }: CrossEntropyInputs<GpuStorage>,
   { n, c, ignoreIndex }: CrossEntropyAttrs,
 ): void {
+  if (n * c <= SMALL_CE) {
+    rt.dispatch(
+      'crossEntropySmall',
+      {
+        wg: 256,
+        decls: `${MATH}${TARGET}\nvar<workgroup> tot: array<f32, 256>;\nvar<workgroup> cnt: array<f32, 256>;`,
+        body: `let n = pu(0u); let c = pu(1u);
+  var t = 0.0; var k = 0.0;
+  for (var r = lid; r < n; r += 256u) {
+    let o = r * c;
+    let tg = $targets[r];
+    if (kept(tg, c, pi(2u))) {
+      var m = -inff();
+      for (var j = 0u; j < c; j++) { m = max_(m, $logits[o + j]); }
+      var s = 0.0;
+      for (var j = 0u; j < c; j++) { s += exp($logits[o + j] - m); }
+      t += m + log(s) - $logits[o + u32(tg)];
+      k += 1.0;
+    }
+  }
+  ${MEAN}`,
+      },
+      [
+        { name: 'logits', storage: logits },
+        { name: 'targets', storage: targets },
+        { name: 'out', storage: out, write: true },
+        { name: 'flags', storage: rt.flags, write: true },
+      ],
+      [n, c, ignoreIndex | 0],
+      1,
+    );
+    return;
+  }
   const partial = rt.alloc(2 * Math.max(n, 1), 'float32', true); // (n, 2): loss, kept
   rowKernel(
     rt,
@@ -174,12 +230,7 @@ export function crossEntropy(
   let o = row * c;
   let t = $targets[row];
   let keep = kept(t, c, pi(2u));
-  var m = -inff();
-  for (var j = lane; j < c; j += STEP) { m = max_(m, $logits[o + j]); }
-  m = reduceMax(m, lane);
-  var s = 0.0;
-  for (var j = lane; j < c; j += STEP) { s += exp($logits[o + j] - m); }
-  s = reduceSum(s, lane);
+  ${maxSum('logits', 'c')}
   if (lane == 0u) {
     if (keep) {
       $partial[2u * row] = m + log(s) - $logits[o + u32(t)];
@@ -206,13 +257,7 @@ export function crossEntropy(
       body: `let n = pu(0u);
   var t = 0.0; var k = 0.0;
   for (var r = lid; r < n; r += 256u) { t += $partial[2u * r]; k += $partial[2u * r + 1u]; }
-  tot[lid] = t; cnt[lid] = k;
-  workgroupBarrier();
-  for (var s = 128u; s > 0u; s >>= 1u) {
-    if (lid < s) { tot[lid] += tot[lid + s]; cnt[lid] += cnt[lid + s]; }
-    workgroupBarrier();
-  }
-  if (lid == 0u) { $out[0] = select(tot[0] / cnt[0], nanf(), cnt[0] == 0.0); }`,
+  ${MEAN}`,
     },
     [
       { name: 'partial', storage: partial },
@@ -231,7 +276,31 @@ export function crossEntropyBackward(
   { n, c, ignoreIndex }: CrossEntropyAttrs,
 ): void {
   if (n * c === 0) return;
-  const count = rt.alloc(1, 'float32', true);
+  const host = targets.host;
+  let count: GpuStorage;
+  if (host !== null) {
+    // the targets' host copy (checked by the backend) gives the count: no dispatch
+    let kept = 0;
+    for (let r = 0; r < n; r++) if (host[r] !== ignoreIndex) kept++;
+    count = rt.alloc(1, 'float32', true);
+    rt.write(count, Float32Array.of(kept));
+  } else {
+    count = rt.alloc(1, 'float32', true);
+    countKept(rt, targets, count, n, c, ignoreIndex);
+  }
+  crossEntropyRowsBackward(rt, { logits, targets, dloss, dlogits }, count, { n, c, ignoreIndex });
+  rt.free(count);
+}
+
+/** `count[0]` = the rows whose target is kept (a bad target raises the flag). */
+function countKept(
+  rt: Runtime,
+  targets: GpuStorage,
+  count: GpuStorage,
+  n: number,
+  c: number,
+  ignoreIndex: number,
+): void {
   rt.dispatch(
     'crossEntropyCount',
     {
@@ -256,6 +325,15 @@ export function crossEntropyBackward(
     [n, c, ignoreIndex | 0],
     1,
   );
+}
+
+/** The rows of the backward, given the kept count. */
+function crossEntropyRowsBackward(
+  rt: Runtime,
+  { logits, targets, dloss, dlogits }: CrossEntropyBackwardInputs<GpuStorage>,
+  count: GpuStorage,
+  { n, c, ignoreIndex }: CrossEntropyAttrs,
+): void {
   rowKernel(
     rt,
     'crossEntropyBackward',
@@ -265,12 +343,7 @@ export function crossEntropyBackward(
   let o = row * c;
   let t = $targets[row];
   let keep = t != pi(2u) && t >= 0 && u32(t) < c;
-  var m = -inff();
-  for (var j = lane; j < c; j += STEP) { m = max_(m, $logits[o + j]); }
-  m = reduceMax(m, lane);
-  var s = 0.0;
-  for (var j = lane; j < c; j += STEP) { s += exp($logits[o + j] - m); }
-  s = reduceSum(s, lane);
+  ${maxSum('logits', 'c')}
   let scale = $dloss[0] / $count[0];
   for (var j = lane; j < c; j += STEP) {
     if (keep) {
@@ -290,5 +363,4 @@ export function crossEntropyBackward(
     [n, c, ignoreIndex | 0],
     n,
   );
-  rt.free(count);
 }
