@@ -5,8 +5,10 @@
 // Follows the `js` reference (packages/tensor/src/backends/js/elementwise.ts); called from
 // src/wasm/elementwise.ts. Shapes arrive coalesced to 4 axes (n0 outermost … n3 innermost) with
 // per-operand strides in elements (0 = broadcast); every pointer is a byte offset into the imported memory.
-// About 550 lines: the SIMD exponential, its constants and the GELU that uses them stay with the loops
-// they share with the binary ops, under the family name of src/wasm/elementwise.ts.
+// The SIMD exponential, its constants and the GELU that uses them stay with the loops they share with the
+// binary ops, under the family name of src/wasm/elementwise.ts. Loops that differ in one operation are
+// written once as an @inline function with a constant first parameter (binaryLoop's OP, expLoop's KIND):
+// inlined with that constant, each kernel compiles to its own loop, as if written out.
 
 import { madd } from './matmul';
 
@@ -203,30 +205,14 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
 
 // ---------------------------------------------------------------------------------------------- elementwise
 
-/** out[i] = a[i] + b[i], i < n. */
+/** out[i] = a[i] + b[i], i < n: {@link binaryRun} with both operands contiguous. */
 export function add(a: usize, b: usize, out: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(a + o) + load<f32>(b + o));
-  }
+  binaryRun(0, a, 1, b, 1, out, n);
 }
 
 /** out[i] = a[i] · b[i], i < n. */
 export function mul(a: usize, b: usize, out: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(a + o) * load<f32>(b + o));
-  }
+  binaryRun(2, a, 1, b, 1, out, n);
 }
 
 /** out[r, j] = x[r, j] + row[j] (bias add), for rows × cols. With op = 1: x[r, j] · row[j]. */
@@ -235,26 +221,8 @@ export function rowBroadcast(x: usize, row: usize, out: usize, rows: i32, cols: 
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * ld;
     const or = out + <usize>r * ld;
-    let j = 0;
-    if (op == 0) {
-      for (; j + 4 <= cols; j += 4) {
-        const o = <usize>j << 2;
-        v128.store(or + o, f32x4.add(v128.load(xr + o), v128.load(row + o)));
-      }
-      for (; j < cols; j++) {
-        const o = <usize>j << 2;
-        store<f32>(or + o, load<f32>(xr + o) + load<f32>(row + o));
-      }
-    } else {
-      for (; j + 4 <= cols; j += 4) {
-        const o = <usize>j << 2;
-        v128.store(or + o, f32x4.mul(v128.load(xr + o), v128.load(row + o)));
-      }
-      for (; j < cols; j++) {
-        const o = <usize>j << 2;
-        store<f32>(or + o, load<f32>(xr + o) * load<f32>(row + o));
-      }
-    }
+    if (op == 0) binaryRun(0, xr, 1, row, 1, or, cols);
+    else binaryRun(2, xr, 1, row, 1, or, cols);
   }
 }
 
@@ -351,14 +319,13 @@ function gc(i: i32): v128 {
 }
 
 /**
- * s = σ(2u) = 1 / (1 + e^{−2u}) with u = √(2/π)(x + 0.044715x³), so NewGELU(x) = x·s and tanh(u) = 2s − 1.
- * e^z: z = n·ln2 + r, 2ⁿ from the exponent bits, e^r by a degree-6 polynomial (|rel err| < 2e-7); the
- * clamp uses pmin/pmax (one instruction each; NaN still propagates because x is the first operand).
- * Every constant arrives as a parameter so that the callers can hoist them out of their loops.
+ * e^z, four lanes: z = n·ln2 + r, 2ⁿ from the exponent bits, e^r by a degree-6 polynomial (|rel err| < 2e-7).
+ * z is first clamped to [lo, hi] with pmin/pmax (one instruction each; NaN still propagates because z is the
+ * first operand). The constants arrive as parameters so that the loop of {@link expLoop} hoists them.
  */
 @inline
-function geluSigmoid4(
-  x: v128,
+function exp4(
+  z: v128,
   lo: v128,
   hi: v128,
   log2e: v128,
@@ -370,92 +337,46 @@ function geluSigmoid4(
   p3: v128,
   half: v128,
   one: v128,
-  s: v128,
-  c: v128,
-  m2: v128,
 ): v128 {
-  const u = f32x4.mul(s, f32x4.add(x, f32x4.mul(c, f32x4.mul(f32x4.mul(x, x), x))));
-  const z = f32x4.pmin(f32x4.pmax(f32x4.mul(u, m2), lo), hi);
-  const t = madd(z, log2e, gc(16)); // z·log2e rounded: its low mantissa bits are n
+  const zc = f32x4.pmin(f32x4.pmax(z, lo), hi);
+  const t = madd(zc, log2e, gc(16)); // z·log2e rounded: its low mantissa bits are n
   const n = f32x4.sub(t, gc(16));
-  const r = f32x4.sub(f32x4.sub(z, f32x4.mul(n, ln2hi)), f32x4.mul(n, ln2lo));
+  const r = f32x4.sub(f32x4.sub(zc, f32x4.mul(n, ln2hi)), f32x4.mul(n, ln2lo));
   let p = madd(p6, r, p5);
   p = madd(p, r, p4);
   p = madd(p, r, p3);
   p = madd(p, r, half);
   p = madd(p, r, one);
   p = madd(p, r, one);
-  const e = f32x4.mul(p, pow2(t));
-  return f32x4.div(one, f32x4.add(one, e));
+  return f32x4.mul(p, pow2(t));
 }
 
-/** x[i] = e^{x[i]} for n floats in place: the exp of geluSigmoid4, four lanes at a time (tail: Mathf.exp). */
-export function expInPlace(x: usize, n: i32): void {
-  const lo = gc(0);
-  const hi = gc(1);
-  const log2e = gc(2);
-  const ln2hi = gc(3);
-  const ln2lo = gc(4);
-  const p6 = gc(5);
-  const p5 = gc(6);
-  const p4 = gc(7);
-  const p3 = gc(8);
-  const half = gc(9);
-  const one = gc(10);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    const z = f32x4.pmin(f32x4.pmax(v128.load(x + o), lo), hi);
-    const t = madd(z, log2e, gc(16));
-    const k = f32x4.sub(t, gc(16));
-    const r = f32x4.sub(f32x4.sub(z, f32x4.mul(k, ln2hi)), f32x4.mul(k, ln2lo));
-    let p = madd(p6, r, p5);
-    p = madd(p, r, p4);
-    p = madd(p, r, p3);
-    p = madd(p, r, half);
-    p = madd(p, r, one);
-    p = madd(p, r, one);
-    v128.store(x + o, f32x4.mul(p, pow2(t)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(x + o, Mathf.exp(load<f32>(x + o)));
-  }
+/** gelu'(x) = s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715x²), four lanes, from s = σ(2u); see {@link expLoop}. */
+@inline
+function geluSlope4(x: v128, s: v128, sqrt2pi: v128, one: v128, c3: v128, two: v128): v128 {
+  const du = f32x4.mul(sqrt2pi, f32x4.add(one, f32x4.mul(c3, f32x4.mul(x, x))));
+  return f32x4.add(s, f32x4.mul(f32x4.mul(f32x4.mul(two, x), f32x4.mul(s, f32x4.sub(one, s))), du));
 }
 
-/** NewGELU, y = x · σ(2u) (= 0.5·x·(1 + tanh u)), four lanes at a time; the tail uses the scalar formula. */
-export function geluFast(x: usize, y: usize, n: i32): void {
-  const lo = gc(0);
-  const hi = gc(1);
-  const log2e = gc(2);
-  const ln2hi = gc(3);
-  const ln2lo = gc(4);
-  const p6 = gc(5);
-  const p5 = gc(6);
-  const p4 = gc(7);
-  const p3 = gc(8);
-  const half = gc(9);
-  const one = gc(10);
-  const s = gc(11);
-  const c = gc(12);
-  const m2 = gc(13);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(x + o);
-    const sg = geluSigmoid4(v, lo, hi, log2e, ln2hi, ln2lo, p6, p5, p4, p3, half, one, s, c, m2);
-    v128.store(y + o, f32x4.mul(v, sg));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const v = load<f32>(x + o);
-    const u: f32 = 0.7978845608028654 * (v + 0.044715 * v * v * v);
-    store<f32>(y + o, v / (1 + Mathf.exp(-2 * u)));
-  }
+/** The same slope for one float (the loops' tails). */
+@inline
+function geluSlope(x: f32, s: f32): f32 {
+  const du: f32 = 0.7978845608028654 * (1 + 0.134145 * x * x);
+  return s + 2 * x * s * (1 - s) * du;
 }
 
-/** dx = dy · gelu'(x) = dy · (s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715x²)), s = σ(2u). */
-export function geluBackwardFast(x: usize, dy: usize, dx: usize, n: i32): void {
+// What expLoop computes; a constant where it is inlined, so each kernel compiles to its own loop.
+const EXP = 0; // x = e^x in place
+const GELU = 1; // y = NewGELU(x)
+const GELU_BACKWARD = 2; // dx = dy · gelu'(x)
+
+/**
+ * The loops of the SIMD exponential, four lanes at a time, the tail with the scalar formula. For GELU,
+ * s = σ(2u) = 1 / (1 + e^{−2u}) with u = √(2/π)(x + 0.044715x³), so NewGELU(x) = x·s and tanh(u) = 2s − 1.
+ * Every constant is loaded once, before the loop (see GELU_CONSTS: V8 then keeps them in registers).
+ */
+@inline
+function expLoop(KIND: i32, x: usize, y: usize, dy: usize, n: i32): void {
   const lo = gc(0);
   const hi = gc(1);
   const log2e = gc(2);
@@ -476,19 +397,42 @@ export function geluBackwardFast(x: usize, dy: usize, dx: usize, n: i32): void {
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const v = v128.load(x + o);
-    const sg = geluSigmoid4(v, lo, hi, log2e, ln2hi, ln2lo, p6, p5, p4, p3, half, one, s, c, m2);
-    const du = f32x4.mul(s, f32x4.add(one, f32x4.mul(c3, f32x4.mul(v, v))));
-    const d = f32x4.add(sg, f32x4.mul(f32x4.mul(f32x4.mul(two, v), f32x4.mul(sg, f32x4.sub(one, sg))), du));
-    v128.store(dx + o, f32x4.mul(v128.load(dy + o), d));
+    if (KIND == EXP) {
+      v128.store(x + o, exp4(v, lo, hi, log2e, ln2hi, ln2lo, p6, p5, p4, p3, half, one));
+      continue;
+    }
+    const u = f32x4.mul(s, f32x4.add(v, f32x4.mul(c, f32x4.mul(f32x4.mul(v, v), v))));
+    const e = exp4(f32x4.mul(u, m2), lo, hi, log2e, ln2hi, ln2lo, p6, p5, p4, p3, half, one);
+    const sg = f32x4.div(one, f32x4.add(one, e));
+    if (KIND == GELU) v128.store(y + o, f32x4.mul(v, sg));
+    else v128.store(y + o, f32x4.mul(v128.load(dy + o), geluSlope4(v, sg, s, one, c3, two)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const v = load<f32>(x + o);
+    if (KIND == EXP) {
+      store<f32>(x + o, Mathf.exp(v));
+      continue;
+    }
     const u: f32 = 0.7978845608028654 * (v + 0.044715 * v * v * v);
-    const sv: f32 = 1 / (1 + Mathf.exp(-2 * u));
-    const du: f32 = 0.7978845608028654 * (1 + 0.134145 * v * v);
-    store<f32>(dx + o, load<f32>(dy + o) * (sv + 2 * v * sv * (1 - sv) * du));
+    if (KIND == GELU) store<f32>(y + o, v / (1 + Mathf.exp(-2 * u)));
+    else store<f32>(y + o, load<f32>(dy + o) * geluSlope(v, 1 / (1 + Mathf.exp(-2 * u))));
   }
+}
+
+/** x[i] = e^{x[i]} for n floats in place (the exponential of the attention softmax). */
+export function expInPlace(x: usize, n: i32): void {
+  expLoop(EXP, x, x, 0, n);
+}
+
+/** NewGELU, y = x · σ(2u) (= 0.5·x·(1 + tanh u)), n floats. */
+export function geluFast(x: usize, y: usize, n: i32): void {
+  expLoop(GELU, x, y, 0, n);
+}
+
+/** dx = dy · gelu'(x), σ(2u) computed again. */
+export function geluBackwardFast(x: usize, dy: usize, dx: usize, n: i32): void {
+  expLoop(GELU_BACKWARD, x, dx, dy, n);
 }
 
 /**
@@ -507,16 +451,13 @@ export function geluBackwardFromY(x: usize, y: usize, dy: usize, dx: usize, n: i
     const o = <usize>i << 2;
     const v = v128.load(x + o);
     const sg = v128.bitselect(half, f32x4.div(v128.load(y + o), v), f32x4.lt(f32x4.abs(v), tiny));
-    const du = f32x4.mul(s, f32x4.add(one, f32x4.mul(c3, f32x4.mul(v, v))));
-    const d = f32x4.add(sg, f32x4.mul(f32x4.mul(f32x4.mul(two, v), f32x4.mul(sg, f32x4.sub(one, sg))), du));
-    v128.store(dx + o, f32x4.mul(v128.load(dy + o), d));
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o), geluSlope4(v, sg, s, one, c3, two)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const v = load<f32>(x + o);
     const sv: f32 = Mathf.abs(v) < 1e-30 ? 0.5 : load<f32>(y + o) / v;
-    const du: f32 = 0.7978845608028654 * (1 + 0.134145 * v * v);
-    store<f32>(dx + o, load<f32>(dy + o) * (sv + 2 * v * sv * (1 - sv) * du));
+    store<f32>(dx + o, load<f32>(dy + o) * geluSlope(v, sv));
   }
 }
 
