@@ -1,18 +1,11 @@
 // Tests of the validation shared by every view: shapes that do not match the tokens, non-finite weights,
 // empty token lists and options out of range give LxmlsVizError with a code and a message naming the place.
+import { thrownError } from '@lxmls/base';
 import { describe, expect, test } from 'vitest';
 import { fixture, TOKENS } from './__fixtures__/attention.js';
 import { LxmlsVizError, toHtml, toSvg } from './index.js';
 
-function error(run: () => unknown): LxmlsVizError {
-  try {
-    run();
-  } catch (e) {
-    if (LxmlsVizError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
+const error = (run: () => unknown): LxmlsVizError => thrownError(LxmlsVizError, run);
 
 const good = fixture(2, 3, 5);
 

@@ -1,6 +1,7 @@
 // Tests of encoder–decoder data (bertviz's encoder_attention / decoder_attention / cross_attention): the
 // checks of every array against its token lists, the prepared model of each attention type, and what toSvg
 // and toHtml draw and embed for each type.
+import { thrownError } from '@lxmls/base';
 import { describe, expect, test } from 'vitest';
 import { fixture } from './__fixtures__/attention.js';
 import { normalizeHeadData } from './encdec.js';
@@ -20,15 +21,7 @@ const data = {
 
 const count = (svg: string, pattern: RegExp) => svg.match(pattern)?.length ?? 0;
 
-function error(run: () => unknown): LxmlsVizError {
-  try {
-    run();
-  } catch (e) {
-    if (LxmlsVizError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
+const error = (run: () => unknown): LxmlsVizError => thrownError(LxmlsVizError, run);
 
 describe('normalizeHeadData (encoder–decoder)', () => {
   test('normalizeHeadData keeps each type with its own tokens, layers and heads; the first given is shown', () => {

@@ -1,6 +1,7 @@
 // Tests of bayes.ts: the Bayes-optimal figures of docs/course-behaviour.md §3–§4 for the course's fixed_proba, checked against
 // Python references (float enumeration of all 3^6 × 5^6 sequences; exact rational arithmetic for the greedy
 // tie analysis; mmh3 for the split figures) and against brute force on short random HMMs.
+import { thrownError } from '@lxmls/base';
 import { describe, expect, test } from 'vitest';
 import { allObservations, conditional, greedy, paths } from './brute-force.test.helpers.js';
 import {
@@ -163,13 +164,7 @@ describe('bayesOptimal', () => {
       'INVALID_ARGUMENT',
     ],
   ])('%s throws %s', (_, call, code) => {
-    let error: unknown;
-    try {
-      call();
-    } catch (e) {
-      error = e;
-    }
-    expect(LxmlsWeatherDataError.isInstance(error)).toBe(true);
-    expect((error as LxmlsWeatherDataError).code).toBe(code);
+    const error = thrownError(LxmlsWeatherDataError, call);
+    expect(error.code).toBe(code);
   });
 });

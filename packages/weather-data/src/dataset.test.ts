@@ -1,6 +1,7 @@
 // Tests of dataset.ts: WeatherDataset against the golden values of docs/course-behaviour.md §4 (verified with
 // the toolkit's dataset.py, numpy's legacy RandomState, np.random.seed(0) and the notebook's fixed_proba) and
 // the notebook cell of Exercise 3.1.
+import { thrownError } from '@lxmls/base';
 import { describe, expect, test } from 'vitest';
 import {
   FIXED_PROBA,
@@ -366,16 +367,10 @@ describe('WeatherDataset', () => {
       /no sequence of the 'test' split came up/,
     ],
   ])('%s throws %s', (_, call, code, message) => {
-    let error: unknown;
-    try {
-      call();
-    } catch (e) {
-      error = e;
-    }
-    expect(LxmlsWeatherDataError.isInstance(error), String(error)).toBe(true);
-    expect((error as LxmlsWeatherDataError).code).toBe(code);
-    expect((error as Error).message).toMatch(/^\[@lxmls\/weather-data\] /);
-    expect((error as Error).message).toMatch(message);
+    const error = thrownError(LxmlsWeatherDataError, call);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(/^\[@lxmls\/weather-data\] /);
+    expect(error.message).toMatch(message);
   });
 });
 

@@ -1,5 +1,7 @@
 // Tests of hmm.ts: posteriors, viterbi, trueConditionals and greedyDecode against brute-force enumeration of
 // all state sequences (brute-force.test.helpers.ts), on the course's FIXED_PROBA and on random probabilities.
+
+import { thrownError } from '@lxmls/base';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { conditional, greedy, paths } from './brute-force.test.helpers.js';
@@ -256,14 +258,8 @@ describe('inference errors', () => {
       'INVALID_PROBABILITIES',
     ],
   ])('%s throws %s', (_, call, code) => {
-    let error: unknown;
-    try {
-      call();
-    } catch (e) {
-      error = e;
-    }
-    expect(LxmlsWeatherDataError.isInstance(error)).toBe(true);
-    expect((error as LxmlsWeatherDataError).code).toBe(code);
+    const error = thrownError(LxmlsWeatherDataError, call);
+    expect(error.code).toBe(code);
   });
 
   test('posteriors(FIXED_PROBA, [1, 0]) names the observations', () => {

@@ -1,4 +1,6 @@
 // Tests of random-state.ts against numpy 2.4's legacy RandomState (values printed by numpy).
+
+import { thrownError } from '@lxmls/base';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { LxmlsWeatherDataError, RandomState, randomState } from './index.js';
@@ -105,14 +107,8 @@ describe('RandomState', () => {
       'INVALID_PROBABILITIES',
     ],
   ])('%s throws %s', (_, call, code) => {
-    let error: unknown;
-    try {
-      call();
-    } catch (e) {
-      error = e;
-    }
-    expect(LxmlsWeatherDataError.isInstance(error)).toBe(true);
-    expect((error as LxmlsWeatherDataError).code).toBe(code);
+    const error = thrownError(LxmlsWeatherDataError, call);
+    expect(error.code).toBe(code);
   });
 
   test('RandomState#choice(2, { p: sum 0.9 }) names the row and its sum', () => {
