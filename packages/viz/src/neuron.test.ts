@@ -1,14 +1,11 @@
 // Tests of the neuron view without a DOM (toSvg, toHtml) and of its input checks.
 import { describe, expect, test } from 'vitest';
+import { seeded } from './__fixtures__/attention.js';
 import { LxmlsVizError, toHtml, toSvg } from './index.js';
 
 /** Seeded vectors `[layer][head][token][dim]` with no element near 0 (so every cell is visible). */
 function vectors(layers: number, heads: number, n: number, dim: number, seed = 9): number[][][][] {
-  let s = seed;
-  const rnd = () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647;
-  };
+  const rnd = seeded(seed);
   return Array.from({ length: layers }, () =>
     Array.from({ length: heads }, () =>
       Array.from({ length: n }, () =>

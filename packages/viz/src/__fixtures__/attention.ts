@@ -1,13 +1,18 @@
 // A deterministic attention fixture for the tests: L layers × H heads over the given tokens, each row a
 // softmax of seeded random scores (every weight > 0), so line and cell counts are exact.
 
-/** Seeded attention `[layer][head][query][key]`, rows summing to 1, every weight above zero. */
-export function fixture(layers: number, heads: number, q: number, k = q, seed = 7): number[][][][] {
+/** A seeded uniform source in (0, 1): the Park–Miller generator (s ← 16807·s mod 2³¹ − 1). */
+export function seeded(seed: number): () => number {
   let s = seed;
-  const rnd = () => {
+  return () => {
     s = (s * 16807) % 2147483647;
     return s / 2147483647;
   };
+}
+
+/** Seeded attention `[layer][head][query][key]`, rows summing to 1, every weight above zero. */
+export function fixture(layers: number, heads: number, q: number, k = q, seed = 7): number[][][][] {
+  const rnd = seeded(seed);
   return Array.from({ length: layers }, () =>
     Array.from({ length: heads }, () =>
       Array.from({ length: q }, () => {
