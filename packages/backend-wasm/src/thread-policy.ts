@@ -8,14 +8,16 @@
  * worker is descheduled for milliseconds at a time: it misses whole calls (the caller takes every part), or
  * it claims a part and the caller spins until the scheduler runs it again; and its spinning between calls
  * takes CPU from the caller. The team therefore classifies each shared call (the worker awake when it was
- * published): `'onTime'`, `'missed'` (the worker took none of its parts) or `'stalled'` (the caller waited
- * for the worker's last part much longer than a part takes: the worker lost its core in the middle of it).
+ * published): `'onTime'`, `'missed'` (the worker had claimed no part by the end of the caller's first one)
+ * or `'stalled'` (the caller waited for the worker's last part much longer than a part takes; or the worker,
+ * spinning, saw a gap in its clock: it lost its core; or, woken for a call, it was still asleep 1 ms later).
  * A stall, or an exponential average of misses over the recent calls crossing a threshold (about three
  * misses in a row), makes every call run on the calling thread for a while: the worker is told to sleep at
  * once, so it takes no CPU. After that while the team shares again (a probe, which falls back at its first
- * miss); if the worker is late again soon, the next solo while is four times as long (up to {@link SOLO_MAX_MS}), and after {@link HEALTHY_CALLS}
- * shared calls without a fallback it starts again from {@link SOLO_MIN_MS}. The thread that runs a part
- * never changes its result, so switching is free of numerical effects.
+ * miss); if the worker is late again soon, the next solo while is four times as long (up to
+ * {@link SOLO_MAX_MS}), and after {@link HEALTHY_CALLS} shared calls without a fallback it starts again from
+ * {@link SOLO_MIN_MS}. The thread that runs a part never changes its result, so switching is free of
+ * numerical effects.
  */
 
 /** The first solo period after a fallback, in ms (about one gpt-nano training step). */

@@ -315,6 +315,19 @@ describe('KernelTeam, adaptive', () => {
     expect(team.stats).toEqual({ shared: 10, solo: 0, late: 0, fallbacks: 0, workerParts: 0 });
   });
 
+  test('run: a worker still asleep more than 1 ms after the call that woke it makes the team fall back', () => {
+    const { team, ctl, clock, call } = lateTeam();
+    Atomics.store(ctl, SLOT.SLEEP, 1); // it never wakes: no core for it
+    call(); // notifies it
+    clock.now += 0.9;
+    call();
+    expect(team.stats).toMatchObject({ shared: 2, late: 0, fallbacks: 0 });
+    clock.now += 0.2;
+    call();
+    expect(team.stats).toMatchObject({ shared: 3, late: 1, fallbacks: 1 });
+    expect(Atomics.load(ctl, SLOT.REST)).toBe(1);
+  });
+
   test('run: with adaptive false every call is shared however late the worker is', () => {
     const { module } = kernelModuleSync('test', true, true);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });

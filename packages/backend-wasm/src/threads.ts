@@ -112,6 +112,11 @@ export type PartKernel = (...args: number[]) => void;
 const STALL_MS = 0.5;
 /** The worker lost its core when two looks at the clock in its spin loop (microseconds apart) are this many ms apart. */
 const PREEMPT_MS = 0.5;
+/**
+ * A worker still asleep this many ms after a call notified it has no free core (it wakes in 20–100 µs when it
+ * has one): a probe then ends before the worker starts competing with the caller.
+ */
+const WAKE_MS = 1;
 
 /**
  * What the two threads of a `wasm` backend have done (`WasmBackend.threadStats`): a test and benchmark aid.
@@ -154,6 +159,7 @@ export class KernelTeam {
   private late = 0;
   private preempted = 0; // the worker's PREEMPTED count at the last shared call
   private resting = false; // REST is set: the worker was told to sleep
+  private wokenAt = -1; // when the first call that found the worker asleep notified it (−1: it is awake)
 
   private readonly spinMs: number;
   private readonly adaptive: boolean;
@@ -265,11 +271,17 @@ export class KernelTeam {
       // it lost its core while spinning since the last call (before a sleep does not count)
       if (preempted !== this.preempted && !asleep) outcome = 'stalled';
       this.preempted = preempted;
-      if (!asleep) {
+      if (asleep) {
+        // woken, a worker with a free core runs within tens of µs; still asleep WAKE_MS later, it has none
+        if (this.wokenAt < 0) this.wokenAt = start;
+        else if (start - this.wokenAt > WAKE_MS) outcome = 'stalled';
+      } else this.wokenAt = -1;
+      if (!asleep || outcome === 'stalled') {
         if (outcome !== 'onTime') this.late++;
         if (this.policy.record(outcome, start)) {
           Atomics.store(ctl, SLOT.REST, 1); // sleep now, not after spinMs of spinning
           this.resting = true;
+          this.wokenAt = -1;
         }
       }
     }
