@@ -252,6 +252,7 @@ describe('lxmls bench', () => {
     ],
     [['bench', 'train-step', '--browser', '--threads', '2'], 'option --threads applies to the wasm backend'],
     [['bench', 'kernels', '--browser'], 'option --browser does not apply to lxmls bench kernels'],
+    [['bench', 'train-step', '--compare', 'tfjs-webgpu'], '--compare tfjs-webgpu needs a browser'],
   ])('%j exits with 2 and one line', async (argv, text) => {
     const { code, stdout, stderr } = await runCli(argv);
     expect(code).toBe(2);

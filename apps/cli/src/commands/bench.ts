@@ -201,6 +201,10 @@ async function bench(
     );
   if (extra.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(extra[0])}`);
   if (o.browser) return trainStepInBrowser(o, out);
+  if (o.compare?.startsWith('tfjs-web'))
+    throw new CliError(
+      `--compare ${o.compare} needs a browser (Node has no WebGPU or WebGL): lxmls bench train-step --backend webgpu --browser --compare tfjs-webgpu`,
+    );
   const backend = await chooseBackend(
     o.backend,
     o.threads === undefined ? {} : { threads: Number(o.threads) },
