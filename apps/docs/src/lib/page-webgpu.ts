@@ -51,6 +51,24 @@ export function webgpuFallbackText(reason: string): string {
 }
 
 /**
+ * A note for an adapter that runs WebGPU on the CPU (SwiftShader, llvmpipe: headless browsers and machines
+ * without a GPU), where WebGPU is slower than the wasm backend; '' for a GPU.
+ *
+ * @param adapterName - The backend's `adapterName`.
+ * @returns The note, starting with a space, or ''.
+ * @example
+ * ```ts
+ * import { cpuAdapterNote } from './lib/page-webgpu.js';
+ * console.log(cpuAdapterNote('google swiftshader') !== '', cpuAdapterNote('nvidia hopper')); // → true
+ * ```
+ */
+export function cpuAdapterNote(adapterName: string): string {
+  return /swiftshader|llvmpipe|lavapipe/i.test(adapterName)
+    ? ' This adapter runs WebGPU on the CPU (no GPU here), so it is slower than wasm.'
+    : '';
+}
+
+/**
  * Copies the parameters and buffers of `source` into `target` (a module of the same architecture on another
  * backend), reading each of `source`'s tensors once with `await dataAsync()` (so `source` may live on
  * WebGPU) and writing it on `target`'s backend.

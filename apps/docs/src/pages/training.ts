@@ -23,7 +23,7 @@ import { type LossChartHandle, lossChart } from '@lxmls/viz';
 import { bayesOptimal, FIXED_PROBA } from '@lxmls/weather-data';
 import { byId, errorText, numberFrom } from '../lib/dom.js';
 import { renderNotebook } from '../lib/notebook-html.js';
-import { copyWeights, pageWebGpu, webgpuFallbackText } from '../lib/page-webgpu.js';
+import { copyWeights, cpuAdapterNote, pageWebGpu, webgpuFallbackText } from '../lib/page-webgpu.js';
 import { createWeatherRun, evaluateWeather, iterLine, type WeatherRun } from '../lib/weather-run.js';
 
 renderNotebook(); // the notebook's words first: explanations, cells (Python | TypeScript), questions
@@ -75,7 +75,7 @@ async function chooseBackend(): Promise<string> {
     const gpu = await pageWebGpu();
     if (gpu.unavailable === undefined) {
       await setBackend('webgpu');
-      return '';
+      return cpuAdapterNote(gpu.backend.adapterName);
     }
     await setBackend('wasm');
     return ` ${webgpuFallbackText(gpu.unavailable)}`;
