@@ -74,8 +74,8 @@ export function isOnnxBackend(name: string | undefined): name is OnnxBackendName
 }
 
 /**
- * Exports `model` to ONNX in memory (KV cache; attention weights as outputs when asked) and opens it on the
- * runtime `--backend` names, with all graph optimisations.
+ * Exports `model` to ONNX in memory (KV cache, ONNX Runtime's fused operators, `num_logits_to_keep`; attention
+ * weights as outputs when asked) and opens it on the runtime `--backend` names, with all graph optimisations.
  *
  * @param model - The loaded GPT.
  * @param backend - An ONNX backend name.
@@ -101,7 +101,13 @@ export async function openOnnx(
   options: { attentions?: boolean } = {},
 ): Promise<OnnxSession> {
   try {
-    const bytes = exportOnnx(model, { kvCache: true, attentions: options.attentions === true });
+    // the graph for ONNX Runtime: its fused contrib operators, and the head on the last position when generating
+    const bytes = exportOnnx(model, {
+      kvCache: true,
+      attentions: options.attentions === true,
+      fused: true,
+      numLogitsToKeep: true,
+    });
     return await createSession(bytes, { backend: backend === 'onnx' ? 'auto' : backend });
   } catch (error) {
     if (!LxmlsOnnxError.isInstance(error)) throw error;
