@@ -5,7 +5,7 @@
 
 import { GPT } from '@lxmls/gpt';
 import { describe, expect, test } from 'vitest';
-import { bandwidthBound, bytesPerToken, parseBenchArgs } from './measure.js';
+import { bandwidthBound, bytesPerToken, median, parseBenchArgs, turnOrder } from './measure.js';
 
 describe('bytesPerToken', () => {
   test.each([
@@ -44,15 +44,32 @@ describe('bytesPerToken', () => {
 
 describe('parseBenchArgs', () => {
   test.each([
-    [[], { tokens: 30, wasm: false, python: undefined, json: false }],
+    [[], { tokens: 30, wasm: false, python: undefined, json: false, threads: undefined, turns: 6 }],
     [
-      ['--json', '--python', '/usr/bin/python3'],
-      { tokens: 30, wasm: false, python: '/usr/bin/python3', json: true },
+      ['--json', '--python', '/usr/bin/python3', '--threads', '1', '--turns', '4'],
+      { tokens: 30, wasm: false, python: '/usr/bin/python3', json: true, threads: 1, turns: 4 },
     ],
+    [['--threads', '0'], '--threads must be an integer from 1 to 64'],
     [['--tokens', '201'], '--tokens must be an integer from 1 to 200'],
     [['--python'], '--python needs the path of a Python with torch and transformers'],
     [['--fast'], 'unknown argument "--fast"'],
   ])('parseBenchArgs(%j)', (argv, expected) => {
     expect(parseBenchArgs(argv)).toEqual(expected);
+  });
+});
+
+describe('median and turnOrder', () => {
+  test.each([
+    [[5], 5],
+    [[3, 1, 2], 2],
+    [[4, 1, 2, 3], 2.5],
+  ])('median(%j) is %d', (values, expected) => {
+    expect(median(values)).toBe(expected);
+  });
+
+  test('turnOrder(2, 0…7) is AB BA BA AB AB BA BA AB: each side first as often as second', () => {
+    expect(Array.from({ length: 8 }, (_, t) => turnOrder(2, t).join(''))).toEqual(
+      '01 10 10 01 01 10 10 01'.split(' '),
+    );
   });
 });

@@ -66,6 +66,10 @@ export interface BenchOptions {
   python: string | undefined;
   /** Print one JSON line on stdout instead of the table. */
   json: boolean;
+  /** Intra-op threads of every onnxruntime-node session (undefined: the runtime's choice, one per core). */
+  threads: number | undefined;
+  /** Turns of each side-by-side comparison. */
+  turns: number;
 }
 
 /**
@@ -76,12 +80,19 @@ export interface BenchOptions {
  * @example
  * ```ts
  * import { parseBenchArgs } from './onnx/measure.js';
- * console.log(parseBenchArgs(['--tokens', '8', '--wasm'])); // → { tokens: 8, wasm: true, python: undefined, json: false }
+ * console.log(parseBenchArgs(['--tokens', '8', '--wasm'])); // → { tokens: 8, wasm: true, python: undefined, json: false, threads: undefined, turns: 6 }
  * console.log(parseBenchArgs(['--tokens', '0'])); // → --tokens must be an integer from 1 to 200
  * ```
  */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | string {
-  const options: BenchOptions = { tokens: 30, wasm: false, python: undefined, json: false };
+  const options: BenchOptions = {
+    tokens: 30,
+    wasm: false,
+    python: undefined,
+    json: false,
+    threads: undefined,
+    turns: 6,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--wasm') options.wasm = true;
@@ -90,6 +101,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | string {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 200) return '--tokens must be an integer from 1 to 200';
       options.tokens = n;
+    } else if (arg === '--threads' || arg === '--turns') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1 || n > 64) return `${arg} must be an integer from 1 to 64`;
+      if (arg === '--threads') options.threads = n;
+      else options.turns = n;
     } else if (arg === '--python') {
       const path = argv[++i];
       if (!path) return '--python needs the path of a Python with torch and transformers';
@@ -117,4 +133,39 @@ export function machineLine(): string {
     .map((l) => l.toFixed(1))
     .join(' ');
   return `${cpu}, ${os.cpus().length} vCPUs, ${gb} GiB, Node ${process.versions.node}, ${os.platform()}; load average ${load}`;
+}
+
+/**
+ * The median of some numbers (the mean of the middle two for an even count).
+ *
+ * @param values - At least one number.
+ * @returns The median.
+ * @example
+ * ```ts
+ * import { median } from './onnx/measure.js';
+ * console.log(median([3, 1, 2]), median([4, 1, 2, 3])); // → 2 2.5
+ * ```
+ */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+}
+
+/**
+ * The order in which `n` contenders run in turn `turn`: ABBA ABBA…, generalised (forward in turns 0 and 3 of
+ * every four, backward in turns 1 and 2), so each one runs early and late equally often and a slow moment
+ * of a shared machine falls on all of them.
+ *
+ * @param n - Contenders.
+ * @param turn - The turn, from 0.
+ * @returns Their indices in running order.
+ * @example
+ * ```ts
+ * import { turnOrder } from './onnx/measure.js';
+ * console.log([0, 1, 2, 3].map((t) => turnOrder(3, t).join('')).join(' ')); // → 012 210 210 012
+ * ```
+ */
+export function turnOrder(n: number, turn: number): number[] {
+  const forward = Array.from({ length: n }, (_, i) => i);
+  return turn % 4 === 0 || turn % 4 === 3 ? forward : forward.reverse();
 }
