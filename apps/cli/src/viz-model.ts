@@ -12,12 +12,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  type BertAttentionViz,
   attentionForViz as bertAttentionForViz,
   type LoadedBert,
   LxmlsBertError,
   loadBertFolder,
 } from '@lxmls/bert';
-import { attentionForViz, type GPT } from '@lxmls/gpt';
+import { attentionForViz, type GPT, type GptAttentionViz } from '@lxmls/gpt';
 import { MODELS, modelUrl } from '@lxmls/models';
 import { CliError } from './errors.js';
 import { asCliError, loadModel } from './load-model.js';
@@ -28,19 +29,13 @@ export type VizModel =
   | { kind: 'gpt'; gpt: GPT; tokenizer: ModelTokenizer }
   | { kind: 'bert'; bert: LoadedBert };
 
-/** What {@link modelAttention} returns: the data of the head, model and neuron views. */
-export interface ModelAttention {
-  /** The tokens the model saw, as its tokenizer writes them (`Ġcat`, `##ing`, `[CLS]`). */
-  tokens: string[];
-  /** `attention[layer][head]`: the `T × T` weights of one head, row-major (query × key). */
-  attention: Float32Array[][];
-  /** `queries[layer][head]`: `T × hs` query vectors, row-major; only when asked for. */
-  queries?: Float32Array[][];
-  /** `keys[layer][head]`: `T × hs` key vectors, row-major; only when asked for. */
-  keys?: Float32Array[][];
-  /** The number of tokens of the whole text, when it was longer than the model takes and was cropped. */
-  croppedFrom?: number;
-}
+/**
+ * What {@link modelAttention} returns: @lxmls/gpt's or @lxmls/bert's `attentionForViz` data, which @lxmls/viz's
+ * head, model and neuron views take as they are: the tokens the model saw (`Ġcat`, `##ing`, `[CLS]`),
+ * `attention[layer][head]` (query × key), the neuron view's `queries` and `keys` when asked for, and
+ * `croppedFrom` when the text was longer than the model takes.
+ */
+export type ModelAttention = GptAttentionViz | Omit<BertAttentionViz, 'sentenceBStart'>;
 
 /** Options of {@link modelAttention}. */
 export interface ModelAttentionOptions {
@@ -233,22 +228,9 @@ function gptAttention(
 }
 
 function bertAttention(loaded: LoadedBert, text: string, options: ModelAttentionOptions): ModelAttention {
-  const { tokens, attention, queries, keys, croppedFrom } = bertAttentionForViz(
-    loaded.model,
-    loaded.tokenizer,
-    text,
-    {
-      addSpecialTokens: options.specialTokens !== false,
-      queriesKeys: options.queriesKeys === true,
-    },
-  );
-  // @lxmls/viz takes each head's rows flat, row-major
-  const flat = (layers: number[][][][]) =>
-    layers.map((heads) => heads.map((rows) => Float32Array.from(rows.flat())));
-  return {
-    tokens,
-    attention: flat(attention),
-    ...(queries && keys ? { queries: flat(queries), keys: flat(keys) } : {}),
-    ...(croppedFrom === undefined ? {} : { croppedFrom }),
-  };
+  const { sentenceBStart: _, ...data } = bertAttentionForViz(loaded.model, loaded.tokenizer, text, {
+    addSpecialTokens: options.specialTokens !== false,
+    queriesKeys: options.queriesKeys === true,
+  });
+  return data;
 }
