@@ -8,10 +8,10 @@ import { formatTable, median, parseThreadsArgs, type RunResult, roundRuns, summa
 
 describe('parseThreadsArgs', () => {
   test.each([
-    [[], { rounds: 5, steps: 12, before: undefined, json: false }],
+    [[], { rounds: 5, steps: 12, before: undefined, interleave: false, json: false }],
     [
-      ['--rounds', '3', '--steps', '20', '--before', '/tmp/b', '--json'],
-      { rounds: 3, steps: 20, before: '/tmp/b', json: true },
+      ['--rounds', '3', '--steps', '20', '--before', '/tmp/b', '--interleave', '--json'],
+      { rounds: 3, steps: 20, before: '/tmp/b', interleave: true, json: true },
     ],
   ])('parseThreadsArgs(%j) reads the options', (argv, expected) => {
     expect(parseThreadsArgs(argv)).toEqual(expected);

@@ -1,6 +1,7 @@
 /**
- * `pnpm bench:threads [--rounds 5] [--steps 12] [--before DIR] [--json]`: the wasm backend's default threads
- * against one thread, on an idle machine and with a competing busy process, in one run (issue 14 item 4).
+ * `pnpm bench:threads [--rounds 5] [--steps 12] [--before DIR] [--interleave] [--json]`: the wasm backend's
+ * default threads against one thread, on an idle machine and with a competing busy process, in one run (issue 14
+ * item 4).
  *
  * Each round runs `lxmls bench train-step --json` (the gpt-nano training step, batch 64, dropout 0.1; 3
  * warm-up steps, then `--steps` timed ones) with `--threads 1` and with the default, first with no extra
@@ -8,6 +9,9 @@
  * started 0.3 s before and stopped after those runs. `--before DIR` also runs the CLI of another build (DIR/apps/cli/bin/lxmls.js, for
  * example the build of an earlier commit) in the same rounds. The table shows, for each build and load, the
  * median over the rounds of each run's median, and the median of the per-round ratio one thread ÷ default.
+ * With `--interleave`, each round runs one process per load (interleave.ts) in which every build and setting
+ * takes one step in turn, so that they all see the same load (the CLI's `GptNanoTrainStep` from each build's
+ * apps/cli/dist).
  * "No extra process" is only as idle as the machine is: the load average is printed before and after.
  *
  * Prints a Markdown table with the machine (or one JSON line with `--json`). Progress goes to stderr.
@@ -21,7 +25,9 @@ import { fileURLToPath } from 'node:url';
 import { formatTable, parseThreadsArgs, type RunResult, roundRuns, summarize } from './measure.js';
 
 const log = (line: string) => process.stderr.write(`[bench:threads] ${line}\n`);
-const NOW_CLI = fileURLToPath(new URL('../../../apps/cli/bin/lxmls.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const NOW_CLI = join(ROOT, 'apps/cli/bin/lxmls.js');
+const INTERLEAVE = fileURLToPath(new URL('./interleave.js', import.meta.url));
 
 /** What one `lxmls bench train-step --json` run prints (the fields used here). */
 interface TrainStepRecord {
@@ -61,11 +67,30 @@ async function busyProcess(): Promise<ChildProcess> {
   return child;
 }
 
+/** What interleave.js prints for each build and setting. */
+interface InterleavedRecord {
+  build: 'now' | 'before';
+  threads: '1' | 'default';
+  backendThreads: number;
+  medianMs: number;
+}
+
+/** Runs interleave.js: every build and setting in one process, one step of each in turn. */
+function interleaved(steps: number, before: string | undefined): InterleavedRecord[] {
+  const args = [INTERLEAVE, String(steps), `now=${ROOT}`];
+  if (before) args.push(`before=${before}`);
+  const stdout = execFileSync(process.execPath, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as InterleavedRecord[];
+}
+
 async function main(): Promise<number> {
   const options = parseThreadsArgs(process.argv.slice(2));
   if (typeof options === 'string') {
     process.stderr.write(
-      `bench:threads: ${options}\nusage: pnpm bench:threads [--rounds 5] [--steps 12] [--before DIR] [--json]\n`,
+      `bench:threads: ${options}\nusage: pnpm bench:threads [--rounds 5] [--steps 12] [--before DIR] [--interleave] [--json]\n`,
     );
     return 2;
   }
@@ -80,24 +105,36 @@ async function main(): Promise<number> {
   const twoThreads: Record<string, number> = {};
   for (let round = 0; round < options.rounds; round++) {
     let busy: ChildProcess | undefined;
-    for (const run of roundRuns(round, clis.before !== undefined)) {
-      if (run.busy && !busy) busy = await busyProcess();
-      const record = trainStep(clis[run.build]!, run.threads, options.steps);
-      first ??= record;
-      if (run.threads === 'default') twoThreads[run.build] = record.threads;
-      results.push({ ...run, round, medianMs: record.medianMs });
-      log(
-        `round ${round + 1}/${options.rounds}: ${run.build}, threads ${run.threads}${run.busy ? ', busy process' : ''}: ${record.medianMs.toFixed(2)} ms`,
-      );
-    }
+    if (options.interleave) {
+      for (const isBusy of [false, true]) {
+        if (isBusy) busy = await busyProcess();
+        for (const r of interleaved(options.steps, options.before)) {
+          if (r.threads === 'default') twoThreads[r.build] = r.backendThreads;
+          results.push({ build: r.build, threads: r.threads, busy: isBusy, round, medianMs: r.medianMs });
+          log(
+            `round ${round + 1}/${options.rounds}, interleaved: ${r.build}, threads ${r.threads}${isBusy ? ', busy process' : ''}: ${r.medianMs.toFixed(2)} ms`,
+          );
+        }
+      }
+    } else
+      for (const run of roundRuns(round, clis.before !== undefined)) {
+        if (run.busy && !busy) busy = await busyProcess();
+        const record = trainStep(clis[run.build]!, run.threads, options.steps);
+        first ??= record;
+        if (run.threads === 'default') twoThreads[run.build] = record.threads;
+        results.push({ ...run, round, medianMs: record.medianMs });
+        log(
+          `round ${round + 1}/${options.rounds}: ${run.build}, threads ${run.threads}${run.busy ? ', busy process' : ''}: ${record.medianMs.toFixed(2)} ms`,
+        );
+      }
     busy?.kill();
   }
   const rows = summarize(results);
   const machine = {
-    cpu: first!.cpu,
-    cores: first!.cores,
-    node: first!.node,
-    backend: first!.backend,
+    cpu: first?.cpu ?? os.cpus()[0]?.model.trim() ?? 'unknown CPU',
+    cores: first?.cores ?? os.availableParallelism(),
+    node: first?.node ?? process.version,
+    backend: first?.backend ?? 'wasm',
     defaultThreads: twoThreads,
     loadBefore: loadBefore.map((l) => Number(l.toFixed(2))),
     loadAfter: os.loadavg().map((l) => Number(l.toFixed(2))),
@@ -111,7 +148,8 @@ async function main(): Promise<number> {
     `gpt-nano training step (lxmls bench train-step: batch 64, dropout 0.1) on backend ${machine.backend}, ` +
       `one thread against the default (${Object.entries(twoThreads)
         .map(([b, t]) => `${b}: ${t} threads`)
-        .join(', ')}), ${options.rounds} rounds of ${options.steps} steps per run\n\n` +
+        .join(', ')}), ${options.rounds} rounds of ${options.steps} steps per run` +
+      `${options.interleave ? ' (interleaved: one process per load, one step of each in turn)' : ''}\n\n` +
       `${formatTable(rows)}\n\n` +
       `machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after\n`,
   );

@@ -15,6 +15,11 @@ export interface ThreadsBenchOptions {
   steps: number;
   /** The root of another build of this repository (e.g. /tmp/before8), run beside this one. */
   before: string | undefined;
+  /**
+   * Run every build and setting in one process per load, one step of each in turn (instead of one process per
+   * run): all of them see the same load, which a shared machine moves from run to run.
+   */
+  interleave: boolean;
   /** Print one JSON line on stdout instead of the table. */
   json: boolean;
 }
@@ -27,15 +32,23 @@ export interface ThreadsBenchOptions {
  * @example
  * ```ts
  * import { parseThreadsArgs } from './threads/measure.js';
- * console.log(parseThreadsArgs(['--rounds', '4', '--json'])); // → { rounds: 4, steps: 12, before: undefined, json: true }
+ * console.log(parseThreadsArgs(['--rounds', '4', '--json']));
+ * // → { rounds: 4, steps: 12, before: undefined, interleave: false, json: true }
  * console.log(parseThreadsArgs(['--steps', '0'])); // → --steps must be an integer from 1 to 1000
  * ```
  */
 export function parseThreadsArgs(argv: readonly string[]): ThreadsBenchOptions | string {
-  const options: ThreadsBenchOptions = { rounds: 5, steps: 12, before: undefined, json: false };
+  const options: ThreadsBenchOptions = {
+    rounds: 5,
+    steps: 12,
+    before: undefined,
+    interleave: false,
+    json: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--json') options.json = true;
+    else if (arg === '--interleave') options.interleave = true;
     else if (arg === '--rounds' || arg === '--steps') {
       const n = Number(argv[++i]);
       const max = arg === '--rounds' ? 100 : 1000;

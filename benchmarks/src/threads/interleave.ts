@@ -1,0 +1,77 @@
+/**
+ * The child process of `pnpm bench:threads --interleave`: every build's gpt-nano training step (the CLI's
+ * `GptNanoTrainStep`, as `lxmls bench train-step` runs it: batch 64, dropout 0.1) on one thread and on the
+ * default threads, one step of each in turn in this one process, so that all of them see the same load.
+ * The order rotates every step, so that no setting always follows the one whose worker was last awake.
+ *
+ * `node interleave.js STEPS NAME=ROOT...` (a ROOT is a build of this repository: its packages' and the CLI's
+ * `dist/` are loaded from there, each build with its own @lxmls/tensor). Prints one JSON line: the median ms
+ * per step of each build and setting after 3 warm-up steps, and the backend's threads.
+ */
+
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { median } from './measure.js';
+
+/** The parts of a build that the benchmark uses (loaded from its dist/, so typed loosely here). */
+interface Build {
+  withBackend<T>(backend: unknown, fn: () => T): T;
+  createWasmBackend(options?: { threads?: number }): { threads: number; dispose(): void };
+  GptNanoTrainStep: new (options: {
+    seed: number;
+  }) => {
+    randomBatch(batchSize: number): { idx: unknown; targets: unknown };
+    step(idx: unknown, targets: unknown): number;
+  };
+}
+
+async function load(root: string): Promise<Build> {
+  const from = (path: string) => import(pathToFileURL(join(root, path)).href);
+  const tensor = await from('packages/tensor/dist/index.js');
+  const wasm = await from('packages/backend-wasm/dist/index.js');
+  const cli = await from('apps/cli/dist/bench/train-step.js');
+  return {
+    withBackend: tensor.withBackend,
+    createWasmBackend: wasm.createWasmBackend,
+    GptNanoTrainStep: cli.GptNanoTrainStep,
+  };
+}
+
+async function main(): Promise<void> {
+  const [stepsArg, ...specs] = process.argv.slice(2);
+  const steps = Number(stepsArg);
+  const runs = [];
+  for (const spec of specs) {
+    const [build, root] = spec.split('=') as [string, string];
+    const b = await load(root);
+    for (const threads of ['1', 'default'] as const) {
+      const backend = b.createWasmBackend(threads === '1' ? { threads: 1 } : undefined);
+      const model = b.withBackend(backend, () => new b.GptNanoTrainStep({ seed: 0 }));
+      const batch = b.withBackend(backend, () => model.randomBatch(64));
+      const step = () => b.withBackend(backend, () => model.step(batch.idx, batch.targets));
+      runs.push({ build, threads, backend, step, times: [] as number[] });
+    }
+  }
+  for (let s = 0; s < steps + 3; s++)
+    for (let j = 0; j < runs.length; j++) {
+      const run = runs[(j + s) % runs.length]!;
+      const start = performance.now();
+      run.step();
+      if (s >= 3) run.times.push(performance.now() - start);
+    }
+  const results = runs.map((r) => ({
+    build: r.build,
+    threads: r.threads,
+    backendThreads: r.backend.threads,
+    medianMs: median(r.times),
+  }));
+  for (const r of runs) r.backend.dispose();
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench:threads (interleave): ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});
