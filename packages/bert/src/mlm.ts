@@ -21,7 +21,6 @@ import {
   type LoadResult,
   Module,
   type ParamGroup,
-  readSafetensors,
   writeSafetensors,
 } from '@lxmls/nn';
 import {
@@ -44,6 +43,7 @@ import {
   type BertLoadOptions,
   BertModel,
   type BertModelOptions,
+  loadSafetensors,
 } from './model.js';
 
 /**
@@ -321,17 +321,7 @@ export class BertForMaskedLM extends Module {
     options: BertLoadOptions = {},
   ): BertForMaskedLM {
     const config = bertConfigFromJson(configJson);
-    const { tensors } = readSafetensors(bytes, { finite: true });
-    const model = new BertForMaskedLM(config, { initWeights: false });
-    try {
-      model.loadHFStateDict(tensors, options);
-      return model.eval() as BertForMaskedLM;
-    } catch (error) {
-      model.dispose();
-      throw error;
-    } finally {
-      for (const t of tensors.values()) t.dispose();
-    }
+    return loadSafetensors(bytes, options, () => new BertForMaskedLM(config, { initWeights: false }));
   }
 
   /**

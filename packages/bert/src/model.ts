@@ -72,6 +72,37 @@ export interface BertLoadOptions {
   strict?: boolean;
 }
 
+/** A model that loads a Hugging Face state dict: {@link BertModel}, `BertForMaskedLM`. */
+interface HfLoadable extends Module {
+  loadHFStateDict(tensors: ReadonlyMap<string, Tensor>, options?: BertLoadOptions): LoadResult;
+}
+
+/**
+ * @internal The body of the `fromSafetensors` of {@link BertModel} and `BertForMaskedLM`: reads the file
+ * (checked before any weight is allocated), builds the model with `build`, copies the weights in and returns
+ * it in eval mode. The file's tensors are freed, and the model too when loading fails.
+ */
+export function loadSafetensors<M extends HfLoadable>(
+  bytes: Uint8Array,
+  options: BertLoadOptions,
+  build: () => M,
+): M {
+  const { tensors } = readSafetensors(bytes, { finite: true });
+  try {
+    const model = build();
+    try {
+      model.loadHFStateDict(tensors, options);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+    model.eval();
+    return model;
+  } finally {
+    for (const t of tensors.values()) t.dispose();
+  }
+}
+
 /**
  * The BERT encoder with Hugging Face's module names, so `loadStateDict` takes Hugging Face's keys.
  *
@@ -187,17 +218,7 @@ export class BertModel extends Module {
     options: BertLoadOptions = {},
   ): BertModel {
     const config = bertConfigFromJson(configJson);
-    const { tensors } = readSafetensors(bytes, { finite: true });
-    const model = new BertModel(config, { initWeights: false });
-    try {
-      model.loadHFStateDict(tensors, options);
-      return model.eval();
-    } catch (error) {
-      model.dispose();
-      throw error;
-    } finally {
-      for (const t of tensors.values()) t.dispose();
-    }
+    return loadSafetensors(bytes, options, () => new BertModel(config, { initWeights: false }));
   }
 
   /**
