@@ -9,7 +9,7 @@
  * exercises of the day (1, 2.3, 2.4, 3.1, 3.2) run or read code without writing any.
  */
 
-import { LxmlsCourseError } from './errors.js';
+import { holeOf, LxmlsCourseError } from './errors.js';
 import { EXERCISE_SOURCES } from './generated/exercise-sources.js';
 
 /** One hole of a skeleton: where the student writes code. */
@@ -152,4 +152,43 @@ export function getExercise(id: string): Exercise {
     expected: `one of ${EXERCISES.map((e) => e.id).join(', ')}`,
     received: id,
   });
+}
+
+/** How far a student's file of an exercise has come: what {@link exerciseProgress} returns. */
+export interface ExerciseProgress {
+  /** `skeleton`: the file as handed out; `solution`: the solved file; `edited`: anything else. */
+  status: 'skeleton' | 'edited' | 'solution';
+  /** The holes still marked `throw new NotImplementedError('Complete Exercise N')`, in order, each once. */
+  holesLeft: string[];
+}
+
+/** The text compared: line ends as `\n`, trailing white space dropped. */
+const normal = (text: string) => text.replace(/\r\n/g, '\n').trimEnd();
+
+/**
+ * Compares a student's file of an exercise with its skeleton and its solution, and lists the holes it still
+ * has (what `lxmls exercise list` shows for each file).
+ *
+ * @param exercise - The exercise, e.g. `getExercise('2.2')`.
+ * @param text - The file's text.
+ * @param lang - Whether it is the TypeScript or the JavaScript file.
+ * @returns Its status and the holes left.
+ * @example
+ * ```ts
+ * import { exerciseProgress, getExercise } from '@lxmls/course';
+ * const exercise = getExercise('2.2');
+ * console.log(exerciseProgress(exercise, exercise.skeleton.ts, 'ts')); // → { status: 'skeleton', holesLeft: [ '2.2.1', '2.2.2', '2.2.3', '2.2.4' ] }
+ * console.log(exerciseProgress(exercise, exercise.solution.js, 'js')); // → { status: 'solution', holesLeft: [] }
+ * ```
+ */
+export function exerciseProgress(exercise: Exercise, text: string, lang: 'ts' | 'js'): ExerciseProgress {
+  const file = normal(text);
+  const holes = [...file.matchAll(/NotImplementedError\(\s*['"`](Complete Exercise [\d.]+)/g)];
+  const status =
+    file === normal(exercise.skeleton[lang])
+      ? 'skeleton'
+      : file === normal(exercise.solution[lang])
+        ? 'solution'
+        : 'edited';
+  return { status, holesLeft: [...new Set(holes.map((m) => holeOf(m[1]!)!))] };
 }

@@ -44,7 +44,9 @@ export {
   EXERCISES,
   type Exercise,
   type ExerciseHole,
+  type ExerciseProgress,
   type ExerciseTexts,
+  exerciseProgress,
   getExercise,
 } from './exercises.js';
 export {

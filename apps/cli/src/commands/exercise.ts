@@ -8,7 +8,7 @@
 
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXERCISES, type Exercise, holeOf } from '@lxmls/course';
+import { EXERCISES, type Exercise, exerciseProgress } from '@lxmls/course';
 import { type CommandContext, defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { runCheck } from '../student/run-check.js';
@@ -102,8 +102,6 @@ export interface ExerciseStatus {
 }
 
 /** Normalises line ends and trailing blanks, so a file saved by an editor still counts as untouched. */
-const normal = (text: string) => text.replace(/\r\n/g, '\n').trimEnd();
-
 /**
  * The state of each exercise's file in a folder.
  *
@@ -133,17 +131,8 @@ export async function exerciseStatus(dir: string): Promise<ExerciseStatus[]> {
       out.push({ id: e.id, title: e.title, file: null, status: 'missing', holesLeft: [] });
       continue;
     }
-    const text = normal(found.text);
-    const holesLeft = [...text.matchAll(/NotImplementedError\(\s*['"`](Complete Exercise [\d.]+)/g)].map(
-      (m) => holeOf(m[1]!)!,
-    );
-    const status =
-      text === normal(e.skeleton[found.lang])
-        ? 'skeleton'
-        : text === normal(e.solution[found.lang])
-          ? 'solution'
-          : 'edited';
-    out.push({ id: e.id, title: e.title, file: found.file, status, holesLeft: [...new Set(holesLeft)] });
+    const progress = exerciseProgress(e, found.text, found.lang);
+    out.push({ id: e.id, title: e.title, file: found.file, ...progress });
   }
   return out;
 }
