@@ -1,8 +1,17 @@
-import { memory, RandomGenerator, tensor } from '@lxmls/tensor';
+import {
+  JsBackend,
+  memory,
+  RandomGenerator,
+  registerBackend,
+  setBackend,
+  type TypedArray,
+  tensor,
+  withBackend,
+} from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
 import { getDefaultConfig } from './config.js';
 import { LxmlsGptError } from './errors.js';
-import { generate, pickNext } from './generate.js';
+import { type GenerateOptions, generate, generateAsync, pickNext } from './generate.js';
 import { GPT } from './model.js';
 
 const ids = (rows: number[][]) => tensor(rows, undefined, 'int32');
@@ -196,5 +205,105 @@ describe('pickNext(logits, options)', () => {
       });
       expect(nucleusSet.has(token!)).toBe(true);
     }
+  });
+});
+
+/** The js backend with no synchronous reads of floats, as webgpu (`capabilities.async`, `read` throws). */
+class AsyncReadsBackend extends JsBackend {
+  override readonly name = 'js-async-reads';
+  override readonly capabilities = { ...new JsBackend().capabilities, async: true };
+  override read(storage: TypedArray): TypedArray {
+    if (storage instanceof Float32Array) throw new Error('read: use await dataAsync()');
+    return super.read(storage);
+  }
+  readAsync(storage: TypedArray): Promise<TypedArray> {
+    return Promise.resolve(super.read(storage));
+  }
+}
+
+describe('generateAsync(model, idx, maxNewTokens, options)', () => {
+  const backend = new AsyncReadsBackend();
+  registerBackend(backend.name, () => backend, 0);
+  // the same weights (the same lcg initialisation) on the backend whose float reads are asynchronous
+  const gpuModel = withBackend(backend, () =>
+    new GPT(
+      { ...getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 },
+      { init: 'lcg' },
+    ).eval(),
+  );
+  const runAsync = async (rows: number[][], n: number, options: GenerateOptions = {}): Promise<unknown> => {
+    await setBackend(backend.name);
+    try {
+      return (await generateAsync(gpuModel, ids(rows), n, options)).toArray();
+    } finally {
+      await setBackend('js');
+    }
+  };
+
+  test('generateAsync runs where float reads throw (the backend of these tests)', () => {
+    expect(() => withBackend(backend, () => gpuModel.stateDict().get('lm_head.weight')!.data())).toThrow(
+      'use await dataAsync()',
+    );
+  });
+
+  test.each([true, false])('generateAsync greedy gives generate’s tokens (useCache %s)', async (useCache) => {
+    const rows = [
+      [1, 4, 4, 4, 3, 2],
+      [0, 0, 2, 4, 2, 1],
+    ];
+    expect(await runAsync(rows, 6, { useCache })).toEqual(
+      generate(model, ids(rows), 6, { useCache }).toArray(),
+    );
+    expect(await runAsync([X11], 3, { useCache })).toEqual(generate(model, ids([X11]), 3).toArray());
+  });
+
+  test.each([
+    { doSample: true, seed: 7 },
+    { doSample: true, seed: 3, topK: 3, temperature: 0.7 },
+    { doSample: true, seed: 5, topP: 0.8, temperature: 1.5 },
+  ])('generateAsync sampling %j gives generate’s tokens', async (options) => {
+    expect(await runAsync([[1, 4, 4]], 15, options)).toEqual(
+      generate(model, ids([[1, 4, 4]]), 15, options).toArray(),
+    );
+  });
+
+  test('generateAsync calls onToken once per step and returns the input for maxNewTokens ≤ 0', async () => {
+    const seen: [number[], number][] = [];
+    await runAsync([[1, 4, 4, 4, 3, 2]], 3, { onToken: (t, step) => seen.push([t, step]) });
+    expect(seen).toEqual([
+      [[7], 0],
+      [[7], 1],
+      [[7], 2],
+    ]);
+    const x = ids([[1, 2]]);
+    expect(await generateAsync(model, x, 0)).toBe(x);
+  });
+
+  test.each([false, true])(
+    'generateAsync with a NaN weight is NOT_FINITE (doSample %s)',
+    async (doSample) => {
+      const broken = new GPT(
+        { ...getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 },
+        { init: 'lcg' },
+      ).eval();
+      const weight = broken.stateDict().get('lm_head.weight')!;
+      const values = Float32Array.from(weight.data());
+      values[3] = Number.NaN;
+      broken.loadStateDict(new Map([['lm_head.weight', tensor(values, weight.shape)]]), { strict: false });
+      const error = await generateAsync(broken, ids([[1, 4]]), 3, { doSample }).catch((e) => e);
+      expect(error).toBeInstanceOf(LxmlsGptError);
+      expect(error.code).toBe('NOT_FINITE');
+      expect(error.message).toMatch(
+        /^\[@lxmls\/gpt\] generate(Async)?: the model gave a logit that is not finite\./,
+      );
+    },
+  );
+
+  test('generateAsync keeps memory flat: only the result outlives it', async () => {
+    const x = ids([[1, 4]]);
+    (await generateAsync(model, x, 12)).dispose();
+    const before = memory();
+    (await generateAsync(model, x, 12, { doSample: true, seed: 1 })).dispose();
+    expect(memory()).toEqual(before);
   });
 });

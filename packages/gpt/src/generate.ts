@@ -10,6 +10,7 @@
 
 import {
   argmax,
+  concat,
   getGenerator,
   multinomial,
   noGrad,
@@ -20,6 +21,7 @@ import {
   tensor,
   tidy,
   topk,
+  withBackend,
 } from '@lxmls/tensor';
 import { check, LxmlsGptError } from './errors.js';
 import { GPTCache } from './kv-cache.js';
@@ -81,8 +83,118 @@ export function generate(
   maxNewTokens: number,
   options: GenerateOptions = {},
 ): Tensor {
-  const fn = 'generate';
-  const { temperature = 1, doSample = false, topK = null, topP = null, onToken, useCache = true } = options;
+  const run = startGeneration('generate', model, idx, maxNewTokens, options);
+  if (run === null) return idx;
+  const { rows, cache, pick } = run;
+  try {
+    noGrad(() => {
+      for (let step = 0; step < maxNewTokens; step++) {
+        const next = tidy(() => pick(lastLogits(model, rows, cache)));
+        // append sampled index to the running sequence and continue
+        for (const [b, row] of rows.entries()) row.push(next[b]!);
+        options.onToken?.(next, step);
+      }
+    });
+  } finally {
+    cache?.dispose();
+  }
+  return run.result(); // (B, T + maxNewTokens)
+}
+
+/**
+ * {@link generate} for a backend whose reads are asynchronous (`capabilities.async`: `webgpu`), with the same
+ * tokens: each step's forward runs on that backend and one `await dataAsync()` per step brings back the
+ * choice. Greedy decoding picks on the backend (`argmax` of the last logits, read with a finiteness check:
+ * `B` ids and `B` sums); sampling reads the last logits `(B, V)` and picks with {@link scaleLogits} and
+ * {@link pickNext} on the `js` backend, as {@link generate} does. On a synchronous backend it runs the same
+ * steps.
+ *
+ * @param model - The GPT (its parameters on any backend).
+ * @param idx - Token ids, int32 `(B, T)`.
+ * @param maxNewTokens - How many tokens to add; `≤ 0` returns `idx` itself.
+ * @param options - As {@link generate}'s.
+ * @returns A promise of int32 `(B, T + maxNewTokens)`: the input followed by the new tokens.
+ * @throws {@link LxmlsGptError} as {@link generate} (`NOT_FINITE` for logits that are not finite).
+ * @example
+ * ```ts
+ * import { GPT, generateAsync } from '@lxmls/gpt';
+ * import { tensor } from '@lxmls/tensor';
+ * const model = new GPT({ ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 }, { init: 'lcg' }).eval();
+ * const out = await generateAsync(model, tensor([[1, 4, 4, 4, 3, 2]], undefined, 'int32'), 6);
+ * console.log(out.toArray()); // → [ [ 1, 4, 4, 4, 3, 2, 7, 7, 7, 6, 6, 6 ] ]
+ * ```
+ */
+export async function generateAsync(
+  model: GPT,
+  idx: Tensor,
+  maxNewTokens: number,
+  options: GenerateOptions = {},
+): Promise<Tensor> {
+  const fn = 'generateAsync';
+  const run = startGeneration(fn, model, idx, maxNewTokens, options);
+  if (run === null) return idx;
+  const { rows, cache, pick } = run;
+  const B = rows.length;
+  const V = model.config.vocabSize;
+  const greedy = options.doSample !== true;
+  try {
+    for (let step = 0; step < maxNewTokens; step++) {
+      // greedy: the ids and a finiteness check (a non-finite logit makes its row's sum NaN), (2B) in one read;
+      // sampling: the last logits (B, V)
+      const read = noGrad(() =>
+        tidy(() => {
+          const last = lastLogits(model, rows, cache); // (B, V)
+          return greedy ? concat([argmax(last, -1).cast('float32'), last.mul(0).sum(-1)], 0) : last;
+        }),
+      );
+      let data: Float32Array;
+      try {
+        data = (await read.dataAsync()) as Float32Array;
+      } finally {
+        read.dispose();
+      }
+      let next: number[];
+      if (greedy) {
+        const bad = data.subarray(B).findIndex((x) => x !== 0);
+        if (bad >= 0)
+          check.fail(fn, 'logits', undefined, 'the model gave a logit that is not finite', 'finite logits', {
+            code: 'NOT_FINITE',
+            received: `a logit that is NaN or ±Infinity in row ${bad}`,
+            hint: 'Its weights or activations overflowed: check the checkpoint, or train with a smaller learning rate.',
+          });
+        next = Array.from(data.subarray(0, B));
+      } else {
+        // on the host: the same checks and choice as generate's
+        next = withBackend('js', () => tidy(() => pick(tensor(data, [B, V])))); // (B, V) → B ids
+      }
+      for (const [b, row] of rows.entries()) row.push(next[b]!);
+      options.onToken?.(next, step);
+    }
+  } finally {
+    cache?.dispose();
+  }
+  return run.result(); // (B, T + maxNewTokens)
+}
+
+/** The state of one generation: the rows so far, the KV cache, the checked choice of a token, the result. */
+interface Generation {
+  rows: number[][];
+  cache: GPTCache | null;
+  /** Scales, filters and picks one token per row from the last logits `(B, V)` (synchronous reads). */
+  pick: (last: Tensor) => number[];
+  /** The rows as int32 `(B, T + maxNewTokens)`. */
+  result: () => Tensor;
+}
+
+/** Checks {@link generate}'s arguments and starts a generation, or returns null when there is nothing to add. */
+function startGeneration(
+  fn: string,
+  model: GPT,
+  idx: Tensor,
+  maxNewTokens: number,
+  options: GenerateOptions,
+): Generation | null {
+  const { temperature = 1, doSample = false, topK = null, topP = null, useCache = true } = options;
   const V = model.config.vocabSize;
   const invalid = (argument: string, expected: string, received: string) =>
     new LxmlsGptError('INVALID_ARGUMENT', `${argument} is out of range`, {
@@ -105,44 +217,42 @@ export function generate(
     );
   }
   if (topP !== null && !(topP > 0 && topP <= 1)) throw invalid('topP', 'a number in (0, 1]', String(topP));
-  if (maxNewTokens <= 0) return idx;
+  if (maxNewTokens <= 0) return null;
   const generator =
     options.generator ?? (options.seed !== undefined ? new RandomGenerator(options.seed) : getGenerator());
 
   const [B, T] = idx.shape as [number, number];
   const all = idx.data();
   const rows = Array.from({ length: B }, (_, b) => Array.from(all.subarray(b * T, (b + 1) * T)));
-  const blockSize = model.blockSize;
   // a model whose attention keeps no KV cache (a student's module) runs the whole context at every step
   const cache = useCache && model.supportsKVCache ? new GPTCache(model.config.nLayer) : null;
-  try {
-    noGrad(() => {
-      for (let step = 0; step < maxNewTokens; step++) {
-        const next = tidy(() => {
-          const total = rows[0]!.length;
-          // the cache holds positions 0..total-2 while the context still fits; once it slides past blockSize
-          // every position shifts (learned absolute position embeddings), so the cache is dropped
-          const cached = cache !== null && total <= blockSize;
-          if (!cached) cache?.reset();
-          const start = cached ? cache.length : Math.max(0, total - blockSize); // if the sequence context is growing too long we must crop it at blockSize
-          const n = total - start;
-          const ids = new Int32Array(B * n);
-          for (const [b, row] of rows.entries()) ids.set(row.slice(start), b * n);
-          // forward the model to get the logits for the index in the sequence
-          const { logits } = model.forward(tensor(ids, [B, n], 'int32'), null, cached ? { cache } : {}); // (B, n, V)
-          // pluck the logits at the final step and scale by desired temperature
-          const last = scaleLogits(slice(logits, [0, n - 1, 0], [B, 1, V]).reshape([B, V]), temperature); // (B, V)
-          return pickNext(last, { doSample, topK, topP, generator });
-        });
-        // append sampled index to the running sequence and continue
-        for (const [b, row] of rows.entries()) row.push(next[b]!);
-        onToken?.(next, step);
-      }
-    });
-  } finally {
-    cache?.dispose();
-  }
-  return tensor(Int32Array.from(rows.flat()), [B, T + maxNewTokens], 'int32'); // (B, T + maxNewTokens)
+  return {
+    rows,
+    cache,
+    // scale the logits of the final step by the desired temperature, then filter and pick
+    pick: (last) => pickNext(scaleLogits(last, temperature), { doSample, topK, topP, generator }),
+    result: () => tensor(Int32Array.from(rows.flat()), [B, T + maxNewTokens], 'int32'), // (B, T + maxNewTokens)
+  };
+}
+
+/** One forward over the rows' new positions (all of them without a cache); the last position's logits `(B, V)`. */
+function lastLogits(model: GPT, rows: number[][], cache: GPTCache | null): Tensor {
+  const B = rows.length;
+  const V = model.config.vocabSize;
+  const blockSize = model.blockSize;
+  const total = rows[0]!.length;
+  // the cache holds positions 0..total-2 while the context still fits; once it slides past blockSize
+  // every position shifts (learned absolute position embeddings), so the cache is dropped
+  const cached = cache !== null && total <= blockSize;
+  if (!cached) cache?.reset();
+  const start = cached ? cache.length : Math.max(0, total - blockSize); // if the sequence context is growing too long we must crop it at blockSize
+  const n = total - start;
+  const ids = new Int32Array(B * n);
+  for (const [b, row] of rows.entries()) ids.set(row.slice(start), b * n);
+  // forward the model to get the logits for the index in the sequence
+  const { logits } = model.forward(tensor(ids, [B, n], 'int32'), null, cached ? { cache } : {}); // (B, n, V)
+  // pluck the logits at the final step
+  return slice(logits, [0, n - 1, 0], [B, 1, V]).reshape([B, V]); // (B, V)
 }
 
 /** The largest magnitude of a float32: `logits / T` beyond it overflows to ±Infinity. */

@@ -21,7 +21,7 @@ export {
   resolveConfig,
 } from './config.js';
 export { type GptErrorCode, type GptErrorDetails, LxmlsGptError } from './errors.js';
-export { type GenerateOptions, generate, pickNext, scaleLogits } from './generate.js';
+export { type GenerateOptions, generate, generateAsync, pickNext, scaleLogits } from './generate.js';
 export { initGPTWeights, lcgInit } from './init.js';
 export { GPTCache } from './kv-cache.js';
 export {
