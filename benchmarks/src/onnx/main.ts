@@ -4,18 +4,19 @@
  * 768 channels, vocabulary 50,257, block 1,024, an untied head: 163M parameters):
  *
  * - the export (`exportOnnxFolder` of the graph for ONNX Runtime: `fused` contrib operators and
- *   `num_logits_to_keep`: time, file size, RSS growth), written to a temporary folder; and the standard graph
- *   (`exportOnnx`'s default) for comparison;
+ *   `num_logits_to_keep`: time, file size, RSS growth), written to a temporary folder; and, as "before", the
+ *   standard graph (`exportOnnx`'s default) on ONNX Runtime's own threads (one per core);
  * - greedy generation with the KV cache after an 8-token prompt, in turns (ABBA ABBA…, so a slow moment of the
  *   shared machine falls on every contender): @lxmls/gpt's `generate` on @lxmls/backend-wasm, @lxmls/onnx's
- *   `generateOnnx` on onnxruntime-node with the fused graph and with the standard one, and transformers.js 4
- *   loading the fused folder offline and generating on the same onnxruntime-node (and, with `--wasm`,
+ *   `generateOnnx` on onnxruntime-node with the fused graph (createSession's defaults) and before, and
+ *   transformers.js 4 loading the fused folder offline and generating on the same onnxruntime-node with our
+ *   session's thread settings (and, with `--wasm`,
  *   `generateOnnx` on onnxruntime-web's wasm build, once); each contender's best turn, and the median over the
  *   turns of the ratio within each turn; the ids of every path are compared with @lxmls/gpt's;
  * - next to them the memory-bandwidth bound: the bytes of weights a step reads ÷ the bandwidth measured here
  *   (one thread copying 256 MB: bytes read + written per second);
  * - a 128-token prompt, in turns: one forward with the logits of every position (`forwardOnnx`, fused and
- *   standard graphs), and the first token (`generateOnnx(prompt, 1)`: the head on the last position only);
+ *   before), and the first token (`generateOnnx(prompt, 1)`: the head on the last position only);
  *   with `--python`, PyTorch's forward in a Python child in the same turns (one thread: every position's
  *   logits, and the last position's with its argmax; two threads: every position's).
  *
@@ -24,7 +25,7 @@
 
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { registerWasmBackend } from '@lxmls/backend-wasm';
@@ -177,22 +178,25 @@ async function main(): Promise<void> {
   const onnxBytes = files.get('onnx/model.onnx') as Uint8Array;
   const fileBytes = onnxBytes.length;
   log(`exported in ${exportMs.toFixed(0)} ms: ${(fileBytes / 1e6).toFixed(0)} MB`);
-  const sessionOptions = {
-    backend: 'onnx-node' as const,
-    ...(threads === undefined ? {} : { numThreads: threads }),
-  };
 
   try {
-    const onnx = await createSession(onnxBytes, sessionOptions);
+    // now: createSession's default threads ('auto': one on a busy machine), unless --threads says
+    const onnx = await createSession(onnxBytes, { backend: 'onnx-node', numThreads: threads ?? 'auto' });
     files.clear(); // the session holds its own copy of the weights
-    const standard = await createSession(exportOnnx(model, { kvCache: true }), sessionOptions);
+    // before: the standard graph on ONNX Runtime's own threads (one per core), as @lxmls/onnx 0.1 ran it
+    const standard = await createSession(exportOnnx(model, { kvCache: true }), {
+      backend: 'onnx-node',
+      numThreads: threads ?? availableParallelism(),
+    });
     const tf = await import('@huggingface/transformers');
     tf.env.allowRemoteModels = false;
     tf.env.localModelPath = root;
+    // transformers.js's session with the same threads as ours, so that the two differ only in the work around
+    // session.run
     const hf = await tf.AutoModelForCausalLM.from_pretrained('gpt2-shape', {
       dtype: 'fp32',
       device: 'cpu',
-      ...(threads === undefined ? {} : { session_options: { intraOpNumThreads: threads } }),
+      session_options: onnx.numThreads === undefined ? {} : { intraOpNumThreads: onnx.numThreads },
     });
     const hfIds = tensorOfPrompt(tf);
     const prompt = tensor([PROMPT], undefined, 'int32');
@@ -208,7 +212,7 @@ async function main(): Promise<void> {
         run: generationRun(async () => rowOf(await generateOnnx(onnx, prompt, N)), ids[1]!),
       },
       {
-        name: 'onnx standard',
+        name: 'onnx before',
         run: generationRun(async () => rowOf(await generateOnnx(standard, prompt, N)), ids[2]!),
       },
       {
@@ -249,7 +253,7 @@ async function main(): Promise<void> {
       await web.session.release();
     }
 
-    // a 128-token prompt in turns: ours (every position's logits, fused and standard; the first token) and
+    // a 128-token prompt in turns: ours (every position's logits, now and before; the first token) and
     // PyTorch's in the same turns
     const long = tensor([Array.from({ length: 128 }, (_, i) => (i * 7919) % 50257)], undefined, 'int32');
     const timed = (f: () => Promise<unknown>) => async () => {
@@ -265,7 +269,7 @@ async function main(): Promise<void> {
     const torch = options.python === undefined ? undefined : await TorchTimer.start(options.python);
     const promptContenders: Contender[] = [
       { name: 'onnx fused, all logits', run: forwardOf(onnx) },
-      { name: 'onnx standard, all logits', run: forwardOf(standard) },
+      { name: 'onnx before, all logits', run: forwardOf(standard) },
       { name: 'onnx fused, first token', run: timed(() => generateOnnx(onnx, long, 1)) },
     ];
     if (torch instanceof TorchTimer)
@@ -295,12 +299,13 @@ async function main(): Promise<void> {
     const ratios = {
       onnxOverWasm: median(perTurn(1, 0)),
       onnxOverTransformersJs: median(perTurn(1, 3)),
-      fusedOverStandard: median(perTurn(1, 2)),
-      standardOverWasm: median(perTurn(2, 0)),
+      onnxOverBefore: median(perTurn(1, 2)),
+      beforeOverWasm: median(perTurn(2, 0)),
     };
     const report = {
       machine,
       threads: threads ?? 'default',
+      onnxThreads: onnx.numThreads ?? 'default',
       model: { parameters: params, file: fileBytes },
       export: { ms: exportMs, rssGrowth: exportRss },
       tokens: N,
@@ -330,7 +335,7 @@ async function main(): Promise<void> {
       `Machine: ${machine}`,
       `Model: GPT-2 124M shape, seeded random weights, ${params} parameters, ONNX file ${mb(fileBytes)}`,
       `Export (exportOnnxFolder, fused + num_logits_to_keep): ${(exportMs / 1000).toFixed(2)} s, RSS +${mb(exportRss)}`,
-      `onnxruntime-node intra-op threads: ${threads ?? 'its default (one per core)'}; ${turns} turns, ABBA order`,
+      `onnxruntime-node intra-op threads: ${onnx.numThreads ?? 'its default (one per core)'} (${threads === undefined ? "createSession's 'auto': one at a load average ≥ the cores" : '--threads'}; before: ${threads ?? availableParallelism()}); ${turns} turns, ABBA order`,
       '',
       `| greedy, KV cache, ${N} tokens after 8 | best turn, tokens/s | every turn | ids = @lxmls/gpt's |`,
       '| --- | --- | --- | --- |',
@@ -347,7 +352,7 @@ async function main(): Promise<void> {
       '',
       `Median over the turns of the ratio within a turn: onnx fused ÷ wasm ${ratios.onnxOverWasm.toFixed(2)} (target ≥ 1.3; turns ${list(perTurn(1, 0), 2)}), ` +
         `÷ transformers.js ${ratios.onnxOverTransformersJs.toFixed(2)} (target ≥ 1; turns ${list(perTurn(1, 3), 2)}), ` +
-        `÷ onnx standard ${ratios.fusedOverStandard.toFixed(2)}; onnx standard ÷ wasm ${ratios.standardOverWasm.toFixed(2)}.`,
+        `÷ onnx before ${ratios.onnxOverBefore.toFixed(2)}; onnx before ÷ wasm ${ratios.beforeOverWasm.toFixed(2)}.`,
       '',
       '| 128-token prompt | best, ms | median, ms | every turn |',
       '| --- | --- | --- | --- |',

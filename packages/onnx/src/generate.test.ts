@@ -16,7 +16,7 @@ import { describe, expect, test } from 'vitest';
 import { LxmlsOnnxError } from './errors.js';
 import { exportOnnx } from './export.js';
 import { generateOnnx } from './generate.js';
-import { createSession, type OnnxSession, type OrtRuntimeLike } from './session.js';
+import { chooseNumThreads, createSession, type OnnxSession, type OrtRuntimeLike } from './session.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // fixtures copied into this package: the tiny-gpt2 Hugging Face folder of @lxmls/gpt's tests and the trained
@@ -214,7 +214,7 @@ describe('createSession and generateOnnx: bad input fails with clear errors', ()
 describe('createSession options reach the runtime', () => {
   test.each([
     ['onnx-node', 2, { intraOpNumThreads: 2 }],
-    ['onnx-node', undefined, {}],
+    ['onnx-node', 1, { intraOpNumThreads: 1 }],
     ['onnx-wasm', 2, { executionProviders: ['wasm'] }],
   ] as const)(
     'createSession(bytes, { backend: %s, numThreads: %s }) creates the session with %o',
@@ -231,9 +231,22 @@ describe('createSession options reach the runtime', () => {
           },
         },
       } as unknown as OrtRuntimeLike;
-      await createSession(exportOnnx(nano(false)), { backend, numThreads, runtime });
+      const onnx = await createSession(exportOnnx(nano(false)), { backend, numThreads, runtime });
       expect(seen).toEqual([{ graphOptimizationLevel: 'all', logSeverityLevel: 3, ...expected }]);
+      expect(onnx.numThreads).toBe(backend === 'onnx-node' ? numThreads : undefined);
       expect(env.wasm.numThreads).toBe(backend === 'onnx-wasm' ? numThreads : undefined);
     },
   );
+
+  test.each([
+    ['auto', 0.5, 2, undefined],
+    ['auto', 1.99, 2, undefined],
+    ['auto', 2, 2, 1],
+    ['auto', 10.4, 2, 1],
+    ['auto', 10.4, 16, undefined],
+    [2, 10.4, 2, 2],
+    [1, 0, 2, 1],
+  ] as const)('chooseNumThreads(%s, load %d, %i cores) is %s', (numThreads, load, cores, expected) => {
+    expect(chooseNumThreads(numThreads, load, cores)).toBe(expected);
+  });
 });

@@ -53,6 +53,11 @@ export interface OnnxSession {
   readonly backend: OnnxBackend;
   /** The model's block size, from the export's `lxmls.config` metadata (undefined for another exporter's model). */
   readonly blockSize: number | undefined;
+  /**
+   * onnxruntime-node only: the intra-op threads asked for (`numThreads`, or what `'auto'` chose: see
+   * {@link CreateSessionOptions}); undefined where the runtime chose (one per core).
+   */
+  readonly numThreads?: number;
 }
 
 /** Options of {@link createSession}. */
@@ -64,9 +69,14 @@ export interface CreateSessionOptions {
   backend?: OnnxBackend | 'auto';
   /**
    * Threads: onnxruntime-node's intra-op threads (`intraOpNumThreads`), or the wasm build's
-   * (`env.wasm.numThreads`). Default: the runtime's choice (onnxruntime-node: one per physical core).
+   * (`env.wasm.numThreads`). Default for onnxruntime-node, `'auto'`: the runtime's choice (one per core, the
+   * fastest while each thread has a core of its own) unless the machine is busy when the session opens (a
+   * 1-minute load average at or above the core count), then one: threads that share their cores with other
+   * processes stall each other (one descheduled in the middle of an operator holds up the others, one
+   * spinning for work takes time from the one that has it); on the loaded machine of the README, one thread
+   * generated about twice as fast as two. The wasm build: the runtime's choice.
    */
-  numThreads?: number;
+  numThreads?: number | 'auto';
   /** ONNX Runtime's graph optimisation level (default `'all'`). */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Or a runtime module given directly (e.g. a bundler's import of onnxruntime-web); `backend` then names it. */
@@ -125,12 +135,37 @@ function checkModel(bytes: Uint8Array): number | undefined {
 }
 
 /**
+ * @internal onnxruntime-node's intra-op threads: `numThreads` itself, or for `'auto'` one on a busy machine
+ * (a 1-minute load average at or above its core count) and the runtime's choice (undefined) otherwise.
+ */
+export function chooseNumThreads(
+  numThreads: number | 'auto',
+  load: number,
+  cores: number,
+): number | undefined {
+  if (numThreads !== 'auto') return numThreads;
+  return load >= cores ? 1 : undefined;
+}
+
+/** In Node, the 1-minute load average and the core count; in browsers (which do not say), an idle machine. */
+function machineLoad(): [number, number] {
+  const p = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  if (typeof p?.getBuiltinModule !== 'function') return [0, 1];
+  const os = p.getBuiltinModule('node:os') as {
+    loadavg(): number[];
+    availableParallelism?: () => number;
+    cpus(): unknown[];
+  };
+  return [os.loadavg()[0] ?? 0, os.availableParallelism?.() ?? os.cpus().length];
+}
+
+/**
  * Opens an exported model on ONNX Runtime: onnxruntime-node when installed (or asked for), else
  * onnxruntime-web's wasm build.
  *
  * @param bytes - An ONNX model, e.g. from {@link exportOnnx}.
- * @param options - `backend` (`'auto'`, `'onnx-node'`, `'onnx-wasm'`, `'onnx-webgpu'`), `numThreads`, `graphOptimizationLevel`,
- *   or a `runtime` module.
+ * @param options - `backend` (`'auto'`, `'onnx-node'`, `'onnx-wasm'`, `'onnx-webgpu'`), `numThreads`,
+ *   `graphOptimizationLevel`, or a `runtime` module.
  * @returns The session with its runtime, backend and block size.
  * @throws {@link LxmlsOnnxError} `INVALID_MODEL` for bytes that are not an ONNX model or that the runtime
  *   refuses; `RUNTIME_UNAVAILABLE` when the asked-for runtime is not installed, or for `'onnx-webgpu'` where
@@ -152,7 +187,7 @@ export async function createSession(
   bytes: Uint8Array,
   options: CreateSessionOptions = {},
 ): Promise<OnnxSession> {
-  const { backend = 'auto', numThreads, graphOptimizationLevel = 'all' } = options;
+  const { backend = 'auto', numThreads = 'auto', graphOptimizationLevel = 'all' } = options;
   const blockSize = checkModel(bytes);
   let runtime = options.runtime ?? null;
   let chosen: OnnxBackend = backend === 'auto' ? 'onnx-node' : backend;
@@ -192,19 +227,27 @@ export async function createSession(
         hint: "Use 'onnx-wasm' or 'onnx-node' instead.",
       },
     );
-  if (chosen !== 'onnx-node' && numThreads !== undefined && runtime.env?.wasm)
+  const [load, cores] = chosen === 'onnx-node' && numThreads === 'auto' ? machineLoad() : [0, 1];
+  const nodeThreads = chooseNumThreads(numThreads, load, cores);
+  if (chosen !== 'onnx-node' && numThreads !== 'auto' && runtime.env?.wasm)
     runtime.env.wasm.numThreads = numThreads;
   try {
     const session = await runtime.InferenceSession.create(bytes, {
       graphOptimizationLevel,
       logSeverityLevel: 3, // errors only: the runtime's warnings would print (WebGPU: ops placed on the CPU)
-      ...(chosen === 'onnx-node'
-        ? numThreads === undefined
+      ...(chosen !== 'onnx-node'
+        ? { executionProviders: [chosen === 'onnx-webgpu' ? 'webgpu' : 'wasm'] }
+        : nodeThreads === undefined
           ? {}
-          : { intraOpNumThreads: numThreads }
-        : { executionProviders: [chosen === 'onnx-webgpu' ? 'webgpu' : 'wasm'] }),
+          : { intraOpNumThreads: nodeThreads }),
     });
-    return { session, runtime, backend: chosen, blockSize };
+    return {
+      session,
+      runtime,
+      backend: chosen,
+      blockSize,
+      ...(chosen === 'onnx-node' && nodeThreads !== undefined ? { numThreads: nodeThreads } : {}),
+    };
   } catch (e) {
     check.fail(
       'createSession',
