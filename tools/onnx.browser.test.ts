@@ -1,9 +1,9 @@
 // @lxmls/onnx in a real browser: headless Chromium (`--enable-unsafe-webgpu`: SwiftShader's WebGPU adapter on a
 // machine without a GPU) loads the tiny-gpt2 fixture with GPT.fromPretrained(url), exports it with the KV cache
-// (exportOnnx), opens it on onnxruntime-web (createSession with the runtime module: its ort.min.mjs and
-// its .wasm served from the package's own node_modules, never a CDN) and generates 30 greedy tokens
-// (generateOnnx): the ids of Hugging Face's reference and of the tensor path in Node, on `onnx-wasm` and on
-// `onnx-webgpu`. @lxmls/* and onnx-proto are bundled by esbuild (onnx-proto is CommonJS); onnxruntime-web
+// (exportOnnx), opens it on onnxruntime-web (createSession with the runtime module: its ort.min.mjs and its
+// .wasm served from the package's own node_modules, never a CDN) and generates 30 greedy tokens (generateOnnx):
+// the ids of Hugging Face's reference and of the tensor path in Node, on `onnx-wasm` and on `onnx-webgpu`, and
+// on `onnx-wasm` with the fused graph (ONNX Runtime's contrib operators, `num_logits_to_keep`) too. @lxmls/* and onnx-proto are bundled by esbuild (onnx-proto is CommonJS); onnxruntime-web
 // stays an ES module of its own, resolved by an import map.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -39,19 +39,20 @@ import { createSession, exportOnnx, generateOnnx } from '@lxmls/onnx';
 import { tensor } from '@lxmls/tensor';
 import * as ort from 'onnxruntime-web';
 
-let bytes;
-window.run = async (backend, prompt, maxNewTokens) => {
+const bytes = {};
+window.run = async (backend, prompt, maxNewTokens, graph) => {
   try {
     if (backend === 'onnx-webgpu') {
       const adapter = await navigator.gpu?.requestAdapter();
       if (!adapter) return { unavailable: navigator.gpu ? 'requestAdapter() gave null' : 'no navigator.gpu' };
     }
-    if (!bytes) {
+    const key = JSON.stringify(graph);
+    if (!bytes[key]) {
       const model = (await GPT.fromPretrained(new URL('/${FIXTURES}/tiny-gpt2/', location.href).href, { cache: false })).eval();
-      bytes = exportOnnx(model, { kvCache: true });
+      bytes[key] = exportOnnx(model, { kvCache: true, ...graph });
       model.dispose();
     }
-    const onnx = await createSession(bytes, { backend, runtime: ort });
+    const onnx = await createSession(bytes[key], { backend, runtime: ort });
     let streamed = 0;
     const out = await generateOnnx(onnx, tensor([prompt], undefined, 'int32'), maxNewTokens, { onToken: () => streamed++ });
     // the device onnxruntime-web's WebGPU backend created (it throws rather than fall back to wasm)
@@ -97,7 +98,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/onnx in headless Chromium', 
     server?.server.close();
   });
 
-  async function run(backend: string): Promise<RunResult> {
+  async function run(backend: string, graph: object = {}): Promise<RunResult> {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
@@ -112,13 +113,11 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/onnx in headless Chromium', 
           throw new Error(`the page did not load: ${errors.join('; ') || error.message}`);
         });
       return await page.evaluate(
-        ([b, prompt]) =>
-          (window as unknown as { run: (b: string, p: number[], n: number) => Promise<RunResult> }).run(
-            b as string,
-            prompt as number[],
-            30,
-          ),
-        [backend, expected.a.input_ids] as const,
+        ([b, prompt, g]) =>
+          (
+            window as unknown as { run: (b: string, p: number[], n: number, g: object) => Promise<RunResult> }
+          ).run(b as string, prompt as number[], 30, g as object),
+        [backend, expected.a.input_ids, graph] as const,
       );
     } finally {
       await page.close();
@@ -153,6 +152,12 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/onnx in headless Chromium', 
     expect(result.error).toBeUndefined();
     expect(result.backend).toBe('onnx-webgpu');
     expect(result.adapter, 'the GPUDevice of onnxruntime-web').toBeTruthy();
+    expect(result.ids).toEqual(expected.a.greedy);
+  }, 240_000);
+
+  test('onnx-wasm, the fused graph (ONNX Runtime contrib operators, num_logits_to_keep): the same 30 greedy ids', async () => {
+    const result = await run('onnx-wasm', { fused: true, numLogitsToKeep: true });
+    expect(result.error).toBeUndefined();
     expect(result.ids).toEqual(expected.a.greedy);
   }, 240_000);
 });
