@@ -8,8 +8,8 @@
  * worker is descheduled for milliseconds at a time: it misses whole calls (the caller takes every part), or
  * it claims a part and the caller spins until the scheduler runs it again; and its spinning between calls
  * takes CPU from the caller. The team therefore classifies each shared call (the worker awake when it was
- * published): `'onTime'`, `'missed'` (the worker had claimed no part by the end of the caller's first one)
- * or `'stalled'` (the caller waited for the worker's last part much longer than a part takes; or the worker,
+ * published): `'onTime'`, `'missed'` (the worker took no part of a call that lasted 20 µs or more) or
+ * `'stalled'` (the caller waited for the worker's last part much longer than a part takes; or the worker,
  * spinning, saw a gap in its clock: it lost its core; or, woken for a call, it was still asleep 1 ms later).
  * A stall, or an exponential average of misses over the recent calls crossing a threshold (about three
  * misses in a row), makes every call run on the calling thread for a while: the worker is told to sleep at

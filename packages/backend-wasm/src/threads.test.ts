@@ -262,9 +262,9 @@ describe('KernelTeam, adaptive', () => {
   /**
    * A team on a clock the test moves, whose worker is never started: `READY` set by hand stands for a worker
    * that is awake (it does not sleep) yet gets no core, so it claims no part of any call. The caller's kernel
-   * records the `parts` of each part it runs.
+   * records the `parts` of each part it runs, and each part moves the clock by `partMs`.
    */
-  function lateTeam() {
+  function lateTeam(partMs = 0.05) {
     const { module } = kernelModuleSync('test', true, true);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
     const clock = { now: 1000 };
@@ -272,7 +272,11 @@ describe('KernelTeam, adaptive', () => {
     const ctl = (team as unknown as { ctl: Int32Array }).ctl;
     Atomics.store(ctl, SLOT.READY, 1);
     const parts: number[] = [];
-    const call = () => team.run((...args: number[]) => parts.push(args.at(-1)!), 0, [7, 0, 0], 4);
+    const kernel = (...args: number[]) => {
+      parts.push(args.at(-1)!);
+      clock.now += partMs;
+    };
+    const call = () => team.run(kernel, 0, [7, 0, 0], 4);
     return { team, ctl, clock, parts, call };
   }
 
@@ -308,7 +312,7 @@ describe('KernelTeam, adaptive', () => {
   });
 
   test('run: calls that find the worker asleep are not held against it (it needs a wake-up)', () => {
-    const { team, ctl, call } = lateTeam();
+    const { team, ctl, call } = lateTeam(0);
     Atomics.store(ctl, SLOT.SLEEP, 1);
     Atomics.add(ctl, SLOT.PREEMPTED, 1);
     for (let i = 0; i < 10; i++) call();
@@ -316,7 +320,7 @@ describe('KernelTeam, adaptive', () => {
   });
 
   test('run: a worker still asleep more than 1 ms after the call that woke it makes the team fall back', () => {
-    const { team, ctl, clock, call } = lateTeam();
+    const { team, ctl, clock, call } = lateTeam(0);
     Atomics.store(ctl, SLOT.SLEEP, 1); // it never wakes: no core for it
     call(); // notifies it
     clock.now += 0.9;
@@ -326,6 +330,12 @@ describe('KernelTeam, adaptive', () => {
     call();
     expect(team.stats).toMatchObject({ shared: 3, late: 1, fallbacks: 1 });
     expect(Atomics.load(ctl, SLOT.REST)).toBe(1);
+  });
+
+  test('run: a call shorter than 20 µs that the worker missed is not held against it', () => {
+    const { team, call } = lateTeam(0.004); // 4 parts of 4 µs
+    for (let i = 0; i < 10; i++) call();
+    expect(team.stats).toEqual({ shared: 10, solo: 0, late: 0, fallbacks: 0, workerParts: 0 });
   });
 
   test('run: with adaptive false every call is shared however late the worker is', () => {

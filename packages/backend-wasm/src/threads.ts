@@ -110,6 +110,11 @@ export type PartKernel = (...args: number[]) => void;
  * caller's own parts took on average plus this many ms (a worker that loses its core costs a time slice: ms).
  */
 const STALL_MS = 0.5;
+/**
+ * A call the worker took no part of is a miss if it lasted this many ms: long enough for a worker on a free
+ * core to claim a part many times over (it does within a microsecond), so a short call never counts.
+ */
+const MISS_MS = 0.02;
 /** The worker lost its core when two looks at the clock in its spin loop (microseconds apart) are this many ms apart. */
 const PREEMPT_MS = 0.5;
 /**
@@ -240,7 +245,6 @@ export class KernelTeam {
     args[n + 1] = parts;
     let error: unknown;
     let mine = 0;
-    let missed = false;
     for (;;) {
       const part = Atomics.add(ctl, SLOT.NEXT, 1) & 255;
       if (part >= parts) break;
@@ -252,12 +256,13 @@ export class KernelTeam {
           error = e; // claim and skip the other parts, but wait for the worker's before the next job
         }
       }
-      // the worker, awake and on a core of its own, claims a part within a microsecond of the call: if it has
-      // claimed none by the end of the caller's first part, it is not running (its core is busy elsewhere)
-      if (mine++ === 0) missed = (Atomics.load(ctl, SLOT.NEXT) & 255) <= 1;
+      mine++;
       Atomics.add(ctl, SLOT.DONE, 1);
     }
-    let outcome: CallOutcome = !asleep && missed ? 'missed' : 'onTime';
+    // the worker, awake and on a core of its own, claims a part within a microsecond of the call: if it took
+    // none of a call that lasted MISS_MS, it is not running (its core is busy elsewhere)
+    let outcome: CallOutcome =
+      this.adaptive && !asleep && mine === parts && this.clock() - start > MISS_MS ? 'missed' : 'onTime';
     if (Atomics.load(ctl, SLOT.DONE) < parts) {
       const waiting = this.adaptive ? this.clock() : 0;
       while (Atomics.load(ctl, SLOT.DONE) < parts) {
