@@ -73,7 +73,7 @@ export {
 } from './notebook.js';
 export { sampleText, TextWindows, type TrainedText, type TrainTextOptions, trainText } from './text.js';
 export { type TrainedTextCompact, type TrainTextCompactOptions, trainTextCompact } from './text-compact.js';
-export type { TrainedRun, TrainingCallbacks } from './training.js';
+export { copyModel, type TrainedRun, type TrainingCallbacks } from './training.js';
 export {
   type BayesFigures,
   bayesFigures,

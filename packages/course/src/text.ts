@@ -8,9 +8,9 @@
 import { FusedCausalSelfAttention } from '@lxmls/attention';
 import type { TextTokenizer } from '@lxmls/bpe';
 import { GPT, type GPTConfig, generate } from '@lxmls/gpt';
-import { manualSeed, RandomGenerator, tensor } from '@lxmls/tensor';
+import { type Backend, getBackend, manualSeed, RandomGenerator, tensor, withBackend } from '@lxmls/tensor';
 import { evaluate, getDefaultTrainerConfig, type TrainableModel, Trainer } from '@lxmls/trainer';
-import type { TrainedRun, TrainingCallbacks } from './training.js';
+import { copyModel, type TrainedRun, type TrainingCallbacks } from './training.js';
 
 /**
  * Random windows of a token sequence, drawn with their own seeded generator: a batch-sampler dataset for
@@ -81,6 +81,11 @@ export interface TrainTextOptions extends TrainingCallbacks {
   learningRate: number;
   /** Seeds the initialisation, dropout and the windows. */
   seed: number;
+  /**
+   * Where the model is trained on a backend whose reads are asynchronous (`webgpu`): the CPU backend it is
+   * copied to ({@link copyModel}) for the validation loss (`evaluate` reads synchronously), and returned on.
+   */
+  evalBackend?: Backend;
 }
 
 /** What {@link trainText} returns. */
@@ -152,8 +157,19 @@ export async function trainWindows<M extends TrainableModel & { dispose(): void 
     const trainer = new Trainer(config, model, train, { log, onNotice });
     if (onBatchEnd) trainer.setCallback('on_batch_end', onBatchEnd);
     const summary = await trainer.run();
-    const valLoss = evaluate(model, val, { batches: 100, batchSize: Math.min(batchSize, 32) }).loss;
-    return { model, trainer, seconds: summary.seconds, valLoss };
+    // evaluate reads synchronously: a model trained where reads are asynchronous is scored (and returned) on evalBackend
+    const { evalBackend } = options;
+    const copied = evalBackend !== undefined && getBackend().capabilities.async === true;
+    const trained = copied ? await copyModel(model, makeModel, evalBackend) : model;
+    if (copied) model.dispose();
+    try {
+      const score = () => evaluate(trained, val, { batches: 100, batchSize: Math.min(batchSize, 32) }).loss;
+      const valLoss = copied ? withBackend(evalBackend, score) : score();
+      return { model: trained, trainer, seconds: summary.seconds, valLoss };
+    } catch (error) {
+      if (copied) trained.dispose();
+      throw error;
+    }
   } catch (error) {
     model.dispose();
     throw error;

@@ -4,6 +4,7 @@
  */
 
 import type { GPT } from '@lxmls/gpt';
+import { type Backend, type Tensor, withBackend } from '@lxmls/tensor';
 import type { Trainer, TrainerOptions } from '@lxmls/trainer';
 
 /** The callbacks of a course training run: libraries never print, they call back. */
@@ -24,4 +25,41 @@ export interface TrainedRun<M extends GPT = GPT> {
   trainer: Trainer<M>;
   /** Wall-clock seconds of the run. */
   seconds: number;
+}
+
+/**
+ * A copy of `model` on `backend`: `makeModel()` run there (a model of the same architecture), its state
+ * filled from `model`'s, each tensor read once with `await dataAsync()`, so `model` may live on a backend
+ * whose reads are asynchronous (`webgpu`) and the copy be evaluated, sampled or saved on the CPU.
+ *
+ * @param model - The model to copy (any backend); left as it is.
+ * @param makeModel - Builds a model of the same architecture (its initial values are overwritten).
+ * @param backend - The backend of the copy.
+ * @returns A promise of the copy; dispose it when done.
+ * @example
+ * ```ts
+ * import { copyModel } from '@lxmls/course';
+ * import { GPT } from '@lxmls/gpt';
+ * import { createJsBackend } from '@lxmls/tensor';
+ * const nano = () => new GPT({ ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 });
+ * const model = nano();
+ * const copy = await copyModel(model, nano, createJsBackend());
+ * const [a, b] = [model, copy].map((m) => m.stateDict().get('lm_head.weight')!);
+ * console.log(b.backend.name, b.data().every((x, i) => x === a.data()[i])); // → js true
+ * ```
+ */
+export async function copyModel<M extends { stateDict?(): ReadonlyMap<string, Tensor>; dispose(): void }>(
+  model: M,
+  makeModel: () => M,
+  backend: Backend,
+): Promise<M> {
+  const copy = withBackend(backend, makeModel);
+  try {
+    const target = copy.stateDict?.() ?? new Map<string, Tensor>();
+    for (const [name, t] of model.stateDict?.() ?? []) target.get(name)!.copyFrom(await t.dataAsync());
+  } catch (error) {
+    copy.dispose();
+    throw error;
+  }
+  return copy;
 }
