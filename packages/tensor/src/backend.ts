@@ -379,14 +379,17 @@ export interface LinearBackwardInputs<S = unknown> {
   dweight: S | null;
   dbias: S | null;
   /**
-   * The pre-activation `linearGelu` saved, when the forward was `linearGelu`: `dy` is then the gradient of
-   * `gelu(pre)`, and the kernel uses `dy · gelu'(pre)` in its place. Absent or null after `linear`.
+   * What `linearGelu` saved, when the forward was `linearGelu` (`dy` is then the gradient of `gelu(h)`, `h`
+   * the pre-activation, and the kernel uses `dy · gelu'(h)` in its place). Absent or null after `linear`.
    */
-  pre?: S | null;
+  saved?: S | null;
 }
-/** The storage handles of {@link Backend.linearGelu}: those of `linear`, and `pre` for `x · weightᵀ + bias`. */
+/**
+ * The storage handles of {@link Backend.linearGelu}: those of `linear`, and `saved` (the output's shape) for
+ * what the backend's `linearBackward` needs of the pre-activation `h` (`h` itself, or `gelu'(h)` as webgpu saves).
+ */
 export interface LinearGeluInputs<S = unknown> extends LinearInputs<S> {
-  pre: S;
+  saved: S;
 }
 /** The storage handles of {@link Backend.argmax}. */
 export interface ArgmaxInputs<S = unknown> {
@@ -631,9 +634,9 @@ export interface Backend<S = unknown> extends CoreBackend<S> {
    */
   linearBackward?(inputs: LinearBackwardInputs<S>, attrs: LinearAttrs): void;
   /**
-   * Optional. `linear` with NewGELU in its epilogue (the MLP's `gelu(c_fc(x))`): `pre = x · weightᵀ + bias`,
-   * `out = gelu(pre)`, both written. Used only by a backend that also has `linearBackward` (which takes `pre`
-   * and applies GELU's derivative as it reads `dy`).
+   * Optional. `linear` with NewGELU in its epilogue (the MLP's `gelu(c_fc(x))`): with `h = x · weightᵀ + bias`,
+   * `out = gelu(h)`, and `saved` for the backward. Used only by a backend that also has `linearBackward`
+   * (which takes `saved` back and applies GELU's derivative as it reads `dy`).
    */
   linearGelu?(inputs: LinearGeluInputs<S>, attrs: LinearAttrs): void;
 

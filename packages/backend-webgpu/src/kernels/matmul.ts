@@ -42,13 +42,13 @@ interface Job {
   store: string;
   /** WGSL storing the ones column's `v` for `row`, when B gets one. */
   storeOnes?: string;
-  /** An operand holding GELU's pre-activation: A is read as `A · gelu'(pre)` (the backward of `linearGelu`). */
+  /** An operand holding GELU's derivative at the pre-activation: A is read as `A · it` (after `linearGelu`). */
   geluA?: string;
 }
 
-/** WGSL of `A[i]`, times GELU's derivative at the pre-activation when the job has one. */
+/** WGSL of `A[i]`, times GELU's derivative at the pre-activation (saved by the forward) when the job has one. */
 function loadA(job: Job, i: string): string {
-  return job.geluA === undefined ? `$${job.a}[${i}]` : `($${job.a}[${i}] * geluGrad($${job.geluA}[${i}]))`;
+  return job.geluA === undefined ? `$${job.a}[${i}]` : `($${job.a}[${i}] * $${job.geluA}[${i}])`;
 }
 
 /** WGSL of NewGELU and its derivative (the elementwise kernels' formulas, √(2/π) as a literal). */
@@ -237,12 +237,12 @@ function run(
   bias: GpuStorage | null,
   out: GpuStorage,
   attrs: MatmulAttrs,
-  pre: GpuStorage | null = null,
+  saved: GpuStorage | null = null,
 ): void {
   const { batchA, batchB, m, k, n } = attrs;
   const batch = Math.max(batchA, batchB);
   if (batch * m * n === 0) return;
-  if (k === 0 && bias === null && pre === null) {
+  if (k === 0 && bias === null && saved === null) {
     // an empty sum: zeros
     rt.clear(out);
     return;
@@ -253,19 +253,21 @@ function run(
     { name: 'out', storage: out, write: true },
   ];
   if (bias !== null) operands.push({ name: 'bias', storage: bias });
-  if (pre !== null) operands.push({ name: 'pre', storage: pre, write: true });
+  if (saved !== null) operands.push({ name: 'saved', storage: saved, write: true });
   const h = `v${bias === null ? '' : ' + $bias[col]'}`;
   const at = 'oBase + row * Nb + col';
-  // with GELU: the pre-activation saved, its GELU the output
+  // with GELU: its derivative at h saved for the backward (which then only multiplies), GELU(h) the output
   const store =
-    pre === null ? `$out[${at}] = ${h};` : `let h = ${h}; $pre[${at}] = h; $out[${at}] = geluF(h);`;
-  const key = `matmul${bias === null ? '' : '-bias'}${pre === null ? '' : '-gelu'}`;
+    saved === null
+      ? `$out[${at}] = ${h};`
+      : `let h = ${h}; $saved[${at}] = geluGrad(h); $out[${at}] = geluF(h);`;
+  const key = `matmul${bias === null ? '' : '-bias'}${saved === null ? '' : '-gelu'}`;
   dispatchJobs(
     rt,
     key,
     [{ job: { a: 'a', b: 'b', p: 0, store }, attrs, ones: false }],
     operands,
-    pre !== null,
+    saved !== null,
   );
 }
 
@@ -291,14 +293,14 @@ export function linear(
   });
 }
 
-/** `pre = x · weightᵀ + bias`, `out = gelu(pre)`: GELU in the matmul's epilogue. */
+/** `out = gelu(h)`, `h = x · weightᵀ + bias`, and `saved = gelu'(h)`: GELU in the matmul's epilogue. */
 export function linearGelu(
   rt: Runtime,
-  { x, weight, bias, pre, out }: LinearGeluInputs<GpuStorage>,
+  { x, weight, bias, saved, out }: LinearGeluInputs<GpuStorage>,
   { rows, inFeatures, outFeatures }: LinearAttrs,
 ): void {
   const attrs = { batchA: 1, batchB: 1, m: rows, k: inFeatures, n: outFeatures, transA: false, transB: true };
-  run(rt, x, weight, bias, out, attrs, pre);
+  run(rt, x, weight, bias, out, attrs, saved);
 }
 
 /**
@@ -307,14 +309,14 @@ export function linearGelu(
  */
 export function linearBackward(
   rt: Runtime,
-  { dy, x, weight, dx, dweight, dbias, pre = null }: LinearBackwardInputs<GpuStorage>,
+  { dy, x, weight, dx, dweight, dbias, saved = null }: LinearBackwardInputs<GpuStorage>,
   { rows, inFeatures, outFeatures }: LinearAttrs,
 ): void {
   const jobs: { job: Job; attrs: MatmulAttrs; ones: boolean }[] = [];
   const operands: Operand[] = [{ name: 'dy', storage: dy }];
-  // after linearGelu, dy is read as dy · gelu'(pre)
-  const geluA = pre === null ? {} : { geluA: 'pre' };
-  if (pre !== null) operands.push({ name: 'pre', storage: pre });
+  // after linearGelu, dy is read as dy · gelu'(h), the derivative the forward saved
+  const geluA = saved === null ? {} : { geluA: 'saved' };
+  if (saved !== null) operands.push({ name: 'saved', storage: saved });
   const one = { batchA: 1, batchB: 1, transB: false };
   let p = 0;
   if (dx !== null) {
@@ -348,6 +350,6 @@ export function linearBackward(
     for (const s of [dweight, dbias]) if (s !== null) rt.clear(s);
     return;
   }
-  const key = `linearBackward-${dx !== null}-${dweight !== null}-${dbias !== null}${pre === null ? '' : '-gelu'}`;
-  dispatchJobs(rt, key, jobs, operands, pre !== null);
+  const key = `linearBackward-${dx !== null}-${dweight !== null}-${dbias !== null}${saved === null ? '' : '-gelu'}`;
+  dispatchJobs(rt, key, jobs, operands);
 }

@@ -79,28 +79,28 @@ test.each([
   },
 );
 
-/** WithLinear plus `linearGelu`, its pre-activation saved; the backward's `pre` recorded. */
+/** WithLinear plus `linearGelu`, saving the pre-activation; whether the backward got it back, recorded. */
 class WithLinearGelu extends WithLinear {
   override readonly name: string = 'js-linear-gelu';
-  readonly pres: boolean[] = [];
+  readonly saved: boolean[] = [];
   linearGelu(inputs: LinearGeluInputs<Float32Array>, attrs: LinearAttrs): void {
-    this.linear({ ...inputs, out: inputs.pre }, attrs);
-    this.gelu({ x: inputs.pre, out: inputs.out }, { size: inputs.out.length });
+    this.linear({ ...inputs, out: inputs.saved }, attrs);
+    this.gelu({ x: inputs.saved, out: inputs.out }, { size: inputs.out.length });
   }
   override linearBackward(inputs: LinearBackwardInputs<Float32Array>, attrs: LinearAttrs): void {
-    this.pres.push(Boolean(inputs.pre));
-    if (!inputs.pre) {
+    this.saved.push(Boolean(inputs.saved));
+    if (!inputs.saved) {
       super.linearBackward(inputs, attrs);
       return;
     }
     const dh = new Float32Array(inputs.dy.length);
-    this.geluBackward({ x: inputs.pre, dy: inputs.dy, dx: dh }, { size: dh.length });
+    this.geluBackward({ x: inputs.saved, dy: inputs.dy, dx: dh }, { size: dh.length });
     super.linearBackward({ ...inputs, dy: dh }, attrs);
   }
 }
 
 test.each([true, false])(
-  "linear(x, w, bias: %s, { activation: 'gelu' }) is gelu(linear(x, w, b)), fused with linearGelu and one linearBackward given pre",
+  "linear(x, w, bias: %s, { activation: 'gelu' }) is gelu(linear(x, w, b)), fused with linearGelu and one linearBackward given what it saved",
   (withBias) => {
     const run = (backend: JsBackend) =>
       withBackend(backend, () => {
@@ -120,7 +120,7 @@ test.each([true, false])(
       });
     const fused = new WithLinearGelu();
     expect(run(fused)).toEqual(run(new JsBackend()));
-    expect(fused.pres).toEqual([true]);
+    expect(fused.saved).toEqual([true]);
   },
 );
 

@@ -7,7 +7,7 @@
  * `dx = g · W` (as stored), `dW = gᵀ · x`, `db = Σ_rows g`: one call of the optional `linearBackward` kernel
  * when the backend has it, else two matmuls and a reduction. With `activation: 'gelu'` the MLP's
  * `gelu(linear(x))` is one op on a backend with `linearGelu` (its backward one `linearBackward` call given the
- * saved pre-activation), else the two ops.
+ * saved pre-activation, or its GELU derivative), else the two ops.
  */
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
@@ -89,9 +89,9 @@ export function linear(
   const s = (t: Tensor) => t.storage('linear');
   const y = output(backend, [...x.shape.slice(0, -1), outFeatures], 'float32'); // (…, out)
   const storages = { x: s(x), weight: s(weight), bias: bias ? s(bias) : null, out: s(y) };
-  // with GELU: the pre-activation (…, out), saved for the backward
-  const pre = gelu ? output(backend, y.shape, 'float32') : null;
-  if (pre) backend.linearGelu!({ ...storages, pre: s(pre) }, { rows, inFeatures, outFeatures });
+  // with GELU: what the backend keeps of the pre-activation for its backward, (…, out)
+  const saved = gelu ? output(backend, y.shape, 'float32') : null;
+  if (saved) backend.linearGelu!({ ...storages, saved: s(saved) }, { rows, inFeatures, outFeatures });
   else backend.linear!(storages, { rows, inFeatures, outFeatures });
   return record('linear', y, [x, weight, bias], (g, needs) => {
     // g: (rows, out). dx = g · W: (rows, out) @ (out, in); dW = gᵀ · x: (out, rows) @ (rows, in); db = Σ_rows g
@@ -100,7 +100,7 @@ export function linear(
       const dw = needs[1] ? output(backend, weight.shape, 'float32') : null; // (out, in)
       const db = needs[2] ? output(backend, [outFeatures], 'float32') : null; // (out)
       const grads = { dx: dx && s(dx), dweight: dw && s(dw), dbias: db && s(db) };
-      const inputs = { dy: s(g), x: s(x), weight: s(weight), pre: pre && s(pre), ...grads };
+      const inputs = { dy: s(g), x: s(x), weight: s(weight), saved: saved && s(saved), ...grads };
       backend.linearBackward(inputs, { rows, inFeatures, outFeatures });
       return [dx, dw, db];
     }
