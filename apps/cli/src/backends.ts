@@ -1,8 +1,8 @@
 /**
  * The tensor backends the command line can run on, shared by `lxmls bench`, `lxmls generate` and `lxmls info`:
  * `wasm` (@lxmls/backend-wasm, the default), `js` (the reference), and the Node tfjs engines `tfjs-wasm` and
- * `tfjs-cpu` (@lxmls/backend-tfjs), and `webgpu` (@lxmls/backend-webgpu, where Node has a WebGPU adapter: the
- * npm `webgpu` package and a GPU; elsewhere one line says why, and the CPU backends stay). `--backend B` picks
+ * `tfjs-cpu` (@lxmls/backend-tfjs), and `webgpu` (@lxmls/backend-webgpu, where Node has a WebGPU adapter: Dawn
+ * from the npm `webgpu` package, webgpu-node.ts, and a GPU; elsewhere one line says why, and the CPU backends stay). `--backend B` picks
  * one; an unknown name lists the available ones.
  */
 
@@ -10,9 +10,10 @@ import { totalmem } from 'node:os';
 import { registerTfjsBackends } from '@lxmls/backend-tfjs';
 import { registerWasmBackend } from '@lxmls/backend-wasm';
 import { registerWebGpuBackend, webgpuUnavailableReason } from '@lxmls/backend-webgpu';
-import { type Backend, getBackend, listBackends, setBackend } from '@lxmls/tensor';
+import { type Backend, getBackend, listBackends, removeBackend, setBackend } from '@lxmls/tensor';
 import type { StringOption } from './args.js';
 import { CliError } from './errors.js';
+import { nodeWebGpu } from './webgpu-node.js';
 
 /** The `--backend B` row of the commands that compute with tensors. */
 export const BACKEND_OPTION: StringOption = {
@@ -20,6 +21,9 @@ export const BACKEND_OPTION: StringOption = {
   value: 'B',
   help: 'The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu, webgpu (needs a WebGPU adapter). An unknown name lists the available ones.',
 };
+
+/** Whether `webgpu` is registered with the `navigator.gpu` it runs on (the browser's, or Dawn's in Node). */
+let webgpuStarted = false;
 
 /** The thread count the registered `wasm` backend was created with. */
 let wasmThreads: number | 'auto' | undefined;
@@ -58,12 +62,12 @@ export async function chooseBackend(
     throw new CliError(
       `unknown backend ${JSON.stringify(chosen)}: available backends are ${available.join(', ')}`,
     );
-  if (chosen === 'webgpu') {
-    const reason = await webgpuUnavailableReason();
-    if (reason !== null)
-      throw new CliError(
-        `backend webgpu is not available here (${reason}): use --backend wasm (the CPU); WebGPU runs in a browser: the docs site's training and generate pages, or lxmls bench train-step --backend webgpu --browser`,
-      );
+  if (chosen === 'webgpu' && !webgpuStarted) {
+    // Node: Dawn from the npm webgpu package (webgpu-node.ts); one line where it is missing or finds no adapter
+    const gpu = (await webgpuUnavailableReason()) === null ? undefined : await nodeWebGpu();
+    removeBackend('webgpu');
+    registerWebGpuBackend(gpu === undefined ? {} : { gpu });
+    webgpuStarted = true;
   }
   await setBackend(chosen);
   return getBackend();

@@ -35,7 +35,7 @@ const count = (min: number, fallback: number, help: string) =>
 const BENCH_OPTIONS = {
   backend: {
     ...BACKEND_OPTION,
-    help: 'A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu, webgpu (needs a WebGPU adapter: Node 20 has none, see --browser). An unknown name lists the available ones.',
+    help: 'A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu, webgpu (needs a WebGPU adapter: in Node, Dawn from the npm webgpu package; or see --browser). An unknown name lists the available ones.',
   },
   browser: {
     type: 'flag',
@@ -138,7 +138,7 @@ export const benchCommand = defineCommand({
                steps, the --warmup first steps excluded. On webgpu (and other backends whose reads are
                asynchronous) the step is recorded without a read, the clip in tensor ops, and its loss
                read after it (@lxmls/trainer's asynchronous path); the GPU dispatches and the submits of
-               each step are counted. --browser runs it in headless Chromium, where Node has no WebGPU.
+               each step are counted. --browser runs it in headless Chromium, where Node's Dawn has no adapter.
   train-weather
                The course run of lxmls train weather (gpt-nano on the weather data, 2000 iterations of batch
                64 at lr 5e-4, seed 42, FusedCausalSelfAttention), then the same run with the attention of
@@ -209,8 +209,13 @@ async function bench(
     o.backend,
     o.threads === undefined ? {} : { threads: Number(o.threads) },
   );
+  if (backend.capabilities.async === true && what !== 'train-step')
+    throw new CliError(
+      `bench ${what} reads synchronously, and ${backend.name}'s reads are asynchronous: lxmls bench train-step --backend ${backend.name} times its steps`,
+    );
   const threads = threadsOf(backend);
-  const on = `backend ${backend.name}${threads > 1 ? ` (${threads} threads)` : ''}`;
+  const adapter = (backend as { adapterName?: string }).adapterName;
+  const on = `backend ${backend.name}${threads > 1 ? ` (${threads} threads)` : ''}${adapter === undefined ? '' : `, adapter ${adapter}`}`;
   const json = o.json;
   const machine = machineInfo();
   if (what === 'kernels') {
@@ -250,6 +255,7 @@ async function bench(
     bench: 'train-step',
     model,
     backend: backend.name,
+    ...(adapter === undefined ? {} : { adapter }),
     threads,
     batchSize,
     blockSize: GPT_NANO.blockSize,

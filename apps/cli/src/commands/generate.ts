@@ -15,6 +15,7 @@ import {
   type GenerateOptions,
   type GPT,
   genBatch,
+  generateAsync,
   generate as generateTokens,
 } from '@lxmls/gpt';
 import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
@@ -198,9 +199,11 @@ a prompt whose token ids the model's vocabulary does not have.`,
         checkGenerationMemory(model.config, size, ...memoryLimit(backend.name));
       }
       const result = await runGeneration(promptIds, tokenizer, () =>
-        session === null
-          ? tensorRows(model, promptIds, maxNew, samples, options)
-          : onnxRows(session, promptIds, maxNew, samples, options),
+        session !== null
+          ? onnxRows(session, promptIds, maxNew, samples, options)
+          : backend.capabilities.async === true
+            ? asyncRows(model, promptIds, maxNew, samples, options)
+            : tensorRows(model, promptIds, maxNew, samples, options),
       );
       await out.write(
         o.json ? `${JSON.stringify(result)}\n` : formatSamples(result.samples.map((s) => s.text)),
@@ -302,6 +305,31 @@ function tensorRows(
     }
     return outputs.flatMap((y) => y.toArray() as number[][]);
   });
+}
+
+/**
+ * `--mode sample` on a backend whose reads are asynchronous (`webgpu`): @lxmls/gpt's `generateAsync`, the
+ * same tokens as `generate` with one read per token. `--mode topk` reads synchronously: one line says so.
+ */
+async function asyncRows(
+  model: GPT,
+  promptIds: number[],
+  maxNewTokens: number,
+  numSamples: number,
+  options: GenerateOptions | undefined,
+): Promise<number[][]> {
+  if (options === undefined)
+    throw new CliError('--mode topk reads the logits synchronously: on --backend webgpu use --mode sample');
+  const T = promptIds.length;
+  const repeated = Int32Array.from({ length: numSamples * T }, (_, i) => promptIds[i % T]!);
+  const x = tensor(repeated, [numSamples, T], 'int32'); // (numSamples, T)
+  const y = await generateAsync(model, x, maxNewTokens, options); // (numSamples, T + maxNewTokens)
+  try {
+    return y.toArray() as number[][]; // int32 ids the backend holds on the host too
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
 }
 
 /** Times `generateRows` (the tensor path, or ONNX Runtime: `onnxRows`) and decodes the rows. */

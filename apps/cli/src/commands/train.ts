@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import {
   bayesFigures,
+  copyModel,
   evaluateWeather,
   formatWeatherSummary,
   logLine,
@@ -13,10 +14,12 @@ import {
   trainText,
   trainTextCompact,
   trainWeather,
+  WEATHER_ATTENTION,
   WEATHER_RECIPES,
   weatherModelConfig,
 } from '@lxmls/course';
 import { checkTrainingMemory, GPT } from '@lxmls/gpt';
+import { type Backend, setBackend } from '@lxmls/tensor';
 import type { TrainerNotice } from '@lxmls/trainer';
 import { FIXED_PROBA } from '@lxmls/weather-data';
 import type { Options, OptionTable } from '../args.js';
@@ -262,7 +265,21 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
   } catch (error) {
     throw attentionFile === undefined ? error : studentFailure(error, attentionFile);
   }
-  const { model, trainer, seconds } = run;
+  const { trainer, seconds } = run;
+  // evaluated and saved on the CPU where the training backend's reads are asynchronous (webgpu)
+  const cpu = await cpuBackendFor(backend);
+  const model =
+    cpu === undefined
+      ? run.model
+      : await copyModel(
+          run.model,
+          () => new GPT(weatherModelConfig(), { attention: attention ?? WEATHER_ATTENTION }),
+          cpu,
+        );
+  if (cpu !== undefined) {
+    run.model.dispose();
+    await setBackend(cpu.name);
+  }
   try {
     const msPerIter = (1000 * seconds) / trainer.iterNum;
     if (!json)
@@ -364,6 +381,8 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
   // a model or batch that cannot fit fails here, before anything is built (issue 17)
   const modelConfig = { ...GPT.getDefaultConfig(), ...modelSizes, blockSize, vocabSize: tokenizer.vocabSize };
   checkTrainingMemory(modelConfig, batchSize, ...memoryLimit(backend.name));
+  // where the training backend's reads are asynchronous (webgpu), the model comes back on the CPU
+  const evalBackend = await cpuBackendFor(backend);
   let run: Pick<Awaited<ReturnType<typeof trainText>>, 'model' | 'seconds' | 'valLoss'> & {
     trainer: { iterNum: number; loss: number };
   };
@@ -375,6 +394,7 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
       learningRate,
       seed,
       onNotice: notice(io),
+      ...(evalBackend === undefined ? {} : { evalBackend }),
     };
     const onBatchEnd = reporter(out, io, iters, json);
     run = compact
@@ -384,6 +404,7 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
     throw asCliError(error, data);
   }
   const { model, trainer, seconds, valLoss } = run;
+  if (evalBackend !== undefined) await setBackend(evalBackend.name); // the sample and the save, on the CPU
   try {
     const msPerIter = (1000 * seconds) / trainer.iterNum;
     const sample = sampleText(model, tokenizer, 200, seed);
@@ -426,6 +447,18 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
     model.dispose();
   }
   return 0;
+}
+
+/**
+ * The CPU backend (wasm) on which a model trained on `backend` is evaluated, sampled and saved, where
+ * `backend`'s reads are asynchronous (`webgpu`: evaluation reads synchronously); `undefined` otherwise.
+ * `backend` stays the current one.
+ */
+async function cpuBackendFor(backend: Backend): Promise<Backend | undefined> {
+  if (backend.capabilities.async !== true) return undefined;
+  const cpu = await setBackend('wasm');
+  await setBackend(backend.name);
+  return cpu;
 }
 
 function round(x: number, digits: number): number {
