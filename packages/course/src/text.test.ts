@@ -2,27 +2,10 @@
 // throwing and `capabilities.async` set): with `evalBackend` the trained model is copied there (copyModel) for
 // the validation loss and returned there, with the numbers of the same run on js.
 import { charTokenizer } from '@lxmls/bpe';
-import { type Backend, createJsBackend, registerBackend, removeBackend, setBackend } from '@lxmls/tensor';
+import { createJsBackend, registerBackend, removeBackend, setBackend } from '@lxmls/tensor';
+import { asyncReads } from '@lxmls/tensor/conformance';
 import { describe, expect, test } from 'vitest';
 import { trainText } from './text.js';
-
-/** `js` whose synchronous reads throw, as WebGPU's. */
-function asyncReadsBackend(): Backend {
-  const js = createJsBackend();
-  return new Proxy(js, {
-    get(target, prop) {
-      if (prop === 'name') return 'async-js';
-      if (prop === 'capabilities') return { ...target.capabilities, async: true };
-      if (prop === 'read')
-        return () => {
-          throw new Error('async-js: no synchronous read (use dataAsync)');
-        };
-      if (prop === 'readAsync') return async (s: never) => target.read(s);
-      const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as Backend;
-}
 
 const tokenizer = charTokenizer(['a', 'b', 'c', ' ']);
 const ids = Int32Array.from(tokenizer.encode('abc ab a cab '.repeat(12)));
@@ -40,7 +23,7 @@ describe('trainText', () => {
     const cpuRun = await trainText(ids, tokenizer, recipe);
     cpuRun.model.dispose();
     const evalBackend = createJsBackend();
-    registerBackend('async-js', asyncReadsBackend, 0);
+    registerBackend('async-js', () => asyncReads(createJsBackend()).backend, 0);
     try {
       await setBackend('async-js');
       await expect(trainText(ids, tokenizer, recipe)).rejects.toThrow('no synchronous read'); // evaluate reads

@@ -1,13 +1,13 @@
 import {
-  JsBackend,
+  createJsBackend,
   memory,
   RandomGenerator,
   registerBackend,
   setBackend,
-  type TypedArray,
   tensor,
   withBackend,
 } from '@lxmls/tensor';
+import { asyncReads } from '@lxmls/tensor/conformance';
 import { describe, expect, test } from 'vitest';
 import { getDefaultConfig } from './config.js';
 import { LxmlsGptError } from './errors.js';
@@ -208,21 +208,9 @@ describe('pickNext(logits, options)', () => {
   });
 });
 
-/** The js backend with no synchronous reads of floats, as webgpu (`capabilities.async`, `read` throws). */
-class AsyncReadsBackend extends JsBackend {
-  override readonly name = 'js-async-reads';
-  override readonly capabilities = { ...new JsBackend().capabilities, async: true };
-  override read(storage: TypedArray): TypedArray {
-    if (storage instanceof Float32Array) throw new Error('read: use await dataAsync()');
-    return super.read(storage);
-  }
-  readAsync(storage: TypedArray): Promise<TypedArray> {
-    return Promise.resolve(super.read(storage));
-  }
-}
-
 describe('generateAsync(model, idx, maxNewTokens, options)', () => {
-  const backend = new AsyncReadsBackend();
+  // the js backend whose synchronous reads throw except for int32 ids, as webgpu's
+  const { backend } = asyncReads(createJsBackend(), { int32: true });
   registerBackend(backend.name, () => backend, 0);
   // the same weights (the same lcg initialisation) on the backend whose float reads are asynchronous
   const gpuModel = withBackend(backend, () =>
@@ -242,7 +230,7 @@ describe('generateAsync(model, idx, maxNewTokens, options)', () => {
 
   test('generateAsync runs where float reads throw (the backend of these tests)', () => {
     expect(() => withBackend(backend, () => gpuModel.stateDict().get('lm_head.weight')!.data())).toThrow(
-      'use await dataAsync()',
+      'no synchronous read (use await dataAsync())',
     );
   });
 

@@ -3,7 +3,6 @@
 // in tensors) and reads its loss and gradient norm afterwards, every iteration or every `readLossEvery`;
 // the losses equal those of the same run on js (float32 rounding of the clip aside).
 import {
-  type Backend,
   createJsBackend,
   manualSeed,
   memory,
@@ -11,34 +10,13 @@ import {
   removeBackend,
   setBackend,
 } from '@lxmls/tensor';
+import { asyncReads } from '@lxmls/tensor/conformance';
 import { afterEach, describe, expect, test } from 'vitest';
 import { LxmlsTrainerError, Trainer, type TrainerOptions } from './index.js';
 import { CountingSampler, TinyLM } from './tiny-model.test.helpers.js';
 
-/** `js` whose synchronous read throws (as WebGPU's), with its asynchronous reads counted. */
-function asyncReadsBackend(): { backend: Backend; reads: { sync: number; async: number } } {
-  const js = createJsBackend();
-  const reads = { sync: 0, async: 0 };
-  const backend = new Proxy(js, {
-    get(target, prop) {
-      if (prop === 'name') return 'async-js';
-      if (prop === 'capabilities') return { ...target.capabilities, async: true };
-      if (prop === 'read')
-        return () => {
-          reads.sync++;
-          throw new Error('async-js: no synchronous read (use dataAsync)');
-        };
-      if (prop === 'readAsync')
-        return async (s: never) => {
-          reads.async++;
-          return target.read(s);
-        };
-      const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as Backend;
-  return { backend, reads };
-}
+/** `js` whose synchronous read throws (as WebGPU's), with its reads counted. */
+const asyncReadsBackend = () => asyncReads(createJsBackend());
 
 /** Trains TinyLM for `maxIters` on `backendName`, recording what each callback saw. */
 async function train(

@@ -23,6 +23,7 @@ import { RandomGenerator } from '../random.js';
 import { withBackend } from '../registry.js';
 import { CONFORMANCE_CASES, type ConformanceCase, type InputData, makeInput } from './cases.js';
 
+export { type AsyncReadsOptions, asyncReads } from './async-reads.js';
 export {
   CONFORMANCE_CASES,
   type ConformanceCase,

@@ -13,6 +13,8 @@ import type { Backend } from '../backend.js';
 import { type ConformanceOptions, compareValues, conformanceChecks } from './conformance.js';
 
 export {
+  type AsyncReadsOptions,
+  asyncReads,
   CONFORMANCE_CASES,
   type ConformanceCase,
   type ConformanceCheck,
