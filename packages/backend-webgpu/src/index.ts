@@ -17,4 +17,4 @@ export {
   LxmlsBackendWebgpuError,
 } from './errors.js';
 export type { GpuBuffer } from './gpu-types.js';
-export { GpuStorage, type WebGpuCounters } from './runtime.js';
+export { type GpuArena, GpuStorage, type WebGpuCounters } from './runtime.js';
