@@ -34,7 +34,8 @@ let wasmThreads: number | 'auto' | undefined;
  *
  * @param name - A backend name (`--backend B`), or `undefined` for the default.
  * @param options - `threads`: the wasm backend's thread count (`--threads N`, 1 or 2; default: as many as
- *   the machine allows, see @lxmls/backend-wasm `availableThreads`).
+ *   the machine allows, see @lxmls/backend-wasm `availableThreads`); `asyncReads`: the command runs on a
+ *   backend whose reads are asynchronous (`webgpu`), else such a backend is refused in one line.
  * @returns The backend now current.
  * @throws {@link CliError} for a name that is not registered, listing the available ones, and for `webgpu`
  *   where Node has no WebGPU adapter (the reason, and the CPU backend to use instead).
@@ -46,7 +47,7 @@ let wasmThreads: number | 'auto' | undefined;
  */
 export async function chooseBackend(
   name: string | undefined,
-  options: { threads?: number } = {},
+  options: { threads?: number; asyncReads?: boolean } = {},
 ): Promise<Backend> {
   const threads = options.threads ?? 'auto';
   if (!listBackends().includes('wasm') || wasmThreads !== threads) {
@@ -70,7 +71,14 @@ export async function chooseBackend(
     webgpuStarted = true;
   }
   await setBackend(chosen);
-  return getBackend();
+  const backend = getBackend();
+  if (backend.capabilities.async === true && options.asyncReads !== true) {
+    await setBackend(available[0]!);
+    throw new CliError(
+      `this command reads tensors synchronously, and backend ${chosen}'s reads are asynchronous: use --backend wasm (${chosen} runs lxmls train, generate --mode sample and bench train-step)`,
+    );
+  }
+  return backend;
 }
 
 /**

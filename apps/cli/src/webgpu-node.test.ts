@@ -99,6 +99,28 @@ describe.runIf(swiftShader)("lxmls --backend webgpu in Node on Dawn + Chromium's
   });
 });
 
+describe.runIf(swiftShader)(
+  'lxmls commands that read synchronously, with --backend webgpu on an adapter',
+  () => {
+    test.each([
+      [['eval', 'weather', '--model', 'lxmls/weather-nano', '--backend', 'webgpu']],
+      [['bench', 'kernels', '--backend', 'webgpu']],
+    ])('lxmls %j is one line naming the commands webgpu runs, exit code 2', async (argv) => {
+      const error = await promisify(execFile)('node', ['apps/cli/bin/lxmls.js', ...argv], {
+        cwd: root,
+        env,
+      }).then(
+        () => undefined,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(error?.code).toBe(2);
+      expect(error?.stderr).toBe(
+        `lxmls ${argv[0]}: this command reads tensors synchronously, and backend webgpu's reads are asynchronous: use --backend wasm (webgpu runs lxmls train, generate --mode sample and bench train-step)\n`,
+      );
+    });
+  },
+);
+
 describe.runIf(dawn !== null)('lxmls --backend webgpu in Node where Dawn finds no adapter', () => {
   test('lxmls bench train-step --backend webgpu without a Vulkan driver is one line naming Dawn, exit code 2', async () => {
     const noDriver = {

@@ -171,7 +171,7 @@ a prompt whose token ids the model's vocabulary does not have.`,
         : undefined;
     const source = o.model;
     const onnxBackend = isOnnxBackend(o.backend) ? o.backend : null; // ONNX Runtime, else a tensor backend
-    const backend = await chooseBackend(onnxBackend === null ? o.backend : undefined);
+    const backend = await chooseBackend(onnxBackend === null ? o.backend : undefined, { asyncReads: true });
     const model = await loadModel(source, io.stderr, { refresh: o.refresh });
     let onnx: OnnxSession | null = null;
     try {

@@ -242,7 +242,7 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
   };
   const { seed, 'eval-samples': evalSamples, out: dir, json, attention: attentionFile } = o;
   if (dir !== undefined) await checkOutFolder(dir, o.force); // before training: a bad --out fails at once
-  const backend = await chooseBackend(o.backend);
+  const backend = await chooseBackend(o.backend, { asyncReads: true });
   checkTrainingMemory(weatherModelConfig(), recipe.batchSize, ...memoryLimit(backend.name)); // before building
   const attention = attentionFile === undefined ? undefined : await loadStudentAttention(attentionFile);
   if (attention && dir !== undefined) {
@@ -377,7 +377,7 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
     throw new CliError(
       `--data ${data} has ${ids.length} tokens: at least ${2 * (blockSize + 1)} are needed for --block-size ${blockSize}`,
     );
-  const backend = await chooseBackend(o.backend);
+  const backend = await chooseBackend(o.backend, { asyncReads: true });
   // a model or batch that cannot fit fails here, before anything is built (issue 17)
   const modelConfig = { ...GPT.getDefaultConfig(), ...modelSizes, blockSize, vocabSize: tokenizer.vocabSize };
   checkTrainingMemory(modelConfig, batchSize, ...memoryLimit(backend.name));
