@@ -140,7 +140,10 @@ describe('npm pack of every package', () => {
         .filter((f) =>
           readFileSync(join(cwd, f.path), 'utf8')
             .split('\n')
-            .some((line) => line.length > MAX_LINE),
+            // an import list (a backend imports every kernel's attribute types) is names, not data
+            .some(
+              (line) => line.length > MAX_LINE && !/^import (type )?\{[\w\s,]+\} from '[^']+';$/.test(line),
+            ),
         )
         .map((f) => `${f.path} (${f.size} bytes)`);
       expect(data).toEqual([]);
