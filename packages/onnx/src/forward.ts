@@ -2,7 +2,8 @@
  * forwardOnnx: one forward pass of an exported GPT on ONNX Runtime, as @lxmls/gpt's `model.forward(idx, null,
  * { returnAttentions: true })` gives it: the logits of every position and, when the export has them, every
  * layer's attention weights, as @lxmls/tensor tensors. A KV-cache export is run with empty pasts (Tpast = 0),
- * so both layouts of {@link exportOnnx} answer the same.
+ * so both layouts of {@link exportOnnx} answer the same; an export with `num_logits_to_keep` is fed 0 (every
+ * position).
  *
  * Follows packages/gpt/src/model.ts (`GPTOutput`: `logits` (B, T, V), `attentions` (B, nh, T, T) per layer) and
  * the input/output names of {@link exportOnnx}.

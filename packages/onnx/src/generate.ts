@@ -30,7 +30,8 @@ function invalid(argument: string, expected: string, received: string): never {
 
 /**
  * Completes each row of `idx` with `maxNewTokens` tokens on a session of a KV-cache export, as @lxmls/gpt's
- * `generate` does on the model (greedy: the same ids).
+ * `generate` does on the model (greedy: the same ids). An export with `numLogitsToKeep` is fed
+ * `num_logits_to_keep = 1`: each step's head runs on the last position only.
  *
  * @param onnx - A session of `exportOnnx(model, { kvCache: true })`, from {@link createSession}.
  * @param idx - Token ids, int32 `(B, T)`.
