@@ -327,5 +327,6 @@ export class KernelTeam {
     this.worker = undefined;
     Atomics.store(this.ctl, SLOT.READY, 0);
     Atomics.store(this.ctl, SLOT.STOP, 0);
+    this.wokenAt = -1; // the next worker starts awake (it clears SLEEP)
   }
 }

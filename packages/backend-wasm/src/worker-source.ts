@@ -57,6 +57,7 @@ function start(init) {
   const args = new Float64Array(init.args);
   const call = [];
   let seen = Atomics.load(ctl, SEQ);
+  Atomics.store(ctl, SLEEP, 0); // a worker stopped in its sleep may have left it set
   Atomics.store(ctl, READY, 1);
   for (;;) {
     let spins = 0;
