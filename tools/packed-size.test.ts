@@ -58,8 +58,8 @@ const LIMITS: Record<string, { bytes: number; dominatedBy: string }> = {
     dominatedBy: 'weights: gpt2-shakespeare (14.5 MB) and bert-mini (9.5 MB), float16 safetensors',
   },
   nn: { bytes: 270_000, dominatedBy: 'code: modules, layers, safetensors' },
-  // 159 kB measured (exportOnnx, createSession, generateOnnx)
-  onnx: { bytes: 200_000, dominatedBy: 'code: the exporter, the graph builder, the session and generation' },
+  // 230 kB measured (exportOnnx with its fused graph, createSession, generateOnnx, the README's measurements)
+  onnx: { bytes: 250_000, dominatedBy: 'code: the exporter, the graph builder, the session and generation' },
   tensor: { bytes: 1_110_000, dominatedBy: 'code: the ops, the reference backend and the conformance suite' },
   trainer: { bytes: 430_000, dominatedBy: 'code: the trainer, optimisers, checkpoints' },
   viz: { bytes: 780_000, dominatedBy: 'code: the page runtimes (head view, model view) and the DOM views' },
