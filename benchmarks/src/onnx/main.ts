@@ -335,7 +335,7 @@ async function main(): Promise<void> {
       `Machine: ${machine}`,
       `Model: GPT-2 124M shape, seeded random weights, ${params} parameters, ONNX file ${mb(fileBytes)}`,
       `Export (exportOnnxFolder, fused + num_logits_to_keep): ${(exportMs / 1000).toFixed(2)} s, RSS +${mb(exportRss)}`,
-      `onnxruntime-node intra-op threads: ${onnx.numThreads ?? 'its default (one per core)'} (${threads === undefined ? "createSession's 'auto': one at a load average ≥ the cores" : '--threads'}; before: ${threads ?? availableParallelism()}); ${turns} turns, ABBA order`,
+      `onnxruntime-node intra-op threads: ${onnx.numThreads ?? 'its default (one per core)'} (${threads === undefined ? "createSession's 'auto': one at a load average ≥ the cores" : '--threads'}; before: ${threads ?? availableParallelism()}); ${turns} turn${turns === 1 ? '' : 's'}, ABBA order`,
       '',
       `| greedy, KV cache, ${N} tokens after 8 | best turn, tokens/s | every turn | ids = @lxmls/gpt's |`,
       '| --- | --- | --- | --- |',
