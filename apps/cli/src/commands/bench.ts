@@ -9,8 +9,9 @@
  * another one side by side (@lxmls/course's benchTrainWeather). Follows the issue "@lxmls/tensor and its backends"
  * (targets: ≤ 12 ms per step on the default CPU backend), docs/wasm-kernels.md (method), issue 12
  * (a student's attention: held-out loss ≤ 1.04× Bayes-optimal at ≤ 2× the course run's ms/iteration) and
- * issue 16 (`train-step --backend webgpu` counts dispatches and submits; `--browser` runs it in headless
- * Chromium, bench/browser.ts, where Node has no WebGPU adapter; `--compare tfjs-webgpu` in the same page).
+ * issue 16 (`train-step --backend webgpu`, in Node on Dawn: webgpu-node.ts, counts dispatches and submits;
+ * `--browser` runs it in headless Chromium, bench/browser.ts, where Node's Dawn finds no adapter;
+ * `--compare tfjs-webgpu` in the same page).
  */
 
 import { type AttentionFactory, CausalSelfAttention } from '@lxmls/attention';
