@@ -4,6 +4,9 @@
 // the webgpu package is absent; needs `tsc --build` first (as bin.test.ts). The same code runs on a GPU.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
@@ -65,25 +68,31 @@ describe.runIf(swiftShader)("lxmls --backend webgpu in Node on Dawn + Chromium's
     expect(Number.isFinite(r.lossLast)).toBe(true);
   });
 
-  test('lxmls generate --backend webgpu gives the tokens of --backend wasm (greedy and sampled)', async () => {
-    const args = [
-      'generate',
-      '--model',
-      'lxmls/gpt2-shakespeare',
-      '--prompt',
-      'ROMEO:',
-      '--max-new-tokens',
-      '5',
-    ];
-    for (const mode of [['--greedy'], ['--num-samples', '2', '--seed', '3', '--top-k', '40']]) {
-      const ids = async (backend: string) =>
-        (
-          JSON.parse(await lxmls([...args, ...mode, '--json', '--backend', backend])) as {
-            samples: { ids: number[] }[];
-          }
-        ).samples.map((s) => s.ids);
-      expect(await ids('webgpu')).toEqual(await ids('wasm'));
-    }
+  test.each([
+    ['lxmls/shakespeare-char', ['--max-new-tokens', '8', '--greedy']],
+    [
+      'lxmls/shakespeare-char',
+      ['--max-new-tokens', '8', '--num-samples', '2', '--seed', '3', '--top-k', '10'],
+    ],
+    ['lxmls/gpt2-shakespeare', ['--max-new-tokens', '2', '--greedy']], // GPT-2's 50,257 logits per token
+  ])('lxmls generate --model %s %j --backend webgpu gives the ids of --backend wasm', async (model, mode) => {
+    const ids = async (backend: string) =>
+      (
+        JSON.parse(
+          await lxmls([
+            'generate',
+            '--model',
+            model,
+            '--prompt',
+            'ROMEO:',
+            ...mode,
+            '--json',
+            '--backend',
+            backend,
+          ]),
+        ) as { samples: { ids: number[] }[] }
+      ).samples.map((s) => s.ids);
+    expect(await ids('webgpu')).toEqual(await ids('wasm'));
   });
 
   test('lxmls train weather --backend webgpu gives the losses of --backend wasm, evaluated on a CPU copy', async () => {
@@ -96,6 +105,37 @@ describe.runIf(swiftShader)("lxmls --backend webgpu in Node on Dawn + Chromium's
     expect(gpu.trainLoss).toBeCloseTo(cpu.trainLoss, 4);
     expect(gpu.evalLoss).toBeCloseTo(cpu.evalLoss, 4);
     expect(gpu.labelAccuracy).toBeCloseTo(cpu.labelAccuracy, 2);
+  });
+
+  test('lxmls train text --backend webgpu gives the losses and the sample of --backend wasm', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lxmls-webgpu-'));
+    try {
+      const data = join(dir, 'text.txt');
+      await writeFile(data, 'abc ab a cab bca '.repeat(20));
+      const args = [
+        'train',
+        'text',
+        '--data',
+        data,
+        '--iters',
+        '2',
+        '--batch-size',
+        '4',
+        '--block-size',
+        '8',
+      ];
+      const sizes = ['--n-layer', '1', '--n-head', '2', '--n-embd', '16', '--json'];
+      const run = async (backend: string) => {
+        const lines = (await lxmls([...args, ...sizes, '--backend', backend])).trim().split('\n');
+        return JSON.parse(lines.at(-1)!) as { trainLoss: number; valLoss: number; sample: string };
+      };
+      const [gpu, cpu] = [await run('webgpu'), await run('wasm')];
+      expect(gpu.trainLoss).toBeCloseTo(cpu.trainLoss, 4);
+      expect(gpu.valLoss).toBeCloseTo(cpu.valLoss, 4);
+      expect(gpu.sample).toBe(cpu.sample);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
