@@ -19,10 +19,20 @@ import { pathToFileURL } from 'node:url';
 import { CliError } from './errors.js';
 
 /** The CPU fallback and the browser routes, the end of every webgpu-unavailable line. */
-export const WEBGPU_FALLBACK =
+const WEBGPU_FALLBACK =
   "use --backend wasm (the CPU); WebGPU runs in a browser: the docs site's training and generate pages, or lxmls bench train-step --backend webgpu --browser";
 
-/** Where the npm `webgpu` package is: its entry file and version, or null when it is not installed. */
+/**
+ * Where the npm `webgpu` package is (resolved from this app, which has it as an optional dependency).
+ *
+ * @returns Its entry file and version, or null when it is not installed.
+ * @example
+ * ```ts
+ * import { findDawn } from './webgpu-node.js';
+ * const dawn = findDawn();
+ * console.log(dawn === null || /^\d+\.\d+\.\d+$/.test(dawn.version)); // → true
+ * ```
+ */
 export function findDawn(): { entry: string; version: string } | null {
   const require = createRequire(import.meta.url);
   try {
@@ -73,6 +83,12 @@ process.exit(0);`;
  *
  * @param entry - The package's entry file ({@link findDawn}).
  * @returns The adapter's name, or the reason there is none (with Dawn's warnings).
+ * @example
+ * ```ts
+ * import { probeDawnAdapter } from './webgpu-node.js';
+ * const probe = await probeDawnAdapter('/nonexistent/webgpu/index.js');
+ * console.log('reason' in probe && probe.reason.startsWith('loading Dawn failed')); // → true
+ * ```
  */
 export function probeDawnAdapter(entry: string): Promise<{ adapter: string } | { reason: string }> {
   return new Promise((resolve) => {
@@ -104,7 +120,13 @@ export function probeDawnAdapter(entry: string): Promise<{ adapter: string } | {
  *
  * @returns Dawn's `navigator.gpu`.
  * @throws {@link CliError} with one line where the `webgpu` package is not installed or Dawn finds no
- *   adapter: what was tried, the reason, and {@link WEBGPU_FALLBACK}.
+ *   adapter: what was tried, the reason, and the CPU and browser routes.
+ * @example
+ * ```ts
+ * import { nodeWebGpu } from './webgpu-node.js';
+ * const gpu = await nodeWebGpu().catch((e) => e.message);
+ * console.log(typeof gpu === 'object' || gpu.startsWith('backend webgpu is not available here')); // → true
+ * ```
  */
 export async function nodeWebGpu(): Promise<unknown> {
   const dawn = findDawn();
