@@ -146,12 +146,13 @@ export interface DocsSite extends DocsSiteBuild {
 
 /**
  * Serves the run's build of the docs site ({@link docsSiteBuild}) as `vite preview` does and launches
- * headless Chromium at `chromiumPath`; call `close()` in `afterAll`.
+ * headless Chromium at `chromiumPath` (with the extra `flags`, e.g. `--enable-unsafe-webgpu`); call
+ * `close()` in `afterAll`.
  */
-export async function openDocsSite(chromiumPath: string): Promise<DocsSite> {
+export async function openDocsSite(chromiumPath: string, flags: readonly string[] = []): Promise<DocsSite> {
   const { owned, ...build } = await docsSiteBuild();
   const server = await serveStatic(build.outDir, {}, { headers: build.previewHeaders });
-  const browser = await launchChromium(chromiumPath);
+  const browser = await launchChromium(chromiumPath, flags);
   return {
     ...build,
     server,
@@ -165,13 +166,16 @@ export async function openDocsSite(chromiumPath: string): Promise<DocsSite> {
 }
 
 /**
- * For the `describe` block that calls it: {@link openDocsSite} before its tests (waiting for the run's build),
- * `close()` after them. Read `site` inside the tests.
+ * For the `describe` block that calls it: {@link openDocsSite} (with Chromium's extra `flags`) before its tests
+ * (waiting for the run's build), `close()` after them. Read `site` inside the tests.
  */
-export function useDocsSite(chromiumPath: string | undefined): { readonly site: DocsSite } {
+export function useDocsSite(
+  chromiumPath: string | undefined,
+  flags: readonly string[] = [],
+): { readonly site: DocsSite } {
   let site: DocsSite | undefined;
   beforeAll(async () => {
-    site = await openDocsSite(chromiumPath!);
+    site = await openDocsSite(chromiumPath!, flags);
   }, BUILD_WAIT_MS);
   afterAll(async () => {
     await site?.close();

@@ -5,11 +5,9 @@
 // of the weights on the CPU; generate.html samples a few Shakespeare characters on webgpu, the text of the
 // wasm path for the same seed.
 
-import { rmSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, serveStatic } from './browser.js';
-import { chromiumForTests, docsSiteBuild, openDocsPage, type StaticServer } from './docs-site.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { chromiumForTests, openDocsPage, useDocsSite } from './docs-site.js';
 
 const chromiumPath = chromiumForTests();
 
@@ -22,28 +20,11 @@ async function logLosses(page: Page): Promise<[number, number][]> {
 }
 
 describe.skipIf(chromiumPath === undefined)('the docs site on WebGPU (@lxmls/backend-webgpu)', () => {
-  let site: { browser: Browser; server: StaticServer };
-  let cleanUp = () => {};
+  const suite = useDocsSite(chromiumPath, ['--enable-unsafe-webgpu']);
   const problems: string[] = [];
 
-  beforeAll(async () => {
-    const build = await docsSiteBuild();
-    const server = await serveStatic(build.outDir, {}, { headers: build.previewHeaders });
-    const browser = await launchChromium(chromiumPath!, ['--enable-unsafe-webgpu']);
-    site = { browser, server };
-    cleanUp = () => {
-      server.server.close();
-      if (build.owned) rmSync(build.outDir, { recursive: true, force: true });
-    };
-  }, 600_000);
-
-  afterAll(async () => {
-    await site?.browser.close();
-    cleanUp();
-  });
-
   test('training.html with WebGPU chosen trains gpt-nano from the wasm losses, names the adapter and evaluates on the CPU', async (context) => {
-    const page = await openDocsPage(site, 'training.html', problems);
+    const page = await openDocsPage(suite.site, 'training.html', problems);
     await page.waitForSelector('#train-backend[data-webgpu]', { timeout: 60_000 });
     if ((await page.getAttribute('#train-backend', 'data-webgpu')) !== 'available' && !process.env.CI) {
       await page.close();
@@ -74,7 +55,7 @@ describe.skipIf(chromiumPath === undefined)('the docs site on WebGPU (@lxmls/bac
   }, 300_000);
 
   test('generate.html with WebGPU chosen samples the wasm path’s text for the same seed, naming the adapter', async (context) => {
-    const page = await openDocsPage(site, 'generate.html', problems);
+    const page = await openDocsPage(suite.site, 'generate.html', problems);
     await page.waitForSelector('#sample:not([disabled])', { timeout: 60_000 });
     const option = '#sample-backend option[value="webgpu"]';
     await expect.poll(() => page.textContent(option), { timeout: 60_000 }).not.toContain('checking');

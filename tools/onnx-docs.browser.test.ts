@@ -6,39 +6,19 @@
 // --enable-unsafe-webgpu) draws the same weights. On generate.html, the same seed samples the same Shakespeare
 // on the tensor path and on onnx-wasm.
 
-import { rmSync } from 'node:fs';
 import { encode } from '@lxmls/bpe';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, serveStatic } from './browser.js';
-import { chromiumForTests, docsSiteBuild, openDocsPage, type StaticServer } from './docs-site.js';
+import { describe, expect, test } from 'vitest';
+import { chromiumForTests, openDocsPage, useDocsSite } from './docs-site.js';
 
 const chromiumPath = chromiumForTests();
 
 describe.skipIf(chromiumPath === undefined)('the docs site on ONNX Runtime Web', () => {
-  let site: { browser: Browser; server: StaticServer };
-  let cleanUp = () => {};
+  // the run's build of the site, and a Chromium with WebGPU (SwiftShader's adapter on a machine without a GPU)
+  const suite = useDocsSite(chromiumPath, ['--enable-unsafe-webgpu']);
   const problems: string[] = [];
 
-  beforeAll(async () => {
-    // the run's build of the site, and a Chromium with WebGPU (SwiftShader's adapter on a machine without a GPU)
-    const build = await docsSiteBuild();
-    const server = await serveStatic(build.outDir, {}, { headers: build.previewHeaders });
-    const browser = await launchChromium(chromiumPath!, ['--enable-unsafe-webgpu']);
-    site = { browser, server };
-    cleanUp = () => {
-      server.server.close();
-      if (build.owned) rmSync(build.outDir, { recursive: true, force: true });
-    };
-  }, 600_000);
-
-  afterAll(async () => {
-    await site?.browser.close();
-    cleanUp();
-  });
-
   test('attention.html on onnx-wasm draws the tensor path’s views and weights, its .wasm from the site', async () => {
-    const page = await openDocsPage(site, 'attention.html', problems);
+    const page = await openDocsPage(suite.site, 'attention.html', problems);
     await page.waitForSelector('#head-view .lx-head-view');
     const n = encode('I will go for a run and will jump into a lake.').length;
     const weights = async () =>
@@ -57,7 +37,7 @@ describe.skipIf(chromiumPath === undefined)('the docs site on ONNX Runtime Web',
     await page.fill('#gpt-text', 'Attention is all you need');
     const m = encode('Attention is all you need').length;
     await expect.poll(() => page.locator('#head-view .lx-token[data-side="q"]').count()).toBe(m);
-    const wasm = site.server.requests.filter((path) =>
+    const wasm = suite.site.server.requests.filter((path) =>
       /ort-wasm-simd-threaded\.jsep[-\w]*\.wasm$/.test(path),
     );
     expect(wasm).toHaveLength(1);
@@ -67,7 +47,7 @@ describe.skipIf(chromiumPath === undefined)('the docs site on ONNX Runtime Web',
   }, 240_000);
 
   test('attention.html on onnx-webgpu (SwiftShader) draws the tensor path’s weights', async (context) => {
-    const page = await openDocsPage(site, 'attention.html', problems);
+    const page = await openDocsPage(suite.site, 'attention.html', problems);
     await page.waitForSelector('#head-view .lx-head-view');
     const option = '#gpt-backend option[value="onnx-webgpu"]';
     await expect.poll(() => page.textContent(option)).not.toContain('checking');
@@ -92,7 +72,7 @@ describe.skipIf(chromiumPath === undefined)('the docs site on ONNX Runtime Web',
   }, 300_000);
 
   test('generate.html on onnx-wasm samples the text of the tensor path for the same seed', async () => {
-    const page = await openDocsPage(site, 'generate.html', problems);
+    const page = await openDocsPage(suite.site, 'generate.html', problems);
     await page.waitForSelector('#sample:not([disabled])', { timeout: 60_000 });
     await page.fill('#max-new', '80');
     await page.fill('#sample-seed', '11');
