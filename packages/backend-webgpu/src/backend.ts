@@ -23,6 +23,8 @@ import {
   type BinaryAttrs,
   type BinaryInputs,
   type CastAttrs,
+  type ClipNormAttrs,
+  type ClipNormInputs,
   type CrossEntropyAttrs,
   type CrossEntropyBackwardInputs,
   type CrossEntropyInputs,
@@ -67,7 +69,7 @@ import * as elementwise from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/embedding.js';
 import { linear, linearBackward, linearGelu, matmul } from './kernels/matmul.js';
 import { layerNorm, layerNormBackward } from './kernels/norm.js';
-import { adamw, adamwMulti } from './kernels/optim.js';
+import { adamw, adamwMulti, clipNorm } from './kernels/optim.js';
 import * as shape from './kernels/shape.js';
 import * as softmax from './kernels/softmax.js';
 import { type GpuStorage, Runtime, type WebGpuCounters } from './runtime.js';
@@ -328,6 +330,10 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   adamwMulti(inputs: AdamWMultiInputs<GpuStorage>, attrs: AdamWMultiAttrs): void {
     adamwMulti(this.rt, inputs, attrs);
   }
+  /** The global-norm clip of one vector: norm, coefficient and scaling in one dispatch of one workgroup. */
+  clipNorm(inputs: ClipNormInputs<GpuStorage>, attrs: ClipNormAttrs): void {
+    clipNorm(this.rt, inputs, attrs);
+  }
   attention(inputs: AttentionInputs<GpuStorage>, attrs: AttentionAttrs): void {
     attention(this.rt, inputs, attrs);
   }
@@ -394,6 +400,7 @@ const FUSED_KERNELS = [
   'geluBackward',
   'adamw',
   'adamwMulti',
+  'clipNorm',
   'attention',
   'attentionBackward',
 ] as const;

@@ -514,6 +514,18 @@ export interface AdamWMultiAttrs {
   eps: number;
 }
 
+/** The storage handles of {@link Backend.clipNorm}: the vector `x`, the scaled copy `out`, the norm `norm` (1 element). */
+export interface ClipNormInputs<S = unknown> {
+  x: S;
+  out: S;
+  norm: S;
+}
+/** The attributes of {@link Backend.clipNorm}: `size` elements, the largest norm `maxNorm > 0`. */
+export interface ClipNormAttrs {
+  size: number;
+  maxNorm: number;
+}
+
 /**
  * The core of the kernel interface: the 17 kernels every backend implements. `S` is the backend's storage
  * handle type; the core sees it as `unknown`. Everything else in {@link Backend} is optional: `@lxmls/tensor`
@@ -717,6 +729,12 @@ export interface Backend<S = unknown> extends CoreBackend<S> {
    * e.g. into one buffer per role, since storages are its own handles).
    */
   adamwMulti?(inputs: AdamWMultiInputs<S>, attrs: AdamWMultiAttrs): void;
+  /**
+   * Optional. The global-norm clip of one float32 vector (`torch.nn.utils.clip_grad_norm_` on gradients
+   * flattened into one): `norm = √(Σ x²)`, `out = x · min(1, maxNorm / (norm + 1e-6))`, float32 arithmetic.
+   * A GPU backend runs it as one dispatch (the sum, the coefficient and the scaling in one workgroup).
+   */
+  clipNorm?(inputs: ClipNormInputs<S>, attrs: ClipNormAttrs): void;
 
   // ---- optional fused attention (capabilities.fusedAttention) -------------------------------------------
   /**

@@ -6,21 +6,18 @@
  * Backend-neutral and cheap: a few ops on the backend for the norm (all gradients flattened into one
  * vector, one sum of squares), a single read of one number, and one multiply per gradient only when
  * clipping happens. {@link clipGradNormTensor} is the same clip without the read, for backends whose reads
- * are asynchronous (WebGPU): the coefficient stays a tensor and every gradient is multiplied by it.
+ * are asynchronous (WebGPU): the coefficient stays a tensor and every gradient is multiplied by it (the op
+ * `clipByNorm`: one dispatch on WebGPU).
  */
 
 import {
-  add,
+  clipByNorm,
   concat,
-  div,
   keep,
-  maximum,
   mul,
-  neg,
   noGrad,
   reshape,
   slice,
-  sqrt,
   sum,
   type Tensor,
   tensor,
@@ -87,8 +84,8 @@ function checkedGrads(fn: string, params: readonly Tensor[], maxNorm: number): T
 /**
  * {@link clipGradNorm} without reading anything back: the norm and the coefficient
  * `min(1, maxNorm / (norm + 1e-6))` stay tensors on the backend, and every gradient is multiplied by the
- * coefficient (by 1 when the norm is below `maxNorm`): one multiply over all of them flattened into one
- * vector, each gradient then sliced back out (on `webgpu` a slice is a buffer copy, not a dispatch). This is
+ * coefficient (by 1 when the norm is below `maxNorm`): one `clipByNorm` over all of them flattened into one
+ * vector (one dispatch on `webgpu`), each gradient then sliced back out (on `webgpu` a slice is a buffer copy, not a dispatch). This is
  * the clip of a training step on a backend whose reads are asynchronous (`capabilities.async`, e.g. WebGPU, where `item()` throws): the step is recorded
  * whole and read once, after it. The arithmetic is float32 on the backend, so the result may differ from
  * {@link clipGradNorm}'s in the last bit.
@@ -118,11 +115,9 @@ export function clipGradNormTensor(params: readonly Tensor[], maxNorm: number): 
   return noGrad(() =>
     tidy(() => {
       const flat = concat(grads.map((g) => reshape(g, [-1]))); // (N,) all gradient elements
-      const totalNorm = sqrt(sum(mul(flat, flat))); // ()
-      // min(1, maxNorm / (norm + 1e-6)) as −max(−c, −1): a tensor, so nothing is read
-      const clipCoef = neg(maximum(neg(div(maxNorm, add(totalNorm, 1e-6))), -1)); // ()
-      // one multiply over the flat vector, then each gradient sliced back out (a buffer copy on webgpu)
-      const scaled = mul(flat, clipCoef); // (N,)
+      // the norm () and the flat vector times min(1, maxNorm / (norm + 1e-6)), both tensors, so nothing is
+      // read: one dispatch on webgpu (its clipNorm kernel); then each gradient sliced back out (a buffer copy)
+      const [scaled, totalNorm] = clipByNorm(flat, maxNorm); // (N,), ()
       let offset = 0;
       for (const p of params) {
         const g = p.grad;

@@ -11,7 +11,14 @@
  * decoupled weight decay, `p −= (lr/(1−β1ᵗ))·m/(√v/√(1−β2ᵗ) + eps)`.
  */
 
-import type { AdamWAttrs, AdamWInputs, AdamWMultiAttrs, AdamWMultiInputs } from '@lxmls/tensor';
+import type {
+  AdamWAttrs,
+  AdamWInputs,
+  AdamWMultiAttrs,
+  AdamWMultiInputs,
+  ClipNormAttrs,
+  ClipNormInputs,
+} from '@lxmls/tensor';
 import { f32bits, type GpuArena, GpuStorage, type Runtime } from '../runtime.js';
 import { groupsFor, WG } from './elementwise.js';
 
@@ -225,5 +232,45 @@ function place(rt: Runtime, chunk: Chunk, list: GpuStorage[]): GpuArena {
     storages,
     chunk.at.map((a) => a * 4),
     chunk.total * 4,
+  );
+}
+
+/**
+ * The global-norm clip of one vector in one dispatch of one workgroup: each thread sums the squares of a
+ * strided share of `x`, a tree reduction gives `norm = √(Σ x²)`, every thread computes the coefficient
+ * `min(1, maxNorm / (norm + 1e-6))` and scales its share into `out`. One workgroup is enough for the
+ * flattened gradients of course-sized models (two passes over N floats), and it needs no second dispatch.
+ */
+export function clipNorm(
+  rt: Runtime,
+  { x, out, norm }: ClipNormInputs<GpuStorage>,
+  { size, maxNorm }: ClipNormAttrs,
+): void {
+  rt.dispatch(
+    'clipNorm',
+    {
+      wg: 256,
+      decls: 'var<workgroup> red: array<f32, 256>;',
+      body: `let n = pu(0u);
+  var s = 0.0;
+  for (var i = lid; i < n; i += 256u) { let v = $x[i]; s += v * v; }
+  red[lid] = s;
+  workgroupBarrier();
+  for (var w = 128u; w > 0u; w >>= 1u) {
+    if (lid < w) { red[lid] = red[lid] + red[lid + w]; }
+    workgroupBarrier();
+  }
+  let total = sqrt(red[0]);
+  let c = min(1.0, pf(1u) / (total + 1e-6));
+  if (lid == 0u) { $norm[0] = total; }
+  for (var i = lid; i < n; i += 256u) { $out[i] = $x[i] * c; }`,
+    },
+    [
+      { name: 'x', storage: x },
+      { name: 'out', storage: out, write: true },
+      { name: 'norm', storage: norm, write: true },
+    ],
+    [size, f32bits(maxNorm)],
+    1,
   );
 }

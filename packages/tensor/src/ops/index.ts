@@ -14,6 +14,7 @@ export {
   scaledDotProductAttention,
   selfAttention,
 } from './attention.js';
+export { clipByNorm } from './clip-norm.js';
 export {
   arange,
   fromArray,
