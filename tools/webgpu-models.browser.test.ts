@@ -10,8 +10,8 @@
 //   losses of the same iterations on the js backend (same seeds: same batches and dropout masks), and a step
 //   is recorded into one command buffer, its dispatches (printed by phase and kernel; the clip included, as
 //   the Trainer's `clipGradNormTensor`) within issue 16's target of 100. The whole 500-iteration run
-//   (held-out loss against 1.04× the Bayes-optimal 0.2502) takes SwiftShader about half an hour, so it is not run here; the package README
-//   gives the measured result.
+//   (held-out loss against 1.04× the Bayes-optimal 0.2502) takes SwiftShader about half an hour, so it is
+//   not run here; the package README gives the measured result.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
