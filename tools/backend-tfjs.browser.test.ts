@@ -7,9 +7,9 @@
 // tfjs tensor behind.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumForTests, launchChromium, serveStatic, workspaceImportMap } from './browser.js';
+import { describe, expect, test } from 'vitest';
+import { chromiumForTests, workspaceImportMap } from './browser.js';
+import { browserPages } from './browser-pages.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
@@ -45,30 +45,11 @@ interface PageResult {
 }
 
 describe.skipIf(chromiumPath === undefined)('@lxmls/backend-tfjs in headless Chromium', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveStatic>>;
+  // tools/browser.ts's flags (docs/architecture.md "Tool versions that work here"), plus WebGPU, which needs --enable-unsafe-webgpu here.
+  const pages = browserPages(root, { '/backend-tfjs.html': PAGE }, ['--enable-unsafe-webgpu'], chromiumPath!);
 
-  beforeAll(async () => {
-    server = await serveStatic(root, { '/backend-tfjs.html': PAGE });
-    // tools/browser.ts's flags (docs/architecture.md "Tool versions that work here"), plus WebGPU, which needs --enable-unsafe-webgpu here.
-    browser = await launchChromium(chromiumPath!, ['--enable-unsafe-webgpu']);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    server?.server.close();
-  });
-
-  async function runEngine(engine: 'webgl' | 'webgpu'): Promise<PageResult> {
-    const page = await browser.newPage();
-    try {
-      await page.goto(`${server.url}/backend-tfjs.html?engine=${engine}`);
-      await page.waitForFunction(() => 'result' in window, undefined, { timeout: 240_000 });
-      return await page.evaluate(() => (window as unknown as { result: PageResult }).result);
-    } finally {
-      await page.close();
-    }
-  }
+  const runEngine = (engine: 'webgl' | 'webgpu') =>
+    pages.open<PageResult>(`/backend-tfjs.html?engine=${engine}`, 240_000);
 
   const expectAllPass = (result: PageResult) => {
     expect(result.error).toBeUndefined();
@@ -85,7 +66,7 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-tfjs in headless Chr
     expect(result.results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`)).toEqual([]);
     expect(result.tfTensors[1], 'tf.memory().numTensors after a second pass').toBe(result.tfTensors[0]);
     expect(result.ourTensors[1], 'memory().numTensors over the whole suite').toBe(result.ourTensors[0]);
-    const foreign = server.requests.filter(
+    const foreign = pages.server.requests.filter(
       (path) =>
         !/^\/(packages\/(base|tensor|backend-tfjs)\/dist\/|packages\/backend-tfjs\/node_modules\/@tensorflow\/tfjs-(core|backend-webgl|backend-webgpu)\/dist\/[\w.-]+\.js$|backend-tfjs\.html$|favicon\.ico$)/.test(
           path,
