@@ -1,23 +1,16 @@
 /**
  * The `webgpu` backend of @lxmls/backend-webgpu in a page of the site: found and created once (the adapter,
- * the device), registered under the name `webgpu` with priority 0 (wasm stays the default), and the helpers
- * that carry a model between it and the CPU. WebGPU reads are asynchronous (`item()` throws there), so a
- * model trained on the GPU is copied to the wasm backend (each tensor read once with `await dataAsync()`)
- * for the evaluation, which reads synchronously; and a model loaded on the CPU is copied to the GPU to
- * generate there.
+ * the device), registered under the name `webgpu` with priority 0 (wasm stays the default). WebGPU reads are
+ * asynchronous (`item()` throws there), so the pages carry a model between it and the CPU with @lxmls/course's
+ * `copyModel` (each tensor read once with `await dataAsync()`): a model trained on the GPU to the wasm backend
+ * for the evaluation, which reads synchronously, and a model loaded on the CPU to the GPU to generate there.
  *
  * Follows the training and generate pages' backend picker of issue 16 (item 3): the adapter's name shown,
  * and a clear message naming the CPU fallback where WebGPU is missing.
  */
 
 import { createWebGpuBackend, type WebGpuBackend, webgpuUnavailableReason } from '@lxmls/backend-webgpu';
-import { type Backend, listBackends, registerBackend, type Tensor, tensor, withBackend } from '@lxmls/tensor';
-
-/** A module's state, as @lxmls/nn's `Module` (and so `GPT`) has it. */
-interface WithState {
-  stateDict(): Map<string, Tensor>;
-  loadStateDict(state: Map<string, Tensor>): unknown;
-}
+import { listBackends, registerBackend } from '@lxmls/tensor';
 
 /** The page's webgpu backend, or why there is none. */
 export type PageWebGpu = { backend: WebGpuBackend; unavailable?: undefined } | { unavailable: string };
@@ -66,35 +59,4 @@ export function cpuAdapterNote(adapterName: string): string {
   return /swiftshader|llvmpipe|lavapipe/i.test(adapterName)
     ? ' This adapter runs WebGPU on the CPU (no GPU here), so it is slower than wasm.'
     : '';
-}
-
-/**
- * Copies the parameters and buffers of `source` into `target` (a module of the same architecture on another
- * backend), reading each of `source`'s tensors once with `await dataAsync()` (so `source` may live on
- * WebGPU) and writing it on `target`'s backend.
- *
- * @param source - The trained module (any backend).
- * @param target - The module to fill (its tensors are overwritten in place).
- * @param targetBackend - The backend `target` lives on (the wasm backend, the page's webgpu one).
- * @returns `target`.
- */
-export async function copyWeights<M extends WithState>(
-  source: WithState,
-  target: M,
-  targetBackend: Backend,
-): Promise<M> {
-  const state = new Map<string, Tensor>();
-  try {
-    for (const [name, t] of source.stateDict()) {
-      const data = await t.dataAsync();
-      state.set(
-        name,
-        withBackend(targetBackend, () => tensor(data, t.shape, t.dtype)),
-      );
-    }
-    target.loadStateDict(state);
-  } finally {
-    for (const t of state.values()) t.dispose();
-  }
-  return target;
 }

@@ -13,13 +13,14 @@
 
 import '@lxmls/backend-wasm/register';
 import { type CharTokenizer, charTokenizerFromJson } from '@lxmls/bpe';
+import { copyModel } from '@lxmls/course';
 import { GPT } from '@lxmls/gpt';
-import { getBackend, withBackend } from '@lxmls/tensor';
+import { getBackend } from '@lxmls/tensor';
 import { OBSERVATIONS, STATES } from '@lxmls/weather-data';
 import { byId, errorText, nextFrame, numberFrom, perFrame } from '../lib/dom.js';
 import { renderNotebook } from '../lib/notebook-html.js';
 import { onnxSession, type PageBackend, sampleTokensOnnx, webgpuAvailable } from '../lib/onnx-runtime.js';
-import { copyWeights, pageWebGpu } from '../lib/page-webgpu.js';
+import { pageWebGpu } from '../lib/page-webgpu.js';
 import { generateOnDevice, sampleInChunks, sampleTokens } from '../lib/sample-text.js';
 import { greedyWeek, nextDay, parseNames } from '../lib/weather-demo.js';
 
@@ -158,9 +159,8 @@ async function sampleOnGpu(
     throw new Error(`WebGPU is not available in this browser (${gpu.unavailable}): choose wasm.`);
   gpuAdapter = gpu.backend.adapterName;
   shakespeareOnGpu ??= (async () => {
-    const onGpu = withBackend(gpu.backend, () => new GPT(model.config, { init: 'none' })).eval();
-    await copyWeights(model, onGpu, gpu.backend);
-    return onGpu;
+    const onGpu = await copyModel(model, () => new GPT(model.config, { init: 'none' }), gpu.backend);
+    return onGpu.eval();
   })();
   const onGpu = await shakespeareOnGpu;
   return sampleInChunks(

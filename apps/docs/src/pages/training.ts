@@ -16,14 +16,14 @@
 
 import '@lxmls/backend-wasm/register';
 import { FusedCausalSelfAttention } from '@lxmls/attention';
-import { weatherModelConfig } from '@lxmls/course';
+import { copyModel, weatherModelConfig } from '@lxmls/course';
 import { GPT } from '@lxmls/gpt';
 import { getBackend, setBackend } from '@lxmls/tensor';
 import { type LossChartHandle, lossChart } from '@lxmls/viz';
 import { bayesOptimal, FIXED_PROBA } from '@lxmls/weather-data';
 import { byId, errorText, numberFrom } from '../lib/dom.js';
 import { renderNotebook } from '../lib/notebook-html.js';
-import { copyWeights, cpuAdapterNote, pageWebGpu, webgpuFallbackText } from '../lib/page-webgpu.js';
+import { cpuAdapterNote, pageWebGpu, webgpuFallbackText } from '../lib/page-webgpu.js';
 import { createWeatherRun, evaluateWeather, iterLine, type WeatherRun } from '../lib/weather-run.js';
 
 renderNotebook(); // the notebook's words first: explanations, cells (Python | TypeScript), questions
@@ -104,9 +104,9 @@ async function showEvaluation(current: WeatherRun): Promise<void> {
   const onGpu = current.model.parameters()[0]?.backend.name === 'webgpu';
   await setBackend('wasm');
   const model = onGpu
-    ? await copyWeights(
+    ? await copyModel(
         current.model,
-        new GPT(weatherModelConfig(), { attention: FusedCausalSelfAttention }),
+        () => new GPT(weatherModelConfig(), { attention: FusedCausalSelfAttention }),
         getBackend(),
       )
     : current.model;
