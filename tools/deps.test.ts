@@ -27,7 +27,7 @@ const ALLOWED: Record<string, string[]> = {
   hub: ['base'],
   gpt: ['attention', 'base', 'hub', 'nn', 'tensor', 'bpe'],
   // issue 15: export of the GPTs to ONNX and inference on ONNX Runtime (onnxruntime-node/-web as optional peers)
-  onnx: ['base', 'gpt', 'tensor'],
+  onnx: ['base', 'gpt', 'nn', 'tensor'],
   trainer: ['base', 'hub', 'tensor', 'nn'],
   // added after the founding design: BERT for Exercise 2.4 (issue 6), built from the same parts as gpt
   // issue 13: the masked-LM pretraining of lxmls/bert-mini (pretrainMaskedLM) runs on @lxmls/trainer

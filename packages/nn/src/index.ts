@@ -22,6 +22,7 @@ export {
   type StateDict,
 } from './module.js';
 export {
+  float16Bits,
   type ReadSafetensorsOptions,
   readSafetensors,
   readSafetensorsHeader,

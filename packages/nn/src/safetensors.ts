@@ -685,30 +685,38 @@ function littleEndianBytes(values: Float32Array | Int32Array): Uint8Array {
   return out;
 }
 
-/** float32 values as little-endian IEEE half-precision bytes, rounded to nearest even (NaN stays NaN). */
-function float16Bytes(values: Float32Array): Uint8Array {
-  const out = new Uint8Array(values.length * 2);
-  const view = new DataView(out.buffer);
-  const f32 = new Float32Array(1);
-  const u32 = new Uint32Array(f32.buffer);
+/**
+ * The IEEE half-precision bits of float32 values, rounded to nearest even (overflow → ±inf, NaN stays NaN):
+ * how a float32 weight is stored as float16 (safetensors `F16` here, ONNX `FLOAT16` in @lxmls/onnx).
+ *
+ * @param values - float32 values.
+ * @returns One 16-bit pattern per value.
+ * @example
+ * ```ts
+ * import { float16Bits } from '@lxmls/nn';
+ * console.log([...float16Bits(Float32Array.of(1, -2, 65536, 1e-8))].map((h) => h.toString(16))); // → [ '3c00', 'c000', '7c00', '0' ]
+ * ```
+ */
+export function float16Bits(values: Float32Array): Uint16Array {
+  const out = new Uint16Array(values.length);
+  const u32 = new Uint32Array(values.buffer, values.byteOffset, values.length);
   for (let i = 0; i < values.length; i++) {
-    f32[0] = values[i]!;
-    const x = u32[0]!;
+    const x = u32[i]!;
     const sign = (x >>> 16) & 0x8000;
     const exp = (x >>> 23) & 0xff;
     const mant = x & 0x7fffff;
     let h: number;
-    if (exp === 0xff) {
+    if (exp === 0xff)
       h = sign | 0x7c00 | (mant !== 0 ? 0x200 : 0); // inf or NaN
-    } else {
+    else {
       const e = exp - 127 + 15; // the half exponent
-      if (e >= 0x1f) {
+      if (e >= 0x1f)
         h = sign | 0x7c00; // overflow: inf
-      } else if (e <= 0) {
-        if (e < -10) {
+      else if (e <= 0) {
+        if (e < -10)
           h = sign; // underflow: ±0
-        } else {
-          const m = mant | 0x800000; // subnormal half: shift the 24-bit significand
+        else {
+          const m = mant | 0x800000; // a subnormal half: shift the 24-bit significand
           const shift = 14 - e;
           const halfway = 1 << (shift - 1);
           const rest = m & ((1 << shift) - 1);
@@ -719,12 +727,22 @@ function float16Bytes(values: Float32Array): Uint8Array {
       } else {
         let v = (e << 10) | (mant >>> 13);
         const rest = mant & 0x1fff;
-        if (rest > 0x1000 || (rest === 0x1000 && (v & 1) === 1)) v += 1; // may carry into the exponent: correct
+        if (rest > 0x1000 || (rest === 0x1000 && (v & 1) === 1)) v += 1; // a carry into the exponent is right
         h = sign | v;
       }
     }
-    view.setUint16(2 * i, h, true);
+    out[i] = h;
   }
+  return out;
+}
+
+/** float32 values as little-endian IEEE half-precision bytes ({@link float16Bits}). */
+function float16Bytes(values: Float32Array): Uint8Array {
+  const bits = float16Bits(values);
+  if (LITTLE_ENDIAN) return new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength);
+  const out = new Uint8Array(bits.length * 2);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < bits.length; i++) view.setUint16(2 * i, bits[i]!, true);
   return out;
 }
 

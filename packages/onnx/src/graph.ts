@@ -8,6 +8,7 @@
  * @internal
  */
 
+import { float16Bits } from '@lxmls/nn';
 import onnxProto from 'onnx-proto';
 
 /** The `onnx` namespace of onnx-proto (a CommonJS module, read through its default export). */
@@ -37,46 +38,6 @@ function attribute(name: string, value: AttrValue): InstanceType<typeof onnx.Att
   if (Array.isArray(value)) return onnx.AttributeProto.create({ name, type: A.INTS, ints: value });
   if (typeof value === 'object') return onnx.AttributeProto.create({ name, type: A.FLOAT, f: value.float });
   return onnx.AttributeProto.create({ name, type: A.INT, i: value });
-}
-
-/** IEEE half-precision bits of float32 values, rounded to nearest even (overflow → ±inf, NaN stays NaN). */
-export function float16Bits(values: Float32Array): Uint16Array {
-  const out = new Uint16Array(values.length);
-  const u32 = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  for (let i = 0; i < values.length; i++) {
-    const x = u32[i]!;
-    const sign = (x >>> 16) & 0x8000;
-    const exp = (x >>> 23) & 0xff;
-    const mant = x & 0x7fffff;
-    let h: number;
-    if (exp === 0xff)
-      h = sign | 0x7c00 | (mant !== 0 ? 0x200 : 0); // inf or NaN
-    else {
-      const e = exp - 127 + 15; // the half exponent
-      if (e >= 0x1f)
-        h = sign | 0x7c00; // overflow: inf
-      else if (e <= 0) {
-        if (e < -10)
-          h = sign; // underflow: ±0
-        else {
-          const m = mant | 0x800000; // a subnormal half: shift the 24-bit significand
-          const shift = 14 - e;
-          const halfway = 1 << (shift - 1);
-          const rest = m & ((1 << shift) - 1);
-          let v = m >>> shift;
-          if (rest > halfway || (rest === halfway && (v & 1) === 1)) v += 1;
-          h = sign | v;
-        }
-      } else {
-        let v = (e << 10) | (mant >>> 13);
-        const rest = mant & 0x1fff;
-        if (rest > 0x1000 || (rest === 0x1000 && (v & 1) === 1)) v += 1; // a carry into the exponent is right
-        h = sign | v;
-      }
-    }
-    out[i] = h;
-  }
-  return out;
 }
 
 /** The little-endian bytes of a typed array (a view, no copy; every platform that runs ONNX is little-endian). */
