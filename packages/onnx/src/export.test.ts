@@ -10,12 +10,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GPT } from '@lxmls/gpt';
-import { RandomGenerator, type Tensor, tensor } from '@lxmls/tensor';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
 import { LxmlsOnnxError } from './errors.js';
 import { exportOnnx } from './export.js';
 import { onnx } from './graph.js';
+import { ids, nano } from './models.test.helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // fixtures copied into this package: the tiny-gpt2 Hugging Face folder of @lxmls/gpt's tests and the trained
@@ -56,20 +56,6 @@ async function greedyOnnx(
     out.push(best);
   }
   return out;
-}
-
-const ids = (rows: number[][]): Tensor => tensor(rows, undefined, 'int32');
-
-/** A seeded gpt-nano of the exercise layout (query_proj, key_proj, …), vocabulary 11, block 40. */
-function nano(pretrained: boolean): GPT {
-  const config = {
-    ...GPT.getDefaultConfig(),
-    modelType: 'gpt-nano',
-    vocabSize: 11,
-    blockSize: 40,
-    pretrained,
-  };
-  return new GPT(config, { generator: new RandomGenerator(7) }).eval();
 }
 
 describe('exportOnnx(model) run by onnxruntime-node matches the tensor path', () => {

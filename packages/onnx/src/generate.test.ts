@@ -11,11 +11,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GPT, GPTCache } from '@lxmls/gpt';
-import { RandomGenerator, type Tensor, tensor } from '@lxmls/tensor';
+import type { Tensor } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
 import { LxmlsOnnxError } from './errors.js';
 import { exportOnnx } from './export.js';
 import { generateOnnx } from './generate.js';
+import { ids, nano } from './models.test.helpers.js';
 import { chooseNumThreads, createSession, type OnnxSession, type OrtRuntimeLike } from './session.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,20 +28,7 @@ const expected = JSON.parse(readFileSync(join(here, '__fixtures__/tiny-gpt2-expe
   a: { input_ids: number[]; greedy: number[] };
 };
 
-const ids = (rows: number[][]): Tensor => tensor(rows, undefined, 'int32');
 const rowsOf = (t: Tensor) => t.toArray() as number[][];
-
-/** A seeded gpt-nano, vocabulary 11, block 40. */
-function nano(pretrained: boolean): GPT {
-  const config = {
-    ...GPT.getDefaultConfig(),
-    modelType: 'gpt-nano',
-    vocabSize: 11,
-    blockSize: 40,
-    pretrained,
-  };
-  return new GPT(config, { generator: new RandomGenerator(7) }).eval();
-}
 
 /** The largest |a - b| / (1 + |b|). */
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
