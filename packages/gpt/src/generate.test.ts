@@ -21,6 +21,19 @@ const model = new GPT(
 ).eval();
 const X11 = [1, 4, 4, 4, 3, 2, 6, 7, 7, 7, 7];
 
+/** A gpt-nano (lcg init, eval mode) whose lm_head weight 3 is `bad` (NaN or ±Infinity). */
+function withBadWeight(bad: number): GPT {
+  const broken = new GPT(
+    { ...getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 },
+    { init: 'lcg' },
+  ).eval();
+  const weight = broken.stateDict().get('lm_head.weight')!;
+  const values = Float32Array.from(weight.data());
+  values[3] = bad;
+  broken.loadStateDict(new Map([['lm_head.weight', tensor(values, weight.shape)]]), { strict: false });
+  return broken;
+}
+
 describe('generate(model, idx, maxNewTokens, options): golden values C (course-behaviour §8)', () => {
   test.each([true, false])(
     'generate greedy [[1,4,4,4,3,2]] + 6 → [1,4,4,4,3,2,7,7,7,6,6,6] (useCache %s)',
@@ -86,14 +99,7 @@ describe('generate(model, idx, maxNewTokens, options): golden values C (course-b
     ['NaN', Number.NaN],
     ['Infinity', Number.POSITIVE_INFINITY],
   ])('generate with a weight of %s is NOT_FINITE naming the token, not token 0 forever', (_, bad) => {
-    const broken = new GPT(
-      { ...getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 },
-      { init: 'lcg' },
-    ).eval();
-    const weight = broken.stateDict().get('lm_head.weight')!;
-    const values = Float32Array.from(weight.data());
-    values[3] = bad;
-    broken.loadStateDict(new Map([['lm_head.weight', tensor(values, weight.shape)]]), { strict: false });
+    const broken = withBadWeight(bad);
     const call = () => generate(broken, ids([[1, 4]]), 3);
     expect(call).toThrow(LxmlsGptError);
     expect(call).toThrow(
@@ -270,14 +276,7 @@ describe('generateAsync(model, idx, maxNewTokens, options)', () => {
   test.each([false, true])(
     'generateAsync with a NaN weight is NOT_FINITE (doSample %s)',
     async (doSample) => {
-      const broken = new GPT(
-        { ...getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 },
-        { init: 'lcg' },
-      ).eval();
-      const weight = broken.stateDict().get('lm_head.weight')!;
-      const values = Float32Array.from(weight.data());
-      values[3] = Number.NaN;
-      broken.loadStateDict(new Map([['lm_head.weight', tensor(values, weight.shape)]]), { strict: false });
+      const broken = withBadWeight(Number.NaN);
       const error = await generateAsync(broken, ids([[1, 4]]), 3, { doSample }).catch((e) => e);
       expect(error).toBeInstanceOf(LxmlsGptError);
       expect(error.code).toBe('NOT_FINITE');
