@@ -374,6 +374,16 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     },
     grad: false,
   },
+  {
+    name: 'clipByNorm(x, 1) scales, clipByNorm(x, 1e4) does not; their norms',
+    inputs: [T([700])],
+    fn: ([x]) => {
+      const [scaled, norm] = ops.clipByNorm(x!, 1); // (700,), ()
+      const [kept, norm2] = ops.clipByNorm(x!, 1e4); // (700,), ()
+      return ops.concat([scaled, kept, ops.reshape(norm, [1]), ops.reshape(norm2, [1])]);
+    },
+    grad: false,
+  },
 ];
 
 function adamwStep(p: Tensor, g: Tensor, m: Tensor, v: Tensor, step: number): void {
