@@ -15,6 +15,16 @@ const write = (name: string, text: string) => {
   return file;
 };
 
+/** What `f()` throws (undefined if it returns). */
+function thrownBy(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 describe('loadStudentFile(path)', () => {
   test('loadStudentFile loads TypeScript whose class extends the CLI’s own Module', async () => {
     const file = write('a.ts', "import { Module } from '@lxmls/nn';\nexport class A extends Module {}\n");
@@ -33,12 +43,7 @@ describe('loadStudentFile(path)', () => {
       "export function c(): number {\n  const x: number = 1;\n  if (x > 0)\n    throw new Error('line 4');\n  return x;\n}\n",
     );
     const module = await loadStudentFile(file);
-    let thrown: unknown;
-    try {
-      (module.c as () => number)();
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(module.c as () => number);
     expect(studentLocation(thrown, file)).toBe(`${file}:4:11`);
   });
 
@@ -46,12 +51,7 @@ describe('loadStudentFile(path)', () => {
     const line = '  const a: Record<string, number> = {}; const b = (a as any).x.y;';
     const file = write('col.ts', `export function f(): number {\n  // line 2\n${line}\n  return b;\n}\n`);
     const module = await loadStudentFile(file);
-    let thrown: unknown;
-    try {
-      (module.f as () => number)();
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(module.f as () => number);
     // V8 points at the property read, the y of .y
     expect(studentLocation(thrown, file)).toBe(`${file}:3:${line.indexOf('.y') + 2}`);
   });
