@@ -51,6 +51,21 @@ function generated(ids: number[], n: number, newTokens: number, options = {}): n
   return generate(model, x, newTokens, options).toArray() as number[][];
 }
 
+/** Runs with LXMLS_HUB_URL set to `hub` and LXMLS_CACHE_DIR to `cache`, as a user's shell would. */
+async function withHub<T>(hub: string, cache: string, run: () => Promise<T>): Promise<T> {
+  const saved = { hub: process.env.LXMLS_HUB_URL, cache: process.env.LXMLS_CACHE_DIR };
+  process.env.LXMLS_HUB_URL = hub;
+  process.env.LXMLS_CACHE_DIR = cache;
+  try {
+    return await run();
+  } finally {
+    if (saved.hub === undefined) delete process.env.LXMLS_HUB_URL;
+    else process.env.LXMLS_HUB_URL = saved.hub;
+    if (saved.cache === undefined) delete process.env.LXMLS_CACHE_DIR;
+    else process.env.LXMLS_CACHE_DIR = saved.cache;
+  }
+}
+
 describe('lxmls generate', () => {
   test('generate --greedy --json prints one line with exactly the documented fields, equal to model.generate', async () => {
     const record = await generateJson(['--prompt', PROMPT, '--greedy', '--max-new-tokens', '8']);
@@ -201,23 +216,8 @@ describe('lxmls generate --model URL and hub id', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  /** Runs with LXMLS_HUB_URL and LXMLS_CACHE_DIR set, as a user's shell would. */
-  async function withEnv<T>(cacheDir: string, run: () => Promise<T>): Promise<T> {
-    const saved = { hub: process.env.LXMLS_HUB_URL, cache: process.env.LXMLS_CACHE_DIR };
-    process.env.LXMLS_HUB_URL = base;
-    process.env.LXMLS_CACHE_DIR = cacheDir;
-    try {
-      return await run();
-    } finally {
-      for (const [name, value] of [
-        ['LXMLS_HUB_URL', saved.hub],
-        ['LXMLS_CACHE_DIR', saved.cache],
-      ] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
-  }
+  /** Runs with LXMLS_HUB_URL (this server) and LXMLS_CACHE_DIR set, as a user's shell would. */
+  const withEnv = <T>(cacheDir: string, run: () => Promise<T>): Promise<T> => withHub(base, cacheDir, run);
 
   const greedy = ['--prompt', PROMPT, '--greedy', '--max-new-tokens', '5'];
 
@@ -278,21 +278,6 @@ describe('lxmls generate --model URL and hub id', () => {
 });
 
 describe('lxmls generate offline: a hub id names the shipped model and the folder route', () => {
-  /** Runs with the hub at `hub` and an empty cache, as a user's shell would. */
-  async function withHub<T>(hub: string, cache: string, run: () => Promise<T>): Promise<T> {
-    const saved = { hub: process.env.LXMLS_HUB_URL, cache: process.env.LXMLS_CACHE_DIR };
-    process.env.LXMLS_HUB_URL = hub;
-    process.env.LXMLS_CACHE_DIR = cache;
-    try {
-      return await run();
-    } finally {
-      if (saved.hub === undefined) delete process.env.LXMLS_HUB_URL;
-      else process.env.LXMLS_HUB_URL = saved.hub;
-      if (saved.cache === undefined) delete process.env.LXMLS_CACHE_DIR;
-      else process.env.LXMLS_CACHE_DIR = saved.cache;
-    }
-  }
-
   test.each([['gpt2'], ['openai-community/gpt2-medium']])(
     'generate --model %s with the hub unreachable exits with 2 and one line: the fetch error, then the offline route',
     async (id) => {
