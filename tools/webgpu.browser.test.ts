@@ -5,7 +5,8 @@
 // same page, gradients against finite differences) twice: on the backend with its fused WGSL kernels, and on
 // its 17 core kernels alone (`fused: false`, every optional kernel composed by the ops), each with the tiled
 // kernels (for GPUs) and the simple ones (barrier-free, chosen on SwiftShader). Also checks the
-// reads (asynchronous only: a synchronous read of GPU memory throws), the counters, and that no tensor is left behind.
+// reads (asynchronous only: a synchronous read of GPU memory throws), the counters, that no tensor is left
+// behind, and the `clipNorm` kernel against float64 (one dispatch, or two above 2²⁰ elements).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConformanceResult } from '@lxmls/tensor/conformance';
@@ -29,6 +30,8 @@ interface PageResult {
   syncRead?: boolean;
   /** The error codes of a gather with ids out of range: written from the host, computed on the GPU; then a read. */
   badIds?: [string, string, number];
+  /** clipNorm against float64, per size: elements, dispatches, whether it matches, whether it clipped. */
+  clip?: [number, number, boolean, boolean][];
   counters?: { dispatches: number; submits: number; encoders: number; reads: number };
   error?: string;
 }
@@ -69,6 +72,12 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/backend-webgpu in headless C
       if (result.unavailable !== undefined) context.skip(`WebGPU unavailable here: ${result.unavailable}`);
       expect(result.adapter).toBeTruthy();
       expectAllPass(result);
+      // clipNorm (fused only): [elements, dispatches, matches float64, clipped]
+      if (fused)
+        expect(result.clip).toEqual([
+          [1000, 1, true, true],
+          [(1 << 20) + 4097, 2, true, true],
+        ]);
       expect(result.counters!.dispatches).toBeGreaterThan(0);
       expect(result.counters!.submits).toBeGreaterThan(0);
     },
@@ -133,6 +142,26 @@ try {
   const again = await backend.readAsync(out);
   result.badIds = [hostCode, flagCode, again.length];
   for (const x of [table, hostIds, out, fids, gpuIds]) backend.free(x);
+  // clipNorm against float64 on the host: one dispatch up to 2^20 elements, two above (partial sums)
+  if (backend.clipNorm) {
+    result.clip = [];
+    for (const m of [1000, (1 << 20) + 4097]) {
+      const v = new Float32Array(m).map((_, i) => Math.sin(i) * (m > 1000 ? 1e-2 : 1e-1));
+      const xs = backend.alloc(m, 'float32');
+      backend.write(xs, v);
+      const ys = backend.alloc(m, 'float32');
+      const ns = backend.alloc(1, 'float32');
+      const before = backend.counters().dispatches;
+      backend.clipNorm({ x: xs, out: ys, norm: ns }, { size: m, maxNorm: 1 });
+      const dispatches = backend.counters().dispatches - before;
+      const [y, [norm]] = [await backend.readAsync(ys), await backend.readAsync(ns)];
+      const exact = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+      const coef = Math.min(1, 1 / (exact + 1e-6));
+      const ok = Math.abs(norm - exact) <= 1e-5 * exact && y.every((yi, i) => Math.abs(yi - v[i] * coef) <= 1e-5 * Math.abs(v[i] * coef) + 1e-12);
+      result.clip.push([m, dispatches, ok, exact > 1]);
+      for (const t of [xs, ys, ns]) backend.free(t);
+    }
+  }
   result.counters = backend.counters();
 } catch (error) {
   if (error && (error.unavailable || error.code === 'BACKEND_UNAVAILABLE')) result.unavailable = String(error.message);

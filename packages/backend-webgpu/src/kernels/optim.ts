@@ -235,42 +235,102 @@ function place(rt: Runtime, chunk: Chunk, list: GpuStorage[]): GpuArena {
   );
 }
 
+/** Elements up to which `clipNorm` is one dispatch of one workgroup; above, two dispatches of many. */
+const SMALL_CLIP = 1 << 20;
+/** Workgroups of the two-dispatch `clipNorm` (≤ 256: the second dispatch reduces their sums in one pass). */
+const CLIP_GROUPS = 256;
+
+/** WGSL: the tree sum of `red` (256 threads), the result in `red[0]`. */
+const TREE = `workgroupBarrier();
+  for (var w = 128u; w > 0u; w >>= 1u) {
+    if (lid < w) { red[lid] = red[lid] + red[lid + w]; }
+    workgroupBarrier();
+  }`;
+
+/** WGSL: the norm `total` from the sum in `red[0]`, the coefficient `c` (max norm in parameter word 1). */
+const COEF = `let total = sqrt(red[0]);
+  let c = min(1.0, pf(1u) / (total + 1e-6));`;
+
 /**
- * The global-norm clip of one vector in one dispatch of one workgroup: each thread sums the squares of a
- * strided share of `x`, a tree reduction gives `norm = √(Σ x²)`, every thread computes the coefficient
- * `min(1, maxNorm / (norm + 1e-6))` and scales its share into `out`. One workgroup is enough for the
- * flattened gradients of course-sized models (two passes over N floats), and it needs no second dispatch.
+ * The global-norm clip of one vector: each thread sums the squares of a strided share of `x`, a tree
+ * reduction gives `norm = √(Σ x²)`, every thread computes the coefficient `min(1, maxNorm / (norm + 1e-6))`
+ * and scales its share into `out`. Up to 2²⁰ elements (the flattened gradients of course-sized models) one
+ * dispatch of one workgroup; above, two dispatches of 256 workgroups (partial sums, then each workgroup
+ * reduces the 256 partial sums in the same order and scales its share), so a large model is not left to one
+ * workgroup.
  */
 export function clipNorm(
   rt: Runtime,
   { x, out, norm }: ClipNormInputs<GpuStorage>,
   { size, maxNorm }: ClipNormAttrs,
 ): void {
-  rt.dispatch(
-    'clipNorm',
-    {
-      wg: 256,
-      decls: 'var<workgroup> red: array<f32, 256>;',
-      body: `let n = pu(0u);
+  const decls = 'var<workgroup> red: array<f32, 256>;';
+  if (size <= SMALL_CLIP) {
+    rt.dispatch(
+      'clipNorm',
+      {
+        wg: 256,
+        decls,
+        body: `let n = pu(0u);
   var s = 0.0;
   for (var i = lid; i < n; i += 256u) { let v = $x[i]; s += v * v; }
   red[lid] = s;
-  workgroupBarrier();
-  for (var w = 128u; w > 0u; w >>= 1u) {
-    if (lid < w) { red[lid] = red[lid] + red[lid + w]; }
-    workgroupBarrier();
-  }
-  let total = sqrt(red[0]);
-  let c = min(1.0, pf(1u) / (total + 1e-6));
+  ${TREE}
+  ${COEF}
   if (lid == 0u) { $norm[0] = total; }
   for (var i = lid; i < n; i += 256u) { $out[i] = $x[i] * c; }`,
+      },
+      [
+        { name: 'x', storage: x },
+        { name: 'out', storage: out, write: true },
+        { name: 'norm', storage: norm, write: true },
+      ],
+      [size, f32bits(maxNorm)],
+      1,
+    );
+    return;
+  }
+  const partial = rt.alloc(CLIP_GROUPS, 'float32', true); // (256,) one sum of squares per workgroup
+  const stride = CLIP_GROUPS * 256;
+  rt.dispatch(
+    'clipNormPartial',
+    {
+      wg: 256,
+      decls,
+      body: `let n = pu(0u);
+  var s = 0.0;
+  for (var i = gid; i < n; i += ${stride}u) { let v = $x[i]; s += v * v; }
+  red[lid] = s;
+  ${TREE}
+  if (lid == 0u) { $partial[wid] = red[0]; }`,
     },
     [
       { name: 'x', storage: x },
+      { name: 'partial', storage: partial, write: true },
+    ],
+    [size],
+    CLIP_GROUPS,
+  );
+  rt.dispatch(
+    'clipNormScale',
+    {
+      wg: 256,
+      decls,
+      body: `let n = pu(0u);
+  red[lid] = $partial[lid];
+  ${TREE}
+  ${COEF}
+  if (gid == 0u) { $norm[0] = total; }
+  for (var i = gid; i < n; i += ${stride}u) { $out[i] = $x[i] * c; }`,
+    },
+    [
+      { name: 'x', storage: x },
+      { name: 'partial', storage: partial },
       { name: 'out', storage: out, write: true },
       { name: 'norm', storage: norm, write: true },
     ],
     [size, f32bits(maxNorm)],
-    1,
+    CLIP_GROUPS,
   );
+  rt.free(partial);
 }
