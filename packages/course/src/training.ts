@@ -44,7 +44,8 @@ export interface TrainedRun<M extends GPT = GPT> {
  * const nano = () => new GPT({ ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 });
  * const model = nano();
  * const copy = await copyModel(model, nano, createJsBackend());
- * const [a, b] = [model, copy].map((m) => m.stateDict().get('lm_head.weight')!);
+ * const a = model.stateDict().get('lm_head.weight')!;
+ * const b = copy.stateDict().get('lm_head.weight')!;
  * console.log(b.backend.name, b.data().every((x, i) => x === a.data()[i])); // → js true
  * ```
  */

@@ -126,7 +126,7 @@ export interface AdamWMultiOptions {
  *   ],
  *   { beta2: 0.95 },
  * );
- * console.log(a.item().toFixed(4), b.toArray().map((x) => x.toFixed(4))); // → 0.9000 [ '0.8000', '1.2000' ]
+ * console.log(a.item().toFixed(4), b.toArray(1).map((x) => x.toFixed(4))); // → 0.9000 [ '0.8000', '1.2000' ]
  * ```
  */
 export function adamwUpdateMulti(entries: readonly AdamWEntry[], options: AdamWMultiOptions = {}): void {
