@@ -28,7 +28,13 @@ export interface AsyncReadsOptions {
  * const { backend, reads } = asyncReads(createJsBackend());
  * const x = withBackend(backend, () => tensor([1, 2]));
  * console.log(backend.name, await x.dataAsync(), reads); // → async-js Float32Array(2) [ 1, 2 ] { sync: 0, async: 1 }
- * console.log((() => { try { x.data(); } catch (e) { return (e as Error).message; } })()); // → async-js: no synchronous read (use await dataAsync())
+ * let message = '';
+ * try {
+ *   x.data();
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * console.log(message); // → async-js: no synchronous read (use await dataAsync())
  * ```
  */
 export function asyncReads<S>(
