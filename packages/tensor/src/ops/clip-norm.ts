@@ -31,7 +31,7 @@ import { neg, sqrt } from './unary.js';
  * ```ts
  * import { clipByNorm, tensor } from '@lxmls/tensor';
  * const [scaled, norm] = clipByNorm(tensor([3, 4]), 1);
- * console.log(norm.item().toFixed(4), scaled.toArray().map((v) => v.toFixed(4))); // → 5.0000 [ '0.6000', '0.8000' ]
+ * console.log(norm.item().toFixed(4), Array.from(scaled.data(), (v) => v.toFixed(4))); // → 5.0000 [ '0.6000', '0.8000' ]
  * ```
  */
 export function clipByNorm(x: Tensor, maxNorm: number): [Tensor, Tensor] {
