@@ -41,6 +41,7 @@ import {
   type LinearBackwardInputs,
   type LinearGeluInputs,
   type LinearInputs,
+  type LinearResidualInputs,
   LxmlsTensorError,
   type MaskedFillAttrs,
   type MaskedFillInputs,
@@ -67,7 +68,7 @@ import { attention, attentionBackward } from './kernels/attention.js';
 import { argmax, multinomial, topk } from './kernels/choose.js';
 import * as elementwise from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/embedding.js';
-import { linear, linearBackward, linearGelu, matmul } from './kernels/matmul.js';
+import { linear, linearBackward, linearGelu, linearResidual, matmul } from './kernels/matmul.js';
 import { layerNorm, layerNormBackward } from './kernels/norm.js';
 import { adamw, adamwMulti, clipNorm } from './kernels/optim.js';
 import * as shape from './kernels/shape.js';
@@ -287,6 +288,9 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   linearGelu(inputs: LinearGeluInputs<GpuStorage>, attrs: LinearAttrs): void {
     linearGelu(this.rt, inputs, attrs);
   }
+  linearResidual(inputs: LinearResidualInputs<GpuStorage>, attrs: LinearAttrs): void {
+    linearResidual(this.rt, inputs, attrs);
+  }
   softmax(inputs: UnaryInputs<GpuStorage>, attrs: SoftmaxAttrs): void {
     softmax.softmax(this.rt, inputs, attrs, false);
   }
@@ -388,6 +392,7 @@ const FUSED_KERNELS = [
   'linear',
   'linearBackward',
   'linearGelu',
+  'linearResidual',
   'softmax',
   'logSoftmax',
   'softmaxBackward',

@@ -117,6 +117,22 @@ export class Block extends Module {
   }
 
   /**
+   * The MLP's residual connection `x + mlpf(ln_2(x))`. With the dropout inactive (p = 0, or evaluation:
+   * generation, pretrained GPT-2) the add is `c_proj`'s epilogue, one `linear(…, { residual: x })` op (one
+   * kernel on a backend with `linearResidual`, else exactly the add); in training with dropout (or with a
+   * subclass's `mlpf`), `add(x, mlpf(ln_2(x)))`.
+   */
+  #mlpResidual(x: Tensor): Tensor {
+    const normed = this.ln2.forward(x); // (B, T, C)
+    const dropout = this.#dropout;
+    // a subclass's own mlpf, or dropout in training: the ops as written
+    if ((dropout.training && dropout.p !== 0) || this.mlpf !== Block.prototype.mlpf)
+      return add(x, this.mlpf(normed)); // (B, T, C)
+    const h = linear(normed, this.#cFc.weight, this.#cFc.bias, { activation: 'gelu' }); // (B, T, 4C)
+    return linear(h, this.#cProj.weight, this.#cProj.bias, { residual: x }); // (B, T, C)
+  }
+
+  /**
    * Runs the block.
    *
    * @param x - The residual stream `(B, T, C)`.
@@ -144,7 +160,7 @@ export class Block extends Module {
         { received: `(${output.shape.join(', ')})` },
       );
     const afterAttn = add(x, output); // (B, T, C)
-    const y = add(afterAttn, this.mlpf(this.ln2.forward(afterAttn))); // (B, T, C)
+    const y = this.#mlpResidual(afterAttn); // (B, T, C)
     return { x: y, weights, ...queriesKeys };
   }
 }

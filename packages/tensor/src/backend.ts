@@ -391,6 +391,13 @@ export interface LinearBackwardInputs<S = unknown> {
 export interface LinearGeluInputs<S = unknown> extends LinearInputs<S> {
   saved: S;
 }
+/**
+ * The storage handles of {@link Backend.linearResidual}: those of `linear`, and `residual` (the output's shape),
+ * added to the layer's output.
+ */
+export interface LinearResidualInputs<S = unknown> extends LinearInputs<S> {
+  residual: S;
+}
 /** The storage handles of {@link Backend.argmax}. */
 export interface ArgmaxInputs<S = unknown> {
   x: S;
@@ -651,6 +658,12 @@ export interface Backend<S = unknown> extends CoreBackend<S> {
    * (which takes `saved` back and applies GELU's derivative as it reads `dy`).
    */
   linearGelu?(inputs: LinearGeluInputs<S>, attrs: LinearAttrs): void;
+  /**
+   * Optional. `linear` with a residual added in its epilogue (a block's `x + c_proj(y)`):
+   * `out = residual + (x · weightᵀ + bias)`, `residual` and `out` `(rows, outFeatures)`. Its backward is
+   * `linearBackward` (or its fallback); the residual's gradient is `dy` itself. Without it: `linear`, then `add`.
+   */
+  linearResidual?(inputs: LinearResidualInputs<S>, attrs: LinearAttrs): void;
 
   // ---- optional: choosing -------------------------------------------------------------------------------
   /**

@@ -38,6 +38,7 @@ export type {
   LinearBackwardInputs,
   LinearGeluInputs,
   LinearInputs,
+  LinearResidualInputs,
   MaskedFillAttrs,
   MaskedFillInputs,
   MatmulAttrs,

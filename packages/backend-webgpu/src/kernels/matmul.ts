@@ -1,7 +1,7 @@
 /**
  * The tiled matmul WGSL kernel: batched `out[b] = op(A[b]) @ op(B[b])` with either operand transposed, a
  * batch of 1 broadcast, and an optional fused bias epilogue (the optional `linear` kernel,
- * `x · weightᵀ + bias`).
+ * `x · weightᵀ + bias`), with GELU (`linearGelu`) or a residual added (`linearResidual`).
  *
  * Follows the classic shared-memory tiling (as tfjs-backend-webgpu's `matmul_packed` and the CUDA SGEMM
  * tutorials): a workgroup of 16×16 threads computes a 64×64 tile of the output, each thread a 4×4 block
@@ -14,6 +14,7 @@ import type {
   LinearBackwardInputs,
   LinearGeluInputs,
   LinearInputs,
+  LinearResidualInputs,
   MatmulAttrs,
   MatmulInputs,
 } from '@lxmls/tensor';
@@ -238,11 +239,12 @@ function run(
   out: GpuStorage,
   attrs: MatmulAttrs,
   saved: GpuStorage | null = null,
+  residual: GpuStorage | null = null,
 ): void {
   const { batchA, batchB, m, k, n } = attrs;
   const batch = Math.max(batchA, batchB);
   if (batch * m * n === 0) return;
-  if (k === 0 && bias === null && saved === null) {
+  if (k === 0 && bias === null && saved === null && residual === null) {
     // an empty sum: zeros
     rt.clear(out);
     return;
@@ -254,14 +256,18 @@ function run(
   ];
   if (bias !== null) operands.push({ name: 'bias', storage: bias });
   if (saved !== null) operands.push({ name: 'saved', storage: saved, write: true });
+  if (residual !== null) operands.push({ name: 'residual', storage: residual });
   const h = `v${bias === null ? '' : ' + $bias[col]'}`;
   const at = 'oBase + row * Nb + col';
-  // with GELU: its derivative at h saved for the backward (which then only multiplies), GELU(h) the output
+  // with GELU: its derivative at h saved for the backward (which then only multiplies), GELU(h) the output;
+  // with a residual: residual + h
   const store =
-    saved === null
-      ? `$out[${at}] = ${h};`
-      : `let h = ${h}; $saved[${at}] = geluGrad(h); $out[${at}] = geluF(h);`;
-  const key = `matmul${bias === null ? '' : '-bias'}${saved === null ? '' : '-gelu'}`;
+    saved !== null
+      ? `let h = ${h}; $saved[${at}] = geluGrad(h); $out[${at}] = geluF(h);`
+      : residual !== null
+        ? `$out[${at}] = $residual[${at}] + (${h});`
+        : `$out[${at}] = ${h};`;
+  const key = `matmul${bias === null ? '' : '-bias'}${saved === null ? '' : '-gelu'}${residual === null ? '' : '-res'}`;
   dispatchJobs(
     rt,
     key,
@@ -301,6 +307,16 @@ export function linearGelu(
 ): void {
   const attrs = { batchA: 1, batchB: 1, m: rows, k: inFeatures, n: outFeatures, transA: false, transB: true };
   run(rt, x, weight, bias, out, attrs, saved);
+}
+
+/** `out = residual + (x · weightᵀ + bias)`: the block's residual connection in the matmul's epilogue. */
+export function linearResidual(
+  rt: Runtime,
+  { x, weight, bias, residual, out }: LinearResidualInputs<GpuStorage>,
+  { rows, inFeatures, outFeatures }: LinearAttrs,
+): void {
+  const attrs = { batchA: 1, batchB: 1, m: rows, k: inFeatures, n: outFeatures, transA: false, transB: true };
+  run(rt, x, weight, bias, out, attrs, null, residual);
 }
 
 /**

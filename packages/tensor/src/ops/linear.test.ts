@@ -2,7 +2,13 @@
 // both, written with its own matmul and reduce) gets one linearBackward call per backward, with only the
 // gradients needed, and the values of the composed path.
 import { expect, test } from 'vitest';
-import type { LinearAttrs, LinearBackwardInputs, LinearGeluInputs, LinearInputs } from '../backend.js';
+import type {
+  LinearAttrs,
+  LinearBackwardInputs,
+  LinearGeluInputs,
+  LinearInputs,
+  LinearResidualInputs,
+} from '../backend.js';
 import { JsBackend } from '../backends/js.js';
 import { RandomGenerator } from '../random.js';
 import { withBackend } from '../registry.js';
@@ -123,6 +129,58 @@ test.each([true, false])(
     expect(fused.saved).toEqual([true]);
   },
 );
+
+/** WithLinear plus `linearResidual`; its calls counted. */
+class WithLinearResidual extends WithLinear {
+  override readonly name: string = 'js-linear-residual';
+  residuals = 0;
+  linearResidual(inputs: LinearResidualInputs<Float32Array>, attrs: LinearAttrs): void {
+    this.residuals += 1;
+    this.linear(inputs, attrs);
+    const { residual, out } = inputs;
+    for (let i = 0; i < out.length; i++) out[i] = residual[i]! + out[i]!;
+  }
+}
+
+test.each([true, false])(
+  'linear(x, w, bias: %s, { residual }) is add(r, linear(x, w, b)), fused with linearResidual and one linearBackward',
+  (withBias) => {
+    const run = (backend: JsBackend) =>
+      withBackend(backend, () => {
+        const rng = new RandomGenerator(7);
+        const x = ops.randn([2, 3, 4], rng);
+        const w = ops.randn([6, 4], rng);
+        const b = withBias ? ops.randn([6], rng) : null;
+        const r = ops.randn([2, 3, 6], rng);
+        for (const t of [x, w, b, r]) if (t) t.requiresGrad = true;
+        const y = ops.linear(x, w, b, { residual: r }); // (2, 3, 6)
+        ops
+          .mul(y, ops.randn([2, 3, 6], rng))
+          .sum()
+          .backward();
+        return [y, x.grad, w.grad, b?.grad, r.grad].map((t) =>
+          t ? Array.from(t.data()).map((v) => v.toFixed(5)) : null,
+        );
+      });
+    const fused = new WithLinearResidual();
+    expect(run(fused)).toEqual(run(new JsBackend()));
+    expect(fused.residuals).toBe(1);
+    expect(fused.backwards).toEqual([withBias ? 'dx,dweight,dbias' : 'dx,dweight']);
+  },
+);
+
+test.each([
+  ['a residual of another shape', { residual: ops.zeros([1, 4]) }, 'SHAPE_MISMATCH'],
+  [
+    "a residual with activation: 'gelu'",
+    { residual: ops.zeros([1, 3]), activation: 'gelu' as const },
+    'INVALID_ARGUMENT',
+  ],
+])('linear(x, w, null, { residual }) with %s throws %s', (_, options, code) => {
+  expect(() => ops.linear(ops.zeros([1, 2]), ops.zeros([3, 2]), null, options)).toThrow(
+    expect.objectContaining({ code }),
+  );
+});
 
 test("linear(x, w, null, { activation: 'relu' }) throws INVALID_ARGUMENT", () => {
   const x = ops.zeros([1, 2]);

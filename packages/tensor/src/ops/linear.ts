@@ -7,7 +7,9 @@
  * `dx = g · W` (as stored), `dW = gᵀ · x`, `db = Σ_rows g`: one call of the optional `linearBackward` kernel
  * when the backend has it, else two matmuls and a reduction. With `activation: 'gelu'` the MLP's
  * `gelu(linear(x))` is one op on a backend with `linearGelu` (its backward one `linearBackward` call given the
- * saved pre-activation, or its GELU derivative), else the two ops.
+ * saved pre-activation, or its GELU derivative), else the two ops. With `residual: r` the block's
+ * `r + linear(x)` is one op on a backend with `linearResidual` (the residual added in the epilogue; its
+ * gradient is the output's), else exactly `add(r, linear(x))`.
  */
 
 import { formatShape, LxmlsTensorError } from '../errors.js';
@@ -23,6 +25,12 @@ export interface LinearOptions {
    * the layer where the backend can (its `linearGelu` kernel), else the two ops. Default null.
    */
   activation?: 'gelu' | null;
+  /**
+   * A tensor of the output's shape `(…, out)` added to the output, `residual + (x · weightᵀ + bias)` (a
+   * block's residual connection), in the layer's epilogue where the backend can (its `linearResidual`
+   * kernel), else `add(residual, linear(x, weight, bias))`. Not with `activation`. Default null.
+   */
+  residual?: Tensor | null;
 }
 
 /**
@@ -31,10 +39,11 @@ export interface LinearOptions {
  * @param x - float32 `(…, in)`.
  * @param weight - float32 `(out, in)`.
  * @param bias - float32 `(out)`, or null (default) for none.
- * @param options - `activation: 'gelu'` for `gelu(x · weightᵀ + bias)` in one op.
+ * @param options - `activation: 'gelu'` for `gelu(x · weightᵀ + bias)` in one op; `residual: r` for
+ *   `r + (x · weightᵀ + bias)` in one op.
  * @returns `(…, out)`.
  * @throws {@link LxmlsTensorError} `SHAPE_MISMATCH` when the sizes do not fit; `INVALID_ARGUMENT` for an
- *   unknown activation.
+ *   unknown activation, or an activation with a residual.
  * @remarks Python: `torch.nn.functional.linear(x, weight, bias)`.
  * @example
  * ```ts
@@ -43,6 +52,8 @@ export interface LinearOptions {
  * console.log(linear(tensor([[1, 2, 3]]), w, tensor([0.5, 0])).toArray()); // → [ [ 1.5, 5 ] ]
  * const h = linear(tensor([[1, 2, 3]]), w, null, { activation: 'gelu' }); // gelu([1, 5])
  * console.log(h.toArray(2)[0]!.map((v) => v.toFixed(3))); // → [ '0.841', '5.000' ]
+ * const r = linear(tensor([[1, 2, 3]]), w, null, { residual: tensor([[10, 20]]) }); // [10, 20] + [1, 5]
+ * console.log(r.toArray()); // → [ [ 11, 25 ] ]
  * ```
  */
 export function linear(
@@ -78,10 +89,37 @@ export function linear(
     });
   }
   const gelu = activation === 'gelu';
-  const fused = gelu ? backend.linearGelu && backend.linearBackward : backend.linear;
+  const residual = options.residual ?? null;
+  if (residual !== null) {
+    backendOf('linear', x, residual);
+    expectDtype('linear', residual, 'float32', 'residual');
+    const outShape = [...x.shape.slice(0, -1), outFeatures];
+    if (residual.shape.length !== outShape.length || residual.shape.some((n, i) => n !== outShape[i])) {
+      throw new LxmlsTensorError('SHAPE_MISMATCH', "the residual does not have the output's shape", {
+        fn: 'linear',
+        argument: 'options.residual',
+        expected: formatShape(outShape),
+        received: formatShape(residual.shape),
+      });
+    }
+    if (gelu) {
+      throw new LxmlsTensorError('INVALID_ARGUMENT', 'an activation and a residual do not go together', {
+        fn: 'linear',
+        argument: 'options',
+        expected: 'activation or residual',
+        received: 'both',
+      });
+    }
+  }
+  const fused = gelu
+    ? backend.linearGelu && backend.linearBackward
+    : residual
+      ? backend.linearResidual
+      : backend.linear;
   if (!fused || x.shape.length < 2 || inFeatures === 0) {
     // the composition: the same ops a model writes out (bit for bit)
     if (gelu) return geluOp(linear(x, weight, bias)); // (…, out)
+    if (residual) return add(residual, linear(x, weight, bias)); // (…, out)
     const y = matmul(x, weight, { transposeB: true }); // (…, out)
     return bias ? add(y, bias) : y;
   }
@@ -91,9 +129,12 @@ export function linear(
   const storages = { x: s(x), weight: s(weight), bias: bias ? s(bias) : null, out: s(y) };
   // with GELU: what the backend keeps of the pre-activation for its backward, (…, out)
   const saved = gelu ? output(backend, y.shape, 'float32') : null;
-  if (saved) backend.linearGelu!({ ...storages, saved: s(saved) }, { rows, inFeatures, outFeatures });
-  else backend.linear!(storages, { rows, inFeatures, outFeatures });
-  return record('linear', y, [x, weight, bias], (g, needs) => {
+  const attrs = { rows, inFeatures, outFeatures };
+  if (saved) backend.linearGelu!({ ...storages, saved: s(saved) }, attrs);
+  else if (residual) backend.linearResidual!({ ...storages, residual: s(residual) }, attrs);
+  else backend.linear!(storages, attrs);
+  type Grads = [Tensor | null, Tensor | null, Tensor | null];
+  const linearGrads = (g: Tensor, needs: readonly boolean[]): Grads => {
     // g: (rows, out). dx = g · W: (rows, out) @ (out, in); dW = gᵀ · x: (out, rows) @ (rows, in); db = Σ_rows g
     if (backend.linearBackward) {
       const dx = needs[0] ? output(backend, x.shape, 'float32') : null; // (…, in)
@@ -138,5 +179,11 @@ export function linear(
       backend.reduce({ x: s(g), out: s(db) }, { op: 'sum', shape: [rows, outFeatures], axes: [0] });
     }
     return [dx, dw, db];
+  };
+  const recorded = residual ? [x, weight, bias, residual] : [x, weight, bias];
+  return record('linear', y, recorded, (g, needs) => {
+    const [dx, dw, db] = linearGrads(g, needs);
+    // the residual's gradient is the output's: ∂(r + h)/∂r = 1
+    return residual ? [dx, dw, db, needs[3] ? g : null] : [dx, dw, db];
   });
 }

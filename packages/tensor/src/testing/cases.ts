@@ -283,6 +283,16 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     fn: ([x, w]) => ops.linear(ops.mul(x!, 0.4), w!, null, { activation: 'gelu' }),
   },
   {
+    name: 'linear(x, weight, bias, { residual }) (2, 3, 5) with weight (7, 5): the residual in the epilogue',
+    inputs: [T([2, 3, 5]), T([7, 5]), T([7]), T([2, 3, 7])],
+    fn: ([x, w, b, r]) => ops.linear(x!, w!, b!, { residual: r! }),
+  },
+  {
+    name: 'linear(x, weight, { residual }) without bias (4, 9) with weight (6, 9)',
+    inputs: [T([4, 9]), T([6, 9]), T([4, 6])],
+    fn: ([x, w, r]) => ops.linear(x!, w!, null, { residual: r! }),
+  },
+  {
     name: 'linear(x, weight, bias) one row (1, 37) with weight (6, 37): the GEMV path',
     inputs: [T([1, 37]), T([6, 37]), T([6])],
     fn: ([x, w, b]) => ops.linear(x!, w!, b!),
