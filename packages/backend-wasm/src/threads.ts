@@ -13,8 +13,10 @@
  *
  * Adaptive (src/thread-policy.ts): when another process keeps a core busy, the worker is descheduled for
  * milliseconds at a time, and a call that waits for its part, or a worker spinning beside the caller on a
- * shared core, costs more than the second thread gains. The team notices late workers and then runs the calls
- * on the calling thread alone for a while (the worker sleeps), probing again later.
+ * shared core, costs more than the second thread gains. The team marks each shared call on time or late and,
+ * when a large share of the recent calls were late (an idle virtual machine has brief late bursts too, so one
+ * late call decides nothing), runs the calls on the calling thread alone for a while (the worker sleeps),
+ * probing again later.
  *
  * Where: Node ≥ 20.16 (`process.getBuiltinModule('node:worker_threads')`), and browsers whose page is
  * cross-origin isolated (SharedArrayBuffer needs COOP/COEP headers). Elsewhere {@link availableThreads}
@@ -22,7 +24,7 @@
  */
 
 import { LxmlsBackendWasmError } from './errors.js';
-import { type CallOutcome, ThreadPolicy } from './thread-policy.js';
+import { ThreadPolicy } from './thread-policy.js';
 import { SLOT, WORKER_SOURCE } from './worker-source.js';
 
 /** What starting a worker returns: enough to stop it. */
@@ -261,35 +263,17 @@ export class KernelTeam {
     }
     // the worker, awake and on a core of its own, claims a part within a microsecond of the call: if it took
     // none of a call that lasted MISS_MS, it is not running (its core is busy elsewhere)
-    let outcome: CallOutcome =
-      this.adaptive && !asleep && mine === parts && this.clock() - start > MISS_MS ? 'missed' : 'onTime';
+    let late = this.adaptive && !asleep && mine === parts && this.clock() - start > MISS_MS;
     if (Atomics.load(ctl, SLOT.DONE) < parts) {
       const waiting = this.adaptive ? this.clock() : 0;
       while (Atomics.load(ctl, SLOT.DONE) < parts) {
         // spin: the worker is finishing the part it claimed
       }
+      // stalled: it was descheduled in the middle of its part
       if (this.adaptive && mine > 0 && this.clock() - waiting > STALL_MS + (2 * (waiting - start)) / mine)
-        outcome = 'stalled';
+        late = true;
     }
-    if (this.adaptive) {
-      const preempted = Atomics.load(ctl, SLOT.PREEMPTED);
-      // it lost its core while spinning since the last call (before a sleep does not count)
-      if (preempted !== this.preempted && !asleep) outcome = 'stalled';
-      this.preempted = preempted;
-      if (asleep) {
-        // woken, a worker with a free core runs within tens of µs; still asleep WAKE_MS later, it has none
-        if (this.wokenAt < 0) this.wokenAt = start;
-        else if (start - this.wokenAt > WAKE_MS) outcome = 'stalled';
-      } else this.wokenAt = -1;
-      if (!asleep || outcome === 'stalled') {
-        if (outcome !== 'onTime') this.late++;
-        if (this.policy.record(outcome, start)) {
-          Atomics.store(ctl, SLOT.REST, 1); // sleep now, not after spinMs of spinning
-          this.resting = true;
-          this.wokenAt = -1;
-        }
-      }
-    }
+    if (this.adaptive) this.judge(late, asleep, start);
     const workerFailed = Atomics.exchange(ctl, SLOT.ERROR, 0) === 1; // cleared either way for the next job
     if (error !== undefined) throw error;
     if (workerFailed) {
@@ -298,6 +282,29 @@ export class KernelTeam {
         expected: 'every part to complete',
         received: 'an exception in the worker (run with LXMLS_WASM_THREADS=1 to see it on the main thread)',
       });
+    }
+  }
+
+  /**
+   * Adds the other signs of a worker without a core to `late` (it lost its core while spinning since the last
+   * call; woken, it is still asleep WAKE_MS later) and tells the policy (src/thread-policy.ts), which may start
+   * a solo period: the worker is then told to sleep at once.
+   */
+  private judge(late: boolean, asleep: boolean, start: number): void {
+    const preempted = Atomics.load(this.ctl, SLOT.PREEMPTED);
+    if (preempted !== this.preempted && !asleep) late = true; // before a sleep does not count
+    this.preempted = preempted;
+    if (asleep) {
+      // woken, a worker with a free core runs within tens of µs; still asleep WAKE_MS later, it has none
+      if (this.wokenAt < 0) this.wokenAt = start;
+      else if (start - this.wokenAt > WAKE_MS) late = true;
+      if (!late) return; // a call that found it asleep and within WAKE_MS of the wake-up tells nothing
+    } else this.wokenAt = -1;
+    if (late) this.late++;
+    if (this.policy.record(late, start)) {
+      Atomics.store(this.ctl, SLOT.REST, 1); // sleep now, not after spinMs of spinning
+      this.resting = true;
+      this.wokenAt = -1;
     }
   }
 
