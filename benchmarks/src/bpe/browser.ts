@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { parseBenchArgv } from '../args.js';
 import { loadCorpora } from './corpora.js';
 import { FULL_PLAN, QUICK_PLAN } from './measure.js';
 
@@ -111,8 +112,12 @@ interface PageResult {
 }
 
 async function main(): Promise<void> {
-  const json = process.argv.includes('--json');
-  const quick = process.argv.includes('--quick');
+  const args = parseBenchArgv(process.argv.slice(2), { json: { type: 'flag' }, quick: { type: 'flag' } });
+  if (typeof args === 'string') {
+    console.error(`bench:bpe:browser: ${args}.\nUsage: pnpm bench:bpe:browser [--json] [--quick]`);
+    process.exit(2);
+  }
+  const { json, quick } = args;
   const log = (line: string) => process.stderr.write(`[bench:bpe:browser] ${line}\n`);
   const chromiumPath = execFileSync(
     'sh',

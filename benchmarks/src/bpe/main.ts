@@ -10,6 +10,7 @@
 
 import { fork } from 'node:child_process';
 import os from 'node:os';
+import { parseBenchArgv } from '../args.js';
 import {
   CONTENDERS,
   type Contender,
@@ -36,27 +37,26 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { json: false, quick: false, contenders: [...CONTENDERS] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--json') options.json = true;
-    else if (arg === '--quick') options.quick = true;
-    else if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (arg === '--only' || arg.startsWith('--only=')) {
-      const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
-      if (!value) usageError('--only needs a comma-separated list of contenders');
-      options.contenders = value.split(',').map((name) => {
-        const contender = findContender(name.trim());
-        if (!contender) usageError(`unknown contender ${JSON.stringify(name)}`);
-        return contender;
-      });
-    } else {
-      usageError(`unknown argument ${JSON.stringify(arg)}`);
-    }
+  const args = parseBenchArgv(argv, {
+    json: { type: 'flag' },
+    quick: { type: 'flag' },
+    help: { type: 'flag', short: 'h' },
+    only: { type: 'string', missing: '--only needs a comma-separated list of contenders' },
+  });
+  if (typeof args === 'string') usageError(args);
+  if (args.help) {
+    console.log(USAGE);
+    process.exit(0);
   }
-  return options;
+  const contenders =
+    args.only === undefined
+      ? [...CONTENDERS]
+      : args.only.split(',').map((name) => {
+          const contender = findContender(name.trim());
+          if (!contender) usageError(`unknown contender ${JSON.stringify(name)}`);
+          return contender;
+        });
+  return { json: args.json, quick: args.quick, contenders };
 }
 
 function usageError(message: string): never {

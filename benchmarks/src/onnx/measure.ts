@@ -7,6 +7,7 @@
  */
 
 import os from 'node:os';
+import { parseBenchArgv } from '../args.js';
 
 /** The sizes of a GPT that the bound needs. */
 export interface GptShape {
@@ -73,7 +74,7 @@ export interface BenchOptions {
 }
 
 /**
- * Parses the benchmark's arguments.
+ * Parses the benchmark's arguments with the benchmarks' shared parser (`../args.ts`).
  *
  * @param argv - The arguments after the script.
  * @returns The options, or a string: the usage error.
@@ -85,34 +86,14 @@ export interface BenchOptions {
  * ```
  */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | string {
-  const options: BenchOptions = {
-    tokens: 30,
-    wasm: false,
-    python: undefined,
-    json: false,
-    threads: undefined,
-    turns: 6,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--wasm') options.wasm = true;
-    else if (arg === '--json') options.json = true;
-    else if (arg === '--tokens') {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 1 || n > 200) return '--tokens must be an integer from 1 to 200';
-      options.tokens = n;
-    } else if (arg === '--threads' || arg === '--turns') {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 1 || n > 64) return `${arg} must be an integer from 1 to 64`;
-      if (arg === '--threads') options.threads = n;
-      else options.turns = n;
-    } else if (arg === '--python') {
-      const path = argv[++i];
-      if (!path) return '--python needs the path of a Python with torch and transformers';
-      options.python = path;
-    } else return `unknown argument ${JSON.stringify(arg)}`;
-  }
-  return options;
+  return parseBenchArgv(argv, {
+    tokens: { type: 'integer', min: 1, max: 200, default: 30 },
+    wasm: { type: 'flag' },
+    python: { type: 'string', missing: '--python needs the path of a Python with torch and transformers' },
+    json: { type: 'flag' },
+    threads: { type: 'integer', min: 1, max: 64 },
+    turns: { type: 'integer', min: 1, max: 64, default: 6 },
+  });
 }
 
 /**
