@@ -50,6 +50,14 @@ export {
   getExercise,
 } from './exercises.js';
 export {
+  GPT_NANO,
+  GptNanoTrainStep,
+  type TrainStepOptions,
+  type TrainStepResult,
+  type TrainStepSetup,
+  timeTrainStep,
+} from './gpt-nano-step.js';
+export {
   type CompiledStudentModule,
   type LoadStudentOptions,
   loadStudentSource,
@@ -57,6 +65,7 @@ export {
   studentLocation,
   transpileStudentSource,
 } from './load.js';
+export { median } from './median.js';
 export { type NameEntry, type NameKind, namesFor, PYTHON_TO_TYPESCRIPT } from './names.js';
 export {
   type AnswerBy,

@@ -9,6 +9,7 @@
 
 import type { AttentionFactory } from '@lxmls/attention';
 import { FIXED_PROBA } from '@lxmls/weather-data';
+import { median } from './median.js';
 import {
   bayesFigures,
   evaluateWeather,
@@ -174,13 +175,6 @@ export async function benchTrainWeather(setup: TrainWeatherBenchSetup): Promise<
     other,
     msPerIterRatio: other.msPerIter / course.msPerIter,
   };
-}
-
-/** The middle value (the mean of the two middle ones for an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

@@ -10,8 +10,8 @@
 
 import { createTfjsBackend, type TfModule } from '@lxmls/backend-tfjs';
 import { createWebGpuBackend, webgpuUnavailableReason } from '@lxmls/backend-webgpu';
+import { type TrainStepResult, type TrainStepSetup, timeTrainStep } from '@lxmls/course';
 import { type Backend, registerBackend, removeBackend, setBackend } from '@lxmls/tensor';
-import { type TrainStepResult, type TrainStepSetup, timeTrainStep } from './train-step.js';
 
 /** The backends `--compare` accepts with `--browser`. */
 export const BROWSER_COMPARE = ['tfjs-webgpu'] as const;

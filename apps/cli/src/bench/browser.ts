@@ -16,9 +16,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TrainStepSetup } from '@lxmls/course';
 import { CliError } from '../errors.js';
 import type { PageBenchResult } from './browser-page.js';
-import type { TrainStepSetup } from './train-step.js';
 
 /** What {@link benchTrainStepInBrowser} returns: the page's measurements and the browser's version. */
 export interface BrowserBenchResult extends PageBenchResult {

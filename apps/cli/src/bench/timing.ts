@@ -7,7 +7,7 @@
 
 import './relaxed-simd.js'; // before any backend compiles its WebAssembly
 import { cpus } from 'node:os';
-import { median } from './median.js';
+import { median } from '@lxmls/course';
 
 /** The machine a benchmark ran on. */
 export interface MachineInfo {
@@ -33,8 +33,6 @@ export function machineInfo(): MachineInfo {
   const list = cpus();
   return { cpu: list[0]?.model.trim() ?? 'unknown', cores: list.length, node: process.version };
 }
-
-export { median } from './median.js';
 
 /** Options of {@link timeCall}. */
 export interface TimeOptions {

@@ -15,7 +15,15 @@
  */
 
 import { type AttentionFactory, CausalSelfAttention } from '@lxmls/attention';
-import { benchTrainWeather, TRAIN_WEATHER_TARGETS, type TrainWeatherBenchResult } from '@lxmls/course';
+import {
+  benchTrainWeather,
+  GPT_NANO,
+  TRAIN_WEATHER_TARGETS,
+  type TrainStepResult,
+  type TrainStepSetup,
+  type TrainWeatherBenchResult,
+  timeTrainStep,
+} from '@lxmls/course';
 import { setBackend } from '@lxmls/tensor';
 import type { Options, OptionTable } from '../args.js';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
@@ -23,7 +31,6 @@ import { type BrowserBenchResult, benchTrainStepInBrowser } from '../bench/brows
 import { BROWSER_COMPARE } from '../bench/browser-page.js';
 import { benchKernel, KERNEL_SHAPES, type KernelResult } from '../bench/kernels.js';
 import { type MachineInfo, machineInfo } from '../bench/timing.js';
-import { GPT_NANO, type TrainStepResult, type TrainStepSetup, timeTrainStep } from '../bench/train-step.js';
 import { type CommandContext, defineCommand, type RunContext } from '../command.js';
 import { CliError } from '../errors.js';
 import { loadStudentAttention, studentFailure } from '../train/student-attention.js';

@@ -1,6 +1,6 @@
 /**
- * The median of a benchmark's samples, in a module of its own (no Node import), so that the benchmark code
- * that also runs in a browser page (`lxmls bench train-step --browser`, bench/browser-page.ts) can use it.
+ * The median of a benchmark's samples (browser-safe), as the benchmarks of this package and of `lxmls bench`
+ * report their times. Moved here from the CLI (issue 13).
  */
 
 /**
@@ -10,7 +10,7 @@
  * @returns The median.
  * @example
  * ```ts
- * import { median } from './bench/median.js';
+ * import { median } from '@lxmls/course';
  * console.log(median([3, 1, 2]), median([4, 1, 2, 3])); // → 2 2.5
  * ```
  */
