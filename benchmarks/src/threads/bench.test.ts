@@ -74,6 +74,33 @@ describe('summarize', () => {
     expect(table[3]).toBe('| now | busy process on one core | 30.0 | 60.0 | 0.50× |');
   });
 
+  test('summarize: the fixed two threads (policy off) get their own median and paired ratio, and two columns', () => {
+    const r = (threads: '1' | 'default' | 'fixed', round: number, medianMs: number) =>
+      ({ build: 'now', threads, busy: false, round, medianMs }) satisfies RunResult;
+    const rows = summarize([
+      r('1', 0, 20),
+      r('default', 0, 16),
+      r('fixed', 0, 10), // 2×
+      r('1', 1, 30),
+      r('default', 1, 20),
+      r('fixed', 1, 25), // 1.2×
+    ]);
+    expect(rows).toEqual([
+      {
+        build: 'now',
+        busy: false,
+        oneMs: 25,
+        defaultMs: 18,
+        speedup: 1.375,
+        fixedMs: 17.5,
+        fixedSpeedup: 1.6,
+      },
+    ]);
+    const table = formatTable(rows).split('\n');
+    expect(table[0]).toContain('| two threads, policy off (ms/step) | one ÷ policy off |');
+    expect(table[2]).toBe('| now | no extra process | 25.0 | 18.0 | 1.38× | 17.5 | 1.60× |');
+  });
+
   test('median: the middle value, or the mean of the middle two', () => {
     expect([median([5]), median([3, 1, 2]), median([4, 1, 3, 2])]).toEqual([5, 2, 2.5]);
   });

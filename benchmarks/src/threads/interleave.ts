@@ -1,12 +1,13 @@
 /**
  * The child process of `pnpm bench:threads --interleave`: every build's gpt-nano training step (the CLI's
- * `GptNanoTrainStep`, as `lxmls bench train-step` runs it: batch 64, dropout 0.1) on one thread and on the
- * default threads, one step of each in turn in this one process, so that all of them see the same load.
+ * `GptNanoTrainStep`, as `lxmls bench train-step` runs it: batch 64, dropout 0.1) on one thread, on the
+ * default threads and on two threads with the adaptive policy off (`fixed`), one step of each in turn in this
+ * one process, so that all of them see the same load.
  * The order rotates every step, so that no setting always follows the one whose worker was last awake.
  *
  * `node interleave.js STEPS NAME=ROOT...` (a ROOT is a build of this repository: its packages' and the CLI's
  * `dist/` are loaded from there, each build with its own @lxmls/tensor). Prints one JSON line: the median ms
- * per step of each build and setting after 3 warm-up steps, and the backend's threads.
+ * per step of each build and setting after 3 warm-up steps, the backend's threads and its `threadStats`.
  */
 
 import { join } from 'node:path';
@@ -16,7 +17,11 @@ import { median } from './measure.js';
 /** The parts of a build that the benchmark uses (loaded from its dist/, so typed loosely here). */
 interface Build {
   withBackend<T>(backend: unknown, fn: () => T): T;
-  createWasmBackend(options?: { threads?: number }): { threads: number; dispose(): void };
+  createWasmBackend(options?: { threads?: number; adaptiveThreads?: boolean }): {
+    threads: number;
+    threadStats?: unknown;
+    dispose(): void;
+  };
   GptNanoTrainStep: new (options: {
     seed: number;
   }) => {
@@ -44,8 +49,9 @@ async function main(): Promise<void> {
   for (const spec of specs) {
     const [build, root] = spec.split('=') as [string, string];
     const b = await load(root);
-    for (const threads of ['1', 'default'] as const) {
-      const backend = b.createWasmBackend(threads === '1' ? { threads: 1 } : undefined);
+    for (const threads of ['1', 'default', 'fixed'] as const) {
+      const options = { '1': { threads: 1 }, default: undefined, fixed: { adaptiveThreads: false } }[threads];
+      const backend = b.createWasmBackend(options);
       const model = b.withBackend(backend, () => new b.GptNanoTrainStep({ seed: 0 }));
       const batch = b.withBackend(backend, () => model.randomBatch(64));
       const step = () => b.withBackend(backend, () => model.step(batch.idx, batch.targets));
@@ -64,6 +70,7 @@ async function main(): Promise<void> {
     threads: r.threads,
     backendThreads: r.backend.threads,
     medianMs: median(r.times),
+    threadStats: r.backend.threadStats, // shared and solo calls, late ones, fallbacks (undefined on one thread)
   }));
   for (const r of runs) r.backend.dispose();
   process.stdout.write(`${JSON.stringify(results)}\n`);

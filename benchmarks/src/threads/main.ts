@@ -11,7 +11,8 @@
  * median over the rounds of each run's median, and the median of the per-round ratio one thread ÷ default.
  * With `--interleave`, each round runs one process per load (interleave.ts) in which every build and setting
  * takes one step in turn, so that they all see the same load (the CLI's `GptNanoTrainStep` from each build's
- * apps/cli/dist).
+ * apps/cli/dist); this mode also runs two threads with the adaptive policy off (the gain the policy should
+ * keep on an idle machine) and logs each two-thread run's `threadStats`.
  * "No extra process" is only as idle as the machine is: the load average is printed before and after.
  *
  * Prints a Markdown table with the machine (or one JSON line with `--json`). Progress goes to stderr.
@@ -70,9 +71,11 @@ async function busyProcess(): Promise<ChildProcess> {
 /** What interleave.js prints for each build and setting. */
 interface InterleavedRecord {
   build: 'now' | 'before';
-  threads: '1' | 'default';
+  threads: '1' | 'default' | 'fixed';
   backendThreads: number;
   medianMs: number;
+  /** The wasm backend's `threadStats` after the run (undefined on one thread). */
+  threadStats?: { shared: number; solo: number; late: number; fallbacks: number };
 }
 
 /** Runs interleave.js: every build and setting in one process, one step of each in turn. */
@@ -111,8 +114,11 @@ async function main(): Promise<number> {
         for (const r of interleaved(options.steps, options.before)) {
           if (r.threads === 'default') twoThreads[r.build] = r.backendThreads;
           results.push({ build: r.build, threads: r.threads, busy: isBusy, round, medianMs: r.medianMs });
+          const stats = r.threadStats
+            ? ` (shared ${r.threadStats.shared}, solo ${r.threadStats.solo}, late ${r.threadStats.late}, fallbacks ${r.threadStats.fallbacks})`
+            : '';
           log(
-            `round ${round + 1}/${options.rounds}, interleaved: ${r.build}, threads ${r.threads}${isBusy ? ', busy process' : ''}: ${r.medianMs.toFixed(2)} ms`,
+            `round ${round + 1}/${options.rounds}, interleaved: ${r.build}, threads ${r.threads}${isBusy ? ', busy process' : ''}: ${r.medianMs.toFixed(2)} ms${stats}`,
           );
         }
       }

@@ -17,7 +17,8 @@ export interface ThreadsBenchOptions {
   before: string | undefined;
   /**
    * Run every build and setting in one process per load, one step of each in turn (instead of one process per
-   * run): all of them see the same load, which a shared machine moves from run to run.
+   * run): all of them see the same load, which a shared machine moves from run to run. This mode also runs two
+   * threads with the adaptive policy off (`fixed`: every big call shared), the gain the policy should keep.
    */
   interleave: boolean;
   /** Print one JSON line on stdout instead of the table. */
@@ -67,11 +68,17 @@ export function parseThreadsArgs(argv: readonly string[]): ThreadsBenchOptions |
 export interface RunSpec {
   /** The build: `now` (this repository) or `before`. */
   build: 'now' | 'before';
-  /** `1` (`--threads 1`) or `default` (no flag: two threads on a machine with two cores). */
-  threads: '1' | 'default';
+  /**
+   * `1` (`--threads 1`), `default` (no flag: two threads on a machine with two cores, adaptive) or `fixed` (two
+   * threads, `adaptiveThreads: false`; interleaved runs only).
+   */
+  threads: '1' | 'default' | 'fixed';
   /** Whether a busy process spins on one core during the run. */
   busy: boolean;
 }
+
+/** A run through `lxmls bench train-step` (whose flags give one thread or the default, not `fixed`). */
+export type CliRunSpec = RunSpec & { threads: '1' | 'default' };
 
 /**
  * The runs of round `round`, in order: idle first, then with the busy process; within each, every build
@@ -88,10 +95,10 @@ export interface RunSpec {
  * // → 1, default, 1 busy, default busy
  * ```
  */
-export function roundRuns(round: number, before: boolean): RunSpec[] {
-  const runs: RunSpec[] = [];
+export function roundRuns(round: number, before: boolean): CliRunSpec[] {
+  const runs: CliRunSpec[] = [];
   for (const busy of [false, true]) {
-    const block: RunSpec[] = [];
+    const block: CliRunSpec[] = [];
     for (const build of before ? (['now', 'before'] as const) : (['now'] as const))
       for (const threads of ['1', 'default'] as const) block.push({ build, threads, busy });
     runs.push(...(round % 2 === 1 ? block.reverse() : block));
@@ -132,6 +139,10 @@ export interface SummaryRow {
   defaultMs: number;
   /** Median over the rounds of one thread's ms ÷ the default's in the same round: > 1 means the default is faster. */
   speedup: number;
+  /** Median over the rounds, two threads with the policy off (undefined: not run). */
+  fixedMs?: number;
+  /** Median over the rounds of one thread's ms ÷ the fixed two threads' in the same round. */
+  fixedSpeedup?: number;
 }
 
 /**
@@ -153,28 +164,38 @@ export function summarize(results: readonly RunResult[]): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const busy of [false, true])
     for (const build of ['now', 'before'] as const) {
-      const of = (threads: '1' | 'default') =>
+      const of = (threads: RunSpec['threads']) =>
         results.filter((r) => r.build === build && r.busy === busy && r.threads === threads);
       const one = of('1');
       const dflt = of('default');
       if (one.length === 0 || dflt.length === 0) continue;
-      const ratios = one.flatMap((o) => {
-        const d = dflt.find((r) => r.round === o.round);
-        return d ? [o.medianMs / d.medianMs] : [];
-      });
-      rows.push({
+      // one thread ÷ `runs` paired within each round
+      const ratio = (runs: readonly RunResult[]) =>
+        median(
+          one.flatMap((o) => {
+            const d = runs.find((r) => r.round === o.round);
+            return d ? [o.medianMs / d.medianMs] : [];
+          }),
+        );
+      const row: SummaryRow = {
         build,
         busy,
         oneMs: median(one.map((r) => r.medianMs)),
         defaultMs: median(dflt.map((r) => r.medianMs)),
-        speedup: median(ratios),
-      });
+        speedup: ratio(dflt),
+      };
+      const fixed = of('fixed');
+      if (fixed.length > 0) {
+        row.fixedMs = median(fixed.map((r) => r.medianMs));
+        row.fixedSpeedup = ratio(fixed);
+      }
+      rows.push(row);
     }
   return rows;
 }
 
 /**
- * The Markdown table of {@link summarize}'s rows.
+ * The Markdown table of {@link summarize}'s rows (with two more columns, the policy off, when a row has them).
  *
  * @param rows - The rows.
  * @returns The table, one line per row after the header.
@@ -186,13 +207,17 @@ export function summarize(results: readonly RunResult[]): SummaryRow[] {
  * ```
  */
 export function formatTable(rows: readonly SummaryRow[]): string {
+  const fixed = rows.some((r) => r.fixedMs !== undefined);
   const lines = [
-    '| build | load | one thread (ms/step) | default, two threads (ms/step) | one ÷ default, per round |',
-    '| --- | --- | --- | --- | --- |',
+    `| build | load | one thread (ms/step) | default, two threads (ms/step) | one ÷ default, per round |${fixed ? ' two threads, policy off (ms/step) | one ÷ policy off |' : ''}`,
+    `| --- | --- | --- | --- | --- |${fixed ? ' --- | --- |' : ''}`,
   ];
-  for (const r of rows)
+  for (const r of rows) {
+    const off =
+      r.fixedMs === undefined ? ' – | – |' : ` ${r.fixedMs.toFixed(1)} | ${r.fixedSpeedup!.toFixed(2)}× |`;
     lines.push(
-      `| ${r.build} | ${r.busy ? 'busy process on one core' : 'no extra process'} | ${r.oneMs.toFixed(1)} | ${r.defaultMs.toFixed(1)} | ${r.speedup.toFixed(2)}× |`,
+      `| ${r.build} | ${r.busy ? 'busy process on one core' : 'no extra process'} | ${r.oneMs.toFixed(1)} | ${r.defaultMs.toFixed(1)} | ${r.speedup.toFixed(2)}× |${fixed ? off : ''}`,
     );
+  }
   return lines.join('\n');
 }
