@@ -1,8 +1,9 @@
 /**
- * The child process of `pnpm bench:threads --interleave`: every build's gpt-nano training step (the CLI's
- * `GptNanoTrainStep`, as `lxmls bench train-step` runs it: batch 64, dropout 0.1) on one thread, on the
- * default threads and on two threads with the adaptive policy off (`fixed`), one step of each in turn in this
- * one process, so that all of them see the same load.
+ * The child process of `pnpm bench:threads --interleave`: every build's gpt-nano training step
+ * (@lxmls/course's `GptNanoTrainStep`, or the CLI's in builds before it moved there, as `lxmls bench
+ * train-step` runs it: batch 64, dropout 0.1) on one thread, on the default threads and on two threads with
+ * the adaptive policy off (`fixed`), one step of each in turn in this one process, so that all of them see
+ * the same load.
  * The order rotates every step, so that no setting always follows the one whose worker was last awake.
  *
  * `node interleave.js STEPS NAME=ROOT...` (a ROOT is a build of this repository: its packages' and the CLI's
@@ -34,11 +35,14 @@ async function load(root: string): Promise<Build> {
   const from = (path: string) => import(pathToFileURL(join(root, path)).href);
   const tensor = await from('packages/tensor/dist/index.js');
   const wasm = await from('packages/backend-wasm/dist/index.js');
-  const cli = await from('apps/cli/dist/bench/train-step.js');
+  // @lxmls/course's since this session; an older build has it in its CLI
+  const step = await from('packages/course/dist/index.js')
+    .then((m) => (m.GptNanoTrainStep ? m : Promise.reject(new Error('not in @lxmls/course'))))
+    .catch(() => from('apps/cli/dist/bench/train-step.js'));
   return {
     withBackend: tensor.withBackend,
     createWasmBackend: wasm.createWasmBackend,
-    GptNanoTrainStep: cli.GptNanoTrainStep,
+    GptNanoTrainStep: step.GptNanoTrainStep,
   };
 }
 

@@ -10,9 +10,9 @@
  * example the build of an earlier commit) in the same rounds. The table shows, for each build and load, the
  * median over the rounds of each run's median, and the median of the per-round ratio one thread ÷ default.
  * With `--interleave`, each round runs one process per load (interleave.ts) in which every build and setting
- * takes one step in turn, so that they all see the same load (the CLI's `GptNanoTrainStep` from each build's
- * apps/cli/dist); this mode also runs two threads with the adaptive policy off (the gain the policy should
- * keep on an idle machine) and logs each two-thread run's `threadStats`.
+ * takes one step in turn, so that they all see the same load (the `GptNanoTrainStep` of each build's
+ * dist/); this mode also runs two threads with the adaptive policy off (the gain the policy should keep on
+ * an idle machine) and logs each two-thread run's `threadStats`.
  * "No extra process" is only as idle as the machine is: the load average is printed before and after.
  *
  * Prints a Markdown table with the machine (or one JSON line with `--json`). Progress goes to stderr.
