@@ -3,12 +3,13 @@
  * (@lxmls/course's `GptNanoTrainStep`, or the CLI's in builds before it moved there, as `lxmls bench
  * train-step` runs it: batch 64, dropout 0.1) on one thread, on the default threads and on two threads with
  * the adaptive policy off (`fixed`), one step of each in turn in this one process, so that all of them see
- * the same load.
- * The order rotates every step, so that no setting always follows the one whose worker was last awake.
+ * the same load: blocks of 4 steps in turn, after a pause that lets the last block's worker fall asleep and
+ * one untimed step (block 0: the warm-up). The order rotates every block, so that no setting always follows
+ * the same one.
  *
  * `node interleave.js STEPS NAME=ROOT...` (a ROOT is a build of this repository: its packages' and the CLI's
  * `dist/` are loaded from there, each build with its own @lxmls/tensor). Prints one JSON line: the median ms
- * per step of each build and setting after 3 warm-up steps, the backend's threads and its `threadStats`.
+ * per step of each build and setting, the backend's threads and its `threadStats`.
  */
 
 import { join } from 'node:path';
@@ -46,6 +47,11 @@ async function load(root: string): Promise<Build> {
   };
 }
 
+/** Timed steps of one setting in a row. */
+const BLOCK = 4;
+/** The pause before each block, in ms: longer than a worker spins after its last job (2 ms). */
+const PAUSE_MS = 5;
+
 async function main(): Promise<void> {
   const [stepsArg, ...specs] = process.argv.slice(2);
   const steps = Number(stepsArg);
@@ -62,12 +68,21 @@ async function main(): Promise<void> {
       runs.push({ build, threads, backend, step, times: [] as number[] });
     }
   }
-  for (let s = 0; s < steps + 3; s++)
+  // blocks of BLOCK timed steps per setting, in turn: before each block a pause lets the last setting's worker
+  // fall asleep (a worker still spinning would take a core from the next setting's threads), and one untimed
+  // step wakes this setting's worker (a training loop keeps it awake from step to step)
+  const blocks = Math.ceil(steps / BLOCK);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let k = 0; k <= blocks; k++)
     for (let j = 0; j < runs.length; j++) {
-      const run = runs[(j + s) % runs.length]!;
-      const start = performance.now();
+      const run = runs[(j + k) % runs.length]!;
+      Atomics.wait(pause, 0, 0, PAUSE_MS);
       run.step();
-      if (s >= 3) run.times.push(performance.now() - start);
+      for (let s = 0; s < BLOCK && k > 0 && run.times.length < steps; s++) {
+        const start = performance.now();
+        run.step();
+        run.times.push(performance.now() - start);
+      }
     }
   const results = runs.map((r) => ({
     build: r.build,
