@@ -11,9 +11,10 @@
 
 import type { GenerateOptions, GPT } from '@lxmls/gpt';
 import {
+  attentionForVizOnnx,
   createSession,
   exportOnnx,
-  forwardOnnx,
+  genBatchOnnx,
   generateOnnx,
   LxmlsOnnxError,
   type OnnxSession,
@@ -21,7 +22,7 @@ import {
 
 export type { OnnxSession };
 
-import { slice, softmax, tensor, tidy, topk } from '@lxmls/tensor';
+import { tensor } from '@lxmls/tensor';
 import type { StringOption } from './args.js';
 import { BACKEND_OPTION } from './backends.js';
 import { CliError } from './errors.js';
@@ -170,33 +171,13 @@ export async function onnxRows(
   numSamples: number,
   options: GenerateOptions | undefined,
 ): Promise<number[][]> {
-  const T = promptIds.length;
-  const rows = (n: number, row: (i: number) => number[]) =>
-    tensor(Int32Array.from(Array.from({ length: n }, (_, i) => row(i)).flat()), [n, row(0).length], 'int32');
-  if (options !== undefined) {
-    const out = await generateOnnx(
-      onnx,
-      rows(numSamples, () => [...promptIds]),
-      maxNewTokens,
-      options,
-    ); // (N, T + max)
-    return out.toArray() as number[][];
-  }
-  // genBatch: the most likely first tokens of the last position (the context cropped to the block size)
-  const blockSize = onnx.blockSize ?? T;
-  const context = promptIds.slice(Math.max(0, T - blockSize));
-  const { logits, attentions } = await forwardOnnx(
-    onnx,
-    rows(1, () => context),
-  ); // (1, t, V)
-  const V = logits.shape[2]!;
-  const first = tidy(() => {
-    const last = slice(logits, [0, context.length - 1, 0], [1, 1, V]).reshape([1, V]); // (1, V)
-    return Array.from(topk(softmax(last, -1), numSamples).indices.data());
-  });
-  for (const t of [logits, ...attentions]) t.dispose();
-  const seeded = rows(numSamples, (i) => [...promptIds, first[i]!]); // (N, T + 1)
-  const out = await generateOnnx(onnx, seeded, Math.max(0, maxNewTokens - 1)); // greedy
+  if (options === undefined) return genBatchOnnx(onnx, promptIds, maxNewTokens, numSamples); // genBatch's rows
+  const rows = tensor(
+    Array.from({ length: numSamples }, () => [...promptIds]),
+    undefined,
+    'int32',
+  ); // (N, T)
+  const out = await generateOnnx(onnx, rows, maxNewTokens, options); // (N, T + max)
   return out.toArray() as number[][];
 }
 
@@ -242,15 +223,7 @@ export async function onnxAttention(
   const T = Math.min(ids.length, gpt.blockSize);
   const onnx = await openOnnx(gpt, backend, { attentions: true });
   try {
-    const { logits, attentions } = await forwardOnnx(onnx, tensor([ids.slice(0, T)], undefined, 'int32'));
-    logits.dispose();
-    // @lxmls/viz takes each head's T × T rows flat: attentions.N is (1, nh, T, T), heads in order
-    const attention = attentions.map((att) => {
-      const data = att.data() as Float32Array;
-      const nh = att.shape[1]!;
-      att.dispose();
-      return Array.from({ length: nh }, (_, h) => data.slice(h * T * T, (h + 1) * T * T));
-    });
+    const attention = await attentionForVizOnnx(onnx, ids.slice(0, T));
     return {
       tokens: tokens.slice(0, T),
       attention,

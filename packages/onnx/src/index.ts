@@ -7,10 +7,12 @@
  * @packageDocumentation
  */
 
+export { attentionForVizOnnx } from './attention-viz.js';
 export { LxmlsOnnxError, type OnnxErrorCode, type OnnxErrorDetails } from './errors.js';
 export { type ExportOnnxOptions, exportOnnx } from './export.js';
 export { type ExportOnnxFolderOptions, exportOnnxFolder } from './folder.js';
 export { forwardOnnx, type OnnxForwardOutput } from './forward.js';
+export { genBatchOnnx } from './gen-batch.js';
 export { type GenerateOnnxOptions, generateOnnx } from './generate.js';
 export {
   type CreateSessionOptions,

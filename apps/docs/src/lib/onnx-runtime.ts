@@ -12,15 +12,7 @@
 /// <reference types="vite/client" />
 
 import type { GPT } from '@lxmls/gpt';
-import {
-  createSession,
-  exportOnnx,
-  forwardOnnx,
-  generateOnnx,
-  type OnnxSession,
-  type OrtRuntimeLike,
-} from '@lxmls/onnx';
-import { tensor } from '@lxmls/tensor';
+import { createSession, exportOnnx, generateOnnx, type OnnxSession, type OrtRuntimeLike } from '@lxmls/onnx';
 // the runtime's WebAssembly (the JSEP build: the wasm and webgpu execution providers), served by this site
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import { type SampleOptions, sampleInChunks } from './sample-text.js';
@@ -117,24 +109,4 @@ export function sampleTokensOnnx(
     prompt,
     options,
   );
-}
-
-/**
- * Every layer's attention weights of `ids` from the ONNX outputs, in the layout of `attentionForViz`
- * (`attention[layer][head]`: T × T, row-major).
- *
- * @param onnx - A session of an export with `attentions` ({@link onnxSession} with `attentions` true).
- * @param ids - Token ids, at most the block size.
- * @returns The weights.
- */
-export async function onnxAttention(onnx: OnnxSession, ids: readonly number[]): Promise<Float32Array[][]> {
-  const T = ids.length;
-  const { logits, attentions } = await forwardOnnx(onnx, tensor([[...ids]], undefined, 'int32'));
-  logits.dispose();
-  return attentions.map((att) => {
-    const data = att.data() as Float32Array; // (1, nh, T, T)
-    const nh = att.shape[1]!;
-    att.dispose();
-    return Array.from({ length: nh }, (_, h) => data.slice(h * T * T, (h + 1) * T * T));
-  });
 }

@@ -3,12 +3,13 @@
  * causal self-attention on the reader's text (2.2): an untrained gpt-nano with GPT-2's vocabulary built in
  * the page, or GPT-2 itself after an optional download or from a folder the reader picks (the model of Exercise 3.2).
  * The views' weights come from the tensor path (`attentionForViz`) or, when the reader picks ONNX Runtime, from
- * the `attentions.N` outputs of the model exported in the page (lib/onnx-runtime.ts).
+ * the `attentions.N` outputs of the model exported in the page (lib/onnx-runtime.ts, @lxmls/onnx's `attentionForVizOnnx`).
  */
 
 import '@lxmls/backend-wasm/register';
 import { getEncoder } from '@lxmls/bpe';
 import { attentionForViz, type DownloadProgress, GPT } from '@lxmls/gpt';
+import { attentionForVizOnnx } from '@lxmls/onnx';
 import { getBackend } from '@lxmls/tensor';
 import { type HeadViewHandle, headView, type ModelViewHandle, modelView } from '@lxmls/viz';
 import { crossAttentionTestA, crossAttentionTestB, TEST_A, TEST_B } from '../lib/cross-attention-demo.js';
@@ -16,13 +17,7 @@ import { byId, errorText, nextFrame, perFrame } from '../lib/dom.js';
 import { filesFetch, PICKED_FILES_URL, readFolderFiles } from '../lib/folder-files.js';
 import { formatIds } from '../lib/ids.js';
 import { renderNotebook } from '../lib/notebook-html.js';
-import {
-  onnxAttention,
-  onnxSession,
-  type PageBackend,
-  releaseSessions,
-  webgpuAvailable,
-} from '../lib/onnx-runtime.js';
+import { onnxSession, type PageBackend, releaseSessions, webgpuAvailable } from '../lib/onnx-runtime.js';
 
 renderNotebook(); // the notebook's words first: explanations, cells (Python | TypeScript), questions
 
@@ -122,7 +117,7 @@ async function showAttention(): Promise<void> {
   const data =
     backend === 'tensor'
       ? attentionForViz(current, ids, { tokens })
-      : { tokens, attention: await onnxAttention(await onnxSession(current, backend, true), ids) };
+      : { tokens, attention: await attentionForVizOnnx(await onnxSession(current, backend, true), ids) };
   if (call !== shown || current !== model) return;
   const layer = headHandle?.state.layer ?? 0;
   headHandle?.destroy();
