@@ -1,6 +1,6 @@
 /**
- * The benchmarks' shared command-line parser: each entry point (bpe/main.ts, bpe/browser.ts, onnx/measure.ts)
- * describes its options in a table and gets typed values or one usage error back.
+ * The benchmarks' shared command-line parser: each entry point (bpe/main.ts, bpe/browser.ts, onnx/measure.ts,
+ * threads/measure.ts) describes its options in a table and gets typed values or one usage error back.
  *
  * Built on `node:util` `parseArgs` (token mode, as apps/cli's parser is), so `--name value` and `--name=value`
  * both work. Integers are read with `Number()` and checked against a range; a string option without its value

@@ -7,6 +7,8 @@
  * machine; one run shows both, each build next to the other in the same rounds.
  */
 
+import { parseBenchArgv } from '../args.js';
+
 /** Options of `pnpm bench:threads`. */
 export interface ThreadsBenchOptions {
   /** Rounds; each runs every build × thread setting × load once, in turn. */
@@ -39,29 +41,16 @@ export interface ThreadsBenchOptions {
  * ```
  */
 export function parseThreadsArgs(argv: readonly string[]): ThreadsBenchOptions | string {
-  const options: ThreadsBenchOptions = {
-    rounds: 5,
-    steps: 12,
-    before: undefined,
-    interleave: false,
-    json: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--json') options.json = true;
-    else if (arg === '--interleave') options.interleave = true;
-    else if (arg === '--rounds' || arg === '--steps') {
-      const n = Number(argv[++i]);
-      const max = arg === '--rounds' ? 100 : 1000;
-      if (!Number.isInteger(n) || n < 1 || n > max) return `${arg} must be an integer from 1 to ${max}`;
-      options[arg === '--rounds' ? 'rounds' : 'steps'] = n;
-    } else if (arg === '--before') {
-      const dir = argv[++i];
-      if (!dir) return '--before needs the root of another build (a folder with apps/cli/bin/lxmls.js)';
-      options.before = dir;
-    } else return `unknown argument ${JSON.stringify(arg)}`;
-  }
-  return options;
+  return parseBenchArgv(argv, {
+    rounds: { type: 'integer', min: 1, max: 100, default: 5 },
+    steps: { type: 'integer', min: 1, max: 1000, default: 12 },
+    before: {
+      type: 'string',
+      missing: '--before needs the root of another build (a folder with apps/cli/bin/lxmls.js)',
+    },
+    interleave: { type: 'flag' },
+    json: { type: 'flag' },
+  });
 }
 
 /** One run of `lxmls bench train-step` that a round makes. */
