@@ -24,6 +24,22 @@ function viewWords(view: AttentionView<GpuStorage>): number[] {
   return [view.offset, view.batchStride, view.headStride, view.rowStride];
 }
 
+/** The operands of an attention kernel, `$name` bound to each view's storage (or a plain storage): `reads`, then `writes`. */
+function bind<T extends object>(
+  named: T,
+  reads: readonly (keyof T)[],
+  writes: readonly (keyof T)[],
+): Operand[] {
+  const storage = (name: keyof T) => {
+    const x = named[name] as AttentionView<GpuStorage> | GpuStorage;
+    return 'batchStride' in x ? x.storage : x;
+  };
+  return [
+    ...reads.map((name) => ({ name: String(name), storage: storage(name) })),
+    ...writes.map((name) => ({ name: String(name), storage: storage(name), write: true })),
+  ];
+}
+
 /** WGSL shared by the three kernels: the attributes, the view addressing and the dropout factor. */
 const COMMON = /* wgsl */ `
 fn heads() -> u32 { return pu(1u); }
@@ -332,13 +348,7 @@ export function attention(
   ${storeAcc('out', 24, '')}
   if (lid == 0u) { $lse[wid] = select(-inff(), l, end > 0u); }`,
     },
-    [
-      { name: 'q', storage: q.storage },
-      { name: 'k', storage: k.storage },
-      { name: 'v', storage: v.storage },
-      { name: 'out', storage: out.storage, write: true },
-      { name: 'lse', storage: lse, write: true },
-    ],
+    bind({ q, k, v, out, lse }, ['q', 'k', 'v'], ['out', 'lse']),
     params,
     rt.simple ? Math.ceil(rows / 64) : rows,
   );
@@ -375,52 +385,27 @@ export function attentionBackward(
     return;
   }
   const bigD = rt.alloc(Math.max(bh * attrs.tq, 1), 'float32', true); // (bh, tq): D_i = dout_i · out_i
-  const groups = (n: number) => (rt.simple ? Math.ceil(n / 64) : n);
-  const queryOps: Operand[] = [
-    { name: 'q', storage: q.storage },
-    { name: 'k', storage: k.storage },
-    { name: 'v', storage: v.storage },
-    { name: 'out', storage: out.storage },
-    { name: 'lse', storage: lse },
-    { name: 'dout', storage: dout.storage },
-    { name: 'dq', storage: dq.storage, write: true },
-    { name: 'bigD', storage: bigD, write: true },
-  ];
-  if (attrs.tq > 0) {
+  const named = { ...inputs, bigD };
+  // one pass: `rows` items (threads in the simple variant, workgroups in the tiled one)
+  const pass = (key: string, [simple, tiled]: [string, string], rows: number, operands: Operand[]) => {
+    if (rows === 0) return;
     rt.dispatch(
-      rt.simple ? 'attentionBackwardQuery-simple' : 'attentionBackwardQuery',
-      {
-        wg: 64,
-        decls,
-        body: rt.simple ? SIMPLE_QUERY : TILED_QUERY,
-      },
-      queryOps,
+      rt.simple ? `${key}-simple` : key,
+      { wg: 64, decls, body: rt.simple ? simple : tiled },
+      operands,
       params,
-      groups(bh * attrs.tq),
+      rt.simple ? Math.ceil(rows / 64) : rows,
     );
-  }
-  if (attrs.tk > 0) {
-    rt.dispatch(
-      rt.simple ? 'attentionBackwardKey-simple' : 'attentionBackwardKey',
-      {
-        wg: 64,
-        decls,
-        body: rt.simple ? SIMPLE_KEY : TILED_KEY,
-      },
-      [
-        { name: 'q', storage: q.storage },
-        { name: 'k', storage: k.storage },
-        { name: 'v', storage: v.storage },
-        { name: 'lse', storage: lse },
-        { name: 'dout', storage: dout.storage },
-        { name: 'bigD', storage: bigD },
-        { name: 'dk', storage: dk.storage, write: true },
-        { name: 'dv', storage: dv.storage, write: true },
-      ],
-      params,
-      groups(bh * attrs.tk),
-    );
-  }
+  };
+  const queryReads = ['q', 'k', 'v', 'out', 'lse', 'dout'] as const;
+  pass(
+    'attentionBackwardQuery',
+    [SIMPLE_QUERY, TILED_QUERY],
+    bh * attrs.tq,
+    bind(named, queryReads, ['dq', 'bigD']),
+  );
+  const keyReads = ['q', 'k', 'v', 'lse', 'dout', 'bigD'] as const;
+  pass('attentionBackwardKey', [SIMPLE_KEY, TILED_KEY], bh * attrs.tk, bind(named, keyReads, ['dk', 'dv']));
   rt.free(bigD);
 }
 
@@ -451,7 +436,7 @@ function pass(body: string, index: string): string {
  */
 function mergedBackward(
   rt: Runtime,
-  { q, k, v, out, lse, dout, dq, dk, dv }: AttentionBackwardInputs<GpuStorage>,
+  inputs: AttentionBackwardInputs<GpuStorage>,
   attrs: AttentionAttrs,
   params: number[],
   decls: string,
@@ -475,17 +460,7 @@ function mergedBackward(
   ${pass(key, 'jt')}
   }`,
     },
-    [
-      { name: 'q', storage: q.storage },
-      { name: 'k', storage: k.storage },
-      { name: 'v', storage: v.storage },
-      { name: 'out', storage: out.storage },
-      { name: 'lse', storage: lse },
-      { name: 'dout', storage: dout.storage },
-      { name: 'dq', storage: dq.storage, write: true },
-      { name: 'dk', storage: dk.storage, write: true },
-      { name: 'dv', storage: dv.storage, write: true },
-    ],
+    bind(inputs, ['q', 'k', 'v', 'out', 'lse', 'dout'], ['dq', 'dk', 'dv']),
     [...params, nq],
     rt.simple ? Math.ceil(total / 64) : total,
   );

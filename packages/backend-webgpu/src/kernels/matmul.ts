@@ -282,41 +282,36 @@ export function matmul(rt: Runtime, { a, b, out }: MatmulInputs<GpuStorage>, att
   run(rt, a, b, null, out, attrs);
 }
 
+/** A linear's sizes as the matmul `x · weightᵀ`: `(rows, inFeatures) @ (outFeatures, inFeatures)ᵀ`. */
+function linearMatmul({ rows, inFeatures, outFeatures }: LinearAttrs): MatmulAttrs {
+  return { batchA: 1, batchB: 1, m: rows, k: inFeatures, n: outFeatures, transA: false, transB: true };
+}
+
 /** `out = x · weightᵀ + bias` (PyTorch's `nn.Linear`), the bias added in the matmul's epilogue. */
 export function linear(
   rt: Runtime,
   { x, weight, bias, out }: LinearInputs<GpuStorage>,
-  { rows, inFeatures, outFeatures }: LinearAttrs,
+  attrs: LinearAttrs,
 ): void {
-  run(rt, x, weight, bias, out, {
-    batchA: 1,
-    batchB: 1,
-    m: rows,
-    k: inFeatures,
-    n: outFeatures,
-    transA: false,
-    transB: true,
-  });
+  run(rt, x, weight, bias, out, linearMatmul(attrs));
 }
 
 /** `out = gelu(h)`, `h = x · weightᵀ + bias`, and `saved = gelu'(h)`: GELU in the matmul's epilogue. */
 export function linearGelu(
   rt: Runtime,
   { x, weight, bias, saved, out }: LinearGeluInputs<GpuStorage>,
-  { rows, inFeatures, outFeatures }: LinearAttrs,
+  attrs: LinearAttrs,
 ): void {
-  const attrs = { batchA: 1, batchB: 1, m: rows, k: inFeatures, n: outFeatures, transA: false, transB: true };
-  run(rt, x, weight, bias, out, attrs, saved);
+  run(rt, x, weight, bias, out, linearMatmul(attrs), saved);
 }
 
 /** `out = residual + (x · weightᵀ + bias)`: the block's residual connection in the matmul's epilogue. */
 export function linearResidual(
   rt: Runtime,
   { x, weight, bias, residual, out }: LinearResidualInputs<GpuStorage>,
-  { rows, inFeatures, outFeatures }: LinearAttrs,
+  attrs: LinearAttrs,
 ): void {
-  const attrs = { batchA: 1, batchB: 1, m: rows, k: inFeatures, n: outFeatures, transA: false, transB: true };
-  run(rt, x, weight, bias, out, attrs, null, residual);
+  run(rt, x, weight, bias, out, linearMatmul(attrs), null, residual);
 }
 
 /**

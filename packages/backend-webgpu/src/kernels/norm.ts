@@ -10,7 +10,7 @@
 import type { LayerNormAttrs, LayerNormBackwardInputs, LayerNormInputs } from '@lxmls/tensor';
 import { f32bits, type GpuStorage, type Operand, type Runtime } from '../runtime.js';
 import { MATH } from './elementwise.js';
-import { rowKernel } from './softmax.js';
+import { ROW_START, rowKernel } from './softmax.js';
 
 /** `out = (x − mean)·rstd·weight + bias` per row, saving `mean` and `rstd`. */
 export function layerNorm(
@@ -33,9 +33,7 @@ export function layerNorm(
     rt,
     `layerNorm-${weight !== null}-${bias !== null}`,
     MATH,
-    `let rows = pu(0u); let cols = pu(1u);
-  if (row >= rows) { return; }
-  let o = row * cols;
+    `${ROW_START}
   var s = 0.0;
   for (var j = lane; j < cols; j += STEP) { s += $x[o + j]; }
   let mu = reduceSum(s, lane) / f32(cols);

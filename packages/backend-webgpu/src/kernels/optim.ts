@@ -19,7 +19,7 @@ import type {
   ClipNormAttrs,
   ClipNormInputs,
 } from '@lxmls/tensor';
-import { f32bits, type GpuArena, GpuStorage, type Runtime } from '../runtime.js';
+import { f32bits, type GpuArena, GpuStorage, type Operand, type Runtime } from '../runtime.js';
 import { groupsFor, WG } from './elementwise.js';
 
 /** One AdamW step in place over `size` elements. */
@@ -251,6 +251,38 @@ const TREE = `workgroupBarrier();
 const COEF = `let total = sqrt(red[0]);
   let c = min(1.0, pf(1u) / (total + 1e-6));`;
 
+/** WGSL: each thread's sum of the squares of `x` (`n` words, parameter word 0) from `first` in steps of `stride`, tree-reduced into `red[0]`. */
+function sumSquares(first: string, stride: number): string {
+  return `let n = pu(0u);
+  var s = 0.0;
+  for (var i = ${first}; i < n; i += ${stride}u) { let v = $x[i]; s += v * v; }
+  red[lid] = s;
+  ${TREE}`;
+}
+
+/** WGSL: `out = x · c` over each thread's share, from `first` in steps of `stride`. */
+function scaleShare(first: string, stride: number): string {
+  return `for (var i = ${first}; i < n; i += ${stride}u) { $out[i] = $x[i] * c; }`;
+}
+
+/** One dispatch of a clip kernel: 256 threads a workgroup, with the tree's workgroup array. */
+function clipDispatch(
+  rt: Runtime,
+  key: string,
+  body: string,
+  operands: Operand[],
+  params: number[],
+  groups: number,
+) {
+  rt.dispatch(
+    key,
+    { wg: 256, decls: 'var<workgroup> red: array<f32, 256>;', body },
+    operands,
+    params,
+    groups,
+  );
+}
+
 /**
  * The global-norm clip of one vector: each thread sums the squares of a strided share of `x`, a tree
  * reduction gives `norm = √(Σ x²)`, every thread computes the coefficient `min(1, maxNorm / (norm + 1e-6))`
@@ -264,46 +296,32 @@ export function clipNorm(
   { x, out, norm }: ClipNormInputs<GpuStorage>,
   { size, maxNorm }: ClipNormAttrs,
 ): void {
-  const decls = 'var<workgroup> red: array<f32, 256>;';
+  const params = [size, f32bits(maxNorm)];
   if (size <= SMALL_CLIP) {
-    rt.dispatch(
+    clipDispatch(
+      rt,
       'clipNorm',
-      {
-        wg: 256,
-        decls,
-        body: `let n = pu(0u);
-  var s = 0.0;
-  for (var i = lid; i < n; i += 256u) { let v = $x[i]; s += v * v; }
-  red[lid] = s;
-  ${TREE}
+      `${sumSquares('lid', 256)}
   ${COEF}
   if (lid == 0u) { $norm[0] = total; }
-  for (var i = lid; i < n; i += 256u) { $out[i] = $x[i] * c; }`,
-      },
+  ${scaleShare('lid', 256)}`,
       [
         { name: 'x', storage: x },
         { name: 'out', storage: out, write: true },
         { name: 'norm', storage: norm, write: true },
       ],
-      [size, f32bits(maxNorm)],
+      params,
       1,
     );
     return;
   }
   const partial = rt.alloc(CLIP_GROUPS, 'float32', true); // (256,) one sum of squares per workgroup
   const stride = CLIP_GROUPS * 256;
-  rt.dispatch(
+  clipDispatch(
+    rt,
     'clipNormPartial',
-    {
-      wg: 256,
-      decls,
-      body: `let n = pu(0u);
-  var s = 0.0;
-  for (var i = gid; i < n; i += ${stride}u) { let v = $x[i]; s += v * v; }
-  red[lid] = s;
-  ${TREE}
+    `${sumSquares('gid', stride)}
   if (lid == 0u) { $partial[wid] = red[0]; }`,
-    },
     [
       { name: 'x', storage: x },
       { name: 'partial', storage: partial, write: true },
@@ -311,25 +329,22 @@ export function clipNorm(
     [size],
     CLIP_GROUPS,
   );
-  rt.dispatch(
+  clipDispatch(
+    rt,
     'clipNormScale',
-    {
-      wg: 256,
-      decls,
-      body: `let n = pu(0u);
+    `let n = pu(0u);
   red[lid] = $partial[lid];
   ${TREE}
   ${COEF}
   if (gid == 0u) { $norm[0] = total; }
-  for (var i = gid; i < n; i += ${stride}u) { $out[i] = $x[i] * c; }`,
-    },
+  ${scaleShare('gid', stride)}`,
     [
       { name: 'x', storage: x },
       { name: 'partial', storage: partial },
       { name: 'out', storage: out, write: true },
       { name: 'norm', storage: norm, write: true },
     ],
-    [size, f32bits(maxNorm)],
+    params,
     CLIP_GROUPS,
   );
   rt.free(partial);

@@ -96,65 +96,59 @@ export function rowKernel(
   );
 }
 
+/** WGSL: the start of a `(rows, cols)` row kernel: the sizes (parameter words 0, 1), `o` the row's offset. */
+export const ROW_START = `let rows = pu(0u); let cols = pu(1u);
+  if (row >= rows) { return; }
+  let o = row * cols;`;
+
+/** A row kernel over `(rows, cols)` (nothing for an empty one): {@link ROW_START}, then `body`. */
+function rowsCols(
+  rt: Runtime,
+  key: string,
+  body: string,
+  operands: Operand[],
+  { rows, cols }: SoftmaxAttrs,
+): void {
+  if (rows * cols === 0) return;
+  rowKernel(rt, key, MATH, `${ROW_START}\n  ${body}`, operands, [rows, cols], rows);
+}
+
 /** Row softmax (or log-softmax) of `(rows, cols)`. */
 export function softmax(
   rt: Runtime,
   { x, out }: UnaryInputs<GpuStorage>,
-  { rows, cols }: SoftmaxAttrs,
+  attrs: SoftmaxAttrs,
   log: boolean,
 ): void {
-  if (rows * cols === 0) return;
-  rowKernel(
-    rt,
-    log ? 'logSoftmax' : 'softmax',
-    MATH,
-    `let rows = pu(0u); let cols = pu(1u);
-  if (row >= rows) { return; }
-  let o = row * cols;
-  ${maxSum('x', 'cols')}
-  ${
-    log
-      ? 'let l = m + log(s);\n  for (var j = lane; j < cols; j += STEP) { $out[o + j] = $x[o + j] - l; }'
-      : 'for (var j = lane; j < cols; j += STEP) { $out[o + j] = exp($x[o + j] - m) / s; }'
-  }`,
-    [
-      { name: 'x', storage: x },
-      { name: 'out', storage: out, write: true },
-    ],
-    [rows, cols],
-    rows,
-  );
+  const write = log
+    ? 'let l = m + log(s);\n  for (var j = lane; j < cols; j += STEP) { $out[o + j] = $x[o + j] - l; }'
+    : 'for (var j = lane; j < cols; j += STEP) { $out[o + j] = exp($x[o + j] - m) / s; }';
+  const operands: Operand[] = [
+    { name: 'x', storage: x },
+    { name: 'out', storage: out, write: true },
+  ];
+  rowsCols(rt, log ? 'logSoftmax' : 'softmax', `${maxSum('x', 'cols')}\n  ${write}`, operands, attrs);
 }
 
 /** `dx = y·(dy − Σ dy·y)`, or for log-softmax `dx = dy − exp(y)·Σ dy`. */
 export function softmaxBackward(
   rt: Runtime,
   { y, dy, dx }: SoftmaxBackwardInputs<GpuStorage>,
-  { rows, cols }: SoftmaxAttrs,
+  attrs: SoftmaxAttrs,
   log: boolean,
 ): void {
-  if (rows * cols === 0) return;
-  rowKernel(
-    rt,
-    log ? 'logSoftmaxBackward' : 'softmaxBackward',
-    MATH,
-    `let rows = pu(0u); let cols = pu(1u);
-  if (row >= rows) { return; }
-  let o = row * cols;
-  var s = 0.0;
+  const body = `var s = 0.0;
   for (var j = lane; j < cols; j += STEP) { s += ${log ? '$dy[o + j]' : '$dy[o + j] * $y[o + j]'}; }
   s = reduceSum(s, lane);
   for (var j = lane; j < cols; j += STEP) {
     ${log ? '$dx[o + j] = $dy[o + j] - exp($y[o + j]) * s;' : '$dx[o + j] = $y[o + j] * ($dy[o + j] - s);'}
-  }`,
-    [
-      { name: 'y', storage: y },
-      { name: 'dy', storage: dy },
-      { name: 'dx', storage: dx, write: true },
-    ],
-    [rows, cols],
-    rows,
-  );
+  }`;
+  const operands: Operand[] = [
+    { name: 'y', storage: y },
+    { name: 'dy', storage: dy },
+    { name: 'dx', storage: dx, write: true },
+  ];
+  rowsCols(rt, log ? 'logSoftmaxBackward' : 'softmaxBackward', body, operands, attrs);
 }
 
 /** WGSL: whether row `r`'s target is kept, raising flag 1 for a target outside `[0, c)`. */
