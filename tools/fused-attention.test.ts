@@ -5,24 +5,9 @@
 
 import { CausalSelfAttention, FusedCausalSelfAttention } from '@lxmls/attention';
 import { createWasmBackend } from '@lxmls/backend-wasm';
-import { type Backend, createJsBackend, RandomGenerator, randn, withBackend } from '@lxmls/tensor';
+import { type Backend, createJsBackend, RandomGenerator, withBackend } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
-
-/** Output, input gradient and every parameter gradient of one training forward/backward. */
-function run(attn: CausalSelfAttention, T: number, C: number): Map<string, Float32Array> {
-  const g = new RandomGenerator(7);
-  const x = randn([3, T, C], g); // (B, T, C)
-  x.requiresGrad = true;
-  const w = randn([3, T, C], g); // (B, T, C): a loss that weighs every output element differently
-  const { output } = attn.forward(x); // (B, T, C)
-  output.mul(w).sum().backward();
-  const out = new Map<string, Float32Array>([
-    ['output', Float32Array.from(output.data())],
-    ['x.grad', Float32Array.from(x.grad!.data())],
-  ]);
-  for (const [name, p] of attn.namedParameters()) out.set(`${name}.grad`, Float32Array.from(p.grad!.data()));
-  return out;
-}
+import { attentionGradients } from '../packages/attention/src/__fixtures__/gradients.js';
 
 const backends: [string, () => Backend][] = [
   ['js', () => createJsBackend()],
@@ -43,11 +28,13 @@ describe.each(backends)('FusedCausalSelfAttention on %s', (_, make) => {
         withBackend(backend, () => {
           const config = { nEmbd: C, nHead, blockSize: 11, attnPdrop: p, residPdrop: p };
           // the same seed: the same initial weights and the same stream of dropout seeds
-          const exercise = run(new CausalSelfAttention(config, { generator: new RandomGenerator(3) }), T, C);
-          const fused = run(
+          const exercise = attentionGradients(
+            new CausalSelfAttention(config, { generator: new RandomGenerator(3) }),
+            [3, T, C],
+          );
+          const fused = attentionGradients(
             new FusedCausalSelfAttention(config, { generator: new RandomGenerator(3) }),
-            T,
-            C,
+            [3, T, C],
           );
           expect([...fused.keys()]).toEqual([...exercise.keys()]);
           for (const [name, values] of exercise) {

@@ -12,26 +12,17 @@
 //   the Trainer's `clipGradNormTensor`) within issue 16's target of 100. The whole 500-iteration run
 //   (held-out loss against 1.04× the Bayes-optimal 0.2502) takes SwiftShader about half an hour, so it is
 //   not run here; the package README gives the measured result.
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { TINY_GPT2_EXPECTED } from '../packages/gpt/src/__fixtures__/tiny-gpt2-expected.js';
 import { chromiumForTests, workspaceImportMap } from './browser.js';
 import { browserPages } from './browser-pages.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const chromiumPath = chromiumForTests();
 const FIXTURES = '/packages/gpt/src/__fixtures__';
-const expected = JSON.parse(readFileSync(join(root, FIXTURES, 'tiny-gpt2-expected.json'), 'utf8')) as {
-  a: {
-    input_ids: number[];
-    greedy: number[];
-    logits_first8: number[][];
-    argmax: number[];
-    attentions: number[];
-  };
-  b: { input_ids: number[]; loss: number; argmax: number[] };
-};
+const expected = TINY_GPT2_EXPECTED;
 
 interface ParityResult {
   unavailable?: string;

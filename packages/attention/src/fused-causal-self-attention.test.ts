@@ -1,27 +1,12 @@
 import { createJsBackend, RandomGenerator, randn, withBackend } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
+import { attentionGradients } from './__fixtures__/gradients.js';
 import { CausalSelfAttention } from './causal-self-attention.js';
 import { FusedCausalSelfAttention } from './fused-causal-self-attention.js';
 import { KVCache } from './kv-cache.js';
 
 // The fused module against the exercise form on the js backend (the wasm backend: tools/fused-attention.test.ts).
 const sizes = { nEmbd: 12, nHead: 3, blockSize: 8 };
-
-/** Output, input gradient and every parameter gradient of one training forward/backward. */
-function run(attn: CausalSelfAttention, T: number): Map<string, Float32Array> {
-  const g = new RandomGenerator(7);
-  const x = randn([2, T, 12], g); // (B, T, C)
-  x.requiresGrad = true;
-  const w = randn([2, T, 12], g); // (B, T, C): a loss that weighs every output element differently
-  const { output } = attn.forward(x); // (B, T, C)
-  output.mul(w).sum().backward();
-  const out = new Map<string, Float32Array>([
-    ['output', Float32Array.from(output.data())],
-    ['x.grad', Float32Array.from(x.grad!.data())],
-  ]);
-  for (const [name, p] of attn.namedParameters()) out.set(`${name}.grad`, Float32Array.from(p.grad!.data()));
-  return out;
-}
 
 const maxGap = (a: Float32Array, b: Float32Array) => {
   expect(a.length).toBe(b.length);
@@ -54,8 +39,14 @@ describe('FusedCausalSelfAttention(config, options)', () => {
       withBackend(createJsBackend(), () => {
         const config = { ...sizes, attnPdrop: p, residPdrop: p };
         // the same seed: the same initial weights and the same stream of dropout seeds
-        const exercise = run(new CausalSelfAttention(config, { generator: new RandomGenerator(3) }), T);
-        const fused = run(new FusedCausalSelfAttention(config, { generator: new RandomGenerator(3) }), T);
+        const exercise = attentionGradients(
+          new CausalSelfAttention(config, { generator: new RandomGenerator(3) }),
+          [2, T, 12],
+        );
+        const fused = attentionGradients(
+          new FusedCausalSelfAttention(config, { generator: new RandomGenerator(3) }),
+          [2, T, 12],
+        );
         expect([...fused.keys()]).toEqual([...exercise.keys()]);
         expect(fused.size).toBe(10); // output, x.grad and the 8 parameters' grads
         for (const [name, values] of exercise) {

@@ -1,24 +1,16 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
+import { TINY_GPT2_EXPECTED } from './__fixtures__/tiny-gpt2-expected.js';
 import { GPT } from './model.js';
 
 // A subset of the Hugging Face reference outputs of the tiny random GPT-2 in __fixtures__/tiny-gpt2
 // (transformers 5.17, eager attention, float32, eval mode).
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__');
-const expected = JSON.parse(await readFile(join(fixtures, 'tiny-gpt2-expected.json'), 'utf8')) as {
-  a: {
-    input_ids: number[];
-    greedy: number[];
-    logits_first8: number[][];
-    argmax: number[];
-    attentions: number[];
-  };
-  b: { input_ids: number[]; loss: number; argmax: number[] };
-};
+const expected = TINY_GPT2_EXPECTED;
 const ids = (row: number[]) => tensor([row], undefined, 'int32');
 
 describe('GPT.fromPretrained(source) and GPT.save(dir): parity with Hugging Face transformers', () => {
