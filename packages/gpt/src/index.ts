@@ -42,4 +42,5 @@ export {
   prompt,
   promptTopK,
 } from './prompt.js';
+export { promptRows, promptRowsAsync } from './prompt-rows.js';
 export { attentionForViz, type GptAttentionForVizOptions, type GptAttentionViz } from './viz.js';

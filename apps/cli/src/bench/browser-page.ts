@@ -1,6 +1,6 @@
 /**
  * The page side of `lxmls bench train-step --browser`: bundled with esbuild at run time (bench/browser.ts)
- * and run in headless Chromium, it times the gpt-nano training step of bench/train-step.ts on our `webgpu`
+ * and run in headless Chromium, it times the gpt-nano training step of @lxmls/course (timeTrainStep) on our `webgpu`
  * backend (@lxmls/backend-webgpu), with its dispatches and submits per step, and with `compare` the same
  * step on `tfjs-webgpu` (our ops on @lxmls/backend-tfjs over TensorFlow.js's WebGPU engine) in the same page.
  *

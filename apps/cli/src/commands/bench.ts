@@ -4,7 +4,7 @@
  *
  * `kernels` reports GFLOP/s of the backend's matmul kernel on the shapes of a gpt-nano training step and of
  * GPT-2 124M inference; `train-step` reports milliseconds per training step of the real @lxmls/gpt gpt-nano as
- * @lxmls/trainer's loop runs it (forward, backward, gradient clipping, AdamW; bench/train-step.ts);
+ * @lxmls/trainer's loop runs it (forward, backward, gradient clipping, AdamW; @lxmls/course's timeTrainStep);
  * `train-weather` times and scores the whole course run of Exercise 3.1 with the course's attention and with
  * another one side by side (@lxmls/course's benchTrainWeather). Follows the issue "@lxmls/tensor and its backends"
  * (targets: ≤ 12 ms per step on the default CPU backend), docs/wasm-kernels.md (method), issue 12

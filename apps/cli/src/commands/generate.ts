@@ -14,11 +14,10 @@ import {
   formatSamples,
   type GenerateOptions,
   type GPT,
-  genBatch,
-  generateAsync,
-  generate as generateTokens,
+  promptRows,
+  promptRowsAsync,
 } from '@lxmls/gpt';
-import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
+import { RandomGenerator } from '@lxmls/tensor';
 import { WEATHER_TOKENS } from '@lxmls/weather-data';
 import { chooseBackend, memoryLimit } from '../backends.js';
 import { defineCommand } from '../command.js';
@@ -203,7 +202,7 @@ a prompt whose token ids the model's vocabulary does not have.`,
           ? onnxRows(session, promptIds, maxNew, samples, options)
           : backend.capabilities.async === true
             ? asyncRows(model, promptIds, maxNew, samples, options)
-            : tensorRows(model, promptIds, maxNew, samples, options),
+            : promptRows(model, promptIds, maxNew, samples, options),
       );
       await out.write(
         o.json ? `${JSON.stringify(result)}\n` : formatSamples(result.samples.map((s) => s.text)),
@@ -282,54 +281,19 @@ function checkPromptIds(ids: readonly number[], vocabSize: number): void {
 }
 
 /**
- * Generates: `--mode sample` runs `generate` on the prompt repeated `numSamples` times (as `model.prompt`);
- * `--mode topk` (no options) runs `genBatch` with `batch = numSamples` (as `model.prompt_topK`).
+ * `--mode sample` on a backend whose reads are asynchronous (`webgpu`): @lxmls/gpt's `promptRowsAsync`, the
+ * same tokens as `promptRows` with one read per token. `--mode topk` reads synchronously: one line says so.
  */
-function tensorRows(
+function asyncRows(
   model: GPT,
   promptIds: number[],
-  maxNewTokens: number,
-  numSamples: number,
-  options: GenerateOptions | undefined,
-): number[][] {
-  const T = promptIds.length;
-  return tidy(() => {
-    let outputs: Tensor[];
-    if (options === undefined) {
-      const x = tensor(Int32Array.from(promptIds), [1, T], 'int32'); // (1, T)
-      outputs = genBatch(model, x, maxNewTokens, { batch: numSamples }); // numSamples × (1, T + maxNewTokens)
-    } else {
-      const repeated = Int32Array.from({ length: numSamples * T }, (_, i) => promptIds[i % T]!);
-      const x = tensor(repeated, [numSamples, T], 'int32'); // (numSamples, T)
-      outputs = [generateTokens(model, x, maxNewTokens, options)]; // (numSamples, T + maxNewTokens)
-    }
-    return outputs.flatMap((y) => y.toArray() as number[][]);
-  });
-}
-
-/**
- * `--mode sample` on a backend whose reads are asynchronous (`webgpu`): @lxmls/gpt's `generateAsync`, the
- * same tokens as `generate` with one read per token. `--mode topk` reads synchronously: one line says so.
- */
-async function asyncRows(
-  model: GPT,
-  promptIds: number[],
-  maxNewTokens: number,
-  numSamples: number,
-  options: GenerateOptions | undefined,
-): Promise<number[][]> {
+  maxNew: number,
+  samples: number,
+  options?: GenerateOptions,
+) {
   if (options === undefined)
     throw new CliError('--mode topk reads the logits synchronously: on --backend webgpu use --mode sample');
-  const T = promptIds.length;
-  const repeated = Int32Array.from({ length: numSamples * T }, (_, i) => promptIds[i % T]!);
-  const x = tensor(repeated, [numSamples, T], 'int32'); // (numSamples, T)
-  const y = await generateAsync(model, x, maxNewTokens, options); // (numSamples, T + maxNewTokens)
-  try {
-    return y.toArray() as number[][]; // int32 ids the backend holds on the host too
-  } finally {
-    x.dispose();
-    y.dispose();
-  }
+  return promptRowsAsync(model, promptIds, maxNew, samples, options);
 }
 
 /** Times `generateRows` (the tensor path, or ONNX Runtime: `onnxRows`) and decodes the rows. */
