@@ -2,13 +2,11 @@
 // over and is killed with SIGKILL at seeded random moments; after recoverFolder the folder is always exactly
 // the last committed model or the one being written, never a mix, and no temporary folder is left.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rejectedError } from '@lxmls/base';
 import { build } from 'esbuild';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   COMMIT_FILE,
   checkFolderCommit,
@@ -17,18 +15,12 @@ import {
   writeFileAtomic,
   writeFolderAtomic,
 } from './atomic.js';
-import { LxmlsHubError } from './errors.js';
+import { rejection, tempFolderEach } from './folders.test.helpers.js';
 
 let root: string;
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lxmls-hub-atomic-'));
+tempFolderEach('lxmls-hub-atomic-', (path) => {
+  root = path;
 });
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-const rejection = (promise: Promise<unknown>): Promise<LxmlsHubError> =>
-  rejectedError(LxmlsHubError, promise);
 
 describe('writeFileAtomic', () => {
   test('writeFileAtomic(path) replaces a file whole and leaves no temporary file', async () => {

@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { cachePathForUrl } from './cache.js';
 import { clearCache, listCache, verifyCache } from './cache-admin.js';
 import { fetchFile } from './download.js';
+import { tempFolderEach } from './folders.test.helpers.js';
 import { type HostileServer, safetensors, startHostileServer } from './hostile-server.test.helpers.js';
 
 let server: HostileServer;
@@ -17,13 +16,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
+tempFolderEach('lxmls-hub-admin-', (path) => {
+  cacheDir = path;
+});
 beforeEach(async () => {
-  cacheDir = await mkdtemp(join(tmpdir(), 'lxmls-hub-admin-'));
   await fetchFile(`${server.url}/ok/config.json`, { cacheDir });
   await fetchFile(`${server.url}/ok/model.safetensors`, { cacheDir });
-});
-afterEach(async () => {
-  await rm(cacheDir, { recursive: true, force: true });
 });
 
 describe('cache administration', () => {

@@ -1,16 +1,13 @@
 // fetchFile against a real HTTP server on 127.0.0.1 (hostile-server.test.helpers.ts) and a real cache folder:
 // every failure mode of issue 17 (endless body, gzip bomb, slow drip, silent server, redirects to other hosts
 // and to 169.254.169.254, credentials in the URL, truncated body, HTML as config.json) and the cache that heals.
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { rejectedError } from '@lxmls/base';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cachePathForUrl } from './cache.js';
 import { type DownloadProgress, fetchFile, type HubWarning } from './download.js';
-import { LxmlsHubError } from './errors.js';
+import { filesUnder, rejection, tempFolderEach } from './folders.test.helpers.js';
 import { type HostileServer, safetensors, startHostileServer } from './hostile-server.test.helpers.js';
 
 let server: HostileServer;
@@ -24,24 +21,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-beforeEach(async () => {
-  cacheDir = await mkdtemp(join(tmpdir(), 'lxmls-hub-cache-'));
+tempFolderEach('lxmls-hub-cache-', (path) => {
+  cacheDir = path;
 });
-afterEach(async () => {
-  await rm(cacheDir, { recursive: true, force: true });
-});
-
-/** Every file under `dir`, relative, sorted. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1))
-    .sort();
-}
-
-const rejection = (promise: Promise<unknown>): Promise<LxmlsHubError> =>
-  rejectedError(LxmlsHubError, promise);
 
 const fast = { retryDelayMs: 0 } as const;
 
@@ -65,14 +47,26 @@ describe('fetchFile downloads', () => {
     expect(server.requests.at(-1)?.acceptEncoding).toBe('identity');
   });
 
-  test('fetchFile(endless stream) stops at maxBytes, names the URL and the limit, and leaves no .part file', async () => {
-    const url = `${server.url}/endless/model.safetensors`;
-    const error = await rejection(fetchFile(url, { cacheDir, maxBytes: 1_000_000 }));
-    expect(error.code).toBe('TOO_LARGE');
-    expect(error.message).toContain(url);
-    expect(error.message).toContain('at most 1000000 bytes (maxBytes)');
-    expect(await filesUnder(cacheDir)).toEqual([]);
-  });
+  test.each([
+    [
+      'endless stream',
+      'endless/model.safetensors',
+      { maxBytes: 1_000_000 },
+      'TOO_LARGE',
+      'at most 1000000 bytes (maxBytes)',
+    ],
+    ['slow drip', 'drip/config.json', { idleTimeoutMs: 50 }, 'TIMEOUT', 'within 50 ms (idleTimeoutMs)'],
+  ] as const)(
+    'fetchFile(%s) stops at its limit (%j), names the URL and the limit, and leaves no .part file',
+    async (_, path, limit, code, message) => {
+      const url = `${server.url}/${path}`;
+      const error = await rejection(fetchFile(url, { cacheDir, ...limit }));
+      expect(error.code).toBe(code);
+      expect(error.message).toContain(url);
+      expect(error.message).toContain(message);
+      expect(await filesUnder(cacheDir)).toEqual([]);
+    },
+  );
 
   test('fetchFile(gzip bomb) stops at 100 times the bytes on the wire', async () => {
     const url = `${server.url}/gzip/config.json`;
@@ -93,15 +87,6 @@ describe('fetchFile downloads', () => {
     expect(error.code).toBe('TOO_LARGE');
     expect(error.message).toContain('model.safetensors is too large to hold in memory');
     expect(error.message).toContain('received 5000000000 bytes');
-  });
-
-  test('fetchFile(slow drip) fails after idleTimeoutMs, naming the URL and the timeout', async () => {
-    const url = `${server.url}/drip/config.json`;
-    const error = await rejection(fetchFile(url, { cacheDir, idleTimeoutMs: 50 }));
-    expect(error.code).toBe('TIMEOUT');
-    expect(error.message).toContain(url);
-    expect(error.message).toContain('within 50 ms (idleTimeoutMs)');
-    expect(await filesUnder(cacheDir)).toEqual([]);
   });
 
   test('fetchFile(a server that never answers) fails after connectTimeoutMs', async () => {

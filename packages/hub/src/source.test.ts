@@ -1,11 +1,9 @@
 // openSource against a real folder and a real HTTP server on 127.0.0.1 in the hub's layout.
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { rejectedError } from '@lxmls/base';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeFolderAtomic } from './atomic.js';
-import { LxmlsHubError } from './errors.js';
+import { rejection, tempFolderEach } from './folders.test.helpers.js';
 import { type HostileServer, startHostileServer } from './hostile-server.test.helpers.js';
 import { hubRepoUrl, isHubId, openSource } from './source.js';
 
@@ -18,15 +16,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lxmls-hub-source-'));
+tempFolderEach('lxmls-hub-source-', (path) => {
+  dir = path;
 });
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-const rejection = (promise: Promise<unknown>): Promise<LxmlsHubError> =>
-  rejectedError(LxmlsHubError, promise);
 
 describe('openSource', () => {
   test('openSource(hub id) reads <hubUrl>/<repo>/resolve/<revision>/<file>, optional files as null', async () => {

@@ -58,58 +58,52 @@ async function greedyOnnx(
   return out;
 }
 
-describe('exportOnnx(model) run by onnxruntime-node matches the tensor path', () => {
-  const cases: [string, () => Promise<GPT>][] = [
-    [
-      'tiny-gpt2 (Hugging Face fixture, fused c_attn)',
-      async () => (await GPT.fromPretrained(TINY_GPT2)).eval(),
-    ],
-    [
-      'weather-nano (trained, exercise layout)',
-      async () => (await GPT.fromPretrained(WEATHER_NANO, { attention: 'separate' })).eval(),
-    ],
-    ['weather-nano (trained, fused c_attn)', async () => (await GPT.fromPretrained(WEATHER_NANO)).eval()],
-    ['seeded gpt-nano (exercise layout)', async () => nano(false)],
-    ['seeded gpt-nano (pretrained layout)', async () => nano(true)],
-  ];
+/** The models the export is checked on: name → a loader. */
+const MODELS: Record<string, () => Promise<GPT>> = {
+  'tiny-gpt2 (Hugging Face fixture, fused c_attn)': async () => (await GPT.fromPretrained(TINY_GPT2)).eval(),
+  'weather-nano (trained, exercise layout)': async () =>
+    (await GPT.fromPretrained(WEATHER_NANO, { attention: 'separate' })).eval(),
+  'weather-nano (trained, fused c_attn)': async () => (await GPT.fromPretrained(WEATHER_NANO)).eval(),
+  'seeded gpt-nano (exercise layout)': async () => nano(false),
+  'seeded gpt-nano (pretrained layout)': async () => nano(true),
+};
+const cases = (...names: string[]) => names.map((name) => [name, MODELS[name]!] as const);
 
-  test.each(cases)('exportOnnx(%s, { attentions: true }): logits and attentions', async (_, load) => {
-    const model = await load();
-    const s = await session(exportOnnx(model, { attentions: true }));
-    const { vocabSize: V, nLayer, nHead, blockSize } = model.config;
-    const rows = [
-      Array.from({ length: Math.min(9, blockSize) }, (_, i) => (i * 7 + 3) % V),
-      Array.from({ length: Math.min(9, blockSize) }, (_, i) => (i * 5 + 1) % V),
-    ]; // (2, T)
-    const got = await run(s, rows);
-    const want = model.forward(ids(rows), null, { returnAttentions: true });
-    expect(got.logits!.dims).toEqual(want.logits.shape);
-    expect(maxRelDiff(got.logits!.data as Float32Array, want.logits.data())).toBeLessThan(1e-4);
-    expect(Object.keys(got).filter((k) => k.startsWith('attentions.')).length).toBe(nLayer);
-    for (let i = 0; i < nLayer; i++) {
-      const a = got[`attentions.${i}`]!;
-      expect(a.dims).toEqual([2, nHead, rows[0]!.length, rows[0]!.length]);
-      expect(maxRelDiff(a.data as Float32Array, want.attentions![i]!.data())).toBeLessThan(1e-5);
-    }
-    s.release();
-    model.dispose();
-  });
+describe('exportOnnx(model) run by onnxruntime-node matches the tensor path', () => {
+  test.each(Object.entries(MODELS))(
+    'exportOnnx(%s, { attentions: true }): logits and attentions',
+    async (_, load) => {
+      const model = await load();
+      const s = await session(exportOnnx(model, { attentions: true }));
+      const { vocabSize: V, nLayer, nHead, blockSize } = model.config;
+      const rows = [
+        Array.from({ length: Math.min(9, blockSize) }, (_, i) => (i * 7 + 3) % V),
+        Array.from({ length: Math.min(9, blockSize) }, (_, i) => (i * 5 + 1) % V),
+      ]; // (2, T)
+      const got = await run(s, rows);
+      const want = model.forward(ids(rows), null, { returnAttentions: true });
+      expect(got.logits!.dims).toEqual(want.logits.shape);
+      expect(maxRelDiff(got.logits!.data as Float32Array, want.logits.data())).toBeLessThan(1e-4);
+      expect(Object.keys(got).filter((k) => k.startsWith('attentions.')).length).toBe(nLayer);
+      for (let i = 0; i < nLayer; i++) {
+        const a = got[`attentions.${i}`]!;
+        expect(a.dims).toEqual([2, nHead, rows[0]!.length, rows[0]!.length]);
+        expect(maxRelDiff(a.data as Float32Array, want.attentions![i]!.data())).toBeLessThan(1e-5);
+      }
+      s.release();
+      model.dispose();
+    },
+  );
 });
 
 describe('exportOnnx(model, { fused: true }) run by onnxruntime-node matches the tensor path', () => {
-  const cases: [string, () => Promise<GPT>][] = [
-    [
+  test.each(
+    cases(
       'tiny-gpt2 (Hugging Face fixture, fused c_attn)',
-      async () => (await GPT.fromPretrained(TINY_GPT2)).eval(),
-    ],
-    [
       'weather-nano (trained, exercise layout)',
-      async () => (await GPT.fromPretrained(WEATHER_NANO, { attention: 'separate' })).eval(),
-    ],
-    ['seeded gpt-nano (pretrained layout)', async () => nano(true)],
-  ];
-
-  test.each(cases)(
+      'seeded gpt-nano (pretrained layout)',
+    ),
+  )(
     'exportOnnx(%s, { fused: true }): logits, with and without attentions; only ONNX Runtime contrib operators added',
     async (_, load) => {
       const model = await load();

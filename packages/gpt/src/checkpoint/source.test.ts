@@ -174,30 +174,26 @@ describe('resolveSource from the hub', () => {
     expect(await filesUnder(cacheDir)).toEqual([]);
   });
 
-  test('resolveSource(gpt2) on a server answering 500 is DOWNLOAD_FAILED with the status', async () => {
-    const hub = await startHub('fail500');
+  /** The error of `resolveSource('gpt2')` from a hub server in `mode` (no retry delay). */
+  async function gpt2Error(mode: Mode) {
+    const hub = await startHub(mode);
     try {
-      const error = await rejection(() =>
-        resolveSource('gpt2', { hubUrl: hub.url, cacheDir, retryDelayMs: 0 }),
-      );
-      expect(error.code).toBe('DOWNLOAD_FAILED');
-      expect(error.message).toContain('HTTP 500');
+      return await rejection(() => resolveSource('gpt2', { hubUrl: hub.url, cacheDir, retryDelayMs: 0 }));
     } finally {
       await hub.close();
     }
+  }
+
+  test('resolveSource(gpt2) on a server answering 500 is DOWNLOAD_FAILED with the status', async () => {
+    const error = await gpt2Error('fail500');
+    expect(error.code).toBe('DOWNLOAD_FAILED');
+    expect(error.message).toContain('HTTP 500');
   });
 
   test('resolveSource(gpt2) with a truncated body is DOWNLOAD_FAILED and leaves nothing in the cache', async () => {
-    const hub = await startHub('truncate');
-    try {
-      const error = await rejection(() =>
-        resolveSource('gpt2', { hubUrl: hub.url, cacheDir, retryDelayMs: 0 }),
-      );
-      expect(error.code).toBe('DOWNLOAD_FAILED');
-      expect(error.message).toContain(`${WEIGHTS_SIZE} bytes`);
-    } finally {
-      await hub.close();
-    }
+    const error = await gpt2Error('truncate');
+    expect(error.code).toBe('DOWNLOAD_FAILED');
+    expect(error.message).toContain(`${WEIGHTS_SIZE} bytes`);
     // config.json (complete) is cached; no model.safetensors and no temporary file.
     expect((await filesUnder(cacheDir)).map((f) => f.split('/').at(-1))).toEqual(['config.json']);
   });
