@@ -7,17 +7,20 @@ import type { LineBlock } from './runtime/types.js';
 
 const lib = getRuntime();
 
+/** A picture of attention lines: the weights (q, k), the canvas, the first row and the step between queries. */
+interface Picture {
+  w: Float32Array;
+  q: number;
+  k: number;
+  cols: number;
+  rows: number;
+  first: number;
+  step: number;
+  block: LineBlock;
+}
+
 /** The same picture the slow way: every line, every column, its run of rows added as optical depth. */
-function reference(
-  w: Float32Array,
-  _q: number,
-  k: number,
-  cols: number,
-  rows: number,
-  first: number,
-  step: number,
-  block: LineBlock,
-) {
+function reference({ w, k, cols, rows, first, step, block }: Picture) {
   const depth = new Float64Array(cols * rows);
   for (let i = block.q0; i < block.q1; i++) {
     for (let j = block.k0; j < block.k1; j++) {
@@ -41,17 +44,8 @@ function reference(
   return Array.from(depth, (v) => Math.round(255 * (1 - Math.exp(-v))));
 }
 
-function raster(
-  w: Float32Array,
-  q: number,
-  k: number,
-  cols: number,
-  rows: number,
-  first: number,
-  step: number,
-  block: LineBlock,
-  tile: number,
-) {
+/** The picture drawn by the runtime in tiles of `tile` rows. */
+function raster({ w, q, k, cols, rows, first, step, block }: Picture, tile: number) {
   const g = lib.lineGeometry(q, k, cols, rows, first, step, 1);
   const set = lib.lineSet(g, w, block, 0);
   const out = new Uint8Array(cols * rows);
@@ -78,9 +72,9 @@ describe('rasterTile', () => {
     ['key 2 only', { q0: 0, q1: q, k0: 2, k1: 3 }, 13],
     ['a block (sentence B → sentence A)', { q0: 5, q1: q, k0: 0, k1: 3 }, 5],
   ])('rasterTile(%s) matches the per-line reference within one level', (_, block, tile) => {
-    const [cols, rows, first, step] = [37, 9 * 8 + 6, 7.25, 8];
-    const got = raster(w, q, k, cols, rows, first, step, block, tile).out;
-    const want = reference(w, q, k, cols, rows, first, step, block);
+    const picture = { w, q, k, cols: 37, rows: 9 * 8 + 6, first: 7.25, step: 8, block };
+    const got = raster(picture, tile).out;
+    const want = reference(picture);
     const worst = Math.max(...got.map((v, i) => Math.abs(v - want[i]!)));
     expect(worst).toBeLessThanOrEqual(1);
     expect(got.filter((v) => v > 0).length).toBeGreaterThan(50);

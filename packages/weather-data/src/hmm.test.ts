@@ -58,22 +58,27 @@ function checkViterbi(proba: WeatherProba, obs: number[]) {
   close(joint!.p, best);
 }
 
-describe('posteriors', () => {
-  test.each(FIXED_CASES)(
-    'posteriors(FIXED_PROBA, %j) equals brute-force marginals and likelihood',
-    (...obs) => {
-      checkPosteriors(FIXED_PROBA, obs);
-    },
-  );
-
-  test('posteriors(randomProba, obs) equals brute force (property)', () => {
+/** A check's two tests: on FIXED_PROBA with each of FIXED_CASES, and on random probabilities (property). */
+function againstBruteForce(
+  check: (proba: WeatherProba, obs: number[]) => void,
+  [fixed, random]: [string, string],
+) {
+  test.each(FIXED_CASES)(fixed, (...obs) => {
+    check(FIXED_PROBA, obs);
+  });
+  test(random, () => {
     fc.assert(
-      fc.property(seedArb, obsArb, (seed, obs) => checkPosteriors(generateRandomProba(seed), obs)),
-      {
-        numRuns: 100,
-      },
+      fc.property(seedArb, obsArb, (seed, obs) => check(generateRandomProba(seed), obs)),
+      { numRuns: 100 },
     );
   });
+}
+
+describe('posteriors', () => {
+  againstBruteForce(checkPosteriors, [
+    'posteriors(FIXED_PROBA, %j) equals brute-force marginals and likelihood',
+    'posteriors(randomProba, obs) equals brute force (property)',
+  ]);
 
   test('posteriors(proba with uniform emissions, [o]) is initial · transition: the first-state quirk', () => {
     const uniform = { ...FIXED_PROBA, emission: [0, 1, 2].map(() => [0.2, 0.2, 0.2, 0.2, 0.2]) };
@@ -97,21 +102,10 @@ describe('posteriors', () => {
 });
 
 describe('viterbi', () => {
-  test.each(FIXED_CASES)(
+  againstBruteForce(checkViterbi, [
     'viterbi(FIXED_PROBA, %j) finds a path of the brute-force maximum probability',
-    (...obs) => {
-      checkViterbi(FIXED_PROBA, obs);
-    },
-  );
-
-  test('viterbi(randomProba, obs) equals the brute-force best path (property)', () => {
-    fc.assert(
-      fc.property(seedArb, obsArb, (seed, obs) => checkViterbi(generateRandomProba(seed), obs)),
-      {
-        numRuns: 100,
-      },
-    );
-  });
+    'viterbi(randomProba, obs) equals the brute-force best path (property)',
+  ]);
 
   test.each([
     // Exact rational enumeration in Python: the unique best path and its probability.
