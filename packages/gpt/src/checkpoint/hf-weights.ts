@@ -119,6 +119,32 @@ function entriesOf<T>(items: ReadonlyMap<string, T> | Readonly<Record<string, T>
 }
 
 /**
+ * @internal Throws `CHECKPOINT_MISMATCH` when a head that is not tied to `wte` has no stored `lm_head.weight`.
+ *
+ * @param stored - {@link checkHfTensorShapes}' map (canonical key → stored key).
+ * @param expected - What would do, in words.
+ */
+export function checkHead(
+  fn: string,
+  stored: ReadonlyMap<string, string>,
+  tie: boolean,
+  expected: string,
+): void {
+  if (!tie && !stored.has('lm_head.weight'))
+    check.fail(
+      fn,
+      'lm_head.weight',
+      undefined,
+      'the checkpoint has no lm_head.weight and it is not tied',
+      expected,
+      {
+        code: 'CHECKPOINT_MISMATCH',
+        received: 'no lm_head.weight',
+      },
+    );
+}
+
+/**
  * Checks that the tensors of a GPT-2 checkpoint fit a config, from their shapes alone (so it can run on a
  * safetensors header before any tensor is read): every expected key present once, no other key, each shape
  * right, a float dtype. Mask buffers are ignored; `lm_head.weight` is optional and must be (V, C).
@@ -298,15 +324,7 @@ export function hfStateDictToMinGpt(
   const source = new Map(entriesOf(hf));
   const stored = checkHfTensorShapes(source, config, fn);
   const tie = options.tieWordEmbeddings ?? !stored.has('lm_head.weight');
-  if (!tie && !stored.has('lm_head.weight'))
-    check.fail(
-      fn,
-      'lm_head.weight',
-      undefined,
-      'the checkpoint has no lm_head.weight and it is not tied',
-      'lm_head.weight of shape (vocab_size, n_embd), or tieWordEmbeddings: true',
-      { code: 'CHECKPOINT_MISMATCH', received: 'no lm_head.weight' },
-    );
+  checkHead(fn, stored, tie, 'lm_head.weight of shape (vocab_size, n_embd), or tieWordEmbeddings: true');
   const get = (canonical: string) => source.get(stored.get(canonical)!)!;
   const done = (t: Tensor) => {
     if (consume) t.dispose();

@@ -14,6 +14,7 @@ import { check, LxmlsGptError } from '../errors.js';
 import { type CheckpointConfig, type HfGpt2Config, hfConfigToGptConfig } from './hf-config.js';
 import {
   type AttentionLayout,
+  checkHead,
   checkHfTensorShapes,
   hfStateDictToMinGpt,
   isHfMaskBuffer,
@@ -189,15 +190,7 @@ function convert(
     );
   const stored = checkHfTensorShapes(shapes, config, fn); // before any tensor is allocated
   const tie = hfConfig.tie_word_embeddings !== false;
-  if (!tie && !stored.has('lm_head.weight'))
-    check.fail(
-      fn,
-      'lm_head.weight',
-      undefined,
-      'the checkpoint has no lm_head.weight and it is not tied',
-      'lm_head.weight, as config.json says tie_word_embeddings: false',
-      { code: 'CHECKPOINT_MISMATCH', received: 'no lm_head.weight' },
-    );
+  checkHead(fn, stored, tie, 'lm_head.weight, as config.json says tie_word_embeddings: false');
   let tensors: Map<string, Tensor>;
   try {
     // The mask buffers carry no weights, and a tied head is taken from wte: neither is converted.
