@@ -4,7 +4,7 @@
 // code 2. Where Dawn does find an adapter these tests do not apply.
 import { describe, expect, test } from 'vitest';
 import { chooseBackend } from './backends.js';
-import { runCli } from './testing.js';
+import { runCli } from './testing.test.helpers.js';
 import { findDawn, probeDawnAdapter } from './webgpu-node.js';
 
 const dawn = findDawn();

@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { main } from './main.js';
-import { runCli } from './testing.js';
+import { runCli } from './testing.test.helpers.js';
 
 describe('main', () => {
   test.each([[['--help']], [['-h']], [[]], [['help']]])('lxmls %j prints the usage', async (argv) => {

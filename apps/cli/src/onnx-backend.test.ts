@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { LxmlsOnnxError } from '@lxmls/onnx';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { onnxCliError } from './onnx-backend.js';
-import { runCli } from './testing.js';
-import { useTinyGptFolder } from './testing-gpt.js';
+import { runCli } from './testing.test.helpers.js';
+import { useTinyGptFolder } from './testing-gpt.test.helpers.js';
 
 const fixture = useTinyGptFolder('lxmls-onnx-backend-', { beforeAll, afterAll });
 

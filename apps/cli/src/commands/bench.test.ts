@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableThreads } from '@lxmls/backend-wasm';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 
 describe('lxmls bench', () => {
   test('train-step --compare tfjs-cpu times both backends in one run, from the same loss', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cachePathForUrl, fetchFile } from '@lxmls/hub';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 
 const FILES: Record<string, string> = { 'config.json': '{"n_layer": 3}', 'vocab.txt': 'a\nb\n' };
 let server: Server;

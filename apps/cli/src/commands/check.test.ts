@@ -10,7 +10,7 @@ import { getExercise } from '@lxmls/course';
 import { WRONG_SOLUTIONS } from '@lxmls/course/testing';
 import { describe, expect, test } from 'vitest';
 import { workerUrl } from '../student/run-check.js';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lxmls-check-'));
 const write = (name: string, text: string) => {

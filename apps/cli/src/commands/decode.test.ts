@@ -1,6 +1,6 @@
 // Tests of `lxmls decode`, run in-process through main() with in-memory streams.
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 import { parseIds } from './decode.js';
 
 describe('lxmls decode', () => {

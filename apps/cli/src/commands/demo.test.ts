@@ -9,7 +9,7 @@ import {
   parseDemoCells,
 } from '@lxmls/course';
 import { describe, expect, test } from 'vitest';
-import { runCli, visibleControls } from '../testing.js';
+import { runCli, visibleControls } from '../testing.test.helpers.js';
 import { DEMO_SECTIONS } from './demo.js';
 
 process.env.LXMLS_DEMO_ITERS = '101'; // the weather section trains 101 iterations, not 2000

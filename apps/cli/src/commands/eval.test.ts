@@ -1,7 +1,7 @@
 // Tests of `lxmls eval weather` on the bundled model lxmls/weather-nano (trained by `lxmls train weather`, the
 // course's settings): it loads offline and sits near the Bayes-optimal loss.
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 
 describe('lxmls eval', () => {
   test('lxmls eval weather --model lxmls/weather-nano --json: held-out loss ≤ 1.04 × 0.2502 on 2000 sequences', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getExercise } from '@lxmls/course';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'lxmls-exercise-'));
 

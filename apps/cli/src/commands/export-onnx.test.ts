@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { createSession, generateOnnx } from '@lxmls/onnx';
 import { tensor } from '@lxmls/tensor';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
-import { useTinyGptFolder } from '../testing-gpt.js';
+import { runCli } from '../testing.test.helpers.js';
+import { useTinyGptFolder } from '../testing-gpt.test.helpers.js';
 
 const fixture = useTinyGptFolder('lxmls-export-onnx-', { beforeAll, afterAll });
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { charTokenizer } from '@lxmls/bpe';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 
 const CHAR_MODEL = fileURLToPath(
   new URL('../../../../packages/models/models/shakespeare-char', import.meta.url),

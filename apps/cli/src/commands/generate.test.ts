@@ -11,8 +11,8 @@ import { argmax, RandomGenerator, slice, tensor } from '@lxmls/tensor';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chooseBackend } from '../backends.js';
 import { main } from '../main.js';
-import { runCli } from '../testing.js';
-import { saveTinyGpt, useTinyGptFolder } from '../testing-gpt.js';
+import { runCli } from '../testing.test.helpers.js';
+import { saveTinyGpt, useTinyGptFolder } from '../testing-gpt.test.helpers.js';
 import { samplingOptions } from './generate.js';
 
 const PROMPT = 'Barack Obama, the';

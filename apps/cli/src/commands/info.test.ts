@@ -1,7 +1,7 @@
 import { loadBertFolder } from '@lxmls/bert';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
-import { useTinyGptFolder } from '../testing-gpt.js';
+import { runCli } from '../testing.test.helpers.js';
+import { useTinyGptFolder } from '../testing-gpt.test.helpers.js';
 import { bundledBertFolder } from '../viz-model.js';
 
 const fixture = useTinyGptFolder('lxmls-info-', { beforeAll, afterAll });

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cachePathForUrl } from '@lxmls/hub';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
-import { saveTinyGpt } from '../testing-gpt.js';
+import { runCli } from '../testing.test.helpers.js';
+import { saveTinyGpt } from '../testing-gpt.test.helpers.js';
 
 let root: string;
 let server: Server;

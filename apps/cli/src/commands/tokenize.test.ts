@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 
 const SENTENCE = 'Your drawing is charmingly anachronistic.';
 const KARPATHY = "Hello!! I'm Andrej Karpathy. It's 2022. w00t :D 🤗";

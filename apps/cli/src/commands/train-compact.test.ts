@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensorsHeader } from '@lxmls/nn';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lxmls-train-compact-'));
 const data = join(root, 'verse.txt');

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lxmls-train-out-'));
 const weather = ['train', 'weather', '--iters', '2', '--batch-size', '4', '--eval-samples', '20', '--json'];

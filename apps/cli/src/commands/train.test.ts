@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getExercise } from '@lxmls/course';
 import { describe, expect, test } from 'vitest';
-import { runCli, visibleControls } from '../testing.js';
+import { runCli, visibleControls } from '../testing.test.helpers.js';
 
 const LOG_LINE = /^iter_dt \d+\.\d{2}ms; iter \d+: train loss \d+\.\d{5}$/;
 const WEATHER_FIELDS = [

@@ -11,8 +11,8 @@ import { modelUrl } from '@lxmls/models';
 import { noGrad, tensor, tidy } from '@lxmls/tensor';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chooseBackend } from '../backends.js';
-import { runCli } from '../testing.js';
-import { useTinyGptFolder } from '../testing-gpt.js';
+import { runCli } from '../testing.test.helpers.js';
+import { useTinyGptFolder } from '../testing-gpt.test.helpers.js';
 import { bundledBertFolder, DEFAULT_VIZ_MODEL } from '../viz-model.js';
 
 const BERT = fileURLToPath(new URL('../__fixtures__/tiny-bert', import.meta.url));

@@ -4,7 +4,7 @@
 // them (Exercises 2 to 2.3) and the three questions of Exercise 2.3 with their answers hidden.
 import { notebookCell, notebookQuestions, parseDemoCells } from '@lxmls/course';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 
 /** The output of In [14], verbatim from the notebook. */
 const IN_14_OUTPUT = [

@@ -8,7 +8,7 @@ import { modelUrl } from '@lxmls/models';
 import { manualSeed } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
 import { chooseBackend } from '../backends.js';
-import { runCli } from '../testing.js';
+import { runCli } from '../testing.test.helpers.js';
 
 process.env.LXMLS_DEMO_TOKENS = '6';
 const DASHES = '-'.repeat(80);

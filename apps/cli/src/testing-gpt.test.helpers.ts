@@ -16,7 +16,7 @@ import { GPT } from '@lxmls/gpt';
  *
  * @example
  * ```ts
- * import { TINY_GPT_CONFIG } from './testing-gpt.js';
+ * import { TINY_GPT_CONFIG } from './testing-gpt.test.helpers.js';
  * console.log(TINY_GPT_CONFIG.vocabSize, TINY_GPT_CONFIG.blockSize); // → 50257 16
  * ```
  */
@@ -41,7 +41,7 @@ export const TINY_GPT_CONFIG: GPTConfig = {
  * import { mkdtempSync, readdirSync } from 'node:fs';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
- * import { saveTinyGpt } from './testing-gpt.js';
+ * import { saveTinyGpt } from './testing-gpt.test.helpers.js';
  * const dir = join(mkdtempSync(join(tmpdir(), 'lxmls-')), 'tiny');
  * const model = await saveTinyGpt(dir);
  * console.log(model.parameterCountLine(), readdirSync(dir).sort()); // → number of parameters: 0.81M [ '.lxmls-commit.json', 'config.json', 'model.safetensors' ]
@@ -79,7 +79,7 @@ export interface TestHooks {
  * @example
  * ```ts
  * import { existsSync, readdirSync } from 'node:fs';
- * import { useTinyGptFolder } from './testing-gpt.js';
+ * import { useTinyGptFolder } from './testing-gpt.test.helpers.js';
  * const hooks: (() => Promise<void>)[] = [];
  * const tiny = useTinyGptFolder('lxmls-', { beforeAll: (fn) => hooks.push(fn), afterAll: (fn) => hooks.push(fn) });
  * await hooks[0]!(); // what beforeAll runs

@@ -27,7 +27,7 @@ export interface CliResult {
  * @returns The exit code and the output.
  * @example
  * ```ts
- * import { runCli } from './testing.js';
+ * import { runCli } from './testing.test.helpers.js';
  * const { code, stdout } = await runCli(['decode', '15496']);
  * console.log(code, JSON.stringify(stdout)); // → 0 "Hello\n"
  * ```
@@ -59,7 +59,7 @@ export async function runCli(
  * @returns The text, `\r` and `\x1b` replaced.
  * @example
  * ```ts
- * import { visibleControls } from './testing.js';
+ * import { visibleControls } from './testing.test.helpers.js';
  * console.log(visibleControls('\r\x1b[K[##--] 2/4')); // → ⏎⎋[K[##--] 2/4
  * ```
  */
