@@ -129,37 +129,20 @@ function normalizeEncoderDecoder(fn: string, d: EncoderDecoderData, prettify: bo
     });
     return { tokens, keyTokens, ...w, cross: type === 'cross' };
   };
-  const enc = '[layer][head][encoder token][encoder token]';
-  const dec = '[layer][head][decoder token][decoder token]';
-  const crs = '[layer][head][decoder token][encoder token]';
-  if (d.encoderAttention !== undefined) {
-    const t = tokensFor('encoderTokens', 'encoderAttention', enc);
-    types.encoder = make(
-      'encoder',
-      'encoderAttention',
-      d.encoderAttention,
-      t,
-      t,
-      'encoder token',
-      'encoder token',
-    );
-  }
-  if (d.decoderAttention !== undefined) {
-    const t = tokensFor('decoderTokens', 'decoderAttention', dec);
-    types.decoder = make(
-      'decoder',
-      'decoderAttention',
-      d.decoderAttention,
-      t,
-      t,
-      'decoder token',
-      'decoder token',
-    );
-  }
-  if (d.crossAttention !== undefined) {
-    const q = tokensFor('decoderTokens', 'crossAttention', crs);
-    const k = tokensFor('encoderTokens', 'crossAttention', crs);
-    types.cross = make('cross', 'crossAttention', d.crossAttention, q, k, 'decoder token', 'encoder token');
+  // each type's queries and keys: encoder and decoder attention within one side, cross from decoder to encoder
+  const sides = {
+    encoder: ['encoder', 'encoder'],
+    decoder: ['decoder', 'decoder'],
+    cross: ['decoder', 'encoder'],
+  } as const;
+  for (const type of ATTENTION_TYPES) {
+    const name = `${type}Attention` as const;
+    if (d[name] === undefined) continue;
+    const [querySide, keySide] = sides[type];
+    const shape = `[layer][head][${querySide} token][${keySide} token]`;
+    const q = tokensFor(`${querySide}Tokens`, name, shape);
+    const k = keySide === querySide ? q : tokensFor(`${keySide}Tokens`, name, shape);
+    types[type] = make(type, name, d[name], q, k, `${querySide} token`, `${keySide} token`);
   }
   const first = ATTENTION_TYPES.find((t) => types[t] !== undefined)!;
   return { ...types[first]!, types };
