@@ -16,6 +16,13 @@ import { PretrainedCausalSelfAttention } from './pretrained-attention.js';
 const entries = (state: StateDict): [string, Tensor][] =>
   state instanceof Map ? [...state] : Object.entries(state as Record<string, Tensor>);
 
+/** The prefixes `P` of the keys `P<name>.weight` and `P<name>.bias` (`name` a plain identifier). */
+function prefixesOf(items: readonly (readonly [string, Tensor])[], name: string): Set<string> {
+  const suffix = new RegExp(`${name}\\.(weight|bias)$`);
+  const key = new RegExp(`(^|\\.)${suffix.source}`);
+  return new Set(items.filter(([k]) => key.test(k)).map(([k]) => k.replace(suffix, '')));
+}
+
 /**
  * Rewrites a state dict from the fused form to the exercise form: every `P.c_attn.weight` `(3C, C)` and
  * `P.c_attn.bias` `(3C)` become `P.query_proj.*`, `P.key_proj.*`, `P.value_proj.*` (rows `[0, C)`, `[C, 2C)`,
@@ -36,11 +43,7 @@ const entries = (state: StateDict): [string, Tensor][] =>
  */
 export function fusedToExercise(state: StateDict): Map<string, Tensor> {
   const items = entries(state);
-  const prefixes = new Set(
-    items
-      .filter(([key]) => /(^|\.)c_attn\.(weight|bias)$/.test(key))
-      .map(([key]) => key.replace(/c_attn\.(weight|bias)$/, '')),
-  );
+  const prefixes = prefixesOf(items, 'c_attn');
   const out = new Map<string, Tensor>();
   for (const [key, value] of items) {
     const m = /^(.*?)(c_attn|c_proj)\.(weight|bias)$/.exec(key);
@@ -90,11 +93,7 @@ export function fusedToExercise(state: StateDict): Map<string, Tensor> {
 export function exerciseToFused(state: StateDict): Map<string, Tensor> {
   const items = entries(state);
   const byKey = new Map(items);
-  const prefixes = new Set(
-    items
-      .filter(([key]) => /(^|\.)query_proj\.(weight|bias)$/.test(key))
-      .map(([key]) => key.replace(/query_proj\.(weight|bias)$/, '')),
-  );
+  const prefixes = prefixesOf(items, 'query_proj');
   const out = new Map<string, Tensor>();
   for (const [key, value] of items) {
     const m = /^(.*?)(query_proj|key_proj|value_proj|output_proj)\.(weight|bias)$/.exec(key);
