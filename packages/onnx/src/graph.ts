@@ -100,43 +100,41 @@ export class GraphBuilder {
     return name;
   }
 
-  /** A shared int64 constant (one initializer per distinct value list). */
-  ints(values: number[]): Value {
-    const key = `i64:${values.join(',')}`;
+  /** The constant cached under `key`, made by `make` the first time it is asked for. */
+  #shared(key: string, make: () => Value): Value {
     let name = this.#constants.get(key);
     if (!name) {
+      name = make();
+      this.#constants.set(key, name);
+    }
+    return name;
+  }
+
+  /** A shared int64 constant (one initializer per distinct value list). */
+  ints(values: number[]): Value {
+    return this.#shared(`i64:${values.join(',')}`, () => {
       const data = BigInt64Array.from(values, (v) => BigInt(v));
-      name = this.initializer(
+      return this.initializer(
         `const_${values.join('_').replaceAll('-', 'm')}`,
         data,
         [values.length],
         'int64',
       );
-      this.#constants.set(key, name);
-    }
-    return name;
+    });
   }
 
   /** A shared int64 scalar constant (shape `[]`). */
   int(value: number): Value {
-    const key = `i64s:${value}`;
-    let name = this.#constants.get(key);
-    if (!name) {
-      name = this.initializer(`scalar_${value}`, BigInt64Array.of(BigInt(value)), [], 'int64');
-      this.#constants.set(key, name);
-    }
-    return name;
+    return this.#shared(`i64s:${value}`, () =>
+      this.initializer(`scalar_${value}`, BigInt64Array.of(BigInt(value)), [], 'int64'),
+    );
   }
 
   /** A shared float32 scalar constant (shape `[]`). */
   float(value: number): Value {
-    const key = `f32s:${value}`;
-    let name = this.#constants.get(key);
-    if (!name) {
-      name = this.initializer(`scalar_f`, Float32Array.of(value), [], 'float32');
-      this.#constants.set(key, name);
-    }
-    return name;
+    return this.#shared(`f32s:${value}`, () =>
+      this.initializer(`scalar_f`, Float32Array.of(value), [], 'float32'),
+    );
   }
 
   /** The domains of the nodes written so far (`''` is ONNX's default domain). */
