@@ -144,17 +144,23 @@ export function loadGpt2Files(
 export function loadTokenizerJson(json: string | object): Encoder {
   const fn = 'loadTokenizerJson';
   const root = parseJsonObject(json, fn, 'json', 'the text of tokenizer.json or its object');
-  const model = root.model;
-  if (model === null || typeof model !== 'object' || Array.isArray(model))
-    check.fail(
-      fn,
-      'json.model',
-      model,
-      'the tokenizer has no model',
-      'an object such as { "type": "BPE", "vocab": {...}, "merges": [...] }',
-      { code: 'INVALID_VOCABULARY' },
-    );
-  const m = model as Record<string, unknown>;
+  // a part that must be an object, else INVALID_VOCABULARY
+  const part = (
+    value: unknown,
+    argument: string,
+    what: string,
+    expected: string,
+  ): Record<string, unknown> => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      check.fail(fn, argument, value, what, expected, { code: 'INVALID_VOCABULARY' });
+    return value as Record<string, unknown>;
+  };
+  const m = part(
+    root.model,
+    'json.model',
+    'the tokenizer has no model',
+    'an object such as { "type": "BPE", "vocab": {...}, "merges": [...] }',
+  );
   const unsupported = (field: string, expected: string, value: unknown): never => {
     check.fail(fn, `json.${field}`, undefined, `${field} is not supported`, expected, {
       code: 'UNSUPPORTED_FORMAT',
@@ -207,16 +213,12 @@ export function loadTokenizerJson(json: string | object): Encoder {
     unsupported('decoder', 'a ByteLevel decoder or null', decoder);
   }
 
-  const vocab = m.vocab;
-  if (vocab === null || typeof vocab !== 'object' || Array.isArray(vocab))
-    check.fail(
-      fn,
-      'json.model.vocab',
-      vocab,
-      'model.vocab must map tokens to ids',
-      'an object such as { "!": 0, ... }',
-      { code: 'INVALID_VOCABULARY' },
-    );
+  const vocab = part(
+    m.vocab,
+    'json.model.vocab',
+    'model.vocab must map tokens to ids',
+    'an object such as { "!": 0, ... }',
+  );
   const entries: [string, number][] = Object.entries(vocab as Record<string, number>);
   const known = new Map<string, number>(entries);
   const used = new Map<number, string>();
