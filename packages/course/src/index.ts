@@ -111,3 +111,4 @@ export {
   type TrainWeatherBenchSetup,
   type WeatherBenchRun,
 } from './weather-bench.js';
+export { saveWeatherModel, WEATHER_TASK_FILE, type WeatherTaskInfo } from './weather-folder.js';

@@ -11,6 +11,7 @@ import {
   formatWeatherSummary,
   logLine,
   sampleText,
+  saveWeatherModel,
   trainText,
   trainTextCompact,
   trainWeather,
@@ -31,7 +32,7 @@ import { asCliError } from '../load-model.js';
 import { terminalProgress } from '../progress.js';
 import { buildTokenizer } from '../text-tokenizer.js';
 import { attentionKeyMismatch, loadStudentAttention, studentFailure } from '../train/student-attention.js';
-import { evalSamplesOption, saveWeatherModel, weatherScoresJson } from '../train/weather-folder.js';
+import { evalSamplesOption, weatherScoresJson } from '../train/weather-folder.js';
 import { checkOutFolder, FORCE_OPTION } from '../write-file.js';
 
 const TEXT_ONLY = [
@@ -314,7 +315,9 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
           },
         },
         { overwrite: o.force },
-      );
+      ).catch((error: unknown) => {
+        throw asCliError(error, dir);
+      });
     }
     if (json) {
       const result = {

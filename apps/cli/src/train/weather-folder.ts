@@ -1,20 +1,21 @@
 /**
- * The folder `lxmls train weather --out DIR` writes and `lxmls eval weather --model DIR` reads: the model in
- * Hugging Face layout (`config.json` + `model.safetensors`, written by `model.save`) and `lxmls.json`, which
- * says the task (`weather`), the HMM's probabilities, the attention form, and how the model was trained; and
- * the scores' `--json` fields that both commands print ({@link weatherScoresJson}).
+ * The folder `lxmls eval weather --model DIR` reads (what `lxmls train weather --out DIR` writes with
+ * @lxmls/course's `saveWeatherModel`: the model in Hugging Face layout and `lxmls.json`, the task file), with
+ * every problem one line; and the scores' `--json` fields that both commands print ({@link weatherScoresJson}).
  */
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BayesFigures, WeatherScores } from '@lxmls/course';
+import {
+  type BayesFigures,
+  WEATHER_TASK_FILE,
+  type WeatherScores,
+  type WeatherTaskInfo,
+} from '@lxmls/course';
 import { GPT } from '@lxmls/gpt';
-import { FIXED_PROBA, type WeatherProba } from '@lxmls/weather-data';
+import { FIXED_PROBA } from '@lxmls/weather-data';
 import { CliError } from '../errors.js';
 import { asCliError, resolveModelSource } from '../load-model.js';
-
-/** The file beside the checkpoint that says what task the model does. */
-export const TASK_FILE = 'lxmls.json';
 
 /**
  * The `--eval-samples N` row of `lxmls train weather` and `lxmls eval weather`: held-out test sequences to
@@ -31,60 +32,8 @@ export const TASK_FILE = 'lxmls.json';
 export const evalSamplesOption = (help: string) =>
   ({ type: 'integer', value: 'N', min: 1, max: 10_000_000, default: 10_000, help }) as const;
 
-/** What `lxmls.json` holds for a weather model. */
-export interface WeatherTaskInfo {
-  /** Always `weather`. */
-  task: 'weather';
-  /** The HMM the model was trained on (`initial`, `transition`, `emission`). */
-  proba: WeatherProba;
-  /** `separate` for the exercise attention (`pretrained: false`), `fused` for GPT-2's `c_attn`. */
-  attention: 'separate' | 'fused';
-  /** How it was trained: the command line, recipe, seed, iterations, losses; for the record. */
-  training?: Record<string, unknown>;
-}
-
 /**
- * Saves a trained weather model into `dir`: `config.json`, `model.safetensors` and `lxmls.json`, the whole
- * folder written atomically (@lxmls/hub's `writeFolderAtomic`, through `model.save`).
- *
- * @param dir - The folder (created if needed).
- * @param model - The trained GPT.
- * @param info - The task file's content.
- * @param options - `overwrite` (default true): replace a model folder that exists.
- * @example
- * ```ts
- * import { mkdtempSync, readdirSync } from 'node:fs';
- * import { tmpdir } from 'node:os';
- * import { join } from 'node:path';
- * import type { BayesFigures, WeatherScores } from '@lxmls/course';
-import { GPT } from '@lxmls/gpt';
- * import { FIXED_PROBA } from '@lxmls/weather-data';
- * import { saveWeatherModel } from './train/weather-folder.js';
- * import { weatherModelConfig } from '@lxmls/course';
- * const dir = join(mkdtempSync(join(tmpdir(), 'lxmls-')), 'w');
- * const model = new GPT(weatherModelConfig(), { init: 'lcg' });
- * await saveWeatherModel(dir, model, { task: 'weather', proba: FIXED_PROBA, attention: 'separate' });
- * console.log(readdirSync(dir).sort()); // → [ '.lxmls-commit.json', 'config.json', 'lxmls.json', 'model.safetensors' ]
- * model.dispose();
- * ```
- */
-export async function saveWeatherModel(
-  dir: string,
-  model: GPT,
-  info: WeatherTaskInfo,
-  options: { overwrite?: boolean } = {},
-): Promise<void> {
-  try {
-    // one atomic folder (a commit marker, nothing of an earlier model kept): the task file with the weights
-    const extraFiles = { [TASK_FILE]: `${JSON.stringify(info, null, 2)}\n` };
-    await model.save(dir, { extraFiles, overwrite: options.overwrite ?? true });
-  } catch (error) {
-    throw asCliError(error, dir);
-  }
-}
-
-/**
- * Loads a weather model saved by {@link saveWeatherModel} (or one of @lxmls/models), in eval mode, with its task file.
+ * Loads a weather model saved by @lxmls/course's `saveWeatherModel` (or one of @lxmls/models), in eval mode, with its task file.
  *
  * @param source - The folder, or a name of @lxmls/models such as `lxmls/weather-nano`.
  * @returns The model (dispose it) and the task info.
@@ -99,7 +48,7 @@ export async function saveWeatherModel(
  */
 export async function loadWeatherModel(source: string): Promise<{ model: GPT; info: WeatherTaskInfo }> {
   const folder = resolveModelSource(source);
-  const path = join(folder, TASK_FILE);
+  const path = join(folder, WEATHER_TASK_FILE);
   let text: string;
   try {
     text = await readFile(path, 'utf8');

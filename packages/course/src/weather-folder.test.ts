@@ -1,0 +1,48 @@
+// Tests of saveWeatherModel: the folder lxmls eval weather reads (moved from the CLI's train/weather-folder.ts).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GPT } from '@lxmls/gpt';
+import { FIXED_PROBA } from '@lxmls/weather-data';
+import { describe, expect, test } from 'vitest';
+import { weatherModelConfig } from './weather.js';
+import { saveWeatherModel, WEATHER_TASK_FILE, type WeatherTaskInfo } from './weather-folder.js';
+
+const info: WeatherTaskInfo = {
+  task: 'weather',
+  proba: FIXED_PROBA,
+  attention: 'separate',
+  training: { recipe: 'course', seed: 42 },
+};
+
+describe('saveWeatherModel', () => {
+  test('saveWeatherModel writes a folder GPT.fromPretrained reads back, with the task file', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'lxmls-weather-')), 'model');
+    const model = new GPT(weatherModelConfig(), { init: 'lcg' });
+    await saveWeatherModel(dir, model, info);
+    expect(JSON.parse(readFileSync(join(dir, WEATHER_TASK_FILE), 'utf8'))).toEqual(info);
+    const back = await GPT.fromPretrained(dir, { attention: 'separate' });
+    const a = model.stateDict();
+    for (const [key, value] of back.stateDict()) expect(value.toArray(), key).toEqual(a.get(key)!.toArray());
+    model.dispose();
+    back.dispose();
+  });
+
+  test.each([
+    [true, 'replaces the model'],
+    [false, 'refuses'],
+  ])('saveWeatherModel over a saved folder with overwrite %s %s', async (overwrite) => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'lxmls-weather-')), 'model');
+    const model = new GPT(weatherModelConfig(), { init: 'lcg' });
+    await saveWeatherModel(dir, model, info);
+    const again = saveWeatherModel(dir, model, { ...info, training: { seed: 7 } }, { overwrite });
+    if (overwrite) {
+      await again;
+      expect(JSON.parse(readFileSync(join(dir, WEATHER_TASK_FILE), 'utf8')).training).toEqual({ seed: 7 });
+    } else {
+      await expect(again).rejects.toMatchObject({ name: 'LxmlsGptError', code: 'INVALID_ARGUMENT' }); // a folder with files
+      expect(JSON.parse(readFileSync(join(dir, WEATHER_TASK_FILE), 'utf8')).training).toEqual(info.training);
+    }
+    model.dispose();
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The folder of a trained weather model (Exercise 3.1): the GPT in Hugging Face layout (`config.json` +
+ * `model.safetensors`, written by `model.save`) and `lxmls.json`, which says the task (`weather`), the HMM's
+ * probabilities, the attention form and how the model was trained. `lxmls train weather --out DIR` writes it
+ * with {@link saveWeatherModel}, `lxmls eval weather --model DIR` reads it back; `lxmls/weather-nano` of
+ * @lxmls/models is one (issue 13: moved here from the CLI).
+ *
+ * Follows packages/gpt/src/model.ts (`save`: one atomic folder with a commit marker, @lxmls/hub's
+ * `writeFolderAtomic`). Browser-safe to import; saving runs in Node.
+ */
+
+import type { GPT } from '@lxmls/gpt';
+import type { WeatherProba } from '@lxmls/weather-data';
+
+/**
+ * The file beside the checkpoint that says what task the model does.
+ *
+ * @example
+ * ```ts
+ * import { WEATHER_TASK_FILE } from '@lxmls/course';
+ * console.log(WEATHER_TASK_FILE); // → lxmls.json
+ * ```
+ */
+export const WEATHER_TASK_FILE = 'lxmls.json';
+
+/** What `lxmls.json` holds for a weather model. */
+export interface WeatherTaskInfo {
+  /** Always `weather`. */
+  task: 'weather';
+  /** The HMM the model was trained on (`initial`, `transition`, `emission`). */
+  proba: WeatherProba;
+  /** `separate` for the exercise attention (`pretrained: false`), `fused` for GPT-2's `c_attn`. */
+  attention: 'separate' | 'fused';
+  /** How it was trained: the command line, recipe, seed, iterations, losses; for the record. */
+  training?: Record<string, unknown>;
+}
+
+/**
+ * Saves a trained weather model into `dir`: `config.json`, `model.safetensors` and {@link WEATHER_TASK_FILE},
+ * the whole folder written atomically (through `model.save`), so that no earlier model's file is kept.
+ *
+ * @param dir - The folder (created if needed).
+ * @param model - The trained GPT.
+ * @param info - The task file's content.
+ * @param options - `overwrite` (default true): replace a model folder that exists.
+ * @throws What `model.save` throws (@lxmls/gpt's and @lxmls/hub's errors: a folder that cannot be written).
+ * @example
+ * ```ts
+ * import { mkdtempSync, readdirSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { GPT } from '@lxmls/gpt';
+ * import { FIXED_PROBA } from '@lxmls/weather-data';
+ * import { saveWeatherModel, weatherModelConfig } from '@lxmls/course';
+ * const dir = join(mkdtempSync(join(tmpdir(), 'lxmls-')), 'w');
+ * const model = new GPT(weatherModelConfig(), { init: 'lcg' });
+ * await saveWeatherModel(dir, model, { task: 'weather', proba: FIXED_PROBA, attention: 'separate' });
+ * console.log(readdirSync(dir).sort()); // → [ '.lxmls-commit.json', 'config.json', 'lxmls.json', 'model.safetensors' ]
+ * model.dispose();
+ * ```
+ */
+export async function saveWeatherModel(
+  dir: string,
+  model: GPT,
+  info: WeatherTaskInfo,
+  options: { overwrite?: boolean } = {},
+): Promise<void> {
+  // one atomic folder (a commit marker, nothing of an earlier model kept): the task file with the weights
+  const extraFiles = { [WEATHER_TASK_FILE]: `${JSON.stringify(info, null, 2)}\n` };
+  await model.save(dir, { extraFiles, overwrite: options.overwrite ?? true });
+}
