@@ -5,13 +5,11 @@
 // against the js backend computed in the same page, gradients against finite differences) on tfjs-webgl
 // (SwiftShader WebGL2) and tfjs-webgpu (`--enable-unsafe-webgpu`), and checks that a further pass leaves no
 // tfjs tensor behind.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { chromiumForTests, workspaceImportMap } from './browser.js';
+import { chromiumForTests, REPO_ROOT, workspaceImportMap } from './browser.js';
 import { browserPages } from './browser-pages.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = REPO_ROOT;
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
 const chromiumPath = chromiumForTests();
 

@@ -7,19 +7,18 @@
 // equal bit for bit that of a one-thread backend in the same page; there the two-thread backend also passes
 // the whole conformance suite of @lxmls/tensor/conformance (`runConformance`). Any page error, console error
 // or request to another host fails the test.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   CROSS_ORIGIN_ISOLATION,
   chromiumForTests,
   launchChromium,
+  REPO_ROOT,
   serveStatic,
   workspaceImportMap,
 } from './browser.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = REPO_ROOT;
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
 const chromiumPath = chromiumForTests();
 

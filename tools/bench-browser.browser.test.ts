@@ -4,13 +4,12 @@
 // dispatches and submits that @lxmls/backend-webgpu counted per step. With --compare tfjs-webgpu the same
 // step runs on TensorFlow.js's WebGPU engine in the same page, from the same weights and batch.
 import { execFile } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
-import { chromiumForTests } from './browser.js';
+import { chromiumForTests, REPO_ROOT } from './browser.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = REPO_ROOT;
 const chromiumPath = chromiumForTests();
 const run = promisify(execFile);
 

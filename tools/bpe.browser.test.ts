@@ -1,34 +1,18 @@
 // @lxmls/bpe in a real browser: headless Chromium loads the built package as plain ES modules from a local
 // server and encodes the reference strings, so the package is proven to need no Node API and no bundler.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumForTests, launchChromium, serveStatic, workspaceImportMap } from './browser.js';
+import { describe, expect, test } from 'vitest';
+import { chromiumForTests, REPO_ROOT, workspaceImportMap } from './browser.js';
+import { browserPages } from './browser-pages.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = REPO_ROOT;
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
 const chromiumPath = chromiumForTests();
 
 describe.skipIf(chromiumPath === undefined)('@lxmls/bpe in headless Chromium', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-
-  beforeAll(async () => {
-    server = await serveStatic(root, { '/bpe.html': PAGE });
-    browser = await launchChromium(chromiumPath!);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    server?.server.close();
-  });
+  const pages = browserPages(root, { '/bpe.html': PAGE }, [], chromiumPath!);
 
   test('encode/decode give the tiktoken ids of the 40 reference strings', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/bpe.html`);
-    await page.waitForFunction(() => 'result' in window, undefined, { timeout: 30_000 });
-    const result = await page.evaluate(() => (window as unknown as { result: PageResult }).result);
+    const result = await pages.open<PageResult>('/bpe.html', 30_000);
     expect(result.error).toBeUndefined();
     expect(result.userAgent).toMatch(/HeadlessChrome|Chrome/);
     expect(result.count).toBe(40);
@@ -36,11 +20,10 @@ describe.skipIf(chromiumPath === undefined)('@lxmls/bpe in headless Chromium', (
     // the notebook's merged tokens of "Your drawing is charmingly anachronistic."
     expect(result.merged).toEqual('Your Ġdrawing Ġis Ġcharming ly Ġan ach ron istic .'.split(' '));
     // the package and its one dependency, @lxmls/base (through the page's import map), and nothing else
-    const foreign = server.requests.filter(
+    const foreign = pages.server.requests.filter(
       (path) => !/^\/(packages\/(bpe|base)\/|bpe\.html$|favicon\.ico$)/.test(path),
     );
     expect(foreign).toEqual([]);
-    await page.close();
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The set-up the page-running browser tests share (the backend tests `webgpu*.browser.test.ts`,
- * `backend-tfjs.browser.test.ts`): for one `describe` block, a static server of the repository with in-memory
+ * `backend-tfjs.browser.test.ts`, `bpe.browser.test.ts`, and viz-page.ts's suite): for one `describe` block, a static server of the repository with in-memory
  * pages and one headless Chromium, started in `beforeAll` and closed in `afterAll`; `open` loads a page and
  * returns the `window.result` the page's script sets when it is done.
  */
@@ -11,6 +11,8 @@ import { launchChromium, serveStatic } from './browser.js';
 
 /** What {@link browserPages} gives a `describe` block. */
 export interface BrowserPages {
+  /** The headless Chromium (set in `beforeAll`). */
+  readonly browser: Browser;
   /** The server's URL and every path requested so far (set in `beforeAll`). */
   readonly server: { url: string; requests: string[] };
   /**
@@ -49,6 +51,9 @@ export function browserPages(
     served?.server.close();
   });
   return {
+    get browser() {
+      return browser!;
+    },
     get server() {
       return served!;
     },

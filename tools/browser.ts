@@ -17,6 +17,9 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 
+/** The repository's root folder, which the browser tests serve (`/packages/<pkg>/dist/…`). */
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
 /**
  * An import map (`<script type="importmap">`, to put before a test page's module scripts) that resolves each
  * package's name to its built entry, `/packages/<dir>/dist/index.js` under {@link serveStatic} of the repository,
@@ -24,7 +27,7 @@ import { type Browser, chromium } from 'playwright-core';
  * @lxmls/base).
  */
 export function workspaceImportMap(): string {
-  const packages = join(dirname(fileURLToPath(import.meta.url)), '..', 'packages');
+  const packages = join(REPO_ROOT, 'packages');
   const imports: Record<string, string> = {};
   for (const dir of readdirSync(packages).sort()) {
     const file = join(packages, dir, 'package.json');

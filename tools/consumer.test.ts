@@ -28,15 +28,14 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findChromium, launchChromium, serveStatic } from './browser.js';
+import { findChromium, launchChromium, REPO_ROOT, serveStatic } from './browser.js';
 import { extractMarkdownExamples } from './examples.js';
 import { importFrom } from './import-from.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = REPO_ROOT;
 const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   packageManager: string;
 };

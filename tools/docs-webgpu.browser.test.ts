@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { chromiumForTests, openDocsPage, useDocsSite } from './docs-site.js';
+import { sampleOnEach } from './docs-steps.js';
 
 const chromiumPath = chromiumForTests();
 
@@ -64,18 +65,10 @@ describe.skipIf(chromiumPath === undefined)('the docs site on WebGPU (@lxmls/bac
       context.skip('this Chromium has no WebGPU adapter');
       return;
     }
-    await page.fill('#max-new', '6');
-    await page.fill('#sample-seed', '11');
-    const sample = async (backend: string): Promise<string> => {
-      await page.selectOption('#sample-backend', backend);
-      await page.click('#sample');
-      await page.waitForSelector('#sample-status[data-state="done"]', { timeout: 240_000 });
-      return (await page.getAttribute('#sample-text', 'data-added'))!;
-    };
-    const wasmText = await sample('tensor');
-    expect(wasmText).toHaveLength(6);
-    expect(await sample('webgpu')).toBe(wasmText);
-    expect(await page.textContent('#sample-status')).toMatch(
+    const { texts, status } = await sampleOnEach(page, 6, ['tensor', 'webgpu'], 240_000);
+    expect(texts[0]).toHaveLength(6);
+    expect(texts[1]).toBe(texts[0]);
+    expect(status).toMatch(
       /^Added 6 characters in [\d.]+ s \(seed 11, temperature 0\.8, top-k 20\) on WebGPU \(.+\)\.$/,
     );
     await page.close();

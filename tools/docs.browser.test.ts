@@ -9,8 +9,7 @@
 // of @lxmls/models load from the built site: seeded sampling is deterministic, the weather
 // probabilities sum to 1 and equal Node's.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { BertTokenizer } from '@lxmls/bert';
 import { encode } from '@lxmls/bpe';
 import { GPT } from '@lxmls/gpt';
@@ -18,7 +17,7 @@ import { noGrad, tensor } from '@lxmls/tensor';
 import { FIXED_PROBA, trueConditionals } from '@lxmls/weather-data';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { CROSS_ORIGIN_ISOLATION, serveStatic } from './browser.js';
+import { CROSS_ORIGIN_ISOLATION, REPO_ROOT, serveStatic } from './browser.js';
 import {
   chromiumForTests,
   type DocsSite,
@@ -28,7 +27,7 @@ import {
   resolveDocsConfig,
 } from './docs-site.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = REPO_ROOT;
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
 const chromiumPath = chromiumForTests();
 

@@ -9,6 +9,7 @@
 import { encode } from '@lxmls/bpe';
 import { describe, expect, test } from 'vitest';
 import { chromiumForTests, openDocsPage, useDocsSite } from './docs-site.js';
+import { headViewWeights, sampleOnEach, weightsOn } from './docs-steps.js';
 
 const chromiumPath = chromiumForTests();
 
@@ -21,15 +22,10 @@ describe.skipIf(chromiumPath === undefined)('the docs site on ONNX Runtime Web',
     const page = await openDocsPage(suite.site, 'attention.html', problems);
     await page.waitForSelector('#head-view .lx-head-view');
     const n = encode('I will go for a run and will jump into a lake.').length;
-    const weights = async () =>
-      JSON.parse((await page.getAttribute('#head-view', 'data-weights'))!) as number[];
-    const tensorWeights = await weights();
+    const tensorWeights = await headViewWeights(page);
     expect(tensorWeights).toHaveLength(n * n);
-    await page.selectOption('#gpt-backend', 'onnx-wasm');
-    await expect
-      .poll(() => page.textContent('#gpt-status'), { timeout: 120_000 })
-      .toContain(`${n} tokens, 3 layers × 3 heads, on ONNX Runtime Web (wasm)`);
-    const onnxWeights = await weights();
+    const status = `${n} tokens, 3 layers × 3 heads, on ONNX Runtime Web (wasm)`;
+    const onnxWeights = await weightsOn(page, 'onnx-wasm', status, 120_000);
     expect(onnxWeights).toHaveLength(n * n);
     for (const [i, w] of onnxWeights.entries()) expect(Math.abs(w - tensorWeights[i]!)).toBeLessThan(1e-4);
     expect(await page.locator('#head-view .lx-line').count()).toBe((3 * n * (n + 1)) / 2);
@@ -57,14 +53,9 @@ describe.skipIf(chromiumPath === undefined)('the docs site on ONNX Runtime Web',
       return;
     }
     const n = encode('I will go for a run and will jump into a lake.').length;
-    const weights = async () =>
-      JSON.parse((await page.getAttribute('#head-view', 'data-weights'))!) as number[];
-    const tensorWeights = await weights();
-    await page.selectOption('#gpt-backend', 'onnx-webgpu');
-    await expect
-      .poll(() => page.textContent('#gpt-status'), { timeout: 180_000 })
-      .toContain(`${n} tokens, 3 layers × 3 heads, on ONNX Runtime Web (WebGPU)`);
-    const gpuWeights = await weights();
+    const tensorWeights = await headViewWeights(page);
+    const status = `${n} tokens, 3 layers × 3 heads, on ONNX Runtime Web (WebGPU)`;
+    const gpuWeights = await weightsOn(page, 'onnx-webgpu', status, 180_000);
     expect(gpuWeights).toHaveLength(n * n);
     for (const [i, w] of gpuWeights.entries()) expect(Math.abs(w - tensorWeights[i]!)).toBeLessThan(1e-4);
     await page.close();
@@ -74,18 +65,10 @@ describe.skipIf(chromiumPath === undefined)('the docs site on ONNX Runtime Web',
   test('generate.html on onnx-wasm samples the text of the tensor path for the same seed', async () => {
     const page = await openDocsPage(suite.site, 'generate.html', problems);
     await page.waitForSelector('#sample:not([disabled])', { timeout: 60_000 });
-    await page.fill('#max-new', '80');
-    await page.fill('#sample-seed', '11');
-    const sample = async (backend: string): Promise<string> => {
-      await page.selectOption('#sample-backend', backend);
-      await page.click('#sample');
-      await page.waitForSelector('#sample-status[data-state="done"]', { timeout: 120_000 });
-      return (await page.getAttribute('#sample-text', 'data-added'))!;
-    };
-    const tensorText = await sample('tensor');
-    expect(tensorText).toHaveLength(80);
-    expect(await sample('onnx-wasm')).toBe(tensorText);
-    expect(await page.textContent('#sample-status')).toMatch(
+    const { texts, status } = await sampleOnEach(page, 80, ['tensor', 'onnx-wasm'], 120_000);
+    expect(texts[0]).toHaveLength(80);
+    expect(texts[1]).toBe(texts[0]);
+    expect(status).toMatch(
       /^Added 80 characters in [\d.]+ s \(seed 11, temperature 0\.8, top-k 20\) on ONNX Runtime Web \(wasm\)\.$/,
     );
     await page.close();

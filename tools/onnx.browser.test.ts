@@ -6,14 +6,19 @@
 // on `onnx-wasm` with the fused graph (ONNX Runtime's contrib operators, `num_logits_to_keep`) too. @lxmls/* and onnx-proto are bundled by esbuild (onnx-proto is CommonJS); onnxruntime-web
 // stays an ES module of its own, resolved by an import map.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CROSS_ORIGIN_ISOLATION, chromiumForTests, launchChromium, serveStatic } from './browser.js';
+import {
+  CROSS_ORIGIN_ISOLATION,
+  chromiumForTests,
+  launchChromium,
+  REPO_ROOT,
+  serveStatic,
+} from './browser.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = REPO_ROOT;
 const chromiumPath = chromiumForTests();
 const FIXTURES = 'packages/onnx/src/__fixtures__';
 /** onnxruntime-web's browser build that loads its wasm from beside itself (the `onnxruntime-web-use-extern-wasm` entry). */

@@ -6,13 +6,14 @@
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { launchChromium, serveStatic } from './browser.js';
+import { expect } from 'vitest';
+import { REPO_ROOT } from './browser.js';
+import { browserPages } from './browser-pages.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = REPO_ROOT;
 
 /** A test page's globals (the package, the fixture makers, views); loosely typed on purpose. */
 // biome-ignore lint/suspicious/noExplicitAny: the page's globals are whatever the page script put there
@@ -34,26 +35,17 @@ export interface VizSuite {
  * both.
  */
 export function vizSuite(chromiumPath: string | undefined, html: string): VizSuite {
-  let browser: Browser | undefined;
-  let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
+  const pages = browserPages(root, { '/viz.html': html }, [], chromiumPath!);
   const errors: string[] = [];
-  beforeAll(async () => {
-    server = await serveStatic(root, { '/viz.html': html });
-    browser = await launchChromium(chromiumPath!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    server?.server.close();
-  });
   return {
     get browser() {
-      return browser!;
+      return pages.browser;
     },
     errors,
     async open(options) {
-      const page = await browser!.newPage(options);
+      const page = await pages.browser.newPage(options);
       page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(`${server!.url}/viz.html`);
+      await page.goto(`${pages.server.url}/viz.html`);
       await page.waitForFunction(() => 'ready' in window, undefined, { timeout: 30_000 });
       return page;
     },

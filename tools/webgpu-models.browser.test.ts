@@ -12,14 +12,12 @@
 //   the Trainer's `clipGradNormTensor`) within issue 16's target of 100. The whole 500-iteration run
 //   (held-out loss against 1.04× the Bayes-optimal 0.2502) takes SwiftShader about half an hour, so it is
 //   not run here; the package README gives the measured result.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { TINY_GPT2_EXPECTED } from '../packages/gpt/src/__fixtures__/tiny-gpt2-expected.js';
-import { chromiumForTests, workspaceImportMap } from './browser.js';
+import { chromiumForTests, REPO_ROOT, workspaceImportMap } from './browser.js';
 import { browserPages } from './browser-pages.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = REPO_ROOT;
 const chromiumPath = chromiumForTests();
 const FIXTURES = '/packages/gpt/src/__fixtures__';
 const expected = TINY_GPT2_EXPECTED;

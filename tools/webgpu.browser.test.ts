@@ -7,14 +7,12 @@
 // kernels (for GPUs) and the simple ones (barrier-free, chosen on SwiftShader). Also checks the
 // reads (asynchronous only: a synchronous read of GPU memory throws), the counters, that no tensor is left
 // behind, and the `clipNorm` kernel against float64 (one dispatch, or two above 2²⁰ elements).
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ConformanceResult } from '@lxmls/tensor/conformance';
 import { describe, expect, test } from 'vitest';
-import { chromiumForTests, workspaceImportMap } from './browser.js';
+import { chromiumForTests, REPO_ROOT, workspaceImportMap } from './browser.js';
 import { browserPages } from './browser-pages.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = REPO_ROOT;
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; elsewhere the test is skipped.
 const chromiumPath = chromiumForTests();
 
