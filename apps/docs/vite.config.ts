@@ -23,6 +23,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Alias, Plugin, UserConfig } from 'vite';
@@ -183,45 +184,62 @@ function writeOutputFolder(outDir: string, name: string, fill: (tmp: string) => 
 }
 
 /**
- * Serves `docs-api/` under `/api/` in development, and copies it into `<outDir>/api` after a build (through a
- * temporary folder and a rename; a placeholder page when it does not exist, so the link never breaks).
+ * A plugin for one folder of the site that does not come from the pages: in development `serve` answers the
+ * requests under `/<folder>/` (given the decoded path below it; false: not one of its files, the next
+ * middleware answers), and after a build `fill` writes `<outDir>/<folder>` (through {@link writeOutputFolder}).
  */
-function apiDocs(source: string = API_DOCS_DIR): Plugin {
+function siteFolder(
+  folder: string,
+  serve: (path: string, res: ServerResponse) => boolean,
+  fill: (tmp: string) => void,
+): Plugin {
   let outDir = '';
   return {
-    name: 'lxmls-docs:api',
+    name: `lxmls-docs:${folder}`,
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
     },
     configureServer(server) {
-      server.middlewares.use('/api', (req, res, next) => {
-        const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-        let file = join(source, path);
-        if (!file.startsWith(source)) return next();
-        if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-        if (!existsSync(file)) {
-          if (path === '/' || path === '/index.html') {
-            res.setHeader('content-type', TYPES['.html']!);
-            res.end(MISSING_API_PAGE);
-            return;
-          }
-          return next();
-        }
-        res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
-        res.end(readFileSync(file));
+      server.middlewares.use(`/${folder}`, (req, res, next) => {
+        if (!serve(decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname), res)) next();
       });
     },
     closeBundle() {
-      writeOutputFolder(outDir, 'api', (tmp) => {
-        if (existsSync(join(source, 'index.html'))) {
-          cpSync(source, tmp, { recursive: true });
-        } else {
-          mkdirSync(tmp, { recursive: true });
-          writeFileSync(join(tmp, 'index.html'), MISSING_API_PAGE);
-        }
-      });
+      writeOutputFolder(outDir, folder, fill);
     },
   };
+}
+
+/** Answers with `body`, typed by the extension of `file`. */
+function sendFile(res: ServerResponse, file: string, body: string | Buffer): true {
+  res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
+  res.end(body);
+  return true;
+}
+
+/**
+ * Serves `docs-api/` under `/api/` in development, and copies it into `<outDir>/api` after a build (through a
+ * temporary folder and a rename; a placeholder page when it does not exist, so the link never breaks).
+ */
+function apiDocs(source: string = API_DOCS_DIR): Plugin {
+  return siteFolder(
+    'api',
+    (path, res) => {
+      let file = join(source, path);
+      if (!file.startsWith(source)) return false;
+      if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+      if (existsSync(file)) return sendFile(res, file, readFileSync(file));
+      return (path === '/' || path === '/index.html') && sendFile(res, 'index.html', MISSING_API_PAGE);
+    },
+    (tmp) => {
+      if (existsSync(join(source, 'index.html'))) {
+        cpSync(source, tmp, { recursive: true });
+      } else {
+        mkdirSync(tmp, { recursive: true });
+        writeFileSync(join(tmp, 'index.html'), MISSING_API_PAGE);
+      }
+    },
+  );
 }
 
 /**
@@ -233,31 +251,21 @@ function apiDocs(source: string = API_DOCS_DIR): Plugin {
  * wherever the bundler puts it): the page-relative URL works the same in `vite dev`, in the build, and on any host.
  */
 function siteModels(models: typeof SITE_MODELS = SITE_MODELS): Plugin {
-  let outDir = '';
-  return {
-    name: 'lxmls-docs:models',
-    configResolved(config) {
-      outDir = resolve(config.root, config.build.outDir);
+  return siteFolder(
+    'models',
+    (path, res) => {
+      const [, name = '', file = '', ...rest] = path.split('/');
+      const model = models[name];
+      if (!model || rest.length > 0 || !model.files.includes(file)) return false;
+      return sendFile(res, file, readFileSync(join(model.dir, file)));
     },
-    configureServer(server) {
-      server.middlewares.use('/models', (req, res, next) => {
-        const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-        const [, name = '', file = '', ...rest] = path.split('/');
-        const model = models[name];
-        if (!model || rest.length > 0 || !model.files.includes(file)) return next();
-        res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
-        res.end(readFileSync(join(model.dir, file)));
-      });
+    (tmp) => {
+      for (const [name, { dir, files }] of Object.entries(models)) {
+        mkdirSync(join(tmp, name), { recursive: true });
+        for (const file of files) cpSync(join(dir, file), join(tmp, name, file));
+      }
     },
-    closeBundle() {
-      writeOutputFolder(outDir, 'models', (tmp) => {
-        for (const [name, { dir, files }] of Object.entries(models)) {
-          mkdirSync(join(tmp, name), { recursive: true });
-          for (const file of files) cpSync(join(dir, file), join(tmp, name, file));
-        }
-      });
-    },
-  };
+  );
 }
 
 export default {
