@@ -97,21 +97,27 @@ export function permute(
   );
 }
 
-/** Copies the block `[begin, begin + sizes)` of `x` into `out`. */
-export function slice(
-  rt: Runtime,
-  { x, out }: UnaryInputs<GpuStorage>,
+/**
+ * The block `[begin, begin + sizes)` of a row-major `shape` holding `size` elements: the offset of its first
+ * element, and either `run` (one run of memory: a buffer copy does) or the parameters of a strided copy.
+ */
+function block(
+  size: number,
   { shape, begin, sizes }: SliceAttrs,
-): void {
-  const size = out.size;
-  if (size === 0) return;
+): { base: number; run: boolean; params: number[] } {
   const strides = stridesOf(shape);
   const base = begin.reduce((s, b, d) => s + b * strides[d]!, 0);
-  if (contiguous(shape, sizes)) {
-    rt.copyAt(x, base, out, 0, size); // one block of memory: a buffer copy, no dispatch
-    return;
-  }
-  stridedRead(rt, x, out, stridedParams(size, base, sizes, strides));
+  const run = contiguous(shape, sizes);
+  return { base, run, params: run ? [] : stridedParams(size, base, sizes, strides) };
+}
+
+/** Copies the block `[begin, begin + sizes)` of `x` into `out`. */
+export function slice(rt: Runtime, { x, out }: UnaryInputs<GpuStorage>, attrs: SliceAttrs): void {
+  if (out.size === 0) return;
+  const { base, run, params } = block(out.size, attrs);
+  if (run)
+    rt.copyAt(x, base, out, 0, out.size); // one block of memory: a buffer copy, no dispatch
+  else stridedRead(rt, x, out, params);
 }
 
 /**
@@ -130,14 +136,12 @@ export function contiguous(shape: readonly number[], sizes: readonly number[]): 
 export function sliceAssign(
   rt: Runtime,
   { src, out }: SliceAssignInputs<GpuStorage>,
-  { shape, begin, sizes }: SliceAttrs,
+  attrs: SliceAttrs,
 ): void {
-  const size = src.size;
-  if (size === 0) return;
-  const strides = stridesOf(shape);
-  const base = begin.reduce((s, b, d) => s + b * strides[d]!, 0);
-  if (contiguous(shape, sizes)) {
-    rt.copyAt(src, 0, out, base, size); // a buffer copy (a concat along the first axis), no dispatch
+  if (src.size === 0) return;
+  const { base, run, params } = block(src.size, attrs);
+  if (run) {
+    rt.copyAt(src, 0, out, base, src.size); // a buffer copy (a concat along the first axis), no dispatch
     return;
   }
   rt.dispatch(
@@ -151,8 +155,8 @@ export function sliceAssign(
       { name: 'src', storage: src },
       { name: 'out', storage: out, write: true },
     ],
-    stridedParams(size, base, sizes, strides),
-    groupsFor(size),
+    params,
+    groupsFor(src.size),
   );
 }
 
@@ -190,6 +194,7 @@ export function reduce(
   const combine = op === 'sum' ? 'a + b' : int ? 'max(a, b)' : 'max_(a, b)';
   // the simple variant (one thread per output, compensated sums) unless few outputs each sum many elements
   const simple = rt.simple && !(outSize < 64 && count > 4096);
+  // the output's input offset `base` from its index OUT over the kept axes; then `off`, of reduced element `r`
   const head = `let kr = pu(1u); let rr = pu(2u); let count = pu(3u);
   var rest = OUT;
   var base = 0u;
@@ -240,24 +245,10 @@ var<workgroup> part: array<${ty}, ${RWG}>;
 fn combine(a: ${ty}, b: ${ty}) -> ${ty} { return ${combine}; }`,
       body: `let outSize = pu(0u);
   if (wid >= outSize) { return; }
-  let kr = pu(1u); let rr = pu(2u); let count = pu(3u);
-  // the output's input offset, from its index over the kept axes
-  var rest = wid;
-  var base = 0u;
-  for (var d = i32(kr) - 1; d >= 0; d--) {
-    let dim = pu(4u + u32(d));
-    base += (rest % dim) * pu(4u + kr + u32(d));
-    rest = rest / dim;
-  }
+  ${head.replace('OUT', 'wid')}
   var acc: ${ty} = ${init};
   for (var r = lid; r < count; r += ${RWG}u) {
-    var rest2 = r;
-    var off = base;
-    for (var d = i32(rr) - 1; d >= 0; d--) {
-      let dim = pu(4u + 2u * kr + u32(d));
-      off += (rest2 % dim) * pu(4u + 2u * kr + rr + u32(d));
-      rest2 = rest2 / dim;
-    }
+    ${offset}
     acc = combine(acc, $x[off]);
   }
   part[lid] = acc;
