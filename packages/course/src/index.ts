@@ -111,4 +111,9 @@ export {
   type TrainWeatherBenchSetup,
   type WeatherBenchRun,
 } from './weather-bench.js';
-export { saveWeatherModel, WEATHER_TASK_FILE, type WeatherTaskInfo } from './weather-folder.js';
+export {
+  attentionKeyMismatch,
+  saveWeatherModel,
+  WEATHER_TASK_FILE,
+  type WeatherTaskInfo,
+} from './weather-folder.js';

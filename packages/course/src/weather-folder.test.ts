@@ -2,11 +2,21 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CausalSelfAttention,
+  FusedCausalSelfAttention,
+  PretrainedCausalSelfAttention,
+} from '@lxmls/attention';
 import { GPT } from '@lxmls/gpt';
 import { FIXED_PROBA } from '@lxmls/weather-data';
 import { describe, expect, test } from 'vitest';
 import { weatherModelConfig } from './weather.js';
-import { saveWeatherModel, WEATHER_TASK_FILE, type WeatherTaskInfo } from './weather-folder.js';
+import {
+  attentionKeyMismatch,
+  saveWeatherModel,
+  WEATHER_TASK_FILE,
+  type WeatherTaskInfo,
+} from './weather-folder.js';
 
 const info: WeatherTaskInfo = {
   task: 'weather',
@@ -44,5 +54,23 @@ describe('saveWeatherModel', () => {
       expect(JSON.parse(readFileSync(join(dir, WEATHER_TASK_FILE), 'utf8')).training).toEqual(info.training);
     }
     model.dispose();
+  });
+});
+
+describe('attentionKeyMismatch', () => {
+  test.each([
+    ['CausalSelfAttention', CausalSelfAttention, [], []],
+    ['FusedCausalSelfAttention', FusedCausalSelfAttention, [], []],
+    [
+      'PretrainedCausalSelfAttention',
+      PretrainedCausalSelfAttention,
+      ['query_proj.weight', 'query_proj.bias', 'key_proj.weight', 'key_proj.bias'],
+      ['c_attn.weight', 'c_attn.bias'],
+    ],
+  ])('attentionKeyMismatch(%s)', (_, attention, missing, unexpected) => {
+    const got = attentionKeyMismatch(attention);
+    for (const key of missing) expect(got.missing).toContain(key);
+    for (const key of unexpected) expect(got.unexpected).toContain(key);
+    if (missing.length === 0) expect(got).toEqual({ missing: [], unexpected: [] });
   });
 });

@@ -9,6 +9,7 @@
  * `writeFolderAtomic`). Browser-safe to import; saving runs in Node.
  */
 
+import { type AttentionFactory, CausalSelfAttention, createAttention } from '@lxmls/attention';
 import type { GPT } from '@lxmls/gpt';
 import type { WeatherProba } from '@lxmls/weather-data';
 
@@ -68,4 +69,34 @@ export async function saveWeatherModel(
   // one atomic folder (a commit marker, nothing of an earlier model kept): the task file with the weights
   const extraFiles = { [WEATHER_TASK_FILE]: `${JSON.stringify(info, null, 2)}\n` };
   await model.save(dir, { extraFiles, overwrite: options.overwrite ?? true });
+}
+
+/**
+ * The state-dict keys of one attention module that a weather model folder needs (the exercise form's,
+ * `CausalSelfAttention`'s: `query_proj`, `key_proj`, …, which `lxmls eval weather` loads) and that `attention`
+ * lacks, and those it has instead; both empty when its parameters have the exercise form's names. Built
+ * with gpt-nano's sizes (48 channels, 3 heads, block 11).
+ *
+ * @param attention - An attention class or factory (a student's `CausalSelfAttention`).
+ * @returns `{ missing, unexpected }` state-dict keys.
+ * @example
+ * ```ts
+ * import { CausalSelfAttention, PretrainedCausalSelfAttention } from '@lxmls/attention';
+ * import { attentionKeyMismatch } from '@lxmls/course';
+ * console.log(attentionKeyMismatch(CausalSelfAttention)); // → { missing: [], unexpected: [] }
+ * console.log(attentionKeyMismatch(PretrainedCausalSelfAttention).unexpected); // → [ 'c_attn.weight', 'c_attn.bias', 'c_proj.weight', 'c_proj.bias' ]
+ * ```
+ */
+export function attentionKeyMismatch(attention: AttentionFactory): {
+  missing: string[];
+  unexpected: string[];
+} {
+  const sizes = { nEmbd: 48, nHead: 3, blockSize: 11 }; // gpt-nano on the weather data
+  const theirs = createAttention(attention, sizes);
+  const ours = new CausalSelfAttention(sizes);
+  const a = [...theirs.stateDict().keys()];
+  const b = [...ours.stateDict().keys()];
+  theirs.dispose();
+  ours.dispose();
+  return { missing: b.filter((k) => !a.includes(k)), unexpected: a.filter((k) => !b.includes(k)) };
 }

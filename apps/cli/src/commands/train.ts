@@ -5,6 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import {
+  attentionKeyMismatch,
   bayesFigures,
   copyModel,
   evaluateWeather,
@@ -31,7 +32,7 @@ import type { Io, Output } from '../io.js';
 import { asCliError } from '../load-model.js';
 import { terminalProgress } from '../progress.js';
 import { buildTokenizer } from '../text-tokenizer.js';
-import { attentionKeyMismatch, loadStudentAttention, studentFailure } from '../train/student-attention.js';
+import { loadStudentAttention, studentFailure } from '../train/student-attention.js';
 import { evalSamplesOption, weatherScoresJson } from '../train/weather-folder.js';
 import { checkOutFolder, FORCE_OPTION } from '../write-file.js';
 

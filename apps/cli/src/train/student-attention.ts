@@ -5,12 +5,7 @@
  * once on a small input before training, and anything it throws later reported at the student's line.
  */
 
-import {
-  type AttentionFactory,
-  CausalSelfAttention,
-  createAttention,
-  toAttentionOutput,
-} from '@lxmls/attention';
+import { type AttentionFactory, createAttention, toAttentionOutput } from '@lxmls/attention';
 import { getExercise, studentLocation } from '@lxmls/course';
 import { noGrad, RandomGenerator, randn, tidy } from '@lxmls/tensor';
 import { CliError } from '../errors.js';
@@ -65,32 +60,6 @@ export async function loadStudentAttention(file: string): Promise<AttentionFacto
     throw studentFailure(error, file);
   }
   return attention;
-}
-
-/**
- * The parameter names a saved weather folder needs (the exercise form's) that a student's attention lacks,
- * and those it has instead; both empty when its state dict has the exercise form's keys.
- *
- * @param attention - The student's class or factory.
- * @returns `{ missing, unexpected }` state-dict keys of one attention module.
- * @example
- * ```ts
- * import { CausalSelfAttention } from '@lxmls/attention';
- * import { attentionKeyMismatch } from './train/student-attention.js';
- * console.log(attentionKeyMismatch(CausalSelfAttention)); // → { missing: [], unexpected: [] }
- * ```
- */
-export function attentionKeyMismatch(attention: AttentionFactory): {
-  missing: string[];
-  unexpected: string[];
-} {
-  const theirs = createAttention(attention, GPT_NANO_ATTENTION);
-  const ours = new CausalSelfAttention(GPT_NANO_ATTENTION);
-  const a = [...theirs.stateDict().keys()];
-  const b = [...ours.stateDict().keys()];
-  theirs.dispose();
-  ours.dispose();
-  return { missing: b.filter((k) => !a.includes(k)), unexpected: a.filter((k) => !b.includes(k)) };
 }
 
 /**
