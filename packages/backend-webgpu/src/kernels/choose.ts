@@ -18,7 +18,7 @@ import type {
   TopkInputs,
 } from '@lxmls/tensor';
 import type { GpuStorage, Runtime } from '../runtime.js';
-import { groupsFor, HASH, WG } from './elementwise.js';
+import { HASH, perElement } from './elementwise.js';
 
 const BEATS = /* wgsl */ `
 fn beats(a: f32, b: f32) -> bool { return a > b || (isnanf(a) && !isnanf(b)); }
@@ -31,14 +31,11 @@ export function argmax(
   { outer, n, inner }: ArgmaxAttrs,
 ): void {
   const size = outer * inner;
-  if (size === 0) return;
-  rt.dispatch(
+  perElement(
+    rt,
     'argmax',
-    {
-      wg: WG,
-      decls: BEATS,
-      body: `if (gid >= pu(0u)) { return; }
-  let n = pu(1u); let inner = pu(2u);
+    BEATS,
+    `let n = pu(1u); let inner = pu(2u);
   let o = gid / inner; let j = gid % inner;
   var best = 0u;
   var bv = $x[o * n * inner + j];
@@ -47,13 +44,11 @@ export function argmax(
     if (beats(v, bv)) { best = i; bv = v; }
   }
   $out[gid] = i32(best);`,
-    },
     [
       { name: 'x', storage: x },
       { name: 'out', storage: out, write: true },
     ],
     [size, n, inner],
-    groupsFor(size),
   );
 }
 
@@ -105,14 +100,11 @@ export function multinomial(
   { rows, cols, numSamples, seed }: MultinomialAttrs,
 ): void {
   const size = rows * numSamples;
-  if (size === 0) return;
-  rt.dispatch(
+  perElement(
+    rt,
     'multinomial',
-    {
-      wg: WG,
-      decls: HASH,
-      body: `if (gid >= pu(0u)) { return; }
-  let cols = pu(1u); let ns = pu(2u);
+    HASH,
+    `let cols = pu(1u); let ns = pu(2u);
   let r = gid / ns;
   let o = r * cols;
   // compensated (Kahan) sums, to stay close to the reference's float64
@@ -131,12 +123,10 @@ export function multinomial(
     pick--;
   }
   $out[gid] = i32(pick);`,
-    },
     [
       { name: 'probs', storage: probs },
       { name: 'out', storage: out, write: true },
     ],
     [size, cols, numSamples, seed >>> 0],
-    groupsFor(size),
   );
 }

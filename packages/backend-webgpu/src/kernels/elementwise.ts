@@ -20,13 +20,34 @@ import type {
   UnaryAttrs,
   UnaryInputs,
 } from '@lxmls/tensor';
-import { f32bits, type GpuStorage, type Runtime } from '../runtime.js';
+import { f32bits, type GpuStorage, type Operand, type Runtime } from '../runtime.js';
 
 /** Threads per workgroup of the elementwise kernels. */
 export const WG = 256;
 
 /** Workgroups for `n` threads. */
 export const groupsFor = (n: number): number => Math.ceil(n / WG);
+
+/**
+ * A kernel of one thread per element: `params[0]` elements (parameter word 0), `body` run for each `gid` below
+ * it, in `groupsFor(params[0])` workgroups of {@link WG}; no dispatch for no elements.
+ */
+export function perElement(
+  rt: Runtime,
+  key: string,
+  decls: string | undefined,
+  body: string,
+  operands: Operand[],
+  params: number[],
+): void {
+  if (params[0] === 0) return;
+  const source = {
+    wg: WG,
+    ...(decls === undefined ? {} : { decls }),
+    body: `if (gid >= pu(0u)) { return; }\n  ${body}`,
+  };
+  rt.dispatch(key, source, operands, params, groupsFor(params[0]!));
+}
 
 /** WGSL of the numeric functions shared by the elementwise kernels. */
 export const MATH: string = /* wgsl */ `
@@ -181,35 +202,27 @@ export function binary(rt: Runtime, { a, b, out }: BinaryInputs<GpuStorage>, att
     { name: 'out', storage: out, write: true },
   ];
   if (a.size === size && b.size === size) {
-    rt.dispatch(
+    perElement(
+      rt,
       `binary-same-${attrs.op}-${ty}`,
-      {
-        wg: WG,
-        decls: MATH,
-        body: `if (gid >= pu(0u)) { return; }
-  let a = ${load('a', a, 'gid')}; let b = ${load('b', b, 'gid')};
+      MATH,
+      `let a = ${load('a', a, 'gid')}; let b = ${load('b', b, 'gid')};
   $out[gid] = ${outConv(expr)};`,
-      },
       operands,
       [size],
-      groupsFor(size),
     );
     return;
   }
   const params = broadcastParams([attrs.aShape, attrs.bShape], attrs.outShape);
   if (params === null) throw new Error(`binary: rank above ${MAX_RANK} after merging axes`);
-  rt.dispatch(
+  perElement(
+    rt,
     `binary-bcast-${attrs.op}-${ty}`,
-    {
-      wg: WG,
-      decls: MATH + broadcastDecls(2),
-      body: `if (gid >= pu(0u)) { return; }
-  let a = ${load('a', a, 'offset0(gid)')}; let b = ${load('b', b, 'offset1(gid)')};
+    MATH + broadcastDecls(2),
+    `let a = ${load('a', a, 'offset0(gid)')}; let b = ${load('b', b, 'offset1(gid)')};
   $out[gid] = ${outConv(expr)};`,
-    },
     operands,
     params,
-    groupsFor(size),
   );
 }
 
@@ -224,20 +237,21 @@ const UNARY: Record<string, string> = {
 
 /** `out[i] = op(x[i])`. */
 export function unary(rt: Runtime, { x, out }: UnaryInputs<GpuStorage>, { op, size }: UnaryAttrs): void {
-  if (size === 0) return;
   const int = x.dtype === 'int32';
   const expr = int && op === 'neg' ? '-xi' : UNARY[op]!;
   const load = int ? (op === 'neg' ? 'let xi = $x[gid];' : 'let x = f32($x[gid]);') : 'let x = $x[gid];';
   const store = out.dtype === 'int32' && !(int && op === 'neg') ? `i32(${expr})` : expr;
-  rt.dispatch(
+  perElement(
+    rt,
     `unary-${op}-${x.dtype}-${out.dtype}`,
-    { wg: WG, decls: MATH, body: `if (gid >= pu(0u)) { return; }\n  ${load}\n  $out[gid] = ${store};` },
+    MATH,
+    `${load}
+  $out[gid] = ${store};`,
     [
       { name: 'x', storage: x },
       { name: 'out', storage: out, write: true },
     ],
     [size],
-    groupsFor(size),
   );
 }
 
@@ -252,15 +266,17 @@ export function cast(rt: Runtime, { x, out }: UnaryInputs<GpuStorage>, { size, t
     to === 'int32'
       ? 'select(i32(clamp(trunc(v), -2147483648.0, 2147483520.0)), 0, isnanf(v) || isinff(v))'
       : 'f32(v)';
-  rt.dispatch(
+  perElement(
+    rt,
     `cast-${x.dtype}-${to}`,
-    { wg: WG, body: `if (gid >= pu(0u)) { return; }\n  let v = $x[gid];\n  $out[gid] = ${expr};` },
+    undefined,
+    `let v = $x[gid];
+  $out[gid] = ${expr};`,
     [
       { name: 'x', storage: x },
       { name: 'out', storage: out, write: true },
     ],
     [size],
-    groupsFor(size),
   );
 }
 
@@ -277,22 +293,18 @@ export function maskedFill(
   const zero = mask.dtype === 'int32' ? '0' : '0.0';
   const fill = out.dtype === 'int32' ? 'i32(pf(P_VALUE))' : 'pf(P_VALUE)';
   params.push(f32bits(value));
-  rt.dispatch(
+  perElement(
+    rt,
     `maskedFill-${x.dtype}-${mask.dtype}`,
-    {
-      wg: WG,
-      decls: broadcastDecls(1),
-      body: `if (gid >= pu(0u)) { return; }
-  let P_VALUE = 2u + pu(1u) * 2u;
+    broadcastDecls(1),
+    `let P_VALUE = 2u + pu(1u) * 2u;
   if ($mask[offset0(gid)] != ${zero}) { $out[gid] = ${fill}; } else { $out[gid] = $x[gid]; }`,
-    },
     [
       { name: 'x', storage: x },
       { name: 'mask', storage: mask },
       { name: 'out', storage: out, write: true },
     ],
     params,
-    groupsFor(size),
   );
 }
 
@@ -325,23 +337,18 @@ export function dropout(
   { x, out }: UnaryInputs<GpuStorage>,
   { size, p, seed }: DropoutAttrs,
 ): void {
-  if (size === 0) return;
   const { threshold, dropAll } = keepThreshold(p);
-  rt.dispatch(
+  perElement(
+    rt,
     'dropout',
-    {
-      wg: WG,
-      decls: HASH,
-      body: `if (gid >= pu(0u)) { return; }
-  let keep = pu(4u) == 0u && hashAt(pu(1u), gid) >= pu(2u);
+    HASH,
+    `let keep = pu(4u) == 0u && hashAt(pu(1u), gid) >= pu(2u);
   $out[gid] = select(0.0, $x[gid] * pf(3u), keep);`,
-    },
     [
       { name: 'x', storage: x },
       { name: 'out', storage: out, write: true },
     ],
     [size, seed >>> 0, threshold, f32bits(1 / (1 - p)), dropAll ? 1 : 0],
-    groupsFor(size),
   );
 }
 
@@ -350,22 +357,17 @@ export const GELU_C: number = Math.sqrt(2 / Math.PI);
 
 /** NewGELU, the tanh form. */
 export function gelu(rt: Runtime, { x, out }: UnaryInputs<GpuStorage>, { size }: SizeAttrs): void {
-  if (size === 0) return;
-  rt.dispatch(
+  perElement(
+    rt,
     'gelu',
-    {
-      wg: WG,
-      decls: MATH,
-      body: `if (gid >= pu(0u)) { return; }
-  let v = $x[gid];
+    MATH,
+    `let v = $x[gid];
   $out[gid] = 0.5 * v * (1.0 + tanh_(pf(1u) * (v + 0.044715 * v * v * v)));`,
-    },
     [
       { name: 'x', storage: x },
       { name: 'out', storage: out, write: true },
     ],
     [size, f32bits(GELU_C)],
-    groupsFor(size),
   );
 }
 
@@ -375,25 +377,20 @@ export function geluBackward(
   { x, dy, dx }: GeluBackwardInputs<GpuStorage>,
   { size }: SizeAttrs,
 ): void {
-  if (size === 0) return;
-  rt.dispatch(
+  perElement(
+    rt,
     'geluBackward',
-    {
-      wg: WG,
-      decls: MATH,
-      body: `if (gid >= pu(0u)) { return; }
-  let v = $x[gid];
+    MATH,
+    `let v = $x[gid];
   let c = pf(1u);
   let t = tanh_(c * (v + 0.044715 * v * v * v));
   let du = c * (1.0 + 3.0 * 0.044715 * v * v);
   $dx[gid] = $dy[gid] * (0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * du);`,
-    },
     [
       { name: 'x', storage: x },
       { name: 'dy', storage: dy },
       { name: 'dx', storage: dx, write: true },
     ],
     [size, f32bits(GELU_C)],
-    groupsFor(size),
   );
 }

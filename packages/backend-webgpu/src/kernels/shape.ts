@@ -7,16 +7,16 @@
  * and an empty reduction gives 0 (sum) or −∞ (max).
  */
 
-import type { PermuteAttrs, ReduceAttrs, SliceAssignInputs, SliceAttrs, UnaryInputs } from '@lxmls/tensor';
+import {
+  type PermuteAttrs,
+  type ReduceAttrs,
+  type SliceAssignInputs,
+  type SliceAttrs,
+  stridesOf,
+  type UnaryInputs,
+} from '@lxmls/tensor';
 import type { GpuStorage, Runtime } from '../runtime.js';
 import { groupsFor, MATH, MAX_RANK, WG } from './elementwise.js';
-
-/** Row-major strides of `shape`. */
-function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length).fill(1);
-  for (let d = shape.length - 2; d >= 0; d--) s[d] = s[d + 1]! * shape[d + 1]!;
-  return s;
-}
 
 /** Merges adjacent axes whose strides are contiguous, and drops axes of 1. */
 function merge(dims: readonly number[], strides: readonly number[]): [number[], number[]] {
