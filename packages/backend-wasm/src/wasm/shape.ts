@@ -64,14 +64,19 @@ export function permute(
   );
 }
 
-/** The `slice` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
-export function slice(
-  rt: WasmRuntime,
-  { x, out }: UnaryInputs<WasmStorage>,
-  { shape, begin, sizes }: SliceAttrs,
-): void {
+/** The block `[begin, begin + sizes)` of a row-major `shape`: the shape's strides and the block's first element. */
+function block({ shape, begin, sizes }: SliceAttrs): {
+  strides: number[];
+  base: number;
+  sizes: readonly number[];
+} {
   const strides = stridesOf(shape);
-  const base = begin.reduce((s, b, ax) => s + b * strides[ax]!, 0);
+  return { strides, base: begin.reduce((s, b, ax) => s + b * strides[ax]!, 0), sizes };
+}
+
+/** The `slice` kernel of `Backend` on the wasm runtime (the method of the same name calls it). */
+export function slice(rt: WasmRuntime, { x, out }: UnaryInputs<WasmStorage>, attrs: SliceAttrs): void {
+  const { strides, base, sizes } = block(attrs);
   stridedCopy(rt, x.ptr + 4 * base, out.ptr, sizes, strides, stridesOf(sizes));
 }
 
@@ -79,9 +84,8 @@ export function slice(
 export function sliceAssign(
   rt: WasmRuntime,
   { src, out }: SliceAssignInputs<WasmStorage>,
-  { shape, begin, sizes }: SliceAttrs,
+  attrs: SliceAttrs,
 ): void {
-  const strides = stridesOf(shape);
-  const base = begin.reduce((s, b, ax) => s + b * strides[ax]!, 0);
+  const { strides, base, sizes } = block(attrs);
   stridedCopy(rt, src.ptr, out.ptr + 4 * base, sizes, stridesOf(sizes), strides);
 }
