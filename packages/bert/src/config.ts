@@ -3,7 +3,7 @@
  * snake_case turned into camelCase. Defaults are `bert-base-uncased`'s.
  */
 
-import { check, describe, LxmlsBertError } from './errors.js';
+import { check, describe, LxmlsBertError, parseJsonArgument } from './errors.js';
 
 /** The activations of the feed-forward block that this package runs (Hugging Face's `hidden_act` names). */
 export type BertActivation = 'gelu' | 'gelu_new' | 'gelu_pytorch_tanh' | 'relu';
@@ -164,17 +164,13 @@ const FIELDS: Record<string, keyof BertConfig> = {
  */
 export function bertConfigFromJson(json: string | object): Readonly<BertConfig> {
   const fn = 'bertConfigFromJson';
-  let root: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      root = JSON.parse(json);
-    } catch (cause) {
-      check.fail(fn, 'json', json, 'the config is not valid JSON', 'the text of a config.json', {
-        code: 'INVALID_CONFIG',
-        cause,
-      });
-    }
-  }
+  const root = parseJsonArgument(
+    json,
+    fn,
+    'the config is not valid JSON',
+    'the text of a config.json',
+    'INVALID_CONFIG',
+  );
   if (typeof root !== 'object' || root === null || Array.isArray(root))
     throw invalid(fn, 'json', 'an object', root);
   const hf = root as Record<string, unknown>;

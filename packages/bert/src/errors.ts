@@ -74,3 +74,22 @@ export function expectBoolean(value: unknown, fn: string, argument: string): ass
   if (typeof value !== 'boolean')
     check.fail(fn, argument, value, `${argument} must be a boolean`, 'true or false');
 }
+
+/**
+ * @internal `json` parsed when it is text, else `json` as it is; text that is not JSON throws `code` with `what`
+ * and `expected`, naming the argument `json`.
+ */
+export function parseJsonArgument(
+  json: string | object,
+  fn: string,
+  what: string,
+  expected: string,
+  code: BertErrorCode,
+): unknown {
+  if (typeof json !== 'string') return json;
+  try {
+    return JSON.parse(json);
+  } catch (cause) {
+    return check.fail(fn, 'json', json, what, expected, { code, cause });
+  }
+}

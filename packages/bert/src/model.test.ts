@@ -267,8 +267,13 @@ describe('bertConfig and bertConfigFromJson', () => {
     expect(e.argument).toBe(field);
   });
 
-  test('bertConfigFromJson of broken JSON throws INVALID_CONFIG', () => {
-    expect(thrown(() => bertConfigFromJson('{"hidden_size": ')).code).toBe('INVALID_CONFIG');
+  test('bertConfigFromJson of broken JSON throws INVALID_CONFIG, the parser error as its cause', () => {
+    const e = thrown(() => bertConfigFromJson('{"hidden_size": '));
+    expect(e.code).toBe('INVALID_CONFIG');
+    expect(e.message).toBe(
+      '[@lxmls/bert] bertConfigFromJson: the config is not valid JSON. Expected the text of a config.json, received string "{\\"hidden_size\\": ".',
+    );
+    expect(e.cause).toBeInstanceOf(SyntaxError);
   });
 
   test('new BertModel with a bad config throws INVALID_CONFIG', () => {

@@ -4,7 +4,7 @@
  * library (a WordPiece model with a BertNormalizer, a BertPreTokenizer and `[CLS] $A [SEP]` post-processing).
  */
 
-import { check, describe, LxmlsBertError } from './errors.js';
+import { check, describe, LxmlsBertError, parseJsonArgument } from './errors.js';
 import type { BertTokenizerOptions } from './tokenizer.js';
 
 /**
@@ -51,17 +51,13 @@ export function parseTokenizerJson(
   json: string | object,
   fn: string,
 ): { vocab: Map<string, number>; options: BertTokenizerOptions } {
-  let root: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      root = JSON.parse(json);
-    } catch (cause) {
-      check.fail(fn, 'json', json, 'the tokenizer.json is not valid JSON', 'the text of a tokenizer.json', {
-        code: 'UNSUPPORTED_TOKENIZER',
-        cause,
-      });
-    }
-  }
+  const root = parseJsonArgument(
+    json,
+    fn,
+    'the tokenizer.json is not valid JSON',
+    'the text of a tokenizer.json',
+    'UNSUPPORTED_TOKENIZER',
+  );
   if (!isObject(root))
     throw unsupported(fn, 'json must be an object', 'a tokenizer.json object', describe(root));
   const model = root.model;
