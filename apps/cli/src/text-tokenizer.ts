@@ -1,50 +1,16 @@
 /**
- * The tokenizer of a text model for `lxmls train text`, `lxmls generate` and `lxmls viz`: built from the
- * training text (`--tokenizer char|bpe|gpt2`) or travelling with a model ({@link modelTokenizer}: its folder's
- * `tokenizer.json`, the weather task's words, or GPT-2's BPE), with @lxmls/bpe's text tokenizers
- * (`trainCharTokenizer`, `textTokenizerFromEncoder`, `textTokenizerFromJson`).
+ * The tokenizer that travels with a model, for `lxmls generate` and `lxmls viz` ({@link modelTokenizer}: its
+ * folder's `tokenizer.json`, the weather task's words, or GPT-2's BPE), with @lxmls/bpe's text tokenizers
+ * (`textTokenizerFromJson`). `lxmls train text` builds one with @lxmls/course's `buildTextTokenizer`.
  */
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  getEncoder,
-  LxmlsBpeError,
-  type TextTokenizer,
-  textTokenizerFromEncoder,
-  textTokenizerFromJson,
-  trainBPE,
-  trainCharTokenizer,
-} from '@lxmls/bpe';
+import { getEncoder, LxmlsBpeError, type TextTokenizer, textTokenizerFromJson } from '@lxmls/bpe';
 import { END_OF_TEXT } from '@lxmls/gpt';
 import { WEATHER_TOKENS, weatherToken } from '@lxmls/weather-data';
 import { CliError } from './errors.js';
 import { resolveModelSource } from './load-model.js';
-
-/**
- * The tokenizer `lxmls train text --tokenizer KIND` trains on a text: its characters, a byte-level BPE of
- * `vocabSize` tokens, or GPT-2's BPE (whose text model starts from a newline, as a character model does).
- *
- * @param text - The training text.
- * @param kind - `char`, `bpe` or `gpt2`.
- * @param vocabSize - The BPE's vocabulary size (`bpe` only).
- * @returns The tokenizer.
- * @example
- * ```ts
- * import { buildTokenizer } from './text-tokenizer.js';
- * console.log(buildTokenizer('abca', 'char', 0).vocabSize, buildTokenizer('', 'gpt2', 0).startId); // → 3 198
- * ```
- */
-export function buildTokenizer(
-  text: string,
-  kind: 'char' | 'bpe' | 'gpt2',
-  vocabSize: number,
-): TextTokenizer {
-  if (kind === 'char') return trainCharTokenizer(text);
-  if (kind === 'bpe') return textTokenizerFromEncoder(trainBPE(text, { vocabSize, specialTokens: [] }));
-  const gpt2 = textTokenizerFromEncoder(getEncoder());
-  return { ...gpt2, startId: gpt2.encode('\n')[0]! };
-}
 
 /**
  * The `tokenizer.json` of a local model folder, or `null` when it has none (GPT-2's BPE is then the default)

@@ -82,6 +82,7 @@ export {
 } from './notebook.js';
 export { sampleText, TextWindows, type TrainedText, type TrainTextOptions, trainText } from './text.js';
 export { type TrainedTextCompact, type TrainTextCompactOptions, trainTextCompact } from './text-compact.js';
+export { buildTextTokenizer, type TextTokenizerKind } from './text-tokenizer.js';
 export { copyModel, type TrainedRun, type TrainingCallbacks } from './training.js';
 export {
   type BayesFigures,

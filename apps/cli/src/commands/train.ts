@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import {
   attentionKeyMismatch,
   bayesFigures,
+  buildTextTokenizer,
   copyModel,
   evaluateWeather,
   formatWeatherSummary,
@@ -31,7 +32,6 @@ import { CliError } from '../errors.js';
 import type { Io, Output } from '../io.js';
 import { asCliError } from '../load-model.js';
 import { terminalProgress } from '../progress.js';
-import { buildTokenizer } from '../text-tokenizer.js';
 import { loadStudentAttention, studentFailure } from '../train/student-attention.js';
 import { evalSamplesOption, weatherScoresJson } from '../train/weather-folder.js';
 import { checkOutFolder, FORCE_OPTION } from '../write-file.js';
@@ -375,7 +375,7 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
   } catch (error) {
     throw new CliError(`cannot read --data ${data}: ${(error as Error).message}`);
   }
-  const tokenizer = buildTokenizer(text, kind, vocabSize);
+  const tokenizer = buildTextTokenizer(text, kind, vocabSize);
   const ids = Int32Array.from(tokenizer.encode(text));
   if (ids.length < 2 * (blockSize + 1))
     throw new CliError(
