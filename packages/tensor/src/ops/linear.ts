@@ -145,35 +145,26 @@ export function linear(
       backend.linearBackward(inputs, { rows, inFeatures, outFeatures });
       return [dx, dw, db];
     }
-    let dx: Tensor | null = null;
-    let dw: Tensor | null = null;
+    // one unbatched matmul `op(a) · b` into a new float32 tensor of `shape` ((m, k) · (k, n))
+    const product = (
+      a: Tensor,
+      b: Tensor,
+      shape: readonly number[],
+      m: number,
+      k: number,
+      n: number,
+      transA: boolean,
+    ) => {
+      const out = output(backend, shape, 'float32');
+      backend.matmul(
+        { a: s(a), b: s(b), out: s(out) },
+        { batchA: 1, batchB: 1, m, k, n, transA, transB: false },
+      );
+      return out;
+    };
+    const dx = needs[0] ? product(g, weight, x.shape, rows, outFeatures, inFeatures, false) : null; // (…, in) = g · W
+    const dw = needs[1] ? product(g, x, weight.shape, outFeatures, rows, inFeatures, true) : null; // (out, in) = gᵀ · x
     let db: Tensor | null = null;
-    if (needs[0]) {
-      dx = output(backend, x.shape, 'float32'); // (…, in)
-      const attrs = {
-        batchA: 1,
-        batchB: 1,
-        m: rows,
-        k: outFeatures,
-        n: inFeatures,
-        transA: false,
-        transB: false,
-      };
-      backend.matmul({ a: s(g), b: s(weight), out: s(dx) }, attrs);
-    }
-    if (needs[1]) {
-      dw = output(backend, weight.shape, 'float32'); // (out, in)
-      const attrs = {
-        batchA: 1,
-        batchB: 1,
-        m: outFeatures,
-        k: rows,
-        n: inFeatures,
-        transA: true,
-        transB: false,
-      };
-      backend.matmul({ a: s(g), b: s(x), out: s(dw) }, attrs);
-    }
     if (needs[2]) {
       db = output(backend, [outFeatures], 'float32'); // (out)
       backend.reduce({ x: s(g), out: s(db) }, { op: 'sum', shape: [rows, outFeatures], axes: [0] });
