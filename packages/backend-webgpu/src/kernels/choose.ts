@@ -30,7 +30,6 @@ export function argmax(
   { x, out }: ArgmaxInputs<GpuStorage>,
   { outer, n, inner }: ArgmaxAttrs,
 ): void {
-  const size = outer * inner;
   perElement(
     rt,
     'argmax',
@@ -48,7 +47,7 @@ export function argmax(
       { name: 'x', storage: x },
       { name: 'out', storage: out, write: true },
     ],
-    [size, n, inner],
+    [outer * inner, n, inner], // one thread per (o, j)
   );
 }
 
@@ -99,7 +98,6 @@ export function multinomial(
   { probs, out }: MultinomialInputs<GpuStorage>,
   { rows, cols, numSamples, seed }: MultinomialAttrs,
 ): void {
-  const size = rows * numSamples;
   perElement(
     rt,
     'multinomial',
@@ -127,6 +125,6 @@ export function multinomial(
       { name: 'probs', storage: probs },
       { name: 'out', storage: out, write: true },
     ],
-    [size, cols, numSamples, seed >>> 0],
+    [rows * numSamples, cols, numSamples, seed >>> 0], // one thread per draw
   );
 }
