@@ -20,7 +20,7 @@ import type {
   NeuronViewOptions,
 } from './options.js';
 import { checkIndex, resolveHead, resolveModel, resolveNeuron } from './options.js';
-import { prepare } from './prepare.js';
+import { type Prepared, prepare } from './prepare.js';
 import { getRuntime } from './runtime/index.js';
 import type {
   AttentionModel,
@@ -139,6 +139,39 @@ function checkElement(fn: string, element: unknown): HTMLElement {
   return e;
 }
 
+/** A view's element checked, then its data and options prepared (the models and resolved options it draws). */
+function mountArgs<V extends Prepared['view']>(
+  fn: string,
+  view: V,
+  element: unknown,
+  data: unknown,
+  options: unknown,
+): [HTMLElement, Extract<Prepared, { view: V }>] {
+  const target = checkElement(fn, element);
+  const p = prepare(fn, view, data, options);
+  if (p.view !== view) throw new Error('unreachable');
+  return [target, p as Extract<Prepared, { view: V }>];
+}
+
+/**
+ * What a head or model view holds after `update(data, options)`: the options merged, the attention type chosen
+ * in the view (`shownType`) kept unless new data or options say otherwise; new data checked in full, new
+ * options alone only against the data already checked.
+ */
+function updated<D, O extends { attentionType?: AttentionType }>(
+  fn: string,
+  view: 'head' | 'model',
+  shownType: AttentionType | undefined,
+  current: { data: D; options: O; model: AttentionModel },
+  data: D | undefined,
+  options: O | undefined,
+): { data: D; options: O; model: AttentionModel } {
+  const kept = data ? {} : { attentionType: shownType };
+  const merged = { ...current.options, ...kept, ...options };
+  const model = data ? (prepare(fn, view, data, merged).data as AttentionModel) : current.model;
+  return { data: data ?? current.data, options: merged, model };
+}
+
 function wrapHead(
   mounted: MountedView,
   fn: string,
@@ -161,14 +194,10 @@ function wrapHead(
       return m.state();
     },
     update(data, options) {
-      // The attention type chosen in the view is kept unless new data or options say otherwise.
-      const shown = data ? {} : { attentionType: m.state().attentionType };
-      const merged = { ...current.options, ...shown, ...options };
-      // New data is checked in full; new options alone only against the data already checked.
-      const model = data ? prepare(fn, 'head', data, merged).data : current.model;
-      const resolved = resolveHead(fn, model as AttentionModel, merged);
-      current = { data: data ?? current.data, options: merged, model: model as AttentionModel };
-      m.update(data ? model : undefined, resolved);
+      const next = updated(fn, 'head', m.state().attentionType, current, data, options);
+      const resolved = resolveHead(fn, next.model, next.options);
+      current = next;
+      m.update(data ? next.model : undefined, resolved);
     },
     destroy: () => m.destroy(),
     setLayer(layer) {
@@ -243,9 +272,7 @@ export function headView(
   data: HeadViewData,
   options: HeadViewOptions = {},
 ): HeadViewHandle {
-  const target = checkElement('headView', element);
-  const p = prepare('headView', 'head', data, options);
-  if (p.view !== 'head') throw new Error('unreachable');
+  const [target, p] = mountArgs('headView', 'head', element, data, options);
   return wrapHead(getRuntime().mountHead(target, p.data, p.options), 'headView', {
     data,
     options,
@@ -288,9 +315,7 @@ export function modelView(
   data: HeadViewData,
   options: ModelViewOptions = {},
 ): ModelViewHandle {
-  const target = checkElement('modelView', element);
-  const p = prepare('modelView', 'model', data, options);
-  if (p.view !== 'model') throw new Error('unreachable');
+  const [target, p] = mountArgs('modelView', 'model', element, data, options);
   let current = { data, options, model: p.data };
   const m = getRuntime().mountModel(target, p.data, p.options) as MountedView & {
     open(layer: number, head: number): MountedView;
@@ -304,13 +329,11 @@ export function modelView(
       return m.state();
     },
     update(nextData, nextOptions) {
-      const kept = nextData ? {} : { attentionType: m.state().attentionType };
-      const merged = { ...current.options, ...kept, ...nextOptions };
-      const model = nextData
-        ? (prepare('modelView', 'model', nextData, merged).data as AttentionModel)
-        : current.model;
-      current = { data: nextData ?? current.data, options: merged, model };
-      m.update(nextData ? model : undefined, resolveModel('modelView', model, merged));
+      current = updated('modelView', 'model', m.state().attentionType, current, nextData, nextOptions);
+      m.update(
+        nextData ? current.model : undefined,
+        resolveModel('modelView', current.model, current.options),
+      );
     },
     destroy: () => m.destroy(),
     open(layer, head) {
@@ -361,9 +384,7 @@ export function neuronView(
   options: NeuronViewOptions = {},
 ): NeuronViewHandle {
   const fn = 'neuronView';
-  const target = checkElement(fn, element);
-  const p = prepare(fn, 'neuron', data, options);
-  if (p.view !== 'neuron') throw new Error('unreachable');
+  const [target, p] = mountArgs(fn, 'neuron', element, data, options);
   let current = { data, options, model: p.data };
   const m = getRuntime().mountNeuron(target, p.data, p.options) as MountedView & {
     state(): NeuronViewState;
@@ -472,9 +493,8 @@ export function bpeView(
   work: BpeWork,
   options: BpeViewOptions = {},
 ): ViewHandle<BpeWork, BpeViewOptions> {
-  const target = checkElement('bpeView', element);
+  const [target, p] = mountArgs('bpeView', 'bpe', element, work, options);
   let current = { work, options };
-  const p = prepare('bpeView', 'bpe', work, options);
   const m = getRuntime().mountBpe(target, p.data as never, p.options as never);
   return {
     element: m.element as HTMLElement,
@@ -510,9 +530,8 @@ export function lossChart(
   data: LossData,
   options: LossChartOptions = {},
 ): LossChartHandle {
-  const target = checkElement('lossChart', element);
+  const [target, p] = mountArgs('lossChart', 'loss', element, data, options);
   let current = { options };
-  const p = prepare('lossChart', 'loss', data, options);
   const m = getRuntime().mountLoss(target, p.data as never, p.options as never) as MountedView & {
     push(point: LossPoint): void;
     points(): number;
