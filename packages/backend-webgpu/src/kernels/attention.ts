@@ -211,6 +211,22 @@ function blockAccumulate(weight: string, matrix: string, word: number): string {
     workgroupBarrier();`;
 }
 
+/**
+ * Tiled: the key rows in blocks of 64, each lane's `weight` (0 past the last key) computed by `compute` for its
+ * key `j`, then accumulated into `acc` over the block's rows of `matrix` ({@link blockAccumulate}).
+ */
+function keyBlocks(weight: string, compute: string, matrix: string, word: number): string {
+  return `var acc: array<f32, 4>;
+  for (var j0 = 0u; j0 < end; j0 += 64u) {
+    let j = j0 + lid;
+    var ${weight} = 0.0;
+    if (j < end) {
+      ${compute}
+    }
+    ${blockAccumulate(weight, matrix, word)}
+  }`;
+}
+
 /** Tiled: the lane's columns of `acc` (then `factor`) into row `i` of `target`'s view at word `word`. */
 function storeAcc(target: string, word: number, factor: string): string {
   return `let so = at(${word}u, bh, i);
@@ -233,20 +249,17 @@ const TILED_QUERY = /* wgsl */ `${queryRow('wid')}
   dd = reduceSum(dd, lid);
   if (lid == 0u) { $bigD[wid] = dd; }
   let l = $lse[wid];
-  var acc: array<f32, 4>;
-  for (var j0 = 0u; j0 < end; j0 += 64u) {
-    let j = j0 + lid;
-    var ds = 0.0;
-    if (j < end) {
-      let ko = at(16u, bh, j);
+  ${keyBlocks(
+    'ds',
+    `let ko = at(16u, bh, j);
       let vo = at(20u, bh, j);
       var s = 0.0; var dp = 0.0;
       for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); dp = fma(rowB[c], $v[vo + c], dp); }
       let p = exp(s * scale() - l);
-      ds = p * (dp * dropFactor(bh, i, j) - dd);
-    }
-    ${blockAccumulate('ds', 'k', 16)}
-  }
+      ds = p * (dp * dropFactor(bh, i, j) - dd);`,
+    'k',
+    16,
+  )}
   ${storeAcc('dq', 32, ' * scale()')}`;
 
 /** The backward's key pass in the tiled variant: `dk_j`, `dv_j`, one workgroup per key row. */
@@ -333,18 +346,15 @@ export function attention(
   }
   sum = reduceSum(sum, lid);
   let l = m + log(sum);
-  var acc: array<f32, 4>;
-  for (var j0 = 0u; j0 < end; j0 += 64u) {
-    let j = j0 + lid;
-    var p = 0.0;
-    if (j < end) {
-      let ko = at(16u, bh, j);
+  ${keyBlocks(
+    'p',
+    `let ko = at(16u, bh, j);
       var s = 0.0;
       for (var c = 0u; c < d; c++) { s = fma(rowA[c], $k[ko + c], s); }
-      p = exp(s * scale() - l) * dropFactor(bh, i, j);
-    }
-    ${blockAccumulate('p', 'v', 20)}
-  }
+      p = exp(s * scale() - l) * dropFactor(bh, i, j);`,
+    'v',
+    20,
+  )}
   ${storeAcc('out', 24, '')}
   if (lid == 0u) { $lse[wid] = select(-inff(), l, end > 0u); }`,
     },
