@@ -124,22 +124,42 @@ export function commonPart(lib: Lib): void {
     type: AttentionType | undefined,
     change: (type: AttentionType) => void,
   ) => {
-    if (!model.types) return null;
-    const label = doc.createElement('label');
-    label.textContent = 'Attention ';
-    const select = doc.createElement('select');
-    select.className = 'lx-attention';
+    const types = model.types;
+    if (!types) return null;
     const names: [AttentionType, string][] = [
       ['encoder', 'Encoder'],
       ['decoder', 'Decoder'],
       ['cross', 'Cross'],
     ];
-    for (const [value, text] of names) if (model.types[value]) select.add(new Option(text, value));
-    select.value = type ?? select.options[0]!.value;
-    select.addEventListener('change', () => change(select.value as AttentionType));
+    const given = names.filter(([value]) => types[value]);
+    return lib.labelledSelect(doc, 'Attention', 'lx-attention', given, type ?? given[0]![0], (value) =>
+      change(value as AttentionType),
+    );
+  };
+
+  // A native <select> in a <label>: Tab reaches it, arrow keys change it; `choices` are [value, text].
+  lib.labelledSelect = (
+    doc: Document,
+    text: string,
+    className: string,
+    choices: readonly (readonly [string, string])[],
+    value: string,
+    change: (value: string) => void,
+  ) => {
+    const label = doc.createElement('label');
+    label.textContent = `${text} `;
+    const select = doc.createElement('select');
+    select.className = className;
+    for (const [v, t] of choices) select.add(new Option(t, v));
+    select.value = value;
+    select.addEventListener('change', () => change(select.value));
     label.appendChild(select);
     return label;
   };
+
+  // The choices 0, 1, …, count − 1 of a layer or head selector.
+  lib.numbered = (count: number) =>
+    Array.from({ length: count }, (_, i): [string, string] => [String(i), String(i)]);
 
   lib.ensureStyle = (root: HTMLElement) => {
     const style = root.ownerDocument.createElement('style');

@@ -201,21 +201,13 @@ export function headPart(lib: Lib): void {
       controls.textContent = '';
       const types = lib.typeSelector(doc, all, options.attentionType, setType);
       if (types) controls.appendChild(types);
-      const label = doc.createElement('label');
-      label.textContent = 'Layer ';
-      const select = doc.createElement('select');
-      select.className = 'lx-layer';
-      // A native <select>: Tab reaches it, arrow keys change the layer.
-      for (let l = 0; l < model.layers; l++) select.add(new Option(String(l), String(l)));
-      select.value = String(options.layer);
-      select.addEventListener('change', () => setLayer(Number(select.value)));
-      label.appendChild(select);
-      controls.appendChild(label);
+      const layer = String(options.layer);
+      controls.appendChild(
+        lib.labelledSelect(doc, 'Layer', 'lx-layer', lib.numbered(model.layers), layer, (v) =>
+          setLayer(Number(v)),
+        ),
+      );
       if (options.sentenceBStart !== undefined) {
-        const pair = doc.createElement('label');
-        pair.textContent = 'Sentences ';
-        const which = doc.createElement('select');
-        which.className = 'lx-sentences';
         const names: [string, string][] = [
           ['all', 'All'],
           ['a-a', 'Sentence A → Sentence A'],
@@ -223,14 +215,18 @@ export function headPart(lib: Lib): void {
           ['b-a', 'Sentence B → Sentence A'],
           ['b-b', 'Sentence B → Sentence B'],
         ];
-        for (const [value, text] of names) which.add(new Option(text, value));
-        which.value = options.sentences;
-        which.addEventListener('change', () => {
-          options = { ...options, sentences: which.value as HeadRenderOptions['sentences'] };
-          focus = null;
-          draw();
-        });
-        pair.appendChild(which);
+        const pair = lib.labelledSelect(
+          doc,
+          'Sentences',
+          'lx-sentences',
+          names,
+          options.sentences,
+          (value) => {
+            options = { ...options, sentences: value as HeadRenderOptions['sentences'] };
+            focus = null;
+            draw();
+          },
+        );
         controls.appendChild(pair);
       }
       const heads = doc.createElement('span');

@@ -51,15 +51,9 @@ export function neuronViewPart(lib: Lib): void {
     root.appendChild(live);
 
     const selector = (cls: string, label: string, count: number, value: number, set: (v: number) => void) => {
-      const wrap = doc.createElement('label');
-      wrap.textContent = `${label} `;
-      const select = doc.createElement('select');
-      select.className = cls;
-      for (let v = 0; v < count; v++) select.add(new Option(String(v), String(v)));
-      select.value = String(value);
-      select.addEventListener('change', () => set(Number(select.value)));
-      wrap.appendChild(select);
-      controls.appendChild(wrap);
+      controls.appendChild(
+        lib.labelledSelect(doc, label, cls, lib.numbered(count), String(value), (v) => set(Number(v))),
+      );
     };
     const buildControls = () => {
       controls.textContent = '';

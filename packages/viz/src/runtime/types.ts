@@ -287,6 +287,15 @@ export interface Lib {
     type: AttentionType | undefined,
     change: (type: AttentionType) => void,
   ): HTMLLabelElement | null;
+  labelledSelect(
+    doc: Document,
+    text: string,
+    className: string,
+    choices: readonly (readonly [value: string, text: string])[],
+    value: string,
+    change: (value: string) => void,
+  ): HTMLLabelElement;
+  numbered(count: number): [string, string][];
   // line rasterizer
   lineGeometry(
     q: number,
