@@ -137,6 +137,31 @@ export function commonPart(lib: Lib): void {
     );
   };
 
+  // A live view's life: `start` (re)builds its controls and draws it, watching the theme `theme()` names now;
+  // `stop` cancels its paint job, stops watching and removes its root.
+  lib.lifecycle = (
+    root: HTMLElement,
+    theme: () => Theme,
+    build: () => void,
+    draw: () => void,
+    cancel: () => void,
+  ) => {
+    let unwatch = () => {};
+    return {
+      start() {
+        unwatch();
+        unwatch = lib.watchTheme(theme(), draw);
+        build();
+        draw();
+      },
+      stop() {
+        cancel();
+        unwatch();
+        root.remove();
+      },
+    };
+  };
+
   // A native <select> in a <label>: Tab reaches it, arrow keys change it; `choices` are [value, text].
   lib.labelledSelect = (
     doc: Document,

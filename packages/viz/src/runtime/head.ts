@@ -157,7 +157,6 @@ export function headPart(lib: Lib): void {
     let focus: { side: 'q' | 'k'; i: number } | null = null;
     let canvas: HTMLCanvasElement | null = null;
     let renderer: 'svg' | 'canvas' = 'svg';
-    let unwatch = () => {};
     const uid = `lx${Math.random().toString(36).slice(2, 10)}`;
 
     const root = doc.createElement('div');
@@ -459,13 +458,9 @@ export function headPart(lib: Lib): void {
     lib.ensureStyle(root);
     root.appendChild(controls);
     root.appendChild(stage);
-    const start = () => {
-      unwatch();
-      unwatch = lib.watchTheme(options.theme, draw);
-      buildControls();
-      draw();
-    };
-    start();
+    const cancel = () => job?.cancel();
+    const view = lib.lifecycle(root, () => options.theme, buildControls, draw, cancel);
+    view.start();
 
     const handle: MountedView = {
       element: root,
@@ -479,13 +474,9 @@ export function headPart(lib: Lib): void {
         baseKey = '';
         selected = new Set(options.heads);
         focus = null;
-        start();
+        view.start();
       },
-      destroy() {
-        job?.cancel();
-        unwatch();
-        root.remove();
-      },
+      destroy: view.stop,
       state() {
         return {
           layer: options.layer,

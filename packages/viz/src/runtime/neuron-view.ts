@@ -27,7 +27,6 @@ export function neuronViewPart(lib: Lib): void {
     const win = doc.defaultView;
     let model = initialModel;
     let options = initialOptions;
-    let unwatch = () => {};
     let renderer: 'svg' | 'canvas' = 'svg';
     let canvas: HTMLCanvasElement | null = null;
     let job: TileJob | null = null;
@@ -177,25 +176,17 @@ export function neuronViewPart(lib: Lib): void {
       event.preventDefault();
       select(options.query + by);
     });
-    const start = () => {
-      unwatch();
-      unwatch = lib.watchTheme(options.theme, draw);
-      buildControls();
-      draw();
-    };
-    start();
+    const cancel = () => job?.cancel();
+    const view = lib.lifecycle(root, () => options.theme, buildControls, draw, cancel);
+    view.start();
     const handle: MountedView = {
       element: root,
       update(data: unknown, next: unknown) {
         if (data) model = data as NeuronModel;
         if (next) options = next as NeuronRenderOptions;
-        start();
+        view.start();
       },
-      destroy() {
-        job?.cancel();
-        unwatch();
-        root.remove();
-      },
+      destroy: view.stop,
       state() {
         return {
           layer: options.layer,

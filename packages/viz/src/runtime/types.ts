@@ -296,6 +296,13 @@ export interface Lib {
     change: (value: string) => void,
   ): HTMLLabelElement;
   numbered(count: number): [string, string][];
+  lifecycle(
+    root: HTMLElement,
+    theme: () => Theme,
+    build: () => void,
+    draw: () => void,
+    cancel: () => void,
+  ): { start(): void; stop(): void };
   // line rasterizer
   lineGeometry(
     q: number,
