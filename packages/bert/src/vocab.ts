@@ -60,6 +60,14 @@ export function parseTokenizerJson(
   );
   if (!isObject(root))
     throw unsupported(fn, 'json must be an object', 'a tokenizer.json object', describe(root));
+  // a part of another type than BERT's, received as `<field>.type "…"`
+  const wrongType = (what: string, field: string, expected: string, part: unknown) =>
+    unsupported(
+      fn,
+      what,
+      `${field}.type ${expected}`,
+      `${field}.type ${JSON.stringify(isObject(part) ? part.type : part)}`,
+    );
   const model = root.model;
   if (!isObject(model) || model.type !== 'WordPiece' || !isObject(model.vocab)) {
     throw unsupported(
@@ -103,11 +111,11 @@ export function parseTokenizerJson(
     options.doLowerCase = normalizer.lowercase !== false;
     options.stripAccents = typeof normalizer.strip_accents === 'boolean' ? normalizer.strip_accents : null;
   } else {
-    throw unsupported(
-      fn,
+    throw wrongType(
       'only the BertNormalizer is supported',
-      'normalizer.type "BertNormalizer" or null',
-      `normalizer.type ${JSON.stringify(isObject(normalizer) ? normalizer.type : normalizer)}`,
+      'normalizer',
+      '"BertNormalizer" or null',
+      normalizer,
     );
   }
 
@@ -139,11 +147,11 @@ export function parseTokenizerJson(
     options.clsToken = cls;
     options.sepToken = sep;
   } else if (post !== null && post !== undefined) {
-    throw unsupported(
-      fn,
+    throw wrongType(
       'only BERT post-processing is supported',
-      'post_processor.type "TemplateProcessing" or "BertProcessing"',
-      `post_processor.type ${JSON.stringify(isObject(post) ? post.type : post)}`,
+      'post_processor',
+      '"TemplateProcessing" or "BertProcessing"',
+      post,
     );
   }
 
