@@ -137,24 +137,25 @@ export function commonPart(lib: Lib): void {
     );
   };
 
-  // A live view's life: `start` (re)builds its controls and draws it, watching the theme `theme()` names now;
-  // `stop` cancels its paint job, stops watching and removes its root.
-  lib.lifecycle = (
-    root: HTMLElement,
-    theme: () => Theme,
-    build: () => void,
-    draw: () => void,
-    cancel: () => void,
-  ) => {
+  // A live view's own part of its handle, its first draw done: `update(data, next)` applies the new data and
+  // options (`apply`), rebuilds the controls and redraws; a change of the theme `current()` names redraws;
+  // `destroy` cancels the paint job, stops watching the theme and removes the root.
+  lib.mountedView = (root, current, build, draw, cancel, apply) => {
     let unwatch = () => {};
+    const start = () => {
+      unwatch();
+      unwatch = lib.watchTheme(current().theme, draw);
+      build();
+      draw();
+    };
+    start();
     return {
-      start() {
-        unwatch();
-        unwatch = lib.watchTheme(theme(), draw);
-        build();
-        draw();
+      element: root,
+      update(data, next) {
+        apply(data, next);
+        start();
       },
-      stop() {
+      destroy() {
         cancel();
         unwatch();
         root.remove();
@@ -163,14 +164,7 @@ export function commonPart(lib: Lib): void {
   };
 
   // A native <select> in a <label>: Tab reaches it, arrow keys change it; `choices` are [value, text].
-  lib.labelledSelect = (
-    doc: Document,
-    text: string,
-    className: string,
-    choices: readonly (readonly [string, string])[],
-    value: string,
-    change: (value: string) => void,
-  ) => {
+  lib.labelledSelect = (doc, text, className, choices, value, change) => {
     const label = doc.createElement('label');
     label.textContent = `${text} `;
     const select = doc.createElement('select');

@@ -300,6 +300,7 @@ export function headPart(lib: Lib): void {
     const baseTiles = new Map<string, Uint8Array>();
     let scratch: Float32Array = new Float32Array(0);
     let job: TileJob | null = null;
+    const cancelJob = () => job?.cancel();
 
     const paint = () => {
       job?.cancel();
@@ -458,25 +459,20 @@ export function headPart(lib: Lib): void {
     lib.ensureStyle(root);
     root.appendChild(controls);
     root.appendChild(stage);
-    const cancel = () => job?.cancel();
-    const view = lib.lifecycle(root, () => options.theme, buildControls, draw, cancel);
-    view.start();
-
+    // update(data, next): the new data and options, before the view is rebuilt
+    const apply = (data: unknown, next: unknown) => {
+      if (data) {
+        all = data as AttentionModel;
+        geometry = null;
+      }
+      if (next) options = next as HeadRenderOptions;
+      model = lib.attentionOf(all, options.attentionType);
+      baseKey = '';
+      selected = new Set(options.heads);
+      focus = null;
+    };
     const handle: MountedView = {
-      element: root,
-      update(data: unknown, next: unknown) {
-        if (data) {
-          all = data as AttentionModel;
-          geometry = null;
-        }
-        if (next) options = next as HeadRenderOptions;
-        model = lib.attentionOf(all, options.attentionType);
-        baseKey = '';
-        selected = new Set(options.heads);
-        focus = null;
-        view.start();
-      },
-      destroy: view.stop,
+      ...lib.mountedView(root, () => options, buildControls, draw, cancelJob, apply),
       state() {
         return {
           layer: options.layer,

@@ -30,6 +30,7 @@ export function neuronViewPart(lib: Lib): void {
     let renderer: 'svg' | 'canvas' = 'svg';
     let canvas: HTMLCanvasElement | null = null;
     let job: TileJob | null = null;
+    const cancelJob = () => job?.cancel();
     const root = doc.createElement('div');
     root.className = 'lx-viz lx-neuron-view';
     element.appendChild(root);
@@ -176,17 +177,12 @@ export function neuronViewPart(lib: Lib): void {
       event.preventDefault();
       select(options.query + by);
     });
-    const cancel = () => job?.cancel();
-    const view = lib.lifecycle(root, () => options.theme, buildControls, draw, cancel);
-    view.start();
+    const apply = (data: unknown, next: unknown) => {
+      if (data) model = data as NeuronModel;
+      if (next) options = next as NeuronRenderOptions;
+    };
     const handle: MountedView = {
-      element: root,
-      update(data: unknown, next: unknown) {
-        if (data) model = data as NeuronModel;
-        if (next) options = next as NeuronRenderOptions;
-        view.start();
-      },
-      destroy: view.stop,
+      ...lib.mountedView(root, () => options, buildControls, draw, cancelJob, apply),
       state() {
         return {
           layer: options.layer,

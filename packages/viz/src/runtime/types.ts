@@ -296,13 +296,14 @@ export interface Lib {
     change: (value: string) => void,
   ): HTMLLabelElement;
   numbered(count: number): [string, string][];
-  lifecycle(
+  mountedView(
     root: HTMLElement,
-    theme: () => Theme,
+    current: () => { theme: Theme },
     build: () => void,
     draw: () => void,
     cancel: () => void,
-  ): { start(): void; stop(): void };
+    apply: (data: unknown, next: unknown) => void,
+  ): Pick<MountedView, 'element' | 'update' | 'destroy'>;
   // line rasterizer
   lineGeometry(
     q: number,
