@@ -163,6 +163,17 @@ export function commonPart(lib: Lib): void {
     };
   };
 
+  // The renderer for `size` drawn items (`options.renderer`; `auto`: a canvas past `canvasThreshold`), written
+  // with the theme into the root's dataset.
+  lib.chooseRenderer = (root, options, size) => {
+    const canvas =
+      options.renderer === 'canvas' || (options.renderer === 'auto' && size > options.canvasThreshold);
+    const renderer = canvas ? 'canvas' : 'svg';
+    root.dataset.theme = lib.resolveTheme(options.theme);
+    root.dataset.renderer = renderer;
+    return renderer;
+  };
+
   // A native <select> in a <label>: Tab reaches it, arrow keys change it; `choices` are [value, text].
   lib.labelledSelect = (doc, text, className, choices, value, change) => {
     const label = doc.createElement('label');

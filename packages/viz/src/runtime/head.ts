@@ -409,14 +409,12 @@ export function headPart(lib: Lib): void {
     };
 
     const draw = () => {
-      job?.cancel();
-      const total = model.heads * model.tokens.length * model.keyTokens.length;
-      renderer =
-        options.renderer === 'canvas' || (options.renderer === 'auto' && total > options.canvasThreshold)
-          ? 'canvas'
-          : 'svg';
-      root.dataset.theme = lib.resolveTheme(options.theme);
-      root.dataset.renderer = renderer;
+      cancelJob();
+      renderer = lib.chooseRenderer(
+        root,
+        options,
+        model.heads * model.tokens.length * model.keyTokens.length,
+      );
       stage.innerHTML = lib.headSvg(model, options, { lines: renderer === 'svg', allHeads: true });
       stage.appendChild(focusStyle);
       canvas = null;

@@ -117,14 +117,8 @@ export function neuronViewPart(lib: Lib): void {
     };
 
     const draw = () => {
-      job?.cancel();
-      const cells = 2 * model.keyTokens.length * model.dim;
-      renderer =
-        options.renderer === 'canvas' || (options.renderer === 'auto' && cells > options.canvasThreshold)
-          ? 'canvas'
-          : 'svg';
-      root.dataset.theme = lib.resolveTheme(options.theme);
-      root.dataset.renderer = renderer;
+      cancelJob();
+      renderer = lib.chooseRenderer(root, options, 2 * model.keyTokens.length * model.dim); // cells drawn
       stage.innerHTML = lib.neuronSvg(model, options, { legend: false, cells: renderer === 'svg' });
       canvas = null;
       live.textContent = '';

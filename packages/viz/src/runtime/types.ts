@@ -296,6 +296,11 @@ export interface Lib {
     change: (value: string) => void,
   ): HTMLLabelElement;
   numbered(count: number): [string, string][];
+  chooseRenderer(
+    root: HTMLElement,
+    options: { renderer: 'svg' | 'canvas' | 'auto'; canvasThreshold: number; theme: Theme },
+    size: number,
+  ): 'svg' | 'canvas';
   mountedView(
     root: HTMLElement,
     current: () => { theme: Theme },
