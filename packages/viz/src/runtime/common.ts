@@ -197,4 +197,13 @@ export function commonPart(lib: Lib): void {
     style.textContent = lib.css();
     root.appendChild(style);
   };
+
+  // A live view's root, `<div class="lx-viz lx-<kind>-view">` with the style in it, put in `element`.
+  lib.viewRoot = (element: HTMLElement, kind: string) => {
+    const root = element.ownerDocument.createElement('div');
+    root.className = `lx-viz lx-${kind}-view`;
+    element.appendChild(root);
+    lib.ensureStyle(root);
+    return root;
+  };
 }

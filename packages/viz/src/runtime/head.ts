@@ -159,9 +159,7 @@ export function headPart(lib: Lib): void {
     let renderer: 'svg' | 'canvas' = 'svg';
     const uid = `lx${Math.random().toString(36).slice(2, 10)}`;
 
-    const root = doc.createElement('div');
-    root.className = 'lx-viz lx-head-view';
-    element.appendChild(root);
+    const root = lib.viewRoot(element, 'head');
     const controls = doc.createElement('div');
     controls.className = 'lx-controls';
     const stage = doc.createElement('div');
@@ -454,7 +452,6 @@ export function headPart(lib: Lib): void {
       setFocus(next);
     });
 
-    lib.ensureStyle(root);
     root.appendChild(controls);
     root.appendChild(stage);
     // update(data, next): the new data and options, before the view is rebuilt

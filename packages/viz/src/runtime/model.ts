@@ -88,11 +88,7 @@ export function modelPart(lib: Lib): void {
     return out.join('');
   };
 
-  lib.mountModel = (
-    element: HTMLElement,
-    initialModel: AttentionModel,
-    initialOptions: ModelRenderOptions,
-  ) => {
+  lib.mountModel = (element, initialModel, initialOptions) => {
     const doc = element.ownerDocument;
     let all = initialModel; // encoder–decoder data: every attention type
     let options = initialOptions;
@@ -100,10 +96,7 @@ export function modelPart(lib: Lib): void {
     let head: ReturnType<Lib['mountHead']> | null = null;
     let opened: { layer: number; head: number } | null = null;
 
-    const root = doc.createElement('div');
-    root.className = 'lx-viz lx-model-view';
-    element.appendChild(root);
-    lib.ensureStyle(root);
+    const root = lib.viewRoot(element, 'model');
     const controls = doc.createElement('div');
     controls.className = 'lx-controls';
     root.appendChild(controls);

@@ -18,11 +18,7 @@ export function neuronViewPart(lib: Lib): void {
   /** Rows of one tile of the canvas renderer. */
   const TILE_ROWS = 32;
 
-  lib.mountNeuron = (
-    element: HTMLElement,
-    initialModel: NeuronModel,
-    initialOptions: NeuronRenderOptions,
-  ) => {
+  lib.mountNeuron = (element, initialModel, initialOptions) => {
     const doc = element.ownerDocument;
     const win = doc.defaultView;
     let model = initialModel;
@@ -31,10 +27,7 @@ export function neuronViewPart(lib: Lib): void {
     let canvas: HTMLCanvasElement | null = null;
     let job: TileJob | null = null;
     const cancelJob = () => job?.cancel();
-    const root = doc.createElement('div');
-    root.className = 'lx-viz lx-neuron-view';
-    element.appendChild(root);
-    lib.ensureStyle(root);
+    const root = lib.viewRoot(element, 'neuron');
     const controls = doc.createElement('div');
     controls.className = 'lx-controls';
     const stage = doc.createElement('div');

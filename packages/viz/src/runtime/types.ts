@@ -280,6 +280,7 @@ export interface Lib {
   resolveTheme(theme: Theme): 'light' | 'dark';
   watchTheme(theme: Theme, redraw: () => void): () => void;
   ensureStyle(root: HTMLElement): void;
+  viewRoot(element: HTMLElement, kind: string): HTMLElement;
   attentionOf(model: AttentionModel, type: AttentionType | undefined): AttentionModel;
   typeSelector(
     doc: Document,
