@@ -91,6 +91,12 @@ export const fail =
 const isArrayLike = (value: unknown): value is ArrayLike<unknown> =>
   Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 
+/** Throws `INVALID_ARGUMENT` (`what`, expecting `expected`) unless `data` is an object whose `field` is an array. */
+function checkListOf(fn: string, data: unknown, field: string, what: string, expected: string): void {
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as Record<string, unknown>)[field]))
+    fail(fn, 'INVALID_ARGUMENT')(what, 'data', expected, describe(data));
+}
+
 /** @internal */
 export function checkTokens(fn: string, tokens: unknown, name: string): string[] {
   if (!Array.isArray(tokens)) {
@@ -212,6 +218,73 @@ interface WeightShape {
   axes: string;
 }
 
+/** The words of {@link readMatrix}'s messages. */
+interface MatrixWords {
+  /** A cell: `weight`, `number`. */
+  unit: string;
+  /** A row: `row`, `vector`. */
+  rowUnit: string;
+  /** What each row stands for: `(one per query token)`. */
+  perRow: string;
+  /** What a row holds. */
+  rowExpected: string;
+  /** How the flat form is read: `(query × key, row-major)`. */
+  flatAxes: string;
+  /** What each cell must be (`a finite weight` by default). */
+  finite?: string;
+}
+
+/**
+ * Checks an `(n, m)` matrix given as `n` rows of `m` numbers or as one flat row-major array of `n · m`, and
+ * copies it into a new `Float32Array`; errors name the place `at` and say what was expected in `words`.
+ */
+function readMatrix(
+  fn: string,
+  at: string,
+  rows: ArrayLike<unknown>,
+  n: number,
+  m: number,
+  words: MatrixWords,
+): Float32Array {
+  const shape = fail(fn, 'SHAPE_MISMATCH');
+  const { unit, rowUnit, finite } = words;
+  const out = new Float32Array(n * m);
+  const flat = ArrayBuffer.isView(rows) || (rows.length > 0 && typeof rows[0] === 'number');
+  if (flat) {
+    if (rows.length !== n * m) {
+      shape(
+        `${at} is a flat array of ${plural(rows.length, unit)}`,
+        at,
+        `${n} × ${m} = ${n * m} ${unit}s ${words.flatAxes}`,
+        String(rows.length),
+      );
+    }
+    copyFinite(fn, rows, 0, n * m, out, 0, (x) => `${at}[${Math.floor(x / m)}][${x % m}]`, finite);
+    return out;
+  }
+  if (rows.length !== n) {
+    shape(
+      `${at} has ${plural(rows.length, rowUnit)}`,
+      at,
+      `${plural(n, rowUnit)} ${words.perRow}`,
+      String(rows.length),
+    );
+  }
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    if (!isArrayLike(r) || r.length !== m) {
+      shape(
+        isArrayLike(r) ? `${at}[${i}] has ${plural(r.length, unit)}` : `${at}[${i}] is not an array`,
+        `${at}[${i}]`,
+        words.rowExpected,
+        isArrayLike(r) ? String(r.length) : describe(r),
+      );
+    }
+    copyFinite(fn, r as ArrayLike<unknown>, 0, m, out, i * m, (x) => `${at}[${i}][${x}]`, finite);
+  }
+  return out;
+}
+
 /**
  * Checks one `[layer][head][query][key]` attention array against its token counts and flattens each head into
  * a `Float32Array`; errors name the argument (`attention`, `crossAttention`, …) and the place in it.
@@ -264,42 +337,13 @@ export function normalizeWeights(
         weights.push(same);
         return;
       }
-      const out = new Float32Array(q * k);
-      const flat = ArrayBuffer.isView(rows) || (rows.length > 0 && typeof rows[0] === 'number');
-      if (flat) {
-        if (rows.length !== q * k) {
-          shape(
-            `${at} is a flat array of ${plural(rows.length, 'weight')}`,
-            at,
-            `${q} × ${k} = ${q * k} weights (query × key, row-major)`,
-            String(rows.length),
-          );
-        }
-        copyFinite(fn, rows, 0, q * k, out, 0, (x) => `${at}[${Math.floor(x / k)}][${x % k}]`);
-      } else {
-        if (rows.length !== q) {
-          shape(
-            `${at} has ${plural(rows.length, 'row')}`,
-            at,
-            `${plural(q, 'row')} (one per ${row})`,
-            String(rows.length),
-          );
-        }
-        for (let i = 0; i < q; i++) {
-          const r = rows[i];
-          if (!isArrayLike(r) || r.length !== k) {
-            shape(
-              isArrayLike(r)
-                ? `${at}[${i}] has ${plural(r.length, 'weight')}`
-                : `${at}[${i}] is not an array`,
-              `${at}[${i}]`,
-              `${plural(k, 'weight')} (one per ${col})`,
-              isArrayLike(r) ? String(r.length) : describe(r),
-            );
-          }
-          copyFinite(fn, r as ArrayLike<unknown>, 0, k, out, i * k, (x) => `${at}[${i}][${x}]`);
-        }
-      }
+      const out = readMatrix(fn, at, rows, q, k, {
+        unit: 'weight',
+        rowUnit: 'row',
+        perRow: `(one per ${row})`,
+        rowExpected: `${plural(k, 'weight')} (one per ${col})`,
+        flatAxes: '(query × key, row-major)',
+      });
       weights.push(out);
     });
   });
@@ -398,59 +442,14 @@ function normalizeVectors(
           );
         }
       }
-      const out = new Float32Array(tokens * dim);
-      if (flat) {
-        if (rows.length !== tokens * dim) {
-          shape(
-            `${ah} is a flat array of ${plural(rows.length, 'number')}`,
-            ah,
-            `${tokens} × ${dim} = ${tokens * dim} numbers (token × dim, row-major)`,
-            String(rows.length),
-          );
-        }
-        copyFinite(
-          fn,
-          rows,
-          0,
-          tokens * dim,
-          out,
-          0,
-          (x) => `${ah}[${Math.floor(x / dim)}][${x % dim}]`,
-          'a finite number',
-        );
-      } else {
-        if (rows.length !== tokens) {
-          shape(
-            `${ah} has ${plural(rows.length, 'vector')}`,
-            ah,
-            `${plural(tokens, 'vector')} (one per token)`,
-            String(rows.length),
-          );
-        }
-        for (let i = 0; i < tokens; i++) {
-          const row = rows[i];
-          if (!isArrayLike(row) || row.length !== dim) {
-            shape(
-              isArrayLike(row)
-                ? `${ah}[${i}] has ${plural(row.length, 'number')}`
-                : `${ah}[${i}] is not an array`,
-              `${ah}[${i}]`,
-              `${plural(dim, 'number')}${like ? ` (the size of ${like.of}'s vectors)` : ''}`,
-              isArrayLike(row) ? String(row.length) : describe(row),
-            );
-          }
-          copyFinite(
-            fn,
-            row as ArrayLike<unknown>,
-            0,
-            dim,
-            out,
-            i * dim,
-            (x) => `${ah}[${i}][${x}]`,
-            'a finite number',
-          );
-        }
-      }
+      const out = readMatrix(fn, ah, rows, tokens, dim, {
+        unit: 'number',
+        rowUnit: 'vector',
+        perRow: '(one per token)',
+        rowExpected: `${plural(dim, 'number')}${like ? ` (the size of ${like.of}'s vectors)` : ''}`,
+        flatAxes: '(token × dim, row-major)',
+        finite: 'a finite number',
+      });
       data.push(out);
     });
   });
@@ -494,14 +493,13 @@ export function normalizeNeuron(fn: string, data: unknown, prettify: boolean): N
  */
 export function normalizeBpe(fn: string, data: unknown): BpePartModel[] {
   const bad = fail(fn, 'INVALID_ARGUMENT');
-  if (typeof data !== 'object' || data === null || !Array.isArray((data as BpeWork).parts)) {
-    bad(
-      'data must be a BPE trace',
-      'data',
-      '{ parts: [{ token, tokenBytes, tokenTranslated, tokenMerged, tokenIx }] }',
-      describe(data),
-    );
-  }
+  checkListOf(
+    fn,
+    data,
+    'parts',
+    'data must be a BPE trace',
+    '{ parts: [{ token, tokenBytes, tokenTranslated, tokenMerged, tokenIx }] }',
+  );
   return (data as BpeWork).parts.map((part, i) => {
     const at = `parts[${i}]`;
     if (typeof part !== 'object' || part === null)
@@ -546,15 +544,13 @@ export function normalizeBpe(fn: string, data: unknown): BpePartModel[] {
  * @internal
  */
 export function normalizeLoss(fn: string, data: unknown): LossModel {
-  const bad = fail(fn, 'INVALID_ARGUMENT');
-  if (typeof data !== 'object' || data === null || !Array.isArray((data as LossData).points)) {
-    bad(
-      'data must be { points, bayesLoss? }',
-      'data',
-      '{ points: [{ step, loss }], bayesLoss? }',
-      describe(data),
-    );
-  }
+  checkListOf(
+    fn,
+    data,
+    'points',
+    'data must be { points, bayesLoss? }',
+    '{ points: [{ step, loss }], bayesLoss? }',
+  );
   const d = data as LossData;
   const points = d.points.map((p, i) => checkPoint(fn, p, `points[${i}]`));
   if (d.bayesLoss !== undefined && !Number.isFinite(d.bayesLoss)) {
