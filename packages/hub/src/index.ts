@@ -62,6 +62,7 @@ export {
 export { redactText, redactUrl } from './redact.js';
 export { isNode, runtimeMaxBytes } from './runtime.js';
 export {
+  checkSourceArgument,
   DEFAULT_HUB_URL,
   existingFolder,
   folderSource,

@@ -1,11 +1,13 @@
 // openSource against a real folder and a real HTTP server on 127.0.0.1 in the hub's layout.
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { thrownError } from '@lxmls/base';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeFolderAtomic } from './atomic.js';
+import { check, LxmlsHubError } from './errors.js';
 import { rejection, tempFolderEach } from './folders.test.helpers.js';
 import { type HostileServer, startHostileServer } from './hostile-server.test.helpers.js';
-import { hubRepoUrl, isHubId, openSource } from './source.js';
+import { checkSourceArgument, hubRepoUrl, isHubId, openSource } from './source.js';
 
 let server: HostileServer;
 let dir: string;
@@ -94,5 +96,23 @@ describe('hub ids', () => {
       if (saved === undefined) delete process.env.LXMLS_HUB_URL;
       else process.env.LXMLS_HUB_URL = saved;
     }
+  });
+});
+
+describe('checkSourceArgument', () => {
+  test.each([
+    ['', 'an empty string'],
+    [3, 'number'],
+    [undefined, 'undefined'],
+  ])('checkSourceArgument(check, fn, %j) throws INVALID_ARGUMENT, received %s', (source, received) => {
+    const error = thrownError(LxmlsHubError, () => checkSourceArgument(check, 'openSource', source));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toBe(
+      `[@lxmls/hub] openSource: source must be a folder path, a URL or a hub id. Expected a non-empty string, received ${received}.`,
+    );
+  });
+
+  test('openSource("") rejects with the same error', async () => {
+    expect((await rejection(openSource(''))).message).toContain('openSource: source must be a folder path');
   });
 });

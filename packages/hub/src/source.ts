@@ -6,6 +6,7 @@
  * transformers.js's `hub.js` does, through {@link fetchFile} (limits, cache, progress).
  */
 
+import type { Checks } from '@lxmls/base';
 import { checkFolderCommit } from './atomic.js';
 import { type DownloadOptions, fetchFile } from './download.js';
 import { check, LxmlsHubError } from './errors.js';
@@ -100,6 +101,43 @@ export interface ModelSource {
    * validated too (JSON parses; the safetensors header parses and matches the file's size).
    */
   read(file: string, options?: { optional?: boolean; maxBytes?: number }): Promise<Uint8Array | null>;
+}
+
+/**
+ * Throws `INVALID_ARGUMENT` unless `source` is a non-empty string: the first check of every loader that takes
+ * a folder path, a URL or a hub id ({@link openSource}, @lxmls/gpt's `resolveSource`), thrown with the
+ * caller's `check` (its package's error class) under its function's name.
+ *
+ * @param check - The caller's validation helpers (`checks(ErrorClass, 'INVALID_ARGUMENT')` of @lxmls/base).
+ * @param fn - The caller's name, for the message.
+ * @param source - What the caller was given.
+ * @example
+ * ```ts
+ * import { checks, defineError } from '@lxmls/base';
+ * import { checkSourceArgument } from '@lxmls/hub';
+ * class DemoError extends defineError<'INVALID_ARGUMENT'>('@lxmls/demo', 'DemoError') {}
+ * const check = checks(DemoError, 'INVALID_ARGUMENT');
+ * try {
+ *   checkSourceArgument(check, 'load', '');
+ * } catch (e) {
+ *   console.log((e as Error).message); // → [@lxmls/demo] load: source must be a folder path, a URL or a hub id. Expected a non-empty string, received an empty string.
+ * }
+ * ```
+ */
+export function checkSourceArgument(
+  check: Pick<Checks<string>, 'fail'>,
+  fn: string,
+  source: unknown,
+): asserts source is string {
+  if (typeof source !== 'string' || source === '')
+    check.fail(
+      fn,
+      'source',
+      undefined,
+      'source must be a folder path, a URL or a hub id',
+      'a non-empty string',
+      { received: source === '' ? 'an empty string' : typeof source },
+    );
 }
 
 /** The folder `source` names (with `~` expanded), `null` when nothing is there; an error for a file. */
@@ -254,15 +292,7 @@ export function urlSource(
  */
 export async function openSource(source: string, options: SourceOptions = {}): Promise<ModelSource> {
   const fn = 'openSource';
-  if (typeof source !== 'string' || source === '')
-    check.fail(
-      fn,
-      'source',
-      undefined,
-      'source must be a folder path, a URL or a hub id',
-      'a non-empty string',
-      { received: source === '' ? 'an empty string' : typeof source },
-    );
+  checkSourceArgument(check, fn, source);
   if (/^https?:\/\//i.test(source)) return urlSource(source, options, 'url');
   if (isNode()) {
     const folder = await existingFolder(source, fn);

@@ -10,6 +10,7 @@
  */
 
 import {
+  checkSourceArgument,
   type DownloadOptions,
   existingFolder,
   folderSource,
@@ -148,15 +149,7 @@ export async function resolveSource(
   options: ResolveSourceOptions = {},
 ): Promise<ResolvedSource> {
   const fn = 'resolveSource';
-  if (typeof source !== 'string' || source === '')
-    check.fail(
-      fn,
-      'source',
-      undefined,
-      'source must be a folder path, a URL or a hub id',
-      'a non-empty string',
-      { received: source === '' ? 'an empty string' : typeof source },
-    );
+  checkSourceArgument(check, fn, source);
   try {
     if (/^https?:\/\//i.test(source)) {
       const files = urlSource(source, options);
