@@ -33,15 +33,19 @@ export interface GenerateOnnxOptions extends Omit<GenerateOptions, 'useCache'> {
 function greedyPick(logits: Float32Array, B: number, V: number): number[] | undefined {
   const next: number[] = [];
   for (let b = 0; b < B; b++) {
-    let best = b * V;
+    let best = 0;
+    let largest = logits[b * V]!;
     let finite = 0; // stays 0 while every logit is finite (x · 0 is NaN for ±Infinity and NaN)
-    for (let j = b * V; j < (b + 1) * V; j++) {
-      const v = logits[j]!;
+    for (let j = 0; j < V; j++) {
+      const v = logits[b * V + j]!;
       finite += v * 0;
-      if (v > logits[best]!) best = j;
+      if (v > largest) {
+        largest = v;
+        best = j;
+      }
     }
     if (finite !== 0) return undefined;
-    next.push(best - b * V);
+    next.push(best);
   }
   return next;
 }
