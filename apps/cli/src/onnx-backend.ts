@@ -26,7 +26,7 @@ import { tensor } from '@lxmls/tensor';
 import type { StringOption } from './args.js';
 import { BACKEND_OPTION } from './backends.js';
 import { CliError } from './errors.js';
-import { gptTokens, type ModelAttention, type VizModel } from './viz-model.js';
+import type { ModelAttention, VizModel } from './viz-model.js';
 
 /**
  * The `--backend` names that run the model on ONNX Runtime.
@@ -219,7 +219,7 @@ export async function onnxAttention(
       `--view neuron needs each head's queries and keys, which the ONNX export does not output: use --view head or model with --backend ${backend}, or a tensor backend (wasm) for the neuron view`,
     );
   const gpt = model.gpt;
-  const { ids, tokens } = gptTokens(model.tokenizer, gpt.config.vocabSize, text);
+  const { ids, tokens } = model.tokenizer.tokens(text);
   const T = Math.min(ids.length, gpt.blockSize);
   const onnx = await openOnnx(gpt, backend, { attentions: true });
   try {

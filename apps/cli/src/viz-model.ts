@@ -18,11 +18,12 @@ import {
   LxmlsBertError,
   loadBertFolder,
 } from '@lxmls/bert';
+import type { ModelTokenizer } from '@lxmls/course';
 import { attentionForViz, type GPT, type GptAttentionViz } from '@lxmls/gpt';
 import { MODELS, modelUrl } from '@lxmls/models';
 import { CliError } from './errors.js';
 import { asCliError, loadModel } from './load-model.js';
-import { type ModelTokenizer, modelTokenizer } from './text-tokenizer.js';
+import { modelTokenizer } from './text-tokenizer.js';
 
 /** A loaded model of either kind. */
 export type VizModel =
@@ -174,7 +175,8 @@ export function disposeVizModel(model: VizModel): void {
  * @param text - The text, not empty.
  * @param options - `specialTokens` (BERT), `queriesKeys`.
  * @returns The tokens and the weights.
- * @throws {@link CliError} for a token a GPT's vocabulary does not have (see {@link gptTokens}).
+ * @throws `LxmlsCourseError` `UNKNOWN_TOKEN` for a token a GPT's vocabulary does not have (@lxmls/course's
+ *   `modelTokenizer`).
  */
 export function modelAttention(
   model: VizModel,
@@ -186,44 +188,13 @@ export function modelAttention(
     : bertAttention(model.bert, text, options);
 }
 
-/**
- * The token ids and tokens a GPT sees for `text`, read with the tokenizer that travels with it (see
- * `modelTokenizer`: its tokenizer.json, the weather task's words, or GPT-2's BPE).
- *
- * @param tokenizer - The model's tokenizer.
- * @param vocabSize - The model's vocabulary size.
- * @param text - The text.
- * @returns The ids and the tokens.
- * @throws {@link CliError} for a word outside the weather vocabulary, or a BPE id the model does not have.
- * @example
- * ```ts
- * import { modelTokenizer } from './text-tokenizer.js';
- * import { gptTokens } from './viz-model.js';
- * console.log(gptTokens(await modelTokenizer('lxmls/weather-nano', 8), 8, 'read walk  snowy')); // → { ids: [ 1, 4, 6 ], tokens: [ 'read', 'walk', 'snowy' ] }
- * console.log(gptTokens(await modelTokenizer('gpt2', 50257), 50257, 'The cat').tokens); // → [ 'The', 'Ġcat' ]
- * ```
- */
-export function gptTokens(
-  tokenizer: ModelTokenizer,
-  vocabSize: number,
-  text: string,
-): { ids: number[]; tokens: string[] } {
-  const ids = tokenizer.encode(text);
-  const bad = ids.find((id) => id >= vocabSize);
-  if (bad !== undefined)
-    throw new CliError(
-      `the text has token id ${bad} (${JSON.stringify(tokenizer.token(bad))}), but the model's vocabulary has only ${vocabSize} tokens: it is not a GPT-2 vocabulary`,
-    );
-  return { ids, tokens: ids.map((id) => tokenizer.token(id)) };
-}
-
 function gptAttention(
   model: GPT,
   tokenizer: ModelTokenizer,
   text: string,
   options: ModelAttentionOptions,
 ): ModelAttention {
-  const { ids, tokens } = gptTokens(tokenizer, model.config.vocabSize, text);
+  const { ids, tokens } = tokenizer.tokens(text);
   return attentionForViz(model, ids, { tokens, queriesKeys: options.queriesKeys === true });
 }
 

@@ -16,6 +16,7 @@ import { defineError, type ErrorDetails } from '@lxmls/base';
  * - `SYNTAX_ERROR`: a student file that does not parse (`file:line:col: message`).
  * - `FORBIDDEN_IMPORT`: a student file that imports a module other than the course's packages.
  * - `MISSING_EXPORT`: a student file without the export the exercise needs.
+ * - `UNKNOWN_TOKEN`: a word or id the model's tokenizer or vocabulary does not have (`modelTokenizer`).
  * - `INVALID_ARGUMENT`: any other argument the function does not take.
  */
 export type CourseErrorCode =
@@ -23,6 +24,7 @@ export type CourseErrorCode =
   | 'SYNTAX_ERROR'
   | 'FORBIDDEN_IMPORT'
   | 'MISSING_EXPORT'
+  | 'UNKNOWN_TOKEN'
   | 'INVALID_ARGUMENT';
 
 /** Fields of a {@link LxmlsCourseError} besides its message. */

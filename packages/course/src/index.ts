@@ -82,7 +82,12 @@ export {
 } from './notebook.js';
 export { sampleText, TextWindows, type TrainedText, type TrainTextOptions, trainText } from './text.js';
 export { type TrainedTextCompact, type TrainTextCompactOptions, trainTextCompact } from './text-compact.js';
-export { buildTextTokenizer, type TextTokenizerKind } from './text-tokenizer.js';
+export {
+  buildTextTokenizer,
+  type ModelTokenizer,
+  modelTokenizer,
+  type TextTokenizerKind,
+} from './text-tokenizer.js';
 export { copyModel, type TrainedRun, type TrainingCallbacks } from './training.js';
 export {
   type BayesFigures,
@@ -114,7 +119,9 @@ export {
 } from './weather-bench.js';
 export {
   attentionKeyMismatch,
+  loadWeatherModel,
   saveWeatherModel,
   WEATHER_TASK_FILE,
   type WeatherTaskInfo,
+  weatherScoresRecord,
 } from './weather-folder.js';

@@ -1,7 +1,9 @@
-// Tests of buildTextTokenizer: the three tokenizers of the text recipe (moved from the CLI's text-tokenizer.ts).
+// Tests of buildTextTokenizer (the three tokenizers of the text recipe) and modelTokenizer (the tokenizer that
+// travels with a GPT), both moved from the CLI's text-tokenizer.ts.
 import { getEncoder, textTokenizerFromJson } from '@lxmls/bpe';
 import { describe, expect, test } from 'vitest';
-import { buildTextTokenizer } from './text-tokenizer.js';
+import { LxmlsCourseError } from './errors.js';
+import { buildTextTokenizer, modelTokenizer } from './text-tokenizer.js';
 
 const TEXT = 'to be or not to be, that is the question\nwhether tis nobler in the mind to suffer\n';
 
@@ -31,5 +33,57 @@ describe('buildTextTokenizer', () => {
     expect(gpt2.vocabSize).toBe(50257);
     expect(gpt2.startId).toBe(getEncoder().encode('\n')[0]);
     expect(gpt2.encode('hello world')).toEqual(getEncoder().encode('hello world'));
+  });
+});
+
+describe('modelTokenizer', () => {
+  test('modelTokenizer(tokenizer.json, its size) reads and writes the folder tokenizer, one character per token', () => {
+    const json = buildTextTokenizer(TEXT, 'char', 0).toJson();
+    const char = modelTokenizer(json, new Set(TEXT).size);
+    expect(char.kind).toBe('char');
+    expect(char.decode(char.encode('to be'))).toBe('to be');
+    expect(char.tokens('be').tokens).toEqual(['b', 'e']);
+    expect(char.tokens('').ids).toEqual([char.startId]);
+  });
+
+  test('modelTokenizer(tokenizer.json, another size) is refused: ids would be lost', () => {
+    const json = buildTextTokenizer(TEXT, 'char', 0).toJson();
+    expect(() => modelTokenizer(json, 65)).toThrow(/does not fit the model/);
+  });
+
+  test.each([
+    [8, 'weather', 'read walk  snowy', [1, 4, 6], undefined],
+    [50257, 'gpt2', 'The cat', [464, 3797], 50256],
+  ] as const)('modelTokenizer(null, %i) is the %s tokenizer', (size, kind, text, ids, startId) => {
+    const tokenizer = modelTokenizer(null, size);
+    expect(tokenizer.kind).toBe(kind);
+    expect(tokenizer.startId).toBe(startId);
+    expect(tokenizer.tokens(text).ids).toEqual(ids);
+    expect(tokenizer.decode(tokenizer.encode(text))).toBe(text.replace(/ +/g, ' '));
+  });
+
+  test.each([
+    [8, 'read swim', 'the model has the weather task\'s 8 tokens, and "swim" is not one of them'],
+    [
+      9,
+      '',
+      "the empty prompt starts with <|endoftext|>, id 50256, but the model's vocabulary has only 9 tokens",
+    ],
+    [
+      300,
+      'hi',
+      'the text has token id 5303 ("hi"), but the model\'s vocabulary has only 300 tokens (ids 0 to 299)',
+    ],
+  ])('modelTokenizer(null, %i).tokens(%j) throws UNKNOWN_TOKEN', (size, text, message) => {
+    const error = (() => {
+      try {
+        modelTokenizer(null, size).tokens(text);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(LxmlsCourseError.isInstance(error) && error.code).toBe('UNKNOWN_TOKEN');
+    expect((error as Error).message).toContain(message);
   });
 });

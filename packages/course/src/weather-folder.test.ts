@@ -1,5 +1,6 @@
-// Tests of saveWeatherModel: the folder lxmls eval weather reads (moved from the CLI's train/weather-folder.ts).
-import { mkdtempSync, readFileSync } from 'node:fs';
+// Tests of saveWeatherModel and loadWeatherModel: the folder lxmls train weather writes and lxmls eval weather
+// reads (moved from the CLI's train/weather-folder.ts).
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -10,9 +11,11 @@ import {
 import { GPT } from '@lxmls/gpt';
 import { FIXED_PROBA } from '@lxmls/weather-data';
 import { describe, expect, test } from 'vitest';
+import { LxmlsCourseError } from './errors.js';
 import { weatherModelConfig } from './weather.js';
 import {
   attentionKeyMismatch,
+  loadWeatherModel,
   saveWeatherModel,
   WEATHER_TASK_FILE,
   type WeatherTaskInfo,
@@ -72,5 +75,38 @@ describe('attentionKeyMismatch', () => {
     for (const key of missing) expect(got.missing).toContain(key);
     for (const key of unexpected) expect(got.unexpected).toContain(key);
     if (missing.length === 0) expect(got).toEqual({ missing: [], unexpected: [] });
+  });
+});
+
+describe('loadWeatherModel', () => {
+  test('loadWeatherModel reads back what saveWeatherModel wrote, in eval mode, with the same weights', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'lxmls-weather-')), 'model');
+    const model = new GPT(weatherModelConfig(), { init: 'lcg' });
+    await saveWeatherModel(dir, model, info);
+    const back = await loadWeatherModel(dir);
+    expect(back.info).toEqual(info);
+    expect(back.model.training).toBe(false);
+    const a = model.stateDict();
+    for (const [key, value] of back.model.stateDict())
+      expect(value.toArray(), key).toEqual(a.get(key)!.toArray());
+    model.dispose();
+    back.model.dispose();
+  });
+
+  test.each([
+    [undefined, 'lxmls.json. Expected a weather model folder'],
+    ['{"task": ', 'lxmls.json is not valid JSON'],
+    ['{"task": "text"}', 'lxmls.json is not a weather model'],
+    ['null', 'lxmls.json is not a weather model'],
+  ])('loadWeatherModel with the task file %j throws INVALID_ARGUMENT', async (text, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lxmls-weather-'));
+    mkdirSync(dir, { recursive: true });
+    if (text !== undefined) writeFileSync(join(dir, WEATHER_TASK_FILE), text);
+    const error = await loadWeatherModel(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(LxmlsCourseError.isInstance(error) && error.code).toBe('INVALID_ARGUMENT');
+    expect((error as Error).message).toContain(message);
   });
 });

@@ -4,11 +4,32 @@
  * table as at the end of `lxmls train weather`.
  */
 
-import { bayesFigures, evaluateWeather, formatWeatherSummary } from '@lxmls/course';
+import {
+  bayesFigures,
+  evaluateWeather,
+  formatWeatherSummary,
+  loadWeatherModel,
+  weatherScoresRecord,
+} from '@lxmls/course';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { evalSamplesOption, loadWeatherModel, weatherScoresJson } from '../train/weather-folder.js';
+import { resolveModelSource } from '../load-model.js';
+
+/**
+ * The `--eval-samples N` row of `lxmls train weather`, `lxmls eval weather` and `lxmls bench train-weather`:
+ * held-out test sequences to score, 10,000 by default.
+ *
+ * @param help - The help line.
+ * @returns The option row.
+ * @example
+ * ```ts
+ * import { evalSamplesOption } from './commands/eval.js';
+ * console.log(evalSamplesOption('Sequences.').default); // → 10000
+ * ```
+ */
+export const evalSamplesOption = (help: string) =>
+  ({ type: 'integer', value: 'N', min: 1, max: 10_000_000, default: 10_000, help }) as const;
 
 /**
  * `lxmls eval`: see its help (`lxmls help eval`).
@@ -64,16 +85,12 @@ lxmls.json for the weather task or without a checkpoint, an option out of range.
       throw new CliError('missing --model DIR: a folder written by lxmls train weather --out DIR');
     const evalSamples = o['eval-samples'];
     await chooseBackend(o.backend);
-    const { model, info } = await loadWeatherModel(o.model);
+    const { model, info } = await loadWeatherModel(resolveModelSource(o.model));
     try {
       const scores = evaluateWeather(model, info.proba, evalSamples);
       const bayes = bayesFigures(info.proba);
       if (o.json) {
-        const result = {
-          ...weatherScoresJson(scores, bayes),
-          evalSamples,
-        };
-        await out.write(`${JSON.stringify(result)}\n`);
+        await out.write(`${JSON.stringify({ ...weatherScoresRecord(scores, bayes), evalSamples })}\n`);
       } else {
         await out.write(`${model.parameterCountLine()}; ${o.model}\n`);
         for (const line of formatWeatherSummary(scores, bayes, evalSamples)) await out.write(`${line}\n`);

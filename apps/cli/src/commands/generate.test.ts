@@ -380,7 +380,7 @@ describe('lxmls generate: bad input exits with 2 and one line on stderr, never a
       ['--model', 'smallVocab'],
       "the empty prompt starts with <|endoftext|>, id 50256, but the model's vocabulary has only 9 tokens",
     ],
-    [['--model', 'smallVocab', '--prompt', 'hi'], 'the prompt has token id 5303'],
+    [['--model', 'smallVocab', '--prompt', 'hi'], 'the text has token id 5303'],
     [
       ['--model', 'weatherVocab'],
       "the model has the weather task's 8 tokens and no start token: give --prompt with space-separated words of clean read shop tennis walk rainy snowy sunny",

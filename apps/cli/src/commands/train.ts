@@ -20,6 +20,7 @@ import {
   WEATHER_ATTENTION,
   WEATHER_RECIPES,
   weatherModelConfig,
+  weatherScoresRecord,
 } from '@lxmls/course';
 import { checkTrainingMemory, GPT } from '@lxmls/gpt';
 import { type Backend, setBackend } from '@lxmls/tensor';
@@ -33,8 +34,8 @@ import type { Io, Output } from '../io.js';
 import { asCliError } from '../load-model.js';
 import { terminalProgress } from '../progress.js';
 import { loadStudentAttention, studentFailure } from '../train/student-attention.js';
-import { evalSamplesOption, weatherScoresJson } from '../train/weather-folder.js';
 import { checkOutFolder, FORCE_OPTION } from '../write-file.js';
+import { evalSamplesOption } from './eval.js';
 
 const TEXT_ONLY = [
   'data',
@@ -325,7 +326,7 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
         iters: trainer.iterNum,
         msPerIter: round(msPerIter, 3),
         trainLoss: trainer.loss,
-        ...weatherScoresJson(scores, bayes),
+        ...weatherScoresRecord(scores, bayes),
         recipe: recipeName,
         seed,
         evalSamples,

@@ -220,7 +220,7 @@ describe('lxmls viz', () => {
       code: 2,
       stdout: '',
       stderr:
-        'lxmls viz: the model has the weather task\'s 8 tokens, and "swim" is not one of them: give space-separated words of clean read shop tennis walk rainy snowy sunny\n',
+        'lxmls viz: [@lxmls/course] encode: the model has the weather task\'s 8 tokens, and "swim" is not one of them. Expected space-separated words of clean read shop tennis walk rainy snowy sunny, received "swim".\n',
     });
   });
 
