@@ -41,3 +41,4 @@ export {
   torchRepr,
   torchSizeRepr,
 } from './python.js';
+export { SAFETENSORS_DTYPE_BYTES } from './safetensors.js';

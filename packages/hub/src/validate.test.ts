@@ -37,6 +37,9 @@ describe('fileProblem', () => {
       'needs 12 bytes, its offsets give 8',
       withHeader({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8),
     ],
+    // every dtype of the format is a valid file, those @lxmls/nn cannot convert too (nn names them at load)
+    ['model.safetensors', null, withHeader({ s: { dtype: 'F8_E8M0', shape: [4], data_offsets: [0, 4] } }, 4)],
+    ['model.safetensors', null, withHeader({ z: { dtype: 'C64', shape: [2], data_offsets: [0, 16] } }, 16)],
     ['model.safetensors', 'its header is not a JSON object', withHeader([1], 0)],
     ['model.safetensors', 'has no valid data_offsets', withHeader({ w: { dtype: 'F32', shape: [1] } }, 4)],
     ['model.safetensors', 'its header length', text('<html><body>sign in')],

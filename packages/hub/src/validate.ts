@@ -9,24 +9,7 @@
  * data and match its shape and dtype, and the data holds nothing else.
  */
 
-/** Bytes per element of the safetensors dtypes. */
-const DTYPE_BYTES: Record<string, number> = {
-  BOOL: 1,
-  U8: 1,
-  I8: 1,
-  F8_E5M2: 1,
-  F8_E4M3: 1,
-  I16: 2,
-  U16: 2,
-  F16: 2,
-  BF16: 2,
-  I32: 4,
-  U32: 4,
-  F32: 4,
-  I64: 8,
-  U64: 8,
-  F64: 8,
-};
+import { SAFETENSORS_DTYPE_BYTES } from '@lxmls/base';
 
 /** The first characters of a text, for a message (`"<!DOCTYPE html>…"`). */
 function startOf(bytes: Uint8Array): string {
@@ -122,7 +105,7 @@ export function safetensorsProblem(bytes: Uint8Array, size = bytes.byteLength): 
     const [begin, end] = offsets as [number, number];
     if (end > dataLength)
       return `the tensor ${JSON.stringify(key)} ends at byte ${end} of the data, which holds ${dataLength} bytes (the file is cut short?)`;
-    const width = typeof e?.dtype === 'string' ? DTYPE_BYTES[e.dtype] : undefined;
+    const width = typeof e?.dtype === 'string' ? SAFETENSORS_DTYPE_BYTES[e.dtype] : undefined;
     const shape = e?.shape;
     if (
       width !== undefined &&

@@ -13,29 +13,9 @@
  * offset and shape checked before allocating) and the float16 / int64 conversions both directions need.
  */
 
+import { SAFETENSORS_DTYPE_BYTES } from '@lxmls/base';
 import { type Tensor, tensor } from '@lxmls/tensor';
 import { check, LxmlsNnError } from './errors.js';
-
-/** The byte size of each dtype of the safetensors specification. */
-const DTYPE_BYTES: Readonly<Record<string, number>> = {
-  BOOL: 1,
-  U8: 1,
-  I8: 1,
-  F8_E5M2: 1,
-  F8_E4M3: 1,
-  F8_E8M0: 1,
-  I16: 2,
-  U16: 2,
-  F16: 2,
-  BF16: 2,
-  I32: 4,
-  U32: 4,
-  F32: 4,
-  F64: 8,
-  I64: 8,
-  U64: 8,
-  C64: 8,
-};
 
 /** The dtypes {@link readSafetensors} converts (the others raise `UNSUPPORTED_DTYPE`). */
 const CONVERTED = new Set([
@@ -288,14 +268,14 @@ function parseEntry(
   if (typeof dtype !== 'string') {
     throw invalid(fn, `tensor ${q} has no string dtype`, 'a dtype such as "F32"', describe(dtype), name);
   }
-  const itemBytes = DTYPE_BYTES[dtype];
+  const itemBytes = SAFETENSORS_DTYPE_BYTES[dtype];
   if (itemBytes === undefined)
     check.fail(
       fn,
       name,
       dtype,
       `tensor ${q} has a dtype outside the specification`,
-      `one of ${Object.keys(DTYPE_BYTES).join(', ')}`,
+      `one of ${Object.keys(SAFETENSORS_DTYPE_BYTES).join(', ')}`,
       { code: 'UNSUPPORTED_DTYPE' },
     );
   if (!Array.isArray(shape)) {
@@ -434,7 +414,7 @@ function decode(
   data: DataView,
   dataOffset: number,
 ): Float32Array | Int32Array {
-  const n = (e.end - e.begin) / DTYPE_BYTES[e.dtype]!;
+  const n = (e.end - e.begin) / SAFETENSORS_DTYPE_BYTES[e.dtype]!;
   const at = e.begin;
   switch (e.dtype) {
     case 'F32':
