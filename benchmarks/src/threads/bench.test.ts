@@ -101,6 +101,24 @@ describe('summarize', () => {
     expect(table[2]).toBe('| now | no extra process | 25.0 | 18.0 | 1.38× | 17.5 | 1.60× |');
   });
 
+  test('summarize: the machine probe (build machine) gets its row after the builds, labelled as the probe', () => {
+    const r = (build: 'now' | 'machine', threads: '1' | 'default', round: number, medianMs: number) =>
+      ({ build, threads, busy: false, round, medianMs }) satisfies RunResult;
+    const rows = summarize([
+      r('machine', '1', 0, 8),
+      r('machine', 'default', 0, 4.2),
+      r('now', '1', 0, 18),
+      r('now', 'default', 0, 12),
+    ]);
+    expect(rows.map((row) => [row.build, row.speedup.toFixed(2)])).toEqual([
+      ['now', '1.50'],
+      ['machine', '1.90'],
+    ]);
+    expect(formatTable(rows).split('\n')[3]).toBe(
+      '| machine (two-core probe) | no extra process | 8.0 | 4.2 | 1.90× |',
+    );
+  });
+
   test('median: the middle value, or the mean of the middle two', () => {
     expect([median([5]), median([3, 1, 2]), median([4, 1, 3, 2])]).toEqual([5, 2, 2.5]);
   });

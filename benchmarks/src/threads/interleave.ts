@@ -5,7 +5,8 @@
  * the adaptive policy off (`fixed`), one step of each in turn in this one process, so that all of them see
  * the same load: blocks of 4 steps in turn, after a pause that lets the last block's worker fall asleep and
  * one untimed step (block 0: the warm-up). The order rotates every block, so that no setting always follows
- * the same one.
+ * the same one. The rotation also holds the machine's own two-core gain (ceiling.ts, build `machine`): the
+ * most that two threads can give at that moment.
  *
  * `node interleave.js STEPS NAME=ROOT...` (a ROOT is a build of this repository: its packages' and the CLI's
  * `dist/` are loaded from there, each build with its own @lxmls/tensor). Prints one JSON line: the median ms
@@ -14,6 +15,7 @@
 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CeilingProbe } from './ceiling.js';
 import { median } from './measure.js';
 
 /** The parts of a build that the benchmark uses (loaded from its dist/, so typed loosely here). */
@@ -54,7 +56,13 @@ const PAUSE_MS = 5;
 async function main(): Promise<void> {
   const [stepsArg, ...specs] = process.argv.slice(2);
   const steps = Number(stepsArg);
-  const runs = [];
+  const runs: {
+    build: string;
+    threads: '1' | 'default' | 'fixed';
+    backend: { threads: number; threadStats?: unknown; dispose(): void };
+    step: () => unknown;
+    times: number[];
+  }[] = [];
   for (const spec of specs) {
     const [build, root] = spec.split('=') as [string, string];
     const b = await load(root);
@@ -64,9 +72,15 @@ async function main(): Promise<void> {
       const model = b.withBackend(backend, () => new b.GptNanoTrainStep({ seed: 0 }));
       const batch = b.withBackend(backend, () => model.randomBatch(64));
       const step = () => b.withBackend(backend, () => model.step(batch.idx, batch.targets));
-      runs.push({ build, threads, backend, step, times: [] as number[] });
+      runs.push({ build, threads, backend, step, times: [] });
     }
   }
+  // the machine's own two-core gain in the same rotation (ceiling.ts): `1` the whole probe on this thread,
+  // `default` its halves on this thread and a worker at once
+  const probe = new CeilingProbe();
+  const machine = { threads: 2, threadStats: undefined, dispose: () => probe.dispose() };
+  runs.push({ build: 'machine', threads: '1', backend: machine, step: () => probe.solo(), times: [] });
+  runs.push({ build: 'machine', threads: 'default', backend: machine, step: () => probe.pair(), times: [] });
   // blocks of BLOCK timed steps per setting, in turn: before each block a pause lets the last setting's worker
   // fall asleep (a worker still spinning would take a core from the next setting's threads), and one untimed
   // step wakes this setting's worker (a training loop keeps it awake from step to step)
@@ -90,7 +104,7 @@ async function main(): Promise<void> {
     medianMs: median(r.times),
     threadStats: r.backend.threadStats, // shared and solo calls, late ones, fallbacks (undefined on one thread)
   }));
-  for (const r of runs) r.backend.dispose();
+  for (const r of new Set(runs.map((r) => r.backend))) r.dispose();
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 

@@ -12,7 +12,8 @@
  * With `--interleave`, each round runs one process per load (interleave.ts) in which every build and setting
  * takes one step in turn, so that they all see the same load (the `GptNanoTrainStep` of each build's
  * dist/); this mode also runs two threads with the adaptive policy off (the gain the policy should keep on
- * an idle machine) and logs each two-thread run's `threadStats`.
+ * an idle machine), the machine's own two-core gain in the same rotation (ceiling.ts: the row `machine
+ * (two-core probe)`, the most two threads can give at that moment), and logs each two-thread run's `threadStats`.
  * "No extra process" is only as idle as the machine is: the load average is printed before and after.
  *
  * Prints a Markdown table with the machine (or one JSON line with `--json`). Progress goes to stderr.
@@ -70,7 +71,8 @@ async function busyProcess(): Promise<ChildProcess> {
 
 /** What interleave.js prints for each build and setting. */
 interface InterleavedRecord {
-  build: 'now' | 'before';
+  /** `machine`: the two-core probe (ceiling.ts). */
+  build: 'now' | 'before' | 'machine';
   threads: '1' | 'default' | 'fixed';
   backendThreads: number;
   medianMs: number;
@@ -157,6 +159,9 @@ async function main(): Promise<number> {
         .join(', ')}), ${options.rounds} rounds of ${options.steps} steps per run` +
       `${options.interleave ? ' (interleaved: one process per load, one step of each in turn)' : ''}\n\n` +
       `${formatTable(rows)}\n\n` +
+      (options.interleave
+        ? 'machine (two-core probe): the same arithmetic on one thread, and in halves on two threads that never wait for each other (benchmarks/src/threads/ceiling.ts): the most two threads can give at that moment\n'
+        : '') +
       `machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after\n`,
   );
   return 0;

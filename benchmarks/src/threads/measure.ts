@@ -56,7 +56,7 @@ export function parseThreadsArgs(argv: readonly string[]): ThreadsBenchOptions |
 /** One run of `lxmls bench train-step` that a round makes. */
 export interface RunSpec {
   /** The build: `now` (this repository) or `before`. */
-  build: 'now' | 'before';
+  build: 'now' | 'before' | 'machine';
   /**
    * `1` (`--threads 1`), `default` (no flag: two threads on a machine with two cores, adaptive) or `fixed` (two
    * threads, `adaptiveThreads: false`; interleaved runs only).
@@ -67,7 +67,7 @@ export interface RunSpec {
 }
 
 /** A run through `lxmls bench train-step` (whose flags give one thread or the default, not `fixed`). */
-export type CliRunSpec = RunSpec & { threads: '1' | 'default' };
+export type CliRunSpec = RunSpec & { build: 'now' | 'before'; threads: '1' | 'default' };
 
 /**
  * The runs of round `round`, in order: idle first, then with the busy process; within each, every build
@@ -120,7 +120,8 @@ export interface RunResult extends RunSpec {
 
 /** One row of the table: a build under one load. */
 export interface SummaryRow {
-  build: 'now' | 'before';
+  /** `machine`: the two-core probe of interleaved runs (ceiling.ts), the most two threads can give. */
+  build: 'now' | 'before' | 'machine';
   busy: boolean;
   /** Median over the rounds of each run's median, one thread. */
   oneMs: number;
@@ -152,7 +153,7 @@ export interface SummaryRow {
 export function summarize(results: readonly RunResult[]): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const busy of [false, true])
-    for (const build of ['now', 'before'] as const) {
+    for (const build of ['now', 'before', 'machine'] as const) {
       const of = (threads: RunSpec['threads']) =>
         results.filter((r) => r.build === build && r.busy === busy && r.threads === threads);
       const one = of('1');
@@ -205,7 +206,7 @@ export function formatTable(rows: readonly SummaryRow[]): string {
     const off =
       r.fixedMs === undefined ? ' – | – |' : ` ${r.fixedMs.toFixed(1)} | ${r.fixedSpeedup!.toFixed(2)}× |`;
     lines.push(
-      `| ${r.build} | ${r.busy ? 'busy process on one core' : 'no extra process'} | ${r.oneMs.toFixed(1)} | ${r.defaultMs.toFixed(1)} | ${r.speedup.toFixed(2)}× |${fixed ? off : ''}`,
+      `| ${r.build === 'machine' ? 'machine (two-core probe)' : r.build} | ${r.busy ? 'busy process on one core' : 'no extra process'} | ${r.oneMs.toFixed(1)} | ${r.defaultMs.toFixed(1)} | ${r.speedup.toFixed(2)}× |${fixed ? off : ''}`,
     );
   }
   return lines.join('\n');
