@@ -8,12 +8,11 @@
  * between `[CLS]` and `[SEP]` unless asked otherwise, as Exercise 2.4 of the notebook feeds `bert-base-uncased`.
  */
 
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type BertAttentionViz,
   attentionForViz as bertAttentionForViz,
+  isBertFolder,
   type LoadedBert,
   LxmlsBertError,
   loadBertFolder,
@@ -73,34 +72,6 @@ export const DEFAULT_VIZ_MODEL = 'lxmls/bert-mini';
 export function bundledBertFolder(source: string): string | null {
   const model = MODELS.find((m) => m.name === source && m.architecture === 'bert');
   return model === undefined ? null : fileURLToPath(modelUrl(model.name));
-}
-
-/**
- * Whether `source` is a BERT folder: a folder whose config.json has `"model_type": "bert"` or a `Bert…`
- * architecture. Anything else (a GPT-2 folder, a URL, a hub id, a path that does not exist) is not.
- *
- * @param source - The `--model` value.
- * @returns True for a BERT folder.
- * @example
- * ```ts
- * import { isBertFolder } from './viz-model.js';
- * console.log(await isBertFolder('apps/cli/src/__fixtures__/tiny-bert'), await isBertFolder('gpt2')); // → true false
- * ```
- */
-export async function isBertFolder(source: string): Promise<boolean> {
-  try {
-    if (!(await stat(source)).isDirectory()) return false;
-    const config = JSON.parse(await readFile(join(source, 'config.json'), 'utf8')) as {
-      model_type?: unknown;
-      architectures?: unknown;
-    };
-    const architectures = Array.isArray(config.architectures) ? config.architectures : [];
-    return (
-      config.model_type === 'bert' || architectures.some((a) => typeof a === 'string' && /^Bert/.test(a))
-    );
-  } catch {
-    return false; // no folder, no config.json, or not JSON: the GPT loader reports what is wrong
-  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { type DownloadProgress, LxmlsHubError } from '@lxmls/hub';
 import { readSafetensorsHeader } from '@lxmls/nn';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { LxmlsBertError } from './errors.js';
-import { loadBert, loadBertFolder } from './load.js';
+import { isBertFolder, loadBert, loadBertFolder } from './load.js';
 import { BertModel } from './model.js';
 import { BertTokenizer } from './tokenizer.js';
 
@@ -195,4 +195,25 @@ describe('BERT config checked against the weights before allocating', () => {
       await rm(dir, { recursive: true });
     },
   );
+});
+
+describe('isBertFolder', () => {
+  test.each([
+    ['{"model_type": "bert"}', true],
+    ['{"architectures": ["BertForMaskedLM"]}', true],
+    ['{"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"]}', false],
+    ['{"model_type": ', false],
+  ])('isBertFolder with config.json %s is %s', async (config, expected) => {
+    const dir = await mkdtemp(join(tmpdir(), 'lxmls-bert-'));
+    await writeFile(join(dir, 'config.json'), config);
+    expect(await isBertFolder(dir)).toBe(expected);
+    expect(await isBertFolder(`${dir}/`)).toBe(expected);
+    await rm(dir, { recursive: true });
+  });
+
+  test('isBertFolder is true for the tiny-bert fixture and false for a file or a missing folder', async () => {
+    expect(await isBertFolder(FIXTURE)).toBe(true);
+    expect(await isBertFolder(join(FIXTURE, 'config.json'))).toBe(false);
+    expect(await isBertFolder(join(FIXTURE, 'no-such-folder'))).toBe(false);
+  });
 });

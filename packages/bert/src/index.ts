@@ -34,6 +34,7 @@ export {
 } from './heads.js';
 export { BertIntermediate, BertLayer, BertOutput } from './layer.js';
 export {
+  isBertFolder,
   type LoadBertOptions,
   type LoadedBert,
   loadBert,

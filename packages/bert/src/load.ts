@@ -125,6 +125,35 @@ export async function loadBertFolder(folder: string, options: BertLoadOptions = 
 }
 
 /**
+ * Whether `folder` holds a BERT in Hugging Face's layout: its `config.json` says `"model_type": "bert"` or names a
+ * `Bert…` architecture. False for a missing folder, a file, no `config.json` or one that is not JSON (a loader
+ * then says what is wrong). Node only. `lxmls viz` reads a folder with {@link loadBertFolder} when this is true.
+ *
+ * @param folder - The folder's path.
+ * @returns Whether it is a BERT folder.
+ * @example
+ * ```ts
+ * import { isBertFolder } from '@lxmls/bert';
+ * console.log(await isBertFolder('packages/bert/src/__fixtures__/tiny-bert'), await isBertFolder('/no/such/folder')); // → true false
+ * ```
+ */
+export async function isBertFolder(folder: string): Promise<boolean> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const config = JSON.parse(await readFile(`${folder.replace(/[\\/]+$/, '')}/config.json`, 'utf8')) as {
+      model_type?: unknown;
+      architectures?: unknown;
+    };
+    const architectures: unknown[] = Array.isArray(config.architectures) ? config.architectures : [];
+    return (
+      config.model_type === 'bert' || architectures.some((a) => typeof a === 'string' && /^Bert/.test(a))
+    );
+  } catch {
+    return false; // no folder, no config.json, or not JSON
+  }
+}
+
+/**
  * Loads only the tokenizer of a BERT in Hugging Face's layout (a folder, a URL or a hub id):
  * `tokenizer.json`, else `vocab.txt`, with `tokenizer_config.json` when present.
  *
