@@ -1,6 +1,6 @@
 // Masked-language-model pretraining (pretrain.ts and its pieces, pretrain-parts.ts): the corpus-softmax wrapper and its bias calibration, the
 // sinusoidal positions, the held-out sentences, and pretrainMaskedLM's callbacks at a tiny size (the script that
-// writes the folder, apps/cli/src/pretrain-bert.ts, is tested end to end in apps/cli).
+// writes the folder, tools/pretrain-bert.ts, is tested end to end in tools/pretrain-bert.test.ts).
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { manualSeed, tensor } from '@lxmls/tensor';

@@ -7,7 +7,7 @@
  *
  * Its pieces (the corpus softmax, the bias calibration, the sinusoidal positions…) are in pretrain-parts.ts.
  * No file system here: the texts come in as strings and the files go out through a `save` callback (the
- * script `apps/cli/src/pretrain-bert.ts` reads and writes them); progress lines go to a `log` callback.
+ * script `tools/pretrain-bert.ts` reads and writes them); progress lines go to a `log` callback.
  *
  * The data: the corpus is tokenized once; the last `heldOutFraction` of its lines is held out (the MLM
  * evaluation and the sentences whose attention is measured). Batches: {@link MlmBatchSampler} (rows of 8–64

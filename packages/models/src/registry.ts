@@ -75,7 +75,7 @@ export const MODELS: readonly ModelInfo[] = [
     quality:
       'held-out masked-token loss 5.88 nats, accuracy 19.9% (a unigram model: 6.59 nats, 6.5%); a previous-token head (layer 1, head 0: 0.40 of the attention), a next-token head (layer 1, head 1: 0.52) and a same-word head (layer 2, head 0: 0.38)',
     description:
-      "A small BERT with bert-base-uncased's WordPiece vocabulary (4 layers, 4 heads, hidden 128, 32 positions, BertForMaskedLM head, float16) pretrained with masked-language modelling on tinyshakespeare by apps/cli/src/pretrain-bert.ts: the offline stand-in for bert-base-uncased in Exercise 2.4 (lxmls viz's default model).",
+      "A small BERT with bert-base-uncased's WordPiece vocabulary (4 layers, 4 heads, hidden 128, 32 positions, BertForMaskedLM head, float16) pretrained with masked-language modelling on tinyshakespeare by tools/pretrain-bert.ts: the offline stand-in for bert-base-uncased in Exercise 2.4 (lxmls viz's default model).",
   },
   {
     name: 'lxmls/weather-nano',

@@ -9,11 +9,11 @@ import { BertForMaskedLM, BertTokenizer, loadBertFolder } from '@lxmls/bert';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type PretrainBertOptions, parsePretrainArgs, pretrainBert } from './pretrain-bert.js';
 
-const VOCAB = fileURLToPath(new URL('./__fixtures__/tiny-bert/vocab.txt', import.meta.url));
-/** @lxmls/bert's pretraining corpus: seven lines of Coriolanus, twelve times over. */
-const CORPUS = fileURLToPath(
-  new URL('../../../packages/bert/src/__fixtures__/citizens.txt', import.meta.url),
+const VOCAB = fileURLToPath(
+  new URL('../packages/bert/src/__fixtures__/tiny-bert/vocab.txt', import.meta.url),
 );
+/** @lxmls/bert's pretraining corpus: seven lines of Coriolanus, twelve times over. */
+const CORPUS = fileURLToPath(new URL('../packages/bert/src/__fixtures__/citizens.txt', import.meta.url));
 let dir = '';
 
 /** The options of a tiny run on the test corpus: 1 layer, 2 heads, hidden 8, 16 positions; `extra` on top. */

@@ -1,14 +1,15 @@
 /**
- * pretrain-bert: the script that trains `@lxmls/models`' small BERT (Exercise 2.4) with @lxmls/bert's
+ * pretrain-bert: the repository script that trains `@lxmls/models`' small BERT (Exercise 2.4) with @lxmls/bert's
  * `pretrainMaskedLM` on the `wasm` backend: it reads the corpus and the vocabulary, writes the Hugging Face
  * folder (`config.json`, `model.safetensors` in float16, `vocab.txt`, `tokenizer_config.json`) and
  * `training.json`, and prints the progress lines with a time stamp.
  *
- *   node apps/cli/dist/pretrain-bert.js --corpus packages/bpe/src/__fixtures__/tinyshakespeare.txt \
+ *   node tools/dist/pretrain-bert.js --corpus packages/bpe/src/__fixtures__/tinyshakespeare.txt \
  *     --vocab packages/bert/src/__fixtures__/tiny-bert/vocab.txt --out /tmp/bert-mini --iters 3000
  *
  * The options are those of `PretrainMaskedLMOptions` in kebab case (see packages/bert/src/pretrain.ts), plus
  * `--threads` (wasm threads, default 1) and `--measure-only` (measure the model already in `--out` again).
+ * It builds a model of the repository, not a command of `lxmls`: moved here from apps/cli/src (issue 13).
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -52,7 +53,7 @@ export interface PretrainBertOptions
  * import { pretrainBert } from './pretrain-bert.js';
  * const out = join(mkdtempSync(join(tmpdir(), 'bert-')), 'tiny');
  * const summary = await pretrainBert({
- *   corpus: 'packages/bpe/src/__fixtures__/tinyshakespeare.txt', vocab: 'apps/cli/src/__fixtures__/tiny-bert/vocab.txt', out,
+ *   corpus: 'packages/bpe/src/__fixtures__/tinyshakespeare.txt', vocab: 'packages/bert/src/__fixtures__/tiny-bert/vocab.txt', out,
  *   layers: 1, heads: 2, hidden: 8, maxLength: 16, batchSize: 2, iters: 2, evalEvery: 0, evalBatches: 1, patternSentences: 2,
  * });
  * console.log(summary.iterations, (summary.heldOut as { weights: string }).weights); // → 2 float16
@@ -152,7 +153,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const argv = process.argv.slice(2);
   const options = {
     ...parsePretrainArgs(argv),
-    command: `node apps/cli/dist/pretrain-bert.js ${argv.join(' ')}`,
+    command: `node tools/dist/pretrain-bert.js ${argv.join(' ')}`,
   };
   pretrainBert(options, (line) => console.log(`[${new Date().toISOString()}] ${line}`)).catch((error) => {
     console.error(error);
