@@ -58,6 +58,14 @@ export {
   timeTrainStep,
 } from './gpt-nano-step.js';
 export {
+  benchKernel,
+  KERNEL_SHAPES,
+  type KernelResult,
+  type KernelShape,
+  type TimeOptions,
+  timeCall,
+} from './kernel-bench.js';
+export {
   type CompiledStudentModule,
   type LoadStudentOptions,
   loadStudentSource,

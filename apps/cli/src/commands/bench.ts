@@ -16,8 +16,11 @@
 
 import { type AttentionFactory, CausalSelfAttention } from '@lxmls/attention';
 import {
+  benchKernel,
   benchTrainWeather,
   GPT_NANO,
+  KERNEL_SHAPES,
+  type KernelResult,
   TRAIN_WEATHER_TARGETS,
   type TrainStepResult,
   type TrainStepSetup,
@@ -29,7 +32,6 @@ import type { Options, OptionTable } from '../args.js';
 import { BACKEND_OPTION, chooseBackend } from '../backends.js';
 import { type BrowserBenchResult, benchTrainStepInBrowser } from '../bench/browser.js';
 import { BROWSER_COMPARE } from '../bench/browser-page.js';
-import { benchKernel, KERNEL_SHAPES, type KernelResult } from '../bench/kernels.js';
 import { type MachineInfo, machineInfo } from '../bench/timing.js';
 import { type CommandContext, defineCommand, type RunContext } from '../command.js';
 import { CliError } from '../errors.js';

@@ -1,13 +1,16 @@
 /**
- * The matmul shapes `lxmls bench kernels` times: those of a gpt-nano training step (batch 64 × 11 tokens,
- * n_embd 48, 3 heads of 16, vocab 8) and those of GPT-2 124M inference on one token (n_embd 768, vocab 50257).
+ * The matmul shapes `lxmls bench kernels` times, and how: those of a gpt-nano training step (batch 64 × 11
+ * tokens, n_embd 48, 3 heads of 16, vocab 8) and those of GPT-2 124M inference on one token (n_embd 768, vocab
+ * 50257), each on a backend's `matmul` kernel directly, on storages allocated once (no tensor bookkeeping), so
+ * the figure is the kernel's own speed; {@link timeCall}, the median-of-samples timer. Browser-safe (no Node
+ * import). Moved here from the CLI (issue 13).
  *
- * Follows the shape list of docs/wasm-kernels.md. Each shape runs the backend's `matmul` kernel directly
- * on storages allocated once (no tensor bookkeeping), so the figure is the kernel's own speed.
+ * Follows the shape list and the method of docs/wasm-kernels.md: warm up first, then take samples that each
+ * run the code back to back for at least a minimum time, and report the median per-call time.
  */
 
 import type { Backend } from '@lxmls/tensor';
-import { timeCall } from './timing.js';
+import { median } from './median.js';
 
 /** One matmul shape: `batch × (M×K @ K×N)`, with the stored layouts of the step. */
 export interface KernelShape {
@@ -51,7 +54,7 @@ const s = (name: string, batch: number, m: number, k: number, n: number, transA 
  *
  * @example
  * ```ts
- * import { KERNEL_SHAPES } from './bench/kernels.js';
+ * import { KERNEL_SHAPES } from '@lxmls/course';
  * console.log(KERNEL_SHAPES[0]); // → { name: 'nano q, k, v, proj', batch: 1, m: 704, k: 48, n: 48, transA: false, transB: true }
  * ```
  */
@@ -82,7 +85,7 @@ export const KERNEL_SHAPES: readonly KernelShape[] = [
  * @example
  * ```ts
  * import { createJsBackend } from '@lxmls/tensor';
- * import { benchKernel } from './bench/kernels.js';
+ * import { benchKernel } from '@lxmls/course';
  * const r = benchKernel(createJsBackend(), { name: 'tiny', batch: 1, m: 4, k: 4, n: 4, transA: false, transB: false }, 1);
  * console.log(r.mflop, r.gflops > 0); // → 0.000128 true
  * ```
@@ -109,4 +112,48 @@ export function benchKernel(backend: Backend, shape: KernelShape, sampleMs = 2):
   for (const storage of [a, b, c]) backend.free(storage);
   const mflop = (2 * batch * m * k * n) / 1e6;
   return { ...shape, mflop, ms, gflops: mflop / ms };
+}
+
+/** Options of {@link timeCall}. */
+export interface TimeOptions {
+  /** Warm-up time in ms before sampling (default 100). */
+  warmupMs?: number;
+  /** Each sample runs the call back to back for at least this long, in ms (default 2). */
+  sampleMs?: number;
+  /** Number of samples (default 15). */
+  samples?: number;
+}
+
+/**
+ * The median time of one call of `fn` in ms: warm up, then `samples` samples, each a run of back-to-back calls
+ * lasting at least `sampleMs`, each giving a per-call time.
+ *
+ * @param fn - The code to time.
+ * @param options - Warm-up and sampling.
+ * @returns The median per-call time in ms.
+ * @example
+ * ```ts
+ * import { timeCall } from '@lxmls/course';
+ * const ms = timeCall(() => Math.sqrt(2), { warmupMs: 1, sampleMs: 1, samples: 3 });
+ * console.log(ms > 0 && ms < 1); // → true
+ * ```
+ */
+export function timeCall(fn: () => void, options: TimeOptions = {}): number {
+  const { warmupMs = 100, sampleMs = 2, samples = 15 } = options;
+  const start = performance.now();
+  do fn();
+  while (performance.now() - start < warmupMs);
+  const times: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    let calls = 0;
+    const t0 = performance.now();
+    let t1 = t0;
+    do {
+      fn();
+      calls++;
+      t1 = performance.now();
+    } while (t1 - t0 < sampleMs);
+    times.push((t1 - t0) / calls);
+  }
+  return median(times);
 }
