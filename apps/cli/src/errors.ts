@@ -6,7 +6,6 @@
  */
 
 import { defineError, isLxmlsError } from '@lxmls/base';
-import { LxmlsBpeError } from '@lxmls/bpe';
 import { LxmlsHubError } from '@lxmls/hub';
 
 /**
@@ -74,11 +73,6 @@ export function reportError(error: unknown): ErrorReport {
   if (error instanceof OutputClosedError) return { exitCode: 0, line: undefined };
   if (error instanceof CliError) return { exitCode: error.exitCode, line: oneLine(error.message) };
   if (isLibraryInputError(error)) return { exitCode: 2, line: oneLine(error.message) };
-  // what reading, downloading or writing met (a missing file, a server, a limit, a path): bad input, not a bug
-  if (LxmlsHubError.isInstance(error)) return { exitCode: 2, line: oneLine(error.message) };
-  // a library's report of bad input, a bad file or a run that cannot go on (NaN weights, a diverged loss)
-  if (isLxmlsError(error) && INPUT_CODES.has(error.code))
-    return { exitCode: 2, line: oneLine(error.message) };
   // an I/O error of the system (a full disk, no permission): one line, not a bug (issue 17)
   const system = (error as NodeJS.ErrnoException | null)?.code;
   if (typeof system === 'string' && /^E[A-Z0-9]+$/.test(system))
@@ -111,11 +105,12 @@ const INPUT_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Whether an error is a library's report of bad input (`INVALID_ARGUMENT`, `UNKNOWN_TOKEN`), as opposed to a
- * failure inside the library.
+ * Whether an error is a library's report of bad input, a bad file or a run that cannot go on (one of
+ * the codes above: `INVALID_ARGUMENT`, `UNKNOWN_TOKEN`, a diverged loss), or what reading, downloading or
+ * writing met (any @lxmls/hub error: a missing file, a server, a limit, a path), as opposed to a bug.
  *
  * @param error - What was thrown.
- * @returns True for an input error of @lxmls/bpe.
+ * @returns True for such an error of an @lxmls package.
  * @example
  * ```ts
  * import { decode } from '@lxmls/bpe';
@@ -123,14 +118,12 @@ const INPUT_CODES: ReadonlySet<string> = new Set([
  * try {
  *   decode([-1]);
  * } catch (e) {
- *   console.log(isLibraryInputError(e)); // → true
+ *   console.log(isLibraryInputError(e), isLibraryInputError(new TypeError('x'))); // → true false
  * }
  * ```
  */
-export function isLibraryInputError(error: unknown): error is LxmlsBpeError {
-  return (
-    LxmlsBpeError.isInstance(error) && (error.code === 'INVALID_ARGUMENT' || error.code === 'UNKNOWN_TOKEN')
-  );
+export function isLibraryInputError(error: unknown): error is Error {
+  return LxmlsHubError.isInstance(error) || (isLxmlsError(error) && INPUT_CODES.has(error.code));
 }
 
 /**
