@@ -58,7 +58,7 @@ describe('lxmls train', () => {
     ],
     [
       ['eval', 'weather', '--model', '/no/such/dir'],
-      /^lxmls eval: cannot read \/no\/such\/dir\/lxmls\.json: no such file/,
+      /^lxmls eval: \[@lxmls\/course\] loadWeatherModel: cannot read \/no\/such\/dir\/lxmls\.json\. Expected a weather model folder .*, received no such file\./,
     ],
   ])('lxmls %j fails with exit code 2 and one line', async (argv, message) => {
     const { code, stdout, stderr } = await runCli(argv);
