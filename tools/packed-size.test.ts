@@ -48,9 +48,11 @@ const LIMITS: Record<string, { bytes: number; dominatedBy: string }> = {
     dominatedBy: "GPT-2's merges: 181 kB of printable ASCII, in dist/ and in src/ (the maps' sources)",
   },
   course: {
-    bytes: 1_000_000,
+    // raised from 1,000,000 on 2026-12-07: issue 13 moved the model tokenizer, the weather folder's loader and
+    // the kernel benchmark from the CLI into the package (1,020 kB measured then)
+    bytes: 1_250_000,
     dominatedBy:
-      "the notebook's text (notebook.ts) and the exercise sources as strings, the grader, then the demo sections and recipes moved from the CLI (816 kB measured)",
+      "the notebook's text (notebook.ts) and the exercise sources as strings, the grader, then the demo sections, recipes, tokenizer, weather folder and kernel benchmark moved from the CLI (1,020 kB measured)",
   },
   gpt: { bytes: 620_000, dominatedBy: 'code: the model, generation, the checkpoint conversion (no weights)' },
   hub: { bytes: 430_000, dominatedBy: 'code: download, cache, sources, the atomic writer' },
