@@ -103,6 +103,48 @@ export interface Parsed<T extends OptionTable> {
 export const HELP_OPTION: FlagOption = { type: 'flag', short: 'h', help: 'Show this help.' };
 
 /**
+ * The option rows that several commands share, each described once: `--model SOURCE` (a GPT checkpoint, required:
+ * `lxmls generate`, `info`, `export-onnx`), `--refresh` (the commands that load a model), `--force` (the commands
+ * that write a model folder with `--out`), `--backend B` (the commands that compute with tensors) and
+ * `--eval-samples N` (the weather scores). A command takes a row as it is, or with its own `help`.
+ *
+ * @example
+ * ```ts
+ * import { COMMON_OPTIONS } from './args.js';
+ * console.log(Object.keys(COMMON_OPTIONS).join(' '), COMMON_OPTIONS['eval-samples'].default); // → model refresh force backend eval-samples 10000
+ * ```
+ */
+export const COMMON_OPTIONS = {
+  model: {
+    type: 'string',
+    value: 'SOURCE',
+    required: 'a folder, a URL or a hub id such as gpt2',
+    help: 'The checkpoint (required).',
+  },
+  refresh: {
+    type: 'flag',
+    help: 'Download the files of a hub id or URL again, even when they are in the cache (also LXMLS_REFRESH=1); lxmls cache verify checks the cache.',
+  },
+  force: {
+    type: 'flag',
+    help: 'With --out: replace a model folder that exists (written whole, nothing of the old model kept). Without it, a --out folder that holds files is refused before training.',
+  },
+  backend: {
+    type: 'string',
+    value: 'B',
+    help: 'The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu, webgpu (needs a WebGPU adapter). An unknown name lists the available ones.',
+  },
+  'eval-samples': {
+    type: 'integer',
+    value: 'N',
+    min: 1,
+    max: 10_000_000,
+    default: 10_000,
+    help: 'Held-out test sequences to score.',
+  },
+} as const satisfies OptionTable;
+
+/**
  * Parses a command's arguments against its option table with `node:util` `parseArgs`, and checks each value.
  *
  * @param argv - The arguments after the command name.

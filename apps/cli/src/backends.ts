@@ -11,16 +11,8 @@ import { registerTfjsBackends } from '@lxmls/backend-tfjs';
 import { registerWasmBackend } from '@lxmls/backend-wasm';
 import { registerWebGpuBackend, webgpuUnavailableReason } from '@lxmls/backend-webgpu';
 import { type Backend, getBackend, listBackends, removeBackend, setBackend } from '@lxmls/tensor';
-import type { StringOption } from './args.js';
 import { CliError } from './errors.js';
 import { nodeWebGpu } from './webgpu-node.js';
-
-/** The `--backend B` row of the commands that compute with tensors. */
-export const BACKEND_OPTION: StringOption = {
-  type: 'string',
-  value: 'B',
-  help: 'The tensor backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu, webgpu (needs a WebGPU adapter). An unknown name lists the available ones.',
-};
 
 /** Whether `webgpu` is registered with the `navigator.gpu` it runs on (the browser's, or Dawn's in Node). */
 let webgpuStarted = false;

@@ -80,37 +80,6 @@ export function offlineRoute(): string {
 }
 
 /**
- * The `--model SOURCE` row of a command that loads a GPT checkpoint (`lxmls generate`, `lxmls info`): required,
- * a folder, a URL or a hub id ({@link loadModel}).
- *
- * @example
- * ```ts
- * import { MODEL_SOURCE_OPTION } from './load-model.js';
- * console.log(MODEL_SOURCE_OPTION.value); // → SOURCE
- * ```
- */
-export const MODEL_SOURCE_OPTION = {
-  type: 'string',
-  value: 'SOURCE',
-  required: 'a folder, a URL or a hub id such as gpt2',
-  help: 'The checkpoint (required).',
-} as const;
-
-/**
- * The `--refresh` row of a command that loads a model: fetch the files again even when they are cached.
- *
- * @example
- * ```ts
- * import { REFRESH_OPTION } from './load-model.js';
- * console.log(REFRESH_OPTION.type); // → flag
- * ```
- */
-export const REFRESH_OPTION = {
-  type: 'flag',
-  help: 'Download the files of a hub id or URL again, even when they are in the cache (also LXMLS_REFRESH=1); lxmls cache verify checks the cache.',
-} as const;
-
-/**
  * Loads `--model` in eval mode (dropout off), as the notebook's `GPT.from_pretrained(...)` then `model.eval()`.
  *
  * @param source - A checkpoint folder (`config.json` + `model.safetensors`), an http(s) URL of one, a hub

@@ -23,8 +23,7 @@ import {
 export type { OnnxSession };
 
 import { tensor } from '@lxmls/tensor';
-import type { StringOption } from './args.js';
-import { BACKEND_OPTION } from './backends.js';
+import { COMMON_OPTIONS, type StringOption } from './args.js';
 import { CliError } from './errors.js';
 import type { ModelAttention, VizModel } from './viz-model.js';
 
@@ -52,8 +51,8 @@ export type OnnxBackendName = (typeof ONNX_BACKENDS)[number];
  * ```
  */
 export const BACKEND_OR_ONNX_OPTION: StringOption = {
-  ...BACKEND_OPTION,
-  help: `${BACKEND_OPTION.help}
+  ...COMMON_OPTIONS.backend,
+  help: `${COMMON_OPTIONS.backend.help}
 Or ONNX Runtime (@lxmls/onnx: the model is exported to ONNX in memory and run there, with the same
 results): onnx (onnxruntime-node when it is installed, else onnxruntime-web's wasm build), onnx-node,
 onnx-wasm, onnx-webgpu (browsers only; the docs site has it).`,

@@ -43,20 +43,6 @@ export async function writeFileAtomic(path: string, text: string, option: string
 }
 
 /**
- * The `--force` row of a command that writes a model folder with `--out`.
- *
- * @example
- * ```ts
- * import { FORCE_OPTION } from './write-file.js';
- * console.log(FORCE_OPTION.type); // → flag
- * ```
- */
-export const FORCE_OPTION = {
-  type: 'flag',
-  help: 'With --out: replace a model folder that exists (written whole, nothing of the old model kept). Without it, a --out folder that holds files is refused before training.',
-} as const;
-
-/**
  * Checks an output folder before any work: it must be writable, not inside a file, not on `/proc`, `/sys` or
  * `/dev`, and empty or new unless `force` (then it must be a model folder, replaced whole when saved).
  *

@@ -28,8 +28,8 @@ import {
   timeTrainStep,
 } from '@lxmls/course';
 import { setBackend } from '@lxmls/tensor';
-import type { Options, OptionTable } from '../args.js';
-import { BACKEND_OPTION, chooseBackend } from '../backends.js';
+import { COMMON_OPTIONS, type Options, type OptionTable } from '../args.js';
+import { chooseBackend } from '../backends.js';
 import { type BrowserBenchResult, benchTrainStepInBrowser } from '../bench/browser.js';
 import { BROWSER_COMPARE } from '../bench/browser-page.js';
 import { type MachineInfo, machineInfo } from '../bench/timing.js';
@@ -44,7 +44,7 @@ const count = (min: number, fallback: number, help: string) =>
 /** The options of `lxmls bench`. */
 const BENCH_OPTIONS = {
   backend: {
-    ...BACKEND_OPTION,
+    ...COMMON_OPTIONS.backend,
     help: 'A registered backend (default: the highest-priority one, wasm): wasm, js, tfjs-wasm, tfjs-cpu, webgpu (needs a WebGPU adapter: in Node, Dawn from the npm webgpu package; or see --browser). An unknown name lists the available ones.',
   },
   browser: {

@@ -11,25 +11,11 @@ import {
   loadWeatherModel,
   weatherScoresRecord,
 } from '@lxmls/course';
-import { BACKEND_OPTION, chooseBackend } from '../backends.js';
+import { COMMON_OPTIONS } from '../args.js';
+import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { resolveModelSource } from '../load-model.js';
-
-/**
- * The `--eval-samples N` row of `lxmls train weather`, `lxmls eval weather` and `lxmls bench train-weather`:
- * held-out test sequences to score, 10,000 by default.
- *
- * @param help - The help line.
- * @returns The option row.
- * @example
- * ```ts
- * import { evalSamplesOption } from './commands/eval.js';
- * console.log(evalSamplesOption('Sequences.').default); // → 10000
- * ```
- */
-export const evalSamplesOption = (help: string) =>
-  ({ type: 'integer', value: 'N', min: 1, max: 10_000_000, default: 10_000, help }) as const;
 
 /**
  * `lxmls eval`: see its help (`lxmls help eval`).
@@ -58,8 +44,8 @@ the bundled model lxmls/weather-nano.`,
       empty: true,
       help: 'The model folder, or lxmls/weather-nano (required).',
     },
-    'eval-samples': evalSamplesOption('Held-out test sequences to score.'),
-    backend: BACKEND_OPTION,
+    'eval-samples': COMMON_OPTIONS['eval-samples'],
+    backend: COMMON_OPTIONS.backend,
     json: {
       type: 'flag',
       help: `Print one JSON line: {"evalLoss","bayesLoss","labelAccuracy","bayesLabelAccuracy",

@@ -16,16 +16,11 @@ import { getEncoder, saveTokenizerJson } from '@lxmls/bpe';
 import type { GPT } from '@lxmls/gpt';
 import { LxmlsHubError, writeFolderAtomic } from '@lxmls/hub';
 import { exportOnnxFolder, LxmlsOnnxError } from '@lxmls/onnx';
+import { COMMON_OPTIONS } from '../args.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import {
-  asCliError,
-  loadModel,
-  MODEL_SOURCE_OPTION,
-  REFRESH_OPTION,
-  resolveModelSource,
-} from '../load-model.js';
-import { checkOutFolder, FORCE_OPTION } from '../write-file.js';
+import { asCliError, loadModel, resolveModelSource } from '../load-model.js';
+import { checkOutFolder } from '../write-file.js';
 
 /** GPT-2's vocabulary size: a model with it gets GPT-2's tokenizer when its folder has none. */
 const GPT2_VOCAB = 50257;
@@ -64,7 +59,7 @@ SOURCE is what lxmls generate takes: a folder with config.json and model.safeten
 one, a hub id (gpt2, gpt2-medium, gpt2-large, gpt2-xl), or a model shipped in @lxmls/models
 (lxmls/weather-nano, lxmls/shakespeare-char, lxmls/gpt2-shakespeare).`,
   options: {
-    model: MODEL_SOURCE_OPTION,
+    model: COMMON_OPTIONS.model,
     out: {
       type: 'string',
       value: 'DIR',
@@ -88,8 +83,8 @@ one, a hub id (gpt2, gpt2-medium, gpt2-large, gpt2-xl), or a model shipped in @l
       default: 17,
       help: 'The ONNX opset, 17 to 21 (LayerNormalization needs 17).',
     },
-    force: FORCE_OPTION,
-    refresh: REFRESH_OPTION,
+    force: COMMON_OPTIONS.force,
+    refresh: COMMON_OPTIONS.refresh,
     json: {
       type: 'flag',
       help: `Print one JSON line instead:

@@ -19,10 +19,11 @@ import {
 } from '@lxmls/gpt';
 import { RandomGenerator } from '@lxmls/tensor';
 import { WEATHER_TOKENS } from '@lxmls/weather-data';
+import { COMMON_OPTIONS } from '../args.js';
 import { chooseBackend, memoryLimit } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { asCliError, loadModel, MODEL_SOURCE_OPTION, REFRESH_OPTION } from '../load-model.js';
+import { asCliError, loadModel } from '../load-model.js';
 import {
   BACKEND_OR_ONNX_OPTION,
   isOnnxBackend,
@@ -68,7 +69,7 @@ model is downloaded once from $LXMLS_HUB_URL (default https://huggingface.co) in
 ($LXMLS_CACHE_DIR, else $XDG_CACHE_HOME/lxmls, else ~/.cache/lxmls); download progress goes to stderr
 when stderr is a terminal. A folder that exists wins over a hub id of the same name.`,
   options: {
-    model: MODEL_SOURCE_OPTION,
+    model: COMMON_OPTIONS.model,
     prompt: {
       type: 'string',
       value: 'TEXT',
@@ -130,7 +131,7 @@ when stderr is a terminal. A folder that exists wins over a hub id of the same n
       help: 'sample (default): model.prompt: every sample draws its own tokens.\ntopk: model.prompt_topK: the N most likely first tokens, each continued greedily (deterministic). It takes none of --greedy, --top-k, --top-p, --temperature, --seed.',
     },
     backend: BACKEND_OR_ONNX_OPTION,
-    refresh: REFRESH_OPTION,
+    refresh: COMMON_OPTIONS.refresh,
     json: {
       type: 'flag',
       help: `Print one JSON line instead of the texts:

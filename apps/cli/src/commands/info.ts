@@ -11,10 +11,10 @@
 import { pythonStr, snakeCase } from '@lxmls/base';
 import type { LoadedBert } from '@lxmls/bert';
 import { formatConfig } from '@lxmls/gpt';
-import { BACKEND_OPTION, chooseBackend } from '../backends.js';
+import { COMMON_OPTIONS } from '../args.js';
+import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import type { Output } from '../io.js';
-import { MODEL_SOURCE_OPTION, REFRESH_OPTION } from '../load-model.js';
 import { disposeVizModel, loadVizModel } from '../viz-model.js';
 
 /**
@@ -52,9 +52,9 @@ its encoder's parameter line and its config.json's keys:
   vocab_size: 30522
   ...`,
   options: {
-    model: MODEL_SOURCE_OPTION,
-    backend: BACKEND_OPTION,
-    refresh: REFRESH_OPTION,
+    model: COMMON_OPTIONS.model,
+    backend: COMMON_OPTIONS.backend,
+    refresh: COMMON_OPTIONS.refresh,
     json: {
       type: 'flag',
       help: `Print one JSON line instead:

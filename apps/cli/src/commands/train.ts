@@ -26,16 +26,15 @@ import { checkTrainingMemory, GPT } from '@lxmls/gpt';
 import { type Backend, setBackend } from '@lxmls/tensor';
 import type { TrainerNotice } from '@lxmls/trainer';
 import { FIXED_PROBA } from '@lxmls/weather-data';
-import type { Options, OptionTable } from '../args.js';
-import { BACKEND_OPTION, chooseBackend, memoryLimit } from '../backends.js';
+import { COMMON_OPTIONS, type Options, type OptionTable } from '../args.js';
+import { chooseBackend, memoryLimit } from '../backends.js';
 import { type CommandContext, defineCommand, type RunContext } from '../command.js';
 import { CliError } from '../errors.js';
 import type { Io, Output } from '../io.js';
 import { asCliError } from '../load-model.js';
 import { terminalProgress } from '../progress.js';
 import { loadStudentAttention, studentFailure } from '../train/student-attention.js';
-import { checkOutFolder, FORCE_OPTION } from '../write-file.js';
-import { evalSamplesOption } from './eval.js';
+import { checkOutFolder } from '../write-file.js';
 
 const TEXT_ONLY = [
   'data',
@@ -73,8 +72,8 @@ fast: 500 iterations, batch 64, lr 3e-3 with 30 iterations of warmup and a cosin
     default: 42,
     help: "Seeds the model's initialisation and dropout and the training data.",
   },
-  backend: BACKEND_OPTION,
-  'eval-samples': evalSamplesOption('weather: held-out test sequences to score.'),
+  backend: COMMON_OPTIONS.backend,
+  'eval-samples': { ...COMMON_OPTIONS['eval-samples'], help: 'weather: held-out test sequences to score.' },
   attention: {
     type: 'string',
     value: 'FILE',
@@ -85,7 +84,7 @@ fast: 500 iterations, batch 64, lr 3e-3 with 30 iterations of warmup and a cosin
     value: 'DIR',
     help: 'Save the trained model there: config.json + model.safetensors (Hugging Face layout), and lxmls.json (weather: the task, the probabilities, how it was trained; read by lxmls eval weather --model DIR) or tokenizer.json (text). The folder is checked before training (writable, not inside a file, empty or new unless --force) and written whole (a temporary folder renamed into place), so it is never half-written.',
   },
-  force: FORCE_OPTION,
+  force: COMMON_OPTIONS.force,
   json: {
     type: 'flag',
     help: `Print one JSON line instead of the table (the log lines go to stderr):

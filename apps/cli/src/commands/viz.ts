@@ -9,10 +9,11 @@
 
 import { headPatterns, NOTEBOOK_SENTENCE, strongestHeads } from '@lxmls/bert';
 import { toHtml, toSvg } from '@lxmls/viz';
+import { COMMON_OPTIONS } from '../args.js';
 import { chooseBackend } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { asCliError, REFRESH_OPTION } from '../load-model.js';
+import { asCliError } from '../load-model.js';
 import { BACKEND_OR_ONNX_OPTION, isOnnxBackend, onnxAttention } from '../onnx-backend.js';
 import {
   DEFAULT_VIZ_MODEL,
@@ -137,7 +138,7 @@ neuron: one head's query vector q of the selected token, every key vector k,
       help: 'BERT only: add [CLS] and [SEP] (the default with --text), as BERT was trained.',
     },
     backend: BACKEND_OR_ONNX_OPTION,
-    refresh: REFRESH_OPTION,
+    refresh: COMMON_OPTIONS.refresh,
     json: {
       type: 'flag',
       help: `Print one JSON line instead of the sentence (and no note on stderr):
