@@ -70,6 +70,7 @@ export {
   type LoadStudentOptions,
   loadStudentSource,
   STUDENT_MODULES,
+  studentExport,
   studentLocation,
   transpileStudentSource,
 } from './load.js';

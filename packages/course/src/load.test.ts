@@ -6,6 +6,7 @@ import { LxmlsCourseError, NotImplementedError } from './errors.js';
 import {
   type CompiledStudentModule,
   loadStudentSource,
+  studentExport,
   studentLocation,
   transpileStudentSource,
 } from './load.js';
@@ -114,4 +115,40 @@ describe('loadStudentSource(source, fileName)', () => {
     expect(code.split('\n').length).toBe(source.split('\n').length);
     expect(code.split('\n')[3]).toContain('const a = { x: 1 }');
   });
+});
+
+describe('studentExport', () => {
+  const exercise = { exportName: 'crossAttention', signature: 'SIG' };
+
+  test('studentExport returns the export when it is a function or a class', () => {
+    class X {}
+    const f = () => 1;
+    expect(studentExport({ crossAttention: X }, exercise, 'x.ts')).toBe(X);
+    expect(studentExport({ crossAttention: f }, exercise, 'x.ts')).toBe(f);
+  });
+
+  test.each([
+    [{}, 'x.ts does not export crossAttention', 'the file exports: nothing'],
+    [{ __esModule: true, other: 1 }, 'x.ts does not export crossAttention', 'the file exports: other'],
+    [
+      { crossAttention: 3, b: 2 },
+      'x.ts exports a number as crossAttention',
+      'the file exports: crossAttention, b',
+    ],
+  ])(
+    'studentExport(%j) throws MISSING_EXPORT naming the export, the signature and the exports',
+    (module, what, received) => {
+      const error = (() => {
+        try {
+          studentExport(module, exercise, 'x.ts');
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(LxmlsCourseError.isInstance(error) && error.code).toBe('MISSING_EXPORT');
+      const { what: w, expected, received: r, file } = error as LxmlsCourseError;
+      expect({ w, expected, r, file }).toEqual({ w: what, expected: 'SIG', r: received, file: 'x.ts' });
+    },
+  );
 });

@@ -7,7 +7,8 @@
  * Line numbers are kept: sucrase preserves lines, and the body is evaluated with `//# sourceURL=<file>` on a
  * wrapper that starts on the body's first line, so a stack trace points at the student's file and line; the
  * columns, which removing the types moves, are mapped back through sucrase's source map.
- * A syntax error becomes an {@link LxmlsCourseError} `SYNTAX_ERROR` reading `file:line:col: message`.
+ * A syntax error becomes an {@link LxmlsCourseError} `SYNTAX_ERROR` reading `file:line:col: message`;
+ * {@link studentExport} takes the export an exercise needs from the loaded module (moved here from the CLI).
  */
 
 import * as attention from '@lxmls/attention';
@@ -15,6 +16,7 @@ import * as nn from '@lxmls/nn';
 import * as tensor from '@lxmls/tensor';
 import { transform } from 'sucrase';
 import { LxmlsCourseError } from './errors.js';
+import type { Exercise } from './exercises.js';
 import * as course from './index.js';
 import { type Place, placeMapper } from './source-map.js';
 
@@ -225,4 +227,40 @@ export function studentLocation(error: unknown, fileName: string): string | unde
   // before the body (sucrase's prologue, the wrapper), so its columns stay as they are
   const { line, column } = at.line > 1 ? (placeMappers.get(fileName)?.(at) ?? at) : at;
   return `${fileName}:${line}:${column}`;
+}
+
+/**
+ * Takes the export an exercise needs (its `exportName`: a function or a class) from a student's module.
+ *
+ * @param module - The student's exports ({@link loadStudentSource}).
+ * @param exercise - The exercise (`getExercise(id)`): its `exportName` and `signature`.
+ * @param file - The student's file, for the message.
+ * @returns The export.
+ * @throws {@link LxmlsCourseError} `MISSING_EXPORT` naming the file and the export (`what`), the signature
+ *   (`expected`) and what the file exports instead (`received`).
+ * @example
+ * ```ts
+ * import { getExercise, studentExport } from '@lxmls/course';
+ * try {
+ *   studentExport({ other: 1 }, getExercise('2.1'), 'mine.ts');
+ * } catch (e) {
+ *   console.log((e as Error).message.split('. Expected')[0]); // → [@lxmls/course] studentExport: mine.ts does not export crossAttention
+ * }
+ * ```
+ */
+export function studentExport(
+  module: Readonly<Record<string, unknown>>,
+  exercise: Pick<Exercise, 'exportName' | 'signature'>,
+  file: string,
+): unknown {
+  const value = module[exercise.exportName];
+  if (typeof value === 'function') return value;
+  const names = Object.keys(module).filter((key) => key !== '__esModule');
+  const what = value === undefined ? 'does not export' : `exports a ${typeof value} as`;
+  throw new LxmlsCourseError('MISSING_EXPORT', `${file} ${what} ${exercise.exportName}`, {
+    fn: 'studentExport',
+    expected: exercise.signature,
+    received: `the file exports: ${names.length === 0 ? 'nothing' : names.join(', ')}`,
+    file,
+  });
 }

@@ -10,7 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type CheckResult, checkExercise, getExercise, studentLocation } from '@lxmls/course';
 import { CliError } from '../errors.js';
-import { loadStudentFile, studentExport } from './load.js';
+import { loadStudentFile } from './load.js';
 
 /** What the main thread sends: the exercise and the student's file. */
 export interface CheckWorkerData {
@@ -32,8 +32,7 @@ async function run(
 ): Promise<CheckWorkerMessage> {
   const exercise = getExercise(id);
   try {
-    const module = await loadStudentFile(path);
-    studentExport(module, exercise.exportName, exercise.signature, path);
+    const module = await loadStudentFile(path, exercise);
     return { kind: 'report', report: await checkExercise(id, module, { fileName: path, onCheck }) };
   } catch (error) {
     if (error instanceof CliError) return { kind: 'bad-input', message: error.message };

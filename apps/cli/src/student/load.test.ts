@@ -6,7 +6,7 @@ import { studentLocation } from '@lxmls/course';
 import { Module } from '@lxmls/nn';
 import { describe, expect, test } from 'vitest';
 import { CliError } from '../errors.js';
-import { loadStudentFile, studentExport } from './load.js';
+import { loadStudentFile } from './load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lxmls-load-'));
 const write = (name: string, text: string) => {
@@ -92,19 +92,29 @@ describe('loadStudentFile(path)', () => {
   });
 });
 
-describe('studentExport(module, name, signature, file)', () => {
-  test('studentExport returns the export when it is a function or class', () => {
-    class X {}
-    expect(studentExport({ X }, 'X', 'class X', 'x.ts')).toBe(X);
+describe('loadStudentFile(path, exercise)', () => {
+  test('loadStudentFile(path, exercise) returns the module when it exports a function or class of that name', async () => {
+    const module = await loadStudentFile(write('x.ts', 'export class X {}\n'), {
+      exportName: 'X',
+      signature: 'class X',
+    });
+    expect(typeof module.X).toBe('function');
   });
 
   test.each([
-    [{}, 'x.ts does not export crossAttention: expected SIG (the file exports: nothing)'],
+    ['export const other = 1;\n', 'does not export crossAttention: expected SIG (the file exports: other)'],
+    ['', 'does not export crossAttention: expected SIG (the file exports: nothing)'],
     [
-      { crossAttention: 3, other: 1 },
-      'x.ts exports a number as crossAttention: expected SIG (the file exports: crossAttention, other)',
+      'export const crossAttention = 3;\nexport const other = 1;\n',
+      'exports a number as crossAttention: expected SIG (the file exports: crossAttention, other)',
     ],
-  ])('studentExport(%j) is one line naming the export and its signature', (module, message) => {
-    expect(() => studentExport(module, 'crossAttention', 'SIG', 'x.ts')).toThrow(message);
-  });
+  ])(
+    'loadStudentFile(%j, exercise) is one line naming the export and its signature',
+    async (source, message) => {
+      const file = write('y.ts', source);
+      await expect(loadStudentFile(file, { exportName: 'crossAttention', signature: 'SIG' })).rejects.toThrow(
+        new CliError(`${file} ${message}`),
+      );
+    },
+  );
 });

@@ -8,7 +8,13 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { compileFunction } from 'node:vm';
-import { type CompiledStudentModule, LxmlsCourseError, loadStudentSource } from '@lxmls/course';
+import {
+  type CompiledStudentModule,
+  type Exercise,
+  LxmlsCourseError,
+  loadStudentSource,
+  studentExport,
+} from '@lxmls/course';
 import { CliError } from '../errors.js';
 
 /**
@@ -42,9 +48,13 @@ function nodeCompile(code: string, fileName: string): CompiledStudentModule {
  * `@lxmls/tensor`, `@lxmls/nn`, `@lxmls/attention` and `@lxmls/course` (the CLI's own instances).
  *
  * @param path - The file.
+ * @param exercise - When given, the module must export what the exercise needs (@lxmls/course's
+ *   `studentExport`: a function or class named `exportName`).
  * @returns Its exports.
  * @throws {@link CliError} for a missing or unreadable file, another extension, a syntax error
- *   (`file:line:col: message`) or a forbidden import; what the file's top level throws passes through.
+ *   (`file:line:col: message`), a forbidden import or a missing export (`mine.ts does not export
+ *   crossAttention: expected <signature> (the file exports: other)`); what the file's top level throws passes
+ *   through.
  * @example
  * ```ts
  * import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -57,7 +67,10 @@ function nodeCompile(code: string, fileName: string): CompiledStudentModule {
  * console.log((student.double as (n: number) => number)(21)); // → 42
  * ```
  */
-export async function loadStudentFile(path: string): Promise<Record<string, unknown>> {
+export async function loadStudentFile(
+  path: string,
+  exercise?: Pick<Exercise, 'exportName' | 'signature'>,
+): Promise<Record<string, unknown>> {
   const ext = extname(path).toLowerCase();
   if (!STUDENT_EXTENSIONS.includes(ext))
     throw new CliError(
@@ -73,43 +86,15 @@ export async function loadStudentFile(path: string): Promise<Record<string, unkn
     throw new CliError(`cannot read ${path}: ${reason}`);
   }
   try {
-    return loadStudentSource(source, path, { compile: nodeCompile });
+    const module = loadStudentSource(source, path, { compile: nodeCompile });
+    if (exercise !== undefined) studentExport(module, exercise, path);
+    return module;
   } catch (error) {
-    if (LxmlsCourseError.isInstance(error))
-      throw new CliError(error.message.replace(/^\[@lxmls\/course\] \w+: /, ''));
-    throw error;
+    if (!LxmlsCourseError.isInstance(error)) throw error;
+    throw new CliError(
+      error.code === 'MISSING_EXPORT'
+        ? `${error.what}: expected ${error.expected} (${error.received})`
+        : error.message.replace(/^\[@lxmls\/course\] \w+: /, ''),
+    );
   }
-}
-
-/**
- * Takes the export an exercise needs from a student's module.
- *
- * @param module - The student's exports ({@link loadStudentFile}).
- * @param name - The export's name: `CausalSelfAttention`.
- * @param signature - Its expected signature, for the message.
- * @param file - The student's file, for the message.
- * @returns The export (a function or a class).
- * @throws {@link CliError} one line naming the export, its signature and what the file exports instead.
- * @example
- * ```ts
- * import { studentExport } from './student/load.js';
- * try {
- *   studentExport({ other: 1 }, 'crossAttention', 'export function crossAttention(S1, S2, WQ, WK, WV): Tensor', 'mine.ts');
- * } catch (e) {
- *   console.log((e as Error).message); // → mine.ts does not export crossAttention: expected export function crossAttention(S1, S2, WQ, WK, WV): Tensor (the file exports: other)
- * }
- * ```
- */
-export function studentExport(
-  module: Record<string, unknown>,
-  name: string,
-  signature: string,
-  file: string,
-): unknown {
-  const value = module[name];
-  if (typeof value === 'function') return value;
-  const names = Object.keys(module).filter((key) => key !== '__esModule');
-  const exported = names.length === 0 ? 'nothing' : names.join(', ');
-  const what = value === undefined ? 'does not export' : `exports a ${typeof value} as`;
-  throw new CliError(`${file} ${what} ${name}: expected ${signature} (the file exports: ${exported})`);
 }

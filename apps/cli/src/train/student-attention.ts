@@ -9,7 +9,7 @@ import { type AttentionFactory, createAttention, toAttentionOutput } from '@lxml
 import { getExercise, studentLocation } from '@lxmls/course';
 import { noGrad, RandomGenerator, randn, tidy } from '@lxmls/tensor';
 import { CliError } from '../errors.js';
-import { loadStudentFile, studentExport } from '../student/load.js';
+import { loadStudentFile } from '../student/load.js';
 
 /** The exercise whose export is the attention. */
 const EXERCISE = '2.2';
@@ -39,8 +39,7 @@ const GPT_NANO_ATTENTION = { nEmbd: 48, nHead: 3, blockSize: 11 };
  */
 export async function loadStudentAttention(file: string): Promise<AttentionFactory> {
   const exercise = getExercise(EXERCISE);
-  const module = await loadStudentFile(file);
-  const attention = studentExport(module, exercise.exportName, exercise.signature, file) as AttentionFactory;
+  const attention = (await loadStudentFile(file, exercise))[exercise.exportName] as AttentionFactory;
   const sizes = { ...GPT_NANO_ATTENTION, attnPdrop: 0.1, residPdrop: 0.1 }; // gpt-nano on the weather data
   try {
     tidy(() =>
