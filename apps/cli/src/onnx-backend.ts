@@ -2,27 +2,23 @@
  * The ONNX Runtime backends of `lxmls generate` and `lxmls viz` (`--backend onnx | onnx-wasm | onnx-node |
  * onnx-webgpu`): the loaded GPT is exported to ONNX in memory (@lxmls/onnx's `exportOnnx`, with the KV cache,
  * with the attention weights as outputs for viz) and run on onnxruntime-node or onnxruntime-web's wasm build,
- * with the tensor path's semantics (`generateOnnx`: the same greedy ids; `forwardOnnx`: the same attentions).
- * A missing runtime, or WebGPU in Node, is one line and exit code 2.
+ * with the tensor path's semantics (@lxmls/onnx's `promptRowsOnnx`, which `lxmls generate` runs: the same ids;
+ * `attentionForVizOnnx`: the same attentions). A missing runtime, or WebGPU in Node, is one line and exit code 2.
  *
- * Follows `runGeneration` of commands/generate.ts (`generate` for `--mode sample`, `genBatch` for `--mode topk`)
- * and `modelAttention` of viz-model.ts (the GPT's tokens, cropped to the block size).
+ * Follows `modelAttention` of viz-model.ts (the GPT's tokens, cropped to the block size).
  */
 
-import type { GenerateOptions, GPT } from '@lxmls/gpt';
+import type { GPT } from '@lxmls/gpt';
 import {
   attentionForVizOnnx,
   createSession,
   exportOnnx,
-  genBatchOnnx,
-  generateOnnx,
   LxmlsOnnxError,
   type OnnxSession,
 } from '@lxmls/onnx';
 
 export type { OnnxSession };
 
-import { tensor } from '@lxmls/tensor';
 import { COMMON_OPTIONS, type StringOption } from './args.js';
 import { CliError } from './errors.js';
 import type { ModelAttention, VizModel } from './viz-model.js';
@@ -137,47 +133,6 @@ export function onnxCliError(error: LxmlsOnnxError, backend: OnnxBackendName): C
       ? 'use --backend onnx, onnx-node or onnx-wasm, or the docs site in a browser with WebGPU'
       : 'install onnxruntime-node (or onnxruntime-web for onnx-wasm), or use a tensor backend (wasm)';
   return new CliError(`--backend ${backend}: ${error.what} (${String(error.received)}); ${instead}`);
-}
-
-/**
- * The rows `lxmls generate` prints, on ONNX Runtime: `--mode sample` is `generateOnnx` on the prompt repeated
- * `numSamples` times (`generate`'s semantics); `--mode topk` (`options` undefined) is `genBatch`'s: the
- * `numSamples` most likely first tokens, each continued greedily.
- *
- * @param onnx - The session of {@link openOnnx}.
- * @param promptIds - The prompt's ids.
- * @param maxNewTokens - Tokens added to each row.
- * @param numSamples - Rows.
- * @param options - `generate`'s options, or undefined for `--mode topk`.
- * @returns Each row's ids, the prompt's first.
- * @example
- * ```ts
- * import { GPT } from '@lxmls/gpt';
- * import { RandomGenerator, tensor } from '@lxmls/tensor';
- * import { onnxRows, openOnnx } from './onnx-backend.js';
- * const config = { ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 };
- * const model = new GPT(config, { generator: new RandomGenerator(0) }).eval();
- * const onnx = await openOnnx(model, 'onnx');
- * const [row] = await onnxRows(onnx, [1, 4, 4], 5, 1, { doSample: false });
- * console.log(row!.join() === model.generate(tensor([[1, 4, 4]], undefined, 'int32'), 5).toArray(2)[0]!.join()); // → true
- * console.log((await onnxRows(onnx, [1, 4, 4], 2, 3, undefined)).length); // → 3
- * ```
- */
-export async function onnxRows(
-  onnx: OnnxSession,
-  promptIds: readonly number[],
-  maxNewTokens: number,
-  numSamples: number,
-  options: GenerateOptions | undefined,
-): Promise<number[][]> {
-  if (options === undefined) return genBatchOnnx(onnx, promptIds, maxNewTokens, numSamples); // genBatch's rows
-  const rows = tensor(
-    Array.from({ length: numSamples }, () => [...promptIds]),
-    undefined,
-    'int32',
-  ); // (N, T)
-  const out = await generateOnnx(onnx, rows, maxNewTokens, options); // (N, T + max)
-  return out.toArray() as number[][];
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * genBatchOnnx: @lxmls/gpt's `genBatch` (the toolkit's `model.prompt_topK`) on an ONNX Runtime session: the
  * `batch` most likely first tokens after the prompt, each continued greedily with {@link generateOnnx}.
- * `lxmls generate --mode topk --backend onnx` runs it (issue 13: moved here from the CLI).
+ * `lxmls generate --mode topk --backend onnx` runs it; {@link promptRowsOnnx}, @lxmls/gpt's `promptRows` on a
+ * session, runs either mode of `lxmls generate --backend onnx` (issue 13: both moved here from the CLI).
  *
  * Follows packages/gpt/src/prompt.ts (`genBatch`: top-k of the softmax of the last position, the context
  * cropped to the block size, then greedy decoding of every row).
@@ -9,7 +10,7 @@
 
 import { slice, softmax, tensor, tidy, topk } from '@lxmls/tensor';
 import { forwardOnnx } from './forward.js';
-import { generateOnnx } from './generate.js';
+import { type GenerateOnnxOptions, generateOnnx } from './generate.js';
 import type { OnnxSession } from './session.js';
 
 /**
@@ -56,5 +57,48 @@ export async function genBatchOnnx(
   const out = await generateOnnx(onnx, seeded, Math.max(0, maxNewTokens - 1)); // greedy
   const ids = out.toArray() as number[][];
   for (const t of new Set([seeded, out])) t.dispose(); // with no new token, out is seeded
+  return ids;
+}
+
+/**
+ * @lxmls/gpt's `promptRows` on an ONNX Runtime session: `numSamples` sampled rows of the prompt (as
+ * `generate` of a batch of the prompt repeated, one seeded generator for the batch: the toolkit's
+ * `model.prompt`), or, without `options`, {@link genBatchOnnx}'s rows (`model.prompt_topK`).
+ *
+ * @param onnx - A session from {@link createSession} of an {@link exportOnnx} model with the KV cache.
+ * @param promptIds - The prompt's token ids, at least one.
+ * @param maxNewTokens - Tokens added to each row.
+ * @param numSamples - Rows.
+ * @param options - The sampling options of {@link generateOnnx}; undefined: the most likely first tokens, then greedy.
+ * @returns Each row's ids, the prompt's first.
+ * @throws {@link LxmlsOnnxError} `INVALID_OPTION` as {@link generateOnnx} and {@link genBatchOnnx} throw it.
+ * @example
+ * ```ts
+ * import { GPT } from '@lxmls/gpt';
+ * import { createSession, exportOnnx, promptRowsOnnx } from '@lxmls/onnx';
+ * import { RandomGenerator } from '@lxmls/tensor';
+ * const config = { ...GPT.getDefaultConfig(), modelType: 'gpt-nano', vocabSize: 8, blockSize: 11 };
+ * const model = new GPT(config, { generator: new RandomGenerator(0) }).eval();
+ * const onnx = await createSession(exportOnnx(model, { kvCache: true }));
+ * const rows = await promptRowsOnnx(onnx, [1, 4], 3, 2, { doSample: true, topK: 4, seed: 7 });
+ * console.log(rows.length, rows[0]!.length, rows[1]!.slice(0, 2)); // → 2 5 [ 1, 4 ]
+ * ```
+ */
+export async function promptRowsOnnx(
+  onnx: OnnxSession,
+  promptIds: readonly number[],
+  maxNewTokens: number,
+  numSamples: number,
+  options?: GenerateOnnxOptions,
+): Promise<number[][]> {
+  if (options === undefined) return genBatchOnnx(onnx, promptIds, maxNewTokens, numSamples);
+  const rows = tensor(
+    Array.from({ length: numSamples }, () => [...promptIds]),
+    undefined,
+    'int32',
+  ); // (N, T)
+  const out = await generateOnnx(onnx, rows, maxNewTokens, options); // (N, T + maxNewTokens)
+  const ids = out.toArray() as number[][];
+  for (const t of new Set([rows, out])) t.dispose(); // with no new token, out may be rows
   return ids;
 }

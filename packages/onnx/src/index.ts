@@ -12,7 +12,7 @@ export { LxmlsOnnxError, type OnnxErrorCode, type OnnxErrorDetails } from './err
 export { type ExportOnnxOptions, exportOnnx } from './export.js';
 export { type ExportOnnxFolderOptions, exportOnnxFolder } from './folder.js';
 export { forwardOnnx, type OnnxForwardOutput } from './forward.js';
-export { genBatchOnnx } from './gen-batch.js';
+export { genBatchOnnx, promptRowsOnnx } from './gen-batch.js';
 export { type GenerateOnnxOptions, generateOnnx } from './generate.js';
 export {
   type CreateSessionOptions,

@@ -17,6 +17,7 @@ import {
   promptRows,
   promptRowsAsync,
 } from '@lxmls/gpt';
+import { promptRowsOnnx } from '@lxmls/onnx';
 import { RandomGenerator } from '@lxmls/tensor';
 import { WEATHER_TOKENS } from '@lxmls/weather-data';
 import { COMMON_OPTIONS } from '../args.js';
@@ -24,13 +25,7 @@ import { chooseBackend, memoryLimit } from '../backends.js';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { asCliError, loadModel } from '../load-model.js';
-import {
-  BACKEND_OR_ONNX_OPTION,
-  isOnnxBackend,
-  type OnnxSession,
-  onnxRows,
-  openOnnx,
-} from '../onnx-backend.js';
+import { BACKEND_OR_ONNX_OPTION, isOnnxBackend, type OnnxSession, openOnnx } from '../onnx-backend.js';
 import { modelTokenizer } from '../text-tokenizer.js';
 
 /** How many tokens `--mode sample` samples from when no sampling option is given (the toolkit's `top_k=100`). */
@@ -199,7 +194,7 @@ a prompt whose token ids the model's vocabulary does not have.`,
       }
       const result = await runGeneration(promptIds, tokenizer, () =>
         session !== null
-          ? onnxRows(session, promptIds, maxNew, samples, options)
+          ? promptRowsOnnx(session, promptIds, maxNew, samples, options)
           : backend.capabilities.async === true
             ? asyncRows(model, promptIds, maxNew, samples, options)
             : promptRows(model, promptIds, maxNew, samples, options),
@@ -283,7 +278,7 @@ function asyncRows(
   return promptRowsAsync(model, promptIds, maxNew, samples, options);
 }
 
-/** Times `generateRows` (the tensor path, or ONNX Runtime: `onnxRows`) and decodes the rows. */
+/** Times `generateRows` (the tensor path, or ONNX Runtime: `promptRowsOnnx`) and decodes the rows. */
 async function runGeneration(
   promptIds: number[],
   tokenizer: ModelTokenizer,
