@@ -62,7 +62,11 @@ const LIMITS: Record<string, { bytes: number; dominatedBy: string }> = {
   },
   nn: { bytes: 270_000, dominatedBy: 'code: modules, layers, safetensors' },
   // 230 kB measured (exportOnnx with its fused graph, createSession, generateOnnx, the README's measurements)
-  onnx: { bytes: 250_000, dominatedBy: 'code: the exporter, the graph builder, the session and generation' },
+  onnx: {
+    // raised from 250,000 on 2026-12-07, when issue 13 moved promptRowsOnnx from the CLI into it (257 kB measured)
+    bytes: 320_000,
+    dominatedBy: 'code: the exporter, the graph builder, the session and generation (257 kB measured)',
+  },
   tensor: { bytes: 1_110_000, dominatedBy: 'code: the ops, the reference backend and the conformance suite' },
   trainer: { bytes: 430_000, dominatedBy: 'code: the trainer, optimisers, checkpoints' },
   viz: { bytes: 780_000, dominatedBy: 'code: the page runtimes (head view, model view) and the DOM views' },
