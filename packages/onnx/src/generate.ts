@@ -166,8 +166,12 @@ export async function generateOnnx(
     const logits = out.logits!;
     const [, K, V] = logits.dims as [number, number, number]; // K = n, or 1 with num_logits_to_keep
     const data = logits.data as Float32Array; // (B, K, V)
-    const last = new Float32Array(B * V);
-    for (let b = 0; b < B; b++) last.set(data.subarray((b * K + K - 1) * V, (b * K + K) * V), b * V);
+    // one position per row (every cached step): the output is already (B, V), read in place
+    let last = data.subarray(0, B * V); // (B, V)
+    if (K > 1) {
+      last = new Float32Array(B * V);
+      for (let b = 0; b < B; b++) last.set(data.subarray((b * K + K - 1) * V, (b * K + K) * V), b * V);
+    }
     if (topK !== null && topK > V)
       invalid('topK', `an integer in [1, ${V}] (the vocabulary size)`, String(topK));
     const next =
