@@ -12,7 +12,7 @@
 
 import { type AttentionFactory, FusedCausalSelfAttention } from '@lxmls/attention';
 import { GPT, type GPTConfig, generate } from '@lxmls/gpt';
-import { manualSeed, RandomGenerator, tensor } from '@lxmls/tensor';
+import { type Backend, getBackend, manualSeed, RandomGenerator, tensor, withBackend } from '@lxmls/tensor';
 import {
   type Batch,
   evaluate,
@@ -23,7 +23,7 @@ import {
   type TrainerConfig,
 } from '@lxmls/trainer';
 import { bayesOptimal, FIXED_PROBA, WeatherDataset, type WeatherProba } from '@lxmls/weather-data';
-import type { TrainedRun, TrainingCallbacks } from './training.js';
+import { copyModel, type TrainedRun, type TrainingCallbacks } from './training.js';
 
 /** Observations per sequence (`seq_len`): the model reads 6 observations, then labels 6 states. */
 export const WEATHER_SEQ_LEN = 6;
@@ -316,6 +316,67 @@ export async function trainWeather(options: TrainWeatherOptions): Promise<Traine
     if (options.onBatchEnd) trainer.setCallback('on_batch_end', options.onBatchEnd);
     const summary = await trainer.run();
     return { model, trainer, seconds: summary.seconds };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/** What {@link runWeatherCourse} receives: {@link trainWeather}'s options and the evaluation's. */
+export interface RunWeatherCourseOptions extends TrainWeatherOptions {
+  /** Held-out test sequences to score ({@link evaluateWeather}). */
+  evalSamples: number;
+  /**
+   * Where the model is trained on a backend whose reads are asynchronous (`webgpu`): the CPU backend it is
+   * copied to ({@link copyModel}) for the evaluation (which reads synchronously), and returned on.
+   */
+  evalBackend?: Backend;
+  /** Called once the training ends, before the evaluation (a caller prints the training time). */
+  onTrained?: (run: TrainedWeather) => void | Promise<void>;
+}
+
+/** What {@link runWeatherCourse} returns: the trained run, its scores and the Bayes-optimal figures. */
+export interface WeatherCourseRun extends TrainedWeather {
+  /** {@link evaluateWeather} on `evalSamples` held-out sequences. */
+  scores: WeatherScores;
+  /** {@link bayesFigures} of the HMM. */
+  bayes: BayesFigures;
+}
+
+/**
+ * Exercise 3.1 end to end, as `lxmls train weather` runs it: {@link trainWeather}, the model copied to
+ * `evalBackend` where the training backend's reads are asynchronous, then scored by {@link evaluateWeather}
+ * next to {@link bayesFigures}.
+ *
+ * @param options - The training options, `evalSamples`, `evalBackend` and `onTrained`.
+ * @returns The model (on `evalBackend` when copied; dispose it when done), trainer, time, scores and Bayes figures.
+ * @example
+ * ```ts
+ * import { runWeatherCourse, WEATHER_RECIPES } from '@lxmls/course';
+ * const run = await runWeatherCourse({ recipe: { ...WEATHER_RECIPES.course, iters: 2, batchSize: 4 }, seed: 42, evalSamples: 8 });
+ * console.log(run.trainer.iterNum, run.scores.loss > 0, run.bayes.all.loss.toFixed(4)); // → 2 true 0.2502
+ * run.model.dispose();
+ * ```
+ */
+export async function runWeatherCourse(options: RunWeatherCourseOptions): Promise<WeatherCourseRun> {
+  const { evalBackend, proba = FIXED_PROBA, evalSamples } = options;
+  const run = await trainWeather(options);
+  // evaluate reads synchronously: a model trained where reads are asynchronous is scored (and returned) on evalBackend
+  const copied = evalBackend !== undefined && getBackend().capabilities.async === true;
+  let model = run.model;
+  if (copied) {
+    const attention = options.attention ?? WEATHER_ATTENTION;
+    try {
+      model = await copyModel(run.model, () => new GPT(weatherModelConfig(), { attention }), evalBackend);
+    } finally {
+      run.model.dispose();
+    }
+  }
+  try {
+    await options.onTrained?.({ ...run, model });
+    const score = () => evaluateWeather(model, proba, evalSamples);
+    const scores = copied ? withBackend(evalBackend, score) : score();
+    return { ...run, model, scores, bayes: bayesFigures(proba) };
   } catch (error) {
     model.dispose();
     throw error;

@@ -6,18 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import {
   attentionKeyMismatch,
-  bayesFigures,
   buildTextTokenizer,
-  copyModel,
-  evaluateWeather,
   formatWeatherSummary,
   logLine,
+  runWeatherCourse,
   sampleText,
   saveWeatherModel,
   trainText,
   trainTextCompact,
-  trainWeather,
-  WEATHER_ATTENTION,
   WEATHER_RECIPES,
   weatherModelConfig,
   weatherScoresRecord,
@@ -255,44 +251,31 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
       );
   }
 
-  let run: Awaited<ReturnType<typeof trainWeather>>;
+  // evaluated and saved on the CPU where the training backend's reads are asynchronous (webgpu)
+  const cpu = await cpuBackendFor(backend);
+  let run: Awaited<ReturnType<typeof runWeatherCourse>>;
   try {
-    run = await trainWeather({
+    run = await runWeatherCourse({
       recipe,
       seed,
+      evalSamples,
       ...(attention ? { attention } : {}),
+      ...(cpu ? { evalBackend: cpu } : {}),
       onNotice: notice(io),
       onBatchEnd: reporter(out, io, recipe.iters, json),
+      onTrained: async ({ trainer, seconds }) => {
+        const msPerIter = (1000 * seconds) / trainer.iterNum;
+        if (!json)
+          await out.write(`Training time: ${seconds.toFixed(2)} seconds (${msPerIter.toFixed(2)} ms/iter)\n`);
+      },
     });
   } catch (error) {
     throw attentionFile === undefined ? error : studentFailure(error, attentionFile);
   }
-  const { trainer, seconds } = run;
-  // evaluated and saved on the CPU where the training backend's reads are asynchronous (webgpu)
-  const cpu = await cpuBackendFor(backend);
-  const model =
-    cpu === undefined
-      ? run.model
-      : await copyModel(
-          run.model,
-          () => new GPT(weatherModelConfig(), { attention: attention ?? WEATHER_ATTENTION }),
-          cpu,
-        );
-  if (cpu !== undefined) {
-    run.model.dispose();
-    await setBackend(cpu.name);
-  }
+  const { model, trainer, seconds, scores, bayes } = run;
+  if (cpu !== undefined) await setBackend(cpu.name);
   try {
     const msPerIter = (1000 * seconds) / trainer.iterNum;
-    if (!json)
-      await out.write(`Training time: ${seconds.toFixed(2)} seconds (${msPerIter.toFixed(2)} ms/iter)\n`);
-    let scores: ReturnType<typeof evaluateWeather>;
-    try {
-      scores = evaluateWeather(model, FIXED_PROBA, evalSamples);
-    } catch (error) {
-      throw attentionFile === undefined ? error : studentFailure(error, attentionFile);
-    }
-    const bayes = bayesFigures(FIXED_PROBA);
     if (dir !== undefined) {
       await saveWeatherModel(
         dir,
