@@ -42,5 +42,5 @@ export {
   prompt,
   promptTopK,
 } from './prompt.js';
-export { promptRows, promptRowsAsync } from './prompt-rows.js';
+export { promptRows, promptRowsAsync, type SamplingChoice, samplingOptions } from './prompt-rows.js';
 export { attentionForViz, type GptAttentionForVizOptions, type GptAttentionViz } from './viz.js';

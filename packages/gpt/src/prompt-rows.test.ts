@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { generate } from './generate.js';
 import { GPT } from './model.js';
 import { genBatch } from './prompt.js';
-import { promptRows, promptRowsAsync } from './prompt-rows.js';
+import { promptRows, promptRowsAsync, samplingOptions } from './prompt-rows.js';
 
 const nano = () =>
   new GPT(
@@ -51,6 +51,36 @@ describe('promptRowsAsync', () => {
     const options = (seed: number) => ({ doSample: true, topK: 4, generator: new RandomGenerator(seed) });
     const sync = promptRows(model, [1, 4], 7, 2, options(9));
     expect(await promptRowsAsync(model, [1, 4], 7, 2, options(9))).toEqual(sync);
+    model.dispose();
+  });
+});
+
+describe('samplingOptions', () => {
+  test.each([
+    [
+      'the default top-k 100, clamped to a vocabulary of 8',
+      { seed: 1 },
+      8,
+      { doSample: true, topK: 8, topP: null },
+    ],
+    ['the default top-k 100', { seed: 1 }, 50257, { doSample: true, topK: 100, topP: null }],
+    ['greedy', { greedy: true, seed: 1 }, 50257, { doSample: false, topK: null, topP: null }],
+    ['top-p over top-k', { topK: 5, topP: 0.5, seed: 1 }, 50257, { doSample: true, topK: null, topP: 0.5 }],
+    [
+      'top-k 5, temperature 0.7',
+      { topK: 5, temperature: 0.7, seed: 1 },
+      50257,
+      { topK: 5, temperature: 0.7 },
+    ],
+  ])('samplingOptions: %s', (_, choice, vocabSize, want) => {
+    expect(samplingOptions(choice, vocabSize)).toMatchObject(want);
+  });
+
+  test('samplingOptions seeds a fresh generator: the same seed samples the same rows', () => {
+    const model = nano();
+    const rows = (seed: number) => promptRows(model, [1, 4], 5, 2, samplingOptions({ seed }, 8));
+    expect(rows(3)).toEqual(rows(3));
+    expect(samplingOptions({ greedy: true, seed: 3 }, 8).generator).toBeUndefined();
     model.dispose();
   });
 });

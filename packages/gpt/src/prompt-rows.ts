@@ -4,13 +4,15 @@
  * (or greedy) continuations of the prompt repeated `numSamples` times with `generate`, or, without options,
  * `genBatch`'s `numSamples` most likely first tokens each continued greedily. `lxmls generate` prints their
  * texts (issue 13: moved here from the CLI). {@link promptRowsAsync} is the sampled form on a backend whose
- * reads are asynchronous (`webgpu`), with `generateAsync`.
+ * reads are asynchronous (`webgpu`), with `generateAsync`. {@link samplingOptions}: the options of a sampled
+ * prompt from the choices a user makes (greedy, top-k, top-p, temperature, seed), with the toolkit's default
+ * `top_k=100` (moved here from the CLI, issue 13).
  *
  * Follows `GPT.prompt` and `GPT.prompt_topK` of `lxmls/transformers/model.py` (packages/gpt/src/prompt.ts), which
  * decode the same rows with GPT-2's BPE.
  */
 
-import { type Tensor, tensor, tidy } from '@lxmls/tensor';
+import { RandomGenerator, type Tensor, tensor, tidy } from '@lxmls/tensor';
 import { type GenerateOptions, generate, generateAsync } from './generate.js';
 import type { GPT } from './model.js';
 import { genBatch } from './prompt.js';
@@ -92,4 +94,45 @@ export async function promptRowsAsync(
     x.dispose();
     y.dispose();
   }
+}
+
+/** The choices of a sampled prompt that {@link samplingOptions} turns into `generate`'s options. */
+export interface SamplingChoice {
+  /** Take the most likely token at every step (argmax) instead of sampling. */
+  greedy?: boolean;
+  /** Sample from the `topK` most likely tokens. */
+  topK?: number | undefined;
+  /** Sample from the smallest set of tokens whose probabilities add up to `topP` (nucleus); overrides `topK`. */
+  topP?: number | undefined;
+  /** The logits are divided by it (default 1). */
+  temperature?: number;
+  /** Seeds a fresh generator for the sampling. */
+  seed: number;
+}
+
+/**
+ * `generate`'s options for a sampled prompt: argmax for `greedy`; otherwise sampling, from the `topK` most
+ * likely tokens, or the `topP` nucleus, or by default the toolkit's 100 most likely (`model.prompt`'s
+ * `top_k=100`, clamped to the vocabulary size), with a fresh generator seeded by `seed`.
+ *
+ * @param choice - Greedy or not, `topK`, `topP`, `temperature`, `seed`.
+ * @param vocabSize - The model's vocabulary size (clamps the default top-k).
+ * @returns The options, for {@link promptRows}.
+ * @example
+ * ```ts
+ * import { samplingOptions } from '@lxmls/gpt';
+ * const { generator, ...rest } = samplingOptions({ seed: 42 }, 8);
+ * console.log(rest); // → { doSample: true, topK: 8, topP: null, temperature: 1 }
+ * ```
+ */
+export function samplingOptions(choice: SamplingChoice, vocabSize: number): GenerateOptions {
+  const { greedy = false, topK, topP, temperature = 1, seed } = choice;
+  if (greedy) return { doSample: false, topK: null, topP: null, temperature };
+  return {
+    doSample: true,
+    topK: topP !== undefined ? null : (topK ?? Math.min(100, vocabSize)),
+    topP: topP ?? null,
+    temperature,
+    generator: new RandomGenerator(seed),
+  };
 }

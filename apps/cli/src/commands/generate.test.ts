@@ -13,7 +13,6 @@ import { chooseBackend } from '../backends.js';
 import { main } from '../main.js';
 import { runCli } from '../testing.test.helpers.js';
 import { saveTinyGpt, useTinyGptFolder } from '../testing-gpt.test.helpers.js';
-import { samplingOptions } from './generate.js';
 
 const PROMPT = 'Barack Obama, the';
 const fixture = useTinyGptFolder('lxmls-generate-', { beforeAll, afterAll });
@@ -176,14 +175,6 @@ describe('lxmls generate', () => {
     const { logits } = model.forward(tensor([ids.slice(-16)], undefined, 'int32')); // (1, 16, V)
     const last = argmax(slice(logits, [0, 15, 0], [1, 1, 50257]).reshape([50257]), -1).item();
     expect(record.samples[0]!.ids[ids.length]).toBe(last);
-  });
-
-  test('samplingOptions clamps the default top-k 100 to a smaller vocabulary', () => {
-    const base = { greedy: false, topK: undefined, topP: undefined, temperature: 1, seed: 42 };
-    expect(samplingOptions(base, 8)).toMatchObject({ doSample: true, topK: 8, topP: null });
-    expect(samplingOptions(base, 50257)).toMatchObject({ doSample: true, topK: 100, topP: null });
-    expect(samplingOptions({ ...base, greedy: true }, 50257)).toMatchObject({ doSample: false, topK: null });
-    expect(samplingOptions({ ...base, topP: 0.5 }, 50257)).toMatchObject({ topK: null, topP: 0.5 });
   });
 });
 

@@ -16,9 +16,10 @@ import {
   type GPT,
   promptRows,
   promptRowsAsync,
+  type SamplingChoice,
+  samplingOptions,
 } from '@lxmls/gpt';
 import { promptRowsOnnx } from '@lxmls/onnx';
-import { RandomGenerator } from '@lxmls/tensor';
 import { WEATHER_TOKENS } from '@lxmls/weather-data';
 import { COMMON_OPTIONS } from '../args.js';
 import { chooseBackend, memoryLimit } from '../backends.js';
@@ -28,8 +29,6 @@ import { asCliError, loadModel } from '../load-model.js';
 import { BACKEND_OR_ONNX_OPTION, isOnnxBackend, type OnnxSession, openOnnx } from '../onnx-backend.js';
 import { modelTokenizer } from '../text-tokenizer.js';
 
-/** How many tokens `--mode sample` samples from when no sampling option is given (the toolkit's `top_k=100`). */
-const DEFAULT_TOP_K = 100;
 /** The default `--seed`, as the notebook's `set_seed(42)`. */
 const DEFAULT_SEED = 42;
 
@@ -160,7 +159,7 @@ a prompt whose token ids the model's vocabulary does not have.`,
           `option --${sampling} does not apply to --mode topk (the most likely first tokens, then greedy)`,
         );
     }
-    const sampling: SamplingArgs | undefined =
+    const sampling: SamplingChoice | undefined =
       o.mode === 'sample'
         ? { greedy: o.greedy, topK: o['top-k'], topP: o['top-p'], temperature: o.temperature, seed: o.seed }
         : undefined;
@@ -184,6 +183,8 @@ a prompt whose token ids the model's vocabulary does not have.`,
           `lxmls generate: note: the prompt has ${promptIds.length} tokens and the block size is ${model.blockSize}: the model sees only the last ${model.blockSize} tokens of the context at each step\n`,
         );
       }
+      if (sampling?.topK !== undefined && sampling.topK > V)
+        throw new CliError(`--top-k ${sampling.topK} is larger than the model's vocabulary (${V} tokens)`);
       const options = sampling === undefined ? undefined : samplingOptions(sampling, V);
       if (onnxBackend !== null) onnx = await openOnnx(model, onnxBackend);
       const [maxNew, samples, session] = [o['max-new-tokens'], o['num-samples'], onnx];
@@ -220,46 +221,6 @@ interface Generation {
   promptIds: number[];
   samples: { ids: number[]; text: string }[];
   tokensPerSecond: number;
-}
-
-/** `--greedy`, `--top-k`, `--top-p`, `--temperature` and `--seed`, checked. */
-export interface SamplingArgs {
-  greedy: boolean;
-  topK: number | undefined;
-  topP: number | undefined;
-  temperature: number;
-  seed: number;
-}
-
-/**
- * The options of `generate` for `--mode sample`: argmax for `--greedy`; otherwise sampling, from the `--top-k`
- * most likely tokens, or the `--top-p` nucleus, or by default the toolkit's 100 most likely (clamped to the
- * vocabulary size), with a fresh generator seeded by `--seed`.
- *
- * @param sampling - The parsed options.
- * @param vocabSize - The model's vocabulary size.
- * @returns The options.
- * @throws {@link CliError} for a `--top-k` above the vocabulary size.
- * @example
- * ```ts
- * import { samplingOptions } from './commands/generate.js';
- * const { generator, ...rest } = samplingOptions({ greedy: false, topK: undefined, topP: undefined, temperature: 1, seed: 42 }, 8);
- * console.log(rest); // → { doSample: true, topK: 8, topP: null, temperature: 1 }
- * ```
- */
-export function samplingOptions(sampling: SamplingArgs, vocabSize: number): GenerateOptions {
-  const { greedy, topK, topP, temperature, seed } = sampling;
-  if (topK !== undefined && topK > vocabSize) {
-    throw new CliError(`--top-k ${topK} is larger than the model's vocabulary (${vocabSize} tokens)`);
-  }
-  if (greedy) return { doSample: false, topK: null, topP: null, temperature };
-  return {
-    doSample: true,
-    topK: topP !== undefined ? null : (topK ?? Math.min(DEFAULT_TOP_K, vocabSize)),
-    topP: topP ?? null,
-    temperature,
-    generator: new RandomGenerator(seed),
-  };
 }
 
 /**
