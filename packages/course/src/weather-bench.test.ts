@@ -23,6 +23,10 @@ describe('benchTrainWeather', () => {
       expect(run.lossRatio).toBeCloseTo(run.evalLoss / r.bayesLossAll, 12);
     }
     expect(r.msPerIterRatio).toBeCloseTo(r.other.msPerIter / r.course.msPerIter, 12);
+    expect(r.passed).toEqual({
+      loss: r.other.lossRatio <= TRAIN_WEATHER_TARGETS.lossRatio,
+      speed: r.msPerIterRatio <= TRAIN_WEATHER_TARGETS.msPerIterRatio,
+    });
     expect(r.bayesLossAll).toBeCloseTo(0.2502, 4);
     expect(TRAIN_WEATHER_TARGETS).toEqual({ lossRatio: 1.04, msPerIterRatio: 2 });
   });

@@ -89,6 +89,8 @@ export interface TrainWeatherBenchResult {
   other: WeatherBenchRun;
   /** The other run's msPerIter over the course run's. */
   msPerIterRatio: number;
+  /** Whether the other run meets {@link TRAIN_WEATHER_TARGETS}: its loss ratio, its msPerIter ratio. */
+  passed: { loss: boolean; speed: boolean };
 }
 
 /**
@@ -100,7 +102,7 @@ export interface TrainWeatherBenchResult {
  * `iters`; the warm-up), so that neither run pays for compiling and allocating.
  *
  * @param setup - The attention, iterations, seed, held-out samples.
- * @returns Both runs' times and scores, and their ratios.
+ * @returns Both runs' times and scores, their ratios, and whether the other run meets the targets.
  * @example
  * ```ts
  * import { CausalSelfAttention } from '@lxmls/attention';
@@ -165,6 +167,7 @@ export async function benchTrainWeather(setup: TrainWeatherBenchSetup): Promise<
       model.dispose();
     }
   }) as [WeatherBenchRun, WeatherBenchRun];
+  const msPerIterRatio = other.msPerIter / course.msPerIter;
   return {
     recipe,
     seed,
@@ -173,7 +176,11 @@ export async function benchTrainWeather(setup: TrainWeatherBenchSetup): Promise<
     bayesLossTest: bayes.test.loss,
     course,
     other,
-    msPerIterRatio: other.msPerIter / course.msPerIter,
+    msPerIterRatio,
+    passed: {
+      loss: other.lossRatio <= TRAIN_WEATHER_TARGETS.lossRatio,
+      speed: msPerIterRatio <= TRAIN_WEATHER_TARGETS.msPerIterRatio,
+    },
   };
 }
 
