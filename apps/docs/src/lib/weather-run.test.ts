@@ -1,7 +1,9 @@
 import '@lxmls/backend-wasm/register';
 import { CausalSelfAttention } from '@lxmls/attention';
+import { evaluateWeather as courseEvaluate } from '@lxmls/course';
 import { getBackend, setBackend } from '@lxmls/tensor';
 import type { TrainerNotice } from '@lxmls/trainer';
+import { FIXED_PROBA } from '@lxmls/weather-data';
 import { describe, expect, test } from 'vitest';
 import { createWeatherRun, evaluateWeather, iterLine } from './weather-run.js';
 
@@ -46,6 +48,9 @@ describe('createWeatherRun / evaluateWeather', () => {
     expect(losses.at(-1)).toBeLessThan(losses[0]! - 0.5);
     const e = evaluateWeather(run, 128);
     expect(e.samples).toBe(128);
+    // the held-out sequences and scores of lxmls train weather / lxmls eval weather (@lxmls/course)
+    const { loss, labelAccuracy, sequenceAccuracy } = e;
+    expect({ loss, labelAccuracy, sequenceAccuracy }).toEqual(courseEvaluate(run.model, FIXED_PROBA, 128));
     expect(e.loss).toBeGreaterThan(e.perfect.loss);
     expect(e.labelAccuracy).toBeGreaterThan(1 / 3); // better than guessing among 3 weathers
     expect(e.labelAccuracy).toBeLessThanOrEqual(1);

@@ -8,11 +8,16 @@
  */
 
 import type { AttentionFactory } from '@lxmls/attention';
-import { createWeatherTraining, logLine, type TrainingCallbacks, WEATHER_RECIPES } from '@lxmls/course';
+import {
+  createWeatherTraining,
+  evaluateWeather as evaluateWeatherScores,
+  logLine,
+  type TrainingCallbacks,
+  WEATHER_RECIPES,
+} from '@lxmls/course';
 import type { GPT } from '@lxmls/gpt';
-import { tensor, tidy } from '@lxmls/tensor';
-import { type Batch, evaluate, sequenceLabelAccuracy, type Trainer } from '@lxmls/trainer';
-import { bayesOptimal, FIXED_PROBA, WeatherDataset } from '@lxmls/weather-data';
+import type { Trainer } from '@lxmls/trainer';
+import { bayesOptimal, FIXED_PROBA, type WeatherDataset } from '@lxmls/weather-data';
 
 /** The knobs of a run (the notebook's values by default). */
 export interface WeatherRunOptions {
@@ -38,7 +43,6 @@ export interface WeatherRun {
   model: GPT;
   trainer: Trainer<GPT>;
   train: WeatherDataset;
-  test: WeatherDataset;
   /** The exact floor of the loss and accuracies for the course's HMM (`bayesOptimal(FIXED_PROBA, 6)`). */
   bayes: ReturnType<typeof bayesOptimal>;
   /** The same figures on the test split only (`bayesOptimal(FIXED_PROBA, 6, { split: 'test' })`). */
@@ -47,7 +51,7 @@ export interface WeatherRun {
 
 /**
  * Builds gpt-nano for the weather data and its Trainer (as notebook cells In[21] and In[22]), with its own
- * random source seeded with `seed`, plus the test split (drawn with `seed + 1`) and the Bayes-optimal figures.
+ * random source seeded with `seed`, plus the Bayes-optimal figures.
  *
  * @param options - {@link WeatherRunOptions}.
  * @returns The {@link WeatherRun}; dispose `model` when done with it.
@@ -66,7 +70,6 @@ export function createWeatherRun(options: WeatherRunOptions = {}): WeatherRun {
     model,
     trainer,
     train,
-    test: new WeatherDataset('test', { proba: FIXED_PROBA, seed: seed + 1 }),
     bayes: bayesOptimal(FIXED_PROBA, 6),
     bayesTest: bayesOptimal(FIXED_PROBA, 6, { split: 'test' }),
   };
@@ -87,35 +90,21 @@ export interface WeatherEvaluation {
 }
 
 /**
- * Evaluates a run's model on its test split: the training loss, and the accuracy of greedy decoding (the
- * model reads six activities and writes six weathers, each from its own previous guesses), next to a
- * perfect model's exact figures.
+ * Evaluates a run's model on the test split (@lxmls/course's `evaluateWeather`, the held-out sequences
+ * `lxmls train weather` and `lxmls eval weather` score: drawn with seed 1): the training loss, and the accuracy
+ * of greedy decoding (the model reads six activities and writes six weathers, each from its own previous
+ * guesses), next to a perfect model's exact figures.
  *
  * @param run - A {@link WeatherRun} (trained or not).
  * @param samples - How many test sequences.
  * @returns The {@link WeatherEvaluation}.
  */
 export function evaluateWeather(run: WeatherRun, samples = 1000): WeatherEvaluation {
-  const seqLen = run.test.seqLen; // 6
-  /** Greedy decoding: the model's guesses aligned with `batch.y` (targets sit at positions seqLen - 1 …). */
-  const predict = (batch: Batch): Int32Array => {
-    const [B, T] = batch.shape; // (B, 2·seqLen − 1)
-    const prompt = new Int32Array(B * seqLen);
-    for (let b = 0; b < B; b++) prompt.set(batch.x.subarray(b * T, b * T + seqLen), b * seqLen);
-    const out = tidy(() => run.model.generate(tensor(prompt, [B, seqLen], 'int32'), seqLen).data()); // (B, 2·seqLen)
-    const pred = new Int32Array(B * T).fill(-1);
-    for (let b = 0; b < B; b++) {
-      for (let k = 0; k < seqLen; k++) pred[b * T + seqLen - 1 + k] = out[b * 2 * seqLen + seqLen + k]!;
-    }
-    return pred;
-  };
-  const result = evaluate(run.model, run.test, { samples, metrics: [sequenceLabelAccuracy({ predict })] });
+  const scores = evaluateWeatherScores(run.model, FIXED_PROBA, samples);
   const perfect = run.bayesTest;
   return {
-    samples: result.numSamples,
-    loss: result.loss,
-    labelAccuracy: result.metrics.labelAccuracy!,
-    sequenceAccuracy: result.metrics.sequenceAccuracy!,
+    samples,
+    ...scores,
     perfect: {
       loss: perfect.loss,
       labelAccuracy: perfect.labelAccuracy,
