@@ -336,7 +336,7 @@ export interface RunWeatherCourseOptions extends TrainWeatherOptions {
 }
 
 /** What {@link runWeatherCourse} returns: the trained run, its scores and the Bayes-optimal figures. */
-export interface WeatherCourseRun extends TrainedWeather {
+export interface WeatherCourseRun extends TrainedRun {
   /** {@link evaluateWeather} on `evalSamples` held-out sequences. */
   scores: WeatherScores;
   /** {@link bayesFigures} of the HMM. */
