@@ -8,10 +8,10 @@ import { formatTable, median, parseThreadsArgs, type RunResult, roundRuns, summa
 
 describe('parseThreadsArgs', () => {
   test.each([
-    [[], { rounds: 5, steps: 12, before: undefined, interleave: false, json: false }],
+    [[], { rounds: 5, steps: 12, warmup: 3, before: undefined, interleave: false, json: false }],
     [
-      ['--rounds', '3', '--steps', '20', '--before', '/tmp/b', '--interleave', '--json'],
-      { rounds: 3, steps: 20, before: '/tmp/b', interleave: true, json: true },
+      ['--rounds', '3', '--steps', '20', '--warmup', '150', '--before', '/tmp/b', '--interleave', '--json'],
+      { rounds: 3, steps: 20, warmup: 150, before: '/tmp/b', interleave: true, json: true },
     ],
   ])('parseThreadsArgs(%j) reads the options', (argv, expected) => {
     expect(parseThreadsArgs(argv)).toEqual(expected);
@@ -20,6 +20,7 @@ describe('parseThreadsArgs', () => {
   test.each([
     [['--rounds', '0'], '--rounds must be an integer from 1 to 100'],
     [['--steps', '2.5'], '--steps must be an integer from 1 to 1000'],
+    [['--warmup', '-1'], '--warmup must be an integer from 0 to 10000'],
     [['--before'], '--before needs the root of another build (a folder with apps/cli/bin/lxmls.js)'],
     [['--threads', '2'], 'unknown argument "--threads"'],
   ])('parseThreadsArgs(%j) names the problem', (argv, message) => {

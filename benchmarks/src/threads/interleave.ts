@@ -8,8 +8,11 @@
  * the same one. The rotation also holds the machine's own two-core gain (ceiling.ts, build `machine`): the
  * most that two threads can give at that moment.
  *
- * `node interleave.js STEPS NAME=ROOT...` (a ROOT is a build of this repository: its packages' and the CLI's
- * `dist/` are loaded from there, each build with its own @lxmls/tensor). Prints one JSON line: the median ms
+ * `node interleave.js STEPS [--warmup=W] NAME=ROOT...` (a ROOT is a build of this repository: its packages' and
+ * the CLI's `dist/` are loaded from there, each build with its own @lxmls/tensor). With `--warmup=W`, every
+ * build and setting first takes W untimed steps, in turns of 10: a process's first seconds of two-thread work
+ * are slow (the engine's background compilers take a core from one of the two threads), while a training run
+ * spends most of its time after them. Prints one JSON line: the median ms
  * per step of each build and setting, the backend's threads and its `threadStats`.
  */
 
@@ -50,12 +53,17 @@ async function load(root: string): Promise<Build> {
 
 /** Timed steps of one setting in a row. */
 const BLOCK = 4;
+/** Untimed warm-up steps of one setting in a row. */
+const WARMUP_TURN = 10;
 /** The pause before each block, in ms: longer than a worker spins after its last job (2 ms). */
 const PAUSE_MS = 5;
 
 async function main(): Promise<void> {
-  const [stepsArg, ...specs] = process.argv.slice(2);
+  const [stepsArg, ...rest] = process.argv.slice(2);
   const steps = Number(stepsArg);
+  const warmupArg = rest.find((a) => a.startsWith('--warmup='));
+  const warmup = warmupArg ? Number(warmupArg.slice('--warmup='.length)) : 0;
+  const specs = rest.filter((a) => a !== warmupArg);
   const runs: {
     build: string;
     threads: '1' | 'default' | 'fixed';
@@ -81,6 +89,10 @@ async function main(): Promise<void> {
   const machine = { threads: 2, threadStats: undefined, dispose: () => probe.dispose() };
   runs.push({ build: 'machine', threads: '1', backend: machine, step: () => probe.solo(), times: [] });
   runs.push({ build: 'machine', threads: 'default', backend: machine, step: () => probe.pair(), times: [] });
+  // untimed warm-up steps, every setting in turn (the probe needs none)
+  for (let done = 0; done < warmup; done += WARMUP_TURN)
+    for (const run of runs)
+      if (run.build !== 'machine') for (let s = 0; s < Math.min(WARMUP_TURN, warmup - done); s++) run.step();
   // blocks of BLOCK timed steps per setting, in turn: before each block a pause lets the last setting's worker
   // fall asleep (a worker still spinning would take a core from the next setting's threads), and one untimed
   // step wakes this setting's worker (a training loop keeps it awake from step to step)

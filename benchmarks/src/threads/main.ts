@@ -1,10 +1,10 @@
 /**
- * `pnpm bench:threads [--rounds 5] [--steps 12] [--before DIR] [--interleave] [--json]`: the wasm backend's
+ * `pnpm bench:threads [--rounds 5] [--steps 12] [--warmup 3] [--before DIR] [--interleave] [--json]`: the wasm backend's
  * default threads against one thread, on an idle machine and with a competing busy process, in one run (issue 14
  * item 4).
  *
- * Each round runs `lxmls bench train-step --json` (the gpt-nano training step, batch 64, dropout 0.1; 3
- * warm-up steps, then `--steps` timed ones) with `--threads 1` and with the default, first with no extra
+ * Each round runs `lxmls bench train-step --json` (the gpt-nano training step, batch 64, dropout 0.1;
+ * `--warmup` untimed steps, 3 by default, then `--steps` timed ones) with `--threads 1` and with the default, first with no extra
  * process, then while another process keeps one core busy (a spinning `node -e`, in a session of its own),
  * started 0.3 s before and stopped after those runs. `--before DIR` also runs the CLI of another build (DIR/apps/cli/bin/lxmls.js, for
  * example the build of an earlier commit) in the same rounds. The table shows, for each build and load, the
@@ -41,8 +41,8 @@ interface TrainStepRecord {
   node: string;
 }
 
-function trainStep(cli: string, threads: '1' | 'default', steps: number): TrainStepRecord {
-  const args = [cli, 'bench', 'train-step', '--json', '--steps', String(steps)];
+function trainStep(cli: string, threads: '1' | 'default', steps: number, warmup: number): TrainStepRecord {
+  const args = [cli, 'bench', 'train-step', '--json', '--steps', String(steps), '--warmup', String(warmup)];
   if (threads === '1') args.push('--threads', '1');
   const stdout = execFileSync(process.execPath, args, {
     encoding: 'utf8',
@@ -81,8 +81,8 @@ interface InterleavedRecord {
 }
 
 /** Runs interleave.js: every build and setting in one process, one step of each in turn. */
-function interleaved(steps: number, before: string | undefined): InterleavedRecord[] {
-  const args = [INTERLEAVE, String(steps), `now=${ROOT}`];
+function interleaved(steps: number, warmup: number, before: string | undefined): InterleavedRecord[] {
+  const args = [INTERLEAVE, String(steps), `--warmup=${warmup}`, `now=${ROOT}`];
   if (before) args.push(`before=${before}`);
   const stdout = execFileSync(process.execPath, args, {
     encoding: 'utf8',
@@ -95,7 +95,7 @@ async function main(): Promise<number> {
   const options = parseThreadsArgs(process.argv.slice(2));
   if (typeof options === 'string') {
     process.stderr.write(
-      `bench:threads: ${options}\nusage: pnpm bench:threads [--rounds 5] [--steps 12] [--before DIR] [--interleave] [--json]\n`,
+      `bench:threads: ${options}\nusage: pnpm bench:threads [--rounds 5] [--steps 12] [--warmup 3] [--before DIR] [--interleave] [--json]\n`,
     );
     return 2;
   }
@@ -113,7 +113,7 @@ async function main(): Promise<number> {
     if (options.interleave) {
       for (const isBusy of [false, true]) {
         if (isBusy) busy = await busyProcess();
-        for (const r of interleaved(options.steps, options.before)) {
+        for (const r of interleaved(options.steps, options.warmup, options.before)) {
           if (r.threads === 'default') twoThreads[r.build] = r.backendThreads;
           results.push({ build: r.build, threads: r.threads, busy: isBusy, round, medianMs: r.medianMs });
           const stats = r.threadStats
@@ -127,7 +127,7 @@ async function main(): Promise<number> {
     } else
       for (const run of roundRuns(round, clis.before !== undefined)) {
         if (run.busy && !busy) busy = await busyProcess();
-        const record = trainStep(clis[run.build]!, run.threads, options.steps);
+        const record = trainStep(clis[run.build]!, run.threads, options.steps, options.warmup);
         first ??= record;
         if (run.threads === 'default') twoThreads[run.build] = record.threads;
         results.push({ ...run, round, medianMs: record.medianMs });
@@ -156,7 +156,9 @@ async function main(): Promise<number> {
     `gpt-nano training step (lxmls bench train-step: batch 64, dropout 0.1) on backend ${machine.backend}, ` +
       `one thread against the default (${Object.entries(twoThreads)
         .map(([b, t]) => `${b}: ${t} threads`)
-        .join(', ')}), ${options.rounds} rounds of ${options.steps} steps per run` +
+        .join(
+          ', ',
+        )}), ${options.rounds} rounds of ${options.steps} steps per run after ${options.warmup} warm-up steps` +
       `${options.interleave ? ' (interleaved: one process per load, one step of each in turn)' : ''}\n\n` +
       `${formatTable(rows)}\n\n` +
       (options.interleave

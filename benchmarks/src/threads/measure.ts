@@ -13,8 +13,14 @@ import { parseBenchArgv } from '../args.js';
 export interface ThreadsBenchOptions {
   /** Rounds; each runs every build × thread setting × load once, in turn. */
   rounds: number;
-  /** Timed training steps of each run (after 3 warm-up steps). */
+  /** Timed training steps of each run. */
   steps: number;
+  /**
+   * Untimed steps before them (`lxmls bench train-step --warmup`; interleaved: of every setting, in turns).
+   * The default, 3, is the CLI's; a process's first ~100 two-thread steps are slow (the engine's background
+   * compilers take a core), so 150 measures a training run after its first seconds.
+   */
+  warmup: number;
   /** The root of another build of this repository (e.g. /tmp/before8), run beside this one. */
   before: string | undefined;
   /**
@@ -36,7 +42,7 @@ export interface ThreadsBenchOptions {
  * ```ts
  * import { parseThreadsArgs } from './threads/measure.js';
  * console.log(parseThreadsArgs(['--rounds', '4', '--json']));
- * // → { rounds: 4, steps: 12, before: undefined, interleave: false, json: true }
+ * // → { rounds: 4, steps: 12, warmup: 3, before: undefined, interleave: false, json: true }
  * console.log(parseThreadsArgs(['--steps', '0'])); // → --steps must be an integer from 1 to 1000
  * ```
  */
@@ -44,6 +50,7 @@ export function parseThreadsArgs(argv: readonly string[]): ThreadsBenchOptions |
   return parseBenchArgv(argv, {
     rounds: { type: 'integer', min: 1, max: 100, default: 5 },
     steps: { type: 'integer', min: 1, max: 1000, default: 12 },
+    warmup: { type: 'integer', min: 0, max: 10000, default: 3 },
     before: {
       type: 'string',
       missing: '--before needs the root of another build (a folder with apps/cli/bin/lxmls.js)',
