@@ -1,3 +1,7 @@
+import { median } from '../median.js';
+
+/** The median of the workspace's benchmarks (../median.ts), used here and by this benchmark's main and tests. */
+export { median };
 /**
  * Measuring helpers of the BPE benchmark: a repetition timer (median of timed runs) and an FNV-1a hash of
  * token ids, so that a worker can send one short string per corpus and the parent can compare every
@@ -41,13 +45,6 @@ export function timeReps<T>(run: () => T, plan: RepPlan, sink: (result: T) => vo
     total += ms;
   }
   return { medianMs: median(times), bestMs: Math.min(...times), reps: times.length };
-}
-
-/** The median of a non-empty list. */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Megabytes (10^6 bytes) per second. */

@@ -9,6 +9,11 @@
 import os from 'node:os';
 import { parseBenchArgv } from '../args.js';
 
+import { median } from '../median.js';
+
+/** The median of the workspace's benchmarks (../median.ts), used here and by this benchmark's main and tests. */
+export { median };
+
 /** The sizes of a GPT that the bound needs. */
 export interface GptShape {
   nLayer: number;
@@ -114,22 +119,6 @@ export function machineLine(): string {
     .map((l) => l.toFixed(1))
     .join(' ');
   return `${cpu}, ${os.cpus().length} vCPUs, ${gb} GiB, Node ${process.versions.node}, ${os.platform()}; load average ${load}`;
-}
-
-/**
- * The median of some numbers (the mean of the middle two for an even count).
- *
- * @param values - At least one number.
- * @returns The median.
- * @example
- * ```ts
- * import { median } from './onnx/measure.js';
- * console.log(median([3, 1, 2]), median([4, 1, 2, 3])); // → 2 2.5
- * ```
- */
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
 }
 
 /**

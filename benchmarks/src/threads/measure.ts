@@ -9,6 +9,11 @@
 
 import { parseBenchArgv } from '../args.js';
 
+import { median } from '../median.js';
+
+/** The median of the workspace's benchmarks (../median.ts), used here and by this benchmark's main and tests. */
+export { median };
+
 /** Options of `pnpm bench:threads`. */
 export interface ThreadsBenchOptions {
   /** Rounds; each runs every build × thread setting × load once, in turn. */
@@ -100,23 +105,6 @@ export function roundRuns(round: number, before: boolean): CliRunSpec[] {
     runs.push(...(round % 2 === 1 ? block.reverse() : block));
   }
   return runs;
-}
-
-/**
- * The median of `values` (the mean of the middle two for an even count).
- *
- * @param values - At least one number.
- * @returns The median.
- * @example
- * ```ts
- * import { median } from './threads/measure.js';
- * console.log(median([3, 1, 2]), median([4, 1, 3, 2])); // → 2 2.5
- * ```
- */
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** The median ms per step of one run. */
