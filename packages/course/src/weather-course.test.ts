@@ -10,6 +10,20 @@ import { bayesFigures, evaluateWeather, runWeatherCourse, WEATHER_RECIPES } from
 const options = { recipe: { ...WEATHER_RECIPES.course, iters: 3, batchSize: 8 }, seed: 5, evalSamples: 40 };
 
 describe('runWeatherCourse', () => {
+  test.each([0, -5, 2.5, Number.NaN])(
+    'runWeatherCourse with evalSamples %s fails with INVALID_ARGUMENT before training',
+    async (evalSamples) => {
+      await setBackend('js');
+      const trained: number[] = [];
+      await expect(
+        runWeatherCourse({ ...options, evalSamples, onBatchEnd: (t) => void trained.push(t.iterNum) }),
+      ).rejects.toThrow(
+        `[@lxmls/course] runWeatherCourse: options.evalSamples must be a positive integer. Expected an integer ≥ 1 (held-out sequences to score), received ${evalSamples}.`,
+      );
+      expect(trained).toEqual([]); // no iteration ran
+    },
+  );
+
   test('runWeatherCourse returns the scores of evaluateWeather on its model and the Bayes figures, onTrained first', async () => {
     await setBackend('js');
     const calls: string[] = [];

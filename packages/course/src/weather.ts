@@ -23,6 +23,7 @@ import {
   type TrainerConfig,
 } from '@lxmls/trainer';
 import { bayesOptimal, FIXED_PROBA, WeatherDataset, type WeatherProba } from '@lxmls/weather-data';
+import { LxmlsCourseError } from './errors.js';
 import { copyModel, type TrainedRun, type TrainingCallbacks } from './training.js';
 
 /** Observations per sequence (`seq_len`): the model reads 6 observations, then labels 6 states. */
@@ -350,6 +351,8 @@ export interface WeatherCourseRun extends TrainedRun {
  *
  * @param options - The training options, `evalSamples`, `evalBackend` and `onTrained`.
  * @returns The model (on `evalBackend` when copied; dispose it when done), trainer, time, scores and Bayes figures.
+ * @throws {@link LxmlsCourseError} `INVALID_ARGUMENT` for an `evalSamples` that is not a positive integer, before
+ *   any training.
  * @example
  * ```ts
  * import { runWeatherCourse, WEATHER_RECIPES } from '@lxmls/course';
@@ -360,6 +363,13 @@ export interface WeatherCourseRun extends TrainedRun {
  */
 export async function runWeatherCourse(options: RunWeatherCourseOptions): Promise<WeatherCourseRun> {
   const { evalBackend, proba = FIXED_PROBA, evalSamples } = options;
+  // checked before the training, not after it
+  if (!Number.isInteger(evalSamples) || evalSamples < 1)
+    throw new LxmlsCourseError('INVALID_ARGUMENT', 'options.evalSamples must be a positive integer', {
+      fn: 'runWeatherCourse',
+      expected: 'an integer ≥ 1 (held-out sequences to score)',
+      received: String(evalSamples),
+    });
   const run = await trainWeather(options);
   // evaluate reads synchronously: a model trained where reads are asynchronous is scored (and returned) on evalBackend
   const copied = evalBackend !== undefined && getBackend().capabilities.async === true;
