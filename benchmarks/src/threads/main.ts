@@ -77,7 +77,7 @@ interface InterleavedRecord {
   backendThreads: number;
   medianMs: number;
   /** The wasm backend's `threadStats` after the run (undefined on one thread). */
-  threadStats?: { shared: number; solo: number; late: number; fallbacks: number };
+  threadStats?: { shared: number; solo: number; crowded?: number; late: number; fallbacks: number };
 }
 
 /** Runs interleave.js: every build and setting in one process, one step of each in turn. */
@@ -117,7 +117,7 @@ async function main(): Promise<number> {
           if (r.threads === 'default') twoThreads[r.build] = r.backendThreads;
           results.push({ build: r.build, threads: r.threads, busy: isBusy, round, medianMs: r.medianMs });
           const stats = r.threadStats
-            ? ` (shared ${r.threadStats.shared}, solo ${r.threadStats.solo}, late ${r.threadStats.late}, fallbacks ${r.threadStats.fallbacks})`
+            ? ` (shared ${r.threadStats.shared}, solo ${r.threadStats.solo}${r.threadStats.crowded === undefined ? '' : ` (crowded ${r.threadStats.crowded})`}, late ${r.threadStats.late}, fallbacks ${r.threadStats.fallbacks})`
             : '';
           log(
             `round ${round + 1}/${options.rounds}, interleaved: ${r.build}, threads ${r.threads}${isBusy ? ', busy process' : ''}: ${r.medianMs.toFixed(2)} ms${stats}`,

@@ -17,6 +17,7 @@ import {
 import { describeBackend } from '@lxmls/tensor/testing';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createWasmBackend, type WasmBackend } from './backend.js';
+import { LOOK_MS } from './core-load.js';
 import { LxmlsBackendWasmError } from './errors.js';
 import { type KernelExports, kernelModuleSync } from './kernels.js';
 import { LATE_THRESHOLD, LATE_WINDOW, SOLO_GROWTH, SOLO_MIN_MS } from './thread-policy.js';
@@ -269,7 +270,7 @@ describe('KernelTeam, adaptive', () => {
     const { module } = kernelModuleSync('test', true, true);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
     const clock = { now: 1000 };
-    const team = new KernelTeam(module, memory, ['matmulPart'], { clock: () => clock.now });
+    const team = new KernelTeam(module, memory, ['matmulPart'], { clock: () => clock.now, cpuSampler: null });
     const ctl = (team as unknown as { ctl: Int32Array }).ctl;
     Atomics.store(ctl, SLOT.READY, 1);
     const parts: number[] = [];
@@ -294,7 +295,7 @@ describe('KernelTeam, adaptive', () => {
     const { team, ctl, clock, parts, call } = lateTeam();
     call();
     call();
-    expect(team.stats).toEqual({ shared: 2, solo: 0, late: 2, fallbacks: 0, workerParts: 0 });
+    expect(team.stats).toEqual({ shared: 2, solo: 0, crowded: 0, late: 2, fallbacks: 0, workerParts: 0 });
     expect(parts).toEqual(new Array(8).fill(4)); // the caller took every part of both calls
     for (let i = 2; i < TO_FALL_BACK; i++) call();
     expect(team.stats).toMatchObject({ shared: TO_FALL_BACK, solo: 0, late: TO_FALL_BACK, fallbacks: 1 });
@@ -338,7 +339,7 @@ describe('KernelTeam, adaptive', () => {
     Atomics.store(ctl, SLOT.SLEEP, 1);
     Atomics.add(ctl, SLOT.PREEMPTED, 1);
     for (let i = 0; i < 10; i++) call();
-    expect(team.stats).toEqual({ shared: 10, solo: 0, late: 0, fallbacks: 0, workerParts: 0 });
+    expect(team.stats).toEqual({ shared: 10, solo: 0, crowded: 0, late: 0, fallbacks: 0, workerParts: 0 });
   });
 
   test('run: a worker still asleep more than 1 ms after the call that woke it makes each later call late', () => {
@@ -359,7 +360,45 @@ describe('KernelTeam, adaptive', () => {
   test('run: a call shorter than 20 µs that the worker missed is not held against it', () => {
     const { team, call } = lateTeam(0.004); // 4 parts of 4 µs
     for (let i = 0; i < 10; i++) call();
-    expect(team.stats).toEqual({ shared: 10, solo: 0, late: 0, fallbacks: 0, workerParts: 0 });
+    expect(team.stats).toEqual({ shared: 10, solo: 0, crowded: 0, late: 0, fallbacks: 0, workerParts: 0 });
+  });
+
+  test('run: while other processes keep a core busy the caller runs the calls alone, without late calls', () => {
+    const { module } = kernelModuleSync('test', true, true);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+    const clock = { now: 1000 };
+    // a machine of 2 cores where, from the second look on, another process keeps `busyCores` busy
+    const machine = { busyCores: 1, t: 0, busy: 0 };
+    const sample = () => ({ busy: machine.busy, niced: 0, total: 2 * machine.t, cores: 2, own: 0 });
+    const look = (ms: number) => {
+      clock.now += ms;
+      machine.t += ms;
+      machine.busy += machine.busyCores * ms;
+    };
+    const team = new KernelTeam(module, memory, ['matmulPart'], {
+      clock: () => clock.now,
+      cpuSampler: { sample, countNiced: false },
+    });
+    const ctl = (team as unknown as { ctl: Int32Array }).ctl;
+    Atomics.store(ctl, SLOT.READY, 1);
+    const parts: number[] = [];
+    const call = () => team.run((...args: number[]) => parts.push(args.at(-1)!), 0, [7, 0, 0], 4);
+    call(); // the first look: nothing known yet, shared
+    expect(team.stats).toMatchObject({ shared: 1, solo: 0, crowded: 0 });
+    look(LOOK_MS);
+    call(); // the second look sees one core busy: 2 − 1 < 1.5 free
+    call();
+    expect(team.stats).toMatchObject({ shared: 1, solo: 2, crowded: 2, late: 0, fallbacks: 0 });
+    expect(parts.slice(-2)).toEqual([1, 1]); // each call run whole
+    expect(Atomics.load(ctl, SLOT.REST)).toBe(1); // the worker sleeps
+    machine.busyCores = 0.2;
+    look(LOOK_MS / 2);
+    call(); // no new look within LOOK_MS: still crowded
+    expect(team.stats).toMatchObject({ solo: 3, crowded: 3 });
+    look(LOOK_MS / 2);
+    call(); // the look over the last LOOK_MS sees 0.2 cores busy: shared again, REST cleared
+    expect(team.stats).toMatchObject({ shared: 2, solo: 3, crowded: 3 });
+    expect(Atomics.load(ctl, SLOT.REST)).toBe(0);
   });
 
   test('run: with adaptive false every call is shared however late the worker is', () => {
@@ -368,6 +407,6 @@ describe('KernelTeam, adaptive', () => {
     const team = new KernelTeam(module, memory, ['matmulPart'], { adaptive: false });
     Atomics.store((team as unknown as { ctl: Int32Array }).ctl, SLOT.READY, 1);
     for (let i = 0; i < 10; i++) team.run(() => {}, 0, [0, 0], 4);
-    expect(team.stats).toEqual({ shared: 10, solo: 0, late: 0, fallbacks: 0, workerParts: 0 });
+    expect(team.stats).toEqual({ shared: 10, solo: 0, crowded: 0, late: 0, fallbacks: 0, workerParts: 0 });
   });
 });

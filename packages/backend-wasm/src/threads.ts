@@ -16,13 +16,16 @@
  * shared core, costs more than the second thread gains. The team marks each shared call on time or late and,
  * when a large share of the recent calls were late (an idle virtual machine has brief late bursts too, so one
  * late call decides nothing), runs the calls on the calling thread alone for a while (the worker sleeps),
- * probing again later.
+ * probing again later. In Node the team also looks at the machine (src/core-load.ts): while other processes
+ * keep the cores so busy that the two threads would share one, it runs the calls alone without waiting for
+ * late calls to show it.
  *
  * Where: Node ≥ 20.16 (`process.getBuiltinModule('node:worker_threads')`), and browsers whose page is
  * cross-origin isolated (SharedArrayBuffer needs COOP/COEP headers). Elsewhere {@link availableThreads}
  * is 1 and the backend runs on one thread.
  */
 
+import { CoreLoad, type CpuSample, nodeCpuSampler } from './core-load.js';
 import { LxmlsBackendWasmError } from './errors.js';
 import { ThreadPolicy } from './thread-policy.js';
 import { SLOT, WORKER_SOURCE } from './worker-source.js';
@@ -138,8 +141,10 @@ const WAKE_MS = 1;
 export interface TeamStats {
   /** Calls shared with the worker. */
   shared: number;
-  /** Calls the caller ran alone (the worker not ready yet, or a solo period of the policy). */
+  /** Calls the caller ran alone (the worker not ready yet, a solo period of the policy, or a crowded machine). */
   solo: number;
+  /** Of the solo calls, those run alone because other processes left fewer than two cores free (src/core-load.ts). */
+  crowded: number;
   /** Shared calls where the worker was late: it missed the call, or the caller stalled on its part (src/thread-policy.ts). */
   late: number;
   /** Times the team fell back to the calling thread alone. */
@@ -163,6 +168,7 @@ export class KernelTeam {
   private readonly policy = new ThreadPolicy();
   private shared = 0;
   private solo = 0;
+  private crowded = 0;
   private late = 0;
   private preempted = 0; // the worker's PREEMPTED count at the last shared call
   private resting = false; // REST is set: the worker was told to sleep
@@ -171,25 +177,35 @@ export class KernelTeam {
   private readonly spinMs: number;
   private readonly adaptive: boolean;
   private readonly clock: () => number;
+  private readonly load: CoreLoad | undefined;
 
   /**
    * @param module - The shared-memory build of the kernels.
    * @param memory - The shared memory the caller's instance uses.
    * @param names - The exports the worker may run, indexed by the `op` of {@link run}.
    * @param options - How long the worker spins after a job before it sleeps (`spinMs`, default 2); whether
-   *   the team falls back to the calling thread while the worker is late (`adaptive`, default true; false
-   *   shares every call once the worker runs: tests of the split); the clock in ms (`clock`, default
-   *   `performance.now`; tests pass their own).
+   *   the team falls back to the calling thread while the worker is late or the machine is crowded
+   *   (`adaptive`, default true; false shares every call once the worker runs: tests of the split); the clock
+   *   in ms (`clock`, default `performance.now`; tests pass their own); how the machine's load is sampled
+   *   (`cpuSampler`, default Node's {@link nodeCpuSampler}; null looks at no load, as in browsers).
    */
   constructor(
     private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory,
     private readonly names: readonly string[],
-    options: { spinMs?: number; adaptive?: boolean; clock?: () => number } = {},
+    options: {
+      spinMs?: number;
+      adaptive?: boolean;
+      clock?: () => number;
+      cpuSampler?: { sample: () => CpuSample; countNiced: boolean } | null;
+    } = {},
   ) {
     this.spinMs = options.spinMs ?? 2;
     this.adaptive = options.adaptive ?? true;
     this.clock = options.clock ?? (() => performance.now());
+    const sampler = options.cpuSampler === undefined ? nodeCpuSampler() : options.cpuSampler;
+    this.load = this.adaptive && sampler ? new CoreLoad(sampler) : undefined;
+    this.load?.crowded(this.clock()); // the first look: by the first call it can share, the next one tells
   }
 
   /** Parts the worker has run since it started (a test and benchmark aid). */
@@ -202,6 +218,7 @@ export class KernelTeam {
     return {
       shared: this.shared,
       solo: this.solo,
+      crowded: this.crowded,
       late: this.late,
       fallbacks: this.policy.fallbacks,
       workerParts: this.workerParts,
@@ -222,9 +239,14 @@ export class KernelTeam {
   run(kernel: PartKernel, op: number, args: number[], parts: number): void {
     const n = args.length - 2;
     const start = this.adaptive ? this.clock() : 0;
-    if (!this.ready || (this.adaptive && !this.policy.share(start))) {
+    const crowded = this.load !== undefined && this.ready && this.load.crowded(start);
+    if (!this.ready || crowded || (this.adaptive && !this.policy.share(start))) {
       if (!this.worker && !this.failed) this.start();
       this.solo++;
+      if (crowded) {
+        this.crowded++;
+        this.rest();
+      }
       args[n] = 0;
       args[n + 1] = 1;
       kernel(...args);
@@ -301,11 +323,15 @@ export class KernelTeam {
       if (!late) return; // a call that found it asleep and within WAKE_MS of the wake-up tells nothing
     } else this.wokenAt = -1;
     if (late) this.late++;
-    if (this.policy.record(late, start)) {
-      Atomics.store(this.ctl, SLOT.REST, 1); // sleep now, not after spinMs of spinning
-      this.resting = true;
-      this.wokenAt = -1;
-    }
+    if (this.policy.record(late, start)) this.rest();
+  }
+
+  /** Tells the worker to sleep now, not after spinMs of spinning (the caller runs the calls alone for a while). */
+  private rest(): void {
+    if (this.resting) return;
+    Atomics.store(this.ctl, SLOT.REST, 1);
+    this.resting = true;
+    this.wokenAt = -1;
   }
 
   private start(): void {
