@@ -6,8 +6,9 @@ import { describe, expect, test } from 'vitest';
 import {
   HEALTHY_CALLS,
   LATE_THRESHOLD,
+  LATE_THRESHOLD_LOOKING,
   LATE_WINDOW,
-  PROBE_START,
+  PROBE_MARGIN,
   SOLO_GROWTH,
   SOLO_MAX_MS,
   SOLO_MIN_MS,
@@ -87,7 +88,7 @@ describe('ThreadPolicy', () => {
     expect(policy.share(0)).toBe(true);
   });
 
-  test('record: a probe starts at PROBE_START; still late, each period 4× the last up to SOLO_MAX_MS', () => {
+  test('record: a probe starts PROBE_MARGIN under the threshold; still late, each period 4× the last up to SOLO_MAX_MS', () => {
     const policy = new ThreadPolicy();
     let now = 0;
     const periods: number[] = [];
@@ -99,7 +100,7 @@ describe('ThreadPolicy', () => {
     );
     for (let i = 0; i < 6; i++) {
       periods.push(policy.soloPeriod);
-      expect(policy.late).toBe(PROBE_START);
+      expect(policy.late).toBeCloseTo(LATE_THRESHOLD - PROBE_MARGIN, 12);
       now = policy.until; // the probe starts when the period ends
       expect(policy.share(now)).toBe(true);
       const at = feed(
@@ -124,6 +125,26 @@ describe('ThreadPolicy', () => {
     expect(policy.fallbacks).toBe(1);
     expect(feed(policy, randomCalls(5000, 0.06, 3), policy.until)).toEqual([]);
     expect(policy.late).toBeLessThan(0.1);
+  });
+
+  test('new ThreadPolicy(LATE_THRESHOLD_LOOKING): 30% late calls keep sharing; a worker late at every call falls back', () => {
+    const looking = new ThreadPolicy(LATE_THRESHOLD_LOOKING);
+    const plain = new ThreadPolicy();
+    const someLate = randomCalls(3000, 0.3, 7); // the bursts of a process's first seconds, at their worst
+    expect(feed(looking, someLate)).toEqual([]);
+    expect(feed(plain, someLate).length).toBeGreaterThan(0);
+    // from an average of 0.3, every call late: 1 − 0.7·(1 − 1/W)^k reaches 0.5 after k calls
+    const k = Math.ceil(
+      Math.log((1 - LATE_THRESHOLD_LOOKING) / (1 - looking.late)) / Math.log(1 - 1 / LATE_WINDOW),
+    );
+    expect(k).toBeLessThan(120);
+    expect(
+      feed(
+        looking,
+        calls(200, () => true),
+      ),
+    ).toEqual([k - 1]);
+    expect(looking.late).toBeCloseTo(LATE_THRESHOLD_LOOKING - PROBE_MARGIN, 12);
   });
 
   test('record: HEALTHY_CALLS shared calls without a fallback start the next period at SOLO_MIN_MS again', () => {

@@ -16,8 +16,9 @@
  * an exponential average of late calls over about the last {@link LATE_WINDOW} shared calls (one or two
  * training steps) and falls back to the calling thread alone when it reaches {@link LATE_THRESHOLD}: the
  * worker is told to sleep at once, so it takes no CPU. After a while (the solo period) the team shares again:
- * a probe, whose average starts at {@link PROBE_START}, just under the threshold, so that a worker still
- * without a core is caught within about twenty calls, while an idle machine's bursts do not reach it. A
+ * a probe, whose average starts {@link PROBE_MARGIN} under the threshold, so that a worker still without a
+ * core is caught within about twenty calls, while an idle machine's bursts do not reach it. Where the team
+ * also looks at the machine's load (src/core-load.ts) the threshold is {@link LATE_THRESHOLD_LOOKING}. A
  * fallback within {@link HEALTHY_CALLS} shared calls of the last one makes the next solo period
  * {@link SOLO_GROWTH} times as long (up to {@link SOLO_MAX_MS}); later, it starts again from
  * {@link SOLO_MIN_MS}. The thread that runs a part never changes its result, so switching is free of
@@ -39,14 +40,24 @@ export const HEALTHY_CALLS = 1024;
 export const LATE_WINDOW = 256;
 /** The share of late calls at which the team falls back to one thread. */
 export const LATE_THRESHOLD = 0.25;
-/** The average of late calls a probe starts from (just under {@link LATE_THRESHOLD}). */
-export const PROBE_START = 0.2;
+/**
+ * The threshold where the team also looks at the machine's load (src/core-load.ts, Node): a busy process is
+ * then caught by the look, and the late calls are left to catch what it cannot see (a host that takes the
+ * virtual machine's core away), so the bursts of late calls of the process's own first seconds, while the
+ * engine's compiler threads take a core, do not send it back to one thread.
+ */
+export const LATE_THRESHOLD_LOOKING = 0.5;
+/** A probe's average of late calls starts this far under the threshold (0.2 for {@link LATE_THRESHOLD}). */
+export const PROBE_MARGIN = 0.05;
 
 /**
  * @internal The team's decision: share the next call or run it alone, from what the shared calls showed.
  * Times are milliseconds of one clock (`performance.now()` in the team; any numbers in tests).
  */
 export class ThreadPolicy {
+  /** @param threshold - The share of late calls that starts a solo period ({@link LATE_THRESHOLD} by default). */
+  constructor(readonly threshold = LATE_THRESHOLD) {}
+
   private lateShare = 0;
   private soloUntil = Number.NEGATIVE_INFINITY;
   private soloMs = 0;
@@ -82,14 +93,14 @@ export class ThreadPolicy {
   record(late: boolean, now: number): boolean {
     this.lateShare += ((late ? 1 : 0) - this.lateShare) / LATE_WINDOW;
     this.sharedCalls++;
-    if (this.lateShare < LATE_THRESHOLD) return false;
+    if (this.lateShare < this.threshold) return false;
     this.soloMs =
       this.soloMs === 0 || this.sharedCalls > HEALTHY_CALLS
         ? SOLO_MIN_MS
         : Math.min(SOLO_GROWTH * this.soloMs, SOLO_MAX_MS);
     this.soloUntil = now + this.soloMs;
     this.sharedCalls = 0;
-    this.lateShare = PROBE_START;
+    this.lateShare = this.threshold - PROBE_MARGIN;
     this.fallbacks++;
     return true;
   }

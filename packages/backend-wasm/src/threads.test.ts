@@ -20,7 +20,13 @@ import { createWasmBackend, type WasmBackend } from './backend.js';
 import { LOOK_MS } from './core-load.js';
 import { LxmlsBackendWasmError } from './errors.js';
 import { type KernelExports, kernelModuleSync } from './kernels.js';
-import { LATE_THRESHOLD, LATE_WINDOW, SOLO_GROWTH, SOLO_MIN_MS } from './thread-policy.js';
+import {
+  LATE_THRESHOLD,
+  LATE_THRESHOLD_LOOKING,
+  LATE_WINDOW,
+  SOLO_GROWTH,
+  SOLO_MIN_MS,
+} from './thread-policy.js';
 import { availableThreads, KernelTeam } from './threads.js';
 import { SLOT, WORKER_SOURCE } from './worker-source.js';
 
@@ -399,6 +405,25 @@ describe('KernelTeam, adaptive', () => {
     call(); // the look over the last LOOK_MS sees 0.2 cores busy: shared again, REST cleared
     expect(team.stats).toMatchObject({ shared: 2, solo: 3, crowded: 3 });
     expect(Atomics.load(ctl, SLOT.REST)).toBe(0);
+  });
+
+  test('run: a team that looks at the machine falls back on late calls at LATE_THRESHOLD_LOOKING', () => {
+    const { module } = kernelModuleSync('test', true, true);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+    const idle = { t: 0 };
+    const sample = () => ({ busy: 0, niced: 0, total: 2 * idle.t, cores: 2, own: 0 }); // nobody else busy
+    const team = new KernelTeam(module, memory, ['matmulPart'], {
+      clock: () => 1000 + idle.t,
+      cpuSampler: { sample, countNiced: false },
+    });
+    Atomics.store((team as unknown as { ctl: Int32Array }).ctl, SLOT.READY, 1);
+    // a worker that never claims a part (the host took its core: the look cannot see that)
+    const call = () => team.run(() => void (idle.t += 0.05), 0, [7, 0, 0], 4);
+    const toFallBack = Math.ceil(Math.log(1 - LATE_THRESHOLD_LOOKING) / Math.log(1 - 1 / LATE_WINDOW));
+    for (let i = 1; i < toFallBack; i++) call();
+    expect(team.stats).toMatchObject({ late: toFallBack - 1, crowded: 0, fallbacks: 0 });
+    call();
+    expect(team.stats).toMatchObject({ late: toFallBack, crowded: 0, fallbacks: 1 });
   });
 
   test('run: with adaptive false every call is shared however late the worker is', () => {

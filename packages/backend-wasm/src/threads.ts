@@ -27,7 +27,7 @@
 
 import { CoreLoad, type CpuSample, nodeCpuSampler } from './core-load.js';
 import { LxmlsBackendWasmError } from './errors.js';
-import { ThreadPolicy } from './thread-policy.js';
+import { LATE_THRESHOLD, LATE_THRESHOLD_LOOKING, ThreadPolicy } from './thread-policy.js';
 import { SLOT, WORKER_SOURCE } from './worker-source.js';
 
 /** What starting a worker returns: enough to stop it. */
@@ -165,7 +165,7 @@ export class KernelTeam {
   private worker: WorkerHandle | undefined;
   private failed = false; // the worker could not be started here: the caller runs everything
   private seq = 0;
-  private readonly policy = new ThreadPolicy();
+  private readonly policy: ThreadPolicy;
   private shared = 0;
   private solo = 0;
   private crowded = 0;
@@ -205,6 +205,7 @@ export class KernelTeam {
     this.clock = options.clock ?? (() => performance.now());
     const sampler = options.cpuSampler === undefined ? nodeCpuSampler() : options.cpuSampler;
     this.load = this.adaptive && sampler ? new CoreLoad(sampler) : undefined;
+    this.policy = new ThreadPolicy(this.load ? LATE_THRESHOLD_LOOKING : LATE_THRESHOLD);
     this.load?.crowded(this.clock()); // the first look: by the first call it can share, the next one tells
   }
 
