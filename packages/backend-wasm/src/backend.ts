@@ -87,8 +87,9 @@ export class WasmBackend implements Backend<WasmStorage> {
     return this.rt.team?.workerParts ?? 0;
   }
   /**
-   * What the two threads have done (undefined with one thread): calls shared with the worker and run alone,
-   * shared calls where the worker was late, fallbacks to one thread, and the worker's parts (see
+   * What the two threads have done (undefined with one thread): calls shared with the worker and run alone
+   * (of which `crowded`: while other processes kept the cores busy), shared calls where the worker was late,
+   * fallbacks to one thread, and the worker's parts (see
    * `WasmBackendOptions.adaptiveThreads`): a test and benchmark aid.
    */
   get threadStats(): TeamStats | undefined {
