@@ -138,6 +138,11 @@ text: {"iters","msPerIter","trainLoss","valLoss","vocabSize","parameters","sampl
 /** The options of `lxmls train`, checked. */
 type TrainOptions = Options<typeof TRAIN_OPTIONS>;
 
+/** Milliseconds per iteration of a run of `iters` iterations that took `seconds`. */
+function msPerIteration(seconds: number, iters: number): number {
+  return (1000 * seconds) / iters;
+}
+
 /**
  * `lxmls train`: see its help (`lxmls help train`).
  *
@@ -264,7 +269,7 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
       onNotice: notice(io),
       onBatchEnd: reporter(out, io, recipe.iters, json),
       onTrained: async ({ trainer, seconds }) => {
-        const msPerIter = (1000 * seconds) / trainer.iterNum;
+        const msPerIter = msPerIteration(seconds, trainer.iterNum);
         if (!json)
           await out.write(`Training time: ${seconds.toFixed(2)} seconds (${msPerIter.toFixed(2)} ms/iter)\n`);
       },
@@ -275,7 +280,7 @@ async function trainWeatherTask(o: TrainOptions, { io, out }: CommandContext): P
   const { model, trainer, seconds, scores, bayes } = run;
   if (cpu !== undefined) await setBackend(cpu.name);
   try {
-    const msPerIter = (1000 * seconds) / trainer.iterNum;
+    const msPerIter = msPerIteration(seconds, trainer.iterNum);
     if (dir !== undefined) {
       await saveWeatherModel(
         dir,
@@ -393,7 +398,7 @@ async function trainTextTask(o: TrainOptions, { io, out, given }: RunContext): P
   const { model, trainer, seconds, valLoss } = run;
   if (evalBackend !== undefined) await setBackend(evalBackend.name); // the sample and the save, on the CPU
   try {
-    const msPerIter = (1000 * seconds) / trainer.iterNum;
+    const msPerIter = msPerIteration(seconds, trainer.iterNum);
     const sample = sampleText(model, tokenizer, 200, seed);
     if (dir !== undefined) {
       try {
