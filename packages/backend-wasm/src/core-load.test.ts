@@ -3,7 +3,15 @@
 
 import { spawn } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { CoreLoad, type CpuSample, FREE_CORES, LOOK_MS, nodeCpuSampler, otherCores } from './core-load.js';
+import {
+  CoreLoad,
+  type CpuSample,
+  FREE_CORES,
+  LOOK_MS,
+  nodeCpuSampler,
+  otherCores,
+  parseProcStat,
+} from './core-load.js';
 
 const at = (busy: number, total: number, own: number, niced = 0, cores = 2): CpuSample => ({
   busy,
@@ -110,5 +118,29 @@ describe('nodeCpuSampler', () => {
     } finally {
       spinner.kill();
     }
+  });
+});
+
+describe('parseProcStat', () => {
+  test('the cpu line in ms (10 ms ticks): steal counts as busy, iowait as idle; the cores are the cpuN lines', () => {
+    const text = [
+      'cpu  100 20 30 400 5 1 2 3 0 0',
+      'cpu0 50 10 15 200 2 1 1 2 0 0',
+      'cpu1 50 10 15 200 3 0 1 1 0 0',
+      'intr 12 0 0',
+      'ctxt 99',
+    ].join('\n');
+    expect(parseProcStat(text)).toEqual({
+      busy: (100 + 30 + 1 + 2 + 3) * 10,
+      niced: 200,
+      total: (100 + 30 + 1 + 2 + 3 + 20 + 400 + 5) * 10,
+      cores: 2,
+      own: 0,
+    });
+  });
+
+  test('a text without a cpu line (not Linux): undefined', () => {
+    expect(parseProcStat('')).toBeUndefined();
+    expect(parseProcStat('intr 1 2 3\n')).toBeUndefined();
   });
 });

@@ -5,15 +5,17 @@
  * Follows issue 14's "the default must never be the slow choice" and OpenMP's dynamic threads: with
  * `OMP_DYNAMIC`, GNU libgomp gives a team the online processors minus the load average
  * (libgomp/config/linux/proc.c `gomp_dynamic_max_threads`). A load average lags by minutes, so this file
- * measures the same thing over the last tenth of a second instead: the CPU time every core spent busy
- * (`os.cpus()`, the kernel's per-core counters) minus the CPU time of this process (`process.cpuUsage()`,
- * all its threads, the worker included), divided by the time that passed. What remains is the cores that
+ * measures the same thing over the last tenth of a second instead: the CPU time the cores spent busy (the
+ * kernel's counters: the `cpu` line of Linux's `/proc/stat`, one file read of about 25 µs however many cores;
+ * elsewhere `os.cpus()`) minus the CPU time of this process (`process.cpuUsage()`, all its threads, the
+ * worker included), divided by the time that passed. What remains is the cores that
  * other processes used. When they leave less than {@link FREE_CORES} cores, the two threads would share a
  * core and the team runs its calls on the calling thread alone; a late call is then never needed to find
  * out (a probe beside a busy process costs a few milliseconds each time).
  *
  * Time of processes with a nice value above 0 is not counted while this process runs at nice 0: the
- * scheduler gives them a small share of a core that this process wants (nice 19 gets about 1.5%).
+ * scheduler gives them a small share of a core that this process wants (nice 19 gets about 1.5%). On
+ * Linux, time the hypervisor gave another guest (`steal`) counts as busy: the core was not this machine's.
  *
  * Where: Node (`process.getBuiltinModule`). Browsers tell a page nothing of other processes: there the late
  * calls alone decide. In a container that shows the host's cores, the count is over the host, as its free
@@ -22,7 +24,7 @@
 
 /** The counters of one look at the machine, in ms of CPU time. */
 export interface CpuSample {
-  /** Σ over the cores of the time spent in user, system and interrupt code, without niced processes. */
+  /** Σ over the cores of the time spent in user, system and interrupt code (and stolen), without niced processes. */
   busy: number;
   /** Σ over the cores of the time spent in processes with a nice value above 0. */
   niced: number;
@@ -51,6 +53,30 @@ export function otherCores(before: CpuSample, after: CpuSample, countNiced: bool
   return Math.max(0, busy - (after.own - before.own)) / elapsed;
 }
 
+/** Milliseconds per tick of `/proc/stat` (USER_HZ, 100 on every Linux architecture Node runs on). */
+const TICK_MS = 10;
+
+/**
+ * @internal A sample from Linux's `/proc/stat` text (`own` left 0): its `cpu` line (user, nice, system, idle,
+ * iowait, irq, softirq, steal, in ticks) and its count of `cpuN` lines; undefined when the text has no such line.
+ */
+export function parseProcStat(text: string): CpuSample | undefined {
+  const line = /^cpu +([\d ]+)$/m.exec(text);
+  const cores = text.match(/^cpu\d+ /gm)?.length ?? 0;
+  if (!line || cores === 0) return undefined;
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line[1]!
+    .trim()
+    .split(/ +/)
+    .map(Number);
+  const busy = (user + system + irq + softirq + steal) * TICK_MS;
+  const niced = nice * TICK_MS;
+  return { busy, niced, total: busy + niced + (idle + iowait) * TICK_MS, cores, own: 0 };
+}
+
+interface NodeFs {
+  readFileSync(path: string, encoding: 'latin1'): string;
+}
+
 interface NodeOs {
   cpus(): { times: { user: number; nice: number; sys: number; idle: number; irq: number } }[];
   getPriority?(): number;
@@ -62,14 +88,45 @@ interface NodeProcess {
 }
 
 /**
- * @internal The sampler of this machine in Node (`os.cpus()` and `process.cpuUsage()`), with whether niced processes
- * count (this process itself runs niced); undefined outside Node.
+ * @internal The sampler of this machine in Node (`/proc/stat` on Linux, else `os.cpus()`, and
+ * `process.cpuUsage()`), with whether niced processes count (this process itself runs niced); undefined
+ * outside Node or where neither counter is there.
  */
 export function nodeCpuSampler(): { sample: () => CpuSample; countNiced: boolean } | undefined {
   const p = (globalThis as { process?: NodeProcess }).process;
   if (typeof p?.getBuiltinModule !== 'function' || typeof p.cpuUsage !== 'function') return undefined;
   const os = p.getBuiltinModule('node:os') as NodeOs;
   const usage = p.cpuUsage.bind(p);
+  const own = () => {
+    const u = usage();
+    return (u.user + u.system) / 1000;
+  };
+  const fs = p.getBuiltinModule('node:fs') as NodeFs;
+  const procStat = (): CpuSample | undefined => {
+    try {
+      return parseProcStat(fs.readFileSync('/proc/stat', 'latin1'));
+    } catch {
+      return undefined; // not Linux, or a sandbox without /proc
+    }
+  };
+  let countNiced = false;
+  try {
+    countNiced = (os.getPriority?.() ?? 0) > 0;
+  } catch {
+    // a sandbox that forbids it: count as at nice 0
+  }
+  if (procStat()) {
+    return {
+      sample: () => {
+        const s = procStat();
+        if (!s) throw new Error('/proc/stat is gone');
+        s.own = own();
+        return s;
+      },
+      countNiced,
+    };
+  }
+  if (os.cpus().length === 0) return undefined; // no per-core counters here
   const sample = (): CpuSample => {
     let busy = 0;
     let niced = 0;
@@ -80,15 +137,8 @@ export function nodeCpuSampler(): { sample: () => CpuSample; countNiced: boolean
       niced += times.nice;
       idle += times.idle;
     }
-    const u = usage();
-    return { busy, niced, total: busy + niced + idle, cores: cpus.length, own: (u.user + u.system) / 1000 };
+    return { busy, niced, total: busy + niced + idle, cores: cpus.length, own: own() };
   };
-  let countNiced = false;
-  try {
-    countNiced = (os.getPriority?.() ?? 0) > 0;
-  } catch {
-    // a sandbox that forbids it: count as at nice 0
-  }
   return { sample, countNiced };
 }
 
@@ -115,7 +165,7 @@ export class CoreLoad {
   /** True when other processes leave fewer than {@link FREE_CORES} cores free, as of the last look before `now` (ms). */
   crowded(now: number): boolean {
     if (now - this.lastAt >= LOOK_MS) this.look(now);
-    return this.last !== undefined && this.last.cores - this.othersNow < FREE_CORES;
+    return this.last !== undefined && this.last.cores > 0 && this.last.cores - this.othersNow < FREE_CORES;
   }
 
   private look(now: number): void {
