@@ -418,7 +418,10 @@ describe('KernelTeam, adaptive', () => {
     });
     Atomics.store((team as unknown as { ctl: Int32Array }).ctl, SLOT.READY, 1);
     // a worker that never claims a part (the host took its core: the look cannot see that)
-    const call = () => team.run(() => void (idle.t += 0.05), 0, [7, 0, 0], 4);
+    const part = () => {
+      idle.t += 0.05;
+    };
+    const call = () => team.run(part, 0, [7, 0, 0], 4);
     const toFallBack = Math.ceil(Math.log(1 - LATE_THRESHOLD_LOOKING) / Math.log(1 - 1 / LATE_WINDOW));
     for (let i = 1; i < toFallBack; i++) call();
     expect(team.stats).toMatchObject({ late: toFallBack - 1, crowded: 0, fallbacks: 0 });
