@@ -381,6 +381,49 @@ console.log(JSON.stringify(out));
     },
   );
 
+  // a browser project's strict tsc: no @types/node and no skipLibCheck, so a `node:` type in a published .d.ts
+  // is an error (TS2307); errors inside other packages' declarations (TensorFlow.js's) are theirs, and only
+  // those in @lxmls/* count
+  test('every exports subpath: the published declarations type-check without @types/node (a browser project)', async () => {
+    const at = projects.get('all')!;
+    const specs = published.flatMap(specifiers).filter((s) => !NEEDS_PEER.has(s));
+    mkdirSync(join(at, 'src-browser'), { recursive: true });
+    writeFileSync(
+      join(at, 'src-browser/imports.ts'),
+      `${specs.map((spec, i) => `export type * as m${i} from '${spec}';`).join('\n')}\n`,
+    );
+    writeFileSync(
+      join(at, 'tsconfig.browser.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          target: 'ES2022',
+          lib: ['ES2023', 'DOM'],
+          types: [],
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+        },
+        include: ['src-browser'],
+      }),
+    );
+    const tsc = join(
+      dirname(createRequire(join(root, 'package.json')).resolve('typescript/package.json')),
+      'bin/tsc',
+    );
+    let output = '';
+    try {
+      await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.browser.json', '--pretty', 'false'], {
+        cwd: at,
+      });
+    } catch (error) {
+      output = (error as { stdout?: string }).stdout ?? String(error);
+    }
+    const ours = output.split('\n').filter((line) => line.includes('node_modules/@lxmls/'));
+    expect(ours).toEqual([]);
+  });
+
   describe('@lxmls/bpe in a browser bundle (headless Chromium)', () => {
     const chromium = findChromium();
     let browser: Browser | undefined;

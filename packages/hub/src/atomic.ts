@@ -21,15 +21,8 @@
  */
 
 import { check, LxmlsHubError } from './errors.js';
-import {
-  isNode,
-  isProcessAlive,
-  nodeFs,
-  nodePath,
-  pidOfSuffix,
-  systemErrorCode,
-  tempSuffix,
-} from './runtime.js';
+import { nodeFs, nodePath } from './node-modules.js';
+import { isNode, isProcessAlive, pidOfSuffix, systemErrorCode, tempSuffix } from './runtime.js';
 
 /** The commit marker of a folder written by {@link writeFolderAtomic}: JSON naming every file and its size. */
 export const COMMIT_FILE = '.lxmls-commit.json';

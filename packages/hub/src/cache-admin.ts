@@ -9,7 +9,8 @@
 
 import { defaultCacheDir, removeStaleParts } from './cache.js';
 import { check, LxmlsHubError } from './errors.js';
-import { isNode, nodeFs, nodePath } from './runtime.js';
+import { nodeFs, nodePath } from './node-modules.js';
+import { isNode } from './runtime.js';
 import { fileProblem, safetensorsProblem } from './validate.js';
 
 /** One file of the cache. */

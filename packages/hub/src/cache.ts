@@ -11,12 +11,11 @@
  * (Moved here from @lxmls/gpt's `checkpoint/cache.ts`, issue 13.)
  */
 
+import { nodeFs, nodePath } from './node-modules.js';
 import {
   envVar,
   isNode,
   isProcessAlive,
-  nodeFs,
-  nodePath,
   pidOfSuffix,
   readWholeFile,
   systemErrorCode,

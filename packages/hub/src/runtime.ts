@@ -3,9 +3,11 @@
  * browser (the Cache API only).
  *
  * @lxmls/hub must load in browsers, so no file of this package imports a `node:` module at its top level: the
- * Node-only paths call {@link nodeFs} and {@link nodePath}, which import them on first use, behind an
- * {@link isNode} check. (Moved here from @lxmls/gpt's `checkpoint/runtime.ts`, issue 13.)
+ * Node-only paths call `nodeFs` and `nodePath` (src/node-modules.ts), which import them on first use, behind
+ * an {@link isNode} check. (Moved here from @lxmls/gpt's `checkpoint/runtime.ts`, issue 13.)
  */
+
+import { nodeFs } from './node-modules.js';
 
 /** True in Node (and runtimes that implement its `node:` modules), false in a browser or a web worker. */
 export function isNode(): boolean {
@@ -22,16 +24,6 @@ export function envVar(name: string): string | undefined {
 /** True when an environment variable is `1`, `true` or `yes` (any case). */
 export function envFlag(name: string): boolean {
   return /^(1|true|yes)$/i.test(envVar(name) ?? '');
-}
-
-/** `node:fs/promises`, imported on first use (Node only). */
-export async function nodeFs(): Promise<typeof import('node:fs/promises')> {
-  return import('node:fs/promises');
-}
-
-/** `node:path`, imported on first use (Node only). */
-export async function nodePath(): Promise<typeof import('node:path')> {
-  return import('node:path');
 }
 
 /** The `code` of a Node system error (`ENOENT`, `EISDIR`, ...), or `undefined`. */

@@ -10,7 +10,8 @@ import type { Checks } from '@lxmls/base';
 import { checkFolderCommit } from './atomic.js';
 import { type DownloadOptions, fetchFile } from './download.js';
 import { check, LxmlsHubError } from './errors.js';
-import { envVar, isNode, nodeFs, nodePath, readWholeFile, systemErrorCode } from './runtime.js';
+import { nodeFs, nodePath } from './node-modules.js';
+import { envVar, isNode, readWholeFile, systemErrorCode } from './runtime.js';
 import { fileProblem } from './validate.js';
 
 /**
