@@ -47,14 +47,15 @@ const SIZED: readonly [key: string, fields: readonly [keyof BertConfig, keyof Be
  * ```ts
  * import { readFileSync } from 'node:fs';
  * import { bertConfigFromJson, checkBertConfigAgainstWeights } from '@lxmls/bert';
- * const dir = 'packages/bert/src/__fixtures__/tiny-bert';
- * const json = JSON.parse(readFileSync(`${dir}/config.json`, 'utf8'));
- * const weights = readFileSync(`${dir}/model.safetensors`);
+ * import { modelUrl } from '@lxmls/models';
+ * const dir = modelUrl('lxmls/bert-mini');
+ * const json = JSON.parse(readFileSync(new URL('config.json', dir), 'utf8'));
+ * const weights = readFileSync(new URL('model.safetensors', dir));
  * try {
- *   checkBertConfigAgainstWeights(bertConfigFromJson({ ...json, hidden_size: 60000, num_attention_heads: 3 }), weights, dir);
+ *   checkBertConfigAgainstWeights(bertConfigFromJson({ ...json, hidden_size: 60000, num_attention_heads: 4 }), weights, 'bert-mini');
  * } catch (e) {
  *   console.log((e as Error).message);
- *   // → [@lxmls/bert] loadBert: config.json does not fit model.safetensors. Expected hidden_size 48, as embeddings.word_embeddings.weight is [30522, 48] in packages/bert/src/__fixtures__/tiny-bert, received hidden_size 60000.
+ *   // → [@lxmls/bert] loadBert: config.json does not fit model.safetensors. Expected hidden_size 128, as embeddings.word_embeddings.weight is [30522, 128] in bert-mini, received hidden_size 60000.
  * }
  * ```
  */

@@ -158,8 +158,9 @@ const FIELDS: Record<string, keyof BertConfig> = {
  * ```ts
  * import { readFileSync } from 'node:fs';
  * import { bertConfigFromJson } from '@lxmls/bert';
- * const config = bertConfigFromJson(readFileSync('packages/bert/src/__fixtures__/tiny-bert/config.json', 'utf8'));
- * console.log(config.numHiddenLayers, config.numAttentionHeads, config.hiddenSize, config.layerNormEps); // → 3 3 48 1e-12
+ * import { modelUrl } from '@lxmls/models';
+ * const config = bertConfigFromJson(readFileSync(new URL('config.json', modelUrl('lxmls/bert-mini')), 'utf8'));
+ * console.log(config.numHiddenLayers, config.numAttentionHeads, config.hiddenSize, config.layerNormEps); // → 4 4 128 1e-12
  * ```
  */
 export function bertConfigFromJson(json: string | object): Readonly<BertConfig> {

@@ -271,12 +271,14 @@ export function headPatterns(
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
+ * import { fileURLToPath } from 'node:url';
  * import { attentionPatterns, BertModel, BertTokenizer } from '@lxmls/bert';
- * const dir = 'packages/bert/src/__fixtures__/tiny-bert';
+ * import { modelUrl } from '@lxmls/models';
+ * const dir = fileURLToPath(modelUrl('lxmls/bert-mini'));
  * const model = BertModel.fromSafetensors(readFileSync(`${dir}/config.json`, 'utf8'), readFileSync(`${dir}/model.safetensors`));
  * const tokenizer = BertTokenizer.fromVocab(readFileSync(`${dir}/vocab.txt`, 'utf8'));
  * const { heads, queries } = attentionPatterns(model, tokenizer, ['I will go for a run and will jump into a lake.']);
- * console.log(heads.length, queries, heads[0]!.layer, heads[0]!.head); // → 9 15 0 0
+ * console.log(heads.length, queries, heads[0]!.layer, heads[0]!.head); // → 16 15 0 0
  * const h = heads[0]!;
  * console.log(h.previous + h.next + h.self <= 1 + 1e-6, h.cls >= 0 && h.cls <= 1); // → true true
  * ```

@@ -88,9 +88,11 @@ export interface LoadBertOptions extends BertLoadOptions, SourceOptions {}
  * @remarks Python: `BertModel.from_pretrained(source)` + `BertTokenizer.from_pretrained(source)`.
  * @example
  * ```ts
+ * import { fileURLToPath } from 'node:url';
  * import { loadBert } from '@lxmls/bert';
- * const { model, tokenizer, config } = await loadBert('packages/bert/src/__fixtures__/tiny-bert', { localOnly: true });
- * console.log(config.hiddenSize, tokenizer.vocabSize, model.training); // → 48 30522 false
+ * import { modelUrl } from '@lxmls/models';
+ * const { model, tokenizer, config } = await loadBert(fileURLToPath(modelUrl('lxmls/bert-mini')), { localOnly: true });
+ * console.log(config.hiddenSize, tokenizer.vocabSize, model.training); // → 128 30522 false
  * ```
  */
 export async function loadBert(source: string, options: LoadBertOptions = {}): Promise<LoadedBert> {
@@ -113,9 +115,11 @@ export async function loadBert(source: string, options: LoadBertOptions = {}): P
  * @remarks Python: `BertModel.from_pretrained(folder)` + `BertTokenizer.from_pretrained(folder)`.
  * @example
  * ```ts
+ * import { fileURLToPath } from 'node:url';
  * import { loadBertFolder } from '@lxmls/bert';
- * const { model, tokenizer, config } = await loadBertFolder('packages/bert/src/__fixtures__/tiny-bert');
- * console.log(config.numHiddenLayers, tokenizer.vocabSize, model.training); // → 3 30522 false
+ * import { modelUrl } from '@lxmls/models';
+ * const { model, tokenizer, config } = await loadBertFolder(fileURLToPath(modelUrl('lxmls/bert-mini')));
+ * console.log(config.numHiddenLayers, tokenizer.vocabSize, model.training); // → 4 30522 false
  * ```
  */
 export async function loadBertFolder(folder: string, options: BertLoadOptions = {}): Promise<LoadedBert> {
@@ -133,8 +137,10 @@ export async function loadBertFolder(folder: string, options: BertLoadOptions = 
  * @returns Whether it is a BERT folder.
  * @example
  * ```ts
+ * import { fileURLToPath } from 'node:url';
  * import { isBertFolder } from '@lxmls/bert';
- * console.log(await isBertFolder('packages/bert/src/__fixtures__/tiny-bert'), await isBertFolder('/no/such/folder')); // → true false
+ * import { modelUrl } from '@lxmls/models';
+ * console.log(await isBertFolder(fileURLToPath(modelUrl('lxmls/bert-mini'))), await isBertFolder('/no/such/folder')); // → true false
  * ```
  */
 export async function isBertFolder(folder: string): Promise<boolean> {
@@ -164,8 +170,10 @@ export async function isBertFolder(folder: string): Promise<boolean> {
  * @remarks Python: `BertTokenizer.from_pretrained(source)`.
  * @example
  * ```ts
+ * import { fileURLToPath } from 'node:url';
  * import { loadBertTokenizer } from '@lxmls/bert';
- * const tokenizer = await loadBertTokenizer('packages/bert/src/__fixtures__/tiny-bert');
+ * import { modelUrl } from '@lxmls/models';
+ * const tokenizer = await loadBertTokenizer(fileURLToPath(modelUrl('lxmls/bert-mini')));
  * console.log(tokenizer.tokenize('Hello, lakes!')); // → [ 'hello', ',', 'lakes', '!' ]
  * ```
  */

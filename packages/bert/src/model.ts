@@ -182,9 +182,11 @@ export class BertModel extends Module {
    * @remarks Python: `BertModel.from_pretrained(source)`.
    * @example
    * ```ts
+   * import { fileURLToPath } from 'node:url';
    * import { BertModel } from '@lxmls/bert';
-   * const model = await BertModel.fromPretrained('packages/bert/src/__fixtures__/tiny-bert');
-   * console.log(model.training, model.numParameters()); // → false 1527552
+   * import { modelUrl } from '@lxmls/models';
+   * const model = await BertModel.fromPretrained(fileURLToPath(modelUrl('lxmls/bert-mini')));
+   * console.log(model.training, model.numParameters()); // → false 4721024
    * ```
    */
   static async fromPretrained(source: string, options: LoadBertOptions = {}): Promise<BertModel> {
@@ -206,10 +208,12 @@ export class BertModel extends Module {
    * @example
    * ```ts
    * import { readFileSync } from 'node:fs';
+   * import { fileURLToPath } from 'node:url';
    * import { BertModel } from '@lxmls/bert';
-   * const dir = 'packages/bert/src/__fixtures__/tiny-bert';
+   * import { modelUrl } from '@lxmls/models';
+   * const dir = fileURLToPath(modelUrl('lxmls/bert-mini'));
    * const model = BertModel.fromSafetensors(readFileSync(`${dir}/config.json`, 'utf8'), readFileSync(`${dir}/model.safetensors`));
-   * console.log(model.training, model.numParameters()); // → false 1527552
+   * console.log(model.training, model.numParameters()); // → false 4721024
    * ```
    */
   static fromSafetensors(

@@ -153,7 +153,8 @@ export function calibrateUnseenBias(
  * ```ts
  * import { readFileSync } from 'node:fs';
  * import { BertTokenizer, heldOutSentences } from '@lxmls/bert';
- * const tokenizer = BertTokenizer.fromVocab(readFileSync('packages/bert/src/__fixtures__/tiny-bert/vocab.txt', 'utf8'));
+ * import { modelUrl } from '@lxmls/models';
+ * const tokenizer = BertTokenizer.fromVocab(readFileSync(new URL('vocab.txt', modelUrl('lxmls/bert-mini')), 'utf8'));
  * console.log(heldOutSentences('Go. Thou art a villain, sir!\nAy, my good lord.', tokenizer, 5)); // → [ 'Thou art a villain, sir!', 'Ay, my good lord.' ]
  * ```
  */

@@ -303,9 +303,11 @@ export function measureMaskedLM(
  * ```ts
  * import { readFileSync } from 'node:fs';
  * import { pretrainMaskedLM } from '@lxmls/bert';
+ * import { modelUrl } from '@lxmls/models';
+ * const lines = ['First Citizen: Before we proceed any further, hear me speak.', 'All: Speak, speak.', 'First Citizen: You are all resolved rather to die than to famish?', 'All: Resolved. resolved.'];
  * const summary = await pretrainMaskedLM({
- *   corpus: readFileSync('packages/bpe/src/__fixtures__/tinyshakespeare.txt', 'utf8').slice(0, 20000),
- *   vocab: readFileSync('packages/bert/src/__fixtures__/tiny-bert/vocab.txt', 'utf8'),
+ *   corpus: Array.from({ length: 50 }, () => lines.join('\n')).join('\n'),
+ *   vocab: readFileSync(new URL('vocab.txt', modelUrl('lxmls/bert-mini')), 'utf8'),
  *   layers: 1, heads: 2, hidden: 8, maxLength: 16, batchSize: 2, iters: 2, evalEvery: 0, evalBatches: 1, patternSentences: 2,
  * });
  * console.log(summary.iterations, (summary.heldOut as { weights: string }).weights); // → 2 float16

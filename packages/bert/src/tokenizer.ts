@@ -102,8 +102,9 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
+ * import { modelUrl } from '@lxmls/models';
  * import { BertTokenizer } from '@lxmls/bert';
- * const tokenizer = BertTokenizer.fromVocab(readFileSync('packages/bert/src/__fixtures__/tiny-bert/vocab.txt', 'utf8'));
+ * const tokenizer = BertTokenizer.fromVocab(readFileSync(new URL('vocab.txt', modelUrl('lxmls/bert-mini')), 'utf8'));
  * const tokens = tokenizer.tokenize('I will go for a run and will jump into a lake.');
  * console.log(tokens.length, tokens); // → 13 [ 'i', 'will', 'go', 'for', 'a', 'run', 'and', 'will', 'jump', 'into', 'a', 'lake', '.' ]
  * console.log(tokenizer.encode('Hello, world!').ids); // → [ 101, 7592, 1010, 2088, 999, 102 ]
@@ -205,8 +206,10 @@ export class BertTokenizer {
    * @remarks Python: `BertTokenizer.from_pretrained(source)`.
    * @example
    * ```ts
+   * import { fileURLToPath } from 'node:url';
    * import { BertTokenizer } from '@lxmls/bert';
-   * const tokenizer = await BertTokenizer.fromPretrained('packages/bert/src/__fixtures__/tiny-bert');
+   * import { modelUrl } from '@lxmls/models';
+   * const tokenizer = await BertTokenizer.fromPretrained(fileURLToPath(modelUrl('lxmls/bert-mini')));
    * console.log(tokenizer.vocabSize); // → 30522
    * ```
    */
@@ -246,11 +249,15 @@ export class BertTokenizer {
    * @remarks Python: `BertTokenizer.from_pretrained(folder)` (transformers 5 reads `tokenizer.json`).
    * @example
    * ```ts
-   * import { readFileSync } from 'node:fs';
    * import { BertTokenizer } from '@lxmls/bert';
-   * const json = JSON.parse(readFileSync('packages/bert/src/__fixtures__/tiny-bert/tokenizer-without-vocab.json', 'utf8'));
-   * json.model.vocab = { '[PAD]': 0, '[UNK]': 1, '[CLS]': 2, '[SEP]': 3, '[MASK]': 4, naive: 5, '?': 6 };
-   * const tokenizer = BertTokenizer.fromTokenizerJson(json);
+   * // A BERT's tokenizer.json, cut down to the parts read: lower-casing (accents stripped), [CLS] $A [SEP], WordPiece.
+   * const json = {
+   *   normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+   *   pre_tokenizer: { type: 'BertPreTokenizer' },
+   *   post_processor: { type: 'BertProcessing', cls: ['[CLS]', 2], sep: ['[SEP]', 3] },
+   *   model: { type: 'WordPiece', unk_token: '[UNK]', vocab: { '[PAD]': 0, '[UNK]': 1, '[CLS]': 2, '[SEP]': 3, '[MASK]': 4, naive: 5, '?': 6 } },
+   * };
+   * const tokenizer = BertTokenizer.fromTokenizerJson(JSON.stringify(json));
    * console.log(tokenizer.encode('Naïve?', { pair: 'NAIVE' }).ids); // → [ 2, 5, 6, 3, 5, 3 ]
    * ```
    */

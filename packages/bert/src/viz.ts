@@ -59,17 +59,19 @@ export interface AttentionForVizOptions {
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
+ * import { fileURLToPath } from 'node:url';
  * import { attentionForViz, BertModel, BertTokenizer } from '@lxmls/bert';
- * const dir = 'packages/bert/src/__fixtures__/tiny-bert';
+ * import { modelUrl } from '@lxmls/models';
+ * const dir = fileURLToPath(modelUrl('lxmls/bert-mini'));
  * const model = BertModel.fromSafetensors(readFileSync(`${dir}/config.json`, 'utf8'), readFileSync(`${dir}/model.safetensors`));
  * const tokenizer = BertTokenizer.fromVocab(readFileSync(`${dir}/vocab.txt`, 'utf8'));
  * const { tokens, attention } = attentionForViz(model, tokenizer, 'I will go for a run and will jump into a lake.');
- * console.log(tokens.length, attention.length, attention[0]!.length, attention[0]![0]!.length); // → 15 3 3 15
+ * console.log(tokens.length, attention.length, attention[0]!.length, attention[0]![0]!.length); // → 15 4 4 15
  * console.log(attention[0]![0]![0]!.reduce((a, b) => a + b).toFixed(4)); // → 1.0000
  * const notebook = attentionForViz(model, tokenizer, 'I will go for a run and will jump into a lake.', { addSpecialTokens: false });
  * console.log(notebook.tokens.length, notebook.attention[0]![0]!.length); // → 13 13
  * const { queries, keys } = attentionForViz(model, tokenizer, 'A lake.', { queriesKeys: true });
- * console.log(queries!.length, queries![0]!.length, queries![0]![0]!.length, keys![0]![0]![0]!.length); // → 3 3 5 16
+ * console.log(queries!.length, queries![0]!.length, queries![0]![0]!.length, keys![0]![0]![0]!.length); // → 4 4 5 32
  * ```
  */
 export function attentionForViz(
