@@ -67,10 +67,12 @@ export interface LoadedCheckpoint {
  *   `CHECKPOINT_MISMATCH` for tensors that do not fit `config.json` (the key and both shapes named).
  * @example
  * ```ts
+ * import { fileURLToPath } from 'node:url';
  * import { loadCheckpoint } from '@lxmls/gpt';
- * const { config, stateDict, tieWordEmbeddings } = await loadCheckpoint('packages/gpt/src/__fixtures__/tiny-gpt2');
- * console.log(config.nLayer, config.nHead, config.nEmbd, config.blockSize, tieWordEmbeddings); // → 3 3 48 64 true
- * console.log(stateDict.get('transformer.h.0.attn.c_attn.weight')?.shape); // → [ 144, 48 ]
+ * import { modelUrl } from '@lxmls/models';
+ * const { config, stateDict, tieWordEmbeddings } = await loadCheckpoint(fileURLToPath(modelUrl('lxmls/gpt2-shakespeare')));
+ * console.log(config.nLayer, config.nHead, config.nEmbd, config.blockSize, tieWordEmbeddings); // → 4 4 128 128 true
+ * console.log(stateDict.get('transformer.h.0.attn.c_attn.weight')?.shape); // → [ 384, 128 ]
  * for (const t of stateDict.values()) t.dispose();
  * ```
  */

@@ -65,10 +65,12 @@ export type SaveConfig = Pick<
  *   parameter), `CHECKPOINT_MISMATCH` (a tensor whose shape does not fit the config).
  * @example
  * ```ts
+ * import { fileURLToPath } from 'node:url';
  * import { loadCheckpoint, toHuggingFaceFiles } from '@lxmls/gpt';
- * const { config, stateDict } = await loadCheckpoint('packages/gpt/src/__fixtures__/tiny-gpt2');
+ * import { modelUrl } from '@lxmls/models';
+ * const { config, stateDict } = await loadCheckpoint(fileURLToPath(modelUrl('lxmls/gpt2-shakespeare')));
  * const files = toHuggingFaceFiles(config, stateDict);
- * console.log(JSON.parse(files['config.json']).tie_word_embeddings, files['model.safetensors'].byteLength); // → true 10005152
+ * console.log(JSON.parse(files['config.json']).tie_word_embeddings, files['model.safetensors'].byteLength); // → true 28975672
  * for (const t of stateDict.values()) t.dispose();
  * ```
  */
@@ -121,12 +123,14 @@ export function toHuggingFaceFiles(
  * import { mkdtemp, readdir, rm } from 'node:fs/promises';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
- * const { config, stateDict } = await loadCheckpoint('packages/gpt/src/__fixtures__/tiny-gpt2');
+ * import { fileURLToPath } from 'node:url';
+ * import { modelUrl } from '@lxmls/models';
+ * const { config, stateDict } = await loadCheckpoint(fileURLToPath(modelUrl('lxmls/shakespeare-char')));
  * const dir = join(await mkdtemp(join(tmpdir(), 'lxmls-')), 'my-gpt');
  * await saveHuggingFace(dir, config, stateDict);
  * console.log((await readdir(dir)).sort()); // → [ '.lxmls-commit.json', 'config.json', 'model.safetensors' ]
  * const again = await loadCheckpoint(dir);
- * console.log(again.stateDict.get('lm_head.weight')?.shape); // → [ 50257, 48 ]
+ * console.log(again.stateDict.get('lm_head.weight')?.shape); // → [ 65, 96 ]
  * await rm(join(dir, '..'), { recursive: true });
  * ```
  */

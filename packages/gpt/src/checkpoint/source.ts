@@ -139,9 +139,11 @@ function unknownModel(fn: string, argument: string, source: string): LxmlsGptErr
  *   (`config.json` that is not a JSON object), `INVALID_ARGUMENT` (a path that is a file, not a folder).
  * @example
  * ```ts
+ * import { fileURLToPath } from 'node:url';
  * import { resolveSource } from '@lxmls/gpt';
- * const resolved = await resolveSource('packages/gpt/src/__fixtures__/tiny-gpt2');
- * console.log(resolved.kind, resolved.configJson.n_layer, resolved.weightsBytes.byteLength); // → folder 3 10005040
+ * import { modelUrl } from '@lxmls/models';
+ * const resolved = await resolveSource(fileURLToPath(modelUrl('lxmls/gpt2-shakespeare')));
+ * console.log(resolved.kind, resolved.configJson.n_layer, resolved.weightsBytes.byteLength); // → folder 4 14490424
  * ```
  */
 export async function resolveSource(
