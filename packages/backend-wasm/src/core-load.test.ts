@@ -107,7 +107,10 @@ describe('nodeCpuSampler', () => {
   test('sees a process that spins on one core as at least half a busy core', async () => {
     const sampler = nodeCpuSampler();
     expect(sampler).toBeDefined();
-    const spinner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    // it spins until killed, and stops by itself when this process is gone or after 10 s (never an orphan)
+    const spin =
+      'const p = process.ppid, end = Date.now() + 10000; let n = 0; for (;;) if ((++n & 0xfffff) === 0 && (process.ppid !== p || Date.now() > end)) break;';
+    const spinner = spawn(process.execPath, ['-e', spin], { stdio: 'ignore' });
     try {
       await new Promise((resolve) => setTimeout(resolve, 200)); // it starts
       const before = sampler!.sample();
