@@ -84,6 +84,12 @@ function closure(name: string, external = new Set<string>(), seen = new Set<stri
   return seen;
 }
 
+/** The repository's TypeScript compiler, which the consumer projects' type checks run. */
+const TSC = join(
+  dirname(createRequire(join(root, 'package.json')).resolve('typescript/package.json')),
+  'bin/tsc',
+);
+
 /** Every published package, for the project that installs them all. */
 const published = packages.map((p) => p.manifest.name);
 
@@ -361,15 +367,11 @@ console.log(JSON.stringify(out));
           include: [`src-${resolution}`],
         }),
       );
-      const tsc = join(
-        dirname(createRequire(join(root, 'package.json')).resolve('typescript/package.json')),
-        'bin/tsc',
-      );
       expect(files.length).toBeGreaterThan(0);
       try {
         await promisify(execFile)(
           process.execPath,
-          [tsc, '-p', `tsconfig.${resolution}.json`, '--pretty', 'false'],
+          [TSC, '-p', `tsconfig.${resolution}.json`, '--pretty', 'false'],
           {
             cwd: at,
           },
@@ -408,13 +410,9 @@ console.log(JSON.stringify(out));
         include: ['src-browser'],
       }),
     );
-    const tsc = join(
-      dirname(createRequire(join(root, 'package.json')).resolve('typescript/package.json')),
-      'bin/tsc',
-    );
     let output = '';
     try {
-      await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.browser.json', '--pretty', 'false'], {
+      await promisify(execFile)(process.execPath, [TSC, '-p', 'tsconfig.browser.json', '--pretty', 'false'], {
         cwd: at,
       });
     } catch (error) {

@@ -36,9 +36,17 @@ export interface CpuSample {
   own: number;
 }
 
+/** How a team looks at the machine: a sample of the counters, and whether niced processes count. */
+export interface CpuSampler {
+  /** Takes a sample now. */
+  sample: () => CpuSample;
+  /** Count niced processes as load too (this process itself runs niced). */
+  countNiced: boolean;
+}
+
 /** Other processes' load at which the two threads would lose a core: the cores minus this many free ones. */
 export const FREE_CORES = 1.5;
-/** The shortest time between two looks at the machine, in ms (a look costs about 40 µs). */
+/** The shortest time between two looks at the machine, in ms (a look costs 25–40 µs). */
 export const LOOK_MS = 100;
 
 /**
@@ -92,7 +100,7 @@ interface NodeProcess {
  * `process.cpuUsage()`), with whether niced processes count (this process itself runs niced); undefined
  * outside Node or where neither counter is there.
  */
-export function nodeCpuSampler(): { sample: () => CpuSample; countNiced: boolean } | undefined {
+export function nodeCpuSampler(): CpuSampler | undefined {
   const p = (globalThis as { process?: NodeProcess }).process;
   if (typeof p?.getBuiltinModule !== 'function' || typeof p.cpuUsage !== 'function') return undefined;
   const os = p.getBuiltinModule('node:os') as NodeOs;
@@ -155,7 +163,7 @@ export class CoreLoad {
    * @param sampler - Takes a sample; `countNiced` as for {@link otherCores}. A sampler that throws or
    *   returns nonsense leaves the answer at "free" (the late calls still decide).
    */
-  constructor(private readonly sampler: { sample: () => CpuSample; countNiced: boolean }) {}
+  constructor(private readonly sampler: CpuSampler) {}
 
   /** The cores other processes kept busy over the last look (0 before two looks). */
   get others(): number {

@@ -25,7 +25,7 @@
  * is 1 and the backend runs on one thread.
  */
 
-import { CoreLoad, type CpuSample, nodeCpuSampler } from './core-load.js';
+import { CoreLoad, type CpuSampler, nodeCpuSampler } from './core-load.js';
 import { LxmlsBackendWasmError } from './errors.js';
 import { LATE_THRESHOLD, LATE_THRESHOLD_LOOKING, ThreadPolicy } from './thread-policy.js';
 import { SLOT, WORKER_SOURCE } from './worker-source.js';
@@ -197,7 +197,7 @@ export class KernelTeam {
       spinMs?: number;
       adaptive?: boolean;
       clock?: () => number;
-      cpuSampler?: { sample: () => CpuSample; countNiced: boolean } | null;
+      cpuSampler?: CpuSampler | null;
     } = {},
   ) {
     this.spinMs = options.spinMs ?? 2;
@@ -206,7 +206,7 @@ export class KernelTeam {
     const sampler = options.cpuSampler === undefined ? nodeCpuSampler() : options.cpuSampler;
     this.load = this.adaptive && sampler ? new CoreLoad(sampler) : undefined;
     this.policy = new ThreadPolicy(this.load ? LATE_THRESHOLD_LOOKING : LATE_THRESHOLD);
-    this.load?.crowded(this.clock()); // the first look: by the first call it can share, the next one tells
+    this.load?.crowded(this.clock()); // the first look, so that the one at the first call it could share compares
   }
 
   /** Parts the worker has run since it started (a test and benchmark aid). */
